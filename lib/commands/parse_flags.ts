@@ -1,0 +1,88 @@
+/**
+ * Parses the GNU-style flags of the commands that are not cassandra-stress commands
+ * (`simulate`, `analyze`) with `node:util`'s `parseArgs`, turning its errors into
+ * {@linkcode UsageError}s.
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "../errors.ts";
+
+/** The flag definitions, as `node:util` `parseArgs` takes them. */
+export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
+
+/** The parsed flags and positionals. */
+export interface ParsedFlags {
+  /** Flag values by name. */
+  readonly values: Record<string, string | boolean | undefined>;
+  /** The positional arguments. */
+  readonly positionals: string[];
+}
+
+/**
+ * Parses `args` against `spec`; unknown flags and missing values are usage errors.
+ *
+ * @param command The command name, for messages.
+ * @param args The arguments after the command name.
+ * @param spec The flag definitions.
+ * @returns The values and positionals.
+ * @throws {UsageError} On an unknown flag or a flag without its value.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseFlags } from "./parse_flags.ts";
+ * const parsed = parseFlags("simulate", ["3", "--threads", "4"], { threads: { type: "string" } });
+ * assert.deepEqual([parsed.positionals, parsed.values.threads], [["3"], "4"]);
+ * ```
+ */
+export function parseFlags(command: string, args: readonly string[], spec: FlagSpec): ParsedFlags {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: spec,
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new UsageError(`Cannot parse the arguments of "${command}": ${message}`, { cause: error });
+  }
+}
+
+/**
+ * Parses a positive number given to a flag or positional.
+ *
+ * @param name What the value is, for messages.
+ * @param text The value as given.
+ * @param options Whether it must be an integer.
+ * @returns The number.
+ * @throws {UsageError} When it is not a positive finite number.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parsePositive } from "./parse_flags.ts";
+ * assert.equal(parsePositive("SECONDS", "2.5"), 2.5);
+ * assert.throws(() => parsePositive("N", "0", { integer: true }));
+ * ```
+ */
+export function parsePositive(
+  name: string,
+  text: string | undefined,
+  options: { integer?: boolean } = {},
+): number {
+  const value = Number(text);
+  const ok = text !== undefined && text.trim() !== "" && Number.isFinite(value) && value > 0 &&
+    (!options.integer || Number.isInteger(value));
+  if (!ok) {
+    throw new UsageError(
+      `Cannot parse ${name}: "${text ?? ""}" is invalid, expected a positive ${
+        options.integer ? "integer" : "number"
+      }`,
+    );
+  }
+  return value;
+}

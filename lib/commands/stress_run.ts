@@ -1,0 +1,150 @@
+/**
+ * The run lifecycle of a cassandra-stress command, with its output: settings dump,
+ * warm-up, the measured run with interval rows, the Results block, END or FAILURE, and
+ * the files of `-log` (`file=`, `hdrfile=`, `json=`).
+ *
+ * @module
+ */
+
+import { InterruptedError } from "../errors.ts";
+import type { TargetSpec } from "../drivers/target.ts";
+import type { StressSettings } from "../options/stress_settings.ts";
+import { formatIntervalHeader, formatIntervalRows } from "../report/interval_rows.ts";
+import { createJsonSummary } from "../report/json_summary.ts";
+import { formatResults, formatRunEnd } from "../report/results_block.ts";
+import { formatSettingsDump } from "../report/settings_dump.ts";
+import { type IntervalReport, type RunResult, runWorkload } from "../run/run_workload.ts";
+import { type CommandIo, teeIo } from "./command_io.ts";
+import { HdrLogWriter } from "./hdr_log_writer.ts";
+import { measuredPlan, opsOf, warmupPlans } from "./stress_plan.ts";
+import { TextFile } from "./text_file.ts";
+
+const UNIT_NAMES = { s: "seconds", m: "minutes", h: "hours" } as const;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** `Running WRITE with 200 threads for 1000 iteration`, and its duration/uncertainty forms. */
+function runningLine(settings: StressSettings, threads: number): string {
+  const stop = settings.command.stop;
+  const name = settings.command.type.toUpperCase();
+  const head = `Running ${name} with ${threads} threads`;
+  switch (stop.kind) {
+    case "count":
+      return `${head} for ${stop.n} iteration`;
+    case "duration":
+      return `${head} ${stop.durationMs / UNIT_MS[stop.unit]} ${UNIT_NAMES[stop.unit]}`;
+    case "uncertainty":
+      return `${head} until stderr of mean < ${stop.targetStderr}`;
+  }
+}
+
+/** Prints a multi-line text line by line, dropping one trailing empty line. */
+function printText(io: CommandIo, text: string): void {
+  const lines = text.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  for (const line of lines) io.out(line);
+}
+
+/**
+ * Runs the load of a parsed cassandra-stress command and reports it.
+ *
+ * @param settings The parsed settings (not help/print/version, not a dry run).
+ * @param target The target every Worker builds.
+ * @param baseIo Where output goes (teed to `-log file=`).
+ * @param options An abort signal (SIGINT).
+ * @returns 0 on END, 1 on FAILURE.
+ * @throws {InterruptedError} After printing what was measured, when interrupted.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const code = await runStress(settings, target, io, { signal });
+ * ```
+ */
+export async function runStress(
+  settings: StressSettings,
+  target: TargetSpec,
+  baseIo: CommandIo,
+  options: { signal?: AbortSignal } = {},
+): Promise<number> {
+  const log = settings.log;
+  const teeFile = log.file === null ? null : TextFile.create(log.file, "-log file");
+  const io = teeFile === null ? baseIo : teeIo(baseIo, (line) => teeFile.writeLine(line));
+  const hdr = log.hdrFile === null
+    ? null
+    : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
+  try {
+    if (!log.noSettings) printText(io, formatSettingsDump(settings));
+    const stop = settings.command.stop;
+    if (stop.kind === "count" && stop.n === 0) {
+      io.out("N=0: SCHEMA CREATED, NOTHING ELSE DONE.");
+      return 0;
+    }
+    const rate = settings.rate;
+    const workers = navigator.hardwareConcurrency;
+    const threads = rate.kind === "threads" ? rate.threads : rate.maxThreads;
+    if (rate.kind === "auto") {
+      io.out("Thread count was not specified");
+      io.err(
+        "warning: the auto thread-count search is not implemented yet; running at threads<= " +
+          `(${rate.maxThreads})`,
+      );
+    }
+    const plan = measuredPlan(settings, threads, { target, workers });
+    const onLog = log.level === "minimal" ? undefined : (line: string) => io.err(line);
+
+    for (const warm of warmupPlans(plan, settings)) {
+      if (options.signal?.aborted) break;
+      io.out(`Warming up ${warm.opNames[0]} with ${warm.totalOps} iterations...`);
+      await runWorkload(warm, { signal: options.signal, onLog });
+    }
+    if (options.signal?.aborted) throw new InterruptedError();
+
+    io.out(runningLine(settings, plan.threads));
+    const useResponseTime = plan.schedule?.fixed ?? false;
+    io.out(formatIntervalHeader());
+    const intervals: IntervalReport[] = [];
+    const series: { timeSec: number; opsPerSec: number; p50Ms: number; p99Ms: number; maxMs: number }[] =
+      [];
+    const result: RunResult = await runWorkload(plan, {
+      signal: options.signal,
+      onLog,
+      onInterval(report) {
+        for (
+          const row of formatIntervalRows({
+            windows: report.windows,
+            totals: report.totals,
+            elapsedSec: report.elapsedSec,
+            intervalSec: report.lengthSec,
+            stderr: report.stderr,
+            useResponseTime,
+          })
+        ) io.out(row);
+        hdr?.writeInterval(report);
+        intervals.push(report);
+      },
+    });
+
+    if (!log.noSummary) {
+      printText(io, formatResults({ windows: result.totals, elapsedSec: result.elapsedSec, useResponseTime }));
+    }
+    const failed = result.failure !== null || result.aborted !== null;
+    io.out(formatRunEnd(failed));
+    if (log.jsonFile !== null) {
+      const json = TextFile.create(log.jsonFile, "-log json");
+      json.write(JSON.stringify(createJsonSummary({
+        commandLine: [],
+        settings,
+        result,
+        useResponseTime,
+      }), null, 2) + "\n");
+      json.close();
+    }
+    void series;
+    void opsOf;
+    if (result.aborted === "interrupted") throw new InterruptedError();
+    if (result.aborted !== null) io.err(`error: ${result.aborted}`);
+    return failed ? 1 : 0;
+  } finally {
+    hdr?.close();
+    teeFile?.close();
+  }
+}

@@ -1,0 +1,513 @@
+/**
+ * An HDR latency histogram in nanoseconds with a fixed layout (1 ns .. 1 h, 3 significant
+ * digits, no auto-resize) and an allocation-free record path.
+ *
+ * The counts array has exactly the bucket layout of HdrHistogram (Java) and hdr-histogram-js
+ * for `lowestDiscernibleValue = 1`, `highestTrackableValue = 3_600_000_000_000` and
+ * `numberOfSignificantValueDigits = 3`, so the encoding is delegated to `hdr-histogram-js`.
+ *
+ * @module
+ */
+
+import * as hdr from "hdr-histogram-js";
+
+/** The lowest value the histogram tells apart, in nanoseconds. */
+const LOWEST_NS = 1;
+/** The highest value the histogram tracks (one hour), in nanoseconds. */
+const HIGHEST_NS = 3_600_000_000_000;
+/** Significant decimal digits kept for every value. */
+const SIGNIFICANT_DIGITS = 3;
+/** log2 of half the sub-bucket count (2048 sub-buckets for 3 digits). */
+const SUB_BUCKET_HALF_COUNT_MAGNITUDE = 10;
+/** Half the sub-bucket count. */
+const SUB_BUCKET_HALF_COUNT = 1024;
+/** Sub-bucket mask: every value below 2048 lands in bucket 0. */
+const SUB_BUCKET_MASK = 2047;
+/** Buckets needed to cover HIGHEST_NS: 2048 * 2^31 > 3.6e12. */
+const BUCKET_COUNT = 32;
+/** Length of the counts array: (BUCKET_COUNT + 1) * SUB_BUCKET_HALF_COUNT. */
+const COUNTS_LENGTH = (BUCKET_COUNT + 1) * SUB_BUCKET_HALF_COUNT;
+/** 2^32, the limit of the 32-bit fast path. */
+const TWO_POW_32 = 4294967296;
+
+/**
+ * The counts of a {@linkcode LatencyHistogram} as a plain, structured-cloneable object.
+ *
+ * Only the range of indices between the first and the last non-zero count is kept, so an
+ * interval export is small. `counts.buffer` is owned by the export alone and can go in a
+ * `postMessage` transfer list.
+ */
+export interface HistogramExport {
+  /** The counts-array index of `counts[0]`. */
+  startIndex: number;
+  /** The counts of the indices `startIndex .. startIndex + counts.length - 1`. */
+  counts: Float64Array<ArrayBuffer>;
+  /** The sum of `counts`. */
+  totalCount: number;
+  /** How many of the values were above the trackable maximum and recorded as the maximum. */
+  clampedCount: number;
+}
+
+/** Returns the counts-array index of an integer value in 1 .. HIGHEST_NS. */
+function indexOfValue(value: number): number {
+  if (value < TWO_POW_32) {
+    const bucketIndex = 21 - Math.clz32(value | SUB_BUCKET_MASK);
+    return ((bucketIndex + 1) << SUB_BUCKET_HALF_COUNT_MAGNITUDE) + (value >>> bucketIndex) -
+      SUB_BUCKET_HALF_COUNT;
+  }
+  const bucketIndex = 53 - Math.clz32(Math.floor(value / TWO_POW_32));
+  const subBucketIndex = Math.floor(value / 2 ** bucketIndex);
+  return (bucketIndex + 1) * SUB_BUCKET_HALF_COUNT + subBucketIndex - SUB_BUCKET_HALF_COUNT;
+}
+
+/** Returns the bucket index of a counts-array index. */
+function bucketOfIndex(index: number): number {
+  const bucketIndex = (index >> SUB_BUCKET_HALF_COUNT_MAGNITUDE) - 1;
+  return bucketIndex < 0 ? 0 : bucketIndex;
+}
+
+/** Returns the lowest value that lands in a counts-array index. */
+function lowestValueOfIndex(index: number): number {
+  let bucketIndex = (index >> SUB_BUCKET_HALF_COUNT_MAGNITUDE) - 1;
+  let subBucketIndex = (index & (SUB_BUCKET_HALF_COUNT - 1)) + SUB_BUCKET_HALF_COUNT;
+  if (bucketIndex < 0) {
+    subBucketIndex -= SUB_BUCKET_HALF_COUNT;
+    bucketIndex = 0;
+  }
+  return subBucketIndex * 2 ** bucketIndex;
+}
+
+/** Returns the highest value that lands in a counts-array index. */
+function highestValueOfIndex(index: number): number {
+  return lowestValueOfIndex(index) + 2 ** bucketOfIndex(index) - 1;
+}
+
+/** Returns the middle value of a counts-array index, as HdrHistogram's medianEquivalentValue. */
+function medianValueOfIndex(index: number): number {
+  return lowestValueOfIndex(index) + Math.floor(2 ** bucketOfIndex(index) / 2);
+}
+
+/** Returns the unit in the last place of a positive double. */
+function ulp(value: number): number {
+  return 2 ** (Math.floor(Math.log2(value)) - 52);
+}
+
+/**
+ * An HDR histogram of latencies in nanoseconds: 1 ns .. 1 hour, 3 significant digits,
+ * no auto-resize. `recordValue` is the hot path (integer index math and one typed-array
+ * increment, no allocation). Values below 1 ns (and `NaN`) are recorded as 1 ns; values above
+ * one hour are recorded as one hour and counted in {@linkcode LatencyHistogram.clampedCount}
+ * (`NaN` is counted there too). Fractional values are truncated to whole nanoseconds.
+ *
+ * The derived numbers follow HdrHistogram: the percentile and max are the highest value
+ * equivalent to the bucket, the min the lowest, the mean and standard deviation use each
+ * bucket's middle value.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LatencyHistogram } from "./latency_histogram.ts";
+ *
+ * const histogram = new LatencyHistogram();
+ * for (let i = 1; i <= 100; i++) histogram.recordValue(i * 1_000_000); // 1 .. 100 ms
+ * assert.equal(histogram.totalCount, 100);
+ * assert.equal(histogram.valueAtPercentile(50), 50_003_967);
+ * assert.equal(histogram.maxNs, 100_007_935);
+ * ```
+ */
+export class LatencyHistogram {
+  /** The highest trackable value, in nanoseconds (one hour). */
+  static readonly HIGHEST_TRACKABLE_NS: number = HIGHEST_NS;
+
+  #counts: Float64Array = new Float64Array(COUNTS_LENGTH);
+  #totalCount = 0;
+  #clampedCount = 0;
+
+  /**
+   * Creates an empty histogram (allocates its whole counts array, about 264 KiB).
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LatencyHistogram } from "./latency_histogram.ts";
+   * assert.equal(new LatencyHistogram().totalCount, 0);
+   * ```
+   */
+  constructor() {}
+
+  /**
+   * Records one latency. Hot path: no allocation.
+   *
+   * @param valueNs The latency in nanoseconds.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LatencyHistogram } from "./latency_histogram.ts";
+   * const histogram = new LatencyHistogram();
+   * histogram.recordValue(1500);
+   * histogram.recordValue(0); // recorded as 1 ns
+   * assert.equal(histogram.totalCount, 2);
+   * assert.equal(histogram.minNs, 1);
+   * ```
+   */
+  recordValue(valueNs: number): void {
+    if (valueNs >= 1 && valueNs < TWO_POW_32) {
+      const value = valueNs >>> 0;
+      const bucketIndex = 21 - Math.clz32(value | SUB_BUCKET_MASK);
+      this.#counts[
+        ((bucketIndex + 1) << SUB_BUCKET_HALF_COUNT_MAGNITUDE) + (value >>> bucketIndex) -
+        SUB_BUCKET_HALF_COUNT
+      ]++;
+      this.#totalCount++;
+    } else {
+      this.#recordCold(valueNs, 1);
+    }
+  }
+
+  /**
+   * Records the same latency `count` times (not for the hot path).
+   *
+   * @param valueNs The latency in nanoseconds.
+   * @param count How many times to record it, a non-negative integer.
+   * @throws {RangeError} If `count` is negative or not an integer.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LatencyHistogram } from "./latency_histogram.ts";
+   * const histogram = new LatencyHistogram();
+   * histogram.recordValueWithCount(2_000_000, 10);
+   * assert.equal(histogram.totalCount, 10);
+   * ```
+   */
+  recordValueWithCount(valueNs: number, count: number): void {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new RangeError(
+        `Cannot record value: count "${count}" is invalid, expected a non-negative integer`,
+      );
+    }
+    if (count === 0) return;
+    if (valueNs >= 1 && valueNs <= HIGHEST_NS) {
+      this.#counts[indexOfValue(Math.floor(valueNs))] += count;
+      this.#totalCount += count;
+    } else {
+      this.#recordCold(valueNs, count);
+    }
+  }
+
+  /** The cold path: values below 1, above the maximum, at or above 2^32, or NaN. */
+  #recordCold(valueNs: number, count: number): void {
+    let value: number;
+    if (valueNs >= 1 && valueNs <= HIGHEST_NS) {
+      value = Math.floor(valueNs);
+    } else if (valueNs > HIGHEST_NS) {
+      value = HIGHEST_NS;
+      this.#clampedCount += count;
+    } else {
+      value = 1;
+      if (Number.isNaN(valueNs)) this.#clampedCount += count;
+    }
+    this.#counts[indexOfValue(value)] += count;
+    this.#totalCount += count;
+  }
+
+  /**
+   * The number of recorded values.
+   *
+   * @returns The total count.
+   */
+  get totalCount(): number {
+    return this.#totalCount;
+  }
+
+  /**
+   * The number of values that were above one hour (or `NaN`) and recorded as one hour (or 1 ns).
+   *
+   * @returns The clamped count.
+   */
+  get clampedCount(): number {
+    return this.#clampedCount;
+  }
+
+  /**
+   * Clears every count (`fill(0)`, no allocation).
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LatencyHistogram } from "./latency_histogram.ts";
+   * const histogram = new LatencyHistogram();
+   * histogram.recordValue(5);
+   * histogram.reset();
+   * assert.equal(histogram.totalCount, 0);
+   * ```
+   */
+  reset(): void {
+    this.#counts.fill(0);
+    this.#totalCount = 0;
+    this.#clampedCount = 0;
+  }
+
+  /**
+   * Adds every count of another histogram to this one.
+   *
+   * @param other The histogram to add; it is not changed.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LatencyHistogram } from "./latency_histogram.ts";
+   * const a = new LatencyHistogram();
+   * const b = new LatencyHistogram();
+   * a.recordValue(10);
+   * b.recordValue(20);
+   * a.add(b);
+   * assert.equal(a.totalCount, 2);
+   * assert.equal(a.maxNs, 20);
+   * ```
+   */
+  add(other: LatencyHistogram): void {
+    if (other.#totalCount === 0) return;
+    const mine = this.#counts;
+    const theirs = other.#counts;
+    for (let i = 0; i < COUNTS_LENGTH; i++) {
+      const count = theirs[i];
+      if (count !== 0) mine[i] += count;
+    }
+    this.#totalCount += other.#totalCount;
+    this.#clampedCount += other.#clampedCount;
+  }
+
+  /**
+   * Copies the non-zero range of the counts into a new, transferable export.
+   *
+   * @returns The export; its `counts.buffer` belongs to it alone.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LatencyHistogram } from "./latency_histogram.ts";
+   * const histogram = new LatencyHistogram();
+   * histogram.recordValue(100);
+   * histogram.recordValue(100);
+   * const data = histogram.exportCounts();
+   * assert.equal(data.totalCount, 2);
+   * assert.equal(data.counts.length, 1);
+   * ```
+   */
+  exportCounts(): HistogramExport {
+    const counts = this.#counts;
+    if (this.#totalCount === 0) {
+      return { startIndex: 0, counts: new Float64Array(0), totalCount: 0, clampedCount: 0 };
+    }
+    let first = 0;
+    while (first < COUNTS_LENGTH && counts[first] === 0) first++;
+    let last = COUNTS_LENGTH - 1;
+    while (last > first && counts[last] === 0) last--;
+    return {
+      startIndex: first,
+      counts: counts.slice(first, last + 1),
+      totalCount: this.#totalCount,
+      clampedCount: this.#clampedCount,
+    };
+  }
+
+  /**
+   * Adds the counts of an export (from this or another thread) to this histogram.
+   *
+   * @param data An export made by {@linkcode LatencyHistogram.exportCounts}.
+   * @throws {RangeError} If the export does not fit the counts array.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LatencyHistogram } from "./latency_histogram.ts";
+   * const source = new LatencyHistogram();
+   * source.recordValue(123_456);
+   * const target = new LatencyHistogram();
+   * target.addExport(source.exportCounts());
+   * assert.equal(target.valueAtPercentile(100), source.valueAtPercentile(100));
+   * ```
+   */
+  addExport(data: HistogramExport): void {
+    const { startIndex, counts } = data;
+    if (
+      !Number.isInteger(startIndex) || startIndex < 0 ||
+      startIndex + counts.length > COUNTS_LENGTH
+    ) {
+      throw new RangeError(
+        `Cannot add histogram export: range "${startIndex}+${counts.length}" is invalid, expected within 0..${COUNTS_LENGTH}`,
+      );
+    }
+    const mine = this.#counts;
+    for (let i = 0; i < counts.length; i++) mine[startIndex + i] += counts[i];
+    this.#totalCount += data.totalCount;
+    this.#clampedCount += data.clampedCount;
+  }
+
+  /**
+   * The value at a percentile, as HdrHistogram's `getValueAtPercentile`: the highest value
+   * equivalent to the bucket that holds the requested count (the lowest for percentile 0).
+   *
+   * @param percentile The percentile, 0 .. 100 (values above 100 are read as 100).
+   * @returns The value in nanoseconds, or 0 for an empty histogram.
+   * @throws {RangeError} If the percentile is negative or `NaN`.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LatencyHistogram } from "./latency_histogram.ts";
+   * const histogram = new LatencyHistogram();
+   * for (let i = 1; i <= 1000; i++) histogram.recordValue(i);
+   * assert.equal(histogram.valueAtPercentile(99), 990);
+   * ```
+   */
+  valueAtPercentile(percentile: number): number {
+    if (!(percentile >= 0)) {
+      throw new RangeError(
+        `Cannot compute percentile: "${percentile}" is out of range, expected 0..100`,
+      );
+    }
+    if (this.#totalCount === 0) return 0;
+    const requested = Math.min(percentile, 100);
+    const fpCount = (requested / 100) * this.#totalCount;
+    const countAtPercentile = Math.max(fpCount > 0 ? Math.ceil(fpCount - ulp(fpCount)) : 0, 1);
+    const counts = this.#counts;
+    let total = 0;
+    for (let i = 0; i < COUNTS_LENGTH; i++) {
+      total += counts[i];
+      if (total >= countAtPercentile) {
+        return percentile === 0 ? lowestValueOfIndex(i) : highestValueOfIndex(i);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The mean, from each bucket's middle value.
+   *
+   * @returns The mean in nanoseconds, or 0 for an empty histogram.
+   */
+  get meanNs(): number {
+    if (this.#totalCount === 0) return 0;
+    const counts = this.#counts;
+    let sum = 0;
+    for (let i = 0; i < COUNTS_LENGTH; i++) {
+      if (counts[i] !== 0) sum += medianValueOfIndex(i) * counts[i];
+    }
+    return sum / this.#totalCount;
+  }
+
+  /**
+   * The lowest recorded value (the lowest value equivalent to its bucket).
+   *
+   * @returns The minimum in nanoseconds, or 0 for an empty histogram.
+   */
+  get minNs(): number {
+    const counts = this.#counts;
+    for (let i = 0; i < COUNTS_LENGTH; i++) {
+      if (counts[i] !== 0) return lowestValueOfIndex(i);
+    }
+    return 0;
+  }
+
+  /**
+   * The highest recorded value (the highest value equivalent to its bucket).
+   *
+   * @returns The maximum in nanoseconds, or 0 for an empty histogram.
+   */
+  get maxNs(): number {
+    const counts = this.#counts;
+    for (let i = COUNTS_LENGTH - 1; i >= 0; i--) {
+      if (counts[i] !== 0) return highestValueOfIndex(i);
+    }
+    return 0;
+  }
+
+  /**
+   * The population standard deviation, from each bucket's middle value.
+   *
+   * @returns The standard deviation in nanoseconds, or 0 for an empty histogram.
+   */
+  get stdDeviationNs(): number {
+    if (this.#totalCount === 0) return 0;
+    const mean = this.meanNs;
+    const counts = this.#counts;
+    let sum = 0;
+    for (let i = 0; i < COUNTS_LENGTH; i++) {
+      if (counts[i] !== 0) {
+        const deviation = medianValueOfIndex(i) - mean;
+        sum += deviation * deviation * counts[i];
+      }
+    }
+    return Math.sqrt(sum / this.#totalCount);
+  }
+
+  /**
+   * Encodes the histogram in HdrHistogram's V2 compressed format, base64 (the `HISTF...`
+   * payload of an HDR interval log), through `hdr-histogram-js`.
+   *
+   * @returns The base64 text.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LatencyHistogram } from "./latency_histogram.ts";
+   * const histogram = new LatencyHistogram();
+   * histogram.recordValue(1000);
+   * const payload = histogram.encodeCompressedBase64();
+   * assert.ok(payload.startsWith("HISTF"));
+   * assert.equal(LatencyHistogram.fromCompressedBase64(payload).totalCount, 1);
+   * ```
+   */
+  encodeCompressedBase64(): string {
+    const target = hdr.build({
+      bitBucketSize: 64,
+      autoResize: false,
+      lowestDiscernibleValue: LOWEST_NS,
+      highestTrackableValue: HIGHEST_NS,
+      numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
+      useWebAssembly: false,
+    });
+    const counts = this.#counts;
+    for (let i = 0; i < COUNTS_LENGTH; i++) {
+      if (counts[i] !== 0) target.recordValueWithCount(lowestValueOfIndex(i), counts[i]);
+    }
+    return hdr.encodeIntoCompressedBase64(target);
+  }
+
+  /**
+   * Decodes a V2 compressed base64 histogram (as written in an HDR log) into a new
+   * histogram. Values are re-recorded by bucket, so a histogram of another layout is
+   * converted to this one's resolution.
+   *
+   * @param payload The base64 text (starting with `HISTF`).
+   * @returns The decoded histogram.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LatencyHistogram } from "./latency_histogram.ts";
+   * const source = new LatencyHistogram();
+   * source.recordValue(42_000);
+   * const copy = LatencyHistogram.fromCompressedBase64(source.encodeCompressedBase64());
+   * assert.equal(copy.maxNs, source.maxNs);
+   * ```
+   */
+  static fromCompressedBase64(payload: string): LatencyHistogram {
+    const decoded = hdr.decodeFromCompressedBase64(payload, 64, false);
+    const result = new LatencyHistogram();
+    if (!(decoded instanceof hdr.JsHistogram)) {
+      throw new TypeError("Cannot decode histogram: decoder returned an unexpected type");
+    }
+    const iterator = decoded.recordedValuesIterator;
+    iterator.reset();
+    while (iterator.hasNext()) {
+      const step = iterator.next();
+      result.recordValueWithCount(step.valueIteratedTo, step.countAtValueIteratedTo);
+    }
+    decoded.destroy();
+    return result;
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * The op loops of one Worker: claim cycles, wait for the schedule, call the target,
+ * record, and post one sample message per interval. Runs inside a Worker
+ * (`stress_worker.ts`) or in-process for tests.
+ *
+ * @module
+ */
+
+import { createDistribution, type Distribution } from "../core/distribution.ts";
+import { OpMix } from "../core/op_mix.ts";
+import { Prng } from "../core/prng.ts";
+import { RateSchedule } from "../core/rate_schedule.ts";
+import type { Target } from "../drivers/target.ts";
+import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
+import {
+  CONTROL_CYCLE_OFFSET,
+  CONTROL_EPOCH,
+  CONTROL_STOP,
+  type WorkerInit,
+  type WorkerMessage,
+} from "./protocol.ts";
+
+/** How many cycles a Worker claims from the shared counter at once, when unthrottled. */
+const BATCH_SIZE = 64;
+/** How often an idle Worker checks for a sample request, in milliseconds. */
+const POLL_MS = 20;
+/** At most this many op error lines are posted per Worker. */
+const MAX_ERROR_LINES = 100;
+
+/** Posts a message to the main thread, with the buffers to transfer. */
+export type PostMessage = (message: WorkerMessage, transfer: Transferable[]) => void;
+
+/** Returns nanoseconds since the run's base epoch. */
+export type NsClock = () => number;
+
+/**
+ * Creates the clock a Worker uses: nanoseconds since `baseEpochMs`, from this thread's
+ * monotonic `performance.now()`.
+ *
+ * @param baseEpochMs The run's base, in epoch milliseconds.
+ * @returns The clock.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createNsClock } from "./worker_runner.ts";
+ * const clock = createNsClock(Date.now());
+ * assert.ok(clock() >= -5e6);
+ * ```
+ */
+export function createNsClock(baseEpochMs: number): NsClock {
+  const offsetMs = performance.timeOrigin - baseEpochMs;
+  return () => (performance.now() + offsetMs) * 1e6;
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `(${error.name}): ${error.message}`;
+  return `(Error): ${String(error)}`;
+}
+
+/**
+ * Runs one Worker's share of a run: `init.threads` concurrent op loops against `target`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WorkerRunner } from "./worker_runner.ts";
+ * import { SyntheticTarget } from "../drivers/simulated/synthetic_target.ts";
+ * import { CONTROL_BYTES } from "./protocol.ts";
+ * const messages: string[] = [];
+ * const runner = new WorkerRunner({
+ *   type: "init", workerIndex: 0, threads: 2, control: new SharedArrayBuffer(CONTROL_BYTES),
+ *   baseEpochMs: Date.now(), totalOps: 100, deadlineNs: -1, schedule: null, opNames: ["WRITE"],
+ *   mix: null, population: { kind: "seq", lo: 1, hi: 100 },
+ *   target: { kind: "synthetic", latencyUs: null, errorRate: 0 },
+ *   errors: { tries: 1, ignore: false }, seed: 1,
+ * }, new SyntheticTarget({ kind: "synthetic", latencyUs: null, errorRate: 0 }, 1),
+ *   (message) => messages.push(message.type));
+ * await runner.run();
+ * assert.deepEqual(messages, ["done"]);
+ * ```
+ */
+export class WorkerRunner {
+  #init: WorkerInit;
+  #target: Target;
+  #post: PostMessage;
+  #clock: NsClock;
+  #flags: Int32Array;
+  #cycles: BigInt64Array;
+  #recorders: OpRecorder[];
+  #schedule: RateSchedule | null;
+  #mix: OpMix | null;
+  #popPrng: Prng;
+  #popDist: Distribution | null;
+  #batch: number;
+  #next = 0;
+  #end = 0;
+  #epoch = 0;
+  #failure: string | null = null;
+  #errorLines = 0;
+
+  /**
+   * Creates the runner.
+   *
+   * @param init What to run.
+   * @param target The target, built by the caller.
+   * @param post Where messages go.
+   * @param clock The clock, ns since `init.baseEpochMs` (default: {@linkcode createNsClock}).
+   */
+  constructor(init: WorkerInit, target: Target, post: PostMessage, clock?: NsClock) {
+    this.#init = init;
+    this.#target = target;
+    this.#post = post;
+    this.#clock = clock ?? createNsClock(init.baseEpochMs);
+    this.#flags = new Int32Array(init.control, 0, CONTROL_CYCLE_OFFSET / 4);
+    this.#cycles = new BigInt64Array(init.control, CONTROL_CYCLE_OFFSET, 1);
+    const scheduled = init.schedule !== null;
+    this.#recorders = init.opNames.map(() => new OpRecorder({ scheduled }));
+    this.#schedule = init.schedule === null ? null : new RateSchedule(init.schedule);
+    const seed = (init.seed ^ Math.imul(init.workerIndex + 1, 0x9e3779b1)) >>> 0;
+    this.#mix = init.mix === null ? null : new OpMix(
+      Object.fromEntries(init.opNames.map((name, i) => [name, init.mix!.weights[i]])),
+      createDistribution(init.mix.clustering, new Prng(seed ^ 0x5bd1e995)),
+      new Prng(seed),
+    );
+    this.#popPrng = new Prng(init.seed);
+    this.#popDist = init.population.kind === "dist"
+      ? createDistribution(init.population.distribution, this.#popPrng)
+      : null;
+    // Throttled runs claim smaller batches so one Worker does not hoard the schedule.
+    this.#batch = init.schedule === null
+      ? BATCH_SIZE
+      : Math.max(1, Math.min(BATCH_SIZE, Math.floor(init.schedule.opsPerSec / 1000)));
+    this.#epoch = Atomics.load(this.#flags, CONTROL_EPOCH);
+  }
+
+  /**
+   * Runs the op loops until the count is reached, the deadline passes or the stop flag
+   * is set; posts a sample whenever the epoch changes and a `done` message at the end.
+   *
+   * @returns A promise that resolves when every loop has ended.
+   */
+  async run(): Promise<void> {
+    const poll = setInterval(() => this.#maybeSample(), POLL_MS);
+    try {
+      const loops: Promise<void>[] = [];
+      for (let i = 0; i < this.#init.threads; i++) loops.push(this.#loop());
+      await Promise.all(loops);
+    } finally {
+      clearInterval(poll);
+    }
+    const samples = this.#takeSamples();
+    this.#post(
+      { type: "done", workerIndex: this.#init.workerIndex, samples, failure: this.#failure },
+      transferablesOf(samples),
+    );
+  }
+
+  #claim(): number {
+    if (this.#next < this.#end) return this.#next++;
+    const total = this.#init.totalOps;
+    const start = Number(Atomics.add(this.#cycles, 0, BigInt(this.#batch)));
+    if (total >= 0 && start >= total) return -1;
+    this.#next = start + 1;
+    this.#end = total >= 0 ? Math.min(start + this.#batch, total) : start + this.#batch;
+    return start;
+  }
+
+  #seedOf(cycle: number): number {
+    const population = this.#init.population;
+    if (population.kind === "seq") {
+      return population.lo + (cycle % (population.hi - population.lo + 1));
+    }
+    this.#popPrng.reseed(cycle);
+    return this.#popDist!.next();
+  }
+
+  async #loop(): Promise<void> {
+    const flags = this.#flags;
+    const clock = this.#clock;
+    const schedule = this.#schedule;
+    const deadlineNs = this.#init.deadlineNs;
+    const target = this.#target;
+    const tries = this.#init.errors.tries;
+    let startNs = clock();
+    for (;;) {
+      if (Atomics.load(flags, CONTROL_STOP) !== 0) return;
+      const cycle = this.#claim();
+      if (cycle < 0) return;
+      let intendedNs = -1;
+      if (schedule !== null) {
+        intendedNs = schedule.intendedStartNs(cycle);
+        const delayNs = intendedNs - clock();
+        if (delayNs > 0) await sleepMs(Math.ceil(delayNs / 1e6));
+        startNs = clock();
+      }
+      if (deadlineNs >= 0 && startNs >= deadlineNs) {
+        Atomics.store(flags, CONTROL_STOP, 1);
+        return;
+      }
+      const kind = this.#mix === null ? 0 : this.#mix.next();
+      const seed = this.#seedOf(cycle);
+      let error: unknown = undefined;
+      for (let attempt = 0; attempt < tries; attempt++) {
+        try {
+          const pending = target.op(kind, seed);
+          if (pending !== undefined) await pending;
+          error = undefined;
+          break;
+        } catch (e) {
+          error = e ?? new Error("Operation failed");
+        }
+      }
+      const endNs = clock();
+      if (error === undefined) {
+        this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
+      } else {
+        this.#recorders[kind].recordError();
+        this.#reportError(kind, seed, error);
+        if (!this.#init.errors.ignore) {
+          this.#failure ??= this.#errorLine(kind, seed, error);
+          return;
+        }
+      }
+      if (Atomics.load(flags, CONTROL_EPOCH) !== this.#epoch) {
+        this.#maybeSample();
+        startNs = clock();
+      } else {
+        startNs = endNs;
+      }
+    }
+  }
+
+  #errorLine(kind: number, seed: number, error: unknown): string {
+    return `Operation x${this.#init.errors.tries} on key(s) [${seed}]: Error executing ${
+      this.#init.opNames[kind]
+    }: ${describe(error)}`;
+  }
+
+  #reportError(kind: number, seed: number, error: unknown): void {
+    if (this.#errorLines >= MAX_ERROR_LINES) return;
+    this.#errorLines++;
+    this.#post({ type: "log", line: this.#errorLine(kind, seed, error) }, []);
+  }
+
+  #maybeSample(): void {
+    const epoch = Atomics.load(this.#flags, CONTROL_EPOCH);
+    if (epoch === this.#epoch) return;
+    this.#epoch = epoch;
+    const samples = this.#takeSamples();
+    this.#post(
+      { type: "sample", workerIndex: this.#init.workerIndex, epoch, samples },
+      transferablesOf(samples),
+    );
+  }
+
+  #takeSamples(): OpSample[] {
+    return this.#recorders.map((recorder) => recorder.sample());
+  }
+}
+
+function transferablesOf(samples: readonly OpSample[]): Transferable[] {
+  return samples.flatMap((sample) => OpRecorder.transferables(sample));
+}

@@ -1,0 +1,111 @@
+/**
+ * The `stress` command line: `deno run -A jsr:@team/stress write n=1e6 -node ...`.
+ *
+ * This is the shell: it hands argv to a command, prints the one `error:` line of a
+ * {@linkcode UserError}, and turns the outcome into an exit code. Importing it has no
+ * side effects; it runs only as the main module.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { main } from "@team/stress/cli";
+ * const code = await main(["print", "dist=gaussian(1..100)"]);
+ * ```
+ *
+ * @module
+ */
+
+import { EXIT_CODES, UserError } from "./lib/errors.ts";
+import { analyzeCommand } from "./lib/commands/analyze.ts";
+import type { CommandIo } from "./lib/commands/command_io.ts";
+import { simulateCommand } from "./lib/commands/simulate.ts";
+import { stressCommand } from "./lib/commands/stress.ts";
+
+/** Options of {@linkcode main}. */
+export interface MainOptions {
+  /** Where output goes (default: the terminal's stdout and stderr). */
+  io?: CommandIo;
+  /** Aborting it interrupts a run as SIGINT does (default: SIGINT is wired up). */
+  signal?: AbortSignal;
+  /** Print the stack of a user error too (default: false; `--verbose` or STRESS_VERBOSE=1). */
+  verbose?: boolean;
+}
+
+const encoder = new TextEncoder();
+
+function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  let offset = 0;
+  while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
+}
+
+/** The terminal: stdout and stderr, written synchronously line by line. */
+const TERMINAL_IO: CommandIo = {
+  out: (line: string) => writeAll(Deno.stdout, line + "\n"),
+  err: (line: string) => writeAll(Deno.stderr, line + "\n"),
+};
+
+/**
+ * Runs the `stress` command line and returns its exit code (see `lib/errors.ts`).
+ *
+ * @param args The arguments, without the program name.
+ * @param options Output streams, an abort signal and verbosity.
+ * @returns The exit code: 0 ok, 1 a failed check or FAILURE, 2 a bad command line,
+ * 3 an unreachable target, 70 a bug, 130 interrupted.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { main } from "./main.ts";
+ * const lines: string[] = [];
+ * const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+ * assert.equal(await main(["write", "n=oops"], { io }), 2);
+ * assert.match(lines[0], /^error: /);
+ * ```
+ */
+export async function main(args: readonly string[], options: MainOptions = {}): Promise<number> {
+  const io = options.io ?? TERMINAL_IO;
+  const verbose = options.verbose ?? args.includes("--verbose");
+  const rest = args.filter((a) => a !== "--verbose");
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  let listening = false;
+  if (options.signal === undefined) {
+    try {
+      Deno.addSignalListener("SIGINT", onSigint);
+      listening = true;
+    } catch {
+      // No signal support (e.g. some sandboxes): Ctrl-C then ends the process at once.
+    }
+  } else if (options.signal.aborted) {
+    controller.abort();
+  } else {
+    options.signal.addEventListener("abort", onSigint, { once: true });
+  }
+  const signal = controller.signal;
+  try {
+    switch (rest[0]) {
+      case "simulate":
+        return await simulateCommand(rest.slice(1), io, { signal });
+      case "analyze":
+        return await analyzeCommand(rest.slice(1), io, { signal });
+      default:
+        return await stressCommand(rest, io, { signal });
+    }
+  } catch (error) {
+    if (error instanceof UserError) {
+      io.err(`error: ${error.message}`);
+      if (verbose && error.stack) io.err(error.stack);
+      return error.exitCode;
+    }
+    io.err(`error: internal error (a bug in stress): ${String(error)}`);
+    if (error instanceof Error && error.stack) io.err(error.stack);
+    return EXIT_CODES.internal;
+  } finally {
+    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+    options.signal?.removeEventListener("abort", onSigint);
+  }
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main(Deno.args);
+}

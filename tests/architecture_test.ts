@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+
+const PURE = ["options", "core", "stats", "report"];
+const LAYERS: Record<string, string[]> = {
+  // A directory may import only from the directories listed (and itself, and lib/errors.ts).
+  options: [],
+  core: ["options"],
+  stats: ["core", "options"],
+  report: ["stats", "core", "options"],
+  drivers: ["core", "options", "stats"],
+  workers: ["drivers", "core", "options", "stats"],
+  run: ["workers", "drivers", "core", "options", "stats"],
+  commands: ["run", "workers", "drivers", "core", "options", "stats", "report"],
+};
+const FORBIDDEN_IN_PURE = /\bDeno\.|\bconsole\.|\bDate\.now\(|\bperformance\.now\(|\bMath\.random\(/;
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* walk(path);
+    else if (entry.name.endsWith(".ts")) yield path;
+  }
+}
+
+function codeLines(text: string): string[] {
+  // Leave out comments and JSDoc (examples may use the clock).
+  return text.split("\n").filter((line) => {
+    const t = line.trim();
+    return !(t.startsWith("*") || t.startsWith("//") || t.startsWith("/*"));
+  });
+}
+
+const libRoot = new URL("../lib", import.meta.url).pathname;
+
+Deno.test("architecture: pure directories use no Deno, console, clock or Math.random", async () => {
+  const offenders: string[] = [];
+  for (const dir of PURE) {
+    for await (const path of walk(`${libRoot}/${dir}`)) {
+      codeLines(await Deno.readTextFile(path)).forEach((line) => {
+        if (FORBIDDEN_IN_PURE.test(line)) offenders.push(`${path}: ${line.trim()}`);
+      });
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("architecture: imports go one way between lib directories", async () => {
+  const offenders: string[] = [];
+  for (const [dir, allowed] of Object.entries(LAYERS)) {
+    for await (const path of walk(`${libRoot}/${dir}`)) {
+      const text = await Deno.readTextFile(path);
+      for (const match of text.matchAll(/from\s+"(\.\.?\/[^"]+)"/g)) {
+        const target = new URL(match[1], `file://${path}`).pathname;
+        if (!target.startsWith(libRoot + "/")) continue;
+        const top = target.slice(libRoot.length + 1).split("/")[0];
+        if (top === dir || top.endsWith(".ts")) continue;
+        if (!allowed.includes(top)) offenders.push(`${path} imports ${match[1]}`);
+      }
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("architecture: nothing below main.ts calls Deno.exit", async () => {
+  const offenders: string[] = [];
+  for await (const path of walk(libRoot)) {
+    if (codeLines(await Deno.readTextFile(path)).some((l) => /Deno\.exit\b/.test(l))) {
+      offenders.push(path);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
