@@ -151,9 +151,10 @@ export async function analyzeCommand(
     }
     for (
       const line of formatAnalyzeSummary({
-        throughputOpsPerSec,
+        throughputsOpsPerSec: throughputOpsPerSec,
         latency,
-        processes: runs.map((r) => ({ pid: r.pid, startMs: r.startMs, endMs: r.endMs })),
+        processes: runs.map((r) => ({ pid: r.pid, startTimeMs: r.startMs, endTimeMs: r.endMs })),
+        utcOffsetMinutes: -new Date().getTimezoneOffset(),
       }).split("\n")
     ) io.out(line);
     return failed > 0 ? 1 : 0;

@@ -47,6 +47,7 @@ export class HdrLogWriter {
       this.#file.write(formatHdrLogHeader({
         startTimeMs: report.runStartEpochMs,
         comment: this.#comment,
+        utcOffsetMinutes: -new Date(report.runStartEpochMs).getTimezoneOffset(),
       }));
     }
     const offsetSec = (report.runStartEpochMs - this.#baseEpochMs) / 1000;

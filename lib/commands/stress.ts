@@ -76,5 +76,5 @@ export async function stressCommand(
     );
   }
   const target = targetOf(settings);
-  return await runStress(settings, target, io, options);
+  return await runStress(settings, target, io, { ...options, commandLine: args });
 }

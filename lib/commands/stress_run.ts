@@ -10,13 +10,17 @@ import { InterruptedError } from "../errors.ts";
 import type { TargetSpec } from "../drivers/target.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
 import { formatIntervalHeader, formatIntervalRows } from "../report/interval_rows.ts";
-import { createJsonSummary } from "../report/json_summary.ts";
+import {
+  createJsonIntervalPoint,
+  createJsonSummary,
+  type JsonIntervalPoint,
+} from "../report/json_summary.ts";
 import { formatResults, formatRunEnd } from "../report/results_block.ts";
 import { formatSettingsDump } from "../report/settings_dump.ts";
-import { type IntervalReport, type RunResult, runWorkload } from "../run/run_workload.ts";
+import { type RunResult, runWorkload } from "../run/run_workload.ts";
 import { type CommandIo, teeIo } from "./command_io.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
-import { measuredPlan, opsOf, warmupPlans } from "./stress_plan.ts";
+import { measuredPlan, warmupPlans } from "./stress_plan.ts";
 import { TextFile } from "./text_file.ts";
 
 const UNIT_NAMES = { s: "seconds", m: "minutes", h: "hours" } as const;
@@ -37,6 +41,11 @@ function runningLine(settings: StressSettings, threads: number): string {
   }
 }
 
+/** The password as the JSON summary shows it: never the password itself. */
+function redacted(settings: StressSettings): string | null {
+  return settings.mode.password === null ? null : "*suppressed*";
+}
+
 /** Prints a multi-line text line by line, dropping one trailing empty line. */
 function printText(io: CommandIo, text: string): void {
   const lines = text.split("\n");
@@ -50,7 +59,7 @@ function printText(io: CommandIo, text: string): void {
  * @param settings The parsed settings (not help/print/version, not a dry run).
  * @param target The target every Worker builds.
  * @param baseIo Where output goes (teed to `-log file=`).
- * @param options An abort signal (SIGINT).
+ * @param options An abort signal (SIGINT) and the command line (for the JSON summary).
  * @returns 0 on END, 1 on FAILURE.
  * @throws {InterruptedError} After printing what was measured, when interrupted.
  *
@@ -63,9 +72,10 @@ export async function runStress(
   settings: StressSettings,
   target: TargetSpec,
   baseIo: CommandIo,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; commandLine?: readonly string[] } = {},
 ): Promise<number> {
   const log = settings.log;
+  const commandLine = options.commandLine ?? [];
   const teeFile = log.file === null ? null : TextFile.create(log.file, "-log file");
   const io = teeFile === null ? baseIo : teeIo(baseIo, (line) => teeFile.writeLine(line));
   const hdr = log.hdrFile === null
@@ -101,9 +111,7 @@ export async function runStress(
     io.out(runningLine(settings, plan.threads));
     const useResponseTime = plan.schedule?.fixed ?? false;
     io.out(formatIntervalHeader());
-    const intervals: IntervalReport[] = [];
-    const series: { timeSec: number; opsPerSec: number; p50Ms: number; p99Ms: number; maxMs: number }[] =
-      [];
+    const intervals: JsonIntervalPoint[] = [];
     const result: RunResult = await runWorkload(plan, {
       signal: options.signal,
       onLog,
@@ -111,7 +119,7 @@ export async function runStress(
         for (
           const row of formatIntervalRows({
             windows: report.windows,
-            totals: report.totals,
+            totalOpsByName: Object.fromEntries(report.totals.map((w) => [w.name, w.ops])),
             elapsedSec: report.elapsedSec,
             intervalSec: report.lengthSec,
             stderr: report.stderr,
@@ -119,27 +127,40 @@ export async function runStress(
           })
         ) io.out(row);
         hdr?.writeInterval(report);
-        intervals.push(report);
+        if (log.jsonFile !== null) {
+          intervals.push(createJsonIntervalPoint(report.windows, {
+            elapsedSec: report.elapsedSec,
+            intervalSec: report.lengthSec,
+            useResponseTime,
+          }));
+        }
       },
     });
 
     if (!log.noSummary) {
-      printText(io, formatResults({ windows: result.totals, elapsedSec: result.elapsedSec, useResponseTime }));
+      printText(
+        io,
+        formatResults({ windows: result.totals, elapsedSec: result.elapsedSec, useResponseTime }),
+      );
     }
     const failed = result.failure !== null || result.aborted !== null;
     io.out(formatRunEnd(failed));
     if (log.jsonFile !== null) {
       const json = TextFile.create(log.jsonFile, "-log json");
-      json.write(JSON.stringify(createJsonSummary({
-        commandLine: [],
-        settings,
-        result,
+      const summary = createJsonSummary({
+        command: commandLine,
+        settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
+        startTimeMs: result.startEpochMs,
+        endTimeMs: result.endEpochMs,
+        elapsedSec: result.elapsedSec,
+        windows: result.totals,
         useResponseTime,
-      }), null, 2) + "\n");
+        intervals,
+        aborted: result.aborted ?? (result.failure === null ? null : `FAILURE: ${result.failure}`),
+      });
+      json.write(JSON.stringify(summary, null, 2) + "\n");
       json.close();
     }
-    void series;
-    void opsOf;
     if (result.aborted === "interrupted") throw new InterruptedError();
     if (result.aborted !== null) io.err(`error: ${result.aborted}`);
     return failed ? 1 : 0;

@@ -80,7 +80,11 @@ class UniformDistribution implements Distribution {
     this.#prng = prng;
   }
   next(): number {
-    return bound(this.minValue, this.maxValue, this.minValue + this.#prng.nextDouble() * this.#width);
+    return bound(
+      this.minValue,
+      this.maxValue,
+      this.minValue + this.#prng.nextDouble() * this.#width,
+    );
   }
   inverseCumProb(p: number): number {
     return bound(this.minValue, this.maxValue, p * this.#width + this.minValue);
@@ -101,7 +105,11 @@ class GaussianDistribution implements Distribution {
     this.#prng = prng;
   }
   next(): number {
-    return bound(this.minValue, this.maxValue, this.#mean + this.#stdev * this.#prng.nextGaussian());
+    return bound(
+      this.minValue,
+      this.maxValue,
+      this.#mean + this.#stdev * this.#prng.nextGaussian(),
+    );
   }
   inverseCumProb(p: number): number {
     return bound(this.minValue, this.maxValue, this.#mean + this.#stdev * normalQuantile(p));
@@ -328,7 +336,13 @@ function createBase(spec: DistributionSpec, prng: Prng): Distribution {
  * import { createDistribution } from "./distribution.ts";
  * import { Prng } from "./prng.ts";
  *
- * const spec = { kind: "uniform", min: 1, max: 10, inverted: false, source: "uniform(1..10)" } as const;
+ * const spec = {
+ *   kind: "uniform",
+ *   min: 1,
+ *   max: 10,
+ *   inverted: false,
+ *   source: "uniform(1..10)",
+ * } as const;
  * const dist = createDistribution(spec, new Prng(1));
  * const value = dist.next();
  * assert.ok(Number.isInteger(value) && value >= 1 && value <= 10);

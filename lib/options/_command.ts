@@ -10,7 +10,13 @@ import type {
   ConsistencyLevel,
   StopCondition,
 } from "./stress_settings.ts";
-import { type Matched, matchSubOptions, parseChoice, parseInteger, parsePairs } from "./_suboptions.ts";
+import {
+  type Matched,
+  matchSubOptions,
+  parseChoice,
+  parseInteger,
+  parsePairs,
+} from "./_suboptions.ts";
 
 /** Every command word (lower case) and its canonical command. */
 export const COMMAND_ALIASES: Readonly<Record<string, CommandType>> = {
@@ -18,13 +24,13 @@ export const COMMAND_ALIASES: Readonly<Record<string, CommandType>> = {
   write: "write",
   insert: "write",
   mixed: "mixed",
-  counter_write: "counter_write",
+  "counter_write": "counter_write",
   counterwrite: "counter_write",
-  counter_add: "counter_write",
+  "counter_add": "counter_write",
   counteradd: "counter_write",
-  counter_read: "counter_read",
+  "counter_read": "counter_read",
   counterread: "counter_read",
-  counter_get: "counter_read",
+  "counter_get": "counter_read",
   counterget: "counter_read",
   user: "user",
   help: "help",
@@ -38,13 +44,13 @@ const RATIO_KEYS: Readonly<Record<string, string>> = {
   read: "read",
   write: "write",
   insert: "write",
-  counter_write: "counter_write",
+  "counter_write": "counter_write",
   counterwrite: "counter_write",
-  counter_add: "counter_write",
+  "counter_add": "counter_write",
   counteradd: "counter_write",
-  counter_read: "counter_read",
+  "counter_read": "counter_read",
   counterread: "counter_read",
-  counter_get: "counter_read",
+  "counter_get": "counter_read",
   counterget: "counter_read",
 };
 
@@ -82,7 +88,9 @@ const STOP_EXPECTED = "only one of n=, duration= or err<, n>, n<";
 function parseStop(command: string, found: ReadonlyMap<string, Matched>): StopCondition {
   const count = found.get("n=");
   const duration = found.get("duration=");
-  const uncertainty = ["err<", "n>", "n<"].map((key) => found.get(key)).find((m) => m !== undefined);
+  const uncertainty = ["err<", "n>", "n<"].map((key) => found.get(key)).find((m) =>
+    m !== undefined
+  );
   const conflict = (a: Matched, b: Matched): never => {
     throw new OptionError({
       option: command,
@@ -118,7 +126,9 @@ function parseStop(command: string, found: ReadonlyMap<string, Matched>): StopCo
   }
   const minText = found.get("n>")?.value;
   const maxText = found.get("n<")?.value;
-  const minIntervals = minText === undefined ? 30 : parseInteger(`${command} n>`, minText, { min: 1 });
+  const minIntervals = minText === undefined
+    ? 30
+    : parseInteger(`${command} n>`, minText, { min: 1 });
   const maxIntervals = maxText === undefined
     ? 200
     : parseInteger(`${command} n<`, maxText, { min: 1 });
@@ -228,17 +238,17 @@ export function parseRunCommand(
     const opsMatched = found.get("ops(");
     if (profile === undefined || profile.value.length === 0) {
       throw new OptionError({
-        option: "user profile",
-        value: profile?.token ?? "",
-        problem: profile === undefined ? "is missing" : "is empty",
+        option: given,
+        value: profile?.token ?? params.join(" "),
+        problem: profile === undefined ? "has no profile=" : "has an empty profile",
         expected: "profile=FILE[,FILE2...]",
       });
     }
     if (opsMatched === undefined) {
       throw new OptionError({
-        option: "user ops",
-        value: "",
-        problem: "is missing",
+        option: given,
+        value: params.join(" "),
+        problem: "has no ops(...)",
         expected: "ops(insert=N,<query>=M,...)",
       });
     }

@@ -81,7 +81,9 @@ export function parseRateGroup(
   const min = found.get("threads>=");
   const max = found.get("threads<=");
   const minThreads = min === undefined ? 4 : parseInteger("-rate threads>", min.value, { min: 1 });
-  const maxThreads = max === undefined ? 1000 : parseInteger("-rate threads<", max.value, { min: 1 });
+  const maxThreads = max === undefined
+    ? 1000
+    : parseInteger("-rate threads<", max.value, { min: 1 });
   if (minThreads > maxThreads) {
     throw new OptionError({
       option: "-rate threads<",
@@ -108,7 +110,14 @@ export function parsePopulationGroup(
     const opNames = Object.keys(command.ops);
     const insertOnly = command.type === "user" && opNames.length === 1 && opNames[0] === "insert";
     if (command.type === "write" || command.type === "counter_write" || insertOnly) {
-      return { kind: "seq", min: 1, max: limit, wrap: true, readLookback: null, order: "ARBITRARY" };
+      return {
+        kind: "seq",
+        min: 1,
+        max: limit,
+        wrap: true,
+        readLookback: null,
+        order: "ARBITRARY",
+      };
     }
     return {
       kind: "dist",
@@ -147,7 +156,11 @@ export function parsePopulationGroup(
   if (seq !== undefined) {
     const match = /^(\d+[kmb]?)\.\.+(\d+[kmb]?)$/i.exec(seq.value);
     if (match === null) {
-      throw new OptionError({ option: "-pop seq", value: seq.value, expected: "LO..HI such as 1..1M" });
+      throw new OptionError({
+        option: "-pop seq",
+        value: seq.value,
+        expected: "LO..HI such as 1..1M",
+      });
     }
     min = parseCount(match[1], "-pop seq");
     max = parseCount(match[2], "-pop seq");
@@ -192,9 +205,11 @@ export function parseInsertGroup(params: readonly string[] | undefined): InsertS
     partitions: partitions === undefined
       ? null
       : parseDistribution(partitions.value, "-insert partitions"),
-    batchType: batchType === undefined
-      ? null
-      : parseChoice("-insert batchtype", batchType.value, ["LOGGED", "UNLOGGED", "COUNTER"]),
+    batchType: batchType === undefined ? null : parseChoice(
+      "-insert batchtype",
+      batchType.value,
+      ["LOGGED", "UNLOGGED", "COUNTER"] as const,
+    ),
     selectRatio: selectRatio === undefined
       ? null
       : parseRatioDistribution(selectRatio.value, "-insert select-ratio"),
@@ -284,8 +299,11 @@ export function parseColumnGroup(params: readonly string[] | undefined): ColumnS
 }
 
 function compareBytewise(a: string, b: string): number {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(a + b)) return a < b ? -1 : a > b ? 1 : 0;
+  const encoder = new TextEncoder();
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
   const n = Math.min(x.length, y.length);
   for (let i = 0; i < n; i++) {
     if (x[i] !== y[i]) return x[i] - y[i];

@@ -26,7 +26,9 @@ export function parseErrorsGroup(params: readonly string[] | undefined): ErrorSe
     "skip-read-validation",
   ]);
   const retriesText = found.get("retries=");
-  const retries = retriesText === undefined ? 9 : parseInteger("-errors retries", retriesText.value);
+  const retries = retriesText === undefined
+    ? 9
+    : parseInteger("-errors retries", retriesText.value);
   return {
     ignore: found.has("ignore"),
     retries,
@@ -106,8 +108,19 @@ export function parseModeGroup(params: readonly string[] | undefined): ModeSetti
     });
   }
   if (simple) {
-    const driverOnly = ["compression=", "user=", "password=", "auth-provider=", "maxPending=",
-      "connectionsPerHost=", "protocolVersion=", "requestTimeout=", "unprepared", "4x", "native"]
+    const driverOnly = [
+      "compression=",
+      "user=",
+      "password=",
+      "auth-provider=",
+      "maxPending=",
+      "connectionsPerHost=",
+      "protocolVersion=",
+      "requestTimeout=",
+      "unprepared",
+      "4x",
+      "native",
+    ]
       .map((key) => found.get(key)).find((m) => m !== undefined);
     if (driverOnly !== undefined) {
       throw new OptionError({
@@ -195,7 +208,9 @@ export function parseSchemaGroup(
   let factor: string | null = null;
   const replication = found.get("replication(");
   if (replication !== undefined && replication.value.length > 0) {
-    for (const [key, val] of parsePairs("-schema replication", replication.token, replication.value)) {
+    for (
+      const [key, val] of parsePairs("-schema replication", replication.token, replication.value)
+    ) {
       const lower = key.toLowerCase();
       if (lower === "strategy") {
         replicationStrategy = val.includes(".") ? val : `org.apache.cassandra.locator.${val}`;
@@ -279,9 +294,15 @@ export function parsePortGroup(params: readonly string[] | undefined): PortSetti
   const found = matchSubOptions("-port", params ?? [], ["native=", "thrift=", "jmx="]);
   const port = (key: string, fallback: number): number => {
     const text = found.get(`${key}=`)?.value;
-    return text === undefined ? fallback : parseInteger(`-port ${key}`, text, { min: 1, max: 65535 });
+    return text === undefined
+      ? fallback
+      : parseInteger(`-port ${key}`, text, { min: 1, max: 65535 });
   };
-  return { nativePort: port("native", 9042), thriftPort: port("thrift", 9160), jmxPort: port("jmx", 7199) };
+  return {
+    nativePort: port("native", 9042),
+    thriftPort: port("thrift", 9160),
+    jmxPort: port("jmx", 7199),
+  };
 }
 
 /** Parses `-graph`. */
@@ -293,9 +314,9 @@ export function parseGraphGroup(
   const file = found.get("file=");
   if (params !== undefined && file === undefined) {
     throw new OptionError({
-      option: "-graph file",
+      option: "-graph",
       value: params.join(" "),
-      problem: "is missing",
+      problem: "has no file=",
       expected: "-graph file=PATH [revision=NAME] [title=TEXT] [op=NAME]",
     });
   }

@@ -3,7 +3,9 @@ import { OptionError } from "../errors.ts";
 
 /** One matched sub-option: the token as given and the text after the key. */
 export interface Matched {
+  /** The parameter as given. */
   readonly token: string;
+  /** The text after the key (inside the parentheses for `name(...)`). */
   readonly value: string;
 }
 
@@ -47,7 +49,8 @@ export function matchSubOptions(
           option: group,
           value: token,
           problem: "is not a valid parameter",
-          expected: `one of ${keys.map((key) => isFlag(key) ? key : `${key}...`).join(", ")}`,
+          expected: `one of ${keys.map((key) => isFlag(key) ? key : `${key}...`).join(", ")}` +
+            (catchAll === null ? "" : ", or a comma-separated host list"),
         });
       }
       hit = catchAll;

@@ -77,7 +77,12 @@ function parseReal(text: string, option: string, spec: string, kind: Kind): numb
   }
   const value = Number(text);
   if (!Number.isFinite(value)) {
-    throw new OptionError({ option, value: spec, problem: "is out of range", expected: ARITY[kind] });
+    throw new OptionError({
+      option,
+      value: spec,
+      problem: "is out of range",
+      expected: ARITY[kind],
+    });
   }
   return value;
 }
@@ -115,7 +120,12 @@ function parseBase(kind: Kind, args: string[], option: string, spec: string): Ba
   const { min, max } = parseBounds(args[0], option, spec, kind);
   if (kind === "seq") {
     if (min === max) {
-      throw new OptionError({ option, value: spec, problem: "has min == max", expected: ARITY[kind] });
+      throw new OptionError({
+        option,
+        value: spec,
+        problem: "has min == max",
+        expected: ARITY[kind],
+      });
     }
     return { kind, min, max };
   }

@@ -31,7 +31,8 @@ export function parseRate(text: string, option: string = "throttle"): number {
   if (match === null) {
     throw new OptionError({ option, value: text, expected: "a rate such as 1000/s" });
   }
-  const value = Number(match[1]) * (match[2] === undefined ? 1 : MULTIPLIERS[match[2].toLowerCase()]);
+  const value = Number(match[1]) *
+    (match[2] === undefined ? 1 : MULTIPLIERS[match[2].toLowerCase()]);
   if (!Number.isSafeInteger(value)) {
     throw new OptionError({
       option,

@@ -64,11 +64,17 @@ function formatOneDecimal(x: number): string {
  * import { Prng } from "../core/prng.ts";
  * import { formatDistributionTable } from "./distribution_table.ts";
  *
- * const spec = { kind: "uniform", min: 1, max: 100, inverted: false, source: "uniform(1..100)" } as const;
+ * const spec = {
+ *   kind: "uniform",
+ *   min: 1,
+ *   max: 100,
+ *   inverted: false,
+ *   source: "uniform(1..100)",
+ * } as const;
  * const table = formatDistributionTable(createDistribution(spec, new Prng(1)));
  * const lines = table.split("\n");
  * assert.equal(lines[0], "% of samples    Range       % of total");
- * assert.equal(lines[1], "10.0            11                 11.0");
+ * assert.equal(lines[1], "10.0            11                  11.0");
  * assert.equal(lines.length, 13);
  * ```
  */

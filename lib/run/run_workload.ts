@@ -148,9 +148,9 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
   const uncertainty = new Uncertainty();
   let stderr = 0;
   const workers: Worker[] = [];
-  let timer: number | undefined;
-  let graceTimer: number | undefined;
-  let deadlineTimer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
 
   let finished = false;
 

@@ -60,10 +60,15 @@ Deno.test("LatencyHistogram matches hdr-histogram-js for percentiles, mean, devi
       const reference = buildReference();
       for (const value of values) reference.recordValue(value);
       for (const percentile of [0, 10, 50, 90, 99, 99.9, 100]) {
-        assert.equal(histogram.valueAtPercentile(percentile), reference.getValueAtPercentile(percentile));
+        assert.equal(
+          histogram.valueAtPercentile(percentile),
+          reference.getValueAtPercentile(percentile),
+        );
       }
       assert.equal(histogram.meanNs, reference.mean);
-      assert.ok(Math.abs(histogram.stdDeviationNs - reference.stdDeviation) <= 1e-6 * reference.mean);
+      assert.ok(
+        Math.abs(histogram.stdDeviationNs - reference.stdDeviation) <= 1e-6 * reference.mean,
+      );
       assert.equal(histogram.totalCount, reference.totalCount);
       assert.equal(histogram.encodeCompressedBase64(), hdr.encodeIntoCompressedBase64(reference));
     }),
@@ -73,11 +78,15 @@ Deno.test("LatencyHistogram matches hdr-histogram-js for percentiles, mean, devi
 
 Deno.test("LatencyHistogram.add() of h(a) and h(b) equals h(a ++ b)", () => {
   fc.assert(
-    fc.property(fc.array(latencyNs, { maxLength: 200 }), fc.array(latencyNs, { maxLength: 200 }), (a, b) => {
-      const merged = histogramOf(a);
-      merged.add(histogramOf(b));
-      assert.deepEqual(merged.exportCounts(), histogramOf([...a, ...b]).exportCounts());
-    }),
+    fc.property(
+      fc.array(latencyNs, { maxLength: 200 }),
+      fc.array(latencyNs, { maxLength: 200 }),
+      (a, b) => {
+        const merged = histogramOf(a);
+        merged.add(histogramOf(b));
+        assert.deepEqual(merged.exportCounts(), histogramOf([...a, ...b]).exportCounts());
+      },
+    ),
     { numRuns: NUM_RUNS, seed: SEED },
   );
 });

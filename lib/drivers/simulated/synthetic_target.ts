@@ -41,7 +41,7 @@ export class SyntheticTarget implements Target {
   #latency: Distribution | null;
   #prng: Prng;
   #errorRate: number;
-  #timers = new Set<number>();
+  #timers = new Set<ReturnType<typeof setTimeout>>();
 
   /**
    * Creates the target.

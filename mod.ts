@@ -1,0 +1,48 @@
+/**
+ * `@team/stress`: the pure building blocks of the `stress` load generator: the
+ * cassandra-stress command-line grammar, distributions and a seeded PRNG, the
+ * coordinated-omission-correct rate schedule, the rendezvous dispatcher, HDR latency
+ * histograms and the report formatters. The command line itself is `@team/stress/cli`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LatencyHistogram, parseStressArgs, RendezvousDispatcher } from "./mod.ts";
+ *
+ * const settings = parseStressArgs(["write", "n=1m", "-rate", "threads=50"]);
+ * assert.equal(settings.command.stop.kind, "count");
+ *
+ * const dispatcher = new RendezvousDispatcher(10);
+ * assert.equal(dispatcher.select("host_1"), dispatcher.select("host_1"));
+ *
+ * const histogram = new LatencyHistogram();
+ * histogram.recordValue(1_500_000);
+ * assert.equal(histogram.totalCount, 1);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./lib/errors.ts";
+export * from "./lib/options/distribution_spec.ts";
+export * from "./lib/options/stress_settings.ts";
+export * from "./lib/options/parse_stress_args.ts";
+export * from "./lib/options/parse_distribution.ts";
+export * from "./lib/options/parse_count.ts";
+export * from "./lib/options/parse_duration.ts";
+export * from "./lib/options/parse_rate.ts";
+export * from "./lib/core/prng.ts";
+export * from "./lib/core/distribution.ts";
+export * from "./lib/core/rate_schedule.ts";
+export * from "./lib/core/rendezvous_dispatcher.ts";
+export * from "./lib/core/uncertainty.ts";
+export * from "./lib/core/exact_percentile.ts";
+export * from "./lib/stats/latency_histogram.ts";
+export * from "./lib/stats/op_recorder.ts";
+export * from "./lib/stats/op_window.ts";
+export * from "./lib/report/settings_dump.ts";
+export * from "./lib/report/interval_rows.ts";
+export * from "./lib/report/results_block.ts";
+export * from "./lib/report/hdr_log.ts";
+export * from "./lib/report/json_summary.ts";
+export * from "./lib/report/distribution_table.ts";
