@@ -20,6 +20,8 @@ import type { CommandIo } from "./lib/commands/command_io.ts";
 import { simulateCommand } from "./lib/commands/simulate.ts";
 import { stressCommand } from "./lib/commands/stress.ts";
 
+export type { CommandIo } from "./lib/commands/command_io.ts";
+
 /** Options of {@linkcode main}. */
 export interface MainOptions {
   /** Where output goes (default: the terminal's stdout and stderr). */

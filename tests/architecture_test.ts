@@ -12,7 +12,8 @@ const LAYERS: Record<string, string[]> = {
   run: ["workers", "drivers", "core", "options", "stats"],
   commands: ["run", "workers", "drivers", "core", "options", "stats", "report"],
 };
-const FORBIDDEN_IN_PURE = /\bDeno\.|\bconsole\.|\bDate\.now\(|\bperformance\.now\(|\bMath\.random\(/;
+const FORBIDDEN_IN_PURE =
+  /\bDeno\.|\bconsole\.|\bDate\.now\(|\bperformance\.now\(|\bMath\.random\(/;
 
 async function* walk(dir: string): AsyncGenerator<string> {
   for await (const entry of Deno.readDir(dir)) {

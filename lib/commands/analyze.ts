@@ -115,7 +115,9 @@ export async function analyzeCommand(
   }
   if (own.length !== 1) {
     throw new UsageError(
-      `Cannot parse the arguments of "analyze": "${own.join(" ")}" is invalid, expected N [--keep DIR] [-- STRESS-ARGS]`,
+      `Cannot parse the arguments of "analyze": "${
+        own.join(" ")
+      }" is invalid, expected N [--keep DIR] [-- STRESS-ARGS]`,
     );
   }
   const count = parsePositive("N", own[0], { integer: true });

@@ -48,7 +48,9 @@ export function parseFlags(command: string, args: readonly string[], spec: FlagS
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new UsageError(`Cannot parse the arguments of "${command}": ${message}`, { cause: error });
+    throw new UsageError(`Cannot parse the arguments of "${command}": ${message}`, {
+      cause: error,
+    });
   }
 }
 

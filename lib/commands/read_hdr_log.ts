@@ -68,7 +68,9 @@ export function readHdrLog(text: string, name: string): HdrLog {
     const lengthSec = Number(fields[1]);
     if (fields.length !== 4 || !Number.isFinite(startSec) || !Number.isFinite(lengthSec)) {
       throw new UserError(
-        `Cannot read HDR log "${name}": line ${i + 1} is invalid, expected Tag=T,start,length,max,histogram`,
+        `Cannot read HDR log "${name}": line ${
+          i + 1
+        } is invalid, expected Tag=T,start,length,max,histogram`,
         { exitCode: 2 },
       );
     }

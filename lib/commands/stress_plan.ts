@@ -53,7 +53,9 @@ export function targetOf(settings: StressSettings): TargetSpec {
   if (spec === "") return { kind: "synthetic", latencyUs: null, errorRate: 0 };
   if (!spec.startsWith(":")) {
     throw new UsageError(
-      `Cannot parse option "-node": "${synthetic[0]}" is invalid, expected synthetic or synthetic:DIST`,
+      `Cannot parse option "-node": "${
+        synthetic[0]
+      }" is invalid, expected synthetic or synthetic:DIST`,
     );
   }
   const [dist, ...extras] = spec.slice(1).split(";");

@@ -40,7 +40,9 @@ export interface RunPlan {
   /** The shared schedule rate and whether response time is reported (`fixed=`), or null. */
   readonly schedule: { readonly opsPerSec: number; readonly fixed: boolean } | null;
   /** Weights per op name (same order) and the clustering distribution, for mixed runs. */
-  readonly mix: { readonly weights: readonly number[]; readonly clustering: DistributionSpec } | null;
+  readonly mix:
+    | { readonly weights: readonly number[]; readonly clustering: DistributionSpec }
+    | null;
   /** How op seeds derive from cycles. */
   readonly population: PopulationPlan;
   /** The target every Worker builds. */
@@ -282,7 +284,9 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
         baseEpochMs,
         totalOps: plan.totalOps,
         deadlineNs,
-        schedule: plan.schedule === null ? null : { opsPerSec: plan.schedule.opsPerSec, startNs: 0 },
+        schedule: plan.schedule === null
+          ? null
+          : { opsPerSec: plan.schedule.opsPerSec, startNs: 0 },
         opNames: plan.opNames,
         mix: plan.mix,
         population: plan.population,

@@ -9,6 +9,7 @@
 import { createDistribution, type Distribution } from "../../core/distribution.ts";
 import { Prng } from "../../core/prng.ts";
 import type { SyntheticTargetSpec, Target } from "../target.ts";
+import { DelayQueue } from "./delay_queue.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -23,10 +24,10 @@ export class SyntheticOpError extends Error {
 
 /**
  * A target whose ops complete after a latency drawn (in microseconds) from a
- * distribution. Latencies are served by the runtime's timers, so anything below the
- * timer resolution (about 1 ms) completes at the next timer tick; zero latency
- * completes on the next microtask, so the op loop still awaits every op as it would
- * against a real server.
+ * distribution. Latencies are served by a {@linkcode DelayQueue} (timers for the bulk,
+ * event-loop polling for the last 2 ms, so sub-millisecond latencies are honoured); zero
+ * latency completes on the next microtask, so the op loop still awaits every op as it
+ * would against a real server.
  *
  * @example Usage
  * ```ts
@@ -41,7 +42,7 @@ export class SyntheticTarget implements Target {
   #latency: Distribution | null;
   #prng: Prng;
   #errorRate: number;
-  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #queue = new DelayQueue();
 
   /**
    * Creates the target.
@@ -69,23 +70,17 @@ export class SyntheticTarget implements Target {
       return fail ? Promise.reject(new SyntheticOpError()) : RESOLVED;
     }
     return new Promise<void>((resolve, reject) => {
-      const id = setTimeout(() => {
-        this.#timers.delete(id);
-        if (fail) reject(new SyntheticOpError());
-        else resolve();
-      }, latencyUs / 1000);
-      this.#timers.add(id);
+      this.#queue.add(latencyUs / 1000, fail ? () => reject(new SyntheticOpError()) : resolve);
     });
   }
 
   /**
-   * Cancels pending timers.
+   * Drops pending completions.
    *
    * @returns A promise that resolves at once.
    */
   close(): Promise<void> {
-    for (const id of this.#timers) clearTimeout(id);
-    this.#timers.clear();
+    this.#queue.close();
     return Promise.resolve();
   }
 }
