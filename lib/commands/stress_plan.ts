@@ -7,6 +7,7 @@
 
 import { TargetError, UsageError } from "../errors.ts";
 import type { TargetSpec } from "../drivers/target.ts";
+import type { DistributionSpec } from "../options/distribution_spec.ts";
 import { parseDistribution } from "../options/parse_distribution.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
 import type { RunPlan } from "../run/run_workload.ts";
@@ -19,8 +20,8 @@ export const SYNTHETIC_HOST = "synthetic";
 const MAX_WARMUP_OPS = 50_000;
 
 /**
- * Builds the target from `-node`: the synthetic target for `synthetic[:DIST]` (DIST is
- * the op latency in microseconds; `errors=P` after a `;` makes a fraction P of ops fail).
+ * Builds the target from `-node`: the synthetic target for `synthetic[:DIST][:errors(P)]`
+ * (DIST is the op latency in microseconds; `errors(P)` makes a fraction P of ops fail).
  *
  * @param settings The parsed settings.
  * @returns The target description.
@@ -55,22 +56,24 @@ export function targetOf(settings: StressSettings): TargetSpec {
     throw new UsageError(
       `Cannot parse option "-node": "${
         synthetic[0]
-      }" is invalid, expected synthetic or synthetic:DIST`,
+      }" is invalid, expected synthetic[:DIST][:errors(P)]`,
     );
   }
-  const [dist, ...extras] = spec.slice(1).split(";");
   let errorRate = 0;
-  for (const extra of extras) {
-    const match = /^errors=([0-9.]+)$/.exec(extra);
-    const value = match === null ? NaN : Number(match[1]);
-    if (!(value >= 0 && value <= 1)) {
+  let latencyUs: DistributionSpec | null = null;
+  for (const part of spec.slice(1).split(":")) {
+    const errors = /^errors\((.*)\)$/i.exec(part);
+    if (errors === null) {
+      latencyUs = part === "" ? null : parseDistribution(part, "-node synthetic");
+      continue;
+    }
+    errorRate = /^[0-9]*\.?[0-9]+$/.test(errors[1]) ? Number(errors[1]) : NaN;
+    if (!(errorRate >= 0 && errorRate <= 1)) {
       throw new UsageError(
-        `Cannot parse option "-node": "${extra}" is invalid, expected errors=P with P in 0..1`,
+        `Cannot parse option "-node": "${part}" is invalid, expected errors(P) with P in 0..1`,
       );
     }
-    errorRate = value;
   }
-  const latencyUs = dist === "" ? null : parseDistribution(dist, "-node synthetic");
   return { kind: "synthetic", latencyUs, errorRate };
 }
 

@@ -98,6 +98,11 @@ export async function runStress(
           `(${rate.maxThreads})`,
       );
     }
+    if (settings.graph.file !== null) {
+      io.err(
+        `warning: -graph is parsed but the HTML report is not written yet: "${settings.graph.file}" was not created`,
+      );
+    }
     const plan = measuredPlan(settings, threads, { target, workers });
     const onLog = log.level === "minimal" ? undefined : (line: string) => io.err(line);
 

@@ -213,8 +213,8 @@ const PAGES: Readonly<Record<string, Page>> = {
     rows: [
       ["h1,h2,...", "Hosts (default localhost); commas inside parentheses do not split"],
       [
-        "synthetic[:DIST]",
-        "The built-in synthetic target: each op completes after a latency drawn from DIST in microseconds; synthetic alone means zero latency",
+        "synthetic[:DIST][:errors(P)]",
+        "The built-in synthetic target (no server): each op completes after a latency drawn from DIST in microseconds (synthetic alone: zero latency) and fails with probability P (default 0)",
       ],
       ["file=PATH", "Read hosts from a file, one per line"],
       ["whitelist", "Only talk to the listed hosts"],
@@ -321,9 +321,9 @@ const GENERAL = [
   "analyze N [-- STRESS-ARGS]       : Run N stress processes side by side and summarize them",
   "",
   "---Extensions---",
-  "-node synthetic[:DIST]           : The built-in synthetic target: each op completes after a",
-  "                                   latency drawn from DIST in microseconds; synthetic alone",
-  "                                   means zero latency",
+  "-node synthetic[:DIST][:errors(P)]: The built-in synthetic target: each op completes after a",
+  "                                   latency drawn from DIST in microseconds (synthetic alone:",
+  "                                   zero latency) and fails with probability P (default 0)",
   "-log json=FILE                   : Also write a machine-readable JSON summary",
   "--dry-run                        : Print the resolved settings and exit",
   "--help, -h                       : Help for the command on the line",

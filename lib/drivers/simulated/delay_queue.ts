@@ -7,7 +7,7 @@
  */
 
 /** How close to a deadline (ms) polling takes over from a timer. */
-const POLL_WINDOW_MS = 2;
+const POLL_WINDOW_MS = 1.5;
 
 /**
  * A min-heap of deadlines (in `performance.now()` milliseconds) and their callbacks.

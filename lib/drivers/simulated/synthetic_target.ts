@@ -25,7 +25,7 @@ export class SyntheticOpError extends Error {
 /**
  * A target whose ops complete after a latency drawn (in microseconds) from a
  * distribution. Latencies are served by a {@linkcode DelayQueue} (timers for the bulk,
- * event-loop polling for the last 2 ms, so sub-millisecond latencies are honoured); zero
+ * event-loop polling for the last 1.5 ms, so sub-millisecond latencies are honoured); zero
  * latency completes on the next microtask, so the op loop still awaits every op as it
  * would against a real server.
  *

@@ -1,0 +1,203 @@
+import assert from "node:assert/strict";
+import { main } from "../main.ts";
+import { BufferedIo } from "../lib/commands/command_io.ts";
+import { VERSION } from "../lib/version.ts";
+
+async function run(args: string[], signal?: AbortSignal) {
+  const io = new BufferedIo();
+  const code = await main(args, { io, signal: signal ?? new AbortController().signal });
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+Deno.test("main() runs write n=20000 against the synthetic target end to end", async () => {
+  const { code, out, err } = await run([
+    "write",
+    "n=20000",
+    "-rate",
+    "threads=16",
+    "-node",
+    "synthetic:uniform(100..300)",
+  ]);
+  assert.equal(code, 0, err.join("\n"));
+  assert.deepEqual(err, []);
+  assert.equal(out[0], "******************** Stress Settings ********************");
+  assert.ok(out.includes("Warming up WRITE with 5000 iterations..."));
+  assert.ok(out.includes("Running WRITE with 16 threads for 20000 iteration"));
+  const header = out.findIndex((l) => l.startsWith("type       total ops,"));
+  assert.ok(header > 0);
+  const rows = out.filter((l) => l.startsWith("total,"));
+  assert.ok(rows.length >= 1);
+  assert.match(rows[rows.length - 1], /^total,\s+20000,/);
+  const results = out.indexOf("Results:");
+  assert.ok(results > header);
+  assert.deepEqual(out.slice(results - 2, results), ["", ""]);
+  assert.equal(out[results + 10], "Total partitions          :     20,000 [WRITE: 20,000]");
+  assert.equal(out[results + 11], "Total errors              :          0 [WRITE: 0]");
+  assert.match(out[results + 1], /^Op rate {19}: +[0-9,]+ op\/s  \[WRITE: [0-9,]+ op\/s\]$/);
+  assert.equal(out[out.length - 1], "END");
+});
+
+Deno.test("main() writes -log hdrfile=, json= and file= for a throttled run", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { code, out } = await run([
+      "write",
+      "n=3000",
+      "no-warmup",
+      "-rate",
+      "threads=8",
+      "fixed=3000/s",
+      "-node",
+      "synthetic:fixed(200)",
+      "-log",
+      `hdrfile=${dir}/run.hdr`,
+      `json=${dir}/run.json`,
+      `file=${dir}/run.log`,
+      "interval=500ms",
+    ]);
+    assert.equal(code, 0);
+    assert.equal(await Deno.readTextFile(`${dir}/run.log`), out.join("\n") + "\n");
+    const hdr = await Deno.readTextFile(`${dir}/run.hdr`);
+    assert.match(hdr, /^#\[Histogram log format version 1\.3\]$/m);
+    for (const kind of ["st", "rt", "wt"]) {
+      assert.match(hdr, new RegExp(`^Tag=WRITE-${kind},`, "m"));
+    }
+    const json = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
+    assert.equal(json.total.ops, 3000);
+    assert.equal(json.latencyKind, "response");
+    assert.ok(json.intervals.length >= 1);
+    assert.equal(
+      json.command,
+      [
+        "write",
+        "n=3000",
+        "no-warmup",
+        "-rate",
+        "threads=8",
+        "fixed=3000/s",
+        "-node",
+        "synthetic:fixed(200)",
+        "-log",
+        `hdrfile=${dir}/run.hdr`,
+        `json=${dir}/run.json`,
+        `file=${dir}/run.log`,
+        "interval=500ms",
+      ].join(" "),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("main() prints one error line and exits 2 on a bad command line", async (t) => {
+  const cases: [string[], RegExp][] = [
+    [["write", "n=oops"], /"oops"/],
+    [["write", "n=10", "duration=10s"], /duration=10s|n=10/],
+    [["write", "-rate", "threads=4", "-rat", "x"], /-rat/],
+    [["write", "-sendto", "127.0.0.1"], /not supported/],
+    [["wrte", "n=10"], /"wrte"/],
+    [["simulate"], /SECONDS/],
+    [["analyze", "zero"], /"zero"/],
+  ];
+  for (const [args, pattern] of cases) {
+    await t.step(args.join(" "), async () => {
+      const { code, out, err } = await run(args);
+      assert.equal(code, 2);
+      assert.deepEqual(out, []);
+      assert.equal(err.length, 1);
+      assert.match(err[0], /^error: /);
+      assert.match(err[0], pattern);
+    });
+  }
+});
+
+Deno.test("main() exits 3 with one line for a CQL node this build cannot reach", async () => {
+  const { code, err } = await run(["write", "n=10", "-node", "127.0.0.1"]);
+  assert.equal(code, 3);
+  assert.equal(err.length, 1);
+  assert.match(err[0], /^error: Cannot connect to CQL node\(s\) "127\.0\.0\.1"/);
+});
+
+Deno.test("main() --dry-run prints the settings dump and touches no target", async () => {
+  const { code, out } = await run(["--dry-run", "read", "n=1m", "-node", "10.9.9.9"]);
+  assert.equal(code, 0);
+  assert.equal(out[0], "******************** Stress Settings ********************");
+  assert.ok(out.includes("  Type: read"));
+  assert.ok(out.includes("  Nodes: [10.9.9.9]"));
+  assert.deepEqual(out.slice(-4), ["TokenRange:", "  Wrap: false", "  Split Factor: 1", ""]);
+});
+
+Deno.test("main() help, version and print exit 0", async () => {
+  const help = await run(["help", "-rate"]);
+  assert.equal(help.code, 0);
+  assert.ok(help.out.some((l) => l.includes("throttle=")));
+  const general = await run(["--help"]);
+  assert.equal(general.code, 0);
+  assert.ok(general.out.some((l) => l.includes("simulate")));
+  const version = await run(["version"]);
+  assert.deepEqual(version.out, [`stress ${VERSION} (cassandra-stress compatible command line)`]);
+  const print = await run(["print", "dist=gaussian(1..100)"]);
+  assert.equal(print.code, 0);
+  assert.equal(print.out[0], "% of samples    Range       % of total");
+});
+
+Deno.test("main() ends with FAILURE and exit 1 when ops fail without -errors ignore", async () => {
+  const { code, out, err } = await run([
+    "write",
+    "n=500",
+    "no-warmup",
+    "-rate",
+    "threads=4",
+    "-node",
+    "synthetic:fixed(100):errors(1)",
+    "-errors",
+    "retries=1",
+  ]);
+  assert.equal(code, 1);
+  assert.equal(out.at(-1), "FAILURE");
+  assert.ok(err.some((l) => l.startsWith("Operation x2 on key(s) [")));
+});
+
+Deno.test("main() counts ignored errors and still ends with END", async () => {
+  const { code, out } = await run([
+    "write",
+    "n=2000",
+    "no-warmup",
+    "-rate",
+    "threads=4",
+    "-node",
+    "synthetic:fixed(50):errors(0.5)",
+    "-errors",
+    "ignore",
+    "retries=0",
+    "-log",
+    "level=minimal",
+  ]);
+  assert.equal(code, 0);
+  assert.equal(out.at(-1), "END");
+  const errors = out.find((l) => l.startsWith("Total errors"))!;
+  const count = Number(/: +([0-9,]+) \[/.exec(errors)![1].replaceAll(",", ""));
+  assert.ok(count > 600 && count < 1400, errors);
+});
+
+Deno.test("main() on SIGINT prints what was measured and exits 130", async () => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 700);
+  const { code, out, err } = await run([
+    "write",
+    "duration=30s",
+    "no-warmup",
+    "-rate",
+    "threads=4",
+    "-node",
+    "synthetic:fixed(1000)",
+  ], controller.signal);
+  assert.equal(code, 130);
+  assert.ok(out.includes("Results:"));
+  assert.match(err.at(-1)!, /^error: Run interrupted/);
+});
+
+Deno.test("VERSION matches deno.json", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  assert.equal(VERSION, config.version);
+});

@@ -1,0 +1,401 @@
+import assert from "node:assert/strict";
+import type { DistributionSpec } from "../../lib/options/distribution_spec.ts";
+import { parseDistribution } from "../../lib/options/parse_distribution.ts";
+import {
+  type IntervalReport,
+  type RunPlan,
+  type RunResult,
+  runWorkload,
+} from "../../lib/run/run_workload.ts";
+
+const FIXED_1: DistributionSpec = { kind: "fixed", value: 1, inverted: false, source: "fixed(1)" };
+
+function plan(overrides: Partial<RunPlan> = {}): RunPlan {
+  return {
+    opNames: ["WRITE"],
+    threads: 4,
+    workers: 2,
+    totalOps: -1,
+    durationMs: -1,
+    uncertainty: null,
+    schedule: null,
+    mix: null,
+    population: { kind: "seq", lo: 1, hi: 1_000_000 },
+    target: { kind: "synthetic", latencyUs: null, errorRate: 0 },
+    errors: { tries: 1, ignore: false },
+    seed: 1,
+    intervalMs: 1000,
+    stopGraceMs: 5000,
+    ...overrides,
+  };
+}
+
+/** A synthetic target with latencies drawn from `latency` (µs, cassandra-stress syntax). */
+function synthetic(latency: string | null, errorRate = 0): RunPlan["target"] {
+  return {
+    kind: "synthetic",
+    latencyUs: latency === null ? null : parseDistribution(latency),
+    errorRate,
+  };
+}
+
+/** What one `onInterval` call showed, copied (the report's windows must not be kept). */
+interface Seen {
+  ops: number[];
+  errors: number[];
+  serviceCounts: number[];
+  totalOps: number;
+  startSec: number;
+  elapsedSec: number;
+  lengthSec: number;
+  stderr: number;
+  final: boolean;
+}
+
+/** Runs `plan`, recording every interval and log line. */
+async function run(
+  runPlan: RunPlan,
+  options: { signal?: AbortSignal; workerUrl?: string } = {},
+): Promise<{ result: RunResult; intervals: Seen[]; logs: string[]; wallSec: number }> {
+  const intervals: Seen[] = [];
+  const logs: string[] = [];
+  const started = performance.now();
+  const result = await runWorkload(runPlan, {
+    ...options,
+    onInterval(report: IntervalReport) {
+      intervals.push({
+        ops: report.windows.map((w) => w.ops),
+        errors: report.windows.map((w) => w.errors),
+        serviceCounts: report.windows.map((w) => w.service.totalCount),
+        totalOps: report.totals.reduce((sum, w) => sum + w.ops, 0),
+        startSec: report.startSec,
+        elapsedSec: report.elapsedSec,
+        lengthSec: report.lengthSec,
+        stderr: report.stderr,
+        final: report.final,
+      });
+    },
+    onLog: (line) => logs.push(line),
+  });
+  return { result, intervals, logs, wallSec: (performance.now() - started) / 1000 };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** The intervals add up to the totals, follow each other without gaps, and one is final. */
+function checkIntervals(result: RunResult, intervals: readonly Seen[]): void {
+  result.totals.forEach((total, i) => {
+    assert.equal(sum(intervals.map((s) => s.ops[i])), total.ops, `ops of ${total.name}`);
+    assert.equal(sum(intervals.map((s) => s.errors[i])), total.errors, `errors of ${total.name}`);
+    assert.equal(
+      sum(intervals.map((s) => s.serviceCounts[i])),
+      total.service.totalCount,
+      `histogram count of ${total.name}`,
+    );
+  });
+  let previousEndSec = 0;
+  intervals.forEach((seen, k) => {
+    assert.equal(seen.startSec, previousEndSec, `interval ${k} starts where ${k - 1} ended`);
+    assert.ok(Math.abs(seen.lengthSec - (seen.elapsedSec - seen.startSec)) < 1e-6);
+    assert.equal(seen.final, k === intervals.length - 1 && seen.final, "only the last is final");
+    previousEndSec = seen.elapsedSec;
+  });
+  assert.ok(previousEndSec <= result.elapsedSec + 1e-9);
+}
+
+Deno.test("runWorkload() runs exactly n ops across Workers and intervals", async () => {
+  const totalOps = 10_007;
+  const { result, intervals } = await run(plan({
+    threads: 16,
+    workers: 2,
+    totalOps,
+    intervalMs: 200,
+    target: synthetic("uniform(100..400)"),
+  }));
+  assert.equal(result.failure, null);
+  assert.equal(result.aborted, null);
+  const [total] = result.totals;
+  assert.equal(total.name, "WRITE");
+  assert.equal(total.ops, totalOps);
+  assert.equal(total.partitions, totalOps);
+  assert.equal(total.rows, totalOps);
+  assert.equal(total.errors, 0);
+  assert.equal(total.service.totalCount, totalOps);
+  assert.equal(total.response, null, "no schedule, no response time");
+  // Each op took at least its 100 µs latency.
+  assert.ok(total.service.minNs >= 99_000, `min ${total.service.minNs} ns`);
+  assert.ok(intervals.filter((s) => !s.final).length >= 2, "the run spans several intervals");
+  checkIntervals(result, intervals);
+  assert.equal(intervals.at(-1)!.totalOps, totalOps);
+  assert.ok(result.endEpochMs >= result.startEpochMs);
+});
+
+Deno.test("runWorkload() runs exactly n ops with zero latency and an odd thread split", async () => {
+  const { result, intervals } = await run(plan({ threads: 5, workers: 2, totalOps: 10_007 }));
+  assert.equal(result.totals[0].ops, 10_007);
+  assert.equal(result.totals[0].service.totalCount, 10_007);
+  checkIntervals(result, intervals);
+});
+
+Deno.test("runWorkload() stops a duration run on time, with intervals of intervalMs", async () => {
+  const { result, intervals } = await run(plan({
+    threads: 4,
+    durationMs: 1500,
+    intervalMs: 500,
+    target: synthetic("fixed(5000)"),
+  }));
+  assert.equal(result.failure, null);
+  assert.equal(result.aborted, null);
+  assert.ok(
+    result.elapsedSec >= 1.5 && result.elapsedSec < 1.5 + 0.5,
+    `ran ${result.elapsedSec} s`,
+  );
+  assert.ok(Math.abs(result.endEpochMs - result.startEpochMs - result.elapsedSec * 1000) < 50);
+  // 4 loops of >= 5 ms ops for 1.5 s: at most 1200 ops.
+  const ops = result.totals[0].ops;
+  assert.ok(ops > 300 && ops <= 1204, `${ops} ops`);
+  checkIntervals(result, intervals);
+  const full = intervals.filter((s) => !s.final);
+  assert.ok(full.length >= 2 && full.length <= 4, `${full.length} full intervals`);
+  // Boundaries are aligned to the wall clock, so the first one is 0.25..1.25 intervals long.
+  assert.ok(full[0].lengthSec > 0.1 && full[0].lengthSec < 0.65, `first ${full[0].lengthSec}`);
+  for (const seen of full.slice(1)) {
+    assert.ok(seen.lengthSec > 0.45 && seen.lengthSec < 0.6, `interval of ${seen.lengthSec} s`);
+  }
+  const last = intervals.at(-1)!;
+  assert.ok(Math.abs(last.elapsedSec - result.elapsedSec) < 0.05);
+});
+
+Deno.test("runWorkload() keeps a throttled run to its rate", async () => {
+  const opsPerSec = 2000;
+  const threads = 8;
+  const { result, intervals } = await run(plan({
+    threads,
+    durationMs: 2000,
+    intervalMs: 500,
+    schedule: { opsPerSec, fixed: false },
+  }));
+  assert.equal(result.failure, null);
+  const ops = result.totals[0].ops;
+  // Op i is due at i / 2000 s and ops due at or after the 2 s deadline do not run, so at most
+  // 4000 run. Workers that start late catch up at once (zero latency); only ops whose slot is in
+  // the last few ms and that start after the deadline are lost. 5% (100 ms of slots) is slack.
+  assert.ok(ops >= 0.95 * opsPerSec * 2, `${ops} ops`);
+  assert.ok(ops <= opsPerSec * 2 + 1, `${ops} ops`);
+  assert.ok(ops <= opsPerSec * result.elapsedSec + threads, `${ops} ops`);
+  // Never ahead of the schedule at any interval end either (a sample is taken at most one
+  // 20 ms poll after the boundary).
+  for (const seen of intervals) {
+    assert.ok(
+      seen.totalOps <= opsPerSec * (seen.elapsedSec + 0.05) + threads,
+      `${seen.totalOps} ops by ${seen.elapsedSec} s`,
+    );
+  }
+  checkIntervals(result, intervals);
+  assert.notEqual(result.totals[0].response, null);
+  assert.equal(result.totals[0].response!.totalCount, ops);
+});
+
+Deno.test("runWorkload() with fixed= records response time above service time", async () => {
+  const { result } = await run(plan({
+    threads: 8,
+    totalOps: 600,
+    schedule: { opsPerSec: 1000, fixed: true },
+    target: synthetic("uniform(1000..3000)"),
+  }));
+  const [total] = result.totals;
+  assert.equal(total.ops, 600);
+  assert.ok(total.response !== null && total.wait !== null);
+  assert.equal(total.response.totalCount, 600);
+  assert.equal(total.wait.totalCount, 600);
+  const responseP50 = total.response.valueAtPercentile(50);
+  const serviceP50 = total.service.valueAtPercentile(50);
+  assert.ok(serviceP50 >= 999_000, `service p50 ${serviceP50} ns`);
+  assert.ok(responseP50 >= serviceP50, `response p50 ${responseP50} < service p50 ${serviceP50}`);
+  assert.equal(total.reported(true), total.response);
+});
+
+Deno.test("runWorkload() stops on the uncertainty rule after minIntervals", async () => {
+  const { result, intervals, wallSec } = await run(plan({
+    threads: 4,
+    intervalMs: 200,
+    uncertainty: { targetStderr: 1e9, minIntervals: 2, maxIntervals: 5 },
+    target: synthetic("fixed(2000)"),
+  }));
+  assert.equal(result.aborted, null);
+  assert.equal(intervals.filter((s) => !s.final).length, 2);
+  assert.ok(result.totals[0].ops > 0);
+  assert.ok(Number.isFinite(intervals[1].stderr) && intervals[1].stderr < 1e9);
+  assert.ok(wallSec < 1.5, `took ${wallSec} s`);
+  checkIntervals(result, intervals);
+});
+
+Deno.test("runWorkload() stops on the uncertainty rule at maxIntervals", async () => {
+  const { result, intervals } = await run(plan({
+    threads: 4,
+    intervalMs: 200,
+    uncertainty: { targetStderr: 0, minIntervals: 2, maxIntervals: 5 },
+    target: synthetic("fixed(2000)"),
+  }));
+  assert.equal(result.aborted, null);
+  assert.equal(intervals.filter((s) => !s.final).length, 5);
+  checkIntervals(result, intervals);
+});
+
+Deno.test("runWorkload() returns what it measured when the signal aborts", async () => {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 400);
+  try {
+    const { result, intervals, wallSec } = await run(
+      plan({ threads: 4, intervalMs: 200, target: synthetic("fixed(2000)") }),
+      { signal: controller.signal },
+    );
+    assert.equal(result.aborted, "interrupted");
+    assert.equal(result.failure, null);
+    assert.ok(result.totals[0].ops > 50, `${result.totals[0].ops} ops`);
+    assert.ok(wallSec >= 0.4 && wallSec < 0.4 + 0.5, `took ${wallSec} s`);
+    checkIntervals(result, intervals);
+    assert.equal(intervals.at(-1)!.totalOps, result.totals[0].ops);
+  } finally {
+    clearTimeout(timer);
+  }
+});
+
+Deno.test("runWorkload() with an already aborted signal runs nothing", async () => {
+  const { result, wallSec } = await run(plan({ totalOps: 1_000_000 }), {
+    signal: AbortSignal.abort(),
+  });
+  assert.equal(result.aborted, "interrupted");
+  assert.equal(result.totals[0].ops, 0);
+  assert.ok(wallSec < 2, `took ${wallSec} s`);
+});
+
+Deno.test("runWorkload() reports the first failure when errors are not ignored", async () => {
+  const threads = 4;
+  const { result, intervals, logs } = await run(plan({
+    threads,
+    totalOps: 1000,
+    errors: { tries: 3, ignore: false },
+    target: synthetic(null, 1),
+  }));
+  assert.notEqual(result.failure, null);
+  assert.ok(result.failure!.startsWith("Operation x3 on key(s) ["), result.failure!);
+  assert.match(
+    result.failure!,
+    /: Error executing WRITE: \(SyntheticOpError\): Synthetic operation failed/,
+  );
+  // Each loop ends at its first failed op.
+  assert.equal(result.totals[0].errors, threads);
+  assert.equal(result.totals[0].ops, 0);
+  assert.equal(logs.length, threads);
+  for (const line of logs) assert.ok(line.startsWith("Operation x3 on key(s) ["), line);
+  assert.ok(logs.includes(result.failure!));
+  checkIntervals(result, intervals);
+});
+
+Deno.test("runWorkload() counts failed ops and completes with errors.ignore", async () => {
+  const { result, intervals, logs } = await run(plan({
+    threads: 4,
+    totalOps: 3000,
+    errors: { tries: 1, ignore: true },
+    target: synthetic(null, 0.3),
+  }));
+  assert.equal(result.failure, null);
+  assert.equal(result.aborted, null);
+  const [total] = result.totals;
+  assert.equal(total.ops + total.errors, 3000);
+  // Binomial sd of the error count is sqrt(3000 * 0.3 * 0.7) ~ 25.
+  assert.ok(Math.abs(total.errors - 900) < 150, `${total.errors} errors`);
+  assert.equal(total.service.totalCount, total.ops);
+  checkIntervals(result, intervals);
+  // Error lines reach onLog, at most 100 per Worker.
+  assert.equal(logs.length, 200);
+  for (const line of logs) assert.match(line, /^Operation x1 on key\(s\) \[\d+\]: Error executing/);
+});
+
+Deno.test("runWorkload() mixes op kinds by weight", async () => {
+  const { result, intervals } = await run(plan({
+    opNames: ["READ", "WRITE"],
+    threads: 4,
+    totalOps: 20_000,
+    mix: { weights: [3, 1], clustering: FIXED_1 },
+  }));
+  const [read, write] = result.totals;
+  assert.equal(read.name, "READ");
+  assert.equal(write.name, "WRITE");
+  assert.equal(read.ops + write.ops, 20_000);
+  // Binomial sd of the READ count is sqrt(20000 * 0.75 * 0.25) ~ 61; 3:1 is 15000:5000.
+  const ratio = read.ops / write.ops;
+  assert.ok(ratio > 2.7 && ratio < 3.3, `${read.ops} reads, ${write.ops} writes`);
+  assert.equal(read.service.totalCount, read.ops);
+  assert.equal(write.service.totalCount, write.ops);
+  checkIntervals(result, intervals);
+});
+
+/** A module URL for a fake Worker, from its source. */
+function workerModule(source: string): string {
+  return `data:application/javascript,${encodeURIComponent(source)}`;
+}
+
+Deno.test("runWorkload() ends with aborted when a Worker throws", async () => {
+  const { result, logs } = await run(plan({ threads: 2, workers: 1, totalOps: 100 }), {
+    workerUrl: workerModule(`self.onmessage = () => { throw new Error("boom"); };`),
+  });
+  assert.ok(result.aborted?.startsWith("Worker 0 failed: "), String(result.aborted));
+  assert.match(result.aborted!, /boom/);
+  assert.notEqual(result.failure, null);
+  assert.ok(logs.some((line) => line.startsWith("Worker 0 failed: ")));
+  assert.equal(result.totals[0].ops, 0);
+});
+
+Deno.test("runWorkload() gives up on Workers that ignore the stop after stopGraceMs", async () => {
+  // This Worker never answers; the duration stop must be followed by the grace timer.
+  const { result, wallSec } = await run(
+    plan({ threads: 1, workers: 1, durationMs: 100, stopGraceMs: 200 }),
+    { workerUrl: workerModule(`self.onmessage = () => {};`) },
+  );
+  assert.equal(result.aborted, "Workers did not stop within 200 ms");
+  assert.ok(wallSec >= 0.3 && wallSec < 0.3 + 0.5, `took ${wallSec} s`);
+});
+
+// BUG (lib/run/run_workload.ts, stop()): when a Worker has already set CONTROL_STOP itself
+// (its deadline passed), stop() returns before arming the grace timer, so a Worker that then
+// hangs (e.g. a throttled loop asleep until a far slot) holds the run for as long as it likes.
+Deno.test({
+  name: "runWorkload() applies stopGraceMs when a Worker set the stop flag itself",
+  ignore: true,
+  async fn() {
+    // The Worker sets the stop flag at once, then answers only after 1.5 s.
+    const source = `self.onmessage = (event) => {
+      const init = event.data;
+      Atomics.store(new Int32Array(init.control, 0, 4), 0, 1);
+      setTimeout(() => {
+        self.postMessage({ type: "done", workerIndex: init.workerIndex, samples: [], failure: null });
+      }, 1500);
+    };`;
+    const { result, wallSec } = await run(
+      plan({ threads: 1, workers: 1, durationMs: 100, stopGraceMs: 200 }),
+      { workerUrl: workerModule(source) },
+    );
+    assert.equal(result.aborted, "Workers did not stop within 200 ms");
+    assert.ok(wallSec < 0.3 + 0.5, `took ${wallSec} s`);
+  },
+});
+
+// BUG (lib/workers/worker_runner.ts, #loop; seen from the engine): a throttled run with more
+// threads than opsPerSec * duration overshoots its duration by up to threads / opsPerSec.
+Deno.test({
+  name: "runWorkload() ends a throttled run on time when threads exceed its slots",
+  ignore: true,
+  async fn() {
+    const { result } = await run(plan({
+      threads: 20,
+      workers: 1,
+      durationMs: 300,
+      schedule: { opsPerSec: 10, fixed: false },
+    }));
+    assert.ok(result.elapsedSec < 0.3 + 0.4, `a 0.3 s run took ${result.elapsedSec} s`);
+  },
+});

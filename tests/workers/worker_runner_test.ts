@@ -1,0 +1,516 @@
+import assert from "node:assert/strict";
+import { SyntheticTarget } from "../../lib/drivers/simulated/synthetic_target.ts";
+import type { Target } from "../../lib/drivers/target.ts";
+import type { DistributionSpec } from "../../lib/options/distribution_spec.ts";
+import { OpWindow } from "../../lib/stats/op_window.ts";
+import {
+  CONTROL_BYTES,
+  CONTROL_CYCLE_OFFSET,
+  CONTROL_EPOCH,
+  CONTROL_INT32_SLOTS,
+  CONTROL_STOP,
+  type WorkerDone,
+  type WorkerInit,
+  type WorkerMessage,
+  type WorkerSample,
+} from "../../lib/workers/protocol.ts";
+import { WorkerRunner } from "../../lib/workers/worker_runner.ts";
+
+const FIXED_1: DistributionSpec = { kind: "fixed", value: 1, inverted: false, source: "fixed(1)" };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits until `condition()` holds, polling every 2 ms; fails after `timeoutMs`. */
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const started = performance.now();
+  while (!condition()) {
+    if (performance.now() - started > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+function makeInit(control: SharedArrayBuffer, overrides: Partial<WorkerInit> = {}): WorkerInit {
+  return {
+    type: "init",
+    workerIndex: 0,
+    threads: 1,
+    control,
+    baseEpochMs: Date.now(),
+    totalOps: -1,
+    deadlineNs: -1,
+    schedule: null,
+    opNames: ["WRITE"],
+    mix: null,
+    population: { kind: "seq", lo: 1, hi: 1_000_000 },
+    target: { kind: "synthetic", latencyUs: null, errorRate: 0 },
+    errors: { tries: 1, ignore: false },
+    seed: 1,
+    ...overrides,
+  };
+}
+
+/** A runner's posted messages, split by type. */
+class Inbox {
+  readonly all: WorkerMessage[] = [];
+  readonly post = (message: WorkerMessage, transfer: Transferable[]): void => {
+    assert.ok(Array.isArray(transfer));
+    this.all.push(message);
+  };
+  get samples(): WorkerSample[] {
+    return this.all.filter((m): m is WorkerSample => m.type === "sample");
+  }
+  get dones(): WorkerDone[] {
+    return this.all.filter((m): m is WorkerDone => m.type === "done");
+  }
+  get logs(): string[] {
+    return this.all.flatMap((m) => m.type === "log" ? [m.line] : []);
+  }
+  /** The one `done` message, which must be the last message. */
+  get done(): WorkerDone {
+    const dones = this.dones;
+    assert.equal(dones.length, 1, "exactly one done message");
+    assert.equal(this.all.at(-1), dones[0], "done is the last message");
+    return dones[0];
+  }
+  /** Every sample and the done merged per op name, as the main thread would. */
+  merged(opNames: readonly string[], scheduled: boolean): OpWindow[] {
+    const windows = opNames.map((name) => new OpWindow(name, { scheduled }));
+    for (const message of this.all) {
+      if (message.type === "sample" || message.type === "done") {
+        message.samples.forEach((sample, i) => windows[i].addSample(sample));
+      }
+    }
+    return windows;
+  }
+}
+
+/** A target that records every call; each op completes after `delayMs` (0: a microtask). */
+class RecordingTarget implements Target {
+  readonly seeds: number[] = [];
+  readonly kinds: number[] = [];
+  completed = 0;
+  readonly #delayMs: number;
+  constructor(delayMs = 0) {
+    this.#delayMs = delayMs;
+  }
+  op(kind: number, seed: number): Promise<void> {
+    this.seeds.push(seed);
+    this.kinds.push(kind);
+    const done = this.#delayMs > 0 ? sleep(this.#delayMs) : Promise.resolve();
+    return done.then(() => {
+      this.completed++;
+    });
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** A target whose op on each seed fails `failuresPerSeed` times, then succeeds. */
+class FlakyTarget implements Target {
+  calls = 0;
+  readonly #failures = new Map<number, number>();
+  readonly #failuresPerSeed: number;
+  readonly #fail: () => unknown;
+  constructor(failuresPerSeed: number, fail: () => unknown = () => new Error("flaky")) {
+    this.#failuresPerSeed = failuresPerSeed;
+    this.#fail = fail;
+  }
+  op(_kind: number, seed: number): Promise<void> {
+    this.calls++;
+    const failed = this.#failures.get(seed) ?? 0;
+    if (failed < this.#failuresPerSeed) {
+      this.#failures.set(seed, failed + 1);
+      return Promise.reject(this.#fail());
+    }
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function flagsOf(control: SharedArrayBuffer): Int32Array {
+  return new Int32Array(control, 0, CONTROL_INT32_SLOTS);
+}
+
+Deno.test("WorkerRunner.run() posts exactly one done whose samples count every op", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const spec = { kind: "synthetic", latencyUs: null, errorRate: 0 } as const;
+  const target = new SyntheticTarget(spec, 1);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, { threads: 3, totalOps: 1001, target: spec }),
+    target,
+    inbox.post,
+  ).run();
+  await target.close();
+  const done = inbox.done;
+  assert.equal(inbox.samples.length, 0, "no sample without an epoch change");
+  assert.equal(done.workerIndex, 0);
+  assert.equal(done.failure, null);
+  assert.equal(done.samples.length, 1);
+  assert.equal(done.samples[0].ops, 1001);
+  assert.equal(done.samples[0].errors, 0);
+  assert.equal(done.samples[0].service.totalCount, 1001);
+  assert.equal(done.samples[0].response, null);
+  assert.equal(done.samples[0].wait, null);
+  // The cycle counter went past the total, in whole batches.
+  const claimed = new BigInt64Array(control, CONTROL_CYCLE_OFFSET, 1)[0];
+  assert.ok(claimed >= 1001n, `claimed ${claimed}`);
+});
+
+Deno.test("WorkerRunner.run() posts a sample with the new epoch when CONTROL_EPOCH changes", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const flags = flagsOf(control);
+  const target = new RecordingTarget(1);
+  const inbox = new Inbox();
+  const running = new WorkerRunner(
+    makeInit(control, { workerIndex: 2, threads: 2 }),
+    target,
+    inbox.post,
+  ).run();
+  await until(() => target.completed >= 10, 2000, "10 ops");
+  Atomics.store(flags, CONTROL_EPOCH, 5);
+  await until(() => inbox.samples.length === 1, 2000, "the epoch 5 sample");
+  await until(() => target.completed >= 20, 2000, "10 more ops");
+  Atomics.store(flags, CONTROL_EPOCH, 6);
+  await until(() => inbox.samples.length === 2, 2000, "the epoch 6 sample");
+  Atomics.store(flags, CONTROL_STOP, 1);
+  await running;
+
+  assert.deepEqual(inbox.samples.map((s) => [s.workerIndex, s.epoch]), [[2, 5], [2, 6]]);
+  for (const sample of inbox.samples) assert.ok(sample.samples[0].ops > 0);
+  assert.equal(inbox.done.workerIndex, 2);
+  const [total] = inbox.merged(["WRITE"], false);
+  assert.equal(total.ops, target.completed, "samples and done together hold every op once");
+  assert.equal(total.service.totalCount, target.completed);
+});
+
+Deno.test("WorkerRunner.run() answers an epoch change while every loop waits on an op", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const flags = flagsOf(control);
+  const target = new RecordingTarget(250);
+  const inbox = new Inbox();
+  const running = new WorkerRunner(makeInit(control, { threads: 1 }), target, inbox.post).run();
+  await until(() => target.seeds.length === 1, 1000, "the first op");
+  Atomics.store(flags, CONTROL_EPOCH, 1);
+  // The op takes 250 ms; the idle poll must answer long before it completes.
+  await until(() => inbox.samples.length === 1, 150, "the sample");
+  assert.equal(target.completed, 0);
+  assert.equal(inbox.samples[0].samples[0].ops, 0);
+  Atomics.store(flags, CONTROL_STOP, 1);
+  await running;
+  assert.equal(inbox.done.samples[0].ops, 1, "the in-flight op completes and is recorded");
+});
+
+Deno.test("WorkerRunner.run() ends soon after CONTROL_STOP is set", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new RecordingTarget(1);
+  const inbox = new Inbox();
+  const running = new WorkerRunner(makeInit(control, { threads: 4 }), target, inbox.post).run();
+  await until(() => target.completed >= 20, 2000, "20 ops");
+  const stoppedAt = performance.now();
+  Atomics.store(flagsOf(control), CONTROL_STOP, 1);
+  await running;
+  const tookMs = performance.now() - stoppedAt;
+  assert.ok(tookMs < 100, `stopped after ${tookMs} ms`);
+  assert.equal(inbox.done.samples[0].ops, target.completed);
+  assert.equal(target.seeds.length, target.completed, "no op starts after the stop");
+});
+
+Deno.test("WorkerRunner.run() stops at deadlineNs and sets CONTROL_STOP", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new RecordingTarget(1);
+  const inbox = new Inbox();
+  const started = performance.now();
+  await new WorkerRunner(
+    makeInit(control, { threads: 2, baseEpochMs: Date.now(), deadlineNs: 60e6 }),
+    target,
+    inbox.post,
+  ).run();
+  const tookMs = performance.now() - started;
+  assert.ok(tookMs >= 55 && tookMs < 60 + 100, `ran for ${tookMs} ms`);
+  assert.equal(Atomics.load(flagsOf(control), CONTROL_STOP), 1);
+  assert.ok(inbox.done.samples[0].ops > 0);
+  assert.equal(inbox.done.samples[0].ops, target.completed);
+});
+
+Deno.test("WorkerRunner.run() stops at the deadline using the clock it is given", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  let nowNs = 0;
+  const clock = () => (nowNs += 1_000_000); // every reading is 1 ms later
+  const target = new RecordingTarget(0);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, { deadlineNs: 100e6 }),
+    target,
+    inbox.post,
+    clock,
+  ).run();
+  // One reading per op (its end, which is the next op's start) after the first start.
+  assert.ok(target.completed >= 90 && target.completed <= 100, `${target.completed} ops`);
+  assert.equal(inbox.done.samples[0].ops, target.completed);
+  // Each op lasted exactly 1 ms on that clock.
+  const [window] = inbox.merged(["WRITE"], false);
+  assert.ok(Math.abs(window.service.valueAtPercentile(50) - 1e6) < 1e6 * 1e-3);
+});
+
+Deno.test("WorkerRunner.run() records a success when a retry succeeds", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new FlakyTarget(2);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, { totalOps: 5, errors: { tries: 3, ignore: false } }),
+    target,
+    inbox.post,
+  ).run();
+  assert.equal(target.calls, 15);
+  assert.deepEqual(inbox.logs, []);
+  assert.equal(inbox.done.failure, null);
+  assert.equal(inbox.done.samples[0].ops, 5);
+  assert.equal(inbox.done.samples[0].errors, 0);
+});
+
+Deno.test("WorkerRunner.run() records an error when every try fails, and ends the loop", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new FlakyTarget(2);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, {
+      totalOps: 5,
+      population: { kind: "seq", lo: 40, hi: 50 },
+      errors: { tries: 2, ignore: false },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  const line = "Operation x2 on key(s) [40]: Error executing WRITE: (Error): flaky";
+  assert.equal(target.calls, 2, "the loop ends after the first failed op");
+  assert.deepEqual(inbox.logs, [line]);
+  assert.equal(inbox.done.failure, line);
+  assert.equal(inbox.done.samples[0].ops, 0);
+  assert.equal(inbox.done.samples[0].errors, 1);
+});
+
+Deno.test("WorkerRunner.run() counts failed ops and goes on with errors.ignore", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new FlakyTarget(2);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, { threads: 2, totalOps: 7, errors: { tries: 2, ignore: true } }),
+    target,
+    inbox.post,
+  ).run();
+  assert.equal(target.calls, 14);
+  assert.equal(inbox.done.failure, null);
+  assert.equal(inbox.done.samples[0].ops, 0);
+  assert.equal(inbox.done.samples[0].errors, 7);
+  assert.deepEqual(
+    inbox.logs.toSorted(),
+    [1, 2, 3, 4, 5, 6, 7].map((seed) =>
+      `Operation x2 on key(s) [${seed}]: Error executing WRITE: (Error): flaky`
+    ),
+  );
+});
+
+Deno.test("WorkerRunner.run() posts at most 100 error lines", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const spec = { kind: "synthetic", latencyUs: null, errorRate: 1 } as const;
+  const target = new SyntheticTarget(spec, 3);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, { threads: 2, totalOps: 500, errors: { tries: 1, ignore: true } }),
+    target,
+    inbox.post,
+  ).run();
+  await target.close();
+  assert.equal(inbox.done.samples[0].errors, 500);
+  assert.equal(inbox.logs.length, 100);
+  assert.match(inbox.logs[0], /^Operation x1 on key\(s\) \[\d+\]: Error executing WRITE: /);
+  assert.match(inbox.logs[0], /\(SyntheticOpError\): Synthetic operation failed/);
+});
+
+Deno.test("WorkerRunner.run() treats a synchronous throw and a bare rejection as failures", async () => {
+  const cases: [() => Target, string][] = [
+    [() => ({
+      op(): Promise<void> {
+        throw new TypeError("sync");
+      },
+      close: () => Promise.resolve(),
+    }), "(TypeError): sync"],
+    [() => new FlakyTarget(9, () => undefined), "(Error): Operation failed"],
+    [() => new FlakyTarget(9, () => "text"), "(Error): text"],
+  ];
+  for (const [makeTarget, detail] of cases) {
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const inbox = new Inbox();
+    await new WorkerRunner(
+      makeInit(control, { totalOps: 3, errors: { tries: 1, ignore: false } }),
+      makeTarget(),
+      inbox.post,
+    ).run();
+    assert.equal(inbox.done.samples[0].errors, 1);
+    assert.ok(inbox.done.failure?.endsWith(detail), `${inbox.done.failure} ends with ${detail}`);
+  }
+});
+
+Deno.test("WorkerRunner.run() gives seq seeds lo..hi in cycle order, wrapping", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new RecordingTarget();
+  await new WorkerRunner(
+    makeInit(control, { totalOps: 12, population: { kind: "seq", lo: 5, hi: 9 } }),
+    target,
+    new Inbox().post,
+  ).run();
+  assert.deepEqual(target.seeds, [5, 6, 7, 8, 9, 5, 6, 7, 8, 9, 5, 6]);
+});
+
+Deno.test("WorkerRunner.run() claims cycles without gaps or duplicates across runners", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const totalOps = 5003; // not a multiple of the claim batch
+  const targets = [new RecordingTarget(), new RecordingTarget()];
+  const inboxes = [new Inbox(), new Inbox()];
+  await Promise.all(targets.map((target, i) =>
+    new WorkerRunner(
+      makeInit(control, {
+        workerIndex: i,
+        threads: 3,
+        totalOps,
+        population: { kind: "seq", lo: 1, hi: 100_000 },
+      }),
+      target,
+      inboxes[i].post,
+    ).run()
+  ));
+  const seeds = [...targets[0].seeds, ...targets[1].seeds].sort((a, b) => a - b);
+  assert.equal(seeds.length, totalOps);
+  seeds.forEach((seed, i) => assert.equal(seed, i + 1, "each seed exactly once"));
+  for (const target of targets) assert.ok(target.seeds.length > 0, "both runners took part");
+  assert.equal(inboxes[0].done.samples[0].ops, targets[0].seeds.length);
+  assert.equal(inboxes[1].done.samples[0].ops, targets[1].seeds.length);
+});
+
+Deno.test("WorkerRunner.run() derives dist seeds from the cycle alone", async () => {
+  const distribution: DistributionSpec = {
+    kind: "uniform",
+    min: 1,
+    max: 1000,
+    inverted: false,
+    source: "uniform(1..1000)",
+  };
+  async function seedsOf(workerIndex: number): Promise<number[]> {
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const target = new RecordingTarget();
+    await new WorkerRunner(
+      makeInit(control, { workerIndex, totalOps: 300, population: { kind: "dist", distribution } }),
+      target,
+      new Inbox().post,
+    ).run();
+    return target.seeds;
+  }
+  const a = await seedsOf(0);
+  assert.deepEqual(await seedsOf(3), a);
+  assert.ok(a.every((seed) => Number.isInteger(seed) && seed >= 1 && seed <= 1000));
+  assert.ok(new Set(a).size > 200, "seeds vary with the cycle");
+});
+
+Deno.test("WorkerRunner.run() mixes op kinds by weight and records each under its kind", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new RecordingTarget();
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, {
+      threads: 2,
+      totalOps: 8000,
+      opNames: ["READ", "WRITE"],
+      mix: { weights: [3, 1], clustering: FIXED_1 },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  const reads = target.kinds.filter((kind) => kind === 0).length;
+  const writes = target.kinds.filter((kind) => kind === 1).length;
+  assert.equal(reads + writes, 8000);
+  // Binomial sd of the READ count is sqrt(8000 * 0.75 * 0.25) ~ 39; 3:1 is 6000:2000.
+  assert.ok(Math.abs(reads - 6000) < 250, `${reads} reads, ${writes} writes`);
+  const [read, write] = inbox.done.samples;
+  assert.equal(read.ops, reads);
+  assert.equal(write.ops, writes);
+});
+
+Deno.test("WorkerRunner.run() follows the schedule and records response and wait time", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new RecordingTarget();
+  const inbox = new Inbox();
+  const started = performance.now();
+  await new WorkerRunner(
+    makeInit(control, {
+      threads: 4,
+      totalOps: 200,
+      baseEpochMs: performance.timeOrigin + started,
+      schedule: { opsPerSec: 2000, startNs: 0 },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  const tookMs = performance.now() - started;
+  // Cycle 199 is due at 99.5 ms; ops must not run ahead of their slots.
+  assert.ok(tookMs >= 99, `200 ops at 2000/s took ${tookMs} ms`);
+  assert.ok(tookMs < 99.5 + 100, `200 ops at 2000/s took ${tookMs} ms`);
+  const [sample] = inbox.done.samples;
+  assert.equal(sample.ops, 200);
+  assert.equal(sample.response?.totalCount, 200);
+  assert.equal(sample.wait?.totalCount, 200);
+});
+
+// BUG (lib/workers/worker_runner.ts, #loop): a throttled loop sleeps until its claimed slot
+// without looking at the deadline or the stop flag, so with threads > opsPerSec * duration the
+// run overshoots its deadline by up to threads / opsPerSec seconds (here ~1.9 s for 0.3 s).
+Deno.test({
+  name: "WorkerRunner.run() ends at deadlineNs even when loops wait for far slots",
+  ignore: true,
+  async fn() {
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const started = performance.now();
+    await new WorkerRunner(
+      makeInit(control, {
+        threads: 20,
+        baseEpochMs: performance.timeOrigin + started,
+        deadlineNs: 300e6,
+        schedule: { opsPerSec: 10, startNs: 0 },
+      }),
+      new RecordingTarget(),
+      new Inbox().post,
+    ).run();
+    const tookMs = performance.now() - started;
+    assert.ok(tookMs < 300 + 150, `a 300 ms run took ${tookMs} ms`);
+  },
+});
+
+// BUG (same cause): setting CONTROL_STOP does not wake loops sleeping until a far slot.
+Deno.test({
+  name: "WorkerRunner.run() ends soon after CONTROL_STOP while loops wait for far slots",
+  ignore: true,
+  async fn() {
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const started = performance.now();
+    const running = new WorkerRunner(
+      makeInit(control, {
+        threads: 20,
+        baseEpochMs: performance.timeOrigin + started,
+        schedule: { opsPerSec: 10, startNs: 0 },
+      }),
+      new RecordingTarget(),
+      new Inbox().post,
+    ).run();
+    await sleep(100);
+    const stoppedAt = performance.now();
+    Atomics.store(flagsOf(control), CONTROL_STOP, 1);
+    await running;
+    const tookMs = performance.now() - stoppedAt;
+    assert.ok(tookMs < 150, `stopped after ${tookMs} ms`);
+  },
+});
