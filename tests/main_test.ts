@@ -33,7 +33,7 @@ Deno.test("main() runs write n=20000 against the synthetic target end to end", a
   assert.deepEqual(out.slice(results - 2, results), ["", ""]);
   assert.equal(out[results + 10], "Total partitions          :     20,000 [WRITE: 20,000]");
   assert.equal(out[results + 11], "Total errors              :          0 [WRITE: 0]");
-  assert.match(out[results + 1], /^Op rate {19}: +[0-9,]+ op\/s  \[WRITE: [0-9,]+ op\/s\]$/);
+  assert.match(out[results + 1], /^Op rate {19}: +[0-9,]+ op\/s {2}\[WRITE: [0-9,]+ op\/s\]$/);
   assert.equal(out[out.length - 1], "END");
 });
 

@@ -65,7 +65,7 @@ Deno.test("stress analyze N -- write ... merges the HDR logs of cassandra-stress
     ]);
     assert.equal(code, 0, err.join("\n"));
     assert.equal(out[8], "2 processes run in total");
-    const logs = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    const logs = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
     assert.deepEqual(logs, ["process-1.hdr", "process-2.hdr"]);
     const minLatency = Number(/= ([0-9.]+)ms/.exec(out[5])![1]);
     assert.ok(minLatency >= 0.5, out[5]);
