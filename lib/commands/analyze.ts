@@ -9,7 +9,7 @@
 import { UsageError } from "../errors.ts";
 import { formatAnalyzeSummary } from "../report/analyze_summary.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
-import type { CommandIo } from "./command_io.ts";
+import { type CommandIo, printText } from "./command_io.ts";
 import { parsePositive } from "./parse_flags.ts";
 import { type HdrLogInterval, readHdrLog } from "./read_hdr_log.ts";
 
@@ -103,7 +103,7 @@ export async function analyzeCommand(
   const own = dash < 0 ? [...args] : args.slice(0, dash);
   const childArgs = dash < 0 ? [] : args.slice(dash + 1);
   if (own.includes("-h") || own.includes("--help")) {
-    for (const line of ANALYZE_HELP.split("\n")) io.out(line);
+    printText(io, ANALYZE_HELP);
     return 0;
   }
   let keep: string | null = null;
@@ -151,14 +151,15 @@ export async function analyzeCommand(
       }
       addLog(readHdrLog(text, run.hdrPath).intervals, throughputOpsPerSec, latency);
     }
-    for (
-      const line of formatAnalyzeSummary({
+    printText(
+      io,
+      formatAnalyzeSummary({
         throughputsOpsPerSec: throughputOpsPerSec,
         latency,
         processes: runs.map((r) => ({ pid: r.pid, startTimeMs: r.startMs, endTimeMs: r.endMs })),
         utcOffsetMinutes: -new Date().getTimezoneOffset(),
-      }).split("\n")
-    ) io.out(line);
+      }),
+    );
     return failed > 0 ? 1 : 0;
   } finally {
     if (keep === null) await Deno.remove(dir, { recursive: true }).catch(() => {});

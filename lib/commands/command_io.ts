@@ -79,3 +79,25 @@ export class BufferedIo implements CommandIo {
     this.stderr.push(line);
   }
 }
+
+/**
+ * Writes a multi-line text to stdout line by line; one trailing line break is not an
+ * extra empty line.
+ *
+ * @param io Where to write.
+ * @param text The text.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BufferedIo, printText } from "./command_io.ts";
+ * const io = new BufferedIo();
+ * printText(io, "a\n\nb\n");
+ * assert.deepEqual(io.stdout, ["a", "", "b"]);
+ * ```
+ */
+export function printText(io: CommandIo, text: string): void {
+  const lines = text.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  for (const line of lines) io.out(line);
+}

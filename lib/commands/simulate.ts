@@ -7,7 +7,7 @@
 
 import { parseDistribution } from "../options/parse_distribution.ts";
 import { runWorkload } from "../run/run_workload.ts";
-import type { CommandIo } from "./command_io.ts";
+import { type CommandIo, printText } from "./command_io.ts";
 import { parseFlags, parsePositive } from "./parse_flags.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
 
@@ -60,7 +60,7 @@ export async function simulateCommand(
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
-    for (const line of SIMULATE_HELP.split("\n")) io.out(line);
+    printText(io, SIMULATE_HELP);
     return 0;
   }
   if (positionals.length !== 1) {

@@ -14,15 +14,9 @@ import { parseStressArgs } from "../options/parse_stress_args.ts";
 import { formatDistributionTable } from "../report/distribution_table.ts";
 import { formatSettingsDump } from "../report/settings_dump.ts";
 import { VERSION } from "../version.ts";
-import type { CommandIo } from "./command_io.ts";
+import { type CommandIo, printText } from "./command_io.ts";
 import { runStress } from "./stress_run.ts";
 import { targetOf } from "./stress_plan.ts";
-
-function printText(io: CommandIo, text: string): void {
-  const lines = text.split("\n");
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  for (const line of lines) io.out(line);
-}
 
 /**
  * Runs one cassandra-stress command line.

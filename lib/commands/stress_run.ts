@@ -18,7 +18,7 @@ import {
 import { formatResults, formatRunEnd } from "../report/results_block.ts";
 import { formatSettingsDump } from "../report/settings_dump.ts";
 import { type RunResult, runWorkload } from "../run/run_workload.ts";
-import { type CommandIo, teeIo } from "./command_io.ts";
+import { type CommandIo, printText, teeIo } from "./command_io.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
 import { measuredPlan, warmupPlans } from "./stress_plan.ts";
 import { TextFile } from "./text_file.ts";
@@ -44,13 +44,6 @@ function runningLine(settings: StressSettings, threads: number): string {
 /** The password as the JSON summary shows it: never the password itself. */
 function redacted(settings: StressSettings): string | null {
   return settings.mode.password === null ? null : "*suppressed*";
-}
-
-/** Prints a multi-line text line by line, dropping one trailing empty line. */
-function printText(io: CommandIo, text: string): void {
-  const lines = text.split("\n");
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  for (const line of lines) io.out(line);
 }
 
 /**
