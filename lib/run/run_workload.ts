@@ -176,9 +176,12 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
       });
     };
 
+    // A Worker may set the stop flag itself (its deadline); the grace period still applies.
+    let stopping = false;
     const stop = (reason: string | null) => {
       if (reason !== null) aborted ??= reason;
-      if (Atomics.load(flags, CONTROL_STOP) !== 0) return;
+      if (stopping) return;
+      stopping = true;
       Atomics.store(flags, CONTROL_STOP, 1);
       clearTimeout(timer);
       graceTimer = setTimeout(() => {

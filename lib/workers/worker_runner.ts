@@ -24,6 +24,8 @@ import {
 const BATCH_SIZE = 64;
 /** How often an idle Worker checks for a sample request, in milliseconds. */
 const POLL_MS = 20;
+/** The longest a loop sleeps for its slot before it checks the stop flag again, in ms. */
+const MAX_SLEEP_MS = 50;
 /** At most this many op error lines are posted per Worker. */
 const MAX_ERROR_LINES = 100;
 
@@ -99,6 +101,8 @@ export class WorkerRunner {
   #batch: number;
   #next = 0;
   #end = 0;
+  // Epoch 0 is "no sample asked yet": an epoch bumped before this runner existed is
+  // answered at the first check.
   #epoch = 0;
   #failure: string | null = null;
   #errorLines = 0;
@@ -135,7 +139,6 @@ export class WorkerRunner {
     this.#batch = init.schedule === null
       ? BATCH_SIZE
       : Math.max(1, Math.min(BATCH_SIZE, Math.floor(init.schedule.opsPerSec / 1000)));
-    this.#epoch = Atomics.load(this.#flags, CONTROL_EPOCH);
   }
 
   /**
@@ -194,8 +197,14 @@ export class WorkerRunner {
       let intendedNs = -1;
       if (schedule !== null) {
         intendedNs = schedule.intendedStartNs(cycle);
-        const delayNs = intendedNs - clock();
-        if (delayNs > 0) await sleepMs(Math.ceil(delayNs / 1e6));
+        // A slot at or past the deadline will never run: this loop is done.
+        if (deadlineNs >= 0 && intendedNs >= deadlineNs) return;
+        for (;;) {
+          const delayNs = intendedNs - clock();
+          if (delayNs <= 0) break;
+          if (Atomics.load(flags, CONTROL_STOP) !== 0) return;
+          await sleepMs(Math.min(Math.ceil(delayNs / 1e6), MAX_SLEEP_MS));
+        }
         startNs = clock();
       }
       if (deadlineNs >= 0 && startNs >= deadlineNs) {

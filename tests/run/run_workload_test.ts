@@ -52,16 +52,40 @@ interface Seen {
   final: boolean;
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Options of {@linkcode run}. */
+interface RunTestOptions {
+  signal?: AbortSignal;
+  workerUrl?: string;
+  /**
+   * Start just after a wall-clock multiple of `intervalMs`, so the first (aligned) tick is a
+   * whole interval away and comes after the Workers are up (see the epoch bug below).
+   */
+  alignStart?: boolean;
+  /** Abort the run after this long, so a run that does not stop fails instead of hanging. */
+  guardMs?: number;
+}
+
 /** Runs `plan`, recording every interval and log line. */
 async function run(
   runPlan: RunPlan,
-  options: { signal?: AbortSignal; workerUrl?: string } = {},
+  options: RunTestOptions = {},
 ): Promise<{ result: RunResult; intervals: Seen[]; logs: string[]; wallSec: number }> {
   const intervals: Seen[] = [];
   const logs: string[] = [];
+  if (options.alignStart) await sleep(runPlan.intervalMs - (Date.now() % runPlan.intervalMs));
+  const guard = new AbortController();
+  const guardTimer = options.guardMs === undefined
+    ? undefined
+    : setTimeout(() => guard.abort(), options.guardMs);
+  const signal = options.signal ?? (options.guardMs === undefined ? undefined : guard.signal);
   const started = performance.now();
   const result = await runWorkload(runPlan, {
-    ...options,
+    signal,
+    workerUrl: options.workerUrl,
     onInterval(report: IntervalReport) {
       intervals.push({
         ops: report.windows.map((w) => w.ops),
@@ -76,7 +100,7 @@ async function run(
       });
     },
     onLog: (line) => logs.push(line),
-  });
+  }).finally(() => clearTimeout(guardTimer));
   return { result, intervals, logs, wallSec: (performance.now() - started) / 1000 };
 }
 
@@ -107,13 +131,16 @@ function checkIntervals(result: RunResult, intervals: readonly Seen[]): void {
 
 Deno.test("runWorkload() runs exactly n ops across Workers and intervals", async () => {
   const totalOps = 10_007;
-  const { result, intervals } = await run(plan({
-    threads: 16,
-    workers: 2,
-    totalOps,
-    intervalMs: 200,
-    target: synthetic("uniform(100..400)"),
-  }));
+  const { result, intervals } = await run(
+    plan({
+      threads: 8,
+      workers: 2,
+      totalOps,
+      intervalMs: 250,
+      target: synthetic("uniform(200..600)"),
+    }),
+    { alignStart: true },
+  );
   assert.equal(result.failure, null);
   assert.equal(result.aborted, null);
   const [total] = result.totals;
@@ -124,8 +151,8 @@ Deno.test("runWorkload() runs exactly n ops across Workers and intervals", async
   assert.equal(total.errors, 0);
   assert.equal(total.service.totalCount, totalOps);
   assert.equal(total.response, null, "no schedule, no response time");
-  // Each op took at least its 100 µs latency.
-  assert.ok(total.service.minNs >= 99_000, `min ${total.service.minNs} ns`);
+  // Each op took at least its 200 µs latency.
+  assert.ok(total.service.minNs >= 199_000, `min ${total.service.minNs} ns`);
   assert.ok(intervals.filter((s) => !s.final).length >= 2, "the run spans several intervals");
   checkIntervals(result, intervals);
   assert.equal(intervals.at(-1)!.totalOps, totalOps);
@@ -140,12 +167,15 @@ Deno.test("runWorkload() runs exactly n ops with zero latency and an odd thread 
 });
 
 Deno.test("runWorkload() stops a duration run on time, with intervals of intervalMs", async () => {
-  const { result, intervals } = await run(plan({
-    threads: 4,
-    durationMs: 1500,
-    intervalMs: 500,
-    target: synthetic("fixed(5000)"),
-  }));
+  const { result, intervals } = await run(
+    plan({
+      threads: 4,
+      durationMs: 1500,
+      intervalMs: 500,
+      target: synthetic("fixed(5000)"),
+    }),
+    { alignStart: true },
+  );
   assert.equal(result.failure, null);
   assert.equal(result.aborted, null);
   assert.ok(
@@ -159,9 +189,8 @@ Deno.test("runWorkload() stops a duration run on time, with intervals of interva
   checkIntervals(result, intervals);
   const full = intervals.filter((s) => !s.final);
   assert.ok(full.length >= 2 && full.length <= 4, `${full.length} full intervals`);
-  // Boundaries are aligned to the wall clock, so the first one is 0.25..1.25 intervals long.
-  assert.ok(full[0].lengthSec > 0.1 && full[0].lengthSec < 0.65, `first ${full[0].lengthSec}`);
-  for (const seen of full.slice(1)) {
+  // Boundaries are aligned to the wall clock and the run started just after one.
+  for (const seen of full) {
     assert.ok(seen.lengthSec > 0.45 && seen.lengthSec < 0.6, `interval of ${seen.lengthSec} s`);
   }
   const last = intervals.at(-1)!;
@@ -218,12 +247,15 @@ Deno.test("runWorkload() with fixed= records response time above service time", 
 });
 
 Deno.test("runWorkload() stops on the uncertainty rule after minIntervals", async () => {
-  const { result, intervals, wallSec } = await run(plan({
-    threads: 4,
-    intervalMs: 200,
-    uncertainty: { targetStderr: 1e9, minIntervals: 2, maxIntervals: 5 },
-    target: synthetic("fixed(2000)"),
-  }));
+  const { result, intervals, wallSec } = await run(
+    plan({
+      threads: 4,
+      intervalMs: 200,
+      uncertainty: { targetStderr: 1e9, minIntervals: 2, maxIntervals: 5 },
+      target: synthetic("fixed(2000)"),
+    }),
+    { alignStart: true, guardMs: 5000 },
+  );
   assert.equal(result.aborted, null);
   assert.equal(intervals.filter((s) => !s.final).length, 2);
   assert.ok(result.totals[0].ops > 0);
@@ -233,12 +265,15 @@ Deno.test("runWorkload() stops on the uncertainty rule after minIntervals", asyn
 });
 
 Deno.test("runWorkload() stops on the uncertainty rule at maxIntervals", async () => {
-  const { result, intervals } = await run(plan({
-    threads: 4,
-    intervalMs: 200,
-    uncertainty: { targetStderr: 0, minIntervals: 2, maxIntervals: 5 },
-    target: synthetic("fixed(2000)"),
-  }));
+  const { result, intervals } = await run(
+    plan({
+      threads: 4,
+      intervalMs: 200,
+      uncertainty: { targetStderr: 0, minIntervals: 2, maxIntervals: 5 },
+      target: synthetic("fixed(2000)"),
+    }),
+    { alignStart: true, guardMs: 5000 },
+  );
   assert.equal(result.aborted, null);
   assert.equal(intervals.filter((s) => !s.final).length, 5);
   checkIntervals(result, intervals);
@@ -310,8 +345,8 @@ Deno.test("runWorkload() counts failed ops and completes with errors.ignore", as
   assert.ok(Math.abs(total.errors - 900) < 150, `${total.errors} errors`);
   assert.equal(total.service.totalCount, total.ops);
   checkIntervals(result, intervals);
-  // Error lines reach onLog, at most 100 per Worker.
-  assert.equal(logs.length, 200);
+  // Error lines reach onLog, at most 100 per Worker (one Worker may run nearly all the ops).
+  assert.ok(logs.length >= 100 && logs.length <= 200, `${logs.length} lines`);
   for (const line of logs) assert.match(line, /^Operation x1 on key\(s\) \[\d+\]: Error executing/);
 });
 
@@ -339,9 +374,13 @@ function workerModule(source: string): string {
   return `data:application/javascript,${encodeURIComponent(source)}`;
 }
 
-Deno.test("runWorkload() ends with aborted when a Worker throws", async () => {
+Deno.test("runWorkload() ends with aborted when a Worker reports a fatal error", async () => {
+  // What lib/workers/stress_worker.ts posts when it cannot build its target.
+  const source = `self.onmessage = (event) => {
+    self.postMessage({ type: "fatal", workerIndex: event.data.workerIndex, message: "boom", stack: "" });
+  };`;
   const { result, logs } = await run(plan({ threads: 2, workers: 1, totalOps: 100 }), {
-    workerUrl: workerModule(`self.onmessage = () => { throw new Error("boom"); };`),
+    workerUrl: workerModule(source),
   });
   assert.ok(result.aborted?.startsWith("Worker 0 failed: "), String(result.aborted));
   assert.match(result.aborted!, /boom/);
@@ -365,7 +404,7 @@ Deno.test("runWorkload() gives up on Workers that ignore the stop after stopGrac
 // hangs (e.g. a throttled loop asleep until a far slot) holds the run for as long as it likes.
 Deno.test({
   name: "runWorkload() applies stopGraceMs when a Worker set the stop flag itself",
-  ignore: true,
+  ignore: false,
   async fn() {
     // The Worker sets the stop flag at once, then answers only after 1.5 s.
     const source = `self.onmessage = (event) => {
@@ -388,7 +427,7 @@ Deno.test({
 // threads than opsPerSec * duration overshoots its duration by up to threads / opsPerSec.
 Deno.test({
   name: "runWorkload() ends a throttled run on time when threads exceed its slots",
-  ignore: true,
+  ignore: false,
   async fn() {
     const { result } = await run(plan({
       threads: 20,
@@ -397,5 +436,33 @@ Deno.test({
       schedule: { opsPerSec: 10, fixed: false },
     }));
     assert.ok(result.elapsedSec < 0.3 + 0.4, `a 0.3 s run took ${result.elapsedSec} s`);
+  },
+});
+
+// BUG (lib/workers/worker_runner.ts, constructor; see tests/workers/worker_runner_test.ts): a
+// Worker that starts after the first tick never answers it, so the interval never closes and a
+// run that only the uncertainty rule can stop runs until the signal aborts it.
+Deno.test({
+  name: "runWorkload() reports intervals even when the first tick precedes Worker start-up",
+  ignore: false,
+  async fn() {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 3000);
+    try {
+      // The first tick comes 10..50 ms after the start, before the Workers are up.
+      const { result, intervals } = await run(
+        plan({
+          threads: 2,
+          intervalMs: 40,
+          uncertainty: { targetStderr: 0, minIntervals: 2, maxIntervals: 4 },
+          target: synthetic("fixed(2000)"),
+        }),
+        { signal: controller.signal },
+      );
+      assert.equal(result.aborted, null, "the uncertainty rule stopped the run");
+      assert.equal(intervals.filter((s) => !s.final).length, 4);
+    } finally {
+      clearTimeout(timer);
+    }
   },
 });
