@@ -229,9 +229,9 @@ export class WorkerRunner {
         this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
       } else {
         this.#recorders[kind].recordError();
-        this.#reportError(kind, seed, error);
+        this.#reportError(seed, error);
         if (!this.#init.errors.ignore) {
-          this.#failure ??= this.#errorLine(kind, seed, error);
+          this.#failure ??= this.#errorLine(seed, error);
           return;
         }
       }
@@ -244,16 +244,17 @@ export class WorkerRunner {
     }
   }
 
-  #errorLine(kind: number, seed: number, error: unknown): string {
-    return `Operation x${this.#init.errors.tries} on key(s) [${seed}]: Error executing ${
-      this.#init.opNames[kind]
-    }: ${describe(error)}`;
+  #errorLine(seed: number, error: unknown): string {
+    // cassandra-stress's wording: "Operation x<tries> on key(s) <key>: Error executing: (<class>): <msg>".
+    return `Operation x${this.#init.errors.tries} on key(s) [${seed}]: Error executing: ${
+      describe(error)
+    }`;
   }
 
-  #reportError(kind: number, seed: number, error: unknown): void {
+  #reportError(seed: number, error: unknown): void {
     if (this.#errorLines >= MAX_ERROR_LINES) return;
     this.#errorLines++;
-    this.#post({ type: "log", line: this.#errorLine(kind, seed, error) }, []);
+    this.#post({ type: "log", line: this.#errorLine(seed, error) }, []);
   }
 
   #maybeSample(): void {

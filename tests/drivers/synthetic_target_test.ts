@@ -59,12 +59,17 @@ Deno.test("SyntheticTarget.op() takes the latency drawn from latencyUs", async (
 Deno.test("SyntheticTarget.op() honours sub-millisecond latencies", async () => {
   const target = new SyntheticTarget(spec(fixedUs(300)), 1);
   try {
-    const started = performance.now();
-    for (let i = 0; i < 40; i++) await target.op(0, i);
-    const elapsedMs = performance.now() - started;
-    assert.ok(elapsedMs >= 40 * 0.3, `40 ops of 300 µs took ${elapsedMs} ms`);
-    // Each op rounded up to a 1 ms timer would take >= 40 ms in all (12 ms is ideal).
-    assert.ok(elapsedMs < 36, `40 ops of 300 µs took ${elapsedMs} ms`);
+    const tookMs: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const started = performance.now();
+      await target.op(0, i);
+      tookMs.push(performance.now() - started);
+    }
+    for (const ms of tookMs) assert.ok(ms >= 0.3, `a 300 µs op took ${ms} ms`);
+    // An op rounded up to a 1 ms timer never takes less than 1 ms; on a loaded host some
+    // polled ops are slow, but not every one of 40.
+    const fastestMs = Math.min(...tookMs);
+    assert.ok(fastestMs < 1, `the fastest 300 µs op took ${fastestMs} ms`);
   } finally {
     await target.close();
   }

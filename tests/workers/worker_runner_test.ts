@@ -136,6 +136,17 @@ function flagsOf(control: SharedArrayBuffer): Int32Array {
   return new Int32Array(control, 0, CONTROL_INT32_SLOTS);
 }
 
+Deno.test("protocol control block puts an aligned cycle counter after the flags", () => {
+  assert.notEqual(CONTROL_STOP, CONTROL_EPOCH);
+  assert.ok(CONTROL_STOP < CONTROL_INT32_SLOTS && CONTROL_EPOCH < CONTROL_INT32_SLOTS);
+  assert.equal(CONTROL_CYCLE_OFFSET, CONTROL_INT32_SLOTS * 4);
+  assert.equal(CONTROL_CYCLE_OFFSET % 8, 0, "BigInt64Array needs 8-byte alignment");
+  assert.equal(CONTROL_BYTES, CONTROL_CYCLE_OFFSET + 8);
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  new BigInt64Array(control, CONTROL_CYCLE_OFFSET, 1)[0] = -1n;
+  assert.deepEqual([...flagsOf(control)], [0, 0, 0, 0], "the counter does not overlap the flags");
+});
+
 Deno.test("WorkerRunner.run() posts exactly one done whose samples count every op", async () => {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const spec = { kind: "synthetic", latencyUs: null, errorRate: 0 } as const;
@@ -287,7 +298,7 @@ Deno.test("WorkerRunner.run() records an error when every try fails, and ends th
     target,
     inbox.post,
   ).run();
-  const line = "Operation x2 on key(s) [40]: Error executing WRITE: (Error): flaky";
+  const line = "Operation x2 on key(s) [40]: Error executing: (Error): flaky";
   assert.equal(target.calls, 2, "the loop ends after the first failed op");
   assert.deepEqual(inbox.logs, [line]);
   assert.equal(inbox.done.failure, line);
@@ -311,7 +322,7 @@ Deno.test("WorkerRunner.run() counts failed ops and goes on with errors.ignore",
   assert.deepEqual(
     inbox.logs.toSorted(),
     [1, 2, 3, 4, 5, 6, 7].map((seed) =>
-      `Operation x2 on key(s) [${seed}]: Error executing WRITE: (Error): flaky`
+      `Operation x2 on key(s) [${seed}]: Error executing: (Error): flaky`
     ),
   );
 });
@@ -329,7 +340,7 @@ Deno.test("WorkerRunner.run() posts at most 100 error lines", async () => {
   await target.close();
   assert.equal(inbox.done.samples[0].errors, 500);
   assert.equal(inbox.logs.length, 100);
-  assert.match(inbox.logs[0], /^Operation x1 on key\(s\) \[\d+\]: Error executing WRITE: /);
+  assert.match(inbox.logs[0], /^Operation x1 on key\(s\) \[\d+\]: Error executing: /);
   assert.match(inbox.logs[0], /\(SyntheticOpError\): Synthetic operation failed/);
 });
 
@@ -466,12 +477,11 @@ Deno.test("WorkerRunner.run() follows the schedule and records response and wait
   assert.equal(sample.wait?.totalCount, 200);
 });
 
-// BUG (lib/workers/worker_runner.ts, #loop): a throttled loop sleeps until its claimed slot
-// without looking at the deadline or the stop flag, so with threads > opsPerSec * duration the
-// run overshoots its deadline by up to threads / opsPerSec seconds (here ~1.9 s for 0.3 s).
+// Regression (fixed in 6143c7d, lib/workers/worker_runner.ts #loop): a throttled loop slept until
+// its claimed slot without looking at the deadline or the stop flag, so with threads >
+// opsPerSec * duration the run overshot its deadline by up to threads / opsPerSec seconds.
 Deno.test({
   name: "WorkerRunner.run() ends at deadlineNs even when loops wait for far slots",
-  ignore: false,
   async fn() {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     const started = performance.now();
@@ -490,10 +500,9 @@ Deno.test({
   },
 });
 
-// BUG (same cause): setting CONTROL_STOP does not wake loops sleeping until a far slot.
+// Regression (same fix): setting CONTROL_STOP did not wake loops sleeping until a far slot.
 Deno.test({
   name: "WorkerRunner.run() ends soon after CONTROL_STOP while loops wait for far slots",
-  ignore: false,
   async fn() {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     const started = performance.now();
@@ -515,14 +524,12 @@ Deno.test({
   },
 });
 
-// BUG (lib/workers/worker_runner.ts, constructor): the runner takes the epoch it finds at
-// construction as already answered. A Worker that starts after the main thread's first tick
-// (Worker start-up takes ~100 ms, the first tick comes after intervalMs / 4) never answers
-// epoch 1, so the main thread's interval never closes: no interval reports until the end, and
-// a run stopped only by the uncertainty rule never stops.
+// Regression (fixed in 6143c7d, lib/workers/worker_runner.ts constructor): the runner took the
+// epoch it found at construction as already answered. A Worker that started after the main
+// thread's first tick (start-up ~100 ms, first tick after intervalMs / 4) never answered epoch 1,
+// so no interval closed until the end and a run stopped only by the uncertainty rule hung.
 Deno.test({
   name: "WorkerRunner.run() answers an epoch bumped before the runner was created",
-  ignore: false,
   async fn() {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     Atomics.store(flagsOf(control), CONTROL_EPOCH, 1);

@@ -69,9 +69,11 @@ export class DelayQueue {
   }
 
   #poll(): void {
-    this.#polling = false;
+    // #polling stays true while callbacks run, so an add() from inside one does not arm a
+    // second poll; the #arm() below takes its deadline into account.
     const now = performance.now();
     while (this.#due.length > 0 && this.#due[0] <= now) this.#pop()();
+    this.#polling = false;
     this.#arm();
   }
 
