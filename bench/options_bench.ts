@@ -26,7 +26,7 @@ const ARGV: readonly string[] = [
   "replication(strategy=NetworkTopologyStrategy,dc1=3)",
   "keyspace=ks",
   "-node",
-  "10.0.0.1,10.0.0.2,10.0.0.3",
+  "127.0.0.1,127.0.0.2,127.0.0.3",
   "-log",
   "interval=5s",
   "hdrfile=out.hdr",

@@ -40,7 +40,7 @@ Deno.test("formatSettingsDump() prints many options", async (t) => {
       "-col n=uniform(2..4) size=gaussian(10..100,3) slice timestamp=1234 " +
       "-errors retries=2 ignore -log file=out.log interval=500ms level=verbose no-summary " +
       "-mode user=cassandra password=secret compression=lz4 protocolVersion=4 " +
-      "requestTimeout=3000 maxPending=64 -node 10.0.0.1,10.0.0.2 whitelist datacenter=dc1 " +
+      "requestTimeout=3000 maxPending=64 -node 127.0.0.1,127.0.0.2 whitelist datacenter=dc1 " +
       "-schema replication(strategy=NetworkTopologyStrategy,dc1=3) keyspace=ks " +
       "compaction(strategy=LeveledCompactionStrategy,sstable_size_in_mb=160) " +
       "-transport truststore=/t.jks -port native=9043 -graph file=g.html revision=r1 title=T " +
