@@ -201,3 +201,21 @@ Deno.test("VERSION matches deno.json", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
   assert.equal(VERSION, config.version);
 });
+
+Deno.test("main() rejects an unwritable -log json= path before running anything", async () => {
+  const { code, out, err } = await run([
+    "write",
+    "n=10",
+    "-node",
+    "synthetic",
+    "-log",
+    "json=/nonexistent-dir/run.json",
+  ]);
+  assert.equal(code, 2);
+  assert.deepEqual(out, []);
+  assert.equal(err.length, 1);
+  assert.match(
+    err[0],
+    /^error: Cannot create the file of -log json "\/nonexistent-dir\/run\.json"/,
+  );
+});

@@ -69,12 +69,16 @@ export async function runStress(
 ): Promise<number> {
   const log = settings.log;
   const commandLine = options.commandLine ?? [];
-  const teeFile = log.file === null ? null : TextFile.create(log.file, "-log file");
-  const io = teeFile === null ? baseIo : teeIo(baseIo, (line) => teeFile.writeLine(line));
-  const hdr = log.hdrFile === null
-    ? null
-    : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
+  // Every file is created up front, so a path that cannot be written fails before the run.
+  let teeFile: TextFile | null = null;
+  let hdr: HdrLogWriter | null = null;
+  let json: TextFile | null = null;
   try {
+    teeFile = log.file === null ? null : TextFile.create(log.file, "-log file");
+    const tee = teeFile;
+    const io = tee === null ? baseIo : teeIo(baseIo, (line) => tee.writeLine(line));
+    hdr = log.hdrFile === null ? null : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
+    json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
     if (!log.noSettings) printText(io, formatSettingsDump(settings));
     const stop = settings.command.stop;
     if (stop.kind === "count" && stop.n === 0) {
@@ -125,7 +129,7 @@ export async function runStress(
           })
         ) io.out(row);
         hdr?.writeInterval(report);
-        if (log.jsonFile !== null) {
+        if (json !== null) {
           intervals.push(createJsonIntervalPoint(report.windows, {
             elapsedSec: report.elapsedSec,
             intervalSec: report.lengthSec,
@@ -143,8 +147,7 @@ export async function runStress(
     }
     const failed = result.failure !== null || result.aborted !== null;
     io.out(formatRunEnd(failed));
-    if (log.jsonFile !== null) {
-      const json = TextFile.create(log.jsonFile, "-log json");
+    if (json !== null) {
       const summary = createJsonSummary({
         command: commandLine,
         settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
@@ -157,12 +160,12 @@ export async function runStress(
         aborted: result.aborted ?? (result.failure === null ? null : `FAILURE: ${result.failure}`),
       });
       json.write(JSON.stringify(summary, null, 2) + "\n");
-      json.close();
     }
     if (result.aborted === "interrupted") throw new InterruptedError();
     if (result.aborted !== null) io.err(`error: ${result.aborted}`);
     return failed ? 1 : 0;
   } finally {
+    json?.close();
     hdr?.close();
     teeFile?.close();
   }
