@@ -22,6 +22,7 @@ async function measure(workers: number): Promise<number> {
     seed: 1,
     intervalMs: 1000,
     stopGraceMs: 5000,
+    startTimeoutMs: 30_000,
   });
   return result.totals[0].ops / result.elapsedSec;
 }

@@ -95,6 +95,7 @@ export async function simulateCommand(
       seed: 1,
       intervalMs,
       stopGraceMs: 5000,
+      startTimeoutMs: 30_000,
     }, {
       signal: options.signal,
       onInterval(report) {

@@ -154,6 +154,7 @@ export function measuredPlan(
     seed: 0x5eed,
     intervalMs: settings.log.intervalMs,
     stopGraceMs: 10_000,
+    startTimeoutMs: 30_000,
   };
 }
 

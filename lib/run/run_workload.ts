@@ -14,6 +14,7 @@ import {
   CONTROL_EPOCH,
   CONTROL_INT32_SLOTS,
   CONTROL_STOP,
+  type MainMessage,
   type PopulationPlan,
   type WorkerInit,
   type WorkerMessage,
@@ -55,6 +56,8 @@ export interface RunPlan {
   readonly intervalMs: number;
   /** How long to wait for Workers to finish their in-flight ops after a stop, in ms. */
   readonly stopGraceMs: number;
+  /** How long Workers may take to build their targets and say `ready`, in ms. */
+  readonly startTimeoutMs: number;
 }
 
 /** One finished interval, merged across Workers. */
@@ -132,9 +135,11 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
   const flags = new Int32Array(control, 0, CONTROL_INT32_SLOTS);
   const workerCount = Math.max(1, Math.min(plan.workers, plan.threads));
   const threads = shares(plan.threads, workerCount);
-  const startEpochMs = Date.now();
-  const startMono = performance.now();
-  const elapsedSec = () => (performance.now() - startMono) / 1000;
+  // Time 0 is when every Worker is ready and gets `start`, not when they were spawned.
+  let started = false;
+  let startEpochMs = Date.now();
+  let startMono = performance.now();
+  const elapsedSec = () => (started ? (performance.now() - startMono) / 1000 : 0);
   const workerUrl = options.workerUrl ??
     new URL("../workers/stress_worker.ts", import.meta.url).href;
 
@@ -153,6 +158,8 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
   let timer: ReturnType<typeof setTimeout> | undefined;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  let startupTimer: ReturnType<typeof setTimeout> | undefined;
+  let ready = 0;
 
   let finished = false;
 
@@ -163,6 +170,7 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
       clearTimeout(timer);
       clearTimeout(graceTimer);
       clearTimeout(deadlineTimer);
+      clearTimeout(startupTimer);
       options.signal?.removeEventListener("abort", onAbort);
       for (const worker of workers) worker.terminate();
       emit(elapsedSec(), true);
@@ -182,6 +190,10 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
       if (reason !== null) aborted ??= reason;
       if (stopping) return;
       stopping = true;
+      if (!started) {
+        finish();
+        return;
+      }
       Atomics.store(flags, CONTROL_STOP, 1);
       clearTimeout(timer);
       graceTimer = setTimeout(() => {
@@ -239,8 +251,25 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
       timer = setTimeout(tick, waitMs < plan.intervalMs / 4 ? waitMs + plan.intervalMs : waitMs);
     };
 
+    const startRun = () => {
+      clearTimeout(startupTimer);
+      started = true;
+      startEpochMs = Date.now();
+      startMono = performance.now();
+      const start: MainMessage = { type: "start", baseEpochMs: performance.timeOrigin + startMono };
+      for (const worker of workers) worker.postMessage(start);
+      if (plan.durationMs >= 0) {
+        deadlineTimer = setTimeout(() => stop(null), plan.durationMs + 50);
+      }
+      schedule();
+    };
+
     const onMessage = (message: WorkerMessage) => {
       switch (message.type) {
+        case "ready":
+          ready++;
+          if (ready === workerCount && !stopping) startRun();
+          break;
         case "sample":
           message.samples.forEach((s, i) => current[i].addSample(s));
           answered.add(message.workerIndex);
@@ -271,7 +300,6 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
     options.signal?.addEventListener("abort", onAbort);
 
     const deadlineNs = plan.durationMs >= 0 ? plan.durationMs * 1e6 : -1;
-    const baseEpochMs = performance.timeOrigin + startMono;
     for (let i = 0; i < workerCount; i++) {
       const worker = new Worker(workerUrl, { type: "module" });
       worker.onmessage = (event: MessageEvent<WorkerMessage>) => onMessage(event.data);
@@ -284,7 +312,7 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
         workerIndex: i,
         threads: threads[i],
         control,
-        baseEpochMs,
+        baseEpochMs: -1,
         totalOps: plan.totalOps,
         deadlineNs,
         schedule: plan.schedule === null
@@ -300,8 +328,9 @@ export function runWorkload(plan: RunPlan, options: RunOptions = {}): Promise<Ru
       worker.postMessage(init);
       workers.push(worker);
     }
+    startupTimer = setTimeout(() => {
+      stop(`Workers did not start within ${plan.startTimeoutMs} ms`);
+    }, plan.startTimeoutMs);
     if (aborted !== null) stop(aborted);
-    if (plan.durationMs >= 0) deadlineTimer = setTimeout(() => stop(null), plan.durationMs + 50);
-    schedule();
   });
 }

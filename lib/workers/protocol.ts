@@ -51,7 +51,11 @@ export interface WorkerInit {
   readonly threads: number;
   /** The shared control block (see the module docs). */
   readonly control: SharedArrayBuffer;
-  /** The epoch milliseconds that time 0 of the run refers to (shared by all Workers). */
+  /**
+   * The epoch milliseconds that time 0 of the run refers to (shared by all Workers). The
+   * main thread sends -1 in `init` and the real value in {@linkcode WorkerStart}, once every
+   * Worker is ready, so Worker start-up is not measured as queueing delay.
+   */
   readonly baseEpochMs: number;
   /** Total op count to run across all Workers, or -1 when the run stops by time or by flag. */
   readonly totalOps: number;
@@ -76,8 +80,24 @@ export interface WorkerInit {
   readonly seed: number;
 }
 
-/** Main thread -> Worker messages. */
-export type MainMessage = WorkerInit;
+/** Starts the op loops once every Worker is ready: time 0 of the run is `baseEpochMs`. */
+export interface WorkerStart {
+  /** Message type. */
+  readonly type: "start";
+  /** The epoch milliseconds of time 0 (replaces `WorkerInit.baseEpochMs`). */
+  readonly baseEpochMs: number;
+}
+
+/** Main thread -> Worker messages: `init`, then `start` after every Worker said `ready`. */
+export type MainMessage = WorkerInit | WorkerStart;
+
+/** The Worker has built its target and waits for `start`. */
+export interface WorkerReady {
+  /** Message type. */
+  readonly type: "ready";
+  /** The Worker's index. */
+  readonly workerIndex: number;
+}
 
 /** One interval's samples from one Worker, one per op type (same order as `opNames`). */
 export interface WorkerSample {
@@ -124,4 +144,4 @@ export interface WorkerFatal {
 }
 
 /** Worker -> main thread messages. */
-export type WorkerMessage = WorkerSample | WorkerDone | WorkerLog | WorkerFatal;
+export type WorkerMessage = WorkerReady | WorkerSample | WorkerDone | WorkerLog | WorkerFatal;

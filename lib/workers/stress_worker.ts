@@ -1,6 +1,7 @@
 /**
  * The Worker entry of a load run: receives one {@linkcode WorkerInit}, builds its
- * target, runs {@linkcode WorkerRunner} and posts samples back. Not part of the
+ * target, answers `ready`, and on `start` runs {@linkcode WorkerRunner}, which posts
+ * samples back. Not part of the
  * library API; started by `lib/run/run_workload.ts`.
  *
  * @module
@@ -8,7 +9,7 @@
 
 import { SyntheticTarget } from "../drivers/simulated/synthetic_target.ts";
 import type { Target, TargetSpec } from "../drivers/target.ts";
-import type { MainMessage, WorkerMessage } from "./protocol.ts";
+import type { MainMessage, WorkerInit, WorkerMessage } from "./protocol.ts";
 import { WorkerRunner } from "./worker_runner.ts";
 
 interface WorkerScope {
@@ -17,33 +18,50 @@ interface WorkerScope {
   close(): void;
 }
 
-function createTarget(spec: TargetSpec, seed: number): Target {
+function createTarget(spec: TargetSpec, seed: number): Promise<Target> {
   switch (spec.kind) {
     case "synthetic":
-      return new SyntheticTarget(spec, seed);
+      return Promise.resolve(new SyntheticTarget(spec, seed));
   }
 }
 
 const scope = self as unknown as WorkerScope;
+let init: WorkerInit | null = null;
+let target: Target | null = null;
+
+function post(message: WorkerMessage, transfer: Transferable[]): void {
+  scope.postMessage(message, transfer);
+}
+
+function fatal(workerIndex: number, error: unknown): void {
+  post({
+    type: "fatal",
+    workerIndex,
+    message: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? error.stack ?? "" : "",
+  }, []);
+}
 
 scope.onmessage = async (event: MessageEvent<MainMessage>) => {
-  const init = event.data;
-  const post = (message: WorkerMessage, transfer: Transferable[]) =>
-    scope.postMessage(message, transfer);
-  try {
-    const target = createTarget(init.target, init.seed + init.workerIndex * 7919);
+  const message = event.data;
+  if (message.type === "init") {
+    init = message;
     try {
-      await new WorkerRunner(init, target, post).run();
-    } finally {
-      await target.close();
+      target = await createTarget(message.target, message.seed + message.workerIndex * 7919);
+      post({ type: "ready", workerIndex: message.workerIndex }, []);
+    } catch (error) {
+      fatal(message.workerIndex, error);
+      scope.close();
     }
+    return;
+  }
+  if (init === null || target === null) return;
+  try {
+    await new WorkerRunner({ ...init, baseEpochMs: message.baseEpochMs }, target, post).run();
   } catch (error) {
-    post({
-      type: "fatal",
-      workerIndex: init.workerIndex,
-      message: error instanceof Error ? error.message : String(error),
-      stack: error instanceof Error ? error.stack ?? "" : "",
-    }, []);
+    fatal(init.workerIndex, error);
+  } finally {
+    await target.close();
   }
   scope.close();
 };

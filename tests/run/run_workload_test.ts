@@ -26,6 +26,7 @@ function plan(overrides: Partial<RunPlan> = {}): RunPlan {
     seed: 1,
     intervalMs: 1000,
     stopGraceMs: 5000,
+    startTimeoutMs: 10_000,
     ...overrides,
   };
 }
@@ -189,8 +190,14 @@ Deno.test("runWorkload() stops a duration run on time, with intervals of interva
   checkIntervals(result, intervals);
   const full = intervals.filter((s) => !s.final);
   assert.ok(full.length >= 2 && full.length <= 4, `${full.length} full intervals`);
-  // Boundaries are aligned to the wall clock and the run started just after one.
-  for (const seen of full) {
+  // Boundaries are aligned to the wall clock. The run starts when the Workers are ready,
+  // a little after a boundary, so the first interval may be shorter (never under a quarter of
+  // the interval); the others are whole.
+  assert.ok(
+    full[0].lengthSec > 0.125 && full[0].lengthSec < 0.6,
+    `first of ${full[0].lengthSec} s`,
+  );
+  for (const seen of full.slice(1)) {
     assert.ok(seen.lengthSec > 0.45 && seen.lengthSec < 0.6, `interval of ${seen.lengthSec} s`);
   }
   const last = intervals.at(-1)!;
@@ -393,7 +400,14 @@ Deno.test("runWorkload() gives up on Workers that ignore the stop after stopGrac
   // This Worker never answers; the duration stop must be followed by the grace timer.
   const { result, wallSec } = await run(
     plan({ threads: 1, workers: 1, durationMs: 100, stopGraceMs: 200 }),
-    { workerUrl: workerModule(`self.onmessage = () => {};`) },
+    {
+      // Ready at once, then deaf to start and stop alike.
+      workerUrl: workerModule(`self.onmessage = (event) => {
+        if (event.data.type === "init") {
+          self.postMessage({ type: "ready", workerIndex: event.data.workerIndex });
+        }
+      };`),
+    },
   );
   assert.equal(result.aborted, "Workers did not stop within 200 ms");
   assert.ok(wallSec >= 0.3 && wallSec < 0.3 + 0.5, `took ${wallSec} s`);
@@ -406,8 +420,13 @@ Deno.test({
   name: "runWorkload() applies stopGraceMs when a Worker set the stop flag itself",
   async fn() {
     // The Worker sets the stop flag at once, then answers only after 1.5 s.
-    const source = `self.onmessage = (event) => {
-      const init = event.data;
+    const source = `let init = null;
+    self.onmessage = (event) => {
+      if (event.data.type === "init") {
+        init = event.data;
+        self.postMessage({ type: "ready", workerIndex: init.workerIndex });
+        return;
+      }
       Atomics.store(new Int32Array(init.control, 0, 4), 0, 1);
       setTimeout(() => {
         self.postMessage({ type: "done", workerIndex: init.workerIndex, samples: [], failure: null });
@@ -463,4 +482,46 @@ Deno.test({
       clearTimeout(timer);
     }
   },
+});
+
+Deno.test("runWorkload() gives up on Workers that never say ready after startTimeoutMs", async () => {
+  const { result, wallSec, intervals } = await run(
+    plan({ threads: 2, workers: 2, totalOps: 100, startTimeoutMs: 300 }),
+    { workerUrl: workerModule(`self.onmessage = () => {};`) },
+  );
+  assert.equal(result.aborted, "Workers did not start within 300 ms");
+  assert.equal(result.elapsedSec, 0);
+  assert.equal(intervals.length, 0);
+  assert.ok(wallSec >= 0.3 && wallSec < 0.3 + 0.5, `took ${wallSec} s`);
+});
+
+Deno.test("runWorkload() starts the clock when every Worker is ready, not when spawned", async () => {
+  // Each Worker takes 400 ms to get ready; a fixed-rate run must not count that as queueing.
+  const { result } = await run(
+    plan({
+      threads: 4,
+      workers: 2,
+      totalOps: 200,
+      schedule: { opsPerSec: 1000, fixed: true },
+      target: synthetic("fixed(100)"),
+    }),
+    {
+      workerUrl: workerModule(`
+        const real = new Worker(${
+        JSON.stringify(new URL("../../lib/workers/stress_worker.ts", import.meta.url).href)
+      }, { type: "module" });
+        real.onmessage = (event) => {
+          if (event.data.type === "ready") setTimeout(() => self.postMessage(event.data), 400);
+          else self.postMessage(event.data);
+        };
+        self.onmessage = (event) => real.postMessage(event.data);
+      `),
+    },
+  );
+  assert.equal(result.aborted, null);
+  assert.equal(result.totals[0].ops, 200);
+  // 200 ops at 1000/s take 0.2 s; with the 0.4 s start-up counted they would take 0.6 s.
+  assert.ok(result.elapsedSec < 0.45, `elapsed ${result.elapsedSec} s`);
+  const p99Ms = result.totals[0].response!.valueAtPercentile(99) / 1e6;
+  assert.ok(p99Ms < 100, `response p99 ${p99Ms} ms includes the start-up`);
 });
