@@ -5,6 +5,7 @@
  * @module
  */
 
+import { UsageError } from "../errors.ts";
 import { parseDistribution } from "../options/parse_distribution.ts";
 import { runWorkload } from "../run/run_workload.ts";
 import { type CommandIo, printText } from "./command_io.ts";
@@ -63,8 +64,12 @@ export async function simulateCommand(
     printText(io, SIMULATE_HELP);
     return 0;
   }
-  if (positionals.length !== 1) {
-    parsePositive("SECONDS (stress simulate SECONDS)", positionals[1] ?? positionals[0]);
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `Cannot parse the arguments of "simulate": "${
+        positionals.slice(1).join(" ")
+      }" is extra, expected SECONDS [options]`,
+    );
   }
   const seconds = parsePositive("SECONDS", positionals[0]);
   const threads = parsePositive("--threads", values.threads as string, { integer: true });
