@@ -1,0 +1,249 @@
+// Keyspace and table definitions: build TableSchema objects, apply CREATE/DROP/ALTER.
+import type {
+  AlterKeyspaceStatement,
+  CreateKeyspaceStatement,
+  CreateTableStatement,
+  OptionValue,
+} from "./cql_ast.ts";
+import { CqlError } from "./cql_error.ts";
+import { type CqlType, parseCqlType } from "./cql_type.ts";
+import { CqlTypeError } from "./cql_type_error.ts";
+import { compareValues } from "./cql_value.ts";
+import { ERROR_CODE } from "./protocol_constants.ts";
+import type { ColumnSchema, KeyspaceSchema, Schema, TableSchema } from "./schema.ts";
+import { TableStore } from "./table_store.ts";
+
+/** A column as a table definition gives it. */
+export interface ColumnInput {
+  name: string;
+  type: CqlType;
+  isStatic?: boolean;
+}
+
+/** Builds a table: columns ordered as `SELECT *` lists them, cells numbered, store made. */
+export function buildTable(
+  keyspace: string,
+  name: string,
+  id: string,
+  input: {
+    columns: ColumnInput[];
+    partitionKey: string[];
+    clustering: string[];
+    clusteringOrder?: Record<string, "ASC" | "DESC">;
+    compactStorage?: boolean;
+    options?: Record<string, OptionValue>;
+  },
+): TableSchema {
+  const byInput = new Map(input.columns.map((c) => [c.name, c]));
+  const seen = new Set<string>();
+  for (const c of input.columns) {
+    if (seen.has(c.name)) throw CqlError.invalid(`Multiple definition of identifier ${c.name}`);
+    seen.add(c.name);
+  }
+  if (input.partitionKey.length === 0) {
+    throw CqlError.invalid("No PRIMARY KEY specifed (exactly one required)");
+  }
+  const keyNames = new Set([...input.partitionKey, ...input.clustering]);
+  for (const keyName of keyNames) {
+    if (!byInput.has(keyName)) {
+      throw CqlError.invalid(`Unknown definition ${keyName} referenced in PRIMARY KEY`);
+    }
+  }
+  const partitionKey: ColumnSchema[] = input.partitionKey.map((n, position) => ({
+    name: n,
+    type: byInput.get(n)!.type,
+    kind: "partition_key",
+    position,
+    order: "none",
+    cell: -1,
+  }));
+  const clustering: ColumnSchema[] = input.clustering.map((n, position) => ({
+    name: n,
+    type: byInput.get(n)!.type,
+    kind: "clustering",
+    position,
+    order: input.clusteringOrder?.[n] === "DESC" ? "desc" : "asc",
+    cell: -1,
+  }));
+  for (const name of Object.keys(input.clusteringOrder ?? {})) {
+    if (!input.clustering.includes(name)) {
+      throw CqlError.invalid(
+        `Only clustering key columns can be defined in CLUSTERING ORDER directive`,
+      );
+    }
+  }
+  const rest = input.columns
+    .filter((c) => !keyNames.has(c.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (rest.some((c) => c.isStatic) && clustering.length === 0) {
+    throw CqlError.invalid(
+      "Static columns are only useful (and thus allowed) if the table has at least one clustering column",
+    );
+  }
+  const cells: ColumnSchema[] = rest.map((c, cell) => ({
+    name: c.name,
+    type: c.type,
+    kind: c.isStatic ? "static" : "regular",
+    position: -1,
+    order: "none",
+    cell,
+  }));
+  const isCounterType = (t: CqlType) => t.kind === "native" && t.name === "counter";
+  const counters = cells.filter((c) => isCounterType(c.type));
+  if (counters.length > 0 && counters.length !== cells.length) {
+    throw CqlError.invalid("Cannot mix counter and non counter columns in the same table");
+  }
+  for (const key of [...partitionKey, ...clustering]) {
+    if (isCounterType(key.type)) {
+      throw CqlError.invalid(`counter type is not supported for PRIMARY KEY column '${key.name}'`);
+    }
+    if (
+      (key.type.kind === "list" || key.type.kind === "set" || key.type.kind === "map") &&
+      !key.type.frozen
+    ) {
+      throw CqlError.invalid(
+        `Invalid non-frozen collection type for PRIMARY KEY component ${key.name}`,
+      );
+    }
+  }
+  const columns = [...partitionKey, ...clustering, ...cells];
+  return {
+    keyspace,
+    name,
+    id,
+    columns,
+    byName: new Map(columns.map((c) => [c.name, c])),
+    partitionKey,
+    clustering,
+    cells,
+    isCounter: counters.length > 0,
+    compactStorage: input.compactStorage ?? false,
+    options: input.options ?? {},
+    store: new TableStore({
+      clusteringCompare: clustering.map((c) => (a: Uint8Array, b: Uint8Array) =>
+        compareValues(c.type, a, b)
+      ),
+      clusteringDescending: clustering.map((c) => c.order === "desc"),
+      cellCount: cells.length,
+    }),
+  };
+}
+
+function parseType(text: string, column: string): CqlType {
+  try {
+    return parseCqlType(text);
+  } catch (error) {
+    if (error instanceof CqlTypeError) {
+      throw new CqlError(ERROR_CODE.syntaxError, `${error.message} (column ${column})`);
+    }
+    throw error;
+  }
+}
+
+const STRATEGY_PREFIX = "org.apache.cassandra.locator.";
+
+/** Validates and normalises replication options. */
+export function replicationOf(options: Record<string, OptionValue>): Record<string, string> {
+  const given = options["replication"];
+  if (given === undefined) throw CqlError.invalid("Missing mandatory option 'replication'");
+  if (typeof given !== "object") throw CqlError.invalid("Invalid value for option 'replication'");
+  const replication = { ...given };
+  const cls = replication["class"];
+  if (!cls) throw CqlError.invalid("Missing replication strategy class");
+  replication["class"] = cls.includes(".") ? cls : STRATEGY_PREFIX + cls;
+  const short = replication["class"].slice(replication["class"].lastIndexOf(".") + 1);
+  if (short === "SimpleStrategy" && replication["replication_factor"] === undefined) {
+    throw new CqlError(
+      ERROR_CODE.configError,
+      "SimpleStrategy requires a replication_factor strategy option.",
+    );
+  }
+  return replication;
+}
+
+/** Applies CREATE KEYSPACE; returns whether anything changed. */
+export function createKeyspace(schema: Schema, statement: CreateKeyspaceStatement): boolean {
+  const existing = schema.keyspaces.get(statement.keyspace);
+  if (existing) {
+    if (statement.ifNotExists) return false;
+    throw new CqlError(
+      ERROR_CODE.alreadyExists,
+      `Keyspace ${statement.keyspace} already exists`,
+      { keyspace: statement.keyspace, table: "" },
+    );
+  }
+  if (statement.keyspace.startsWith("system")) {
+    throw new CqlError(
+      ERROR_CODE.unauthorized,
+      `${statement.keyspace} keyspace is not user-modifiable.`,
+    );
+  }
+  const keyspace: KeyspaceSchema = {
+    name: statement.keyspace,
+    replication: replicationOf(statement.options),
+    durableWrites: statement.options["durable_writes"] !== false &&
+      statement.options["durable_writes"] !== "false",
+    tables: new Map(),
+    system: false,
+  };
+  schema.keyspaces.set(keyspace.name, keyspace);
+  return true;
+}
+
+/** Applies ALTER KEYSPACE. */
+export function alterKeyspace(schema: Schema, statement: AlterKeyspaceStatement): void {
+  const keyspace = schema.keyspaces.get(statement.keyspace);
+  if (!keyspace) throw CqlError.invalid(`Keyspace '${statement.keyspace}' does not exist`);
+  if (keyspace.system) {
+    throw new CqlError(
+      ERROR_CODE.unauthorized,
+      `${keyspace.name} keyspace is not user-modifiable.`,
+    );
+  }
+  if (statement.options["replication"] !== undefined) {
+    keyspace.replication = replicationOf(statement.options);
+  }
+  if (statement.options["durable_writes"] !== undefined) {
+    keyspace.durableWrites = statement.options["durable_writes"] !== false &&
+      statement.options["durable_writes"] !== "false";
+  }
+}
+
+/** Applies CREATE TABLE; returns whether anything changed. */
+export function createTable(
+  schema: Schema,
+  keyspaceName: string,
+  statement: CreateTableStatement,
+): boolean {
+  const keyspace = schema.keyspaces.get(keyspaceName);
+  if (!keyspace) throw CqlError.invalid(`Keyspace '${keyspaceName}' does not exist`);
+  if (keyspace.system) {
+    throw new CqlError(
+      ERROR_CODE.unauthorized,
+      `${keyspace.name} keyspace is not user-modifiable.`,
+    );
+  }
+  const name = statement.table.name;
+  if (keyspace.tables.has(name)) {
+    if (statement.ifNotExists) return false;
+    throw new CqlError(
+      ERROR_CODE.alreadyExists,
+      `Cannot add already existing table "${name}" to keyspace "${keyspaceName}"`,
+      { keyspace: keyspaceName, table: name },
+    );
+  }
+  const table = buildTable(keyspaceName, name, schema.newUuid(), {
+    columns: statement.columns.map((c) => ({
+      name: c.name,
+      type: parseType(c.type, c.name),
+      isStatic: c.isStatic,
+    })),
+    partitionKey: statement.partitionKey,
+    clustering: statement.clustering,
+    clusteringOrder: statement.clusteringOrder,
+    compactStorage: statement.compactStorage,
+    options: statement.options,
+  });
+  keyspace.tables.set(name, table);
+  return true;
+}

@@ -1,0 +1,135 @@
+// Partition key serialization (composite keys as Cassandra's CompositeType) and row assembly.
+import type { RowCells } from "./row_slab.ts";
+import type { TableSchema } from "./schema.ts";
+import type { Partition } from "./table_store.ts";
+import type { ExecContext } from "./_bind.ts";
+import type { KeyPlan } from "./_restrictions.ts";
+
+/** Serializes partition key components. */
+export function encodePartitionKey(components: Uint8Array[]): Uint8Array {
+  if (components.length === 1) return components[0];
+  let size = 0;
+  for (const c of components) size += 3 + c.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of components) {
+    out[at] = c.length >> 8;
+    out[at + 1] = c.length & 0xff;
+    out.set(c, at + 2);
+    at += 3 + c.length;
+  }
+  return out;
+}
+
+/** The inverse of {@linkcode encodePartitionKey}. */
+export function decodePartitionKey(bytes: Uint8Array, count: number): Uint8Array[] {
+  if (count === 1) return [bytes];
+  const out: Uint8Array[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const length = (bytes[at] << 8) | bytes[at + 1];
+    out.push(bytes.subarray(at + 2, at + 2 + length));
+    at += 3 + length;
+  }
+  return out;
+}
+
+/** All combinations of per-column value lists, in order. */
+export function cartesian(lists: Uint8Array[][]): Uint8Array[][] {
+  let out: Uint8Array[][] = [[]];
+  for (const list of lists) {
+    const next: Uint8Array[][] = [];
+    for (const prefix of out) for (const value of list) next.push([...prefix, value]);
+    out = next;
+  }
+  return out;
+}
+
+/** One row as a SELECT sees it. */
+export interface RowRef {
+  partitionKey: Uint8Array[];
+  clustering: Uint8Array[];
+  row: RowCells;
+}
+
+/** The partition keys a key plan addresses, serialized. */
+export function partitionKeys(plan: KeyPlan, ctx: ExecContext): Uint8Array[][] {
+  return cartesian(plan.partition!.map((fn) => fn(ctx)));
+}
+
+/** Merges the static row into a clustered row's cells. */
+export function withStatic(
+  table: TableSchema,
+  row: RowCells,
+  staticRow: RowCells | null,
+): RowCells {
+  if (staticRow === null) return row;
+  const cells = row.cells.slice();
+  for (const col of table.cells) {
+    if (col.kind === "static") cells[col.cell] = staticRow.cells[col.cell];
+  }
+  return { marker: row.marker, cells };
+}
+
+/** Rows of one partition within the plan's clustering restrictions, in order. */
+export function* partitionRows(
+  table: TableSchema,
+  partitionKey: Uint8Array[],
+  found: number | Partition,
+  plan: KeyPlan,
+  ctx: ExecContext,
+  reversed: boolean,
+): Generator<RowRef> {
+  const store = table.store;
+  if (typeof found === "number") {
+    yield { partitionKey, clustering: [], row: store.readHandle(found) };
+    return;
+  }
+  const staticRow = found.staticHandle >= 0 ? store.readHandle(found.staticHandle) : null;
+  if (found.rows.length === 0) {
+    if (staticRow && plan.clusteringEq.length === 0 && !plan.lower && !plan.upper) {
+      yield { partitionKey, clustering: table.clustering.map(() => null as never), row: staticRow };
+    }
+    return;
+  }
+  const prefixes = plan.clusteringEq.length > 0
+    ? cartesian(plan.clusteringEq.map((fn) => fn(ctx)))
+    : [[]];
+  const ranges: [number, number][] = [];
+  for (const prefix of prefixes) {
+    let from = store.bound(found, prefix, false);
+    let to = store.bound(found, prefix, true);
+    if (plan.lower) {
+      const bound = [...prefix, ...plan.lower.values.map((fn) => fn(ctx) as Uint8Array)];
+      from = Math.max(from, store.bound(found, bound, !plan.lower.inclusive));
+    }
+    if (plan.upper) {
+      const bound = [...prefix, ...plan.upper.values.map((fn) => fn(ctx) as Uint8Array)];
+      to = Math.min(to, store.bound(found, bound, plan.upper.inclusive));
+    }
+    if (from < to) ranges.push([from, to]);
+  }
+  if (reversed) ranges.reverse();
+  for (const [from, to] of ranges) {
+    if (!reversed) {
+      for (let i = from; i < to; i++) yield rowAt(table, found, i, partitionKey, staticRow);
+    } else {
+      for (let i = to - 1; i >= from; i--) yield rowAt(table, found, i, partitionKey, staticRow);
+    }
+  }
+}
+
+function rowAt(
+  table: TableSchema,
+  partition: Partition,
+  index: number,
+  partitionKey: Uint8Array[],
+  staticRow: RowCells | null,
+): RowRef {
+  const entry = partition.rows[index];
+  return {
+    partitionKey,
+    clustering: entry.clustering,
+    row: withStatic(table, table.store.readHandle(entry.handle), staticRow),
+  };
+}

@@ -1,0 +1,571 @@
+/**
+ * The embedded node's query engine: parses, prepares and executes CQL against in-memory tables.
+ * Pure: the clock and randomness are passed in; the server owns the sockets.
+ *
+ * @module
+ */
+
+import type { ParsedStatement, QualifiedName, Statement } from "./cql_ast.ts";
+import { CqlError } from "./cql_error.ts";
+import { CqlSyntaxError } from "./cql_syntax_error.ts";
+import { ERROR_CODE } from "./protocol_constants.ts";
+import { parseCql } from "./parse_cql.ts";
+import { Schema, type TableSchema } from "./schema.ts";
+import { addSystemKeyspaces, type NodeInfo, refreshSystemTables } from "./system_tables.ts";
+import { BindCollector, type BindSpec, type ExecContext } from "./_bind.ts";
+import { alterKeyspace, createKeyspace, createTable } from "./_ddl.ts";
+import { type ColumnSpec, compileSelect, type PageRequest } from "./_select_plan.ts";
+import {
+  appliedBytes,
+  compileDelete,
+  compileInsert,
+  compileUpdate,
+  type WritePlan,
+} from "./_write_plan.ts";
+
+export type { ColumnSpec } from "./_select_plan.ts";
+export type { BindSpec } from "./_bind.ts";
+
+/** The outcome of a statement, as a RESULT frame carries it. */
+export type ExecResult =
+  | { kind: "void" }
+  | {
+    kind: "rows";
+    columns: ColumnSpec[];
+    rows: (Uint8Array | null)[][];
+    pagingState: Uint8Array | null;
+  }
+  | { kind: "setKeyspace"; keyspace: string }
+  | SchemaChange;
+
+/** A schema change, as a RESULT and as an EVENT. */
+export interface SchemaChange {
+  kind: "schemaChange";
+  change: "CREATED" | "UPDATED" | "DROPPED";
+  target: "KEYSPACE" | "TABLE";
+  keyspace: string;
+  table?: string;
+}
+
+/** A connection's state the engine reads and changes (`USE`). */
+export interface Session {
+  /** The current keyspace. */
+  keyspace?: string;
+}
+
+/** Parameters of one QUERY or EXECUTE. */
+export interface ExecOptions extends PageRequest {
+  /** Bound values in marker order (already reordered when sent with names). */
+  values: (Uint8Array | null | undefined)[];
+}
+
+/** A prepared statement. */
+export interface PreparedStatement {
+  /** The id clients execute it by. */
+  id: Uint8Array;
+  /** The query text. */
+  query: string;
+  /** Bind marker specs, in marker order. */
+  binds: BindSpec[];
+  /** Marker names (`:name`), `undefined` for `?`. */
+  markerNames: (string | undefined)[];
+  /** For each partition key column, the index of the marker that binds it (routing). */
+  pkIndexes: number[];
+  /** Result columns for SELECT, `null` otherwise. */
+  resultColumns: ColumnSpec[] | null;
+  /** Runs it. */
+  run(options: ExecOptions, session: Session): ExecResult;
+  /** The write plan, for statements that can go in a BATCH. */
+  write: WritePlan | null;
+}
+
+/** How the engine is set up. */
+export interface EngineOptions {
+  /** What the node says about itself. */
+  node: NodeInfo;
+  /** Milliseconds since the epoch, for `now()` and the like. */
+  clockMs: () => number;
+  /** Random bytes, for `uuid()`/`now()`. */
+  randomBytes: (length: number) => Uint8Array;
+  /** Seeds schema UUIDs. @default 1n */
+  seed?: bigint;
+  /** Called after every schema change (for EVENT frames). */
+  onSchemaChange?: (change: SchemaChange) => void;
+}
+
+function hashId(text: string): Uint8Array {
+  // Four 32-bit FNV-1a lanes with different offsets, then mixed: 16 bytes.
+  const lanes = new Uint32Array([0x811c9dc5, 0x01000193 ^ 0x5bd1e995, 0x9747b28c, 0x2545f491]);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    for (let l = 0; l < 4; l++) lanes[l] = Math.imul(lanes[l] ^ (c + l * 0x9e37), 0x01000193);
+  }
+  for (let l = 0; l < 4; l++) {
+    let h = lanes[l] ^ lanes[(l + 1) & 3];
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    lanes[l] = h ^ (h >>> 16);
+  }
+  const out = new Uint8Array(16);
+  new DataView(out.buffer).setUint32(0, lanes[0]);
+  new DataView(out.buffer).setUint32(4, lanes[1]);
+  new DataView(out.buffer).setUint32(8, lanes[2]);
+  new DataView(out.buffer).setUint32(12, lanes[3]);
+  return out;
+}
+
+function hex(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  return s;
+}
+
+const UNPREPARED_CACHE_LIMIT = 1000;
+
+/**
+ * An in-memory CQL node's engine.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CqlEngine } from "./cql_engine.ts";
+ * const engine = new CqlEngine({
+ *   node: {
+ *     address: "127.0.0.1", port: 9042, clusterName: "Test", datacenter: "datacenter1",
+ *     rack: "rack1", releaseVersion: "4.0.11", hostId: "8d3ec2b4-0f2c-4a43-9d35-4c5e3b9f1a22",
+ *     tokens: ["0"],
+ *   },
+ *   clockMs: () => 0,
+ *   randomBytes: (n) => new Uint8Array(n),
+ * });
+ * const session = {};
+ * const none = { values: [], pageSize: 0, pagingState: null };
+ * engine.query(
+ *   "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+ *   none, session,
+ * );
+ * engine.query("USE ks", none, session);
+ * engine.query("CREATE TABLE t (k int PRIMARY KEY, v text)", none, session);
+ * engine.query("INSERT INTO t (k, v) VALUES (1, 'one')", none, session);
+ * const result = engine.query("SELECT v FROM t WHERE k = 1", none, session);
+ * assert.equal(result.kind, "rows");
+ * if (result.kind === "rows") assert.equal(new TextDecoder().decode(result.rows[0][0]!), "one");
+ * ```
+ */
+export class CqlEngine {
+  /** The schema (keyspaces, tables, rows). */
+  readonly schema: Schema;
+  readonly #options: EngineOptions;
+  readonly #prepared = new Map<string, PreparedStatement>();
+  readonly #unprepared = new Map<string, PreparedStatement>();
+
+  /** @param options How the engine is set up. */
+  constructor(options: EngineOptions) {
+    this.#options = options;
+    this.schema = new Schema(options.seed ?? 1n);
+    addSystemKeyspaces(this.schema);
+    refreshSystemTables(this.schema, options.node);
+  }
+
+  /** The number of statements in the prepared cache. */
+  get preparedCount(): number {
+    return this.#prepared.size;
+  }
+
+  /**
+   * Prepares a statement (cached by keyspace and text).
+   *
+   * @param query The CQL text.
+   * @param session The connection state (its keyspace qualifies unqualified names).
+   * @returns The prepared statement.
+   * @throws {CqlError} For syntax and semantic errors.
+   */
+  prepare(query: string, session: Session): PreparedStatement {
+    const id = hashId(`${session.keyspace ?? ""}\u0000${query}`);
+    const key = hex(id);
+    const cached = this.#prepared.get(key);
+    if (cached) return cached;
+    const prepared = this.#compile(query, id, session);
+    this.#prepared.set(key, prepared);
+    return prepared;
+  }
+
+  /**
+   * Looks up a prepared statement by id.
+   *
+   * @param id The statement id.
+   * @returns The statement, or `undefined` (the client must re-prepare).
+   */
+  preparedById(id: Uint8Array): PreparedStatement | undefined {
+    return this.#prepared.get(hex(id));
+  }
+
+  /**
+   * Runs an unprepared statement.
+   *
+   * @param query The CQL text.
+   * @param options Values and paging.
+   * @param session The connection state.
+   * @returns The result.
+   * @throws {CqlError} For any error.
+   */
+  query(query: string, options: ExecOptions, session: Session): ExecResult {
+    return this.unprepared(query, session).run(options, session);
+  }
+
+  /**
+   * Compiles a statement for an unprepared QUERY, through a small cache of recent texts (it is
+   * not added to the prepared cache).
+   *
+   * @param query The CQL text.
+   * @param session The connection state.
+   * @returns The compiled statement.
+   * @throws {CqlError} For syntax and semantic errors.
+   */
+  unprepared(query: string, session: Session): PreparedStatement {
+    const key = `${session.keyspace ?? ""}\u0000${query}`;
+    let statement = this.#unprepared.get(key);
+    if (!statement) {
+      statement = this.#compile(query, new Uint8Array(0), session);
+      if (statement.write !== null || statement.resultColumns !== null) {
+        if (this.#unprepared.size >= UNPREPARED_CACHE_LIMIT) {
+          this.#unprepared.delete(this.#unprepared.keys().next().value!);
+        }
+        this.#unprepared.set(key, statement);
+      }
+    }
+    return statement;
+  }
+
+  /**
+   * Runs a BATCH of INSERT/UPDATE/DELETE statements.
+   *
+   * @param type Logged, unlogged or counter.
+   * @param items The statements with their values.
+   * @param session The connection state.
+   * @returns A void result, or the `[applied]` row of a conditional batch.
+   * @throws {CqlError} For any error; nothing is applied when a statement does not compile.
+   */
+  batch(
+    type: "logged" | "unlogged" | "counter",
+    items: { statement: PreparedStatement; values: (Uint8Array | null | undefined)[] }[],
+    session: Session,
+  ): ExecResult {
+    void session;
+    for (const { statement } of items) {
+      if (statement.write === null) {
+        throw CqlError.invalid(
+          "Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.",
+        );
+      }
+      const isCounter = statement.write.table.isCounter;
+      if (type === "counter" && !isCounter) {
+        throw CqlError.invalid("Cannot include non-counter statement in a counter batch");
+      }
+      if (type !== "counter" && isCounter) {
+        throw CqlError.invalid(
+          type === "logged"
+            ? "Cannot include a counter statement in a logged batch"
+            : "Counter and non-counter mutations cannot exist in the same batch",
+        );
+      }
+    }
+    let applied = true;
+    let conditional = false;
+    for (const { statement, values } of items) {
+      const outcome = statement.write!.apply(this.#context(values));
+      if (outcome !== null) {
+        conditional = true;
+        applied &&= outcome.applied;
+      }
+    }
+    return conditional
+      ? this.#appliedResult(applied, items[0].statement.write!.table)
+      : { kind: "void" };
+  }
+
+  #context(values: (Uint8Array | null | undefined)[]): ExecContext {
+    return { values, nowMs: this.#options.clockMs(), randomBytes: this.#options.randomBytes };
+  }
+
+  #appliedResult(applied: boolean, table: TableSchema): ExecResult {
+    return {
+      kind: "rows",
+      columns: [{
+        keyspace: table.keyspace,
+        table: table.name,
+        name: "[applied]",
+        type: { kind: "native", name: "boolean" },
+      }],
+      rows: [[appliedBytes(applied)]],
+      pagingState: null,
+    };
+  }
+
+  #parse(query: string): ParsedStatement {
+    try {
+      return parseCql(query);
+    } catch (error) {
+      if (error instanceof CqlSyntaxError) {
+        throw new CqlError(ERROR_CODE.syntaxError, error.message);
+      }
+      throw error;
+    }
+  }
+
+  #keyspaceOf(name: QualifiedName, session: Session): string {
+    const keyspace = name.keyspace ?? session.keyspace;
+    if (keyspace === undefined) {
+      throw CqlError.invalid(
+        "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename",
+      );
+    }
+    return keyspace;
+  }
+
+  #table(name: QualifiedName, session: Session): TableSchema {
+    const keyspaceName = this.#keyspaceOf(name, session);
+    const keyspace = this.schema.keyspaces.get(keyspaceName);
+    if (!keyspace) throw CqlError.invalid(`Keyspace ${keyspaceName} does not exist`);
+    const table = keyspace.tables.get(name.name);
+    if (!table) throw CqlError.invalid(`unconfigured table ${name.name}`);
+    return table;
+  }
+
+  #compile(query: string, id: Uint8Array, session: Session): PreparedStatement {
+    const parsed = this.#parse(query);
+    const statement = parsed.statement;
+    const markerNames = parsed.markers;
+    const base = { id, query, markerNames, pkIndexes: [] as number[] };
+    switch (statement.kind) {
+      case "select": {
+        const table = this.#table(statement.table, session);
+        const binds = new BindCollector(markerNames.length, table.keyspace, table.name);
+        const plan = compileSelect(table, statement, binds);
+        return {
+          ...base,
+          binds: this.#specs(binds, markerNames),
+          pkIndexes: this.#pkIndexes(table, statement),
+          resultColumns: plan.columns,
+          write: null,
+          run: (options) => {
+            const page = plan.run(this.#context(options.values), options);
+            return { kind: "rows", columns: plan.columns, ...page };
+          },
+        };
+      }
+      case "insert":
+      case "update":
+      case "delete": {
+        const table = this.#table(statement.table, session);
+        const binds = new BindCollector(markerNames.length, table.keyspace, table.name);
+        const plan = statement.kind === "insert"
+          ? compileInsert(table, statement, binds)
+          : statement.kind === "update"
+          ? compileUpdate(table, statement, binds)
+          : compileDelete(table, statement, binds);
+        return {
+          ...base,
+          binds: this.#specs(binds, markerNames),
+          pkIndexes: this.#pkIndexes(table, statement),
+          resultColumns: plan.conditional
+            ? this.#appliedResult(true, table).kind === "rows"
+              ? (this.#appliedResult(true, table) as { columns: ColumnSpec[] }).columns
+              : null
+            : null,
+          write: plan,
+          run: (options) => {
+            const outcome = plan.apply(this.#context(options.values));
+            return outcome === null
+              ? { kind: "void" }
+              : this.#appliedResult(outcome.applied, table);
+          },
+        };
+      }
+      case "batch": {
+        const children = statement.statements.map((child) => {
+          const table = this.#table(child.table, session);
+          const binds = new BindCollector(markerNames.length, table.keyspace, table.name);
+          const plan = child.kind === "insert"
+            ? compileInsert(table, child, binds)
+            : child.kind === "update"
+            ? compileUpdate(table, child, binds)
+            : compileDelete(table, child, binds);
+          return { plan, binds };
+        });
+        const binds: BindSpec[] = markerNames.map((name, i) => {
+          for (const child of children) {
+            const spec = child.binds.specs[i];
+            if (spec) return spec;
+          }
+          return { keyspace: "", table: "", name: name ?? `[${i}]`, type: BLOB };
+        });
+        return {
+          ...base,
+          binds,
+          resultColumns: null,
+          write: null,
+          run: (options, s) => {
+            const fake = children.map(({ plan }) => ({
+              statement: { write: plan } as PreparedStatement,
+              values: options.values,
+            }));
+            return this.batch(statement.type, fake, s);
+          },
+        };
+      }
+      default:
+        return {
+          ...base,
+          binds: [],
+          resultColumns: null,
+          write: null,
+          run: (_options, s) => this.#ddl(statement, s),
+        };
+    }
+  }
+
+  #specs(binds: BindCollector, names: (string | undefined)[]): BindSpec[] {
+    return names.map((name, i) =>
+      binds.specs[i] ??
+        { keyspace: binds.keyspace, table: binds.table, name: name ?? `[${i}]`, type: BLOB }
+    );
+  }
+
+  #pkIndexes(table: TableSchema, statement: Statement): number[] {
+    const where = "where" in statement ? statement.where : [];
+    const out: number[] = [];
+    for (const col of table.partitionKey) {
+      let index = -1;
+      if (statement.kind === "insert") {
+        const at = statement.columns.indexOf(col.name);
+        const term = at >= 0 ? statement.values[at] : undefined;
+        if (term?.kind === "bind") index = term.index;
+      } else {
+        const relation = where.find((r) =>
+          r.op === "=" && r.columns.length === 1 && r.columns[0] === col.name
+        );
+        if (relation?.value.kind === "bind") index = relation.value.index;
+      }
+      if (index < 0) return [];
+      out.push(index);
+    }
+    return out;
+  }
+
+  #changed(change: SchemaChange): SchemaChange {
+    this.schema.bump();
+    refreshSystemTables(this.schema, this.#options.node);
+    // Statements compiled against dropped or changed tables must be prepared again.
+    for (const cache of [this.#prepared, this.#unprepared]) {
+      for (const [key, statement] of cache) {
+        const table = statement.write?.table ?? null;
+        void table;
+        if (change.change !== "CREATED") cache.delete(key);
+      }
+    }
+    this.#options.onSchemaChange?.(change);
+    return change;
+  }
+
+  #ddl(statement: Statement, session: Session): ExecResult {
+    const schema = this.schema;
+    switch (statement.kind) {
+      case "use": {
+        if (!schema.keyspaces.has(statement.keyspace)) {
+          throw CqlError.invalid(`Keyspace '${statement.keyspace}' does not exist`);
+        }
+        session.keyspace = statement.keyspace;
+        return { kind: "setKeyspace", keyspace: statement.keyspace };
+      }
+      case "createKeyspace":
+        if (!createKeyspace(schema, statement)) return { kind: "void" };
+        return this.#changed({
+          kind: "schemaChange",
+          change: "CREATED",
+          target: "KEYSPACE",
+          keyspace: statement.keyspace,
+        });
+      case "alterKeyspace":
+        alterKeyspace(schema, statement);
+        return this.#changed({
+          kind: "schemaChange",
+          change: "UPDATED",
+          target: "KEYSPACE",
+          keyspace: statement.keyspace,
+        });
+      case "dropKeyspace": {
+        const name = statement.table.name;
+        const keyspace = schema.keyspaces.get(name);
+        if (!keyspace) {
+          if (statement.ifExists) return { kind: "void" };
+          throw new CqlError(
+            ERROR_CODE.configError,
+            `Cannot drop non existing keyspace '${name}'.`,
+          );
+        }
+        if (keyspace.system) {
+          throw new CqlError(ERROR_CODE.unauthorized, `${name} keyspace is not user-modifiable.`);
+        }
+        schema.keyspaces.delete(name);
+        return this.#changed({
+          kind: "schemaChange",
+          change: "DROPPED",
+          target: "KEYSPACE",
+          keyspace: name,
+        });
+      }
+      case "createTable": {
+        const keyspace = this.#keyspaceOf(statement.table, session);
+        if (!createTable(schema, keyspace, statement)) return { kind: "void" };
+        return this.#changed({
+          kind: "schemaChange",
+          change: "CREATED",
+          target: "TABLE",
+          keyspace,
+          table: statement.table.name,
+        });
+      }
+      case "dropTable": {
+        const keyspaceName = this.#keyspaceOf(statement.table, session);
+        const keyspace = schema.keyspaces.get(keyspaceName);
+        if (!keyspace?.tables.has(statement.table.name)) {
+          if (statement.ifExists) return { kind: "void" };
+          throw new CqlError(
+            ERROR_CODE.configError,
+            `Cannot drop non existing table '${statement.table.name}' in keyspace '${keyspaceName}'.`,
+          );
+        }
+        if (keyspace.system) {
+          throw new CqlError(
+            ERROR_CODE.unauthorized,
+            `${keyspaceName} keyspace is not user-modifiable.`,
+          );
+        }
+        keyspace.tables.delete(statement.table.name);
+        return this.#changed({
+          kind: "schemaChange",
+          change: "DROPPED",
+          target: "TABLE",
+          keyspace: keyspaceName,
+          table: statement.table.name,
+        });
+      }
+      case "truncate": {
+        const table = this.#table(statement.table, session);
+        if (table.keyspace.startsWith("system")) {
+          throw new CqlError(
+            ERROR_CODE.unauthorized,
+            `${table.keyspace} keyspace is not user-modifiable.`,
+          );
+        }
+        table.store.truncate();
+        return { kind: "void" };
+      }
+      default:
+        throw CqlError.invalid(`Unsupported statement ${statement.kind}`);
+    }
+  }
+}
+
+const BLOB = { kind: "native", name: "blob" } as const;

@@ -1,0 +1,411 @@
+/**
+ * The embedded CQL node's TCP server: accepts connections, feeds them to {@linkcode CqlConnection},
+ * broadcasts schema events, and injects latency, stalls, errors and dropped connections.
+ *
+ * @module
+ */
+
+import { createDistribution, type Distribution } from "../../core/distribution.ts";
+import { Prng } from "../../core/prng.ts";
+import type { DistributionSpec } from "../../options/distribution_spec.ts";
+import { CqlConnection } from "./cql_connection.ts";
+import { CqlEngine, type SchemaChange } from "./cql_engine.ts";
+import { CqlError } from "./cql_error.ts";
+import { CONSISTENCY_NAMES, ERROR_CODE, MAX_FRAME_BYTES_DEFAULT } from "./protocol_constants.ts";
+
+/** Kinds of error responses the node can inject. */
+export type InjectedErrorKind =
+  | "overloaded"
+  | "read_timeout"
+  | "write_timeout"
+  | "unavailable"
+  | "server_error";
+
+/** Faults and latency the node adds to QUERY, EXECUTE, BATCH and PREPARE responses. */
+export interface FaultOptions {
+  /** Added latency per response in microseconds, drawn from a distribution; `null` for none. */
+  latencyUs: DistributionSpec | null;
+  /** Periodic stalls: every `everyMs` the node holds every response for `forMs`. */
+  stall: { everyMs: number; forMs: number } | null;
+  /** Fraction (0..1) of requests answered with an error instead of being run. */
+  errorRate: number;
+  /** The error kinds to inject, chosen uniformly. */
+  errorKinds: InjectedErrorKind[];
+  /** Fraction (0..1) of requests on which the node drops the connection without answering. */
+  dropRate: number;
+}
+
+/** How to start the node. */
+export interface CqlServerOptions {
+  /** Address to bind. @default "127.0.0.1" */
+  hostname?: string;
+  /** Port to bind; 0 picks a free one. @default 9042 */
+  port?: number;
+  /** Require these credentials (PasswordAuthenticator). */
+  credentials?: { user: string; password: string };
+  /** The largest frame body accepted. @default 268435456 */
+  maxFrameBytes?: number;
+  /** Faults and latency to inject. */
+  faults?: Partial<FaultOptions>;
+  /** cluster_name in system.local. @default "Test Cluster" */
+  clusterName?: string;
+  /** data_center in system.local. @default "datacenter1" */
+  datacenter?: string;
+  /** Seeds injected faults and schema UUIDs. @default 1 */
+  seed?: number;
+  /** Bytes queued for a connection before the node stops reading from it. @default 16777216 */
+  maxQueuedBytes?: number;
+}
+
+const NO_FAULTS: FaultOptions = {
+  latencyUs: null,
+  stall: null,
+  errorRate: 0,
+  errorKinds: ["overloaded"],
+  dropRate: 0,
+};
+
+function injectedError(kind: InjectedErrorKind): CqlError {
+  const one = CONSISTENCY_NAMES.indexOf("ONE");
+  switch (kind) {
+    case "overloaded":
+      return new CqlError(
+        ERROR_CODE.overloaded,
+        "Server is in overloaded state. Cannot accept more requests at this point (injected)",
+      );
+    case "read_timeout":
+      return new CqlError(
+        ERROR_CODE.readTimeout,
+        "Operation timed out - received only 0 responses. (injected)",
+        { consistency: one, received: 0, required: 1, dataPresent: false },
+      );
+    case "write_timeout":
+      return new CqlError(
+        ERROR_CODE.writeTimeout,
+        "Operation timed out - received only 0 responses. (injected)",
+        { consistency: one, received: 0, required: 1, writeType: "SIMPLE" },
+      );
+    case "unavailable":
+      return new CqlError(
+        ERROR_CODE.unavailable,
+        "Cannot achieve consistency level ONE (injected)",
+        { consistency: one, required: 1, received: 0 },
+      );
+    default:
+      return new CqlError(ERROR_CODE.serverError, "Injected server error");
+  }
+}
+
+class ClientConnection {
+  readonly protocol: CqlConnection;
+  readonly #conn: Deno.Conn;
+  #queue: Uint8Array[] = [];
+  #queuedBytes = 0;
+  #writing = false;
+  #closed = false;
+  #drained: (() => void) | null = null;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+
+  constructor(conn: Deno.Conn, protocol: CqlConnection) {
+    this.#conn = conn;
+    this.protocol = protocol;
+  }
+
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  send(bytes: Uint8Array): void {
+    if (this.#closed) return;
+    this.#queue.push(bytes);
+    this.#queuedBytes += bytes.length;
+    if (!this.#writing) this.#flush();
+  }
+
+  later(delayMs: number, bytes: Uint8Array): void {
+    if (this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.send(bytes);
+    }, delayMs);
+    this.#timers.add(timer);
+  }
+
+  async #flush(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0 && !this.#closed) {
+        let chunk: Uint8Array;
+        if (this.#queue.length === 1) chunk = this.#queue[0];
+        else {
+          chunk = new Uint8Array(this.#queuedBytes);
+          let at = 0;
+          for (const part of this.#queue) {
+            chunk.set(part, at);
+            at += part.length;
+          }
+        }
+        this.#queue = [];
+        let written = 0;
+        while (written < chunk.length) written += await this.#conn.write(chunk.subarray(written));
+        this.#queuedBytes -= chunk.length;
+        this.#drained?.();
+      }
+    } catch {
+      this.close();
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  /** Resolves when the queue is under `limit` bytes (or the connection closed). */
+  waitDrained(limit: number): Promise<void> {
+    if (this.#queuedBytes <= limit || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#drained = () => {
+        if (this.#queuedBytes <= limit || this.#closed) {
+          this.#drained = null;
+          resolve();
+        }
+      };
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#drained?.();
+    try {
+      this.#conn.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Flushes what is queued, then closes. */
+  async closeAfterFlush(): Promise<void> {
+    await this.waitDrained(0);
+    this.close();
+  }
+}
+
+/**
+ * An in-memory CQL node listening on TCP. Not a storage engine: no disk, no replication, one
+ * node; every consistency level is satisfied by it.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { CqlServer } from "./cql_server.ts";
+ * const server = await CqlServer.start({ port: 0 });
+ * console.log(`CQL node on ${server.hostname}:${server.port}`);
+ * await server.close();
+ * ```
+ */
+export class CqlServer {
+  /** The engine (schema and rows). */
+  readonly engine: CqlEngine;
+  readonly #listener: Deno.TcpListener;
+  readonly #clients = new Set<ClientConnection>();
+  readonly #options: CqlServerOptions;
+  readonly #prng: Prng;
+  readonly #startMs: number;
+  #faults: FaultOptions;
+  #latency: Distribution | null = null;
+  #accepting: Promise<void>;
+  #connectionsAccepted = 0;
+
+  private constructor(listener: Deno.TcpListener, options: CqlServerOptions) {
+    this.#listener = listener;
+    this.#options = options;
+    this.#prng = new Prng(options.seed ?? 1);
+    this.#startMs = performance.now();
+    this.#faults = { ...NO_FAULTS };
+    this.setFaults(options.faults ?? {});
+    const hostId = crypto.randomUUID();
+    this.engine = new CqlEngine({
+      node: {
+        address: this.hostname,
+        port: this.port,
+        clusterName: options.clusterName ?? "Test Cluster",
+        datacenter: options.datacenter ?? "datacenter1",
+        rack: "rack1",
+        releaseVersion: "4.0.11",
+        hostId,
+        tokens: ["-9223372036854775808"],
+      },
+      clockMs: () => Date.now(),
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      seed: BigInt(options.seed ?? 1),
+      onSchemaChange: (change) => this.#broadcast(change),
+    });
+    this.#accepting = this.#accept();
+  }
+
+  /**
+   * Starts a node.
+   *
+   * @param options Where to listen and what to inject.
+   * @returns The running node.
+   */
+  static start(options: CqlServerOptions = {}): Promise<CqlServer> {
+    const listener = Deno.listen({
+      hostname: options.hostname ?? "127.0.0.1",
+      port: options.port ?? 9042,
+      transport: "tcp",
+    });
+    return Promise.resolve(new CqlServer(listener, options));
+  }
+
+  /** The bound address. */
+  get hostname(): string {
+    return this.#listener.addr.hostname;
+  }
+
+  /** The bound port. */
+  get port(): number {
+    return this.#listener.addr.port;
+  }
+
+  /** Open client connections. */
+  get connectionCount(): number {
+    return this.#clients.size;
+  }
+
+  /** Connections accepted since start. */
+  get connectionsAccepted(): number {
+    return this.#connectionsAccepted;
+  }
+
+  /** The faults in force. */
+  get faults(): FaultOptions {
+    return { ...this.#faults };
+  }
+
+  /**
+   * Changes the injected faults; fields not given keep their value.
+   *
+   * @param faults The faults.
+   */
+  setFaults(faults: Partial<FaultOptions>): void {
+    this.#faults = { ...this.#faults, ...faults };
+    const f = this.#faults;
+    if (f.errorRate < 0 || f.errorRate > 1 || f.dropRate < 0 || f.dropRate > 1) {
+      throw new RangeError("Cannot set faults: rates must be between 0 and 1");
+    }
+    if (
+      f.stall && (f.stall.everyMs <= 0 || f.stall.forMs < 0 || f.stall.forMs >= f.stall.everyMs)
+    ) {
+      throw new RangeError("Cannot set faults: a stall must be shorter than its period");
+    }
+    this.#latency = f.latencyUs ? createDistribution(f.latencyUs, this.#prng) : null;
+  }
+
+  /** Drops every client connection (a fault for tests). */
+  dropConnections(): void {
+    for (const client of this.#clients) client.close();
+  }
+
+  /** Stops listening and closes every connection. */
+  async close(): Promise<void> {
+    try {
+      this.#listener.close();
+    } catch {
+      // already closed
+    }
+    for (const client of this.#clients) client.close();
+    await this.#accepting;
+  }
+
+  #broadcast(change: SchemaChange): void {
+    for (const client of this.#clients) {
+      if (client.protocol.wants("SCHEMA_CHANGE")) client.send(client.protocol.event(change));
+    }
+  }
+
+  #delayMs(): number {
+    let delay = 0;
+    if (this.#latency) delay = Math.max(0, this.#latency.next()) / 1000;
+    const stall = this.#faults.stall;
+    if (stall) {
+      const elapsed = performance.now() - this.#startMs;
+      if (elapsed >= stall.everyMs) {
+        const phase = elapsed % stall.everyMs;
+        if (phase < stall.forMs) delay = Math.max(delay, stall.forMs - phase);
+      }
+    }
+    return delay;
+  }
+
+  #injectError = (): CqlError | null => {
+    const f = this.#faults;
+    if (f.errorRate <= 0 || this.#prng.nextDouble() >= f.errorRate) return null;
+    const kinds = f.errorKinds.length > 0 ? f.errorKinds : NO_FAULTS.errorKinds;
+    return injectedError(
+      kinds[Math.min(kinds.length - 1, Math.floor(this.#prng.nextDouble() * kinds.length))],
+    );
+  };
+
+  async #accept(): Promise<void> {
+    for (;;) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await this.#listener.accept();
+      } catch {
+        return;
+      }
+      this.#connectionsAccepted++;
+      try {
+        conn.setNoDelay(true);
+      } catch {
+        // not a TCP connection
+      }
+      const client = new ClientConnection(
+        conn,
+        new CqlConnection(this.engine, {
+          credentials: this.#options.credentials,
+          maxBodyBytes: this.#options.maxFrameBytes ?? MAX_FRAME_BYTES_DEFAULT,
+          injectError: this.#injectError,
+        }),
+      );
+      this.#clients.add(client);
+      this.#serve(conn, client).finally(() => {
+        client.close();
+        this.#clients.delete(client);
+      });
+    }
+  }
+
+  async #serve(conn: Deno.Conn, client: ClientConnection): Promise<void> {
+    const buffer = new Uint8Array(65536);
+    const maxQueued = this.#options.maxQueuedBytes ?? 16 * 1024 * 1024;
+    for (;;) {
+      let n: number | null;
+      try {
+        n = await conn.read(buffer);
+      } catch {
+        return;
+      }
+      if (n === null || client.closed) return;
+      if (this.#faults.dropRate > 0 && this.#prng.nextDouble() < this.#faults.dropRate) return;
+      const result = client.protocol.receive(buffer.subarray(0, n));
+      const immediate: Uint8Array[] = [];
+      for (const frame of result.frames) {
+        const delay = frame.isQuery ? this.#delayMs() : 0;
+        if (delay > 0) client.later(delay, frame.bytes);
+        else immediate.push(frame.bytes);
+      }
+      for (const bytes of immediate) client.send(bytes);
+      if (result.close) {
+        await client.closeAfterFlush();
+        return;
+      }
+      await client.waitDrained(maxQueued);
+    }
+  }
+}

@@ -1,0 +1,334 @@
+/**
+ * The in-memory rows of one table: partitions by key, rows by clustering key, cells in a slab.
+ *
+ * @module
+ */
+
+import { type RowCells, RowSlab } from "./row_slab.ts";
+
+/** Orders two serialized clustering values. */
+export type CompareBytes = (a: Uint8Array, b: Uint8Array) => number;
+
+/** A row inside a partition of a table with clustering columns. */
+export interface ClusteredRow {
+  /** The clustering values, one per clustering column. */
+  clustering: Uint8Array[];
+  /** The slab handle of the row's cells. */
+  handle: number;
+}
+
+/** A partition of a table with clustering columns: its rows in clustering order. */
+export interface Partition {
+  /** Rows sorted by clustering key. */
+  rows: ClusteredRow[];
+  /** Handle of the static row, -1 when there is none. */
+  staticHandle: number;
+}
+
+/** How a table's rows are laid out. */
+export interface TableLayout {
+  /** One comparator per clustering column (empty for tables without clustering columns). */
+  clusteringCompare: CompareBytes[];
+  /** For each clustering column, whether it is ordered descending. */
+  clusteringDescending: boolean[];
+  /** How many regular and static cells a row has. */
+  cellCount: number;
+}
+
+/**
+ * Turns serialized key bytes into the string used as a Map key (one char per byte).
+ *
+ * @param bytes The bytes.
+ * @returns The key.
+ */
+export function keyOf(bytes: Uint8Array): string {
+  if (bytes.length <= 64) {
+    let text = "";
+    for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+    return text;
+  }
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return text;
+}
+
+/**
+ * The inverse of {@linkcode keyOf}.
+ *
+ * @param key The key.
+ * @returns The bytes.
+ */
+export function bytesOfKey(key: string): Uint8Array {
+  const bytes = new Uint8Array(key.length);
+  for (let i = 0; i < key.length; i++) bytes[i] = key.charCodeAt(i);
+  return bytes;
+}
+
+const MAP_LIMIT = 1 << 23;
+
+/**
+ * The rows of one table. Partition keys are serialized bytes held as one-char-per-byte strings in
+ * a few Maps (a JavaScript Map holds at most 2^24 entries); a table without clustering columns
+ * maps each key straight to a slab handle, so a row costs one Map entry, its key and its record.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TableStore } from "./table_store.ts";
+ * const store = new TableStore({ clusteringCompare: [], clusteringDescending: [], cellCount: 1 });
+ * const key = new Uint8Array([7]);
+ * store.update(key, [], (row) => ({ marker: true, cells: [new Uint8Array([9])] }));
+ * assert.deepEqual([...store.getRow(key, [])!.cells[0]!], [9]);
+ * assert.equal(store.partitionCount, 1);
+ * ```
+ */
+export class TableStore {
+  readonly #layout: TableLayout;
+  readonly #slab = new RowSlab();
+  #maps: Map<string, number | Partition>[] = [new Map()];
+  #rowCount = 0;
+
+  /** @param layout The table's layout. */
+  constructor(layout: TableLayout) {
+    this.#layout = layout;
+  }
+
+  /** The number of partitions. */
+  get partitionCount(): number {
+    let n = 0;
+    for (const map of this.#maps) n += map.size;
+    return n;
+  }
+
+  /** The number of rows (static rows not counted). */
+  get rowCount(): number {
+    return this.#rowCount;
+  }
+
+  /** Bytes in live row records. */
+  get bytesInUse(): number {
+    return this.#slab.bytesInUse;
+  }
+
+  #find(key: string): number | Partition | undefined {
+    const maps = this.#maps;
+    for (let i = 0; i < maps.length; i++) {
+      const value = maps[i].get(key);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+
+  #mapOf(key: string): Map<string, number | Partition> | undefined {
+    for (const map of this.#maps) if (map.has(key)) return map;
+    return undefined;
+  }
+
+  #set(key: string, value: number | Partition): void {
+    const owner = this.#mapOf(key);
+    if (owner) {
+      owner.set(key, value);
+      return;
+    }
+    let last = this.#maps[this.#maps.length - 1];
+    if (last.size >= MAP_LIMIT) {
+      last = new Map();
+      this.#maps.push(last);
+    }
+    last.set(key, value);
+  }
+
+  #delete(key: string): void {
+    this.#mapOf(key)?.delete(key);
+  }
+
+  #compare(a: Uint8Array[], b: Uint8Array[]): number {
+    const { clusteringCompare, clusteringDescending } = this.#layout;
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const c = clusteringCompare[i](a[i], b[i]);
+      if (c !== 0) return clusteringDescending[i] ? -c : c;
+    }
+    return a.length - b.length;
+  }
+
+  /**
+   * Finds where a clustering prefix sorts within a partition.
+   *
+   * @param partition The partition.
+   * @param clustering The (possibly partial) clustering key.
+   * @param after `true` for the first position after every row the prefix matches.
+   * @returns The index.
+   */
+  bound(partition: Partition, clustering: Uint8Array[], after: boolean): number {
+    let lo = 0;
+    let hi = partition.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const row = partition.rows[mid].clustering;
+      const c = this.#compare(row.slice(0, clustering.length), clustering);
+      if (c < 0 || (after && c === 0)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Reads, changes and writes one row atomically. `change` receives the current row (or `null`)
+   * and returns the new row, or `null` to delete it.
+   *
+   * @param partitionKey The serialized partition key.
+   * @param clustering The full clustering key (empty when the table has no clustering columns;
+   * `null` addresses the partition's static row).
+   * @param change The change.
+   */
+  update(
+    partitionKey: Uint8Array,
+    clustering: Uint8Array[] | null,
+    change: (row: RowCells | null) => RowCells | null,
+  ): void {
+    const key = keyOf(partitionKey);
+    const cellCount = this.#layout.cellCount;
+    const existing = this.#find(key);
+    if (this.#layout.clusteringCompare.length === 0 && clustering !== null) {
+      const handle = existing === undefined ? -1 : existing as number;
+      const next = change(handle < 0 ? null : this.#slab.read(handle, cellCount));
+      if (next === null) {
+        if (handle >= 0) {
+          this.#slab.free(handle);
+          this.#delete(key);
+          this.#rowCount--;
+        }
+        return;
+      }
+      const written = this.#slab.write(handle, next);
+      if (written !== handle) this.#set(key, written);
+      if (handle < 0) this.#rowCount++;
+      return;
+    }
+    let partition = existing as Partition | undefined;
+    if (partition === undefined || typeof partition === "number") {
+      partition = { rows: [], staticHandle: -1 };
+    }
+    if (clustering === null) {
+      const handle = partition.staticHandle;
+      const next = change(handle < 0 ? null : this.#slab.read(handle, cellCount));
+      if (next === null) {
+        if (handle >= 0) this.#slab.free(handle);
+        partition.staticHandle = -1;
+      } else partition.staticHandle = this.#slab.write(handle, next);
+    } else {
+      const at = this.bound(partition, clustering, false);
+      const found = at < partition.rows.length &&
+        this.#compare(partition.rows[at].clustering, clustering) === 0;
+      const handle = found ? partition.rows[at].handle : -1;
+      const next = change(handle < 0 ? null : this.#slab.read(handle, cellCount));
+      if (next === null) {
+        if (found) {
+          this.#slab.free(handle);
+          partition.rows.splice(at, 1);
+          this.#rowCount--;
+        }
+      } else if (found) partition.rows[at].handle = this.#slab.write(handle, next);
+      else {
+        const copy = clustering.map((value) => value.slice());
+        partition.rows.splice(at, 0, { clustering: copy, handle: this.#slab.write(-1, next) });
+        this.#rowCount++;
+      }
+    }
+    if (partition.rows.length === 0 && partition.staticHandle < 0) {
+      if (existing !== undefined) this.#delete(key);
+    } else if (existing === undefined) this.#set(key, partition);
+  }
+
+  /**
+   * Reads one row.
+   *
+   * @param partitionKey The serialized partition key.
+   * @param clustering The full clustering key (empty without clustering columns).
+   * @returns The row, or `null`.
+   */
+  getRow(partitionKey: Uint8Array, clustering: Uint8Array[]): RowCells | null {
+    const found = this.#find(keyOf(partitionKey));
+    if (found === undefined) return null;
+    if (typeof found === "number") return this.#slab.read(found, this.#layout.cellCount);
+    const at = this.bound(found, clustering, false);
+    if (at >= found.rows.length || this.#compare(found.rows[at].clustering, clustering) !== 0) {
+      return null;
+    }
+    return this.#slab.read(found.rows[at].handle, this.#layout.cellCount);
+  }
+
+  /**
+   * Looks up a partition.
+   *
+   * @param partitionKey The serialized partition key.
+   * @returns A slab handle (tables without clustering), the partition, or `undefined`.
+   */
+  getPartition(partitionKey: Uint8Array): number | Partition | undefined {
+    return this.#find(keyOf(partitionKey));
+  }
+
+  /**
+   * Decodes a slab handle found in a partition.
+   *
+   * @param handle The handle.
+   * @returns The row.
+   */
+  readHandle(handle: number): RowCells {
+    return this.#slab.read(handle, this.#layout.cellCount);
+  }
+
+  /**
+   * Iterates partitions in insertion order.
+   *
+   * @returns Pairs of partition key bytes and the partition (or slab handle).
+   */
+  *partitions(): Generator<[Uint8Array, number | Partition]> {
+    for (const map of this.#maps) {
+      for (const [key, value] of map) yield [bytesOfKey(key), value];
+    }
+  }
+
+  /**
+   * Deletes a whole partition.
+   *
+   * @param partitionKey The serialized partition key.
+   */
+  deletePartition(partitionKey: Uint8Array): void {
+    const key = keyOf(partitionKey);
+    const found = this.#find(key);
+    if (found === undefined) return;
+    if (typeof found === "number") {
+      this.#slab.free(found);
+      this.#rowCount--;
+    } else {
+      for (const row of found.rows) this.#slab.free(row.handle);
+      if (found.staticHandle >= 0) this.#slab.free(found.staticHandle);
+      this.#rowCount -= found.rows.length;
+    }
+    this.#delete(key);
+  }
+
+  /**
+   * Deletes the rows of a partition in `[from, to)` positions.
+   *
+   * @param partition The partition.
+   * @param from First index.
+   * @param to One past the last index.
+   */
+  deleteRange(partition: Partition, from: number, to: number): void {
+    for (let i = from; i < to; i++) this.#slab.free(partition.rows[i].handle);
+    partition.rows.splice(from, to - from);
+    this.#rowCount -= to - from;
+  }
+
+  /** Removes every row. */
+  truncate(): void {
+    this.#maps = [new Map()];
+    this.#slab.clear();
+    this.#rowCount = 0;
+  }
+}
