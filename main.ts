@@ -17,6 +17,7 @@
 import { EXIT_CODES, UserError } from "./lib/errors.ts";
 import { analyzeCommand } from "./lib/commands/analyze.ts";
 import type { CommandIo } from "./lib/commands/command_io.ts";
+import { serveCommand } from "./lib/commands/serve.ts";
 import { simulateCommand } from "./lib/commands/simulate.ts";
 import { stressCommand } from "./lib/commands/stress.ts";
 
@@ -90,6 +91,8 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         return await simulateCommand(rest.slice(1), io, { signal });
       case "analyze":
         return await analyzeCommand(rest.slice(1), io, { signal });
+      case "serve":
+        return await serveCommand(rest.slice(1), io, { signal });
       default:
         return await stressCommand(rest, io, { signal });
     }
