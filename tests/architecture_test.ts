@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 
-const PURE = ["options", "core", "stats", "report"];
+const PURE = ["options", "core", "stats", "report", "embedded"];
+// The files of pure directories that own sockets or timers.
+const IMPURE_FILES = ["embedded/cql/cql_server.ts"];
 const LAYERS: Record<string, string[]> = {
   // A directory may import only from the directories listed (and itself, and lib/errors.ts).
   options: [],
@@ -10,7 +12,8 @@ const LAYERS: Record<string, string[]> = {
   drivers: ["core", "options", "stats"],
   workers: ["drivers", "core", "options", "stats"],
   run: ["workers", "drivers", "core", "options", "stats"],
-  commands: ["run", "workers", "drivers", "core", "options", "stats", "report"],
+  embedded: ["core", "options"],
+  commands: ["run", "workers", "drivers", "core", "options", "stats", "report", "embedded"],
 };
 const FORBIDDEN_IN_PURE =
   /\bDeno\.|\bconsole\.|\bDate\.now\(|\bperformance\.now\(|\bMath\.random\(/;
@@ -37,6 +40,7 @@ Deno.test("architecture: pure directories use no Deno, console, clock or Math.ra
   const offenders: string[] = [];
   for (const dir of PURE) {
     for await (const path of walk(`${libRoot}/${dir}`)) {
+      if (IMPURE_FILES.some((file) => path.endsWith(`/lib/${file}`))) continue;
       codeLines(await Deno.readTextFile(path)).forEach((line) => {
         if (FORBIDDEN_IN_PURE.test(line)) offenders.push(`${path}: ${line.trim()}`);
       });

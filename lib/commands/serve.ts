@@ -201,6 +201,10 @@ export async function serveCommand(
       faults,
       maxFrameBytes,
       seed,
+      onInternalError: (error) =>
+        io.err(
+          `stress serve: internal error (a bug): ${error instanceof Error ? error.stack : error}`,
+        ),
     });
   } catch (error) {
     throw new TargetError(

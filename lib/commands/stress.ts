@@ -15,6 +15,12 @@ import { formatDistributionTable } from "../report/distribution_table.ts";
 import { formatSettingsDump } from "../report/settings_dump.ts";
 import { VERSION } from "../version.ts";
 import { type CommandIo, printText } from "./command_io.ts";
+import {
+  cqlTargetOf,
+  createStressSchema,
+  isEmbeddedNode,
+  startEmbeddedNode,
+} from "./embedded_node.ts";
 import { runStress } from "./stress_run.ts";
 import { targetOf } from "./stress_plan.ts";
 
@@ -68,6 +74,19 @@ export async function stressCommand(
     throw new UsageError(
       `Cannot run "user": profile workloads are not implemented yet, expected write, read, mixed, counter_write or counter_read (--dry-run checks a user command line)`,
     );
+  }
+  if (isEmbeddedNode(settings)) {
+    const node = await startEmbeddedNode();
+    try {
+      const target = cqlTargetOf(settings, [`${node.hostname}:${node.port}`]);
+      return await runStress(settings, target, io, {
+        ...options,
+        commandLine: args,
+        prepare: (runIo) => createStressSchema(target, settings, runIo),
+      });
+    } finally {
+      await node.close();
+    }
   }
   const target = targetOf(settings);
   return await runStress(settings, target, io, { ...options, commandLine: args });

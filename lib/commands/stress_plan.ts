@@ -40,7 +40,7 @@ export function targetOf(settings: StressSettings): TargetSpec {
     throw new TargetError(
       `Cannot connect to CQL node(s) "${
         hosts.join(",")
-      }": the CQL driver is not in this build yet, expected -node synthetic[:DIST] for the synthetic target`,
+      }": this build runs CQL workloads against the embedded node only, expected -node embedded (or -node synthetic[:DIST])`,
     );
   }
   if (synthetic.length !== hosts.length || synthetic.length > 1) {
@@ -180,8 +180,12 @@ export function warmupPlans(plan: RunPlan, settings: StressSettings): RunPlan[] 
   const totalOps = perNode * Math.max(1, settings.node.hosts.length);
   if (totalOps === 0) return [];
   const threads = Math.min(100, plan.threads);
-  return plan.opNames.map((name) => ({
+  return plan.opNames.map((name, index) => ({
     ...plan,
+    // A CQL target maps op indexes to statements: keep the warmed op's statement at index 0.
+    target: plan.target.kind === "cql"
+      ? { ...plan.target, opKinds: [plan.target.opKinds[index]] }
+      : plan.target,
     opNames: [name],
     mix: null,
     threads,

@@ -65,7 +65,11 @@ export async function runStress(
   settings: StressSettings,
   target: TargetSpec,
   baseIo: CommandIo,
-  options: { signal?: AbortSignal; commandLine?: readonly string[] } = {},
+  options: {
+    signal?: AbortSignal;
+    commandLine?: readonly string[];
+    prepare?: (io: CommandIo) => Promise<void>;
+  } = {},
 ): Promise<number> {
   const log = settings.log;
   const commandLine = options.commandLine ?? [];
@@ -80,6 +84,7 @@ export async function runStress(
     hdr = log.hdrFile === null ? null : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
     json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
     if (!log.noSettings) printText(io, formatSettingsDump(settings));
+    await options.prepare?.(io);
     const stop = settings.command.stop;
     if (stop.kind === "count" && stop.n === 0) {
       io.out("N=0: SCHEMA CREATED, NOTHING ELSE DONE.");

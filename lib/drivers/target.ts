@@ -6,6 +6,7 @@
  */
 
 import type { DistributionSpec } from "../options/distribution_spec.ts";
+import type { CqlTargetSpec } from "./cql/cql_target.ts";
 
 /**
  * A target adapter as one Worker sees it: `op(kind, seed)` runs one operation of the
@@ -38,4 +39,4 @@ export interface SyntheticTargetSpec {
 }
 
 /** A description of a target that can be sent to a Worker (structured-cloneable). */
-export type TargetSpec = SyntheticTargetSpec;
+export type TargetSpec = SyntheticTargetSpec | CqlTargetSpec;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { CqlTarget } from "../drivers/cql/cql_target.ts";
 import { SyntheticTarget } from "../drivers/simulated/synthetic_target.ts";
 import type { Target, TargetSpec } from "../drivers/target.ts";
 import type { MainMessage, WorkerInit, WorkerMessage } from "./protocol.ts";
@@ -22,6 +23,8 @@ function createTarget(spec: TargetSpec, seed: number): Promise<Target> {
   switch (spec.kind) {
     case "synthetic":
       return Promise.resolve(new SyntheticTarget(spec, seed));
+    case "cql":
+      return CqlTarget.connect(spec);
   }
 }
 

@@ -6,7 +6,7 @@
 
 import type { CqlType } from "./cql_type.ts";
 import { readInt32, readInt64, toHex } from "./_value_bytes.ts";
-import { decodeRange } from "./_value_codec.ts";
+import { decodeRange } from "./_value_decode.ts";
 import { formatDate, formatDuration, formatTime, formatTimestamp } from "./_value_time.ts";
 import { validateRange } from "./_value_validate.ts";
 

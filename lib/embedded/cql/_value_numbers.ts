@@ -33,7 +33,9 @@ export function readVarint(bytes: Uint8Array, start: number, end: number): bigin
 
 /** A decimal as Java's BigDecimal holds it: `unscaled * 10^-scale`. */
 export interface DecimalParts {
+  /** The digits, as an integer. */
   unscaled: bigint;
+  /** How many of the digits are after the decimal point (negative: trailing zeros). */
   scale: number;
 }
 

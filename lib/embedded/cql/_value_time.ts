@@ -167,8 +167,11 @@ export function formatTime(ns: bigint): string {
 
 /** A `duration` value: months, days and nanoseconds, all of one sign. */
 export interface DurationValue {
+  /** Whole months (an int). */
   months: number;
+  /** Whole days (an int). */
   days: number;
+  /** Nanoseconds (a long). */
   nanoseconds: bigint;
 }
 

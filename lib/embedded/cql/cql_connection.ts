@@ -47,6 +47,8 @@ export interface ConnectionOptions {
    * running the request (fault injection).
    */
   injectError?: (opcode: number) => CqlError | null;
+  /** Called with any unexpected exception (a bug), answered as a server error. */
+  onInternalError?: (error: unknown) => void;
 }
 
 const AUTHENTICATOR = "org.apache.cassandra.auth.PasswordAuthenticator";
@@ -274,7 +276,7 @@ export class CqlConnection {
         return this.#error(version, stream, CqlError.protocol(error.message));
       }
       const message = error instanceof Error ? error.message : String(error);
-      if (globalThis.process?.env?.CQL_DEBUG) console.error(error);
+      this.#options.onInternalError?.(error);
       return this.#error(version, stream, new CqlError(ERROR_CODE.serverError, message));
     }
   }

@@ -55,6 +55,8 @@ export interface CqlServerOptions {
   seed?: number;
   /** Bytes queued for a connection before the node stops reading from it. @default 16777216 */
   maxQueuedBytes?: number;
+  /** Called with unexpected exceptions (bugs), which clients see as server errors. */
+  onInternalError?: (error: unknown) => void;
 }
 
 const NO_FAULTS: FaultOptions = {
@@ -219,6 +221,7 @@ export class CqlServer {
   #latency: Distribution | null = null;
   #accepting: Promise<void>;
   #connectionsAccepted = 0;
+  #internalErrors = 0;
 
   private constructor(listener: Deno.TcpListener, options: CqlServerOptions) {
     this.#listener = listener;
@@ -280,6 +283,11 @@ export class CqlServer {
   /** Connections accepted since start. */
   get connectionsAccepted(): number {
     return this.#connectionsAccepted;
+  }
+
+  /** Unexpected exceptions (bugs) met while answering requests. */
+  get internalErrors(): number {
+    return this.#internalErrors;
   }
 
   /** The faults in force. */
@@ -371,6 +379,10 @@ export class CqlServer {
           credentials: this.#options.credentials,
           maxBodyBytes: this.#options.maxFrameBytes ?? MAX_FRAME_BYTES_DEFAULT,
           injectError: this.#injectError,
+          onInternalError: (error) => {
+            this.#internalErrors++;
+            this.#options.onInternalError?.(error);
+          },
         }),
       );
       this.#clients.add(client);

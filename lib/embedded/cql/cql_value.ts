@@ -13,7 +13,8 @@
 import type { Term } from "./cql_ast.ts";
 import type { CqlType } from "./cql_type.ts";
 import { CqlValueError } from "./cql_value_error.ts";
-import { decodeRange, encodeJs } from "./_value_codec.ts";
+import { encodeJs } from "./_value_codec.ts";
+import { decodeRange } from "./_value_decode.ts";
 import { compareRange } from "./_value_compare.ts";
 import { formatValue } from "./_value_format.ts";
 import { resolve, type ResolveTermOptions, type TermContext } from "./_value_term.ts";
