@@ -6,7 +6,7 @@
  */
 
 import { TargetError, UsageError } from "../errors.ts";
-import type { TargetSpec } from "../drivers/target.ts";
+import type { SyntheticTargetSpec, TargetSpec } from "../drivers/target.ts";
 import type { DistributionSpec } from "../options/distribution_spec.ts";
 import { parseDistribution } from "../options/parse_distribution.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
@@ -33,7 +33,7 @@ const MAX_WARMUP_OPS = 50_000;
  * const target = targetOf(parseStressArgs(["write", "-node", "synthetic:fixed(100)"]));
  * ```
  */
-export function targetOf(settings: StressSettings): TargetSpec {
+export function targetOf(settings: StressSettings): SyntheticTargetSpec {
   const hosts = settings.node.hosts;
   const synthetic = hosts.filter((h) => h.toLowerCase().startsWith(SYNTHETIC_HOST));
   if (synthetic.length === 0) {

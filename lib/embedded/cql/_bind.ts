@@ -2,7 +2,7 @@
 import type { Term } from "./cql_ast.ts";
 import { CqlError } from "./cql_error.ts";
 import type { CqlType } from "./cql_type.ts";
-import { resolveTerm, validateValue } from "./cql_value.ts";
+import { decodeValue, encodeValue, resolveTerm, validateValue } from "./cql_value.ts";
 import { CqlValueError } from "./cql_value_error.ts";
 
 /** What one execution sees: bound values, the clock, randomness. */
@@ -36,7 +36,12 @@ export class BindCollector {
   /** Records the type of every marker inside `term`. */
   note(term: Term, type: CqlType, name: string): void {
     if (term.kind === "bind") {
-      this.specs[term.index] = { keyspace: this.keyspace, table: this.table, name, type };
+      this.specs[term.index] = {
+        keyspace: this.keyspace,
+        table: this.table,
+        name: term.name ?? name,
+        type,
+      };
     } else if (term.kind === "cast") this.note(term.term, type, name);
     else if ((term.kind === "list" || term.kind === "set") && "element" in type) {
       for (const item of term.items) this.note(item, type.element, name);
@@ -66,12 +71,14 @@ export function compileTerm(
   binds.note(term, type, name);
   if (term.kind === "bind") {
     const index = term.index;
+    // Sets and maps are stored sorted and de-duplicated, whatever order the client sent.
+    const canonical = hasSetOrMap(type);
     return (ctx) => {
       const value = ctx.values[index];
       if (value === undefined || value === null) return value;
       const problem = validateValue(type, value);
       if (problem !== undefined) throw CqlError.invalid(`Invalid value for ${name}: ${problem}`);
-      return value;
+      return canonical ? encodeValue(type, decodeValue(type, value)) : value;
     };
   }
   const constant = !hasDynamicPart(term);
@@ -99,6 +106,20 @@ export function compileTerm(
       rethrow(error);
     }
   };
+}
+
+function hasSetOrMap(type: CqlType): boolean {
+  switch (type.kind) {
+    case "set":
+    case "map":
+      return true;
+    case "list":
+      return hasSetOrMap(type.element);
+    case "tuple":
+      return type.elements.some(hasSetOrMap);
+    default:
+      return false;
+  }
 }
 
 function hasDynamicPart(term: Term): boolean {

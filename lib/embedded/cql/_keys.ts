@@ -109,6 +109,8 @@ export function* partitionRows(
     }
     if (from < to) ranges.push([from, to]);
   }
+  // IN on clustering columns answers in clustering order, whatever order the values came in.
+  ranges.sort((a, b) => a[0] - b[0]);
   if (reversed) ranges.reverse();
   for (const [from, to] of ranges) {
     if (!reversed) {

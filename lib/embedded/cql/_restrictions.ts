@@ -68,13 +68,13 @@ function compileValues(
   if (relation.value.kind === "tuple") {
     const fns = relation.value.items.map((item) => compileTerm(col.type, item, col.name, binds));
     return (ctx) =>
-      fns.map((fn) => {
+      distinct(fns.map((fn) => {
         const value = fn(ctx);
         if (value === null || value === undefined) {
           throw CqlError.invalid(`Invalid null value in condition for column ${col.name}`);
         }
         return value;
-      });
+      }));
   }
   const listFn = compileTerm(listOf(col.type), relation.value, `in(${col.name})`, binds);
   return (ctx) => {
@@ -82,8 +82,20 @@ function compileValues(
     if (list === null || list === undefined) {
       throw CqlError.invalid(`Invalid null value for IN restriction on ${col.name}`);
     }
-    return splitCollection(list, "IN list").filter((v): v is Uint8Array => v !== null);
+    return distinct(splitCollection(list, "IN list").filter((v): v is Uint8Array => v !== null));
   };
+}
+
+/** IN values without repeats, first occurrence first (Cassandra answers each key once). */
+function distinct(values: Uint8Array[]): Uint8Array[] {
+  if (values.length < 2) return values;
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = String.fromCharCode(...value);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Compiles `where` for `table`. */

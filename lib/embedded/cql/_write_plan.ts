@@ -21,14 +21,35 @@ import {
   splitCollection,
   type TermFn,
 } from "./_bind.ts";
-import { cartesian, encodePartitionKey } from "./_keys.ts";
+import { cartesian, decodePartitionKey, encodePartitionKey } from "./_keys.ts";
 import { compileWhere, type KeyPlan } from "./_restrictions.ts";
 
 const BOOLEAN_TRUE = new Uint8Array([1]);
 const BOOLEAN_FALSE = new Uint8Array([0]);
 
 /** What a write returns: nothing, or the `[applied]` row of a conditional write. */
-export type WriteOutcome = null | { applied: boolean };
+export type WriteOutcome = null | {
+  applied: boolean;
+  /** When not applied, the existing row in `SELECT *` order (null when there is none). */
+  existing: (Uint8Array | null)[] | null;
+};
+
+function rowValues(
+  table: TableSchema,
+  partitionKey: Uint8Array,
+  clustering: Uint8Array[] | null,
+  row: RowCells | null,
+): (Uint8Array | null)[] | null {
+  if (row === null) return null;
+  const parts = decodePartitionKey(partitionKey, table.partitionKey.length);
+  return table.columns.map((col) =>
+    col.kind === "partition_key"
+      ? parts[col.position].slice()
+      : col.kind === "clustering"
+      ? (clustering?.[col.position]?.slice() ?? null)
+      : (row.cells[col.cell]?.slice() ?? null)
+  );
+}
 
 /** A compiled write. */
 export interface WritePlan {
@@ -322,9 +343,11 @@ export function compileInsert(
       );
       const clustering = ck.map((fn, i) => keyValue(fn!, ctx, table.clustering[i].name));
       let applied = true;
+      let existing: (Uint8Array | null)[] | null = null;
       table.store.update(key, clustering, (old) => {
         if (statement.ifNotExists && old !== null) {
           applied = false;
+          existing = rowValues(table, key, clustering, old);
           return old;
         }
         const cells = old === null
@@ -336,7 +359,7 @@ export function compileInsert(
         }
         return { marker: true, cells };
       });
-      return statement.ifNotExists ? { applied } : null;
+      return statement.ifNotExists ? { applied, existing } : null;
     },
   };
 }
@@ -374,11 +397,13 @@ export function compileUpdate(
     apply(ctx) {
       const { pks, cks } = keysOf(keys, table, "update", ctx);
       let applied = true;
+      let existing: (Uint8Array | null)[] | null = null;
       for (const pk of pks) {
         for (const ck of onlyStatic ? [null] : cks) {
           table.store.update(pk, ck, (old) => {
             if ((statement.ifExists && old === null) || (condition && !condition(old, ctx))) {
               applied = false;
+              existing = rowValues(table, pk, ck, old);
               return old;
             }
             const cells = old === null
@@ -391,7 +416,7 @@ export function compileUpdate(
           });
         }
       }
-      return conditional ? { applied } : null;
+      return conditional ? { applied, existing } : null;
     },
   };
 }
@@ -430,6 +455,7 @@ export function compileDelete(
     apply(ctx) {
       const { pks, cks } = keysOf(keys, table, "delete", ctx);
       let applied = true;
+      let existing: (Uint8Array | null)[] | null = null;
       for (const pk of pks) {
         if (!fullRow && cols.length === 0 && table.clustering.length > 0 && !conditional) {
           deleteRange(table, pk, keys, ctx, cks);
@@ -444,6 +470,7 @@ export function compileDelete(
           table.store.update(pk, ck, (old) => {
             if ((statement.ifExists && old === null) || (condition && !condition(old, ctx))) {
               applied = false;
+              existing = rowValues(table, pk, ck, old);
               return old;
             }
             if (old === null || cols.length === 0) return null;
@@ -454,7 +481,7 @@ export function compileDelete(
           });
         }
       }
-      return conditional ? { applied } : null;
+      return conditional ? { applied, existing } : null;
     },
   };
 }

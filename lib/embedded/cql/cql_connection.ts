@@ -459,7 +459,9 @@ export class CqlConnection {
     const params = this.#readParams(reader, version, statement);
     if (!params.named) this.#checkCount(statement, params.values.length);
     const result = statement.run(params, this.#session);
-    return this.#result(version, stream, result, params.skipMetadata);
+    // Only statements whose PREPARED answer described the columns may skip them.
+    const skip = params.skipMetadata && statement.resultColumns !== null;
+    return this.#result(version, stream, result, skip);
   }
 
   #batch(version: number, stream: number, reader: FrameReader): Uint8Array {

@@ -280,7 +280,7 @@ export class CqlEngine {
       }
     }
     return conditional
-      ? this.#appliedResult(applied, items[0].statement.write!.table)
+      ? this.#appliedResult(applied, items[0].statement.write!.table, null)
       : { kind: "void" };
   }
 
@@ -288,16 +288,27 @@ export class CqlEngine {
     return { values, nowMs: this.#options.clockMs(), randomBytes: this.#options.randomBytes };
   }
 
-  #appliedResult(applied: boolean, table: TableSchema): ExecResult {
+  #appliedResult(
+    applied: boolean,
+    table: TableSchema,
+    existing: (Uint8Array | null)[] | null,
+  ): ExecResult {
+    const columns: ColumnSpec[] = [{
+      keyspace: table.keyspace,
+      table: table.name,
+      name: "[applied]",
+      type: { kind: "native", name: "boolean" },
+    }];
+    if (existing === null) {
+      return { kind: "rows", columns, rows: [[appliedBytes(applied)]], pagingState: null };
+    }
+    for (const col of table.columns) {
+      columns.push({ keyspace: table.keyspace, table: table.name, name: col.name, type: col.type });
+    }
     return {
       kind: "rows",
-      columns: [{
-        keyspace: table.keyspace,
-        table: table.name,
-        name: "[applied]",
-        type: { kind: "native", name: "boolean" },
-      }],
-      rows: [[appliedBytes(applied)]],
+      columns,
+      rows: [[appliedBytes(applied), ...existing]],
       pagingState: null,
     };
   }
@@ -368,17 +379,14 @@ export class CqlEngine {
           ...base,
           binds: this.#specs(binds, markerNames),
           pkIndexes: this.#pkIndexes(table, statement),
-          resultColumns: plan.conditional
-            ? this.#appliedResult(true, table).kind === "rows"
-              ? (this.#appliedResult(true, table) as { columns: ColumnSpec[] }).columns
-              : null
-            : null,
+          // Conditional results carry their own metadata (the existing row when not applied).
+          resultColumns: null,
           write: plan,
           run: (options) => {
             const outcome = plan.apply(this.#context(options.values));
             return outcome === null
               ? { kind: "void" }
-              : this.#appliedResult(outcome.applied, table);
+              : this.#appliedResult(outcome.applied, table, outcome.existing);
           },
         };
       }

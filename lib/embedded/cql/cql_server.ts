@@ -98,6 +98,18 @@ function injectedError(kind: InjectedErrorKind): CqlError {
   }
 }
 
+function concat(parts: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const part of parts) size += part.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 class ClientConnection {
   readonly protocol: CqlConnection;
   readonly #conn: Deno.Conn;
@@ -124,7 +136,7 @@ class ClientConnection {
   send(bytes: Uint8Array): void {
     if (this.#closed) return;
     this.#queue.push(bytes);
-    this.#queuedBytes += bytes.length;
+    this.#queuedBytes += bytes.length + 64; // count the object, not only its bytes
     if (!this.#writing) this.#flush();
   }
 
@@ -141,20 +153,12 @@ class ClientConnection {
     this.#writing = true;
     try {
       while (this.#queue.length > 0 && !this.#closed) {
-        let chunk: Uint8Array;
-        if (this.#queue.length === 1) chunk = this.#queue[0];
-        else {
-          chunk = new Uint8Array(this.#queuedBytes);
-          let at = 0;
-          for (const part of this.#queue) {
-            chunk.set(part, at);
-            at += part.length;
-          }
-        }
+        const parts = this.#queue;
+        const chunk = parts.length === 1 ? parts[0] : concat(parts);
         this.#queue = [];
         let written = 0;
         while (written < chunk.length) written += await this.#conn.write(chunk.subarray(written));
-        this.#queuedBytes -= chunk.length;
+        this.#queuedBytes -= chunk.length + 64 * parts.length;
         this.#drained?.();
       }
     } catch {
@@ -301,17 +305,18 @@ export class CqlServer {
    * @param faults The faults.
    */
   setFaults(faults: Partial<FaultOptions>): void {
-    this.#faults = { ...this.#faults, ...faults };
-    const f = this.#faults;
-    if (f.errorRate < 0 || f.errorRate > 1 || f.dropRate < 0 || f.dropRate > 1) {
+    const f = { ...this.#faults, ...faults };
+    if (!(f.errorRate >= 0 && f.errorRate <= 1 && f.dropRate >= 0 && f.dropRate <= 1)) {
       throw new RangeError("Cannot set faults: rates must be between 0 and 1");
     }
     if (
-      f.stall && (f.stall.everyMs <= 0 || f.stall.forMs < 0 || f.stall.forMs >= f.stall.everyMs)
+      f.stall && !(f.stall.everyMs > 0 && f.stall.forMs >= 0 && f.stall.forMs < f.stall.everyMs)
     ) {
       throw new RangeError("Cannot set faults: a stall must be shorter than its period");
     }
-    this.#latency = f.latencyUs ? createDistribution(f.latencyUs, this.#prng) : null;
+    const latency = f.latencyUs ? createDistribution(f.latencyUs, this.#prng) : null;
+    this.#faults = f;
+    this.#latency = latency;
   }
 
   /** Drops every client connection (a fault for tests). */
@@ -412,7 +417,10 @@ export class CqlServer {
         if (delay > 0) client.later(delay, frame.bytes);
         else immediate.push(frame.bytes);
       }
-      for (const bytes of immediate) client.send(bytes);
+      // One buffer per read, not one per response: a client that does not read then holds
+      // at most about maxQueuedBytes of memory, not that much in small objects.
+      if (immediate.length === 1) client.send(immediate[0]);
+      else if (immediate.length > 1) client.send(concat(immediate));
       if (result.close) {
         await client.closeAfterFlush();
         return;

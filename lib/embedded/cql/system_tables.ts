@@ -56,7 +56,7 @@ const TABLES: Record<string, Record<string, [string, string[], string[]]>> = {
       ["peer_port"],
     ],
   },
-  system_schema: {
+  "system_schema": {
     keyspaces: [
       "keyspace_name text, durable_writes boolean, replication frozen<map<text, text>>",
       ["keyspace_name"],
