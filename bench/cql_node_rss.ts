@@ -4,6 +4,7 @@
 // prints peak RSS (VmHWM) and the overhead per row beyond the data, against an empty node.
 //
 //   deno run -A bench/cql_node_rss.ts [N=1000000]
+// deno-lint-ignore-file no-console
 import { CqlEngine } from "../lib/embedded/cql/cql_engine.ts";
 
 const DATA_BYTES_PER_ROW = 10 + 5 * 34;

@@ -5,6 +5,7 @@
 // process), and their ratio. The node must cost less CPU per op than the driver.
 //
 //   deno run -A bench/cql_node_throughput.ts [N=200000] [C=128]
+// deno-lint-ignore-file no-console
 import cassandra from "cassandra-driver";
 import process from "node:process";
 
@@ -58,14 +59,14 @@ try {
   const selfCpu0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
-  async function lane(): Promise<void> {
+  const lane = async (): Promise<void> => {
     while (next < total) {
       const i = next++;
       await client.execute(query, [0, 1, 2, 3, 4].map((c) => value(i, c)).concat(key(i)), {
         prepare: true,
       });
     }
-  }
+  };
   await Promise.all(Array.from({ length: inFlight }, lane));
   const seconds = (performance.now() - t0) / 1000;
   const selfCpu = process.cpuUsage(selfCpu0);

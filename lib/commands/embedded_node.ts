@@ -6,7 +6,7 @@
  */
 
 import cassandra from "cassandra-driver";
-import { type CqlOpKind, type CqlTargetSpec } from "../drivers/cql/cql_target.ts";
+import type { CqlOpKind, CqlTargetSpec } from "../drivers/cql/cql_target.ts";
 import { CqlServer } from "../embedded/cql/cql_server.ts";
 import { TargetError } from "../errors.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
