@@ -81,22 +81,26 @@ export class FrameWriter {
 
   /** @param value An unsigned byte. */
   writeByte(value: number): void {
-    this.#buf[this.#reserve(1)] = value;
+    const at = this.#reserve(1);
+    this.#buf[at] = value;
   }
 
   /** @param value An unsigned 16-bit value. */
   writeShort(value: number): void {
-    this.#view.setUint16(this.#reserve(2), value);
+    const at = this.#reserve(2);
+    this.#view.setUint16(at, value);
   }
 
   /** @param value A signed 32-bit value. */
   writeInt(value: number): void {
-    this.#view.setInt32(this.#reserve(4), value);
+    const at = this.#reserve(4);
+    this.#view.setInt32(at, value);
   }
 
   /** @param value A signed 64-bit value. */
   writeLong(value: bigint): void {
-    this.#view.setBigInt64(this.#reserve(8), value);
+    const at = this.#reserve(8);
+    this.#view.setBigInt64(at, value);
   }
 
   /**
@@ -111,7 +115,8 @@ export class FrameWriter {
 
   /** @param bytes Raw bytes, no length prefix. */
   writeRaw(bytes: Uint8Array): void {
-    this.#buf.set(bytes, this.#reserve(bytes.length));
+    const at = this.#reserve(bytes.length);
+    this.#buf.set(bytes, at);
   }
 
   /** @param value A [string]: a short length then UTF-8. */
