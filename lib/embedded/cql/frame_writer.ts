@@ -68,7 +68,7 @@ export class FrameWriter {
     const at = this.#pos;
     const need = at + n;
     if (need > this.#buf.length) {
-      let size = this.#buf.length * 2;
+      let size = Math.max(64, this.#buf.length * 2);
       while (size < need) size *= 2;
       const next = new Uint8Array(size);
       next.set(this.#buf.subarray(0, at));
