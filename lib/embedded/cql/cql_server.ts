@@ -135,18 +135,24 @@ class ClientConnection {
 
   send(bytes: Uint8Array): void {
     if (this.#closed) return;
-    this.#queue.push(bytes);
     this.#queuedBytes += bytes.length + 64; // count the object, not only its bytes
-    if (!this.#writing) this.#flush();
+    this.#enqueue(bytes);
   }
 
+  /** Sends after a delay; the bytes count as queued from now, so backpressure sees them. */
   later(delayMs: number, bytes: Uint8Array): void {
     if (this.#closed) return;
+    this.#queuedBytes += bytes.length + 64;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
-      this.send(bytes);
+      if (!this.#closed) this.#enqueue(bytes);
     }, delayMs);
     this.#timers.add(timer);
+  }
+
+  #enqueue(bytes: Uint8Array): void {
+    this.#queue.push(bytes);
+    if (!this.#writing) this.#flush();
   }
 
   async #flush(): Promise<void> {

@@ -141,6 +141,17 @@ Deno.test("FrameWriter writes every notation big-endian and grows past its first
   assert.equal(w.length, w.bytes().length);
 });
 
+Deno.test("FrameWriter grows from an empty initial buffer", () => {
+  const w = new FrameWriter(0);
+  w.writeInt(1);
+  w.writeRaw(new Uint8Array(100_000).fill(7));
+  w.writeInt(2);
+  const r = new FrameReader(w.bytes());
+  assert.equal(r.readInt(), 1);
+  assert.equal(r.readRaw(100_000).every((b) => b === 7), true);
+  assert.equal(r.readInt(), 2);
+});
+
 Deno.test("FrameWriter.reset() keeps the buffer and copy() is independent of later writes", () => {
   const w = new FrameWriter(16);
   w.writeInt(1);
