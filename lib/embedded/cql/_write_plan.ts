@@ -249,17 +249,9 @@ function checkWritable(table: TableSchema): void {
   }
 }
 
-interface Target {
-  keys: KeyPlan;
-  full: boolean;
-}
-
-function keysOf(plan: KeyPlan, table: TableSchema, kind: string, ctx: ExecContext) {
+function keysOf(plan: KeyPlan, ctx: ExecContext) {
   const pks = cartesian(plan.partition!.map((fn) => fn(ctx))).map(encodePartitionKey);
   const cks = cartesian(plan.clusteringEq.map((fn) => fn(ctx)));
-  if (kind !== "delete" && plan.clusteringEq.length !== table.clustering.length) {
-    void cks;
-  }
   return { pks, cks };
 }
 
@@ -395,7 +387,7 @@ export function compileUpdate(
     table,
     conditional,
     apply(ctx) {
-      const { pks, cks } = keysOf(keys, table, "update", ctx);
+      const { pks, cks } = keysOf(keys, ctx);
       let applied = true;
       let existing: (Uint8Array | null)[] | null = null;
       for (const pk of pks) {
@@ -453,7 +445,7 @@ export function compileDelete(
     table,
     conditional,
     apply(ctx) {
-      const { pks, cks } = keysOf(keys, table, "delete", ctx);
+      const { pks, cks } = keysOf(keys, ctx);
       let applied = true;
       let existing: (Uint8Array | null)[] | null = null;
       for (const pk of pks) {
@@ -520,5 +512,3 @@ function deleteRange(
 export function appliedBytes(applied: boolean): Uint8Array {
   return applied ? BOOLEAN_TRUE : BOOLEAN_FALSE;
 }
-
-export type { Target };
