@@ -1,7 +1,7 @@
 // Partition key serialization (composite keys as Cassandra's CompositeType) and row assembly.
 import type { RowCells } from "./row_slab.ts";
 import type { TableSchema } from "./schema.ts";
-import type { Partition } from "./table_store.ts";
+import type { Partition, TableStore } from "./table_store.ts";
 import type { ExecContext } from "./_bind.ts";
 import type { KeyPlan } from "./_restrictions.ts";
 
@@ -71,6 +71,37 @@ export function withStatic(
   return { marker: row.marker, cells };
 }
 
+/**
+ * The index ranges `[from, to)` of a partition's rows within the plan's clustering
+ * restrictions, in clustering order (IN values are answered in clustering order, whatever
+ * order they came in).
+ */
+export function clusteringRanges(
+  store: TableStore,
+  partition: Partition,
+  plan: KeyPlan,
+  ctx: ExecContext,
+): [number, number][] {
+  const prefixes = plan.clusteringEq.length > 0
+    ? cartesian(plan.clusteringEq.map((fn) => fn(ctx)))
+    : [[]];
+  const ranges: [number, number][] = [];
+  for (const prefix of prefixes) {
+    let from = store.bound(partition, prefix, false);
+    let to = store.bound(partition, prefix, true);
+    if (plan.lower) {
+      const bound = [...prefix, ...plan.lower.values.map((fn) => fn(ctx) as Uint8Array)];
+      from = Math.max(from, store.bound(partition, bound, !plan.lower.inclusive));
+    }
+    if (plan.upper) {
+      const bound = [...prefix, ...plan.upper.values.map((fn) => fn(ctx) as Uint8Array)];
+      to = Math.min(to, store.bound(partition, bound, plan.upper.inclusive));
+    }
+    if (from < to) ranges.push([from, to]);
+  }
+  return ranges.sort((a, b) => a[0] - b[0]);
+}
+
 /** Rows of one partition within the plan's clustering restrictions, in order. */
 export function* partitionRows(
   table: TableSchema,
@@ -92,25 +123,7 @@ export function* partitionRows(
     }
     return;
   }
-  const prefixes = plan.clusteringEq.length > 0
-    ? cartesian(plan.clusteringEq.map((fn) => fn(ctx)))
-    : [[]];
-  const ranges: [number, number][] = [];
-  for (const prefix of prefixes) {
-    let from = store.bound(found, prefix, false);
-    let to = store.bound(found, prefix, true);
-    if (plan.lower) {
-      const bound = [...prefix, ...plan.lower.values.map((fn) => fn(ctx) as Uint8Array)];
-      from = Math.max(from, store.bound(found, bound, !plan.lower.inclusive));
-    }
-    if (plan.upper) {
-      const bound = [...prefix, ...plan.upper.values.map((fn) => fn(ctx) as Uint8Array)];
-      to = Math.min(to, store.bound(found, bound, plan.upper.inclusive));
-    }
-    if (from < to) ranges.push([from, to]);
-  }
-  // IN on clustering columns answers in clustering order, whatever order the values came in.
-  ranges.sort((a, b) => a[0] - b[0]);
+  const ranges = clusteringRanges(store, found, plan, ctx);
   if (reversed) ranges.reverse();
   for (const [from, to] of ranges) {
     if (!reversed) {

@@ -10,6 +10,16 @@ import { formatInet, formatUuid } from "./_value_ids.ts";
 import { formatDecimal, readVarint } from "./_value_numbers.ts";
 import { DATE_EPOCH, readDuration } from "./_value_time.ts";
 
+/** The type of the i-th serialized item of a collection or tuple (maps alternate key, value). */
+export function itemTypeAt(
+  type: Extract<CqlType, { kind: "list" | "set" | "map" | "tuple" }>,
+  i: number,
+): CqlType {
+  if (type.kind === "tuple") return type.elements[i];
+  if (type.kind === "map") return i % 2 === 0 ? type.key : type.value;
+  return type.element;
+}
+
 /** Decodes a range already checked by `validateRange` (see `decodeValue` in `cql_value.ts`). */
 export function decodeRange(type: CqlType, bytes: Uint8Array, start: number, end: number): unknown {
   if (type.kind === "native") {
@@ -70,11 +80,7 @@ export function decodeRange(type: CqlType, bytes: Uint8Array, start: number, end
     }
     const size = readInt32(bytes, at);
     at += 4;
-    const itemType = type.kind === "tuple"
-      ? type.elements[i]
-      : type.kind === "map"
-      ? (i % 2 === 0 ? type.key : type.value)
-      : type.element;
+    const itemType = itemTypeAt(type, i);
     items.push(size < 0 ? null : decodeRange(itemType, bytes, at, at + size));
     if (size > 0) at += size;
   }

@@ -6,7 +6,7 @@
 
 import type { CqlType } from "./cql_type.ts";
 import { readInt32, readInt64, toHex } from "./_value_bytes.ts";
-import { decodeRange } from "./_value_decode.ts";
+import { decodeRange, itemTypeAt } from "./_value_decode.ts";
 import { formatDate, formatDuration, formatTime, formatTimestamp } from "./_value_time.ts";
 import { validateRange } from "./_value_validate.ts";
 
@@ -62,11 +62,7 @@ function formatRange(type: CqlType, bytes: Uint8Array, start: number, end: numbe
   for (let i = 0; i < count && at < end; i++) {
     const size = readInt32(bytes, at);
     at += 4;
-    const itemType = type.kind === "tuple"
-      ? type.elements[i]
-      : type.kind === "map"
-      ? (i % 2 === 0 ? type.key : type.value)
-      : type.element;
+    const itemType = itemTypeAt(type, i);
     parts.push(size < 0 ? "null" : formatRange(itemType, bytes, at, at + size));
     if (size > 0) at += size;
   }

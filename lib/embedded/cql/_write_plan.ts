@@ -21,7 +21,7 @@ import {
   splitCollection,
   type TermFn,
 } from "./_bind.ts";
-import { cartesian, decodePartitionKey, encodePartitionKey } from "./_keys.ts";
+import { cartesian, clusteringRanges, decodePartitionKey, encodePartitionKey } from "./_keys.ts";
 import { compileWhere, type KeyPlan } from "./_restrictions.ts";
 
 const BOOLEAN_TRUE = new Uint8Array([1]);
@@ -255,11 +255,14 @@ function keysOf(plan: KeyPlan, ctx: ExecContext) {
   return { pks, cks };
 }
 
+/** The `IF EXISTS` / `IF ...` test of an UPDATE or DELETE, or `null` when it has none. */
 function compileConditions(
   table: TableSchema,
+  ifExists: boolean,
   conditions: Condition[],
   binds: BindCollector,
 ): ((row: RowCells | null, ctx: ExecContext) => boolean) | null {
+  if (ifExists) return (row) => row !== null;
   if (conditions.length === 0) return null;
   const checks = conditions.map((c) => {
     const col = columnOf(table, c.column);
@@ -278,6 +281,13 @@ function compileConditions(
     };
   });
   return (row, ctx) => checks.every((check) => check(row, ctx));
+}
+
+function requirePartitionKey(table: TableSchema, keys: KeyPlan): void {
+  if (keys.partition === null) {
+    const missing = table.partitionKey.map((c) => c.name).join(", ");
+    throw CqlError.invalid(`Some partition key parts are missing: ${missing}`);
+  }
 }
 
 /** Compiles an INSERT. */
@@ -366,11 +376,8 @@ export function compileUpdate(
   compileUsing(statement.using, binds);
   const changes = statement.assignments.map((a) => compileAssignment(table, a, binds));
   const keys = compileWhere(table, statement.where, binds);
-  const condition = compileConditions(table, statement.conditions, binds);
-  if (keys.partition === null) {
-    const missing = table.partitionKey.map((c) => c.name).join(", ");
-    throw CqlError.invalid(`Some partition key parts are missing: ${missing}`);
-  }
+  const condition = compileConditions(table, statement.ifExists, statement.conditions, binds);
+  requirePartitionKey(table, keys);
   const onlyStatic = changes.length > 0 && changes.every((c) => c.col.kind === "static");
   if (!onlyStatic && keys.clusteringEq.length !== table.clustering.length) {
     const missing = table.clustering.slice(keys.clusteringEq.length).map((c) => c.name);
@@ -382,7 +389,7 @@ export function compileUpdate(
     );
   }
   const cellCount = table.cells.length;
-  const conditional = statement.ifExists || condition !== null;
+  const conditional = condition !== null;
   return {
     table,
     conditional,
@@ -393,7 +400,7 @@ export function compileUpdate(
       for (const pk of pks) {
         for (const ck of onlyStatic ? [null] : cks) {
           table.store.update(pk, ck, (old) => {
-            if ((statement.ifExists && old === null) || (condition && !condition(old, ctx))) {
+            if (condition && !condition(old, ctx)) {
               applied = false;
               existing = rowValues(table, pk, ck, old);
               return old;
@@ -430,17 +437,20 @@ export function compileDelete(
     }
   }
   const keys = compileWhere(table, statement.where, binds);
-  const condition = compileConditions(table, statement.conditions, binds);
-  if (keys.partition === null) {
-    const missing = table.partitionKey.map((c) => c.name).join(", ");
-    throw CqlError.invalid(`Some partition key parts are missing: ${missing}`);
-  }
+  const condition = compileConditions(table, statement.ifExists, statement.conditions, binds);
+  requirePartitionKey(table, keys);
   if (keys.filters.length > 0) {
     throw CqlError.invalid("Non PRIMARY KEY columns found in where clause");
   }
   const fullRow = keys.clusteringEq.length === table.clustering.length && !keys.lower &&
     !keys.upper;
-  const conditional = statement.ifExists || condition !== null;
+  const conditional = condition !== null;
+  // Only whole rows can be deleted by range; cells and conditions need the full primary key.
+  if (!fullRow && (cols.length > 0 || table.clustering.length === 0 || conditional)) {
+    throw CqlError.invalid(
+      `Some clustering keys are missing: ${table.clustering.map((c) => c.name).join(", ")}`,
+    );
+  }
   return {
     table,
     conditional,
@@ -449,18 +459,13 @@ export function compileDelete(
       let applied = true;
       let existing: (Uint8Array | null)[] | null = null;
       for (const pk of pks) {
-        if (!fullRow && cols.length === 0 && table.clustering.length > 0 && !conditional) {
-          deleteRange(table, pk, keys, ctx, cks);
-          continue;
-        }
         if (!fullRow) {
-          throw CqlError.invalid(
-            `Some clustering keys are missing: ${table.clustering.map((c) => c.name).join(", ")}`,
-          );
+          deleteRange(table, pk, keys, ctx);
+          continue;
         }
         for (const ck of cks) {
           table.store.update(pk, ck, (old) => {
-            if ((statement.ifExists && old === null) || (condition && !condition(old, ctx))) {
+            if (condition && !condition(old, ctx)) {
               applied = false;
               existing = rowValues(table, pk, ck, old);
               return old;
@@ -483,7 +488,6 @@ function deleteRange(
   pk: Uint8Array,
   keys: KeyPlan,
   ctx: ExecContext,
-  prefixes: Uint8Array[][],
 ): void {
   const store = table.store;
   const found = store.getPartition(pk);
@@ -492,18 +496,9 @@ function deleteRange(
     store.deletePartition(pk);
     return;
   }
-  for (const prefix of prefixes) {
-    let from = store.bound(found, prefix, false);
-    let to = store.bound(found, prefix, true);
-    if (keys.lower) {
-      const bound = [...prefix, ...keys.lower.values.map((fn) => fn(ctx) as Uint8Array)];
-      from = Math.max(from, store.bound(found, bound, !keys.lower.inclusive));
-    }
-    if (keys.upper) {
-      const bound = [...prefix, ...keys.upper.values.map((fn) => fn(ctx) as Uint8Array)];
-      to = Math.min(to, store.bound(found, bound, keys.upper.inclusive));
-    }
-    if (from < to) store.deleteRange(found, from, to);
+  // Last range first, so deleting one does not shift the indexes of the others.
+  for (const [from, to] of clusteringRanges(store, found, keys, ctx).reverse()) {
+    store.deleteRange(found, from, to);
   }
   if (found.rows.length === 0 && found.staticHandle < 0) store.deletePartition(pk);
 }

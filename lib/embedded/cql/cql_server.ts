@@ -9,6 +9,7 @@ import { createDistribution, type Distribution } from "../../core/distribution.t
 import { Prng } from "../../core/prng.ts";
 import type { DistributionSpec } from "../../options/distribution_spec.ts";
 import { CqlConnection } from "./cql_connection.ts";
+import { concatBytes } from "./_value_bytes.ts";
 import { CqlEngine, type SchemaChange } from "./cql_engine.ts";
 import { CqlError } from "./cql_error.ts";
 import { CONSISTENCY_NAMES, ERROR_CODE, MAX_FRAME_BYTES_DEFAULT } from "./protocol_constants.ts";
@@ -98,18 +99,6 @@ function injectedError(kind: InjectedErrorKind): CqlError {
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 class ClientConnection {
   readonly protocol: CqlConnection;
   readonly #conn: Deno.Conn;
@@ -160,7 +149,7 @@ class ClientConnection {
     try {
       while (this.#queue.length > 0 && !this.#closed) {
         const parts = this.#queue;
-        const chunk = parts.length === 1 ? parts[0] : concat(parts);
+        const chunk = parts.length === 1 ? parts[0] : concatBytes(parts);
         this.#queue = [];
         let written = 0;
         while (written < chunk.length) written += await this.#conn.write(chunk.subarray(written));
@@ -426,7 +415,7 @@ export class CqlServer {
       // One buffer per read, not one per response: a client that does not read then holds
       // at most about maxQueuedBytes of memory, not that much in small objects.
       if (immediate.length === 1) client.send(immediate[0]);
-      else if (immediate.length > 1) client.send(concat(immediate));
+      else if (immediate.length > 1) client.send(concatBytes(immediate));
       if (result.close) {
         await client.closeAfterFlush();
         return;
