@@ -31,6 +31,11 @@ export interface MainOptions {
   signal?: AbortSignal;
   /** Print the stack of a user error too (default: false; `--verbose` or STRESS_VERBOSE=1). */
   verbose?: boolean;
+  /**
+   * How cassandra-stress commands sleep (`Sleeping 2s...`, schema propagation); tests pass
+   * a no-op. The lines are printed either way. Default: real sleeps.
+   */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const encoder = new TextEncoder();
@@ -94,7 +99,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
       case "serve":
         return await serveCommand(rest.slice(1), io, { signal });
       default:
-        return await stressCommand(rest, io, { signal });
+        return await stressCommand(rest, io, { signal, sleep: options.sleep });
     }
   } catch (error) {
     if (error instanceof UserError) {

@@ -6,6 +6,7 @@
 
 import {
   CqlServer,
+  type CqlServerTlsPem,
   type FaultOptions,
   type InjectedErrorKind,
 } from "../embedded/cql/cql_server.ts";
@@ -30,6 +31,8 @@ Options:
   --port N           port to listen on (default 9042; 0 picks a free port)
   --user U           require PasswordAuthenticator with this user ...
   --password P       ... and this password
+  --tls-cert FILE    serve CQL over TLS with this certificate chain (PEM) ...
+  --tls-key FILE     ... and this private key (PEM); client certificates are not asked for
   --latency DIST     add latency to every query response, in microseconds,
                      cassandra-stress distribution syntax (e.g. "fixed(2000)",
                      "exp(100..20000)")
@@ -59,6 +62,71 @@ const ERROR_KINDS: InjectedErrorKind[] = [
   "unavailable",
   "server_error",
 ];
+
+function readProblem(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "does not exist";
+  if (error instanceof Deno.errors.PermissionDenied) return "is not readable (permission denied)";
+  return `cannot be read (${error instanceof Error ? error.message : error})`;
+}
+
+const CERT_EXPECTED = "a PEM certificate file (-----BEGIN CERTIFICATE-----)";
+const KEY_EXPECTED = "a PEM private key file (PKCS#8, RSA or EC)";
+
+async function readTls(certFile: string, keyFile: string): Promise<CqlServerTlsPem> {
+  const read = async (option: string, file: string, expected: string) => {
+    try {
+      return await Deno.readTextFile(file);
+    } catch (error) {
+      throw new OptionError({ option, value: file, problem: readProblem(error), expected }, {
+        cause: error,
+      });
+    }
+  };
+  const cert = await read("--tls-cert", certFile, CERT_EXPECTED);
+  const key = await read("--tls-key", keyFile, KEY_EXPECTED);
+  if (!cert.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new OptionError({
+      option: "--tls-cert",
+      value: certFile,
+      problem: "holds no PEM certificate",
+      expected: CERT_EXPECTED,
+    });
+  }
+  if (!/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
+    throw new OptionError({
+      option: "--tls-key",
+      value: keyFile,
+      problem: "holds no PEM private key",
+      expected: KEY_EXPECTED,
+    });
+  }
+  return { cert, key };
+}
+
+/** Whether `error`, from starting a TLS listener, is about the certificate or key. */
+function isTlsMaterialError(error: unknown): boolean {
+  return error instanceof Deno.errors.InvalidData ||
+    (error instanceof Error && /KeyMismatch|certificate|private key|keys? /i.test(error.message));
+}
+
+function tlsError(error: unknown, certFile: string, keyFile: string): OptionError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/KeyMismatch/.test(message)) {
+    return new OptionError({
+      option: "--tls-key",
+      value: keyFile,
+      problem: `does not match the certificate in "${certFile}"`,
+      expected: "the private key of the --tls-cert certificate",
+    }, { cause: error });
+  }
+  const isKey = /key/i.test(message);
+  return new OptionError({
+    option: isKey ? "--tls-key" : "--tls-cert",
+    value: isKey ? keyFile : certFile,
+    problem: `cannot be used (${message})`,
+    expected: isKey ? KEY_EXPECTED : CERT_EXPECTED,
+  }, { cause: error });
+}
 
 function parseRate(option: string, text: string): number {
   const value = /^[0-9]*\.?[0-9]+$/.test(text) ? Number(text) : NaN;
@@ -141,6 +209,7 @@ export function faultsOf(
  * @param options The abort signal (SIGINT).
  * @returns The exit code.
  * @throws {UsageError} On bad arguments.
+ * @throws {OptionError} On a bad flag value, or a TLS file that is missing or not usable.
  * @throws {TargetError} When the address cannot be bound.
  *
  * @example Usage
@@ -163,6 +232,8 @@ export async function serveCommand(
     errors: { type: "string" },
     drop: { type: "string" },
     "max-frame-size": { type: "string" },
+    "tls-cert": { type: "string" },
+    "tls-key": { type: "string" },
     seed: { type: "string", default: "1" },
     help: { type: "boolean", short: "h" },
   });
@@ -184,11 +255,17 @@ export async function serveCommand(
   if ((values.user === undefined) !== (values.password === undefined)) {
     throw new UsageError("Cannot enable authentication: give both --user and --password");
   }
+  const certFile = values["tls-cert"] as string | undefined;
+  const keyFile = values["tls-key"] as string | undefined;
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new UsageError("Cannot enable TLS: give both --tls-cert and --tls-key");
+  }
   const faults = faultsOf(values);
   const maxFrameBytes = values["max-frame-size"] === undefined
     ? undefined
     : parsePositive("--max-frame-size", values["max-frame-size"] as string, { integer: true });
   const seed = parsePositive("--seed", values.seed as string, { integer: true });
+  const tls = certFile === undefined ? undefined : await readTls(certFile, keyFile as string);
   if (options.signal?.aborted) return 130;
   let server: CqlServer;
   try {
@@ -201,19 +278,23 @@ export async function serveCommand(
       faults,
       maxFrameBytes,
       seed,
+      tls,
       onInternalError: (error) =>
         io.err(
           `stress serve: internal error (a bug): ${error instanceof Error ? error.stack : error}`,
         ),
     });
   } catch (error) {
+    if (tls !== undefined && isTlsMaterialError(error)) throw tlsError(error, certFile!, keyFile!);
     throw new TargetError(
       `Cannot listen on ${values.host}:${port}: ${error instanceof Error ? error.message : error}`,
       { cause: error },
     );
   }
   io.out(
-    `stress serve: in-memory CQL node (native protocol v4/v3, no disk, no replication) listening on ${server.hostname}:${server.port}${
+    `stress serve: in-memory CQL node (native protocol v4/v3${
+      tls === undefined ? "" : " over TLS"
+    }, no disk, no replication) listening on ${server.hostname}:${server.port}${
       values.user === undefined ? "" : " with PasswordAuthenticator"
     }`,
   );

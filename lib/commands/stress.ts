@@ -16,13 +16,29 @@ import { formatSettingsDump } from "../report/settings_dump.ts";
 import { VERSION } from "../version.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import {
-  cqlTargetOf,
+  connectCluster,
+  type CqlCluster,
   createStressSchema,
-  isEmbeddedNode,
-  startEmbeddedNode,
-} from "./embedded_node.ts";
+  truncateStressTables,
+} from "./cql_cluster.ts";
+import { cqlTargetOf, modeWarningsOf } from "./cql_settings.ts";
+import { isEmbeddedNode, startEmbeddedNode } from "./embedded_node.ts";
 import { runStress } from "./stress_run.ts";
-import { targetOf } from "./stress_plan.ts";
+import { isSyntheticTarget, targetOf } from "./stress_plan.ts";
+import type { StressSettings } from "../options/stress_settings.ts";
+
+/** Options of {@linkcode stressCommand}. */
+export interface StressCommandOptions {
+  /** Aborting it interrupts the run (SIGINT). */
+  signal?: AbortSignal;
+  /**
+   * How the command sleeps (schema propagation, `Sleeping 2s...`, truncate); tests pass a
+   * no-op. The lines are printed either way.
+   *
+   * @default {real sleep}
+   */
+  sleep?: (ms: number) => Promise<void>;
+}
 
 /**
  * Runs one cassandra-stress command line.
@@ -46,7 +62,7 @@ import { targetOf } from "./stress_plan.ts";
 export async function stressCommand(
   args: readonly string[],
   io: CommandIo,
-  options: { signal?: AbortSignal } = {},
+  options: StressCommandOptions = {},
 ): Promise<number> {
   if (args.length === 0) {
     printText(io, formatHelp());
@@ -75,19 +91,58 @@ export async function stressCommand(
       `Cannot run "user": profile workloads are not implemented yet, expected write, read, mixed, counter_write or counter_read (--dry-run checks a user command line)`,
     );
   }
-  if (isEmbeddedNode(settings)) {
-    const node = await startEmbeddedNode();
-    try {
-      const target = cqlTargetOf(settings, [`${node.hostname}:${node.port}`]);
-      return await runStress(settings, target, io, {
-        ...options,
-        commandLine: args,
-        prepare: (runIo) => createStressSchema(target, settings, runIo),
-      });
-    } finally {
-      await node.close();
-    }
+  if (isSyntheticTarget(settings)) {
+    const target = targetOf(settings);
+    return await runStress(settings, target, io, { ...options, commandLine: args });
   }
-  const target = targetOf(settings);
-  return await runStress(settings, target, io, { ...options, commandLine: args });
+  return await runCql(settings, io, { ...options, commandLine: args });
+}
+
+/** Runs a CQL command against `-node` hosts, or against a node started in-process. */
+async function runCql(
+  settings: StressSettings,
+  io: CommandIo,
+  options: StressCommandOptions & { commandLine: readonly string[] },
+): Promise<number> {
+  const sleep = options.sleep ?? realSleep;
+  const embedded = isEmbeddedNode(settings);
+  const node = embedded ? await startEmbeddedNode() : null;
+  let cluster: CqlCluster | null = null;
+  try {
+    const target = await cqlTargetOf(settings, {
+      ...(node === null ? {} : { contactPoints: [node.hostname], port: node.port }),
+      workers: navigator.hardwareConcurrency,
+    });
+    for (const warning of modeWarningsOf(settings)) io.err(warning);
+    const type = settings.command.type;
+    // cassandra-stress creates the schema for write and counter_write only; an embedded node
+    // starts empty, so there every command that writes creates it.
+    const creates = type === "write" || type === "counter_write" ||
+      (embedded && target.opKinds.some((k) => k === "write" || k === "counter_write"));
+    return await runStress(settings, target, io, {
+      ...options,
+      prepare: async (runIo) => {
+        cluster = await connectCluster(target, runIo, {
+          connectionsPerHost: settings.mode.connectionsPerHost,
+        });
+        (target as { localDataCenter: string }).localDataCenter = cluster.localDataCenter;
+        if (creates) {
+          await createStressSchema(cluster, settings, runIo, {
+            sleepMs: cluster.hostCount * 1000,
+            sleep,
+          });
+        }
+        runIo.out("Sleeping 2s...");
+        await sleep(2000);
+      },
+      truncate: () => truncateStressTables(cluster!, settings, { sleep }),
+    });
+  } finally {
+    await (cluster as CqlCluster | null)?.client.shutdown().catch(() => {});
+    await node?.close();
+  }
+}
+
+function realSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

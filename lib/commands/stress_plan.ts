@@ -5,7 +5,7 @@
  * @module
  */
 
-import { TargetError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import type { SyntheticTargetSpec, TargetSpec } from "../drivers/target.ts";
 import type { DistributionSpec } from "../options/distribution_spec.ts";
 import { parseDistribution } from "../options/parse_distribution.ts";
@@ -20,12 +20,31 @@ export const SYNTHETIC_HOST = "synthetic";
 const MAX_WARMUP_OPS = 50_000;
 
 /**
+ * Whether `-node` selects the synthetic target (`synthetic[:DIST]`).
+ *
+ * @param settings The parsed settings.
+ * @returns True for the synthetic target.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isSyntheticTarget } from "./stress_plan.ts";
+ * import { parseStressArgs } from "../options/parse_stress_args.ts";
+ * assert.equal(isSyntheticTarget(parseStressArgs(["write", "-node", "synthetic"])), true);
+ * assert.equal(isSyntheticTarget(parseStressArgs(["write", "-node", "127.0.0.1"])), false);
+ * ```
+ */
+export function isSyntheticTarget(settings: StressSettings): boolean {
+  return settings.node.hosts.some((h) => h.toLowerCase().startsWith(SYNTHETIC_HOST));
+}
+
+/**
  * Builds the target from `-node`: the synthetic target for `synthetic[:DIST][:errors(P)]`
  * (DIST is the op latency in microseconds; `errors(P)` makes a fraction P of ops fail).
  *
  * @param settings The parsed settings.
  * @returns The target description.
- * @throws {TargetError} For CQL hosts, which need the CQL driver (not in this build).
+ * @throws {UsageError} When the synthetic target is mixed with other nodes.
  * @throws {OptionError} For a bad synthetic latency distribution.
  *
  * @example Usage
@@ -36,14 +55,7 @@ const MAX_WARMUP_OPS = 50_000;
 export function targetOf(settings: StressSettings): SyntheticTargetSpec {
   const hosts = settings.node.hosts;
   const synthetic = hosts.filter((h) => h.toLowerCase().startsWith(SYNTHETIC_HOST));
-  if (synthetic.length === 0) {
-    throw new TargetError(
-      `Cannot connect to CQL node(s) "${
-        hosts.join(",")
-      }": this build runs CQL workloads against the embedded node only, expected -node embedded (or -node synthetic[:DIST])`,
-    );
-  }
-  if (synthetic.length !== hosts.length || synthetic.length > 1) {
+  if (synthetic.length !== hosts.length || synthetic.length !== 1) {
     throw new UsageError(
       `Cannot mix the synthetic target with other nodes: "${
         hosts.join(",")
@@ -150,7 +162,11 @@ export function measuredPlan(
     mix: weights === null ? null : { weights, clustering: settings.command.clustering },
     population: populationOf(settings),
     target: options.target,
-    errors: { tries: settings.errors.tries, ignore: settings.errors.ignore },
+    errors: {
+      tries: settings.errors.tries,
+      ignore: settings.errors.ignore,
+      backoff: settings.errors.backoff,
+    },
     seed: 0x5eed,
     intervalMs: settings.log.intervalMs,
     stopGraceMs: 10_000,

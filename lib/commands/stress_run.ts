@@ -1,7 +1,8 @@
 /**
  * The run lifecycle of a cassandra-stress command, with its output: settings dump,
- * warm-up, the measured run with interval rows, the Results block, END or FAILURE, and
- * the files of `-log` (`file=`, `hdrfile=`, `json=`).
+ * warm-up, truncate, the measured run (or the thread-count search of auto mode) with
+ * interval rows and Results blocks, END or FAILURE, and the files of `-log` (`file=`,
+ * `hdrfile=`, `json=`).
  *
  * @module
  */
@@ -9,36 +10,59 @@
 import { InterruptedError } from "../errors.ts";
 import type { TargetSpec } from "../drivers/target.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
-import { formatIntervalHeader, formatIntervalRows } from "../report/interval_rows.ts";
-import {
-  createJsonIntervalPoint,
-  createJsonSummary,
-  type JsonIntervalPoint,
-} from "../report/json_summary.ts";
-import { formatResults, formatRunEnd } from "../report/results_block.ts";
+import { createJsonSummary } from "../report/json_summary.ts";
+import { formatRunEnd } from "../report/results_block.ts";
 import { formatSettingsDump } from "../report/settings_dump.ts";
-import { type RunResult, runWorkload } from "../run/run_workload.ts";
+import { runWorkload } from "../run/run_workload.ts";
+import { OpWindow } from "../stats/op_window.ts";
+import {
+  runMeasuredStep,
+  runThreadSearch,
+  type StepContext,
+  stepFailed,
+  type StepOutcome,
+} from "./_stress_steps.ts";
 import { type CommandIo, printText, teeIo } from "./command_io.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
 import { measuredPlan, warmupPlans } from "./stress_plan.ts";
 import { TextFile } from "./text_file.ts";
 
-const UNIT_NAMES = { s: "seconds", m: "minutes", h: "hours" } as const;
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-/** `Running WRITE with 200 threads for 1000 iteration`, and its duration/uncertainty forms. */
-function runningLine(settings: StressSettings, threads: number): string {
-  const stop = settings.command.stop;
-  const name = settings.command.type.toUpperCase();
-  const head = `Running ${name} with ${threads} threads`;
-  switch (stop.kind) {
-    case "count":
-      return `${head} for ${stop.n} iteration`;
-    case "duration":
-      return `${head} ${stop.durationMs / UNIT_MS[stop.unit]} ${UNIT_NAMES[stop.unit]}`;
-    case "uncertainty":
-      return `${head} until stderr of mean < ${stop.targetStderr}`;
-  }
+/** Options of {@linkcode runStress}. */
+export interface RunStressOptions {
+  /**
+   * Interrupts the run (SIGINT): what was measured is printed, then it throws.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+  /**
+   * The command line, for the JSON summary.
+   *
+   * @default {[]}
+   */
+  commandLine?: readonly string[];
+  /**
+   * Prepares the target after the settings dump (creates the schema).
+   *
+   * @default {undefined}
+   */
+  prepare?: (io: CommandIo) => Promise<void>;
+  /**
+   * Truncates the tables: `truncate=once` calls it before the measured run, `truncate=always`
+   * before the run or before every step of a thread-count search. Any pause after the
+   * truncate (cassandra-stress sleeps one second per node) is up to the hook. Without it
+   * there is nothing to truncate (the synthetic target).
+   *
+   * @default {undefined}
+   */
+  truncate?: (io: CommandIo) => Promise<void>;
+  /**
+   * Sleeps for the pause between the steps of a thread-count search of an updating command
+   * (`Sleeping for 15s` is printed either way); tests pass one that returns at once.
+   *
+   * @default {a timer that the abort signal ends early}
+   */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The password as the JSON summary shows it: never the password itself. */
@@ -46,13 +70,43 @@ function redacted(settings: StressSettings): string | null {
   return settings.mode.password === null ? null : "*suppressed*";
 }
 
+/** A sleep that ends early (without error) when `signal` aborts. */
+function abortableSleep(signal: AbortSignal | undefined): (ms: number) => Promise<void> {
+  return (ms) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done);
+    });
+}
+
+/** Every step's cumulative windows merged by op name. */
+function mergedTotals(steps: readonly StepOutcome[]): OpWindow[] {
+  const first = steps[0].result.totals;
+  return first.map((window, i) => {
+    const merged = new OpWindow(window.name, { scheduled: window.response !== null });
+    for (const step of steps) merged.add(step.result.totals[i]);
+    return merged;
+  });
+}
+
 /**
- * Runs the load of a parsed cassandra-stress command and reports it.
+ * Runs the load of a parsed cassandra-stress command and reports it. With `-rate` auto
+ * settings (`threads>=`, `threads<=`, `auto`, or no `-rate` on reads and runs without `n=`)
+ * it runs cassandra-stress's thread-count search: one measured run per step, each with its
+ * interval rows and Results block, then a table of every step. The HDR log holds every
+ * step's intervals on one time line (cassandra-stress's keeps only the last step); the JSON
+ * summary lists every step's intervals and merges their totals.
  *
  * @param settings The parsed settings (not help/print/version, not a dry run).
  * @param target The target every Worker builds.
  * @param baseIo Where output goes (teed to `-log file=`).
- * @param options An abort signal (SIGINT) and the command line (for the JSON summary).
+ * @param options Abort signal, command line and the prepare, truncate and sleep hooks.
  * @returns 0 on END, 1 on FAILURE.
  * @throws {InterruptedError} After printing what was measured, when interrupted.
  *
@@ -65,14 +119,10 @@ export async function runStress(
   settings: StressSettings,
   target: TargetSpec,
   baseIo: CommandIo,
-  options: {
-    signal?: AbortSignal;
-    commandLine?: readonly string[];
-    prepare?: (io: CommandIo) => Promise<void>;
-  } = {},
+  options: RunStressOptions = {},
 ): Promise<number> {
   const log = settings.log;
-  const commandLine = options.commandLine ?? [];
+  const signal = options.signal;
   // Every file is created up front, so a path that cannot be written fails before the run.
   let teeFile: TextFile | null = null;
   let hdr: HdrLogWriter | null = null;
@@ -90,84 +140,74 @@ export async function runStress(
       io.out("N=0: SCHEMA CREATED, NOTHING ELSE DONE.");
       return 0;
     }
-    const rate = settings.rate;
-    const workers = navigator.hardwareConcurrency;
-    const threads = rate.kind === "threads" ? rate.threads : rate.maxThreads;
-    if (rate.kind === "auto") {
-      io.out("Thread count was not specified");
-      io.err(
-        "warning: the auto thread-count search is not implemented yet; running at threads<= " +
-          `(${rate.maxThreads})`,
-      );
-    }
     if (settings.graph.file !== null) {
       io.err(
         `warning: -graph is parsed but the HTML report is not written yet: "${settings.graph.file}" was not created`,
       );
     }
-    const plan = measuredPlan(settings, threads, { target, workers });
-    const onLog = log.level === "minimal" ? undefined : (line: string) => io.err(line);
-
-    for (const warm of warmupPlans(plan, settings)) {
-      if (options.signal?.aborted) break;
-      io.out(`Warming up ${warm.opNames[0]} with ${warm.totalOps} iterations...`);
-      await runWorkload(warm, { signal: options.signal, onLog });
-    }
-    if (options.signal?.aborted) throw new InterruptedError();
-
-    io.out(runningLine(settings, plan.threads));
-    const useResponseTime = plan.schedule?.fixed ?? false;
-    io.out(formatIntervalHeader());
-    const intervals: JsonIntervalPoint[] = [];
-    const result: RunResult = await runWorkload(plan, {
-      signal: options.signal,
-      onLog,
-      onInterval(report) {
-        for (
-          const row of formatIntervalRows({
-            windows: report.windows,
-            totalOpsByName: Object.fromEntries(report.totals.map((w) => [w.name, w.ops])),
-            elapsedSec: report.elapsedSec,
-            intervalSec: report.lengthSec,
-            stderr: report.stderr,
-            useResponseTime,
-          })
-        ) io.out(row);
-        hdr?.writeInterval(report);
-        if (json !== null) {
-          intervals.push(createJsonIntervalPoint(report.windows, {
-            elapsedSec: report.elapsedSec,
-            intervalSec: report.lengthSec,
-            useResponseTime,
-          }));
-        }
-      },
+    const rate = settings.rate;
+    const workers = navigator.hardwareConcurrency;
+    // Auto mode warms up on min(100, threads<=) threads, as cassandra-stress does.
+    const plan = measuredPlan(settings, rate.kind === "threads" ? rate.threads : rate.maxThreads, {
+      target,
+      workers,
     });
-
-    if (!log.noSummary) {
-      printText(
-        io,
-        formatResults({ windows: result.totals, elapsedSec: result.elapsedSec, useResponseTime }),
-      );
+    const onLog = log.level === "minimal" ? undefined : (line: string) => io.err(line);
+    for (const warm of warmupPlans(plan, settings)) {
+      if (signal?.aborted) break;
+      io.out(`Warming up ${warm.opNames[0]} with ${warm.totalOps} iterations...`);
+      await runWorkload(warm, { signal, onLog });
     }
-    const failed = result.failure !== null || result.aborted !== null;
+    if (signal?.aborted) throw new InterruptedError();
+
+    const truncate = settings.command.truncate;
+    if (truncate === "once" || (truncate === "always" && rate.kind === "threads")) {
+      await options.truncate?.(io);
+    }
+    const context: StepContext = {
+      settings,
+      io,
+      signal,
+      onLog,
+      hdr,
+      jsonIntervals: json === null ? null : [],
+      useResponseTime: plan.schedule?.fixed ?? false,
+    };
+    let steps: StepOutcome[];
+    let completed = true;
+    if (rate.kind === "auto") {
+      // cassandra-stress prints this "for creating a graph from the output file".
+      io.out("Thread count was not specified");
+      ({ steps, completed } = await runThreadSearch(rate, context, {
+        target,
+        workers,
+        truncate: options.truncate,
+        sleep: options.sleep ?? abortableSleep(signal),
+      }));
+    } else {
+      steps = [await runMeasuredStep(plan, context)];
+    }
+
+    const last = steps[steps.length - 1].result;
+    const failed = !completed || steps.some(stepFailed);
     io.out(formatRunEnd(failed));
+    const aborted = last.aborted ?? (signal?.aborted ? "interrupted" : null);
     if (json !== null) {
       const summary = createJsonSummary({
-        command: commandLine,
+        command: options.commandLine ?? [],
         settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
-        startTimeMs: result.startEpochMs,
-        endTimeMs: result.endEpochMs,
-        elapsedSec: result.elapsedSec,
-        windows: result.totals,
-        useResponseTime,
-        intervals,
-        aborted: result.aborted ?? (result.failure === null ? null : `FAILURE: ${result.failure}`),
+        startTimeMs: steps[0].result.startEpochMs,
+        endTimeMs: last.endEpochMs,
+        elapsedSec: steps.reduce((sum, step) => sum + step.result.elapsedSec, 0),
+        windows: steps.length === 1 ? last.totals : mergedTotals(steps),
+        useResponseTime: context.useResponseTime,
+        intervals: context.jsonIntervals ?? [],
+        aborted: aborted ?? (last.failure === null ? null : `FAILURE: ${last.failure}`),
       });
       json.write(JSON.stringify(summary, null, 2) + "\n");
     }
-    if (result.aborted === "interrupted") throw new InterruptedError();
-    if (result.aborted !== null) io.err(`error: ${result.aborted}`);
+    if (aborted === "interrupted") throw new InterruptedError();
+    if (aborted !== null) io.err(`error: ${aborted}`);
     return failed ? 1 : 0;
   } finally {
     json?.close();

@@ -18,22 +18,75 @@ import type {
 } from "./stress_settings.ts";
 import { matchSubOptions, nonEmpty, parseChoice, parseInteger, parsePairs } from "./_suboptions.ts";
 
+/** The back-off of `-errors` when none is given: exponential from 10 ms, capped at 20 s. */
+const DEFAULT_BACKOFF: ErrorSettings["backoff"] = {
+  policy: "exponential",
+  minDelayMs: 10,
+  maxDelayMs: 20_000,
+};
+
 /** Parses `-errors`. */
 export function parseErrorsGroup(params: readonly string[] | undefined): ErrorSettings {
   const found = matchSubOptions("-errors", params ?? [], [
     "retries=",
     "ignore",
+    "fail-fast",
     "skip-read-validation",
+    "delay-policy=",
+    "min-delay-ms=",
+    "max-delay-ms=",
   ]);
   const retriesText = found.get("retries=");
   const retries = retriesText === undefined
     ? 9
     : parseInteger("-errors retries", retriesText.value);
+  const policyText = found.get("delay-policy=");
+  const minText = found.get("min-delay-ms=");
+  const maxText = found.get("max-delay-ms=");
+  let policy = policyText === undefined
+    ? DEFAULT_BACKOFF.policy
+    : parseChoice("-errors delay-policy", policyText.value, ["constant", "linear", "exponential"]);
+  const minDelayMs = minText === undefined
+    ? DEFAULT_BACKOFF.minDelayMs
+    : parseInteger("-errors min-delay-ms", minText.value);
+  const maxDelayMs = maxText === undefined
+    ? DEFAULT_BACKOFF.maxDelayMs
+    : parseInteger("-errors max-delay-ms", maxText.value);
+  if (minDelayMs > maxDelayMs) {
+    throw minText !== undefined
+      ? new OptionError({
+        option: "-errors min-delay-ms",
+        value: minText.value,
+        problem: `is above max-delay-ms "${maxDelayMs}"`,
+        expected: `a whole number <= ${maxDelayMs}, or a larger max-delay-ms`,
+      })
+      : new OptionError({
+        option: "-errors max-delay-ms",
+        value: maxText!.value,
+        problem: `is below min-delay-ms "${minDelayMs}"`,
+        expected: `a whole number >= ${minDelayMs}, or a smaller min-delay-ms`,
+      });
+  }
+  if (policy === "exponential" && minDelayMs === 0) {
+    // Doubling zero never waits. The Scylla fork rejects this; without an explicit policy,
+    // min-delay-ms=0 asks for immediate retries, which is constant with a zero delay.
+    if (policyText !== undefined) {
+      throw new OptionError({
+        option: "-errors min-delay-ms",
+        value: minText!.value,
+        problem: "never backs off with delay-policy=exponential",
+        expected: "a whole number >= 1, or delay-policy=constant to retry at once",
+      });
+    }
+    policy = "constant";
+  }
   return {
     ignore: found.has("ignore"),
     retries,
     tries: Math.max(1, retries + 1),
     skipReadValidation: found.has("skip-read-validation"),
+    failFast: found.has("fail-fast"),
+    backoff: { policy, minDelayMs, maxDelayMs },
   };
 }
 

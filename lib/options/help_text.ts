@@ -183,11 +183,27 @@ const PAGES: Readonly<Record<string, Page>> = {
   },
   "-errors": {
     title: "-errors: how to handle errors",
-    usage: ["-errors [retries=9] [ignore] [skip-read-validation]"],
+    usage: [
+      "-errors [retries=9] [ignore] [fail-fast] [skip-read-validation] " +
+      "[delay-policy=exponential] [min-delay-ms=10] [max-delay-ms=20000]",
+    ],
     rows: [
       ["retries=9", "Retries per operation before it fails (tries = retries + 1)"],
-      ["ignore", "Count errors instead of failing the run"],
+      ["ignore", "Count failed operations in the errors column and go on"],
+      ["fail-fast", "Stop the run at the first failure not ignored (always so here)"],
       ["skip-read-validation", "Do not check the values reads return"],
+      ["delay-policy=exponential", "Wait before retry k = 0, 1, ...: exponential min * 2^k,"],
+      ["", "  linear min + (max - min) * k / tries, or constant min"],
+      ["min-delay-ms=10", "Shortest wait in ms (0 without delay-policy=: retry at once)"],
+      ["max-delay-ms=20000", "Longest wait in ms; each wait is scaled by a random 0.75..1.25"],
+    ],
+    notes: [
+      "By default a failed try waits 10, 20, 40, 80 ... ms (+-25%, at most 20 s) before the",
+      "next; there is no wait after the last try. The Scylla fork retries at once by default",
+      "(delay-policy=constant min-delay-ms=0) and waits only after overload errors.",
+      "An operation's latency covers all its tries and waits; only an operation that fails",
+      "every try counts as an error. Without ignore, the first such operation ends the whole",
+      "run with FAILURE, as in cassandra-stress, so fail-fast changes nothing more.",
     ],
   },
   "-schema": {

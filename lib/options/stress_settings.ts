@@ -222,6 +222,24 @@ export interface ErrorSettings {
   readonly tries: number;
   /** `skip-read-validation`. */
   readonly skipReadValidation: boolean;
+  /**
+   * `fail-fast` (Scylla fork): stop the whole run at the first failure that is not ignored.
+   * Printed in the settings dump; the run already stops that way without it (see the help).
+   */
+  readonly failFast: boolean;
+  /**
+   * The back-off between tries: `delay-policy=` (default `"exponential"`), `min-delay-ms=`
+   * (default 10) and `max-delay-ms=` (default 20000). `constant` with `minDelayMs` 0 retries
+   * at once (Scylla's default).
+   */
+  readonly backoff: {
+    /** `delay-policy=`: how the delay grows from one retry to the next. */
+    readonly policy: "constant" | "linear" | "exponential";
+    /** `min-delay-ms=`: the first (and shortest) delay in milliseconds. */
+    readonly minDelayMs: number;
+    /** `max-delay-ms=`: the cap in milliseconds, jitter included. */
+    readonly maxDelayMs: number;
+  };
 }
 
 /** The `-log` group. */

@@ -208,6 +208,24 @@ function transportLine(settings: StressSettings): string {
 }
 
 /**
+ * The Scylla fork's `-errors` lines after `Ignore:` and `Tries:` (Scylla prints `Fail fast
+ * setting:` between those two): the retry policy lines are left out when retries do not wait.
+ */
+function errorExtraLines(settings: StressSettings): string[] {
+  const { failFast, backoff } = settings.errors;
+  const lines = [`  Fail fast setting: ${failFast}`];
+  if (backoff.policy === "constant" && backoff.minDelayMs === 0) return lines;
+  lines.push(
+    `  RetryPolicy: ${backoff.policy}`,
+    `  Minimum Delay: ${groupThousands(backoff.minDelayMs)} MILLISECONDS`,
+  );
+  if (backoff.policy !== "constant") {
+    lines.push(`  Maximum Delay: ${groupThousands(backoff.maxDelayMs)} MILLISECONDS`);
+  }
+  return lines;
+}
+
+/**
  * Formats the settings dump cassandra-stress prints before a run (skipped with
  * `-log no-settings`): the `Stress Settings` banner, one section per option group in
  * cassandra-stress's order and spelling (including `Distibution` and `Auth Provide Class`),
@@ -236,6 +254,7 @@ export function formatSettingsDump(settings: StressSettings): string {
   lines.push("Insert:", ...insertLines(settings));
   if (settings.command.type !== "user") lines.push("Columns:", ...columnLines(settings));
   lines.push("Errors:", `  Ignore: ${errors.ignore}`, `  Tries: ${errors.tries}`);
+  lines.push(...errorExtraLines(settings));
   lines.push(
     "Log:",
     `  No Summary: ${log.noSummary}`,

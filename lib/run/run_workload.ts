@@ -14,6 +14,7 @@ import {
   CONTROL_EPOCH,
   CONTROL_INT32_SLOTS,
   CONTROL_STOP,
+  type ErrorPlan,
   type MainMessage,
   type PopulationPlan,
   type WorkerInit,
@@ -48,8 +49,8 @@ export interface RunPlan {
   readonly population: PopulationPlan;
   /** The target every Worker builds. */
   readonly target: TargetSpec;
-  /** Tries per op and whether failures are ignored. */
-  readonly errors: { readonly tries: number; readonly ignore: boolean };
+  /** Tries per op, whether failures are ignored and the back-off between tries. */
+  readonly errors: ErrorPlan;
   /** The base seed. */
   readonly seed: number;
   /** The sampling interval in milliseconds. */

@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { RetryBackoffSpec } from "../core/retry_backoff.ts";
 import type { DistributionSpec } from "../options/distribution_spec.ts";
 import type { TargetSpec } from "../drivers/target.ts";
 import type { OpSample } from "../stats/op_recorder.ts";
@@ -40,6 +41,20 @@ export type PopulationPlan =
     /** The distribution. */
     readonly distribution: DistributionSpec;
   };
+
+/** How the op loops handle a failed op (`-errors`). Structured-cloneable. */
+export interface ErrorPlan {
+  /** Tries per op (retries + 1, at least 1). */
+  readonly tries: number;
+  /** Count an op that failed every try and go on, instead of ending the run. */
+  readonly ignore: boolean;
+  /**
+   * The wait between two tries of an op, or null to retry at once.
+   *
+   * @default {null}
+   */
+  readonly backoff?: RetryBackoffSpec | null;
+}
 
 /** What one Worker needs to run its share of a run. Structured-cloneable. */
 export interface WorkerInit {
@@ -74,8 +89,8 @@ export interface WorkerInit {
   readonly population: PopulationPlan;
   /** The target to build in the Worker. */
   readonly target: TargetSpec;
-  /** Error handling: tries per op (retries + 1) and whether failures are ignored. */
-  readonly errors: { readonly tries: number; readonly ignore: boolean };
+  /** Error handling: tries per op, whether failures are ignored, the wait between tries. */
+  readonly errors: ErrorPlan;
   /** The run's base seed; each Worker derives its own from it. */
   readonly seed: number;
 }

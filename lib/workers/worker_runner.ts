@@ -10,6 +10,7 @@ import { createDistribution, type Distribution } from "../core/distribution.ts";
 import { OpMix } from "../core/op_mix.ts";
 import { Prng } from "../core/prng.ts";
 import { RateSchedule } from "../core/rate_schedule.ts";
+import { RetryBackoff } from "../core/retry_backoff.ts";
 import type { Target } from "../drivers/target.ts";
 import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
 import {
@@ -24,7 +25,7 @@ import {
 const BATCH_SIZE = 64;
 /** How often an idle Worker checks for a sample request, in milliseconds. */
 const POLL_MS = 20;
-/** The longest a loop sleeps for its slot before it checks the stop flag again, in ms. */
+/** The longest a loop sleeps (slot or back-off) before it checks the stop flag, in ms. */
 const MAX_SLEEP_MS = 50;
 /** At most this many op error lines are posted per Worker. */
 const MAX_ERROR_LINES = 100;
@@ -59,6 +60,12 @@ function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** An error a target marks `retryable: false` (a failed read validation) is not retried. */
+function isRetryable(error: unknown): boolean {
+  return !(typeof error === "object" && error !== null &&
+    (error as { retryable?: unknown }).retryable === false);
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) return `(${error.name}): ${error.message}`;
   return `(Error): ${String(error)}`;
@@ -66,6 +73,16 @@ function describe(error: unknown): string {
 
 /**
  * Runs one Worker's share of a run: `init.threads` concurrent op loops against `target`.
+ *
+ * A failed try is retried up to `init.errors.tries` tries in all, waiting the back-off of
+ * `init.errors.backoff` between two tries (never after the last). An op's latency covers
+ * all its tries and waits; only an op that failed every try counts as an error and posts
+ * one `Operation x<tries> on key(s) [<seed>]: Error executing: (<class>): <msg>` line.
+ * Without `ignore`, the first such op becomes the Worker's `failure` and sets the shared
+ * stop flag, so every loop of every Worker stops (cassandra-stress's FAILURE). A stop
+ * (flag or deadline) cuts retries and waits short; that op is dropped, not counted. An
+ * error with `retryable: false` (a failed read validation, which cassandra-stress does not
+ * retry either) fails the op at once.
  *
  * @example Usage
  * ```ts
@@ -106,6 +123,8 @@ export class WorkerRunner {
   #epoch = 0;
   #failure: string | null = null;
   #errorLines = 0;
+  #backoff: RetryBackoff | null;
+  #jitter: Prng;
 
   /**
    * Creates the runner.
@@ -135,6 +154,12 @@ export class WorkerRunner {
     this.#popDist = init.population.kind === "dist"
       ? createDistribution(init.population.distribution, this.#popPrng)
       : null;
+    const backoff = init.errors.backoff ?? null;
+    this.#backoff = backoff === null || init.errors.tries < 2 ? null : new RetryBackoff(backoff, {
+      tries: init.errors.tries,
+    });
+    if (this.#backoff !== null && !this.#backoff.waits) this.#backoff = null;
+    this.#jitter = new Prng(seed ^ 0x27d4eb2f);
     // Throttled runs claim smaller batches so one Worker does not hoard the schedule.
     this.#batch = init.schedule === null
       ? BATCH_SIZE
@@ -213,8 +238,11 @@ export class WorkerRunner {
       }
       const kind = this.#mix === null ? 0 : this.#mix.next();
       const seed = this.#seedOf(cycle);
+      // The op's latency runs from startNs (before the first try) to endNs (after the last),
+      // back-off waits included, as cassandra-stress's timer does.
       let error: unknown = undefined;
-      for (let attempt = 0; attempt < tries; attempt++) {
+      let attempt = 1;
+      for (;; attempt++) {
         try {
           const pending = target.op(kind, seed);
           if (pending !== undefined) await pending;
@@ -223,15 +251,22 @@ export class WorkerRunner {
         } catch (e) {
           error = e ?? new Error("Operation failed");
         }
+        if (attempt >= tries || !isRetryable(error)) break;
+        // A stop cuts the retries short: the op is dropped, neither counted nor reported.
+        if (Atomics.load(flags, CONTROL_STOP) !== 0) return;
+        if (this.#backoff !== null && !(await this.#waitBeforeRetry(attempt - 1))) return;
       }
       const endNs = clock();
       if (error === undefined) {
         this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
       } else {
         this.#recorders[kind].recordError();
-        this.#reportError(seed, error);
+        this.#reportError(seed, attempt, error);
         if (!this.#init.errors.ignore) {
-          this.#failure ??= this.#errorLine(seed, error);
+          // cassandra-stress: the failing thread stops the work of every thread, and the run
+          // ends with FAILURE (the Scylla fork's fail-fast adds nothing to this).
+          this.#failure ??= this.#errorLine(seed, attempt, error);
+          Atomics.store(flags, CONTROL_STOP, 1);
           return;
         }
       }
@@ -244,17 +279,36 @@ export class WorkerRunner {
     }
   }
 
-  #errorLine(seed: number, error: unknown): string {
-    // cassandra-stress's wording: "Operation x<tries> on key(s) <key>: Error executing: (<class>): <msg>".
-    return `Operation x${this.#init.errors.tries} on key(s) [${seed}]: Error executing: ${
-      describe(error)
-    }`;
+  /**
+   * Waits the back-off before retry `retryIndex`, in slices of at most MAX_SLEEP_MS.
+   * Resolves false as soon as the stop flag is set or the deadline passes (then it sets
+   * the stop flag, as the loop does), true when the wait is over.
+   */
+  async #waitBeforeRetry(retryIndex: number): Promise<boolean> {
+    const flags = this.#flags;
+    const deadlineNs = this.#init.deadlineNs;
+    const untilMs = performance.now() + this.#backoff!.delayMs(retryIndex, this.#jitter);
+    for (;;) {
+      if (Atomics.load(flags, CONTROL_STOP) !== 0) return false;
+      if (deadlineNs >= 0 && this.#clock() >= deadlineNs) {
+        Atomics.store(flags, CONTROL_STOP, 1);
+        return false;
+      }
+      const leftMs = untilMs - performance.now();
+      if (leftMs <= 0) return true;
+      await sleepMs(Math.min(leftMs, MAX_SLEEP_MS));
+    }
   }
 
-  #reportError(seed: number, error: unknown): void {
+  #errorLine(seed: number, tries: number, error: unknown): string {
+    // cassandra-stress's wording: "Operation x<tries> on key(s) <key>: Error executing: (<class>): <msg>".
+    return `Operation x${tries} on key(s) [${seed}]: Error executing: ${describe(error)}`;
+  }
+
+  #reportError(seed: number, tries: number, error: unknown): void {
     if (this.#errorLines >= MAX_ERROR_LINES) return;
     this.#errorLines++;
-    this.#post({ type: "log", line: this.#errorLine(seed, error) }, []);
+    this.#post({ type: "log", line: this.#errorLine(seed, tries, error) }, []);
   }
 
   #maybeSample(): void {

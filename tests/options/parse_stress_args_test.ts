@@ -92,6 +92,8 @@ Deno.test("parseStressArgs() resolves every default of a bare write", () => {
     retries: 9,
     tries: 10,
     skipReadValidation: false,
+    failFast: false,
+    backoff: { policy: "exponential", minDelayMs: 10, maxDelayMs: 20_000 },
   });
   assert.deepEqual(settings.log, {
     file: null,
@@ -182,6 +184,135 @@ Deno.test("parseStressArgs() keeps unknown replication keys and compaction optio
   assert.equal(schema.compactionStrategy, "LeveledCompactionStrategy");
   assert.deepEqual(schema.compactionOptions, { sstable_size_in_mb: "160" });
   assert.equal(schema.compression, "LZ4Compressor");
+});
+
+function errorsOf(params: string): ReturnType<typeof parseStressArgs>["errors"] {
+  return parseStressArgs(["write", "n=1", "-errors", ...params.split(" ")]).errors;
+}
+
+Deno.test("parseStressArgs() reads the Scylla fork's -errors options", () => {
+  assert.deepEqual(
+    errorsOf("retries=3 fail-fast ignore delay-policy=linear min-delay-ms=5 max-delay-ms=500"),
+    {
+      ignore: true,
+      retries: 3,
+      tries: 4,
+      skipReadValidation: false,
+      failFast: true,
+      backoff: { policy: "linear", minDelayMs: 5, maxDelayMs: 500 },
+    },
+  );
+  assert.deepEqual(errorsOf("DELAY-POLICY=Constant MIN-DELAY-MS=0").backoff, {
+    policy: "constant",
+    minDelayMs: 0,
+    maxDelayMs: 20_000,
+  });
+  assert.deepEqual(errorsOf("delay-policy=exponential min-delay-ms=1 max-delay-ms=1").backoff, {
+    policy: "exponential",
+    minDelayMs: 1,
+    maxDelayMs: 1,
+  });
+  assert.deepEqual(errorsOf("max-delay-ms=10").backoff, {
+    policy: "exponential",
+    minDelayMs: 10,
+    maxDelayMs: 10,
+  });
+  assert.equal(errorsOf("skip-read-validation").failFast, false);
+});
+
+Deno.test("parseStressArgs() takes -errors min-delay-ms=0 without a policy as immediate retries", () => {
+  assert.deepEqual(errorsOf("min-delay-ms=0").backoff, {
+    policy: "constant",
+    minDelayMs: 0,
+    maxDelayMs: 20_000,
+  });
+  assert.deepEqual(errorsOf("delay-policy=linear min-delay-ms=0").backoff, {
+    policy: "linear",
+    minDelayMs: 0,
+    maxDelayMs: 20_000,
+  });
+});
+
+Deno.test("parseStressArgs() rejects bad -errors back-off options with their messages", async (t) => {
+  const cases: [string, string][] = [
+    [
+      "delay-policy=random",
+      'Cannot parse option "-errors delay-policy": "random" is invalid, expected one of constant, linear, exponential',
+    ],
+    [
+      "min-delay-ms=-5",
+      'Cannot parse option "-errors min-delay-ms": "-5" is invalid, expected a whole number >= 0',
+    ],
+    [
+      "max-delay-ms=1.5",
+      'Cannot parse option "-errors max-delay-ms": "1.5" is invalid, expected a whole number >= 0',
+    ],
+    [
+      "min-delay-ms=500 max-delay-ms=100",
+      'Cannot parse option "-errors min-delay-ms": "500" is above max-delay-ms "100", expected a whole number <= 100, or a larger max-delay-ms',
+    ],
+    [
+      "min-delay-ms=30000",
+      'Cannot parse option "-errors min-delay-ms": "30000" is above max-delay-ms "20000", expected a whole number <= 20000, or a larger max-delay-ms',
+    ],
+    [
+      "max-delay-ms=5",
+      'Cannot parse option "-errors max-delay-ms": "5" is below min-delay-ms "10", expected a whole number >= 10, or a smaller min-delay-ms',
+    ],
+    [
+      "delay-policy=exponential min-delay-ms=0",
+      'Cannot parse option "-errors min-delay-ms": "0" never backs off with delay-policy=exponential, expected a whole number >= 1, or delay-policy=constant to retry at once',
+    ],
+    [
+      "fail-fast fail-fast",
+      'Cannot parse option "-errors fail-fast": "fail-fast" is given more than once, expected each sub-option at most once',
+    ],
+    [
+      "fail-fast=true",
+      'Cannot parse option "-errors": "fail-fast=true" is not a valid parameter, expected one of retries=..., ignore, fail-fast, skip-read-validation, delay-policy=..., min-delay-ms=..., max-delay-ms=...',
+    ],
+  ];
+  for (const [params, message] of cases) {
+    await t.step(params, () => {
+      assert.throws(() => errorsOf(params), (error: unknown) => {
+        assert.ok(error instanceof OptionError);
+        assert.equal(error.exitCode, 2);
+        assert.equal(error.message, message);
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test("parseStressArgs() keeps -errors back-off bounds ordered (property)", () => {
+  const seed = 31337;
+  fc.assert(
+    fc.property(
+      fc.option(fc.constantFrom("constant", "linear", "exponential"), { nil: undefined }),
+      fc.option(fc.nat({ max: 50_000 }), { nil: undefined }),
+      fc.option(fc.nat({ max: 50_000 }), { nil: undefined }),
+      (policy, minMs, maxMs) => {
+        const params = [
+          policy === undefined ? "" : `delay-policy=${policy}`,
+          minMs === undefined ? "" : `min-delay-ms=${minMs}`,
+          maxMs === undefined ? "" : `max-delay-ms=${maxMs}`,
+        ].filter((p) => p !== "");
+        let backoff;
+        try {
+          backoff = parseStressArgs(["write", "n=1", "-errors", ...params]).errors.backoff;
+        } catch (error) {
+          assert.ok(error instanceof OptionError, String(error));
+          return;
+        }
+        assert.ok(backoff.minDelayMs <= backoff.maxDelayMs);
+        assert.equal(backoff.policy, policy ?? (minMs === 0 ? "constant" : "exponential"));
+        assert.equal(backoff.minDelayMs, minMs ?? 10);
+        assert.equal(backoff.maxDelayMs, maxMs ?? 20_000);
+        if (backoff.policy === "exponential") assert.ok(backoff.minDelayMs > 0);
+      },
+    ),
+    { numRuns: 1000, seed },
+  );
 });
 
 const TOKENS = [

@@ -61,3 +61,55 @@ Deno.test("formatSettingsDump() leaves Columns out for user", () => {
   assert.ok(!text.includes("Columns:"));
   assert.ok(text.includes("  Command Ratios: {insert=1.0, q=2.0}\n"));
 });
+
+/** The lines of the `Errors:` section, heading included. */
+function errorsBlock(text: string): string[] {
+  const lines = text.split("\n");
+  const start = lines.indexOf("Errors:");
+  const end = lines.indexOf("Log:");
+  assert.ok(start > 0 && end > start, "Errors: comes before Log:");
+  return lines.slice(start, end);
+}
+
+Deno.test("formatSettingsDump() prints the default retry back-off in Errors", () => {
+  assert.deepEqual(errorsBlock(dump("write n=10")), [
+    "Errors:",
+    "  Ignore: false",
+    "  Tries: 10",
+    "  Fail fast setting: false",
+    "  RetryPolicy: exponential",
+    "  Minimum Delay: 10 MILLISECONDS",
+    "  Maximum Delay: 20,000 MILLISECONDS",
+  ]);
+});
+
+Deno.test("formatSettingsDump() prints the Scylla fork's -errors settings", () => {
+  assert.deepEqual(
+    errorsBlock(
+      dump(
+        "write n=10 -errors retries=4 fail-fast delay-policy=linear min-delay-ms=1500 " +
+          "max-delay-ms=30000",
+      ),
+    ),
+    [
+      "Errors:",
+      "  Ignore: false",
+      "  Tries: 5",
+      "  Fail fast setting: true",
+      "  RetryPolicy: linear",
+      "  Minimum Delay: 1,500 MILLISECONDS",
+      "  Maximum Delay: 30,000 MILLISECONDS",
+    ],
+  );
+  // A constant delay has no maximum line; no delay at all has no policy lines (as Scylla).
+  assert.deepEqual(errorsBlock(dump("write n=10 -errors delay-policy=constant")).slice(4), [
+    "  RetryPolicy: constant",
+    "  Minimum Delay: 10 MILLISECONDS",
+  ]);
+  assert.deepEqual(errorsBlock(dump("write n=10 -errors ignore min-delay-ms=0")), [
+    "Errors:",
+    "  Ignore: true",
+    "  Tries: 10",
+    "  Fail fast setting: false",
+  ]);
+});

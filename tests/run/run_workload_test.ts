@@ -328,10 +328,12 @@ Deno.test("runWorkload() reports the first failure when errors are not ignored",
     result.failure!,
     /: Error executing: \(SyntheticOpError\): Synthetic operation failed/,
   );
-  // Each loop ends at its first failed op.
-  assert.equal(result.totals[0].errors, threads);
+  // The first op that fails all its tries stops every loop: loops already retrying may add
+  // theirs, but no loop goes on to another op.
+  const errors = result.totals[0].errors;
+  assert.ok(errors >= 1 && errors <= threads, `${errors} errors`);
   assert.equal(result.totals[0].ops, 0);
-  assert.equal(logs.length, threads);
+  assert.equal(logs.length, errors);
   for (const line of logs) assert.ok(line.startsWith("Operation x3 on key(s) ["), line);
   assert.ok(logs.includes(result.failure!));
   checkIntervals(result, intervals);

@@ -111,6 +111,8 @@ class RecordingTarget implements Target {
 /** A target whose op on each seed fails `failuresPerSeed` times, then succeeds. */
 class FlakyTarget implements Target {
   calls = 0;
+  /** `performance.now()` at each call. */
+  readonly callMs: number[] = [];
   readonly #failures = new Map<number, number>();
   readonly #failuresPerSeed: number;
   readonly #fail: () => unknown;
@@ -120,6 +122,7 @@ class FlakyTarget implements Target {
   }
   op(_kind: number, seed: number): Promise<void> {
     this.calls++;
+    this.callMs.push(performance.now());
     const failed = this.#failures.get(seed) ?? 0;
     if (failed < this.#failuresPerSeed) {
       this.#failures.set(seed, failed + 1);
@@ -544,4 +547,316 @@ Deno.test({
       await running;
     }
   },
+});
+
+// ---- -errors: back-off between tries and cassandra-stress's failure semantics ----
+
+/** The gaps between consecutive calls, in ms. */
+function gapsMs(callMs: readonly number[]): number[] {
+  return callMs.slice(1).map((at, i) => at - callMs[i]);
+}
+
+/** A target that fails every op on `failSeed` and completes the others after `delayMs`. */
+class OneBadSeedTarget implements Target {
+  calls = 0;
+  readonly #failSeed: number;
+  readonly #delayMs: number;
+  constructor(failSeed: number, delayMs: number) {
+    this.#failSeed = failSeed;
+    this.#delayMs = delayMs;
+  }
+  op(_kind: number, seed: number): Promise<void> {
+    this.calls++;
+    if (seed === this.#failSeed) return Promise.reject(new Error(`bad seed ${seed}`));
+    return sleep(this.#delayMs);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+Deno.test("WorkerRunner.run() waits the back-off between tries and counts it in the latency", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new FlakyTarget(2);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, {
+      totalOps: 3,
+      errors: {
+        tries: 3,
+        ignore: false,
+        backoff: { policy: "constant", minDelayMs: 20, maxDelayMs: 1000 },
+      },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  assert.equal(target.calls, 9);
+  assert.equal(inbox.done.failure, null);
+  assert.deepEqual(inbox.logs, []);
+  const [sample] = inbox.done.samples;
+  assert.equal(sample.ops, 3, "each op succeeded at its third try");
+  assert.equal(sample.errors, 0, "failed tries of an op that succeeds are not errors");
+  // Per op: try, wait [20, 25) ms, try, wait [20, 25) ms, try.
+  const gaps = gapsMs(target.callMs);
+  for (const i of [0, 1, 3, 4, 6, 7]) {
+    assert.ok(gaps[i] >= 20 && gaps[i] < 25 + 40, `gap ${i} is ${gaps[i]} ms`);
+  }
+  for (const i of [2, 5]) assert.ok(gaps[i] < 15, `no wait between ops: ${gaps[i]} ms`);
+  const [window] = inbox.merged(["WRITE"], false);
+  const minMs = window.service.minNs / 1e6;
+  const maxMs = window.service.maxNs / 1e6;
+  assert.ok(minMs >= 40 * 0.999, `the fastest op took ${minMs} ms, waits included`);
+  assert.ok(maxMs < 50 + 80, `the slowest op took ${maxMs} ms`);
+});
+
+Deno.test("WorkerRunner.run() doubles an exponential back-off from min-delay-ms", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new FlakyTarget(3);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, {
+      totalOps: 1,
+      errors: {
+        tries: 4,
+        ignore: false,
+        backoff: { policy: "exponential", minDelayMs: 10, maxDelayMs: 1000 },
+      },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  assert.equal(target.calls, 4);
+  assert.equal(inbox.done.samples[0].ops, 1);
+  // Waits 10 * 2^k * [0.75, 1.25), never below 10: [10, 12.5), [15, 25), [30, 50).
+  const [a, b, c] = gapsMs(target.callMs);
+  assert.ok(a >= 10 && a < 12.5 + 30, `first wait ${a} ms`);
+  assert.ok(b >= 15 && b < 25 + 30, `second wait ${b} ms`);
+  assert.ok(c >= 30 && c < 50 + 30, `third wait ${c} ms`);
+});
+
+Deno.test("WorkerRunner.run() never waits after the last try", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new FlakyTarget(99);
+  const inbox = new Inbox();
+  const started = performance.now();
+  await new WorkerRunner(
+    makeInit(control, {
+      totalOps: 2,
+      errors: {
+        tries: 2,
+        ignore: true,
+        backoff: { policy: "constant", minDelayMs: 60, maxDelayMs: 1000 },
+      },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  const tookMs = performance.now() - started;
+  assert.equal(target.calls, 4);
+  assert.equal(inbox.done.samples[0].errors, 2);
+  // One wait per op ([60, 75) ms each); a wait after the last try would add 120 ms or more.
+  assert.ok(tookMs >= 120 && tookMs < 240, `took ${tookMs} ms`);
+  assert.deepEqual(
+    inbox.logs,
+    [1, 2].map((seed) => `Operation x2 on key(s) [${seed}]: Error executing: (Error): flaky`),
+  );
+});
+
+Deno.test("WorkerRunner.run() fails an op at once without retries, back-off or not", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new FlakyTarget(1);
+  const inbox = new Inbox();
+  const started = performance.now();
+  await new WorkerRunner(
+    makeInit(control, {
+      totalOps: 5,
+      errors: {
+        tries: 1,
+        ignore: false,
+        backoff: { policy: "constant", minDelayMs: 5000, maxDelayMs: 5000 },
+      },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  assert.ok(performance.now() - started < 1000, "no wait with a single try");
+  assert.equal(target.calls, 1);
+  assert.equal(
+    inbox.done.failure,
+    "Operation x1 on key(s) [1]: Error executing: (Error): flaky",
+  );
+  assert.equal(inbox.done.samples[0].errors, 1);
+});
+
+Deno.test("WorkerRunner.run() stops every loop of every Worker at a failure not ignored", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  // Seed 40 fails (cycle 39); the run has no count, and only a 3 s deadline as a safety net.
+  const targets = [new OneBadSeedTarget(40, 1), new OneBadSeedTarget(40, 1)];
+  const inboxes = [new Inbox(), new Inbox()];
+  const started = performance.now();
+  await Promise.all(targets.map((target, i) =>
+    new WorkerRunner(
+      makeInit(control, {
+        workerIndex: i,
+        threads: 3,
+        baseEpochMs: performance.timeOrigin + started,
+        deadlineNs: 3000e6,
+        errors: { tries: 2, ignore: false },
+      }),
+      target,
+      inboxes[i].post,
+    ).run()
+  ));
+  const tookMs = performance.now() - started;
+  assert.ok(tookMs < 1000, `the run ended ${tookMs} ms after the start, not at the deadline`);
+  assert.equal(Atomics.load(flagsOf(control), CONTROL_STOP), 1, "the failing Worker set the flag");
+  const line = "Operation x2 on key(s) [40]: Error executing: (Error): bad seed 40";
+  const failures = inboxes.map((inbox) => inbox.done.failure);
+  assert.deepEqual(failures.toSorted(), [line, null].toSorted(), "one Worker failed");
+  const errors = inboxes.reduce((sum, inbox) => sum + inbox.done.samples[0].errors, 0);
+  const ops = inboxes.reduce((sum, inbox) => sum + inbox.done.samples[0].ops, 0);
+  assert.equal(errors, 1);
+  const calls = targets.reduce((sum, target) => sum + target.calls, 0);
+  assert.equal(ops + 2, calls, "every started op completed and was counted");
+  assert.ok(ops >= 39 && ops < 39 + 64 * 2, `${ops} ops ran`);
+});
+
+Deno.test("WorkerRunner.run() with errors.ignore goes on past failures in every Worker", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const targets = [new FlakyTarget(99), new FlakyTarget(0)];
+  const inboxes = [new Inbox(), new Inbox()];
+  await Promise.all(targets.map((target, i) =>
+    new WorkerRunner(
+      makeInit(control, {
+        workerIndex: i,
+        threads: 2,
+        totalOps: 300,
+        errors: {
+          tries: 2,
+          ignore: true,
+          backoff: { policy: "constant", minDelayMs: 1, maxDelayMs: 1 },
+        },
+      }),
+      target,
+      inboxes[i].post,
+    ).run()
+  ));
+  assert.equal(Atomics.load(flagsOf(control), CONTROL_STOP), 0);
+  const [failing, healthy] = inboxes.map((inbox) => inbox.done);
+  assert.equal(failing.failure, null);
+  assert.equal(healthy.failure, null);
+  assert.equal(failing.samples[0].ops, 0);
+  assert.ok(failing.samples[0].errors > 0);
+  assert.equal(targets[0].calls, failing.samples[0].errors * 2, "each failed op tried twice");
+  assert.equal(healthy.samples[0].errors, 0);
+  assert.equal(failing.samples[0].errors + healthy.samples[0].ops, 300);
+});
+
+Deno.test("WorkerRunner.run() cuts a back-off short at CONTROL_STOP and drops that op", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new FlakyTarget(99);
+  const inbox = new Inbox();
+  const running = new WorkerRunner(
+    makeInit(control, {
+      threads: 2,
+      errors: {
+        tries: 5,
+        ignore: false,
+        backoff: { policy: "constant", minDelayMs: 5000, maxDelayMs: 5000 },
+      },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  await until(() => target.calls === 2, 1000, "both loops' first tries");
+  const stoppedAt = performance.now();
+  Atomics.store(flagsOf(control), CONTROL_STOP, 1);
+  await running;
+  const tookMs = performance.now() - stoppedAt;
+  assert.ok(tookMs < 100, `stopped after ${tookMs} ms`);
+  assert.equal(target.calls, 2, "no retry after the stop");
+  assert.deepEqual(inbox.logs, []);
+  assert.equal(inbox.done.failure, null, "an op cut short by a stop is not a failure");
+  assert.equal(inbox.done.samples[0].errors, 0);
+  assert.equal(inbox.done.samples[0].ops, 0);
+});
+
+Deno.test("WorkerRunner.run() cuts a back-off short at deadlineNs and sets CONTROL_STOP", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new FlakyTarget(99);
+  const inbox = new Inbox();
+  const started = performance.now();
+  await new WorkerRunner(
+    makeInit(control, {
+      baseEpochMs: performance.timeOrigin + started,
+      deadlineNs: 80e6,
+      errors: {
+        tries: 3,
+        ignore: false,
+        backoff: { policy: "constant", minDelayMs: 5000, maxDelayMs: 5000 },
+      },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  const tookMs = performance.now() - started;
+  assert.ok(tookMs >= 75 && tookMs < 80 + 100, `a run with an 80 ms deadline took ${tookMs} ms`);
+  assert.equal(Atomics.load(flagsOf(control), CONTROL_STOP), 1);
+  assert.equal(target.calls, 1);
+  assert.equal(inbox.done.failure, null);
+  assert.equal(inbox.done.samples[0].errors, 0);
+});
+
+Deno.test("WorkerRunner.run() retries at once when the back-off never waits", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new FlakyTarget(9);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, {
+      totalOps: 20,
+      errors: {
+        tries: 10,
+        ignore: false,
+        backoff: { policy: "constant", minDelayMs: 0, maxDelayMs: 20_000 },
+      },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  assert.equal(target.calls, 200);
+  assert.equal(inbox.done.samples[0].ops, 20);
+  const gaps = gapsMs(target.callMs);
+  assert.ok(Math.max(...gaps) < 20, `the longest gap was ${Math.max(...gaps)} ms`);
+});
+
+Deno.test("WorkerRunner.run() does not retry an error marked retryable: false", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  class NotValidatedError extends Error {
+    readonly retryable = false;
+    constructor() {
+      super("Data returned was not validated");
+      this.name = "ReadValidationError";
+    }
+  }
+  const target = new FlakyTarget(99, () => new NotValidatedError());
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, {
+      totalOps: 3,
+      errors: {
+        tries: 10,
+        ignore: true,
+        backoff: { policy: "constant", minDelayMs: 1000, maxDelayMs: 1000 },
+      },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  assert.equal(target.calls, 3, "one try per op, no wait");
+  assert.equal(inbox.done.samples[0].errors, 3);
+  assert.equal(
+    inbox.logs[0],
+    "Operation x1 on key(s) [1]: Error executing: (ReadValidationError): Data returned was not validated",
+  );
 });

@@ -1,46 +1,26 @@
 /**
  * The CQL target: cassandra-stress's statements over `npm:cassandra-driver`, one client per
- * Worker. Keys and column values derive from the population seed, so a read regenerates what a
- * write stored and validates it.
+ * Worker. Keys and column values derive from the population seed as cassandra-stress derives
+ * them ({@linkcode StressData}), so a read regenerates what a write stored and validates it.
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
 import cassandra from "cassandra-driver";
+import { createDistribution, type Distribution } from "../../core/distribution.ts";
+import { Prng } from "../../core/prng.ts";
 import type { Target } from "../target.ts";
+import { clientOptionsOf } from "./client_options.ts";
+import type { CqlOpKind, CqlTargetSpec } from "./cql_target_spec.ts";
+import { StressData } from "./stress_data.ts";
 
-/** The cassandra-stress op kinds the CQL target runs. */
-export type CqlOpKind = "write" | "read" | "counter_write" | "counter_read";
-
-/** A description of the CQL target a Worker can rebuild (structured-cloneable). */
-export interface CqlTargetSpec {
-  /** The kind. */
-  readonly kind: "cql";
-  /** `host:port` contact points. */
-  readonly contactPoints: readonly string[];
-  /** The local data center. */
-  readonly localDataCenter: string;
-  /** The keyspace of the stress tables. */
-  readonly keyspace: string;
-  /** Op kinds by op index (the run's op names, in order). */
-  readonly opKinds: readonly CqlOpKind[];
-  /** Column names, in order. */
-  readonly columnNames: readonly string[];
-  /** Bytes per column value. */
-  readonly columnBytes: number;
-  /** Bytes per partition key. */
-  readonly keyBytes: number;
-  /** Prepared statements (true) or plain QUERY messages. */
-  readonly prepared: boolean;
-  /** Consistency level name, e.g. `LOCAL_ONE`. */
-  readonly consistency: string;
-  /** Validate read results. */
-  readonly validateReads: boolean;
-}
+export type { CqlOpKind, CqlTargetSpec } from "./cql_target_spec.ts";
 
 /** A read that found no row or different data. */
 export class ReadValidationError extends Error {
+  /** Validation failures are not retried (as in cassandra-stress). */
+  readonly retryable = false;
   /** Creates the error. */
   constructor() {
     super("Data returned was not validated");
@@ -48,71 +28,32 @@ export class ReadValidationError extends Error {
   }
 }
 
-/**
- * Fills `out` with bytes derived from `seed` and `salt` (a small xorshift stream): the same
- * inputs always give the same bytes.
- *
- * @param out The buffer to fill.
- * @param seed The population seed.
- * @param salt Distinguishes columns (and the key).
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { fillFromSeed } from "./cql_target.ts";
- * const a = new Uint8Array(8);
- * const b = new Uint8Array(8);
- * fillFromSeed(a, 42, 1);
- * fillFromSeed(b, 42, 1);
- * assert.deepEqual(a, b);
- * ```
- */
-export function fillFromSeed(out: Uint8Array, seed: number, salt: number): void {
-  let x = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(salt + 1, 0x85ebca6b) ^ 0x2545f491) | 0;
-  for (let i = 0; i < out.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-}
-
-/**
- * The partition key of a seed: `keyBytes` bytes of lower-case hex digits of the seed's
- * derived bytes (printable, like cassandra-stress's keys).
- *
- * @param seed The population seed.
- * @param keyBytes The key length.
- * @returns The key.
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { keyOfSeed } from "./cql_target.ts";
- * assert.equal(keyOfSeed(7, 10).length, 10);
- * assert.deepEqual(keyOfSeed(7, 10), keyOfSeed(7, 10));
- * ```
- */
-export function keyOfSeed(seed: number, keyBytes: number): Uint8Array {
-  const raw = new Uint8Array(Math.ceil(keyBytes / 2));
-  fillFromSeed(raw, seed, -1);
-  const key = new Uint8Array(keyBytes);
-  for (let i = 0; i < keyBytes; i++) {
-    const nibble = (raw[i >> 1] >> ((i & 1) * 4)) & 0xf;
-    key[i] = nibble < 10 ? 48 + nibble : 87 + nibble;
-  }
-  return key;
-}
-
 function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** What shapes a statement besides its op kind. */
+export interface StatementOptions {
+  /**
+   * `-col timestamp=`: writes carry `USING TIMESTAMP`.
+   *
+   * @default {null}
+   */
+  timestamp?: string | null;
+  /**
+   * `-col slice`: reads select `*`.
+   *
+   * @default {false}
+   */
+  slice?: boolean;
 }
 
 /**
  * The CQL statement cassandra-stress sends for an op kind.
  *
  * @param kind The op kind.
- * @param columnNames The column names.
+ * @param columnNames The columns the statement sets or selects.
+ * @param options `USING TIMESTAMP` and `slice`.
  * @returns The CQL.
  *
  * @example Usage
@@ -120,17 +61,26 @@ function quote(name: string): string {
  * import assert from "node:assert/strict";
  * import { statementOf } from "./cql_target.ts";
  * assert.equal(statementOf("read", ["C0", "C1"]), 'SELECT "C0","C1" FROM "standard1" WHERE KEY=?');
+ * assert.equal(
+ *   statementOf("write", ["C0"], { timestamp: "7" }),
+ *   'UPDATE "standard1" USING TIMESTAMP 7 SET "C0" = ? WHERE KEY=?',
+ * );
  * ```
  */
-export function statementOf(kind: CqlOpKind, columnNames: readonly string[]): string {
+export function statementOf(
+  kind: CqlOpKind,
+  columnNames: readonly string[],
+  options: StatementOptions = {},
+): string {
   const cols = columnNames.map(quote);
+  const using = options.timestamp == null ? "" : ` USING TIMESTAMP ${options.timestamp}`;
   switch (kind) {
     case "write":
-      return `UPDATE "standard1" SET ${cols.map((c) => `${c} = ?`).join(",")} WHERE KEY=?`;
+      return `UPDATE "standard1"${using} SET ${cols.map((c) => `${c} = ?`).join(",")} WHERE KEY=?`;
     case "read":
-      return `SELECT ${cols.join(",")} FROM "standard1" WHERE KEY=?`;
+      return `SELECT ${options.slice ? "*" : cols.join(",")} FROM "standard1" WHERE KEY=?`;
     case "counter_write":
-      return `UPDATE "counter1" SET ${cols.map((c) => `${c}=${c}+?`).join(",")} WHERE KEY=?`;
+      return `UPDATE counter1${using} SET ${cols.map((c) => `${c}=${c}+?`).join(",")} WHERE KEY=?`;
     case "counter_read":
       return `SELECT * FROM "counter1" WHERE KEY=?`;
   }
@@ -140,6 +90,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function consistencyOf(name: string): number {
+  const camel = name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const value = (cassandra.types.consistencies as unknown as Record<string, number>)[camel];
+  if (value === undefined) throw new RangeError(`Unknown consistency level "${name}"`);
+  return value;
 }
 
 /**
@@ -155,18 +112,30 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export class CqlTarget implements Target {
   readonly #client: cassandra.Client;
   readonly #spec: CqlTargetSpec;
-  readonly #queries: string[];
+  readonly #data: StressData;
   readonly #options: cassandra.QueryOptions;
+  readonly #add: Distribution;
+  readonly #addPrng: Prng;
+  /** Statements by op index. */
+  readonly #queries: string[];
 
   private constructor(client: cassandra.Client, spec: CqlTargetSpec) {
     this.#client = client;
     this.#spec = spec;
-    this.#queries = spec.opKinds.map((kind) => statementOf(kind, spec.columnNames));
-    const consistency = (cassandra.types.consistencies as unknown as Record<string, number>)[
-      toCamel(spec.consistency)
-    ] ??
-      cassandra.types.consistencies.localOne;
-    this.#options = { prepare: spec.prepared, consistency };
+    this.#data = new StressData({
+      keySizeBytes: spec.keyBytes,
+      columnNames: spec.columnNames,
+      columnSize: spec.columnSize,
+      columnCount: spec.columnCount,
+    });
+    this.#options = {
+      prepare: spec.prepared,
+      consistency: consistencyOf(spec.consistency),
+      serialConsistency: consistencyOf(spec.serialConsistency),
+    };
+    this.#addPrng = new Prng(1);
+    this.#add = createDistribution(spec.counterAdd, this.#addPrng);
+    this.#queries = spec.opKinds.map((kind) => statementOf(kind, spec.columnNames, spec));
   }
 
   /**
@@ -176,13 +145,13 @@ export class CqlTarget implements Target {
    * @returns The connected target.
    */
   static async connect(spec: CqlTargetSpec): Promise<CqlTarget> {
-    const client = new cassandra.Client({
-      contactPoints: [...spec.contactPoints],
-      localDataCenter: spec.localDataCenter,
-      keyspace: spec.keyspace,
-      pooling: { maxRequestsPerConnection: 32768 },
-    });
-    await client.connect();
+    const client = new cassandra.Client(clientOptionsOf(spec));
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.shutdown().catch(() => {});
+      throw error;
+    }
     return new CqlTarget(client, spec);
   }
 
@@ -195,37 +164,46 @@ export class CqlTarget implements Target {
    */
   async op(kind: number, seed: number): Promise<void> {
     const spec = this.#spec;
-    const key = Buffer.from(keyOfSeed(seed, spec.keyBytes));
+    const data = this.#data;
+    const keyBytes = spec.keyBytes;
     const opKind = spec.opKinds[kind];
+    const query = this.#queries[kind];
     const n = spec.columnNames.length;
     if (opKind === "write") {
+      // One buffer per op (the driver may encode it later): the key, then every value.
+      const buffer = Buffer.allocUnsafe(keyBytes + data.maxRowSizeBytes);
+      data.keyInto(seed, buffer, 0);
+      data.rowInto(seed, buffer, keyBytes);
+      const sizes = data.valueSizes;
       const values: Buffer[] = new Array(n + 1);
+      let offset = keyBytes;
       for (let c = 0; c < n; c++) {
-        const value = Buffer.alloc(spec.columnBytes);
-        fillFromSeed(value, seed, c);
-        values[c] = value;
+        values[c] = buffer.subarray(offset, offset + sizes[c]);
+        offset += sizes[c];
       }
-      values[n] = key;
-      await this.#client.execute(this.#queries[kind], values, this.#options);
+      values[n] = buffer.subarray(0, keyBytes);
+      await this.#client.execute(query, values, this.#options);
       return;
     }
+    const key = Buffer.allocUnsafe(keyBytes);
+    data.keyInto(seed, key, 0);
     if (opKind === "counter_write") {
-      const values: unknown[] = new Array(n + 1).fill(cassandra.types.Long.ONE);
+      const values: unknown[] = new Array(n + 1);
+      this.#addPrng.reseed(seed);
+      for (let c = 0; c < n; c++) values[c] = cassandra.types.Long.fromNumber(this.#add.next());
       values[n] = key;
-      await this.#client.execute(this.#queries[kind], values, this.#options);
+      await this.#client.execute(query, values, this.#options);
       return;
     }
-    const result = await this.#client.execute(this.#queries[kind], [key], this.#options);
+    const result = await this.#client.execute(query, [key], this.#options);
     if (!spec.validateReads) return;
-    const row = result.first();
-    if (row === null) throw new ReadValidationError();
-    if (opKind === "read") {
-      const expected = new Uint8Array(spec.columnBytes);
-      for (let c = 0; c < n; c++) {
-        fillFromSeed(expected, seed, c);
-        const cell = row.get(spec.columnNames[c]) as Uint8Array | null;
-        if (cell === null || !sameBytes(cell, expected)) throw new ReadValidationError();
-      }
+    const got = result.first();
+    if (got === null) throw new ReadValidationError();
+    if (opKind === "counter_read") return;
+    const expected = data.row(seed);
+    for (let i = 0; i < expected.columns.length; i++) {
+      const cell = got.get(spec.columnNames[expected.columns[i]]) as Uint8Array | null;
+      if (cell === null || !sameBytes(cell, expected.values[i])) throw new ReadValidationError();
     }
   }
 
@@ -233,8 +211,4 @@ export class CqlTarget implements Target {
   async close(): Promise<void> {
     await this.#client.shutdown();
   }
-}
-
-function toCamel(name: string): string {
-  return name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }

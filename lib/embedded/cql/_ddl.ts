@@ -15,8 +15,11 @@ import { TableStore } from "./table_store.ts";
 
 /** A column as a table definition gives it. */
 export interface ColumnInput {
+  /** The column name. */
   name: string;
+  /** Its type. */
   type: CqlType;
+  /** Whether it is a static column. @default false */
   isStatic?: boolean;
 }
 
@@ -161,6 +164,142 @@ export function replicationOf(options: Record<string, OptionValue>): Record<stri
   return replication;
 }
 
+const COMPACTION_PREFIX = "org.apache.cassandra.db.compaction.";
+const COMPACTION_CLASSES = [
+  "SizeTieredCompactionStrategy",
+  "LeveledCompactionStrategy",
+  "TimeWindowCompactionStrategy",
+  "DateTieredCompactionStrategy",
+  "UnifiedCompactionStrategy",
+];
+const COMPRESSION_PREFIX = "org.apache.cassandra.io.compress.";
+const COMPRESSION_CLASSES = [
+  "LZ4Compressor",
+  "SnappyCompressor",
+  "DeflateCompressor",
+  "ZstdCompressor",
+  "NoopCompressor",
+];
+
+function mapOption(options: Record<string, OptionValue>, name: string): Record<string, string> {
+  const given = options[name];
+  if (typeof given !== "object") {
+    throw new CqlError(
+      ERROR_CODE.syntaxError,
+      `Invalid value for property '${name}'. It should be a map.`,
+    );
+  }
+  return given;
+}
+
+/**
+ * The compaction map as system_schema.tables shows it: the class fully qualified, thresholds
+ * filled in (Cassandra's CompactionParams). Unknown short class names are rejected; fully
+ * qualified ones are taken on trust.
+ *
+ * @param options The table options as given.
+ * @returns The normalised compaction map.
+ * @throws {CqlError} When the class is missing or unknown, or the option is not a map.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compactionOf } from "./_ddl.ts";
+ * assert.deepEqual(compactionOf({ compaction: { class: "LeveledCompactionStrategy" } }), {
+ *   class: "org.apache.cassandra.db.compaction.LeveledCompactionStrategy",
+ *   max_threshold: "32",
+ *   min_threshold: "4",
+ * });
+ * ```
+ */
+export function compactionOf(options: Record<string, OptionValue>): Record<string, string> {
+  if (options["compaction"] === undefined) {
+    return {
+      class: COMPACTION_PREFIX + "SizeTieredCompactionStrategy",
+      max_threshold: "32",
+      min_threshold: "4",
+    };
+  }
+  const map: Record<string, string> = { ...mapOption(options, "compaction") };
+  const cls = map["class"];
+  if (cls === undefined) {
+    throw new CqlError(
+      ERROR_CODE.configError,
+      "Missing sub-option 'class' for the 'compaction' option.",
+    );
+  }
+  if (!cls.includes(".") && !COMPACTION_CLASSES.includes(cls)) {
+    throw new CqlError(
+      ERROR_CODE.configError,
+      `Unable to find compaction strategy class '${COMPACTION_PREFIX}${cls}'`,
+    );
+  }
+  map["class"] = cls.includes(".") ? cls : COMPACTION_PREFIX + cls;
+  map["max_threshold"] ??= "32";
+  map["min_threshold"] ??= "4";
+  return map;
+}
+
+/**
+ * The compression map as system_schema.tables shows it (Cassandra 4.0's CompressionParams):
+ * `{}` or `enabled: false` give `{enabled: "false"}`; otherwise the class fully qualified
+ * (`sstable_compression` accepted for `class`) and `chunk_length_in_kb` (default 16;
+ * `chunk_length_kb` accepted).
+ *
+ * @param options The table options as given.
+ * @returns The normalised compression map.
+ * @throws {CqlError} When the class is missing or unknown, the chunk length is not a power of
+ *   two, or the option is not a map.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compressionOf } from "./_ddl.ts";
+ * assert.deepEqual(compressionOf({ compression: {} }), { enabled: "false" });
+ * assert.deepEqual(compressionOf({ compression: { sstable_compression: "SnappyCompressor" } }), {
+ *   class: "org.apache.cassandra.io.compress.SnappyCompressor",
+ *   chunk_length_in_kb: "16",
+ * });
+ * ```
+ */
+export function compressionOf(options: Record<string, OptionValue>): Record<string, string> {
+  if (options["compression"] === undefined) {
+    return { chunk_length_in_kb: "16", class: COMPRESSION_PREFIX + "LZ4Compressor" };
+  }
+  const map: Record<string, string> = { ...mapOption(options, "compression") };
+  const cls = map["class"] ?? map["sstable_compression"];
+  const enabled = map["enabled"] === undefined
+    ? Object.keys(map).length > 0 && cls !== ""
+    : map["enabled"].toLowerCase() === "true";
+  if (!enabled) return { enabled: "false" };
+  if (cls === undefined) {
+    throw new CqlError(
+      ERROR_CODE.configError,
+      "Missing sub-option 'class' for the 'compression' option.",
+    );
+  }
+  if (!cls.includes(".") && !COMPRESSION_CLASSES.includes(cls)) {
+    throw new CqlError(
+      ERROR_CODE.configError,
+      `Could not create Compression for type ${COMPRESSION_PREFIX}${cls}`,
+    );
+  }
+  const chunk = map["chunk_length_in_kb"] ?? map["chunk_length_kb"] ?? "16";
+  if (!/^[0-9]+$/.test(chunk) || Number(chunk) === 0 || (Number(chunk) & (Number(chunk) - 1))) {
+    throw new CqlError(
+      ERROR_CODE.configError,
+      `chunk_length_in_kb must be a power of 2, got ${chunk}`,
+    );
+  }
+  delete map["sstable_compression"];
+  delete map["chunk_length_kb"];
+  delete map["enabled"];
+  delete map["crc_check_chance"];
+  map["class"] = cls.includes(".") ? cls : COMPRESSION_PREFIX + cls;
+  map["chunk_length_in_kb"] = chunk;
+  return map;
+}
+
 /** Applies CREATE KEYSPACE; returns whether anything changed. */
 export function createKeyspace(schema: Schema, statement: CreateKeyspaceStatement): boolean {
   const existing = schema.keyspaces.get(statement.keyspace);
@@ -244,6 +383,9 @@ export function createTable(
     compactStorage: statement.compactStorage,
     options: statement.options,
   });
+  // Rejects what Cassandra rejects; the table keeps the options as given.
+  compactionOf(statement.options);
+  compressionOf(statement.options);
   keyspace.tables.set(name, table);
   return true;
 }

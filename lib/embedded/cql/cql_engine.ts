@@ -14,6 +14,7 @@ import { Schema, type TableSchema } from "./schema.ts";
 import { addSystemKeyspaces, type NodeInfo, refreshSystemTables } from "./system_tables.ts";
 import { BindCollector, type BindSpec, type ExecContext } from "./_bind.ts";
 import { alterKeyspace, createKeyspace, createTable } from "./_ddl.ts";
+import { type StatementCounts, StatementLog } from "./statement_log.ts";
 import { type ColumnSpec, compileSelect, type PageRequest } from "./_select_plan.ts";
 import {
   appliedBytes,
@@ -25,6 +26,12 @@ import {
 
 export type { ColumnSpec } from "./_select_plan.ts";
 export type { BindSpec } from "./_bind.ts";
+export type {
+  StatementCounts,
+  StatementKind,
+  StatementLog,
+  StatementLogEntry,
+} from "./statement_log.ts";
 
 /** The outcome of a statement, as a RESULT frame carries it. */
 export type ExecResult =
@@ -40,10 +47,15 @@ export type ExecResult =
 
 /** A schema change, as a RESULT and as an EVENT. */
 export interface SchemaChange {
+  /** Marks a schema change. */
   kind: "schemaChange";
+  /** What happened. */
   change: "CREATED" | "UPDATED" | "DROPPED";
+  /** What it happened to. */
   target: "KEYSPACE" | "TABLE";
+  /** The keyspace. */
   keyspace: string;
+  /** The table, for TABLE changes. */
   table?: string;
 }
 
@@ -77,6 +89,8 @@ export interface PreparedStatement {
   run(options: ExecOptions, session: Session): ExecResult;
   /** The write plan, for statements that can go in a BATCH. */
   write: WritePlan | null;
+  /** The statement log's counter of its text (shared by every statement with that text). */
+  readonly counts: StatementCounts;
 }
 
 /** How the engine is set up. */
@@ -91,6 +105,8 @@ export interface EngineOptions {
   seed?: bigint;
   /** Called after every schema change (for EVENT frames). */
   onSchemaChange?: (change: SchemaChange) => void;
+  /** The most distinct statement texts the statement log keeps. @default 1000 */
+  statementLogTexts?: number;
 }
 
 function hashId(text: string): Uint8Array {
@@ -155,14 +171,25 @@ const UNPREPARED_CACHE_LIMIT = 1000;
 export class CqlEngine {
   /** The schema (keyspaces, tables, rows). */
   readonly schema: Schema;
+  /**
+   * Counts of the statements received, by exact text: PREPARE, EXECUTE (by the prepared text),
+   * QUERY, and each statement of a BATCH. A request counts once it is parsed from the wire,
+   * before the statement compiles, so rejected statements count too (EXECUTE counts when run).
+   */
+  readonly statementLog: StatementLog;
   readonly #options: EngineOptions;
   readonly #prepared = new Map<string, PreparedStatement>();
   readonly #unprepared = new Map<string, PreparedStatement>();
 
-  /** @param options How the engine is set up. */
+  /**
+   * Creates an engine with the system keyspaces and no user keyspaces.
+   *
+   * @param options How the engine is set up.
+   */
   constructor(options: EngineOptions) {
     this.#options = options;
     this.schema = new Schema(options.seed ?? 1n);
+    this.statementLog = new StatementLog({ maxTexts: options.statementLogTexts ?? 1000 });
     addSystemKeyspaces(this.schema);
     refreshSystemTables(this.schema, options.node);
   }
@@ -184,8 +211,13 @@ export class CqlEngine {
     const id = hashId(`${session.keyspace ?? ""}\u0000${query}`);
     const key = hex(id);
     const cached = this.#prepared.get(key);
-    if (cached) return cached;
-    const prepared = this.#compile(query, id, session);
+    if (cached) {
+      cached.counts.prepared++;
+      return cached;
+    }
+    const counts = this.statementLog.counter(query);
+    counts.prepared++;
+    const prepared = this.#compile(query, id, session, counts);
     this.#prepared.set(key, prepared);
     return prepared;
   }
@@ -225,8 +257,11 @@ export class CqlEngine {
   unprepared(query: string, session: Session): PreparedStatement {
     const key = `${session.keyspace ?? ""}\u0000${query}`;
     let statement = this.#unprepared.get(key);
-    if (!statement) {
-      statement = this.#compile(query, new Uint8Array(0), session);
+    if (statement) statement.counts.queried++;
+    else {
+      const counts = this.statementLog.counter(query);
+      counts.queried++;
+      statement = this.#compile(query, new Uint8Array(0), session, counts);
       if (statement.write !== null || statement.resultColumns !== null) {
         if (this.#unprepared.size >= UNPREPARED_CACHE_LIMIT) {
           this.#unprepared.delete(this.#unprepared.keys().next().value!);
@@ -252,6 +287,14 @@ export class CqlEngine {
     session: Session,
   ): ExecResult {
     void session;
+    for (let i = 0; i < items.length; i++) items[i].statement.counts.batched++;
+    return this.#applyBatch(type, items);
+  }
+
+  #applyBatch(
+    type: "logged" | "unlogged" | "counter",
+    items: { statement: { write: WritePlan | null }; values: (Uint8Array | null | undefined)[] }[],
+  ): ExecResult {
     for (const { statement } of items) {
       if (statement.write === null) {
         throw CqlError.invalid(
@@ -343,11 +386,34 @@ export class CqlEngine {
     return table;
   }
 
-  #compile(query: string, id: Uint8Array, session: Session): PreparedStatement {
+  #compile(
+    query: string,
+    id: Uint8Array,
+    session: Session,
+    counts: StatementCounts,
+  ): PreparedStatement {
+    const compiled = this.#compileStatement(query, id, session, counts);
+    if (id.length > 0) {
+      // A prepared statement runs only for EXECUTE: count it there.
+      const run = compiled.run;
+      compiled.run = (options, s) => {
+        counts.executed++;
+        return run(options, s);
+      };
+    }
+    return compiled;
+  }
+
+  #compileStatement(
+    query: string,
+    id: Uint8Array,
+    session: Session,
+    counts: StatementCounts,
+  ): PreparedStatement {
     const parsed = this.#parse(query);
     const statement = parsed.statement;
     const markerNames = parsed.markers;
-    const base = { id, query, markerNames, pkIndexes: [] as number[] };
+    const base = { id, query, markerNames, pkIndexes: [] as number[], counts };
     switch (statement.kind) {
       case "select": {
         const table = this.#table(statement.table, session);
@@ -413,12 +479,12 @@ export class CqlEngine {
           binds,
           resultColumns: null,
           write: null,
-          run: (options, s) => {
-            const fake = children.map(({ plan }) => ({
-              statement: { write: plan } as PreparedStatement,
+          run: (options) => {
+            const parts = children.map(({ plan }) => ({
+              statement: { write: plan },
               values: options.values,
             }));
-            return this.batch(statement.type, fake, s);
+            return this.#applyBatch(statement.type, parts);
           },
         };
       }

@@ -10,9 +10,15 @@ import { Prng } from "../../core/prng.ts";
 import type { DistributionSpec } from "../../options/distribution_spec.ts";
 import { CqlConnection } from "./cql_connection.ts";
 import { concatBytes } from "./_value_bytes.ts";
-import { CqlEngine, type SchemaChange } from "./cql_engine.ts";
+import {
+  CqlEngine,
+  type SchemaChange,
+  type StatementCounts,
+  type StatementLogEntry,
+} from "./cql_engine.ts";
 import { CqlError } from "./cql_error.ts";
 import { CONSISTENCY_NAMES, ERROR_CODE, MAX_FRAME_BYTES_DEFAULT } from "./protocol_constants.ts";
+import type { TableDescription } from "./schema.ts";
 
 /** Kinds of error responses the node can inject. */
 export type InjectedErrorKind =
@@ -36,6 +42,25 @@ export interface FaultOptions {
   dropRate: number;
 }
 
+/** The node's TLS certificate chain and private key, as PEM files. */
+export interface CqlServerTlsFiles {
+  /** The certificate chain file (PEM), the server's certificate first. */
+  certFile: string;
+  /** The private key file (PEM: PKCS#8, RSA or EC). */
+  keyFile: string;
+}
+
+/** The node's TLS certificate chain and private key, as PEM text. */
+export interface CqlServerTlsPem {
+  /** The certificate chain (PEM), the server's certificate first. */
+  cert: string;
+  /** The private key (PEM: PKCS#8, RSA or EC). */
+  key: string;
+}
+
+/** The node's TLS certificate and key: PEM files, or PEM text. */
+export type CqlServerTls = CqlServerTlsFiles | CqlServerTlsPem;
+
 /** How to start the node. */
 export interface CqlServerOptions {
   /** Address to bind. @default "127.0.0.1" */
@@ -58,6 +83,10 @@ export interface CqlServerOptions {
   maxQueuedBytes?: number;
   /** Called with unexpected exceptions (bugs), which clients see as server errors. */
   onInternalError?: (error: unknown) => void;
+  /** Serve CQL over TLS with this certificate and key (no client certificates). @default undefined */
+  tls?: CqlServerTls;
+  /** The most distinct statement texts {@linkcode CqlServer.statements} keeps. @default 1000 */
+  statementLogTexts?: number;
 }
 
 const NO_FAULTS: FaultOptions = {
@@ -211,7 +240,9 @@ class ClientConnection {
 export class CqlServer {
   /** The engine (schema and rows). */
   readonly engine: CqlEngine;
-  readonly #listener: Deno.TcpListener;
+  /** Whether it serves over TLS. */
+  readonly tls: boolean;
+  readonly #listener: Deno.Listener<Deno.Conn<Deno.NetAddr>, Deno.NetAddr>;
   readonly #clients = new Set<ClientConnection>();
   readonly #options: CqlServerOptions;
   readonly #prng: Prng;
@@ -221,9 +252,14 @@ export class CqlServer {
   #accepting: Promise<void>;
   #connectionsAccepted = 0;
   #internalErrors = 0;
+  #closing = false;
 
-  private constructor(listener: Deno.TcpListener, options: CqlServerOptions) {
+  private constructor(
+    listener: Deno.Listener<Deno.Conn<Deno.NetAddr>, Deno.NetAddr>,
+    options: CqlServerOptions,
+  ) {
     this.#listener = listener;
+    this.tls = options.tls !== undefined;
     this.#options = options;
     this.#prng = new Prng(options.seed ?? 1);
     this.#startMs = performance.now();
@@ -245,6 +281,7 @@ export class CqlServer {
       randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
       seed: BigInt(options.seed ?? 1),
       onSchemaChange: (change) => this.#broadcast(change),
+      statementLogTexts: options.statementLogTexts,
     });
     this.#accepting = this.#accept();
   }
@@ -254,14 +291,20 @@ export class CqlServer {
    *
    * @param options Where to listen and what to inject.
    * @returns The running node.
+   * @throws {Deno.errors.NotFound} When a TLS file is missing (other read errors likewise).
+   * @throws {Error} When the address cannot be bound or the TLS material is not valid PEM.
    */
-  static start(options: CqlServerOptions = {}): Promise<CqlServer> {
-    const listener = Deno.listen({
-      hostname: options.hostname ?? "127.0.0.1",
-      port: options.port ?? 9042,
-      transport: "tcp",
-    });
-    return Promise.resolve(new CqlServer(listener, options));
+  static async start(options: CqlServerOptions = {}): Promise<CqlServer> {
+    const hostname = options.hostname ?? "127.0.0.1";
+    const port = options.port ?? 9042;
+    const tls = options.tls;
+    if (tls === undefined) {
+      return new CqlServer(Deno.listen({ hostname, port, transport: "tcp" }), options);
+    }
+    const [cert, key] = "certFile" in tls
+      ? await Promise.all([Deno.readTextFile(tls.certFile), Deno.readTextFile(tls.keyFile)])
+      : [tls.cert, tls.key];
+    return new CqlServer(Deno.listenTls({ hostname, port, cert, key }), options);
   }
 
   /** The bound address. */
@@ -282,6 +325,48 @@ export class CqlServer {
   /** Connections accepted since start. */
   get connectionsAccepted(): number {
     return this.#connectionsAccepted;
+  }
+
+  /**
+   * Counts of the statements received, by exact text (a snapshot): PREPAREs, EXECUTEs (by the
+   * prepared text), QUERYs and the statements of BATCHes. The driver's own queries (system
+   * tables) count too. Inline BATCH statements also count as prepared (the node prepares them).
+   *
+   * @returns Text -> counts, texts in first-seen order.
+   */
+  get statements(): ReadonlyMap<string, Readonly<StatementCounts>> {
+    return this.engine.statementLog.statements;
+  }
+
+  /**
+   * The statement counts as rows, one per text and request kind that occurred.
+   *
+   * @returns The rows, texts in first-seen order.
+   */
+  statementLog(): StatementLogEntry[] {
+    return this.engine.statementLog.entries();
+  }
+
+  /** Requests whose statement text was not kept because `statementLogTexts` texts were seen. */
+  get statementLogOverflow(): number {
+    return this.engine.statementLog.overflowCount;
+  }
+
+  /** Sets every statement count to zero (e.g. between a test's setup and what it measures). */
+  resetStatementLog(): void {
+    this.engine.statementLog.reset();
+  }
+
+  /**
+   * Describes a table of the node's current schema.
+   *
+   * @param keyspace The keyspace name.
+   * @param table The table name.
+   * @returns Columns, keys, the keyspace's replication and the table options as given, or
+   *   `undefined` when there is no such table.
+   */
+  describeTable(keyspace: string, table: string): TableDescription | undefined {
+    return this.engine.schema.describeTable(keyspace, table);
   }
 
   /** Unexpected exceptions (bugs) met while answering requests. */
@@ -321,6 +406,7 @@ export class CqlServer {
 
   /** Stops listening and closes every connection. */
   async close(): Promise<void> {
+    this.#closing = true;
     try {
       this.#listener.close();
     } catch {
@@ -361,17 +447,23 @@ export class CqlServer {
 
   async #accept(): Promise<void> {
     for (;;) {
-      let conn: Deno.TcpConn;
+      let conn: Deno.Conn<Deno.NetAddr>;
       try {
         conn = await this.#listener.accept();
       } catch {
-        return;
+        // A closed listener ends the loop; any other failure (a client that went away during
+        // accept) must not stop the node.
+        if (this.#closing) return;
+        await new Promise((resolve) => setTimeout(resolve, 10)); // no busy loop on EMFILE
+        continue;
       }
       this.#connectionsAccepted++;
-      try {
-        conn.setNoDelay(true);
-      } catch {
-        // not a TCP connection
+      if ("setNoDelay" in conn) {
+        try {
+          (conn as Deno.TcpConn).setNoDelay(true);
+        } catch {
+          // already closed
+        }
       }
       const client = new ClientConnection(
         conn,

@@ -5,7 +5,7 @@
  */
 
 import type { OptionValue } from "./cql_ast.ts";
-import type { CqlType } from "./cql_type.ts";
+import { type CqlType, formatCqlType } from "./cql_type.ts";
 import type { TableStore } from "./table_store.ts";
 
 /** A column of a table. */
@@ -66,6 +66,24 @@ export interface KeyspaceSchema {
   system: boolean;
 }
 
+/** A table's definition as plain data, for tests and tools ({@linkcode Schema.describeTable}). */
+export interface TableDescription {
+  /** Keyspace name. */
+  keyspace: string;
+  /** Table name. */
+  table: string;
+  /** The keyspace's replication map (the class fully qualified). */
+  replication: Record<string, string>;
+  /** Columns in `SELECT *` order, types in CQL syntax (`blob`, `map<text, int>`). */
+  columns: { name: string; type: string; kind: ColumnSchema["kind"] }[];
+  /** Partition key column names in order. */
+  partitionKey: string[];
+  /** Clustering column names in order. */
+  clustering: string[];
+  /** Table options exactly as the CREATE TABLE gave them (names lower-cased). */
+  options: Record<string, OptionValue>;
+}
+
 /**
  * The set of keyspaces and the schema version. Pure: UUIDs come from a seeded counter passed in.
  *
@@ -78,6 +96,7 @@ export interface KeyspaceSchema {
  * schema.bump();
  * assert.notEqual(schema.version, before);
  * assert.match(schema.newUuid(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+ * assert.equal(schema.describeTable("ks", "t"), undefined);
  * ```
  */
 export class Schema {
@@ -86,7 +105,11 @@ export class Schema {
   #state: bigint;
   #version: string;
 
-  /** @param seed Seeds the UUIDs (table ids, schema versions) this schema makes. */
+  /**
+   * Creates an empty schema.
+   *
+   * @param seed Seeds the UUIDs (table ids, schema versions) this schema makes.
+   */
   constructor(seed: bigint) {
     this.#state = BigInt.asUintN(64, seed ^ 0x9e3779b97f4a7c15n);
     this.#version = this.newUuid();
@@ -95,6 +118,28 @@ export class Schema {
   /** The current schema version, a UUID string. */
   get version(): string {
     return this.#version;
+  }
+
+  /**
+   * Describes a table as plain data (copies; changing them changes nothing).
+   *
+   * @param keyspace The keyspace name.
+   * @param table The table name.
+   * @returns The description, or `undefined` when there is no such table.
+   */
+  describeTable(keyspace: string, table: string): TableDescription | undefined {
+    const ks = this.keyspaces.get(keyspace);
+    const t = ks?.tables.get(table);
+    if (ks === undefined || t === undefined) return undefined;
+    return {
+      keyspace,
+      table,
+      replication: { ...ks.replication },
+      columns: t.columns.map((c) => ({ name: c.name, type: formatCqlType(c.type), kind: c.kind })),
+      partitionKey: t.partitionKey.map((c) => c.name),
+      clustering: t.clustering.map((c) => c.name),
+      options: structuredClone(t.options),
+    };
   }
 
   /** Marks a schema change: a new version. */

@@ -8,7 +8,7 @@
 import { type CqlType, formatCqlType, parseCqlType } from "./cql_type.ts";
 import { encodeValue } from "./cql_value.ts";
 import type { KeyspaceSchema, Schema, TableSchema } from "./schema.ts";
-import { buildTable } from "./_ddl.ts";
+import { buildTable, compactionOf, compressionOf } from "./_ddl.ts";
 import { encodePartitionKey } from "./_keys.ts";
 
 /** What the node says about itself in system.local. */
@@ -215,15 +215,8 @@ function tableRow(table: TableSchema): Record<string, unknown> {
     caching: o["caching"] ? optionMap(o["caching"]) : { keys: "ALL", rows_per_partition: "NONE" },
     cdc: false,
     comment: typeof o["comment"] === "string" ? o["comment"] : "",
-    compaction: o["compaction"] ? optionMap(o["compaction"]) : {
-      class: "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy",
-      max_threshold: "32",
-      min_threshold: "4",
-    },
-    compression: o["compression"] ? optionMap(o["compression"]) : {
-      chunk_length_in_kb: "16",
-      class: "org.apache.cassandra.io.compress.LZ4Compressor",
-    },
+    compaction: compactionOf(o),
+    compression: compressionOf(o),
     crc_check_chance: num("crc_check_chance", 1),
     dclocal_read_repair_chance: 0,
     default_time_to_live: num("default_time_to_live", 0),

@@ -70,3 +70,60 @@ Deno.test("CqlEngine applies UPDATE ... IF EXISTS only to existing rows", () => 
   assert.equal(hit.kind === "rows" && hit.rows[0][0]![0], 1);
   assert.deepEqual(ints(run("SELECT v FROM t WHERE k = 1 AND c = 1")), [7]);
 });
+
+Deno.test("CqlEngine rejects the compaction and compression options Cassandra rejects", () => {
+  const { run } = engine();
+  run("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  const cases: [string, number, RegExp][] = [
+    ["compaction = {'class': 'NopeStrategy'}", 0x2300, /compaction strategy class/],
+    ["compaction = {'min_threshold': '4'}", 0x2300, /Missing sub-option 'class'/],
+    ["compaction = 'LeveledCompactionStrategy'", 0x2000, /should be a map/],
+    ["compression = {'class': 'NopeCompressor'}", 0x2300, /Could not create Compression/],
+    ["compression = {'chunk_length_in_kb': '64'}", 0x2300, /Missing sub-option 'class'/],
+    ["compression = {'class': 'LZ4Compressor', 'chunk_length_in_kb': '48'}", 0x2300, /power of 2/],
+  ];
+  for (const [options, code, message] of cases) {
+    assert.throws(() => run(`CREATE TABLE ks.t (k int PRIMARY KEY) WITH ${options}`), (error) => {
+      assert.ok(error instanceof CqlError, options);
+      assert.equal(error.code, code, options);
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+  // Nothing was created; fully qualified classes are taken on trust, as Cassandra loads them.
+  run(
+    "CREATE TABLE ks.t (k int PRIMARY KEY) WITH compaction = {'class': 'com.example.Custom'} " +
+      "AND compression = {'class': 'ZstdCompressor', 'chunk_length_kb': '64', 'enabled': 'true'}",
+  );
+  const row = run(
+    "SELECT compaction, compression FROM system_schema.tables " +
+      "WHERE keyspace_name = 'ks' AND table_name = 't'",
+  );
+  assert.equal(row.kind, "rows");
+  if (row.kind !== "rows") return;
+  const text = (bytes: Uint8Array | null) => new TextDecoder().decode(bytes!);
+  // frozen<map<text, text>>: [n] then [len][key][len][value]...
+  const pairs = (bytes: Uint8Array | null) => {
+    const view = new DataView(bytes!.buffer, bytes!.byteOffset);
+    const out: Record<string, string> = {};
+    let at = 4;
+    for (let i = 0; i < view.getInt32(0); i++) {
+      const kLen = view.getInt32(at);
+      const key = text(bytes!.subarray(at + 4, at + 4 + kLen));
+      at += 4 + kLen;
+      const vLen = view.getInt32(at);
+      out[key] = text(bytes!.subarray(at + 4, at + 4 + vLen));
+      at += 4 + vLen;
+    }
+    return out;
+  };
+  assert.deepEqual(pairs(row.rows[0][0]), {
+    class: "com.example.Custom",
+    max_threshold: "32",
+    min_threshold: "4",
+  });
+  assert.deepEqual(pairs(row.rows[0][1]), {
+    chunk_length_in_kb: "64",
+    class: "org.apache.cassandra.io.compress.ZstdCompressor",
+  });
+});
