@@ -10,6 +10,7 @@ import type { TargetSpec } from "../drivers/target.ts";
 import type { AutoRate, StressSettings } from "../options/stress_settings.ts";
 import { formatIntervalHeader, formatIntervalRows } from "../report/interval_rows.ts";
 import { createJsonIntervalPoint, type JsonIntervalPoint } from "../report/json_summary.ts";
+import type { GraphSeries } from "../report/graph_series.ts";
 import { formatResults } from "../report/results_block.ts";
 import {
   formatThreadImprovement,
@@ -44,6 +45,8 @@ export interface StepContext {
   readonly hdr: HdrLogWriter | null;
   /** Collects the `-log json=` interval points, or null. */
   readonly jsonIntervals: JsonIntervalPoint[] | null;
+  /** The `-graph` revision's series, or null. */
+  readonly graph: GraphSeries | null;
   /** Report response time (`fixed=`) instead of service time. */
   readonly useResponseTime: boolean;
 }
@@ -127,6 +130,11 @@ export async function runMeasuredStep(
       for (const row of rows) io.out(row);
       context.hdr?.writeInterval(report);
       const offsetSec = jsonZeroEpochMs < 0 ? 0 : (report.runStartEpochMs - jsonZeroEpochMs) / 1000;
+      context.graph?.add(report.windows, {
+        timeSec: offsetSec + report.elapsedSec,
+        lengthSec: report.lengthSec,
+        useResponseTime,
+      });
       context.jsonIntervals?.push(createJsonIntervalPoint(report.windows, {
         elapsedSec: offsetSec + report.elapsedSec,
         intervalSec: report.lengthSec,

@@ -212,7 +212,9 @@ export async function cqlTargetOf(
     consistency: settings.command.consistencyLevel,
     serialConsistency: settings.command.serialConsistencyLevel,
     validateReads: !settings.errors.skipReadValidation,
-    connectionsPerHost: Math.max(1, Math.ceil(mode.connectionsPerHost / workers)),
+    connectionsPerHost: mode.connectionsPerHost === null
+      ? 1
+      : Math.max(1, Math.ceil(mode.connectionsPerHost / workers)),
     maxPending: mode.maxPending,
     protocolVersion: mode.protocolVersion === null
       ? null

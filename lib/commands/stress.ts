@@ -106,12 +106,13 @@ async function runCql(
 ): Promise<number> {
   const sleep = options.sleep ?? realSleep;
   const embedded = isEmbeddedNode(settings);
+  const workers = navigator.hardwareConcurrency;
   const node = embedded ? await startEmbeddedNode() : null;
   let cluster: CqlCluster | null = null;
   try {
     const target = await cqlTargetOf(settings, {
       ...(node === null ? {} : { contactPoints: [node.hostname], port: node.port }),
-      workers: navigator.hardwareConcurrency,
+      workers,
     });
     for (const warning of modeWarningsOf(settings)) io.err(warning);
     const type = settings.command.type;
@@ -123,7 +124,7 @@ async function runCql(
       ...options,
       prepare: async (runIo) => {
         cluster = await connectCluster(target, runIo, {
-          connectionsPerHost: settings.mode.connectionsPerHost,
+          connectionsPerHost: target.connectionsPerHost * Math.min(workers, maxThreads(settings)),
         });
         (target as { localDataCenter: string }).localDataCenter = cluster.localDataCenter;
         if (creates) {
@@ -141,6 +142,12 @@ async function runCql(
     await (cluster as CqlCluster | null)?.client.shutdown().catch(() => {});
     await node?.close();
   }
+}
+
+/** The most threads the run uses (each Worker runs at least one). */
+function maxThreads(settings: StressSettings): number {
+  const rate = settings.rate;
+  return rate.kind === "threads" ? rate.threads : rate.maxThreads;
 }
 
 function realSleep(ms: number): Promise<void> {

@@ -7,11 +7,17 @@
  * @module
  */
 
-import { InterruptedError } from "../errors.ts";
+import { InterruptedError, UsageError } from "../errors.ts";
 import type { TargetSpec } from "../drivers/target.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
 import { createJsonSummary } from "../report/json_summary.ts";
-import { formatRunEnd } from "../report/results_block.ts";
+import {
+  appendGraphRevision,
+  type GraphRevision,
+  readGraphRevisions,
+} from "../report/graph_html.ts";
+import { GraphSeries, summaryOf } from "../report/graph_series.ts";
+import { formatResults, formatRunEnd } from "../report/results_block.ts";
 import { formatSettingsDump } from "../report/settings_dump.ts";
 import { runWorkload } from "../run/run_workload.ts";
 import { OpWindow } from "../stats/op_window.ts";
@@ -85,6 +91,50 @@ function abortableSleep(signal: AbortSignal | undefined): (ms: number) => Promis
     });
 }
 
+/** The current text of the `-graph` file (empty when it does not exist yet); checked now. */
+function readGraphFile(file: string): { text: string } {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw new UsageError(
+        `Cannot read -graph file "${file}": ${error instanceof Error ? error.message : error}`,
+      );
+    }
+  }
+  if (text.trim() !== "") readGraphRevisions(text, { fileName: file });
+  return { text };
+}
+
+/** Appends this run as a revision of the `-graph` file (cassandra-stress's graph.html). */
+function writeGraphFile(
+  settings: StressSettings,
+  existing: string,
+  run: {
+    series: GraphRevision["series"];
+    startEpochMs: number;
+    commandLine: readonly string[];
+    summary: Record<string, string>;
+  },
+): void {
+  const graph = settings.graph;
+  const file = graph.file!;
+  const html = appendGraphRevision(existing === "" ? null : existing, {
+    revision: graph.revision,
+    title: graph.title,
+    operation: graph.operation,
+    commandLine: run.commandLine.join(" "),
+    startTime: new Date(run.startEpochMs).toISOString(),
+    series: run.series,
+    summary: run.summary,
+  }, { fileName: file });
+  // Write a sibling and rename it, so the revisions already stored survive a crash.
+  const temporary = `${file}.tmp-${Deno.pid}`;
+  Deno.writeTextFileSync(temporary, html);
+  Deno.renameSync(temporary, file);
+}
+
 /** Every step's cumulative windows merged by op name. */
 function mergedTotals(steps: readonly StepOutcome[]): OpWindow[] {
   const first = steps[0].result.totals;
@@ -140,11 +190,8 @@ export async function runStress(
       io.out("N=0: SCHEMA CREATED, NOTHING ELSE DONE.");
       return 0;
     }
-    if (settings.graph.file !== null) {
-      io.err(
-        `warning: -graph is parsed but the HTML report is not written yet: "${settings.graph.file}" was not created`,
-      );
-    }
+    // A graph file that is not ours fails now, before the run, not after it.
+    const graphHtml = settings.graph.file === null ? null : readGraphFile(settings.graph.file);
     const rate = settings.rate;
     const workers = navigator.hardwareConcurrency;
     // Auto mode warms up on min(100, threads<=) threads, as cassandra-stress does.
@@ -171,6 +218,7 @@ export async function runStress(
       onLog,
       hdr,
       jsonIntervals: json === null ? null : [],
+      graph: graphHtml === null ? null : new GraphSeries(),
       useResponseTime: plan.schedule?.fixed ?? false,
     };
     let steps: StepOutcome[];
@@ -205,6 +253,20 @@ export async function runStress(
         aborted: aborted ?? (last.failure === null ? null : `FAILURE: ${last.failure}`),
       });
       json.write(JSON.stringify(summary, null, 2) + "\n");
+    }
+    if (context.graph !== null && graphHtml !== null) {
+      writeGraphFile(settings, graphHtml.text, {
+        series: context.graph.series,
+        startEpochMs: steps[0].result.startEpochMs,
+        commandLine: options.commandLine ?? [],
+        summary: summaryOf(
+          formatResults({
+            windows: steps.length === 1 ? last.totals : mergedTotals(steps),
+            elapsedSec: steps.reduce((sum, step) => sum + step.result.elapsedSec, 0),
+            useResponseTime: context.useResponseTime,
+          }),
+        ),
+      });
     }
     if (aborted === "interrupted") throw new InterruptedError();
     if (aborted !== null) io.err(`error: ${aborted}`);

@@ -210,7 +210,7 @@ export function parseModeGroup(params: readonly string[] | undefined): ModeSetti
       : nonEmpty("-mode password", value("password=")!, "a password"),
     authProvider: value("auth-provider=") ?? null,
     maxPending: optionalInt("maxPending=", "-mode maxPending", 1),
-    connectionsPerHost: optionalInt("connectionsPerHost=", "-mode connectionsPerHost", 1) ?? 8,
+    connectionsPerHost: optionalInt("connectionsPerHost=", "-mode connectionsPerHost", 1),
     requestTimeoutMs: optionalInt("requestTimeout=", "-mode requestTimeout", 1),
   };
 }

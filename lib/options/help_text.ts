@@ -176,7 +176,10 @@ const PAGES: Readonly<Record<string, Page>> = {
       ["password=P", "Password (default none; printed as *suppressed*)"],
       ["auth-provider=CLASS", "Authenticator class (default none)"],
       ["maxPending=N", "Maximum pending requests per connection (default driver's)"],
-      ["connectionsPerHost=8", "Connections per host"],
+      [
+        "connectionsPerHost=N",
+        "Connections per host, shared by the Workers (default: 1 per Worker, the driver's)",
+      ],
       ["protocolVersion=N", "Native protocol version 1..5 (default newest supported)"],
       ["requestTimeout=N", "Request timeout in milliseconds (default driver's, 12000)"],
     ],

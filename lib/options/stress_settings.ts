@@ -282,8 +282,11 @@ export interface ModeSettings {
   readonly authProvider: string | null;
   /** `maxPending=` per connection, or null (driver default). */
   readonly maxPending: number | null;
-  /** `connectionsPerHost=`: default 8. */
-  readonly connectionsPerHost: number;
+  /**
+   * `connectionsPerHost=` (shared by the Workers), or null: cassandra-driver's default of one
+   * connection per host per Worker (cassandra-stress's Java driver defaults to 8).
+   */
+  readonly connectionsPerHost: number | null;
   /** `requestTimeout=` in milliseconds (Scylla fork), or null (driver default 12000). */
   readonly requestTimeoutMs: number | null;
 }

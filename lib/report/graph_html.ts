@@ -120,7 +120,7 @@ const PAGE_SCRIPT = `"use strict";
     const shown = boxes
       .filter((box) => box.checked)
       .map((box) => ({ rev: store.revisions[Number(box.value)], color: box.dataset.color }))
-      .filter((s) => s.rev.series[op] !== undefined);
+      .filter((s) => Object.hasOwn(s.rev.series, op));
     if (shown.length === 0) {
       charts.textContent = "No data for " + op + " in the checked revisions.";
       return;
@@ -174,16 +174,21 @@ function toStoredNumber(value: number): number | null {
 }
 
 function toStored(revision: GraphRevision): StoredRevision {
-  const series: Record<string, StoredSeries> = {};
-  for (const [op, points] of Object.entries(revision.series)) {
-    const columns = {} as StoredSeries;
-    for (const column of COLUMNS) columns[column] = points.map((p) => toStoredNumber(p[column]));
-    series[op] = columns;
-  }
-  const summary: Record<string, string | number | null> = {};
-  for (const [key, value] of Object.entries(revision.summary)) {
-    summary[key] = typeof value === "number" ? toStoredNumber(value) : value;
-  }
+  // Object.fromEntries, not assignment, so that a key such as "__proto__" stays a plain key.
+  const series: Record<string, StoredSeries> = Object.fromEntries(
+    Object.entries(revision.series).map(([op, points]) => {
+      const columns = {} as StoredSeries;
+      for (const column of COLUMNS) {
+        columns[column] = points.map((p) => toStoredNumber(p[column]));
+      }
+      return [op, columns];
+    }),
+  );
+  const summary: Record<string, string | number | null> = Object.fromEntries(
+    Object.entries(revision.summary).map((
+      [key, value],
+    ) => [key, typeof value === "number" ? toStoredNumber(value) : value]),
+  );
   return {
     revision: revision.revision,
     title: revision.title,
@@ -196,16 +201,19 @@ function toStored(revision: GraphRevision): StoredRevision {
 }
 
 function fromStored(stored: StoredRevision): GraphRevision {
-  const series: Record<string, GraphPoint[]> = {};
-  for (const [op, columns] of Object.entries(stored.series)) {
-    series[op] = columns.timeSec.map((_, i) => {
-      const point = {} as GraphPoint;
-      for (const column of COLUMNS) point[column] = columns[column][i] ?? NaN;
-      return point;
-    });
-  }
-  const summary: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(stored.summary)) summary[key] = value ?? NaN;
+  const series: Record<string, GraphPoint[]> = Object.fromEntries(
+    Object.entries(stored.series).map(([op, columns]) => [
+      op,
+      columns.timeSec.map((_, i) => {
+        const point = {} as GraphPoint;
+        for (const column of COLUMNS) point[column] = columns[column][i] ?? NaN;
+        return point;
+      }),
+    ]),
+  );
+  const summary: Record<string, string | number> = Object.fromEntries(
+    Object.entries(stored.summary).map(([key, value]) => [key, value ?? NaN]),
+  );
   return {
     revision: stored.revision,
     title: stored.title,
@@ -285,7 +293,7 @@ function renderRevisionSection(revision: StoredRevision, index: number): string 
   const rows = [
     ["Operation", revision.operation],
     ["Start time", revision.startTime],
-    ["Op types", Object.keys(revision.series).join(", ")],
+    ["Op types", opNames([revision]).join(", ")],
   ].map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
   for (const [key, value] of Object.entries(revision.summary)) {
     rows.push(

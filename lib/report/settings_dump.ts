@@ -182,7 +182,7 @@ function modeLines(settings: StressSettings): string[] {
     `  Password: ${mode.password === null ? "null" : "*suppressed*"}`,
     `  Auth Provide Class: ${mode.authProvider ?? "none"}`,
     `  Max Pending Per Connection: ${mode.maxPending}`,
-    `  Connections Per Host: ${mode.connectionsPerHost}`,
+    `  Connections Per Host: ${mode.connectionsPerHost ?? "1 per Worker (driver default)"}`,
   ];
   if (mode.requestTimeoutMs !== null) lines.push(`  Request Timeout: ${mode.requestTimeoutMs} ms`);
   lines.push(`  Compression: ${mode.compression.toUpperCase()}`);

@@ -115,7 +115,7 @@ Deno.test("parseStressArgs() resolves every default of a bare write", () => {
   });
   assert.equal(settings.columns.countDistribution?.source, "FIXED(5)");
   assert.equal(settings.columns.sizeDistribution.source, "FIXED(34)");
-  assert.equal(settings.mode.connectionsPerHost, 8);
+  assert.equal(settings.mode.connectionsPerHost, null);
   assert.equal(settings.mode.prepared, true);
   assert.equal(settings.graph.operation, "WRITE");
   assert.equal(settings.dryRun, false);
