@@ -257,9 +257,10 @@ export class WorkerRunner {
         if (this.#backoff !== null && !(await this.#waitBeforeRetry(attempt - 1))) return;
       }
       const endNs = clock();
-      if (error === undefined) {
-        this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
-      } else {
+      // As cassandra-stress's timer does, a failed op is timed (all its tries and waits) and
+      // counted like any other op; it also counts as an error.
+      this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
+      if (error !== undefined) {
         this.#recorders[kind].recordError();
         this.#reportError(seed, attempt, error);
         if (!this.#init.errors.ignore) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { measuredPlan, opsOf, targetOf, warmupPlans } from "../../lib/commands/stress_plan.ts";
-import { TargetError, UsageError } from "../../lib/errors.ts";
+import { UsageError } from "../../lib/errors.ts";
 import { parseStressArgs } from "../../lib/options/parse_stress_args.ts";
 
 const target = { kind: "synthetic", latencyUs: null, errorRate: 0 } as const;
@@ -17,7 +17,7 @@ Deno.test("targetOf() builds the synthetic target from -node", () => {
     UsageError,
   );
   assert.throws(() => targetOf(parseStressArgs(["write", "-node", "syntheticx"])), UsageError);
-  assert.throws(() => targetOf(parseStressArgs(["write", "-node", "127.0.0.1"])), TargetError);
+  assert.throws(() => targetOf(parseStressArgs(["write", "-node", "127.0.0.1"])), UsageError);
   assert.throws(
     () => targetOf(parseStressArgs(["write", "-node", "synthetic,127.0.0.1"])),
     UsageError,

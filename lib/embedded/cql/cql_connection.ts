@@ -57,6 +57,12 @@ const SUPPORTED_VERSIONS = "3/v3, 4/v4";
 type State = "new" | "authenticating" | "ready";
 
 /**
+ * What drivers send while they connect (`USE`, reads of the system keyspaces): injected
+ * errors spare these, so faults hit the workload, not the handshake.
+ */
+const DRIVER_SETUP_QUERY = /^\s*(?:USE\s|SELECT\s[\s\S]*?\sFROM\s+"?system(?:_schema)?"?\.)/i;
+
+/**
  * The protocol state machine of one connection.
  *
  * @example Usage
@@ -255,7 +261,8 @@ export class CqlConnection {
       }
       if (opcode === OPCODE.register) return this.#register(version, stream, reader);
       if (!isQuery) throw CqlError.protocol(`Unknown or unexpected opcode ${opcode}`);
-      if (opcode !== OPCODE.prepare) {
+      // QUERY decides after reading its text: drivers' own set-up queries are spared.
+      if (opcode === OPCODE.execute || opcode === OPCODE.batch) {
         const injected = this.#options.injectError?.(opcode);
         if (injected) return { ...this.#error(version, stream, injected), isQuery: true };
       }
@@ -402,6 +409,10 @@ export class CqlConnection {
 
   #query(version: number, stream: number, reader: FrameReader): Uint8Array {
     const query = reader.readLongString();
+    if (!DRIVER_SETUP_QUERY.test(query)) {
+      const injected = this.#options.injectError?.(OPCODE.query);
+      if (injected) throw injected;
+    }
     const statement = this.#engine.unprepared(query, this.#session);
     const params = this.#readParams(reader, version, statement);
     if (!params.named) this.#checkCount(statement, params.values.length);
