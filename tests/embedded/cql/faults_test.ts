@@ -12,7 +12,8 @@ import {
   waitFor,
 } from "./_raw_client.ts";
 
-const SELECT = "SELECT key FROM system.local";
+// A user table: injected errors spare the system tables drivers read while they connect.
+const SELECT = "SELECT key FROM faults_ks.t";
 
 async function withServer(
   options: CqlServerOptions,
@@ -20,6 +21,19 @@ async function withServer(
 ): Promise<void> {
   const server = await CqlServer.start({ ...options, port: 0 });
   try {
+    const faults = server.faults;
+    server.setFaults({ latencyUs: null, stall: null, errorRate: 0, dropRate: 0 });
+    const setup = await RawCqlClient.connect(server.port);
+    try {
+      await setup.startup();
+      await setup.query(
+        "CREATE KEYSPACE faults_ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+      );
+      await setup.query("CREATE TABLE faults_ks.t (key int PRIMARY KEY)");
+    } finally {
+      await setup.close();
+    }
+    server.setFaults(faults);
     await body(server);
   } finally {
     await server.close();

@@ -398,12 +398,18 @@ async function floodWithoutReading(
         `the node read all ${mb(sentBytes)} MB without backpressure`,
       );
       // Plateau: the client is stuck; memory must stay flat while the healthy client works on.
-      const plateauStart = Deno.memoryUsage().rss;
+      // This isolate's heap and buffers, not the process RSS: test modules running in
+      // parallel share the process, and their memory is not the node's.
+      const own = () => {
+        const usage = Deno.memoryUsage();
+        return usage.heapUsed + usage.external;
+      };
+      const plateauStart = own();
       await healthy.waitMore(plateauQueries, 10_000);
-      const plateauGrowth = Deno.memoryUsage().rss - plateauStart;
+      const plateauGrowth = own() - plateauStart;
       assert.ok(
         plateauGrowth < 32 * (1 << 20),
-        `RSS kept growing by ${mb(plateauGrowth)} MB while the client was blocked`,
+        `heap and buffers kept growing by ${mb(plateauGrowth)} MB while the client was blocked`,
       );
       assert.ok(healthy.ok - okBefore >= plateauQueries, `healthy made ${healthy.ok - okBefore}`);
       assert.ok(
