@@ -8,6 +8,7 @@
 
 import cassandra from "cassandra-driver";
 import { clientOptionsOf } from "../drivers/cql/client_options.ts";
+import { quoteIdentifier } from "../drivers/cql/cql_target.ts";
 import type { CqlTargetSpec } from "../drivers/cql/cql_target_spec.ts";
 import { TargetError } from "../errors.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
@@ -35,10 +36,6 @@ class DiscoveringDcPolicy extends lb.DCAwareRoundRobinPolicy {
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split("\n")[0];
-}
-
-function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** How long and how to sleep after a schema change. */
@@ -149,7 +146,7 @@ export async function createStressSchema(
   options: SleepOptions = {},
 ): Promise<void> {
   const schema = settings.schema;
-  const keyspace = quote(schema.keyspace);
+  const keyspace = quoteIdentifier(schema.keyspace);
   const replication = [
     `'class': '${schema.replicationStrategy}'`,
     ...Object.entries(schema.replicationOptions).map(([k, v]) => `'${k}' : '${v}'`),
@@ -163,7 +160,7 @@ export async function createStressSchema(
       extra.join("")
     }}`;
   }
-  const cols = settings.columns.columnNames.map(quote);
+  const cols = settings.columns.columnNames.map(quoteIdentifier);
   const statements = [
     `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {${replication}} AND durable_writes = true;`,
     `CREATE TABLE IF NOT EXISTS ${keyspace}.standard1 (key blob PRIMARY KEY \n${
@@ -213,7 +210,9 @@ export async function truncateStressTables(
   const tables = new Set(names.map((n) => (n.startsWith("counter") ? "counter1" : "standard1")));
   for (const table of tables) {
     try {
-      await cluster.client.execute(`TRUNCATE ${quote(settings.schema.keyspace)}.${table}`);
+      await cluster.client.execute(
+        `TRUNCATE ${quoteIdentifier(settings.schema.keyspace)}.${table}`,
+      );
     } catch (error) {
       throw new TargetError(`Cannot truncate ${table}: ${firstLine(error)}`, { cause: error });
     }

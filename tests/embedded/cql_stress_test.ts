@@ -451,3 +451,23 @@ async function queryNodeTls(node: { port: number }, caPem: string) {
     await client.shutdown();
   }
 }
+
+Deno.test("truncate=once empties the table before the measured run", async () => {
+  const node = await startNode();
+  try {
+    assert.equal((await runAgainst(node, ["write", "n=100", "-rate", "threads=2"])).code, 0);
+    const again = await runAgainst(node, [
+      "write",
+      "n=30",
+      "no-warmup",
+      "truncate=once",
+      "-rate",
+      "threads=2",
+    ]);
+    assert.equal(again.code, 0, again.err.join("\n"));
+    assert.ok(node.statementLog().some((s) => s.text === 'TRUNCATE "keyspace1".standard1'));
+    assert.equal((await queryNode(node, "SELECT key FROM keyspace1.standard1")).length, 30);
+  } finally {
+    await node.close();
+  }
+});

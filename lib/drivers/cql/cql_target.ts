@@ -28,7 +28,20 @@ export class ReadValidationError extends Error {
   }
 }
 
-function quote(name: string): string {
+/**
+ * A CQL identifier in double quotes, as cassandra-stress writes column and keyspace names.
+ *
+ * @param name The identifier.
+ * @returns The quoted identifier.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quoteIdentifier } from "./cql_target.ts";
+ * assert.equal(quoteIdentifier('C"0'), '"C""0"');
+ * ```
+ */
+export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
@@ -72,7 +85,7 @@ export function statementOf(
   columnNames: readonly string[],
   options: StatementOptions = {},
 ): string {
-  const cols = columnNames.map(quote);
+  const cols = columnNames.map(quoteIdentifier);
   const using = options.timestamp == null ? "" : ` USING TIMESTAMP ${options.timestamp}`;
   switch (kind) {
     case "write":
