@@ -471,3 +471,35 @@ Deno.test("truncate=once empties the table before the measured run", async () =>
     await node.close();
   }
 });
+
+Deno.test("-mode maxPending, connectionsPerHost and compression: the banner and warnings say what is used", async () => {
+  const node = await startNode();
+  try {
+    const { code, out, err } = await runAgainst(node, [
+      "write",
+      "n=50",
+      "no-warmup",
+      "cl=QUORUM",
+      "-rate",
+      "threads=2",
+      "-mode",
+      "native",
+      "cql3",
+      "maxPending=64",
+      "connectionsPerHost=4",
+      "compression=lz4",
+    ]);
+    assert.equal(code, 0, err.join("\n"));
+    assert.ok(out.includes("  Consistency Level: QUORUM"));
+    assert.ok(
+      out.some((l) =>
+        /^Connected to cluster: Test Cluster, max pending requests per connection 64, max connections per host 4$/
+          .test(l)
+      ),
+      out.join("\n"),
+    );
+    assert.ok(err.some((l) => l.startsWith("warning: -mode compression=lz4 is not supported")));
+  } finally {
+    await node.close();
+  }
+});
