@@ -145,7 +145,22 @@ async function allowListOf(hosts: readonly string[], port: number): Promise<stri
   return addresses;
 }
 
-/** Warnings about `-mode` settings the Node.js driver cannot honour. */
+/**
+ * Warnings about `-mode` settings cassandra-driver for Node.js cannot honour: frame
+ * compression, a custom auth provider, a protocol version newer than it speaks.
+ *
+ * @param settings The parsed settings.
+ * @returns One `warning:` line per setting, in that order.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { modeWarningsOf } from "./cql_settings.ts";
+ * import { parseStressArgs } from "../options/parse_stress_args.ts";
+ * const settings = parseStressArgs(["write", "-mode", "native", "cql3", "compression=lz4"]);
+ * assert.match(modeWarningsOf(settings)[0], /^warning: -mode compression=lz4 /);
+ * ```
+ */
 export function modeWarningsOf(settings: StressSettings): string[] {
   const mode = settings.mode;
   const warnings: string[] = [];
