@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 
-const PURE = ["options", "core", "stats", "report", "embedded"];
+const PURE = ["options", "core", "stats", "report", "embedded", "query"];
 // The files of pure directories that own sockets or timers.
 const IMPURE_FILES = ["embedded/cql/cql_server.ts"];
 const LAYERS: Record<string, string[]> = {
@@ -13,7 +13,18 @@ const LAYERS: Record<string, string[]> = {
   workers: ["drivers", "core", "options", "stats"],
   run: ["workers", "drivers", "core", "options", "stats"],
   embedded: ["core", "options"],
-  commands: ["run", "workers", "drivers", "core", "options", "stats", "report", "embedded"],
+  query: ["core", "options"],
+  commands: [
+    "run",
+    "workers",
+    "drivers",
+    "core",
+    "options",
+    "stats",
+    "report",
+    "embedded",
+    "query",
+  ],
 };
 const FORBIDDEN_IN_PURE =
   /\bDeno\.|\bconsole\.|\bDate\.now\(|\bperformance\.now\(|\bMath\.random\(/;
