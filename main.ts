@@ -14,9 +14,10 @@
  * @module
  */
 
-import { EXIT_CODES, UserError } from "./lib/errors.ts";
+import { EXIT_CODES, UsageError, UserError } from "./lib/errors.ts";
 import { analyzeCommand } from "./lib/commands/analyze.ts";
 import type { CommandIo } from "./lib/commands/command_io.ts";
+import { querySetupCommand } from "./lib/commands/query_setup.ts";
 import { serveCommand } from "./lib/commands/serve.ts";
 import { simulateCommand } from "./lib/commands/simulate.ts";
 import { stressCommand } from "./lib/commands/stress.ts";
@@ -98,6 +99,13 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         return await analyzeCommand(rest.slice(1), io, { signal });
       case "serve":
         return await serveCommand(rest.slice(1), io, { signal });
+      case "query":
+        if (rest[1] === "setup") return await querySetupCommand(rest.slice(2), io, { signal });
+        throw new UsageError(
+          `Cannot run "query ${
+            rest[1] ?? ""
+          }": only "query setup" exists in this release, expected query setup --url URL [--data FILE | --generate HOSTS,DAYS]`,
+        );
       default:
         return await stressCommand(rest, io, { signal, sleep: options.sleep });
     }
