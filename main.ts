@@ -17,6 +17,7 @@
 import { EXIT_CODES, UsageError, UserError } from "./lib/errors.ts";
 import { analyzeCommand } from "./lib/commands/analyze.ts";
 import type { CommandIo } from "./lib/commands/command_io.ts";
+import { queryRunCommand } from "./lib/commands/query_run.ts";
 import { querySetupCommand } from "./lib/commands/query_setup.ts";
 import { serveCommand } from "./lib/commands/serve.ts";
 import { simulateCommand } from "./lib/commands/simulate.ts";
@@ -101,10 +102,11 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         return await serveCommand(rest.slice(1), io, { signal });
       case "query":
         if (rest[1] === "setup") return await querySetupCommand(rest.slice(2), io, { signal });
+        if (rest[1] === "run") return await queryRunCommand(rest.slice(2), io, { signal });
         throw new UsageError(
           `Cannot run "query ${
             rest[1] ?? ""
-          }": only "query setup" exists in this release, expected query setup --url URL [--data FILE | --generate HOSTS,DAYS]`,
+          }": it is not a query command, expected query setup --url URL [--data FILE | --generate HOSTS,DAYS] or query run --url URL [--workers N] [--file FILE]`,
         );
       default:
         return await stressCommand(rest, io, { signal, sleep: options.sleep });

@@ -10,7 +10,7 @@ const LAYERS: Record<string, string[]> = {
   stats: ["core", "options"],
   report: ["stats", "core", "options"],
   drivers: ["core", "options", "stats"],
-  workers: ["drivers", "core", "options", "stats"],
+  workers: ["drivers", "core", "options", "stats", "query"],
   run: ["workers", "drivers", "core", "options", "stats"],
   embedded: ["core", "options"],
   query: ["core", "options"],

@@ -41,7 +41,9 @@ export class HdrLogWriter {
    *
    * @param report The merged interval.
    */
-  writeInterval(report: IntervalReport): void {
+  writeInterval(
+    report: Pick<IntervalReport, "windows" | "runStartEpochMs" | "startSec" | "lengthSec">,
+  ): void {
     if (this.#baseEpochMs < 0) {
       this.#baseEpochMs = Math.floor(report.runStartEpochMs / 1000) * 1000;
       this.#file.write(formatHdrLogHeader({

@@ -88,3 +88,28 @@ export function parsePositive(
   }
   return value;
 }
+
+/**
+ * Rejects positional arguments of a command that takes options only.
+ *
+ * @param command The command name, for the message.
+ * @param positionals The positionals {@linkcode parseFlags} found.
+ * @throws {UsageError} When there is any.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rejectPositionals } from "./parse_flags.ts";
+ * rejectPositionals("serve", []);
+ * assert.throws(() => rejectPositionals("serve", ["extra"]), /"extra" is extra/);
+ * ```
+ */
+export function rejectPositionals(command: string, positionals: readonly string[]): void {
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `Cannot parse the arguments of "${command}": "${
+        positionals.join(" ")
+      }" is extra, expected options only`,
+    );
+  }
+}

@@ -15,7 +15,8 @@ import {
   generateCpuUsage,
 } from "../query/cpu_usage.ts";
 import { type CommandIo, printText } from "./command_io.ts";
-import { parseFlags, parsePositive } from "./parse_flags.ts";
+import { parseFlags, parsePositive, rejectPositionals } from "./parse_flags.ts";
+import { firstLineOf, parsePgUrl, redactPgUrl } from "./pg_url.ts";
 
 /** The help text of `stress query setup`. */
 export const QUERY_SETUP_HELP: string = `Usage: stress query setup --url URL [options]
@@ -50,39 +51,6 @@ type Source =
 
 const DATA_EXPECTED = "a CSV file with the columns ts,host,usage";
 
-function redact(url: URL): string {
-  const copy = new URL(url.href);
-  if (copy.password !== "") copy.password = "***";
-  return copy.href;
-}
-
-function messageOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0];
-}
-
-function parseUrl(text: string | undefined): URL {
-  if (text === undefined) {
-    throw new UsageError(
-      'Cannot run "query setup": --url is missing, expected --url postgres://...',
-    );
-  }
-  let url: URL | null = null;
-  try {
-    url = new URL(text);
-  } catch {
-    url = null;
-  }
-  if (url === null || !/^postgres(ql)?:$/.test(url.protocol)) {
-    throw new OptionError({
-      option: "--url",
-      value: text,
-      expected: "a URL such as postgres://user@host:5432/database",
-    });
-  }
-  return url;
-}
-
 function parseGenerate(text: string): { hosts: number; days: number } {
   const parts = text.split(",");
   if (parts.length !== 2) {
@@ -106,7 +74,7 @@ async function inspectFile(path: string): Promise<Source> {
   try {
     file = await Deno.open(path);
   } catch (error) {
-    const problem = error instanceof Deno.errors.NotFound ? "does not exist" : messageOf(error);
+    const problem = error instanceof Deno.errors.NotFound ? "does not exist" : firstLineOf(error);
     throw new UsageError(`Cannot read --data "${path}": ${problem}, expected ${DATA_EXPECTED}`, {
       cause: error,
     });
@@ -251,7 +219,7 @@ async function copyInto(
     await tx`SELECT 1`;
   } catch (error) {
     throw new TargetError(
-      `Cannot load cpu_usage: the server rejected the data (${messageOf(error)})`,
+      `Cannot load cpu_usage: the server rejected the data (${firstLineOf(error)})`,
       { cause: error },
     );
   }
@@ -292,7 +260,7 @@ async function step<T>(what: string, url: string, run: () => Promise<T>): Promis
     return await run();
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new TargetError(`Cannot ${what} on "${url}": ${messageOf(error)}`, { cause: error });
+    throw new TargetError(`Cannot ${what} on "${url}": ${firstLineOf(error)}`, { cause: error });
   }
 }
 
@@ -332,15 +300,9 @@ export async function querySetupCommand(
     printText(io, QUERY_SETUP_HELP);
     return 0;
   }
-  if (positionals.length > 0) {
-    throw new UsageError(
-      `Cannot parse the arguments of "query setup": "${
-        positionals.join(" ")
-      }" is extra, expected options only`,
-    );
-  }
-  const url = parseUrl(values.url as string | undefined);
-  const shownUrl = redact(url);
+  rejectPositionals("query setup", positionals);
+  const url = parsePgUrl("query setup", values.url as string | undefined);
+  const shownUrl = redactPgUrl(url);
   if (values.data !== undefined && values.generate !== undefined) {
     throw new UsageError('Cannot run "query setup": give either --data or --generate, not both');
   }
@@ -376,7 +338,7 @@ export async function querySetupCommand(
         await sql`CREATE EXTENSION IF NOT EXISTS timescaledb`;
       } catch (error) {
         timescale = false;
-        storageNote = `timescaledb cannot be loaded: ${messageOf(error)}`;
+        storageNote = `timescaledb cannot be loaded: ${firstLineOf(error)}`;
       }
     }
     const schema = cpuUsageSchema({ timescale, hostIndex: values["host-index"] === true });

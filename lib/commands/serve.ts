@@ -14,7 +14,7 @@ import { OptionError, TargetError, UsageError } from "../errors.ts";
 import { parseDistribution } from "../options/parse_distribution.ts";
 import { parseDuration } from "../options/parse_duration.ts";
 import { type CommandIo, printText } from "./command_io.ts";
-import { parseFlags, parsePositive } from "./parse_flags.ts";
+import { parseFlags, parsePositive, rejectPositionals } from "./parse_flags.ts";
 
 /** The help text of `stress serve`. */
 export const SERVE_HELP: string = `Usage: stress serve [options]
@@ -241,13 +241,7 @@ export async function serveCommand(
     printText(io, SERVE_HELP);
     return 0;
   }
-  if (positionals.length > 0) {
-    throw new UsageError(
-      `Cannot parse the arguments of "serve": "${
-        positionals.join(" ")
-      }" is extra, expected options only`,
-    );
-  }
+  rejectPositionals("serve", positionals);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new OptionError({ option: "--port", value: values.port as string, expected: "0..65535" });

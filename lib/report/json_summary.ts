@@ -159,7 +159,23 @@ function totalOf(windows: readonly OpWindow[]): OpWindow {
   return total;
 }
 
-function latencyOf(histogram: LatencyHistogram): JsonLatencyMs {
+/**
+ * The latency figures of a histogram in milliseconds, as every JSON summary gives them.
+ *
+ * @param histogram A histogram of nanoseconds.
+ * @returns Mean, min, max, stdev and percentiles in ms.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LatencyHistogram } from "../stats/latency_histogram.ts";
+ * import { jsonLatencyMsOf } from "./json_summary.ts";
+ * const histogram = new LatencyHistogram();
+ * histogram.recordValue(2_000_000);
+ * assert.equal(jsonLatencyMsOf(histogram).p50, 2.000895);
+ * ```
+ */
+export function jsonLatencyMsOf(histogram: LatencyHistogram): JsonLatencyMs {
   return {
     mean: toMs(histogram.meanNs),
     min: toMs(histogram.minNs),
@@ -187,7 +203,7 @@ function statsOf(window: OpWindow, elapsedSec: number, useResponseTime: boolean)
     partitionsPerSec: rate(window.partitions),
     rowsPerSec: rate(window.rows),
     clampedLatencies: latency.clampedCount,
-    latencyMs: latencyOf(latency),
+    latencyMs: jsonLatencyMsOf(latency),
   };
 }
 

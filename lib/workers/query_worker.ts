@@ -1,0 +1,198 @@
+/**
+ * The Worker entry of `stress query run`: one connection, one queue of rows run in the order
+ * they arrive, each query timed around its round trip into an {@linkcode OpRecorder}. See
+ * `query_protocol.ts` for the messages. Not part of the library API; started by
+ * `lib/commands/query_pool.ts`.
+ *
+ * @module
+ */
+
+import postgres from "postgres";
+import { queryErrorKind } from "../query/query_error_kind.ts";
+import { OpRecorder } from "../stats/op_recorder.ts";
+import type {
+  QueryAnswer,
+  QueryExactTimes,
+  QueryMainMessage,
+  QueryWorkerInit,
+  QueryWorkerMessage,
+  QueryWorkerRow,
+} from "./query_protocol.ts";
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<QueryMainMessage>) => void) | null;
+  postMessage(message: QueryWorkerMessage, transfer?: Transferable[]): void;
+  close(): void;
+}
+
+/** Progress is reported after this many rows (and whenever the queue runs dry). */
+const PROGRESS_EVERY = 32;
+
+const scope = self as unknown as WorkerScope;
+const recorder = new OpRecorder({ scheduled: false });
+let init: QueryWorkerInit | null = null;
+let sql: postgres.Sql | null = null;
+/** Resolves once the connection is up (or failed, then the Worker is finishing). */
+let connected: Promise<boolean> = Promise.resolve(false);
+const queue: QueryWorkerRow[] = [];
+let head = 0;
+let running = false;
+let ended = false;
+let finished = 0;
+let dropped = 0;
+let reported = 0;
+let answers: QueryAnswer[] = [];
+let finishing = false;
+const exact: QueryExactTimes = { count: 0, sumNs: 0, minNs: 0, maxNs: 0 };
+
+function post(message: QueryWorkerMessage, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+function flushProgress(): void {
+  if (answers.length > 0) {
+    post({ type: "results", answers });
+    answers = [];
+  }
+  if (finished !== reported) {
+    reported = finished;
+    post({ type: "progress", workerIndex: init!.workerIndex, finished });
+  }
+}
+
+async function runOne(row: QueryWorkerRow, text: string): Promise<void> {
+  const params = [row.host, new Date(row.startMs).toISOString(), new Date(row.endMs).toISOString()];
+  const startNs = performance.now() * 1e6;
+  try {
+    const result = await sql!.unsafe(text, params);
+    const endNs = performance.now() * 1e6;
+    recorder.recordOp(startNs, startNs, endNs, 1, result.length);
+    const tookNs = endNs - startNs;
+    exact.minNs = exact.count === 0 ? tookNs : Math.min(exact.minNs, tookNs);
+    exact.maxNs = Math.max(exact.maxNs, tookNs);
+    exact.sumNs += tookNs;
+    exact.count++;
+    if (init!.collectResults) {
+      answers.push({
+        line: row.line,
+        host: row.host,
+        worker: init!.workerIndex,
+        minutes: result.map((r) => [
+          (r.bucket as Date).getTime(),
+          Number(r.max_usage),
+          Number(r.min_usage),
+        ]),
+      });
+    }
+  } catch (error) {
+    recorder.recordError();
+    const { kind, message } = queryErrorKind(error);
+    post({
+      type: "error",
+      workerIndex: init!.workerIndex,
+      line: row.line,
+      host: row.host,
+      kind,
+      message,
+    });
+  }
+}
+
+async function finish(): Promise<void> {
+  if (finishing) return;
+  finishing = true;
+  flushProgress();
+  const sample = recorder.sample();
+  post({
+    type: "done",
+    workerIndex: init!.workerIndex,
+    sample,
+    finished,
+    dropped,
+    exact,
+  }, OpRecorder.transferables(sample));
+  await sql?.end({ timeout: 1 }).catch(() => {});
+  scope.close();
+}
+
+/** Runs the queue until it is empty; finishes the Worker when the input has ended. */
+async function drain(): Promise<void> {
+  if (running) return;
+  running = true;
+  const ok = await connected;
+  if (!ok) return; // the fatal path finishes the Worker
+  while (head < queue.length) {
+    const row = queue[head];
+    queue[head++] = undefined as unknown as QueryWorkerRow;
+    await runOne(row, init!.sql);
+    finished++;
+    if (finished - reported >= PROGRESS_EVERY) flushProgress();
+  }
+  queue.length = 0;
+  head = 0;
+  running = false;
+  flushProgress();
+  if (ended) await finish();
+}
+
+function connect(message: QueryWorkerInit): Promise<boolean> {
+  sql = postgres(message.url, {
+    max: 1,
+    prepare: message.prepare,
+    connect_timeout: 10,
+    fetch_types: false,
+    onnotice: () => {},
+    connection: {
+      application_name: `stress query run worker ${message.workerIndex}`,
+      TimeZone: "UTC",
+      ...(message.statementTimeoutMs > 0 ? { statement_timeout: message.statementTimeoutMs } : {}),
+    },
+  });
+  // Open the connection before the first timed query.
+  return sql`SELECT 1`.then(() => true, async (error) => {
+    post({
+      type: "fatal",
+      workerIndex: message.workerIndex,
+      message: queryErrorKind(error).message,
+    });
+    dropped = queue.length - head;
+    await finish();
+    return false;
+  });
+}
+
+scope.onmessage = (event: MessageEvent<QueryMainMessage>) => {
+  const message = event.data;
+  if (finishing) return;
+  switch (message.type) {
+    case "init":
+      init = message;
+      connected = connect(message);
+      return;
+    case "rows":
+      for (const row of message.rows) queue.push(row);
+      void drain();
+      return;
+    case "sample": {
+      const sample = recorder.sample();
+      post({
+        type: "sample",
+        workerIndex: init!.workerIndex,
+        epoch: message.epoch,
+        sample,
+      }, OpRecorder.transferables(sample));
+      return;
+    }
+    case "stop":
+      dropped += queue.length - head;
+      queue.length = 0;
+      head = 0;
+      ended = true;
+      if (!running) void finish();
+      return;
+    case "end":
+      ended = true;
+      if (!running) void drain();
+      return;
+  }
+};
