@@ -88,9 +88,13 @@ export async function readQueryItems(
   };
   const stopped = () =>
     stoppedAt !== null || handlers.signal?.aborted === true || handlers.stop?.() === true;
+  // An abort also ends a read that waits for input (a quiet stdin).
+  const onAbort = () => void reader.cancel().catch(() => {});
+  handlers.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     while (!stopped()) {
       const { done, value } = await reader.read();
+      if (stopped()) break;
       if (done) {
         await take([...params.push(decoder.decode()), ...params.end()]);
         break;
@@ -98,6 +102,7 @@ export async function readQueryItems(
       await take(params.push(decoder.decode(value, { stream: true })));
     }
   } finally {
+    handlers.signal?.removeEventListener("abort", onAbort);
     if (stopped()) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }

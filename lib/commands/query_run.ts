@@ -376,6 +376,7 @@ export async function queryRunCommand(
       prepare: settings.prepare,
       statementTimeoutMs: settings.timeoutMs,
       collectResults: resultsFile !== null,
+      failFast: settings.failFast,
     },
     onFailure: (failure) => {
       failures.add(failure);
@@ -452,8 +453,8 @@ export async function queryRunCommand(
     resultsFile?.close();
     throw error;
   }
-  const stopEarly = outcome.stoppedAt !== null || failFastStop || fatal.length > 0 ||
-    options.signal?.aborted === true;
+  // Rows routed before a bad stdin row still run; fail-fast and SIGINT drop queued rows.
+  const stopEarly = failFastStop || fatal.length > 0 || options.signal?.aborted === true;
   clearInterval(timer);
   if (ticking !== null) await ticking;
   emit(await pool.finish({ stop: stopEarly }), true);
@@ -465,10 +466,15 @@ export async function queryRunCommand(
   }
 
   const hostCounts = routing.hostCounts();
+  const exactTimes = pool.exactTimes();
   const report: QueryReportInput = {
     total,
-    exact: mergeExact(pool.exactTimes()),
-    workers: pool.totals().map((window, index) => ({ window, hosts: hostCounts[index] })),
+    exact: mergeExact(exactTimes),
+    workers: pool.totals().map((window, index) => ({
+      window,
+      hosts: hostCounts[index],
+      exact: exactTimes[index],
+    })),
     wallSec,
     errors: failures.list(),
     badRows: settings.skipBadRows ? outcome.bad : 0,

@@ -27,6 +27,8 @@ export interface QueryWorkerShare {
   readonly window: OpWindow;
   /** Distinct hosts routed to it. */
   readonly hosts: number;
+  /** Its exact figures. */
+  readonly exact: QueryExact;
 }
 
 /** Failed queries of one kind. */
@@ -92,9 +94,12 @@ export interface QueryJson {
  * A percentile of the histogram, kept within the exact min and max (an HDR bucket's value can
  * lie a little beyond the value recorded in it).
  */
-function percentileNs(input: QueryReportInput, percentile: number): number {
+function percentileNs(
+  input: { readonly exact: QueryExact; readonly window: OpWindow },
+  percentile: number,
+): number {
   if (input.exact.count === 0) return 0;
-  const value = input.total.service.valueAtPercentile(percentile);
+  const value = input.window.service.valueAtPercentile(percentile);
   return Math.min(Math.max(value, input.exact.minNs), input.exact.maxNs);
 }
 
@@ -121,7 +126,7 @@ function ms(ns: number): string {
  * const lines = formatQueryReport({
  *   total,
  *   exact: { count: 2, sumNs: 4_000_000, minNs: 1_000_000, maxNs: 3_000_000 },
- *   workers: [{ window: total, hosts: 2 }],
+ *   workers: [{ window: total, hosts: 2, exact: { count: 2, sumNs: 4e6, minNs: 1e6, maxNs: 3e6 } }],
  *   wallSec: 0.5,
  *   errors: [],
  *   badRows: 0,
@@ -134,7 +139,7 @@ function ms(ns: number): string {
  */
 export function formatQueryReport(input: QueryReportInput): string[] {
   const { exact } = input;
-  const at = (percentile: number) => percentileNs(input, percentile);
+  const at = (percentile: number) => percentileNs({ exact, window: input.total }, percentile);
   const failed = input.errors.reduce((sum, e) => sum + e.count, 0);
   const row = (label: string, value: string) => `${label.padEnd(26)}: ${value}`;
   const lines = [
@@ -161,7 +166,7 @@ export function formatQueryReport(input: QueryReportInput): string[] {
       `${String(index).padStart(6)}  ${String(window.ops).padStart(7)}  ${
         String(window.errors).padStart(6)
       }  ${String(share.hosts).padStart(5)}  ${
-        (window.ops > 0 ? ms(window.service.valueAtPercentile(50)) : "-").padStart(9)
+        (window.ops > 0 ? ms(percentileNs(share, 50)) : "-").padStart(9)
       }`,
     );
   });
@@ -194,7 +199,7 @@ export function formatQueryReport(input: QueryReportInput): string[] {
  * const json = createQueryJson({
  *   total,
  *   exact: { count: 1, sumNs: 1_000_000, minNs: 1_000_000, maxNs: 1_000_000 },
- *   workers: [{ window: total, hosts: 1 }],
+ *   workers: [{ window: total, hosts: 1, exact: { count: 1, sumNs: 1e6, minNs: 1e6, maxNs: 1e6 } }],
  *   wallSec: 2,
  *   errors: [],
  *   badRows: 0,
@@ -206,6 +211,7 @@ export function formatQueryReport(input: QueryReportInput): string[] {
  */
 export function createQueryJson(input: QueryReportInput): QueryJson {
   const { exact } = input;
+  const all = { exact, window: input.total };
   return {
     queries: exact.count,
     errors: input.errors.reduce((sum, e) => sum + e.count, 0),
@@ -223,18 +229,18 @@ export function createQueryJson(input: QueryReportInput): QueryJson {
       ...jsonLatencyMsOf(input.total.service),
       min: exact.minNs / 1e6,
       max: exact.maxNs / 1e6,
-      p50: percentileNs(input, 50) / 1e6,
-      p95: percentileNs(input, 95) / 1e6,
-      p99: percentileNs(input, 99) / 1e6,
-      p999: percentileNs(input, 99.9) / 1e6,
-      p9999: percentileNs(input, 99.99) / 1e6,
+      p50: percentileNs(all, 50) / 1e6,
+      p95: percentileNs(all, 95) / 1e6,
+      p99: percentileNs(all, 99) / 1e6,
+      p999: percentileNs(all, 99.9) / 1e6,
+      p9999: percentileNs(all, 99.99) / 1e6,
     },
     workers: input.workers.map((share, worker) => ({
       worker,
       queries: share.window.ops,
       errors: share.window.errors,
       hosts: share.hosts,
-      p50Ms: share.window.ops > 0 ? share.window.service.valueAtPercentile(50) / 1e6 : 0,
+      p50Ms: percentileNs(share, 50) / 1e6,
     })),
     errorsByKind: [...input.errors],
   };

@@ -30,6 +30,8 @@ export interface QueryWorkerInit {
   readonly statementTimeoutMs: number;
   /** Send each query's answer rows back (`--results`). */
   readonly collectResults: boolean;
+  /** Drop the queue and finish at the first failed query (`--fail-fast`). */
+  readonly failFast: boolean;
 }
 
 /** One row to run: a host and a window in epoch ms, with its line in the input. */

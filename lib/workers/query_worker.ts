@@ -95,7 +95,16 @@ async function runOne(row: QueryWorkerRow, text: string): Promise<void> {
       kind,
       message,
     });
+    if (init!.failFast) dropQueue();
   }
+}
+
+/** Drops the rows not yet started; the Worker finishes after the current query. */
+function dropQueue(): void {
+  dropped += queue.length - head;
+  queue.length = 0;
+  head = 0;
+  ended = true;
 }
 
 async function finish(): Promise<void> {
@@ -184,10 +193,7 @@ scope.onmessage = (event: MessageEvent<QueryMainMessage>) => {
       return;
     }
     case "stop":
-      dropped += queue.length - head;
-      queue.length = 0;
-      head = 0;
-      ended = true;
+      dropQueue();
       if (!running) void finish();
       return;
     case "end":
