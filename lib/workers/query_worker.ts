@@ -4,10 +4,16 @@
  * `query_protocol.ts` for the messages. Not part of the library API; started by
  * `lib/commands/query_pool.ts`.
  *
+ * The connection is the lean wire client `lib/drivers/postgres/pg_wire_client.ts` (text
+ * results: the bucket comes back as `2017-01-01 08:59:00+00`, the session being in UTC). A URL it
+ * does not support (TLS: `sslmode=require|verify-ca|verify-full` or `ssl=true`; a Unix socket;
+ * several hosts) runs on postgres.js (`npm:postgres`) instead, chosen once at `init`.
+ *
  * @module
  */
 
 import postgres from "postgres";
+import { PgWireClient } from "../drivers/postgres/pg_wire_client.ts";
 import { queryErrorKind } from "../query/query_error_kind.ts";
 import { OpRecorder } from "../stats/op_recorder.ts";
 import type {
@@ -32,6 +38,9 @@ const scope = self as unknown as WorkerScope;
 const recorder = new OpRecorder({ scheduled: false });
 let init: QueryWorkerInit | null = null;
 let sql: postgres.Sql | null = null;
+let wire: PgWireClient | null = null;
+/** The wire client's statement name (`""` for the unnamed one with `--no-prepare`). */
+const STATEMENT = "minute_query";
 /** Resolves once the connection is up (or failed, then the Worker is finishing). */
 let connected: Promise<boolean> = Promise.resolve(false);
 const queue: QueryWorkerRow[] = [];
@@ -60,18 +69,45 @@ function flushProgress(): void {
   }
 }
 
+/**
+ * Epoch ms of a UTC timestamptz in PostgreSQL's text form (`2017-01-01 08:59:00+00`, maybe
+ * with fractional seconds).
+ */
+function timestamptzMs(text: string): number {
+  return Date.parse(`${text.slice(0, 10)}T${text.slice(11, -3)}Z`);
+}
+
+/** Records one successful query. */
+function recorded(startNs: number, endNs: number, rows: number): void {
+  recorder.recordOp(startNs, startNs, endNs, 1, rows);
+  const tookNs = endNs - startNs;
+  exact.minNs = exact.count === 0 ? tookNs : Math.min(exact.minNs, tookNs);
+  exact.maxNs = Math.max(exact.maxNs, tookNs);
+  exact.sumNs += tookNs;
+  exact.count++;
+}
+
 async function runOne(row: QueryWorkerRow, text: string): Promise<void> {
   const params = [row.host, new Date(row.startMs).toISOString(), new Date(row.endMs).toISOString()];
   const startNs = performance.now() * 1e6;
   try {
+    if (wire !== null) {
+      const rows = await wire.query(params);
+      const endNs = performance.now() * 1e6;
+      recorded(startNs, endNs, rows.length);
+      if (init!.collectResults) {
+        answers.push({
+          line: row.line,
+          host: row.host,
+          worker: init!.workerIndex,
+          minutes: rows.map((r) => [timestamptzMs(r[0]!), Number(r[1]), Number(r[2])]),
+        });
+      }
+      return;
+    }
     const result = await sql!.unsafe(text, params);
     const endNs = performance.now() * 1e6;
-    recorder.recordOp(startNs, startNs, endNs, 1, result.length);
-    const tookNs = endNs - startNs;
-    exact.minNs = exact.count === 0 ? tookNs : Math.min(exact.minNs, tookNs);
-    exact.maxNs = Math.max(exact.maxNs, tookNs);
-    exact.sumNs += tookNs;
-    exact.count++;
+    recorded(startNs, endNs, result.length);
     if (init!.collectResults) {
       answers.push({
         line: row.line,
@@ -120,6 +156,7 @@ async function finish(): Promise<void> {
     dropped,
     exact,
   }, OpRecorder.transferables(sample));
+  await wire?.close();
   await sql?.end({ timeout: 1 }).catch(() => {});
   scope.close();
 }
@@ -144,7 +181,39 @@ async function drain(): Promise<void> {
   if (ended) await finish();
 }
 
+async function fatal(message: QueryWorkerInit, error: unknown): Promise<false> {
+  post({
+    type: "fatal",
+    workerIndex: message.workerIndex,
+    message: queryErrorKind(error).message,
+  });
+  dropped = queue.length - head;
+  await finish();
+  return false;
+}
+
+/** Connects with the wire client and prepares the statement (named or unnamed). */
+async function connectWire(message: QueryWorkerInit): Promise<boolean> {
+  try {
+    wire = await PgWireClient.connect(message.url, {
+      applicationName: `stress query run worker ${message.workerIndex}`,
+      statementTimeoutMs: message.statementTimeoutMs,
+    });
+    await wire.prepare(message.prepare ? STATEMENT : "", message.sql);
+    return true;
+  } catch (error) {
+    return fatal(message, error);
+  }
+}
+
 function connect(message: QueryWorkerInit): Promise<boolean> {
+  let native = false;
+  try {
+    native = PgWireClient.supportsUrl(message.url);
+  } catch {
+    // postgres.js reports the bad URL.
+  }
+  if (native) return connectWire(message);
   sql = postgres(message.url, {
     max: 1,
     prepare: message.prepare,
@@ -158,16 +227,7 @@ function connect(message: QueryWorkerInit): Promise<boolean> {
     },
   });
   // Open the connection before the first timed query.
-  return sql`SELECT 1`.then(() => true, async (error) => {
-    post({
-      type: "fatal",
-      workerIndex: message.workerIndex,
-      message: queryErrorKind(error).message,
-    });
-    dropped = queue.length - head;
-    await finish();
-    return false;
-  });
+  return sql`SELECT 1`.then(() => true, (error) => fatal(message, error));
 }
 
 scope.onmessage = (event: MessageEvent<QueryMainMessage>) => {
