@@ -17,6 +17,9 @@
 import { EXIT_CODES, UsageError, UserError } from "./lib/errors.ts";
 import { analyzeCommand } from "./lib/commands/analyze.ts";
 import type { CommandIo } from "./lib/commands/command_io.ts";
+import { diskClientCommand } from "./lib/commands/disk_client.ts";
+import { diskReportCommand } from "./lib/commands/disk_report.ts";
+import { diskServerCommand } from "./lib/commands/disk_server.ts";
 import { queryRunCommand } from "./lib/commands/query_run.ts";
 import { querySetupCommand } from "./lib/commands/query_setup.ts";
 import { serveCommand } from "./lib/commands/serve.ts";
@@ -100,6 +103,15 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         return await analyzeCommand(rest.slice(1), io, { signal });
       case "serve":
         return await serveCommand(rest.slice(1), io, { signal });
+      case "disk":
+        if (rest[1] === "server") return await diskServerCommand(rest.slice(2), io, { signal });
+        if (rest[1] === "client") return await diskClientCommand(rest.slice(2), io, { signal });
+        if (rest[1] === "report") return await diskReportCommand(rest.slice(2), io);
+        throw new UsageError(
+          `Cannot run "disk ${
+            rest[1] ?? ""
+          }": it is not a disk command, expected disk server, disk client or disk report`,
+        );
       case "query":
         if (rest[1] === "setup") return await querySetupCommand(rest.slice(2), io, { signal });
         if (rest[1] === "run") return await queryRunCommand(rest.slice(2), io, { signal });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 
-const PURE = ["options", "core", "stats", "report", "embedded", "query"];
+const PURE = ["options", "core", "stats", "report", "embedded", "query", "disk"];
 // The files of pure directories that own sockets or timers.
 const IMPURE_FILES = ["embedded/cql/cql_server.ts"];
 const LAYERS: Record<string, string[]> = {
@@ -14,6 +14,7 @@ const LAYERS: Record<string, string[]> = {
   run: ["workers", "drivers", "core", "options", "stats"],
   embedded: ["core", "options"],
   query: ["core", "options"],
+  disk: ["core", "options", "stats", "report"],
   commands: [
     "run",
     "workers",
@@ -24,6 +25,7 @@ const LAYERS: Record<string, string[]> = {
     "report",
     "embedded",
     "query",
+    "disk",
   ],
 };
 const FORBIDDEN_IN_PURE =

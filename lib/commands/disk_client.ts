@@ -1,0 +1,657 @@
+/**
+ * `stress disk client`: measures the write speed of a local disk, refuses a run that cannot
+ * roll its file over twice, then runs three parts at once: the writer (its own process), the
+ * monitor (the writer's CPU and memory, about every `--stats-every`) and the heartbeat (UDP
+ * multicast, every `--heartbeat`), and reports start, rollovers, samples and stop to the
+ * server over TCP (protocol v1, see `lib/disk/disk_protocol.ts`).
+ *
+ * @module
+ */
+
+import { InterruptedError, TargetError, UsageError } from "../errors.ts";
+import {
+  type ClientMessage,
+  encodeMessage,
+  type FsyncPolicy,
+  isProtocolProblem,
+  LineSplitter,
+  parseServerMessage,
+  type StopReason,
+} from "../disk/disk_protocol.ts";
+import { feasibilityMessage, rolloverPlan } from "../disk/rollover_plan.ts";
+import { DiskWriter, freeSpace } from "../drivers/disk/disk_writer.ts";
+import { HeartbeatSender, isMulticastV4 } from "../drivers/disk/heartbeat_socket.ts";
+import { formatSize, parseSize, parseSizeOrPercent } from "../options/parse_size.ts";
+import { parseDuration } from "../options/parse_duration.ts";
+import { LatencyHistogram } from "../stats/latency_histogram.ts";
+import { type CommandIo, printText } from "./command_io.ts";
+import { parseFlags, rejectPositionals } from "./parse_flags.ts";
+import { TextFile } from "./text_file.ts";
+
+/** The help text of `stress disk client`. */
+export const DISK_CLIENT_HELP: string =
+  `Usage: stress disk client --server HOST:PORT --hb-address GROUP --hb-port PORT [options]
+
+Measures the write performance of a local disk and reports it to a stress disk server. First it
+writes for about a second to measure the disk (with the same chunk size and fsync policy) and
+refuses to run (exit 2) when the run time cannot roll the data file over at least twice. Then the
+writer (its own process) writes chunks of random bytes and rolls the file over at --file-size;
+the monitor samples the writer's CPU and memory every --stats-every; the heartbeat goes to the
+multicast group every --heartbeat. Start, rollovers, samples and stop are logged and sent.
+
+Options:
+  --server HOST:PORT   the server's TCP address (required)
+  --hb-address GROUP   the heartbeat multicast group, e.g. 239.0.0.1 (required)
+  --hb-port PORT       the heartbeat UDP port (required)
+  --interface ADDR     the interface address heartbeats are sent from (default 0.0.0.0)
+  --id ID              this client's id (default HOST-PID)
+  --chunk SIZE         bytes per write (default 10M); K/M/G = 1000^n, KiB/MiB/GiB = 1024^n
+  --file-size SIZE     roll the data file over at this size (default 20M)
+  --run-time DURATION  how long to write (default 10s); units ms, s, m, h
+  --path DIR           where the data files go (default ./stress-disk-ID)
+  --heartbeat DURATION heartbeat interval (default 5s)
+  --stats-every DURATION  CPU/memory sample interval (default 10s)
+  --fsync POLICY       chunk (fdatasync after every chunk), file (before each rollover, default)
+                       or never
+  --min-free SIZE|N%   stop before the file system has less free space than this (default 5%)
+  --token TOKEN        the server's token, if it has one
+  --log FILE           also write the log lines to FILE
+  --cleanup            remove the data files at the end (they are kept by default)
+  -h, --help           this help
+
+Exit: 0 done, 1 the server connection was lost (the local run still completes), 2 bad options
+or an infeasible run, 3 the server cannot be reached or refused the client, 130 interrupted.`;
+
+/** How long the speed probe writes, at most. */
+const PROBE_MS = 1000;
+/** How long to wait for the server's acknowledgements at the end. */
+const ACK_WAIT_MS = 10_000;
+
+interface ClientSettings {
+  readonly serverHost: string;
+  readonly serverPort: number;
+  readonly hbAddress: string;
+  readonly hbPort: number;
+  readonly interfaceAddress: string;
+  readonly id: string;
+  readonly chunkBytes: number;
+  readonly fileBytes: number;
+  readonly runTimeMs: number;
+  readonly path: string;
+  readonly heartbeatMs: number;
+  readonly statsEveryMs: number;
+  readonly fsync: FsyncPolicy;
+  readonly minFree: { bytes: number } | { percent: number };
+  readonly token: string | undefined;
+  readonly logPath: string | null;
+  readonly cleanup: boolean;
+}
+
+function parsePort(option: string, text: string | undefined): number {
+  const port = Number(text);
+  if (text === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(
+      `Cannot parse ${option}: "${text ?? ""}" is invalid, expected a port 1..65535`,
+    );
+  }
+  return port;
+}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string") {
+    throw new UsageError(`Cannot run "disk client": --${name} is missing`);
+  }
+  return value;
+}
+
+function settingsOf(values: Record<string, string | boolean | undefined>): ClientSettings {
+  const server = required(values, "server");
+  const match = /^(.+):(\d+)$/.exec(server);
+  if (match === null) {
+    throw new UsageError(`Cannot parse --server: "${server}" is invalid, expected HOST:PORT`);
+  }
+  const hbAddress = required(values, "hb-address");
+  if (!isMulticastV4(hbAddress)) {
+    throw new UsageError(
+      `Cannot parse --hb-address: "${hbAddress}" is invalid, expected an IPv4 multicast group 224.0.0.0..239.255.255.255`,
+    );
+  }
+  const fsync = values.fsync as string;
+  if (fsync !== "chunk" && fsync !== "file" && fsync !== "never") {
+    throw new UsageError(
+      `Cannot parse --fsync: "${fsync}" is invalid, expected chunk, file or never`,
+    );
+  }
+  const id = (values.id as string | undefined) ?? `${Deno.hostname()}-${Deno.pid}`;
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id)) {
+    throw new UsageError(
+      `Cannot parse --id: "${id}" is invalid, expected 1 to 128 of A-Z a-z 0-9 . _ : -`,
+    );
+  }
+  const duration = (name: string) =>
+    parseDuration(values[name] as string, `--${name}`, { units: ["ms", "s", "m", "h"] });
+  return {
+    serverHost: match[1].replace(/^\[(.*)\]$/, "$1"),
+    serverPort: parsePort("--server", match[2]),
+    hbAddress,
+    hbPort: parsePort("--hb-port", required(values, "hb-port")),
+    interfaceAddress: values.interface as string,
+    id,
+    chunkBytes: parseSize(values.chunk as string, "--chunk"),
+    fileBytes: parseSize(values["file-size"] as string, "--file-size"),
+    runTimeMs: duration("run-time"),
+    path: (values.path as string | undefined) ?? `./stress-disk-${id.replaceAll(":", "_")}`,
+    heartbeatMs: duration("heartbeat"),
+    statsEveryMs: duration("stats-every"),
+    fsync,
+    minFree: parseSizeOrPercent(values["min-free"] as string, "--min-free"),
+    token: values.token as string | undefined,
+    logPath: (values.log as string | undefined) ?? null,
+    cleanup: values.cleanup === true,
+  };
+}
+
+/** The writer process's CPU times (ms) and resident memory (bytes), from /proc (Linux). */
+async function processUsage(
+  pid: number,
+): Promise<{ cpuMs: number; userMs: number; sysMs: number; rssBytes: number } | null> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of stat (utime, stime) in clock ticks; Linux's USER_HZ is 100.
+    const userMs = Number(fields[11]) * 10;
+    const sysMs = Number(fields[12]) * 10;
+    const status = await Deno.readTextFile(`/proc/${pid}/status`);
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { cpuMs: userMs + sysMs, userMs, sysMs, rssBytes: rssKb * 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** The TCP side: sends records, keeps them until acknowledged, notices a lost server. */
+class Messenger {
+  readonly #conn: Deno.Conn;
+  readonly #encoder = new TextEncoder();
+  readonly #pending = new Map<number, () => void>();
+  #seq = 0;
+  lost: string | null = null;
+  unsent = 0;
+  #writing: Promise<void> = Promise.resolve();
+  readonly #reading: Promise<void>;
+
+  private constructor(conn: Deno.Conn, onLost: (why: string) => void) {
+    this.#conn = conn;
+    this.#reading = this.#read(onLost);
+  }
+
+  /** Connects and says hello; resolves after the welcome. */
+  static async open(
+    settings: ClientSettings,
+    hello: ClientMessage,
+    onLost: (why: string) => void,
+  ): Promise<{ messenger: Messenger; run: number }> {
+    const where = `${settings.serverHost}:${settings.serverPort}`;
+    let conn: Deno.Conn;
+    try {
+      conn = await Deno.connect({ hostname: settings.serverHost, port: settings.serverPort });
+    } catch (error) {
+      throw new TargetError(
+        `Cannot connect to the server "${where}": ${String(error).split("\n")[0]}`,
+        { cause: error },
+      );
+    }
+    await conn.write(new TextEncoder().encode(encodeMessage(hello)));
+    const splitter = new LineSplitter();
+    const buffer = new Uint8Array(4096);
+    const deadline = setTimeout(() => conn.close(), 10_000);
+    try {
+      while (true) {
+        const read = await conn.read(buffer).catch(() => null);
+        if (read === null) {
+          throw new TargetError(`Cannot join the server "${where}": it closed the connection`);
+        }
+        const { lines, problem } = splitter.push(buffer.subarray(0, read));
+        if (problem !== null) {
+          throw new TargetError(`Cannot join the server "${where}": ${problem.message}`);
+        }
+        if (lines.length === 0) continue;
+        const answer = parseServerMessage(lines[0]);
+        if (isProtocolProblem(answer)) {
+          throw new TargetError(`Cannot join the server "${where}": ${answer.message}`);
+        }
+        if (answer.type === "error") {
+          throw new TargetError(
+            `Cannot join the server "${where}": it refused the client (${answer.code}: ${answer.message})`,
+          );
+        }
+        if (answer.type !== "welcome") {
+          throw new TargetError(`Cannot join the server "${where}": expected a welcome`);
+        }
+        return { messenger: new Messenger(conn, onLost), run: answer.run };
+      }
+    } catch (error) {
+      try {
+        conn.close();
+      } catch {
+        // Closed by the deadline.
+      }
+      throw error;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  /** The next sequence number. */
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  /** Sends a record; resolves when the server acknowledged it (never, if the server is lost). */
+  send(message: ClientMessage & { seq: number }): Promise<void> {
+    if (this.lost !== null) {
+      this.unsent++;
+      return Promise.resolve();
+    }
+    const acked = new Promise<void>((resolve) => this.#pending.set(message.seq, resolve));
+    // One write at a time, so lines never interleave.
+    const bytes = this.#encoder.encode(encodeMessage(message));
+    this.#writing = this.#writing.then(async () => {
+      let offset = 0;
+      while (offset < bytes.length) offset += await this.#conn.write(bytes.subarray(offset));
+    }).catch(() => {});
+    return acked;
+  }
+
+  /** Records sent and not acknowledged yet. */
+  get unacknowledged(): number {
+    return this.#pending.size;
+  }
+
+  /** Waits until every record is acknowledged, the server is lost, or the time is up. */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.#pending.size > 0 && this.lost === null && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed.
+    }
+    await this.#reading;
+  }
+
+  async #read(onLost: (why: string) => void): Promise<void> {
+    const splitter = new LineSplitter();
+    const buffer = new Uint8Array(4096);
+    while (true) {
+      const read = await this.#conn.read(buffer).catch(() => null);
+      if (read === null) break;
+      const { lines, problem } = splitter.push(buffer.subarray(0, read));
+      for (const line of lines) {
+        const message = parseServerMessage(line);
+        if (!isProtocolProblem(message) && message.type === "ack") {
+          this.#pending.get(message.seq)?.();
+          this.#pending.delete(message.seq);
+        } else if (!isProtocolProblem(message) && message.type === "error") {
+          this.lost ??= `the server sent an error: ${message.code}: ${message.message}`;
+        }
+      }
+      if (problem !== null) {
+        this.lost ??= `the server sent bad data: ${problem.message}`;
+        break;
+      }
+    }
+    this.lost ??= "the server closed the connection";
+    // Records in flight will never be acknowledged now: count them and let their senders go on.
+    this.unsent += this.#pending.size;
+    for (const resolve of this.#pending.values()) resolve();
+    this.#pending.clear();
+    onLost(this.lost);
+  }
+}
+
+/** Measures the write speed with the run's chunk size and fsync policy. */
+async function measureSpeed(settings: ClientSettings): Promise<number> {
+  const outcome = await new DiskWriter({
+    dir: settings.path,
+    chunkBytes: settings.chunkBytes,
+    fileBytes: settings.fileBytes,
+    fsync: settings.fsync,
+    runTimeMs: Math.min(PROBE_MS, settings.runTimeMs),
+    prefix: "stress-disk-probe",
+  }).run();
+  for (const file of outcome.files) await Deno.remove(file).catch(() => {});
+  const seconds = Math.max(outcome.writingMs, 0.001) / 1000;
+  return outcome.bytesWritten / seconds;
+}
+
+/**
+ * Runs `stress disk client`.
+ *
+ * @param args The arguments after `disk client`.
+ * @param io Where the log lines go.
+ * @param options The abort signal (SIGINT).
+ * @returns 0 when the run completed and every record was acknowledged, 1 when the server was
+ * lost on the way.
+ * @throws {UsageError} On bad options or an infeasible run.
+ * @throws {TargetError} When the server cannot be reached or refuses the client.
+ * @throws {InterruptedError} When interrupted (after a clean stop).
+ *
+ * @example Usage
+ * ```ts ignore
+ * await diskClientCommand(["--server", "127.0.0.1:42000", "--hb-address", "239.0.0.1", "--hb-port", "10001"], io);
+ * ```
+ */
+export async function diskClientCommand(
+  args: readonly string[],
+  io: CommandIo,
+  options: { signal?: AbortSignal } = {},
+): Promise<number> {
+  const { values, positionals } = parseFlags("disk client", args, {
+    server: { type: "string" },
+    "hb-address": { type: "string" },
+    "hb-port": { type: "string" },
+    interface: { type: "string", default: "0.0.0.0" },
+    id: { type: "string" },
+    chunk: { type: "string", default: "10M" },
+    "file-size": { type: "string", default: "20M" },
+    "run-time": { type: "string", default: "10s" },
+    path: { type: "string" },
+    heartbeat: { type: "string", default: "5s" },
+    "stats-every": { type: "string", default: "10s" },
+    fsync: { type: "string", default: "file" },
+    "min-free": { type: "string", default: "5%" },
+    token: { type: "string" },
+    log: { type: "string" },
+    cleanup: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    printText(io, DISK_CLIENT_HELP);
+    return 0;
+  }
+  rejectPositionals("disk client", positionals);
+  const settings = settingsOf(values);
+  const logFile = settings.logPath === null ? null : TextFile.create(settings.logPath, "--log");
+  const log = (text: string) => {
+    const line = `${new Date().toISOString()} client ${settings.id}: ${text}`;
+    io.out(line);
+    logFile?.writeLine(line);
+  };
+  try {
+    return await runClient(settings, log, options.signal);
+  } finally {
+    logFile?.close();
+  }
+}
+
+async function runClient(
+  settings: ClientSettings,
+  log: (text: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  await Deno.mkdir(settings.path, { recursive: true });
+  const speed = await measureSpeed(settings);
+  const plan = rolloverPlan({
+    speedBytesPerSec: speed,
+    chunkBytes: settings.chunkBytes,
+    fileBytes: settings.fileBytes,
+    runTimeMs: settings.runTimeMs,
+  });
+  if (!plan.feasible) {
+    throw new UsageError(feasibilityMessage(plan, settings));
+  }
+  log(
+    `measured ${formatSize(speed, { system: "decimal" })}/s with fsync ${settings.fsync}; ${
+      settings.runTimeMs / 1000
+    } s should give about ${plan.expectedRollovers} rollovers`,
+  );
+  const free = freeSpace(settings.path);
+  if (plan.expectedBytes > free.bytes) {
+    log(
+      `warning: the run may write ${
+        formatSize(plan.expectedBytes, { system: "decimal" })
+      }, more than the ${
+        formatSize(free.bytes, { system: "decimal" })
+      } free: it will stop at --min-free`,
+    );
+  }
+
+  const minFree = settings.minFree;
+  const stop: { reason: StopReason } = { reason: "done" };
+  let saidBye = false;
+  const hello: ClientMessage = {
+    v: 1,
+    type: "hello",
+    client: settings.id,
+    ...(settings.token === undefined ? {} : { token: settings.token }),
+    host: Deno.hostname(),
+    pid: Deno.pid,
+    config: {
+      chunkBytes: settings.chunkBytes,
+      fileBytes: settings.fileBytes,
+      runTimeMs: settings.runTimeMs,
+      path: settings.path,
+      fsync: settings.fsync,
+      heartbeatMs: settings.heartbeatMs,
+      statsEveryMs: settings.statsEveryMs,
+      minFreeBytes: "bytes" in minFree ? minFree.bytes : null,
+      minFreePercent: "percent" in minFree ? minFree.percent : null,
+    },
+  };
+  const { messenger, run } = await Messenger.open(settings, hello, (why) => {
+    if (!saidBye) log(`server connection lost: ${why}; writing goes on locally`);
+  });
+  log(`joined run ${run} at ${settings.serverHost}:${settings.serverPort}`);
+  const record = <T extends object>(fields: T) => {
+    const seq = messenger.nextSeq();
+    return messenger.send(
+      { v: 1, seq, atMs: Date.now(), ...fields } as unknown as ClientMessage & { seq: number },
+    );
+  };
+
+  // The heartbeat.
+  const sender = HeartbeatSender.open({
+    address: settings.hbAddress,
+    port: settings.hbPort,
+    interfaceAddress: settings.interfaceAddress,
+  });
+  let heartbeatSeq = 0;
+  let state: "writing" | "stopping" = "writing";
+  const beat = () => {
+    sender.send(JSON.stringify({
+      v: 1,
+      type: "hb",
+      client: settings.id,
+      seq: ++heartbeatSeq,
+      atMs: Date.now(),
+      state,
+    })).catch(() => {});
+  };
+  beat();
+  const heartbeatTimer = setInterval(beat, settings.heartbeatMs);
+
+  // The writer process.
+  const writerUrl = new URL("../drivers/disk/disk_writer_main.ts", import.meta.url);
+  const writer = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--quiet",
+      writerUrl.href,
+      JSON.stringify({
+        dir: settings.path,
+        chunkBytes: settings.chunkBytes,
+        fileBytes: settings.fileBytes,
+        fsync: settings.fsync,
+        runTimeMs: settings.runTimeMs,
+        minFree,
+        statsMs: Math.min(1000, settings.statsEveryMs),
+      }),
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const onAbort = () => {
+    stop.reason = "signal";
+    try {
+      writer.kill("SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  await record({
+    type: "event",
+    kind: "start",
+    detail: { speedBytesPerSec: speed, expectedRollovers: plan.expectedRollovers },
+  });
+  log(
+    `start: ${formatSize(settings.chunkBytes, { system: "decimal" })} chunks, ${
+      formatSize(settings.fileBytes, { system: "decimal" })
+    } files, fsync ${settings.fsync}, ${
+      settings.runTimeMs / 1000
+    } s, in ${settings.path} (writer pid ${writer.pid})`,
+  );
+
+  // The monitor: the writer's CPU and memory with the chunk times since the last sample.
+  const pending = new LatencyHistogram();
+  let pendingBytes = 0;
+  let pendingChunks = 0;
+  let totals = { bytesWritten: 0, chunks: 0, rollovers: 0 };
+  let lastSampleMs = performance.now();
+  let lastCpuMs = 0;
+  let sampling: Promise<void> = Promise.resolve();
+  const sample = async () => {
+    const usage = await processUsage(writer.pid);
+    const nowMs = performance.now();
+    const intervalMs = nowMs - lastSampleMs;
+    lastSampleMs = nowMs;
+    const cpuMs = usage?.cpuMs ?? lastCpuMs;
+    const cpuPercent = intervalMs > 0 ? (100 * (cpuMs - lastCpuMs)) / intervalMs : 0;
+    lastCpuMs = cpuMs;
+    const histogram = pending.encodeCompressedBase64();
+    const p50 = pending.totalCount > 0 ? pending.valueAtPercentile(50) / 1e6 : 0;
+    const bytes = pendingBytes;
+    const chunks = pendingChunks;
+    pending.reset();
+    pendingBytes = 0;
+    pendingChunks = 0;
+    if (usage !== null) {
+      log(
+        `sample: ${
+          formatSize((bytes * 1000) / Math.max(1, intervalMs), { system: "decimal" })
+        }/s, ${chunks} chunks (p50 ${p50.toFixed(2)} ms), writer cpu ${
+          cpuPercent.toFixed(1)
+        }%, rss ${formatSize(usage.rssBytes)}`,
+      );
+    }
+    await record({
+      type: "sample",
+      cpuPercent,
+      userMs: usage?.userMs ?? 0,
+      sysMs: usage?.sysMs ?? 0,
+      rssBytes: usage?.rssBytes ?? 0,
+      bytesWritten: bytes,
+      chunks,
+      intervalMs,
+      histogram,
+    });
+  };
+  const monitorTimer = setInterval(() => {
+    sampling = sampling.then(sample);
+  }, settings.statsEveryMs);
+
+  // The writer's report lines.
+  const decoder = new TextDecoderStream();
+  let rest = "";
+  let failure: string | null = null;
+  const rolloverAcks: Promise<void>[] = [];
+  for await (const text of writer.stdout.pipeThrough(decoder)) {
+    const lines = (rest + text).split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) {
+      if (line.trim() === "") continue;
+      const message = JSON.parse(line) as Record<string, unknown> & { type: string };
+      if (message.type === "stats") {
+        pending.add(LatencyHistogram.fromCompressedBase64(message.histogram as string));
+        pendingBytes += message.bytes as number;
+        pendingChunks += message.chunks as number;
+      } else if (message.type === "rollover") {
+        const detail = {
+          file: message.file as string,
+          index: (message.index as number) + 1,
+          bytes: message.bytes as number,
+          durationMs: message.durationMs as number,
+        };
+        log(
+          `rollover ${detail.index}: ${detail.file}, ${
+            formatSize(detail.bytes, { system: "decimal" })
+          } in ${detail.durationMs.toFixed(1)} ms`,
+        );
+        rolloverAcks.push(record({ type: "event", kind: "rollover", detail }));
+      } else if (message.type === "stopped") {
+        totals = {
+          bytesWritten: message.bytesWritten as number,
+          chunks: message.chunks as number,
+          rollovers: message.rollovers as number,
+        };
+        if (message.reason === "disk_full") stop.reason = "disk_full";
+      } else if (message.type === "failed") {
+        failure = message.message as string;
+      }
+    }
+  }
+  const status = await writer.status;
+  state = "stopping";
+  clearInterval(monitorTimer);
+  signal?.removeEventListener("abort", onAbort);
+  await sampling;
+  await sample();
+  if (failure !== null || (!status.success && stop.reason !== "signal")) {
+    stop.reason = "error";
+    const stderr = new TextDecoder().decode(await new Response(writer.stderr).arrayBuffer());
+    const why = failure ?? (stderr.trim().split("\n").at(-1) || `exit ${status.code}`);
+    log(`error: the writer failed: ${why}`);
+    await record({ type: "event", kind: "error", detail: { message: `writer: ${why}` } });
+  } else {
+    await writer.stderr.cancel();
+  }
+  await Promise.all(rolloverAcks);
+  await record({ type: "event", kind: "stop", detail: { reason: stop.reason, ...totals } });
+  log(
+    `stop: ${stop.reason}, ${
+      formatSize(totals.bytesWritten, { system: "decimal" })
+    } in ${totals.chunks} chunks, ${totals.rollovers} rollovers`,
+  );
+  saidBye = true;
+  const bye = record({ type: "bye" });
+  await Promise.race([bye, messenger.drain(ACK_WAIT_MS)]);
+  clearInterval(heartbeatTimer);
+  sender.close();
+  const lost = messenger.lost;
+  const unacknowledged = messenger.unacknowledged + messenger.unsent;
+  await messenger.close();
+  if (settings.cleanup) {
+    for await (const entry of Deno.readDir(settings.path)) {
+      if (/^stress-disk-\d+\.dat$/.test(entry.name)) {
+        await Deno.remove(`${settings.path}/${entry.name}`).catch(() => {});
+      }
+    }
+  }
+  if (stop.reason === "signal") {
+    throw new InterruptedError("Client interrupted: the run was stopped and reported");
+  }
+  if (unacknowledged > 0 && lost !== null) {
+    log(`error: ${unacknowledged} records were not acknowledged by the server (${lost})`);
+    return 1;
+  }
+  return stop.reason === "error" ? 1 : 0;
+}
