@@ -8,7 +8,6 @@
 import postgres from "postgres";
 import { TargetError } from "../../errors.ts";
 import type {
-  ClientRecord,
   ClientState,
   EventRecord,
   LoadedRun,
@@ -16,11 +15,22 @@ import type {
   NewRun,
   RunEnd,
   RunRecord,
-  RunStatus,
   RunStore,
   SampleRecord,
   StoreResult,
 } from "./run_store.ts";
+import {
+  firstLine,
+  HeartbeatBatch,
+  type Row,
+  RUN_COLUMNS,
+  runStoreError,
+  type RunStoreOptions,
+  toClient,
+  toEvent,
+  toRun,
+  toSample,
+} from "./_run_rows.ts";
 
 const SCHEMA_VERSION = 1;
 const DATA_TABLES = ["runs", "clients", "events", "samples"];
@@ -83,9 +93,6 @@ INSERT INTO schema_version (version) SELECT ${SCHEMA_VERSION}
   WHERE NOT EXISTS (SELECT 1 FROM schema_version);
 `;
 
-const RUN_COLUMNS = `r.id, r.started_at_ms, r.ended_at_ms, r.tcp_port, r.hb_address, r.hb_port,
-  r.status, r.report_json, (SELECT count(*) FROM clients c WHERE c.run_id = r.id) AS client_count`;
-
 const INSERT_RUN = `INSERT INTO runs (started_at_ms, tcp_port, hb_address, hb_port)
   VALUES ($1, $2, $3, $4) RETURNING id`;
 const INSERT_CLIENT = `INSERT INTO clients
@@ -110,38 +117,10 @@ const SELECT_CLIENTS =
 const SELECT_EVENTS = `SELECT * FROM events WHERE run_id = $1 ORDER BY id`;
 const SELECT_SAMPLES = `SELECT * FROM samples WHERE run_id = $1 ORDER BY id`;
 
-type Row = Record<string, unknown>;
 type Param = string | number | null;
 
 /** Options of {@linkcode PgRunStore.open}. */
-export interface PgRunStoreOptions {
-  /**
-   * The longest time noted heartbeats wait before they are written, ms.
-   *
-   * @default {1000}
-   */
-  heartbeatFlushMs?: number;
-}
-
-interface PendingHeartbeat {
-  runId: number;
-  clientId: string;
-  atMs: number;
-  count: number;
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0];
-}
-
-function num(value: unknown): number {
-  return Number(value);
-}
-
-function numOrNull(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
+export type PgRunStoreOptions = RunStoreOptions;
 
 /** The URL without its password, for messages. */
 function redact(url: string): string {
@@ -153,21 +132,6 @@ function redact(url: string): string {
   } catch {
     return url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
   }
-}
-
-/** Maps a `runs` row (with `client_count`) to a {@linkcode RunRecord}. */
-function toRun(row: Row): RunRecord {
-  return {
-    id: num(row.id),
-    startedAtMs: num(row.started_at_ms),
-    endedAtMs: numOrNull(row.ended_at_ms),
-    tcpPort: num(row.tcp_port),
-    hbAddress: String(row.hb_address),
-    hbPort: num(row.hb_port),
-    status: row.status as RunStatus,
-    reportJson: row.report_json === null ? null : String(row.report_json),
-    clientCount: num(row.client_count),
-  };
 }
 
 /** Checks an existing schema or creates it, in one transaction. */
@@ -225,15 +189,13 @@ export class PgRunStore implements RunStore {
   /** The database URL without its password. */
   readonly target: string;
   #sql: postgres.Sql;
-  #heartbeatFlushMs: number;
-  #pending = new Map<string, PendingHeartbeat>();
-  #lastFlushMs = performance.now();
+  #heartbeats: HeartbeatBatch;
   #closed = false;
 
   private constructor(target: string, sql: postgres.Sql, heartbeatFlushMs: number) {
     this.target = target;
     this.#sql = sql;
-    this.#heartbeatFlushMs = heartbeatFlushMs;
+    this.#heartbeats = new HeartbeatBatch(heartbeatFlushMs);
   }
 
   /**
@@ -281,7 +243,7 @@ export class PgRunStore implements RunStore {
       run.hbAddress,
       run.hbPort,
     ]);
-    return num(rows[0].id);
+    return Number(rows[0].id);
   }
 
   /**
@@ -364,14 +326,7 @@ export class PgRunStore implements RunStore {
    */
   async noteHeartbeat(runId: number, clientId: string, atMs: number): Promise<void> {
     this.#checkOpen();
-    const key = `${runId}\u0000${clientId}`;
-    const pending = this.#pending.get(key);
-    if (pending === undefined) {
-      this.#pending.set(key, { runId, clientId, atMs, count: 1 });
-    } else {
-      pending.atMs = Math.max(pending.atMs, atMs);
-      pending.count++;
-    }
+    this.#heartbeats.note(runId, clientId, atMs);
     await this.#flushIfDue(false);
   }
 
@@ -437,39 +392,9 @@ export class PgRunStore implements RunStore {
     try {
       return {
         run: toRun(runs[0]),
-        clients: clients.map((c): ClientRecord => ({
-          clientId: String(c.client_id),
-          host: String(c.host),
-          pid: num(c.pid),
-          config: JSON.parse(String(c.config_json)),
-          connectedAtMs: num(c.connected_at_ms),
-          finishedAtMs: numOrNull(c.finished_at_ms),
-          lastHeartbeatMs: numOrNull(c.last_heartbeat_ms),
-          heartbeats: num(c.heartbeats),
-          state: c.state as ClientState,
-        })),
-        events: events.map((e): EventRecord => ({
-          clientId: e.client_id === null ? null : String(e.client_id),
-          seq: numOrNull(e.seq),
-          atMs: num(e.at_ms),
-          receivedAtMs: num(e.received_at_ms),
-          kind: String(e.kind),
-          detail: JSON.parse(String(e.detail_json)),
-        })),
-        samples: samples.map((s): SampleRecord => ({
-          clientId: String(s.client_id),
-          seq: num(s.seq),
-          atMs: num(s.at_ms),
-          receivedAtMs: num(s.received_at_ms),
-          cpuPercent: num(s.cpu_percent),
-          userMs: num(s.user_ms),
-          sysMs: num(s.sys_ms),
-          rssBytes: num(s.rss_bytes),
-          bytesWritten: num(s.bytes_written),
-          chunks: num(s.chunks),
-          intervalMs: num(s.interval_ms),
-          histogram: String(s.histogram),
-        })),
+        clients: clients.map(toClient),
+        events: events.map(toEvent),
+        samples: samples.map(toSample),
       };
     } catch (error) {
       throw this.#wrap("load run", error);
@@ -518,12 +443,8 @@ export class PgRunStore implements RunStore {
 
   /** Writes the pending heartbeats in one transaction when forced or when the batch is due. */
   async #flushIfDue(force: boolean): Promise<void> {
-    if (this.#pending.size === 0) return;
-    const nowMs = performance.now();
-    if (!force && nowMs - this.#lastFlushMs < this.#heartbeatFlushMs) return;
-    this.#lastFlushMs = nowMs;
-    const batch = [...this.#pending.values()];
-    this.#pending.clear();
+    const batch = this.#heartbeats.takeDue(force);
+    if (batch.length === 0) return;
     try {
       await this.#sql.begin(async (tx) => {
         for (const beat of batch) {
@@ -538,10 +459,6 @@ export class PgRunStore implements RunStore {
   }
 
   #wrap(action: string, error: unknown): TargetError {
-    if (error instanceof TargetError) return error;
-    return new TargetError(
-      `Cannot ${action} in run database "${this.target}": ${firstLine(error)}`,
-      { cause: error },
-    );
+    return runStoreError(this.target, action, error);
   }
 }

@@ -9,7 +9,6 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { TargetError } from "../../errors.ts";
 import type {
-  ClientRecord,
   ClientState,
   EventRecord,
   LoadedRun,
@@ -17,11 +16,22 @@ import type {
   NewRun,
   RunEnd,
   RunRecord,
-  RunStatus,
   RunStore,
   SampleRecord,
   StoreResult,
 } from "./run_store.ts";
+import {
+  firstLine,
+  HeartbeatBatch,
+  type Row,
+  RUN_COLUMNS,
+  runStoreError,
+  type RunStoreOptions,
+  toClient,
+  toEvent,
+  toRun,
+  toSample,
+} from "./_run_rows.ts";
 
 const SCHEMA_VERSION = 1;
 const OUR_TABLES = ["schema_version", "runs", "clients", "events", "samples"];
@@ -83,55 +93,8 @@ CREATE TABLE samples (
 INSERT INTO schema_version (version) VALUES (${SCHEMA_VERSION});
 `;
 
-const RUN_COLUMNS = `r.id, r.started_at_ms, r.ended_at_ms, r.tcp_port, r.hb_address, r.hb_port,
-  r.status, r.report_json, (SELECT count(*) FROM clients c WHERE c.run_id = r.id) AS client_count`;
-
-type Row = Record<string, unknown>;
-
 /** Options of {@linkcode SqliteRunStore.open}. */
-export interface SqliteRunStoreOptions {
-  /**
-   * The longest time noted heartbeats wait before they are written, ms.
-   *
-   * @default {1000}
-   */
-  heartbeatFlushMs?: number;
-}
-
-interface PendingHeartbeat {
-  runId: number;
-  clientId: string;
-  atMs: number;
-  count: number;
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0];
-}
-
-function num(value: unknown): number {
-  return Number(value);
-}
-
-function numOrNull(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
-
-/** Maps a `runs` row (with `client_count`) to a {@linkcode RunRecord}. */
-function toRun(row: Row): RunRecord {
-  return {
-    id: num(row.id),
-    startedAtMs: num(row.started_at_ms),
-    endedAtMs: numOrNull(row.ended_at_ms),
-    tcpPort: num(row.tcp_port),
-    hbAddress: String(row.hb_address),
-    hbPort: num(row.hb_port),
-    status: row.status as RunStatus,
-    reportJson: row.report_json === null ? null : String(row.report_json),
-    clientCount: num(row.client_count),
-  };
-}
+export type SqliteRunStoreOptions = RunStoreOptions;
 
 /**
  * The run database in a SQLite file. Open it with {@linkcode SqliteRunStore.open}; a new file
@@ -178,9 +141,7 @@ export class SqliteRunStore implements RunStore {
   /** The database file. */
   readonly target: string;
   #db: DatabaseSync;
-  #heartbeatFlushMs: number;
-  #pending = new Map<string, PendingHeartbeat>();
-  #lastFlushMs = performance.now();
+  #heartbeats: HeartbeatBatch;
   #closed = false;
   #insertRun: StatementSync;
   #insertClient: StatementSync;
@@ -198,7 +159,7 @@ export class SqliteRunStore implements RunStore {
   private constructor(path: string, db: DatabaseSync, heartbeatFlushMs: number) {
     this.target = path;
     this.#db = db;
-    this.#heartbeatFlushMs = heartbeatFlushMs;
+    this.#heartbeats = new HeartbeatBatch(heartbeatFlushMs);
     this.#insertRun = db.prepare(
       `INSERT INTO runs (started_at_ms, tcp_port, hb_address, hb_port) VALUES (?, ?, ?, ?)`,
     );
@@ -384,14 +345,7 @@ export class SqliteRunStore implements RunStore {
   noteHeartbeat(runId: number, clientId: string, atMs: number): Promise<void> {
     try {
       this.#checkOpen();
-      const key = `${runId}\u0000${clientId}`;
-      const pending = this.#pending.get(key);
-      if (pending === undefined) {
-        this.#pending.set(key, { runId, clientId, atMs, count: 1 });
-      } else {
-        pending.atMs = Math.max(pending.atMs, atMs);
-        pending.count++;
-      }
+      this.#heartbeats.note(runId, clientId, atMs);
       this.#flushIfDue(false);
       return Promise.resolve();
     } catch (error) {
@@ -452,39 +406,9 @@ export class SqliteRunStore implements RunStore {
       if (row === undefined) return null;
       return {
         run: toRun(row),
-        clients: (this.#selectClients.all(runId) as Row[]).map((c): ClientRecord => ({
-          clientId: String(c.client_id),
-          host: String(c.host),
-          pid: num(c.pid),
-          config: JSON.parse(String(c.config_json)),
-          connectedAtMs: num(c.connected_at_ms),
-          finishedAtMs: numOrNull(c.finished_at_ms),
-          lastHeartbeatMs: numOrNull(c.last_heartbeat_ms),
-          heartbeats: num(c.heartbeats),
-          state: c.state as ClientState,
-        })),
-        events: (this.#selectEvents.all(runId) as Row[]).map((e): EventRecord => ({
-          clientId: e.client_id === null ? null : String(e.client_id),
-          seq: numOrNull(e.seq),
-          atMs: num(e.at_ms),
-          receivedAtMs: num(e.received_at_ms),
-          kind: String(e.kind),
-          detail: JSON.parse(String(e.detail_json)),
-        })),
-        samples: (this.#selectSamples.all(runId) as Row[]).map((s): SampleRecord => ({
-          clientId: String(s.client_id),
-          seq: num(s.seq),
-          atMs: num(s.at_ms),
-          receivedAtMs: num(s.received_at_ms),
-          cpuPercent: num(s.cpu_percent),
-          userMs: num(s.user_ms),
-          sysMs: num(s.sys_ms),
-          rssBytes: num(s.rss_bytes),
-          bytesWritten: num(s.bytes_written),
-          chunks: num(s.chunks),
-          intervalMs: num(s.interval_ms),
-          histogram: String(s.histogram),
-        })),
+        clients: (this.#selectClients.all(runId) as Row[]).map(toClient),
+        events: (this.#selectEvents.all(runId) as Row[]).map(toEvent),
+        samples: (this.#selectSamples.all(runId) as Row[]).map(toSample),
       };
     });
   }
@@ -534,12 +458,8 @@ export class SqliteRunStore implements RunStore {
 
   /** Writes the pending heartbeats in one transaction when forced or when the batch is due. */
   #flushIfDue(force: boolean): void {
-    if (this.#pending.size === 0) return;
-    const nowMs = performance.now();
-    if (!force && nowMs - this.#lastFlushMs < this.#heartbeatFlushMs) return;
-    this.#lastFlushMs = nowMs;
-    const batch = [...this.#pending.values()];
-    this.#pending.clear();
+    const batch = this.#heartbeats.takeDue(force);
+    if (batch.length === 0) return;
     this.#db.exec("BEGIN IMMEDIATE");
     try {
       for (const beat of batch) {
@@ -553,11 +473,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   #wrap(action: string, error: unknown): TargetError {
-    if (error instanceof TargetError) return error;
-    return new TargetError(
-      `Cannot ${action} in run database "${this.target}": ${firstLine(error)}`,
-      { cause: error },
-    );
+    return runStoreError(this.target, action, error);
   }
 }
 
