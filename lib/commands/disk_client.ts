@@ -25,7 +25,7 @@ import { formatSize, parseSize, parseSizeOrPercent } from "../options/parse_size
 import { parseDuration } from "../options/parse_duration.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
 import { type CommandIo, printText } from "./command_io.ts";
-import { parseFlags, rejectPositionals } from "./parse_flags.ts";
+import { parseFlags, parsePort, rejectPositionals } from "./parse_flags.ts";
 import { TextFile } from "./text_file.ts";
 
 /** The help text of `stress disk client`. */
@@ -85,16 +85,6 @@ interface ClientSettings {
   readonly token: string | undefined;
   readonly logPath: string | null;
   readonly cleanup: boolean;
-}
-
-function parsePort(option: string, text: string | undefined): number {
-  const port = Number(text);
-  if (text === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError(
-      `Cannot parse ${option}: "${text ?? ""}" is invalid, expected a port 1..65535`,
-    );
-  }
-  return port;
 }
 
 function required(values: Record<string, unknown>, name: string): string {

@@ -25,7 +25,7 @@ import { HeartbeatListener, isMulticastV4 } from "../drivers/disk/heartbeat_sock
 import { openRunStore, type RunStatus, type RunStore } from "../drivers/disk/run_store.ts";
 import { parseDuration } from "../options/parse_duration.ts";
 import { type CommandIo, printText } from "./command_io.ts";
-import { parseFlags, rejectPositionals } from "./parse_flags.ts";
+import { parseFlags, parsePort, rejectPositionals } from "./parse_flags.ts";
 import { TextFile } from "./text_file.ts";
 
 /** The help text of `stress disk server`. */
@@ -75,21 +75,6 @@ interface ServerSettings {
   readonly reportPath: string | null;
 }
 
-function port(option: string, text: unknown, allowZero: boolean): number {
-  const value = Number(text);
-  if (
-    typeof text !== "string" || !Number.isInteger(value) || value < (allowZero ? 0 : 1) ||
-    value > 65535
-  ) {
-    throw new UsageError(
-      `Cannot parse ${option}: "${text ?? ""}" is invalid, expected a port ${
-        allowZero ? 0 : 1
-      }..65535`,
-    );
-  }
-  return value;
-}
-
 function settingsOf(values: Record<string, string | boolean | undefined>): ServerSettings {
   const hbAddress = values["hb-address"];
   if (typeof hbAddress !== "string" || !isMulticastV4(hbAddress)) {
@@ -107,8 +92,8 @@ function settingsOf(values: Record<string, string | boolean | undefined>): Serve
   }
   return {
     hbAddress,
-    hbPort: port("--hb-port", values["hb-port"], false),
-    tcpPort: port("--tcp-port", values["tcp-port"], true),
+    hbPort: parsePort("--hb-port", values["hb-port"]),
+    tcpPort: parsePort("--tcp-port", values["tcp-port"], { allowZero: true }),
     host: values.host as string,
     interfaceAddress: values.interface as string,
     db: values.db as string,

@@ -113,3 +113,36 @@ export function rejectPositionals(command: string, positionals: readonly string[
     );
   }
 }
+
+/**
+ * Parses a TCP or UDP port given to a flag.
+ *
+ * @param option The flag, for messages (`--tcp-port`).
+ * @param text The value as given (undefined or not a string when it is missing).
+ * @param options Whether 0 (any free port) is accepted.
+ * @returns The port.
+ * @throws {UsageError} When it is not an integer in range.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parsePort } from "./parse_flags.ts";
+ * assert.equal(parsePort("--tcp-port", "42000"), 42000);
+ * assert.equal(parsePort("--tcp-port", "0", { allowZero: true }), 0);
+ * assert.throws(() => parsePort("--hb-port", "0"), /expected a port 1\.\.65535/);
+ * ```
+ */
+export function parsePort(
+  option: string,
+  text: unknown,
+  options: { allowZero?: boolean } = {},
+): number {
+  const lowest = options.allowZero ? 0 : 1;
+  const value = Number(text);
+  if (typeof text !== "string" || !Number.isInteger(value) || value < lowest || value > 65535) {
+    throw new UsageError(
+      `Cannot parse ${option}: "${text ?? ""}" is invalid, expected a port ${lowest}..65535`,
+    );
+  }
+  return value;
+}
