@@ -145,7 +145,7 @@ function settingsOf(values: Record<string, string | boolean | undefined>): Clien
 /** The writer process's CPU times (ms) and resident memory (bytes), from /proc (Linux). */
 async function processUsage(
   pid: number,
-): Promise<{ cpuMs: number; userMs: number; sysMs: number; rssBytes: number } | null> {
+): Promise<{ userMs: number; sysMs: number; rssBytes: number } | null> {
   try {
     const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -153,8 +153,10 @@ async function processUsage(
     const userMs = Number(fields[11]) * 10;
     const sysMs = Number(fields[12]) * 10;
     const status = await Deno.readTextFile(`/proc/${pid}/status`);
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { cpuMs: userMs + sysMs, userMs, sysMs, rssBytes: rssKb * 1024 };
+    const rss = /VmRSS:\s+(\d+)/.exec(status);
+    if (rss === null) return null; // exited: a zombie has no memory to report
+    const rssKb = Number(rss[1]);
+    return { userMs, sysMs, rssBytes: rssKb * 1024 };
   } catch {
     return null;
   }
@@ -482,13 +484,16 @@ async function runClient(
         fsync: settings.fsync,
         runTimeMs: settings.runTimeMs,
         minFree,
-        statsMs: Math.min(1000, settings.statsEveryMs),
+        statsMs: Math.min(200, settings.statsEveryMs / 4),
       }),
     ],
-    stdin: "null",
+    // Its stdin stays open while the client lives: the writer stops when it ends.
+    stdin: "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const writerStdin = writer.stdin.getWriter();
+  const releaseWriter = () => writerStdin.close().catch(() => {});
   const onAbort = () => {
     stop.reason = "signal";
     try {
@@ -515,18 +520,32 @@ async function runClient(
   const pending = new LatencyHistogram();
   let pendingBytes = 0;
   let pendingChunks = 0;
-  let totals = { bytesWritten: 0, chunks: 0, rollovers: 0 };
+  // Samples carry the totals since the start (protocol v1), so a lost sample loses no bytes.
+  let sampledBytes = 0;
+  let sampledChunks = 0;
+  let lastUserMs = 0;
+  let lastSysMs = 0;
+  let totals: { bytesWritten: number; chunks: number; rollovers: number; elapsedMs?: number } = {
+    bytesWritten: 0,
+    chunks: 0,
+    rollovers: 0,
+  };
   let lastSampleMs = performance.now();
-  let lastCpuMs = 0;
   let sampling: Promise<void> = Promise.resolve();
+  // The writer's last reading before it exits: the final sample falls back on it.
+  let finalUsage: Awaited<ReturnType<typeof processUsage>> = null;
   const sample = async () => {
-    const usage = await processUsage(writer.pid);
+    const usage = (await processUsage(writer.pid)) ?? finalUsage;
     const nowMs = performance.now();
     const intervalMs = nowMs - lastSampleMs;
     lastSampleMs = nowMs;
-    const cpuMs = usage?.cpuMs ?? lastCpuMs;
-    const cpuPercent = intervalMs > 0 ? (100 * (cpuMs - lastCpuMs)) / intervalMs : 0;
-    lastCpuMs = cpuMs;
+    // CPU time over the interval; /proc gives the totals since the writer started.
+    const userMs = usage?.userMs ?? lastUserMs;
+    const sysMs = usage?.sysMs ?? lastSysMs;
+    const cpuTimes = { userMs: userMs - lastUserMs, sysMs: sysMs - lastSysMs };
+    lastUserMs = userMs;
+    lastSysMs = sysMs;
+    const cpuPercent = intervalMs > 0 ? (100 * (cpuTimes.userMs + cpuTimes.sysMs)) / intervalMs : 0;
     const histogram = pending.encodeCompressedBase64();
     const p50 = pending.totalCount > 0 ? pending.valueAtPercentile(50) / 1e6 : 0;
     const bytes = pendingBytes;
@@ -543,14 +562,15 @@ async function runClient(
         }%, rss ${formatSize(usage.rssBytes)}`,
       );
     }
+    sampledBytes += bytes;
+    sampledChunks += chunks;
     await record({
       type: "sample",
       cpuPercent,
-      userMs: usage?.userMs ?? 0,
-      sysMs: usage?.sysMs ?? 0,
+      ...cpuTimes,
       rssBytes: usage?.rssBytes ?? 0,
-      bytesWritten: bytes,
-      chunks,
+      bytesWritten: sampledBytes,
+      chunks: sampledChunks,
       intervalMs,
       histogram,
     });
@@ -588,10 +608,13 @@ async function runClient(
         );
         rolloverAcks.push(record({ type: "event", kind: "rollover", detail }));
       } else if (message.type === "stopped") {
+        finalUsage = await processUsage(writer.pid);
+        releaseWriter();
         totals = {
           bytesWritten: message.bytesWritten as number,
           chunks: message.chunks as number,
           rollovers: message.rollovers as number,
+          elapsedMs: message.elapsedMs as number,
         };
         if (message.reason === "disk_full") stop.reason = "disk_full";
       } else if (message.type === "failed") {
@@ -599,6 +622,7 @@ async function runClient(
       }
     }
   }
+  releaseWriter();
   const status = await writer.status;
   state = "stopping";
   clearInterval(monitorTimer);
@@ -616,10 +640,13 @@ async function runClient(
   }
   await Promise.all(rolloverAcks);
   await record({ type: "event", kind: "stop", detail: { reason: stop.reason, ...totals } });
+  const rate = totals.elapsedMs === undefined || totals.elapsedMs <= 0
+    ? ""
+    : ` (${formatSize(totals.bytesWritten / (totals.elapsedMs / 1000), { system: "decimal" })}/s)`;
   log(
     `stop: ${stop.reason}, ${
       formatSize(totals.bytesWritten, { system: "decimal" })
-    } in ${totals.chunks} chunks, ${totals.rollovers} rollovers`,
+    } in ${totals.chunks} chunks${rate}, ${totals.rollovers} rollovers`,
   );
   saidBye = true;
   const bye = record({ type: "bye" });

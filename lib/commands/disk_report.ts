@@ -50,7 +50,7 @@ export async function diskReportCommand(args: readonly string[], io: CommandIo):
     return 0;
   }
   rejectPositionals("disk report", positionals);
-  const store = await openRunStore(values.db as string);
+  const store = await openRunStore(values.db as string, { mustExist: true });
   try {
     if (values.run === undefined) {
       const runs = await store.listRuns();

@@ -24,6 +24,7 @@ import { HeartbeatTracker } from "../disk/heartbeat_tracker.ts";
 import { HeartbeatListener, isMulticastV4 } from "../drivers/disk/heartbeat_socket.ts";
 import { openRunStore, type RunStatus, type RunStore } from "../drivers/disk/run_store.ts";
 import { parseDuration } from "../options/parse_duration.ts";
+import { formatSize } from "../options/parse_size.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import { parseFlags, parsePort, rejectPositionals } from "./parse_flags.ts";
 import { TextFile } from "./text_file.ts";
@@ -387,6 +388,13 @@ class DiskServer {
         intervalMs: message.intervalMs,
         histogram: message.histogram,
       });
+      this.#log(
+        `client ${client.id} sample: writer cpu ${message.cpuPercent.toFixed(1)}%, rss ${
+          formatSize(message.rssBytes)
+        }, ${
+          formatSize(message.bytesWritten, { system: "decimal" })
+        } in ${message.chunks} chunks so far`,
+      );
       return;
     }
     const kind = message.type === "bye" ? "bye" : message.kind;
@@ -399,7 +407,7 @@ class DiskServer {
       kind,
       detail,
     });
-    if (message.type === "event" && message.kind !== "log") {
+    if (message.type === "event") {
       this.#log(`client ${client.id} ${message.kind}: ${JSON.stringify(detail)}`);
     }
     if (message.type === "bye") {
@@ -496,11 +504,12 @@ export async function diskServerCommand(
     const server = new DiskServer(settings, store, runId, log);
     const status = await server.run(listener, heartbeats, options.signal);
     const loaded = await store.loadRun(runId);
+    const endedAtMs = Date.now();
     const report = loaded === null
       ? null
-      : createDiskReport({ ...loaded, run: { ...loaded.run, endedAtMs: Date.now(), status } });
+      : createDiskReport({ ...loaded, run: { ...loaded.run, endedAtMs, status } });
     const reportJson = report === null ? null : JSON.stringify(report, null, 2);
-    await store.finishRun(runId, { endedAtMs: Date.now(), status, reportJson });
+    await store.finishRun(runId, { endedAtMs, status, reportJson });
     if (status === "idle") {
       throw new CheckFailedError(
         `Cannot write a report for run ${runId}: no client came within ${

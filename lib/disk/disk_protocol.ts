@@ -99,6 +99,8 @@ export interface StopDetail {
   readonly chunks: number;
   /** Rollovers in the run. */
   readonly rollovers: number;
+  /** How long the writer ran, ms; optional (a v1 field a client may omit). */
+  readonly elapsedMs?: number;
 }
 /** Detail of an `error` or `log` event. */
 export interface MessageDetail {
@@ -449,6 +451,9 @@ function readEvent(source: Json, seq: number, atMs: number): EventMessage {
           bytesWritten: count(detail, "bytesWritten", path),
           chunks: count(detail, "chunks", path),
           rollovers: count(detail, "rollovers", path),
+          ...(detail.elapsedMs === undefined
+            ? {}
+            : { elapsedMs: nonNegative(detail, "elapsedMs", path) }),
         },
       };
     default:

@@ -193,13 +193,16 @@ export interface DiskClientReport {
   readonly expectedRollovers: number | null;
   /** When writing started: its start event, else its connection (epoch ms). */
   readonly startedAtMs: number;
-  /** When writing ended: its stop event, else its last sample or heartbeat, or null. */
+  /** When writing ended: its stop event, else its last record (sample or event), else its last heartbeat, or null. */
   readonly stoppedAtMs: number | null;
-  /** Bytes written: from its stop event, else its last sample. */
+  /** Bytes written: from its stop event, else its last sample or its rollovers, the larger. */
   readonly bytesWritten: number;
   /** Chunks written: from its stop event, else its last sample. */
   readonly chunks: number;
-  /** Bytes written per second of writing time, or null when unknown. */
+  /**
+   * Bytes written per second of the writer's run time (`elapsedMs` of its stop event; without
+   * it, from its start event to its last record), or null when unknown.
+   */
   readonly throughputBytesPerSec: number | null;
   /** Chunk-write latency from all its samples' histograms merged, or null without any. */
   readonly latencyMs: LatencySummaryMs | null;
@@ -357,11 +360,12 @@ function clientReport(
   merged.add(histogram);
 
   const startedAtMs = start?.atMs ?? client.connectedAtMs;
-  const stoppedAtMs = stop?.atMs ?? lastSample?.atMs ?? client.lastHeartbeatMs ?? null;
-  const bytesWritten = (stop && numberIn(stop.detail, "bytesWritten")) ??
-    lastSample?.bytesWritten ?? 0;
-  const chunks = (stop && numberIn(stop.detail, "chunks")) ?? lastSample?.chunks ?? 0;
-  const writingMs = stoppedAtMs === null ? 0 : stoppedAtMs - startedAtMs;
+  const lastRecordMs = Math.max(
+    lastSample?.atMs ?? -Infinity,
+    clientEvents.at(-1)?.atMs ?? -Infinity,
+  );
+  const stoppedAtMs = stop?.atMs ??
+    (Number.isFinite(lastRecordMs) ? lastRecordMs : client.lastHeartbeatMs ?? null);
   const rollovers = clientEvents.filter((event) => event.kind === "rollover").map((event) => ({
     atMs: event.atMs,
     file: textIn(event.detail, "file") ?? "",
@@ -369,6 +373,14 @@ function clientReport(
     bytes: numberIn(event.detail, "bytes") ?? 0,
     durationMs: numberIn(event.detail, "durationMs") ?? 0,
   }));
+  // Without a stop event, what is known: its last sample, or the files it rolled over if more.
+  const bytesWritten = (stop && numberIn(stop.detail, "bytesWritten")) ??
+    Math.max(lastSample?.bytesWritten ?? 0, rollovers.reduce((sum, r) => sum + r.bytes, 0));
+  const chunks = (stop && numberIn(stop.detail, "chunks")) ?? lastSample?.chunks ?? 0;
+  // The writer's own run time when the stop event has it, else from start to the last record.
+  const writingMs = (stop && numberIn(stop.detail, "elapsedMs")) ??
+    (stoppedAtMs === null ? 0 : stoppedAtMs - startedAtMs);
+
   const config = client.config;
   const goneEvent = own.find((event) => event.seq === null && event.kind === "gone");
   return {

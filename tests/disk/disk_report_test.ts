@@ -309,3 +309,26 @@ Deno.test("createDiskReport() reads event details that are not objects", () => {
   assert.equal(c1.measuredBytesPerSec, null);
   assert.deepEqual(c1.errors, [{ atMs: T0 + 2000, kind: "error", message: "[1,2]" }]);
 });
+
+Deno.test("createDiskReport() counts the rolled-over files of a client gone before its first sample", () => {
+  const report = createDiskReport({
+    ...INPUT,
+    events: INPUT.events.filter((e) => e.clientId !== "c3" || e.kind !== "gone"),
+    samples: INPUT.samples.filter((s) => s.clientId !== "c3"),
+  });
+  const c3 = report.clients[2];
+  assert.equal(c3.bytesWritten, 60_000_000);
+  assert.equal(c3.stoppedAtMs, T0 + 10_300);
+  assert.equal(c3.throughputBytesPerSec, 60_000_000 / 8);
+  assert.equal(c3.usage.samples.length, 0);
+});
+
+Deno.test("createDiskReport() takes the writer's own run time from the stop event", () => {
+  const events = INPUT.events.map((e) =>
+    e.clientId === "c1" && e.kind === "stop"
+      ? { ...e, detail: { ...(e.detail as object), elapsedMs: 12_500 } }
+      : e
+  );
+  const c1 = createDiskReport({ ...INPUT, events }).clients[0];
+  assert.equal(c1.throughputBytesPerSec, 100_000_000 / 12.5);
+});

@@ -1,71 +1,17 @@
 import assert from "node:assert/strict";
 import { openRunStore } from "../../lib/drivers/disk/run_store.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const decoder = new TextDecoder();
-
-function freeUdpPort(): number {
-  const socket = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
-  const port = (socket.addr as Deno.NetAddr).port;
-  socket.close();
-  return port;
-}
-
-interface Proc {
-  readonly child: Deno.ChildProcess;
-  /** Every stdout line so far. */
-  readonly lines: string[];
-  /** Resolves with the exit code and stderr once the process ended and its output was read. */
-  readonly done: Promise<{ code: number; stderr: string }>;
-}
-
-function start(args: string[]): Proc {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const stdout = (async () => {
-    let rest = "";
-    for await (const chunk of child.stdout) {
-      const parts = (rest + decoder.decode(chunk, { stream: true })).split("\n");
-      rest = parts.pop() ?? "";
-      lines.push(...parts);
-    }
-    if (rest !== "") lines.push(rest);
-  })();
-  const stderr = new Response(child.stderr).text();
-  const done = (async () => {
-    const status = await child.status;
-    await stdout;
-    return { code: status.code, stderr: await stderr };
-  })();
-  return { child, lines, done };
-}
-
-async function waitFor<T>(
-  what: string,
-  check: () => T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const value = check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
-
-function kill(proc: Proc, signal: Deno.Signal = "SIGKILL"): void {
-  try {
-    proc.child.kill(signal);
-  } catch {
-    // Already ended.
-  }
-}
+import type { DiskReport } from "../../lib/disk/disk_report.ts";
+import {
+  freeUdpPort,
+  isAlive,
+  kill,
+  type Proc,
+  runMain,
+  start,
+  startClient,
+  startServer,
+  waitFor,
+} from "./_disk_procs.ts";
 
 Deno.test("disk client refuses a run that cannot roll over twice, with one line and exit 2", async () => {
   const dir = await Deno.makeTempDir({ prefix: "stress_disk_feasible_" });
@@ -105,76 +51,26 @@ Deno.test("disk server and three clients: runs stored, a killed client gone, gar
   const dir = await Deno.makeTempDir({ prefix: "stress_disk_run_" });
   const hbPort = freeUdpPort();
   const procs: Proc[] = [];
+  let writerPid = 0;
   try {
-    const server = start([
-      "disk",
-      "server",
-      "--hb-address",
-      "239.0.0.1",
-      "--hb-port",
-      String(hbPort),
-      "--tcp-port",
-      "0",
-      "--host",
-      "127.0.0.1",
-      "--interface",
-      "127.0.0.1",
-      "--db",
-      `${dir}/runs.sqlite`,
-      "--log",
-      `${dir}/server.log`,
-      "--idle-timeout",
-      "20s",
-      "--hb-misses",
-      "2",
-      "--report",
-      `${dir}/report.json`,
-    ]);
-    procs.push(server);
-    const tcpPort = await waitFor("the server", () => {
-      const line = server.lines.find((l) => l.includes("listening on"));
-      return line === undefined ? undefined : Number(/127\.0\.0\.1:(\d+)/.exec(line)![1]);
+    const { server, tcpPort } = await startServer({
+      hbPort,
+      db: `${dir}/runs.sqlite`,
+      dir,
+      extra: ["--idle-timeout", "20s", "--hb-misses", "2"],
     });
+    procs.push(server);
     const client = (id: string, chunk: string, runTime: string) =>
-      start([
-        "disk",
-        "client",
-        "--server",
-        `127.0.0.1:${tcpPort}`,
-        "--hb-address",
-        "239.0.0.1",
-        "--hb-port",
-        String(hbPort),
-        "--interface",
-        "127.0.0.1",
-        "--id",
-        id,
-        "--chunk",
-        chunk,
-        "--file-size",
-        "4M",
-        "--run-time",
-        runTime,
-        "--heartbeat",
-        "300ms",
-        "--stats-every",
-        "1s",
-        "--fsync",
-        "file",
-        "--min-free",
-        "1%",
-        "--path",
-        `${dir}/${id}`,
-        "--cleanup",
-      ]);
+      startClient({ tcpPort, hbPort, id, chunk, fileSize: "4M", runTime, dir });
     const clients = [
       client("c1", "1M", "3s"),
       client("c2", "512K", "3s"),
       client("c3", "2M", "30s"),
     ];
     procs.push(...clients);
-    // c3 writes for 30 s; once it has rolled over, kill it (and its writer) without a goodbye.
-    const writerPid = await waitFor("c3's writer", () => {
+    // c3 writes for 30 s; once it has rolled over, kill it without a goodbye. Its writer process
+    // must notice (its stdin ends) and stop by itself: no orphan goes on filling the disk.
+    writerPid = await waitFor("c3's writer", () => {
       const line = clients[2].lines.find((l) => l.includes("writer pid"));
       return line === undefined ? undefined : Number(/writer pid (\d+)/.exec(line)![1]);
     });
@@ -182,8 +78,12 @@ Deno.test("disk server and three clients: runs stored, a killed client gone, gar
       "c3's first rollover",
       () => clients[2].lines.some((l) => l.includes("rollover 1:")) ? true : undefined,
     );
+    await waitFor(
+      "c3's first sample stored",
+      () => server.lines.some((l) => l.includes("client c3 sample:")) ? true : undefined,
+    );
     kill(clients[2]);
-    Deno.kill(writerPid, "SIGKILL");
+    await waitFor("c3's writer to stop", () => isAlive(writerPid) ? undefined : true, 5000);
     // Garbage, truncated JSON and a wrong first message, while the others run.
     for (
       const junk of [
@@ -200,15 +100,18 @@ Deno.test("disk server and three clients: runs stored, a killed client gone, gar
       }
       const answer = new Uint8Array(1024);
       const read = await conn.read(answer);
-      assert.match(decoder.decode(answer.subarray(0, read ?? 0)), /"type":"error"/);
+      assert.match(new TextDecoder().decode(answer.subarray(0, read ?? 0)), /"type":"error"/);
       conn.close();
     }
     const results = await Promise.all(clients.slice(0, 2).map((c) => c.done));
     for (const { code, stderr } of results) assert.equal(code, 0, stderr);
+    for (const c of clients.slice(0, 2)) {
+      assert.ok(c.lines.some((l) => /stop: done, .* chunks \(.*B\/s\), \d+ rollovers/.test(l)));
+    }
     const { code, stderr } = await server.done;
     assert.equal(code, 0, stderr + server.lines.join("\n"));
 
-    const report = JSON.parse(await Deno.readTextFile(`${dir}/report.json`));
+    // The database: every record of the finished clients, the killed one gone, rejections.
     const store = await openRunStore(`${dir}/runs.sqlite`);
     try {
       const [run] = await store.listRuns();
@@ -220,33 +123,118 @@ Deno.test("disk server and three clients: runs stored, a killed client gone, gar
       assert.equal(byId.get("c2")!.state, "finished");
       assert.equal(byId.get("c3")!.state, "gone");
       for (const id of ["c1", "c2"]) {
-        const kinds = loaded.events.filter((e) => e.clientId === id).map((e) => e.kind);
+        const own = loaded.events.filter((e) => e.clientId === id);
+        const kinds = own.map((e) => e.kind);
         assert.equal(kinds[0], "start");
-        assert.ok(kinds.filter((k) => k === "rollover").length >= 2, `${id}: ${kinds}`);
+        const rollovers = own.filter((e) => e.kind === "rollover");
+        assert.ok(rollovers.length >= 2, `${id}: ${kinds}`);
+        assert.deepEqual(
+          rollovers.map((e) => (e.detail as { index: number }).index),
+          rollovers.map((_, i) => i + 1),
+        );
         assert.deepEqual(kinds.slice(-2), ["stop", "bye"]);
+        const stop = own.at(-2)!.detail as {
+          bytesWritten: number;
+          chunks: number;
+          rollovers: number;
+          elapsedMs: number;
+        };
+        assert.equal(stop.rollovers, rollovers.length);
+        assert.ok(stop.elapsedMs >= 2900 && stop.elapsedMs < 6000, `${stop.elapsedMs}`);
+        // Samples carry running totals: they never go down, and the last one has them all.
         const samples = loaded.samples.filter((s) => s.clientId === id);
-        assert.ok(samples.length >= 2, `${id}: ${samples.length} samples`);
-        assert.ok(samples.some((s) => s.rssBytes > 0 && s.cpuPercent > 0));
+        assert.ok(samples.length >= 3, `${id}: ${samples.length} samples`);
+        for (let i = 1; i < samples.length; i++) {
+          assert.ok(samples[i].bytesWritten >= samples[i - 1].bytesWritten);
+        }
+        assert.equal(samples.at(-1)!.bytesWritten, stop.bytesWritten);
+        assert.equal(samples.at(-1)!.chunks, stop.chunks);
+        assert.ok(samples.every((s) => s.rssBytes > 0), `${id}: a sample without memory`);
+        assert.ok(samples.some((s) => s.cpuPercent > 0 && s.sysMs + s.userMs > 0));
         assert.ok(byId.get(id)!.heartbeats >= 3, `${id}: ${byId.get(id)!.heartbeats} heartbeats`);
       }
-      assert.equal(
-        byId.get("c1")!.config && (byId.get("c1")!.config as { chunkBytes: number }).chunkBytes,
-        1_000_000,
-      );
+      assert.equal((byId.get("c1")!.config as { chunkBytes: number }).chunkBytes, 1_000_000);
       assert.equal((byId.get("c2")!.config as { chunkBytes: number }).chunkBytes, 512_000);
       assert.ok(loaded.events.some((e) => e.clientId === "c3" && e.kind === "gone"));
+      assert.ok(!loaded.events.some((e) => e.clientId === "c3" && e.kind === "stop"));
       assert.equal(loaded.events.filter((e) => e.kind === "rejected").length, 2);
-      assert.ok(report !== null);
     } finally {
       await store.close();
     }
+
+    // The report the server wrote: per client throughput, latency, usage, rollovers, gone.
+    const report = JSON.parse(await Deno.readTextFile(`${dir}/report.json`)) as DiskReport;
+    assert.deepEqual(report.totals.clients, 3);
+    assert.equal(report.totals.gone, 1);
+    assert.equal(report.rejectedConnections, 2);
+    for (const c of report.clients) {
+      assert.ok(c.throughputBytesPerSec! > 0, `${c.clientId} throughput`);
+      assert.ok(c.latencyMs!.p50 > 0 && c.latencyMs!.p50 <= c.latencyMs!.p99, c.clientId);
+      assert.ok(c.rollovers.count >= 1, c.clientId);
+      assert.ok(c.usage.samples.length >= 1 && c.usage.rssMaxBytes! > 0, c.clientId);
+    }
+    const [c1, c2, c3] = report.clients;
+    for (const c of [c1, c2]) {
+      assert.equal(c.state, "finished");
+      assert.equal(c.latencyMs!.count, c.chunks, `${c.clientId}: one latency per chunk`);
+      assert.ok(c.rollovers.count >= 2);
+      assert.equal(c.gone, null);
+    }
+    assert.equal(c3.state, "gone");
+    assert.notEqual(c3.gone, null);
+    assert.equal(c3.stopReason, null);
+    const text = server.lines.join("\n");
+    assert.match(text, /Clients: 3 \(2 finished, 1 gone, 0 running\), rejected connections: 2/);
+    assert.match(text, /Client c3 .*: gone/);
+    assert.match(text, /chunk write latency \(ms\): p50 [\d.]+, p90/);
+    assert.match(text, /writer CPU: mean [\d.]+%, max [\d.]+%; RSS: mean/);
+
+    // `stress disk report` reads the same run back from the database.
+    const listed = await runMain(["disk", "report", "--db", `${dir}/runs.sqlite`]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^\s+1\s+\S+Z\s+\S+Z\s+done\s+3$/m);
+    const again = await runMain([
+      "disk",
+      "report",
+      "--db",
+      `${dir}/runs.sqlite`,
+      "--run",
+      "1",
+      "--json",
+    ]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(JSON.parse(again.stdout), report);
     const log = await Deno.readTextFile(`${dir}/server.log`);
     assert.match(log, /heartbeat c1 seq \d+ writing/);
+    assert.match(log, /client c2 sample: writer cpu [\d.]+%, rss/);
+    assert.match(log, /client c1 rollover: /);
     assert.match(log, /client c3 is gone/);
     assert.match(log, /closed: bad_message/);
   } finally {
     for (const proc of procs) kill(proc);
+    if (writerPid > 0 && isAlive(writerPid)) Deno.kill(writerPid, "SIGKILL");
     await Promise.all(procs.map((p) => p.done));
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("disk report refuses a database that does not exist, and a run it does not hold", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress_disk_report_" });
+  try {
+    const missing = await runMain(["disk", "report", "--db", `${dir}/nothing.sqlite`]);
+    assert.equal(missing.code, 3);
+    assert.match(
+      missing.stderr,
+      /^error: Cannot open run database .*nothing\.sqlite": it does not exist/,
+    );
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), [], "nothing is created");
+    const store = await openRunStore(`${dir}/runs.sqlite`);
+    await store.close();
+    const unknown = await runMain(["disk", "report", "--db", `${dir}/runs.sqlite`, "--run", "4"]);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stderr.trim().split("\n").length, 1);
+    assert.match(unknown.stderr, /^error: Cannot report run "4"/);
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -78,6 +78,8 @@ export interface WriterOutcome {
   readonly files: readonly string[];
   /** ms spent in writes and syncs. */
   readonly writingMs: number;
+  /** ms from the start of the run to its end, the final sync included. */
+  readonly elapsedMs: number;
 }
 
 /** Callbacks of {@linkcode DiskWriter.run}. */
@@ -247,6 +249,14 @@ export class DiskWriter {
         file.close();
       }
     }
-    return { reason, bytesWritten, chunks, rollovers, files, writingMs: writingNs / 1e6 };
+    return {
+      reason,
+      bytesWritten,
+      chunks,
+      rollovers,
+      files,
+      writingMs: writingNs / 1e6,
+      elapsedMs: now() - startMs,
+    };
   }
 }

@@ -5,7 +5,9 @@
  * (chunk-write times in ns since the last stats line, HDR compressed base64) about every
  * `statsMs`, `{"type":"rollover",...}` at each rollover, and finally
  * `{"type":"stopped",...outcome}` or `{"type":"failed","message":M}`. SIGTERM and SIGINT stop it
- * between chunks. Not part of the library API.
+ * between chunks, and so does the end of its stdin (the client is gone: no orphan writer goes
+ * on filling the disk). After its last line it stays alive until its stdin ends (at most
+ * 5 s), so the client can take a last reading of its CPU and memory. Not part of the library API.
  *
  * @module
  */
@@ -21,6 +23,9 @@ export interface WriterProcessOptions extends DiskWriterOptions {
 
 const encoder = new TextEncoder();
 
+/** How long the writer waits, after its last line, for the client to close its stdin. */
+const LINGER_MS = 5000;
+
 function emit(message: Record<string, unknown>): void {
   const line = encoder.encode(JSON.stringify(message) + "\n");
   let offset = 0;
@@ -34,6 +39,17 @@ async function writerMain(options: WriterProcessOptions): Promise<number> {
   };
   Deno.addSignalListener("SIGTERM", onSignal);
   Deno.addSignalListener("SIGINT", onSignal);
+  const stdinEnded = (async () => {
+    const buffer = new Uint8Array(64);
+    try {
+      while ((await Deno.stdin.read(buffer)) !== null) {
+        // The client sends nothing; only the end matters.
+      }
+    } catch {
+      // A closed or broken pipe is an end too.
+    }
+    stop = true;
+  })();
   const histogram = new LatencyHistogram();
   let bytes = 0;
   let chunks = 0;
@@ -65,6 +81,12 @@ async function writerMain(options: WriterProcessOptions): Promise<number> {
     });
     flushStats();
     emit({ type: "stopped", atMs: Date.now(), ...outcome, files: outcome.files.length });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      stdinEnded,
+      new Promise((resolve) => timer = setTimeout(resolve, LINGER_MS)),
+    ]);
+    clearTimeout(timer);
     return 0;
   } catch (error) {
     flushStats();

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { TargetError } from "../../errors.ts";
 import { PgRunStore } from "./pg_run_store.ts";
 import { SqliteRunStore } from "./sqlite_run_store.ts";
 
@@ -231,6 +232,13 @@ export interface OpenRunStoreOptions {
    * @default {1000}
    */
   heartbeatFlushMs?: number;
+  /**
+   * Refuse to create a SQLite file that is not there yet (for readers such as
+   * `stress disk report`).
+   *
+   * @default {false}
+   */
+  mustExist?: boolean;
 }
 
 /**
@@ -291,6 +299,16 @@ export async function openRunStore(
     }
   } catch {
     // Not there yet (SqliteRunStore.open explains a missing directory).
+  }
+  if (options.mustExist) {
+    try {
+      await Deno.stat(path);
+    } catch (error) {
+      throw new TargetError(
+        `Cannot open run database "${path}": it does not exist, expected the --db of a stress disk server`,
+        { cause: error },
+      );
+    }
   }
   return await SqliteRunStore.open(path, options);
 }
