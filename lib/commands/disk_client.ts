@@ -33,8 +33,8 @@ export const DISK_CLIENT_HELP: string =
   `Usage: stress disk client --server HOST:PORT --hb-address GROUP --hb-port PORT [options]
 
 Measures the write performance of a local disk and reports it to a stress disk server. First it
-writes for about a second to measure the disk (with the same chunk size and fsync policy) and
-refuses to run (exit 2) when the run time cannot roll the data file over at least twice. Then the
+writes for 5% of the run time (0.25 s to 1 s) to measure the disk, with the same chunk size and
+fsync policy, and refuses to run (exit 2) when the run time cannot roll the data file over at least twice. Then the
 writer (its own process) writes chunks of random bytes and rolls the file over at --file-size;
 the monitor samples the writer's CPU and memory every --stats-every; the heartbeat goes to the
 multicast group every --heartbeat. Start, rollovers, samples and stop are logged and sent.
@@ -62,8 +62,9 @@ Options:
 Exit: 0 done, 1 the server connection was lost (the local run still completes), 2 bad options
 or an infeasible run, 3 the server cannot be reached or refused the client, 130 interrupted.`;
 
-/** How long the speed probe writes, at most. */
+/** The speed probe writes for 5% of the run time, within these bounds (ms). */
 const PROBE_MS = 1000;
+const PROBE_MIN_MS = 250;
 /** How long to wait for the server's acknowledgements at the end. */
 const ACK_WAIT_MS = 10_000;
 
@@ -308,19 +309,23 @@ class Messenger {
   }
 }
 
-/** Measures the write speed with the run's chunk size and fsync policy. */
-async function measureSpeed(settings: ClientSettings): Promise<number> {
+/**
+ * Measures the write speed with the run's chunk size and fsync policy. Its files are removed
+ * only after the run: deleting them (and the discards that may follow) would slow the run.
+ */
+async function measureSpeed(
+  settings: ClientSettings,
+): Promise<{ speed: number; files: readonly string[] }> {
   const outcome = await new DiskWriter({
     dir: settings.path,
     chunkBytes: settings.chunkBytes,
     fileBytes: settings.fileBytes,
     fsync: settings.fsync,
-    runTimeMs: Math.min(PROBE_MS, settings.runTimeMs),
+    runTimeMs: Math.min(PROBE_MS, Math.max(PROBE_MIN_MS, settings.runTimeMs / 20)),
     prefix: "stress-disk-probe",
   }).run();
-  for (const file of outcome.files) await Deno.remove(file).catch(() => {});
   const seconds = Math.max(outcome.writingMs, 0.001) / 1000;
-  return outcome.bytesWritten / seconds;
+  return { speed: outcome.bytesWritten / seconds, files: outcome.files };
 }
 
 /**
@@ -389,7 +394,20 @@ async function runClient(
   signal: AbortSignal | undefined,
 ): Promise<number> {
   await Deno.mkdir(settings.path, { recursive: true });
-  const speed = await measureSpeed(settings);
+  const probe = await measureSpeed(settings);
+  try {
+    return await runMeasured(settings, probe.speed, log, signal);
+  } finally {
+    for (const file of probe.files) await Deno.remove(file).catch(() => {});
+  }
+}
+
+async function runMeasured(
+  settings: ClientSettings,
+  speed: number,
+  log: (text: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<number> {
   const plan = rolloverPlan({
     speedBytesPerSec: speed,
     chunkBytes: settings.chunkBytes,
