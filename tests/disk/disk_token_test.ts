@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { openRunStore } from "../../lib/drivers/disk/run_store.ts";
+import { freeUdpPort, kill, type Proc, startClient, startServer, waitFor } from "./_disk_procs.ts";
+
+Deno.test("disk server with --token refuses a wrong token and a taken id, one connection each", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress_disk_token_" });
+  const hbPort = freeUdpPort();
+  const procs: Proc[] = [];
+  try {
+    const db = `${dir}/runs.sqlite`;
+    const { server, tcpPort } = await startServer({
+      hbPort,
+      db,
+      dir,
+      extra: ["--token", "s3cret", "--idle-timeout", "20s"],
+    });
+    procs.push(server);
+    const common = { tcpPort, hbPort, chunk: "256K", fileSize: "1M", dir };
+    const wrong = startClient({ ...common, id: "w", runTime: "2s", extra: ["--token", "nope"] });
+    procs.push(wrong);
+    const refused = await wrong.done;
+    assert.equal(refused.code, 3, refused.stderr);
+    assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /^error: Cannot join the server .*refused the client \(bad_token: /,
+    );
+
+    const good = startClient({ ...common, id: "g", runTime: "2s", extra: ["--token", "s3cret"] });
+    procs.push(good);
+    await waitFor("g to join", () => good.lines.some((l) => l.includes("joined run")) || undefined);
+    const twin = startClient({ ...common, id: "g", runTime: "2s", extra: ["--token", "s3cret"] });
+    procs.push(twin);
+    const taken = await twin.done;
+    assert.equal(taken.code, 3, taken.stderr);
+    assert.match(taken.stderr, /client id "g" is already in this run/);
+
+    const end = await good.done;
+    assert.equal(end.code, 0, end.stderr);
+    const serverEnd = await server.done;
+    assert.equal(serverEnd.code, 0, serverEnd.stderr);
+    const store = await openRunStore(db);
+    try {
+      const loaded = (await store.loadRun(1))!;
+      assert.deepEqual(loaded.clients.map((c) => [c.clientId, c.state]), [["g", "finished"]]);
+      const rejected = loaded.events.filter((e) => e.kind === "rejected");
+      assert.equal(rejected.length, 2);
+      assert.ok(loaded.events.some((e) => e.clientId === "g" && e.kind === "bye"));
+    } finally {
+      await store.close();
+    }
+    const log = await Deno.readTextFile(`${dir}/server.log`);
+    assert.match(log, /closed: bad_token/);
+    assert.ok(!log.includes("s3cret"), "the token is logged");
+  } finally {
+    for (const proc of procs) kill(proc);
+    await Promise.all(procs.map((p) => p.done));
+    await Deno.remove(dir, { recursive: true });
+  }
+});
