@@ -558,8 +558,9 @@ async function runMeasured(
     const intervalMs = nowMs - lastSampleMs;
     lastSampleMs = nowMs;
     // CPU time over the interval; /proc gives the totals since the writer started.
-    const userMs = usage?.userMs ?? lastUserMs;
-    const sysMs = usage?.sysMs ?? lastSysMs;
+    // (The fallback reading may be older than the last sample: never count time backwards.)
+    const userMs = Math.max(usage?.userMs ?? 0, lastUserMs);
+    const sysMs = Math.max(usage?.sysMs ?? 0, lastSysMs);
     const cpuTimes = { userMs: userMs - lastUserMs, sysMs: sysMs - lastSysMs };
     lastUserMs = userMs;
     lastSysMs = sysMs;

@@ -60,6 +60,8 @@ Exit: 0 report written, 1 no client came within --idle-timeout, 2 bad options, 3
 a port cannot be opened, 130 interrupted (the report of what was stored is still written).`;
 
 const HELLO_TIMEOUT_MS = 10_000;
+/** How long a rejected connection is drained before it is closed. */
+const LINGER_MS = 1000;
 const TICK_MS = 100;
 
 interface ServerSettings {
@@ -234,6 +236,7 @@ class DiskServer {
       new TextEncoder().encode(encodeMessage({ v: 1, type: "error", code, message })),
     )
       .catch(() => {});
+    await lingeringClose(conn);
     const nowMs = Date.now();
     await this.#store.addEvent(this.#runId, {
       clientId,
@@ -290,6 +293,8 @@ class DiskServer {
             await this.#reject(conn, from, "bad_message", "a second hello", client.id);
             break reading;
           }
+          // A record is a sign of life too: a busy client is not gone for a late heartbeat.
+          if (!client.done) this.#tracker.beat(client.id, Date.now());
           await this.#store_(client, message);
           await conn.write(encoder.encode(encodeMessage({ v: 1, type: "ack", seq: message.seq })));
           if (message.type === "bye") {
@@ -413,6 +418,37 @@ class DiskServer {
     if (message.type === "bye") {
       await this.#store.setClientState(this.#runId, client.id, "finished", receivedAtMs);
     }
+  }
+}
+
+/**
+ * Half-closes a connection and reads what the peer still sends, for at most 1 s or 64 KiB, so
+ * that closing it does not reset it before the peer has read the last answer (a close with unread
+ * input sends a reset).
+ */
+async function lingeringClose(conn: Deno.Conn): Promise<void> {
+  try {
+    await conn.closeWrite();
+  } catch {
+    return;
+  }
+  const buffer = new Uint8Array(4096);
+  let total = 0;
+  const timer = setTimeout(() => {
+    try {
+      conn.close();
+    } catch {
+      // Already closed.
+    }
+  }, LINGER_MS);
+  try {
+    while (total < 65536) {
+      const read = await conn.read(buffer).catch(() => null);
+      if (read === null) break;
+      total += read;
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -22,8 +22,9 @@ Deno.test("disk server keeps its runs in PostgreSQL, and disk report reads them 
       startClient({ tcpPort, hbPort, id: "p2", chunk: "256K", fileSize: "3M", runTime: "2s", dir }),
     ];
     procs.push(...clients);
-    for (const { code, stderr } of await Promise.all(clients.map((c) => c.done))) {
-      assert.equal(code, 0, stderr);
+    for (const c of clients) {
+      const { code, stderr } = await c.done;
+      assert.equal(code, 0, stderr + c.lines.join("\n"));
     }
     const end = await server.done;
     assert.equal(end.code, 0, end.stderr);

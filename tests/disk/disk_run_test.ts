@@ -103,8 +103,10 @@ Deno.test("disk server and three clients: runs stored, a killed client gone, gar
       assert.match(new TextDecoder().decode(answer.subarray(0, read ?? 0)), /"type":"error"/);
       conn.close();
     }
-    const results = await Promise.all(clients.slice(0, 2).map((c) => c.done));
-    for (const { code, stderr } of results) assert.equal(code, 0, stderr);
+    for (const c of clients.slice(0, 2)) {
+      const { code, stderr } = await c.done;
+      assert.equal(code, 0, stderr + c.lines.join("\n"));
+    }
     for (const c of clients.slice(0, 2)) {
       assert.ok(c.lines.some((l) => /stop: done, .* chunks \(.*B\/s\), \d+ rollovers/.test(l)));
     }

@@ -36,7 +36,7 @@ Deno.test("disk server with --token refuses a wrong token and a taken id, one co
     assert.match(taken.stderr, /client id "g" is already in this run/);
 
     const end = await good.done;
-    assert.equal(end.code, 0, end.stderr);
+    assert.equal(end.code, 0, end.stderr + good.lines.join("\n"));
     const serverEnd = await server.done;
     assert.equal(serverEnd.code, 0, serverEnd.stderr);
     const store = await openRunStore(db);
