@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 
-const PURE = ["options", "core", "stats", "report", "embedded", "query", "disk"];
+const PURE = ["options", "core", "stats", "report", "embedded", "query", "disk", "checkout", "web"];
 // The files of pure directories that own sockets or timers.
-const IMPURE_FILES = ["embedded/cql/cql_server.ts"];
+const IMPURE_FILES = ["embedded/cql/cql_server.ts", "web/live_server.ts"];
 const LAYERS: Record<string, string[]> = {
   // A directory may import only from the directories listed (and itself, and lib/errors.ts).
   options: [],
@@ -15,6 +15,8 @@ const LAYERS: Record<string, string[]> = {
   embedded: ["core", "options"],
   query: ["core", "options"],
   disk: ["core", "options", "stats", "report"],
+  checkout: ["core", "options", "stats", "report"],
+  web: ["core", "options", "stats", "report"],
   commands: [
     "run",
     "workers",
@@ -26,6 +28,8 @@ const LAYERS: Record<string, string[]> = {
     "embedded",
     "query",
     "disk",
+    "checkout",
+    "web",
   ],
 };
 const FORBIDDEN_IN_PURE =

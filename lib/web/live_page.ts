@@ -1,0 +1,114 @@
+/**
+ * The live web page of `stress checkout load --web`: one self-contained HTML document (inline
+ * CSS and JavaScript, charts drawn on `<canvas>` by a small inline function), so it works
+ * offline. Pure: it only builds a string.
+ *
+ * @module
+ */
+
+import { LIVE_PAGE_SCRIPT, LIVE_PAGE_STYLE } from "./_live_page_assets.ts";
+
+/** Options of {@linkcode livePageHtml}. */
+export interface LivePageOptions {
+  /** The page title, shown in the header and the browser tab (HTML-escaped). */
+  title: string;
+  /**
+   * How often the page polls `GET /api/stats`, in milliseconds.
+   *
+   * @default {1000}
+   */
+  pollIntervalMs?: number;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Returns the complete live page: a header with the state and totals, start/stop controls,
+ * three charts (requests/s and failures/s, latency p50/p95/p99, users), an endpoint table and
+ * a failures table. It polls `GET /api/stats?since=N`, posts `POST /api/start` with
+ * `{users, spawnRate, rate?}` and `POST /api/stop`. Everything is inline: no external requests.
+ *
+ * Stable element ids: `#state`, `#requests`, `#rps`, `#failures`, `#users`, `#start`, `#stop`,
+ * `#users-input`, `#spawn-rate-input`, `#rate-input`, `#message`, `#chart-rps`,
+ * `#chart-latency`, `#chart-users` (each with `data-points`, the number of points drawn),
+ * `#endpoints` and `#failures-by-kind`.
+ *
+ * @param options The title and the poll interval.
+ * @returns The HTML document.
+ * @throws {RangeError} When the poll interval is not a positive number.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { livePageHtml } from "./live_page.ts";
+ *
+ * const html = livePageHtml({ title: "checkout <load>" });
+ * assert.ok(html.startsWith("<!doctype html>"));
+ * assert.ok(html.includes("checkout &#60;load&#62;"));
+ * assert.ok(html.includes('id="chart-rps"'));
+ * assert.ok(!/(src|href)="https?:/.test(html)); // nothing external
+ * ```
+ */
+export function livePageHtml(options: LivePageOptions): string {
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  if (!Number.isFinite(pollIntervalMs) || pollIntervalMs <= 0) {
+    throw new RangeError(
+      `Cannot build live page: poll interval "${pollIntervalMs}" is invalid, expected a number > 0`,
+    );
+  }
+  const title = escapeHtml(options.title);
+  const figure = (id: string, label: string, value: string): string =>
+    `<div class="figure"><span class="label">${label}</span>` +
+    `<span class="value" id="${id}">${value}</span></div>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${LIVE_PAGE_STYLE}</style>
+</head>
+<body data-state="idle">
+<header>
+<h1>${title}</h1>
+<div class="figure"><span class="label">state</span><span id="state" class="idle">idle</span></div>
+${figure("requests", "requests", "0")}
+${figure("failures", "failures", "0")}
+${figure("rps", "current RPS", "0")}
+${figure("users", "users", "0")}
+<span id="connection"></span>
+</header>
+<main>
+<section>
+<form id="controls">
+<label>Users <input id="users-input" type="number" min="1" step="1" value="10" required></label>
+<label>Spawn rate (users/s)
+<input id="spawn-rate-input" type="number" min="0.001" step="any" value="1" required></label>
+<label>Rate (req/s, open model)
+<input id="rate-input" type="number" min="0.001" step="any" placeholder="closed model"></label>
+<button id="start" type="submit">Start</button>
+<button id="stop" type="button" disabled>Stop</button>
+</form>
+<p id="message"></p>
+</section>
+<div class="charts">
+<section><h2>Requests and failures per second</h2>
+<canvas id="chart-rps" data-points="0"></canvas></section>
+<section><h2>Latency percentiles (ms)</h2>
+<canvas id="chart-latency" data-points="0"></canvas></section>
+<section><h2>Users</h2><canvas id="chart-users" data-points="0"></canvas></section>
+</div>
+<section><h2>Endpoints</h2>
+<table id="endpoints"><thead><tr><th>Endpoint</th><th>Requests</th><th>Failures</th>
+<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th></tr></thead><tbody></tbody></table></section>
+<section><h2>Failures by kind</h2>
+<table id="failures-by-kind"><thead><tr><th>Kind</th><th>Count</th></tr></thead><tbody></tbody>
+</table></section>
+</main>
+<script>${LIVE_PAGE_SCRIPT.replace("__POLL_MS__", String(pollIntervalMs))}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,319 @@
+/**
+ * The HTTP server of the live web page: serves the page and a small JSON API over a
+ * {@linkcode LiveSeries}, and turns the page's start and stop buttons into callbacks.
+ *
+ * @module
+ */
+
+import { livePageHtml } from "./live_page.ts";
+import type { LiveRunParams, LiveSeries, LiveState } from "./live_series.ts";
+
+/** Options of {@linkcode startLiveServer}. */
+export interface LiveServerOptions {
+  /** The address to bind, e.g. `127.0.0.1` (binding anything else is the caller's choice). */
+  hostname: string;
+  /** The port to bind; 0 picks a free one. */
+  port: number;
+  /** The data the page shows; the server sets its state on start and stop. */
+  series: LiveSeries;
+  /**
+   * Starts a run; called by `POST /api/start` with validated parameters, after the series was
+   * reset and set to `running`. The run sets the state to `stopped` when it ends by itself.
+   * When it throws, the state goes back to what it was and the page shows the message.
+   */
+  onStart(params: LiveRunParams): void | Promise<void>;
+  /**
+   * Stops the run; called by `POST /api/stop` while the state is `stopping`. The state becomes
+   * `stopped` when it returns (unless it changed the state itself).
+   */
+  onStop(): void | Promise<void>;
+  /**
+   * The page title.
+   *
+   * @default {"stress live"}
+   */
+  title?: string;
+  /**
+   * How often the page polls, in milliseconds.
+   *
+   * @default {1000}
+   */
+  pollIntervalMs?: number;
+}
+
+/** A running live server. */
+export interface LiveServer {
+  /** The page's address, e.g. `http://127.0.0.1:8089/`. */
+  url: string;
+  /** The port bound. */
+  port: number;
+  /** Stops accepting requests and waits until the server has finished. */
+  close(): Promise<void>;
+}
+
+const ROUTES: Map<string, "GET" | "POST"> = new Map([
+  ["/", "GET"],
+  ["/index.html", "GET"],
+  ["/favicon.ico", "GET"],
+  ["/api/stats", "GET"],
+  ["/api/start", "POST"],
+  ["/api/stop", "POST"],
+]);
+const MAX_USERS = 10_000_000;
+const MAX_BODY_BYTES = 64 * 1024;
+const JSON_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+};
+const PAGE_HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  // The page is self-contained: forbid every request but its own API.
+  "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; " +
+    "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'",
+};
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...JSON_HEADERS, ...headers },
+  });
+}
+
+function errorResponse(status: number, message: string, headers?: Record<string, string>) {
+  return json(status, { error: message }, headers);
+}
+
+class BadInput extends Error {
+  status: number;
+  constructor(message: string, status = 400) {
+    super(message);
+    this.name = "BadInput";
+    this.status = status;
+  }
+}
+
+async function readJsonBody(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new BadInput(
+      `Cannot read request: content type "${type}" is not supported, expected "application/json"`,
+      415,
+    );
+  }
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) {
+    throw new BadInput(
+      `Cannot read request: body has ${bytes.length} bytes, expected at most ${MAX_BODY_BYTES}`,
+      413,
+    );
+  }
+  const text = new TextDecoder().decode(bytes);
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new BadInput(`Cannot parse request body: ${(cause as Error).message}, expected JSON`);
+  }
+}
+
+function numberField(
+  body: Record<string, unknown>,
+  name: string,
+  check: (value: number) => boolean,
+  expected: string,
+): number {
+  const value = body[name];
+  if (typeof value !== "number" || !check(value)) {
+    throw new BadInput(
+      `Cannot start run: "${name}" is "${
+        JSON.stringify(value) ?? "missing"
+      }", expected ${expected}`,
+    );
+  }
+  return value;
+}
+
+function parseStartParams(body: unknown): LiveRunParams {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new BadInput(`Cannot start run: body is not an object, expected {users, spawnRate}`);
+  }
+  const record = body as Record<string, unknown>;
+  const users = numberField(
+    record,
+    "users",
+    (v) => Number.isInteger(v) && v >= 1 && v <= MAX_USERS,
+    `an integer from 1 to ${MAX_USERS}`,
+  );
+  const spawnRate = numberField(
+    record,
+    "spawnRate",
+    (v) => Number.isFinite(v) && v > 0,
+    "a number > 0",
+  );
+  if (record.rate === undefined || record.rate === null) return { users, spawnRate };
+  const rate = numberField(record, "rate", (v) => Number.isFinite(v) && v > 0, "a number > 0");
+  return { users, spawnRate, rate };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Starts the live web server: `GET /` serves the page, `GET /api/stats?since=N` the
+ * {@linkcode LiveSeries.snapshot}, `POST /api/start` (JSON `{users, spawnRate, rate?}`) resets
+ * the series, sets it `running` and calls `onStart`, `POST /api/stop` sets it `stopping`, calls
+ * `onStop`, then `stopped`. Bad input gets 400 with a JSON `{error}` (415 for a body that is not
+ * JSON, 409 for a start while running or a stop while not running), a wrong method 405, an
+ * unknown path 404. POST bodies must be `application/json`, so a cross-site form cannot post.
+ *
+ * @param options Where to bind, the series, the callbacks and the title.
+ * @returns The server's url and port, and `close()`.
+ * @throws {Deno.errors.AddrInUse} When the port is taken (and other bind errors).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LiveSeries } from "./live_series.ts";
+ * import { startLiveServer } from "./live_server.ts";
+ *
+ * const series = new LiveSeries();
+ * const server = await startLiveServer({
+ *   hostname: "127.0.0.1", port: 0, series, onStart() {}, onStop() {},
+ * });
+ * try {
+ *   const response = await fetch(new URL("/api/start", server.url), {
+ *     method: "POST",
+ *     headers: { "content-type": "application/json" },
+ *     body: JSON.stringify({ users: 5, spawnRate: 1 }),
+ *   });
+ *   assert.equal(response.status, 200);
+ *   await response.body?.cancel();
+ *   assert.equal(series.state, "running");
+ * } finally {
+ *   await server.close();
+ * }
+ * ```
+ */
+export function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
+  const { series } = options;
+  const page = livePageHtml({
+    title: options.title ?? "stress live",
+    pollIntervalMs: options.pollIntervalMs,
+  });
+  let busy = false; // a start or stop callback is in progress
+
+  async function start(request: Request): Promise<Response> {
+    const params = parseStartParams(await readJsonBody(request));
+    if (busy || series.state === "running" || series.state === "stopping") {
+      return errorResponse(
+        409,
+        `Cannot start run: state is "${series.state}", expected "idle" or "stopped"`,
+      );
+    }
+    const previous = series.state;
+    busy = true;
+    series.reset();
+    series.setParams(params);
+    series.setState("running");
+    try {
+      await options.onStart(params);
+    } catch (error) {
+      const message = `Cannot start run: ${describe(error)}`;
+      series.setState(previous);
+      series.setMessage(message);
+      return errorResponse(500, message);
+    } finally {
+      busy = false;
+    }
+    return json(200, { state: series.state, params });
+  }
+
+  async function stop(request: Request): Promise<Response> {
+    await readJsonBody(request);
+    if (busy || series.state !== "running") {
+      return errorResponse(409, `Cannot stop run: state is "${series.state}", expected "running"`);
+    }
+    busy = true;
+    series.setState("stopping");
+    try {
+      await options.onStop();
+    } catch (error) {
+      const message = `Cannot stop run: ${describe(error)}`;
+      series.setMessage(message);
+      return errorResponse(500, message);
+    } finally {
+      if ((series.state as LiveState) === "stopping") series.setState("stopped");
+      busy = false;
+    }
+    return json(200, { state: series.state });
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const route = ROUTES.get(url.pathname);
+    if (route === undefined) {
+      return errorResponse(404, `Cannot find "${url.pathname}": no such page`);
+    }
+    if (request.method !== route) {
+      return errorResponse(
+        405,
+        `Cannot ${request.method} "${url.pathname}": method not allowed, expected ${route}`,
+        { allow: route },
+      );
+    }
+    try {
+      switch (url.pathname) {
+        case "/":
+        case "/index.html":
+          return new Response(page, { headers: PAGE_HEADERS });
+        case "/favicon.ico":
+          return new Response(null, { status: 204, headers: { "cache-control": "max-age=86400" } });
+        case "/api/stats": {
+          const sinceText = url.searchParams.get("since") ?? "0";
+          const since = Number(sinceText);
+          if (!/^\d+$/.test(sinceText) || !Number.isSafeInteger(since)) {
+            return errorResponse(
+              400,
+              `Cannot read stats: "since" is "${sinceText}", expected an integer >= 0`,
+            );
+          }
+          return json(200, series.snapshot(since));
+        }
+        case "/api/start":
+          return await start(request);
+        default:
+          return await stop(request);
+      }
+    } catch (error) {
+      if (error instanceof BadInput) return errorResponse(error.status, error.message);
+      throw error;
+    }
+  }
+
+  function listen(): LiveServer {
+    const server = Deno.serve({
+      hostname: options.hostname,
+      port: options.port,
+      onListen() {},
+      onError(error) {
+        return errorResponse(500, `Cannot answer request: ${describe(error)}`);
+      },
+    }, handle);
+    const port = server.addr.port;
+    const host = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
+    let closed: Promise<void> | null = null;
+    return {
+      url: `http://${host}:${port}/`,
+      port,
+      close(): Promise<void> {
+        closed ??= server.shutdown().then(() => server.finished);
+        return closed;
+      },
+    };
+  }
+
+  // A bind error (port in use, bad address) rejects the promise rather than throwing.
+  return new Promise((resolve) => resolve(listen()));
+}
