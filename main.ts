@@ -17,6 +17,7 @@
 import { EXIT_CODES, UsageError, UserError } from "./lib/errors.ts";
 import { analyzeCommand } from "./lib/commands/analyze.ts";
 import type { CommandIo } from "./lib/commands/command_io.ts";
+import { checkoutConsistencyCommand } from "./lib/commands/checkout_consistency.ts";
 import { diskClientCommand } from "./lib/commands/disk_client.ts";
 import { diskReportCommand } from "./lib/commands/disk_report.ts";
 import { diskServerCommand } from "./lib/commands/disk_server.ts";
@@ -111,6 +112,13 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
           `Cannot run "disk ${
             rest[1] ?? ""
           }": it is not a disk command, expected disk server, disk client or disk report`,
+        );
+      case "checkout":
+        if (rest[1] === "consistency") return await checkoutConsistencyCommand(rest.slice(2), io);
+        throw new UsageError(
+          `Cannot run "checkout ${
+            rest[1] ?? ""
+          }": it is not a checkout command, expected checkout consistency or checkout load`,
         );
       case "query":
         if (rest[1] === "setup") return await querySetupCommand(rest.slice(2), io, { signal });

@@ -1,0 +1,538 @@
+/**
+ * A keep-alive HTTP/1.1 client pool for the load generator: `connections` TCP (or TLS)
+ * connections over `Deno.connect`, at most one request in flight on each, a bounded FIFO queue
+ * for the rest, per-request timeouts, and results instead of exceptions for every network or
+ * protocol problem. It does not time requests: the caller does.
+ *
+ * No retries: a request whose connection is closed or reset (even a reused idle one the
+ * server has just closed) resolves `reset`, so a load test counts every failure. No pipelining,
+ * no redirects, no cookies, no decompression, no proxy.
+ *
+ * @module
+ */
+
+import { OptionError } from "../../errors.ts";
+import { RequestEncoder } from "./request_encoder.ts";
+import { ResponseParser } from "./response_parser.ts";
+
+/**
+ * Why a request failed: `connect` (refused or unreachable), `timeout` (the request, connecting
+ * included, took longer than `timeoutMs`), `reset` (the connection was closed or reset before
+ * the response was complete, or the pool was closed), `bad_response` (not HTTP, a bad status
+ * line, header or chunked encoding, or too large), `queue_full` (more than `maxQueue` requests
+ * waiting).
+ */
+export type HttpErrorKind = "connect" | "timeout" | "reset" | "bad_response" | "queue_full";
+
+/** A complete response (any status: a 500 is a response too). */
+export interface HttpResponse {
+  /** Always `true`: a response was received. */
+  ok: true;
+  /** The status code. */
+  status: number;
+  /** The body (decoded from chunked encoding; empty for HEAD, 204 and 304). */
+  body: Uint8Array;
+  /** The headers (lower-case names), only with `responseHeaders: true`. */
+  headers?: Record<string, string>;
+}
+
+/** A request that got no complete response. */
+export interface HttpFailure {
+  /** Always `false`. */
+  ok: false;
+  /** The kind of failure. */
+  error: HttpErrorKind;
+  /** What happened, for humans. */
+  message: string;
+}
+
+/** The outcome of {@linkcode HttpPool.request}. */
+export type HttpResult = HttpResponse | HttpFailure;
+
+/** Options of {@linkcode HttpPool}. */
+export interface HttpPoolOptions {
+  /** The base URL, `http:` or `https:`; its path is put before every request path. */
+  url: string;
+  /** The number of connections, which is also the most requests in flight. */
+  connections: number;
+  /**
+   * The time limit of one request in ms, connecting included (time spent in the queue is not
+   * counted).
+   *
+   * @default {10000}
+   */
+  timeoutMs?: number;
+  /**
+   * Headers sent with every request.
+   *
+   * @default {{}}
+   */
+  headers?: Record<string, string>;
+  /**
+   * The largest response body accepted, in bytes; a larger one is `bad_response`.
+   *
+   * @default {8388608}
+   */
+  maxResponseBytes?: number;
+  /**
+   * The most requests waiting for a connection; beyond it a request resolves `queue_full`.
+   *
+   * @default {65536}
+   */
+  maxQueue?: number;
+  /**
+   * Whether responses carry their headers (slower: they are decoded).
+   *
+   * @default {false}
+   */
+  responseHeaders?: boolean;
+  /**
+   * Extra PEM CA certificates trusted for `https:` (for self-signed test servers).
+   *
+   * @default {[]}
+   */
+  caCerts?: string[];
+}
+
+/** Options of one {@linkcode HttpPool.request}. */
+export interface HttpRequestOptions {
+  /**
+   * The body; a string is sent as UTF-8. `Content-Length` is set from it.
+   *
+   * @default {undefined}
+   */
+  body?: Uint8Array | string;
+  /**
+   * Headers for this request only.
+   *
+   * @default {undefined}
+   */
+  headers?: Record<string, string>;
+}
+
+interface Job {
+  method: string;
+  path: string;
+  options: HttpRequestOptions | undefined;
+  resolve: (result: HttpResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const QUEUE_FULL: HttpFailure = Object.freeze({
+  ok: false,
+  error: "queue_full",
+  message: "too many requests waiting for a connection",
+}) as HttpFailure;
+const POOL_CLOSED: HttpFailure = Object.freeze({
+  ok: false,
+  error: "reset",
+  message: "the pool was closed",
+}) as HttpFailure;
+
+function failure(error: HttpErrorKind, message: string): HttpFailure {
+  return { ok: false, error, message };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** One connection and the worker loop that runs requests on it. */
+class Slot {
+  conn: Deno.Conn | null = null;
+  /** When the current request times out (performance.now() ms), 0 when idle. */
+  deadlineMs = 0;
+  timedOut = false;
+  readonly encoder: RequestEncoder;
+  readonly parser: ResponseParser;
+
+  constructor(encoder: RequestEncoder, parser: ResponseParser) {
+    this.encoder = encoder;
+    this.parser = parser;
+  }
+
+  drop(): void {
+    const conn = this.conn;
+    this.conn = null;
+    if (conn !== null) {
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+    }
+  }
+}
+
+/**
+ * A pool of keep-alive HTTP/1.1 connections to one origin.
+ *
+ * At most `connections` requests are in flight; the others wait in a FIFO queue. A connection is
+ * opened when first needed, reused while the server keeps it alive (it honours
+ * `Connection: close` and reconnects on the next request), and discarded after any error.
+ * {@linkcode HttpPool.request} never rejects for network or protocol problems.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HttpPool } from "./http_pool.ts";
+ * const server = Deno.serve({ port: 0, onListen() {} }, () => new Response("hello"));
+ * const pool = new HttpPool({ url: `http://127.0.0.1:${server.addr.port}`, connections: 2 });
+ * const result = await pool.request("GET", "/");
+ * assert.equal(result.ok && result.status, 200);
+ * assert.equal(result.ok && new TextDecoder().decode(result.body), "hello");
+ * await pool.close();
+ * await server.shutdown();
+ * ```
+ */
+export class HttpPool {
+  #hostname: string;
+  #port: number;
+  #tls: boolean;
+  #caCerts: string[] | undefined;
+  #timeoutMs: number;
+  #maxQueue: number;
+  #idle: Slot[] = [];
+  #slots: Slot[] = [];
+  /** The count of worker loops running, and what close() waits on until it is 0. */
+  #running = 0;
+  #drained: (() => void) | undefined = undefined;
+  /** The FIFO queue: a ring buffer of `#queueMask + 1` entries. */
+  #queue: (Job | undefined)[] = new Array(64);
+  #queueMask = 63;
+  #queueHead = 0;
+  #queueSize = 0;
+  #sweeper: ReturnType<typeof setInterval> | undefined = undefined;
+  #closed = false;
+
+  /**
+   * Creates a pool; no connection is opened until the first request.
+   *
+   * @param options The base URL, the connection count and limits.
+   * @throws {OptionError} When the URL is not `http:` or `https:`, or a count or limit is not
+   * a positive integer.
+   * @throws {TypeError} When a header is invalid.
+   */
+  constructor(options: HttpPoolOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch (cause) {
+      throw new OptionError(
+        {
+          option: "url",
+          value: options.url,
+          expected: "an http: or https: URL",
+          problem: "is not a URL",
+        },
+        { cause },
+      );
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new OptionError({
+        option: "url",
+        value: options.url,
+        expected: "http: or https:",
+        problem: `has protocol "${url.protocol}"`,
+      });
+    }
+    checkPositive("connections", options.connections);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    checkPositive("timeoutMs", timeoutMs);
+    const maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
+    checkPositive("maxResponseBytes", maxResponseBytes);
+    const maxQueue = options.maxQueue ?? 65_536;
+    if (!Number.isInteger(maxQueue) || maxQueue < 0) {
+      throw new OptionError({
+        option: "maxQueue",
+        value: String(maxQueue),
+        expected: "an integer >= 0",
+      });
+    }
+    this.#tls = url.protocol === "https:";
+    this.#hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    this.#port = url.port === "" ? (this.#tls ? 443 : 80) : Number(url.port);
+    this.#caCerts = options.caCerts;
+    this.#timeoutMs = timeoutMs;
+    this.#maxQueue = maxQueue;
+    const basePath = url.pathname.replace(/\/+$/, "");
+    for (let i = 0; i < options.connections; i++) {
+      const slot = new Slot(
+        new RequestEncoder(url.host, { headers: options.headers, basePath }),
+        new ResponseParser({
+          maxBodyBytes: maxResponseBytes,
+          collectHeaders: options.responseHeaders ?? false,
+        }),
+      );
+      this.#slots.push(slot);
+      this.#idle.push(slot);
+    }
+  }
+
+  /** The number of requests waiting for a connection. */
+  get queued(): number {
+    return this.#queueSize;
+  }
+
+  /** The number of requests in flight. */
+  get inFlight(): number {
+    return this.#slots.length - this.#idle.length;
+  }
+
+  /**
+   * Sends one request and resolves with its response or failure; it never rejects for network
+   * or protocol problems.
+   *
+   * @param method The method, such as `GET` or `POST`.
+   * @param path The path and query, starting with `/` (after the base URL's path).
+   * @param options A body and headers for this request.
+   * @returns The response, or a failure with its {@linkcode HttpErrorKind}; it rejects (with a
+   * `TypeError`) only for a caller bug: an invalid method, path or header.
+   */
+  request(method: string, path: string, options?: HttpRequestOptions): Promise<HttpResult> {
+    if (this.#closed) return Promise.resolve(POOL_CLOSED);
+    const slot = this.#idle.pop();
+    if (slot === undefined) {
+      if (this.#queueSize >= this.#maxQueue) return Promise.resolve(QUEUE_FULL);
+      return new Promise((resolve, reject) => {
+        this.#enqueue({ method, path, options, resolve, reject });
+      });
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = slot.encoder.encode(method, path, options?.headers, options?.body);
+    } catch (error) {
+      this.#idle.push(slot);
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.#running++;
+      this.#work(slot, { method, path, options, resolve, reject }, bytes);
+    });
+  }
+
+  /**
+   * Closes every connection. Requests in flight and queued resolve `reset`; later ones too.
+   *
+   * @returns When every request in flight has resolved.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#sweeper !== undefined) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
+    while (this.#queueSize > 0) this.#dequeue().resolve(POOL_CLOSED);
+    for (const slot of this.#slots) slot.drop();
+    if (this.#running > 0) await new Promise<void>((resolve) => this.#drained = resolve);
+  }
+
+  /**
+   * Closes the pool, as {@linkcode HttpPool.close}.
+   *
+   * @returns When every request in flight has resolved.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #enqueue(job: Job): void {
+    if (this.#queueSize > this.#queueMask) {
+      const bigger: (Job | undefined)[] = new Array((this.#queueMask + 1) * 2);
+      for (let i = 0; i < this.#queueSize; i++) {
+        bigger[i] = this.#queue[(this.#queueHead + i) & this.#queueMask];
+      }
+      this.#queue = bigger;
+      this.#queueMask = bigger.length - 1;
+      this.#queueHead = 0;
+    }
+    this.#queue[(this.#queueHead + this.#queueSize) & this.#queueMask] = job;
+    this.#queueSize++;
+  }
+
+  #dequeue(): Job {
+    const job = this.#queue[this.#queueHead]!;
+    this.#queue[this.#queueHead] = undefined;
+    this.#queueHead = (this.#queueHead + 1) & this.#queueMask;
+    this.#queueSize--;
+    return job;
+  }
+
+  /** Runs `job`, then queued jobs, on `slot` until the queue is empty. */
+  async #work(slot: Slot, first: Job, firstBytes: Uint8Array): Promise<void> {
+    this.#startSweeper();
+    let job = first;
+    let bytes: Uint8Array | null = firstBytes;
+    for (;;) {
+      if (bytes === null) {
+        try {
+          bytes = slot.encoder.encode(
+            job.method,
+            job.path,
+            job.options?.headers,
+            job.options?.body,
+          );
+        } catch (error) {
+          // A caller bug in a queued request.
+          job.reject(error);
+        }
+      }
+      if (bytes !== null) {
+        try {
+          job.resolve(await this.#exchange(slot, job.method, bytes));
+        } catch (error) {
+          // A bug here: hand it to the caller rather than lose the slot.
+          slot.drop();
+          job.reject(error);
+        }
+        slot.deadlineMs = 0;
+      }
+      if (this.#queueSize === 0 || this.#closed) break;
+      job = this.#dequeue();
+      bytes = null;
+    }
+    if (!this.#closed) this.#idle.push(slot);
+    if (--this.#running === 0 && this.#drained !== undefined) this.#drained();
+  }
+
+  /** Sends `bytes` on the slot's connection (opened if needed) and reads one response. */
+  async #exchange(slot: Slot, method: string, bytes: Uint8Array): Promise<HttpResult> {
+    slot.timedOut = false;
+    slot.deadlineMs = performance.now() + this.#timeoutMs;
+    if (slot.conn === null) {
+      const connected = await this.#connect(slot);
+      if (connected !== null) return connected;
+    }
+    const conn = slot.conn!;
+    const parser = slot.parser;
+    parser.begin(method === "HEAD");
+    try {
+      let written = 0;
+      while (written < bytes.length) {
+        written += await conn.write(written === 0 ? bytes : bytes.subarray(written));
+      }
+      for (;;) {
+        const space = parser.space();
+        if (space.length === 0) {
+          slot.drop();
+          return failure("bad_response", "the response is too large");
+        }
+        const n = await conn.read(space);
+        if (n === null) {
+          const state = parser.finish();
+          if (state === "done") {
+            slot.drop();
+            return this.#response(parser);
+          }
+          slot.drop();
+          if (this.#closed) return POOL_CLOSED;
+          if (slot.timedOut) return this.#timeoutFailure();
+          return failure("reset", `the server ${parser.error}`);
+        }
+        parser.commit(n);
+        const state = parser.parse();
+        if (state === "done") break;
+        if (state === "error") {
+          slot.drop();
+          return failure(
+            "bad_response",
+            parser.tooLarge ? "the response is too large" : parser.error,
+          );
+        }
+      }
+    } catch (error) {
+      slot.drop();
+      if (this.#closed) return POOL_CLOSED;
+      if (slot.timedOut) return this.#timeoutFailure();
+      return failure("reset", `the connection failed: ${errorText(error)}`);
+    }
+    if (!parser.keepAlive || parser.extraBytes || slot.timedOut || this.#closed) slot.drop();
+    return this.#response(parser);
+  }
+
+  #response(parser: ResponseParser): HttpResponse {
+    const headers = parser.headers();
+    if (headers === undefined) return { ok: true, status: parser.status, body: parser.body() };
+    return { ok: true, status: parser.status, body: parser.body(), headers };
+  }
+
+  #timeoutFailure(): HttpFailure {
+    return failure("timeout", `no complete response within ${this.#timeoutMs} ms`);
+  }
+
+  /** Opens the slot's connection; resolves `null` on success, else the failure. */
+  async #connect(slot: Slot): Promise<HttpFailure | null> {
+    const connecting: Promise<Deno.Conn> = this.#tls
+      ? Deno.connectTls({ hostname: this.#hostname, port: this.#port, caCerts: this.#caCerts })
+      : Deno.connect({ hostname: this.#hostname, port: this.#port, transport: "tcp" });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), Math.max(0, slot.deadlineMs - performance.now()));
+    });
+    let conn: Deno.Conn | null;
+    try {
+      conn = await Promise.race([connecting, timeout]);
+    } catch (error) {
+      return failure(
+        "connect",
+        `cannot connect to ${this.#hostname}:${this.#port}: ${errorText(error)}`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    if (conn === null) {
+      connecting.then((late) => late.close(), () => {});
+      return this.#timeoutFailure();
+    }
+    if (this.#closed) {
+      conn.close();
+      return POOL_CLOSED;
+    }
+    slot.conn = conn;
+    if (this.#tls) {
+      // Handshake now (the sweeper may close a hanging one), so that a certificate problem is a
+      // `connect` failure.
+      try {
+        await (conn as Deno.TlsConn).handshake();
+      } catch (error) {
+        slot.drop();
+        if (this.#closed) return POOL_CLOSED;
+        if (slot.timedOut) return this.#timeoutFailure();
+        return failure(
+          "connect",
+          `cannot connect to ${this.#hostname}:${this.#port}: ${errorText(error)}`,
+        );
+      }
+    } else {
+      (conn as Deno.TcpConn).setNoDelay(true);
+    }
+    if (slot.deadlineMs <= performance.now()) {
+      slot.drop();
+      return this.#timeoutFailure();
+    }
+    return null;
+  }
+
+  /** Starts the timer that closes the connections of requests past their deadline. */
+  #startSweeper(): void {
+    if (this.#sweeper !== undefined || this.#closed) return;
+    const periodMs = Math.max(5, Math.min(100, Math.floor(this.#timeoutMs / 20)));
+    const sweeper = setInterval(() => {
+      const now = performance.now();
+      for (const slot of this.#slots) {
+        if (slot.deadlineMs !== 0 && slot.deadlineMs <= now && !slot.timedOut) {
+          slot.timedOut = true;
+          slot.drop();
+        }
+      }
+    }, periodMs);
+    Deno.unrefTimer(sweeper);
+    this.#sweeper = sweeper;
+  }
+}
+
+function checkPositive(option: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new OptionError({ option, value: String(value), expected: "a positive integer" });
+  }
+}

@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { checkoutConsistencyCommand } from "../../lib/commands/checkout_consistency.ts";
+import type { CommandIo } from "../../lib/commands/command_io.ts";
+import { TargetError, UsageError } from "../../lib/errors.ts";
+import { type CheckoutMode, startCheckoutService } from "./_checkout_service.ts";
+
+/** Captures the output; calls `onLine` for each stdout line as it comes. */
+function captureIo(onLine: (line: string) => void = () => {}): CommandIo & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    out(line: string) {
+      lines.push(line);
+      onLine(line);
+    },
+    err(line: string) {
+      lines.push(line);
+    },
+  };
+}
+
+function figure(lines: string[], label: string): number {
+  const line = lines.find((l) => l.includes(label));
+  assert.ok(line !== undefined, `no "${label}" line in:\n${lines.join("\n")}`);
+  return Number(line.split(": ").at(-1));
+}
+
+async function withService<T>(
+  mode: CheckoutMode,
+  fn: (service: Awaited<ReturnType<typeof startCheckoutService>>) => Promise<T>,
+): Promise<T> {
+  const service = await startCheckoutService({ mode, seed: 7 });
+  try {
+    return await fn(service);
+  } finally {
+    await service.close();
+  }
+}
+
+Deno.test("checkout consistency passes the correct service, with the official figures at 0", async () => {
+  await withService("correct", async (service) => {
+    const dir = await Deno.makeTempDir({ prefix: "stress_consistency_" });
+    try {
+      const io = captureIo();
+      const code = await checkoutConsistencyCommand(
+        ["--gateway", service.url, "--seed", "3", "--json", `${dir}/verdict.json`],
+        io,
+      );
+      assert.equal(code, 0, io.lines.join("\n"));
+      for (
+        const label of [
+          "Stock service inconsistencies in the logs",
+          "Stock service inconsistencies in the database",
+          "Payment service inconsistencies in the logs",
+          "Payment service inconsistencies in the database",
+        ]
+      ) {
+        assert.equal(figure(io.lines, label), 0, label);
+      }
+      assert.ok(io.lines.some((l) => l.startsWith("Verdict: CONSISTENT")));
+      const state = service.state();
+      assert.equal(state.checkoutsSucceeded, 100);
+      assert.equal(state.users.size, 1000);
+      assert.equal(state.orders.size, 1000);
+      const json = JSON.parse(await Deno.readTextFile(`${dir}/verdict.json`));
+      assert.equal(json.consistent, true);
+      assert.deepEqual(json.outcomes, { acknowledged: 100, refused: 900, unknown: 0 });
+      assert.equal(json.settings.seed, 3);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("checkout consistency finds the racy service's overselling, which the official stock check misses", async () => {
+  await withService("racy", async (service) => {
+    const io = captureIo();
+    const code = await checkoutConsistencyCommand(["--gateway", service.url, "--seed", "3"], io);
+    assert.equal(code, 1, io.lines.join("\n"));
+    const truth = service.state();
+    assert.ok(truth.unitsSold > 100, `the racy service sold ${truth.unitsSold} units`);
+    // The official database check is (sold - 100) - 100 = -stock: never positive, blind to overselling.
+    assert.ok(figure(io.lines, "Stock service inconsistencies in the database") <= 0);
+    const oversold = io.lines.find((l) => l.startsWith("  - oversold:"));
+    assert.ok(oversold !== undefined, io.lines.join("\n"));
+    assert.match(oversold, new RegExp(`${truth.unitsSold} units sold by acknowledged checkouts`));
+    assert.ok(io.lines.some((l) => l.startsWith("  - stock_not_conserved:")));
+    assert.match(
+      io.lines.find((l) => l.startsWith("Verdict:"))!,
+      /^Verdict: INCONSISTENT: \d+ violations/,
+    );
+  });
+});
+
+Deno.test("checkout consistency lists 5xx and transport errors during checkout as unknown outcomes", async () => {
+  await withService("correct", async (service) => {
+    // Faults start once the orders exist: only checkouts (and the reads back) can hit them.
+    const io = captureIo((line) => {
+      if (line.startsWith("orders:")) service.setFaults({ errorRate: 0.2 });
+      if (line.startsWith("checkout:")) service.setFaults({});
+    });
+    const code = await checkoutConsistencyCommand(
+      ["--gateway", service.url, "--seed", "5", "--checkouts", "300", "--users", "300"],
+      io,
+    );
+    assert.equal(code, 1, io.lines.join("\n"));
+    const unknown = io.lines.find((l) => l.startsWith("  - unknown_outcome:"));
+    assert.ok(unknown !== undefined, io.lines.join("\n"));
+    const faults = service.stats().faults.errors;
+    assert.ok(faults > 0);
+    assert.match(unknown, new RegExp(`^  - unknown_outcome: ${faults} checkouts got a 5xx`));
+    assert.match(unknown, /status 500/);
+    // The official logs figure counts those 500s as successful checkouts.
+    assert.equal(figure(io.lines, "Stock service inconsistencies in the logs"), faults);
+  });
+});
+
+Deno.test("checkout consistency stops with exit 3 when the services cannot be set up", async () => {
+  await withService("correct", async (service) => {
+    service.setFaults({ errorRate: 1 });
+    await assert.rejects(
+      () => checkoutConsistencyCommand(["--gateway", service.url], captureIo()),
+      (error) =>
+        error instanceof TargetError && error.exitCode === 3 &&
+        /^Cannot create an item: POST \/stock\/item\/create\/1 answered status 500/.test(
+          error.message,
+        ),
+    );
+  });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  await assert.rejects(
+    () =>
+      checkoutConsistencyCommand(
+        ["--gateway", `http://127.0.0.1:${port}`, "--timeout", "2s"],
+        captureIo(),
+      ),
+    (error) => error instanceof TargetError && /answered connect: /.test(error.message),
+  );
+});
+
+Deno.test("checkout consistency reads urls.json and rejects bad options with one line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress_consistency_urls_" });
+  try {
+    await withService("correct", async (service) => {
+      await Deno.writeTextFile(
+        `${dir}/urls.json`,
+        JSON.stringify({
+          ORDER_URL: service.url,
+          PAYMENT_URL: service.url,
+          STOCK_URL: service.url,
+        }),
+      );
+      const io = captureIo();
+      const code = await checkoutConsistencyCommand(
+        ["--urls", `${dir}/urls.json`, "--users", "50", "--checkouts", "50", "--stock", "10"],
+        io,
+      );
+      assert.equal(code, 0, io.lines.join("\n"));
+      assert.equal(service.state().checkoutsSucceeded, 10);
+    });
+    await Deno.writeTextFile(`${dir}/bad.json`, '{"ORDER_URL": "ftp://x"}');
+    for (
+      const [args, pattern] of [
+        [[], /expected --urls FILE or --gateway URL/],
+        [["--urls", `${dir}/bad.json`], /ORDER_URL .* expected an http:\/\/ or https:\/\/ URL/],
+        [["--urls", `${dir}/none.json`], /^Cannot read --urls/],
+        [["--gateway", "http://x", "--users", "0"], /--users: "0" is invalid/],
+        [["--gateway", "http://x", "--urls", "u.json"], /both --urls and --gateway/],
+      ] as const
+    ) {
+      await assert.rejects(
+        () => checkoutConsistencyCommand([...args], captureIo()),
+        (error) => error instanceof UsageError && pattern.test(error.message),
+        String(args),
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
