@@ -2,7 +2,9 @@
  * `@team/stress`: the pure building blocks of the `stress` load generator: the
  * cassandra-stress command-line grammar, distributions and a seeded PRNG, the
  * coordinated-omission-correct rate schedule, the rendezvous dispatcher, HDR latency
- * histograms and the report formatters. The command line itself is `@team/stress/cli`.
+ * histograms and the report formatters; sizes with units; the disk benchmark's protocol v1
+ * and rollover plan; the checkout consistency verdicts and load wait times. The command line
+ * itself is `@team/stress/cli`.
  *
  * @example Usage
  * ```ts
@@ -31,6 +33,7 @@ export * from "./lib/options/parse_distribution.ts";
 export * from "./lib/options/parse_count.ts";
 export * from "./lib/options/parse_duration.ts";
 export * from "./lib/options/parse_rate.ts";
+export * from "./lib/options/parse_size.ts";
 export * from "./lib/core/prng.ts";
 export * from "./lib/core/distribution.ts";
 export * from "./lib/core/rate_schedule.ts";
@@ -49,3 +52,8 @@ export * from "./lib/report/results_block.ts";
 export * from "./lib/report/hdr_log.ts";
 export * from "./lib/report/json_summary.ts";
 export * from "./lib/report/distribution_table.ts";
+export * from "./lib/disk/disk_protocol.ts";
+export * from "./lib/disk/rollover_plan.ts";
+export * from "./lib/checkout/consistency_verdict.ts";
+export * from "./lib/checkout/checkout_urls.ts";
+export * from "./lib/checkout/wait_time.ts";
