@@ -48,10 +48,10 @@
 // missing fio.
 // deno-lint-ignore-file no-console
 import { parseSize } from "../lib/options/parse_size.ts";
+import { freeUdpPort, type Proc, start, waitFor } from "../tests/disk/_disk_procs.ts";
 import { parseDuration } from "../lib/options/parse_duration.ts";
 
 const FIO = "/usr/bin/fio";
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
 
 type Fsync = "chunk" | "file" | "never";
@@ -98,65 +98,6 @@ function parseArgs(args: string[]): { job: Job; rounds: number } {
   }
 }
 
-function freeUdpPort(): number {
-  const socket = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
-  const port = (socket.addr as Deno.NetAddr).port;
-  socket.close();
-  return port;
-}
-
-interface Proc {
-  readonly child: Deno.ChildProcess;
-  readonly lines: string[];
-  readonly done: Promise<{ code: number; stderr: string }>;
-  readonly ended: boolean;
-}
-
-function start(command: string, args: string[]): Proc {
-  const child = new Deno.Command(command, {
-    args,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const stdout = (async () => {
-    let rest = "";
-    for await (const chunk of child.stdout) {
-      const parts = (rest + decoder.decode(chunk, { stream: true })).split("\n");
-      rest = parts.pop() ?? "";
-      lines.push(...parts);
-    }
-    if (rest !== "") lines.push(rest);
-  })();
-  const stderr = new Response(child.stderr).text();
-  const state = { ended: false };
-  const done = (async () => {
-    const status = await child.status;
-    state.ended = true;
-    await stdout;
-    return { code: status.code, stderr: await stderr };
-  })();
-  return {
-    child,
-    lines,
-    done,
-    get ended() {
-      return state.ended;
-    },
-  };
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs: number) {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const value = check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
-
 async function within<T>(what: string, promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -171,7 +112,6 @@ async function within<T>(what: string, promise: Promise<T>, timeoutMs: number): 
 
 /** Stops a process we started, by its pid: SIGINT, then SIGKILL after a grace period. */
 async function stop(proc: Proc): Promise<void> {
-  if (proc.ended) return;
   try {
     proc.child.kill("SIGINT");
   } catch {
@@ -219,10 +159,7 @@ async function runOurs(job: Job): Promise<Result> {
   const procs: Proc[] = [];
   let writerPid: number | null = null;
   try {
-    const server = start(Deno.execPath(), [
-      "run",
-      "-A",
-      MAIN,
+    const server = start([
       "disk",
       "server",
       "--hb-address",
@@ -247,10 +184,7 @@ async function runOurs(job: Job): Promise<Result> {
       const line = server.lines.find((l) => l.includes("listening on 127.0.0.1:"));
       return line === undefined ? undefined : Number(/127\.0\.0\.1:(\d+)/.exec(line)![1]);
     }, 30_000);
-    const client = start(Deno.execPath(), [
-      "run",
-      "-A",
-      MAIN,
+    const client = start([
       "disk",
       "client",
       "--server",

@@ -156,25 +156,15 @@ Deno.test("disk server killed mid-run: every acknowledged record is stored; the 
     const report = await runMain(["disk", "report", "--db", db, "--run", "1"]);
     assert.equal(report.code, 0, report.stderr);
     assert.match(report.stdout, /^Run 1 \(running\)/m);
-    const next = await runMain([
-      "disk",
-      "server",
-      "--hb-address",
-      "239.0.0.1",
-      "--hb-port",
-      String(hbPort),
-      "--tcp-port",
-      "0",
-      "--host",
-      "127.0.0.1",
-      "--interface",
-      "127.0.0.1",
-      "--db",
+    const { server: next } = await startServer({
+      hbPort,
       db,
-      "--idle-timeout",
-      "200ms",
-    ]);
-    assert.equal(next.code, 1, next.stderr);
+      dir,
+      extra: ["--idle-timeout", "200ms"],
+    });
+    procs.push(next);
+    const nextEnd = await next.done;
+    assert.equal(nextEnd.code, 1, nextEnd.stderr);
     const reopened = await openRunStore(db);
     try {
       const runs = await reopened.listRuns();
