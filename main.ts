@@ -18,6 +18,7 @@ import { EXIT_CODES, UsageError, UserError } from "./lib/errors.ts";
 import { analyzeCommand } from "./lib/commands/analyze.ts";
 import type { CommandIo } from "./lib/commands/command_io.ts";
 import { checkoutConsistencyCommand } from "./lib/commands/checkout_consistency.ts";
+import { checkoutLoadCommand } from "./lib/commands/checkout_load.ts";
 import { diskClientCommand } from "./lib/commands/disk_client.ts";
 import { diskReportCommand } from "./lib/commands/disk_report.ts";
 import { diskServerCommand } from "./lib/commands/disk_server.ts";
@@ -115,6 +116,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         );
       case "checkout":
         if (rest[1] === "consistency") return await checkoutConsistencyCommand(rest.slice(2), io);
+        if (rest[1] === "load") return await checkoutLoadCommand(rest.slice(2), io, { signal });
         throw new UsageError(
           `Cannot run "checkout ${
             rest[1] ?? ""

@@ -11,12 +11,13 @@ import {
   consistencyVerdict,
   type OrderState,
 } from "../checkout/consistency_verdict.ts";
-import { type CheckoutUrls, gatewayUrls, parseUrlsJson } from "../checkout/checkout_urls.ts";
+import type { CheckoutUrls } from "../checkout/checkout_urls.ts";
 import { Prng } from "../core/prng.ts";
-import { HttpPool, type HttpResult } from "../drivers/http/http_pool.ts";
+import type { HttpPool, HttpResult } from "../drivers/http/http_pool.ts";
 import { TargetError, UsageError } from "../errors.ts";
 import { parseDuration } from "../options/parse_duration.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
+import { CheckoutServices } from "./checkout_services.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import { parseFlags, parsePositive, rejectPositionals } from "./parse_flags.ts";
 
@@ -75,27 +76,7 @@ function count(name: string, text: string, min: number): number {
 }
 
 async function settingsOf(values: Record<string, string | boolean | undefined>): Promise<Settings> {
-  let urls: CheckoutUrls;
-  if (values.urls !== undefined && values.gateway !== undefined) {
-    throw new UsageError("Cannot use both --urls and --gateway, expected one of them");
-  } else if (values.urls !== undefined) {
-    const path = values.urls as string;
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (error) {
-      throw new UsageError(`Cannot read --urls "${path}": ${String(error).split("\n")[0]}`, {
-        cause: error,
-      });
-    }
-    urls = parseUrlsJson(text, path);
-  } else if (values.gateway !== undefined) {
-    urls = gatewayUrls(values.gateway as string);
-  } else {
-    throw new UsageError(
-      "Cannot run the consistency test: no services given, expected --urls FILE or --gateway URL",
-    );
-  }
+  const urls = await CheckoutServices.urlsFromFlags(values, "run the consistency test");
   return {
     urls,
     items: count("--items", values.items as string, 1),
@@ -137,33 +118,6 @@ function jsonOf(result: HttpResult): Record<string, unknown> | null {
 /** Starts `count` jobs at once; the pools bound the requests in flight. */
 async function all<T>(count: number, job: (index: number) => Promise<T>): Promise<T[]> {
   return await Promise.all(Array.from({ length: count }, (_, i) => job(i)));
-}
-
-class Services {
-  readonly order: HttpPool;
-  readonly payment: HttpPool;
-  readonly stock: HttpPool;
-  readonly #pools: HttpPool[];
-
-  constructor(settings: Settings) {
-    const pool = (url: string) =>
-      new HttpPool({ url, connections: settings.concurrency, timeoutMs: settings.timeoutMs });
-    this.order = pool(settings.urls.order);
-    // One pool per distinct URL: a gateway gets one pool for the three.
-    this.payment = settings.urls.payment === settings.urls.order
-      ? this.order
-      : pool(settings.urls.payment);
-    this.stock = settings.urls.stock === settings.urls.order
-      ? this.order
-      : settings.urls.stock === settings.urls.payment
-      ? this.payment
-      : pool(settings.urls.stock);
-    this.#pools = [...new Set([this.order, this.payment, this.stock])];
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.#pools.map((pool) => pool.close()));
-  }
 }
 
 /** Creates something and returns the id field of its JSON answer, or throws a TargetError. */
@@ -271,7 +225,10 @@ export async function checkoutConsistencyCommand(
   }
   rejectPositionals("checkout consistency", positionals);
   const settings = await settingsOf(values);
-  const services = new Services(settings);
+  const services = new CheckoutServices(settings.urls, {
+    connections: settings.concurrency,
+    timeoutMs: settings.timeoutMs,
+  });
   try {
     return await runTest(settings, services, io);
   } finally {
@@ -279,7 +236,11 @@ export async function checkoutConsistencyCommand(
   }
 }
 
-async function runTest(settings: Settings, services: Services, io: CommandIo): Promise<number> {
+async function runTest(
+  settings: Settings,
+  services: CheckoutServices,
+  io: CommandIo,
+): Promise<number> {
   const prng = new Prng(settings.seed);
   const pick = (n: number) => Math.floor(prng.nextDouble() * n);
   io.out(

@@ -6,8 +6,7 @@
  * @module
  */
 
-import { formatHdrLogHeader, formatHdrLogInterval } from "../report/hdr_log.ts";
-import type { IntervalReport } from "../run/run_workload.ts";
+import { formatHdrLogHeader, formatHdrLogInterval, type HdrLogWindow } from "../report/hdr_log.ts";
 import { TextFile } from "./text_file.ts";
 
 /**
@@ -42,7 +41,12 @@ export class HdrLogWriter {
    * @param report The merged interval.
    */
   writeInterval(
-    report: Pick<IntervalReport, "windows" | "runStartEpochMs" | "startSec" | "lengthSec">,
+    report: {
+      readonly windows: readonly HdrLogWindow[];
+      readonly runStartEpochMs: number;
+      readonly startSec: number;
+      readonly lengthSec: number;
+    },
   ): void {
     if (this.#baseEpochMs < 0) {
       this.#baseEpochMs = Math.floor(report.runStartEpochMs / 1000) * 1000;

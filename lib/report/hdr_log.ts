@@ -33,10 +33,13 @@ export interface HdrLogHeaderOptions {
   timeZoneName?: string;
 }
 
+/** What an HDR log line needs of an {@linkcode OpWindow}: its tag name and histograms. */
+export type HdrLogWindow = Pick<OpWindow, "name" | "service" | "response" | "wait">;
+
 /** The input of {@linkcode formatHdrLogInterval}. */
 export interface HdrLogIntervalInput {
-  /** This interval's merged windows, one per op type. */
-  windows: readonly OpWindow[];
+  /** This interval's merged windows, one per op type (the name is the tag, without `-st`). */
+  windows: readonly HdrLogWindow[];
   /** Start of the interval, seconds since the log's BaseTime. */
   startSec: number;
   /** Length of the interval, seconds. */

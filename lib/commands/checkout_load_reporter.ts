@@ -1,0 +1,234 @@
+/**
+ * Reports a `stress checkout load` run as it goes: interval rows, the live page's series, the
+ * HDR log; then the summary and the JSON file.
+ *
+ * @module
+ */
+
+import {
+  createLoadJson,
+  formatLoadIntervalRows,
+  formatLoadSummary,
+  LOAD_INTERVAL_HEADER,
+} from "../checkout/load_report.ts";
+import { hdrTagOf, type LoadInterval } from "../checkout/load_tally.ts";
+import { OpWindow } from "../stats/op_window.ts";
+import type { LiveEndpointRow, LiveSeries } from "../web/live_series.ts";
+import type { LoadRun } from "./checkout_load_run.ts";
+import type { CommandIo } from "./command_io.ts";
+import { HdrLogWriter } from "./hdr_log_writer.ts";
+import { TextFile } from "./text_file.ts";
+
+/** Options of {@linkcode LoadReporter}. */
+export interface LoadReporterOptions {
+  /** Where the rows and the summary go. */
+  io: CommandIo;
+  /** The live page's data, or null without `--web`. */
+  series: LiveSeries | null;
+  /** The HDR log file, or null. */
+  hdrPath: string | null;
+  /** The JSON summary file, or null. */
+  jsonPath: string | null;
+  /** The settings, written into the JSON file as they are. */
+  settings: Record<string, unknown>;
+}
+
+/** One interval in the JSON file. */
+interface IntervalPoint {
+  elapsedSec: number;
+  users: number;
+  requestsPerSec: number;
+  failuresPerSec: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/**
+ * Takes the run's intervals and reports each; {@linkcode LoadReporter.finish} reports the last
+ * one and the summary.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const reporter = new LoadReporter(run, { io, series: null, hdrPath: null, jsonPath: null, settings: {} });
+ * const timer = setInterval(() => reporter.tick(), 1000);
+ * await run.run();
+ * clearInterval(timer);
+ * const failures = await reporter.finish();
+ * ```
+ */
+export class LoadReporter {
+  #run: LoadRun;
+  #options: LoadReporterOptions;
+  #hdr: HdrLogWriter | null;
+  #json: TextFile | null;
+  #intervalTotal: OpWindow;
+  #points: IntervalPoint[] = [];
+  #lastSec = 0;
+  #runStartEpochMs = Date.now();
+  #responseTime: boolean;
+
+  /**
+   * Starts reporting a run (creates the HDR log and JSON files now, so a bad path fails before
+   * the load).
+   *
+   * @param run The run, not started yet or just started.
+   * @param options Where to report.
+   */
+  constructor(run: LoadRun, options: LoadReporterOptions) {
+    this.#run = run;
+    this.#options = options;
+    this.#responseTime = run.params.rate !== null;
+    this.#intervalTotal = new OpWindow("total", { scheduled: this.#responseTime });
+    this.#hdr = options.hdrPath === null ? null : new HdrLogWriter(options.hdrPath, {
+      purpose: "--hdr-log",
+      comment: "stress checkout load",
+    });
+    this.#json = options.jsonPath === null ? null : TextFile.create(options.jsonPath, "--json");
+    options.io.out(LOAD_INTERVAL_HEADER);
+  }
+
+  /** Reports the interval that ends now. */
+  tick(): void {
+    this.#report(this.#run.tally.takeInterval(), this.#run.elapsedMs / 1000);
+  }
+
+  #report(interval: LoadInterval, endSec: number): void {
+    const lengthSec = Math.max(endSec - this.#lastSec, 1e-3);
+    const total = this.#intervalTotal;
+    total.reset();
+    for (const window of interval.windows) total.add(window);
+    const users = this.#run.active;
+    for (
+      const line of formatLoadIntervalRows({
+        windows: interval.windows,
+        total,
+        elapsedSec: endSec,
+        lengthSec,
+        users,
+        responseTime: this.#responseTime,
+      })
+    ) {
+      this.#options.io.out(line);
+    }
+    this.#hdr?.writeInterval({
+      windows: interval.windows.filter((w) => w.ops > 0).map((w) => ({
+        name: hdrTagOf(w.name),
+        service: w.service,
+        response: w.response,
+        wait: w.wait,
+      })),
+      runStartEpochMs: this.#runStartEpochMs,
+      startSec: this.#lastSec,
+      lengthSec,
+    });
+    const latency = total.reported(this.#responseTime);
+    const pct = (p: number) => latency.totalCount === 0 ? 0 : latency.valueAtPercentile(p) / 1e6;
+    const point: IntervalPoint = {
+      elapsedSec: round3(endSec),
+      users,
+      requestsPerSec: total.ops / lengthSec,
+      failuresPerSec: total.errors / lengthSec,
+      p50Ms: pct(50),
+      p95Ms: pct(95),
+      p99Ms: pct(99),
+      maxMs: latency.maxNs / 1e6,
+    };
+    this.#points.push(point);
+    this.#live(interval, point);
+    this.#lastSec = endSec;
+  }
+
+  #live(interval: LoadInterval, point: IntervalPoint): void {
+    const series = this.#options.series;
+    if (series === null) return;
+    const byEndpoint: LiveEndpointRow[] = [];
+    for (const window of interval.windows) {
+      if (window.ops === 0) continue;
+      const latency = window.reported(this.#responseTime);
+      byEndpoint.push({
+        name: window.name,
+        requests: window.ops,
+        failures: window.errors,
+        p50Ms: latency.valueAtPercentile(50) / 1e6,
+        p95Ms: latency.valueAtPercentile(95) / 1e6,
+        p99Ms: latency.valueAtPercentile(99) / 1e6,
+      });
+    }
+    series.push({
+      atMs: Date.now(),
+      requestsPerSec: point.requestsPerSec,
+      failuresPerSec: point.failuresPerSec,
+      p50Ms: point.p50Ms,
+      p95Ms: point.p95Ms,
+      p99Ms: point.p99Ms,
+      users: point.users,
+      byEndpoint,
+    });
+    let requests = 0;
+    let failures = 0;
+    for (const window of this.#run.tally.totals) {
+      requests += window.ops;
+      failures += window.errors;
+    }
+    const failuresByKind: Record<string, number> = {};
+    for (const failure of this.#run.tally.failures()) {
+      const key = `${failure.kind} on ${this.#run.tally.totals[failure.endpoint].name}`;
+      failuresByKind[key] = (failuresByKind[key] ?? 0) + failure.count;
+    }
+    series.setTotals({ requests, failures, failuresByKind });
+  }
+
+  /**
+   * Reports the last interval (if it had any request), prints the summary and writes the JSON
+   * file and closes the HDR log.
+   *
+   * @returns The number of failed requests in the run.
+   */
+  finish(): number {
+    const run = this.#run;
+    const last = run.tally.takeInterval();
+    const endSec = run.elapsedMs / 1000;
+    if (last.windows.some((w) => w.ops > 0)) this.#report(last, endSec);
+    this.#hdr?.close();
+    const total = new OpWindow("total", { scheduled: this.#responseTime });
+    for (const window of run.tally.totals) total.add(window);
+    const input = {
+      windows: run.tally.totals,
+      total,
+      failures: run.tally.failures(),
+      elapsedSec: endSec,
+      completedIterations: run.completedIterations,
+      abortedIterations: run.abortedIterations,
+      responseTime: this.#responseTime,
+    };
+    const io = this.#options.io;
+    for (const line of formatLoadSummary(input)) io.out(line);
+    const arrivals = run.params.rate === null ? null : run.arrivals;
+    if (arrivals !== null) {
+      const missed = arrivals.due - arrivals.started;
+      io.out(
+        `Arrivals: ${arrivals.started} of ${arrivals.due} due were started${
+          missed > 0
+            ? `; ${missed} were not, because --max-in-flight iterations were still waiting for answers when the run ended`
+            : ""
+        }`,
+      );
+    }
+    if (this.#json !== null) {
+      const json = {
+        command: "checkout load",
+        settings: this.#options.settings,
+        ...createLoadJson(input),
+        ...(arrivals === null ? {} : { arrivals }),
+        intervals: this.#points,
+      };
+      this.#json.write(JSON.stringify(json, null, 2) + "\n");
+      this.#json.close();
+    }
+    return total.errors;
+  }
+}
