@@ -10,8 +10,8 @@ const TRANSPORT_KINDS: Readonly<Record<string, string>> = {
   connect: "connection error",
   timeout: "timeout",
   reset: "connection reset",
-  bad_response: "bad response",
-  queue_full: "queue full",
+  "bad_response": "bad response",
+  "queue_full": "queue full",
 };
 
 /**

@@ -1,41 +1,11 @@
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { livePageHtml } from "../../lib/web/live_page.ts";
 import { LiveSeries } from "../../lib/web/live_series.ts";
 import type { LiveRunParams } from "../../lib/web/live_series.ts";
 import { startLiveServer } from "../../lib/web/live_server.ts";
+import { hasChromium, launchChromium, reportChromiumSkip, waitUntil } from "./_chromium.ts";
 
-// STRESS_CHROMIUM overrides the path (to try another build, or to see the skip message).
-const CHROMIUM = Deno.env.get("STRESS_CHROMIUM") ?? "/usr/bin/chromium";
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-if (!hasChromium) {
-  Deno.stderr.writeSync(
-    new TextEncoder().encode(
-      `live page test skipped: ${CHROMIUM} is not installed (apt-get install chromium)\n`,
-    ),
-  );
-}
-
-/** Polls `check` every 50 ms until it is true; throws after `timeoutMs`. */
-async function waitUntil(
-  check: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+reportChromiumSkip("live page test");
 
 const CHARTS = ["chart-rps", "chart-latency", "chart-users"];
 
@@ -111,11 +81,7 @@ Deno.test({
     const origin = new URL(server.url).origin;
     const requests: string[] = [];
     const pageErrors: string[] = [];
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--headless=new"],
-      timeout: 30_000,
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       page.setDefaultTimeout(10_000);

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { main } from "../../main.ts";
+import type { CommandIo } from "../../lib/commands/command_io.ts";
+import { hasChromium, launchChromium, reportChromiumSkip, waitUntil } from "../web/_chromium.ts";
+import { startCheckoutService } from "./_checkout_service.ts";
+
+reportChromiumSkip("checkout load --web page test");
+
+function captureIo(): CommandIo & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    out: (line: string) => void lines.push(line),
+    err: (line: string) => void lines.push(line),
+  };
+}
+
+/** Waits for the `web:` line and returns the page's URL. */
+async function pageUrl(io: { lines: string[] }): Promise<string> {
+  let url = "";
+  await waitUntil(() => {
+    const line = io.lines.find((l) => l.startsWith("web: the live page is at "));
+    url = line?.split(" ")[6] ?? "";
+    return url !== "";
+  }, "the web line is printed");
+  return url;
+}
+
+Deno.test("checkout load --web --autostart --autoquit: runs at once, serves the stats, quits by itself", async () => {
+  const service = await startCheckoutService({ mode: "correct", seed: 3 });
+  try {
+    const io = captureIo();
+    const exit = main([
+      "checkout",
+      "load",
+      "--gateway",
+      service.url,
+      "--init",
+      "--init-orders=20",
+      "--users=4",
+      "--duration=1500ms",
+      "--wait-time=constant(0.05)",
+      "--web=127.0.0.1:0",
+      "--autostart",
+      "--autoquit=2s",
+    ], { io, signal: new AbortController().signal });
+    const url = await pageUrl(io);
+    await waitUntil(async () => {
+      const stats = await (await fetch(new URL("/api/stats", url))).json();
+      return stats.points.length >= 1 && stats.totals.requests > 0;
+    }, "the page's stats have a point");
+    const stats = await (await fetch(new URL("/api/stats", url))).json();
+    assert.equal(stats.state, "running");
+    assert.deepEqual(stats.params, { users: 4, spawnRate: 100 });
+    assert.equal(stats.endpoints[0].name, "POST /orders/checkout/[order_id]");
+    assert.equal(await exit, 0);
+    assert.ok(io.lines.includes("Failures: none"), io.lines.join("\n"));
+    // The server is gone once the command returns.
+    await assert.rejects(fetch(url));
+    const served = service.stats().byRoute["POST /orders/checkout/:id"].requests;
+    const total = io.lines.find((l) => / total$/.test(l) && /^ +\d+ +\d+ /.test(l))!;
+    assert.equal(Number(total.trim().split(/ +/)[0]), served);
+  } finally {
+    await service.close();
+  }
+});
+
+Deno.test({
+  name: "checkout load --web in Chromium: Start runs the load, the charts update, Stop stops it",
+  ignore: !hasChromium,
+  async fn() {
+    const service = await startCheckoutService({ mode: "correct", seed: 4 });
+    const controller = new AbortController();
+    const io = captureIo();
+    const exit = main([
+      "checkout",
+      "load",
+      "--gateway",
+      service.url,
+      "--init",
+      "--init-orders=50",
+      "--duration=60s",
+      "--wait-time=constant(0.02)",
+      "--interval=250ms",
+      "--web=127.0.0.1:0",
+    ], { io, signal: controller.signal });
+    const browser = await launchChromium();
+    try {
+      const url = await pageUrl(io);
+      const page = await browser.newPage();
+      page.setDefaultTimeout(10_000);
+      const pageErrors: string[] = [];
+      page.on("pageerror", (error) => pageErrors.push(error.message));
+      const points = (id: string) =>
+        page.$eval(`#${id}`, (canvas) => Number(canvas.getAttribute("data-points")));
+      const waitForState = (want: string) =>
+        waitUntil(async () => (await page.textContent("#state")) === want, `state ${want}`);
+
+      await page.goto(url);
+      await waitForState("idle");
+      // Nothing runs before Start.
+      assert.equal(service.stats().byRoute["POST /orders/checkout/:id"], undefined);
+
+      await page.fill("#users-input", "6");
+      await page.fill("#spawn-rate-input", "20");
+      await page.fill("#rate-input", "");
+      await page.click("#start");
+      await waitForState("running");
+      await waitUntil(async () => (await points("chart-rps")) >= 2, "two points on the chart");
+      const first = await points("chart-latency");
+      await waitUntil(async () => (await points("chart-latency")) > first, "the chart grows");
+      await waitUntil(
+        async () => Number((await page.textContent("#rps"))?.replace(/,/g, "")) > 0,
+        "requests/s shows",
+      );
+      assert.match(
+        (await page.textContent("#endpoints tbody"))!,
+        /\/orders\/checkout\/\[order_id\]/,
+      );
+      assert.ok(io.lines.some((l) => l.includes("6 users at 20/s")), io.lines.join("\n"));
+
+      await page.click("#stop");
+      await waitForState("stopped");
+      assert.ok(io.lines.some((l) => l.startsWith("Results (")));
+      const afterStop = service.stats().byRoute["POST /orders/checkout/:id"].requests;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(service.stats().byRoute["POST /orders/checkout/:id"].requests, afterStop);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await browser.close();
+      controller.abort();
+      assert.equal(await exit, 0);
+      await service.close();
+    }
+  },
+});

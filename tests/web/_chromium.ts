@@ -1,0 +1,53 @@
+// Headless Chromium for the live page tests: the Debian build, driven by playwright-core.
+import { chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+
+/** The browser binary; STRESS_CHROMIUM overrides it (to try another build, or the skip path). */
+export const CHROMIUM: string = Deno.env.get("STRESS_CHROMIUM") ?? "/usr/bin/chromium";
+
+/** Whether the browser is installed; when not, says so once on stderr. */
+export const hasChromium: boolean = (() => {
+  try {
+    return Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Prints the skip line for a test file that needs Chromium when it is missing.
+ *
+ * @param what The test file's subject, e.g. `live page test`.
+ */
+export function reportChromiumSkip(what: string): void {
+  if (hasChromium) return;
+  Deno.stderr.writeSync(
+    new TextEncoder().encode(
+      `${what} skipped: ${CHROMIUM} is not installed (apt-get install chromium)\n`,
+    ),
+  );
+}
+
+/** Starts headless Chromium. */
+export async function launchChromium(): Promise<Browser> {
+  return await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--headless=new"],
+    timeout: 30_000,
+  });
+}
+
+/** Polls `check` every 50 ms until it is true; throws after `timeoutMs`. */
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
