@@ -5,8 +5,8 @@
 //
 // The endpoint is bench/_http_endpoint.ts (`200 ok`, Content-Length 2) in its own process. Each
 // round runs, one after another: `wrk -t2 -cC -dDs URL` (/usr/bin/wrk), `npx -y
-// autocannon@8.0.0 -c C -d D --json URL`, ours (C concurrent request loops, a closed loop, on one
-// `HttpPool({ connections: C })`) and the same loops on `fetch`, each in its own process. With
+// autocannon@8.0.0 -c C -d D --json URL`, ours (`stress checkout load`, below), the bare
+// `HttpPool` loop and the same loops on `fetch`, each in its own process. With
 // several rounds the table shows each tool's median. Aims: ours >= 0.5 x wrk and ours >=
 // autocannon; exit 1 when an aim that could be measured fails.
 //
@@ -14,8 +14,8 @@
 // so every figure is "what one endpoint process serves while this tool loads it", and the tools
 // that spend less CPU per request leave more to the endpoint.
 //
-// `runOurs` is the function to swap for `stress checkout load` later: it takes the URL, the
-// connection count and the duration, and returns requests/s.
+// "ours" is `stress checkout load` itself (C users, no wait, a one-step `GET /` scenario file);
+// "pool" is a bare closed loop on `HttpPool`, to show what the command costs on top of the client.
 //
 // Client mode (used by the script itself):
 //   deno run -A bench/http_vs_wrk.ts --client pool|fetch URL CONNECTIONS DURATION_S
@@ -26,6 +26,7 @@ import { HttpPool } from "../lib/drivers/http/http_pool.ts";
 const WRK = "/usr/bin/wrk";
 const SELF = new URL(import.meta.url).pathname;
 const ENDPOINT = new URL("./_http_endpoint.ts", import.meta.url).pathname;
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
 
 interface ClientFigures {
@@ -119,9 +120,55 @@ async function runClient(
   return figures.requestsPerSec;
 }
 
-/** Ours: the HttpPool closed loop. Swap this for `stress checkout load` later. */
-function runOurs(url: string, connections: number, durationS: number): Promise<number> {
-  return runClient("pool", url, connections, durationS);
+/**
+ * Ours: `stress checkout load` in its own process, with as many virtual users as connections, no
+ * wait time, and a one-step scenario `GET /`: the closed loop wrk and autocannon run, through the
+ * whole command (scenario runner, per-endpoint HDR histograms, interval rows).
+ */
+async function runOurs(url: string, connections: number, durationS: number): Promise<number> {
+  const dir = await Deno.makeTempDir({ prefix: "http_vs_wrk_" });
+  try {
+    const scenario = `${dir}/get.json`;
+    await Deno.writeTextFile(
+      scenario,
+      JSON.stringify({
+        name: "bench",
+        waitTime: "none",
+        scenarios: [{ name: "get", steps: [{ method: "GET", service: "order", path: "/" }] }],
+      }),
+    );
+    const out = await run(Deno.execPath(), [
+      "run",
+      "-A",
+      MAIN,
+      "checkout",
+      "load",
+      "--gateway",
+      url.replace(/\/$/, ""),
+      "--scenario",
+      scenario,
+      "--users",
+      String(connections),
+      "--spawn-rate",
+      "1000000",
+      "--connections",
+      String(connections),
+      "--duration",
+      `${durationS}s`,
+      "--json",
+      `${dir}/run.json`,
+    ]);
+    if (out.code !== 0) {
+      throw new Error(`stress checkout load failed (${out.code}): ${out.stderr.trim()}`);
+    }
+    const json = JSON.parse(await Deno.readTextFile(`${dir}/run.json`)) as {
+      total: { requests: number; failures: number; requestsPerSec: number };
+    };
+    if (json.total.failures > 0) console.log(`  note: ours had ${json.total.failures} failures`);
+    return json.total.requestsPerSec;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 async function runWrk(
@@ -230,6 +277,7 @@ async function main(): Promise<number> {
     wrk: [],
     autocannon: [],
     ours: [],
+    pool: [],
     fetch: [],
   };
   try {
@@ -240,6 +288,7 @@ async function main(): Promise<number> {
       figures.wrk.push(await runWrk(url, connections, durationS));
       figures.autocannon.push(await runAutocannon(url, connections, durationS));
       figures.ours.push(await runOurs(url, connections, durationS));
+      figures.pool.push(await runClient("pool", url, connections, durationS));
       figures.fetch.push(await runClient("fetch", url, connections, durationS));
       const row = Object.entries(figures).map(([tool, values]) => {
         const value = values[values.length - 1];
@@ -262,7 +311,8 @@ async function main(): Promise<number> {
   const labels: Record<string, string> = {
     wrk: "wrk",
     autocannon: "autocannon",
-    ours: "ours (pool)",
+    ours: "stress load",
+    pool: "HttpPool",
     fetch: "fetch",
   };
   for (const [tool, value] of Object.entries(summary)) {

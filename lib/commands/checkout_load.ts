@@ -277,6 +277,7 @@ async function execute(
     series,
     hdrPath: settings.hdrPath,
     jsonPath: settings.jsonPath,
+    intervalMs: settings.intervalMs,
     settings: {
       scenario: settings.set.name,
       urls: settings.services.urls,

@@ -31,6 +31,8 @@ export interface LoadReporterOptions {
   jsonPath: string | null;
   /** The settings, written into the JSON file as they are. */
   settings: Record<string, unknown>;
+  /** The interval length, in ms: a last interval shorter than half of it is not shown. */
+  intervalMs: number;
 }
 
 /** One interval in the JSON file. */
@@ -96,14 +98,32 @@ export class LoadReporter {
     this.#report(this.#run.tally.takeInterval(), this.#run.elapsedMs / 1000);
   }
 
-  #report(interval: LoadInterval, endSec: number): void {
+  /** Pushes the run's totals to the live page (after the last interval). */
+  #liveTotals(): void {
+    const series = this.#options.series;
+    if (series === null) return;
+    let requests = 0;
+    let failures = 0;
+    for (const window of this.#run.tally.totals) {
+      requests += window.ops;
+      failures += window.errors;
+    }
+    const failuresByKind: Record<string, number> = {};
+    for (const failure of this.#run.tally.failures()) {
+      const key = `${failure.kind} on ${this.#run.tally.totals[failure.endpoint].name}`;
+      failuresByKind[key] = (failuresByKind[key] ?? 0) + failure.count;
+    }
+    series.setTotals({ requests, failures, failuresByKind });
+  }
+
+  #report(interval: LoadInterval, endSec: number, show = true): void {
     const lengthSec = Math.max(endSec - this.#lastSec, 1e-3);
     const total = this.#intervalTotal;
     total.reset();
     for (const window of interval.windows) total.add(window);
     const users = this.#run.active;
     for (
-      const line of formatLoadIntervalRows({
+      const line of !show ? [] : formatLoadIntervalRows({
         windows: interval.windows,
         total,
         elapsedSec: endSec,
@@ -137,8 +157,10 @@ export class LoadReporter {
       p99Ms: pct(99),
       maxMs: latency.maxNs / 1e6,
     };
-    this.#points.push(point);
-    this.#live(interval, point);
+    if (show) {
+      this.#points.push(point);
+      this.#live(interval, point);
+    }
     this.#lastSec = endSec;
   }
 
@@ -168,18 +190,7 @@ export class LoadReporter {
       users: point.users,
       byEndpoint,
     });
-    let requests = 0;
-    let failures = 0;
-    for (const window of this.#run.tally.totals) {
-      requests += window.ops;
-      failures += window.errors;
-    }
-    const failuresByKind: Record<string, number> = {};
-    for (const failure of this.#run.tally.failures()) {
-      const key = `${failure.kind} on ${this.#run.tally.totals[failure.endpoint].name}`;
-      failuresByKind[key] = (failuresByKind[key] ?? 0) + failure.count;
-    }
-    series.setTotals({ requests, failures, failuresByKind });
+    this.#liveTotals();
   }
 
   /**
@@ -192,8 +203,14 @@ export class LoadReporter {
     const run = this.#run;
     const last = run.tally.takeInterval();
     const endSec = run.elapsedMs / 1000;
-    if (last.windows.some((w) => w.ops > 0)) this.#report(last, endSec);
+    if (last.windows.some((w) => w.ops > 0)) {
+      // The few answers after the last tick: in the HDR log and the totals, but a row over a few
+      // milliseconds would show rates that mean nothing.
+      const show = (endSec - this.#lastSec) * 1000 >= this.#options.intervalMs / 2;
+      this.#report(last, endSec, show);
+    }
     this.#hdr?.close();
+    this.#liveTotals();
     const total = new OpWindow("total", { scheduled: this.#responseTime });
     for (const window of run.tally.totals) total.add(window);
     const input = {

@@ -403,3 +403,24 @@ Deno.test("checkout load: Ctrl-C stops the run, prints the summary and exits 130
     assert.match(io.lines.at(-1)!, /^error: Run interrupted by SIGINT/);
   });
 });
+
+Deno.test("checkout load: a target slower than --timeout gives timeout failures and no hang", async () => {
+  await withService({ latencyMs: 1000 }, async (service) => {
+    const started = performance.now();
+    const { code, json } = await load([
+      "--gateway",
+      service.url,
+      "--users=2",
+      "--duration=500ms",
+      "--timeout=200ms",
+      "--wait-time=none",
+    ]);
+    assert.ok(performance.now() - started < 2000);
+    assert.equal(code, 1);
+    assert.deepEqual(json.failures.map((f) => f.kind), ["timeout"]);
+    assert.equal(json.total.failures, json.total.requests);
+    // Two users, each request cut at 200 ms, for 500 ms: 3 rounds of 2.
+    assert.ok(json.total.requests >= 4 && json.total.requests <= 8, `${json.total.requests}`);
+    assert.ok(json.total.latencyMs.max < 400, `max ${json.total.latencyMs.max} ms`);
+  });
+});
