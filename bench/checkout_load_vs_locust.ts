@@ -21,6 +21,7 @@
 // runs `stress checkout load ARGS` and prints `{"cpuSec": S}` as its last line.
 // deno-lint-ignore-file no-console
 import { checkoutLoadCommand } from "../lib/commands/checkout_load.ts";
+import { startListeningChild } from "./_listening_child.ts";
 
 const SELF = new URL(import.meta.url).pathname;
 const SERVICE = new URL("../tests/checkout/_checkout_service.ts", import.meta.url).pathname;
@@ -80,27 +81,6 @@ async function runLoad(args: string[]): Promise<Figures> {
   }
 }
 
-async function startService(): Promise<{ url: string; child: Deno.ChildProcess }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SERVICE, "--mode", "correct", "--port", "0"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("The service exited before listening");
-    text += decoder.decode(value);
-  }
-  reader.releaseLock();
-  child.stdout.cancel();
-  const match = /listening on (http:\/\/\S+)/.exec(text);
-  if (match === null) throw new Error(`Unexpected service output: ${text}`);
-  return { url: match[1], child };
-}
-
 function report(label: string, figures: Figures): void {
   const cores = figures.cpuSec / figures.elapsedSec;
   const perCore = figures.requests / figures.cpuSec;
@@ -131,7 +111,7 @@ function report(label: string, figures: Figures): void {
 async function main(): Promise<number> {
   if (Deno.args[0] === "--child") return await childMode(Deno.args.slice(1));
   const [durationText = "10", usersText = "1000", maxUsersText = "50"] = Deno.args;
-  const { url, child } = await startService();
+  const { url, child } = await startListeningChild(SERVICE, ["--mode", "correct", "--port", "0"]);
   console.log(
     `service: tests/checkout/_checkout_service.ts (correct) at ${url}; ${navigator.hardwareConcurrency} cores shared by the service and the load`,
   );

@@ -22,6 +22,7 @@
 // prints one JSON line `{"requests": N, "errors": E, "seconds": S, "requestsPerSec": R}`.
 // deno-lint-ignore-file no-console
 import { HttpPool } from "../lib/drivers/http/http_pool.ts";
+import { startListeningChild } from "./_listening_child.ts";
 
 const WRK = "/usr/bin/wrk";
 const SELF = new URL(import.meta.url).pathname;
@@ -222,24 +223,8 @@ async function runAutocannon(
 }
 
 async function startEndpoint(impl: string): Promise<{ url: string; child: Deno.ChildProcess }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ENDPOINT, "0", impl],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("The endpoint exited before listening");
-    text += decoder.decode(value);
-  }
-  reader.releaseLock();
-  child.stdout.cancel();
-  const match = /listening on (http:\/\/\S+)/.exec(text);
-  if (match === null) throw new Error(`Unexpected endpoint output: ${text}`);
-  return { url: match[1] + "/", child };
+  const { url, child } = await startListeningChild(ENDPOINT, ["0", impl]);
+  return { url: url + "/", child };
 }
 
 function median(values: number[]): number {

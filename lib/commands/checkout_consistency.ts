@@ -14,12 +14,12 @@ import {
 import type { CheckoutUrls } from "../checkout/checkout_urls.ts";
 import { Prng } from "../core/prng.ts";
 import type { HttpPool, HttpResult } from "../drivers/http/http_pool.ts";
-import { TargetError, UsageError } from "../errors.ts";
+import { TargetError } from "../errors.ts";
 import { parseDuration } from "../options/parse_duration.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
 import { CheckoutServices } from "./checkout_services.ts";
 import { type CommandIo, printText } from "./command_io.ts";
-import { parseFlags, parsePositive, rejectPositionals } from "./parse_flags.ts";
+import { parseFlags, parseInteger, parsePositive, rejectPositionals } from "./parse_flags.ts";
 
 const HELP = `Usage: stress checkout consistency (--urls urls.json | --gateway URL) [options]
 
@@ -64,45 +64,26 @@ interface Settings {
   readonly jsonPath: string | null;
 }
 
-/** A count flag: a non-negative integer (0 is allowed where it makes sense). */
-function count(name: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(
-      `Cannot parse ${name}: "${text}" is invalid, expected an integer of at least ${min}`,
-    );
-  }
-  return value;
-}
-
 async function settingsOf(values: Record<string, string | boolean | undefined>): Promise<Settings> {
   const urls = await CheckoutServices.urlsFromFlags(values, "run the consistency test");
   return {
     urls,
-    items: count("--items", values.items as string, 1),
-    stock: count("--stock", values.stock as string, 0),
-    price: count("--price", values.price as string, 0),
-    users: count("--users", values.users as string, 1),
-    credit: count("--credit", values.credit as string, 0),
-    checkouts: count("--checkouts", values.checkouts as string, 1),
+    items: parseInteger("--items", values.items as string, { min: 1 }),
+    stock: parseInteger("--stock", values.stock as string, { min: 0 }),
+    price: parseInteger("--price", values.price as string, { min: 0 }),
+    users: parseInteger("--users", values.users as string, { min: 1 }),
+    credit: parseInteger("--credit", values.credit as string, { min: 0 }),
+    checkouts: parseInteger("--checkouts", values.checkouts as string, { min: 1 }),
     concurrency: parsePositive("--concurrency", values.concurrency as string, { integer: true }),
     timeoutMs: parseDuration(values.timeout as string, "--timeout"),
     seed: values.seed === undefined
       ? Math.floor(Math.random() * 2 ** 31)
-      : count("--seed", values.seed as string, 0),
+      : parseInteger("--seed", values.seed as string, { min: 0 }),
     jsonPath: (values.json as string | undefined) ?? null,
   };
 }
 
 const decoder = new TextDecoder();
-
-/** One line about a result that is not the expected 200, for messages. */
-function describe(result: HttpResult): string {
-  if (!result.ok) return `${result.error}: ${result.message}`;
-  const body = decoder.decode(result.body.subarray(0, 200)).replace(/<[^>]*>/g, " ")
-    .replace(/\s+/g, " ").trim();
-  return `status ${result.status}${body === "" ? "" : ` (${body})`}`;
-}
 
 /** The JSON object of a 200 answer, or null. */
 function jsonOf(result: HttpResult): Record<string, unknown> | null {
@@ -130,7 +111,9 @@ async function create(
   const result = await pool.request("POST", path);
   const id = jsonOf(result)?.[field];
   if (typeof id !== "string" || id === "") {
-    throw new TargetError(`Cannot create ${what}: POST ${path} answered ${describe(result)}`);
+    throw new TargetError(
+      `Cannot create ${what}: POST ${path} answered ${CheckoutServices.describeAnswer(result)}`,
+    );
   }
   return id;
 }
@@ -139,7 +122,9 @@ async function create(
 async function must(pool: HttpPool, path: string, what: string): Promise<void> {
   const result = await pool.request("POST", path);
   if (!result.ok || result.status !== 200) {
-    throw new TargetError(`Cannot ${what}: POST ${path} answered ${describe(result)}`);
+    throw new TargetError(
+      `Cannot ${what}: POST ${path} answered ${CheckoutServices.describeAnswer(result)}`,
+    );
   }
 }
 
@@ -318,7 +303,7 @@ async function runTest(
       totalCost: settings.price,
       outcome,
       status,
-      ...(outcome === "unknown" ? { detail: describe(result) } : {}),
+      ...(outcome === "unknown" ? { detail: CheckoutServices.describeAnswer(result) } : {}),
     };
   });
   const checkoutMs = performance.now() - startMs;

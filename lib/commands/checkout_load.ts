@@ -11,7 +11,6 @@ import { BUILTIN_SCENARIO_NAMES, builtinScenarioSet } from "../checkout/builtin_
 import { findScenarioProblem, type ScenarioSet } from "../checkout/load_scenario.ts";
 import { parseScenarioFile } from "../checkout/parse_scenario_file.ts";
 import { formatWaitTime, parseWaitTime } from "../checkout/wait_time.ts";
-import type { HttpResult } from "../drivers/http/http_pool.ts";
 import { InterruptedError, TargetError, UsageError } from "../errors.ts";
 import { parseDuration } from "../options/parse_duration.ts";
 import { parseRate } from "../options/parse_rate.ts";
@@ -21,7 +20,13 @@ import { CheckoutServices } from "./checkout_services.ts";
 import { LoadReporter } from "./checkout_load_reporter.ts";
 import { LoadRun, type LoadRunParams } from "./checkout_load_run.ts";
 import { type CommandIo, printText } from "./command_io.ts";
-import { parseFlags, parsePort, parsePositive, rejectPositionals } from "./parse_flags.ts";
+import {
+  parseFlags,
+  parseInteger,
+  parsePort,
+  parsePositive,
+  rejectPositionals,
+} from "./parse_flags.ts";
 
 const HELP = `Usage: stress checkout load (--urls urls.json | --gateway URL) [options]
 
@@ -100,16 +105,6 @@ interface InitSizes {
   readonly price: number;
 }
 
-function integer(name: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(
-      `Cannot parse ${name}: "${text}" is invalid, expected an integer of at least ${min}`,
-    );
-  }
-  return value;
-}
-
 async function scenarioSetOf(text: string, orders: number): Promise<ScenarioSet> {
   if ((BUILTIN_SCENARIO_NAMES as readonly string[]).includes(text)) {
     return builtinScenarioSet(text, { orders });
@@ -143,12 +138,12 @@ async function settingsOf(values: Record<string, string | boolean | undefined>):
   const urls = await CheckoutServices.urlsFromFlags(values, "run the load test");
   const str = (name: string) => values[name] as string;
   const initSizes: InitSizes = {
-    items: integer("--init-items", str("init-items"), 1),
-    users: integer("--init-users", str("init-users"), 1),
-    orders: integer("--init-orders", str("init-orders"), 1),
-    stock: integer("--init-stock", str("init-stock"), 0),
-    credit: integer("--init-credit", str("init-credit"), 0),
-    price: integer("--init-price", str("init-price"), 0),
+    items: parseInteger("--init-items", str("init-items"), { min: 1 }),
+    users: parseInteger("--init-users", str("init-users"), { min: 1 }),
+    orders: parseInteger("--init-orders", str("init-orders"), { min: 1 }),
+    stock: parseInteger("--init-stock", str("init-stock"), { min: 0 }),
+    credit: parseInteger("--init-credit", str("init-credit"), { min: 0 }),
+    price: parseInteger("--init-price", str("init-price"), { min: 0 }),
   };
   let set = await scenarioSetOf(str("scenario"), initSizes.orders);
   if (values["wait-time"] !== undefined) {
@@ -167,7 +162,7 @@ async function settingsOf(values: Record<string, string | boolean | undefined>):
   if (values.autoquit !== undefined && values.autostart !== true) {
     throw new UsageError("Cannot use --autoquit without --autostart, expected --autostart too");
   }
-  const connections = integer("--connections", str("connections"), 1);
+  const connections = parseInteger("--connections", str("connections"), { min: 1 });
   const timeoutMs = parseDuration(str("timeout"), "--timeout");
   if (timeoutMs <= 0) {
     throw new UsageError(`Cannot parse --timeout: "${str("timeout")}" is 0, expected more than 0`);
@@ -188,14 +183,14 @@ async function settingsOf(values: Record<string, string | boolean | undefined>):
     services: new CheckoutServices(urls, { connections, timeoutMs }),
     set,
     params: {
-      users: integer("--users", str("users"), 1),
+      users: parseInteger("--users", str("users"), { min: 1 }),
       spawnRate: parsePositive("--spawn-rate", str("spawn-rate")),
       rate: values.rate === undefined ? null : parseRate(str("rate"), "--rate"),
-      maxInFlight: integer("--max-in-flight", str("max-in-flight"), 1),
+      maxInFlight: parseInteger("--max-in-flight", str("max-in-flight"), { min: 1 }),
       durationMs,
       seed: values.seed === undefined
         ? Math.floor(Math.random() * 2 ** 31)
-        : integer("--seed", str("seed"), 0),
+        : parseInteger("--seed", str("seed"), { min: 0 }),
     },
     init: values["init-only"] === true ? "only" : values.init === true ? "then-run" : "no",
     initSizes,
@@ -207,18 +202,10 @@ async function settingsOf(values: Record<string, string | boolean | undefined>):
     web,
     autostart: values.autostart === true,
     autoquitMs: values.autoquit === undefined ? null : parseDuration(str("autoquit"), "--autoquit"),
-    exitCodeOnError: integer("--exit-code-on-error", str("exit-code-on-error"), 0),
+    exitCodeOnError: parseInteger("--exit-code-on-error", str("exit-code-on-error"), { min: 0 }),
   };
 }
 
-const decoder = new TextDecoder();
-
-function describe(result: HttpResult): string {
-  if (!result.ok) return `${result.error}: ${result.message}`;
-  const body = decoder.decode(result.body.subarray(0, 200)).replace(/<[^>]*>/g, " ")
-    .replace(/\s+/g, " ").trim();
-  return `status ${result.status}${body === "" ? "" : ` (${body})`}`;
-}
 
 /** The official init_orders.py: three batch_init calls (a long time limit: they are big). */
 async function initialise(settings: Settings, io: CommandIo): Promise<void> {
@@ -237,7 +224,9 @@ async function initialise(settings: Settings, io: CommandIo): Promise<void> {
     for (const [service, path] of calls) {
       const result = await services[service].request("POST", path);
       if (!result.ok || result.status < 200 || result.status >= 300) {
-        throw new TargetError(`Cannot initialise: POST ${path} answered ${describe(result)}`);
+        throw new TargetError(
+          `Cannot initialise: POST ${path} answered ${CheckoutServices.describeAnswer(result)}`,
+        );
       }
     }
   } finally {

@@ -6,8 +6,10 @@
  */
 
 import { type CheckoutUrls, gatewayUrls, parseUrlsJson } from "../checkout/checkout_urls.ts";
-import { HttpPool } from "../drivers/http/http_pool.ts";
+import { HttpPool, type HttpResult } from "../drivers/http/http_pool.ts";
 import { UsageError } from "../errors.ts";
+
+const decoder = new TextDecoder();
 
 /** Options of {@linkcode CheckoutServices}. */
 export interface CheckoutServicesOptions {
@@ -116,5 +118,30 @@ export class CheckoutServices {
     throw new UsageError(
       `Cannot ${what}: no services given, expected --urls FILE or --gateway URL`,
     );
+  }
+
+  /**
+   * One line about an answer, for error messages: the transport error, or the status and the
+   * first 200 bytes of the body with HTML tags and runs of spaces squeezed out.
+   *
+   * @param result The answer.
+   * @returns The line, e.g. `status 400 (Bad Request Item: x not found!)`.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CheckoutServices } from "./checkout_services.ts";
+   * const body = new TextEncoder().encode("<p>Item: x not found!</p>");
+   * assert.equal(
+   *   CheckoutServices.describeAnswer({ ok: true, status: 400, body }),
+   *   "status 400 (Item: x not found!)",
+   * );
+   * ```
+   */
+  static describeAnswer(result: HttpResult): string {
+    if (!result.ok) return `${result.error}: ${result.message}`;
+    const body = decoder.decode(result.body.subarray(0, 200)).replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ").trim();
+    return `status ${result.status}${body === "" ? "" : ` (${body})`}`;
   }
 }

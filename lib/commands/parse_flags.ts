@@ -90,6 +90,37 @@ export function parsePositive(
 }
 
 /**
+ * Parses a whole-number flag written in plain digits, with a least value (0 where 0 makes
+ * sense, such as a stock or a seed).
+ *
+ * @param name The flag, for messages, e.g. `--users`.
+ * @param text The value as given.
+ * @param options The least value accepted.
+ * @returns The number.
+ * @throws {UsageError} When it is not digits, not a safe integer, or below `min`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseInteger } from "./parse_flags.ts";
+ * assert.equal(parseInteger("--stock", "0", { min: 0 }), 0);
+ * assert.throws(() => parseInteger("--users", "0", { min: 1 }), {
+ *   message: 'Cannot parse --users: "0" is invalid, expected an integer of at least 1',
+ * });
+ * assert.throws(() => parseInteger("--users", "1e3", { min: 1 }));
+ * ```
+ */
+export function parseInteger(name: string, text: string, options: { min: number }): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < options.min) {
+    throw new UsageError(
+      `Cannot parse ${name}: "${text}" is invalid, expected an integer of at least ${options.min}`,
+    );
+  }
+  return value;
+}
+
+/**
  * Rejects positional arguments of a command that takes options only.
  *
  * @param command The command name, for the message.

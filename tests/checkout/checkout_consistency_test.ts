@@ -1,23 +1,8 @@
 import assert from "node:assert/strict";
+import { captureIo } from "./_capture_io.ts";
 import { checkoutConsistencyCommand } from "../../lib/commands/checkout_consistency.ts";
-import type { CommandIo } from "../../lib/commands/command_io.ts";
 import { TargetError, UsageError } from "../../lib/errors.ts";
 import { type CheckoutMode, startCheckoutService } from "./_checkout_service.ts";
-
-/** Captures the output; calls `onLine` for each stdout line as it comes. */
-function captureIo(onLine: (line: string) => void = () => {}): CommandIo & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    out(line: string) {
-      lines.push(line);
-      onLine(line);
-    },
-    err(line: string) {
-      lines.push(line);
-    },
-  };
-}
 
 function figure(lines: string[], label: string): number {
   const line = lines.find((l) => l.includes(label));

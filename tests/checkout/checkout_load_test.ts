@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
+import { captureIo } from "./_capture_io.ts";
 import { main } from "../../main.ts";
 import { checkoutLoadCommand } from "../../lib/commands/checkout_load.ts";
-import type { CommandIo } from "../../lib/commands/command_io.ts";
 import { readHdrLog } from "../../lib/commands/read_hdr_log.ts";
 import { type CheckoutService, type Faults, startCheckoutService } from "./_checkout_service.ts";
-
-function captureIo(): CommandIo & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    out: (line: string) => void lines.push(line),
-    err: (line: string) => void lines.push(line),
-  };
-}
 
 interface LoadJson {
   settings: Record<string, unknown>;
@@ -239,7 +230,7 @@ Deno.test("checkout load --rate: a slow target shows in response time, not hidde
 });
 
 Deno.test("checkout load counts 5xx and connection resets as failures, by kind, and exits 1", async () => {
-  await withService({ errorRate: 0.2, resetRate: 0.03 }, async (service) => {
+  await withService({ errorRate: 0.2, resetRate: 0.01 }, async (service) => {
     service.setFaults({}); // no faults during --init
     const io = captureIo();
     const dir = await Deno.makeTempDir();
@@ -256,7 +247,7 @@ Deno.test("checkout load counts 5xx and connection resets as failures, by kind, 
         io,
       );
       assert.equal(init, 0);
-      service.setFaults({ errorRate: 0.2, resetRate: 0.03 });
+      service.setFaults({ errorRate: 0.2, resetRate: 0.01 });
       service.resetStats();
       const { code, lines, json } = await load([
         "--gateway",

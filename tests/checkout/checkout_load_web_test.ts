@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
+import { captureIo } from "./_capture_io.ts";
 import { main } from "../../main.ts";
-import type { CommandIo } from "../../lib/commands/command_io.ts";
 import { hasChromium, launchChromium, reportChromiumSkip, waitUntil } from "../web/_chromium.ts";
 import { startCheckoutService } from "./_checkout_service.ts";
 
 reportChromiumSkip("checkout load --web page test");
-
-function captureIo(): CommandIo & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    out: (line: string) => void lines.push(line),
-    err: (line: string) => void lines.push(line),
-  };
-}
 
 /** Waits for the `web:` line and returns the page's URL. */
 async function pageUrl(io: { lines: string[] }): Promise<string> {
