@@ -206,7 +206,6 @@ async function settingsOf(values: Record<string, string | boolean | undefined>):
   };
 }
 
-
 /** The official init_orders.py: three batch_init calls (a long time limit: they are big). */
 async function initialise(settings: Settings, io: CommandIo): Promise<void> {
   const { items, users, orders, stock, credit, price } = settings.initSizes;
