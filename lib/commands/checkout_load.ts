@@ -348,6 +348,11 @@ async function withWeb(
     port: web.port,
     series,
     title: `stress checkout load: ${settings.set.name}`,
+    defaults: {
+      users: settings.params.users,
+      spawnRate: settings.params.spawnRate,
+      ...(settings.params.rate === null ? {} : { rate: settings.params.rate }),
+    },
     onStart(page) {
       start({
         ...settings.params,

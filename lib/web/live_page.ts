@@ -18,6 +18,18 @@ export interface LivePageOptions {
    * @default {1000}
    */
   pollIntervalMs?: number;
+  /**
+   * The values the start form shows first (the command line's), e.g. `{ users: 1000,
+   * spawnRate: 100 }`; a `rate` fills the open-model field.
+   *
+   * @default {{ users: 10, spawnRate: 1 }}
+   */
+  defaults?: { users: number; spawnRate: number; rate?: number };
+}
+
+/** A finite number as an attribute value (anything else becomes 1). */
+function number(value: number): string {
+  return Number.isFinite(value) ? String(value) : "1";
 }
 
 function escapeHtml(text: string): string {
@@ -53,6 +65,7 @@ function escapeHtml(text: string): string {
  */
 export function livePageHtml(options: LivePageOptions): string {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const defaults = options.defaults ?? { users: 10, spawnRate: 1 };
   if (!Number.isFinite(pollIntervalMs) || pollIntervalMs <= 0) {
     throw new RangeError(
       `Cannot build live page: poll interval "${pollIntervalMs}" is invalid, expected a number > 0`,
@@ -83,11 +96,17 @@ ${figure("users", "users", "0")}
 <main>
 <section>
 <form id="controls">
-<label>Users <input id="users-input" type="number" min="1" step="1" value="10" required></label>
+<label>Users <input id="users-input" type="number" min="1" step="1" value="${
+    number(defaults.users)
+  }" required></label>
 <label>Spawn rate (users/s)
-<input id="spawn-rate-input" type="number" min="0.001" step="any" value="1" required></label>
+<input id="spawn-rate-input" type="number" min="0.001" step="any" value="${
+    number(defaults.spawnRate)
+  }" required></label>
 <label>Rate (req/s, open model)
-<input id="rate-input" type="number" min="0.001" step="any" placeholder="closed model"></label>
+<input id="rate-input" type="number" min="0.001" step="any" placeholder="closed model"${
+    defaults.rate === undefined ? "" : ` value="${number(defaults.rate)}"`
+  }></label>
 <button id="start" type="submit">Start</button>
 <button id="stop" type="button" disabled>Stop</button>
 </form>

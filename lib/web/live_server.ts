@@ -39,6 +39,12 @@ export interface LiveServerOptions {
    * @default {1000}
    */
   pollIntervalMs?: number;
+  /**
+   * The values the page's start form shows first.
+   *
+   * @default {{ users: 10, spawnRate: 1 }}
+   */
+  defaults?: { users: number; spawnRate: number; rate?: number };
 }
 
 /** A running live server. */
@@ -201,6 +207,7 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
   const page = livePageHtml({
     title: options.title ?? "stress live",
     pollIntervalMs: options.pollIntervalMs,
+    defaults: options.defaults,
   });
   let busy = false; // a start or stop callback is in progress
 

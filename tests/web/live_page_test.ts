@@ -23,6 +23,17 @@ Deno.test("livePageHtml() loads nothing from outside the page", () => {
   assert.throws(() => livePageHtml({ title: "t", pollIntervalMs: 0 }), RangeError);
 });
 
+Deno.test("livePageHtml() fills the start form with the defaults it is given", () => {
+  const plain = livePageHtml({ title: "t" });
+  assert.match(plain, /id="users-input"[^>]* value="10"/);
+  assert.match(plain, /id="spawn-rate-input"[^>]* value="1"/);
+  assert.doesNotMatch(plain, /id="rate-input"[^>]* value=/);
+  const html = livePageHtml({ title: "t", defaults: { users: 1000, spawnRate: 100, rate: 500 } });
+  assert.match(html, /id="users-input"[^>]* value="1000"/);
+  assert.match(html, /id="spawn-rate-input"[^>]* value="100"/);
+  assert.match(html, /id="rate-input"[^>]* value="500"/);
+});
+
 Deno.test("livePageHtml() escapes the title", () => {
   const html = livePageHtml({ title: `<script>"x"&'y'</script>` });
   assert.match(
