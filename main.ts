@@ -27,6 +27,7 @@ import { querySetupCommand } from "./lib/commands/query_setup.ts";
 import { serveCommand } from "./lib/commands/serve.ts";
 import { simulateCommand } from "./lib/commands/simulate.ts";
 import { stressCommand } from "./lib/commands/stress.ts";
+import { takeShardFlags } from "./lib/options/shard.ts";
 
 export type { CommandIo } from "./lib/commands/command_io.ts";
 
@@ -43,6 +44,20 @@ export interface MainOptions {
    * a no-op. The lines are printed either way. Default: real sleeps.
    */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The environment variables the command line may read (`JOB_COMPLETION_INDEX` for
+   * `--shards N`). Default: the process environment.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Reads one environment variable; undefined without permission. */
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
 }
 
 const encoder = new TextEncoder();
@@ -98,40 +113,72 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
   }
   const signal = controller.signal;
   try {
-    switch (rest[0]) {
+    const sharding = takeShardFlags(
+      rest,
+      options.env ?? {
+        JOB_COMPLETION_INDEX: readEnv("JOB_COMPLETION_INDEX"),
+      },
+    );
+    const shard = sharding.shard;
+    const command = sharding.args;
+    const unsplit = (name: string): void => {
+      if (shard === null) return;
+      throw new UsageError(
+        `Cannot use --shard with "${name}": its work is not split between loaders, expected a cassandra-stress command (write, read, mixed, counter_write, counter_read), query run or checkout load`,
+      );
+    };
+    switch (command[0]) {
       case "simulate":
-        return await simulateCommand(rest.slice(1), io, { signal });
+        unsplit("simulate");
+        return await simulateCommand(command.slice(1), io, { signal });
       case "analyze":
-        return await analyzeCommand(rest.slice(1), io, { signal });
+        unsplit("analyze");
+        return await analyzeCommand(command.slice(1), io, { signal });
       case "serve":
-        return await serveCommand(rest.slice(1), io, { signal });
+        unsplit("serve");
+        return await serveCommand(command.slice(1), io, { signal });
       case "disk":
-        if (rest[1] === "server") return await diskServerCommand(rest.slice(2), io, { signal });
-        if (rest[1] === "client") return await diskClientCommand(rest.slice(2), io, { signal });
-        if (rest[1] === "report") return await diskReportCommand(rest.slice(2), io);
+        unsplit("disk");
+        if (command[1] === "server") {
+          return await diskServerCommand(command.slice(2), io, { signal });
+        }
+        if (command[1] === "client") {
+          return await diskClientCommand(command.slice(2), io, { signal });
+        }
+        if (command[1] === "report") return await diskReportCommand(command.slice(2), io);
         throw new UsageError(
           `Cannot run "disk ${
-            rest[1] ?? ""
+            command[1] ?? ""
           }": it is not a disk command, expected disk server, disk client or disk report`,
         );
       case "checkout":
-        if (rest[1] === "consistency") return await checkoutConsistencyCommand(rest.slice(2), io);
-        if (rest[1] === "load") return await checkoutLoadCommand(rest.slice(2), io, { signal });
+        if (command[1] === "consistency") {
+          unsplit("checkout consistency");
+          return await checkoutConsistencyCommand(command.slice(2), io);
+        }
+        if (command[1] === "load") {
+          return await checkoutLoadCommand(command.slice(2), io, { signal, shard });
+        }
         throw new UsageError(
           `Cannot run "checkout ${
-            rest[1] ?? ""
+            command[1] ?? ""
           }": it is not a checkout command, expected checkout consistency or checkout load`,
         );
       case "query":
-        if (rest[1] === "setup") return await querySetupCommand(rest.slice(2), io, { signal });
-        if (rest[1] === "run") return await queryRunCommand(rest.slice(2), io, { signal });
+        if (command[1] === "setup") {
+          unsplit("query setup");
+          return await querySetupCommand(command.slice(2), io, { signal });
+        }
+        if (command[1] === "run") {
+          return await queryRunCommand(command.slice(2), io, { signal, shard });
+        }
         throw new UsageError(
           `Cannot run "query ${
-            rest[1] ?? ""
+            command[1] ?? ""
           }": it is not a query command, expected query setup --url URL [--data FILE | --generate HOSTS,DAYS] or query run --url URL [--workers N] [--file FILE]`,
         );
       default:
-        return await stressCommand(rest, io, { signal, sleep: options.sleep });
+        return await stressCommand(command, io, { signal, sleep: options.sleep, shard });
     }
   } catch (error) {
     if (error instanceof UserError) {

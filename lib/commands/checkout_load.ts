@@ -14,6 +14,7 @@ import { formatWaitTime, parseWaitTime } from "../checkout/wait_time.ts";
 import { InterruptedError, TargetError, UsageError } from "../errors.ts";
 import { parseDuration } from "../options/parse_duration.ts";
 import { parseRate } from "../options/parse_rate.ts";
+import { type Shard, shardSlice } from "../options/shard.ts";
 import { LiveSeries } from "../web/live_series.ts";
 import { startLiveServer } from "../web/live_server.ts";
 import { CheckoutServices } from "./checkout_services.ts";
@@ -252,6 +253,36 @@ function describeRun(settings: Settings, params: LoadRunParams): string {
   } s, seed ${params.seed}`;
 }
 
+/**
+ * One shard's part of the load: its share of the users (at least 1), 1/N of the spawn rate and of
+ * the arrival rate, and its own seed, so the shards do not make the same random choices.
+ */
+function shardSettings(settings: Settings, shard: Shard | null, io: CommandIo): Settings {
+  if (shard === null || shard.count === 1) return settings;
+  const { params } = settings;
+  const users = shardSlice(params.users, shard).count;
+  if (users === 0 && params.rate === null) {
+    throw new UsageError(
+      `Cannot run shard ${shard.index}/${shard.count}: --users ${params.users} gives it no user, expected at least ${shard.count} users`,
+    );
+  }
+  const sharded: LoadRunParams = {
+    ...params,
+    users,
+    spawnRate: params.spawnRate / shard.count,
+    rate: params.rate === null ? null : params.rate / shard.count,
+    seed: params.seed + shard.index,
+  };
+  io.out(
+    `shard ${shard.index}/${shard.count}: ${
+      sharded.rate === null
+        ? `${sharded.users} of ${params.users} users at ${sharded.spawnRate}/s`
+        : `${sharded.rate}/s of ${params.rate}/s arrivals`
+    }, seed ${sharded.seed}`,
+  );
+  return { ...settings, params: sharded };
+}
+
 /** Runs one load run to its end and reports it; returns the number of failed requests. */
 async function execute(
   run: LoadRun,
@@ -417,7 +448,7 @@ async function withWeb(
 export async function checkoutLoadCommand(
   args: readonly string[],
   io: CommandIo,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; shard?: Shard | null } = {},
 ): Promise<number> {
   const { values, positionals } = parseFlags("checkout load", args, {
     urls: { type: "string" },
@@ -454,9 +485,14 @@ export async function checkoutLoadCommand(
     return 0;
   }
   rejectPositionals("checkout load", positionals);
-  const settings = await settingsOf(values);
+  const shard = options.shard ?? null;
+  const settings = shardSettings(await settingsOf(values), shard, io);
   try {
-    if (settings.init !== "no") await initialise(settings, io);
+    if (settings.init !== "no" && (shard === null || shard.index === 0)) {
+      await initialise(settings, io);
+    } else if (settings.init !== "no") {
+      io.out(`init: left to shard 0/${shard!.count}`);
+    }
     if (settings.init === "only") return 0;
     if (settings.web !== null) return await withWeb(settings, settings.web, io, options.signal);
     return await headless(settings, io, options.signal);

@@ -11,6 +11,7 @@ import postgres from "postgres";
 import { CheckFailedError, InterruptedError, TargetError, UsageError } from "../errors.ts";
 import { parseDuration } from "../options/parse_duration.ts";
 import { HostRouting } from "../query/host_routing.ts";
+import type { Shard } from "../options/shard.ts";
 import { type MinuteQueryFlavor, minuteQuerySql } from "../query/minute_query.ts";
 import { type QueryItemsOutcome, readQueryItems } from "./query_input.ts";
 import {
@@ -93,7 +94,18 @@ export interface QueryRunOptions {
    * @default {Deno.stdin.isTerminal()}
    */
   readonly stdinIsTerminal?: boolean;
+  /**
+   * This loader's shard (`--shard I/N`): it runs only the rows of the hosts that rendezvous
+   * hashing gives to shard I of N (every shard reads the same input and routes every host the
+   * same way, so the shards split the hosts between them).
+   *
+   * @default {null}
+   */
+  readonly shard?: Shard | null;
 }
+
+/** The seed of the host-to-shard hashing: fixed, so every shard routes hosts the same way. */
+const SHARD_SEED = 0x5a17;
 
 interface Settings {
   readonly url: URL;
@@ -357,6 +369,14 @@ export async function queryRunCommand(
     ? null
     : TextFile.create(settings.resultsPath, "--results");
   io.out(`query: ${probe.description}, table ${settings.table}`);
+  const shard = options.shard ?? null;
+  const shardRouting = shard === null ? null : new HostRouting(shard.count, { seed: SHARD_SEED });
+  let otherShardRows = 0;
+  if (shard !== null) {
+    io.out(
+      `shard ${shard.index}/${shard.count}: the rows of the hosts rendezvous hashing gives to this shard (of every shard's same input)`,
+    );
+  }
   io.out(
     `workers: ${settings.workers}, input: ${
       fromStdin ? "stdin" : `"${settings.file}"`
@@ -433,6 +453,10 @@ export async function queryRunCommand(
       onRows: async (rows) => {
         const byWorker = new Map<number, QueryWorkerRow[]>();
         for (const row of rows) {
+          if (shardRouting !== null && shardRouting.route(row.host) !== shard!.index) {
+            otherShardRows++;
+            continue;
+          }
           const worker = routing.route(row.host);
           let batch = byWorker.get(worker);
           if (batch === undefined) byWorker.set(worker, batch = []);
@@ -481,6 +505,9 @@ export async function queryRunCommand(
     notRun: pool.dropped,
   };
   io.out("");
+  if (shard !== null) {
+    io.out(`shard ${shard.index}/${shard.count}: ${otherShardRows} rows belong to other shards`);
+  }
   for (const line of formatQueryReport(report)) io.out(line);
   if (settings.jsonPath !== null) {
     const file = TextFile.create(settings.jsonPath, "--json");

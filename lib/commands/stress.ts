@@ -11,6 +11,7 @@ import { Prng } from "../core/prng.ts";
 import { UsageError } from "../errors.ts";
 import { formatHelp } from "../options/help_text.ts";
 import { parseStressArgs } from "../options/parse_stress_args.ts";
+import { type Shard, shardStressSettings } from "../options/shard.ts";
 import { formatDistributionTable } from "../report/distribution_table.ts";
 import { formatSettingsDump } from "../report/settings_dump.ts";
 import { VERSION } from "../version.ts";
@@ -38,6 +39,12 @@ export interface StressCommandOptions {
    * @default {real sleep}
    */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * This loader's shard (`--shard I/N`): its part of the population and count, 1/N of the rate.
+   *
+   * @default {null}
+   */
+  shard?: Shard | null;
 }
 
 /**
@@ -68,7 +75,9 @@ export async function stressCommand(
     printText(io, formatHelp());
     return 0;
   }
-  const settings = parseStressArgs(args);
+  const parsed = parseStressArgs(args);
+  const shard = options.shard ?? null;
+  const settings = shard === null ? parsed : shardStressSettings(parsed, shard);
   switch (settings.command.type) {
     case "help":
       printText(io, formatHelp(settings.command.helpTopic ?? undefined));
@@ -82,6 +91,7 @@ export async function stressCommand(
       return 0;
     }
   }
+  if (shard !== null) io.out(describeShard(settings, shard));
   if (settings.dryRun) {
     printText(io, formatSettingsDump(settings));
     return 0;
@@ -148,6 +158,29 @@ async function runCql(
 function maxThreads(settings: StressSettings): number {
   const rate = settings.rate;
   return rate.kind === "threads" ? rate.threads : rate.maxThreads;
+}
+
+/** One line saying what this shard runs. */
+function describeShard(settings: StressSettings, shard: Shard): string {
+  const parts: string[] = [];
+  const { stop } = settings.command;
+  if (stop.kind === "count") parts.push(`n=${stop.n}`);
+  const population = settings.population;
+  if (population.kind === "seq") parts.push(`seeds ${population.min}..${population.max}`);
+  const rate = settings.rate;
+  if (rate.kind === "threads" && rate.throttleOpsPerSec > 0) {
+    parts.push(`throttle=${formatRate(rate.throttleOpsPerSec)}/s`);
+  }
+  if (rate.kind === "threads" && rate.fixedOpsPerSec > 0) {
+    parts.push(`fixed=${formatRate(rate.fixedOpsPerSec)}/s`);
+  }
+  return `Shard ${shard.index}/${shard.count}: ${
+    parts.length === 0 ? "the whole workload (nothing to split)" : parts.join(", ")
+  }`;
+}
+
+function formatRate(opsPerSec: number): string {
+  return Number.isInteger(opsPerSec) ? String(opsPerSec) : opsPerSec.toFixed(3);
 }
 
 function realSleep(ms: number): Promise<void> {

@@ -415,3 +415,39 @@ Deno.test("checkout load: a target slower than --timeout gives timeout failures 
     assert.ok(json.total.latencyMs.max < 400, `max ${json.total.latencyMs.max} ms`);
   });
 });
+
+Deno.test("checkout load --shard: the shards share the users and the rate, init runs on shard 0", async () => {
+  await withService({}, async (service) => {
+    const shardRun = async (index: number, extra: string[]) => {
+      const io = captureIo();
+      const code = await main(
+        [
+          "checkout",
+          "load",
+          "--gateway",
+          service.url,
+          "--init",
+          "--init-orders=10",
+          "--init-items=10",
+          "--init-users=10",
+          "--shard",
+          `${index}/2`,
+          "--duration=1s",
+          ...extra,
+        ],
+        { io, signal: new AbortController().signal },
+      );
+      assert.equal(code, 0, io.lines.join("\n"));
+      return io.lines;
+    };
+    const first = await shardRun(0, ["--users=7", "--spawn-rate=70"]);
+    assert.ok(first.some((l) => /^shard 0\/2: 3 of 7 users at 35\/s, seed \d+$/.test(l)));
+    assert.ok(first.some((l) => l.startsWith("init: 10 users")));
+    const second = await shardRun(1, ["--users=7", "--spawn-rate=70", "--seed=4"]);
+    assert.ok(second.includes("shard 1/2: 4 of 7 users at 35/s, seed 5"), second.join("\n"));
+    assert.ok(second.includes("init: left to shard 0/2"));
+    const rated = await shardRun(1, ["--rate=100/s"]);
+    assert.ok(rated.some((l) => /^shard 1\/2: 50\/s of 100\/s arrivals/.test(l)));
+    assert.ok(rated.includes("Arrivals: 50 of 50 due were started"), rated.join("\n"));
+  });
+});
