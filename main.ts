@@ -20,6 +20,7 @@ import type { CommandIo } from "./lib/commands/command_io.ts";
 import { checkoutConsistencyCommand } from "./lib/commands/checkout_consistency.ts";
 import { checkoutLoadCommand } from "./lib/commands/checkout_load.ts";
 import { diskClientCommand } from "./lib/commands/disk_client.ts";
+import { mergeCommand } from "./lib/commands/merge.ts";
 import { diskReportCommand } from "./lib/commands/disk_report.ts";
 import { diskServerCommand } from "./lib/commands/disk_server.ts";
 import { queryRunCommand } from "./lib/commands/query_run.ts";
@@ -134,6 +135,9 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
       case "analyze":
         unsplit("analyze");
         return await analyzeCommand(command.slice(1), io, { signal });
+      case "merge":
+        unsplit("merge");
+        return await mergeCommand(command.slice(1), io);
       case "serve":
         unsplit("serve");
         return await serveCommand(command.slice(1), io, { signal });

@@ -1,0 +1,159 @@
+/**
+ * Reads an HDR interval log into the compact input of {@linkcode mergeHdrLogs}: each
+ * histogram as a small export (not a 264 KiB histogram per line, so a hundred one-hour logs
+ * fit in memory), with the `Interval_Max` column and the unit the header declares.
+ *
+ * @module
+ */
+
+import * as hdr from "hdr-histogram-js";
+import { UsageError } from "../errors.ts";
+import { type HistogramExport, LatencyHistogram } from "../stats/latency_histogram.ts";
+import type { HdrValueUnit } from "./_merge_checks.ts";
+import type { MergeInputInterval, MergeInputLog } from "./merge_hdr_logs.ts";
+
+const UNIT_WORDS: Readonly<Record<string, HdrValueUnit>> = {
+  nanosecond: "ns",
+  nanoseconds: "ns",
+  ns: "ns",
+  microsecond: "us",
+  microseconds: "us",
+  us: "us",
+  "µs": "us",
+  millisecond: "ms",
+  milliseconds: "ms",
+  ms: "ms",
+  second: "s",
+  seconds: "s",
+  s: "s",
+};
+
+/** "in <unit>", "(<unit>)" or "unit: <unit>" in a comment or the legend. */
+const UNIT_PATTERN =
+  /(?:\bin\s+|\(|\bunits?\s*[:=]\s*)(nanoseconds?|microseconds?|milliseconds?|seconds?|ns|us|µs|ms|s)(?![a-z])/i;
+
+/**
+ * Decodes a `HISTF...` payload straight into an export when its layout is ours (unit 1 ns,
+ * 2048 sub-buckets, within one hour), copying only the non-zero range; otherwise through
+ * `LatencyHistogram.fromCompressedBase64`, which converts any layout.
+ */
+function decodeExport(payload: string): HistogramExport {
+  const decoded = hdr.decodeFromCompressedBase64(payload, 64, false);
+  try {
+    if (
+      decoded instanceof hdr.JsHistogram && decoded.unitMagnitude === 0 &&
+      decoded.subBucketHalfCountMagnitude === 10 &&
+      decoded.maxValue <= LatencyHistogram.HIGHEST_TRACKABLE_NS && decoded.totalCount > 0
+    ) {
+      const first = decoded.countsArrayIndex(decoded.minNonZeroValue);
+      const last = decoded.countsArrayIndex(decoded.maxValue);
+      const counts = new Float64Array(Math.max(last - first + 1, 0));
+      let totalCount = 0;
+      for (let i = 0; i < counts.length; i++) {
+        totalCount += counts[i] = decoded.getCountAtIndex(first + i);
+      }
+      if (first >= 1 && totalCount === decoded.totalCount) {
+        return { startIndex: first, counts, totalCount, clampedCount: 0 };
+      }
+    }
+  } finally {
+    decoded.destroy();
+  }
+  return LatencyHistogram.fromCompressedBase64(payload).exportCounts();
+}
+
+/**
+ * Returns the unit a header line declares for the log's values: a `#` comment (not a
+ * `#[...]` line) or the legend that says "in <unit>", "(<unit>)" or "unit: <unit>".
+ *
+ * @param line One trimmed line of the header.
+ * @returns The unit, or `undefined` when the line declares none.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { declaredUnitOf } from "./hdr_log_merge_input.ts";
+ * assert.equal(declaredUnitOf("#Latencies in microseconds"), "us");
+ * assert.equal(declaredUnitOf("#Logging op latencies for Cassandra Stress"), undefined);
+ * assert.equal(declaredUnitOf("#[BaseTime: 1.000 (seconds since epoch)]"), undefined);
+ * ```
+ */
+export function declaredUnitOf(line: string): HdrValueUnit | undefined {
+  if (line.startsWith("#[") || !(line.startsWith("#") || line.startsWith('"'))) return undefined;
+  const match = UNIT_PATTERN.exec(line);
+  return match === null ? undefined : UNIT_WORDS[match[1].toLowerCase()];
+}
+
+/**
+ * Parses the text of an HDR interval log (as `-log hdrfile=` writes it) into a
+ * {@linkcode MergeInputLog}.
+ *
+ * @param text The file's text.
+ * @param name The file name, for messages and the loader list.
+ * @returns BaseTime (0 when missing), the intervals with exports and max column, the unit.
+ * @throws {UsageError} When a line is not an HDR log line or its histogram cannot be decoded.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LatencyHistogram } from "../stats/latency_histogram.ts";
+ * import { parseHdrLogMergeInput } from "./hdr_log_merge_input.ts";
+ * const histogram = new LatencyHistogram();
+ * histogram.recordValue(2_000_000);
+ * const text = "#[BaseTime: 1700000000.000 (seconds since epoch)]\n" +
+ *   `Tag=WRITE-st,0.250,1.000,2.001,${histogram.encodeCompressedBase64()}\n`;
+ * const log = parseHdrLogMergeInput(text, "a.hdr");
+ * assert.equal(log.baseTimeMs, 1_700_000_000_000);
+ * assert.equal(log.intervals[0].maxMs, 2.001);
+ * assert.equal(log.intervals[0].histogram.totalCount, 1);
+ * assert.equal(log.unit, "ns");
+ * ```
+ */
+export function parseHdrLogMergeInput(text: string, name: string): MergeInputLog {
+  let baseTimeMs = 0;
+  let unit: HdrValueUnit | undefined;
+  const intervals: MergeInputInterval[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === "") continue;
+    if (line.startsWith("#") || line.startsWith('"')) {
+      const base = /^#\[BaseTime: ([0-9.]+)/.exec(line);
+      if (base !== null) baseTimeMs = Math.round(Number(base[1]) * 1000);
+      unit ??= declaredUnitOf(line);
+      continue;
+    }
+    let rest = line;
+    let tag = "";
+    if (rest.startsWith("Tag=")) {
+      const comma = rest.indexOf(",");
+      tag = rest.slice(4, comma);
+      rest = rest.slice(comma + 1);
+    }
+    const fields = rest.split(",");
+    const startSec = Number(fields[0]);
+    const lengthSec = Number(fields[1]);
+    const maxMs = Number(fields[2]);
+    if (
+      fields.length !== 4 || !Number.isFinite(startSec) || !Number.isFinite(lengthSec) ||
+      !Number.isFinite(maxMs) || fields[2].trim() === ""
+    ) {
+      throw new UsageError(
+        `Cannot read HDR log "${name}": line ${
+          i + 1
+        } is invalid, expected Tag=T,start,length,max,histogram`,
+      );
+    }
+    let histogram: HistogramExport;
+    try {
+      histogram = decodeExport(fields[3]);
+    } catch (error) {
+      throw new UsageError(
+        `Cannot read HDR log "${name}": line ${i + 1} has an undecodable histogram`,
+        { cause: error },
+      );
+    }
+    intervals.push({ tag, startSec, lengthSec, maxMs, histogram });
+  }
+  return { name, baseTimeMs, intervals, unit: unit ?? "ns" };
+}

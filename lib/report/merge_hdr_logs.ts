@@ -1,0 +1,274 @@
+/**
+ * Merges the HDR interval logs of many loaders into the intervals of one run: every input
+ * interval is placed by its absolute time, and histograms are added, never percentiles
+ * averaged.
+ *
+ * @module
+ */
+
+import { UsageError } from "../errors.ts";
+import { type HistogramExport, LatencyHistogram } from "../stats/latency_histogram.ts";
+import { checkMergeInput, type HdrValueUnit } from "./_merge_checks.ts";
+
+export type { HdrValueUnit } from "./_merge_checks.ts";
+
+/** One interval line of an input log (`readHdrLog` returns these, without `maxMs`). */
+export interface MergeInputInterval {
+  /** The tag, e.g. `WRITE-st`. */
+  readonly tag: string;
+  /** Start, seconds since the log's BaseTime. */
+  readonly startSec: number;
+  /** Length, seconds. */
+  readonly lengthSec: number;
+  /** The histogram of nanoseconds, or its compact export. */
+  readonly histogram: LatencyHistogram | HistogramExport;
+  /**
+   * The `Interval_Max` column, ms; checked against the histogram's max (the unit rule).
+   *
+   * @default {undefined (not checked)}
+   */
+  readonly maxMs?: number;
+}
+
+/** One loader's log. */
+export interface MergeInputLog {
+  /** The log's name (its file), for messages and the loader list. */
+  readonly name: string;
+  /** BaseTime, epoch ms (0 when the log has none). */
+  readonly baseTimeMs: number;
+  /** The interval lines. */
+  readonly intervals: readonly MergeInputInterval[];
+  /**
+   * The unit the log's header declares for its values.
+   *
+   * @default {"ns"}
+   */
+  readonly unit?: HdrValueUnit;
+}
+
+/** One output interval: bucket `index` covers `[startSec, startSec + intervalSec)`. */
+export interface MergedInterval {
+  /** The bucket number k (0 at the merged BaseTime). */
+  readonly index: number;
+  /** Start, seconds since the merged BaseTime (k times the interval length). */
+  readonly startSec: number;
+  /** The interval length, shorter for a last bucket that its inputs do not fill. */
+  readonly lengthSec: number;
+  /** The merged histogram of each tag that has values in this bucket, by tag. */
+  readonly histograms: ReadonlyMap<string, LatencyHistogram>;
+}
+
+/** One loader's share of the merge. */
+export interface MergedLoader {
+  /** The log's name. */
+  readonly name: string;
+  /** Its interval lines. */
+  readonly intervals: number;
+  /** Its values by tag. */
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+/** The result of {@linkcode mergeHdrLogs}. */
+export interface MergedHdrLog {
+  /** The merged BaseTime: the earliest absolute start, rounded down to the second, epoch ms. */
+  readonly baseTimeMs: number;
+  /** The output interval length, seconds. */
+  readonly intervalSec: number;
+  /** Every tag, sorted. */
+  readonly tags: readonly string[];
+  /** The non-empty output intervals in time order (empty when `onInterval` was given). */
+  readonly intervals: readonly MergedInterval[];
+  /** Start of the first non-empty interval, seconds since BaseTime. */
+  readonly firstStartSec: number;
+  /** End of the last non-empty interval, seconds since BaseTime. */
+  readonly endSec: number;
+  /** The whole run's histogram of each tag. */
+  readonly totals: ReadonlyMap<string, LatencyHistogram>;
+  /** Each input log's counts, in input order. */
+  readonly loaders: readonly MergedLoader[];
+}
+
+/** Options of {@linkcode mergeHdrLogs}. */
+export interface MergeHdrLogsOptions {
+  /**
+   * The output interval length, seconds.
+   *
+   * @default {the median input interval length}
+   */
+  intervalSec?: number;
+  /**
+   * Receives each output interval in time order instead of keeping it in the result, so
+   * memory stays bounded; the histograms are reset and reused after the call returns.
+   *
+   * @default {undefined (intervals are kept)}
+   */
+  onInterval?: (interval: MergedInterval) => void;
+}
+
+/** At most this many output intervals between the first and the last. */
+const MAX_BUCKETS = 10_000_000;
+
+function medianLengthMs(logs: readonly MergeInputLog[], count: number): number {
+  const lengths = new Float64Array(count);
+  let i = 0;
+  for (const log of logs) {
+    for (const interval of log.intervals) lengths[i++] = Math.round(interval.lengthSec * 1000);
+  }
+  lengths.sort();
+  return lengths[(count - 1) >> 1];
+}
+
+function addTo(target: LatencyHistogram, histogram: LatencyHistogram | HistogramExport): void {
+  if (histogram instanceof LatencyHistogram) target.add(histogram);
+  else target.addExport(histogram);
+}
+
+/**
+ * Merges loaders' HDR interval logs. Each input interval goes, per tag, to the output
+ * interval that holds its midpoint in absolute time (`baseTimeMs + startSec * 1000`); output
+ * interval k covers `[t0 + k L, t0 + (k + 1) L)`, where t0 is the earliest absolute start
+ * rounded down to the second and L the median input length (or `intervalSec`). The merged
+ * histograms are sums of the inputs' counts, so every percentile is exact to the histogram's
+ * precision.
+ *
+ * @param logs The loaders' logs (what `readHdrLog` returns, with a name).
+ * @param options The interval length and a streaming callback.
+ * @returns The merged BaseTime, intervals, per-tag totals and per-loader counts.
+ * @throws {UsageError} When no log is given, a log has no intervals, the tag sets differ,
+ * a log's values are not nanoseconds (see `_merge_checks.ts` for the rule), some logs have no
+ * BaseTime, `intervalSec` is not positive, or the logs span more than 10^7 intervals.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LatencyHistogram } from "../stats/latency_histogram.ts";
+ * import { mergeHdrLogs } from "./merge_hdr_logs.ts";
+ * function log(name: string, baseTimeMs: number, valueNs: number) {
+ *   const histogram = new LatencyHistogram();
+ *   histogram.recordValue(valueNs);
+ *   return { name, baseTimeMs, intervals: [{ tag: "WRITE-st", startSec: 0, lengthSec: 1, histogram }] };
+ * }
+ * const merged = mergeHdrLogs([log("a", 1_000_000, 1000), log("b", 1_000_400, 2000)]);
+ * assert.equal(merged.baseTimeMs, 1_000_000);
+ * assert.equal(merged.intervals.length, 1);
+ * assert.equal(merged.intervals[0].histograms.get("WRITE-st")?.totalCount, 2);
+ * assert.equal(merged.totals.get("WRITE-st")?.maxNs, 2000);
+ * ```
+ */
+export function mergeHdrLogs(
+  logs: readonly MergeInputLog[],
+  options: MergeHdrLogsOptions = {},
+): MergedHdrLog {
+  checkMergeInput(logs);
+  let count = 0;
+  let earliestMs = Infinity;
+  for (const log of logs) {
+    count += log.intervals.length;
+    for (const interval of log.intervals) {
+      earliestMs = Math.min(earliestMs, log.baseTimeMs + Math.round(interval.startSec * 1000));
+    }
+  }
+  const lengthMs = options.intervalSec === undefined
+    ? medianLengthMs(logs, count)
+    : Math.round(options.intervalSec * 1000);
+  if (!(lengthMs > 0)) {
+    throw new UsageError(
+      `Cannot merge HDR logs: interval "${
+        options.intervalSec ?? lengthMs / 1000
+      }" s is invalid, expected at least 0.001 s`,
+    );
+  }
+  const t0 = Math.floor(earliestMs / 1000) * 1000;
+
+  // Counting sort of every interval by its bucket.
+  const flat: MergeInputInterval[] = new Array(count);
+  const loaderOf = new Int32Array(count);
+  const bucketOf = new Float64Array(count);
+  let lastBucket = 0;
+  let i = 0;
+  logs.forEach((log, loader) => {
+    for (const interval of log.intervals) {
+      const startMs = log.baseTimeMs + Math.round(interval.startSec * 1000);
+      const midMs = startMs + Math.round(interval.lengthSec * 1000) / 2;
+      const bucket = Math.floor((midMs - t0) / lengthMs);
+      flat[i] = interval;
+      loaderOf[i] = loader;
+      bucketOf[i++] = bucket;
+      lastBucket = Math.max(lastBucket, bucket);
+    }
+  });
+  if (lastBucket >= MAX_BUCKETS) {
+    throw new UsageError(
+      `Cannot merge HDR logs: they span ${lastBucket} intervals of ${lengthMs / 1000} s, ` +
+        `expected at most ${MAX_BUCKETS} (logs of one run)`,
+    );
+  }
+  const starts = new Int32Array(lastBucket + 2);
+  for (let j = 0; j < count; j++) starts[bucketOf[j] + 1]++;
+  for (let b = 1; b < starts.length; b++) starts[b] += starts[b - 1];
+  const order = new Int32Array(count);
+  const next = starts.slice(0, lastBucket + 1);
+  for (let j = 0; j < count; j++) order[next[bucketOf[j]]++] = j;
+
+  const tags = [...new Set(flat.map((interval) => interval.tag))].sort();
+  const totals = new Map<string, LatencyHistogram>(tags.map((t) => [t, new LatencyHistogram()]));
+  const counts = logs.map(() => Object.fromEntries(tags.map((t) => [t, 0])));
+  const kept: MergedInterval[] = [];
+  const pool = new Map<string, LatencyHistogram>();
+  let firstStartSec = -1;
+  let endSec = 0;
+  for (let bucket = 0; bucket <= lastBucket; bucket++) {
+    if (starts[bucket] === starts[bucket + 1]) continue;
+    const bucketStartMs = t0 + bucket * lengthMs;
+    let endMs = bucketStartMs;
+    const current = new Map<string, LatencyHistogram>();
+    for (let k = starts[bucket]; k < starts[bucket + 1]; k++) {
+      const j = order[k];
+      const interval = flat[j];
+      const log = logs[loaderOf[j]];
+      endMs = Math.max(
+        endMs,
+        log.baseTimeMs + Math.round((interval.startSec + interval.lengthSec) * 1000),
+      );
+      let target = current.get(interval.tag);
+      if (target === undefined) {
+        target = options.onInterval === undefined
+          ? new LatencyHistogram()
+          : pool.get(interval.tag) ?? new LatencyHistogram();
+        pool.set(interval.tag, target);
+        current.set(interval.tag, target);
+      }
+      addTo(target, interval.histogram);
+      counts[loaderOf[j]][interval.tag] += interval.histogram.totalCount;
+    }
+    for (const [tag, histogram] of current) totals.get(tag)!.add(histogram);
+    const merged: MergedInterval = {
+      index: bucket,
+      startSec: (bucket * lengthMs) / 1000,
+      lengthSec: Math.min(lengthMs, endMs - bucketStartMs) / 1000,
+      histograms: current,
+    };
+    if (firstStartSec < 0) firstStartSec = merged.startSec;
+    endSec = merged.startSec + merged.lengthSec;
+    if (options.onInterval === undefined) {
+      kept.push(merged);
+    } else {
+      options.onInterval(merged);
+      for (const histogram of current.values()) histogram.reset();
+    }
+  }
+  return {
+    baseTimeMs: t0,
+    intervalSec: lengthMs / 1000,
+    tags,
+    intervals: kept,
+    firstStartSec,
+    endSec,
+    totals,
+    loaders: logs.map((log, loader) => ({
+      name: log.name,
+      intervals: log.intervals.length,
+      counts: counts[loader],
+    })),
+  };
+}
