@@ -19,6 +19,7 @@ import { analyzeCommand } from "./lib/commands/analyze.ts";
 import type { CommandIo } from "./lib/commands/command_io.ts";
 import { checkoutConsistencyCommand } from "./lib/commands/checkout_consistency.ts";
 import { checkoutLoadCommand } from "./lib/commands/checkout_load.ts";
+import { compareCommand } from "./lib/commands/compare.ts";
 import { diskClientCommand } from "./lib/commands/disk_client.ts";
 import { mergeCommand } from "./lib/commands/merge.ts";
 import { diskReportCommand } from "./lib/commands/disk_report.ts";
@@ -135,6 +136,9 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
       case "analyze":
         unsplit("analyze");
         return await analyzeCommand(command.slice(1), io, { signal });
+      case "compare":
+        unsplit("compare");
+        return await compareCommand(command.slice(1), io);
       case "merge":
         unsplit("merge");
         return await mergeCommand(command.slice(1), io);

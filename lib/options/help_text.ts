@@ -338,6 +338,7 @@ const GENERAL = [
   "---Other commands---",
   "simulate SECONDS                 : Run against a synthetic target for SECONDS, no server needed",
   "analyze N [-- STRESS-ARGS]       : Run N stress processes side by side and summarize them",
+  "compare A.json B.json [--metric] : Compare two runs' JSON summaries, with significance tests",
   "merge LOG... [--output FILE]     : Merge loaders' HDR logs into one run's rows, Results and log",
   "serve [--port N] [--user U ...]  : Run the embedded in-memory CQL node (no disk, no replication)",
   "query setup|run --url URL ...    : The PostgreSQL/TimescaleDB query benchmark",

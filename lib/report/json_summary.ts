@@ -65,6 +65,8 @@ export interface JsonIntervalPoint {
   opsPerSec: number;
   /** Failed operations in the interval. */
   errors: number;
+  /** Mean latency, ms (0 for an interval without ops; absent in files from before it existed). */
+  meanMs?: number;
   /** Median latency, ms. */
   p50Ms: number;
   /** 99th percentile latency, ms. */
@@ -243,6 +245,7 @@ export function createJsonIntervalPoint(
     ops: total.ops,
     opsPerSec: options.intervalSec > 0 ? total.ops / options.intervalSec : 0,
     errors: total.errors,
+    meanMs: latency.totalCount === 0 ? 0 : toMs(latency.meanNs),
     p50Ms: toMs(latency.valueAtPercentile(50)),
     p99Ms: toMs(latency.valueAtPercentile(99)),
     maxMs: toMs(latency.maxNs),
