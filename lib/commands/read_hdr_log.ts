@@ -5,7 +5,7 @@
  * @module
  */
 
-import { UserError } from "../errors.ts";
+import { parseHdrLogMergeInput } from "../report/hdr_log_merge_input.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
 
 /** One interval line of an HDR log. */
@@ -34,7 +34,7 @@ export interface HdrLog {
  * @param text The file's text.
  * @param name The file name, for messages.
  * @returns BaseTime and the intervals.
- * @throws {UserError} When a line is not an HDR log line.
+ * @throws {UsageError} When a line is not an HDR log line.
  *
  * @example Usage
  * ```ts
@@ -45,45 +45,14 @@ export interface HdrLog {
  * ```
  */
 export function readHdrLog(text: string, name: string): HdrLog {
-  let baseTimeMs = 0;
-  const intervals: HdrLogInterval[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === "" || line.startsWith('"StartTimestamp"')) continue;
-    if (line.startsWith("#")) {
-      const base = /^#\[BaseTime: ([0-9.]+)/.exec(line);
-      if (base !== null) baseTimeMs = Math.round(Number(base[1]) * 1000);
-      continue;
-    }
-    let rest = line;
-    let tag = "";
-    if (rest.startsWith("Tag=")) {
-      const comma = rest.indexOf(",");
-      tag = rest.slice(4, comma);
-      rest = rest.slice(comma + 1);
-    }
-    const fields = rest.split(",");
-    const startSec = Number(fields[0]);
-    const lengthSec = Number(fields[1]);
-    if (fields.length !== 4 || !Number.isFinite(startSec) || !Number.isFinite(lengthSec)) {
-      throw new UserError(
-        `Cannot read HDR log "${name}": line ${
-          i + 1
-        } is invalid, expected Tag=T,start,length,max,histogram`,
-        { exitCode: 2 },
-      );
-    }
-    let histogram: LatencyHistogram;
-    try {
-      histogram = LatencyHistogram.fromCompressedBase64(fields[3]);
-    } catch (error) {
-      throw new UserError(
-        `Cannot read HDR log "${name}": line ${i + 1} has an undecodable histogram`,
-        { exitCode: 2, cause: error },
-      );
-    }
-    intervals.push({ tag, startSec, lengthSec, histogram });
-  }
-  return { baseTimeMs, intervals };
+  const log = parseHdrLogMergeInput(text, name);
+  return {
+    baseTimeMs: log.baseTimeMs,
+    intervals: log.intervals.map(({ tag, startSec, lengthSec, histogram }) => {
+      const full = new LatencyHistogram();
+      if (histogram instanceof LatencyHistogram) full.add(histogram);
+      else full.addExport(histogram);
+      return { tag, startSec, lengthSec, histogram: full };
+    }),
+  };
 }
