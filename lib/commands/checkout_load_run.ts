@@ -7,7 +7,12 @@
  */
 
 import { failureKind } from "../checkout/failure_kind.ts";
-import { ScenarioRunner, type ScenarioSet, type Service } from "../checkout/load_scenario.ts";
+import {
+  scenarioEndpoints,
+  ScenarioRunner,
+  type ScenarioSet,
+  type Service,
+} from "../checkout/load_scenario.ts";
 import { LoadTally } from "../checkout/load_tally.ts";
 import { Prng } from "../core/prng.ts";
 import { RateSchedule } from "../core/rate_schedule.ts";
@@ -103,7 +108,7 @@ export class LoadRun {
     this.#set = set;
     this.#pools = pools;
     this.params = params;
-    this.tally = new LoadTally(new ScenarioRunner(set, () => 0).endpoints, {
+    this.tally = new LoadTally(scenarioEndpoints(set), {
       scheduled: params.rate !== null,
     });
   }
