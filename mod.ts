@@ -34,6 +34,8 @@ export * from "./lib/options/parse_count.ts";
 export * from "./lib/options/parse_duration.ts";
 export * from "./lib/options/parse_rate.ts";
 export * from "./lib/options/parse_size.ts";
+export * from "./lib/options/listen_address.ts";
+export * from "./lib/options/shard.ts";
 export * from "./lib/core/prng.ts";
 export * from "./lib/core/distribution.ts";
 export * from "./lib/core/rate_schedule.ts";
@@ -52,8 +54,21 @@ export * from "./lib/report/results_block.ts";
 export * from "./lib/report/hdr_log.ts";
 export * from "./lib/report/json_summary.ts";
 export * from "./lib/report/distribution_table.ts";
+export * from "./lib/report/merge_hdr_logs.ts";
+export * from "./lib/report/hdr_log_merge_input.ts";
+export * from "./lib/report/prometheus_text.ts";
+export * from "./lib/stats/autocorrelated_mean.ts";
+export * from "./lib/stats/welch_t_test.ts";
+export * from "./lib/stats/compare_runs.ts";
 export * from "./lib/disk/disk_protocol.ts";
 export * from "./lib/disk/rollover_plan.ts";
 export * from "./lib/checkout/consistency_verdict.ts";
 export * from "./lib/checkout/checkout_urls.ts";
 export * from "./lib/checkout/wait_time.ts";
+
+// `deno run -A jsr:@team/stress write n=1e6` runs this module: hand it to the command line.
+// Importing the library never loads the command line.
+if (import.meta.main) {
+  const cli = await import("./main.ts");
+  Deno.exitCode = await cli.main(Deno.args);
+}

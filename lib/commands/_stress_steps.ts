@@ -20,6 +20,7 @@ import {
 import { type RunPlan, type RunResult, runWorkload } from "../run/run_workload.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import type { HdrLogWriter } from "./hdr_log_writer.ts";
+import type { LiveEndpoints } from "./live_endpoints.ts";
 import { measuredPlan } from "./stress_plan.ts";
 
 const UNIT_NAMES = { s: "seconds", m: "minutes", h: "hours" } as const;
@@ -47,6 +48,8 @@ export interface StepContext {
   readonly jsonIntervals: JsonIntervalPoint[] | null;
   /** The `-graph` revision's series, or null. */
   readonly graph: GraphSeries | null;
+  /** The `-log prometheus=` and `web=` endpoints, or null. */
+  readonly live: LiveEndpoints | null;
   /** Report response time (`fixed=`) instead of service time. */
   readonly useResponseTime: boolean;
 }
@@ -113,6 +116,7 @@ export async function runMeasuredStep(
   const { io, useResponseTime } = context;
   io.out(runningLine(context.settings, plan.threads));
   io.out(formatIntervalHeader());
+  context.live?.runStarted(plan.threads);
   let stderr = 0;
   const result = await runWorkload(plan, {
     signal: context.signal,
@@ -129,6 +133,15 @@ export async function runMeasuredStep(
       });
       for (const row of rows) io.out(row);
       context.hdr?.writeInterval(report);
+      context.live?.interval({
+        windows: report.windows,
+        totals: report.totals,
+        lengthSec: report.lengthSec,
+        elapsedSec: report.elapsedSec,
+        atMs: report.runStartEpochMs + report.elapsedSec * 1000,
+        users: plan.threads,
+        useResponseTime,
+      });
       const offsetSec = jsonZeroEpochMs < 0 ? 0 : (report.runStartEpochMs - jsonZeroEpochMs) / 1000;
       context.graph?.add(report.windows, {
         timeSec: offsetSec + report.elapsedSec,

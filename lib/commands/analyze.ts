@@ -1,83 +1,111 @@
 /**
- * `stress analyze N [-- STRESS-ARGS]`: starts N stress processes side by side, each
- * writing an HDR interval log, then prints the seed tool's summary: throughput from
- * every process's intervals, latency from the processes' merged histograms.
+ * `stress analyze N [--keep DIR] [--json FILE] [-- STRESS-ARGS]`: starts N stress processes
+ * side by side, each writing an HDR interval log; a command whose work splits gets
+ * `--shard I/N` in process I, so the N processes run the one workload it describes, as N
+ * loaders would. Then prints the seed tool's summary (throughput from every process's
+ * intervals, latency from the processes' merged histograms) and the merged run: the interval
+ * rows and `Results:` block one loader would have printed, as `stress merge` does.
  *
  * @module
  */
 
 import { UsageError } from "../errors.ts";
 import { formatAnalyzeSummary } from "../report/analyze_summary.ts";
+import { parseHdrLogMergeInput } from "../report/hdr_log_merge_input.ts";
+import { mergeHdrLogs, type MergeInputLog } from "../report/merge_hdr_logs.ts";
+import { type MergedLogOutput, MergedLogReport } from "../report/merged_log_report.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
+import {
+  childArgs,
+  type ChildRun,
+  refuseOwnFlags,
+  runChildren,
+  selfCommand,
+  splitsWork,
+} from "./_analyze_children.ts";
 import { type CommandIo, printText } from "./command_io.ts";
+
+export type { CommandIo } from "./command_io.ts";
 import { parsePositive } from "./parse_flags.ts";
-import { type HdrLogInterval, readHdrLog } from "./read_hdr_log.ts";
 
 /** The help text of `stress analyze`. */
-export const ANALYZE_HELP: string = `Usage: stress analyze N [--keep DIR] [-- STRESS-ARGS...]
+export const ANALYZE_HELP: string =
+  `Usage: stress analyze N [--keep DIR] [--json FILE] [-- STRESS-ARGS...]
 
-Starts N stress processes side by side and prints one summary of them all: average,
-max, min and 95th percentile of throughput (per interval of every process) and of
-latency (from the processes' merged HDR histograms), the process count, and each
-process's pid with its start, finish and duration.
+Starts N stress processes side by side, as N loaders on one host, and prints one summary
+of them all: average, max, min and 95th percentile of throughput (per interval of every
+process) and of latency (from the processes' merged HDR histograms), the process count,
+and each process's pid with its start, finish and duration. Then the merged run: the
+processes' HDR logs merged by absolute time, printed as the interval rows and Results:
+block one loader would have printed (as stress merge does).
 
 Without STRESS-ARGS, process i (1..N) runs "stress simulate <i+1>": simulate runs of
-different lengths against the synthetic target. With STRESS-ARGS every process runs
-that command; each gets its own HDR log (-log hdrfile=, or --hdrfile for simulate).
+different lengths against the synthetic target. With STRESS-ARGS every process runs that
+command with its own HDR log (-log hdrfile=, --hdrfile for simulate, --hdr-log for query
+run and checkout load). A command whose work splits between loaders (write, read, mixed,
+counter_write, counter_read, user, query run, checkout load) also gets "--shard I/N" in
+process I+1 (I from 0): the processes share its population, count and rate, so together
+they run exactly the one workload it describes, and each one's "Shard I/N: ..." line is
+printed. STRESS-ARGS must not have --shard, --shards or an HDR log of their own.
+
+The exit code is 1 when a process failed (its exit code and first error line are
+printed; the merge still uses the logs that exist) or the logs cannot be merged.
 
 Options:
-  --keep DIR   keep the processes' HDR logs in DIR (default: a temporary directory,
-               removed afterwards)
+  --keep DIR   keep the processes' HDR logs (process-1.hdr ... process-N.hdr) and the
+               merged log (merged.hdr) in DIR (default: a temporary directory, removed
+               afterwards)
+  --json FILE  write the merged run's JSON summary (as stress merge --json)
   -h, --help   this help
 
 Examples:
   stress analyze 3
-  stress analyze 2 -- write n=100000 -rate threads=16 -node synthetic:uniform(500..2000)`;
+  stress analyze 2 -- write n=100000 -rate threads=16 -node synthetic:uniform(500..2000)
+  stress analyze 3 --keep logs -- write n=3000 -node 127.0.0.1 -port native=9042`;
 
-/** Adds an HDR log path to a child's arguments, the way its command takes it. */
-function withHdrFile(args: readonly string[], path: string): string[] {
-  if (args[0] === "simulate") return [...args, "--hdrfile", path];
-  const log = args.findIndex((a) => a.toLowerCase() === "-log");
-  if (log < 0) return [...args, "-log", `hdrfile=${path}`];
-  return [...args.slice(0, log + 1), `hdrfile=${path}`, ...args.slice(log + 1)];
+/** The merged log's name in the `--keep` directory. */
+const MERGED_LOG = "merged.hdr";
+
+interface AnalyzeOptions {
+  count: number;
+  keep: string | null;
+  json: string | null;
+  childArgs: string[];
 }
 
-/** The command that starts this tool again: `deno run` of main.ts, or the compiled binary. */
-function selfCommand(): string[] {
-  const main = new URL("../../main.ts", import.meta.url);
-  if (main.protocol === "file:") {
-    const config = new URL("../../deno.json", import.meta.url);
-    return [Deno.execPath(), "run", "-A", "--config", config.pathname, main.pathname];
+function parseAnalyzeArgs(args: readonly string[]): AnalyzeOptions | null {
+  const dash = args.indexOf("--");
+  const own = dash < 0 ? [...args] : args.slice(0, dash);
+  const command = dash < 0 ? [] : args.slice(dash + 1);
+  if (own.includes("-h") || own.includes("--help")) return null;
+  const paths: Record<string, string | null> = { "--keep": null, "--json": null };
+  for (const flag of Object.keys(paths)) {
+    const at = own.indexOf(flag);
+    if (at < 0) continue;
+    const value = own[at + 1];
+    if (value === undefined) {
+      throw new UsageError(
+        `Cannot parse "${flag}": it needs a ${flag === "--keep" ? "directory" : "file"}`,
+      );
+    }
+    paths[flag] = value;
+    own.splice(at, 2);
   }
-  return [Deno.execPath()];
-}
-
-interface ChildRun {
-  pid: number;
-  startMs: number;
-  endMs: number;
-  code: number;
-  stderr: string;
-  hdrPath: string;
-}
-
-async function runChild(command: string[], args: string[], hdrPath: string): Promise<ChildRun> {
-  const child = new Deno.Command(command[0], {
-    args: [...command.slice(1), ...args],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const startMs = Date.now();
-  const output = await child.output();
-  return {
-    pid: child.pid,
-    startMs,
-    endMs: Date.now(),
-    code: output.code,
-    stderr: new TextDecoder().decode(output.stderr),
-    hdrPath,
-  };
+  if (own.length !== 1) {
+    throw new UsageError(
+      `Cannot parse the arguments of "analyze": "${
+        own.join(" ")
+      }" is invalid, expected N [--keep DIR] [--json FILE] [-- STRESS-ARGS]`,
+    );
+  }
+  const count = parsePositive("N", own[0], { integer: true });
+  if (
+    command.length > 0 && ["analyze", "merge", "compare", "help", "version"].includes(command[0])
+  ) {
+    throw new UsageError(`Cannot analyze "${command[0]}": it is not a load command`);
+  }
+  refuseOwnFlags(command);
+  return { count, keep: paths["--keep"], json: paths["--json"], childArgs: command };
 }
 
 /**
@@ -85,13 +113,20 @@ async function runChild(command: string[], args: string[], hdrPath: string): Pro
  *
  * @param args The arguments after `analyze`.
  * @param io Where output goes.
- * @param options An abort signal (SIGINT) that kills the children.
- * @returns The exit code: 0, or 1 when a process failed.
- * @throws {UsageError} On bad arguments.
+ * @param options An abort signal (SIGINT) that interrupts the children.
+ * @returns The exit code: 0; 1 when a process failed or the logs could not be merged; 130
+ * when interrupted.
+ * @throws {UsageError} On bad arguments, or a `--json` file that cannot be written.
  *
  * @example Usage
- * ```ts ignore
- * const code = await analyzeCommand(["3"], io);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { analyzeCommand } from "./analyze.ts";
+ * import { BufferedIo } from "./command_io.ts";
+ * const io = new BufferedIo();
+ * assert.equal(await analyzeCommand(["--help"], io), 0);
+ * assert.ok(io.stdout[0].startsWith("Usage: stress analyze N"));
+ * await assert.rejects(analyzeCommand(["2", "--", "write", "--shard", "0/2"], io));
  * ```
  */
 export async function analyzeCommand(
@@ -99,90 +134,147 @@ export async function analyzeCommand(
   io: CommandIo,
   options: { signal?: AbortSignal } = {},
 ): Promise<number> {
-  const dash = args.indexOf("--");
-  const own = dash < 0 ? [...args] : args.slice(0, dash);
-  const childArgs = dash < 0 ? [] : args.slice(dash + 1);
-  if (own.includes("-h") || own.includes("--help")) {
+  const parsed = parseAnalyzeArgs(args);
+  if (parsed === null) {
     printText(io, ANALYZE_HELP);
     return 0;
   }
-  let keep: string | null = null;
-  const keepAt = own.indexOf("--keep");
-  if (keepAt >= 0) {
-    keep = own[keepAt + 1] ?? null;
-    if (keep === null) throw new UsageError('Cannot parse "--keep": it needs a directory');
-    own.splice(keepAt, 2);
-  }
-  if (own.length !== 1) {
-    throw new UsageError(
-      `Cannot parse the arguments of "analyze": "${
-        own.join(" ")
-      }" is invalid, expected N [--keep DIR] [-- STRESS-ARGS]`,
-    );
-  }
-  const count = parsePositive("N", own[0], { integer: true });
-  if (childArgs.length > 0 && ["analyze", "help", "version"].includes(childArgs[0])) {
-    throw new UsageError(`Cannot analyze "${childArgs[0]}": it is not a load command`);
-  }
+  const { count, keep } = parsed;
   const dir = keep ?? await Deno.makeTempDir({ prefix: "stress-analyze-" });
   if (keep !== null) await Deno.mkdir(keep, { recursive: true });
-  const self = selfCommand();
+  const sharded = splitsWork(parsed.childArgs);
   try {
-    const runs = await Promise.all(Array.from({ length: count }, (_, i) => {
-      const base = childArgs.length > 0 ? childArgs : ["simulate", String(i + 2)];
-      const hdrPath = `${dir}/process-${i + 1}.hdr`;
-      return runChild(self, withHdrFile(base, hdrPath), hdrPath);
-    }));
-    if (options.signal?.aborted) return 130;
-    const throughputOpsPerSec: number[] = [];
-    const latency = new LatencyHistogram();
-    let failed = 0;
-    for (const run of runs) {
-      if (run.code !== 0) {
-        failed++;
-        io.err(`error: process ${run.pid} exited with code ${run.code}`);
-        for (const line of run.stderr.trim().split("\n").slice(-5)) io.err(`  ${line}`);
-      }
-      let text = "";
-      try {
-        text = await Deno.readTextFile(run.hdrPath);
-      } catch {
-        continue;
-      }
-      addLog(readHdrLog(text, run.hdrPath).intervals, throughputOpsPerSec, latency);
-    }
-    printText(
-      io,
-      formatAnalyzeSummary({
-        throughputsOpsPerSec: throughputOpsPerSec,
-        latency,
-        processes: runs.map((r) => ({ pid: r.pid, startTimeMs: r.startMs, endTimeMs: r.endMs })),
-        utcOffsetMinutes: -new Date().getTimezoneOffset(),
+    const runs = await runChildren(
+      selfCommand(),
+      Array.from({ length: count }, (_, i) => {
+        const base = parsed.childArgs.length > 0 ? parsed.childArgs : ["simulate", String(i + 2)];
+        const hdrPath = `${dir}/process-${i + 1}.hdr`;
+        const shard = sharded ? { index: i, count } : null;
+        return { args: childArgs(base, { hdrPath, shard }), hdrPath };
       }),
+      { signal: options.signal },
     );
+    let failed = reportFailures(runs, io);
+    const logs = await readLogs(runs, io);
+    printText(io, summaryOf(runs, logs));
+    for (const run of runs) {
+      for (const line of run.shardLines) io.out(`process ${run.index + 1}: ${line}`);
+    }
+    const merged = mergeLogs(logs, { command: ["analyze", ...args].join(" "), io });
+    if (merged === null) {
+      failed++;
+    } else {
+      io.out("");
+      for (const line of merged.lines) io.out(line);
+      if (keep !== null) await writeFile(`${keep}/${MERGED_LOG}`, "--keep", merged.hdrLog);
+      if (parsed.json !== null) {
+        await writeFile(parsed.json, "--json", JSON.stringify(merged.json, null, 2) + "\n");
+      }
+    }
+    if (options.signal?.aborted) return 130;
     return failed > 0 ? 1 : 0;
   } finally {
     if (keep === null) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
 
-/** Adds one process's intervals: ops per interval to `throughput`, latencies to `latency`. */
-function addLog(
-  intervals: readonly HdrLogInterval[],
-  throughput: number[],
-  latency: LatencyHistogram,
-): void {
-  // Response time (-rt) is the reported latency when a schedule existed, else service time.
-  const kind = intervals.some((i) => i.tag.endsWith("-rt")) ? "-rt" : "-st";
-  const opsByStart = new Map<number, { ops: number; lengthSec: number }>();
-  for (const interval of intervals) {
-    if (!interval.tag.endsWith(kind) && interval.tag !== "") continue;
-    latency.add(interval.histogram);
-    const slot = opsByStart.get(interval.startSec) ?? { ops: 0, lengthSec: interval.lengthSec };
-    slot.ops += interval.histogram.totalCount;
-    opsByStart.set(interval.startSec, slot);
+/** Prints one line per failed process; returns how many failed. */
+function reportFailures(runs: readonly ChildRun[], io: CommandIo): number {
+  let failed = 0;
+  for (const run of runs) {
+    if (run.code === 0) continue;
+    failed++;
+    const reason = run.firstErrorLine === null ? "" : `: ${run.firstErrorLine}`;
+    io.err(
+      `error: process ${run.index + 1} (pid ${run.pid}) exited with code ${run.code}${reason}`,
+    );
   }
-  for (const slot of opsByStart.values()) {
-    if (slot.lengthSec > 0) throughput.push(slot.ops / slot.lengthSec);
+  return failed;
+}
+
+/** Reads every process's HDR log that exists and has intervals. */
+async function readLogs(runs: readonly ChildRun[], io: CommandIo): Promise<MergeInputLog[]> {
+  const logs: MergeInputLog[] = [];
+  for (const run of runs) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(run.hdrPath);
+    } catch {
+      io.err(`warning: process ${run.index + 1} (pid ${run.pid}) wrote no HDR log`);
+      continue;
+    }
+    try {
+      const log = parseHdrLogMergeInput(text, run.hdrPath.split("/").pop()!);
+      if (log.intervals.length > 0) logs.push(log);
+      else io.err(`warning: process ${run.index + 1} (pid ${run.pid}) logged no interval`);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      io.err(`warning: process ${run.index + 1} (pid ${run.pid}): ${error.message}`);
+    }
+  }
+  return logs;
+}
+
+/** The seed's summary: throughput per interval of each process, latency merged. */
+function summaryOf(runs: readonly ChildRun[], logs: readonly MergeInputLog[]): string {
+  const throughputsOpsPerSec: number[] = [];
+  const latency = new LatencyHistogram();
+  for (const log of logs) {
+    // Response time (-rt) is the reported latency when a schedule existed, else service time.
+    const kind = log.intervals.some((i) => i.tag.endsWith("-rt")) ? "-rt" : "-st";
+    const opsByStart = new Map<number, { ops: number; lengthSec: number }>();
+    for (const interval of log.intervals) {
+      if (!interval.tag.endsWith(kind) && interval.tag !== "") continue;
+      const histogram = interval.histogram;
+      if (histogram instanceof LatencyHistogram) latency.add(histogram);
+      else latency.addExport(histogram);
+      const slot = opsByStart.get(interval.startSec) ??
+        { ops: 0, lengthSec: interval.lengthSec };
+      slot.ops += histogram.totalCount;
+      opsByStart.set(interval.startSec, slot);
+    }
+    for (const slot of opsByStart.values()) {
+      if (slot.lengthSec > 0) throughputsOpsPerSec.push(slot.ops / slot.lengthSec);
+    }
+  }
+  return formatAnalyzeSummary({
+    throughputsOpsPerSec,
+    latency,
+    processes: runs.map((r) => ({ pid: r.pid, startTimeMs: r.startMs, endTimeMs: r.endMs })),
+    utcOffsetMinutes: -new Date().getTimezoneOffset(),
+  });
+}
+
+/** Merges the logs as `stress merge` does; null (with an error line) when it cannot. */
+function mergeLogs(
+  logs: readonly MergeInputLog[],
+  options: { command: string; io: CommandIo },
+): MergedLogOutput | null {
+  if (logs.length === 0) {
+    options.io.err("error: Cannot merge the HDR logs: no process logged an interval");
+    return null;
+  }
+  try {
+    const report = new MergedLogReport([...new Set(logs[0].intervals.map((i) => i.tag))].sort());
+    const merged = mergeHdrLogs(logs, { onInterval: (interval) => report.addInterval(interval) });
+    return report.finish(merged, {
+      command: options.command,
+      utcOffsetMinutes: -new Date(merged.baseTimeMs).getTimezoneOffset(),
+    });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    options.io.err(`error: ${error.message}`);
+    return null;
+  }
+}
+
+async function writeFile(path: string, option: string, text: string): Promise<void> {
+  try {
+    await Deno.writeTextFile(path, text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Cannot write the file of ${option} "${path}": ${reason}`, {
+      cause: error,
+    });
   }
 }

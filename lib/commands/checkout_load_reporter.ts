@@ -13,7 +13,8 @@ import {
 } from "../checkout/load_report.ts";
 import { hdrTagOf, type LoadInterval } from "../checkout/load_tally.ts";
 import { OpWindow } from "../stats/op_window.ts";
-import type { LiveEndpointRow, LiveSeries } from "../web/live_series.ts";
+import { liveRowOf } from "../web/live_row.ts";
+import type { LiveSeries } from "../web/live_series.ts";
 import type { LoadRun } from "./checkout_load_run.ts";
 import type { CommandIo } from "./command_io.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
@@ -159,37 +160,20 @@ export class LoadReporter {
     };
     if (show) {
       this.#points.push(point);
-      this.#live(interval, point);
+      this.#live(interval, point, lengthSec);
     }
     this.#lastSec = endSec;
   }
 
-  #live(interval: LoadInterval, point: IntervalPoint): void {
+  #live(interval: LoadInterval, point: IntervalPoint, lengthSec: number): void {
     const series = this.#options.series;
     if (series === null) return;
-    const byEndpoint: LiveEndpointRow[] = [];
-    for (const window of interval.windows) {
-      if (window.ops === 0) continue;
-      const latency = window.reported(this.#responseTime);
-      byEndpoint.push({
-        name: window.name,
-        requests: window.ops,
-        failures: window.errors,
-        p50Ms: latency.valueAtPercentile(50) / 1e6,
-        p95Ms: latency.valueAtPercentile(95) / 1e6,
-        p99Ms: latency.valueAtPercentile(99) / 1e6,
-      });
-    }
-    series.push({
+    series.push(liveRowOf(interval.windows, {
       atMs: Date.now(),
-      requestsPerSec: point.requestsPerSec,
-      failuresPerSec: point.failuresPerSec,
-      p50Ms: point.p50Ms,
-      p95Ms: point.p95Ms,
-      p99Ms: point.p99Ms,
+      lengthSec,
       users: point.users,
-      byEndpoint,
-    });
+      useResponseTime: this.#responseTime,
+    }));
     this.#liveTotals();
   }
 

@@ -30,6 +30,7 @@ import {
 } from "./_stress_steps.ts";
 import { type CommandIo, printText, teeIo } from "./command_io.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
+import { LiveEndpoints } from "./live_endpoints.ts";
 import { measuredPlan, warmupPlans } from "./stress_plan.ts";
 import { TextFile } from "./text_file.ts";
 
@@ -172,17 +173,37 @@ export async function runStress(
   options: RunStressOptions = {},
 ): Promise<number> {
   const log = settings.log;
-  const signal = options.signal;
+  // The live page's Stop button ends the run as Ctrl-C does.
+  const pageStop = new AbortController();
+  const signal = options.signal === undefined
+    ? pageStop.signal
+    : AbortSignal.any([options.signal, pageStop.signal]);
+  const interrupted = () =>
+    new InterruptedError(
+      pageStop.signal.aborted && !options.signal?.aborted
+        ? "Run stopped from the live page: printed what was measured"
+        : undefined,
+    );
   // Every file is created up front, so a path that cannot be written fails before the run.
   let teeFile: TextFile | null = null;
   let hdr: HdrLogWriter | null = null;
   let json: TextFile | null = null;
+  let live: LiveEndpoints | null = null;
   try {
     teeFile = log.file === null ? null : TextFile.create(log.file, "-log file");
     const tee = teeFile;
     const io = tee === null ? baseIo : teeIo(baseIo, (line) => tee.writeLine(line));
     hdr = log.hdrFile === null ? null : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
     json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
+    const command = settings.command.type;
+    live = await LiveEndpoints.start({
+      command,
+      title: `stress ${command}`,
+      prometheus: log.prometheus,
+      web: log.web,
+      names: { prometheus: "-log prometheus", web: "-log web" },
+      onStop: () => pageStop.abort(),
+    }, baseIo);
     if (!log.noSettings) printText(io, formatSettingsDump(settings));
     await options.prepare?.(io);
     const stop = settings.command.stop;
@@ -205,7 +226,7 @@ export async function runStress(
       io.out(`Warming up ${warm.opNames[0]} with ${warm.totalOps} iterations...`);
       await runWorkload(warm, { signal, onLog });
     }
-    if (signal?.aborted) throw new InterruptedError();
+    if (signal.aborted) throw interrupted();
 
     const truncate = settings.command.truncate;
     if (truncate === "once" || (truncate === "always" && rate.kind === "threads")) {
@@ -219,6 +240,7 @@ export async function runStress(
       hdr,
       jsonIntervals: json === null ? null : [],
       graph: graphHtml === null ? null : new GraphSeries(),
+      live,
       useResponseTime: plan.schedule?.fixed ?? false,
     };
     let steps: StepOutcome[];
@@ -239,7 +261,8 @@ export async function runStress(
     const last = steps[steps.length - 1].result;
     const failed = !completed || steps.some(stepFailed);
     io.out(formatRunEnd(failed));
-    const aborted = last.aborted ?? (signal?.aborted ? "interrupted" : null);
+    const aborted = last.aborted ?? (signal.aborted ? "interrupted" : null);
+    live?.runEnded(aborted);
     if (json !== null) {
       const summary = createJsonSummary({
         command: options.commandLine ?? [],
@@ -268,10 +291,12 @@ export async function runStress(
         ),
       });
     }
-    if (aborted === "interrupted") throw new InterruptedError();
+    if (aborted === "interrupted") throw interrupted();
     if (aborted !== null) io.err(`error: ${aborted}`);
     return failed ? 1 : 0;
   } finally {
+    live?.runEnded();
+    await live?.close();
     json?.close();
     hdr?.close();
     teeFile?.close();

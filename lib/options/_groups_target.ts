@@ -1,5 +1,6 @@
 // Private helper: parses -errors, -log, -mode, -node, -schema, -transport, -port, -graph,
 // -tokenrange.
+import { parseListenAddress } from "./listen_address.ts";
 import { OptionError, UsageError } from "../errors.ts";
 import { parseCount } from "./parse_count.ts";
 import { parseDuration } from "./parse_duration.ts";
@@ -104,8 +105,12 @@ export function parseLogGroup(params: readonly string[] | undefined): LogSetting
     "level=",
     "no-summary",
     "no-settings",
+    "prometheus=",
+    "web=",
   ]);
   const interval = found.get("interval=");
+  const prometheus = found.get("prometheus=");
+  const web = found.get("web=");
   const level = found.get("level=");
   return {
     file: path("-log file", found.get("file=")?.value),
@@ -119,6 +124,10 @@ export function parseLogGroup(params: readonly string[] | undefined): LogSetting
       : parseChoice("-log level", level.value, ["minimal", "normal", "verbose"]),
     noSummary: found.has("no-summary"),
     noSettings: found.has("no-settings"),
+    prometheus: prometheus === undefined
+      ? null
+      : parseListenAddress("-log prometheus", prometheus.value),
+    web: web === undefined ? null : parseListenAddress("-log web", web.value),
   };
 }
 

@@ -251,6 +251,8 @@ const PAGES: Readonly<Record<string, Page>> = {
       ["level=normal", "minimal, normal or verbose"],
       ["no-summary", "Do not print the Results block"],
       ["no-settings", "Do not print the settings dump"],
+      ["prometheus=[HOST:]PORT", "Serve /metrics in Prometheus format (our ext., loopback)"],
+      ["web=[HOST:]PORT", "Serve the live page: charts per op type, Stop (our ext., loopback)"],
     ],
   },
   "-transport": {

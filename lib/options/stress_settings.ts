@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ListenAddress } from "./listen_address.ts";
 import type { DistributionSpec, RatioDistributionSpec } from "./distribution_spec.ts";
 
 /** The canonical command names (aliases such as `insert` or `counteradd` are resolved). */
@@ -258,6 +259,10 @@ export interface LogSettings {
   readonly noSummary: boolean;
   /** `no-settings`. */
   readonly noSettings: boolean;
+  /** `prometheus=`: where `/metrics` listens (our extension; a bare port binds loopback), or null. */
+  readonly prometheus: ListenAddress | null;
+  /** `web=`: where the live page listens (our extension; a bare port binds loopback), or null. */
+  readonly web: ListenAddress | null;
 }
 
 /** The `-mode` group. */

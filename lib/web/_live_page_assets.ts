@@ -74,7 +74,26 @@ var epoch = -1;
 var points = [];
 var state = "idle";
 var pollTimer = 0;
+var selectedOp = "";
+var knownOps = {};
 var $ = function (id) { return document.getElementById(id); };
+
+// A point's value of key: the total's, or the selected op type's (users are always the total).
+function pointValue(point, key) {
+  if (selectedOp === "" || key === "users") return point[key];
+  var ops = point.byOp || [];
+  for (var i = 0; i < ops.length; i++) if (ops[i].name === selectedOp) return ops[i][key];
+  return null;
+}
+
+function addOp(name) {
+  if (knownOps[name]) return;
+  knownOps[name] = true;
+  var option = document.createElement("option");
+  option.value = name;
+  option.textContent = name;
+  $("op-select").appendChild(option);
+}
 
 function fmt(n, digits) {
   if (n === null || n === undefined || !isFinite(n)) return "-";
@@ -114,7 +133,7 @@ function drawChart(canvas, series, unit) {
   var maxY = 0;
   for (var i = 0; i < n; i++) {
     for (var s = 0; s < series.length; s++) {
-      var v = points[i][series[s].key];
+      var v = pointValue(points[i], series[s].key);
       if (typeof v === "number" && isFinite(v) && v > maxY) maxY = v;
     }
   }
@@ -174,7 +193,7 @@ function drawChart(canvas, series, unit) {
     ctx.beginPath();
     var started = false;
     for (var p = 0; p < n; p++) {
-      var val = points[p][sr.key];
+      var val = pointValue(points[p], sr.key);
       if (typeof val !== "number" || !isFinite(val)) { started = false; continue; }
       var px = x(points[p].atMs), py = y(val);
       if (started) ctx.lineTo(px, py); else { ctx.moveTo(px, py); started = true; }
@@ -183,6 +202,7 @@ function drawChart(canvas, series, unit) {
     ctx.stroke();
   }
   canvas.setAttribute("data-points", String(n));
+  canvas.setAttribute("data-op", selectedOp);
 }
 
 function drawAll() {
@@ -248,10 +268,12 @@ function render(snap) {
     ? " (" + fmt(100 * t.failures / t.requests, 1) + "%)" : "");
   $("rps").textContent = fmt(t.requestsPerSec, 1);
   $("users").textContent = fmt(t.users, 0);
-  $("start").disabled = state === "running" || state === "stopping";
+  if ($("start")) $("start").disabled = state === "running" || state === "stopping";
   $("stop").disabled = state !== "running";
   if (snap.message) $("message").textContent = snap.message;
   renderTables(snap);
+  snap.endpoints.forEach(function (e) { addOp(e.name); });
+  snap.points.forEach(function (p) { (p.byOp || []).forEach(function (o) { addOp(o.name); }); });
 }
 
 var busy = false;
@@ -299,6 +321,7 @@ function post(path, body) {
 
 $("controls").addEventListener("submit", function (event) {
   event.preventDefault();
+  if (!$("start")) return;
   var body = { users: Number($("users-input").value),
     spawnRate: Number($("spawn-rate-input").value) };
   var rate = $("rate-input").value.trim();
@@ -309,6 +332,10 @@ $("controls").addEventListener("submit", function (event) {
 $("stop").addEventListener("click", function () {
   $("stop").disabled = true;
   post("/api/stop", {});
+});
+$("op-select").addEventListener("change", function () {
+  selectedOp = $("op-select").value;
+  drawAll();
 });
 window.addEventListener("resize", drawAll);
 drawAll();

@@ -25,6 +25,22 @@ export interface LiveEndpointRow {
   p99Ms: number;
 }
 
+/** One op type's (or endpoint's) figures in one interval: the per-op lines of the charts. */
+export interface LiveOpPoint {
+  /** The op type or endpoint, e.g. `WRITE` or `POST /orders/checkout/:id`. */
+  name: string;
+  /** Ops (requests) completed per second in the interval. */
+  requestsPerSec: number;
+  /** Failed ops per second in the interval. */
+  failuresPerSec: number;
+  /** Median latency in milliseconds, or null when none completed in the interval. */
+  p50Ms: number | null;
+  /** 95th percentile latency in milliseconds, or null. */
+  p95Ms: number | null;
+  /** 99th percentile latency in milliseconds, or null. */
+  p99Ms: number | null;
+}
+
 /** One interval row of the run, as the runner samples it (about once a second). */
 export interface LiveRow {
   /** The end of the interval, in milliseconds since the epoch (or any clock the caller uses). */
@@ -43,9 +59,11 @@ export interface LiveRow {
   users: number;
   /** Per-endpoint figures of the interval (counts, not rates). */
   byEndpoint?: LiveEndpointRow[];
+  /** Per-op-type rates and latencies of the interval, which the page can chart one by one. */
+  byOp?: LiveOpPoint[];
 }
 
-/** A point of the charts: a {@linkcode LiveRow} without its per-endpoint breakdown. */
+/** A point of the charts: a {@linkcode LiveRow} without its per-endpoint counts. */
 export type LivePoint = Omit<LiveRow, "byEndpoint">;
 
 /** The totals of the run shown in the page header. */
@@ -219,6 +237,7 @@ export class LiveSeries {
       p99Ms: row.p99Ms,
       users: row.users,
     };
+    if (row.byOp !== undefined) point.byOp = row.byOp.map((op) => ({ ...op }));
     if (this.#rows.length < this.#capacity) {
       this.#rows.push(point);
     } else {
@@ -297,7 +316,12 @@ export class LiveSeries {
     const fromIndex = Math.min(Math.max(since, firstIndex), this.#count);
     const points: LivePoint[] = [];
     for (let index = fromIndex; index < this.#count; index++) {
-      points.push({ ...this.#rows[(this.#head + index - firstIndex) % kept] });
+      const point = this.#rows[(this.#head + index - firstIndex) % kept];
+      points.push(
+        point.byOp === undefined
+          ? { ...point }
+          : { ...point, byOp: point.byOp.map((op) => ({ ...op })) },
+      );
     }
     const endpoints = [...this.#endpoints.values()]
       .map((row) => ({ ...row }))

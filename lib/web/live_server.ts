@@ -45,6 +45,13 @@ export interface LiveServerOptions {
    * @default {{ users: 10, spawnRate: 1 }}
    */
   defaults?: { users: number; spawnRate: number; rate?: number };
+  /**
+   * The page's mode (see `livePageHtml`): `run` serves a run the command line started, so
+   * `POST /api/start` is refused with 409 and `onStart` is never called.
+   *
+   * @default {"load"}
+   */
+  mode?: "load" | "run";
 }
 
 /** A running live server. */
@@ -208,11 +215,19 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
     title: options.title ?? "stress live",
     pollIntervalMs: options.pollIntervalMs,
     defaults: options.defaults,
+    mode: options.mode,
   });
   let busy = false; // a start or stop callback is in progress
 
   async function start(request: Request): Promise<Response> {
-    const params = parseStartParams(await readJsonBody(request));
+    const body = await readJsonBody(request);
+    if (options.mode === "run") {
+      return errorResponse(
+        409,
+        "Cannot start run: this run was started by the command line, expected a new command",
+      );
+    }
+    const params = parseStartParams(body);
     if (busy || series.state === "running" || series.state === "stopping") {
       return errorResponse(
         409,

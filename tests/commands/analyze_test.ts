@@ -27,8 +27,10 @@ Deno.test("stress analyze 3 runs three simulate processes and prints the seed's 
     /^3 processes run in total$/,
   ];
   labels.forEach((pattern, i) => assert.match(out[i], pattern));
-  const processes = out.slice(labels.length);
-  assert.equal(processes.length, 3);
+  const processes = out.slice(labels.length, labels.length + 3);
+  // Then the merged run (stress() drops blank lines): the interval rows and Results: block.
+  assert.match(out[labels.length + 3], /^type +total ops,/, out.join("\n"));
+  assert.ok(out.includes("Results:"), out.join("\n"));
   const durations = processes.map((line) => {
     const match =
       /^pid: (\d+) started at .+ and finished at .+ taking +([0-9.]+) seconds to complete$/
@@ -48,7 +50,7 @@ Deno.test("stress analyze 3 runs three simulate processes and prints the seed's 
   assert.ok(latency(5) >= 1 && latency(3) >= 9 && latency(7) >= latency(1), out.join("\n"));
 });
 
-Deno.test("stress analyze N -- write ... merges the HDR logs of cassandra-stress commands", async () => {
+Deno.test("stress analyze N -- write ... shards the command and merges the HDR logs", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const { code, out, err } = await stress([
@@ -68,7 +70,14 @@ Deno.test("stress analyze N -- write ... merges the HDR logs of cassandra-stress
     assert.equal(code, 0, err.join("\n"));
     assert.equal(out[8], "2 processes run in total");
     const logs = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
-    assert.deepEqual(logs, ["process-1.hdr", "process-2.hdr"]);
+    assert.deepEqual(logs, ["merged.hdr", "process-1.hdr", "process-2.hdr"]);
+    // write splits: each process runs its shard's n=2000, the merge counts both.
+    assert.deepEqual(out.slice(11, 13), [
+      "process 1: Shard 0/2: n=2000, seeds 1..2000",
+      "process 2: Shard 1/2: n=2000, seeds 2001..4000",
+    ]);
+    const total = out.find((l) => l.startsWith("Total partitions"));
+    assert.match(total ?? "", /:\s+4,000 \[WRITE: 4,000\]$/, out.join("\n"));
     const minLatency = Number(/= ([0-9.]+)ms/.exec(out[5])![1]);
     assert.ok(minLatency >= 0.5, out[5]);
   } finally {

@@ -523,6 +523,8 @@ const NOT_RUN: Record<string, string> = {
   "stress write n=200000 -rate threads=64 -node synthetic:uniform(50..500)": "synthetic target",
   "stress read n=10 -node synthetic:gaussian(1..10,5,2),127.0.0.1 whitelist datacenter=dc1":
     "synthetic target",
+  "stress write n=1e6 -log prometheus=9464 web=0.0.0.0:8089":
+    "fixed ports (the endpoints are tested on free ports in tests/commands/live_endpoints_test.ts)",
 };
 
 /** Parses a cassandra-stress count such as `10`, `400K`, `100k`, `1e6`, `200M`. */

@@ -103,6 +103,8 @@ Deno.test("parseStressArgs() resolves every default of a bare write", () => {
     level: "normal",
     noSummary: false,
     noSettings: false,
+    prometheus: null,
+    web: null,
   });
   assert.deepEqual(settings.port, { nativePort: 9042, thriftPort: 9160, jmxPort: 7199 });
   assert.deepEqual(settings.schema, {

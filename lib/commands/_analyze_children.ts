@@ -1,0 +1,276 @@
+/**
+ * Private helpers of `analyze.ts`: each child's command line (its own HDR log and, for a
+ * command whose work splits, its `--shard I/N`), and running the children side by side.
+ *
+ * @module
+ */
+
+import { UsageError } from "../errors.ts";
+
+/** What one child process did. */
+export interface ChildRun {
+  /** The child's number, from 0. */
+  readonly index: number;
+  /** Its process id. */
+  readonly pid: number;
+  /** When it was started, epoch ms. */
+  readonly startMs: number;
+  /** When it ended, epoch ms. */
+  readonly endMs: number;
+  /** Its exit code. */
+  readonly code: number;
+  /** The first non-empty line it wrote to stderr, or null. */
+  readonly firstErrorLine: string | null;
+  /** The lines of its stdout that say which shard it runs (`Shard I/N: ...`). */
+  readonly shardLines: readonly string[];
+  /** The HDR log it was told to write. */
+  readonly hdrPath: string;
+}
+
+/** The cassandra-stress command words (with their aliases) whose work `--shard` splits. */
+const STRESS_SPLITS = new Set([
+  "write",
+  "insert",
+  "read",
+  "mixed",
+  "counter_write",
+  "counterwrite",
+  "counter_add",
+  "counteradd",
+  "counter_read",
+  "counterread",
+  "counter_get",
+  "counterget",
+  "user",
+]);
+
+/**
+ * Whether a command line's work is split between loaders by `--shard I/N`: the
+ * cassandra-stress commands, `query run` and `checkout load`.
+ *
+ * @param args The command line (without `--shard`).
+ * @returns True when each child should get its `--shard I/N`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { splitsWork } from "./_analyze_children.ts";
+ * assert.equal(splitsWork(["write", "n=10"]), true);
+ * assert.equal(splitsWork(["query", "run", "--url", "u"]), true);
+ * assert.equal(splitsWork(["simulate", "2"]), false);
+ * ```
+ */
+export function splitsWork(args: readonly string[]): boolean {
+  if (args.length === 0) return false;
+  if (args[0] === "query") return args[1] === "run";
+  if (args[0] === "checkout") return args[1] === "load";
+  return STRESS_SPLITS.has(args[0].toLowerCase());
+}
+
+/** The arguments up to the command line's own `--` (what follows belongs to another command). */
+function ownPart(args: readonly string[]): readonly string[] {
+  const dash = args.indexOf("--");
+  return dash < 0 ? args : args.slice(0, dash);
+}
+
+/**
+ * Refuses, in one line each, the flags `analyze` sets itself in every child: `--shard` and
+ * `--shards`, and an HDR log of the command's own (all the children would share it).
+ *
+ * @param args The command line after `analyze N --`.
+ * @throws {UsageError} When the command line has one of them.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { refuseOwnFlags } from "./_analyze_children.ts";
+ * refuseOwnFlags(["write", "n=10"]);
+ * assert.throws(() => refuseOwnFlags(["write", "--shard", "0/2"]), /Cannot use "--shard"/);
+ * ```
+ */
+export function refuseOwnFlags(args: readonly string[]): void {
+  const own = ownPart(args);
+  const shard = own.find((a) => /^--shards?(=|$)/.test(a));
+  if (shard !== undefined) {
+    throw new UsageError(
+      `Cannot use "${
+        shard.split("=")[0]
+      }" in the command of "analyze": it gives process I of N "--shard I/N" itself, expected a command without --shard or --shards`,
+    );
+  }
+  const log = own.find((a) => /^--(hdrfile|hdr-log)(=|$)/.test(a) || /^hdrfile=/i.test(a));
+  if (log !== undefined) {
+    throw new UsageError(
+      `Cannot use "${
+        log.split("=")[0]
+      }" in the command of "analyze": it gives each process its own HDR log, expected --keep DIR to keep them`,
+    );
+  }
+}
+
+/** Inserts `extra` before the command line's own `--`, or appends it. */
+function insertOwn(args: readonly string[], extra: readonly string[]): string[] {
+  const dash = args.indexOf("--");
+  if (dash < 0) return [...args, ...extra];
+  return [...args.slice(0, dash), ...extra, ...args.slice(dash)];
+}
+
+/**
+ * One child's command line: the base command with its HDR log (`-log hdrfile=` for
+ * cassandra-stress commands, `--hdrfile` for simulate, `--hdr-log` for query run and checkout
+ * load) and, when `shard` is given, `--shard I/N`.
+ *
+ * @param base The command line every child runs.
+ * @param options The HDR log path and the shard (null: no `--shard`).
+ * @returns The child's arguments.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { childArgs } from "./_analyze_children.ts";
+ * assert.deepEqual(
+ *   childArgs(["write", "n=10"], { hdrPath: "p1.hdr", shard: { index: 0, count: 2 } }),
+ *   ["write", "n=10", "-log", "hdrfile=p1.hdr", "--shard", "0/2"],
+ * );
+ * assert.deepEqual(
+ *   childArgs(["simulate", "2"], { hdrPath: "p1.hdr", shard: null }),
+ *   ["simulate", "2", "--hdrfile", "p1.hdr"],
+ * );
+ * ```
+ */
+export function childArgs(
+  base: readonly string[],
+  options: { hdrPath: string; shard: { index: number; count: number } | null },
+): string[] {
+  const { hdrPath, shard } = options;
+  let args: string[];
+  if (base[0] === "simulate") {
+    args = insertOwn(base, ["--hdrfile", hdrPath]);
+  } else if (base[0] === "query" || base[0] === "checkout") {
+    args = insertOwn(base, ["--hdr-log", hdrPath]);
+  } else {
+    const log = base.findIndex((a) => a.toLowerCase() === "-log");
+    args = log < 0
+      ? [...base, "-log", `hdrfile=${hdrPath}`]
+      : [...base.slice(0, log + 1), `hdrfile=${hdrPath}`, ...base.slice(log + 1)];
+  }
+  return shard === null ? args : insertOwn(args, ["--shard", `${shard.index}/${shard.count}`]);
+}
+
+/**
+ * The command that starts this tool again: `deno run` of main.ts, or the compiled binary.
+ *
+ * @returns The executable and its first arguments.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { selfCommand } from "./_analyze_children.ts";
+ * assert.equal(selfCommand()[0], Deno.execPath());
+ * ```
+ */
+export function selfCommand(): string[] {
+  const main = new URL("../../main.ts", import.meta.url);
+  if (main.protocol === "file:") {
+    const config = new URL("../../deno.json", import.meta.url);
+    return [Deno.execPath(), "run", "-A", "--config", config.pathname, main.pathname];
+  }
+  return [Deno.execPath()];
+}
+
+/** Calls `onLine` with every line of a byte stream. */
+async function eachLine(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  let pending = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop()!;
+    for (const line of lines) onLine(line.replace(/\r$/, ""));
+  }
+  if (pending !== "") onLine(pending);
+}
+
+const SHARD_LINE = /^shard \d+\/\d+:/i;
+
+async function runChild(
+  self: readonly string[],
+  args: readonly string[],
+  options: { index: number; hdrPath: string; signal?: AbortSignal },
+): Promise<ChildRun> {
+  const child = new Deno.Command(self[0], {
+    args: [...self.slice(1), ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const startMs = Date.now();
+  const interrupt = () => {
+    try {
+      child.kill("SIGINT");
+    } catch {
+      // Already ended.
+    }
+  };
+  options.signal?.addEventListener("abort", interrupt, { once: true });
+  const shardLines: string[] = [];
+  let firstErrorLine: string | null = null;
+  try {
+    const [status] = await Promise.all([
+      child.status,
+      eachLine(child.stdout, (line) => {
+        if (SHARD_LINE.test(line)) shardLines.push(line);
+      }),
+      eachLine(child.stderr, (line) => {
+        if (firstErrorLine === null && line.trim() !== "") firstErrorLine = line.trim();
+      }),
+    ]);
+    return {
+      index: options.index,
+      pid: child.pid,
+      startMs,
+      endMs: Date.now(),
+      code: status.code,
+      firstErrorLine,
+      shardLines,
+      hdrPath: options.hdrPath,
+    };
+  } finally {
+    options.signal?.removeEventListener("abort", interrupt);
+  }
+}
+
+/**
+ * Starts every child at once and waits for them all; an abort sends each one SIGINT (so it
+ * ends its run and still writes its log).
+ *
+ * @param self The command that starts this tool ({@linkcode selfCommand}).
+ * @param children Each child's arguments and HDR log path.
+ * @param options The abort signal.
+ * @returns What each child did, in order.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runChildren } from "./_analyze_children.ts";
+ * const script = "console.log('Shard 0/1: all'); console.error('oops'); Deno.exit(3)";
+ * const [run] = await runChildren([Deno.execPath()], [
+ *   { args: ["eval", script], hdrPath: "unused.hdr" },
+ * ]);
+ * assert.equal(run.code, 3);
+ * assert.equal(run.firstErrorLine, "oops");
+ * assert.deepEqual(run.shardLines, ["Shard 0/1: all"]);
+ * ```
+ */
+export function runChildren(
+  self: readonly string[],
+  children: readonly { args: readonly string[]; hdrPath: string }[],
+  options: { signal?: AbortSignal } = {},
+): Promise<ChildRun[]> {
+  return Promise.all(
+    children.map((c, index) =>
+      runChild(self, c.args, { index, hdrPath: c.hdrPath, signal: options.signal })
+    ),
+  );
+}
