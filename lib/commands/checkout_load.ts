@@ -7,6 +7,8 @@
  * @module
  */
 
+import { type ListenAddress, parseListenAddress } from "../options/listen_address.ts";
+import { LiveEndpoints } from "./live_endpoints.ts";
 import { BUILTIN_SCENARIO_NAMES, builtinScenarioSet } from "../checkout/builtin_scenarios.ts";
 import { findScenarioProblem, type ScenarioSet } from "../checkout/load_scenario.ts";
 import { parseScenarioFile } from "../checkout/parse_scenario_file.ts";
@@ -21,13 +23,7 @@ import { CheckoutServices } from "./checkout_services.ts";
 import { LoadReporter } from "./checkout_load_reporter.ts";
 import { LoadRun, type LoadRunParams } from "./checkout_load_run.ts";
 import { type CommandIo, printText } from "./command_io.ts";
-import {
-  parseFlags,
-  parseInteger,
-  parsePort,
-  parsePositive,
-  rejectPositionals,
-} from "./parse_flags.ts";
+import { parseFlags, parseInteger, parsePositive, rejectPositionals } from "./parse_flags.ts";
 
 const HELP = `Usage: stress checkout load (--urls urls.json | --gateway URL) [options]
 
@@ -67,8 +63,11 @@ Output:
   --interval DURATION    interval rows, HDR log intervals and live page points (default 1s)
   --json FILE            write the summary, failures and interval points as JSON
   --hdr-log FILE         write an HDR histogram interval log, one tag per endpoint
-  --web HOST:PORT        serve the live page (charts, start and stop) on HOST:PORT, e.g.
-                         127.0.0.1:8089; the run waits for Start on the page unless --autostart
+  --web [HOST:]PORT      serve the live page (charts, start and stop) on HOST:PORT, e.g.
+                         127.0.0.1:8089 (a bare port binds 127.0.0.1); the run waits for Start
+                         on the page unless --autostart
+  --prometheus [HOST:]PORT  serve the latest interval at /metrics in the Prometheus text
+                         format, per endpoint (a bare port binds 127.0.0.1)
   --autostart            with --web: start the run at once
   --autoquit DURATION    with --web --autostart: quit this long after the run ends (default:
                          serve until Ctrl-C)
@@ -91,7 +90,8 @@ interface Settings {
   readonly intervalMs: number;
   readonly jsonPath: string | null;
   readonly hdrPath: string | null;
-  readonly web: { hostname: string; port: number } | null;
+  readonly web: ListenAddress | null;
+  readonly prometheus: ListenAddress | null;
   readonly autostart: boolean;
   readonly autoquitMs: number | null;
   readonly exitCodeOnError: number;
@@ -124,17 +124,6 @@ async function scenarioSetOf(text: string, orders: number): Promise<ScenarioSet>
   return parseScenarioFile(fileText, text);
 }
 
-function parseWeb(text: string): { hostname: string; port: number } {
-  const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
-  if (match === null) {
-    throw new UsageError(`Cannot parse --web: "${text}" is invalid, expected HOST:PORT`);
-  }
-  return {
-    hostname: match[1].replace(/^\[|\]$/g, ""),
-    port: parsePort("--web", match[2], { allowZero: true }),
-  };
-}
-
 async function settingsOf(values: Record<string, string | boolean | undefined>): Promise<Settings> {
   const urls = await CheckoutServices.urlsFromFlags(values, "run the load test");
   const str = (name: string) => values[name] as string;
@@ -156,7 +145,7 @@ async function settingsOf(values: Record<string, string | boolean | undefined>):
       `Cannot use scenario "${set.name}": ${problem.path} ${problem.problem}, expected ${problem.expected}`,
     );
   }
-  const web = values.web === undefined ? null : parseWeb(str("web"));
+  const web = values.web === undefined ? null : parseListenAddress("--web", str("web"));
   if (values.autostart === true && web === null) {
     throw new UsageError("Cannot use --autostart without --web, expected --web HOST:PORT too");
   }
@@ -201,6 +190,9 @@ async function settingsOf(values: Record<string, string | boolean | undefined>):
     jsonPath: (values.json as string | undefined) ?? null,
     hdrPath: (values["hdr-log"] as string | undefined) ?? null,
     web,
+    prometheus: values.prometheus === undefined
+      ? null
+      : parseListenAddress("--prometheus", str("prometheus")),
     autostart: values.autostart === true,
     autoquitMs: values.autoquit === undefined ? null : parseDuration(str("autoquit"), "--autoquit"),
     exitCodeOnError: parseInteger("--exit-code-on-error", str("exit-code-on-error"), { min: 0 }),
@@ -289,11 +281,13 @@ async function execute(
   settings: Settings,
   io: CommandIo,
   series: LiveSeries | null,
+  live: LiveEndpoints | null,
 ): Promise<number> {
   io.out(describeRun(settings, run.params));
   const reporter = new LoadReporter(run, {
     io,
     series,
+    live,
     hdrPath: settings.hdrPath,
     jsonPath: settings.jsonPath,
     intervalMs: settings.intervalMs,
@@ -328,13 +322,14 @@ async function headless(
   settings: Settings,
   io: CommandIo,
   signal: AbortSignal | undefined,
+  live: LiveEndpoints | null,
 ): Promise<number> {
   const run = new LoadRun(settings.set, settings.services, settings.params);
   const onAbort = () => run.stop();
   signal?.addEventListener("abort", onAbort, { once: true });
   let failures: number;
   try {
-    failures = await execute(run, settings, io, null);
+    failures = await execute(run, settings, io, null, live);
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
@@ -349,6 +344,7 @@ async function withWeb(
   web: { hostname: string; port: number },
   io: CommandIo,
   signal: AbortSignal | undefined,
+  live: LiveEndpoints | null,
 ): Promise<number> {
   const series = new LiveSeries();
   let current: { run: LoadRun; done: Promise<number> } | null = null;
@@ -357,7 +353,7 @@ async function withWeb(
   const firstRunEnded = new Promise<void>((resolve) => (runEnded = resolve));
   const start = (params: LoadRunParams) => {
     const run = new LoadRun(settings.set, settings.services, params);
-    const done = execute(run, settings, io, series).then(
+    const done = execute(run, settings, io, series, live).then(
       (failures) => {
         exitCode = failures > 0 ? settings.exitCodeOnError : 0;
         return failures;
@@ -475,6 +471,7 @@ export async function checkoutLoadCommand(
     json: { type: "string" },
     "hdr-log": { type: "string" },
     web: { type: "string" },
+    prometheus: { type: "string" },
     autostart: { type: "boolean" },
     autoquit: { type: "string" },
     "exit-code-on-error": { type: "string", default: "1" },
@@ -487,6 +484,7 @@ export async function checkoutLoadCommand(
   rejectPositionals("checkout load", positionals);
   const shard = options.shard ?? null;
   const settings = shardSettings(await settingsOf(values), shard, io);
+  let live: LiveEndpoints | null = null;
   try {
     if (settings.init !== "no" && (shard === null || shard.index === 0)) {
       await initialise(settings, io);
@@ -494,9 +492,19 @@ export async function checkoutLoadCommand(
       io.out(`init: left to shard 0/${shard!.count}`);
     }
     if (settings.init === "only") return 0;
-    if (settings.web !== null) return await withWeb(settings, settings.web, io, options.signal);
-    return await headless(settings, io, options.signal);
+    live = await LiveEndpoints.start({
+      command: "checkout load",
+      title: "stress checkout load",
+      prometheus: settings.prometheus,
+      web: null,
+      names: { prometheus: "--prometheus", web: "--web" },
+    }, io);
+    if (settings.web !== null) {
+      return await withWeb(settings, settings.web, io, options.signal, live);
+    }
+    return await headless(settings, io, options.signal, live);
   } finally {
+    await live?.close();
     await settings.services.close();
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { LiveEndpoints } from "./live_endpoints.ts";
 import {
   createLoadJson,
   formatLoadIntervalRows,
@@ -34,6 +35,12 @@ export interface LoadReporterOptions {
   settings: Record<string, unknown>;
   /** The interval length, in ms: a last interval shorter than half of it is not shown. */
   intervalMs: number;
+  /**
+   * The `--prometheus` endpoint, fed every interval, or null.
+   *
+   * @default {null}
+   */
+  live?: LiveEndpoints | null;
 }
 
 /** One interval in the JSON file. */
@@ -145,6 +152,15 @@ export class LoadReporter {
       runStartEpochMs: this.#runStartEpochMs,
       startSec: this.#lastSec,
       lengthSec,
+    });
+    this.#options.live?.interval({
+      windows: interval.windows,
+      totals: this.#run.tally.totals,
+      lengthSec,
+      elapsedSec: endSec,
+      atMs: Date.now(),
+      users,
+      useResponseTime: this.#responseTime,
     });
     const latency = total.reported(this.#responseTime);
     const pct = (p: number) => latency.totalCount === 0 ? 0 : latency.valueAtPercentile(p) / 1e6;

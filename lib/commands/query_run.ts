@@ -7,6 +7,8 @@
  * @module
  */
 
+import { type ListenAddress, parseListenAddress } from "../options/listen_address.ts";
+import { LiveEndpoints } from "./live_endpoints.ts";
 import postgres from "postgres";
 import { CheckFailedError, InterruptedError, TargetError, UsageError } from "../errors.ts";
 import { parseDuration } from "../options/parse_duration.ts";
@@ -57,6 +59,10 @@ Options:
   --hdr-log FILE       write an HDR histogram interval log (tag QUERY-st, ns)
   --results FILE       write each query's answer as a JSON line {line, host, worker, minutes}
   --interval DURATION  interval of the progress lines and the HDR log (default 1s)
+  --prometheus [HOST:]PORT  serve the latest interval at /metrics (Prometheus text format;
+                       a bare port binds 127.0.0.1)
+  --web [HOST:]PORT    serve the live page: queries/s, errors and latency charts, and Stop
+                       (a bare port binds 127.0.0.1)
   --seed N             seed of the host routing (default 0)
   --table NAME         the table to query (default cpu_usage)
   -h, --help           this help
@@ -121,6 +127,8 @@ interface Settings {
   readonly intervalMs: number;
   readonly seed: number;
   readonly table: string;
+  readonly prometheus: ListenAddress | null;
+  readonly web: ListenAddress | null;
 }
 
 function settingsOf(values: Record<string, string | boolean | undefined>): Settings {
@@ -150,6 +158,10 @@ function settingsOf(values: Record<string, string | boolean | undefined>): Setti
     }),
     seed: parsePositive("--seed", String(Number(values.seed) + 1), { integer: true }) - 1,
     table,
+    prometheus: values.prometheus === undefined
+      ? null
+      : parseListenAddress("--prometheus", values.prometheus as string),
+    web: values.web === undefined ? null : parseListenAddress("--web", values.web as string),
   };
 }
 
@@ -296,6 +308,8 @@ export async function queryRunCommand(
     interval: { type: "string", default: "1s" },
     seed: { type: "string", default: "0" },
     table: { type: "string", default: "cpu_usage" },
+    prometheus: { type: "string" },
+    web: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -386,6 +400,27 @@ export async function queryRunCommand(
   const failures = new FailureCounts();
   const fatal: string[] = [];
   let failFastStop = false;
+  let pageStop = false;
+  // The page's Stop ends the input as Ctrl-C does (also while stdin is quiet).
+  const pageStopper = new AbortController();
+  const readSignal = options.signal === undefined
+    ? pageStopper.signal
+    : AbortSignal.any([options.signal, pageStopper.signal]);
+  const live = await LiveEndpoints.start({
+    command: "query run",
+    title: "stress query run",
+    prometheus: settings.prometheus,
+    web: settings.web,
+    names: { prometheus: "--prometheus", web: "--web" },
+    onStop: () => {
+      pageStop = true;
+      pageStopper.abort();
+    },
+  }, io).catch((error) => {
+    hdr?.close();
+    resultsFile?.close();
+    throw error;
+  });
   const routing = new HostRouting(settings.workers, { seed: settings.seed });
   const pool = new QueryPool({
     workerCount: settings.workers,
@@ -434,6 +469,17 @@ export async function queryRunCommand(
       }
     }
     total.add(window);
+    if (!final || window.ops + window.errors > 0) {
+      live?.interval({
+        windows: [window],
+        totals: [total],
+        lengthSec: Math.max(lengthSec, 1e-9),
+        elapsedSec: endSec,
+        atMs: Date.now(),
+        users: settings.workers,
+        useResponseTime: false,
+      });
+    }
     lastIntervalSec = endSec;
   };
   let ticking: Promise<void> | null = null;
@@ -448,8 +494,8 @@ export async function queryRunCommand(
   let shownSkipped = 0;
   try {
     outcome = await readQueryItems(input, {
-      signal: options.signal,
-      stop: () => failFastStop || fatal.length > 0,
+      signal: readSignal,
+      stop: () => failFastStop || fatal.length > 0 || pageStop,
       onRows: async (rows) => {
         const byWorker = new Map<number, QueryWorkerRow[]>();
         for (const row of rows) {
@@ -475,14 +521,18 @@ export async function queryRunCommand(
     pool.terminate();
     hdr?.close();
     resultsFile?.close();
+    await live?.close();
     throw error;
   }
   // Rows routed before a bad stdin row still run; fail-fast and SIGINT drop queued rows.
-  const stopEarly = failFastStop || fatal.length > 0 || options.signal?.aborted === true;
+  const stopEarly = failFastStop || fatal.length > 0 || pageStop ||
+    options.signal?.aborted === true;
   clearInterval(timer);
   if (ticking !== null) await ticking;
   emit(await pool.finish({ stop: stopEarly }), true);
   const wallSec = (performance.now() - startMs) / 1000;
+  live?.runEnded(pageStop ? "stopped from the live page" : null);
+  await live?.close();
   hdr?.close();
   resultsFile?.close();
   if (outcome.bad > MAX_SHOWN_BAD_ROWS && settings.skipBadRows) {
@@ -535,6 +585,9 @@ export async function queryRunCommand(
 
   if (options.signal?.aborted) {
     throw new InterruptedError("Run interrupted by SIGINT: the results above are partial");
+  }
+  if (pageStop) {
+    throw new InterruptedError("Run stopped from the live page: the results above are partial");
   }
   if (fatal.length > 0) {
     throw new TargetError(`Cannot finish "query run": ${fatal[0]}`);

@@ -3,6 +3,7 @@ import { captureIo } from "./_capture_io.ts";
 import { main } from "../../main.ts";
 import { hasChromium, launchChromium, reportChromiumSkip, waitUntil } from "../web/_chromium.ts";
 import { startCheckoutService } from "./_checkout_service.ts";
+import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
 
 reportChromiumSkip("checkout load --web page test");
 
@@ -124,4 +125,56 @@ Deno.test({
       await service.close();
     }
   },
+});
+
+Deno.test("checkout load --prometheus: per-endpoint counters scraped during a run never exceed what the service saw", async () => {
+  const service = await startCheckoutService({ mode: "correct", seed: 5 });
+  const io = captureIo();
+  try {
+    const exit = main([
+      "checkout",
+      "load",
+      "--gateway",
+      service.url,
+      "--init",
+      "--init-orders=200",
+      "--users=4",
+      "--spawn-rate=100",
+      "--duration=3s",
+      "--wait-time=constant(0.01)",
+      "--interval=250ms",
+      "--prometheus=0",
+    ], { io, signal: new AbortController().signal });
+    let url = "";
+    await waitUntil(() => {
+      url = io.lines.find((l) => l.startsWith("prometheus: metrics at "))?.split(" ")[3] ?? "";
+      return url !== "";
+    }, "the prometheus line is printed");
+    let done = false;
+    exit.finally(() => (done = true));
+    const totals: number[] = [];
+    let labels = new Set<string>();
+    while (!done) {
+      try {
+        const families = parseExposition(await (await fetch(url)).text());
+        const seen = service.stats().requests;
+        const counted = (families.get("stress_ops_total")?.samples ?? [])
+          .concat(families.get("stress_errors_total")?.samples ?? [])
+          .reduce((sum, s) => sum + s.value, 0);
+        assert.ok(counted <= seen, `${counted} counted, ${seen} seen by the service`);
+        assert.ok(counted >= (totals.at(-1) ?? 0), "counters only grow");
+        totals.push(counted);
+        labels = new Set(families.get("stress_ops_total")?.samples.map((s) => s.labels.op));
+        assert.equal(valueOf(families, "stress_info", { command: "checkout load" }), 1);
+      } catch (error) {
+        if (!done) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(await exit, 0, io.lines.join("\n"));
+    assert.ok(new Set(totals).size >= 4, `distinct totals: ${totals}`);
+    assert.ok([...labels].some((op) => op.includes("/orders/checkout/")), [...labels].join());
+  } finally {
+    await service.close();
+  }
 });

@@ -1,0 +1,162 @@
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { InterruptedError } from "../../lib/errors.ts";
+import { BufferedIo } from "../../lib/commands/command_io.ts";
+import { queryRunCommand } from "../../lib/commands/query_run.ts";
+import { main } from "../../main.ts";
+import { cpuUsageHost } from "../../lib/query/cpu_usage.ts";
+import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
+import { waitUntil } from "../web/_chromium.ts";
+import { startPostgres } from "./_pg_fixture.ts";
+
+// One server for the whole file; the last test stops it.
+const server = await startPostgres();
+const HOSTS = 4;
+
+async function database(name: string): Promise<string> {
+  const sql = postgres(server.url, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`DROP DATABASE IF EXISTS ${name}`);
+    await sql.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await sql.end();
+  }
+  const url = server.url.replace(/\/postgres$/, `/${name}`);
+  const io = new BufferedIo();
+  const code = await main(["query", "setup", "--url", url, "--generate", `${HOSTS},0.05`], { io });
+  assert.equal(code, 0, io.stderr.join("\n"));
+  return url;
+}
+
+/** A stdin the test writes rows into, as a slow producer piping into `query run` would. */
+function slowInput() {
+  const encoder = new TextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const stream = new ReadableStream<Uint8Array>({ start: (c) => (controller = c) });
+  controller.enqueue(encoder.encode("hostname,start_time,end_time\n"));
+  let n = 0;
+  return {
+    stream,
+    row() {
+      const host = cpuUsageHost(n++ % HOSTS);
+      controller.enqueue(encoder.encode(`${host},2017-01-01 00:10:00,2017-01-01 00:40:00\n`));
+    },
+    end() {
+      try {
+        controller.close();
+      } catch {
+        // the reader cancelled the stream (the run was stopped)
+      }
+    },
+    get rows() {
+      return n;
+    },
+  };
+}
+
+/** The queries of the interval lines printed so far (`time_s  queries  ...`). */
+function printedQueries(io: BufferedIo): number {
+  let sum = 0;
+  for (const line of io.stdout) {
+    const m = /^\s*\d+\.\d+\s+(\d+)\s/.exec(line);
+    if (m !== null) sum += Number(m[1]);
+  }
+  return sum;
+}
+
+async function addressOf(io: BufferedIo, prefix: string): Promise<string> {
+  let url = "";
+  await waitUntil(() => {
+    url = io.stderr.find((l) => l.startsWith(prefix))?.match(/http:\/\/\S+/)?.[0] ?? "";
+    return url !== "";
+  }, `"${prefix}" is printed`);
+  return url;
+}
+
+Deno.test("query run --prometheus: each scrape's query count is the interval lines' sum so far", async () => {
+  const url = await database("live_prom");
+  const input = slowInput();
+  const io = new BufferedIo();
+  const exit = queryRunCommand(
+    ["--url", url, "--workers", "2", "--interval", "200ms", "--prometheus", "127.0.0.1:0"],
+    io,
+    { stdin: input.stream, stdinIsTerminal: false },
+  );
+  const metrics = await addressOf(io, "prometheus: metrics at ");
+  const seen = new Set<number>();
+  const deadline = Date.now() + 2500;
+  while (Date.now() < deadline) {
+    for (let i = 0; i < 5; i++) input.row();
+    const before = printedQueries(io);
+    const families = parseExposition(await (await fetch(metrics)).text());
+    const after = printedQueries(io);
+    assert.equal(valueOf(families, "stress_info", { command: "query run" }), 1);
+    if (valueOf(families, "stress_elapsed_seconds") === 0) continue; // no interval yet
+    const total = valueOf(families, "stress_ops_total", { op: "QUERY" });
+    assert.ok(before <= total && total <= after, `${before} <= ${total} <= ${after}`);
+    assert.equal(valueOf(families, "stress_errors_total", { op: "QUERY" }), 0);
+    seen.add(total);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+  }
+  input.end();
+  assert.equal(await exit, 0, io.stderr.join("\n"));
+  assert.ok(seen.size >= 4, `distinct totals scraped: ${[...seen]}`);
+  assert.ok(
+    io.stdout.some((l) => l.replace(/\s+/g, " ") === `Number of queries : ${input.rows}`),
+    io.stdout.join("\n"),
+  );
+});
+
+Deno.test("query run --web: the page's stats follow the run, and Stop ends it with its results", async () => {
+  const url = await database("live_web");
+  const input = slowInput();
+  const io = new BufferedIo();
+  const exit = queryRunCommand(
+    ["--url", url, "--interval", "200ms", "--web", "0"],
+    io,
+    { stdin: input.stream, stdinIsTerminal: false },
+  );
+  const page = await addressOf(io, "web: the live page is at ");
+  assert.match(page, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  const html = await (await fetch(page)).text();
+  assert.match(html, /<title>stress query run<\/title>/);
+  let stats = { nextIndex: 0, state: "", totals: { requests: 0 }, points: [] as unknown[] };
+  await waitUntil(async () => {
+    input.row();
+    stats = await (await fetch(new URL("/api/stats", page))).json();
+    return stats.nextIndex >= 3 && stats.totals.requests > 0;
+  }, "three points with queries");
+  assert.equal(stats.state, "running");
+  assert.ok(JSON.stringify(stats.points).includes('"name":"QUERY"'));
+  // Stop while stdin is quiet: the run ends anyway and prints what it measured.
+  const stop = await fetch(new URL("/api/stop", page), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  assert.equal(stop.status, 200);
+  await stop.body?.cancel();
+  await assert.rejects(exit, (error) => {
+    assert.ok(error instanceof InterruptedError);
+    assert.match(error.message, /^Run stopped from the live page/);
+    return true;
+  });
+  assert.ok(io.stdout.some((l) => l.startsWith("Number of queries ")), io.stdout.join("\n"));
+  input.end();
+});
+
+Deno.test("query run --prometheus refuses a bad address with one line (and stops the server)", async () => {
+  try {
+    const io = new BufferedIo();
+    const code = await main(
+      ["query", "run", "--url", server.url, "--file", "-", "--prometheus", "localhost"],
+      { io },
+    );
+    assert.equal(code, 2);
+    assert.deepEqual(io.stderr, [
+      'error: Cannot parse option "--prometheus": "localhost" is invalid, expected PORT, HOST:PORT or [IPV6]:PORT with a port 0..65535',
+    ]);
+  } finally {
+    await server.stop();
+  }
+});
