@@ -213,9 +213,17 @@ export function takeShardFlags(
     throw new OptionError({
       option: "--shards",
       value: shardsText,
+      problem: "needs JOB_COMPLETION_INDEX, which is not set",
       expected:
         "JOB_COMPLETION_INDEX in the environment (a Kubernetes Indexed Job sets it), or --shard I/N",
     });
   }
-  return { args: rest, shard: parseShard(`${index}/${count}`, "JOB_COMPLETION_INDEX") };
+  if (!/^\d+$/.test(index) || Number(index) >= count) {
+    throw new OptionError({
+      option: "JOB_COMPLETION_INDEX",
+      value: index,
+      expected: `a shard index 0..${count - 1} (--shards ${count})`,
+    });
+  }
+  return { args: rest, shard: { index: Number(index), count } };
 }

@@ -15,6 +15,8 @@ Deno.test("formatHelp() lists commands, groups, other commands and extensions", 
       "analyze N [-- STRESS-ARGS]",
       "-node synthetic[:DIST]",
       "-log json=FILE",
+      "-log prometheus=[HOST:]PORT",
+      "-log web=[HOST:]PORT",
       "--dry-run",
       ...OPTION_GROUPS,
     ]

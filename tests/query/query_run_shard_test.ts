@@ -235,7 +235,7 @@ const BAD_SHARDS: [string, string[], Record<string, string>, RegExp][] = [
     "--shards 3 without JOB_COMPLETION_INDEX",
     ["--shards", "3"],
     {},
-    /^error: Cannot parse option "--shards": "3" .*expected JOB_COMPLETION_INDEX in the environment/,
+    /^error: Cannot parse option "--shards": "3" needs JOB_COMPLETION_INDEX, which is not set, expected JOB_COMPLETION_INDEX in the environment/,
   ],
   [
     "--shards 3 with an empty JOB_COMPLETION_INDEX",
@@ -247,7 +247,7 @@ const BAD_SHARDS: [string, string[], Record<string, string>, RegExp][] = [
     "--shards 3 with JOB_COMPLETION_INDEX=3",
     ["--shards", "3"],
     { JOB_COMPLETION_INDEX: "3" },
-    /^error: Cannot parse option "JOB_COMPLETION_INDEX": "3\/3" is invalid/,
+    /^error: Cannot parse option "JOB_COMPLETION_INDEX": "3" is invalid, expected a shard index 0..2 \(--shards 3\)$/,
   ],
   [
     "--shards 0",
