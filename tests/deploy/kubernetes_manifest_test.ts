@@ -30,6 +30,7 @@ interface Container {
   image?: string;
   command?: string[];
   args?: string[];
+  ports?: { name?: string; containerPort?: number }[];
   env?: EnvVar[];
   volumeMounts?: { name?: string; mountPath?: string }[];
 }
@@ -207,6 +208,22 @@ function checkDeployment(objects: readonly K8sObject[]): Deployment {
     fail(`loaders: hdrfile "${hdrTemplate}" is not on the claim mounted at "${mountPath}"`);
   }
 
+  // The live metrics must be reachable by a scraper: a port other pods can reach, declared.
+  const metrics = args.find((a) => a.startsWith("prometheus="))?.slice("prometheus=".length);
+  if (metrics !== undefined) {
+    const [, host = "", port = ""] = /^(?:(.*):)?(\d+)$/.exec(metrics) ?? [];
+    if (host !== "0.0.0.0" && host !== "[::]") {
+      fail(
+        `loaders: prometheus="${metrics}" binds "${
+          host || "127.0.0.1"
+        }", not reachable by a scraper`,
+      );
+    }
+    if (!(loader.ports ?? []).some((p) => String(p.containerPort) === port)) {
+      fail(`loaders: prometheus port ${port} is not a containerPort`);
+    }
+  }
+
   const mergeSpec = others[0]?.spec;
   if ((mergeSpec?.completions ?? 1) !== 1) fail("merge: more than one completion");
   const mergePod = mergeSpec?.template?.spec;
@@ -362,6 +379,12 @@ const BREAKAGES: [
     /does not read/,
   ],
   ["an unpinned image", (l) => (loaderOf(l).image = "denoland/deno:latest"), /not pinned/],
+  [
+    "metrics on the pod's loopback",
+    (l) => replaceArg(l, /^prometheus=0\.0\.0\.0:/, "prometheus="),
+    /not reachable by a scraper/,
+  ],
+  ["an undeclared metrics port", (l) => (loaderOf(l).ports = []), /not a containerPort/],
 ];
 
 for (const [what, edit, expected] of BREAKAGES) {
