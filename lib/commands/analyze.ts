@@ -9,6 +9,7 @@
  * @module
  */
 
+import { writeOutputFile } from "./merge.ts";
 import { UsageError } from "../errors.ts";
 import { formatAnalyzeSummary } from "../report/analyze_summary.ts";
 import { parseHdrLogMergeInput } from "../report/hdr_log_merge_input.ts";
@@ -166,9 +167,9 @@ export async function analyzeCommand(
     } else {
       io.out("");
       for (const line of merged.lines) io.out(line);
-      if (keep !== null) await writeFile(`${keep}/${MERGED_LOG}`, "--keep", merged.hdrLog);
+      if (keep !== null) await writeOutputFile(`${keep}/${MERGED_LOG}`, "--keep", merged.hdrLog);
       if (parsed.json !== null) {
-        await writeFile(parsed.json, "--json", JSON.stringify(merged.json, null, 2) + "\n");
+        await writeOutputFile(parsed.json, "--json", JSON.stringify(merged.json, null, 2) + "\n");
       }
     }
     if (options.signal?.aborted) return 130;
@@ -265,16 +266,5 @@ function mergeLogs(
     if (!(error instanceof UsageError)) throw error;
     options.io.err(`error: ${error.message}`);
     return null;
-  }
-}
-
-async function writeFile(path: string, option: string, text: string): Promise<void> {
-  try {
-    await Deno.writeTextFile(path, text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`Cannot write the file of ${option} "${path}": ${reason}`, {
-      cause: error,
-    });
   }
 }

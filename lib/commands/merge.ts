@@ -45,7 +45,15 @@ async function readLog(path: string): Promise<MergeInputLog> {
   return parseHdrLogMergeInput(text, path);
 }
 
-async function writeFile(path: string, option: string, text: string): Promise<void> {
+/**
+ * Writes one output file of a merge (`--output`, `--json`, `analyze --keep`), replacing it.
+ *
+ * @param path The file.
+ * @param option The option that named it, for the error message.
+ * @param text The content.
+ * @throws {UsageError} When the file cannot be written.
+ */
+export async function writeOutputFile(path: string, option: string, text: string): Promise<void> {
   try {
     await Deno.writeTextFile(path, text);
   } catch (error) {
@@ -107,10 +115,10 @@ export async function mergeCommand(args: readonly string[], io: CommandIo): Prom
     utcOffsetMinutes: -new Date(merged.baseTimeMs).getTimezoneOffset(),
   });
   if (typeof values.output === "string") {
-    await writeFile(values.output, "--output", output.hdrLog);
+    await writeOutputFile(values.output, "--output", output.hdrLog);
   }
   if (typeof values.json === "string") {
-    await writeFile(values.json, "--json", JSON.stringify(output.json, null, 2) + "\n");
+    await writeOutputFile(values.json, "--json", JSON.stringify(output.json, null, 2) + "\n");
   }
   for (const line of output.lines) io.out(line);
   return 0;

@@ -341,7 +341,16 @@ Deno.test("checkout load: bad options and a refused --init get one error line", 
       /not a built-in scenario \(checkout-only, weighted-2023\)/,
     ],
     [["checkout", "load", "--gateway", "http://x", "--autostart"], 2, /--autostart without --web/],
-    [["checkout", "load", "--gateway", "http://x", "--web", "8089"], 2, /expected HOST:PORT/],
+    [
+      ["checkout", "load", "--gateway", "http://x", "--web", "localhost"],
+      2,
+      /expected PORT, HOST:PORT/,
+    ],
+    [
+      ["checkout", "load", "--gateway", "http://x", "--prometheus", "127.0.0.1:99999"],
+      2,
+      /"--prometheus": "127\.0\.0\.1:99999" is invalid/,
+    ],
     [["checkout", "load", "--gateway", "http://x", "--wait-time", "soon"], 2, /--wait-time/],
     [["checkout", "load", "--gateway", "http://x", "--duration", "0s"], 2, /--duration/],
   ];

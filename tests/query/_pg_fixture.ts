@@ -324,3 +324,21 @@ export async function startPostgres(): Promise<PgServer> {
     throw error;
   }
 }
+
+/**
+ * Creates (or re-creates) an empty database on the server and returns its URL.
+ *
+ * @param server The running server.
+ * @param name The database name (letters, digits and underscores).
+ * @returns The URL of the new database.
+ */
+export async function freshDatabase(server: PgServer, name: string): Promise<string> {
+  const sql = postgres(server.url, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`DROP DATABASE IF EXISTS ${name}`);
+    await sql.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await sql.end();
+  }
+  return server.url.replace(/\/postgres$/, `/${name}`);
+}

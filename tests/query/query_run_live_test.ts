@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import postgres from "postgres";
 import { InterruptedError } from "../../lib/errors.ts";
 import { BufferedIo } from "../../lib/commands/command_io.ts";
 import { queryRunCommand } from "../../lib/commands/query_run.ts";
@@ -7,21 +6,14 @@ import { main } from "../../main.ts";
 import { cpuUsageHost } from "../../lib/query/cpu_usage.ts";
 import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
 import { waitUntil } from "../web/_chromium.ts";
-import { startPostgres } from "./_pg_fixture.ts";
+import { freshDatabase, startPostgres } from "./_pg_fixture.ts";
 
 // One server for the whole file; the last test stops it.
 const server = await startPostgres();
 const HOSTS = 4;
 
 async function database(name: string): Promise<string> {
-  const sql = postgres(server.url, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`DROP DATABASE IF EXISTS ${name}`);
-    await sql.unsafe(`CREATE DATABASE ${name}`);
-  } finally {
-    await sql.end();
-  }
-  const url = server.url.replace(/\/postgres$/, `/${name}`);
+  const url = await freshDatabase(server, name);
   const io = new BufferedIo();
   const code = await main(["query", "setup", "--url", url, "--generate", `${HOSTS},0.05`], { io });
   assert.equal(code, 0, io.stderr.join("\n"));

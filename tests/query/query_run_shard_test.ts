@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import postgres from "postgres";
 import { main } from "../../main.ts";
 import { BufferedIo } from "../../lib/commands/command_io.ts";
 import { cpuUsageHost } from "../../lib/query/cpu_usage.ts";
 import { Prng } from "../../lib/core/prng.ts";
-import { startPostgres } from "./_pg_fixture.ts";
+import { freshDatabase, startPostgres } from "./_pg_fixture.ts";
 
 // One server for the whole file; the last test stops it.
 const server = await startPostgres();
@@ -16,14 +15,7 @@ const DAYS = 0.1; // 2.4 hours of readings per host
 const T0 = Date.UTC(2017, 0, 1);
 
 async function database(name: string): Promise<string> {
-  const sql = postgres(server.url, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`DROP DATABASE IF EXISTS ${name}`);
-    await sql.unsafe(`CREATE DATABASE ${name}`);
-  } finally {
-    await sql.end();
-  }
-  const url = server.url.replace(/\/postgres$/, `/${name}`);
+  const url = await freshDatabase(server, name);
   const io = new BufferedIo();
   const code = await main(
     ["query", "setup", "--url", url, "--generate", `${HOSTS},${DAYS}`, "--seed", String(SEED)],
