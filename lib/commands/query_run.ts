@@ -7,6 +7,7 @@
  * @module
  */
 
+import { RendezvousDispatcher } from "../core/rendezvous_dispatcher.ts";
 import { type ListenAddress, parseListenAddress } from "../options/listen_address.ts";
 import { LiveEndpoints } from "./live_endpoints.ts";
 import postgres from "postgres";
@@ -102,8 +103,9 @@ export interface QueryRunOptions {
   readonly stdinIsTerminal?: boolean;
   /**
    * This loader's shard (`--shard I/N`): it runs only the rows of the hosts that rendezvous
-   * hashing gives to shard I of N (every shard reads the same input and routes every host the
-   * same way, so the shards split the hosts between them).
+   * hashing gives to shard I of N. The choice depends on the host name alone (a fixed seed),
+   * not on the order of the input, so the shards split the hosts between them whatever order
+   * each reads its copy of the input in.
    *
    * @default {null}
    */
@@ -384,11 +386,13 @@ export async function queryRunCommand(
     : TextFile.create(settings.resultsPath, "--results");
   io.out(`query: ${probe.description}, table ${settings.table}`);
   const shard = options.shard ?? null;
-  const shardRouting = shard === null ? null : new HostRouting(shard.count, { seed: SHARD_SEED });
+  const shardRouting = shard === null
+    ? null
+    : new RendezvousDispatcher(shard.count, { seed: SHARD_SEED });
   let otherShardRows = 0;
   if (shard !== null) {
     io.out(
-      `shard ${shard.index}/${shard.count}: the rows of the hosts rendezvous hashing gives to this shard (of every shard's same input)`,
+      `shard ${shard.index}/${shard.count}: the rows of the hosts rendezvous hashing of the host name gives to this shard`,
     );
   }
   io.out(
@@ -499,7 +503,7 @@ export async function queryRunCommand(
       onRows: async (rows) => {
         const byWorker = new Map<number, QueryWorkerRow[]>();
         for (const row of rows) {
-          if (shardRouting !== null && shardRouting.route(row.host) !== shard!.index) {
+          if (shardRouting !== null && shardRouting.select(row.host) !== shard!.index) {
             otherShardRows++;
             continue;
           }

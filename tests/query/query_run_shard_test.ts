@@ -3,6 +3,7 @@ import { main } from "../../main.ts";
 import { BufferedIo } from "../../lib/commands/command_io.ts";
 import { cpuUsageHost } from "../../lib/query/cpu_usage.ts";
 import { Prng } from "../../lib/core/prng.ts";
+import { RendezvousDispatcher } from "../../lib/core/rendezvous_dispatcher.ts";
 import { freshDatabase, startPostgres } from "./_pg_fixture.ts";
 
 // One server for the whole file; the last test stops it.
@@ -108,7 +109,17 @@ const withoutWorker = ({ line, host, minutes }: Answer) => ({ line, host, minute
 const dir = await Deno.makeTempDir({ prefix: "stress_query_run_shard_" });
 const url = await database("qshard");
 const CSV = `${dir}/params.csv`;
-await Deno.writeTextFile(CSV, paramsCsv(5));
+const CSV_TEXT = paramsCsv(5);
+await Deno.writeTextFile(CSV, CSV_TEXT);
+
+/** Which shard each host belongs to, computed here the way `query run` is documented to. */
+const SHARD_OF = new RendezvousDispatcher(SHARDS, { seed: 0x5a17 });
+
+/** The hosts among the first `hosts` whose shard is `index`, sorted. */
+function hostsOfShard(index: number, hosts: number): string[] {
+  return Array.from({ length: hosts }, (_, h) => cpuUsageHost(h))
+    .filter((host) => SHARD_OF.select(host) === index).sort();
+}
 const TOTAL = HOSTS * ROWS_PER_HOST;
 /** The unsharded run and the runs of `--shard i/3`, filled by the first test. */
 let whole: Run | null = null;
@@ -162,8 +173,8 @@ Deno.test("query run --shard I/3 splits the rows by host: every row once, as the
     }
     // Hosts, not rows, are split: every shard has all the rows of its hosts.
     assert.equal(answers.length, hosts.size * ROWS_PER_HOST);
-    // Rendezvous routing fills every shard to two hosts when there are 2N of them or more.
-    assert.ok(hosts.size >= 2, `shard ${index} has ${hosts.size} hosts`);
+    // The hosts are the ones rendezvous hashing of the host name gives to this shard.
+    assert.deepEqual([...hosts].sort(), hostsOfShard(index, HOSTS));
   }
   // Together the shards ran exactly the input: every line and host once, nothing more.
   assert.deepEqual(
@@ -196,12 +207,29 @@ Deno.test("query run --shards 3 takes its index from JOB_COMPLETION_INDEX: the r
   }
 });
 
+Deno.test("query run --shard picks the same hosts whatever order its input is in", async () => {
+  const lines = CSV_TEXT.trimEnd().split("\n");
+  const reversed = `${dir}/reversed.csv`;
+  await Deno.writeTextFile(reversed, [lines[0], ...lines.slice(1).reverse()].join("\n") + "\n");
+  for (let index = 0; index < SHARDS; index++) {
+    const run = await runQuery(`rev_${index}`, reversed, ["--shard", `${index}/${SHARDS}`]);
+    assert.deepEqual(
+      [...new Set(run.answers.map((a) => a.host))].sort(),
+      hostsOfShard(index, HOSTS),
+      `shard ${index} on the reversed input`,
+    );
+  }
+});
+
 Deno.test("query run on a shard whose hosts are all elsewhere runs nothing and exits 0", async () => {
-  // Two hosts for three shards: one shard gets none of them.
+  // Two hosts on two different shards of three: the third shard gets none of them.
+  const first = cpuUsageHost(0);
+  const other = Array.from({ length: 50 }, (_, h) => cpuUsageHost(h))
+    .find((host) => SHARD_OF.select(host) !== SHARD_OF.select(first))!;
   const csv = `${dir}/two_hosts.csv`;
   await Deno.writeTextFile(
     csv,
-    [1, 2, 1].map((h) => `${cpuUsageHost(h)},2017-01-01 00:10:00,2017-01-01 00:12:00`).join("\n"),
+    [first, other, first].map((h) => `${h},2017-01-01 00:10:00,2017-01-01 00:12:00`).join("\n"),
   );
   const runs: Run[] = [];
   for (let index = 0; index < SHARDS; index++) {
