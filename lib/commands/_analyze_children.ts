@@ -86,6 +86,8 @@ function ownPart(args: readonly string[]): readonly string[] {
  * import { refuseOwnFlags } from "./_analyze_children.ts";
  * refuseOwnFlags(["write", "n=10"]);
  * assert.throws(() => refuseOwnFlags(["write", "--shard", "0/2"]), /Cannot use "--shard"/);
+ * assert.throws(() => refuseOwnFlags(["write", "-log", "prometheus=9464"]), /every process/);
+ * refuseOwnFlags(["write", "-log", "prometheus=127.0.0.1:0"]);
  * ```
  */
 export function refuseOwnFlags(args: readonly string[]): void {
@@ -104,6 +106,19 @@ export function refuseOwnFlags(args: readonly string[]): void {
       `Cannot use "${
         log.split("=")[0]
       }" in the command of "analyze": it gives each process its own HDR log, expected --keep DIR to keep them`,
+    );
+  }
+  // A live endpoint on a fixed port: the second process could not bind it.
+  for (let i = 0; i < own.length; i++) {
+    const inline = /^(?:--)?(prometheus|web)=(.*)$/i.exec(own[i]);
+    const flag = /^--(prometheus|web)$/.exec(own[i]);
+    const name = inline?.[1] ?? flag?.[1];
+    const value = inline?.[2] ?? (flag === null ? undefined : own[i + 1]);
+    if (name === undefined || value === undefined || /(^|:)0$/.test(value)) continue;
+    throw new UsageError(
+      `Cannot use "${name}=${value}" in the command of "analyze": its ${
+        name === "web" ? "live page" : "metrics"
+      } would be served on one port by every process, expected port 0 (each process picks a free one)`,
     );
   }
 }

@@ -140,6 +140,14 @@ Deno.test("analyze refuses a --shard, --shards or HDR log of the command's own i
     [["write", "n=10", "--shards=2"], /^error: Cannot use "--shards" in the command of "analyze"/],
     [["write", "n=10", "-log", "hdrfile=x.hdr"], /^error: Cannot use "hdrfile" in the command/],
     [["query", "run", "--hdr-log", "x.hdr"], /^error: Cannot use "--hdr-log" in the command/],
+    [
+      ["write", "n=10", "-log", "prometheus=9464"],
+      /^error: Cannot use "prometheus=9464" in the command of "analyze": its metrics would be served on one port by every process/,
+    ],
+    [
+      ["query", "run", "--web", "127.0.0.1:8089"],
+      /^error: Cannot use "web=127\.0\.0\.1:8089" in the command of "analyze": its live page/,
+    ],
   ];
   for (const [command, pattern] of cases) {
     const { code, out, err } = await stress(["analyze", "2", "--", ...command]);
