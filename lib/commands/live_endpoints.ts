@@ -53,8 +53,17 @@ export interface LiveInterval {
   useResponseTime: boolean;
 }
 
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+/** Waits for a server to bind; a bind error becomes one usage line naming the option. */
+async function bound<T>(server: Promise<T>, option: string, where: ListenAddress): Promise<T> {
+  try {
+    return await server;
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+    throw new UsageError(
+      `Cannot serve ${option} on ${where.hostname}:${where.port}: ${reason}`,
+      { cause: error },
+    );
+  }
 }
 
 /**
@@ -105,15 +114,11 @@ export class LiveEndpoints {
     try {
       if (options.prometheus !== null) {
         const where = options.prometheus;
-        live.#metrics = await startMetricsServer({ ...where, snapshot: () => live.#text })
-          .catch((error) => {
-            throw new UsageError(
-              `Cannot serve ${options.names.prometheus} on ${where.hostname}:${where.port}: ${
-                describe(error)
-              }`,
-              { cause: error },
-            );
-          });
+        live.#metrics = await bound(
+          startMetricsServer({ ...where, snapshot: () => live.#text }),
+          options.names.prometheus,
+          where,
+        );
         io.err(`prometheus: metrics at ${live.#metrics.url}`);
       }
       if (options.web !== null) {
@@ -121,23 +126,20 @@ export class LiveEndpoints {
         const series = new LiveSeries();
         series.setState("running"); // the command runs (warm-up included) until it ends
         live.#series = series;
-        live.#page = await startLiveServer({
-          ...where,
-          series,
-          title: options.title,
-          mode: "run",
-          onStart() {},
-          onStop() {
-            options.onStop?.();
-          },
-        }).catch((error) => {
-          throw new UsageError(
-            `Cannot serve ${options.names.web} on ${where.hostname}:${where.port}: ${
-              describe(error)
-            }`,
-            { cause: error },
-          );
-        });
+        live.#page = await bound(
+          startLiveServer({
+            ...where,
+            series,
+            title: options.title,
+            mode: "run",
+            onStart() {},
+            onStop() {
+              options.onStop?.();
+            },
+          }),
+          options.names.web,
+          where,
+        );
         io.err(`web: the live page is at ${live.#page.url}`);
       }
     } catch (error) {

@@ -1,21 +1,21 @@
 import assert from "node:assert/strict";
 import { captureIo } from "./_capture_io.ts";
 import { main } from "../../main.ts";
-import { hasChromium, launchChromium, reportChromiumSkip, waitUntil } from "../web/_chromium.ts";
+import {
+  hasChromium,
+  launchChromium,
+  printedUrl,
+  reportChromiumSkip,
+  waitUntil,
+} from "../web/_chromium.ts";
 import { startCheckoutService } from "./_checkout_service.ts";
 import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
 
 reportChromiumSkip("checkout load --web page test");
 
 /** Waits for the `web:` line and returns the page's URL. */
-async function pageUrl(io: { lines: string[] }): Promise<string> {
-  let url = "";
-  await waitUntil(() => {
-    const line = io.lines.find((l) => l.startsWith("web: the live page is at "));
-    url = line?.split(" ")[6] ?? "";
-    return url !== "";
-  }, "the web line is printed");
-  return url;
+function pageUrl(io: { lines: string[] }): Promise<string> {
+  return printedUrl(io.lines, "web: the live page is at ");
 }
 
 Deno.test("checkout load --web --autostart --autoquit: runs at once, serves the stats, quits by itself", async () => {
@@ -145,11 +145,7 @@ Deno.test("checkout load --prometheus: per-endpoint counters scraped during a ru
       "--interval=250ms",
       "--prometheus=0",
     ], { io, signal: new AbortController().signal });
-    let url = "";
-    await waitUntil(() => {
-      url = io.lines.find((l) => l.startsWith("prometheus: metrics at "))?.split(" ")[3] ?? "";
-      return url !== "";
-    }, "the prometheus line is printed");
+    const url = await printedUrl(io.lines, "prometheus: metrics at ");
     let done = false;
     exit.finally(() => (done = true));
     const totals: number[] = [];

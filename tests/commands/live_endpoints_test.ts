@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { main } from "../../main.ts";
 import { BufferedIo } from "../../lib/commands/command_io.ts";
 import { type Family, parseExposition, valueOf } from "../report/_prometheus_parse.ts";
-import { hasChromium, launchChromium, reportChromiumSkip, waitUntil } from "../web/_chromium.ts";
+import {
+  hasChromium,
+  launchChromium,
+  printedUrl,
+  reportChromiumSkip,
+  waitUntil,
+} from "../web/_chromium.ts";
 
 reportChromiumSkip("-log web= page test");
 
@@ -38,17 +44,6 @@ function rowsOf(lines: readonly string[]): Row[] {
   return rows;
 }
 
-/** Waits until the command prints the address `prefix` names, and returns it. */
-async function addressOf(io: BufferedIo, prefix: string): Promise<string> {
-  let url = "";
-  await waitUntil(() => {
-    const line = io.stderr.find((l) => l.startsWith(prefix));
-    url = line?.match(/http:\/\/\S+/)?.[0] ?? "";
-    return url !== "";
-  }, `"${prefix}" is printed`);
-  return url;
-}
-
 const SYNTHETIC = ["-node", "synthetic:uniform(200..2000)", "-rate", "threads=4"];
 
 Deno.test("-log prometheus= scraped during a run agrees with the interval rows", async () => {
@@ -64,7 +59,7 @@ Deno.test("-log prometheus= scraped during a run agrees with the interval rows",
     "prometheus=127.0.0.1:0",
     "no-settings",
   ], { io, signal: new AbortController().signal });
-  const url = await addressOf(io, "prometheus: metrics at ");
+  const url = await printedUrl(io.stderr, "prometheus: metrics at ");
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
   const scrapes: Map<string, Family>[] = [];
   let done = false;
@@ -156,7 +151,7 @@ Deno.test({
     ], { io, signal: controller.signal });
     const browser = await launchChromium();
     try {
-      const url = await addressOf(io, "web: the live page is at ");
+      const url = await printedUrl(io.stderr, "web: the live page is at ");
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
       // This page serves a run the command line started: it cannot start another.
       const start = await fetch(new URL("/api/start", url), {

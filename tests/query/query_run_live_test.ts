@@ -5,7 +5,7 @@ import { queryRunCommand } from "../../lib/commands/query_run.ts";
 import { main } from "../../main.ts";
 import { cpuUsageHost } from "../../lib/query/cpu_usage.ts";
 import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
-import { waitUntil } from "../web/_chromium.ts";
+import { printedUrl, waitUntil } from "../web/_chromium.ts";
 import { freshDatabase, startPostgres } from "./_pg_fixture.ts";
 
 // One server for the whole file; the last test stops it.
@@ -56,15 +56,6 @@ function printedQueries(io: BufferedIo): number {
   return sum;
 }
 
-async function addressOf(io: BufferedIo, prefix: string): Promise<string> {
-  let url = "";
-  await waitUntil(() => {
-    url = io.stderr.find((l) => l.startsWith(prefix))?.match(/http:\/\/\S+/)?.[0] ?? "";
-    return url !== "";
-  }, `"${prefix}" is printed`);
-  return url;
-}
-
 Deno.test("query run --prometheus: each scrape's query count is the interval lines' sum so far", async () => {
   const url = await database("live_prom");
   const input = slowInput();
@@ -74,7 +65,7 @@ Deno.test("query run --prometheus: each scrape's query count is the interval lin
     io,
     { stdin: input.stream, stdinIsTerminal: false },
   );
-  const metrics = await addressOf(io, "prometheus: metrics at ");
+  const metrics = await printedUrl(io.stderr, "prometheus: metrics at ");
   const seen = new Set<number>();
   // Until four intervals were scraped (Worker start-up is slow on a loaded machine).
   const deadline = Date.now() + 20_000;
@@ -111,7 +102,7 @@ Deno.test("query run --web: the page's stats follow the run, and Stop ends it wi
   );
   // Settled now, so its rejection is never unhandled while the test awaits something else.
   const outcome = exit.then((code) => code, (error: unknown) => error);
-  const page = await addressOf(io, "web: the live page is at ");
+  const page = await printedUrl(io.stderr, "web: the live page is at ");
   assert.match(page, /^http:\/\/127\.0\.0\.1:\d+\/$/);
   const html = await (await fetch(page)).text();
   assert.match(html, /<title>stress query run<\/title>/);

@@ -51,3 +51,19 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Waits until a command prints a line starting with `prefix` (e.g. `web: the live page is at `)
+ * and returns the first URL on it.
+ *
+ * @param lines The command's output lines, still growing.
+ * @param prefix The start of the line.
+ */
+export async function printedUrl(lines: readonly string[], prefix: string): Promise<string> {
+  let url = "";
+  await waitUntil(() => {
+    url = lines.find((l) => l.startsWith(prefix))?.match(/http:\/\/\S+/)?.[0] ?? "";
+    return url !== "";
+  }, `"${prefix}" is printed`);
+  return url;
+}
