@@ -190,11 +190,7 @@ export async function runStress(
   let json: TextFile | null = null;
   let live: LiveEndpoints | null = null;
   try {
-    teeFile = log.file === null ? null : TextFile.create(log.file, "-log file");
-    const tee = teeFile;
-    const io = tee === null ? baseIo : teeIo(baseIo, (line) => tee.writeLine(line));
-    hdr = log.hdrFile === null ? null : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
-    json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
+    // The endpoints bind first: a taken port fails before any file is created or truncated.
     const command = settings.command.type;
     live = await LiveEndpoints.start({
       command,
@@ -204,6 +200,11 @@ export async function runStress(
       names: { prometheus: "-log prometheus", web: "-log web" },
       onStop: () => pageStop.abort(),
     }, baseIo);
+    teeFile = log.file === null ? null : TextFile.create(log.file, "-log file");
+    const tee = teeFile;
+    const io = tee === null ? baseIo : teeIo(baseIo, (line) => tee.writeLine(line));
+    hdr = log.hdrFile === null ? null : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
+    json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
     if (!log.noSettings) printText(io, formatSettingsDump(settings));
     await options.prepare?.(io);
     const stop = settings.command.stop;

@@ -114,11 +114,24 @@ Deno.test("-log prometheus= and web= refuse a taken port with one error line", a
   try {
     const port = (taken.addr as Deno.NetAddr).port;
     for (const option of ["prometheus", "web"]) {
+      // A summary from an earlier run stays as it was.
+      const earlier = await Deno.makeTempFile({ suffix: ".json" });
+      await Deno.writeTextFile(earlier, '{"earlier": true}\n');
       const io = new BufferedIo();
       const code = await main(
-        ["write", "n=10", ...SYNTHETIC, "-log", `${option}=${port}`, "no-settings"],
+        [
+          "write",
+          "n=10",
+          ...SYNTHETIC,
+          "-log",
+          `${option}=${port}`,
+          `json=${earlier}`,
+          "no-settings",
+        ],
         { io, signal: new AbortController().signal },
       );
+      assert.equal(await Deno.readTextFile(earlier), '{"earlier": true}\n');
+      await Deno.remove(earlier);
       assert.equal(code, 2, io.stderr.join("\n"));
       assert.deepEqual(io.stdout, []);
       assert.equal(io.stderr.length, 1, io.stderr.join("\n"));
