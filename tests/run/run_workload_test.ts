@@ -180,7 +180,7 @@ Deno.test("runWorkload() stops a duration run on time, with intervals of interva
   assert.equal(result.failure, null);
   assert.equal(result.aborted, null);
   assert.ok(
-    result.elapsedSec >= 1.5 && result.elapsedSec < 1.5 + 0.5,
+    result.elapsedSec >= 1.5 && result.elapsedSec < 1.5 + 1,
     `ran ${result.elapsedSec} s`,
   );
   assert.ok(Math.abs(result.endEpochMs - result.startEpochMs - result.elapsedSec * 1000) < 50);
@@ -298,7 +298,7 @@ Deno.test("runWorkload() returns what it measured when the signal aborts", async
     assert.equal(result.aborted, "interrupted");
     assert.equal(result.failure, null);
     assert.ok(result.totals[0].ops > 50, `${result.totals[0].ops} ops`);
-    assert.ok(wallSec >= 0.4 && wallSec < 0.4 + 0.5, `took ${wallSec} s`);
+    assert.ok(wallSec >= 0.4 && wallSec < 0.4 + 1.5, `took ${wallSec} s`);
     checkIntervals(result, intervals);
     assert.equal(intervals.at(-1)!.totalOps, result.totals[0].ops);
   } finally {
@@ -414,7 +414,7 @@ Deno.test("runWorkload() gives up on Workers that ignore the stop after stopGrac
     },
   );
   assert.equal(result.aborted, "Workers did not stop within 200 ms");
-  assert.ok(wallSec >= 0.3 && wallSec < 0.3 + 0.5, `took ${wallSec} s`);
+  assert.ok(wallSec >= 0.3 && wallSec < 0.3 + 1.5, `took ${wallSec} s`);
 });
 
 // Regression (fixed in 6143c7d, lib/run/run_workload.ts stop()): when a Worker had already set
@@ -423,7 +423,7 @@ Deno.test("runWorkload() gives up on Workers that ignore the stop after stopGrac
 Deno.test({
   name: "runWorkload() applies stopGraceMs when a Worker set the stop flag itself",
   async fn() {
-    // The Worker sets the stop flag at once, then answers only after 1.5 s.
+    // The Worker sets the stop flag at once, then answers only after 4 s.
     const source = `let init = null;
     self.onmessage = (event) => {
       if (event.data.type === "init") {
@@ -434,14 +434,14 @@ Deno.test({
       Atomics.store(new Int32Array(init.control, 0, 4), 0, 1);
       setTimeout(() => {
         self.postMessage({ type: "done", workerIndex: init.workerIndex, samples: [], failure: null });
-      }, 1500);
+      }, 4000);
     };`;
     const { result, wallSec } = await run(
       plan({ threads: 1, workers: 1, durationMs: 100, stopGraceMs: 200 }),
       { workerUrl: workerModule(source) },
     );
     assert.equal(result.aborted, "Workers did not stop within 200 ms");
-    assert.ok(wallSec < 0.3 + 0.5, `took ${wallSec} s`);
+    assert.ok(wallSec < 0.3 + 1.2, `took ${wallSec} s`);
   },
 });
 
@@ -457,7 +457,7 @@ Deno.test({
       durationMs: 300,
       schedule: { opsPerSec: 10, fixed: false },
     }));
-    assert.ok(result.elapsedSec < 0.3 + 0.4, `a 0.3 s run took ${result.elapsedSec} s`);
+    assert.ok(result.elapsedSec < 0.3 + 1, `a 0.3 s run took ${result.elapsedSec} s`);
   },
 });
 
@@ -496,7 +496,7 @@ Deno.test("runWorkload() gives up on Workers that never say ready after startTim
   assert.equal(result.aborted, "Workers did not start within 300 ms");
   assert.equal(result.elapsedSec, 0);
   assert.equal(intervals.length, 0);
-  assert.ok(wallSec >= 0.3 && wallSec < 0.3 + 0.5, `took ${wallSec} s`);
+  assert.ok(wallSec >= 0.3 && wallSec < 0.3 + 1.5, `took ${wallSec} s`);
 });
 
 Deno.test("runWorkload() starts the clock when every Worker is ready, not when spawned", async () => {
@@ -515,7 +515,7 @@ Deno.test("runWorkload() starts the clock when every Worker is ready, not when s
         JSON.stringify(new URL("../../lib/workers/stress_worker.ts", import.meta.url).href)
       }, { type: "module" });
         real.onmessage = (event) => {
-          if (event.data.type === "ready") setTimeout(() => self.postMessage(event.data), 400);
+          if (event.data.type === "ready") setTimeout(() => self.postMessage(event.data), 1500);
           else self.postMessage(event.data);
         };
         self.onmessage = (event) => real.postMessage(event.data);
@@ -524,8 +524,8 @@ Deno.test("runWorkload() starts the clock when every Worker is ready, not when s
   );
   assert.equal(result.aborted, null);
   assert.equal(result.totals[0].ops, 200);
-  // 200 ops at 1000/s take 0.2 s; with the 0.4 s start-up counted they would take 0.6 s.
-  assert.ok(result.elapsedSec < 0.45, `elapsed ${result.elapsedSec} s`);
+  // 200 ops at 1000/s take 0.2 s; with the 1.5 s start-up counted they would take 1.7 s.
+  assert.ok(result.elapsedSec < 1, `elapsed ${result.elapsedSec} s`);
   const p99Ms = result.totals[0].response!.valueAtPercentile(99) / 1e6;
-  assert.ok(p99Ms < 100, `response p99 ${p99Ms} ms includes the start-up`);
+  assert.ok(p99Ms < 500, `response p99 ${p99Ms} ms includes the start-up`);
 });

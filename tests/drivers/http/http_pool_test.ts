@@ -374,7 +374,7 @@ Deno.test("HttpPool resolves timeout within the limit when the server never answ
     const results = await within(Promise.all([pool.request("GET", "/"), pool.request("GET", "/")]));
     const elapsedMs = performance.now() - startMs;
     for (const result of results) assert.equal(!result.ok && result.error, "timeout");
-    assert.ok(elapsedMs >= 290 && elapsedMs < 600, `took ${elapsedMs} ms`);
+    assert.ok(elapsedMs >= 290 && elapsedMs < 1500, `took ${elapsedMs} ms`);
   } finally {
     await pool.close();
     await server.close();
