@@ -14,7 +14,7 @@
  * @module
  */
 
-import { EXIT_CODES, UsageError, UserError } from "./lib/errors.ts";
+import { EXIT_CODES, InterruptedError, UsageError, UserError } from "./lib/errors.ts";
 import { analyzeCommand } from "./lib/commands/analyze.ts";
 import type { CommandIo } from "./lib/commands/command_io.ts";
 import { checkoutConsistencyCommand } from "./lib/commands/checkout_consistency.ts";
@@ -29,7 +29,7 @@ import { querySetupCommand } from "./lib/commands/query_setup.ts";
 import { serveCommand } from "./lib/commands/serve.ts";
 import { simulateCommand } from "./lib/commands/simulate.ts";
 import { stressCommand } from "./lib/commands/stress.ts";
-import { takeShardFlags } from "./lib/options/shard.ts";
+import { type Shard, takeShardFlags } from "./lib/options/shard.ts";
 
 export type { CommandIo } from "./lib/commands/command_io.ts";
 
@@ -70,11 +70,27 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): voi
   while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
 }
 
-/** The terminal: stdout and stderr, written synchronously line by line. */
-const TERMINAL_IO: CommandIo = {
-  out: (line: string) => writeAll(Deno.stdout, line + "\n"),
-  err: (line: string) => writeAll(Deno.stderr, line + "\n"),
-};
+/**
+ * The terminal: stdout and stderr, written synchronously line by line. When the reader of
+ * stdout goes away (`stress ... | head`), `onClosed` is called once and later lines are
+ * dropped, so the run can stop as on Ctrl-C and still write its files.
+ */
+function terminalIo(onClosed: () => void): CommandIo {
+  let closed = false;
+  return {
+    out(line: string) {
+      if (closed) return;
+      try {
+        writeAll(Deno.stdout, line + "\n");
+      } catch (error) {
+        if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+        closed = true;
+        onClosed();
+      }
+    },
+    err: (line: string) => writeAll(Deno.stderr, line + "\n"),
+  };
+}
 
 /**
  * Runs the `stress` command line and returns its exit code (see `lib/errors.ts`).
@@ -82,7 +98,7 @@ const TERMINAL_IO: CommandIo = {
  * @param args The arguments, without the program name.
  * @param options Output streams, an abort signal and verbosity.
  * @returns The exit code: 0 ok, 1 a failed check or FAILURE, 2 a bad command line,
- * 3 an unreachable target, 70 a bug, 130 interrupted.
+ * 3 an unreachable target, 70 a bug, 130 interrupted, 141 stdout closed by its reader.
  *
  * @example Usage
  * ```ts
@@ -95,11 +111,15 @@ const TERMINAL_IO: CommandIo = {
  * ```
  */
 export async function main(args: readonly string[], options: MainOptions = {}): Promise<number> {
-  const io = options.io ?? TERMINAL_IO;
   const verbose = options.verbose ?? args.includes("--verbose");
   const rest = args.filter((a) => a !== "--verbose");
   const controller = new AbortController();
   const onSigint = () => controller.abort();
+  let stdoutClosed = false;
+  const io = options.io ?? terminalIo(() => {
+    stdoutClosed = true;
+    controller.abort();
+  });
   let listening = false;
   if (options.signal === undefined) {
     try {
@@ -121,74 +141,11 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         JOB_COMPLETION_INDEX: readEnv("JOB_COMPLETION_INDEX"),
       },
     );
-    const shard = sharding.shard;
-    const command = sharding.args;
-    const unsplit = (name: string): void => {
-      if (shard === null) return;
-      throw new UsageError(
-        `Cannot use --shard with "${name}": its work is not split between loaders, expected a cassandra-stress command (write, read, mixed, counter_write, counter_read), query run or checkout load`,
-      );
-    };
-    switch (command[0]) {
-      case "simulate":
-        unsplit("simulate");
-        return await simulateCommand(command.slice(1), io, { signal });
-      case "analyze":
-        unsplit("analyze");
-        return await analyzeCommand(command.slice(1), io, { signal });
-      case "compare":
-        unsplit("compare");
-        return await compareCommand(command.slice(1), io);
-      case "merge":
-        unsplit("merge");
-        return await mergeCommand(command.slice(1), io);
-      case "serve":
-        unsplit("serve");
-        return await serveCommand(command.slice(1), io, { signal });
-      case "disk":
-        unsplit("disk");
-        if (command[1] === "server") {
-          return await diskServerCommand(command.slice(2), io, { signal });
-        }
-        if (command[1] === "client") {
-          return await diskClientCommand(command.slice(2), io, { signal });
-        }
-        if (command[1] === "report") return await diskReportCommand(command.slice(2), io);
-        throw new UsageError(
-          `Cannot run "disk ${
-            command[1] ?? ""
-          }": it is not a disk command, expected disk server, disk client or disk report`,
-        );
-      case "checkout":
-        if (command[1] === "consistency") {
-          unsplit("checkout consistency");
-          return await checkoutConsistencyCommand(command.slice(2), io);
-        }
-        if (command[1] === "load") {
-          return await checkoutLoadCommand(command.slice(2), io, { signal, shard });
-        }
-        throw new UsageError(
-          `Cannot run "checkout ${
-            command[1] ?? ""
-          }": it is not a checkout command, expected checkout consistency or checkout load`,
-        );
-      case "query":
-        if (command[1] === "setup") {
-          unsplit("query setup");
-          return await querySetupCommand(command.slice(2), io, { signal });
-        }
-        if (command[1] === "run") {
-          return await queryRunCommand(command.slice(2), io, { signal, shard });
-        }
-        throw new UsageError(
-          `Cannot run "query ${
-            command[1] ?? ""
-          }": it is not a query command, expected query setup --url URL [--data FILE | --generate HOSTS,DAYS] or query run --url URL [--workers N] [--file FILE]`,
-        );
-      default:
-        return await stressCommand(command, io, { signal, sleep: options.sleep, shard });
-    }
+    const code = await dispatch(sharding.args, sharding.shard, io, signal, options.sleep);
+    return stdoutClosed ? EXIT_CODES.stdoutClosed : code;
   } catch (error) {
+    // The stop that a closed stdout caused is not news to anyone.
+    if (stdoutClosed && error instanceof InterruptedError) return EXIT_CODES.stdoutClosed;
     if (error instanceof UserError) {
       io.err(`error: ${error.message}`);
       if (verbose && error.stack) io.err(error.stack);
@@ -200,6 +157,81 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
   } finally {
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);
     options.signal?.removeEventListener("abort", onSigint);
+  }
+}
+
+/** Hands the arguments to their command. */
+async function dispatch(
+  command: readonly string[],
+  shard: Shard | null,
+  io: CommandIo,
+  signal: AbortSignal,
+  sleep: MainOptions["sleep"],
+): Promise<number> {
+  const unsplit = (name: string): void => {
+    if (shard === null) return;
+    throw new UsageError(
+      `Cannot use --shard with "${name}": its work is not split between loaders, expected a cassandra-stress command (write, read, mixed, counter_write, counter_read), query run or checkout load`,
+    );
+  };
+  switch (command[0]) {
+    case "simulate":
+      unsplit("simulate");
+      return await simulateCommand(command.slice(1), io, { signal });
+    case "analyze":
+      unsplit("analyze");
+      return await analyzeCommand(command.slice(1), io, { signal });
+    case "compare":
+      unsplit("compare");
+      return await compareCommand(command.slice(1), io);
+    case "merge":
+      unsplit("merge");
+      return await mergeCommand(command.slice(1), io);
+    case "serve":
+      unsplit("serve");
+      return await serveCommand(command.slice(1), io, { signal });
+    case "disk":
+      unsplit("disk");
+      if (command[1] === "server") {
+        return await diskServerCommand(command.slice(2), io, { signal });
+      }
+      if (command[1] === "client") {
+        return await diskClientCommand(command.slice(2), io, { signal });
+      }
+      if (command[1] === "report") return await diskReportCommand(command.slice(2), io);
+      throw new UsageError(
+        `Cannot run "disk ${
+          command[1] ?? ""
+        }": it is not a disk command, expected disk server, disk client or disk report`,
+      );
+    case "checkout":
+      if (command[1] === "consistency") {
+        unsplit("checkout consistency");
+        return await checkoutConsistencyCommand(command.slice(2), io);
+      }
+      if (command[1] === "load") {
+        return await checkoutLoadCommand(command.slice(2), io, { signal, shard });
+      }
+      throw new UsageError(
+        `Cannot run "checkout ${
+          command[1] ?? ""
+        }": it is not a checkout command, expected checkout consistency or checkout load`,
+      );
+    case "query":
+      if (command[1] === "setup") {
+        unsplit("query setup");
+        return await querySetupCommand(command.slice(2), io, { signal });
+      }
+      if (command[1] === "run") {
+        return await queryRunCommand(command.slice(2), io, { signal, shard });
+      }
+      throw new UsageError(
+        `Cannot run "query ${
+          command[1] ?? ""
+        }": it is not a query command, expected query setup --url URL [--data FILE | --generate HOSTS,DAYS] or query run --url URL [--workers N] [--file FILE]`,
+      );
+    default:
+      return await stressCommand(command, io, { signal, sleep, shard });
   }
 }
 

@@ -32,6 +32,11 @@ export const EXIT_CODES: {
   readonly internal: 70;
   /** Interrupted by `SIGINT`. */
   readonly interrupted: 130;
+  /**
+   * The reader of stdout went away (`stress ... | head`): the run stopped as on `SIGINT`,
+   * wrote its files and printed nothing more. 128 + SIGPIPE, as a shell reports it.
+   */
+  readonly stdoutClosed: 141;
 } = {
   ok: 0,
   checkFailed: 1,
@@ -39,6 +44,7 @@ export const EXIT_CODES: {
   target: 3,
   internal: 70,
   interrupted: 130,
+  stdoutClosed: 141,
 } as const;
 
 /**
