@@ -29,7 +29,7 @@ import { querySetupCommand } from "./lib/commands/query_setup.ts";
 import { serveCommand } from "./lib/commands/serve.ts";
 import { simulateCommand } from "./lib/commands/simulate.ts";
 import { stressCommand } from "./lib/commands/stress.ts";
-import { type Shard, takeShardFlags } from "./lib/options/shard.ts";
+import { refuseUnsplit, type Shard, takeShardFlags } from "./lib/options/shard.ts";
 
 export type { CommandIo } from "./lib/commands/command_io.ts";
 
@@ -168,30 +168,19 @@ async function dispatch(
   signal: AbortSignal,
   sleep: MainOptions["sleep"],
 ): Promise<number> {
-  const unsplit = (name: string): void => {
-    if (shard === null) return;
-    throw new UsageError(
-      `Cannot use --shard with "${name}": its work is not split between loaders, expected a cassandra-stress command (write, read, mixed, counter_write, counter_read), query run or checkout load`,
-    );
-  };
+  refuseUnsplit(command, shard);
   switch (command[0]) {
     case "simulate":
-      unsplit("simulate");
       return await simulateCommand(command.slice(1), io, { signal });
     case "analyze":
-      unsplit("analyze");
       return await analyzeCommand(command.slice(1), io, { signal });
     case "compare":
-      unsplit("compare");
       return await compareCommand(command.slice(1), io);
     case "merge":
-      unsplit("merge");
       return await mergeCommand(command.slice(1), io);
     case "serve":
-      unsplit("serve");
       return await serveCommand(command.slice(1), io, { signal });
     case "disk":
-      unsplit("disk");
       if (command[1] === "server") {
         return await diskServerCommand(command.slice(2), io, { signal });
       }
@@ -206,7 +195,6 @@ async function dispatch(
       );
     case "checkout":
       if (command[1] === "consistency") {
-        unsplit("checkout consistency");
         return await checkoutConsistencyCommand(command.slice(2), io);
       }
       if (command[1] === "load") {
@@ -219,7 +207,6 @@ async function dispatch(
       );
     case "query":
       if (command[1] === "setup") {
-        unsplit("query setup");
         return await querySetupCommand(command.slice(2), io, { signal });
       }
       if (command[1] === "run") {

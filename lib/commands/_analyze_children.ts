@@ -27,46 +27,6 @@ export interface ChildRun {
   readonly hdrPath: string;
 }
 
-/** The cassandra-stress command words (with their aliases) whose work `--shard` splits. */
-const STRESS_SPLITS = new Set([
-  "write",
-  "insert",
-  "read",
-  "mixed",
-  "counter_write",
-  "counterwrite",
-  "counter_add",
-  "counteradd",
-  "counter_read",
-  "counterread",
-  "counter_get",
-  "counterget",
-  "user",
-]);
-
-/**
- * Whether a command line's work is split between loaders by `--shard I/N`: the
- * cassandra-stress commands, `query run` and `checkout load`.
- *
- * @param args The command line (without `--shard`).
- * @returns True when each child should get its `--shard I/N`.
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { splitsWork } from "./_analyze_children.ts";
- * assert.equal(splitsWork(["write", "n=10"]), true);
- * assert.equal(splitsWork(["query", "run", "--url", "u"]), true);
- * assert.equal(splitsWork(["simulate", "2"]), false);
- * ```
- */
-export function splitsWork(args: readonly string[]): boolean {
-  if (args.length === 0) return false;
-  if (args[0] === "query") return args[1] === "run";
-  if (args[0] === "checkout") return args[1] === "load";
-  return STRESS_SPLITS.has(args[0].toLowerCase());
-}
-
 /** The arguments up to the command line's own `--` (what follows belongs to another command). */
 function ownPart(args: readonly string[]): readonly string[] {
   const dash = args.indexOf("--");

@@ -22,8 +22,8 @@ import {
   refuseOwnFlags,
   runChildren,
   selfCommand,
-  splitsWork,
 } from "./_analyze_children.ts";
+import { splitsWork } from "../options/shard.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 
 export type { CommandIo } from "./command_io.ts";

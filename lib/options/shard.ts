@@ -6,7 +6,7 @@
  * @module
  */
 
-import { OptionError } from "../errors.ts";
+import { OptionError, UsageError } from "../errors.ts";
 import type { StressSettings } from "./stress_settings.ts";
 
 /** This loader's place among the loaders: `index` from 0 to `count - 1`. */
@@ -226,4 +226,85 @@ export function takeShardFlags(
     });
   }
   return { args: rest, shard: { index: Number(index), count } };
+}
+
+/** The cassandra-stress command words (with their aliases) whose work `--shard` splits. */
+const STRESS_SPLITS = new Set([
+  "write",
+  "insert",
+  "read",
+  "mixed",
+  "counter_write",
+  "counterwrite",
+  "counter_add",
+  "counteradd",
+  "counter_read",
+  "counterread",
+  "counter_get",
+  "counterget",
+  "user",
+]);
+
+/** The commands that do work but do not split it, by their first one or two words. */
+const UNSPLIT = new Set([
+  "simulate",
+  "analyze",
+  "compare",
+  "merge",
+  "serve",
+  "disk server",
+  "disk client",
+  "disk report",
+  "checkout consistency",
+  "query setup",
+]);
+
+/**
+ * Whether a command line's work is split between loaders by `--shard I/N`: the
+ * cassandra-stress commands, `query run` and `checkout load`.
+ *
+ * @param args The command line (without `--shard`).
+ * @returns True when each loader runs its own part of the work.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { splitsWork } from "./shard.ts";
+ * assert.equal(splitsWork(["write", "n=10"]), true);
+ * assert.equal(splitsWork(["query", "run", "--url", "u"]), true);
+ * assert.equal(splitsWork(["simulate", "2"]), false);
+ * ```
+ */
+export function splitsWork(args: readonly string[]): boolean {
+  if (args.length === 0) return false;
+  if (args[0] === "query") return args[1] === "run";
+  if (args[0] === "checkout") return args[1] === "load";
+  return STRESS_SPLITS.has(args[0].toLowerCase());
+}
+
+/**
+ * Refuses a shard for a command that does work but does not split it (`simulate`, `serve`,
+ * `disk ...`, `query setup`, ...). The cassandra-stress `help`, `print` and `version` do no
+ * work and ignore it; an unknown command is left to be refused by name.
+ *
+ * @param args The command line (without `--shard`).
+ * @param shard The shard given, or null.
+ * @throws {UsageError} When a shard was given to such a command.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { refuseUnsplit } from "./shard.ts";
+ * refuseUnsplit(["write", "n=10"], { index: 0, count: 2 });
+ * refuseUnsplit(["simulate", "2"], null);
+ * assert.throws(() => refuseUnsplit(["simulate", "2"], { index: 0, count: 2 }), /simulate/);
+ * ```
+ */
+export function refuseUnsplit(args: readonly string[], shard: Shard | null): void {
+  if (shard === null || splitsWork(args)) return;
+  const name = [args[0], `${args[0]} ${args[1]}`].find((words) => UNSPLIT.has(words));
+  if (name === undefined) return;
+  throw new UsageError(
+    `Cannot use --shard with "${name}": its work is not split between loaders, expected a cassandra-stress command (write, read, mixed, counter_write, counter_read, user), query run or checkout load`,
+  );
 }

@@ -5,8 +5,10 @@ import { BufferedIo } from "../../lib/commands/command_io.ts";
 import { parseStressArgs } from "../../lib/options/parse_stress_args.ts";
 import {
   parseShard,
+  refuseUnsplit,
   shardSlice,
   shardStressSettings,
+  splitsWork,
   takeShardFlags,
 } from "../../lib/options/shard.ts";
 
@@ -117,5 +119,47 @@ Deno.test("main() --shard: a dry run shows the shard's part; commands that canno
     });
     assert.equal(code, 2, args.join(" "));
     assert.match(refused.stderr[0], /^error: Cannot use --shard with "/);
+  }
+});
+
+Deno.test("refuseUnsplit() and splitsWork() agree: every command either splits or refuses a shard", () => {
+  const shard = { index: 0, count: 2 };
+  const splitting = [
+    ["write"],
+    ["READ"],
+    ["counter_add"],
+    ["user", "profile=p.yaml"],
+    ["query", "run"],
+    ["checkout", "load"],
+  ];
+  for (const args of splitting) {
+    assert.equal(splitsWork(args), true, args.join(" "));
+    refuseUnsplit(args, shard);
+  }
+  const refused: [string[], string][] = [
+    [["simulate", "1"], "simulate"],
+    [["analyze", "2", "--", "write"], "analyze"],
+    [["compare", "a", "b"], "compare"],
+    [["merge", "a"], "merge"],
+    [["serve"], "serve"],
+    [["disk", "server"], "disk server"],
+    [["disk", "client"], "disk client"],
+    [["disk", "report"], "disk report"],
+    [["checkout", "consistency"], "checkout consistency"],
+    [["query", "setup"], "query setup"],
+  ];
+  for (const [args, name] of refused) {
+    assert.equal(splitsWork(args), false, args.join(" "));
+    assert.throws(
+      () => refuseUnsplit(args, shard),
+      (e: Error) => e.message.startsWith(`Cannot use --shard with "${name}": `),
+      args.join(" "),
+    );
+    refuseUnsplit(args, null);
+  }
+  // No work to split, or not a command at all: left to the command line to answer.
+  for (const args of [["help"], ["print"], ["version"], ["bogus"], ["disk", "bogus"], []]) {
+    assert.equal(splitsWork(args), false, args.join(" "));
+    refuseUnsplit(args, shard);
   }
 });
