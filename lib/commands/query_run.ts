@@ -377,13 +377,46 @@ export async function queryRunCommand(
   }
 
   const probe = await probeServer(settings);
-  const input = await openInput();
-  const hdr = settings.hdrPath === null
-    ? null
-    : new HdrLogWriter(settings.hdrPath, { purpose: "--hdr-log", comment: "stress query run" });
-  const resultsFile = settings.resultsPath === null
-    ? null
-    : TextFile.create(settings.resultsPath, "--results");
+  const failures = new FailureCounts();
+  const fatal: string[] = [];
+  let failFastStop = false;
+  let pageStop = false;
+  // The page's Stop ends the input as Ctrl-C does (also while stdin is quiet).
+  const pageStopper = new AbortController();
+  const readSignal = options.signal === undefined
+    ? pageStopper.signal
+    : AbortSignal.any([options.signal, pageStopper.signal]);
+  // The endpoints are bound before any file is created, so a taken port truncates nothing.
+  const live = await LiveEndpoints.start({
+    command: "query run",
+    title: "stress query run",
+    prometheus: settings.prometheus,
+    web: settings.web,
+    names: { prometheus: "--prometheus", web: "--web" },
+    onStop: () => {
+      pageStop = true;
+      pageStopper.abort();
+    },
+  }, io);
+  let hdr: HdrLogWriter | null = null;
+  let resultsFile: TextFile | null = null;
+  let input: ReadableStream<Uint8Array>;
+  try {
+    input = await openInput();
+    if (settings.hdrPath !== null) {
+      hdr = new HdrLogWriter(settings.hdrPath, {
+        purpose: "--hdr-log",
+        comment: "stress query run",
+      });
+    }
+    if (settings.resultsPath !== null) {
+      resultsFile = TextFile.create(settings.resultsPath, "--results");
+    }
+  } catch (error) {
+    hdr?.close();
+    await live?.close();
+    throw error;
+  }
   io.out(`query: ${probe.description}, table ${settings.table}`);
   const shard = options.shard ?? null;
   const shardRouting = shard === null
@@ -401,30 +434,6 @@ export async function queryRunCommand(
     }, routing: rendezvous hashing of the host (seed ${settings.seed})`,
   );
 
-  const failures = new FailureCounts();
-  const fatal: string[] = [];
-  let failFastStop = false;
-  let pageStop = false;
-  // The page's Stop ends the input as Ctrl-C does (also while stdin is quiet).
-  const pageStopper = new AbortController();
-  const readSignal = options.signal === undefined
-    ? pageStopper.signal
-    : AbortSignal.any([options.signal, pageStopper.signal]);
-  const live = await LiveEndpoints.start({
-    command: "query run",
-    title: "stress query run",
-    prometheus: settings.prometheus,
-    web: settings.web,
-    names: { prometheus: "--prometheus", web: "--web" },
-    onStop: () => {
-      pageStop = true;
-      pageStopper.abort();
-    },
-  }, io).catch((error) => {
-    hdr?.close();
-    resultsFile?.close();
-    throw error;
-  });
   const routing = new HostRouting(settings.workers, { seed: settings.seed });
   const pool = new QueryPool({
     workerCount: settings.workers,

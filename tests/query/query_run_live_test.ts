@@ -133,6 +133,43 @@ Deno.test("query run --web: the page's stats follow the run, and Stop ends it wi
   input.end();
 });
 
+Deno.test("query run --web on a taken port stops before it creates --hdr-log or --results", async () => {
+  const url = await database("taken_port");
+  const dir = await Deno.makeTempDir();
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const input = `${dir}/rows.csv`;
+    await Deno.writeTextFile(input, `${cpuUsageHost(0)},2017-01-01 00:10:00,2017-01-01 00:40:00\n`);
+    for (const name of ["run.hdr", "answers.jsonl"]) {
+      await Deno.writeTextFile(`${dir}/${name}`, "an earlier run's file\n");
+    }
+    const io = new BufferedIo();
+    const code = await main([
+      "query",
+      "run",
+      "--url",
+      url,
+      "--file",
+      input,
+      "--hdr-log",
+      `${dir}/run.hdr`,
+      "--results",
+      `${dir}/answers.jsonl`,
+      "--web",
+      `127.0.0.1:${taken.addr.port}`,
+    ], { io });
+    assert.equal(code, 2, io.stderr.join("\n"));
+    assert.equal(io.stderr.length, 1, io.stderr.join("\n"));
+    assert.match(io.stderr[0], /^error: .*--web/);
+    for (const name of ["run.hdr", "answers.jsonl"]) {
+      assert.equal(await Deno.readTextFile(`${dir}/${name}`), "an earlier run's file\n", name);
+    }
+  } finally {
+    taken.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("query run --prometheus refuses a bad address with one line (and stops the server)", async () => {
   try {
     const io = new BufferedIo();
