@@ -95,6 +95,8 @@ interface Settings {
   readonly autostart: boolean;
   readonly autoquitMs: number | null;
   readonly exitCodeOnError: number;
+  /** This loader's shard (`--shard I/N`), or null for the whole load. */
+  readonly shard: Shard | null;
 }
 
 interface InitSizes {
@@ -196,6 +198,7 @@ async function settingsOf(values: Record<string, string | boolean | undefined>):
     autostart: values.autostart === true,
     autoquitMs: values.autoquit === undefined ? null : parseDuration(str("autoquit"), "--autoquit"),
     exitCodeOnError: parseInteger("--exit-code-on-error", str("exit-code-on-error"), { min: 0 }),
+    shard: null,
   };
 }
 
@@ -250,7 +253,8 @@ function describeRun(settings: Settings, params: LoadRunParams): string {
  * the arrival rate, and its own seed, so the shards do not make the same random choices.
  */
 function shardSettings(settings: Settings, shard: Shard | null, io: CommandIo): Settings {
-  if (shard === null || shard.count === 1) return settings;
+  if (shard === null) return settings;
+  if (shard.count === 1) return { ...settings, shard };
   const { params } = settings;
   const users = shardSlice(params.users, shard).count;
   if (users === 0 && params.rate === null) {
@@ -272,7 +276,7 @@ function shardSettings(settings: Settings, shard: Shard | null, io: CommandIo): 
         : `${sharded.rate}/s of ${params.rate}/s arrivals`
     }, seed ${sharded.seed}`,
   );
-  return { ...settings, params: sharded };
+  return { ...settings, params: sharded, shard };
 }
 
 /** Runs one load run to its end and reports it; returns the number of failed requests. */
@@ -290,6 +294,7 @@ async function execute(
     live,
     hdrPath: settings.hdrPath,
     jsonPath: settings.jsonPath,
+    shard: settings.shard,
     intervalMs: settings.intervalMs,
     settings: {
       scenario: settings.set.name,

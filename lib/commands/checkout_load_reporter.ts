@@ -6,6 +6,7 @@
  */
 
 import type { LiveEndpoints } from "./live_endpoints.ts";
+import { type Shard, shardJson } from "../options/shard.ts";
 import {
   createLoadJson,
   formatLoadIntervalRows,
@@ -33,6 +34,12 @@ export interface LoadReporterOptions {
   jsonPath: string | null;
   /** The settings, written into the JSON file as they are. */
   settings: Record<string, unknown>;
+  /**
+   * This loader's shard (`--shard I/N`), written into the JSON file.
+   *
+   * @default {null}
+   */
+  shard?: Shard | null;
   /** The interval length, in ms: a last interval shorter than half of it is not shown. */
   intervalMs: number;
   /**
@@ -238,6 +245,7 @@ export class LoadReporter {
     if (this.#json !== null) {
       const json = {
         command: "checkout load",
+        shard: shardJson(this.#options.shard ?? null),
         settings: this.#options.settings,
         ...createLoadJson(input),
         ...(arrivals === null ? {} : { arrivals }),

@@ -14,7 +14,7 @@ import postgres from "postgres";
 import { CheckFailedError, InterruptedError, TargetError, UsageError } from "../errors.ts";
 import { parseDuration } from "../options/parse_duration.ts";
 import { HostRouting } from "../query/host_routing.ts";
-import type { Shard } from "../options/shard.ts";
+import { type Shard, shardJson } from "../options/shard.ts";
 import { type MinuteQueryFlavor, minuteQuerySql } from "../query/minute_query.ts";
 import { type QueryItemsOutcome, readQueryItems } from "./query_input.ts";
 import {
@@ -579,6 +579,7 @@ export async function queryRunCommand(
         JSON.stringify(
           {
             command: "query run",
+            shard: shardJson(shard),
             url: redactPgUrl(settings.url),
             query: probe.description,
             table: settings.table,

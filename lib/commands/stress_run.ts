@@ -10,6 +10,7 @@
 import { InterruptedError, UsageError } from "../errors.ts";
 import type { TargetSpec } from "../drivers/target.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
+import type { Shard } from "../options/shard.ts";
 import { createJsonSummary } from "../report/json_summary.ts";
 import {
   appendGraphRevision,
@@ -48,6 +49,13 @@ export interface RunStressOptions {
    * @default {[]}
    */
   commandLine?: readonly string[];
+  /**
+   * This loader's shard (`--shard I/N`), recorded in the JSON summary; the settings are
+   * already its part.
+   *
+   * @default {null}
+   */
+  shard?: Shard | null;
   /**
    * Prepares the target after the settings dump (creates the schema).
    *
@@ -267,6 +275,7 @@ export async function runStress(
     if (json !== null) {
       const summary = createJsonSummary({
         command: options.commandLine ?? [],
+        shard: options.shard ?? null,
         settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
         startTimeMs: steps[0].result.startEpochMs,
         endTimeMs: last.endEpochMs,

@@ -308,3 +308,21 @@ export function refuseUnsplit(args: readonly string[], shard: Shard | null): voi
     `Cannot use --shard with "${name}": its work is not split between loaders, expected a cassandra-stress command (write, read, mixed, counter_write, counter_read, user), query run or checkout load`,
   );
 }
+
+/**
+ * A shard as the JSON summaries record it: `{index, count}`, or null for a whole run.
+ *
+ * @param shard The shard, or null.
+ * @returns A plain object (a copy), or null.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shardJson } from "./shard.ts";
+ * assert.deepEqual(shardJson({ index: 2, count: 10 }), { index: 2, count: 10 });
+ * assert.equal(shardJson(null), null);
+ * ```
+ */
+export function shardJson(shard: Shard | null): { index: number; count: number } | null {
+  return shard === null ? null : { index: shard.index, count: shard.count };
+}

@@ -6,6 +6,7 @@
 
 import { OpWindow } from "../stats/op_window.ts";
 import type { LatencyHistogram } from "../stats/latency_histogram.ts";
+import { shardJson } from "../options/shard.ts";
 
 /** Latency figures in milliseconds (ns / 1e6, exact to the nanosecond). */
 export interface JsonLatencyMs {
@@ -83,6 +84,11 @@ export interface JsonSummary {
   formatVersion: 1;
   /** The command line, as given. */
   command: string;
+  /**
+   * This loader's shard (`--shard I/N`, from 0), or `null` for a run of the whole workload.
+   * `settings` are then the shard's part (its slice of the population and of any rate).
+   */
+  shard: { index: number; count: number } | null;
   /** The effective settings, as the command passed them (JSON-able). */
   settings: unknown;
   /** Start of the measured run, ISO 8601 UTC. */
@@ -111,6 +117,12 @@ export interface JsonSummary {
 export interface JsonSummaryInput {
   /** The command line, as given (arguments are joined with spaces). */
   command: string | readonly string[];
+  /**
+   * This loader's shard, when the run is one of several.
+   *
+   * @default {null}
+   */
+  shard?: { index: number; count: number } | null;
   /** The effective settings (must be JSON-able). */
   settings: unknown;
   /** Start of the measured run, epoch ms. */
@@ -290,6 +302,7 @@ export function createJsonSummary(input: JsonSummaryInput): JsonSummary {
   return {
     formatVersion: 1,
     command: typeof input.command === "string" ? input.command : input.command.join(" "),
+    shard: shardJson(input.shard ?? null),
     settings: input.settings,
     startTime: new Date(input.startTimeMs).toISOString(),
     startTimeMs: input.startTimeMs,

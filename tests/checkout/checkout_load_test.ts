@@ -87,6 +87,7 @@ Deno.test("checkout load: --init, then users ramp at --spawn-rate and every requ
     assert.equal(json.total.requests, checkouts.requests);
     assert.equal(json.endpoints[0].name, "POST /orders/checkout/[order_id]");
     assert.equal(json.total.failures, 0);
+    assert.equal((json as unknown as { shard: unknown }).shard, null, "a whole run");
     assert.deepEqual(checkouts.byStatus, { "200": checkouts.requests });
     // Only orders "0".."29" were checked out: each paid at least once when drawn.
     for (const [id, order] of state.orders) assert.ok(Number(id) < 30 && order.items.length === 2);
@@ -452,7 +453,16 @@ Deno.test("checkout load --shard: the shards share the users and the rate, init 
     const first = await shardRun(0, ["--users=7", "--spawn-rate=70"]);
     assert.ok(first.some((l) => /^shard 0\/2: 3 of 7 users at 35\/s, seed \d+$/.test(l)));
     assert.ok(first.some((l) => l.startsWith("init: 10 users")));
-    const second = await shardRun(1, ["--users=7", "--spawn-rate=70", "--seed=4"]);
+    const jsonDir = await Deno.makeTempDir();
+    let second: string[];
+    try {
+      const jsonFile = `${jsonDir}/shard.json`;
+      second = await shardRun(1, ["--users=7", "--spawn-rate=70", "--seed=4", "--json", jsonFile]);
+      const json = JSON.parse(await Deno.readTextFile(jsonFile));
+      assert.deepEqual(json.shard, { index: 1, count: 2 }, "the JSON summary records the shard");
+    } finally {
+      await Deno.remove(jsonDir, { recursive: true });
+    }
     assert.ok(second.includes("shard 1/2: 4 of 7 users at 35/s, seed 5"), second.join("\n"));
     assert.ok(second.includes("init: left to shard 0/2"));
     const rated = await shardRun(1, ["--rate=100/s"]);

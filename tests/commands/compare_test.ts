@@ -50,6 +50,7 @@ function summary(command: string, series: Series): JsonSummary {
   return {
     formatVersion: 1,
     command,
+    shard: null,
     settings: {},
     startTime: "2024-01-01T00:00:00.000Z",
     startTimeMs: 1_704_067_200_000,

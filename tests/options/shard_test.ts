@@ -163,3 +163,36 @@ Deno.test("refuseUnsplit() and splitsWork() agree: every command either splits o
     refuseUnsplit(args, shard);
   }
 });
+
+Deno.test("-log json= of a shard records it; the settings are the shard's part", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const run = async (extra: string[]) => {
+      const io = new BufferedIo();
+      const file = `${dir}/run${extra.length}.json`;
+      const code = await main([
+        "write",
+        "n=100",
+        "no-warmup",
+        "-rate",
+        "threads=2",
+        "-node",
+        "synthetic:fixed(10)",
+        "-log",
+        `json=${file}`,
+        ...extra,
+      ], { io, signal: new AbortController().signal });
+      assert.equal(code, 0, io.stderr.join("\n"));
+      return JSON.parse(await Deno.readTextFile(file));
+    };
+    const whole = await run([]);
+    assert.equal(whole.shard, null);
+    assert.equal(whole.total.ops, 100);
+    const part = await run(["--shard", "1/4"]);
+    assert.deepEqual(part.shard, { index: 1, count: 4 });
+    assert.equal(part.total.ops, 25);
+    assert.equal(part.settings.command.stop.n, 25, JSON.stringify(part.settings.command));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

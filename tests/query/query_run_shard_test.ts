@@ -65,6 +65,8 @@ interface Run {
   io: BufferedIo;
   answers: Answer[];
   queries: number;
+  /** The `shard` field of the JSON summary. */
+  shard: unknown;
 }
 
 /** Runs `query run` through main() with `--results` and `--json`, and reads both back. */
@@ -94,7 +96,13 @@ async function runQuery(
   ], { io, env });
   assert.equal(code, 0, `${name}: ${io.stderr.join("\n")}`);
   const summary = JSON.parse(await Deno.readTextFile(json));
-  return { code, io, answers: await readAnswers(results), queries: summary.queries };
+  return {
+    code,
+    io,
+    answers: await readAnswers(results),
+    queries: summary.queries,
+    shard: summary.shard,
+  };
 }
 
 function figure(io: BufferedIo, label: string): string {
@@ -129,6 +137,7 @@ Deno.test("query run --shard I/3 splits the rows by host: every row once, as the
   whole = await runQuery("whole", CSV, []);
   assert.equal(whole.queries, TOTAL);
   assert.equal(whole.answers.length, TOTAL);
+  assert.equal(whole.shard, null, "the JSON summary of a whole run");
   assert.ok(!whole.io.stdout.some((l) => l.startsWith("shard ")), whole.io.stdout.join("\n"));
   // The comparison below means something only when the answers carry data.
   assert.ok(
@@ -144,6 +153,7 @@ Deno.test("query run --shard I/3 splits the rows by host: every row once, as the
   const shardOfHost = new Map<string, number>();
   for (const [index, run] of shardRuns.entries()) {
     const { io, answers, queries } = run;
+    assert.deepEqual(run.shard, { index, count: SHARDS }, "the JSON summary records the shard");
     assert.ok(
       io.stdout.some((l) => l.startsWith(`shard ${index}/${SHARDS}: the rows of the hosts`)),
       io.stdout.join("\n"),

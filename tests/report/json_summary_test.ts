@@ -33,6 +33,7 @@ Deno.test("createJsonSummary() builds the whole summary from fixture data", asyn
   assert.equal(summary.total.ops, summary.ops.READ.ops + summary.ops.WRITE.ops);
   assert.equal(summary.latencyKind, "response");
   assert.equal(summary.intervals.length, 3);
+  assert.equal(summary.shard, null, "a whole run");
   assert.deepEqual(JSON.parse(JSON.stringify(summary)), summary);
   await t.assertSnapshot(JSON.stringify(summary, null, 2));
 });
@@ -44,6 +45,7 @@ Deno.test("createJsonSummary() keeps the aborted reason", () => {
 Deno.test("createJsonSummary() reports service time without a schedule", () => {
   const summary = createJsonSummary({
     command: "write n=301",
+    shard: { index: 1, count: 4 },
     settings: null,
     startTimeMs: 0,
     endTimeMs: 3000,
@@ -56,4 +58,5 @@ Deno.test("createJsonSummary() reports service time without a schedule", () => {
   assert.equal(summary.total.opsPerSec, 301 / 3);
   assert.deepEqual(summary.intervals, []);
   assert.ok(summary.total.latencyMs.p50 <= summary.total.latencyMs.p99);
+  assert.deepEqual(summary.shard, { index: 1, count: 4 });
 });

@@ -63,6 +63,7 @@ function summary(series: Series, totals: Partial<Record<string, number>> = {}): 
   return {
     formatVersion: 1,
     command: "write",
+    shard: null,
     settings: {},
     startTime: "2024-01-01T00:00:00.000Z",
     startTimeMs: 0,
