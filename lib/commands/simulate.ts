@@ -5,12 +5,14 @@
  * @module
  */
 
-import { UsageError } from "../errors.ts";
+import { InterruptedError, UsageError } from "../errors.ts";
+import { parseListenAddress } from "../options/listen_address.ts";
 import { parseDistribution } from "../options/parse_distribution.ts";
 import { runWorkload } from "../run/run_workload.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import { parseFlags, parsePositive } from "./parse_flags.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
+import { LiveEndpoints } from "./live_endpoints.ts";
 
 /** The help text of `stress simulate`. */
 export const SIMULATE_HELP: string = `Usage: stress simulate SECONDS [options]
@@ -28,6 +30,9 @@ Options:
                      (default uniform(1000..10000), i.e. 1 to 10 ms)
   --interval MS      length of one row in milliseconds (default 1000)
   --hdrfile PATH     also write the HDR interval log (tag SIMULATE-st) to PATH
+  --prometheus ADDR  serve the last interval's metrics at http://ADDR/metrics
+                     ([HOST:]PORT; a bare port binds 127.0.0.1)
+  --web ADDR         serve the live page (charts, and a Stop button) at http://ADDR/
   -h, --help         this help
 
 Example:
@@ -58,6 +63,8 @@ export async function simulateCommand(
     latency: { type: "string", default: "uniform(1000..10000)" },
     interval: { type: "string", default: "1000" },
     hdrfile: { type: "string" },
+    prometheus: { type: "string" },
+    web: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -78,12 +85,32 @@ export async function simulateCommand(
     : parsePositive("--workers", values.workers as string, { integer: true });
   const intervalMs = parsePositive("--interval", values.interval as string, { integer: true });
   const latency = parseDistribution(values.latency as string, "--latency");
+  const prometheus = values.prometheus === undefined
+    ? null
+    : parseListenAddress("--prometheus", values.prometheus as string);
+  const web = values.web === undefined ? null : parseListenAddress("--web", values.web as string);
 
-  const hdr = values.hdrfile === undefined ? null : new HdrLogWriter(values.hdrfile as string, {
-    purpose: "--hdrfile",
-    comment: "Logging op latencies for stress simulate",
-  });
+  // The live page's Stop ends the run as Ctrl-C does.
+  const pageStop = new AbortController();
+  const signal = options.signal === undefined
+    ? pageStop.signal
+    : AbortSignal.any([options.signal, pageStop.signal]);
+  // The endpoints bind first: a taken port fails before the HDR log is created.
+  const live = await LiveEndpoints.start({
+    command: "simulate",
+    title: "stress simulate",
+    prometheus,
+    web,
+    names: { prometheus: "--prometheus", web: "--web" },
+    onStop: () => pageStop.abort(),
+  }, io);
+  let hdr: HdrLogWriter | null = null;
   try {
+    hdr = values.hdrfile === undefined ? null : new HdrLogWriter(values.hdrfile as string, {
+      purpose: "--hdrfile",
+      comment: "Logging op latencies for stress simulate",
+    });
+    live?.runStarted(threads);
     io.out("Throughput (ops/s),Latency (ms)");
     const result = await runWorkload({
       opNames: ["SIMULATE"],
@@ -102,18 +129,33 @@ export async function simulateCommand(
       stopGraceMs: 5000,
       startTimeoutMs: 30_000,
     }, {
-      signal: options.signal,
+      signal,
       onInterval(report) {
         const window = report.windows[0];
         const opsPerSec = window.ops / report.lengthSec;
         const meanMs = window.ops > 0 ? window.service.meanNs / 1e6 : 0;
         io.out(`${Math.round(opsPerSec)},${meanMs.toFixed(3)}`);
         hdr?.writeInterval(report);
+        live?.interval({
+          windows: report.windows,
+          totals: report.totals,
+          lengthSec: report.lengthSec,
+          elapsedSec: report.elapsedSec,
+          atMs: report.runStartEpochMs + report.elapsedSec * 1000,
+          users: threads,
+          useResponseTime: false,
+        });
       },
     });
+    const fromPage = pageStop.signal.aborted && options.signal?.aborted !== true;
+    live?.runEnded(fromPage ? "stopped from the live page" : result.aborted);
+    if (fromPage) {
+      throw new InterruptedError("Run stopped from the live page: printed what was measured");
+    }
     if (result.aborted === "interrupted") return 130;
     return result.failure === null && result.aborted === null ? 0 : 1;
   } finally {
     hdr?.close();
+    await live?.close();
   }
 }
