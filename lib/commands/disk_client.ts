@@ -9,6 +9,7 @@
  */
 
 import { InterruptedError, TargetError, UsageError } from "../errors.ts";
+import { type ListenAddress, parseListenAddress } from "../options/listen_address.ts";
 import {
   type ClientMessage,
   encodeMessage,
@@ -24,7 +25,9 @@ import { HeartbeatSender, isMulticastV4 } from "../drivers/disk/heartbeat_socket
 import { formatSize, parseSize, parseSizeOrPercent } from "../options/parse_size.ts";
 import { parseDuration } from "../options/parse_duration.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
+import { OpWindow } from "../stats/op_window.ts";
 import { type CommandIo, printText } from "./command_io.ts";
+import { LiveEndpoints } from "./live_endpoints.ts";
 import { parseFlags, parsePort, rejectPositionals } from "./parse_flags.ts";
 import { TextFile } from "./text_file.ts";
 
@@ -56,6 +59,9 @@ Options:
   --min-free SIZE|N%   stop before the file system has less free space than this (default 5%)
   --token TOKEN        the server's token, if it has one
   --log FILE           also write the log lines to FILE
+  --prometheus ADDR    serve each sample's chunk writes (op WRITE: count, rate, latency) at
+                       http://ADDR/metrics ([HOST:]PORT; a bare port binds 127.0.0.1)
+  --web ADDR           serve the live page (charts per sample, and a Stop button) at http://ADDR/
   --cleanup            remove the data files at the end (they are kept by default)
   -h, --help           this help
 
@@ -86,6 +92,8 @@ interface ClientSettings {
   readonly token: string | undefined;
   readonly logPath: string | null;
   readonly cleanup: boolean;
+  readonly prometheus: ListenAddress | null;
+  readonly web: ListenAddress | null;
 }
 
 function required(values: Record<string, unknown>, name: string): string {
@@ -140,6 +148,10 @@ function settingsOf(values: Record<string, string | boolean | undefined>): Clien
     token: values.token as string | undefined,
     logPath: (values.log as string | undefined) ?? null,
     cleanup: values.cleanup === true,
+    prometheus: values.prometheus === undefined
+      ? null
+      : parseListenAddress("--prometheus", values.prometheus as string),
+    web: values.web === undefined ? null : parseListenAddress("--web", values.web as string),
   };
 }
 
@@ -367,6 +379,8 @@ export async function diskClientCommand(
     token: { type: "string" },
     log: { type: "string" },
     cleanup: { type: "boolean" },
+    prometheus: { type: "string" },
+    web: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -375,16 +389,44 @@ export async function diskClientCommand(
   }
   rejectPositionals("disk client", positionals);
   const settings = settingsOf(values);
-  const logFile = settings.logPath === null ? null : TextFile.create(settings.logPath, "--log");
-  const log = (text: string) => {
-    const line = `${new Date().toISOString()} client ${settings.id}: ${text}`;
-    io.out(line);
-    logFile?.writeLine(line);
-  };
+  // The live page's Stop ends the run as Ctrl-C does.
+  const pageStop = new AbortController();
+  const signal = options.signal === undefined
+    ? pageStop.signal
+    : AbortSignal.any([options.signal, pageStop.signal]);
+  const fromPage = () => pageStop.signal.aborted && options.signal?.aborted !== true;
+  // The endpoints bind first: a taken port fails before the log file is created.
+  const live = await LiveEndpoints.start({
+    command: "disk client",
+    title: "stress disk client",
+    prometheus: settings.prometheus,
+    web: settings.web,
+    names: { prometheus: "--prometheus", web: "--web" },
+    onStop: () => pageStop.abort(),
+  }, io);
+  let logFile: TextFile | null = null;
   try {
-    return await runClient(settings, log, options.signal);
+    logFile = settings.logPath === null ? null : TextFile.create(settings.logPath, "--log");
+    const file = logFile;
+    const log = (text: string) => {
+      const line = `${new Date().toISOString()} client ${settings.id}: ${text}`;
+      io.out(line);
+      file?.writeLine(line);
+    };
+    const code = await runClient(settings, log, signal, live);
+    live?.runEnded(fromPage() ? "stopped from the live page" : null);
+    return code;
+  } catch (error) {
+    live?.runEnded(fromPage() ? "stopped from the live page" : null);
+    if (error instanceof InterruptedError && fromPage()) {
+      throw new InterruptedError(
+        "Client stopped from the live page: the run was stopped and reported",
+      );
+    }
+    throw error;
   } finally {
     logFile?.close();
+    await live?.close();
   }
 }
 
@@ -392,11 +434,12 @@ async function runClient(
   settings: ClientSettings,
   log: (text: string) => void,
   signal: AbortSignal | undefined,
+  live: LiveEndpoints | null,
 ): Promise<number> {
   await Deno.mkdir(settings.path, { recursive: true });
   const probe = await measureSpeed(settings);
   try {
-    return await runMeasured(settings, probe.speed, log, signal);
+    return await runMeasured(settings, probe.speed, log, signal, live);
   } finally {
     for (const file of probe.files) await Deno.remove(file).catch(() => {});
   }
@@ -407,6 +450,7 @@ async function runMeasured(
   speed: number,
   log: (text: string) => void,
   signal: AbortSignal | undefined,
+  live: LiveEndpoints | null,
 ): Promise<number> {
   const plan = rolloverPlan({
     speedBytesPerSec: speed,
@@ -536,6 +580,10 @@ async function runMeasured(
 
   // The monitor: the writer's CPU and memory with the chunk times since the last sample.
   const pending = new LatencyHistogram();
+  // The live endpoints see each sample as one interval of op WRITE (a chunk write).
+  const startedMs = performance.now();
+  const liveTotal = new OpWindow("WRITE", { scheduled: false });
+  live?.runStarted(1);
   let pendingBytes = 0;
   let pendingChunks = 0;
   // Samples carry the totals since the start (protocol v1), so a lost sample loses no bytes.
@@ -567,6 +615,21 @@ async function runMeasured(
     const cpuPercent = intervalMs > 0 ? (100 * (cpuTimes.userMs + cpuTimes.sysMs)) / intervalMs : 0;
     const histogram = pending.encodeCompressedBase64();
     const p50 = pending.totalCount > 0 ? pending.valueAtPercentile(50) / 1e6 : 0;
+    if (live !== null) {
+      const window = new OpWindow("WRITE", { scheduled: false });
+      window.ops = pendingChunks;
+      window.service.add(pending);
+      liveTotal.add(window);
+      live.interval({
+        windows: [window],
+        totals: [liveTotal],
+        lengthSec: intervalMs / 1000,
+        elapsedSec: (nowMs - startedMs) / 1000,
+        atMs: Date.now(),
+        users: 1,
+        useResponseTime: false,
+      });
+    }
     const bytes = pendingBytes;
     const chunks = pendingChunks;
     pending.reset();
