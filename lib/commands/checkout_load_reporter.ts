@@ -54,8 +54,10 @@ export interface LoadReporterOptions {
 interface IntervalPoint {
   elapsedSec: number;
   users: number;
+  requests: number;
   requestsPerSec: number;
   failuresPerSec: number;
+  meanMs: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
@@ -174,8 +176,10 @@ export class LoadReporter {
     const point: IntervalPoint = {
       elapsedSec: round3(endSec),
       users,
+      requests: total.ops,
       requestsPerSec: total.ops / lengthSec,
       failuresPerSec: total.errors / lengthSec,
+      meanMs: latency.totalCount === 0 ? 0 : latency.meanNs / 1e6,
       p50Ms: pct(50),
       p95Ms: pct(95),
       p99Ms: pct(99),

@@ -9,13 +9,12 @@
 
 import { UsageError } from "../errors.ts";
 import {
-  type ComparableInterval,
-  type ComparableRun,
   compareRuns,
   type MetricComparison,
   type RunComparison,
   type TestedMetric,
 } from "../stats/compare_runs.ts";
+import { type LoadedRun, readRun } from "./_compare_input.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 
 export type { CommandIo } from "./command_io.ts";
@@ -26,10 +25,11 @@ export const COMPARE_HELP: string =
   `Usage: stress compare A.json B.json [--metric throughput|p50|p99|mean] [--threshold 5%]
                       [--alpha 0.05] [--json FILE]
 
-Compares run B with run A from their JSON summaries (-log json=FILE): throughput and p50, p99
-and mean latency as means of the per-interval series, each with Welch's t-test whose standard
-errors are inflated for the autocorrelation between neighbouring intervals (as latte does),
-and the whole-run p50, p95, p99 and p99.9 side by side. A significant change is "worse" when
+Compares run B with run A from their JSON summaries (-log json=FILE, query run --json or
+checkout load --json; both of the same kind): throughput and p50, p99 and mean latency as
+means of the per-interval series, each with Welch's t-test whose standard errors are inflated
+for the autocorrelation between neighbouring intervals (as latte does), and the whole-run p50,
+p95, p99 and p99.9 side by side. A significant change is "worse" when
 throughput went down or latency up, "better" the other way, else "same".
 
 Exits 1 when the chosen metric got worse by more than the threshold and the change is
@@ -52,97 +52,6 @@ const METRICS: readonly TestedMetric[] = ["throughput", "p50", "p99", "mean"];
 
 /** The fewest intervals a run needs for the chosen metric. */
 const MIN_INTERVALS = 3;
-
-/** A JSON summary, checked field by field, with its command line for the header. */
-interface LoadedRun {
-  run: ComparableRun;
-  command: string;
-}
-
-function notSummary(path: string, problem: string): UsageError {
-  return new UsageError(
-    `Cannot read "${path}": it is not a JSON summary (${problem}), expected the file of -log json=FILE`,
-  );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function numberAt(path: string, record: Record<string, unknown>, key: string, at: string): number {
-  const value = record[key];
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw notSummary(path, `"${at}${key}" is not a number`);
-  }
-  return value;
-}
-
-/** Checks the parsed JSON of `path` field by field and keeps what the comparison reads. */
-function toLoadedRun(path: string, json: unknown): LoadedRun {
-  if (!isRecord(json)) throw notSummary(path, "it is not an object");
-  const total = json.total;
-  if (!isRecord(total)) throw notSummary(path, 'it has no "total"');
-  const latency = total.latencyMs;
-  if (!isRecord(latency)) throw notSummary(path, 'it has no "total.latencyMs"');
-  const intervals = json.intervals;
-  if (!Array.isArray(intervals)) throw notSummary(path, 'it has no "intervals" list');
-  const points: ComparableInterval[] = intervals.map((point, i) => {
-    const at = `intervals[${i}].`;
-    if (!isRecord(point)) throw notSummary(path, `"intervals[${i}]" is not an object`);
-    const parsed: ComparableInterval = {
-      timeSec: numberAt(path, point, "timeSec", at),
-      ops: numberAt(path, point, "ops", at),
-      opsPerSec: numberAt(path, point, "opsPerSec", at),
-      p50Ms: numberAt(path, point, "p50Ms", at),
-      p99Ms: numberAt(path, point, "p99Ms", at),
-    };
-    if (point.meanMs !== undefined) parsed.meanMs = numberAt(path, point, "meanMs", at);
-    return parsed;
-  });
-  return {
-    command: typeof json.command === "string" ? json.command : "",
-    run: {
-      total: {
-        opsPerSec: numberAt(path, total, "opsPerSec", "total."),
-        latencyMs: {
-          mean: numberAt(path, latency, "mean", "total.latencyMs."),
-          p50: numberAt(path, latency, "p50", "total.latencyMs."),
-          p95: numberAt(path, latency, "p95", "total.latencyMs."),
-          p99: numberAt(path, latency, "p99", "total.latencyMs."),
-          p999: numberAt(path, latency, "p999", "total.latencyMs."),
-        },
-      },
-      intervals: points,
-    },
-  };
-}
-
-async function readRun(path: string): Promise<LoadedRun> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound
-      ? "it does not exist"
-      : error instanceof Error
-      ? error.message
-      : String(error);
-    throw new UsageError(
-      `Cannot read "${path}": ${reason}, expected a JSON summary written by -log json=FILE`,
-      { cause: error },
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(
-      `Cannot read "${path}": it is not valid JSON, expected a JSON summary written by -log json=FILE`,
-      { cause: error },
-    );
-  }
-  return toLoadedRun(path, json);
-}
 
 /** Parses `--threshold`: a percentage, `5%` or `5`, at least 0. Returns a fraction. */
 function parseThreshold(text: string): number {
@@ -322,6 +231,11 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
   const [pathA, pathB] = positionals;
   const loadedA = await readRun(pathA);
   const loadedB = await readRun(pathB);
+  if (loadedA.kind !== loadedB.kind) {
+    throw new UsageError(
+      `Cannot compare "${pathA}" with "${pathB}": one is a ${loadedA.kind} summary, the other a ${loadedB.kind} summary, expected two runs of the same kind of command`,
+    );
+  }
   const comparison = compareRuns(loadedA.run, loadedB.run, {
     alpha,
     minIntervals: MIN_INTERVALS,

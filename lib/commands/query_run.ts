@@ -25,6 +25,7 @@ import {
   type QueryReportInput,
 } from "../report/query_report.ts";
 import { OpWindow } from "../stats/op_window.ts";
+import { createJsonIntervalPoint, type JsonIntervalPoint } from "../report/json_summary.ts";
 import type { QueryAnswer, QueryWorkerRow } from "../workers/query_protocol.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
@@ -463,10 +464,17 @@ export async function queryRunCommand(
   const total = new OpWindow("QUERY", { scheduled: false });
   let lastIntervalSec = 0;
   let shownHeader = false;
+  // The per-interval series of the JSON summary (what `stress compare` tests).
+  const points: JsonIntervalPoint[] = [];
   const emit = (window: OpWindow, final: boolean) => {
     const endSec = (performance.now() - startMs) / 1000;
     const lengthSec = endSec - lastIntervalSec;
     if (window.ops + window.errors > 0 || !final) {
+      points.push(createJsonIntervalPoint([window], {
+        elapsedSec: endSec,
+        intervalSec: lengthSec,
+        useResponseTime: false,
+      }));
       hdr?.writeInterval({
         windows: [window],
         runStartEpochMs,
@@ -587,6 +595,7 @@ export async function queryRunCommand(
             input: fromStdin ? "stdin" : settings.file,
             startTime: new Date(runStartEpochMs).toISOString(),
             ...createQueryJson(report),
+            intervals: points,
           },
           null,
           2,

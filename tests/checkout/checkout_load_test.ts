@@ -19,7 +19,13 @@ interface LoadJson {
   failures: { endpoint: string; kind: string; count: number }[];
   iterations: { completed: number; aborted: number };
   arrivals?: { due: number; started: number };
-  intervals: { elapsedSec: number; users: number; requestsPerSec: number }[];
+  intervals: {
+    elapsedSec: number;
+    users: number;
+    requests: number;
+    requestsPerSec: number;
+    meanMs: number;
+  }[];
 }
 
 async function withService<T>(
@@ -469,4 +475,68 @@ Deno.test("checkout load --shard: the shards share the users and the rate, init 
     assert.ok(rated.some((l) => /^shard 1\/2: 50\/s of 100\/s arrivals/.test(l)));
     assert.ok(rated.includes("Arrivals: 50 of 50 due were started"), rated.join("\n"));
   });
+});
+
+Deno.test("checkout load --json feeds stress compare: a slower service is flagged, the same run is not", async () => {
+  const run = (latencyMs: number) =>
+    withService({ latencyMs }, async (service) => {
+      const { code, lines, json } = await load([
+        "--gateway",
+        service.url,
+        "--init",
+        "--init-orders=10",
+        "--users=4",
+        "--spawn-rate=100",
+        "--duration=2s",
+        "--interval=200ms",
+        "--wait-time=none",
+      ]);
+      assert.equal(code, 0, lines.join("\n"));
+      return json;
+    });
+  const fast = await run(2);
+  const slow = await run(20);
+  // Each point counts its requests: together they are the run's (a short last one is not shown).
+  const counted = fast.intervals.reduce((sum, p) => sum + p.requests, 0);
+  assert.ok(counted <= fast.total.requests && counted >= fast.total.requests * 0.8, `${counted}`);
+  assert.ok(fast.intervals.every((p) => p.meanMs > 0), JSON.stringify(fast.intervals));
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/fast.json`, JSON.stringify(fast));
+    await Deno.writeTextFile(`${dir}/slow.json`, JSON.stringify(slow));
+    const compare = async (a: string, b: string, metric: string) => {
+      const io = captureIo();
+      const code = await main(["compare", `${dir}/${a}`, `${dir}/${b}`, "--metric", metric], {
+        io,
+      });
+      return { code, lines: io.lines };
+    };
+    const slower = await compare("fast.json", "slow.json", "p50");
+    assert.equal(slower.code, 1, slower.lines.join("\n"));
+    assert.match(slower.lines.at(-1)!, /^Result: p50 regressed by /);
+    assert.match(slower.lines[0], /: checkout load$/);
+    const same = await compare("fast.json", "fast.json", "throughput");
+    assert.equal(same.code, 0, same.lines.join("\n"));
+    assert.match(same.lines.at(-1)!, /^Result: no significant change in throughput/);
+    // A summary of another kind of command is refused, not compared.
+    await Deno.writeTextFile(
+      `${dir}/write.json`,
+      JSON.stringify({
+        command: "write n=10",
+        total: { opsPerSec: 1, latencyMs: { mean: 1, p50: 1, p95: 1, p99: 1, p999: 1 } },
+        intervals: [1, 2, 3].map((timeSec) => ({
+          timeSec,
+          ops: 1,
+          opsPerSec: 1,
+          p50Ms: 1,
+          p99Ms: 1,
+        })),
+      }),
+    );
+    const mixed = await compare("fast.json", "write.json", "throughput");
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.lines.at(-1)!, /one is a checkout load summary, the other a stress summary/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

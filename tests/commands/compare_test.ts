@@ -186,22 +186,22 @@ Deno.test("compareCommand() rejects bad input with one usage error", async (t) =
       [
         "a missing file",
         [`${dir}/a.json`, `${dir}/nope.json`],
-        `Cannot read "${dir}/nope.json": it does not exist, expected a JSON summary written by -log json=FILE`,
+        `Cannot read "${dir}/nope.json": it does not exist, expected the file of -log json=, query run --json or checkout load --json`,
       ],
       [
         "a file that is not JSON",
         [`${dir}/text.json`, `${dir}/a.json`],
-        `Cannot read "${dir}/text.json": it is not valid JSON, expected a JSON summary written by -log json=FILE`,
+        `Cannot read "${dir}/text.json": it is not valid JSON, expected the file of -log json=, query run --json or checkout load --json`,
       ],
       [
         "JSON that is not a summary",
         [`${dir}/a.json`, `${dir}/other.json`],
-        `Cannot read "${dir}/other.json": it is not a JSON summary ("total.latencyMs.p50" is not a number), expected the file of -log json=FILE`,
+        `Cannot read "${dir}/other.json": it is not a JSON summary ("total.latencyMs.p50" is not a number), expected the file of -log json=, query run --json or checkout load --json`,
       ],
       [
         "a JSON list",
         [`${dir}/list.json`, `${dir}/a.json`],
-        `Cannot read "${dir}/list.json": it is not a JSON summary (it is not an object), expected the file of -log json=FILE`,
+        `Cannot read "${dir}/list.json": it is not a JSON summary (it is not an object), expected the file of -log json=, query run --json or checkout load --json`,
       ],
       [
         "fewer than 3 intervals",

@@ -449,6 +449,46 @@ Deno.test("query run writes an HDR log whose histograms hold every query", async
   assert.ok(log.intervals.every((interval) => interval.tag === "QUERY-st"));
 });
 
+Deno.test("query run --json holds the interval series that stress compare reads", async () => {
+  const json = `${dir}/series.json`;
+  const rows = paramsCsv(40, 7).trim().split("\n");
+  const encoder = new TextEncoder();
+  // Rows arrive over about 0.8 s, so 100 ms intervals have queries in most of them.
+  const stdin = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      for (const row of rows) {
+        controller.enqueue(encoder.encode(row + "\n"));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      controller.close();
+    },
+  });
+  const io = new BufferedIo();
+  const code = await queryRunCommand(
+    ["--url", url, "--workers", "2", "--interval", "100ms", "--json", json],
+    io,
+    { stdin, stdinIsTerminal: false },
+  );
+  assert.equal(code, 0, io.stderr.join("\n"));
+  const summary = JSON.parse(await Deno.readTextFile(json));
+  assert.equal(summary.queries, 40);
+  assert.ok(summary.intervals.length >= 3, JSON.stringify(summary.intervals));
+  let ops = 0;
+  for (const point of summary.intervals) {
+    ops += point.ops;
+    assert.ok(point.ops === 0 || (point.p50Ms > 0 && point.p50Ms <= point.maxMs), point);
+  }
+  assert.equal(ops, 40, "the intervals hold every query");
+  // The interval lines printed and the series agree.
+  const printed = io.stdout.filter((l) => /^\s*\d+\.\d+\s+\d+\s/.test(l));
+  assert.equal(printed.length, summary.intervals.length, io.stdout.join("\n"));
+
+  const compared = new BufferedIo();
+  assert.equal(await main(["compare", json, json, "--metric", "p50"], { io: compared }), 0);
+  assert.match(compared.stdout[0], /: query run$/);
+  assert.match(compared.stdout.at(-1)!, /^Result: no significant change in p50/);
+});
+
 Deno.test("query run tests stop the PostgreSQL server", async () => {
   await Deno.remove(dir, { recursive: true });
   await server.stop();
