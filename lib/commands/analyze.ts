@@ -13,7 +13,7 @@ import { writeOutputFile } from "./merge.ts";
 import { UsageError } from "../errors.ts";
 import { formatAnalyzeSummary } from "../report/analyze_summary.ts";
 import { parseHdrLogMergeInput } from "../report/hdr_log_merge_input.ts";
-import { mergeHdrLogs, type MergeInputLog } from "../report/merge_hdr_logs.ts";
+import { mergeHdrLogs, type MergeInputLog, tagsOfLogs } from "../report/merge_hdr_logs.ts";
 import { type MergedLogOutput, MergedLogReport } from "../report/merged_log_report.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
 import {
@@ -256,8 +256,12 @@ function mergeLogs(
     return null;
   }
   try {
-    const report = new MergedLogReport([...new Set(logs[0].intervals.map((i) => i.tag))].sort());
-    const merged = mergeHdrLogs(logs, { onInterval: (interval) => report.addInterval(interval) });
+    // The processes ran one command: one that never ran an op type simply has no tag for it.
+    const report = new MergedLogReport(tagsOfLogs(logs));
+    const merged = mergeHdrLogs(logs, {
+      sameTags: false,
+      onInterval: (interval) => report.addInterval(interval),
+    });
     return report.finish(merged, {
       command: options.command,
       utcOffsetMinutes: -new Date(merged.baseTimeMs).getTimezoneOffset(),

@@ -9,7 +9,7 @@
 import { UsageError } from "../errors.ts";
 import { parseDuration } from "../options/parse_duration.ts";
 import { parseHdrLogMergeInput } from "../report/hdr_log_merge_input.ts";
-import { mergeHdrLogs, type MergeInputLog } from "../report/merge_hdr_logs.ts";
+import { mergeHdrLogs, type MergeInputLog, tagsOfLogs } from "../report/merge_hdr_logs.ts";
 import { MergedLogReport } from "../report/merged_log_report.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import { parseFlags } from "./parse_flags.ts";
@@ -29,6 +29,8 @@ Options:
   --json FILE          write a JSON summary (per tag, per interval, per loader)
   --interval DURATION  output interval length, e.g. 1s, 500ms, 10s (default: the median
                        interval length of the logs)
+  --allow-missing-tags merge logs whose tags differ (a loader of a mixed run that never ran
+                       one op type has no tag for it); a missing tag adds nothing
   -h, --help           this help
 
 Example:
@@ -88,6 +90,7 @@ export async function mergeCommand(args: readonly string[], io: CommandIo): Prom
     output: { type: "string" },
     json: { type: "string" },
     interval: { type: "string" },
+    "allow-missing-tags": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help === true) {
@@ -104,9 +107,9 @@ export async function mergeCommand(args: readonly string[], io: CommandIo): Prom
     : undefined;
   const logs: MergeInputLog[] = [];
   for (const path of positionals) logs.push(await readLog(path));
-  // Every log must have the first one's tags (mergeHdrLogs refuses it otherwise).
-  const report = new MergedLogReport([...new Set(logs[0].intervals.map((i) => i.tag))].sort());
+  const report = new MergedLogReport(tagsOfLogs(logs));
   const merged = mergeHdrLogs(logs, {
+    sameTags: values["allow-missing-tags"] !== true,
     intervalSec,
     onInterval: (interval) => report.addInterval(interval),
   });

@@ -83,10 +83,15 @@ function tagsOf(log: CheckedLog): string {
  * Throws the first refusal that applies to `logs`, or returns.
  *
  * @param logs The logs to merge.
+ * @param options `sameTags: false` accepts logs whose tag sets differ.
  * @throws {UsageError} When there is no log, a log has no intervals, BaseTimes are missing in
- * some logs only, tag sets differ, or a log's values are not nanoseconds.
+ * some logs only, tag sets differ (unless allowed), or a log's values are not nanoseconds.
  */
-export function checkMergeInput(logs: readonly CheckedLog[]): void {
+export function checkMergeInput(
+  logs: readonly CheckedLog[],
+  options: { sameTags?: boolean } = {},
+): void {
+  const sameTags = options.sameTags ?? true;
   if (logs.length === 0) {
     throw new UsageError("Cannot merge HDR logs: none given, expected at least one LOG");
   }
@@ -105,9 +110,10 @@ export function checkMergeInput(logs: readonly CheckedLog[]): void {
       );
     }
     const tags = tagsOf(log);
-    if (tags !== firstTags) {
+    if (sameTags && tags !== firstTags) {
       throw new UsageError(
-        `${where}: its tags are "${tags}", expected "${firstTags}" as in "${first.name}"`,
+        `${where}: its tags are "${tags}", expected "${firstTags}" as in "${first.name}" ` +
+          "(a loader that never ran an op type has no tag for it: --allow-missing-tags merges anyway)",
       );
     }
     const unit = log.unit ?? "ns";

@@ -91,6 +91,13 @@ export interface MergedHdrLog {
 /** Options of {@linkcode mergeHdrLogs}. */
 export interface MergeHdrLogsOptions {
   /**
+   * Refuse logs whose tag sets differ. `false` merges them: a tag missing from a log adds
+   * nothing (a loader of a mixed run that never ran one op type has no tag for it).
+   *
+   * @default {true}
+   */
+  sameTags?: boolean;
+  /**
    * The output interval length, seconds.
    *
    * @default {the median input interval length}
@@ -159,7 +166,7 @@ export function mergeHdrLogs(
   logs: readonly MergeInputLog[],
   options: MergeHdrLogsOptions = {},
 ): MergedHdrLog {
-  checkMergeInput(logs);
+  checkMergeInput(logs, { sameTags: options.sameTags });
   let count = 0;
   let earliestMs = Infinity;
   for (const log of logs) {
@@ -271,4 +278,32 @@ export function mergeHdrLogs(
       counts: counts[loader],
     })),
   };
+}
+
+/**
+ * Every tag of the logs, sorted: the tags a merge of them has (with `sameTags: false` a log
+ * may lack some).
+ *
+ * @param logs The logs.
+ * @returns The union of their tags, sorted.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LatencyHistogram } from "../stats/latency_histogram.ts";
+ * import { tagsOfLogs } from "./merge_hdr_logs.ts";
+ * const at = (tag: string) => ({ tag, startSec: 0, lengthSec: 1, histogram: new LatencyHistogram() });
+ * assert.deepEqual(
+ *   tagsOfLogs([
+ *     { name: "a", baseTimeMs: 0, intervals: [at("WRITE-st")] },
+ *     { name: "b", baseTimeMs: 0, intervals: [at("READ-st"), at("WRITE-st")] },
+ *   ]),
+ *   ["READ-st", "WRITE-st"],
+ * );
+ * ```
+ */
+export function tagsOfLogs(logs: readonly MergeInputLog[]): string[] {
+  const tags = new Set<string>();
+  for (const log of logs) for (const interval of log.intervals) tags.add(interval.tag);
+  return [...tags].sort();
 }

@@ -187,3 +187,31 @@ Deno.test("mergeCommand() refuses missing files, tag and unit mismatches in one 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("mergeCommand() --allow-missing-tags merges a loader that never ran one op type", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-tags-" });
+  try {
+    const logOf = (ops: Record<string, number>) => {
+      let text = formatHdrLogHeader({ startTimeMs: BASE_MS });
+      for (let s = 0; s < 3; s++) {
+        const windows = Object.entries(ops).map(([name, count]) => {
+          const service = new LatencyHistogram();
+          for (let k = 0; k < count; k++) service.recordValue(1_000_000 + k * 1000);
+          return { name, service, response: null, wait: null };
+        });
+        text += formatHdrLogInterval({ windows, startSec: s, lengthSec: 1 });
+      }
+      return text;
+    };
+    await Deno.writeTextFile(`${dir}/mixed.hdr`, logOf({ READ: 7, WRITE: 5 }));
+    await Deno.writeTextFile(`${dir}/writes.hdr`, logOf({ WRITE: 11 }));
+    const paths = [`${dir}/mixed.hdr`, `${dir}/writes.hdr`];
+    await assertUsageError(paths, /its tags are "WRITE-st", .*--allow-missing-tags merges anyway/);
+    const io = new BufferedIo();
+    assert.equal(await mergeCommand([...paths, "--allow-missing-tags"], io), 0);
+    const total = io.stdout.find((l) => l.startsWith("Total partitions"));
+    assert.match(total ?? "", /:\s+69 \[READ: 21, WRITE: 48\]$/, io.stdout.join("\n"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

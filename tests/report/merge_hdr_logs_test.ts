@@ -10,6 +10,7 @@ import {
   type MergedInterval,
   mergeHdrLogs,
   type MergeInputLog,
+  tagsOfLogs,
 } from "../../lib/report/merge_hdr_logs.ts";
 import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
 
@@ -181,8 +182,34 @@ Deno.test("mergeHdrLogs() refuses logs whose tag sets differ, naming the log and
   const b = { ...a, name: "b.hdr", intervals: a.intervals.filter((i) => i.tag === "WRITE-st") };
   assertRefused(
     [a, b],
-    /^Cannot merge HDR log "b\.hdr": its tags are "WRITE-st", expected "WRITE-rt,WRITE-st" as in "a\.hdr"$/,
+    /^Cannot merge HDR log "b\.hdr": its tags are "WRITE-st", expected "WRITE-rt,WRITE-st" as in "a\.hdr" \(a loader that never ran an op type has no tag for it: --allow-missing-tags merges anyway\)$/,
   );
+});
+
+Deno.test("mergeHdrLogs({sameTags: false}) merges logs whose tag sets differ; a missing tag adds nothing", () => {
+  const a = makeShard("a.hdr", 8, 0, 3).log;
+  const full = makeShard("b.hdr", 9, 0, 3).log;
+  const b = { ...full, intervals: full.intervals.filter((i) => i.tag === "WRITE-st") };
+  const merged = mergeHdrLogs([a, b], { sameTags: false });
+  assert.deepEqual(merged.tags, ["WRITE-rt", "WRITE-st"]);
+  assert.deepEqual(tagsOfLogs([b, a]), ["WRITE-rt", "WRITE-st"]);
+  const count = (log: MergeInputLog, tag: string) =>
+    log.intervals.filter((i) => i.tag === tag).reduce((n, i) => n + i.histogram.totalCount, 0);
+  assert.equal(
+    merged.totals.get("WRITE-st")!.totalCount,
+    count(a, "WRITE-st") + count(b, "WRITE-st"),
+  );
+  assert.equal(merged.totals.get("WRITE-rt")!.totalCount, count(a, "WRITE-rt"));
+  for (const interval of merged.intervals) {
+    const second = interval.startSec;
+    const of = (log: MergeInputLog, tag: string) =>
+      log.intervals.find((i) => i.tag === tag && i.startSec === second)?.histogram.totalCount ?? 0;
+    assert.equal(
+      interval.histograms.get("WRITE-st")!.totalCount,
+      of(a, "WRITE-st") + of(b, "WRITE-st"),
+    );
+    assert.equal(interval.histograms.get("WRITE-rt")!.totalCount, of(a, "WRITE-rt"));
+  }
 });
 
 Deno.test("mergeHdrLogs() refuses logs whose units differ", () => {
