@@ -8,14 +8,11 @@
  */
 
 import { RendezvousDispatcher } from "../core/rendezvous_dispatcher.ts";
-import { type ListenAddress, parseListenAddress } from "../options/listen_address.ts";
 import { LiveEndpoints } from "./live_endpoints.ts";
-import postgres from "postgres";
 import { CheckFailedError, InterruptedError, TargetError, UsageError } from "../errors.ts";
-import { parseDuration } from "../options/parse_duration.ts";
 import { HostRouting } from "../query/host_routing.ts";
 import { type Shard, shardJson } from "../options/shard.ts";
-import { type MinuteQueryFlavor, minuteQuerySql } from "../query/minute_query.ts";
+import { minuteQuerySql } from "../query/minute_query.ts";
 import { type QueryItemsOutcome, readQueryItems } from "./query_input.ts";
 import {
   createQueryJson,
@@ -29,10 +26,11 @@ import { createJsonIntervalPoint, type JsonIntervalPoint } from "../report/json_
 import type { QueryAnswer, QueryWorkerRow } from "../workers/query_protocol.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
-import { parseFlags, parsePositive, rejectPositionals } from "./parse_flags.ts";
-import { firstLineOf, parsePgUrl, redactPgUrl } from "./pg_url.ts";
+import { parseFlags, rejectPositionals } from "./parse_flags.ts";
+import { firstLineOf, redactPgUrl } from "./pg_url.ts";
 import { type QueryFailure, QueryPool } from "./query_pool.ts";
 import { TextFile } from "./text_file.ts";
+import { probeServer, settingsOf } from "./_query_run_settings.ts";
 
 /** The help text of `stress query run`. */
 export const QUERY_RUN_HELP: string =
@@ -84,7 +82,6 @@ Example:
 const MAX_SHOWN_BAD_ROWS = 20;
 /** Rows queued in one Worker, at most, before reading waits. */
 const MAX_QUEUED_ROWS = 4096;
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
 /** Options of {@linkcode queryRunCommand}. */
 export interface QueryRunOptions {
@@ -115,107 +112,6 @@ export interface QueryRunOptions {
 
 /** The seed of the host-to-shard hashing: fixed, so every shard routes hosts the same way. */
 const SHARD_SEED = 0x5a17;
-
-interface Settings {
-  readonly url: URL;
-  readonly workers: number;
-  readonly file: string | null;
-  readonly skipBadRows: boolean;
-  readonly failFast: boolean;
-  readonly timeoutMs: number;
-  readonly prepare: boolean;
-  readonly jsonPath: string | null;
-  readonly hdrPath: string | null;
-  readonly resultsPath: string | null;
-  readonly intervalMs: number;
-  readonly seed: number;
-  readonly table: string;
-  readonly prometheus: ListenAddress | null;
-  readonly web: ListenAddress | null;
-}
-
-function settingsOf(values: Record<string, string | boolean | undefined>): Settings {
-  const url = parsePgUrl("query run", values.url as string | undefined);
-  const table = values.table as string;
-  if (!TABLE_NAME.test(table)) {
-    throw new UsageError(
-      `Cannot parse --table: "${table}" is invalid, expected a table name such as cpu_usage`,
-    );
-  }
-  const optionalPath = (name: string) => (values[name] as string | undefined) ?? null;
-  return {
-    url,
-    workers: parsePositive("--workers", values.workers as string, { integer: true }),
-    file: optionalPath("file") === "-" ? null : optionalPath("file"),
-    skipBadRows: values["skip-bad-rows"] === true,
-    failFast: values["fail-fast"] === true,
-    timeoutMs: values.timeout === undefined
-      ? 0
-      : parseDuration(values.timeout as string, "--timeout", { units: ["ms", "s", "m"] }),
-    prepare: values["no-prepare"] !== true,
-    jsonPath: optionalPath("json"),
-    hdrPath: optionalPath("hdr-log"),
-    resultsPath: optionalPath("results"),
-    intervalMs: parseDuration(values.interval as string, "--interval", {
-      units: ["ms", "s", "m"],
-    }),
-    seed: parsePositive("--seed", String(Number(values.seed) + 1), { integer: true }) - 1,
-    table,
-    prometheus: values.prometheus === undefined
-      ? null
-      : parseListenAddress("--prometheus", values.prometheus as string),
-    web: values.web === undefined ? null : parseListenAddress("--web", values.web as string),
-  };
-}
-
-/** What the server offers: the bucket function and a description. */
-interface ServerProbe {
-  readonly flavor: MinuteQueryFlavor;
-  readonly description: string;
-}
-
-/** Connects once, checks the table and picks time_bucket or date_bin; exit 3 on failure. */
-async function probeServer(settings: Settings): Promise<ServerProbe> {
-  const shown = redactPgUrl(settings.url);
-  const sql = postgres(settings.url.href, {
-    max: 1,
-    connect_timeout: 10,
-    onnotice: () => {},
-    connection: { application_name: "stress query run" },
-  });
-  try {
-    const [row] = await sql`SELECT
-      current_setting('server_version') AS version,
-      current_setting('server_version_num')::int AS version_num,
-      (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS timescale,
-      to_regclass(${settings.table}) IS NOT NULL AS table_exists`;
-    if (!row.table_exists) {
-      throw new TargetError(
-        `Cannot run "query run" on "${shown}": table "${settings.table}" does not exist, expected it set up by stress query setup --url ...`,
-      );
-    }
-    const timescale = row.timescale as string | null;
-    if (timescale === null && (row.version_num as number) < 140000) {
-      throw new TargetError(
-        `Cannot run "query run" on "${shown}": PostgreSQL ${row.version} has neither date_bin (14+) nor the timescaledb extension, expected one of them`,
-      );
-    }
-    return timescale === null
-      ? {
-        flavor: "postgres",
-        description: `date_bin on PostgreSQL ${row.version} (timescaledb not installed)`,
-      }
-      : {
-        flavor: "timescaledb",
-        description: `time_bucket on PostgreSQL ${row.version} with timescaledb ${timescale}`,
-      };
-  } catch (error) {
-    if (error instanceof TargetError) throw error;
-    throw new TargetError(`Cannot connect to "${shown}": ${firstLineOf(error)}`, { cause: error });
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => {});
-  }
-}
 
 function intervalLine(window: OpWindow, endSec: number, lengthSec: number): string {
   const p = (percentile: number) =>
