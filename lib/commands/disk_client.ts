@@ -8,27 +8,19 @@
  * @module
  */
 
-import { InterruptedError, TargetError, UsageError } from "../errors.ts";
-import { type ListenAddress, parseListenAddress } from "../options/listen_address.ts";
-import {
-  type ClientMessage,
-  encodeMessage,
-  type FsyncPolicy,
-  isProtocolProblem,
-  LineSplitter,
-  parseServerMessage,
-  type StopReason,
-} from "../disk/disk_protocol.ts";
+import { InterruptedError, UsageError } from "../errors.ts";
+import type { ClientMessage, StopReason } from "../disk/disk_protocol.ts";
 import { feasibilityMessage, rolloverPlan } from "../disk/rollover_plan.ts";
 import { DiskWriter, freeSpace } from "../drivers/disk/disk_writer.ts";
-import { HeartbeatSender, isMulticastV4 } from "../drivers/disk/heartbeat_socket.ts";
-import { formatSize, parseSize, parseSizeOrPercent } from "../options/parse_size.ts";
-import { parseDuration } from "../options/parse_duration.ts";
+import { HeartbeatSender } from "../drivers/disk/heartbeat_socket.ts";
+import { formatSize } from "../options/parse_size.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
 import { OpWindow } from "../stats/op_window.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import { LiveEndpoints } from "./live_endpoints.ts";
-import { parseFlags, parsePort, rejectPositionals } from "./parse_flags.ts";
+import { Messenger } from "./_disk_client_messenger.ts";
+import { type ClientSettings, settingsOf } from "./_disk_client_settings.ts";
+import { parseFlags, rejectPositionals } from "./parse_flags.ts";
 import { TextFile } from "./text_file.ts";
 
 /** The help text of `stress disk client`. */
@@ -74,87 +66,6 @@ const PROBE_MIN_MS = 250;
 /** How long to wait for the server's acknowledgements at the end. */
 const ACK_WAIT_MS = 10_000;
 
-interface ClientSettings {
-  readonly serverHost: string;
-  readonly serverPort: number;
-  readonly hbAddress: string;
-  readonly hbPort: number;
-  readonly interfaceAddress: string;
-  readonly id: string;
-  readonly chunkBytes: number;
-  readonly fileBytes: number;
-  readonly runTimeMs: number;
-  readonly path: string;
-  readonly heartbeatMs: number;
-  readonly statsEveryMs: number;
-  readonly fsync: FsyncPolicy;
-  readonly minFree: { bytes: number } | { percent: number };
-  readonly token: string | undefined;
-  readonly logPath: string | null;
-  readonly cleanup: boolean;
-  readonly prometheus: ListenAddress | null;
-  readonly web: ListenAddress | null;
-}
-
-function required(values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== "string") {
-    throw new UsageError(`Cannot run "disk client": --${name} is missing`);
-  }
-  return value;
-}
-
-function settingsOf(values: Record<string, string | boolean | undefined>): ClientSettings {
-  const server = required(values, "server");
-  const match = /^(.+):(\d+)$/.exec(server);
-  if (match === null) {
-    throw new UsageError(`Cannot parse --server: "${server}" is invalid, expected HOST:PORT`);
-  }
-  const hbAddress = required(values, "hb-address");
-  if (!isMulticastV4(hbAddress)) {
-    throw new UsageError(
-      `Cannot parse --hb-address: "${hbAddress}" is invalid, expected an IPv4 multicast group 224.0.0.0..239.255.255.255`,
-    );
-  }
-  const fsync = values.fsync as string;
-  if (fsync !== "chunk" && fsync !== "file" && fsync !== "never") {
-    throw new UsageError(
-      `Cannot parse --fsync: "${fsync}" is invalid, expected chunk, file or never`,
-    );
-  }
-  const id = (values.id as string | undefined) ?? `${Deno.hostname()}-${Deno.pid}`;
-  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id)) {
-    throw new UsageError(
-      `Cannot parse --id: "${id}" is invalid, expected 1 to 128 of A-Z a-z 0-9 . _ : -`,
-    );
-  }
-  const duration = (name: string) =>
-    parseDuration(values[name] as string, `--${name}`, { units: ["ms", "s", "m", "h"] });
-  return {
-    serverHost: match[1].replace(/^\[(.*)\]$/, "$1"),
-    serverPort: parsePort("--server", match[2]),
-    hbAddress,
-    hbPort: parsePort("--hb-port", required(values, "hb-port")),
-    interfaceAddress: values.interface as string,
-    id,
-    chunkBytes: parseSize(values.chunk as string, "--chunk"),
-    fileBytes: parseSize(values["file-size"] as string, "--file-size"),
-    runTimeMs: duration("run-time"),
-    path: (values.path as string | undefined) ?? `./stress-disk-${id.replaceAll(":", "_")}`,
-    heartbeatMs: duration("heartbeat"),
-    statsEveryMs: duration("stats-every"),
-    fsync,
-    minFree: parseSizeOrPercent(values["min-free"] as string, "--min-free"),
-    token: values.token as string | undefined,
-    logPath: (values.log as string | undefined) ?? null,
-    cleanup: values.cleanup === true,
-    prometheus: values.prometheus === undefined
-      ? null
-      : parseListenAddress("--prometheus", values.prometheus as string),
-    web: values.web === undefined ? null : parseListenAddress("--web", values.web as string),
-  };
-}
-
 /** The writer process's CPU times (ms) and resident memory (bytes), from /proc (Linux). */
 async function processUsage(
   pid: number,
@@ -172,152 +83,6 @@ async function processUsage(
     return { userMs, sysMs, rssBytes: rssKb * 1024 };
   } catch {
     return null;
-  }
-}
-
-/** The TCP side: sends records, keeps them until acknowledged, notices a lost server. */
-class Messenger {
-  readonly #conn: Deno.Conn;
-  readonly #encoder = new TextEncoder();
-  readonly #pending = new Map<number, () => void>();
-  #seq = 0;
-  lost: string | null = null;
-  unsent = 0;
-  #writing: Promise<void> = Promise.resolve();
-  readonly #reading: Promise<void>;
-
-  private constructor(conn: Deno.Conn, onLost: (why: string) => void) {
-    this.#conn = conn;
-    this.#reading = this.#read(onLost);
-  }
-
-  /** Connects and says hello; resolves after the welcome. */
-  static async open(
-    settings: ClientSettings,
-    hello: ClientMessage,
-    onLost: (why: string) => void,
-  ): Promise<{ messenger: Messenger; run: number }> {
-    const where = `${settings.serverHost}:${settings.serverPort}`;
-    let conn: Deno.Conn;
-    try {
-      conn = await Deno.connect({ hostname: settings.serverHost, port: settings.serverPort });
-    } catch (error) {
-      throw new TargetError(
-        `Cannot connect to the server "${where}": ${String(error).split("\n")[0]}`,
-        { cause: error },
-      );
-    }
-    await conn.write(new TextEncoder().encode(encodeMessage(hello)));
-    const splitter = new LineSplitter();
-    const buffer = new Uint8Array(4096);
-    const deadline = setTimeout(() => conn.close(), 10_000);
-    try {
-      while (true) {
-        const read = await conn.read(buffer).catch(() => null);
-        if (read === null) {
-          throw new TargetError(`Cannot join the server "${where}": it closed the connection`);
-        }
-        const { lines, problem } = splitter.push(buffer.subarray(0, read));
-        if (problem !== null) {
-          throw new TargetError(`Cannot join the server "${where}": ${problem.message}`);
-        }
-        if (lines.length === 0) continue;
-        const answer = parseServerMessage(lines[0]);
-        if (isProtocolProblem(answer)) {
-          throw new TargetError(`Cannot join the server "${where}": ${answer.message}`);
-        }
-        if (answer.type === "error") {
-          throw new TargetError(
-            `Cannot join the server "${where}": it refused the client (${answer.code}: ${answer.message})`,
-          );
-        }
-        if (answer.type !== "welcome") {
-          throw new TargetError(`Cannot join the server "${where}": expected a welcome`);
-        }
-        return { messenger: new Messenger(conn, onLost), run: answer.run };
-      }
-    } catch (error) {
-      try {
-        conn.close();
-      } catch {
-        // Closed by the deadline.
-      }
-      throw error;
-    } finally {
-      clearTimeout(deadline);
-    }
-  }
-
-  /** The next sequence number. */
-  nextSeq(): number {
-    return ++this.#seq;
-  }
-
-  /** Sends a record; resolves when the server acknowledged it (never, if the server is lost). */
-  send(message: ClientMessage & { seq: number }): Promise<void> {
-    if (this.lost !== null) {
-      this.unsent++;
-      return Promise.resolve();
-    }
-    const acked = new Promise<void>((resolve) => this.#pending.set(message.seq, resolve));
-    // One write at a time, so lines never interleave.
-    const bytes = this.#encoder.encode(encodeMessage(message));
-    this.#writing = this.#writing.then(async () => {
-      let offset = 0;
-      while (offset < bytes.length) offset += await this.#conn.write(bytes.subarray(offset));
-    }).catch(() => {});
-    return acked;
-  }
-
-  /** Records sent and not acknowledged yet. */
-  get unacknowledged(): number {
-    return this.#pending.size;
-  }
-
-  /** Waits until every record is acknowledged, the server is lost, or the time is up. */
-  async drain(timeoutMs: number): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (this.#pending.size > 0 && this.lost === null && performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  async close(): Promise<void> {
-    try {
-      this.#conn.close();
-    } catch {
-      // Already closed.
-    }
-    await this.#reading;
-  }
-
-  async #read(onLost: (why: string) => void): Promise<void> {
-    const splitter = new LineSplitter();
-    const buffer = new Uint8Array(4096);
-    while (true) {
-      const read = await this.#conn.read(buffer).catch(() => null);
-      if (read === null) break;
-      const { lines, problem } = splitter.push(buffer.subarray(0, read));
-      for (const line of lines) {
-        const message = parseServerMessage(line);
-        if (!isProtocolProblem(message) && message.type === "ack") {
-          this.#pending.get(message.seq)?.();
-          this.#pending.delete(message.seq);
-        } else if (!isProtocolProblem(message) && message.type === "error") {
-          this.lost ??= `the server sent an error: ${message.code}: ${message.message}`;
-        }
-      }
-      if (problem !== null) {
-        this.lost ??= `the server sent bad data: ${problem.message}`;
-        break;
-      }
-    }
-    this.lost ??= "the server closed the connection";
-    // Records in flight will never be acknowledged now: count them and let their senders go on.
-    this.unsent += this.#pending.size;
-    for (const resolve of this.#pending.values()) resolve();
-    this.#pending.clear();
-    onLost(this.lost);
   }
 }
 
