@@ -17,7 +17,7 @@ import { formatSize } from "../options/parse_size.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
 import { OpWindow } from "../stats/op_window.ts";
 import { type CommandIo, printText } from "./command_io.ts";
-import { LiveEndpoints } from "./live_endpoints.ts";
+import { LiveEndpoints, PageStop } from "./live_endpoints.ts";
 import { Messenger } from "./_disk_client_messenger.ts";
 import { type ClientSettings, settingsOf } from "./_disk_client_settings.ts";
 import { parseFlags, rejectPositionals } from "./parse_flags.ts";
@@ -155,11 +155,7 @@ export async function diskClientCommand(
   rejectPositionals("disk client", positionals);
   const settings = settingsOf(values);
   // The live page's Stop ends the run as Ctrl-C does.
-  const pageStop = new AbortController();
-  const signal = options.signal === undefined
-    ? pageStop.signal
-    : AbortSignal.any([options.signal, pageStop.signal]);
-  const fromPage = () => pageStop.signal.aborted && options.signal?.aborted !== true;
+  const pageStop = new PageStop(options.signal);
   // The endpoints bind first: a taken port fails before the log file is created.
   const live = await LiveEndpoints.start({
     command: "disk client",
@@ -167,7 +163,7 @@ export async function diskClientCommand(
     prometheus: settings.prometheus,
     web: settings.web,
     names: { prometheus: "--prometheus", web: "--web" },
-    onStop: () => pageStop.abort(),
+    onStop: () => pageStop.stop(),
   }, io);
   let logFile: TextFile | null = null;
   try {
@@ -178,12 +174,12 @@ export async function diskClientCommand(
       io.out(line);
       file?.writeLine(line);
     };
-    const code = await runClient(settings, log, signal, live);
-    live?.runEnded(fromPage() ? "stopped from the live page" : null);
+    const code = await runClient(settings, log, pageStop.signal, live);
+    live?.runEnded(pageStop.fromPage ? "stopped from the live page" : null);
     return code;
   } catch (error) {
-    live?.runEnded(fromPage() ? "stopped from the live page" : null);
-    if (error instanceof InterruptedError && fromPage()) {
+    live?.runEnded(pageStop.fromPage ? "stopped from the live page" : null);
+    if (error instanceof InterruptedError && pageStop.fromPage) {
       throw new InterruptedError(
         "Client stopped from the live page: the run was stopped and reported",
       );

@@ -67,6 +67,49 @@ async function bound<T>(server: Promise<T>, option: string, where: ListenAddress
 }
 
 /**
+ * The live page's Stop button joined with the command's own signal (Ctrl-C): {@linkcode
+ * PageStop.signal} aborts on either, {@linkcode PageStop.fromPage} says whether the page did it.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PageStop } from "./live_endpoints.ts";
+ * const ctrlC = new AbortController();
+ * const stop = new PageStop(ctrlC.signal);
+ * stop.stop(); // what the page's Stop button calls (the onStop of LiveEndpoints.start)
+ * assert.ok(stop.signal.aborted && stop.fromPage);
+ * ```
+ */
+export class PageStop {
+  readonly #page = new AbortController();
+  readonly #outer: AbortSignal | undefined;
+  /** Aborts on the outer signal (Ctrl-C) or on the page's Stop. */
+  readonly signal: AbortSignal;
+
+  /**
+   * Joins the page's Stop with a signal.
+   *
+   * @param outer The command's own signal, if any.
+   */
+  constructor(outer?: AbortSignal) {
+    this.#outer = outer;
+    this.signal = outer === undefined
+      ? this.#page.signal
+      : AbortSignal.any([outer, this.#page.signal]);
+  }
+
+  /** Presses Stop: `signal` aborts. */
+  stop(): void {
+    this.#page.abort();
+  }
+
+  /** Whether the page's Stop ended the run (and Ctrl-C did not). */
+  get fromPage(): boolean {
+    return this.#page.signal.aborted && this.#outer?.aborted !== true;
+  }
+}
+
+/**
  * The running live endpoints of one command. The metrics text is formatted once per interval
  * (a scrape only copies a string), so every scrape between two intervals reads the same
  * numbers as the interval row printed last.

@@ -8,7 +8,7 @@
  */
 
 import { RendezvousDispatcher } from "../core/rendezvous_dispatcher.ts";
-import { LiveEndpoints } from "./live_endpoints.ts";
+import { LiveEndpoints, PageStop } from "./live_endpoints.ts";
 import { CheckFailedError, InterruptedError, TargetError, UsageError } from "../errors.ts";
 import { HostRouting } from "../query/host_routing.ts";
 import { type Shard, shardJson } from "../options/shard.ts";
@@ -277,12 +277,9 @@ export async function queryRunCommand(
   const failures = new FailureCounts();
   const fatal: string[] = [];
   let failFastStop = false;
-  let pageStop = false;
   // The page's Stop ends the input as Ctrl-C does (also while stdin is quiet).
-  const pageStopper = new AbortController();
-  const readSignal = options.signal === undefined
-    ? pageStopper.signal
-    : AbortSignal.any([options.signal, pageStopper.signal]);
+  const pageStop = new PageStop(options.signal);
+  const readSignal = pageStop.signal;
   // The endpoints are bound before any file is created, so a taken port truncates nothing.
   const live = await LiveEndpoints.start({
     command: "query run",
@@ -290,10 +287,7 @@ export async function queryRunCommand(
     prometheus: settings.prometheus,
     web: settings.web,
     names: { prometheus: "--prometheus", web: "--web" },
-    onStop: () => {
-      pageStop = true;
-      pageStopper.abort();
-    },
+    onStop: () => pageStop.stop(),
   }, io);
   let hdr: HdrLogWriter | null = null;
   let resultsFile: TextFile | null = null;
@@ -412,7 +406,7 @@ export async function queryRunCommand(
   try {
     outcome = await readQueryItems(input, {
       signal: readSignal,
-      stop: () => failFastStop || fatal.length > 0 || pageStop,
+      stop: () => failFastStop || fatal.length > 0 || pageStop.signal.aborted,
       onRows: async (rows) => {
         const byWorker = new Map<number, QueryWorkerRow[]>();
         for (const row of rows) {
@@ -442,13 +436,13 @@ export async function queryRunCommand(
     throw error;
   }
   // Rows routed before a bad stdin row still run; fail-fast and SIGINT drop queued rows.
-  const stopEarly = failFastStop || fatal.length > 0 || pageStop ||
+  const stopEarly = failFastStop || fatal.length > 0 || pageStop.signal.aborted ||
     options.signal?.aborted === true;
   clearInterval(timer);
   if (ticking !== null) await ticking;
   emit(await pool.finish({ stop: stopEarly }), true);
   const wallSec = (performance.now() - startMs) / 1000;
-  live?.runEnded(pageStop ? "stopped from the live page" : null);
+  live?.runEnded(pageStop.fromPage ? "stopped from the live page" : null);
   await live?.close();
   hdr?.close();
   resultsFile?.close();
@@ -505,7 +499,7 @@ export async function queryRunCommand(
   if (options.signal?.aborted) {
     throw new InterruptedError("Run interrupted by SIGINT: the results above are partial");
   }
-  if (pageStop) {
+  if (pageStop.fromPage) {
     throw new InterruptedError("Run stopped from the live page: the results above are partial");
   }
   if (fatal.length > 0) {

@@ -12,7 +12,7 @@ import { runWorkload } from "../run/run_workload.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import { parseFlags, parsePositive } from "./parse_flags.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
-import { LiveEndpoints } from "./live_endpoints.ts";
+import { LiveEndpoints, PageStop } from "./live_endpoints.ts";
 
 /** The help text of `stress simulate`. */
 export const SIMULATE_HELP: string = `Usage: stress simulate SECONDS [options]
@@ -91,10 +91,7 @@ export async function simulateCommand(
   const web = values.web === undefined ? null : parseListenAddress("--web", values.web as string);
 
   // The live page's Stop ends the run as Ctrl-C does.
-  const pageStop = new AbortController();
-  const signal = options.signal === undefined
-    ? pageStop.signal
-    : AbortSignal.any([options.signal, pageStop.signal]);
+  const pageStop = new PageStop(options.signal);
   // The endpoints bind first: a taken port fails before the HDR log is created.
   const live = await LiveEndpoints.start({
     command: "simulate",
@@ -102,7 +99,7 @@ export async function simulateCommand(
     prometheus,
     web,
     names: { prometheus: "--prometheus", web: "--web" },
-    onStop: () => pageStop.abort(),
+    onStop: () => pageStop.stop(),
   }, io);
   let hdr: HdrLogWriter | null = null;
   try {
@@ -129,7 +126,7 @@ export async function simulateCommand(
       stopGraceMs: 5000,
       startTimeoutMs: 30_000,
     }, {
-      signal,
+      signal: pageStop.signal,
       onInterval(report) {
         const window = report.windows[0];
         const opsPerSec = window.ops / report.lengthSec;
@@ -147,9 +144,8 @@ export async function simulateCommand(
         });
       },
     });
-    const fromPage = pageStop.signal.aborted && options.signal?.aborted !== true;
-    live?.runEnded(fromPage ? "stopped from the live page" : result.aborted);
-    if (fromPage) {
+    live?.runEnded(pageStop.fromPage ? "stopped from the live page" : result.aborted);
+    if (pageStop.fromPage) {
       throw new InterruptedError("Run stopped from the live page: printed what was measured");
     }
     if (result.aborted === "interrupted") return 130;

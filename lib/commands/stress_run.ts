@@ -31,7 +31,7 @@ import {
 } from "./_stress_steps.ts";
 import { type CommandIo, printText, teeIo } from "./command_io.ts";
 import { HdrLogWriter } from "./hdr_log_writer.ts";
-import { LiveEndpoints } from "./live_endpoints.ts";
+import { LiveEndpoints, PageStop } from "./live_endpoints.ts";
 import { measuredPlan, warmupPlans } from "./stress_plan.ts";
 import { TextFile } from "./text_file.ts";
 
@@ -182,15 +182,11 @@ export async function runStress(
 ): Promise<number> {
   const log = settings.log;
   // The live page's Stop button ends the run as Ctrl-C does.
-  const pageStop = new AbortController();
-  const signal = options.signal === undefined
-    ? pageStop.signal
-    : AbortSignal.any([options.signal, pageStop.signal]);
+  const pageStop = new PageStop(options.signal);
+  const signal = pageStop.signal;
   const interrupted = () =>
     new InterruptedError(
-      pageStop.signal.aborted && !options.signal?.aborted
-        ? "Run stopped from the live page: printed what was measured"
-        : undefined,
+      pageStop.fromPage ? "Run stopped from the live page: printed what was measured" : undefined,
     );
   // Every file is created up front, so a path that cannot be written fails before the run.
   let teeFile: TextFile | null = null;
@@ -206,7 +202,7 @@ export async function runStress(
       prometheus: log.prometheus,
       web: log.web,
       names: { prometheus: "-log prometheus", web: "-log web" },
-      onStop: () => pageStop.abort(),
+      onStop: () => pageStop.stop(),
     }, baseIo);
     teeFile = log.file === null ? null : TextFile.create(log.file, "-log file");
     const tee = teeFile;

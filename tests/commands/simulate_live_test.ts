@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { main } from "../../main.ts";
 import { BufferedIo } from "../../lib/commands/command_io.ts";
 import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
-import { printedUrl, waitUntil } from "../web/_chromium.ts";
+import { pressStop, printedUrl, waitUntil } from "../web/_chromium.ts";
 
 /** The ops/s of the CSV rows printed so far (the header is skipped). */
 function printedRates(io: BufferedIo): number[] {
@@ -60,13 +60,7 @@ Deno.test("simulate --prometheus and --web: scrapes agree with the CSV rows, the
   assert.ok(stats.nextIndex >= 1, JSON.stringify(stats));
   assert.ok(JSON.stringify(stats.points).includes('"name":"SIMULATE"'));
   assert.equal(stats.params.users, 4);
-  const stop = await fetch(new URL("/api/stop", page), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: "{}",
-  });
-  assert.equal(stop.status, 200);
-  await stop.body?.cancel();
+  await pressStop(page);
   assert.equal(await exit, 130, io.stderr.join("\n"));
   assert.match(io.stderr.at(-1)!, /^error: Run stopped from the live page/);
   assert.ok(printedRates(io).length >= 3, io.stdout.join("\n"));

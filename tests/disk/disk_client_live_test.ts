@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
 import { freeUdpPort, kill, type Proc, startClient, startServer } from "./_disk_procs.ts";
+import { pressStop } from "../web/_chromium.ts";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 function freeTcpPort(): number {
@@ -68,13 +69,7 @@ Deno.test("disk client --prometheus and --web: each sample is an interval of WRI
     const stats = await (await fetch(new URL("/api/stats", page))).json();
     assert.equal(stats.state, "running");
     assert.ok(JSON.stringify(stats.points).includes('"name":"WRITE"'), JSON.stringify(stats));
-    const stop = await fetch(new URL("/api/stop", page), {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: "{}",
-    });
-    assert.equal(stop.status, 200);
-    await stop.body?.cancel();
+    await pressStop(page);
     const { code, stderr } = await client.done;
     assert.equal(code, 130, stderr);
     assert.match(stderr, /^error: Client stopped from the live page/m);

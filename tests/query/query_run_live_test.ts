@@ -5,7 +5,7 @@ import { queryRunCommand } from "../../lib/commands/query_run.ts";
 import { main } from "../../main.ts";
 import { cpuUsageHost } from "../../lib/query/cpu_usage.ts";
 import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
-import { printedUrl, waitUntil } from "../web/_chromium.ts";
+import { pressStop, printedUrl, waitUntil } from "../web/_chromium.ts";
 import { freshDatabase, startPostgres } from "./_pg_fixture.ts";
 
 // One server for the whole file; the last test stops it.
@@ -119,13 +119,7 @@ Deno.test("query run --web: the page's stats follow the run, and Stop ends it wi
   assert.equal(stats.state, "running");
   assert.ok(JSON.stringify(stats.points).includes('"name":"QUERY"'));
   // Stop while stdin is quiet: the run ends anyway and prints what it measured.
-  const stop = await fetch(new URL("/api/stop", page), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: "{}",
-  });
-  assert.equal(stop.status, 200);
-  await stop.body?.cancel();
+  await pressStop(page);
   const error = await outcome;
   assert.ok(error instanceof InterruptedError, String(error));
   assert.match(error.message, /^Run stopped from the live page/);

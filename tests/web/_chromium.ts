@@ -67,3 +67,18 @@ export async function printedUrl(lines: readonly string[], prefix: string): Prom
   }, `"${prefix}" is printed`);
   return url;
 }
+
+/**
+ * Presses the live page's Stop as its button does (`POST /api/stop`) and checks the answer.
+ *
+ * @param page The page's URL.
+ */
+export async function pressStop(page: string): Promise<void> {
+  const response = await fetch(new URL("/api/stop", page), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  await response.body?.cancel();
+  if (response.status !== 200) throw new Error(`POST /api/stop answered ${response.status}`);
+}
