@@ -174,11 +174,8 @@ export async function diskClientCommand(
       io.out(line);
       file?.writeLine(line);
     };
-    const code = await runClient(settings, log, pageStop.signal, live);
-    live?.runEnded(pageStop.fromPage ? "stopped from the live page" : null);
-    return code;
+    return await runClient(settings, log, pageStop.signal, live);
   } catch (error) {
-    live?.runEnded(pageStop.fromPage ? "stopped from the live page" : null);
     if (error instanceof InterruptedError && pageStop.fromPage) {
       throw new InterruptedError(
         "Client stopped from the live page: the run was stopped and reported",
@@ -186,6 +183,7 @@ export async function diskClientCommand(
     }
     throw error;
   } finally {
+    live?.runEnded(pageStop.fromPage ? "stopped from the live page" : null);
     logFile?.close();
     await live?.close();
   }
