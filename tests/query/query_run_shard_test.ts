@@ -3,6 +3,7 @@ import { main } from "../../main.ts";
 import { BufferedIo } from "../../lib/commands/command_io.ts";
 import { cpuUsageHost } from "../../lib/query/cpu_usage.ts";
 import { Prng } from "../../lib/core/prng.ts";
+import { type Answer, iso, readAnswers } from "./_query_answers.ts";
 import { RendezvousDispatcher } from "../../lib/core/rendezvous_dispatcher.ts";
 import { freshDatabase, startPostgres } from "./_pg_fixture.ts";
 
@@ -26,10 +27,6 @@ async function database(name: string): Promise<string> {
   return url;
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
-}
-
 /** `ROWS_PER_HOST` rows of every host, shuffled; windows within the generated data. */
 function paramsCsv(seed: number): string {
   const prng = new Prng(seed);
@@ -46,18 +43,6 @@ function paramsCsv(seed: number): string {
     [rows[i], rows[j]] = [rows[j], rows[i]];
   }
   return ["hostname,start_time,end_time", ...rows].join("\n") + "\n";
-}
-
-interface Answer {
-  line: number;
-  host: string;
-  worker: number;
-  minutes: [string, number, number][];
-}
-
-async function readAnswers(path: string): Promise<Answer[]> {
-  const text = await Deno.readTextFile(path);
-  return text.trim() === "" ? [] : text.trim().split("\n").map((line) => JSON.parse(line));
 }
 
 interface Run {

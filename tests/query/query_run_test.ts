@@ -8,7 +8,8 @@ import { CheckFailedError, InterruptedError, UsageError } from "../../lib/errors
 import { cpuUsageHost, generateCpuUsage } from "../../lib/query/cpu_usage.ts";
 import { type CpuUsageReading, minuteAggregates } from "../../lib/query/minute_query.ts";
 import { Prng } from "../../lib/core/prng.ts";
-import { startPostgres } from "./_pg_fixture.ts";
+import { type Answer, iso, readAnswers } from "./_query_answers.ts";
+import { freshDatabase, startPostgres } from "./_pg_fixture.ts";
 
 // One server for the whole file; the last test stops it.
 const server = await startPostgres();
@@ -28,11 +29,7 @@ async function withSql<T>(url: string, run: (sql: postgres.Sql) => Promise<T>): 
 
 /** A fresh database with generated cpu_usage data; returns its URL. */
 async function database(name: string): Promise<string> {
-  await withSql(server.url, async (sql) => {
-    await sql.unsafe(`DROP DATABASE IF EXISTS ${name}`);
-    await sql.unsafe(`CREATE DATABASE ${name}`);
-  });
-  const url = server.url.replace(/\/postgres$/, `/${name}`);
+  const url = await freshDatabase(server, name);
   const io = new BufferedIo();
   const code = await main(
     ["query", "setup", "--url", url, "--generate", `${HOSTS},${DAYS}`, "--seed", String(SEED)],
@@ -49,10 +46,6 @@ const READINGS: CpuUsageReading[] = [...generateCpuUsage(HOSTS, DAYS, { seed: SE
   },
 );
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
-}
-
 /** `count` random windows (odd seconds, some past the data) over the generated hosts. */
 function paramsCsv(count: number, seed: number): string {
   const prng = new Prng(seed);
@@ -64,18 +57,6 @@ function paramsCsv(count: number, seed: number): string {
     lines.push(`${host},${iso(startMs)},${iso(endMs)}`);
   }
   return lines.join("\n") + "\n";
-}
-
-interface Answer {
-  line: number;
-  host: string;
-  worker: number;
-  minutes: [string, number, number][];
-}
-
-async function readAnswers(path: string): Promise<Answer[]> {
-  const text = await Deno.readTextFile(path);
-  return text.trim() === "" ? [] : text.trim().split("\n").map((line) => JSON.parse(line));
 }
 
 async function run(args: string[]): Promise<{ code: number; io: BufferedIo }> {
