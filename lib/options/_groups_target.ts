@@ -19,10 +19,13 @@ import type {
 } from "./stress_settings.ts";
 import { matchSubOptions, nonEmpty, parseChoice, parseInteger, parsePairs } from "./_suboptions.ts";
 
-/** The back-off of `-errors` when none is given: exponential from 10 ms, capped at 20 s. */
+/**
+ * The back-off of `-errors` when none is given, the Scylla fork's: constant with a zero
+ * minimum, so a failed try is retried at once; 20 s caps the other policies.
+ */
 const DEFAULT_BACKOFF: ErrorSettings["backoff"] = {
-  policy: "exponential",
-  minDelayMs: 10,
+  policy: "constant",
+  minDelayMs: 0,
   maxDelayMs: 20_000,
 };
 
@@ -44,7 +47,7 @@ export function parseErrorsGroup(params: readonly string[] | undefined): ErrorSe
   const policyText = found.get("delay-policy=");
   const minText = found.get("min-delay-ms=");
   const maxText = found.get("max-delay-ms=");
-  let policy = policyText === undefined
+  const policy = policyText === undefined
     ? DEFAULT_BACKOFF.policy
     : parseChoice("-errors delay-policy", policyText.value, ["constant", "linear", "exponential"]);
   const minDelayMs = minText === undefined
@@ -54,32 +57,29 @@ export function parseErrorsGroup(params: readonly string[] | undefined): ErrorSe
     ? DEFAULT_BACKOFF.maxDelayMs
     : parseInteger("-errors max-delay-ms", maxText.value);
   if (minDelayMs > maxDelayMs) {
+    // The default minimum is 0, so only a given min-delay-ms can be above the maximum.
+    throw new OptionError({
+      option: "-errors min-delay-ms",
+      value: minText!.value,
+      problem: `is above max-delay-ms "${maxDelayMs}"`,
+      expected: `a whole number <= ${maxDelayMs}, or a larger max-delay-ms`,
+    });
+  }
+  if (policy === "exponential" && minDelayMs === 0) {
+    // Doubling zero never waits; the Scylla fork rejects this too.
     throw minText !== undefined
       ? new OptionError({
         option: "-errors min-delay-ms",
         value: minText.value,
-        problem: `is above max-delay-ms "${maxDelayMs}"`,
-        expected: `a whole number <= ${maxDelayMs}, or a larger max-delay-ms`,
-      })
-      : new OptionError({
-        option: "-errors max-delay-ms",
-        value: maxText!.value,
-        problem: `is below min-delay-ms "${minDelayMs}"`,
-        expected: `a whole number >= ${minDelayMs}, or a smaller min-delay-ms`,
-      });
-  }
-  if (policy === "exponential" && minDelayMs === 0) {
-    // Doubling zero never waits. The Scylla fork rejects this; without an explicit policy,
-    // min-delay-ms=0 asks for immediate retries, which is constant with a zero delay.
-    if (policyText !== undefined) {
-      throw new OptionError({
-        option: "-errors min-delay-ms",
-        value: minText!.value,
         problem: "never backs off with delay-policy=exponential",
         expected: "a whole number >= 1, or delay-policy=constant to retry at once",
+      })
+      : new OptionError({
+        option: "-errors delay-policy",
+        value: policyText!.value,
+        problem: 'never backs off from the default min-delay-ms "0"',
+        expected: "min-delay-ms=N with N >= 1 beside it, or no delay-policy to retry at once",
       });
-    }
-    policy = "constant";
   }
   return {
     ignore: found.has("ignore"),

@@ -229,9 +229,9 @@ export interface ErrorSettings {
    */
   readonly failFast: boolean;
   /**
-   * The back-off between tries: `delay-policy=` (default `"exponential"`), `min-delay-ms=`
-   * (default 10) and `max-delay-ms=` (default 20000). `constant` with `minDelayMs` 0 retries
-   * at once (Scylla's default).
+   * The back-off between tries: `delay-policy=` (default `"constant"`), `min-delay-ms=`
+   * (default 0) and `max-delay-ms=` (default 20000), the Scylla fork's defaults: `constant`
+   * with `minDelayMs` 0 retries at once.
    */
   readonly backoff: {
     /** `delay-policy=`: how the delay grows from one retry to the next. */

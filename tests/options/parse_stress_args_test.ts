@@ -93,7 +93,7 @@ Deno.test("parseStressArgs() resolves every default of a bare write", () => {
     tries: 10,
     skipReadValidation: false,
     failFast: false,
-    backoff: { policy: "exponential", minDelayMs: 10, maxDelayMs: 20_000 },
+    backoff: { policy: "constant", minDelayMs: 0, maxDelayMs: 20_000 },
   });
   assert.deepEqual(settings.log, {
     file: null,
@@ -215,14 +215,24 @@ Deno.test("parseStressArgs() reads the Scylla fork's -errors options", () => {
     maxDelayMs: 1,
   });
   assert.deepEqual(errorsOf("max-delay-ms=10").backoff, {
-    policy: "exponential",
-    minDelayMs: 10,
+    policy: "constant",
+    minDelayMs: 0,
     maxDelayMs: 10,
+  });
+  assert.deepEqual(errorsOf("min-delay-ms=50").backoff, {
+    policy: "constant",
+    minDelayMs: 50,
+    maxDelayMs: 20_000,
   });
   assert.equal(errorsOf("skip-read-validation").failFast, false);
 });
 
-Deno.test("parseStressArgs() takes -errors min-delay-ms=0 without a policy as immediate retries", () => {
+Deno.test("parseStressArgs() retries at once by default, as the Scylla fork does (constant, min-delay-ms=0)", () => {
+  assert.deepEqual(errorsOf("retries=2 ignore").backoff, {
+    policy: "constant",
+    minDelayMs: 0,
+    maxDelayMs: 20_000,
+  });
   assert.deepEqual(errorsOf("min-delay-ms=0").backoff, {
     policy: "constant",
     minDelayMs: 0,
@@ -258,8 +268,12 @@ Deno.test("parseStressArgs() rejects bad -errors back-off options with their mes
       'Cannot parse option "-errors min-delay-ms": "30000" is above max-delay-ms "20000", expected a whole number <= 20000, or a larger max-delay-ms',
     ],
     [
-      "max-delay-ms=5",
-      'Cannot parse option "-errors max-delay-ms": "5" is below min-delay-ms "10", expected a whole number >= 10, or a smaller min-delay-ms',
+      "min-delay-ms=10 max-delay-ms=5",
+      'Cannot parse option "-errors min-delay-ms": "10" is above max-delay-ms "5", expected a whole number <= 5, or a larger max-delay-ms',
+    ],
+    [
+      "delay-policy=exponential",
+      'Cannot parse option "-errors delay-policy": "exponential" never backs off from the default min-delay-ms "0", expected min-delay-ms=N with N >= 1 beside it, or no delay-policy to retry at once',
     ],
     [
       "delay-policy=exponential min-delay-ms=0",
@@ -307,8 +321,8 @@ Deno.test("parseStressArgs() keeps -errors back-off bounds ordered (property)", 
           return;
         }
         assert.ok(backoff.minDelayMs <= backoff.maxDelayMs);
-        assert.equal(backoff.policy, policy ?? (minMs === 0 ? "constant" : "exponential"));
-        assert.equal(backoff.minDelayMs, minMs ?? 10);
+        assert.equal(backoff.policy, policy ?? "constant");
+        assert.equal(backoff.minDelayMs, minMs ?? 0);
         assert.equal(backoff.maxDelayMs, maxMs ?? 20_000);
         if (backoff.policy === "exponential") assert.ok(backoff.minDelayMs > 0);
       },
