@@ -14,8 +14,13 @@ import type { DistributionSpec } from "../options/distribution_spec.ts";
 import type { TargetSpec } from "../drivers/target.ts";
 import type { OpSample } from "../stats/op_recorder.ts";
 
-/** Index of the stop flag in the control block's Int32Array (non-zero: stop). */
+/**
+ * Index of the stop flag in the control block's Int32Array: 0 runs, any other value stops;
+ * {@linkcode STOP_FAILURE} says an op failure that was not ignored set it.
+ */
 export const CONTROL_STOP = 0;
+/** The stop flag's value when a Worker stops the run at an op failure not ignored. */
+export const STOP_FAILURE = 2;
 /** Index of the sample epoch: the main thread bumps it to ask for an interval sample. */
 export const CONTROL_EPOCH = 1;
 /** Number of Int32 slots before the cycle counter. */

@@ -17,6 +17,7 @@ import {
   CONTROL_CYCLE_OFFSET,
   CONTROL_EPOCH,
   CONTROL_STOP,
+  STOP_FAILURE,
   type WorkerInit,
   type WorkerMessage,
 } from "./protocol.ts";
@@ -25,6 +26,12 @@ import {
 const BATCH_SIZE = 64;
 /** How often an idle Worker checks for a sample request, in milliseconds. */
 const POLL_MS = 20;
+/**
+ * A loop whose failed ops end without I/O (a driver that fails at once while its host is down)
+ * gives timers and I/O a turn when none came for this long, in ns: else the driver's
+ * reconnection timer never runs and the host stays down for the rest of the run.
+ */
+const STARVED_NS = 2 * POLL_MS * 1e6;
 /** The longest a loop sleeps (slot or back-off) before it checks the stop flag, in ms. */
 const MAX_SLEEP_MS = 50;
 /** At most this many op error lines are posted per Worker. */
@@ -76,13 +83,15 @@ function describe(error: unknown): string {
  *
  * A failed try is retried up to `init.errors.tries` tries in all, waiting the back-off of
  * `init.errors.backoff` between two tries (never after the last). An op's latency covers
- * all its tries and waits; only an op that failed every try counts as an error and posts
- * one `Operation x<tries> on key(s) [<seed>]: Error executing: (<class>): <msg>` line.
- * Without `ignore`, the first such op becomes the Worker's `failure` and sets the shared
- * stop flag, so every loop of every Worker stops (cassandra-stress's FAILURE). A stop
- * (flag or deadline) cuts retries and waits short; that op is dropped, not counted. An
- * error with `retryable: false` (a failed read validation, which cassandra-stress does not
- * retry either) fails the op at once.
+ * all its tries and waits; an op that ends on a failed try counts as an error and posts
+ * one `Operation x<tries> on key(s) [<seed>]: Error executing: (<class>): <msg>` line with
+ * its last error. Such an op has failed every try, or was still retrying when the run
+ * stopped (the stop flag or the deadline cuts retries and waits short: the op ends with the
+ * tries it made, never as a success). Without `ignore`, the first such op becomes the
+ * Worker's `failure` and sets the shared stop flag to `STOP_FAILURE`, so every loop of
+ * every Worker stops (cassandra-stress's FAILURE); ops cut short by that stop count as
+ * errors but are not failures of their own. An error with `retryable: false` (a failed read
+ * validation, which cassandra-stress does not retry either) fails the op at once.
  *
  * @example Usage
  * ```ts
@@ -123,6 +132,8 @@ export class WorkerRunner {
   #epoch = 0;
   #failure: string | null = null;
   #errorLines = 0;
+  /** When timers last had a turn (the poll ran or a loop yielded), ns on the run's clock. */
+  #lastTurnNs = 0;
   #backoff: RetryBackoff | null;
   #jitter: Prng;
 
@@ -173,7 +184,11 @@ export class WorkerRunner {
    * @returns A promise that resolves when every loop has ended.
    */
   async run(): Promise<void> {
-    const poll = setInterval(() => this.#maybeSample(), POLL_MS);
+    this.#lastTurnNs = this.#clock();
+    const poll = setInterval(() => {
+      this.#lastTurnNs = this.#clock();
+      this.#maybeSample();
+    }, POLL_MS);
     try {
       const loops: Promise<void>[] = [];
       for (let i = 0; i < this.#init.threads; i++) loops.push(this.#loop());
@@ -252,32 +267,70 @@ export class WorkerRunner {
           error = e ?? new Error("Operation failed");
         }
         if (attempt >= tries || !isRetryable(error)) break;
-        // A stop cuts the retries short: the op is dropped, neither counted nor reported.
-        if (Atomics.load(flags, CONTROL_STOP) !== 0) return;
-        if (this.#backoff !== null && !(await this.#waitBeforeRetry(attempt - 1))) return;
+        // A stop cuts the retries short: the op ends on its last error, counted as one.
+        if (!this.#mayRetry()) break;
+        if (this.#backoff !== null && !(await this.#waitBeforeRetry(attempt - 1))) break;
       }
       const endNs = clock();
       // As cassandra-stress's timer does, a failed op is timed (all its tries and waits) and
       // counted like any other op; it also counts as an error.
       this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
+      let nextStartNs = endNs;
       if (error !== undefined) {
-        this.#recorders[kind].recordError();
-        this.#reportError(seed, attempt, error);
-        if (!this.#init.errors.ignore) {
-          // cassandra-stress: the failing thread stops the work of every thread, and the run
-          // ends with FAILURE (the Scylla fork's fail-fast adds nothing to this).
-          this.#failure ??= this.#errorLine(seed, attempt, error);
-          Atomics.store(flags, CONTROL_STOP, 1);
-          return;
-        }
+        if (this.#failed(kind, seed, attempt, error)) return;
+        if (endNs - this.#lastTurnNs > STARVED_NS) nextStartNs = await this.#giveTurn();
       }
       if (Atomics.load(flags, CONTROL_EPOCH) !== this.#epoch) {
         this.#maybeSample();
-        startNs = clock();
-      } else {
-        startNs = endNs;
+        nextStartNs = clock();
       }
+      startNs = nextStartNs;
     }
+  }
+
+  /**
+   * Lets timers and I/O run (a macrotask turn), for a loop whose failing ops do no I/O.
+   *
+   * @returns The clock after the turn.
+   */
+  async #giveTurn(): Promise<number> {
+    await sleepMs(0);
+    this.#lastTurnNs = this.#clock();
+    return this.#lastTurnNs;
+  }
+
+  /**
+   * Whether an op may try again now: false once the stop flag is set or the deadline has
+   * passed (then it sets the stop flag, as the loop does).
+   */
+  #mayRetry(): boolean {
+    if (Atomics.load(this.#flags, CONTROL_STOP) !== 0) return false;
+    const deadlineNs = this.#init.deadlineNs;
+    if (deadlineNs >= 0 && this.#clock() >= deadlineNs) {
+      Atomics.store(this.#flags, CONTROL_STOP, 1);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Counts an op that ended on `error` after `attempt` tries and posts its error line.
+   * Without `ignore` it fails the run: the Worker's first failure, and the stop flag set to
+   * STOP_FAILURE, unless a failure already stopped the run (this op was cut short by it).
+   *
+   * @returns True when the loop must end.
+   */
+  #failed(kind: number, seed: number, attempt: number, error: unknown): boolean {
+    this.#recorders[kind].recordError();
+    this.#reportError(seed, attempt, error);
+    if (this.#init.errors.ignore) return false;
+    // cassandra-stress: the failing thread stops the work of every thread, and the run ends
+    // with FAILURE (the Scylla fork's fail-fast adds nothing to this).
+    if (Atomics.load(this.#flags, CONTROL_STOP) !== STOP_FAILURE) {
+      this.#failure ??= this.#errorLine(seed, attempt, error);
+      Atomics.store(this.#flags, CONTROL_STOP, STOP_FAILURE);
+    }
+    return true;
   }
 
   /**

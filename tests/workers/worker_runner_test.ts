@@ -9,6 +9,7 @@ import {
   CONTROL_EPOCH,
   CONTROL_INT32_SLOTS,
   CONTROL_STOP,
+  STOP_FAILURE,
   type WorkerDone,
   type WorkerInit,
   type WorkerMessage,
@@ -715,7 +716,11 @@ Deno.test("WorkerRunner.run() stops every loop of every Worker at a failure not 
   ));
   const tookMs = performance.now() - started;
   assert.ok(tookMs < 2000, `the run ended ${tookMs} ms after the start, not at the deadline`);
-  assert.equal(Atomics.load(flagsOf(control), CONTROL_STOP), 1, "the failing Worker set the flag");
+  assert.equal(
+    Atomics.load(flagsOf(control), CONTROL_STOP),
+    STOP_FAILURE,
+    "the failing Worker set the flag",
+  );
   const line = "Operation x2 on key(s) [40]: Error executing: (Error): bad seed 40";
   const failures = inboxes.map((inbox) => inbox.done.failure);
   assert.deepEqual(failures.toSorted(), [line, null].toSorted(), "one Worker failed");
@@ -759,7 +764,11 @@ Deno.test("WorkerRunner.run() with errors.ignore goes on past failures in every 
   assert.equal(failing.samples[0].errors + healthy.samples[0].ops, 300);
 });
 
-Deno.test("WorkerRunner.run() cuts a back-off short at CONTROL_STOP and drops that op", async () => {
+/** Runs two loops that fail every try and wait 5 s between tries, until `stop()` resolves. */
+async function cutShort(
+  ignore: boolean,
+  stop: (control: SharedArrayBuffer, target: FlakyTarget) => Promise<void>,
+): Promise<{ control: SharedArrayBuffer; target: FlakyTarget; inbox: Inbox; tookMs: number }> {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const target = new FlakyTarget(99);
   const inbox = new Inbox();
@@ -768,7 +777,7 @@ Deno.test("WorkerRunner.run() cuts a back-off short at CONTROL_STOP and drops th
       threads: 2,
       errors: {
         tries: 5,
-        ignore: false,
+        ignore,
         backoff: { policy: "constant", minDelayMs: 5000, maxDelayMs: 5000 },
       },
     }),
@@ -777,19 +786,95 @@ Deno.test("WorkerRunner.run() cuts a back-off short at CONTROL_STOP and drops th
   ).run();
   await until(() => target.calls === 2, 1000, "both loops' first tries");
   const stoppedAt = performance.now();
-  Atomics.store(flagsOf(control), CONTROL_STOP, 1);
+  await stop(control, target);
   await running;
-  const tookMs = performance.now() - stoppedAt;
+  return { control, target, inbox, tookMs: performance.now() - stoppedAt };
+}
+
+function setStop(value: number) {
+  return (control: SharedArrayBuffer): Promise<void> => {
+    Atomics.store(flagsOf(control), CONTROL_STOP, value);
+    return Promise.resolve();
+  };
+}
+
+Deno.test("WorkerRunner.run() cuts a back-off short at CONTROL_STOP and counts that op as an error and a failure", async () => {
+  const { control, target, inbox, tookMs } = await cutShort(false, setStop(1));
   // Not stopping would hang the test; a stall of the loaded CI host is well under 500 ms.
   assert.ok(tookMs < 500, `stopped after ${tookMs} ms`);
   assert.equal(target.calls, 2, "no retry after the stop");
-  assert.deepEqual(inbox.logs, []);
-  assert.equal(inbox.done.failure, null, "an op cut short by a stop is not a failure");
-  assert.equal(inbox.done.samples[0].errors, 0);
-  assert.equal(inbox.done.samples[0].ops, 0);
+  const lines = [1, 2].map((seed) =>
+    `Operation x1 on key(s) [${seed}]: Error executing: (Error): flaky`
+  );
+  assert.deepEqual(inbox.logs.toSorted(), lines, "each op's last error, with the tries it made");
+  assert.ok(lines.includes(inbox.done.failure!), `failure ${inbox.done.failure}`);
+  assert.equal(Atomics.load(flagsOf(control), CONTROL_STOP), STOP_FAILURE);
+  assert.equal(inbox.done.samples[0].errors, 2, "an op still retrying is never a success");
+  assert.equal(inbox.done.samples[0].ops, 2);
+  assert.equal(inbox.done.samples[0].service.totalCount, 2, "both ops are timed");
 });
 
-Deno.test("WorkerRunner.run() cuts a back-off short at deadlineNs and sets CONTROL_STOP", async () => {
+Deno.test("WorkerRunner.run() with errors.ignore counts ops cut short by a stop as errors, not failures", async () => {
+  const { control, inbox } = await cutShort(true, setStop(1));
+  assert.equal(inbox.done.failure, null);
+  assert.equal(Atomics.load(flagsOf(control), CONTROL_STOP), 1);
+  assert.equal(inbox.done.samples[0].errors, 2);
+  assert.equal(inbox.logs.length, 2);
+});
+
+Deno.test("WorkerRunner.run() counts ops cut short by another Worker's failure as errors but not as its own failure", async () => {
+  const { inbox } = await cutShort(false, setStop(STOP_FAILURE));
+  assert.equal(inbox.done.failure, null, "the Worker that failed first reports the failure");
+  assert.equal(inbox.done.samples[0].errors, 2);
+});
+
+/** A target whose tries take 100 ms each; the outcome of try `n` (1-based) is `succeeds(n)`. */
+class SlowTriesTarget implements Target {
+  calls = 0;
+  readonly #succeeds: (call: number) => boolean;
+  constructor(succeeds: (call: number) => boolean) {
+    this.#succeeds = succeeds;
+  }
+  async op(): Promise<void> {
+    const call = ++this.calls;
+    await sleep(100);
+    if (!this.#succeeds(call)) throw new Error(`try ${call} failed`);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+Deno.test("WorkerRunner.run() ends an op whose try is in flight at a stop on that try's outcome", async (t) => {
+  for (
+    const [name, succeeds, errors] of [["a success", true, 0], ["an error", false, 1]] as const
+  ) {
+    await t.step(`a try that ends in ${name} after the stop`, async () => {
+      const control = new SharedArrayBuffer(CONTROL_BYTES);
+      // The first try fails, the second (in flight at the stop) succeeds or fails.
+      const target = new SlowTriesTarget((call) => call === 2 && succeeds);
+      const inbox = new Inbox();
+      const running = new WorkerRunner(
+        makeInit(control, { errors: { tries: 5, ignore: true } }),
+        target,
+        inbox.post,
+      ).run();
+      await until(() => target.calls === 2, 1000, "the second try");
+      Atomics.store(flagsOf(control), CONTROL_STOP, 1);
+      await running;
+      assert.equal(target.calls, 2, "no try after the stop");
+      assert.equal(inbox.done.samples[0].ops, 1);
+      assert.equal(inbox.done.samples[0].errors, errors);
+      if (errors === 1) {
+        assert.deepEqual(inbox.logs, [
+          "Operation x2 on key(s) [1]: Error executing: (Error): try 2 failed",
+        ]);
+      }
+    });
+  }
+});
+
+Deno.test("WorkerRunner.run() cuts a back-off short at deadlineNs, sets CONTROL_STOP and counts the op as an error", async () => {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const target = new FlakyTarget(99);
   const inbox = new Inbox();
@@ -810,10 +895,70 @@ Deno.test("WorkerRunner.run() cuts a back-off short at deadlineNs and sets CONTR
   const tookMs = performance.now() - started;
   // Waiting out the back-off would take 5 s.
   assert.ok(tookMs >= 75 && tookMs < 80 + 1000, `a run with an 80 ms deadline took ${tookMs} ms`);
-  assert.equal(Atomics.load(flagsOf(control), CONTROL_STOP), 1);
+  assert.equal(Atomics.load(flagsOf(control), CONTROL_STOP), STOP_FAILURE);
   assert.equal(target.calls, 1);
-  assert.equal(inbox.done.failure, null);
-  assert.equal(inbox.done.samples[0].errors, 0);
+  const line = "Operation x1 on key(s) [1]: Error executing: (Error): flaky";
+  assert.equal(inbox.done.failure, line);
+  assert.deepEqual(inbox.logs, [line]);
+  assert.equal(inbox.done.samples[0].errors, 1);
+  assert.equal(inbox.done.samples[0].ops, 1);
+});
+
+Deno.test("WorkerRunner.run() stops immediate retries at deadlineNs", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  let nowNs = 0;
+  const clock = () => (nowNs += 1_000_000); // every reading is 1 ms later
+  const target = new FlakyTarget(1_000_000);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, {
+      deadlineNs: 100e6,
+      errors: {
+        tries: 1_000_000,
+        ignore: true,
+        backoff: { policy: "constant", minDelayMs: 0, maxDelayMs: 20_000 },
+      },
+    }),
+    target,
+    inbox.post,
+    clock,
+  ).run();
+  // One clock reading per retry: the op stops retrying about 100 tries in, not after 10^6.
+  assert.ok(target.calls >= 90 && target.calls <= 101, `${target.calls} tries`);
+  assert.equal(Atomics.load(flagsOf(control), CONTROL_STOP), 1);
+  assert.equal(inbox.done.samples[0].errors, 1);
+  assert.match(
+    inbox.logs[0],
+    /^Operation x\d+ on key\(s\) \[1\]: Error executing: \(Error\): flaky$/,
+  );
+});
+
+Deno.test("WorkerRunner.run() gives timers a turn while its ops fail without I/O", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  // A driver whose host is down fails every op at once, in a microtask: a loop that never
+  // yields starves the driver's reconnection timer (and this one) until the run ends.
+  const target: Target = {
+    op: () => Promise.reject(new Error("host down")),
+    close: () => Promise.resolve(),
+  };
+  let fired = 0;
+  const timer = setInterval(() => fired++, 5);
+  const started = performance.now();
+  try {
+    await new WorkerRunner(
+      makeInit(control, {
+        threads: 2,
+        baseEpochMs: performance.timeOrigin + started,
+        deadlineNs: 300e6,
+        errors: { tries: 10, ignore: true, backoff: null },
+      }),
+      target,
+      new Inbox().post,
+    ).run();
+    assert.ok(fired > 0, "the timer never ran during the run");
+  } finally {
+    clearInterval(timer);
+  }
 });
 
 Deno.test("WorkerRunner.run() retries at once when the back-off never waits", async () => {
