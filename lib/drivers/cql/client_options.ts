@@ -28,6 +28,9 @@ export interface ClientOptionsOverrides {
   loadBalancing?: cassandra.policies.loadBalancing.LoadBalancingPolicy;
 }
 
+/** cassandra-driver's default read timeout, in milliseconds. */
+const DRIVER_READ_TIMEOUT_MS = 12_000;
+
 /**
  * The driver options of a CQL target.
  *
@@ -78,7 +81,9 @@ export function clientOptionsOf(
     },
     socketOptions: {
       connectTimeout: spec.connectTimeoutMs,
-      readTimeout: spec.requestTimeoutMs,
+      // Ops carry -mode requestTimeout= themselves; a tiny one must fail the ops, not the
+      // connection's start-up queries, so those wait at least the driver's default.
+      readTimeout: Math.max(spec.requestTimeoutMs, DRIVER_READ_TIMEOUT_MS),
     },
     pooling: {
       coreConnectionsPerHost: {

@@ -145,6 +145,8 @@ export class CqlTarget implements Target {
       prepare: spec.prepared,
       consistency: consistencyOf(spec.consistency),
       serialConsistency: consistencyOf(spec.serialConsistency),
+      // -mode requestTimeout= bounds each op; the connection's own queries keep the driver's.
+      readTimeout: spec.requestTimeoutMs,
     };
     this.#addPrng = new Prng(1);
     this.#add = createDistribution(spec.counterAdd, this.#addPrng);
