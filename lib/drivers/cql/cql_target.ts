@@ -105,6 +105,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Whether the driver refused an op only because every connection had `maxPending` in flight. */
+function isBusy(error: unknown): boolean {
+  const inner = (error as { innerErrors?: Record<string, unknown> } | null)?.innerErrors;
+  if ((error as Error | null)?.name !== "NoHostAvailableError" || inner === undefined) return false;
+  const causes = Object.values(inner);
+  return causes.length > 0 &&
+    causes.every((cause) => (cause as Error | null)?.name === "BusyConnectionError");
+}
+
 function consistencyOf(name: string): number {
   const camel = name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   const value = (cassandra.types.consistencies as unknown as Record<string, number>)[camel];
@@ -131,6 +140,10 @@ export class CqlTarget implements Target {
   readonly #addPrng: Prng;
   /** Statements by op index. */
   readonly #queries: string[];
+  /** Ops the driver has sent and not yet answered. */
+  #inFlight = 0;
+  /** Ops waiting for a connection slot, woken one per answered op. */
+  readonly #waiters: (() => void)[] = [];
 
   private constructor(client: cassandra.Client, spec: CqlTargetSpec) {
     this.#client = client;
@@ -197,7 +210,7 @@ export class CqlTarget implements Target {
         offset += sizes[c];
       }
       values[n] = buffer.subarray(0, keyBytes);
-      await this.#client.execute(query, values, this.#options);
+      await this.#execute(query, values);
       return;
     }
     const key = Buffer.allocUnsafe(keyBytes);
@@ -207,10 +220,10 @@ export class CqlTarget implements Target {
       this.#addPrng.reseed(seed);
       for (let c = 0; c < n; c++) values[c] = cassandra.types.Long.fromNumber(this.#add.next());
       values[n] = key;
-      await this.#client.execute(query, values, this.#options);
+      await this.#execute(query, values);
       return;
     }
-    const result = await this.#client.execute(query, [key], this.#options);
+    const result = await this.#execute(query, [key]);
     if (!spec.validateReads) return;
     const got = result.first();
     if (got === null) throw new ReadValidationError();
@@ -220,6 +233,36 @@ export class CqlTarget implements Target {
       const cell = got.get(spec.columnNames[expected.columns[i]]) as Uint8Array | null;
       if (cell === null || !sameBytes(cell, expected.values[i])) throw new ReadValidationError();
     }
+  }
+
+  /**
+   * Executes through the driver; when every connection already has `-mode maxPending=` requests
+   * in flight, waits for one of them to be answered and tries again, as the Java driver queues a
+   * request for a connection instead of failing it.
+   */
+  async #execute(query: string, values: unknown[]): Promise<cassandra.types.ResultSet> {
+    for (;;) {
+      this.#inFlight++;
+      try {
+        const result = await this.#client.execute(query, values, this.#options);
+        this.#answered();
+        return result;
+      } catch (error) {
+        if (!isBusy(error)) {
+          this.#answered();
+          throw error;
+        }
+        // Refused before it was sent: it frees no slot and wakes nobody.
+        this.#inFlight--;
+        if (this.#inFlight === 0) throw error;
+      }
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
+  #answered(): void {
+    this.#inFlight--;
+    this.#waiters.shift()?.();
   }
 
   /** Shuts the client down. */
