@@ -52,6 +52,8 @@ export interface StepContext {
   readonly live: LiveEndpoints | null;
   /** Report response time (`fixed=`) instead of service time. */
   readonly useResponseTime: boolean;
+  /** Prints the connect banner once, after the interval header (see `RunStressOptions`). */
+  readonly announce: ((io: CommandIo) => void) | null;
 }
 
 /** One finished measured run. */
@@ -74,10 +76,15 @@ function javaDouble(value: number): string {
   return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }
 
-/** `Running WRITE with 200 threads for 1000 iteration`, and its duration/uncertainty forms. */
-function runningLine(settings: StressSettings, threads: number): string {
+/**
+ * `Running WRITE with 200 threads for 1000 iteration`, and its duration/uncertainty forms; a
+ * mixed run names its op types as cassandra-stress does (`Running [READ, WRITE] with ...`).
+ */
+function runningLine(settings: StressSettings, plan: RunPlan): string {
   const stop = settings.command.stop;
-  const head = `Running ${settings.command.type.toUpperCase()} with ${threads} threads`;
+  const type = settings.command.type;
+  const ops = type === "mixed" ? `[${plan.opNames.join(", ")}]` : type.toUpperCase();
+  const head = `Running ${ops} with ${plan.threads} threads`;
   switch (stop.kind) {
     case "count":
       return `${head} for ${stop.n} iteration`;
@@ -86,6 +93,16 @@ function runningLine(settings: StressSettings, threads: number): string {
     case "uncertainty":
       return `${head} until stderr of mean < ${javaDouble(stop.targetStderr)}`;
   }
+}
+
+/**
+ * The `time` column of an interval row: seconds from the start of the wall-clock second the
+ * run started in, as cassandra-stress counts (its intervals end on whole seconds: 1.0, 2.0
+ * ...), so it runs ahead of the run's own elapsed time by that second's fraction. Rates stay
+ * over the time the ops really ran.
+ */
+function clockTimeSec(report: { elapsedSec: number; runStartEpochMs: number }): number {
+  return report.elapsedSec + (report.runStartEpochMs % 1000) / 1000;
 }
 
 /**
@@ -114,8 +131,9 @@ export async function runMeasuredStep(
   jsonZeroEpochMs = -1,
 ): Promise<StepOutcome> {
   const { io, useResponseTime } = context;
-  io.out(runningLine(context.settings, plan.threads));
+  io.out(runningLine(context.settings, plan));
   io.out(formatIntervalHeader());
+  context.announce?.(io);
   context.live?.runStarted(plan.threads);
   let stderr = 0;
   const result = await runWorkload(plan, {
@@ -126,7 +144,7 @@ export async function runMeasuredStep(
       const rows = formatIntervalRows({
         windows: report.windows,
         totalOpsByName: Object.fromEntries(report.totals.map((w) => [w.name, w.ops])),
-        elapsedSec: report.elapsedSec,
+        elapsedSec: clockTimeSec(report),
         intervalSec: report.lengthSec,
         stderr: report.stderr,
         useResponseTime,
@@ -234,6 +252,7 @@ export async function runThreadSearch(
     threads,
     windows: result.totals,
     elapsedSec: result.elapsedSec,
+    timeSec: clockTimeSec({ elapsedSec: result.elapsedSec, runStartEpochMs: result.startEpochMs }),
     stderr,
   }));
   printText(

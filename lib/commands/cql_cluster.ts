@@ -1,6 +1,6 @@
 /**
  * The main thread's control connection to a CQL cluster: connect (one clear error when no
- * node answers within the connect timeout), print cassandra-stress's connect banner, find
+ * node answers within the connect timeout), build cassandra-stress's connect banner, find
  * the local data center, create the stress schema for writing commands, and truncate.
  *
  * @module
@@ -62,27 +62,30 @@ export interface CqlCluster {
   readonly localDataCenter: string;
   /** The hosts the driver knows. */
   readonly hostCount: number;
+  /**
+   * cassandra-stress's connect banner: `Connected to cluster: …` and one `Datatacenter:` line
+   * per host. The caller prints it where cassandra-stress connects.
+   */
+  readonly banner: readonly string[];
 }
 
 /**
- * Connects the control session and prints `Connected to cluster: …` and one `Datatacenter:`
- * line per host, as cassandra-stress does.
+ * Connects the control session and builds cassandra-stress's connect banner.
  *
  * @param spec The target (its `localDataCenter` may be empty: then it is discovered).
- * @param io Where the banner goes.
- * @param options The `-mode connectionsPerHost=` the banner prints (default: the spec's).
+ * @param options The connections per host the banner prints (default: the spec's).
  * @returns The session.
  * @throws {TargetError} When no contact point answers within the connect timeout.
  *
  * @example Usage
  * ```ts ignore
- * const cluster = await connectCluster(spec, io);
+ * const cluster = await connectCluster(spec);
+ * for (const line of cluster.banner) io.out(line);
  * await cluster.client.shutdown();
  * ```
  */
 export async function connectCluster(
   spec: CqlTargetSpec,
-  io: CommandIo,
   options: { connectionsPerHost?: number } = {},
 ): Promise<CqlCluster> {
   const policy = new DiscoveringDcPolicy(spec.localDataCenter || (undefined as unknown as string));
@@ -110,18 +113,19 @@ export async function connectCluster(
   } catch {
     // Some servers hide system.local from restricted users: the banner says "unknown".
   }
-  io.out(
-    `Connected to cluster: ${clusterName}, max pending requests per connection ${
-      spec.maxPending ?? 2048
-    }, max connections per host ${options.connectionsPerHost ?? spec.connectionsPerHost}`,
-  );
+  // As cassandra-stress, the `maxPending=` setting: null when not given (the driver's default).
+  const banner = [
+    `Connected to cluster: ${clusterName}, max pending requests per connection ${spec.maxPending}, max connections per host ${
+      options.connectionsPerHost ?? spec.connectionsPerHost
+    }`,
+  ];
   const hosts = client.hosts.values();
   for (const host of hosts) {
     // cassandra-stress prints the InetAddress (`/ip`), without the port.
     const address = host.address.slice(0, host.address.lastIndexOf(":"));
-    io.out(`Datatacenter: ${host.datacenter}; Host: /${address}; Rack: ${host.rack}`);
+    banner.push(`Datatacenter: ${host.datacenter}; Host: /${address}; Rack: ${host.rack}`);
   }
-  return { client, localDataCenter, hostCount: hosts.length };
+  return { client, localDataCenter, hostCount: hosts.length, banner };
 }
 
 /**

@@ -183,11 +183,83 @@ export function modeWarningsOf(settings: StressSettings): string[] {
 }
 
 /**
+ * The Workers a command's runs use at most: one per core, at most one per thread (auto mode:
+ * per `threads<=`).
+ *
+ * @param settings The parsed settings.
+ * @param cores The cores (`navigator.hardwareConcurrency`).
+ * @returns The Worker count, at least 1.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { workersOf } from "./cql_settings.ts";
+ * import { parseStressArgs } from "../options/parse_stress_args.ts";
+ * assert.equal(workersOf(parseStressArgs(["write", "-rate", "threads=3"]), 8), 3);
+ * assert.equal(workersOf(parseStressArgs(["write", "-rate", "threads=16"]), 2), 2);
+ * ```
+ */
+export function workersOf(settings: StressSettings, cores: number): number {
+  const rate = settings.rate;
+  const threads = rate.kind === "threads" ? rate.threads : rate.maxThreads;
+  return Math.max(1, Math.min(cores, threads));
+}
+
+/**
+ * The connections per host a run opens: each Worker's client opens `perWorker`; together
+ * they open about `-mode connectionsPerHost=` (at least one each), or one each, the
+ * cassandra-driver default, when it is not given.
+ *
+ * @param settings The parsed settings.
+ * @param workers The Workers of the run ({@linkcode workersOf}).
+ * @returns Each Worker's connections per host, and all Workers' together.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connectionsPerHostOf } from "./cql_settings.ts";
+ * import { parseStressArgs } from "../options/parse_stress_args.ts";
+ * assert.deepEqual(connectionsPerHostOf(parseStressArgs(["write"]), 2), { perWorker: 1, total: 2 });
+ * const eight = parseStressArgs(["write", "-mode", "native", "cql3", "connectionsPerHost=8"]);
+ * assert.deepEqual(connectionsPerHostOf(eight, 3), { perWorker: 3, total: 9 });
+ * ```
+ */
+export function connectionsPerHostOf(
+  settings: StressSettings,
+  workers: number,
+): { perWorker: number; total: number } {
+  const wanted = settings.mode.connectionsPerHost;
+  const count = Math.max(1, workers);
+  const perWorker = wanted === null ? 1 : Math.max(1, Math.ceil(wanted / count));
+  return { perWorker, total: perWorker * count };
+}
+
+/**
+ * The native protocol version a run speaks: `-mode protocolVersion=`, at most the newest
+ * cassandra-driver speaks (4), which is also what it negotiates when none is given.
+ *
+ * @param settings The parsed settings.
+ * @returns The version.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { protocolVersionOf } from "./cql_settings.ts";
+ * import { parseStressArgs } from "../options/parse_stress_args.ts";
+ * assert.equal(protocolVersionOf(parseStressArgs(["write"])), 4);
+ * ```
+ */
+export function protocolVersionOf(settings: StressSettings): number {
+  return Math.min(settings.mode.protocolVersion ?? DRIVER_MAX_PROTOCOL, DRIVER_MAX_PROTOCOL);
+}
+
+/**
  * The CQL target of a command.
  *
  * @param settings The parsed settings.
  * @param options The contact points (default: `-node`), the port (default `-port native=`)
- *   and the Worker count (connections per host are shared between Workers).
+ *   and the Worker count ({@linkcode workersOf}; connections per host are shared between
+ *   Workers).
  * @returns The target spec; its `localDataCenter` is empty until the control connection
  *   discovers it (unless `-node datacenter=` gave it).
  * @throws {UsageError} For unreadable files.
@@ -227,9 +299,7 @@ export async function cqlTargetOf(
     consistency: settings.command.consistencyLevel,
     serialConsistency: settings.command.serialConsistencyLevel,
     validateReads: !settings.errors.skipReadValidation,
-    connectionsPerHost: mode.connectionsPerHost === null
-      ? 1
-      : Math.max(1, Math.ceil(mode.connectionsPerHost / workers)),
+    connectionsPerHost: connectionsPerHostOf(settings, workers).perWorker,
     maxPending: mode.maxPending,
     protocolVersion: mode.protocolVersion === null
       ? null

@@ -13,7 +13,7 @@ import { formatHelp } from "../options/help_text.ts";
 import { parseStressArgs } from "../options/parse_stress_args.ts";
 import { type Shard, shardStressSettings } from "../options/shard.ts";
 import { formatDistributionTable } from "../report/distribution_table.ts";
-import { formatSettingsDump } from "../report/settings_dump.ts";
+import { formatSettingsDump, type SettingsDumpOptions } from "../report/settings_dump.ts";
 import { VERSION } from "../version.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import {
@@ -22,7 +22,13 @@ import {
   createStressSchema,
   truncateStressTables,
 } from "./cql_cluster.ts";
-import { cqlTargetOf, modeWarningsOf } from "./cql_settings.ts";
+import {
+  connectionsPerHostOf,
+  cqlTargetOf,
+  modeWarningsOf,
+  protocolVersionOf,
+  workersOf,
+} from "./cql_settings.ts";
 import { isEmbeddedNode, startEmbeddedNode } from "./embedded_node.ts";
 import { runStress } from "./stress_run.ts";
 import { isSyntheticTarget, targetOf } from "./stress_plan.ts";
@@ -93,7 +99,8 @@ export async function stressCommand(
   }
   if (shard !== null) io.out(describeShard(settings, shard));
   if (settings.dryRun) {
-    printText(io, formatSettingsDump(settings));
+    const synthetic = isSyntheticTarget(settings);
+    printText(io, formatSettingsDump(settings, synthetic ? {} : cqlDumpOptions(settings)));
     return 0;
   }
   if (settings.command.type === "user") {
@@ -108,7 +115,25 @@ export async function stressCommand(
   return await runCql(settings, io, { ...options, commandLine: args });
 }
 
-/** Runs a CQL command against `-node` hosts, or against a node started in-process. */
+/**
+ * What the settings dump of a CQL command prints for the pool (when `connectionsPerHost=` is
+ * not given) and the protocol it really uses.
+ */
+function cqlDumpOptions(settings: StressSettings): SettingsDumpOptions {
+  const workers = workersOf(settings, navigator.hardwareConcurrency);
+  return {
+    connectionsPerHost: connectionsPerHostOf(settings, workers).total,
+    protocolVersion: protocolVersionOf(settings),
+  };
+}
+
+/**
+ * Runs a CQL command against `-node` hosts, or against a node started in-process. It
+ * connects right after the settings dump (an unreachable node fails at once), but prints the
+ * connect banner where cassandra-stress connects: before `Created keyspaces` for the commands
+ * that create the schema, otherwise when the first op runs (after the first `Warming up`
+ * line or interval header) or before a truncate.
+ */
 async function runCql(
   settings: StressSettings,
   io: CommandIo,
@@ -116,9 +141,15 @@ async function runCql(
 ): Promise<number> {
   const sleep = options.sleep ?? realSleep;
   const embedded = isEmbeddedNode(settings);
-  const workers = navigator.hardwareConcurrency;
+  const workers = workersOf(settings, navigator.hardwareConcurrency);
   const node = embedded ? await startEmbeddedNode() : null;
   let cluster: CqlCluster | null = null;
+  let announced = false;
+  const announce = (runIo: CommandIo) => {
+    if (announced || cluster === null) return;
+    announced = true;
+    for (const line of cluster.banner) runIo.out(line);
+  };
   try {
     const target = await cqlTargetOf(settings, {
       ...(node === null ? {} : { contactPoints: [node.hostname], port: node.port }),
@@ -132,32 +163,34 @@ async function runCql(
       (embedded && target.opKinds.some((k) => k === "write" || k === "counter_write"));
     return await runStress(settings, target, io, {
       ...options,
+      settingsDump: cqlDumpOptions(settings),
       prepare: async (runIo) => {
-        cluster = await connectCluster(target, runIo, {
-          connectionsPerHost: target.connectionsPerHost * Math.min(workers, maxThreads(settings)),
+        cluster = await connectCluster(target, {
+          connectionsPerHost: target.connectionsPerHost * workers,
         });
         (target as { localDataCenter: string }).localDataCenter = cluster.localDataCenter;
         if (creates) {
+          announce(runIo);
           await createStressSchema(cluster, settings, runIo, {
             sleepMs: cluster.hostCount * 1000,
             sleep,
           });
         }
+      },
+      pause: async (runIo) => {
         runIo.out("Sleeping 2s...");
         await sleep(2000);
       },
-      truncate: () => truncateStressTables(cluster!, settings, { sleep }),
+      announce,
+      truncate: (runIo) => {
+        announce(runIo);
+        return truncateStressTables(cluster!, settings, { sleep });
+      },
     });
   } finally {
     await (cluster as CqlCluster | null)?.client.shutdown().catch(() => {});
     await node?.close();
   }
-}
-
-/** The most threads the run uses (each Worker runs at least one). */
-function maxThreads(settings: StressSettings): number {
-  const rate = settings.rate;
-  return rate.kind === "threads" ? rate.threads : rate.maxThreads;
 }
 
 /** One line saying what this shard runs. */

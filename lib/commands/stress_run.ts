@@ -19,7 +19,7 @@ import {
 } from "../report/graph_html.ts";
 import { GraphSeries, summaryOf } from "../report/graph_series.ts";
 import { formatResults, formatRunEnd } from "../report/results_block.ts";
-import { formatSettingsDump } from "../report/settings_dump.ts";
+import { formatSettingsDump, type SettingsDumpOptions } from "../report/settings_dump.ts";
 import { runWorkload } from "../run/run_workload.ts";
 import { OpWindow } from "../stats/op_window.ts";
 import {
@@ -57,11 +57,32 @@ export interface RunStressOptions {
    */
   shard?: Shard | null;
   /**
-   * Prepares the target after the settings dump (creates the schema).
+   * What the settings dump prints for the connections per host and the protocol version.
+   *
+   * @default {{}}
+   */
+  settingsDump?: SettingsDumpOptions;
+  /**
+   * Prepares the target after the settings dump (connects, and creates the schema).
    *
    * @default {undefined}
    */
   prepare?: (io: CommandIo) => Promise<void>;
+  /**
+   * The pause before the warm-up, after the `N=0` check (cassandra-stress's
+   * `Sleeping 2s...`).
+   *
+   * @default {undefined}
+   */
+  pause?: (io: CommandIo) => Promise<void>;
+  /**
+   * Prints what cassandra-stress prints when its first op connects (the connect banner of a
+   * command that did not create the schema): called after each `Warming up` line and after
+   * each interval header; it prints once.
+   *
+   * @default {undefined}
+   */
+  announce?: (io: CommandIo) => void;
   /**
    * Truncates the tables: `truncate=once` calls it before the measured run, `truncate=always`
    * before the run or before every step of a thread-count search. Any pause after the
@@ -209,13 +230,14 @@ export async function runStress(
     const io = tee === null ? baseIo : teeIo(baseIo, (line) => tee.writeLine(line));
     hdr = log.hdrFile === null ? null : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
     json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
-    if (!log.noSettings) printText(io, formatSettingsDump(settings));
+    if (!log.noSettings) printText(io, formatSettingsDump(settings, options.settingsDump));
     await options.prepare?.(io);
     const stop = settings.command.stop;
     if (stop.kind === "count" && stop.n === 0) {
       io.out("N=0: SCHEMA CREATED, NOTHING ELSE DONE.");
       return 0;
     }
+    await options.pause?.(io);
     // A graph file that is not ours fails now, before the run, not after it.
     const graphHtml = settings.graph.file === null ? null : readGraphFile(settings.graph.file);
     const rate = settings.rate;
@@ -229,6 +251,9 @@ export async function runStress(
     for (const warm of warmupPlans(plan, settings)) {
       if (signal?.aborted) break;
       io.out(`Warming up ${warm.opNames[0]} with ${warm.totalOps} iterations...`);
+      options.announce?.(io);
+      // A failed warm-up does not end the run (cassandra-stress gives up there): a mixed run
+      // on a fresh embedded node reads before its WRITE warm-up has stored anything.
       await runWorkload(warm, { signal, onLog });
     }
     if (signal.aborted) throw interrupted();
@@ -247,6 +272,7 @@ export async function runStress(
       graph: graphHtml === null ? null : new GraphSeries(),
       live,
       useResponseTime: plan.schedule?.fixed ?? false,
+      announce: options.announce ?? null,
     };
     let steps: StepOutcome[];
     let completed = true;

@@ -7,6 +7,35 @@
 import type { DistributionSpec, RatioDistributionSpec } from "../options/distribution_spec.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
 
+/** The protocol version the fork prints by default (its driver's `DEFAULT`), and ours speaks. */
+const DEFAULT_PROTOCOL = 4;
+
+/** The fork's default `connectionsPerHost=`. */
+const DEFAULT_CONNECTIONS_PER_HOST = 8;
+
+/** The fork's default `-transport factory=` (a Thrift class; printed, never used). */
+const DEFAULT_TRANSPORT_FACTORY = "org.apache.cassandra.thrift.TFramedTransportFactory";
+
+/**
+ * Options of {@linkcode formatSettingsDump}: what the run really uses where that is not the
+ * option's value.
+ */
+export interface SettingsDumpOptions {
+  /**
+   * What `Connections Per Host:` prints when `-mode connectionsPerHost=` is not given: the
+   * connections per host the run opens (all Workers together).
+   *
+   * @default {8 (the fork's default)}
+   */
+  connectionsPerHost?: number;
+  /**
+   * The protocol version the run speaks.
+   *
+   * @default {`protocolVersion=`, else 4}
+   */
+  protocolVersion?: number;
+}
+
 function fixed6(value: number): string {
   return value.toFixed(6);
 }
@@ -108,15 +137,20 @@ function commandLines(settings: StressSettings): string[] {
   return lines;
 }
 
+/**
+ * The `Rate:` lines. The fork prints the thread bounds only with `auto`; a search without it
+ * (`threads>=N threads<=M`) prints the thread count it has not got, `-1`.
+ */
 function rateLines(settings: StressSettings): string[] {
   const { rate } = settings;
-  if (rate.kind === "auto") {
+  if (rate.kind === "auto" && rate.auto) {
     return [
-      `  Auto: ${rate.auto}`,
+      "  Auto: true",
       `  Min Threads: ${rate.minThreads}`,
       `  Max Threads: ${rate.maxThreads}`,
     ];
   }
+  if (rate.kind === "auto") return ["  Auto: false", "  Thread Count: -1", "  OpsPer Sec: 0"];
   return [
     "  Auto: false",
     `  Thread Count: ${rate.threads}`,
@@ -169,31 +203,32 @@ function columnLines(settings: StressSettings): string[] {
   ];
 }
 
-function modeLines(settings: StressSettings): string[] {
+function modeLines(settings: StressSettings, options: SettingsDumpOptions): string[] {
   const { mode } = settings;
+  const protocolVersion = options.protocolVersion ?? mode.protocolVersion ?? DEFAULT_PROTOCOL;
+  const connectionsPerHost = mode.connectionsPerHost ?? options.connectionsPerHost ??
+    DEFAULT_CONNECTIONS_PER_HOST;
   const lines = [
     `  API: ${mode.api}`,
     `  Connection Style: ${mode.prepared ? "CQL_PREPARED" : "CQL"}`,
     `  CQL Version: ${mode.cqlVersion}`,
-    `  Protocol Version: ${
-      mode.protocolVersion === null ? "NEWEST_SUPPORTED" : `V${mode.protocolVersion}`
-    }`,
+    `  Protocol Version: V${protocolVersion}`,
     `  Username: ${mode.user}`,
     `  Password: ${mode.password === null ? "null" : "*suppressed*"}`,
-    `  Auth Provide Class: ${mode.authProvider ?? "none"}`,
+    `  Auth Provide Class: ${mode.authProvider}`,
     `  Max Pending Per Connection: ${mode.maxPending}`,
-    `  Connections Per Host: ${mode.connectionsPerHost ?? "1 per Worker (driver default)"}`,
+    `  Connections Per Host: ${connectionsPerHost}`,
   ];
   if (mode.requestTimeoutMs !== null) lines.push(`  Request Timeout: ${mode.requestTimeoutMs} ms`);
   lines.push(`  Compression: ${mode.compression.toUpperCase()}`);
   return lines;
 }
 
+/** The one `Transport:` line: every `-transport` option with its default, `key=value; ` each. */
 function transportLine(settings: StressSettings): string {
   const t = settings.transport;
-  const pairs: Array<[string, string | null]> = [];
-  if (t.factory !== null) pairs.push(["factory", t.factory]);
-  pairs.push(
+  const pairs: Array<[string, string | null]> = [
+    ["factory", t.factory ?? DEFAULT_TRANSPORT_FACTORY],
     ["truststore", t.truststore],
     ["truststore-password", t.truststorePassword],
     ["keystore", t.keystore],
@@ -202,18 +237,22 @@ function transportLine(settings: StressSettings): string {
     ["ssl-alg", t.sslAlgorithm],
     ["store-type", t.storeType],
     ["ssl-ciphers", t.sslCiphers],
-  );
-  if (t.hostnameVerification) pairs.push(["hostname-verification", "true"]);
+    ["hostname-verification", String(t.hostnameVerification)],
+  ];
   return `  ${pairs.map(([key, value]) => `${key}=${value}; `).join("")}`;
 }
 
 /**
- * The Scylla fork's `-errors` lines after `Ignore:` and `Tries:` (Scylla prints `Fail fast
- * setting:` between those two): the retry policy lines are left out when retries do not wait.
+ * The Scylla fork's `Errors:` lines: `Ignore:`, `Fail fast setting:`, `Tries:`, then the retry
+ * policy lines, left out when retries do not wait (the default).
  */
-function errorExtraLines(settings: StressSettings): string[] {
-  const { failFast, backoff } = settings.errors;
-  const lines = [`  Fail fast setting: ${failFast}`];
+function errorLines(settings: StressSettings): string[] {
+  const { ignore, failFast, tries, backoff } = settings.errors;
+  const lines = [
+    `  Ignore: ${ignore}`,
+    `  Fail fast setting: ${failFast}`,
+    `  Tries: ${tries}`,
+  ];
   if (backoff.policy === "constant" && backoff.minDelayMs === 0) return lines;
   lines.push(
     `  RetryPolicy: ${backoff.policy}`,
@@ -227,11 +266,14 @@ function errorExtraLines(settings: StressSettings): string[] {
 
 /**
  * Formats the settings dump cassandra-stress prints before a run (skipped with
- * `-log no-settings`): the `Stress Settings` banner, one section per option group in
- * cassandra-stress's order and spelling (including `Distibution` and `Auth Provide Class`),
- * ending with a blank line. `Columns:` is left out for `user`.
+ * `-log no-settings`): the `Stress Settings` banner, one section per option group in the
+ * order, spelling and with the keys of the ScyllaDB fork (3.19) (including `Distibution`,
+ * `Auth Provide Class`, `Rack`, `Load Balance` and `Storage Options`), ending with a blank
+ * line. `Columns:` is left out for `user`.
  *
  * @param settings The parsed settings.
+ * @param options The connections per host (when not set) and the protocol version the run
+ *   really uses.
  * @returns The dump, lines joined with `\n`, ending with `\n\n`.
  *
  * @example Usage
@@ -243,18 +285,23 @@ function errorExtraLines(settings: StressSettings): string[] {
  * assert.ok(dump.startsWith("******************** Stress Settings ********************\nCommand:\n"));
  * assert.ok(dump.includes("  Count: 1,000,000\n"));
  * assert.ok(dump.endsWith("  Split Factor: 1\n\n"));
+ * const ours = formatSettingsDump(parseStressArgs(["write"]), { connectionsPerHost: 2 });
+ * assert.ok(ours.includes("  Protocol Version: V4\n"));
+ * assert.ok(ours.includes("  Connections Per Host: 2\n"));
  * ```
  */
-export function formatSettingsDump(settings: StressSettings): string {
-  const { node, schema, port, graph, tokenrange, errors, log } = settings;
+export function formatSettingsDump(
+  settings: StressSettings,
+  options: SettingsDumpOptions = {},
+): string {
+  const { node, schema, port, graph, tokenrange, log } = settings;
   const lines = ["******************** Stress Settings ********************"];
   lines.push("Command:", ...commandLines(settings));
   lines.push("Rate:", ...rateLines(settings));
   lines.push("Population:", ...populationLines(settings));
   lines.push("Insert:", ...insertLines(settings));
   if (settings.command.type !== "user") lines.push("Columns:", ...columnLines(settings));
-  lines.push("Errors:", `  Ignore: ${errors.ignore}`, `  Tries: ${errors.tries}`);
-  lines.push(...errorExtraLines(settings));
+  lines.push("Errors:", ...errorLines(settings));
   lines.push(
     "Log:",
     `  No Summary: ${log.noSummary}`,
@@ -263,18 +310,23 @@ export function formatSettingsDump(settings: StressSettings): string {
     `  Interval Millis: ${log.intervalMs}`,
     `  Level: ${log.level.toUpperCase()}`,
   );
-  lines.push("Mode:", ...modeLines(settings));
+  lines.push("Mode:", ...modeLines(settings, options));
   lines.push(
     "Node:",
     `  Nodes: [${node.hosts.join(", ")}]`,
     `  Is White List: ${node.whitelist}`,
     `  Datacenter: ${node.datacenter}`,
+    // The fork's rack= and loadbalance= are not options of ours: no rack, the default policy.
+    "  Rack: null",
+    "  Load Balance: auto",
   );
   lines.push(
     "Schema:",
     `  Keyspace: ${schema.keyspace}`,
     `  Replication Strategy: ${schema.replicationStrategy}`,
     `  Replication Strategy Options: ${javaMap(schema.replicationOptions)}`,
+    // The fork's storage options are not options of ours: none are set.
+    "  Storage Options: {}",
     `  Table Compression: ${schema.compression}`,
     `  Table Compaction Strategy: ${schema.compactionStrategy}`,
     `  Table Compaction Strategy Options: ${javaMap(schema.compactionOptions)}`,

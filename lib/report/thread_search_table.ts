@@ -15,8 +15,14 @@ export interface ThreadSearchTableStep {
   threads: number;
   /** The step's cumulative windows, one per op type. */
   windows: readonly OpWindow[];
-  /** The step's run time in seconds (the `time` column and the divisor of the rates). */
+  /** The step's run time in seconds (the divisor of the rates). */
   elapsedSec: number;
+  /**
+   * The `time` column: the step's end on the interval rows' clock.
+   *
+   * @default {elapsedSec}
+   */
+  timeSec?: number;
   /** The step's final uncertainty of the mean row rate (the `stderr` column). */
   stderr: number;
 }
@@ -73,7 +79,7 @@ function stepRows(step: ThreadSearchTableStep, useResponseTime: boolean): string
     formatIntervalRows({
       windows: list,
       totalOpsByName: Object.fromEntries(list.map((window) => [window.name, window.ops])),
-      elapsedSec: step.elapsedSec,
+      elapsedSec: step.timeSec ?? step.elapsedSec,
       intervalSec: step.elapsedSec,
       stderr: step.stderr,
       useResponseTime,

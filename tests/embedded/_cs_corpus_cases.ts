@@ -140,7 +140,7 @@ export const cases: Case[] = [
     extra: ["-pop", GAUSS_CAP, "-rate", "threads<=104"],
     expect: {
       executes: [READ],
-      lines: ["  Type: read", "  Duration: 1 SECONDS", "  Max Threads: 104", GAUSS_CAP_LINE],
+      lines: ["  Type: read", "  Duration: 1 SECONDS", "  Thread Count: -1", GAUSS_CAP_LINE],
     },
   },
   {
@@ -282,8 +282,9 @@ export const cases: Case[] = [
       lines: [
         "  Command Ratios: {READ=3.0, WRITE=1.0}",
         "  Consistency Level: ONE",
-        "  Min Threads: 16",
-        "  Max Threads: 256",
+        // threads>= and threads<= without auto: the fork prints no thread bounds.
+        "  Auto: false",
+        "  Thread Count: -1",
         "  Distribution: Uniform:  min=1,max=400",
       ],
       check: async (run, _node, dir) => {

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { parseStressArgs } from "../../lib/options/parse_stress_args.ts";
 import { formatSettingsDump } from "../../lib/report/settings_dump.ts";
+import {
+  compareSplit,
+  formatDifferences,
+  readRecorded,
+  RECORDED_DIR,
+  recordedArgs,
+  splitOutput,
+} from "../cassandra/_compare_output.ts";
 
 function dump(line: string): string {
   return formatSettingsDump(parseStressArgs(line.split(" ")));
@@ -75,8 +83,8 @@ Deno.test("formatSettingsDump() prints no retry back-off lines for the default i
   assert.deepEqual(errorsBlock(dump("write n=10")), [
     "Errors:",
     "  Ignore: false",
-    "  Tries: 10",
     "  Fail fast setting: false",
+    "  Tries: 10",
   ]);
 });
 
@@ -91,8 +99,8 @@ Deno.test("formatSettingsDump() prints the Scylla fork's -errors settings", () =
     [
       "Errors:",
       "  Ignore: false",
-      "  Tries: 5",
       "  Fail fast setting: true",
+      "  Tries: 5",
       "  RetryPolicy: linear",
       "  Minimum Delay: 1,500 MILLISECONDS",
       "  Maximum Delay: 30,000 MILLISECONDS",
@@ -106,7 +114,68 @@ Deno.test("formatSettingsDump() prints the Scylla fork's -errors settings", () =
   assert.deepEqual(errorsBlock(dump("write n=10 -errors ignore min-delay-ms=0")), [
     "Errors:",
     "  Ignore: true",
-    "  Tries: 10",
     "  Fail fast setting: false",
+    "  Tries: 10",
   ]);
+});
+
+Deno.test("formatSettingsDump() prints a search without auto as the fork: no thread count", () => {
+  const rate = (line: string) => {
+    const lines = dump(line).split("\n");
+    return lines.slice(lines.indexOf("Rate:") + 1, lines.indexOf("Population:"));
+  };
+  assert.deepEqual(rate("read n=10 -rate threads>=4 threads<=64"), [
+    "  Auto: false",
+    "  Thread Count: -1",
+    "  OpsPer Sec: 0",
+  ]);
+  assert.deepEqual(rate("read n=10 -rate threads>=4 auto"), [
+    "  Auto: true",
+    "  Min Threads: 4",
+    "  Max Threads: 1000",
+  ]);
+});
+
+Deno.test("formatSettingsDump() prints the connections and protocol version the run uses", () => {
+  const settings = parseStressArgs(["write"]);
+  assert.ok(formatSettingsDump(settings).includes("  Connections Per Host: 8\n"));
+  const ours = formatSettingsDump(settings, { connectionsPerHost: 2, protocolVersion: 3 });
+  assert.ok(ours.includes("  Connections Per Host: 2\n"));
+  assert.ok(ours.includes("  Protocol Version: V3\n"));
+  // A given connectionsPerHost= is printed as given (the Workers share it).
+  const given = parseStressArgs(["write", "-mode", "native", "cql3", "connectionsPerHost=3"]);
+  assert.ok(
+    formatSettingsDump(given, { connectionsPerHost: 2 }).includes("  Connections Per Host: 3\n"),
+  );
+});
+
+Deno.test("formatSettingsDump() prints every section, key and value of the recorded fork runs", async (t) => {
+  const names = (await Array.fromAsync(Deno.readDir(RECORDED_DIR)))
+    .map((entry) => entry.name)
+    .filter((name) => /^\d\d-.*\.txt$/.test(name))
+    .map((name) => name.slice(0, -4))
+    .sort();
+  let compared = 0;
+  for (const name of names) {
+    const recorded = splitOutput(readRecorded(name));
+    // 19 is a usage error (-add is no option group): no dump.
+    if (recorded.settings.length === 0) continue;
+    await t.step(name, () => {
+      const args = recordedArgs(name, { node: ["-node", "127.0.0.1"] });
+      const text = formatSettingsDump(parseStressArgs(args));
+      const differences = compareSplit(recorded, splitOutput(text))
+        .filter((d) => d.part === "settings");
+      // Our default strategy is still SimpleStrategy (lib/options/_groups_target.ts).
+      const known = recorded.settings.some((s) =>
+          s.entries.some((e) =>
+            e.value.endsWith("NetworkTopologyStrategy")
+          )
+        )
+        ? ["Schema/Replication Strategy"]
+        : [];
+      assert.deepEqual(differences.map((d) => d.where), known, formatDifferences(differences));
+    });
+    compared++;
+  }
+  assert.equal(compared, 19);
 });
