@@ -26,6 +26,7 @@ import {
   connectionsPerHostOf,
   cqlTargetOf,
   modeWarningsOf,
+  nodeHostsOf,
   protocolVersionOf,
   workersOf,
 } from "./cql_settings.ts";
@@ -117,13 +118,14 @@ export async function stressCommand(
 
 /**
  * What the settings dump of a CQL command prints for the pool (when `connectionsPerHost=` is
- * not given) and the protocol it really uses.
+ * not given), the protocol it really uses and the hosts of `-node file=`.
  */
 function cqlDumpOptions(settings: StressSettings): SettingsDumpOptions {
   const workers = workersOf(settings, navigator.hardwareConcurrency);
   return {
     connectionsPerHost: connectionsPerHostOf(settings, workers).total,
     protocolVersion: protocolVersionOf(settings),
+    ...(settings.node.file === null ? {} : { nodes: nodeHostsOf(settings) }),
   };
 }
 

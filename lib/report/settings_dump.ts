@@ -29,6 +29,12 @@ export interface SettingsDumpOptions {
    */
   connectionsPerHost?: number;
   /**
+   * The hosts `Nodes:` lists: with `-node file=`, the file's.
+   *
+   * @default {the `-node` list}
+   */
+  nodes?: readonly string[];
+  /**
    * The protocol version the run speaks.
    *
    * @default {`protocolVersion=`, else 4}
@@ -313,7 +319,7 @@ export function formatSettingsDump(
   lines.push("Mode:", ...modeLines(settings, options));
   lines.push(
     "Node:",
-    `  Nodes: [${node.hosts.join(", ")}]`,
+    `  Nodes: [${(options.nodes ?? node.hosts).join(", ")}]`,
     `  Is White List: ${node.whitelist}`,
     `  Datacenter: ${node.datacenter}`,
     // The fork's rack= and loadbalance= are not options of ours: no rack, the default policy.

@@ -136,12 +136,16 @@ Deno.test("formatSettingsDump() prints a search without auto as the fork: no thr
   ]);
 });
 
-Deno.test("formatSettingsDump() prints the connections and protocol version the run uses", () => {
+Deno.test("formatSettingsDump() prints the connections, protocol version and hosts the run uses", () => {
   const settings = parseStressArgs(["write"]);
   assert.ok(formatSettingsDump(settings).includes("  Connections Per Host: 8\n"));
   const ours = formatSettingsDump(settings, { connectionsPerHost: 2, protocolVersion: 3 });
   assert.ok(ours.includes("  Connections Per Host: 2\n"));
   assert.ok(ours.includes("  Protocol Version: V3\n"));
+  assert.ok(
+    formatSettingsDump(settings, { nodes: ["10.0.0.1", "10.0.0.2"] })
+      .includes("  Nodes: [10.0.0.1, 10.0.0.2]\n"),
+  );
   // A given connectionsPerHost= is printed as given (the Workers share it).
   const given = parseStressArgs(["write", "-mode", "native", "cql3", "connectionsPerHost=3"]);
   assert.ok(
