@@ -37,6 +37,8 @@ export interface Expect {
   lines: string[];
   /** The run has no Results block (no-summary, --dry-run). @default false */
   noResults?: boolean;
+  /** How many times each op is executed (every op failing and retried). @default 1 */
+  triesPerOp?: number;
   /** Extra checks (files written, output); `node` is null against a real Cassandra node. */
   check?: (run: RunOutput, node: CqlServer | null, dir: string) => Promise<void> | void;
 }
@@ -237,6 +239,13 @@ export const cases: Case[] = [
       replication: { ...SIMPLE_RF1, "replication_factor": "2" },
       columns: ["C0 blob"],
       executes: [update(["C0"])],
+      // Factor 2 at ALL on one node: every op is Unavailable, tried 10 times and counted as an
+      // error, as the real tool's run 08 shows (tests/testdata/cassandra-stress-real).
+      triesPerOp: 10,
+      check: (run) => {
+        const errors = run.out.find((l) => l.startsWith("Total errors"));
+        assert.match(errors ?? "", /:\s+400 \[WRITE: 400\]$/);
+      },
       lines: [
         "  Consistency Level: ALL",
         "  Thread Count: 500",
@@ -587,6 +596,41 @@ export function scaleArgs(entry: Case, dir: string): string[] {
 }
 
 /** The sum of the numbers in `Warming up X with N iterations...` and `Total partitions : N`. */
+/**
+ * The line's replication factor capped at the one node a test cluster has (the embedded node, or
+ * the real one-node cluster): a line that asks for more replicas than that (factor 2 or 3 at
+ * QUORUM) fails every op there, as cassandra-stress's own run would. Lines that ignore errors
+ * (`-errors ignore`) keep their factor: failing is what they are about.
+ */
+export function oneNode(args: string[]): { args: string[]; capped: boolean } {
+  if (args.includes("ignore")) return { args, capped: false };
+  const capped = args.map((arg) =>
+    arg.replace(/\b(replication_factor|factor)=([2-9])\b/g, (_all, key) => `${key}=1`)
+  );
+  return { args: capped, capped: capped.join(" ") !== args.join(" ") };
+}
+
+/**
+ * The replication map a node stores for the one a case expects: the factor capped as
+ * {@linkcode oneNode} capped it, and NetworkTopologyStrategy's `replication_factor` expanded to
+ * the node's data center, as Cassandra does.
+ */
+export function oneNodeReplication(
+  expected: Record<string, string>,
+  capped: boolean,
+): Record<string, string> {
+  const replication = { ...expected };
+  if (capped && replication.replication_factor !== undefined) replication.replication_factor = "1";
+  if (
+    replication.class.endsWith("NetworkTopologyStrategy") &&
+    replication.replication_factor !== undefined
+  ) {
+    replication.datacenter1 = replication.replication_factor;
+    delete replication.replication_factor;
+  }
+  return replication;
+}
+
 export function printedOps(out: readonly string[]): number {
   let ops = 0;
   for (const line of out) {

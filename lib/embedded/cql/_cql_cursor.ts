@@ -83,6 +83,44 @@ const RESERVED: ReadonlySet<string> = new Set([
   "with",
 ]);
 
+/** How many tokens (hidden whitespace and comments included) Cassandra's snippet starts back. */
+const SNIPPET_TOKENS_BACK = 10;
+
+/**
+ * The snippet Cassandra's error collector appends to a parser error: the query from up to ten
+ * tokens before the offending one (whitespace runs count as tokens, as in its token stream) to
+ * the offending one, which is put in brackets; `...` marks text left out at either end. Lines
+ * are joined without their line breaks, as Cassandra does.
+ */
+function querySnippet(text: string, tokens: CqlTokens, offending: number): string {
+  const units: number[] = [];
+  let previousEnd = 0;
+  for (let i = 0; i <= offending; i++) {
+    if (tokens.starts[i] > previousEnd) units.push(previousEnd);
+    units.push(tokens.starts[i]);
+    previousEnd = tokens.ends[i];
+  }
+  const from = units[Math.max(0, units.length - 1 - SNIPPET_TOKENS_BACK)];
+  const start = tokens.starts[offending];
+  const end = tokens.ends[offending];
+  const highlighted = `${text.slice(from, start)}[${text.slice(start, end)}]`;
+  return ` (${from === 0 ? "" : "..."}${highlighted.replaceAll("\n", "")}${
+    end === text.length ? "" : "..."
+  })`;
+}
+
+/**
+ * An identifier as Cassandra prints it in messages: as is when it is lower case (`[a-z][a-z0-9_]*`)
+ * and not a reserved keyword, otherwise double-quoted.
+ *
+ * @param name The identifier.
+ * @returns The printed identifier.
+ */
+export function maybeQuote(name: string): string {
+  if (/^[a-z][a-z0-9_]*$/.test(name) && !RESERVED.has(name)) return name;
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
 /** A position in the token list with the helpers every grammar rule uses. */
 export class CqlCursor {
   /** The statement text. */
@@ -259,7 +297,7 @@ export class CqlCursor {
    * @returns The error, to throw.
    */
   mismatched(expecting: string): CqlSyntaxError {
-    return this.errorAt(this.pos, `mismatched input ${this.#quoted()} expecting ${expecting}`);
+    return this.#recognitionError(`mismatched input ${this.#quoted()} expecting ${expecting}`);
   }
 
   /**
@@ -268,7 +306,16 @@ export class CqlCursor {
    * @returns The error, to throw.
    */
   noViable(): CqlSyntaxError {
-    return this.errorAt(this.pos, `no viable alternative at input ${this.#quoted()}`);
+    return this.#recognitionError(`no viable alternative at input ${this.#quoted()}`);
+  }
+
+  /** An error of the parser proper at the current token, with Cassandra's snippet. */
+  #recognitionError(detail: string): CqlSyntaxError {
+    const atEnd = this.kind() === TOKEN_EOF;
+    const starts = this.tokens.starts;
+    const offset = atEnd ? this.text.length : starts[this.pos];
+    const context = atEnd ? { atEnd } : { snippet: querySnippet(this.text, this.tokens, this.pos) };
+    return new CqlSyntaxError(detail, positionOf(this.text, offset), context);
   }
 
   /**

@@ -12,6 +12,7 @@ import { compareValues } from "./cql_value.ts";
 import { ERROR_CODE } from "./protocol_constants.ts";
 import type { ColumnSchema, KeyspaceSchema, Schema, TableSchema } from "./schema.ts";
 import { TableStore } from "./table_store.ts";
+import { replicationOf, replicationWarnings } from "./_replication.ts";
 
 /** A column as a table definition gives it. */
 export interface ColumnInput {
@@ -141,27 +142,6 @@ function parseType(text: string, column: string): CqlType {
     }
     throw error;
   }
-}
-
-const STRATEGY_PREFIX = "org.apache.cassandra.locator.";
-
-/** Validates and normalises replication options. */
-export function replicationOf(options: Record<string, OptionValue>): Record<string, string> {
-  const given = options["replication"];
-  if (given === undefined) throw CqlError.invalid("Missing mandatory option 'replication'");
-  if (typeof given !== "object") throw CqlError.invalid("Invalid value for option 'replication'");
-  const replication = { ...given };
-  const cls = replication["class"];
-  if (!cls) throw CqlError.invalid("Missing replication strategy class");
-  replication["class"] = cls.includes(".") ? cls : STRATEGY_PREFIX + cls;
-  const short = replication["class"].slice(replication["class"].lastIndexOf(".") + 1);
-  if (short === "SimpleStrategy" && replication["replication_factor"] === undefined) {
-    throw new CqlError(
-      ERROR_CODE.configError,
-      "SimpleStrategy requires a replication_factor strategy option.",
-    );
-  }
-  return replication;
 }
 
 const COMPACTION_PREFIX = "org.apache.cassandra.db.compaction.";
@@ -300,52 +280,79 @@ export function compressionOf(options: Record<string, OptionValue>): Record<stri
   return map;
 }
 
-/** Applies CREATE KEYSPACE; returns whether anything changed. */
-export function createKeyspace(schema: Schema, statement: CreateKeyspaceStatement): boolean {
-  const existing = schema.keyspaces.get(statement.keyspace);
-  if (existing) {
-    if (statement.ifNotExists) return false;
+/**
+ * Cassandra's local system keyspaces: CREATE KEYSPACE of one is refused as Invalid (the
+ * embedded node has only the first two).
+ */
+const LOCAL_SYSTEM_KEYSPACES = ["system", "system_schema", "system_views", "system_virtual_schema"];
+/** Cassandra's replicated system keyspaces: a real node has them, so CREATE finds them existing. */
+const DISTRIBUTED_SYSTEM_KEYSPACES = ["system_auth", "system_distributed", "system_traces"];
+
+/**
+ * Applies CREATE KEYSPACE.
+ *
+ * @returns `null` when nothing changed (IF NOT EXISTS), else the warnings for the client.
+ */
+export function createKeyspace(
+  schema: Schema,
+  statement: CreateKeyspaceStatement,
+  datacenter: string,
+): string[] | null {
+  const name = statement.keyspace;
+  if (LOCAL_SYSTEM_KEYSPACES.includes(name)) {
+    throw CqlError.invalid(`System keyspace '${name}' is not user-modifiable`);
+  }
+  if (schema.keyspaces.has(name) || DISTRIBUTED_SYSTEM_KEYSPACES.includes(name)) {
+    if (statement.ifNotExists) return null;
     throw new CqlError(
       ERROR_CODE.alreadyExists,
-      `Keyspace ${statement.keyspace} already exists`,
-      { keyspace: statement.keyspace, table: "" },
+      `Cannot add existing keyspace "${name}"`,
+      { keyspace: name, table: "" },
     );
   }
-  if (statement.keyspace.startsWith("system")) {
-    throw new CqlError(
-      ERROR_CODE.unauthorized,
-      `${statement.keyspace} keyspace is not user-modifiable.`,
-    );
-  }
+  const context = { keyspace: name, datacenter };
   const keyspace: KeyspaceSchema = {
-    name: statement.keyspace,
-    replication: replicationOf(statement.options),
+    name,
+    replication: replicationOf(statement.options, context),
     durableWrites: statement.options["durable_writes"] !== false &&
       statement.options["durable_writes"] !== "false",
     tables: new Map(),
     system: false,
   };
   schema.keyspaces.set(keyspace.name, keyspace);
-  return true;
+  return replicationWarnings(keyspace.replication, context);
 }
 
-/** Applies ALTER KEYSPACE. */
-export function alterKeyspace(schema: Schema, statement: AlterKeyspaceStatement): void {
+/**
+ * Applies ALTER KEYSPACE.
+ *
+ * @returns The warnings for the client.
+ */
+export function alterKeyspace(
+  schema: Schema,
+  statement: AlterKeyspaceStatement,
+  datacenter: string,
+): string[] {
   const keyspace = schema.keyspaces.get(statement.keyspace);
-  if (!keyspace) throw CqlError.invalid(`Keyspace '${statement.keyspace}' does not exist`);
+  if (!keyspace) throw CqlError.invalid(`Keyspace '${statement.keyspace}' doesn't exist`);
   if (keyspace.system) {
     throw new CqlError(
       ERROR_CODE.unauthorized,
       `${keyspace.name} keyspace is not user-modifiable.`,
     );
   }
+  let warnings: string[] = [];
   if (statement.options["replication"] !== undefined) {
-    keyspace.replication = replicationOf(statement.options);
+    const context = { keyspace: keyspace.name, datacenter };
+    const before = keyspace.replication;
+    keyspace.replication = replicationOf(statement.options, context);
+    warnings = replicationWarnings(keyspace.replication, context, before);
   }
   if (statement.options["durable_writes"] !== undefined) {
     keyspace.durableWrites = statement.options["durable_writes"] !== false &&
       statement.options["durable_writes"] !== "false";
   }
+  return warnings;
 }
 
 /** Applies CREATE TABLE; returns whether anything changed. */
@@ -355,7 +362,7 @@ export function createTable(
   statement: CreateTableStatement,
 ): boolean {
   const keyspace = schema.keyspaces.get(keyspaceName);
-  if (!keyspace) throw CqlError.invalid(`Keyspace '${keyspaceName}' does not exist`);
+  if (!keyspace) throw CqlError.invalid(`Keyspace '${keyspaceName}' doesn't exist`);
   if (keyspace.system) {
     throw new CqlError(
       ERROR_CODE.unauthorized,

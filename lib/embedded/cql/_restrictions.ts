@@ -45,7 +45,7 @@ const listOf = (element: CqlType): CqlType => ({ kind: "list", element, frozen: 
 
 function column(table: TableSchema, name: string): ColumnSchema {
   const found = table.byName.get(name);
-  if (!found) throw CqlError.invalid(`Undefined column name ${name}`);
+  if (!found) throw CqlError.undefinedColumn(name, table);
   return found;
 }
 

@@ -82,7 +82,7 @@ export function compileSelect(
     for (const selector of statement.selectors!) {
       if (selector.kind === "column") {
         const col = table.byName.get(selector.name);
-        if (!col) throw CqlError.invalid(`Undefined column name ${selector.name}`);
+        if (!col) throw CqlError.undefinedColumn(selector.name, table);
         outputs.push({ spec: spec(selector.alias ?? col.name, col.type), get: cellOf(col) });
       } else if (selector.kind === "count") {
         count = spec(selector.alias ?? "count", BIGINT);

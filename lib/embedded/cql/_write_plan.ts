@@ -12,6 +12,7 @@ import type { CqlType } from "./cql_type.ts";
 import { compareValues } from "./cql_value.ts";
 import type { RowCells } from "./row_slab.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
+import { isSystemKeyspace } from "./system_tables.ts";
 import {
   type BindCollector,
   compileTerm,
@@ -70,7 +71,7 @@ function compileUsing(using: UsingClause, binds: BindCollector): void {
 
 function columnOf(table: TableSchema, name: string): ColumnSchema {
   const col = table.byName.get(name);
-  if (!col) throw CqlError.invalid(`Undefined column name ${name}`);
+  if (!col) throw CqlError.undefinedColumn(name, table);
   return col;
 }
 
@@ -244,7 +245,7 @@ function isEmptyCollection(bytes: Uint8Array): boolean {
 }
 
 function checkWritable(table: TableSchema): void {
-  if (table.keyspace.startsWith("system")) {
+  if (isSystemKeyspace(table.keyspace)) {
     throw new CqlError(0x2100, `${table.keyspace} keyspace is not user-modifiable.`);
   }
 }

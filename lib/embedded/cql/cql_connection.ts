@@ -53,6 +53,10 @@ export interface ConnectionOptions {
 
 const AUTHENTICATOR = "org.apache.cassandra.auth.PasswordAuthenticator";
 const SUPPORTED_VERSIONS = "3/v3, 4/v4";
+/** The CQL version of Cassandra 5.0, as SUPPORTED and system.local give it. */
+const CQL_VERSION = "3.4.7";
+/** The serial consistency level when a request gives none. */
+const SERIAL = 0x0008;
 
 type State = "new" | "authenticating" | "ready";
 
@@ -291,7 +295,7 @@ export class CqlConnection {
   #supported(version: number, stream: number): OutgoingFrame {
     const w = this.#begin(version, stream, OPCODE.supported);
     w.writeStringMultimap({
-      CQL_VERSION: ["3.4.5"],
+      CQL_VERSION: [CQL_VERSION],
       COMPRESSION: [],
       PROTOCOL_VERSIONS: ["3/v3", "4/v4"],
     });
@@ -358,7 +362,7 @@ export class CqlConnection {
   }
 
   #readParams(reader: FrameReader, version: number, statement: PreparedStatement | null) {
-    reader.readShort(); // consistency: accepted, a single node satisfies every level
+    const consistency = reader.readShort();
     const flags = version >= 5 ? reader.readInt() : reader.readByte();
     let values: (Uint8Array | null | undefined)[] = [];
     let names: string[] | null = null;
@@ -372,11 +376,19 @@ export class CqlConnection {
     }
     const pageSize = flags & QUERY_FLAG.pageSize ? reader.readInt() : 0;
     const pagingState = flags & QUERY_FLAG.pagingState ? reader.readBytes() : null;
-    if (flags & QUERY_FLAG.serialConsistency) reader.readShort();
+    const serialConsistency = flags & QUERY_FLAG.serialConsistency ? reader.readShort() : SERIAL;
     if (flags & QUERY_FLAG.defaultTimestamp) reader.readLong();
     if (names && statement) values = this.#byName(statement, names, values);
     const skipMetadata = (flags & QUERY_FLAG.skipMetadata) !== 0;
-    return { values, pageSize, pagingState, skipMetadata, named: names !== null };
+    return {
+      values,
+      pageSize,
+      pagingState,
+      skipMetadata,
+      named: names !== null,
+      consistency,
+      serialConsistency,
+    };
   }
 
   #byName(
@@ -399,12 +411,18 @@ export class CqlConnection {
     return values;
   }
 
-  #checkCount(statement: PreparedStatement, count: number): void {
-    if (count !== statement.binds.length) {
-      throw CqlError.invalid(
-        `There were ${statement.binds.length} markers(?) in CQL but ${count} bound variables`,
-      );
-    }
+  /**
+   * Checks the number of values as Cassandra 5.0 does, in its words for each request:
+   * `Invalid amount of bind variables` (QUERY), `there were N markers(?) ...` (EXECUTE),
+   * `There were N markers(?) ...` (a statement of a BATCH).
+   */
+  #checkCount(statement: PreparedStatement, count: number, opcode: number): void {
+    if (count === statement.binds.length) return;
+    if (opcode === OPCODE.query) throw CqlError.invalid("Invalid amount of bind variables");
+    const there = opcode === OPCODE.execute ? "there" : "There";
+    throw CqlError.invalid(
+      `${there} were ${statement.binds.length} markers(?) in CQL but ${count} bound variables`,
+    );
   }
 
   #query(version: number, stream: number, reader: FrameReader): Uint8Array {
@@ -415,7 +433,7 @@ export class CqlConnection {
     }
     const statement = this.#engine.unprepared(query, this.#session);
     const params = this.#readParams(reader, version, statement);
-    if (!params.named) this.#checkCount(statement, params.values.length);
+    if (!params.named) this.#checkCount(statement, params.values.length, OPCODE.query);
     const result = statement.run(params, this.#session);
     return this.#result(version, stream, result, false);
   }
@@ -468,7 +486,7 @@ export class CqlConnection {
       );
     }
     const params = this.#readParams(reader, version, statement);
-    if (!params.named) this.#checkCount(statement, params.values.length);
+    if (!params.named) this.#checkCount(statement, params.values.length, OPCODE.execute);
     const result = statement.run(params, this.#session);
     // Only statements whose PREPARED answer described the columns may skip them.
     const skip = params.skipMetadata && statement.resultColumns !== null;
@@ -509,14 +527,17 @@ export class CqlConnection {
       for (let v = 0; v < count; v++) {
         values.push(version >= 4 ? reader.readValue() : reader.readBytes());
       }
-      this.#checkCount(statement, values.length);
+      this.#checkCount(statement, values.length, OPCODE.batch);
       items.push({ statement, values });
     }
-    reader.readShort(); // consistency
+    const consistency = reader.readShort();
     const flags = version >= 5 ? reader.readInt() : reader.readByte();
-    if (flags & QUERY_FLAG.serialConsistency) reader.readShort();
+    const serialConsistency = flags & QUERY_FLAG.serialConsistency ? reader.readShort() : SERIAL;
     if (flags & QUERY_FLAG.defaultTimestamp) reader.readLong();
-    const result = this.#engine.batch(type, items, this.#session);
+    const result = this.#engine.batch(type, items, this.#session, {
+      consistency,
+      serialConsistency,
+    });
     return this.#result(version, stream, result, false);
   }
 
@@ -558,7 +579,17 @@ export class CqlConnection {
   }
 
   #result(version: number, stream: number, result: ExecResult, skipMetadata: boolean): Uint8Array {
-    const w = this.#begin(version, stream, OPCODE.result);
+    const warnings = result.kind === "schemaChange" && version >= 4 ? result.warnings ?? [] : [];
+    const w = this.#begin(
+      version,
+      stream,
+      OPCODE.result,
+      warnings.length > 0 ? FRAME_FLAG.warning : 0,
+    );
+    if (warnings.length > 0) {
+      w.writeShort(warnings.length);
+      for (const warning of warnings) w.writeString(warning);
+    }
     switch (result.kind) {
       case "void":
         w.writeInt(RESULT_KIND.void);

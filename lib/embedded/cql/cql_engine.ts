@@ -11,7 +11,13 @@ import { CqlSyntaxError } from "./cql_syntax_error.ts";
 import { ERROR_CODE } from "./protocol_constants.ts";
 import { parseCql } from "./parse_cql.ts";
 import { Schema, type TableSchema } from "./schema.ts";
-import { addSystemKeyspaces, type NodeInfo, refreshSystemTables } from "./system_tables.ts";
+import {
+  addSystemKeyspaces,
+  isSystemKeyspace,
+  type NodeInfo,
+  refreshSystemTables,
+} from "./system_tables.ts";
+import { checkConsistency, CL } from "./_consistency.ts";
 import { BindCollector, type BindSpec, type ExecContext } from "./_bind.ts";
 import { alterKeyspace, createKeyspace, createTable } from "./_ddl.ts";
 import { type StatementCounts, StatementLog } from "./statement_log.ts";
@@ -57,6 +63,8 @@ export interface SchemaChange {
   keyspace: string;
   /** The table, for TABLE changes. */
   table?: string;
+  /** Warnings for the client (the RESULT only, not the EVENT). */
+  warnings?: string[];
 }
 
 /** A connection's state the engine reads and changes (`USE`). */
@@ -69,6 +77,18 @@ export interface Session {
 export interface ExecOptions extends PageRequest {
   /** Bound values in marker order (already reordered when sent with names). */
   values: (Uint8Array | null | undefined)[];
+  /** The consistency level's protocol code. @default 1 (ONE) */
+  consistency?: number;
+  /** The serial consistency level's protocol code (conditional writes). @default 8 (SERIAL) */
+  serialConsistency?: number;
+}
+
+/** The consistency levels of a request. */
+export interface ConsistencyLevels {
+  /** The consistency level's protocol code. @default 1 (ONE) */
+  consistency?: number;
+  /** The serial consistency level's protocol code. @default 8 (SERIAL) */
+  serialConsistency?: number;
 }
 
 /** A prepared statement. */
@@ -278,6 +298,7 @@ export class CqlEngine {
    * @param type Logged, unlogged or counter.
    * @param items The statements with their values.
    * @param session The connection state.
+   * @param levels The batch's consistency levels (ONE and SERIAL by default).
    * @returns A void result, or the `[applied]` row of a conditional batch.
    * @throws {CqlError} For any error; nothing is applied when a statement does not compile.
    */
@@ -285,15 +306,17 @@ export class CqlEngine {
     type: "logged" | "unlogged" | "counter",
     items: { statement: PreparedStatement; values: (Uint8Array | null | undefined)[] }[],
     session: Session,
+    levels: ConsistencyLevels = {},
   ): ExecResult {
     void session;
     for (let i = 0; i < items.length; i++) items[i].statement.counts.batched++;
-    return this.#applyBatch(type, items);
+    return this.#applyBatch(type, items, levels);
   }
 
   #applyBatch(
     type: "logged" | "unlogged" | "counter",
     items: { statement: { write: WritePlan | null }; values: (Uint8Array | null | undefined)[] }[],
+    levels: ConsistencyLevels,
   ): ExecResult {
     for (const { statement } of items) {
       if (statement.write === null) {
@@ -313,6 +336,9 @@ export class CqlEngine {
         );
       }
     }
+    for (const { statement } of items) {
+      this.#checkLevels(statement.write!.table, levels, statement.write);
+    }
     let applied = true;
     let conditional = false;
     for (const { statement, values } of items) {
@@ -325,6 +351,19 @@ export class CqlEngine {
     return conditional
       ? this.#appliedResult(applied, items[0].statement.write!.table, null)
       : { kind: "void" };
+  }
+
+  #checkLevels(table: TableSchema, levels: ConsistencyLevels, write: WritePlan | null): void {
+    const keyspace = this.schema.keyspaces.get(table.keyspace);
+    if (keyspace === undefined) return;
+    checkConsistency(keyspace, this.#options.node.datacenter, {
+      consistency: levels.consistency ?? CL.one,
+      serialConsistency: levels.serialConsistency ?? CL.serial,
+      write: write !== null,
+      conditional: write?.conditional ?? false,
+      counter: table.isCounter,
+      table: table.name,
+    });
   }
 
   #context(values: (Uint8Array | null | undefined)[]): ExecContext {
@@ -361,7 +400,7 @@ export class CqlEngine {
       return parseCql(query);
     } catch (error) {
       if (error instanceof CqlSyntaxError) {
-        throw new CqlError(ERROR_CODE.syntaxError, error.message);
+        throw new CqlError(ERROR_CODE.syntaxError, error.wireMessage);
       }
       throw error;
     }
@@ -380,9 +419,9 @@ export class CqlEngine {
   #table(name: QualifiedName, session: Session): TableSchema {
     const keyspaceName = this.#keyspaceOf(name, session);
     const keyspace = this.schema.keyspaces.get(keyspaceName);
-    if (!keyspace) throw CqlError.invalid(`Keyspace ${keyspaceName} does not exist`);
+    if (!keyspace) throw CqlError.invalid(`keyspace ${keyspaceName} does not exist`);
     const table = keyspace.tables.get(name.name);
-    if (!table) throw CqlError.invalid(`unconfigured table ${name.name}`);
+    if (!table) throw CqlError.invalid(`table ${name.name} does not exist`);
     return table;
   }
 
@@ -426,6 +465,7 @@ export class CqlEngine {
           resultColumns: plan.columns,
           write: null,
           run: (options) => {
+            this.#checkLevels(table, options, null);
             const page = plan.run(this.#context(options.values), options);
             return { kind: "rows", columns: plan.columns, ...page };
           },
@@ -449,6 +489,7 @@ export class CqlEngine {
           resultColumns: null,
           write: plan,
           run: (options) => {
+            this.#checkLevels(table, options, plan);
             const outcome = plan.apply(this.#context(options.values));
             return outcome === null
               ? { kind: "void" }
@@ -484,7 +525,7 @@ export class CqlEngine {
               statement: { write: plan },
               values: options.values,
             }));
-            return this.#applyBatch(statement.type, parts);
+            return this.#applyBatch(statement.type, parts, options);
           },
         };
       }
@@ -552,31 +593,33 @@ export class CqlEngine {
         session.keyspace = statement.keyspace;
         return { kind: "setKeyspace", keyspace: statement.keyspace };
       }
-      case "createKeyspace":
-        if (!createKeyspace(schema, statement)) return { kind: "void" };
+      case "createKeyspace": {
+        const warnings = createKeyspace(schema, statement, this.#options.node.datacenter);
+        if (warnings === null) return { kind: "void" };
         return this.#changed({
           kind: "schemaChange",
           change: "CREATED",
           target: "KEYSPACE",
           keyspace: statement.keyspace,
+          warnings,
         });
-      case "alterKeyspace":
-        alterKeyspace(schema, statement);
+      }
+      case "alterKeyspace": {
+        const warnings = alterKeyspace(schema, statement, this.#options.node.datacenter);
         return this.#changed({
           kind: "schemaChange",
           change: "UPDATED",
           target: "KEYSPACE",
           keyspace: statement.keyspace,
+          warnings,
         });
+      }
       case "dropKeyspace": {
         const name = statement.table.name;
         const keyspace = schema.keyspaces.get(name);
         if (!keyspace) {
           if (statement.ifExists) return { kind: "void" };
-          throw new CqlError(
-            ERROR_CODE.configError,
-            `Cannot drop non existing keyspace '${name}'.`,
-          );
+          throw CqlError.invalid(`Keyspace '${name}' doesn't exist`);
         }
         if (keyspace.system) {
           throw new CqlError(ERROR_CODE.unauthorized, `${name} keyspace is not user-modifiable.`);
@@ -605,10 +648,7 @@ export class CqlEngine {
         const keyspace = schema.keyspaces.get(keyspaceName);
         if (!keyspace?.tables.has(statement.table.name)) {
           if (statement.ifExists) return { kind: "void" };
-          throw new CqlError(
-            ERROR_CODE.configError,
-            `Cannot drop non existing table '${statement.table.name}' in keyspace '${keyspaceName}'.`,
-          );
+          throw CqlError.invalid(`Table '${keyspaceName}.${statement.table.name}' doesn't exist`);
         }
         if (keyspace.system) {
           throw new CqlError(
@@ -627,7 +667,7 @@ export class CqlEngine {
       }
       case "truncate": {
         const table = this.#table(statement.table, session);
-        if (table.keyspace.startsWith("system")) {
+        if (isSystemKeyspace(table.keyspace)) {
           throw new CqlError(
             ERROR_CODE.unauthorized,
             `${table.keyspace} keyspace is not user-modifiable.`,

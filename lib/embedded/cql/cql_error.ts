@@ -4,7 +4,8 @@
  * @module
  */
 
-import { ERROR_CODE } from "./protocol_constants.ts";
+import { CONSISTENCY_NAMES, ERROR_CODE } from "./protocol_constants.ts";
+import { maybeQuote } from "./_cql_cursor.ts";
 
 /** Extra fields some error codes carry in their ERROR frame body. */
 export interface CqlErrorDetails {
@@ -33,9 +34,15 @@ export interface CqlErrorDetails {
  * ```ts
  * import assert from "node:assert/strict";
  * import { CqlError } from "./cql_error.ts";
- * import { ERROR_CODE } from "./protocol_constants.ts";
- * const error = CqlError.invalid("unconfigured table x");
+ * import { CONSISTENCY_NAMES, ERROR_CODE } from "./protocol_constants.ts";
+import { maybeQuote } from "./_cql_cursor.ts";
+ * const error = CqlError.invalid("table x does not exist");
  * assert.equal(error.code, ERROR_CODE.invalid);
+ * assert.equal(
+ *   CqlError.undefinedColumn("C5", { keyspace: "ks", name: "t" }).message,
+ *   'Undefined column name "C5" in table ks.t',
+ * );
+ * assert.equal(CqlError.unavailable(5, 2, 1).message, "Cannot achieve consistency level ALL");
  * ```
  */
 export class CqlError extends Error {
@@ -62,6 +69,37 @@ export class CqlError extends Error {
    */
   static invalid(message: string): CqlError {
     return new CqlError(ERROR_CODE.invalid, message);
+  }
+
+  /**
+   * The error Cassandra 5.0 answers for a column a statement names that the table lacks.
+   *
+   * @param column The column name as written (case kept).
+   * @param table The table's keyspace and name.
+   * @returns An Invalid error `Undefined column name "C5" in table ks.t`.
+   */
+  static undefinedColumn(column: string, table: { keyspace: string; name: string }): CqlError {
+    return CqlError.invalid(
+      `Undefined column name ${maybeQuote(column)} in table ${maybeQuote(table.keyspace)}.${
+        maybeQuote(table.name)
+      }`,
+    );
+  }
+
+  /**
+   * The error a node answers when too few replicas are alive for a consistency level.
+   *
+   * @param consistency The consistency level's protocol code.
+   * @param required How many replicas it needs.
+   * @param alive How many are alive.
+   * @returns An Unavailable (0x1000) error with its fields.
+   */
+  static unavailable(consistency: number, required: number, alive: number): CqlError {
+    return new CqlError(
+      ERROR_CODE.unavailable,
+      `Cannot achieve consistency level ${CONSISTENCY_NAMES[consistency]}`,
+      { consistency, required, received: alive },
+    );
   }
 
   /**

@@ -128,6 +128,17 @@ function injectedError(kind: InjectedErrorKind): CqlError {
   }
 }
 
+/** The Cassandra release the node answers as (system.local, peers). */
+const RELEASE_VERSION = "5.0.6";
+/** Cassandra 5.0's default num_tokens. */
+const NUM_TOKENS = 16;
+
+/** NUM_TOKENS random Murmur3 tokens, as a node makes them on its first start. */
+function randomTokens(): string[] {
+  const tokens = crypto.getRandomValues(new BigInt64Array(NUM_TOKENS));
+  return [...new Set(tokens)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+}
+
 class ClientConnection {
   readonly protocol: CqlConnection;
   readonly #conn: Deno.Conn;
@@ -227,7 +238,8 @@ class ClientConnection {
 
 /**
  * An in-memory CQL node listening on TCP. Not a storage engine: no disk, no replication, one
- * node; every consistency level is satisfied by it.
+ * node. It answers as a one-node Apache Cassandra 5.0 cluster does: a consistency level that
+ * needs more replicas than one (`ALL` with replication factor 2) is Unavailable.
  *
  * @example Usage
  * ```ts ignore
@@ -273,9 +285,10 @@ export class CqlServer {
         clusterName: options.clusterName ?? "Test Cluster",
         datacenter: options.datacenter ?? "datacenter1",
         rack: "rack1",
-        releaseVersion: "4.0.11",
+        releaseVersion: RELEASE_VERSION,
         hostId,
-        tokens: ["-9223372036854775808"],
+        tokens: randomTokens(),
+        gossipGeneration: Math.floor(Date.now() / 1000),
       },
       clockMs: () => Date.now(),
       randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),

@@ -133,6 +133,6 @@ export function parseCql(text: string): ParsedStatement {
   const c = new CqlCursor(text);
   const statement = parseStatement(c);
   c.acceptPunct(";");
-  if (c.kind() !== TOKEN_EOF) throw c.mismatched("<EOF>");
+  if (c.kind() !== TOKEN_EOF) throw c.mismatched("EOF");
   return { statement, markers: c.markers };
 }

@@ -29,7 +29,12 @@ export interface NodeInfo {
   hostId: string;
   /** The node's tokens (Murmur3 partitioner). */
   tokens: string[];
+  /** gossip_generation: the node's start time in seconds since the epoch. @default 1 */
+  gossipGeneration?: number;
 }
+
+/** The CQL version of Cassandra 5.0. */
+const CQL_VERSION = "3.4.7";
 
 const TABLES: Record<string, Record<string, [string, string[], string[]]>> = {
   system: {
@@ -38,7 +43,7 @@ const TABLES: Record<string, Record<string, [string, string[], string[]]>> = {
       "cql_version text, data_center text, gossip_generation int, host_id uuid, " +
       "listen_address inet, listen_port int, native_protocol_version text, partitioner text, " +
       "rack text, release_version text, rpc_address inet, rpc_port int, schema_version uuid, " +
-      "tokens set<text>",
+      "tokens set<text>, truncated_at map<uuid, blob>",
       ["key"],
       [],
     ],
@@ -63,13 +68,15 @@ const TABLES: Record<string, Record<string, [string, string[], string[]]>> = {
       [],
     ],
     tables: [
-      "keyspace_name text, table_name text, bloom_filter_fp_chance double, " +
+      "keyspace_name text, table_name text, additional_write_policy text, " +
+      "allow_auto_snapshot boolean, bloom_filter_fp_chance double, " +
       "caching frozen<map<text, text>>, cdc boolean, comment text, " +
       "compaction frozen<map<text, text>>, compression frozen<map<text, text>>, " +
       "crc_check_chance double, dclocal_read_repair_chance double, default_time_to_live int, " +
       "extensions frozen<map<text, blob>>, flags frozen<set<text>>, gc_grace_seconds int, " +
-      "id uuid, max_index_interval int, memtable_flush_period_in_ms int, " +
-      "min_index_interval int, read_repair_chance double, speculative_retry text",
+      "id uuid, incremental_backups boolean, max_index_interval int, memtable text, " +
+      "memtable_flush_period_in_ms int, min_index_interval int, read_repair text, " +
+      "read_repair_chance double, speculative_retry text",
       ["keyspace_name"],
       ["table_name"],
     ],
@@ -130,6 +137,25 @@ const TABLES: Record<string, Record<string, [string, string[], string[]]>> = {
     ],
   },
 };
+
+/**
+ * Whether a keyspace is one of the node's own (`system`, `system_schema`): users may read it but
+ * not change it.
+ *
+ * @param name The keyspace name.
+ * @returns Whether it is a system keyspace of this node.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isSystemKeyspace } from "./system_tables.ts";
+ * assert.equal(isSystemKeyspace("system_schema"), true);
+ * assert.equal(isSystemKeyspace("system_foo"), false);
+ * ```
+ */
+export function isSystemKeyspace(name: string): boolean {
+  return Object.hasOwn(TABLES, name);
+}
 
 function splitColumns(text: string): { name: string; type: CqlType }[] {
   const out: { name: string; type: CqlType }[] = [];
@@ -204,6 +230,33 @@ function optionMap(value: unknown): Record<string, string> {
   return {};
 }
 
+/** How many decimals Cassandra prints of a percentile or a time (`#.####`). */
+function shortNumber(text: string): string {
+  return String(Number(Number(text).toFixed(4)));
+}
+
+/**
+ * A speculative retry or additional write policy as Cassandra 5.0 stores it: `99PERCENTILE` and
+ * `99p` as `99p`, `10MS` as `10ms`, `always`/`none` upper-cased.
+ */
+function retryPolicy(value: unknown): string {
+  const text = typeof value === "string" ? value.trim() : "99p";
+  const percentile = /^(\d+(?:\.\d+)?)\s*(?:percentile|p)$/i.exec(text);
+  if (percentile) return `${shortNumber(percentile[1])}p`;
+  const ms = /^(\d+(?:\.\d+)?)\s*ms$/i.exec(text);
+  if (ms) return `${shortNumber(ms[1])}ms`;
+  const upper = text.toUpperCase();
+  return upper === "ALWAYS" || upper === "NONE" ? upper : text;
+}
+
+/** The caching map with both sub-options, as Cassandra stores it. */
+function cachingOf(given: Record<string, string>): Record<string, string> {
+  return {
+    keys: (given["keys"] ?? "ALL").toUpperCase(),
+    rows_per_partition: (given["rows_per_partition"] ?? "NONE").toUpperCase(),
+  };
+}
+
 function tableRow(table: TableSchema): Record<string, unknown> {
   const o = table.options;
   const num = (name: string, fallback: number) =>
@@ -211,9 +264,10 @@ function tableRow(table: TableSchema): Record<string, unknown> {
   return {
     keyspace_name: table.keyspace,
     table_name: table.name,
+    additional_write_policy: retryPolicy(o["additional_write_policy"]),
     bloom_filter_fp_chance: num("bloom_filter_fp_chance", 0.01),
-    caching: o["caching"] ? optionMap(o["caching"]) : { keys: "ALL", rows_per_partition: "NONE" },
-    cdc: false,
+    caching: cachingOf(optionMap(o["caching"])),
+    cdc: o["cdc"] === true || o["cdc"] === "true" ? true : null,
     comment: typeof o["comment"] === "string" ? o["comment"] : "",
     compaction: compactionOf(o),
     compression: compressionOf(o),
@@ -227,10 +281,9 @@ function tableRow(table: TableSchema): Record<string, unknown> {
     max_index_interval: 2048,
     memtable_flush_period_in_ms: 0,
     min_index_interval: 128,
+    read_repair: "BLOCKING",
     read_repair_chance: 0,
-    speculative_retry: typeof o["speculative_retry"] === "string"
-      ? o["speculative_retry"]
-      : "99PERCENTILE",
+    speculative_retry: retryPolicy(o["speculative_retry"]),
   };
 }
 
@@ -264,9 +317,9 @@ export function refreshSystemTables(schema: Schema, node: NodeInfo): void {
     broadcast_address: node.address,
     broadcast_port: 7000,
     cluster_name: node.clusterName,
-    cql_version: "3.4.5",
+    cql_version: CQL_VERSION,
     data_center: node.datacenter,
-    gossip_generation: 1,
+    gossip_generation: node.gossipGeneration ?? 1,
     host_id: node.hostId,
     listen_address: node.address,
     listen_port: 7000,

@@ -828,13 +828,13 @@ Deno.test("driver surfaces syntax, invalid-request and already-exists errors", a
     await assertResponseError(
       () => client.execute("SELECT * FROM keyspace1.nope"),
       CODES.invalid,
-      /unconfigured table nope/,
+      /^table nope does not exist$/,
     );
     await assertResponseError(
       () =>
         client.execute("SELECT * FROM nope WHERE key = ?", [Buffer.from("a")], { prepare: true }),
       CODES.invalid,
-      /unconfigured table nope/,
+      /^table nope does not exist$/,
     );
     const exists = await assertResponseError(
       () =>

@@ -607,7 +607,7 @@ Deno.test("parseCql() skips comments and whitespace and takes an optional semico
   const text = "-- leading comment\nSELECT /* inline\n comment */ a // to end of line\n\t" +
     "FROM\r\n t -- trailing\n ;  ";
   assert.deepEqual(statementOf(text), statementOf("SELECT a FROM t"));
-  assertSyntaxError("SELECT a FROM t;;", "line 1:16 mismatched input ';' expecting <EOF>");
+  assertSyntaxError("SELECT a FROM t;;", "line 1:16 mismatched input ';' expecting EOF");
 });
 
 Deno.test("parseCql() numbers markers in textual order and keeps their names", () => {
@@ -635,7 +635,7 @@ Deno.test("parseCql() reports errors at Cassandra-style line:column positions", 
     ["SELECT a FROM t WHERE a = 0x", "line 1:26 no viable alternative at input '0x'"],
     ["SELECT from FROM t", "line 1:7 mismatched input 'from' expecting IDENT"],
     ["UPDATE t SET a = 1", "line 1:18 mismatched input '<EOF>' expecting K_WHERE"],
-    ["SELECT a FROM t LIMIT 1 extra", "line 1:24 mismatched input 'extra' expecting <EOF>"],
+    ["SELECT a FROM t LIMIT 1 extra", "line 1:24 mismatched input 'extra' expecting EOF"],
     ["SELECT a FROM t WHERE a = [1, 2", "line 1:31 mismatched input '<EOF>' expecting ']'"],
     [
       "SELECT count(a) FROM t",

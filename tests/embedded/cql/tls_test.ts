@@ -117,7 +117,7 @@ Deno.test("CqlServer with tls closes a plain-TCP client cleanly and keeps servin
       });
       await client.connect();
       const local = await client.execute("SELECT release_version FROM system.local");
-      assert.equal(local.rows[0]["release_version"], "4.0.11");
+      assert.equal(local.rows[0]["release_version"], "5.0.6");
       assert.equal(server.internalErrors, 0);
     });
   });
