@@ -3,8 +3,10 @@
 // 10-byte key and five 34-byte blobs C0..C4, or prepared SELECT of C0..C4 by key), keys 0..N-1 in
 // order, C in flight, one client. Each op's latency goes into a preallocated array; nothing else
 // happens per op. A read that returns no row counts as missing (no value check: the loop is the
-// floor, not a validator). Prints one JSON line:
-// `{"ops":N,"seconds":S,"p50Ms":x,"p99Ms":y,"missing":M}`.
+// floor, not a validator). A failed request is retried at once, up to 10 tries in all as
+// cassandra-stress does by default (its latency then spans the tries); an op that fails all 10
+// counts as failed. Prints one JSON line:
+// `{"ops":N,"seconds":S,"p50Ms":x,"p99Ms":y,"missing":M,"errors":E,"failed":F,"firstError":"..."}`.
 //
 //   deno run -A bench/_bare_cql_loop.ts HOST PORT KEYSPACE write|read N C
 // deno-lint-ignore-file no-console
@@ -13,6 +15,7 @@ import cassandra from "cassandra-driver";
 
 const WRITE = `UPDATE "standard1" SET "C0" = ?,"C1" = ?,"C2" = ?,"C3" = ?,"C4" = ? WHERE KEY=?`;
 const READ = `SELECT "C0","C1","C2","C3","C4" FROM "standard1" WHERE KEY=?`;
+const TRIES = 10;
 
 interface LoopArgs {
   host: string;
@@ -68,17 +71,35 @@ async function runLoop(args: LoopArgs): Promise<string> {
   const times = new Float64Array(args.total);
   let next = 0;
   let missing = 0;
+  let errors = 0;
+  let failed = 0;
+  let firstError = "";
+  const op = async (i: number): Promise<void> => {
+    const key = keyOf(i);
+    if (args.mode === "write") {
+      const values = [valueOf(i, 0), valueOf(i, 1), valueOf(i, 2), valueOf(i, 3), valueOf(i, 4)];
+      await client.execute(WRITE, [...values, key], { prepare: true });
+    } else {
+      const result = await client.execute(READ, [key], { prepare: true });
+      if (result.rowLength !== 1) missing++;
+    }
+  };
   const lane = async (): Promise<void> => {
     while (next < args.total) {
       const i = next++;
-      const key = keyOf(i);
       const start = performance.now();
-      if (args.mode === "write") {
-        const values = [valueOf(i, 0), valueOf(i, 1), valueOf(i, 2), valueOf(i, 3), valueOf(i, 4)];
-        await client.execute(WRITE, [...values, key], { prepare: true });
-      } else {
-        const result = await client.execute(READ, [key], { prepare: true });
-        if (result.rowLength !== 1) missing++;
+      for (let tries = 1;; tries++) {
+        try {
+          await op(i);
+          break;
+        } catch (error) {
+          errors++;
+          firstError ||= `${(error as Error).name}: ${(error as Error).message}`;
+          if (tries === TRIES) {
+            failed++;
+            break;
+          }
+        }
       }
       times[i] = performance.now() - start;
     }
@@ -94,6 +115,9 @@ async function runLoop(args: LoopArgs): Promise<string> {
     p50Ms: percentileMs(times, 0.5),
     p99Ms: percentileMs(times, 0.99),
     missing,
+    errors,
+    failed,
+    firstError,
   });
 }
 

@@ -180,8 +180,8 @@ function bareSide(): Side {
       const out = run.code === 0 && line.startsWith("{") ? JSON.parse(line) : null;
       const problem = out === null
         ? `exit ${run.code}`
-        : out.missing !== 0 || out.ops !== n
-        ? `${out.missing} rows missing of ${out.ops}`
+        : out.missing !== 0 || out.failed !== 0 || out.ops !== n
+        ? `${out.missing} rows missing, ${out.failed} ops failed of ${out.ops} (${out.firstError})`
         : "";
       return Promise.resolve({
         opRate: out === null ? NaN : out.ops / out.seconds,
@@ -291,11 +291,15 @@ async function runSide(
   const figures = {} as Record<Phase, Figures>;
   for (const phase of PHASES) {
     const argv = side.argv(phase, flags.n, flags.threads, place);
-    const run = await timedRun(argv, { cpus: CLIENT_CPUS, timeoutMs });
+    const run = await timedRun(argv, { cpus: CLIENT_CPUS, timeoutMs, env: { NO_COLOR: "1" } });
     figures[phase] = await side.figures(run, phase, flags.n, place);
     if (figures[phase].problem !== "") {
-      const tail = (run.stdout + run.stderr).trim().split("\n").slice(-5).join("\n    ");
-      console.log(`  ${side.name} ${figures[phase].problem}\n    ${tail}`);
+      const lines = (run.stdout + run.stderr).trim().split("\n");
+      const shown = [
+        ...lines.filter((l) => /error|exception/i.test(l)).slice(0, 3),
+        ...lines.slice(-3),
+      ];
+      console.log(`  ${side.name} ${figures[phase].problem}\n    ${shown.join("\n    ")}`);
     }
   }
   await admin.dropKeyspace(place.keyspace);
