@@ -108,3 +108,23 @@ export function resultNumber(out: readonly string[], label: string): number {
   const value = line.split(":")[1].trim().split(/\s+/)[0].replaceAll(",", "");
   return Number(value);
 }
+
+/**
+ * Runs `fn` while holding the plain node's `keyspace1` lock: tests that use cassandra-stress's
+ * default keyspace (the corpus lines, the recorded runs) take turns across the suite's parallel
+ * test processes, so none drops or fills it under another.
+ */
+export async function withKeyspace1<T>(fn: () => Promise<T>): Promise<T> {
+  const { plain } = cassandraNodes();
+  const file = await Deno.open(`${plain.dir}/keyspace1.lock`, {
+    read: true,
+    write: true,
+    create: true,
+  });
+  try {
+    await file.lock(true);
+    return await fn();
+  } finally {
+    file.close();
+  }
+}

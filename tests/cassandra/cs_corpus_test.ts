@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { intervalRows } from "../embedded/_cql_run.ts";
 import { C5, type Case, cases, scaleArgs, SIMPLE_RF1 } from "../embedded/_cs_corpus_cases.ts";
-import { cassandraNodes, queryCassandra, runStress } from "./_cassandra_node.ts";
+import { cassandraNodes, queryCassandra, runStress, withKeyspace1 } from "./_cassandra_node.ts";
 
 const { plain } = cassandraNodes();
 
@@ -100,7 +100,7 @@ for (const entry of cases) {
   Deno.test(`real node: corpus line runs end to end: ${entry.line}`, async () => {
     const dir = await Deno.makeTempDir({ prefix: "cs_corpus_real_" });
     try {
-      await runCase(entry, dir);
+      await withKeyspace1(() => runCase(entry, dir));
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -1,0 +1,122 @@
+// Test fixture: runs a recorded cassandra-stress command line (tests/testdata/cassandra-stress-real/)
+// through main() against a node (the embedded one, or a real Cassandra node), and checks our output
+// against the recording with tests/cassandra/_compare_output.ts: exactly the known differences, the
+// pool we open, and the exit status.
+import assert from "node:assert/strict";
+import { main } from "../../main.ts";
+import type { CommandIo } from "../../lib/commands/command_io.ts";
+import {
+  type CompareOptions,
+  compareWithRecorded,
+  formatDifferences,
+  type Mask,
+  readRecorded,
+  recordedArgs,
+  splitOutput,
+} from "./_compare_output.ts";
+import { connectionsPerHostOf, workersOf } from "../../lib/commands/cql_settings.ts";
+import { parseStressArgs } from "../../lib/options/parse_stress_args.ts";
+
+/** Where a node answers CQL. */
+export interface NodeAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * The fork's default replication strategy is NetworkTopologyStrategy; ours is still
+ * SimpleStrategy (its default lives in lib/options/_groups_target.ts).
+ */
+export const STRATEGY = ["Schema/Replication Strategy"];
+
+/** The differences of a run with the default `-mode` and `-schema`. */
+export const DEFAULTS = STRATEGY;
+
+/**
+ * Our pool differs from the fork's on purpose: each Worker's driver client opens one
+ * connection per host (or its share of `connectionsPerHost=`) where the fork opens 8. The
+ * settings dump and the connect banner print ours, which depends on the core count: both are
+ * masked here and checked against the pool by {@linkcode checkPool}.
+ */
+const POOL_MASKS: Mask[] = [
+  [/^( {2}Connections Per Host: )\d+$/, "$1<n>"],
+  [/(max connections per host )\d+$/, "$1<n>"],
+];
+
+/** The dump prints the pool we open (or the given `connectionsPerHost=`), the banner our pool. */
+function checkPool(run: Run): void {
+  const settings = parseStressArgs(run.args);
+  const workers = workersOf(settings, navigator.hardwareConcurrency);
+  const total = connectionsPerHostOf(settings, workers).total;
+  const dump = `  Connections Per Host: ${settings.mode.connectionsPerHost ?? total}`;
+  assert.ok(run.out.includes(dump), `${dump} in\n${run.out.join("\n")}`);
+  const banner = run.out.find((line) => line.startsWith("Connected to cluster: "));
+  assert.match(banner ?? "", new RegExp(`, max connections per host ${total}$`));
+}
+
+export interface Run {
+  args: string[];
+  code: number;
+  out: string[];
+  err: string[];
+}
+
+export interface RunOptions {
+  /** Called with each stdout line as it is printed. */
+  onLine?: (line: string) => void;
+  signal?: AbortSignal;
+  /** Called for each sleep (schema propagation, `Sleeping 2s...`); returns at once. */
+  onSleep?: () => void;
+  /** The folder for the recording's `OUT/`. */
+  out?: string;
+}
+
+/** Runs a recorded command line through main() against `node`, with no real sleeps. */
+export async function runRecorded(
+  node: NodeAddress,
+  name: string,
+  options: RunOptions = {},
+): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CommandIo = {
+    out(line) {
+      out.push(line);
+      options.onLine?.(line);
+    },
+    err: (line) => err.push(line),
+  };
+  const args = recordedArgs(name, {
+    node: ["-node", node.host, "-port", `native=${node.port}`],
+    out: options.out,
+  });
+  const code = await main(args, {
+    io,
+    signal: options.signal ?? new AbortController().signal,
+    sleep: () => {
+      options.onSleep?.();
+      return Promise.resolve();
+    },
+  });
+  return { args, code, out, err };
+}
+
+/** Checks ours against the recording: exactly the `known` differences, and the exit status. */
+export function check(
+  name: string,
+  run: Run,
+  known: readonly string[],
+  options: CompareOptions & { exitStatus?: number } = {},
+): void {
+  const masks = [...POOL_MASKS, ...(options.masks ?? [])];
+  const differences = compareWithRecorded(name, run.out, { ...options, masks });
+  assert.deepEqual(
+    differences.map((d) => d.where).sort(),
+    [...known].sort(),
+    `${name}:\n${formatDifferences(differences)}\n--- our stdout:\n${run.out.join("\n")}\n` +
+      `--- stderr (first lines):\n${run.err.slice(0, 5).join("\n")}`,
+  );
+  checkPool(run);
+  const expected = options.exitStatus ?? splitOutput(readRecorded(name)).exitStatus;
+  assert.equal(run.code, expected, `${name} exit code; stderr:\n${run.err.slice(0, 5).join("\n")}`);
+}
