@@ -12,6 +12,7 @@ import { RawCqlClient } from "../embedded/cql/_raw_client.ts";
 import { rawOptions } from "../embedded/cql/_raw_answers.ts";
 import {
   type ComparableAnswer,
+  compressionAnswers,
   paritySteps,
   runSteps,
   stepKeyspaces,
@@ -252,6 +253,15 @@ Deno.test("errors, schema changes and consistency levels are answered as a real 
         `  embedded: ${JSON.stringify(embedded.get(step.label))}`
       );
     assert.deepEqual(differences, []);
+  });
+});
+
+Deno.test("compressed requests (lz4, snappy) are answered as a real node answers them", async () => {
+  await withEmbedded(async (node) => {
+    const real = await compressionAnswers(() => RawCqlClient.connect(plain.port));
+    const embedded = await compressionAnswers(() => RawCqlClient.connect(node.port));
+    assert.deepEqual([...embedded.keys()], [...real.keys()]);
+    for (const [label, answer] of real) assert.deepEqual(embedded.get(label), answer, label);
   });
 });
 

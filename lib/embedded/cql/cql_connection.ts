@@ -17,6 +17,7 @@ import { encodeTypeOption } from "./cql_type.ts";
 import { FrameDecodeError, FrameReader } from "./frame_reader.ts";
 import { type Frame, FrameSplitter } from "./frame_splitter.ts";
 import { FrameWriter } from "./frame_writer.ts";
+import { COMPRESSIONS, decompressBody, DecompressionError } from "./_frame_compression.ts";
 import { ERROR_CODE, FRAME_FLAG, OPCODE, QUERY_FLAG, RESULT_KIND } from "./protocol_constants.ts";
 import type { ColumnSpec } from "./_select_plan.ts";
 
@@ -100,6 +101,8 @@ export class CqlConnection {
   #version = 4;
   #events = new Set<string>();
   #closed = false;
+  /** The compression STARTUP agreed on (requests may be compressed; answers are not). */
+  #compression: string | null = null;
 
   /**
    * @param engine The node's engine.
@@ -243,10 +246,7 @@ export class CqlConnection {
   #handle(frame: Frame): OutgoingFrame {
     const { version, stream, opcode } = frame;
     try {
-      const reader = new FrameReader(frame.body);
-      if (frame.flags & FRAME_FLAG.compression) {
-        throw CqlError.protocol("Compressed frame received but no compression was negotiated");
-      }
+      const reader = new FrameReader(this.#body(frame));
       if (frame.flags & FRAME_FLAG.customPayload) {
         const n = reader.readShort();
         for (let i = 0; i < n; i++) {
@@ -292,11 +292,25 @@ export class CqlConnection {
     }
   }
 
+  /** The frame's body, decompressed when its compression flag says so. */
+  #body(frame: Frame): Uint8Array {
+    if (!(frame.flags & FRAME_FLAG.compression)) return frame.body;
+    if (this.#compression === null) {
+      throw CqlError.protocol("Compressed frame received but no compression was negotiated");
+    }
+    try {
+      return decompressBody(this.#compression, frame.body, this.#options.maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof DecompressionError)) throw error;
+      throw CqlError.protocol(`Cannot decompress a ${this.#compression} frame: ${error.message}`);
+    }
+  }
+
   #supported(version: number, stream: number): OutgoingFrame {
     const w = this.#begin(version, stream, OPCODE.supported);
     w.writeStringMultimap({
       CQL_VERSION: [CQL_VERSION],
-      COMPRESSION: [],
+      COMPRESSION: [...COMPRESSIONS],
       PROTOCOL_VERSIONS: ["3/v3", "4/v4"],
     });
     return { bytes: this.#finish(w), isQuery: false };
@@ -310,9 +324,12 @@ export class CqlConnection {
     if (!options.has("CQL_VERSION")) {
       throw CqlError.protocol("Missing value CQL_VERSION in STARTUP message");
     }
-    const compression = options.get("COMPRESSION");
+    const compression = options.get("COMPRESSION")?.toLowerCase();
     if (compression !== undefined && compression !== "") {
-      throw CqlError.protocol(`Unknown compression algorithm: ${compression}`);
+      if (!COMPRESSIONS.includes(compression)) {
+        throw CqlError.protocol(`Unknown compression algorithm: ${options.get("COMPRESSION")}`);
+      }
+      this.#compression = compression;
     }
     this.#version = version;
     if (this.#options.credentials) {

@@ -10,7 +10,15 @@
  * @module
  */
 
-import { type Answer, CONSISTENCY, rawExecute, rawPrepare, rawQuery } from "./_raw_answers.ts";
+import {
+  type Answer,
+  CONSISTENCY,
+  rawCompressedQuery,
+  rawExecute,
+  rawPrepare,
+  rawQuery,
+  rawStartup,
+} from "./_raw_answers.ts";
 import type { RawCqlClient } from "./_raw_client.ts";
 
 /** A consistency code the parity steps use besides those of CONSISTENCY. */
@@ -241,4 +249,42 @@ export async function runSteps(
  */
 export function stepKeyspaces(ks: string): string[] {
   return [ks, `${ks}_rf2`, `${ks}_bad`];
+}
+
+/** Queries sent compressed: repeated text (so the blocks have back references) and errors. */
+const COMPRESSED_QUERIES = [
+  "SELECT key, key, key, key, key, key, key FROM system.local WHERE key = 'local'",
+  "SELECT cluster_name, cluster_name, cluster_name, data_center FROM system.local",
+  "SELECT * FROM system.nosuch_table_nosuch_table_nosuch_table",
+  "SELECT * FORM system.local WHERE key = 'local' AND key = 'local'",
+];
+
+/**
+ * Connects with each compression the protocol offers (and one it does not), sends compressed
+ * queries, and collects the answers by label.
+ *
+ * @param connect Opens a fresh connection to the node.
+ * @returns Each answer in comparable form by label.
+ */
+export async function compressionAnswers(
+  connect: () => Promise<RawCqlClient>,
+): Promise<Map<string, ComparableAnswer>> {
+  const answers = new Map<string, ComparableAnswer>();
+  for (const algorithm of ["lz4", "snappy", "zstd"] as const) {
+    const client = await connect();
+    try {
+      const ready = await rawStartup(client, { COMPRESSION: algorithm });
+      answers.set(`STARTUP with COMPRESSION ${algorithm}`, comparable(ready));
+      if (algorithm === "zstd") continue;
+      for (const cql of COMPRESSED_QUERIES) {
+        answers.set(
+          `${algorithm}: ${cql}`,
+          comparable(await rawCompressedQuery(client, algorithm, cql)),
+        );
+      }
+    } finally {
+      await client.close();
+    }
+  }
+  return answers;
 }

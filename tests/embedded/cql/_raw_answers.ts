@@ -7,6 +7,8 @@
  * @module
  */
 
+import { decompressBody } from "../../../lib/embedded/cql/_frame_compression.ts";
+import { compressBody } from "./_compress.ts";
 import {
   concat,
   cqlString,
@@ -211,8 +213,11 @@ function readError(body: Uint8Array): ErrorAnswer {
  * @param frame The frame.
  * @returns What it said.
  */
-export function parseAnswer(frame: RawFrame): Answer {
-  const r = new BodyReader(frame.body);
+export function parseAnswer(frame: RawFrame, compression?: "lz4" | "snappy"): Answer {
+  const compressed = (frame.flags & 0x01) !== 0;
+  if (compressed && compression === undefined) throw new Error("compressed frame, no algorithm");
+  const body = compressed ? decompressBody(compression!, frame.body, 1 << 28) : frame.body;
+  const r = new BodyReader(body);
   const warnings = frame.flags & 0x08 ? r.stringList() : [];
   if (frame.opcode === OP.error) return { kind: "error", error: readError(r.rest()), warnings };
   if (frame.opcode !== OP.result) return { kind: "other", opcode: frame.opcode, warnings };
@@ -333,6 +338,43 @@ export async function rawOptions(client: RawCqlClient): Promise<Record<string, s
     throw new Error(`OPTIONS answered with opcode ${frame.opcode}`);
   }
   return parseSupported(frame.body);
+}
+
+/**
+ * Sends STARTUP with the given options (CQL_VERSION 3.0.0 and, say, COMPRESSION).
+ *
+ * @param client A connected client.
+ * @param options Extra STARTUP options.
+ * @returns What the node answered (READY is `other` with opcode 2).
+ */
+export async function rawStartup(
+  client: RawCqlClient,
+  options: Record<string, string>,
+): Promise<Answer> {
+  const frame = await client.request(OP.startup, startupWith({ CQL_VERSION: "3.0.0", ...options }));
+  const algorithm = options["COMPRESSION"]?.toLowerCase() as "lz4" | "snappy" | undefined;
+  return parseAnswer(frame, algorithm);
+}
+
+/**
+ * Sends a QUERY at ONE with its body compressed (the compression flag set) and reads the answer,
+ * compressed or not.
+ *
+ * @param client A client started with COMPRESSION `algorithm`.
+ * @param algorithm The compression.
+ * @param cql The statement.
+ * @returns What the node answered.
+ */
+export async function rawCompressedQuery(
+  client: RawCqlClient,
+  algorithm: "lz4" | "snappy",
+  cql: string,
+): Promise<Answer> {
+  const body = compressBody(
+    algorithm,
+    concat(longString(cql), queryParameters([], CONSISTENCY.one)),
+  );
+  return parseAnswer(await client.request(OP.query, body, { flags: 0x01 }), algorithm);
 }
 
 /** Encodes a STARTUP body with the given options. */

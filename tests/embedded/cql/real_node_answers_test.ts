@@ -9,14 +9,18 @@ import { CqlEngine } from "../../../lib/embedded/cql/cql_engine.ts";
 import { CqlError } from "../../../lib/embedded/cql/cql_error.ts";
 import type { CqlServer } from "../../../lib/embedded/cql/cql_server.ts";
 import { runAgainst, startNode } from "../_cql_run.ts";
-import { paritySteps, runSteps } from "./_parity_steps.ts";
+import { compressionAnswers, paritySteps, runSteps } from "./_parity_steps.ts";
 import { rawOptions } from "./_raw_answers.ts";
 import { RawCqlClient } from "./_raw_client.ts";
 
 /** The recorded answers of the real node. */
 const RECORDED = JSON.parse(
   Deno.readTextFileSync(new URL("../../testdata/cassandra_5_answers.json", import.meta.url)),
-) as { steps: Record<string, unknown>; schema: Record<string, unknown> };
+) as {
+  steps: Record<string, unknown>;
+  schema: Record<string, unknown>;
+  compression: Record<string, unknown>;
+};
 
 async function withNode(fn: (node: CqlServer) => Promise<void>): Promise<void> {
   const node = await startNode();
@@ -91,10 +95,21 @@ Deno.test("the embedded node answers schema changes, errors and consistency leve
 Deno.test("the embedded node's SUPPORTED map is Cassandra 5.0.6's, up to protocol v4", async () => {
   await withNode(async (node) => {
     const supported = await withRaw(node, rawOptions);
-    // Recorded from Cassandra 5.0.6: CQL_VERSION [3.4.7]; PROTOCOL_VERSIONS [3/v3, 4/v4, 5/v5,
-    // 6/v6-beta], of which the embedded node speaks v3 and v4.
+    // Recorded from Cassandra 5.0.6: CQL_VERSION [3.4.7]; COMPRESSION [snappy, lz4];
+    // PROTOCOL_VERSIONS [3/v3, 4/v4, 5/v5, 6/v6-beta], of which the embedded node speaks v3, v4.
     assert.deepEqual(supported["CQL_VERSION"], ["3.4.7"]);
+    assert.deepEqual(supported["COMPRESSION"], ["snappy", "lz4"]);
     assert.deepEqual(supported["PROTOCOL_VERSIONS"], ["3/v3", "4/v4"]);
+  });
+});
+
+Deno.test("compressed requests (lz4, snappy) are answered as Cassandra 5.0.6 answered them", async () => {
+  await withNode(async (node) => {
+    const answers = await compressionAnswers(() => RawCqlClient.connect(node.port));
+    assert.deepEqual([...answers.keys()], Object.keys(RECORDED.compression));
+    for (const [label, answer] of answers) {
+      assert.deepEqual(answer, RECORDED.compression[label], label);
+    }
   });
 });
 
