@@ -9,40 +9,21 @@
 // with the factor set to 1, unless they ignore errors (`-errors ignore`), which they are about.
 import assert from "node:assert/strict";
 import { intervalRows } from "../embedded/_cql_run.ts";
-import { C5, type Case, cases, scaleArgs, SIMPLE_RF1 } from "../embedded/_cs_corpus_cases.ts";
+import {
+  C5,
+  type Case,
+  cases,
+  oneNode,
+  oneNodeReplication,
+  scaleArgs,
+  SIMPLE_RF1,
+} from "../embedded/_cs_corpus_cases.ts";
 import { cassandraNodes, queryCassandra, runStress, withKeyspace1 } from "./_cassandra_node.ts";
 
 const { plain } = cassandraNodes();
 
 async function dropKeyspace(keyspace: string): Promise<void> {
   await queryCassandra(plain, `DROP KEYSPACE IF EXISTS "${keyspace}"`);
-}
-
-/** The line's replication factor capped at the one node this cluster has. */
-function oneNode(args: string[]): { args: string[]; capped: boolean } {
-  if (args.includes("ignore")) return { args, capped: false };
-  const capped = args.map((arg) =>
-    arg.replace(/\b(replication_factor|factor)=([2-9])\b/g, (_all, key) => `${key}=1`)
-  );
-  return { args: capped, capped: capped.join(" ") !== args.join(" ") };
-}
-
-/**
- * The replication map the real node stores for the one the embedded corpus test expects: the
- * factor capped as {@linkcode oneNode} capped it, and NetworkTopologyStrategy's
- * `replication_factor` expanded to the node's data center, as Cassandra does.
- */
-function realReplication(expected: Record<string, string>, capped: boolean) {
-  const replication = { ...expected };
-  if (capped && replication.replication_factor !== undefined) replication.replication_factor = "1";
-  if (
-    replication.class.endsWith("NetworkTopologyStrategy") &&
-    replication.replication_factor !== undefined
-  ) {
-    replication.datacenter1 = replication.replication_factor;
-    delete replication.replication_factor;
-  }
-  return replication;
 }
 
 async function checkSchema(entry: Case, capped: boolean): Promise<void> {
@@ -56,7 +37,7 @@ async function checkSchema(entry: Case, capped: boolean): Promise<void> {
   assert.ok(space !== undefined, `no keyspace ${keyspace}`);
   assert.deepEqual(
     { ...space.get("replication") },
-    realReplication(entry.expect.replication ?? SIMPLE_RF1, capped),
+    oneNodeReplication(entry.expect.replication ?? SIMPLE_RF1, capped),
   );
   const columns = await queryCassandra(
     plain,
