@@ -224,8 +224,19 @@ export function parseModeGroup(params: readonly string[] | undefined): ModeSetti
   };
 }
 
-/** Parses `-node`. */
+/**
+ * Parses `-node`. A `-node` with nothing after it is refused: cassandra-stress would fall back to
+ * localhost, which an empty `-node $HOSTS` never meant.
+ */
 export function parseNodeGroup(params: readonly string[] | undefined): NodeSettings {
+  if (params !== undefined && params.length === 0) {
+    throw new OptionError({
+      option: "-node",
+      value: "-node",
+      problem: "has no hosts",
+      expected: "-node HOST[,HOST...] or -node file=PATH (without -node, localhost is used)",
+    });
+  }
   const found = matchSubOptions(
     "-node",
     params ?? [],
@@ -246,7 +257,8 @@ export function parseNodeGroup(params: readonly string[] | undefined): NodeSetti
   };
 }
 
-const DEFAULT_STRATEGY = "org.apache.cassandra.locator.SimpleStrategy";
+/** The ScyllaDB fork's default (Apache cassandra-stress 5.0 still defaults to SimpleStrategy). */
+const DEFAULT_STRATEGY = "org.apache.cassandra.locator.NetworkTopologyStrategy";
 
 /** Parses `-schema`. */
 export function parseSchemaGroup(

@@ -218,7 +218,7 @@ const PAGES: Readonly<Record<string, Page>> = {
     ],
     rows: [
       [
-        "replication(strategy=SimpleStrategy)",
+        "replication(strategy=NetworkTopologyStrategy)",
         "Replication strategy (org.apache.cassandra.locator.)",
       ],
       ["replication(factor=1)", "Replication factor; other keys go into the replication map"],

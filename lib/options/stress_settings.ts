@@ -315,7 +315,7 @@ export interface NodeSettings {
 export interface SchemaSettings {
   /** `keyspace=`: default `"keyspace1"`. */
   readonly keyspace: string;
-  /** Fully-qualified replication strategy, default `org.apache.cassandra.locator.SimpleStrategy`. */
+  /** Fully-qualified replication strategy, default `org.apache.cassandra.locator.NetworkTopologyStrategy`. */
   readonly replicationStrategy: string;
   /** Replication options in order, `replication_factor` included; default `{replication_factor: "1"}`. */
   readonly replicationOptions: Readonly<Record<string, string>>;

@@ -16,7 +16,7 @@ import {
   oneNode,
   oneNodeReplication,
   scaleArgs,
-  SIMPLE_RF1,
+  DEFAULT_RF1,
 } from "../embedded/_cs_corpus_cases.ts";
 import { cassandraNodes, queryCassandra, runStress, withKeyspace1 } from "./_cassandra_node.ts";
 
@@ -37,7 +37,7 @@ async function checkSchema(entry: Case, capped: boolean): Promise<void> {
   assert.ok(space !== undefined, `no keyspace ${keyspace}`);
   assert.deepEqual(
     { ...space.get("replication") },
-    oneNodeReplication(entry.expect.replication ?? SIMPLE_RF1, capped),
+    oneNodeReplication(entry.expect.replication ?? DEFAULT_RF1, capped),
   );
   const columns = await queryCassandra(
     plain,

@@ -48,6 +48,7 @@ const SYNTHETIC = ["-node", "synthetic:uniform(200..2000)", "-rate", "threads=4"
 
 Deno.test("-log prometheus= scraped during a run agrees with the interval rows", async () => {
   const io = new BufferedIo();
+  const summary = await Deno.makeTempFile({ suffix: ".json" });
   const exit = main([
     "mixed",
     "ratio(write=1,read=2)",
@@ -57,6 +58,7 @@ Deno.test("-log prometheus= scraped during a run agrees with the interval rows",
     "-log",
     "interval=500ms",
     "prometheus=127.0.0.1:0",
+    `json=${summary}`,
     "no-settings",
   ], { io, signal: new AbortController().signal });
   const url = await printedUrl(io.stderr, "prometheus: metrics at ");
@@ -78,7 +80,11 @@ Deno.test("-log prometheus= scraped during a run agrees with the interval rows",
   assert.equal(await exit, 0, io.stderr.join("\n"));
   assert.equal(contentType, "text/plain; version=0.0.4; charset=utf-8");
 
-  // Each scrape shows the interval printed last: find its rows by the time column.
+  // Each scrape shows the interval printed last: find its rows by the time column, which counts
+  // from the wall-clock second the run started in (stress_elapsed_seconds from the start itself).
+  const startMs = JSON.parse(await Deno.readTextFile(summary)).startTimeMs as number;
+  await Deno.remove(summary);
+  const clockOffsetSec = (startMs % 1000) / 1000;
   const rows = rowsOf(io.stdout);
   assert.ok(rows.length >= 3 * 6, io.stdout.join("\n"));
   const checked = new Set<number>();
@@ -86,7 +92,7 @@ Deno.test("-log prometheus= scraped during a run agrees with the interval rows",
     const elapsedSec = valueOf(families, "stress_elapsed_seconds");
     if (elapsedSec === 0) continue; // warm-up, before the first interval
     assert.equal(valueOf(families, "stress_info", { command: "mixed" }), 1);
-    const timeSec = Number(elapsedSec.toFixed(1));
+    const timeSec = Number((elapsedSec + clockOffsetSec).toFixed(1));
     for (const op of ["READ", "WRITE"]) {
       const row = rows.find((r) => r.type === op && r.timeSec === timeSec);
       assert.ok(row !== undefined, `a ${op} row at ${timeSec} s`);

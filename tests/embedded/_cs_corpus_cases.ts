@@ -27,7 +27,7 @@ export interface Expect {
   keyspace?: string;
   /** `standard1` or `counter1`. @default "standard1" */
   table?: "standard1" | "counter1";
-  /** The keyspace's replication map as the node stores it. @default SimpleStrategy, factor 1 */
+  /** The keyspace's replication map as the node stores it. @default NetworkTopologyStrategy, factor 1 */
   replication?: Record<string, string>;
   /** Regular columns of the table as `name type`. @default C0..C4 blob */
   columns?: string[];
@@ -74,8 +74,9 @@ function select(names: readonly string[] = C5): string {
 
 const WRITE = update();
 const READ = select();
-export const SIMPLE_RF1 = {
-  class: "org.apache.cassandra.locator.SimpleStrategy",
+/** The replication `-schema` asks for by default: the ScyllaDB fork's NetworkTopologyStrategy. */
+export const DEFAULT_RF1 = {
+  class: "org.apache.cassandra.locator.NetworkTopologyStrategy",
   "replication_factor": "1",
 };
 const PREFILL = `write n=${CAP} -pop seq=1..${CAP} -rate threads=50`;
@@ -236,7 +237,7 @@ export const cases: Case[] = [
       "cassandra-stress write no-warmup n=175000000 cl=ALL -rate threads=500 -schema 'replication(factor=2) keyspace=keyspace' -col 'size=FIXED(4000) n=FIXED(1)' -mode cql3 native connectionsPerHost=66 -pop 'seq=1..175000000' -node node2 -errors ignore",
     expect: {
       keyspace: "keyspace",
-      replication: { ...SIMPLE_RF1, "replication_factor": "2" },
+      replication: { ...DEFAULT_RF1, "replication_factor": "2" },
       columns: ["C0 blob"],
       executes: [update(["C0"])],
       // Factor 2 at ALL on one node: every op is Unavailable, tried 10 times and counted as an

@@ -15,7 +15,7 @@ import {
   oneNodeReplication,
   printedOps,
   scaleArgs,
-  SIMPLE_RF1,
+  DEFAULT_RF1,
 } from "./_cs_corpus_cases.ts";
 
 const STRESS_TABLE = /^(UPDATE|SELECT .* FROM) "?(standard1|counter1)\b/;
@@ -56,7 +56,7 @@ async function runCase(entry: Case, dir: string): Promise<void> {
       assert.ok(description !== undefined, `no table ${keyspace}.${table}`);
       assert.deepEqual(
         description.replication,
-        oneNodeReplication(expect.replication ?? SIMPLE_RF1, capped),
+        oneNodeReplication(expect.replication ?? DEFAULT_RF1, capped),
       );
       assert.deepEqual(description.partitionKey, ["key"]);
       assert.deepEqual(description.clustering, []);

@@ -169,15 +169,7 @@ Deno.test("formatSettingsDump() prints every section, key and value of the recor
       const text = formatSettingsDump(parseStressArgs(args));
       const differences = compareSplit(recorded, splitOutput(text))
         .filter((d) => d.part === "settings");
-      // Our default strategy is still SimpleStrategy (lib/options/_groups_target.ts).
-      const known = recorded.settings.some((s) =>
-          s.entries.some((e) =>
-            e.value.endsWith("NetworkTopologyStrategy")
-          )
-        )
-        ? ["Schema/Replication Strategy"]
-        : [];
-      assert.deepEqual(differences.map((d) => d.where), known, formatDifferences(differences));
+      assert.deepEqual(differences.map((d) => d.where), [], formatDifferences(differences));
     });
     compared++;
   }
