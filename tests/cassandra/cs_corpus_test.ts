@@ -13,10 +13,10 @@ import {
   C5,
   type Case,
   cases,
+  DEFAULT_RF1,
   oneNode,
   oneNodeReplication,
   scaleArgs,
-  DEFAULT_RF1,
 } from "../embedded/_cs_corpus_cases.ts";
 import { cassandraNodes, queryCassandra, runStress, withKeyspace1 } from "./_cassandra_node.ts";
 

@@ -10,12 +10,12 @@ import {
   type Case,
   cases,
   corpus,
+  DEFAULT_RF1,
   NOT_RUN,
   oneNode,
   oneNodeReplication,
   printedOps,
   scaleArgs,
-  DEFAULT_RF1,
 } from "./_cs_corpus_cases.ts";
 
 const STRESS_TABLE = /^(UPDATE|SELECT .* FROM) "?(standard1|counter1)\b/;
