@@ -73,6 +73,8 @@ interface Side {
   keyspace: string;
   argv(phase: Phase, n: number, threads: number, place: RunPlace): string[];
   figures(run: TimedRun, phase: Phase, n: number, place: RunPlace): Promise<Figures>;
+  /** The folder to run it in, when it writes files of its own there (latte's logs). */
+  cwd?: (place: RunPlace) => string;
 }
 
 function positiveInt(name: string, text: string): number {
@@ -198,6 +200,7 @@ function bareSide(): Side {
 function latteSide(path: string): Side {
   const report = (place: RunPlace, phase: Phase) => `${place.dir}/latte_${phase}.json`;
   return {
+    cwd: (place) => place.dir,
     name: "latte",
     keyspace: "peers_latte",
     argv: (phase, n, threads, place) => [
@@ -291,7 +294,12 @@ async function runSide(
   const figures = {} as Record<Phase, Figures>;
   for (const phase of PHASES) {
     const argv = side.argv(phase, flags.n, flags.threads, place);
-    const run = await timedRun(argv, { cpus: CLIENT_CPUS, timeoutMs, env: { NO_COLOR: "1" } });
+    const run = await timedRun(argv, {
+      cpus: CLIENT_CPUS,
+      timeoutMs,
+      env: { NO_COLOR: "1" },
+      cwd: side.cwd?.(place),
+    });
     figures[phase] = await side.figures(run, phase, flags.n, place);
     if (figures[phase].problem !== "") {
       const lines = (run.stdout + run.stderr).trim().split("\n");
@@ -313,6 +321,7 @@ async function startUpCpu(side: Side, place: RunPlace, admin: CqlAdmin): Promise
   const run = await timedRun(side.argv("write", 1, 1, place), {
     cpus: CLIENT_CPUS,
     timeoutMs: 180_000,
+    cwd: side.cwd?.(place),
   });
   return run.code === 0 ? run.cpuSec : NaN;
 }
