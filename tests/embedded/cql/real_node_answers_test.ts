@@ -159,8 +159,23 @@ Deno.test("system_schema rows of cassandra-stress's write, counter_write and NTS
   await withNode(async (node) => {
     for (
       const line of [
-        ["write", "n=10", "no-warmup", "-schema", "keyspace=parity_rec"],
-        ["counter_write", "n=10", "no-warmup", "-schema", "keyspace=parity_rec"],
+        // Recorded with SimpleStrategy (the default then; NetworkTopologyStrategy is below).
+        [
+          "write",
+          "n=10",
+          "no-warmup",
+          "-schema",
+          "keyspace=parity_rec",
+          "replication(strategy=SimpleStrategy,factor=1)",
+        ],
+        [
+          "counter_write",
+          "n=10",
+          "no-warmup",
+          "-schema",
+          "keyspace=parity_rec",
+          "replication(strategy=SimpleStrategy,factor=1)",
+        ],
         [
           "write",
           "n=10",
