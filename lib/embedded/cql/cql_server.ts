@@ -335,6 +335,16 @@ export class CqlServer {
     return this.#clients.size;
   }
 
+  /**
+   * Bytes of answers queued for the clients and not yet written to their sockets (a client
+   * that does not read holds at most about `maxQueuedBytes` of them).
+   */
+  get queuedBytes(): number {
+    let bytes = 0;
+    for (const client of this.#clients) bytes += client.queuedBytes;
+    return bytes;
+  }
+
   /** Connections accepted since start. */
   get connectionsAccepted(): number {
     return this.#connectionsAccepted;
