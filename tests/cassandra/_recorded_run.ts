@@ -17,9 +17,9 @@ import {
 import { connectionsPerHostOf, workersOf } from "../../lib/commands/cql_settings.ts";
 import { parseStressArgs } from "../../lib/options/parse_stress_args.ts";
 
-/** Where a node answers CQL. */
+/** Where a node answers CQL: its host (default 127.0.0.1) and native port. */
 export interface NodeAddress {
-  readonly host: string;
+  readonly host?: string;
   readonly port: number;
 }
 
@@ -84,7 +84,7 @@ export async function runRecorded(
     err: (line) => err.push(line),
   };
   const args = recordedArgs(name, {
-    node: ["-node", node.host, "-port", `native=${node.port}`],
+    node: ["-node", node.host ?? "127.0.0.1", "-port", `native=${node.port}`],
     out: options.out,
   });
   const code = await main(args, {

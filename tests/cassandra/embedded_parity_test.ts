@@ -18,6 +18,7 @@ import {
   stepKeyspaces,
 } from "../embedded/cql/_parity_steps.ts";
 import { cassandraNodes, nodeClient, runStress, uniqueKeyspace } from "./_cassandra_node.ts";
+import { columnsOf, plainValue } from "../embedded/cql/_plain_rows.ts";
 
 const { plain } = cassandraNodes();
 
@@ -70,31 +71,6 @@ async function withRaw<T>(port: number, fn: (client: RawCqlClient) => Promise<T>
   } finally {
     await client.close();
   }
-}
-
-/** A driver value as plain JSON-able data: maps as objects, blobs as hex, UUIDs and inets as text. */
-function plainValue(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Uint8Array) return `0x${Array.from(value, hex2).join("")}`;
-  if (value instanceof Map) {
-    return Object.fromEntries([...value].map(([k, v]) => [k, plainValue(v)]));
-  }
-  if (Array.isArray(value)) return value.map(plainValue);
-  if (typeof value === "object") {
-    const text = String(value);
-    if (text !== "[object Object]") return text;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValue(v)]));
-  }
-  return value;
-}
-
-function hex2(byte: number): string {
-  return byte.toString(16).padStart(2, "0");
-}
-
-/** The columns of a result as `name type` (the driver's type code and parameters). */
-function columnsOf(result: cassandra.types.ResultSet): string[] {
-  return result.columns.map((c) => `${c.name} ${JSON.stringify(c.type)}`);
 }
 
 /** The rows of a result as plain data, without the columns in `skip`. */

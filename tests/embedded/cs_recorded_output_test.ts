@@ -15,21 +15,19 @@ Deno.test("write, then read, mixed, duration and auto-thread reads print what ca
     for (const name of ["01-write", "02-read", "03-mixed", "07-read-duration-log"]) {
       await t.step(
         name,
-        async () =>
-          check(name, await runRecorded({ host: "127.0.0.1", port: node.port }, name), DEFAULTS),
+        async () => check(name, await runRecorded(node, name), DEFAULTS),
       );
     }
     await t.step("09-read-missing-keys", async () => {
       // The fork gives up at the failed warm-up; ours goes on to the measured run, which fails.
-      const run = await runRecorded({ host: "127.0.0.1", port: node.port }, "09-read-missing-keys");
+      const run = await runRecorded(node, "09-read-missing-keys");
       check("09-read-missing-keys", run, DEFAULTS, { prefix: true });
       assert.equal(run.out.at(-1), "FAILURE");
     });
     for (const name of ["12-read-auto-threads", "15-mixed-clustering"]) {
       await t.step(
         name,
-        async () =>
-          check(name, await runRecorded({ host: "127.0.0.1", port: node.port }, name), DEFAULTS),
+        async () => check(name, await runRecorded(node, name), DEFAULTS),
       );
     }
   } finally {
@@ -44,19 +42,18 @@ Deno.test("counter, schema, no-warmup, graph, -mode and truncate runs print what
     for (const name of ["04-counter-write", "05-counter-read", "14-write-no-warmup-dist"]) {
       await t.step(
         name,
-        async () =>
-          check(name, await runRecorded({ host: "127.0.0.1", port: node.port }, name), DEFAULTS),
+        async () => check(name, await runRecorded(node, name), DEFAULTS),
       );
     }
     await t.step("06-write-cols-schema", async () => {
       // The fork fails to create the table on Cassandra 5.0 (its pre-4.0 compression map);
       // ours creates it and runs.
-      const run = await runRecorded({ host: "127.0.0.1", port: node.port }, "06-write-cols-schema");
+      const run = await runRecorded(node, "06-write-cols-schema");
       check("06-write-cols-schema", run, DEFAULTS, { prefix: true, exitStatus: 0 });
       assert.equal(run.out.at(-1), "END");
     });
     await t.step("16-write-hdr-graph", async () => {
-      const run = await runRecorded({ host: "127.0.0.1", port: node.port }, "16-write-hdr-graph", {
+      const run = await runRecorded(node, "16-write-hdr-graph", {
         out,
       });
       const masks: Mask[] = [[new RegExp(out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g"), "OUT"]];
@@ -68,13 +65,13 @@ Deno.test("counter, schema, no-warmup, graph, -mode and truncate runs print what
     await t.step("18-write-mode-options", async () => {
       check(
         "18-write-mode-options",
-        await runRecorded({ host: "127.0.0.1", port: node.port }, "18-write-mode-options"),
+        await runRecorded(node, "18-write-mode-options"),
         DEFAULTS,
       );
     });
     await t.step("20-write-truncate", async () => {
       // The fork truncates a table it never made and fails; ours truncates standard1.
-      const run = await runRecorded({ host: "127.0.0.1", port: node.port }, "20-write-truncate");
+      const run = await runRecorded(node, "20-write-truncate");
       check("20-write-truncate", run, DEFAULTS, { prefix: true, exitStatus: 0 });
       assert.equal(run.out.at(-1), "END");
     });
@@ -90,8 +87,7 @@ Deno.test("throttled and fixed-rate writes print what cassandra-stress prints (r
     for (const name of ["10-write-throttle", "11-write-fixed"]) {
       await t.step(
         name,
-        async () =>
-          check(name, await runRecorded({ host: "127.0.0.1", port: node.port }, name), DEFAULTS),
+        async () => check(name, await runRecorded(node, name), DEFAULTS),
       );
     }
   } finally {
@@ -106,7 +102,7 @@ Deno.test("writes that every replica refuses, ignored, print what cassandra-stre
       await t.step(name, async () => {
         // The one node refuses cl=ALL with replication factor 2 as Cassandra does: every op is
         // Unavailable (2 required but only 1 alive).
-        const run = await runRecorded({ host: "127.0.0.1", port: node.port }, name);
+        const run = await runRecorded(node, name);
         check(name, run, DEFAULTS);
         assert.ok(
           run.err.some((l) => l.includes("at consistency ALL (2 required but only 1 alive)")),
@@ -127,7 +123,7 @@ Deno.test("an uncertainty run prints what cassandra-stress prints until it is st
     // stopped after three interval rows, as Ctrl-C stops it.
     const controller = new AbortController();
     let rows = 0;
-    const run = await runRecorded({ host: "127.0.0.1", port: node.port }, "13-write-uncertainty", {
+    const run = await runRecorded(node, "13-write-uncertainty", {
       signal: controller.signal,
       onLine: (line) => {
         if (line.startsWith("total,") && ++rows === 3) controller.abort();

@@ -12,6 +12,7 @@ import { runAgainst, startNode } from "../_cql_run.ts";
 import { compressionAnswers, paritySteps, runSteps } from "./_parity_steps.ts";
 import { rawOptions } from "./_raw_answers.ts";
 import { RawCqlClient } from "./_raw_client.ts";
+import { columnsOf, plainValue } from "./_plain_rows.ts";
 
 /** The recorded answers of the real node. */
 const RECORDED = JSON.parse(
@@ -54,28 +55,6 @@ async function withDriver<T>(
   } finally {
     await client.shutdown();
   }
-}
-
-/** A driver value as plain data: maps as objects, blobs as hex, UUIDs and inets as text. */
-function plainValue(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Uint8Array) {
-    return `0x${Array.from(value, (b) => b.toString(16).padStart(2, "0")).join("")}`;
-  }
-  if (value instanceof Map) {
-    return Object.fromEntries([...value].map(([k, v]) => [k, plainValue(v)]));
-  }
-  if (Array.isArray(value)) return value.map(plainValue);
-  if (typeof value === "object") {
-    const text = String(value);
-    if (text !== "[object Object]") return text;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValue(v)]));
-  }
-  return value;
-}
-
-function columnsOf(result: cassandra.types.ResultSet): string[] {
-  return result.columns.map((c) => `${c.name} ${JSON.stringify(c.type)}`);
 }
 
 Deno.test("the embedded node answers schema changes, errors and consistency levels as Cassandra 5.0.6 did", async () => {
