@@ -99,10 +99,17 @@ export async function resolveCassandraJars(): Promise<CassandraJars> {
   const cacheDir = cassandraCacheDir();
   const libDir = `${cacheDir}/lib`;
   const marker = `${cacheDir}/complete`;
-  if (!await exists(marker)) {
-    await Deno.mkdir(libDir, { recursive: true });
-    await runMaven(libDir);
-    await Deno.writeTextFile(marker, `cassandra-all ${CASSANDRA_VERSION}\n`);
+  await Deno.mkdir(libDir, { recursive: true });
+  // Nodes started side by side (the test runner starts two) resolve one after the other.
+  const lock = await Deno.open(`${cacheDir}/.lock`, { read: true, write: true, create: true });
+  try {
+    await lock.lock(true);
+    if (!await exists(marker)) {
+      await runMaven(libDir);
+      await Deno.writeTextFile(marker, `cassandra-all ${CASSANDRA_VERSION}\n`);
+    }
+  } finally {
+    lock.close();
   }
   const jammJar = await findJamm(libDir);
   if (jammJar === null) throw new Error(`Cannot start Cassandra: no jamm jar in ${libDir}`);
