@@ -13,7 +13,9 @@ import { QueryParamsReader, type QueryParamsRow } from "../lib/query/query_param
 const url = Deno.args[0];
 const passes = Number(Deno.args[1] ?? 6);
 const reader = new QueryParamsReader();
-const text = await Deno.readTextFile("/work/shared/data/timescale/query_params.csv");
+const text = await Deno.readTextFile(
+  new URL("../tests/testdata/timescale/query_params.csv", import.meta.url),
+);
 const rows = [...reader.push(text), ...reader.end()].filter((r): r is QueryParamsRow =>
   r.kind === "row"
 );

@@ -3,7 +3,7 @@ import { HostRouting } from "../lib/query/host_routing.ts";
 import { RendezvousDispatcher } from "../lib/core/rendezvous_dispatcher.ts";
 
 const TEXT = Deno.readTextFileSync(
-  new URL("../../shared/data/timescale/query_params.csv", import.meta.url),
+  new URL("../tests/testdata/timescale/query_params.csv", import.meta.url),
 );
 const CHUNKS: string[] = [];
 for (let offset = 0; offset < TEXT.length; offset += 512) {

@@ -19,7 +19,8 @@ import { startPostgres } from "../tests/query/_pg_fixture.ts";
 const workers = Number(Deno.args[0] ?? 4);
 const rounds = Number(Deno.args[1] ?? 5);
 const main = new URL("../main.ts", import.meta.url).pathname;
-const paramsPath = "/work/shared/data/timescale/query_params.csv";
+const paramsPath =
+  new URL("../tests/testdata/timescale/query_params.csv", import.meta.url).pathname;
 const pgbench = "/usr/bin/pgbench";
 
 /** One run's query times in ms, the order does not matter. */

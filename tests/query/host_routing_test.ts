@@ -7,7 +7,7 @@ import { QueryParamsReader, type QueryParamsRow } from "../../lib/query/query_pa
 const FC_SEED = 5;
 const FC_RUNS = 300;
 const LOAD_FACTOR = 1.25;
-const DATA_FILE = new URL("../../../shared/data/timescale/query_params.csv", import.meta.url);
+const DATA_FILE = new URL("../testdata/timescale/query_params.csv", import.meta.url);
 
 /** A stream of rows: host names with repeats, in the order a file would give them. */
 const scenario = fc.record({

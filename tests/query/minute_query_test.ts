@@ -8,7 +8,7 @@ import {
 import { QueryParamsReader, type QueryParamsRow } from "../../lib/query/query_params.ts";
 
 const FC_SEED = 60_000;
-const DATA_FILE = new URL("../../../shared/data/timescale/query_params.csv", import.meta.url);
+const DATA_FILE = new URL("../testdata/timescale/query_params.csv", import.meta.url);
 const T0 = Date.UTC(2017, 0, 1, 0, 0, 0);
 const MINUTE_MS = 60_000;
 

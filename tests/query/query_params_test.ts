@@ -8,7 +8,7 @@ import {
 
 const FC_SEED = 20170101;
 const FC_RUNS = 300;
-const DATA_FILE = new URL("../../../shared/data/timescale/query_params.csv", import.meta.url);
+const DATA_FILE = new URL("../testdata/timescale/query_params.csv", import.meta.url);
 const EXPECTED = "expected hostname,start_time,end_time";
 const TIME_FORMS = "YYYY-MM-DD HH:MM:SS (UTC) or ISO 8601 YYYY-MM-DDTHH:MM:SS[.fff][Z|±hh:mm]";
 const T0 = Date.UTC(2017, 0, 1, 0, 0, 0);
