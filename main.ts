@@ -98,7 +98,8 @@ function terminalIo(onClosed: () => void): CommandIo {
  * @param args The arguments, without the program name.
  * @param options Output streams, an abort signal and verbosity.
  * @returns The exit code: 0 ok, 1 a failed check or FAILURE, 2 a bad command line,
- * 3 an unreachable target, 70 a bug, 130 interrupted, 141 stdout closed by its reader.
+ * 3 an unreachable target, 70 a bug, 130 interrupted (SIGINT), 141 stdout closed by its reader,
+ * 143 stopped by SIGTERM.
  *
  * @example Usage
  * ```ts
@@ -115,6 +116,12 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
   const rest = args.filter((a) => a !== "--verbose");
   const controller = new AbortController();
   const onSigint = () => controller.abort();
+  // SIGTERM stops a run as Ctrl-C does; only the exit code and the last line say which.
+  let terminated = false;
+  const onSigterm = () => {
+    terminated = true;
+    controller.abort();
+  };
   let stdoutClosed = false;
   const io = options.io ?? terminalIo(() => {
     stdoutClosed = true;
@@ -124,6 +131,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
   if (options.signal === undefined) {
     try {
       Deno.addSignalListener("SIGINT", onSigint);
+      Deno.addSignalListener("SIGTERM", onSigterm);
       listening = true;
     } catch {
       // No signal support (e.g. some sandboxes): Ctrl-C then ends the process at once.
@@ -142,10 +150,15 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
       },
     );
     const code = await dispatch(sharding.args, sharding.shard, io, signal, options.sleep);
-    return stdoutClosed ? EXIT_CODES.stdoutClosed : code;
+    if (stdoutClosed) return EXIT_CODES.stdoutClosed;
+    return terminated && code === EXIT_CODES.interrupted ? EXIT_CODES.terminated : code;
   } catch (error) {
     // The stop that a closed stdout caused is not news to anyone.
     if (stdoutClosed && error instanceof InterruptedError) return EXIT_CODES.stdoutClosed;
+    if (terminated && error instanceof InterruptedError) {
+      io.err(`error: ${error.message.replace("SIGINT", "SIGTERM")}`);
+      return EXIT_CODES.terminated;
+    }
     if (error instanceof UserError) {
       io.err(`error: ${error.message}`);
       if (verbose && error.stack) io.err(error.stack);
@@ -155,7 +168,10 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
     if (error instanceof Error && error.stack) io.err(error.stack);
     return EXIT_CODES.internal;
   } finally {
-    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+    if (listening) {
+      Deno.removeSignalListener("SIGINT", onSigint);
+      Deno.removeSignalListener("SIGTERM", onSigterm);
+    }
     options.signal?.removeEventListener("abort", onSigint);
   }
 }

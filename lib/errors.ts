@@ -37,6 +37,11 @@ export const EXIT_CODES: {
    * wrote its files and printed nothing more. 128 + SIGPIPE, as a shell reports it.
    */
   readonly stdoutClosed: 141;
+  /**
+   * Stopped by `SIGTERM` (what Kubernetes and `timeout` send): the run stopped as on `SIGINT`,
+   * printed what it measured and wrote its files. 128 + SIGTERM, as a shell reports it.
+   */
+  readonly terminated: 143;
 } = {
   ok: 0,
   checkFailed: 1,
@@ -45,6 +50,7 @@ export const EXIT_CODES: {
   internal: 70,
   interrupted: 130,
   stdoutClosed: 141,
+  terminated: 143,
 } as const;
 
 /**

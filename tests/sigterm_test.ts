@@ -1,0 +1,79 @@
+// SIGTERM (what Kubernetes sends to a loader's pod, and what `timeout` sends) stops a run as
+// Ctrl-C does: the Results block is printed, the HDR log and the JSON summary are complete, and
+// the exit code is 143. It used to end the process at once with no Results and an empty summary.
+import assert from "node:assert/strict";
+import { readHdrLog } from "../lib/commands/read_hdr_log.ts";
+
+const root = new URL("../", import.meta.url);
+
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  prefix: string,
+  wanted: number,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  while (text.split("\n").filter((l) => l.startsWith(prefix)).length < wanted) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return text;
+}
+
+Deno.test("SIGTERM during the measured run: Results, valid HDR log and JSON summary, exit 143", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--config",
+        new URL("deno.json", root).pathname,
+        new URL("main.ts", root).pathname,
+        "write",
+        "duration=60s",
+        "no-warmup",
+        "-rate",
+        "threads=2",
+        "-node",
+        "synthetic:fixed(1000)",
+        "-log",
+        "interval=200ms",
+        `hdrfile=${dir}/run.hdr`,
+        `json=${dir}/run.json`,
+      ],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    let out = await readUntil(reader, "total,", 3);
+    child.kill("SIGTERM");
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      out += decoder.decode(value, { stream: true });
+    }
+    const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+    assert.equal(status.code, 143, stderr);
+    assert.match(stderr, /^error: Run interrupted by SIGTERM/m);
+    const lines = out.split("\n");
+    assert.ok(lines.includes("Results:"), out);
+    const written = Number(
+      lines.find((l) => l.startsWith("Total partitions"))!.split(":")[1].trim().split(/\s+/)[0]
+        .replaceAll(",", ""),
+    );
+    assert.ok(written > 0, out);
+    const log = readHdrLog(await Deno.readTextFile(`${dir}/run.hdr`), "run.hdr");
+    const logged = log.intervals.filter((i) => i.tag === "WRITE-st")
+      .reduce((n, i) => n + i.histogram.totalCount, 0);
+    assert.equal(logged, written);
+    const summary = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
+    assert.equal(typeof summary, "object");
+    assert.ok(JSON.stringify(summary).includes("WRITE"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
