@@ -58,7 +58,7 @@ export * from "./lib/report/merge_hdr_logs.ts";
 export * from "./lib/report/hdr_log_merge_input.ts";
 export * from "./lib/report/prometheus_text.ts";
 export * from "./lib/stats/autocorrelated_mean.ts";
-export * from "./lib/stats/welch_t_test.ts";
+export * from "./lib/stats/welch_t.ts";
 export * from "./lib/stats/compare_runs.ts";
 export * from "./lib/disk/disk_protocol.ts";
 export * from "./lib/disk/rollover_plan.ts";

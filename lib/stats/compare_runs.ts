@@ -7,7 +7,7 @@
 
 import { OptionError } from "../errors.ts";
 import { type AutocorrelatedMean, autocorrelatedMean } from "./autocorrelated_mean.ts";
-import { welchTTest } from "./welch_t_test.ts";
+import { welchTTest } from "./welch_t.ts";
 
 /** A metric with a per-interval series, which {@linkcode compareRuns} can test. */
 export type TestedMetric = "throughput" | "p50" | "p99" | "mean";

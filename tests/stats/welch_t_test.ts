@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { studentTCdf } from "../../lib/stats/student_t_cdf.ts";
-import { welchTTest } from "../../lib/stats/welch_t_test.ts";
+import { welchTTest } from "../../lib/stats/welch_t.ts";
 
 Deno.test("welchTTest() uses the Welch-Satterthwaite degrees of freedom", () => {
   // Equal errors 1 and sizes 11: df = (1 + 1)^2 / (1/10 + 1/10) = 20.

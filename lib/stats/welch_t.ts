@@ -41,7 +41,7 @@ export interface WelchTTest {
  * @example Usage
  * ```ts
  * import assert from "node:assert/strict";
- * import { welchTTest } from "./welch_t_test.ts";
+ * import { welchTTest } from "./welch_t.ts";
  * const close = welchTTest(
  *   { mean: 10, stdErr: 1, effectiveN: 20 },
  *   { mean: 10.5, stdErr: 1, effectiveN: 20 },
