@@ -221,3 +221,38 @@ export class InterruptedError extends UserError {
     this.name = "InterruptedError";
   }
 }
+
+/**
+ * The message of any thrown value: an `Error`'s message, else the value as text.
+ *
+ * @param error What was thrown.
+ * @returns Its message.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { messageOf } from "./errors.ts";
+ * assert.equal(messageOf(new Error("refused")), "refused");
+ * assert.equal(messageOf("plain"), "plain");
+ * ```
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The first line of a thrown value's message: what goes after `error: ` or into one log line.
+ *
+ * @param error What was thrown.
+ * @returns The first line of its message.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { firstLineOf } from "./errors.ts";
+ * assert.equal(firstLineOf(new Error("refused\nat x")), "refused");
+ * ```
+ */
+export function firstLineOf(error: unknown): string {
+  return messageOf(error).split("\n")[0];
+}

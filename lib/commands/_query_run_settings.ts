@@ -11,7 +11,8 @@ import { type ListenAddress, parseListenAddress } from "../options/listen_addres
 import { parseDuration } from "../options/parse_duration.ts";
 import type { MinuteQueryFlavor } from "../query/minute_query.ts";
 import { parsePositive } from "./parse_flags.ts";
-import { firstLineOf, parsePgUrl, redactPgUrl } from "./pg_url.ts";
+import { parsePgUrl, redactPgUrl } from "./pg_url.ts";
+import { firstLineOf } from "../errors.ts";
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 

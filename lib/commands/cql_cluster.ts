@@ -10,7 +10,7 @@ import cassandra from "cassandra-driver";
 import { clientOptionsOf } from "../drivers/cql/client_options.ts";
 import { quoteIdentifier } from "../drivers/cql/cql_target.ts";
 import type { CqlTargetSpec } from "../drivers/cql/cql_target_spec.ts";
-import { TargetError } from "../errors.ts";
+import { firstLineOf, TargetError } from "../errors.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
 import type { CommandIo } from "./command_io.ts";
 
@@ -31,11 +31,6 @@ class DiscoveringDcPolicy extends lb.DCAwareRoundRobinPolicy {
     }
     super.init(client, hosts, callback);
   }
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0];
 }
 
 /** How long and how to sleep after a schema change. */
@@ -100,7 +95,7 @@ export async function connectCluster(
     await client.shutdown().catch(() => {});
     throw new TargetError(
       `Cannot connect to CQL node(s) "${spec.contactPoints.join(",")}" on port ${spec.port}: ${
-        firstLine(error)
+        firstLineOf(error)
       }`,
       { cause: error },
     );
@@ -179,7 +174,7 @@ export async function createStressSchema(
     try {
       await cluster.client.execute(statement, [], { consistency });
     } catch (error) {
-      throw new TargetError(`Cannot create the stress schema: ${firstLine(error)}`, {
+      throw new TargetError(`Cannot create the stress schema: ${firstLineOf(error)}`, {
         cause: error,
       });
     }
@@ -218,7 +213,7 @@ export async function truncateStressTables(
         `TRUNCATE ${quoteIdentifier(settings.schema.keyspace)}.${table}`,
       );
     } catch (error) {
-      throw new TargetError(`Cannot truncate ${table}: ${firstLine(error)}`, { cause: error });
+      throw new TargetError(`Cannot truncate ${table}: ${firstLineOf(error)}`, { cause: error });
     }
   }
   await (options.sleep ?? sleep)(options.sleepMs ?? cluster.hostCount * 1000);

@@ -67,21 +67,3 @@ export function redactPgUrl(url: URL): string {
   if (copy.password !== "") copy.password = "***";
   return copy.href;
 }
-
-/**
- * The first line of an error's message (driver errors can span lines).
- *
- * @param error Anything thrown.
- * @returns One line.
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { firstLineOf } from "./pg_url.ts";
- * assert.equal(firstLineOf(new Error("refused\nat x")), "refused");
- * ```
- */
-export function firstLineOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0];
-}

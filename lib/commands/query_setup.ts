@@ -16,7 +16,8 @@ import {
 } from "../query/cpu_usage.ts";
 import { type CommandIo, printText } from "./command_io.ts";
 import { parseFlags, parsePositive, rejectPositionals } from "./parse_flags.ts";
-import { firstLineOf, parsePgUrl, redactPgUrl } from "./pg_url.ts";
+import { parsePgUrl, redactPgUrl } from "./pg_url.ts";
+import { firstLineOf } from "../errors.ts";
 
 /** The help text of `stress query setup`. */
 export const QUERY_SETUP_HELP: string = `Usage: stress query setup --url URL [options]

@@ -7,6 +7,7 @@
 
 import { livePageHtml } from "./live_page.ts";
 import type { LiveRunParams, LiveSeries, LiveState } from "./live_series.ts";
+import { messageOf } from "../errors.ts";
 
 /** Options of {@linkcode startLiveServer}. */
 export interface LiveServerOptions {
@@ -169,10 +170,6 @@ function parseStartParams(body: unknown): LiveRunParams {
   return { users, spawnRate, rate };
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Starts the live web server: `GET /` serves the page, `GET /api/stats?since=N` the
  * {@linkcode LiveSeries.snapshot}, `POST /api/start` (JSON `{users, spawnRate, rate?}`) resets
@@ -242,7 +239,7 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
     try {
       await options.onStart(params);
     } catch (error) {
-      const message = `Cannot start run: ${describe(error)}`;
+      const message = `Cannot start run: ${messageOf(error)}`;
       series.setState(previous);
       series.setMessage(message);
       return errorResponse(500, message);
@@ -262,7 +259,7 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
     try {
       await options.onStop();
     } catch (error) {
-      const message = `Cannot stop run: ${describe(error)}`;
+      const message = `Cannot stop run: ${messageOf(error)}`;
       series.setMessage(message);
       return errorResponse(500, message);
     } finally {
@@ -320,7 +317,7 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
       port: options.port,
       onListen() {},
       onError(error) {
-        return errorResponse(500, `Cannot answer request: ${describe(error)}`);
+        return errorResponse(500, `Cannot answer request: ${messageOf(error)}`);
       },
     }, handle);
     const port = server.addr.port;

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { messageOf } from "../errors.ts";
+
 /** Options of {@linkcode startMetricsServer}. */
 export interface MetricsServerOptions {
   /** The address to bind, e.g. `127.0.0.1` (binding anything else is the caller's choice). */
@@ -40,10 +42,6 @@ const PAGE_HEADERS = {
   "content-security-policy": "default-src 'none'",
 };
 const ALLOW = "GET, HEAD";
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function textResponse(status: number, text: string, headers: Record<string, string> = {}) {
   return new Response(text + "\n", { status, headers: { ...TEXT_HEADERS, ...headers } });
@@ -101,7 +99,7 @@ export function startMetricsServer(options: MetricsServerOptions): Promise<Metri
     try {
       text = snapshot();
     } catch (error) {
-      return textResponse(500, `Cannot collect metrics: ${describe(error)}`);
+      return textResponse(500, `Cannot collect metrics: ${messageOf(error)}`);
     }
     return new Response(text, {
       headers: { "content-type": METRICS_TYPE, "cache-control": "no-store" },
@@ -114,7 +112,7 @@ export function startMetricsServer(options: MetricsServerOptions): Promise<Metri
       port: options.port,
       onListen() {},
       onError(error) {
-        return textResponse(500, `Cannot answer request: ${describe(error)}`);
+        return textResponse(500, `Cannot answer request: ${messageOf(error)}`);
       },
     }, handle);
     const port = server.addr.port;

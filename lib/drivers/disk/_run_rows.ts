@@ -6,7 +6,7 @@
  * @module
  */
 
-import { TargetError } from "../../errors.ts";
+import { firstLineOf, TargetError } from "../../errors.ts";
 import type {
   ClientRecord,
   ClientState,
@@ -129,27 +129,9 @@ export class HeartbeatBatch {
 export function runStoreError(target: string, action: string, error: unknown): TargetError {
   if (error instanceof TargetError) return error;
   return new TargetError(
-    `Cannot ${action} in run database "${target}": ${firstLine(error)}`,
+    `Cannot ${action} in run database "${target}": ${firstLineOf(error)}`,
     { cause: error },
   );
-}
-
-/**
- * The first line of an error's message.
- *
- * @param error What was thrown.
- * @returns One line.
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { firstLine } from "./_run_rows.ts";
- * assert.equal(firstLine(new Error("a\nb")), "a");
- * ```
- */
-export function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0];
 }
 
 function num(value: unknown): number {

@@ -6,7 +6,7 @@
  */
 
 import postgres from "postgres";
-import { TargetError } from "../../errors.ts";
+import { firstLineOf, TargetError } from "../../errors.ts";
 import type {
   ClientState,
   EventRecord,
@@ -20,7 +20,6 @@ import type {
   StoreResult,
 } from "./run_store.ts";
 import {
-  firstLine,
   HeartbeatBatch,
   type Row,
   RUN_COLUMNS,
@@ -213,7 +212,7 @@ export class PgRunStore implements RunStore {
     try {
       sql = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => {} });
     } catch (error) {
-      throw new TargetError(`Cannot open run database "${target}": ${firstLine(error)}`, {
+      throw new TargetError(`Cannot open run database "${target}": ${firstLineOf(error)}`, {
         cause: error,
       });
     }
@@ -222,7 +221,7 @@ export class PgRunStore implements RunStore {
     } catch (error) {
       await sql.end({ timeout: 1 }).catch(() => {});
       if (error instanceof TargetError) throw error;
-      throw new TargetError(`Cannot open run database "${target}": ${firstLine(error)}`, {
+      throw new TargetError(`Cannot open run database "${target}": ${firstLineOf(error)}`, {
         cause: error,
       });
     }

@@ -7,7 +7,7 @@
  */
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { TargetError } from "../../errors.ts";
+import { firstLineOf, TargetError } from "../../errors.ts";
 import type {
   ClientState,
   EventRecord,
@@ -21,7 +21,6 @@ import type {
   StoreResult,
 } from "./run_store.ts";
 import {
-  firstLine,
   HeartbeatBatch,
   type Row,
   RUN_COLUMNS,
@@ -228,7 +227,7 @@ export class SqliteRunStore implements RunStore {
     try {
       db = new DatabaseSync(path, { timeout: 5000 });
     } catch (error) {
-      throw new TargetError(`Cannot open run database "${path}": ${firstLine(error)}`, {
+      throw new TargetError(`Cannot open run database "${path}": ${firstLineOf(error)}`, {
         cause: error,
       });
     }
@@ -238,7 +237,7 @@ export class SqliteRunStore implements RunStore {
     } catch (error) {
       db.close();
       if (error instanceof TargetError) throw error;
-      throw new TargetError(`Cannot open run database "${path}": ${firstLine(error)}`, {
+      throw new TargetError(`Cannot open run database "${path}": ${firstLineOf(error)}`, {
         cause: error,
       });
     }
@@ -488,7 +487,7 @@ function prepareSchema(db: DatabaseSync, path: string): void {
     tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Row[])
       .map((row) => String(row.name));
   } catch (error) {
-    const message = firstLine(error);
+    const message = firstLineOf(error);
     if (/not a database|malformed/i.test(message)) {
       throw new TargetError(
         `Cannot open run database "${path}": it is not a SQLite database, expected a SQLite file ` +
