@@ -64,8 +64,20 @@ export class HdrLogWriter {
     }));
   }
 
-  /** Closes the file. */
+  /**
+   * Closes the file. A run that ended before its first interval (interrupted in the warm-up,
+   * a failed connect) still leaves a valid log: the header, dated now, and no interval.
+   */
   close(): void {
+    if (this.#baseEpochMs < 0) {
+      const nowMs = Date.now();
+      this.#baseEpochMs = Math.floor(nowMs / 1000) * 1000;
+      this.#file.write(formatHdrLogHeader({
+        startTimeMs: nowMs,
+        comment: this.#comment,
+        utcOffsetMinutes: -new Date(nowMs).getTimezoneOffset(),
+      }));
+    }
     this.#file.close();
   }
 }

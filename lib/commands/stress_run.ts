@@ -7,7 +7,7 @@
  * @module
  */
 
-import { InterruptedError, UsageError } from "../errors.ts";
+import { firstLineOf, InterruptedError, UsageError } from "../errors.ts";
 import type { TargetSpec } from "../drivers/target.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
 import type { Shard } from "../options/shard.ts";
@@ -213,6 +213,11 @@ export async function runStress(
   let teeFile: TextFile | null = null;
   let hdr: HdrLogWriter | null = null;
   let json: TextFile | null = null;
+  let jsonWritten = false;
+  // What the run was doing, for the summary of a run that ends before it measured anything.
+  let phase = "the start";
+  // Why a run ended before its measured run, for its summary.
+  let unmeasured: string | null = null;
   let live: LiveEndpoints | null = null;
   try {
     // The endpoints bind first: a taken port fails before any file is created or truncated.
@@ -231,12 +236,15 @@ export async function runStress(
     hdr = log.hdrFile === null ? null : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
     json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
     if (!log.noSettings) printText(io, formatSettingsDump(settings, options.settingsDump));
+    phase = "the connection and schema creation";
     await options.prepare?.(io);
     const stop = settings.command.stop;
     if (stop.kind === "count" && stop.n === 0) {
       io.out("N=0: SCHEMA CREATED, NOTHING ELSE DONE.");
+      unmeasured = "n=0: schema created, nothing else done";
       return 0;
     }
+    phase = "the pause before the warm-up";
     await options.pause?.(io);
     // A graph file that is not ours fails now, before the run, not after it.
     const graphHtml = settings.graph.file === null ? null : readGraphFile(settings.graph.file);
@@ -248,6 +256,7 @@ export async function runStress(
       workers,
     });
     const onLog = log.level === "minimal" ? undefined : (line: string) => io.err(line);
+    phase = "the warm-up";
     for (const warm of warmupPlans(plan, settings)) {
       if (signal?.aborted) break;
       io.out(`Warming up ${warm.opNames[0]} with ${warm.totalOps} iterations...`);
@@ -262,6 +271,7 @@ export async function runStress(
     if (truncate === "once" || (truncate === "always" && rate.kind === "threads")) {
       await options.truncate?.(io);
     }
+    phase = "the measured run";
     const context: StepContext = {
       settings,
       io,
@@ -308,6 +318,7 @@ export async function runStress(
         aborted: aborted ?? (last.failure === null ? null : `FAILURE: ${last.failure}`),
       });
       json.write(JSON.stringify(summary, null, 2) + "\n");
+      jsonWritten = true;
     }
     if (context.graph !== null && graphHtml !== null) {
       writeGraphFile(settings, graphHtml.text, {
@@ -326,11 +337,48 @@ export async function runStress(
     if (aborted === "interrupted") throw interrupted();
     if (aborted !== null) io.err(`error: ${aborted}`);
     return failed ? 1 : 0;
+  } catch (error) {
+    const why = error instanceof InterruptedError ? "interrupted" : firstLineOf(error);
+    unmeasured = `${why} during ${phase}`;
+    throw error;
   } finally {
+    if (json !== null && !jsonWritten) {
+      writeUnmeasuredSummary(json, settings, {
+        command: options.commandLine,
+        shard: options.shard ?? null,
+        aborted: unmeasured ?? `ended during ${phase}`,
+      });
+    }
     live?.runEnded();
     await live?.close();
     json?.close();
     hdr?.close();
     teeFile?.close();
   }
+}
+
+/**
+ * The JSON summary of a run that ended before it could summarize what it measured (interrupted
+ * in the warm-up, a failed connect, `n=0`): valid JSON with no op in it, and `aborted` saying why
+ * and in which phase.
+ */
+function writeUnmeasuredSummary(
+  json: TextFile,
+  settings: StressSettings,
+  run: { command?: readonly string[]; shard: Shard | null; aborted: string },
+): void {
+  const nowMs = Date.now();
+  const summary = createJsonSummary({
+    command: run.command ?? [],
+    shard: run.shard,
+    settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
+    startTimeMs: nowMs,
+    endTimeMs: nowMs,
+    elapsedSec: 0,
+    windows: [],
+    useResponseTime: false,
+    intervals: [],
+    aborted: run.aborted,
+  });
+  json.write(JSON.stringify(summary, null, 2) + "\n");
 }
