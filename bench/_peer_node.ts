@@ -4,6 +4,11 @@
 // read from /proc/<pid>/status of the process listening on its port.
 import { startCassandra } from "../scripts/cassandra/cassandra_node.ts";
 
+/** Whether a `--node` names this machine (127.0.0.0/8, ::1, localhost): the only nodes allowed. */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** A node to run against. */
 export interface PeerNode {
   host: string;

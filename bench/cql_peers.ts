@@ -26,7 +26,7 @@
 import { parseArgs } from "node:util";
 import { CqlAdmin } from "./_cql_admin.ts";
 import { latteFigures, latteWorkload } from "./_latte_peer.ts";
-import { type PeerNode, peerNode } from "./_peer_node.ts";
+import { isLoopbackHost, type PeerNode, peerNode } from "./_peer_node.ts";
 import { resultsBlock } from "./_results_block.ts";
 import { type TimedRun, timedRun } from "./_timed_run.ts";
 
@@ -99,7 +99,7 @@ function parseFlags(args: string[]): Flags {
     strict: true,
     allowPositionals: false,
   });
-  if (!(values.node === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(values.node))) {
+  if (!isLoopbackHost(values.node)) {
     throw new TypeError(`--node is "${values.node}": loopback only`);
   }
   return {

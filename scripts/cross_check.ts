@@ -23,7 +23,7 @@
 // deno-lint-ignore-file no-console
 import { parseArgs } from "node:util";
 import { CqlAdmin } from "../bench/_cql_admin.ts";
-import { type PeerNode, peerNode } from "../bench/_peer_node.ts";
+import { isLoopbackHost, type PeerNode, peerNode } from "../bench/_peer_node.ts";
 import { resultsBlock } from "../bench/_results_block.ts";
 import { timedRun } from "../bench/_timed_run.ts";
 
@@ -62,10 +62,6 @@ function positiveInt(name: string, text: string): number {
   return Number(text);
 }
 
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 function parseFlags(args: string[]): Flags {
   const { values } = parseArgs({
     args,
@@ -82,7 +78,9 @@ function parseFlags(args: string[]): Flags {
   if (values["cassandra-stress"] === undefined) {
     throw new TypeError("--cassandra-stress PATH is required");
   }
-  if (!isLoopback(values.node)) throw new TypeError(`--node is "${values.node}": loopback only`);
+  if (!isLoopbackHost(values.node)) {
+    throw new TypeError(`--node is "${values.node}": loopback only`);
+  }
   return {
     cassandraStress: values["cassandra-stress"],
     node: values.node,

@@ -26,8 +26,8 @@ const cases: [string, string[], string][] = [
   ],
   [
     "scripts/cross_check.ts",
-    ["--cassandra-stress", "x", "--node", "10.0.0.1", "--port", "9042"],
-    'error: --node is "10.0.0.1": loopback only\n',
+    ["--cassandra-stress", "x", "--node", "db1.example", "--port", "9042"],
+    'error: --node is "db1.example": loopback only\n',
   ],
   [
     "scripts/cross_check.ts",
@@ -46,8 +46,8 @@ const cases: [string, string[], string][] = [
   ],
   [
     "bench/cql_peers.ts",
-    ["--node", "192.168.1.2"],
-    'error: --node is "192.168.1.2": loopback only\n',
+    ["--node", "db2.example"],
+    'error: --node is "db2.example": loopback only\n',
   ],
 ];
 

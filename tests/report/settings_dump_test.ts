@@ -143,8 +143,8 @@ Deno.test("formatSettingsDump() prints the connections, protocol version and hos
   assert.ok(ours.includes("  Connections Per Host: 2\n"));
   assert.ok(ours.includes("  Protocol Version: V3\n"));
   assert.ok(
-    formatSettingsDump(settings, { nodes: ["10.0.0.1", "10.0.0.2"] })
-      .includes("  Nodes: [10.0.0.1, 10.0.0.2]\n"),
+    formatSettingsDump(settings, { nodes: ["node1.example", "node2.example"] })
+      .includes("  Nodes: [node1.example, node2.example]\n"),
   );
   // A given connectionsPerHost= is printed as given (the Workers share it).
   const given = parseStressArgs(["write", "-mode", "native", "cql3", "connectionsPerHost=3"]);
