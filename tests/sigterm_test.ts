@@ -3,50 +3,18 @@
 // the exit code is 143. It used to end the process at once with no Results and an empty summary.
 import assert from "node:assert/strict";
 import { readHdrLog } from "../lib/commands/read_hdr_log.ts";
-
-const root = new URL("../", import.meta.url);
-
-async function readUntil(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  prefix: string,
-  wanted: number,
-): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  while (text.split("\n").filter((l) => l.startsWith(prefix)).length < wanted) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  return text;
-}
+import { LONG_SYNTHETIC_WRITE, readUntil, spawnMain } from "./_main_child.ts";
 
 Deno.test("SIGTERM during the measured run: Results, valid HDR log and JSON summary, exit 143", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--config",
-        new URL("deno.json", root).pathname,
-        new URL("main.ts", root).pathname,
-        "write",
-        "duration=60s",
-        "no-warmup",
-        "-rate",
-        "threads=2",
-        "-node",
-        "synthetic:fixed(1000)",
-        "-log",
-        "interval=200ms",
-        `hdrfile=${dir}/run.hdr`,
-        `json=${dir}/run.json`,
-      ],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnMain([
+      ...LONG_SYNTHETIC_WRITE,
+      "-log",
+      "interval=200ms",
+      `hdrfile=${dir}/run.hdr`,
+      `json=${dir}/run.json`,
+    ]);
     const reader = child.stdout.getReader();
     let out = await readUntil(reader, "total,", 3);
     child.kill("SIGTERM");

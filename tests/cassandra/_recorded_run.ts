@@ -117,3 +117,24 @@ export function check(
   const expected = options.exitStatus ?? splitOutput(readRecorded(name)).exitStatus;
   assert.equal(run.code, expected, `${name} exit code; stderr:\n${run.err.slice(0, 5).join("\n")}`);
 }
+
+/**
+ * Run 13 (uncertainty mode, `n>5000` intervals): the fork ran until it was killed after 170 s.
+ * Ours is stopped after three interval rows, as Ctrl-C stops it, and checked against the
+ * recording's beginning.
+ */
+export async function checkStoppedUncertaintyRun(node: NodeAddress): Promise<void> {
+  const controller = new AbortController();
+  let rows = 0;
+  const run = await runRecorded(node, "13-write-uncertainty", {
+    signal: controller.signal,
+    onLine: (line) => {
+      if (line.startsWith("total,") && ++rows === 3) controller.abort();
+    },
+  });
+  check("13-write-uncertainty", run, DEFAULTS, {
+    prefix: true,
+    masks: [[/^Caught signal: TERM$/, ""]],
+    exitStatus: 130,
+  });
+}

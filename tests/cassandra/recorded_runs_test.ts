@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readHdrLog } from "../../lib/commands/read_hdr_log.ts";
 import type { Mask } from "./_compare_output.ts";
 import { cassandraNodes, queryCassandra, withKeyspace1 } from "./_cassandra_node.ts";
-import { check, DEFAULTS, runRecorded } from "./_recorded_run.ts";
+import { check, checkStoppedUncertaintyRun, DEFAULTS, runRecorded } from "./_recorded_run.ts";
 
 const { plain } = cassandraNodes();
 
@@ -116,19 +116,5 @@ Deno.test("real node: cl=ALL at factor 2, every op unavailable and ignored, retr
 });
 
 Deno.test("real node: an uncertainty run until it is stopped (run 13)", async () => {
-  await withKeyspace1(async () => {
-    const controller = new AbortController();
-    let rows = 0;
-    const run = await runRecorded(plain, "13-write-uncertainty", {
-      signal: controller.signal,
-      onLine: (line) => {
-        if (line.startsWith("total,") && ++rows === 3) controller.abort();
-      },
-    });
-    check("13-write-uncertainty", run, DEFAULTS, {
-      prefix: true,
-      masks: [[/^Caught signal: TERM$/, ""]],
-      exitStatus: 130,
-    });
-  });
+  await withKeyspace1(() => checkStoppedUncertaintyRun(plain));
 });

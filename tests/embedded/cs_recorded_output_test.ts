@@ -6,7 +6,12 @@
 // tests/cassandra/recorded_runs_test.ts runs the same lines against a real Cassandra node.
 import assert from "node:assert/strict";
 import type { Mask } from "../cassandra/_compare_output.ts";
-import { check, DEFAULTS, runRecorded } from "../cassandra/_recorded_run.ts";
+import {
+  check,
+  checkStoppedUncertaintyRun,
+  DEFAULTS,
+  runRecorded,
+} from "../cassandra/_recorded_run.ts";
 import { startNode } from "./_cql_run.ts";
 
 Deno.test("write, then read, mixed, duration and auto-thread reads print what cassandra-stress prints (runs 01, 02, 03, 07, 09, 12, 15)", async (t) => {
@@ -119,21 +124,7 @@ Deno.test("writes that every replica refuses, ignored, print what cassandra-stre
 Deno.test("an uncertainty run prints what cassandra-stress prints until it is stopped (run 13)", async () => {
   const node = await startNode();
   try {
-    // n>5000 counts intervals: the fork ran until it was killed after 170 s. Ours is
-    // stopped after three interval rows, as Ctrl-C stops it.
-    const controller = new AbortController();
-    let rows = 0;
-    const run = await runRecorded(node, "13-write-uncertainty", {
-      signal: controller.signal,
-      onLine: (line) => {
-        if (line.startsWith("total,") && ++rows === 3) controller.abort();
-      },
-    });
-    check("13-write-uncertainty", run, DEFAULTS, {
-      prefix: true,
-      masks: [[/^Caught signal: TERM$/, ""]],
-      exitStatus: 130,
-    });
+    await checkStoppedUncertaintyRun(node);
   } finally {
     await node.close();
   }
