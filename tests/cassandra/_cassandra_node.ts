@@ -96,6 +96,16 @@ export async function queryCassandra(
   }
 }
 
+/** The number of rows of `keyspace.table` on `node`. */
+export async function countRows(
+  node: CassandraNodeInfo,
+  keyspace: string,
+  table = "standard1",
+): Promise<number> {
+  const [row] = await queryCassandra(node, `SELECT COUNT(*) AS n FROM ${keyspace}.${table}`);
+  return Number(row.get("n"));
+}
+
 /** A keyspace name of its own for one test, so tests in parallel never share tables. */
 export function uniqueKeyspace(prefix: string): string {
   return `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;

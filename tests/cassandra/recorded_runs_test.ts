@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { readHdrLog } from "../../lib/commands/read_hdr_log.ts";
 import type { Mask } from "./_compare_output.ts";
-import { cassandraNodes, queryCassandra, withKeyspace1 } from "./_cassandra_node.ts";
+import { cassandraNodes, countRows, queryCassandra, withKeyspace1 } from "./_cassandra_node.ts";
 import { check, checkStoppedUncertaintyRun, DEFAULTS, runRecorded } from "./_recorded_run.ts";
 
 const { plain } = cassandraNodes();
@@ -75,11 +75,7 @@ Deno.test("real node: counters, -col/-schema, no-warmup, HDR log and graph, -mod
         const run = await runRecorded(plain, "20-write-truncate");
         check("20-write-truncate", run, DEFAULTS, { prefix: true, exitStatus: 0 });
         assert.equal(run.out.at(-1), "END");
-        const [count] = await queryCassandra(
-          plain,
-          "SELECT COUNT(*) AS n FROM keyspace1.standard1",
-        );
-        assert.equal(Number(count.get("n")), 3000);
+        assert.equal(await countRows(plain, "keyspace1"), 3000);
       });
     });
   } finally {

@@ -3,18 +3,13 @@
 import assert from "node:assert/strict";
 import {
   cassandraNodes,
-  queryCassandra,
+  countRows,
   resultNumber,
   runStress,
   uniqueKeyspace,
 } from "./_cassandra_node.ts";
 
 const { plain } = cassandraNodes();
-
-async function countRows(keyspace: string, table: string): Promise<number> {
-  const rows = await queryCassandra(plain, `SELECT COUNT(*) AS n FROM ${keyspace}.${table}`);
-  return Number(rows[0].get("n"));
-}
 
 Deno.test("write n=5000 stores 5000 rows that read n=5000 validates with 0 errors", async () => {
   const ks = uniqueKeyspace("wr");
@@ -29,7 +24,7 @@ Deno.test("write n=5000 stores 5000 rows that read n=5000 validates with 0 error
   assert.equal(write.code, 0, write.err.join("\n"));
   assert.equal(resultNumber(write.out, "Total partitions"), 5000);
   assert.equal(resultNumber(write.out, "Total errors"), 0);
-  assert.equal(await countRows(ks, "standard1"), 5000);
+  assert.equal(await countRows(plain, ks, "standard1"), 5000);
   const read = await runStress(plain, [
     "read",
     "n=5000",
@@ -87,7 +82,7 @@ Deno.test("counter_write then counter_read validate 2000 counters", async () => 
   const ks = uniqueKeyspace("ctr");
   const write = await runStress(plain, ["counter_write", "n=2000", "-schema", `keyspace=${ks}`]);
   assert.equal(write.code, 0, write.err.join("\n"));
-  assert.equal(await countRows(ks, "counter1"), 2000);
+  assert.equal(await countRows(plain, ks, "counter1"), 2000);
   const read = await runStress(plain, ["counter_read", "n=2000", "-schema", `keyspace=${ks}`]);
   assert.equal(read.code, 0, read.err.join("\n"));
   assert.equal(resultNumber(read.out, "Total errors"), 0);
