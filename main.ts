@@ -15,23 +15,23 @@
  */
 
 import { EXIT_CODES, InterruptedError, UsageError, UserError } from "./lib/errors.ts";
-import { analyzeCommand } from "./lib/commands/analyze.ts";
-import type { CommandIo } from "./lib/commands/command_io.ts";
-import { checkoutConsistencyCommand } from "./lib/commands/checkout_consistency.ts";
-import { checkoutLoadCommand } from "./lib/commands/checkout_load.ts";
-import { compareCommand } from "./lib/commands/compare.ts";
-import { diskClientCommand } from "./lib/commands/disk_client.ts";
-import { mergeCommand } from "./lib/commands/merge.ts";
-import { diskReportCommand } from "./lib/commands/disk_report.ts";
-import { diskServerCommand } from "./lib/commands/disk_server.ts";
-import { queryRunCommand } from "./lib/commands/query_run.ts";
-import { querySetupCommand } from "./lib/commands/query_setup.ts";
-import { serveCommand } from "./lib/commands/serve.ts";
-import { simulateCommand } from "./lib/commands/simulate.ts";
-import { stressCommand } from "./lib/commands/stress.ts";
-import { refuseUnsplit, type Shard, takeShardFlags } from "./lib/options/shard.ts";
+import { analyzeCommand } from "./lib/tools/analyze.ts";
+import type { CommandIo } from "./lib/cli/command_io.ts";
+import { checkoutConsistencyCommand } from "./lib/checkout/checkout_consistency.ts";
+import { checkoutLoadCommand } from "./lib/checkout/checkout_load.ts";
+import { compareCommand } from "./lib/tools/compare.ts";
+import { diskClientCommand } from "./lib/disk/disk_client.ts";
+import { mergeCommand } from "./lib/tools/merge.ts";
+import { diskReportCommand } from "./lib/disk/disk_report.ts";
+import { diskServerCommand } from "./lib/disk/disk_server.ts";
+import { queryRunCommand } from "./lib/query/query_run.ts";
+import { querySetupCommand } from "./lib/query/query_setup.ts";
+import { serveCommand } from "./lib/cql_node/serve.ts";
+import { simulateCommand } from "./lib/tools/simulate.ts";
+import { stressCommand } from "./lib/cql/stress.ts";
+import { refuseUnsplit, type Shard, takeShardFlags } from "./lib/units/shard.ts";
 
-export type { CommandIo } from "./lib/commands/command_io.ts";
+export type { CommandIo } from "./lib/cli/command_io.ts";
 
 /** Options of {@linkcode main}. */
 export interface MainOptions {

@@ -4,7 +4,7 @@
 // compaction; NetworkTopologyStrategy with one replica in datacenter1), and read a node's
 // release version.
 import cassandra from "cassandra-driver";
-import { quoteIdentifier } from "../lib/drivers/cql/cql_target.ts";
+import { quoteIdentifier } from "../lib/cql/driver/cql_target.ts";
 
 /** A connection to one node for schema changes (long timeouts: DDL on a busy 2-core host). */
 export class CqlAdmin {

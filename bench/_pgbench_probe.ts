@@ -1,12 +1,12 @@
 // Investigation helper of bench/query_vs_pgbench.ts: bare loops on the main thread (postgres.js,
-// and the wire client lib/drivers/postgres/pg_wire_client.ts that the query Workers use) running
+// and the wire client lib/query/driver/pg_wire_client.ts that the query Workers use) running
 // the 200 queries one at a time, pass after pass, to split our overhead into driver + Deno (these
 // loops) and the rest (Workers, recording).
 //
 //   deno run -A bench/_pgbench_probe.ts URL [passes=6]
 // deno-lint-ignore-file no-console
 import postgres from "postgres";
-import { PgWireClient } from "../lib/drivers/postgres/pg_wire_client.ts";
+import { PgWireClient } from "../lib/query/driver/pg_wire_client.ts";
 import { minuteQuerySql } from "../lib/query/minute_query.ts";
 import { QueryParamsReader, type QueryParamsRow } from "../lib/query/query_params.ts";
 

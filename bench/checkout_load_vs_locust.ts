@@ -20,7 +20,7 @@
 // Child mode (used by the script itself): deno run -A bench/checkout_load_vs_locust.ts --child ARGS
 // runs `stress checkout load ARGS` and prints `{"cpuSec": S}` as its last line.
 // deno-lint-ignore-file no-console
-import { checkoutLoadCommand } from "../lib/commands/checkout_load.ts";
+import { checkoutLoadCommand } from "../lib/checkout/checkout_load.ts";
 import { startListeningChild } from "./_listening_child.ts";
 
 const SELF = new URL(import.meta.url).pathname;

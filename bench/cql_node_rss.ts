@@ -5,7 +5,7 @@
 //
 //   deno run -A bench/cql_node_rss.ts [N=1000000]
 // deno-lint-ignore-file no-console
-import { CqlEngine } from "../lib/embedded/cql/cql_engine.ts";
+import { CqlEngine } from "../lib/cql_node/engine/cql_engine.ts";
 
 const DATA_BYTES_PER_ROW = 10 + 5 * 34;
 

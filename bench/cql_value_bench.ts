@@ -5,8 +5,8 @@
  * Run: deno bench -A bench/cql_value_bench.ts
  */
 
-import type { CqlType } from "../lib/embedded/cql/cql_type.ts";
-import { decodeValue, encodeValue, validateValue } from "../lib/embedded/cql/cql_value.ts";
+import type { CqlType } from "../lib/cql_node/values/cql_type.ts";
+import { decodeValue, encodeValue, validateValue } from "../lib/cql_node/values/cql_value.ts";
 
 const BLOB: CqlType = { kind: "native", name: "blob" };
 const INT: CqlType = { kind: "native", name: "int" };

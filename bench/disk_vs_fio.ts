@@ -47,9 +47,9 @@
 // command line, a row per round and the medians; exit 1 on FAIL, 2 on a bad argument or a
 // missing fio.
 // deno-lint-ignore-file no-console
-import { parseSize } from "../lib/options/parse_size.ts";
+import { parseSize } from "../lib/units/parse_size.ts";
 import { freeUdpPort, type Proc, start, waitFor } from "../tests/disk/_disk_procs.ts";
-import { parseDuration } from "../lib/options/parse_duration.ts";
+import { parseDuration } from "../lib/units/parse_duration.ts";
 
 const FIO = "/usr/bin/fio";
 const decoder = new TextDecoder();

@@ -1,7 +1,7 @@
 // Engine overhead on a zero-latency synthetic target: ops/s with one Worker and with two,
 // and their ratio. Run: deno run -A bench/engine_throughput.ts [OPS]
 // Targets (issue 2): >= 1,000,000 ops/s with one Worker; two Workers >= 1.6x one Worker.
-import { runWorkload } from "../lib/run/run_workload.ts";
+import { runWorkload } from "../lib/engine/run_workload.ts";
 
 const totalOps = Number(Deno.args[0] ?? 10_000_000);
 const rounds = 3;

@@ -2,8 +2,8 @@
 // (template string + TextEncoder; TextDecoder + string split).
 //
 //   deno bench bench/http_client_bench.ts
-import { RequestEncoder } from "../lib/drivers/http/request_encoder.ts";
-import { ResponseParser } from "../lib/drivers/http/response_parser.ts";
+import { RequestEncoder } from "../lib/checkout/driver/request_encoder.ts";
+import { ResponseParser } from "../lib/checkout/driver/response_parser.ts";
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();

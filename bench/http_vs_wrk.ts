@@ -21,7 +21,7 @@
 //   deno run -A bench/http_vs_wrk.ts --client pool|fetch URL CONNECTIONS DURATION_S
 // prints one JSON line `{"requests": N, "errors": E, "seconds": S, "requestsPerSec": R}`.
 // deno-lint-ignore-file no-console
-import { HttpPool } from "../lib/drivers/http/http_pool.ts";
+import { HttpPool } from "../lib/checkout/driver/http_pool.ts";
 import { startListeningChild } from "./_listening_child.ts";
 
 const WRK = "/usr/bin/wrk";

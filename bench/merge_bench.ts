@@ -8,7 +8,7 @@
  * @module
  */
 
-import { readHdrLog } from "../lib/commands/read_hdr_log.ts";
+import { readHdrLog } from "../lib/report/read_hdr_log.ts";
 import { Prng } from "../lib/core/prng.ts";
 import { formatHdrLogHeader, formatHdrLogInterval } from "../lib/report/hdr_log.ts";
 import { parseHdrLogMergeInput } from "../lib/report/hdr_log_merge_input.ts";

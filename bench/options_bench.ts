@@ -1,6 +1,6 @@
-// Benchmarks of the cassandra-stress grammar (lib/options).
-import { parseStressArgs } from "../lib/options/parse_stress_args.ts";
-import { tokenizeArgs } from "../lib/options/tokenize_args.ts";
+// Benchmarks of the cassandra-stress grammar (lib/cql/options).
+import { parseStressArgs } from "../lib/cql/options/parse_stress_args.ts";
+import { tokenizeArgs } from "../lib/cql/options/tokenize_args.ts";
 
 // ---- parse: a 30-token command line ----
 const ARGV: readonly string[] = [

@@ -1,6 +1,6 @@
-// Benchmarks of the embedded node's CQL parser (lib/embedded/cql/parse_cql.ts). Parsing is on
+// Benchmarks of the embedded node's CQL parser (lib/cql_node/parse/parse_cql.ts). Parsing is on
 // the hot path for unprepared statements (cassandra-stress `-mode unprepared`).
-import { parseCql } from "../lib/embedded/cql/parse_cql.ts";
+import { parseCql } from "../lib/cql_node/parse/parse_cql.ts";
 
 // ---- parse: cassandra-stress write, 5 columns, with a timestamp ----
 const UPDATE = `UPDATE "standard1" USING TIMESTAMP ? SET "C0" = ?,"C1" = ?,"C2" = ?,"C3" = ?,` +

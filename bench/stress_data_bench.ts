@@ -1,12 +1,12 @@
 /**
- * Benchmarks of the cassandra-stress key and value generation (lib/drivers/cql/stress_data.ts)
+ * Benchmarks of the cassandra-stress key and value generation (lib/cql/stress_data.ts)
  * for the default predefined schema: a 10-byte key and five 34-byte values.
  *
  * The baselines are the simplest correct version: the same algorithm written directly on
  * BigInt longs (salts hard-coded from cassandra-stress's GeneratorConfig).
  */
 
-import { StressData } from "../lib/drivers/cql/stress_data.ts";
+import { StressData } from "../lib/cql/stress_data.ts";
 
 const M64 = (1n << 64n) - 1n;
 const M48 = (1n << 48n) - 1n;

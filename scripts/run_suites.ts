@@ -16,17 +16,14 @@ const SUITES: readonly { name: string; args: string[] }[] = [
     args: [
       "--doc",
       "--parallel",
-      "--ignore=tests/embedded,tests/cassandra",
+      "--ignore=tests/embedded,tests/cql_node,tests/cassandra",
       "tests/",
       "lib/",
       "mod.ts",
     ],
   },
-  { name: "embedded node", args: ["--v8-flags=--expose-gc", "--parallel", "tests/embedded/cql/"] },
-  {
-    name: "embedded-node commands",
-    args: ["--parallel", "--ignore=tests/embedded/cql", "tests/embedded/"],
-  },
+  { name: "embedded node", args: ["--v8-flags=--expose-gc", "--parallel", "tests/cql_node/"] },
+  { name: "embedded-node commands", args: ["--parallel", "tests/embedded/"] },
 ];
 
 async function runSuite(args: string[], extra: string[]): Promise<number> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { main } from "../main.ts";
-import { BufferedIo } from "../lib/commands/command_io.ts";
+import { BufferedIo } from "../lib/cli/command_io.ts";
 import { VERSION } from "../lib/version.ts";
 
 async function run(args: string[], signal?: AbortSignal) {

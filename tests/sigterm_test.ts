@@ -2,7 +2,7 @@
 // Ctrl-C does: the Results block is printed, the HDR log and the JSON summary are complete, and
 // the exit code is 143. It used to end the process at once with no Results and an empty summary.
 import assert from "node:assert/strict";
-import { readHdrLog } from "../lib/commands/read_hdr_log.ts";
+import { readHdrLog } from "../lib/report/read_hdr_log.ts";
 import { LONG_SYNTHETIC_WRITE, readUntil, spawnMain } from "./_main_child.ts";
 
 Deno.test("SIGTERM during the measured run: Results, valid HDR log and JSON summary, exit 143", async () => {

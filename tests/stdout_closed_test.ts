@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readHdrLog } from "../lib/commands/read_hdr_log.ts";
+import { readHdrLog } from "../lib/report/read_hdr_log.ts";
 import { LONG_SYNTHETIC_WRITE, readUntil, spawnMain } from "./_main_child.ts";
 
 Deno.test("stress ... | head: the reader going away stops the run at once, exit 141, files written", async () => {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { DistributionSpec } from "../options/distribution_spec.ts";
+import type { DistributionSpec } from "../units/distribution_spec.ts";
 import { OptionError } from "../errors.ts";
 import type { Prng } from "./prng.ts";
 import { normalQuantile } from "./_normal_quantile.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { formatSize } from "../options/parse_size.ts";
+import { formatSize } from "../units/parse_size.ts";
 
 /** The input of {@linkcode rolloverPlan}. */
 export interface RolloverPlanInput {

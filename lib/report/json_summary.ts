@@ -6,7 +6,7 @@
 
 import { OpWindow } from "../stats/op_window.ts";
 import type { LatencyHistogram } from "../stats/latency_histogram.ts";
-import { shardJson } from "../options/shard.ts";
+import { shardJson } from "../units/shard.ts";
 
 /** Latency figures in milliseconds (ns / 1e6, exact to the nanosecond). */
 export interface JsonLatencyMs {

@@ -3,7 +3,7 @@
 // STRESS_CASSANDRA_NODES; each file runs commands through main() against them.
 import cassandra from "cassandra-driver";
 import { main } from "../../main.ts";
-import { BufferedIo } from "../../lib/commands/command_io.ts";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
 import type { CassandraNodeInfo } from "../../scripts/cassandra/cassandra_node.ts";
 
 /** The nodes of the run: `plain` (no auth, no TLS) and `secure` (PasswordAuthenticator and TLS). */

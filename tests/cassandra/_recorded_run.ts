@@ -4,7 +4,7 @@
 // pool we open, and the exit status.
 import assert from "node:assert/strict";
 import { main } from "../../main.ts";
-import type { CommandIo } from "../../lib/commands/command_io.ts";
+import type { CommandIo } from "../../lib/cli/command_io.ts";
 import {
   type CompareOptions,
   compareWithRecorded,
@@ -14,8 +14,8 @@ import {
   recordedArgs,
   splitOutput,
 } from "./_compare_output.ts";
-import { connectionsPerHostOf, workersOf } from "../../lib/commands/cql_settings.ts";
-import { parseStressArgs } from "../../lib/options/parse_stress_args.ts";
+import { connectionsPerHostOf, workersOf } from "../../lib/cql/driver/cql_settings.ts";
+import { parseStressArgs } from "../../lib/cql/options/parse_stress_args.ts";
 
 /** Where a node answers CQL: its host (default 127.0.0.1) and native port. */
 export interface NodeAddress {

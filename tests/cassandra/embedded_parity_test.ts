@@ -3,22 +3,22 @@
 // tables drivers read (system.local, system.peers, system.peers_v2), the system_schema rows of the
 // schema cassandra-stress creates, the errors of common mistakes (code, message, fields) and the
 // results of schema changes (with their warnings). The same requests, with the real node's
-// answers recorded, guard the embedded node in tests/embedded/cql/real_node_answers_test.ts.
+// answers recorded, guard the embedded node in tests/cql_node/real_node_answers_test.ts.
 import assert from "node:assert/strict";
 import cassandra from "cassandra-driver";
 import type { CassandraNodeInfo } from "../../scripts/cassandra/cassandra_node.ts";
-import { CqlServer } from "../../lib/embedded/cql/cql_server.ts";
-import { RawCqlClient } from "../embedded/cql/_raw_client.ts";
-import { rawOptions } from "../embedded/cql/_raw_answers.ts";
+import { CqlServer } from "../../lib/cql_node/driver/cql_server.ts";
+import { RawCqlClient } from "../cql_node/_raw_client.ts";
+import { rawOptions } from "../cql_node/_raw_answers.ts";
 import {
   type ComparableAnswer,
   compressionAnswers,
   paritySteps,
   runSteps,
   stepKeyspaces,
-} from "../embedded/cql/_parity_steps.ts";
+} from "../cql_node/_parity_steps.ts";
 import { cassandraNodes, nodeClient, runStress, uniqueKeyspace } from "./_cassandra_node.ts";
-import { columnsOf, plainValue } from "../embedded/cql/_plain_rows.ts";
+import { columnsOf, plainValue } from "../cql_node/_plain_rows.ts";
 
 const { plain } = cassandraNodes();
 

@@ -2,7 +2,7 @@
 // system_schema, -col counts and sizes in the stored rows, -pop, -rate throttle= and fixed=, -mode,
 // cl=, the auto thread search, uncertainty mode, -graph and the HDR log read back.
 import assert from "node:assert/strict";
-import { readHdrLog } from "../../lib/commands/read_hdr_log.ts";
+import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
 import {
   cassandraNodes,
   countRows,

@@ -4,7 +4,7 @@
 // interval header and row shapes, Results blocks, the thread search's table, the exit status.
 // Only the differences listed in README's "Differences from cassandra-stress" may show.
 import assert from "node:assert/strict";
-import { readHdrLog } from "../../lib/commands/read_hdr_log.ts";
+import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
 import type { Mask } from "./_compare_output.ts";
 import { cassandraNodes, countRows, queryCassandra, withKeyspace1 } from "./_cassandra_node.ts";
 import { check, checkStoppedUncertaintyRun, DEFAULTS, runRecorded } from "./_recorded_run.ts";

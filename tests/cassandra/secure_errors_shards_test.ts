@@ -3,7 +3,7 @@
 // --shard loaders whose HDR logs stress merge joins, every key written exactly once.
 import assert from "node:assert/strict";
 import { main } from "../../main.ts";
-import { BufferedIo } from "../../lib/commands/command_io.ts";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
 import {
   cassandraNodes,
   countRows,

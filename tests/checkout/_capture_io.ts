@@ -1,4 +1,4 @@
-import type { CommandIo } from "../../lib/commands/command_io.ts";
+import type { CommandIo } from "../../lib/cli/command_io.ts";
 
 /**
  * An io that keeps stdout and stderr lines in one list, in order; `onLine` sees each stdout line

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { captureIo } from "./_capture_io.ts";
-import { checkoutConsistencyCommand } from "../../lib/commands/checkout_consistency.ts";
+import { checkoutConsistencyCommand } from "../../lib/checkout/checkout_consistency.ts";
 import { TargetError, UsageError } from "../../lib/errors.ts";
 import { type CheckoutMode, startCheckoutService } from "./_checkout_service.ts";
 

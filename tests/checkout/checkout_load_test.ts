@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { captureIo } from "./_capture_io.ts";
 import { main } from "../../main.ts";
-import { checkoutLoadCommand } from "../../lib/commands/checkout_load.ts";
-import { readHdrLog } from "../../lib/commands/read_hdr_log.ts";
+import { checkoutLoadCommand } from "../../lib/checkout/checkout_load.ts";
+import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
 import { type CheckoutService, type Faults, startCheckoutService } from "./_checkout_service.ts";
 
 interface LoadJson {

@@ -7,7 +7,7 @@ import {
   printedUrl,
   reportChromiumSkip,
   waitUntil,
-} from "../web/_chromium.ts";
+} from "../live/_chromium.ts";
 import { startCheckoutService } from "./_checkout_service.ts";
 import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
 

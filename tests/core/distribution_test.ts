@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { DistributionSpec } from "../../lib/options/distribution_spec.ts";
+import type { DistributionSpec } from "../../lib/units/distribution_spec.ts";
 import { createDistribution, type Distribution } from "../../lib/core/distribution.ts";
 import { Prng } from "../../lib/core/prng.ts";
 import { OptionError } from "../../lib/errors.ts";

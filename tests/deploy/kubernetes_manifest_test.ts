@@ -8,9 +8,9 @@
 import assert from "node:assert/strict";
 import { parseAllDocuments } from "yaml";
 import { main } from "../../main.ts";
-import { BufferedIo } from "../../lib/commands/command_io.ts";
-import { parseStressArgs } from "../../lib/options/parse_stress_args.ts";
-import { takeShardFlags } from "../../lib/options/shard.ts";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
+import { parseStressArgs } from "../../lib/cql/options/parse_stress_args.ts";
+import { takeShardFlags } from "../../lib/units/shard.ts";
 
 const DEPLOY_DIR = new URL("../../deploy/kubernetes/", import.meta.url);
 const ROOT_PATH = new URL("../../", import.meta.url).pathname;

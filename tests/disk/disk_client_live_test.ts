@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
 import { freeUdpPort, kill, type Proc, startClient, startServer } from "./_disk_procs.ts";
-import { pressStop } from "../web/_chromium.ts";
+import { pressStop } from "../live/_chromium.ts";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 function freeTcpPort(): number {

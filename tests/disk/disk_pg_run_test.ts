@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import type { DiskReport } from "../../lib/disk/disk_report.ts";
+import type { DiskReport } from "../../lib/disk/report/disk_report.ts";
 import { startPostgres } from "../query/_pg_fixture.ts";
 import { freeUdpPort, kill, type Proc, runMain, startClient, startServer } from "./_disk_procs.ts";
 

@@ -6,7 +6,7 @@ import {
   type DiskReportInput,
   type DiskSampleRecord,
   formatDiskReport,
-} from "../../lib/disk/disk_report.ts";
+} from "../../lib/disk/report/disk_report.ts";
 import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
 
 const T0 = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { openRunStore } from "../../lib/drivers/disk/run_store.ts";
-import type { DiskReport } from "../../lib/disk/disk_report.ts";
+import { openRunStore } from "../../lib/disk/driver/run_store.ts";
+import type { DiskReport } from "../../lib/disk/report/disk_report.ts";
 import {
   freeUdpPort,
   isAlive,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openRunStore } from "../../lib/drivers/disk/run_store.ts";
+import { openRunStore } from "../../lib/disk/driver/run_store.ts";
 import { freeUdpPort, kill, type Proc, startClient, startServer, waitFor } from "./_disk_procs.ts";
 
 Deno.test("disk server with --token refuses a wrong token and a taken id, one connection each", async () => {

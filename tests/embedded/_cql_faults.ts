@@ -5,7 +5,7 @@
 // system tables, so faults are armed only once every Worker has connected and prepared its
 // statement (see /work/corpus_bugs.md, "faults from the start make every connect fail").
 import assert from "node:assert/strict";
-import type { CqlServer, FaultOptions } from "../../lib/embedded/cql/cql_server.ts";
+import type { CqlServer, FaultOptions } from "../../lib/cql_node/driver/cql_server.ts";
 import { runAgainst, type RunOutput } from "./_cql_run.ts";
 
 /** A run, and what the node looked like when the faults were armed. */

@@ -2,8 +2,8 @@
 // started by the test, and read back what the node stored.
 import cassandra from "cassandra-driver";
 import { main } from "../../main.ts";
-import { BufferedIo } from "../../lib/commands/command_io.ts";
-import { CqlServer } from "../../lib/embedded/cql/cql_server.ts";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
+import { CqlServer } from "../../lib/cql_node/driver/cql_server.ts";
 
 /** The result of one command. */
 export interface RunOutput {

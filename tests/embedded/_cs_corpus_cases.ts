@@ -2,9 +2,9 @@
 // that the end-to-end tests run (against an embedded node in cs_corpus_e2e_test.ts, against a real
 // Cassandra node in tests/cassandra/cs_corpus_test.ts), how each is scaled down, and what it must do.
 import assert from "node:assert/strict";
-import { splitCommandLine } from "../options/_shell_words.ts";
-import { readHdrLog } from "../../lib/commands/read_hdr_log.ts";
-import type { CqlServer } from "../../lib/embedded/cql/cql_server.ts";
+import { splitCommandLine } from "../cql/options/_shell_words.ts";
+import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
+import type { CqlServer } from "../../lib/cql_node/driver/cql_server.ts";
 import { intervalRows, type RunOutput } from "./_cql_run.ts";
 
 export interface GoodLine {
@@ -534,7 +534,7 @@ export const NOT_RUN: Record<string, string> = {
   "stress read n=10 -node synthetic:gaussian(1..10,5,2),127.0.0.1 whitelist datacenter=dc1":
     "synthetic target",
   "stress write n=1e6 -log prometheus=9464 web=0.0.0.0:8089":
-    "fixed ports (the endpoints are tested on free ports in tests/commands/live_endpoints_test.ts)",
+    "fixed ports (the endpoints are tested on free ports in tests/live/live_endpoints_test.ts)",
 };
 
 /** Parses a cassandra-stress count such as `10`, `400K`, `100k`, `1e6`, `200M`. */

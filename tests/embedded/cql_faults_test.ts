@@ -4,7 +4,7 @@
 // and response times (fixed=) show a stall that service times do not. Faults are armed once
 // every Worker has prepared its statement (see _cql_faults.ts).
 import assert from "node:assert/strict";
-import { readHdrLog } from "../../lib/commands/read_hdr_log.ts";
+import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
 import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
 import { executed, result, runWithFaults } from "./_cql_faults.ts";
 import { intervalRows, type RunOutput, startNode } from "./_cql_run.ts";

@@ -2,7 +2,7 @@
 // connection options, schema, statements, data validation, output lines.
 import assert from "node:assert/strict";
 import cassandra from "cassandra-driver";
-import { makeTestCertificates } from "./cql/_tls_fixture.ts";
+import { makeTestCertificates } from "../cql_node/_tls_fixture.ts";
 import { intervalRows, queryNode, runAgainst, startNode } from "./_cql_run.ts";
 
 const FAST = ["-log", "interval=200ms"];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import cassandra from "cassandra-driver";
 import { main } from "../../main.ts";
-import { BufferedIo } from "../../lib/commands/command_io.ts";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
 
 async function run(args: string[], signal?: AbortSignal) {
   const io = new BufferedIo();

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { InterruptedError } from "../../lib/errors.ts";
-import { BufferedIo } from "../../lib/commands/command_io.ts";
-import { queryRunCommand } from "../../lib/commands/query_run.ts";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
+import { queryRunCommand } from "../../lib/query/query_run.ts";
 import { main } from "../../main.ts";
 import { cpuUsageHost } from "../../lib/query/cpu_usage.ts";
 import { parseExposition, valueOf } from "../report/_prometheus_parse.ts";
-import { pressStop, printedUrl, waitUntil } from "../web/_chromium.ts";
+import { pressStop, printedUrl, waitUntil } from "../live/_chromium.ts";
 import { freshDatabase, startPostgres } from "./_pg_fixture.ts";
 
 // One server for the whole file; the last test stops it.

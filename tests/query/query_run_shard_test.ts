@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { main } from "../../main.ts";
-import { BufferedIo } from "../../lib/commands/command_io.ts";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
 import { cpuUsageHost } from "../../lib/query/cpu_usage.ts";
 import { Prng } from "../../lib/core/prng.ts";
 import { type Answer, iso, readAnswers } from "./_query_answers.ts";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { main } from "../../main.ts";
-import { BufferedIo } from "../../lib/commands/command_io.ts";
-import { queryRunCommand } from "../../lib/commands/query_run.ts";
-import { readHdrLog } from "../../lib/commands/read_hdr_log.ts";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
+import { queryRunCommand } from "../../lib/query/query_run.ts";
+import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
 import { CheckFailedError, InterruptedError, UsageError } from "../../lib/errors.ts";
 import { cpuUsageHost, generateCpuUsage } from "../../lib/query/cpu_usage.ts";
 import { type CpuUsageReading, minuteAggregates } from "../../lib/query/minute_query.ts";

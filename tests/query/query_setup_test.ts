@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { querySetupCommand } from "../../lib/commands/query_setup.ts";
-import { BufferedIo } from "../../lib/commands/command_io.ts";
+import { querySetupCommand } from "../../lib/query/query_setup.ts";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
 import { InterruptedError, TargetError, UsageError, UserError } from "../../lib/errors.ts";
 import { startPostgres } from "./_pg_fixture.ts";
 

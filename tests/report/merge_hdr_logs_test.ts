@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { readHdrLog } from "../../lib/commands/read_hdr_log.ts";
+import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { Prng } from "../../lib/core/prng.ts";
 import { maxNsOfExport } from "../../lib/report/_merge_checks.ts";

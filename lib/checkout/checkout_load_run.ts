@@ -1,0 +1,293 @@
+/**
+ * The engine of `stress checkout load`: virtual users (the closed model, as locust runs them) or
+ * arrivals at a fixed rate (the open model), sending the scenario's requests over keep-alive
+ * connection pools and recording every answer in a {@linkcode LoadTally}.
+ *
+ * @module
+ */
+
+import { failureKind } from "./failure_kind.ts";
+import {
+  scenarioEndpoints,
+  ScenarioRunner,
+  type ScenarioSet,
+  type Service,
+} from "./load_scenario.ts";
+import { LoadTally } from "./load_tally.ts";
+import { Prng } from "../core/prng.ts";
+import { RateSchedule } from "../core/rate_schedule.ts";
+import type { HttpPool, HttpResult } from "./driver/http_pool.ts";
+
+/** What to run. */
+export interface LoadRunParams {
+  /** Closed model: virtual users to reach. */
+  users: number;
+  /** Closed model: users started per second until all run. */
+  spawnRate: number;
+  /** Open model: scenario iterations started per second; null for the closed model. */
+  rate: number | null;
+  /** Open model: the most iterations in flight; later arrivals wait (and their latency shows it). */
+  maxInFlight: number;
+  /** How long to run, in ms. */
+  durationMs: number;
+  /** The seed of every virtual user's random choices. */
+  seed: number;
+}
+
+/** The pools the requests go to, by service (the same pool may serve several). */
+export type ServicePools = Readonly<Record<Service, HttpPool>>;
+
+const decoder = new TextDecoder();
+
+function nowNs(): number {
+  return Math.round(performance.now() * 1e6);
+}
+
+/** Timers that {@linkcode Sleeper.wakeAll} ends early. */
+class Sleeper {
+  #pending = new Map<ReturnType<typeof setTimeout>, () => void>();
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const id = setTimeout(() => {
+        this.#pending.delete(id);
+        resolve();
+      }, ms);
+      this.#pending.set(id, resolve);
+    });
+  }
+
+  wakeAll(): void {
+    for (const [id, resolve] of this.#pending) {
+      clearTimeout(id);
+      resolve();
+    }
+    this.#pending.clear();
+  }
+}
+
+/**
+ * One run of the load: start it with {@linkcode LoadRun.run}, read its progress while it runs,
+ * end it early with {@linkcode LoadRun.stop}.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const run = new LoadRun(set, pools, { users: 10, spawnRate: 10, rate: null, ... });
+ * setTimeout(() => run.stop(), 1000);
+ * await run.run();
+ * console.log(run.tally.takeInterval());
+ * ```
+ */
+export class LoadRun {
+  /** The measurements; take intervals from it while the run goes on. */
+  readonly tally: LoadTally;
+  /** The parameters. */
+  readonly params: LoadRunParams;
+  #set: ScenarioSet;
+  #pools: ServicePools;
+  #stopped = false;
+  #stoppedAtNs: number | null = null;
+  #ended = false;
+  #slotFreed: (() => void) | null = null;
+  #sleeper = new Sleeper();
+  #active = 0;
+  #runners: ScenarioRunner[] = [];
+  #arrivalsDue = 0;
+  #arrivalsStarted = 0;
+  #startMs = 0;
+  #endMs = 0;
+
+  /**
+   * Prepares a run.
+   *
+   * @param set The scenario set (already checked).
+   * @param pools Where each service's requests go.
+   * @param params What to run.
+   */
+  constructor(set: ScenarioSet, pools: ServicePools, params: LoadRunParams) {
+    this.#set = set;
+    this.#pools = pools;
+    this.params = params;
+    this.tally = new LoadTally(scenarioEndpoints(set), {
+      scheduled: params.rate !== null,
+    });
+  }
+
+  /** Virtual users running (closed model) or iterations in flight (open model). */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Iterations of every runner that ran all their steps. */
+  get completedIterations(): number {
+    let sum = 0;
+    for (const runner of this.#runners) sum += runner.completedIterations;
+    return sum;
+  }
+
+  /** Iterations of every runner ended by a failed step. */
+  get abortedIterations(): number {
+    let sum = 0;
+    for (const runner of this.#runners) sum += runner.abortedIterations;
+    return sum;
+  }
+
+  /** Open model: arrivals due before the run ended, and how many of them were started. */
+  get arrivals(): { due: number; started: number } {
+    return { due: this.#arrivalsDue, started: this.#arrivalsStarted };
+  }
+
+  /** Milliseconds (on `performance.now()`) from the start to now, or to the end once ended. */
+  get elapsedMs(): number {
+    if (this.#startMs === 0) return 0;
+    return (this.#endMs === 0 ? performance.now() : this.#endMs) - this.#startMs;
+  }
+
+  /** Ends the run early: no new request is sent; those in flight finish (or time out). */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#stoppedAtNs = nowNs();
+    this.#sleeper.wakeAll();
+    this.#wakeSlotWaiter();
+  }
+
+  /**
+   * Runs until the duration has passed or {@linkcode LoadRun.stop} is called, then waits for the
+   * requests in flight.
+   *
+   * @returns When every request has ended.
+   */
+  async run(): Promise<void> {
+    this.#startMs = performance.now();
+    // The closed model stops at the deadline. The open model's loop ends by itself at the last
+    // arrival due before it; the deadline only frees it from waiting for a slot.
+    const deadline = setTimeout(() => {
+      if (this.params.rate === null) {
+        this.stop();
+      } else {
+        this.#ended = true;
+        this.#wakeSlotWaiter();
+      }
+    }, this.params.durationMs);
+    try {
+      if (this.params.rate === null) await this.#closed();
+      else await this.#open(this.params.rate);
+    } finally {
+      clearTimeout(deadline);
+      this.#endMs = performance.now();
+    }
+  }
+
+  #newRunner(index: number): ScenarioRunner {
+    const prng = new Prng(this.params.seed * 1_000_003 + index);
+    const runner = new ScenarioRunner(this.#set, () => prng.nextDouble());
+    this.#runners.push(runner);
+    return runner;
+  }
+
+  /** Sends the runner's next request and records it; returns its wait before the next one. */
+  async #step(runner: ScenarioRunner, intendedNs: number): Promise<void> {
+    const request = runner.next();
+    const sentNs = nowNs();
+    const result: HttpResult = await this.#pools[request.service].request(
+      request.method,
+      request.path,
+    );
+    const doneNs = nowNs();
+    const status = result.ok ? result.status : 0;
+    let json: unknown;
+    if (request.needsJson && status >= 200 && status < 300 && result.ok) {
+      try {
+        json = JSON.parse(decoder.decode(result.body));
+      } catch {
+        json = undefined;
+      }
+    }
+    const outcome = runner.complete({ status, json });
+    this.tally.record(request.endpoint, {
+      intendedNs: intendedNs < 0 ? sentNs : intendedNs,
+      sentNs,
+      doneNs,
+      failure: failureKind(outcome, status, result.ok ? undefined : result.error),
+    });
+  }
+
+  async #user(runner: ScenarioRunner): Promise<void> {
+    this.#active++;
+    try {
+      while (!this.#stopped) {
+        await this.#step(runner, -1);
+        const waitMs = runner.waitMs;
+        if (waitMs > 0 && !this.#stopped) await this.#sleeper.sleep(waitMs);
+      }
+    } finally {
+      this.#active--;
+    }
+  }
+
+  async #closed(): Promise<void> {
+    const { users, spawnRate } = this.params;
+    const running: Promise<void>[] = [];
+    for (let i = 0; i < users && !this.#stopped; i++) {
+      const dueMs = this.#startMs + (i * 1000) / spawnRate;
+      const aheadMs = dueMs - performance.now();
+      if (aheadMs >= 1) await this.#sleeper.sleep(aheadMs);
+      if (this.#stopped) break;
+      running.push(this.#user(this.#newRunner(i)));
+    }
+    await Promise.all(running);
+  }
+
+  async #open(rate: number): Promise<void> {
+    const schedule = new RateSchedule({ opsPerSec: rate, startNs: nowNs() });
+    const endNs = schedule.startNs + this.params.durationMs * 1e6;
+    const free: ScenarioRunner[] = [];
+    const running = new Set<Promise<void>>();
+    let made = 0;
+    for (let cycle = 0; !this.#stopped && !this.#ended; cycle++) {
+      const dueNs = schedule.intendedStartNs(cycle);
+      if (dueNs >= endNs) break;
+      const aheadMs = (dueNs - nowNs()) / 1e6;
+      if (aheadMs >= 1) await this.#sleeper.sleep(aheadMs);
+      while (
+        !this.#stopped && !this.#ended && free.length === 0 && made >= this.params.maxInFlight
+      ) {
+        await new Promise<void>((resolve) => (this.#slotFreed = resolve));
+      }
+      if (this.#stopped || (free.length === 0 && made >= this.params.maxInFlight)) break;
+      this.#arrivalsStarted++;
+      const runner = free.pop() ?? this.#newRunner(made++);
+      const iteration = this.#iteration(runner, dueNs).finally(() => {
+        running.delete(iteration);
+        free.push(runner);
+        this.#wakeSlotWaiter();
+      });
+      running.add(iteration);
+    }
+    // Every arrival due before the end counts, started or not: a target that fell behind shows.
+    const limitNs = Math.min(this.#stoppedAtNs ?? endNs, endNs);
+    this.#arrivalsDue = Math.max(
+      this.#arrivalsStarted,
+      Math.ceil((limitNs - schedule.startNs) / schedule.periodNs),
+    );
+    await Promise.all(running);
+  }
+
+  #wakeSlotWaiter(): void {
+    const wake = this.#slotFreed;
+    this.#slotFreed = null;
+    wake?.();
+  }
+
+  async #iteration(runner: ScenarioRunner, dueNs: number): Promise<void> {
+    this.#active++;
+    try {
+      // The first request is measured from its intended start; the others follow it at once.
+      await this.#step(runner, dueNs);
+      while (runner.inIteration && !this.#stopped) await this.#step(runner, -1);
+    } finally {
+      this.#active--;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Builds `npm:cassandra-driver` client options from a {@linkcode CqlTargetSpec}: contact
+ * points and port, local data center and allow list, pooling, protocol version,
+ * credentials, timeouts and TLS. The main thread's control connection and every Worker's
+ * client use the same options.
+ *
+ * @module
+ */
+
+import cassandra from "cassandra-driver";
+import type { CqlTargetSpec } from "../cql_target_spec.ts";
+
+/** What differs between the control connection and the Workers' clients. */
+export interface ClientOptionsOverrides {
+  /**
+   * Connect to the stress keyspace (Workers) or to no keyspace (the control connection,
+   * which creates it).
+   *
+   * @default {true}
+   */
+  useKeyspace?: boolean;
+  /**
+   * The load-balancing policy; by default token-aware over the local data center,
+   * restricted to `allowList` when given.
+   *
+   * @default {undefined}
+   */
+  loadBalancing?: cassandra.policies.loadBalancing.LoadBalancingPolicy;
+}
+
+/** cassandra-driver's default read timeout, in milliseconds. */
+const DRIVER_READ_TIMEOUT_MS = 12_000;
+
+/**
+ * The driver options of a CQL target.
+ *
+ * @param spec The target.
+ * @param overrides Control-connection differences.
+ * @returns The options for `new cassandra.Client(...)`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clientOptionsOf } from "./client_options.ts";
+ * import type { CqlTargetSpec } from "../cql_target_spec.ts";
+ * const spec = {
+ *   kind: "cql", contactPoints: ["127.0.0.1"], port: 9042, localDataCenter: "datacenter1",
+ *   allowList: null, keyspace: "keyspace1", opKinds: ["write"], columnNames: ["C0"],
+ *   columnSize: { kind: "fixed", value: 34, inverted: false }, columnCount: null, keyBytes: 10,
+ *   counterAdd: { kind: "fixed", value: 1, inverted: false }, timestamp: null, slice: false,
+ *   prepared: true, consistency: "LOCAL_ONE", serialConsistency: "SERIAL", validateReads: true,
+ *   connectionsPerHost: 2, maxPending: 128, protocolVersion: 4, credentials: null,
+ *   requestTimeoutMs: 12000, connectTimeoutMs: 5000, tls: null,
+ * } as unknown as CqlTargetSpec;
+ * const options = clientOptionsOf(spec);
+ * assert.equal(options.keyspace, "keyspace1");
+ * assert.equal(options.protocolOptions?.port, 9042);
+ * assert.equal(options.pooling?.maxRequestsPerConnection, 128);
+ * ```
+ */
+export function clientOptionsOf(
+  spec: CqlTargetSpec,
+  overrides: ClientOptionsOverrides = {},
+): cassandra.ClientOptions {
+  const lb = cassandra.policies.loadBalancing;
+  let loadBalancing = overrides.loadBalancing;
+  if (loadBalancing === undefined) {
+    const local = new lb.TokenAwarePolicy(new lb.DCAwareRoundRobinPolicy(spec.localDataCenter));
+    loadBalancing = spec.allowList === null
+      ? local
+      : new lb.AllowListPolicy(local, [...spec.allowList]);
+  }
+  const distance = cassandra.types.distance;
+  const options: cassandra.ClientOptions = {
+    contactPoints: [...spec.contactPoints],
+    localDataCenter: spec.localDataCenter,
+    keyspace: overrides.useKeyspace === false ? undefined : spec.keyspace,
+    protocolOptions: {
+      port: spec.port,
+      ...(spec.protocolVersion === null ? {} : { maxVersion: spec.protocolVersion }),
+    },
+    socketOptions: {
+      connectTimeout: spec.connectTimeoutMs,
+      // Ops carry -mode requestTimeout= themselves; a tiny one must fail the ops, not the
+      // connection's start-up queries, so those wait at least the driver's default.
+      readTimeout: Math.max(spec.requestTimeoutMs, DRIVER_READ_TIMEOUT_MS),
+    },
+    pooling: {
+      coreConnectionsPerHost: {
+        [distance.local]: spec.connectionsPerHost,
+        [distance.remote]: 1,
+        [distance.ignored]: 0,
+      },
+      ...(spec.maxPending === null ? {} : { maxRequestsPerConnection: spec.maxPending }),
+    },
+    policies: {
+      loadBalancing,
+      // cassandra-stress retries by itself (-errors retries=): the driver does not.
+      retry: new cassandra.policies.retry.FallthroughRetryPolicy(),
+      reconnection: new cassandra.policies.reconnection.ConstantReconnectionPolicy(1000),
+    },
+  };
+  if (spec.credentials !== null) {
+    options.authProvider = new cassandra.auth.PlainTextAuthProvider(
+      spec.credentials.user,
+      spec.credentials.password,
+    );
+  }
+  if (spec.tls !== null) {
+    const tls = spec.tls;
+    options.sslOptions = {
+      ...(tls.caPem === null ? {} : { ca: [tls.caPem] }),
+      ...(tls.certPem === null ? {} : { cert: tls.certPem }),
+      ...(tls.keyPem === null ? {} : { key: tls.keyPem }),
+      ...(tls.ciphers === null ? {} : { ciphers: tls.ciphers }),
+      rejectUnauthorized: true,
+      ...(tls.checkHostname ? {} : { checkServerIdentity: () => undefined }),
+    };
+  }
+  return options;
+}

@@ -1,0 +1,272 @@
+/**
+ * The CQL target: cassandra-stress's statements over `npm:cassandra-driver`, one client per
+ * Worker. Keys and column values derive from the population seed as cassandra-stress derives
+ * them ({@linkcode StressData}), so a read regenerates what a write stored and validates it.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import cassandra from "cassandra-driver";
+import { createDistribution, type Distribution } from "../../core/distribution.ts";
+import { Prng } from "../../core/prng.ts";
+import type { Target } from "../../engine/target.ts";
+import { clientOptionsOf } from "./client_options.ts";
+import type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
+import { StressData } from "../stress_data.ts";
+
+export type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
+
+/** A read that found no row or different data. */
+export class ReadValidationError extends Error {
+  /** Validation failures are not retried (as in cassandra-stress). */
+  readonly retryable = false;
+  /** Creates the error. */
+  constructor() {
+    super("Data returned was not validated");
+    this.name = "ReadValidationError";
+  }
+}
+
+/**
+ * A CQL identifier in double quotes, as cassandra-stress writes column and keyspace names.
+ *
+ * @param name The identifier.
+ * @returns The quoted identifier.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quoteIdentifier } from "./cql_target.ts";
+ * assert.equal(quoteIdentifier('C"0'), '"C""0"');
+ * ```
+ */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** What shapes a statement besides its op kind. */
+export interface StatementOptions {
+  /**
+   * `-col timestamp=`: writes carry `USING TIMESTAMP`.
+   *
+   * @default {null}
+   */
+  timestamp?: string | null;
+  /**
+   * `-col slice`: reads select `*`.
+   *
+   * @default {false}
+   */
+  slice?: boolean;
+}
+
+/**
+ * The CQL statement cassandra-stress sends for an op kind.
+ *
+ * @param kind The op kind.
+ * @param columnNames The columns the statement sets or selects.
+ * @param options `USING TIMESTAMP` and `slice`.
+ * @returns The CQL.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { statementOf } from "./cql_target.ts";
+ * assert.equal(statementOf("read", ["C0", "C1"]), 'SELECT "C0","C1" FROM "standard1" WHERE KEY=?');
+ * assert.equal(
+ *   statementOf("write", ["C0"], { timestamp: "7" }),
+ *   'UPDATE "standard1" USING TIMESTAMP 7 SET "C0" = ? WHERE KEY=?',
+ * );
+ * ```
+ */
+export function statementOf(
+  kind: CqlOpKind,
+  columnNames: readonly string[],
+  options: StatementOptions = {},
+): string {
+  const cols = columnNames.map(quoteIdentifier);
+  const using = options.timestamp == null ? "" : ` USING TIMESTAMP ${options.timestamp}`;
+  switch (kind) {
+    case "write":
+      return `UPDATE "standard1"${using} SET ${cols.map((c) => `${c} = ?`).join(",")} WHERE KEY=?`;
+    case "read":
+      return `SELECT ${options.slice ? "*" : cols.join(",")} FROM "standard1" WHERE KEY=?`;
+    case "counter_write":
+      return `UPDATE counter1${using} SET ${cols.map((c) => `${c}=${c}+?`).join(",")} WHERE KEY=?`;
+    case "counter_read":
+      return `SELECT * FROM "counter1" WHERE KEY=?`;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether the driver refused an op only because every connection had `maxPending` in flight. */
+function isBusy(error: unknown): boolean {
+  const inner = (error as { innerErrors?: Record<string, unknown> } | null)?.innerErrors;
+  if ((error as Error | null)?.name !== "NoHostAvailableError" || inner === undefined) return false;
+  const causes = Object.values(inner);
+  return causes.length > 0 &&
+    causes.every((cause) => (cause as Error | null)?.name === "BusyConnectionError");
+}
+
+function consistencyOf(name: string): number {
+  const camel = name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const value = (cassandra.types.consistencies as unknown as Record<string, number>)[camel];
+  if (value === undefined) throw new RangeError(`Unknown consistency level "${name}"`);
+  return value;
+}
+
+/**
+ * Runs cassandra-stress operations through `cassandra-driver`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const target = await CqlTarget.connect(spec);
+ * await target.op(0, 1);
+ * await target.close();
+ * ```
+ */
+export class CqlTarget implements Target {
+  readonly #client: cassandra.Client;
+  readonly #spec: CqlTargetSpec;
+  readonly #data: StressData;
+  readonly #options: cassandra.QueryOptions;
+  readonly #add: Distribution;
+  readonly #addPrng: Prng;
+  /** Statements by op index. */
+  readonly #queries: string[];
+  /** Ops the driver has sent and not yet answered. */
+  #inFlight = 0;
+  /** Ops waiting for a connection slot, woken one per answered op. */
+  readonly #waiters: (() => void)[] = [];
+
+  private constructor(client: cassandra.Client, spec: CqlTargetSpec) {
+    this.#client = client;
+    this.#spec = spec;
+    this.#data = new StressData({
+      keySizeBytes: spec.keyBytes,
+      columnNames: spec.columnNames,
+      columnSize: spec.columnSize,
+      columnCount: spec.columnCount,
+    });
+    this.#options = {
+      prepare: spec.prepared,
+      consistency: consistencyOf(spec.consistency),
+      serialConsistency: consistencyOf(spec.serialConsistency),
+      // -mode requestTimeout= bounds each op; the connection's own queries keep the driver's.
+      readTimeout: spec.requestTimeoutMs,
+    };
+    this.#addPrng = new Prng(1);
+    this.#add = createDistribution(spec.counterAdd, this.#addPrng);
+    this.#queries = spec.opKinds.map((kind) => statementOf(kind, spec.columnNames, spec));
+  }
+
+  /**
+   * Connects a client.
+   *
+   * @param spec The target.
+   * @returns The connected target.
+   */
+  static async connect(spec: CqlTargetSpec): Promise<CqlTarget> {
+    const client = new cassandra.Client(clientOptionsOf(spec));
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.shutdown().catch(() => {});
+      throw error;
+    }
+    return new CqlTarget(client, spec);
+  }
+
+  /**
+   * Runs one op.
+   *
+   * @param kind The op index.
+   * @param seed The population seed.
+   * @returns When the op completed.
+   */
+  async op(kind: number, seed: number): Promise<void> {
+    const spec = this.#spec;
+    const data = this.#data;
+    const keyBytes = spec.keyBytes;
+    const opKind = spec.opKinds[kind];
+    const query = this.#queries[kind];
+    const n = spec.columnNames.length;
+    if (opKind === "write") {
+      // One buffer per op (the driver may encode it later): the key, then every value.
+      const buffer = Buffer.allocUnsafe(keyBytes + data.maxRowSizeBytes);
+      data.keyInto(seed, buffer, 0);
+      data.rowInto(seed, buffer, keyBytes);
+      const sizes = data.valueSizes;
+      const values: Buffer[] = new Array(n + 1);
+      let offset = keyBytes;
+      for (let c = 0; c < n; c++) {
+        values[c] = buffer.subarray(offset, offset + sizes[c]);
+        offset += sizes[c];
+      }
+      values[n] = buffer.subarray(0, keyBytes);
+      await this.#execute(query, values);
+      return;
+    }
+    const key = Buffer.allocUnsafe(keyBytes);
+    data.keyInto(seed, key, 0);
+    if (opKind === "counter_write") {
+      const values: unknown[] = new Array(n + 1);
+      this.#addPrng.reseed(seed);
+      for (let c = 0; c < n; c++) values[c] = cassandra.types.Long.fromNumber(this.#add.next());
+      values[n] = key;
+      await this.#execute(query, values);
+      return;
+    }
+    const result = await this.#execute(query, [key]);
+    if (!spec.validateReads) return;
+    const got = result.first();
+    if (got === null) throw new ReadValidationError();
+    if (opKind === "counter_read") return;
+    const expected = data.row(seed);
+    for (let i = 0; i < expected.columns.length; i++) {
+      const cell = got.get(spec.columnNames[expected.columns[i]]) as Uint8Array | null;
+      if (cell === null || !sameBytes(cell, expected.values[i])) throw new ReadValidationError();
+    }
+  }
+
+  /**
+   * Executes through the driver; when every connection already has `-mode maxPending=` requests
+   * in flight, waits for one of them to be answered and tries again, as the Java driver queues a
+   * request for a connection instead of failing it.
+   */
+  async #execute(query: string, values: unknown[]): Promise<cassandra.types.ResultSet> {
+    for (;;) {
+      this.#inFlight++;
+      try {
+        const result = await this.#client.execute(query, values, this.#options);
+        this.#answered();
+        return result;
+      } catch (error) {
+        if (!isBusy(error)) {
+          this.#answered();
+          throw error;
+        }
+        // Refused before it was sent: it frees no slot and wakes nobody.
+        this.#inFlight--;
+        if (this.#inFlight === 0) throw error;
+      }
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
+  #answered(): void {
+    this.#inFlight--;
+    this.#waiters.shift()?.();
+  }
+
+  /** Shuts the client down. */
+  async close(): Promise<void> {
+    await this.#client.shutdown();
+  }
+}

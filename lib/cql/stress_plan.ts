@@ -1,0 +1,214 @@
+/**
+ * Turns parsed cassandra-stress settings into the engine's {@linkcode RunPlan}s: the
+ * target, the op names and mix, the stop rule, the schedule, the warm-up.
+ *
+ * @module
+ */
+
+import { UsageError } from "../errors.ts";
+import type { SyntheticTargetSpec, TargetSpec } from "../engine/target.ts";
+import type { DistributionSpec } from "../units/distribution_spec.ts";
+import { parseDistribution } from "../units/parse_distribution.ts";
+import type { StressSettings } from "./options/stress_settings.ts";
+import type { RunPlan } from "../engine/run_workload.ts";
+import type { PopulationPlan } from "../engine/protocol.ts";
+
+/** The `-node` host that selects the synthetic target: `synthetic` or `synthetic:DIST`. */
+export const SYNTHETIC_HOST = "synthetic";
+
+/** The most warm-up iterations, as in cassandra-stress. */
+const MAX_WARMUP_OPS = 50_000;
+
+/**
+ * Whether `-node` selects the synthetic target (`synthetic[:DIST]`).
+ *
+ * @param settings The parsed settings.
+ * @returns True for the synthetic target.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isSyntheticTarget } from "./stress_plan.ts";
+ * import { parseStressArgs } from "./options/parse_stress_args.ts";
+ * assert.equal(isSyntheticTarget(parseStressArgs(["write", "-node", "synthetic"])), true);
+ * assert.equal(isSyntheticTarget(parseStressArgs(["write", "-node", "127.0.0.1"])), false);
+ * ```
+ */
+export function isSyntheticTarget(settings: StressSettings): boolean {
+  return settings.node.hosts.some((h) => h.toLowerCase().startsWith(SYNTHETIC_HOST));
+}
+
+/**
+ * Builds the target from `-node`: the synthetic target for `synthetic[:DIST][:errors(P)]`
+ * (DIST is the op latency in microseconds; `errors(P)` makes a fraction P of ops fail).
+ *
+ * @param settings The parsed settings.
+ * @returns The target description.
+ * @throws {UsageError} When the synthetic target is mixed with other nodes.
+ * @throws {OptionError} For a bad synthetic latency distribution.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const target = targetOf(parseStressArgs(["write", "-node", "synthetic:fixed(100)"]));
+ * ```
+ */
+export function targetOf(settings: StressSettings): SyntheticTargetSpec {
+  const hosts = settings.node.hosts;
+  const synthetic = hosts.filter((h) => h.toLowerCase().startsWith(SYNTHETIC_HOST));
+  if (synthetic.length !== hosts.length || synthetic.length !== 1) {
+    throw new UsageError(
+      `Cannot mix the synthetic target with other nodes: "${
+        hosts.join(",")
+      }" is invalid, expected one -node synthetic[:DIST]`,
+    );
+  }
+  const spec = synthetic[0].slice(SYNTHETIC_HOST.length);
+  if (spec === "") return { kind: "synthetic", latencyUs: null, errorRate: 0 };
+  if (!spec.startsWith(":")) {
+    throw new UsageError(
+      `Cannot parse option "-node": "${
+        synthetic[0]
+      }" is invalid, expected synthetic[:DIST][:errors(P)]`,
+    );
+  }
+  let errorRate = 0;
+  let latencyUs: DistributionSpec | null = null;
+  for (const part of spec.slice(1).split(":")) {
+    const errors = /^errors\((.*)\)$/i.exec(part);
+    if (errors === null) {
+      latencyUs = part === "" ? null : parseDistribution(part, "-node synthetic");
+      continue;
+    }
+    errorRate = /^[0-9]*\.?[0-9]+$/.test(errors[1]) ? Number(errors[1]) : NaN;
+    if (!(errorRate >= 0 && errorRate <= 1)) {
+      throw new UsageError(
+        `Cannot parse option "-node": "${part}" is invalid, expected errors(P) with P in 0..1`,
+      );
+    }
+  }
+  return { kind: "synthetic", latencyUs, errorRate };
+}
+
+/**
+ * The op type names of a command as printed on the console (`WRITE`, `COUNTER_READ`),
+ * sorted, with their mix weights.
+ *
+ * @param settings The parsed settings.
+ * @returns The names and, for `mixed`, the weights in the same order.
+ *
+ * @example Usage
+ * ```ts ignore
+ * opsOf(settings); // { names: ["READ", "WRITE"], weights: [3, 1] }
+ * ```
+ */
+export function opsOf(settings: StressSettings): { names: string[]; weights: number[] | null } {
+  const command = settings.command;
+  if (command.type !== "mixed") return { names: [command.type.toUpperCase()], weights: null };
+  const entries = Object.entries(command.ratio)
+    .filter(([, weight]) => weight > 0)
+    .map(([name, weight]) => [name.toUpperCase(), weight] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { names: entries.map(([n]) => n), weights: entries.map(([, w]) => w) };
+}
+
+/** How seeds derive from cycles, from `-pop`. */
+function populationOf(settings: StressSettings): PopulationPlan {
+  const pop = settings.population;
+  return pop.kind === "seq"
+    ? { kind: "seq", lo: pop.min, hi: pop.max }
+    : { kind: "dist", distribution: pop.distribution };
+}
+
+/**
+ * Builds the measured run's plan for a fixed thread count.
+ *
+ * @param settings The parsed settings.
+ * @param threads The thread count of this run (auto mode passes each step's).
+ * @param options The target and the Worker count.
+ * @returns The plan.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const plan = measuredPlan(settings, 200, { target, workers: 2 });
+ * ```
+ */
+export function measuredPlan(
+  settings: StressSettings,
+  threads: number,
+  options: { target: TargetSpec; workers: number },
+): RunPlan {
+  const { names, weights } = opsOf(settings);
+  const stop = settings.command.stop;
+  const rate = settings.rate;
+  const opsPerSec = rate.kind === "threads"
+    ? Math.max(rate.throttleOpsPerSec, rate.fixedOpsPerSec)
+    : 0;
+  return {
+    opNames: names,
+    threads,
+    workers: Math.max(1, Math.min(options.workers, threads)),
+    totalOps: stop.kind === "count" ? stop.n : -1,
+    durationMs: stop.kind === "duration" ? stop.durationMs : -1,
+    uncertainty: stop.kind === "uncertainty"
+      ? {
+        targetStderr: stop.targetStderr,
+        minIntervals: stop.minIntervals,
+        maxIntervals: stop.maxIntervals,
+      }
+      : null,
+    schedule: opsPerSec > 0
+      ? { opsPerSec, fixed: rate.kind === "threads" && rate.fixedOpsPerSec > 0 }
+      : null,
+    mix: weights === null ? null : { weights, clustering: settings.command.clustering },
+    population: populationOf(settings),
+    target: options.target,
+    errors: {
+      tries: settings.errors.tries,
+      ignore: settings.errors.ignore,
+      backoff: settings.errors.backoff,
+    },
+    seed: 0x5eed,
+    intervalMs: settings.log.intervalMs,
+    stopGraceMs: 10_000,
+    startTimeoutMs: 30_000,
+  };
+}
+
+/**
+ * The warm-up plans: one per op type (cassandra-stress warms each type of `mixed`
+ * separately), each with 25% of n capped at 50,000 ops (50,000 for runs without n),
+ * times the number of nodes, on min(100, threads) threads, unthrottled.
+ *
+ * @param plan The measured plan.
+ * @param settings The parsed settings.
+ * @returns The warm-up plans, empty with `no-warmup` or `n=0`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * for (const warm of warmupPlans(plan, settings)) await runWorkload(warm);
+ * ```
+ */
+export function warmupPlans(plan: RunPlan, settings: StressSettings): RunPlan[] {
+  if (settings.command.noWarmup || plan.totalOps === 0) return [];
+  const perNode = plan.totalOps > 0
+    ? Math.min(Math.floor(plan.totalOps / 4), MAX_WARMUP_OPS)
+    : MAX_WARMUP_OPS;
+  const totalOps = perNode * Math.max(1, settings.node.hosts.length);
+  if (totalOps === 0) return [];
+  const threads = Math.min(100, plan.threads);
+  return plan.opNames.map((name, index) => ({
+    ...plan,
+    // A CQL target maps op indexes to statements: keep the warmed op's statement at index 0.
+    target: plan.target.kind === "cql"
+      ? { ...plan.target, opKinds: [plan.target.opKinds[index]] }
+      : plan.target,
+    opNames: [name],
+    mix: null,
+    threads,
+    workers: Math.min(plan.workers, threads),
+    totalOps,
+    durationMs: -1,
+    uncertainty: null,
+    schedule: null,
+  }));
+}

@@ -1,0 +1,267 @@
+// Compiles a WHERE clause against a table: partition key values, clustering prefix and slice,
+// and filters on other columns.
+import type { Relation } from "../parse/cql_ast.ts";
+import { CqlError } from "../protocol/cql_error.ts";
+import type { CqlType } from "../values/cql_type.ts";
+import { compareValues } from "../values/cql_value.ts";
+import type { ColumnSchema, TableSchema } from "./schema.ts";
+import {
+  type BindCollector,
+  compileTerm,
+  type ExecContext,
+  splitCollection,
+  type TermFn,
+} from "./_bind.ts";
+
+/** Values for one key column: one for `=`, several for `IN`. */
+export type ValuesFn = (ctx: ExecContext) => Uint8Array[];
+
+/** One bound of a clustering slice: a clustering prefix and whether it is included. */
+export interface SliceBound {
+  values: TermFn[];
+  inclusive: boolean;
+}
+
+/** A filter on any column, applied to each candidate row. */
+export interface RowFilter {
+  column: ColumnSchema;
+  op: Relation["op"];
+  value: TermFn;
+}
+
+/** A compiled WHERE clause. */
+export interface KeyPlan {
+  /** Per partition key column, or `null` when the partition key is not fully restricted. */
+  partition: ValuesFn[] | null;
+  /** Per leading clustering column restricted by `=`/`IN`. */
+  clusteringEq: ValuesFn[];
+  /** A slice on the clustering columns after the equal prefix. */
+  lower?: SliceBound;
+  upper?: SliceBound;
+  filters: RowFilter[];
+}
+
+const listOf = (element: CqlType): CqlType => ({ kind: "list", element, frozen: false });
+
+function column(table: TableSchema, name: string): ColumnSchema {
+  const found = table.byName.get(name);
+  if (!found) throw CqlError.undefinedColumn(name, table);
+  return found;
+}
+
+function compileValues(
+  col: ColumnSchema,
+  relation: Relation,
+  binds: BindCollector,
+): ValuesFn {
+  if (relation.op === "=") {
+    const fn = compileTerm(col.type, relation.value, col.name, binds);
+    return (ctx) => {
+      const value = fn(ctx);
+      if (value === null || value === undefined) {
+        throw CqlError.invalid(`Invalid null value for column ${col.name}`);
+      }
+      return [value];
+    };
+  }
+  // IN
+  if (relation.value.kind === "tuple") {
+    const fns = relation.value.items.map((item) => compileTerm(col.type, item, col.name, binds));
+    return (ctx) =>
+      distinct(fns.map((fn) => {
+        const value = fn(ctx);
+        if (value === null || value === undefined) {
+          throw CqlError.invalid(`Invalid null value in condition for column ${col.name}`);
+        }
+        return value;
+      }));
+  }
+  const listFn = compileTerm(listOf(col.type), relation.value, `in(${col.name})`, binds);
+  return (ctx) => {
+    const list = listFn(ctx);
+    if (list === null || list === undefined) {
+      throw CqlError.invalid(`Invalid null value for IN restriction on ${col.name}`);
+    }
+    return distinct(splitCollection(list, "IN list").filter((v): v is Uint8Array => v !== null));
+  };
+}
+
+/** IN values without repeats, first occurrence first (Cassandra answers each key once). */
+function distinct(values: Uint8Array[]): Uint8Array[] {
+  if (values.length < 2) return values;
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = String.fromCharCode(...value);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Compiles `where` for `table`. */
+export function compileWhere(
+  table: TableSchema,
+  where: Relation[],
+  binds: BindCollector,
+): KeyPlan {
+  const pk: (ValuesFn | undefined)[] = table.partitionKey.map(() => undefined);
+  const ckEq: (ValuesFn | undefined)[] = table.clustering.map(() => undefined);
+  const plan: KeyPlan = { partition: null, clusteringEq: [], filters: [] };
+  const slices: { col: ColumnSchema; op: string; values: TermFn[]; width: number }[] = [];
+  for (const relation of where) {
+    if (relation.token) {
+      throw CqlError.invalid("token() restrictions are not supported by the embedded node");
+    }
+    if (relation.columns.length > 1) {
+      const cols = relation.columns.map((name) => column(table, name));
+      cols.forEach((col, i) => {
+        if (col.kind !== "clustering" || col.position !== cols[0].position + i) {
+          throw CqlError.invalid(
+            "Multi-column relations can only be applied to clustering columns in order",
+          );
+        }
+      });
+      if (relation.value.kind !== "tuple") {
+        throw CqlError.invalid("Multi-column relations need a tuple of values");
+      }
+      const fns = relation.value.items.map((item, i) =>
+        compileTerm(cols[i]?.type ?? cols[0].type, item, cols[i]?.name ?? cols[0].name, binds)
+      );
+      if (relation.op === "=") {
+        cols.forEach((col, i) => {
+          const fn = fns[i];
+          ckEq[col.position] = (ctx) => [fn(ctx) as Uint8Array];
+        });
+      } else slices.push({ col: cols[0], op: relation.op, values: fns, width: cols.length });
+      continue;
+    }
+    const col = column(table, relation.columns[0]);
+    const isKeyOp = relation.op === "=" || relation.op === "IN";
+    if (col.kind === "partition_key" && isKeyOp) {
+      pk[col.position] = compileValues(col, relation, binds);
+    } else if (col.kind === "clustering" && isKeyOp) {
+      ckEq[col.position] = compileValues(col, relation, binds);
+    } else if (col.kind === "clustering" && ["<", "<=", ">", ">="].includes(relation.op)) {
+      slices.push({
+        col,
+        op: relation.op,
+        values: [compileTerm(col.type, relation.value, col.name, binds)],
+        width: 1,
+      });
+    } else {
+      const type = relation.op === "IN"
+        ? listOf(col.type)
+        : relation.op === "CONTAINS"
+        ? (("element" in col.type) ? col.type.element : col.type)
+        : relation.op === "CONTAINS KEY" && col.type.kind === "map"
+        ? col.type.key
+        : col.type;
+      const value = relation.op === "IN" && relation.value.kind === "tuple"
+        ? compileInTuple(col, relation, binds)
+        : compileTerm(type, relation.value, col.name, binds);
+      plan.filters.push({ column: col, op: relation.op, value });
+    }
+  }
+  if (pk.every((fn) => fn !== undefined)) plan.partition = pk as ValuesFn[];
+  else if (pk.some((fn) => fn !== undefined)) {
+    const missing = table.partitionKey.filter((_, i) => pk[i] === undefined).map((c) => c.name);
+    // Partial partition keys can only be filtered.
+    pk.forEach((fn, i) => {
+      if (!fn) return;
+      const col = table.partitionKey[i];
+      plan.filters.push({
+        column: col,
+        op: "IN",
+        value: (ctx) => joinValues(fn(ctx)),
+      });
+    });
+    void missing;
+  }
+  let prefix = 0;
+  while (prefix < ckEq.length && ckEq[prefix] !== undefined) prefix++;
+  plan.clusteringEq = ckEq.slice(0, prefix) as ValuesFn[];
+  for (let i = prefix; i < ckEq.length; i++) {
+    const fn = ckEq[i];
+    if (!fn) continue;
+    const col = table.clustering[i];
+    plan.filters.push({ column: col, op: "IN", value: (ctx) => joinValues(fn(ctx)) });
+  }
+  for (const slice of slices) {
+    if (slice.col.position !== prefix) {
+      throw CqlError.invalid(
+        `Clustering column "${slice.col.name}" cannot be restricted (preceding column is not restricted by an equality)`,
+      );
+    }
+    const bound = { values: slice.values, inclusive: slice.op.endsWith("=") };
+    const descending = slice.col.order === "desc";
+    const isLower = (slice.op[0] === ">") !== (descending && slice.width === 1);
+    if (isLower) plan.lower = bound;
+    else plan.upper = bound;
+  }
+  return plan;
+}
+
+function compileInTuple(col: ColumnSchema, relation: Relation, binds: BindCollector): TermFn {
+  const fn = compileValues(col, relation, binds);
+  return (ctx) => joinValues(fn(ctx));
+}
+
+function joinValues(values: Uint8Array[]): Uint8Array {
+  let size = 4;
+  for (const v of values) size += 4 + v.length;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setInt32(0, values.length);
+  let at = 4;
+  for (const v of values) {
+    view.setInt32(at, v.length);
+    out.set(v, at + 4);
+    at += 4 + v.length;
+  }
+  return out;
+}
+
+/** Whether a cell value passes a filter. */
+export function passes(filter: RowFilter, cell: Uint8Array | null, ctx: ExecContext): boolean {
+  const value = filter.value(ctx);
+  const type = filter.column.type;
+  if (value === undefined) return true;
+  if (filter.op === "IN") {
+    if (value === null || cell === null) return false;
+    return splitCollection(value, "IN list").some((v) =>
+      v !== null && compareValues(type, v, cell) === 0
+    );
+  }
+  if (filter.op === "CONTAINS" || filter.op === "CONTAINS KEY") {
+    if (value === null || cell === null) return false;
+    const items = splitCollection(cell, "collection", type.kind === "map" ? 2 : 1);
+    const elementType = type.kind === "map"
+      ? (filter.op === "CONTAINS KEY" ? type.key : type.value)
+      : "element" in type
+      ? type.element
+      : type;
+    const start = type.kind === "map" && filter.op === "CONTAINS" ? 1 : 0;
+    const step = type.kind === "map" ? 2 : 1;
+    for (let i = start; i < items.length; i += step) {
+      const item = items[i];
+      if (item !== null && compareValues(elementType, item, value) === 0) return true;
+    }
+    return false;
+  }
+  if (value === null || cell === null) return filter.op === "!=" ? value !== cell : false;
+  const c = compareValues(type, cell, value);
+  switch (filter.op) {
+    case "=":
+      return c === 0;
+    case "!=":
+      return c !== 0;
+    case "<":
+      return c < 0;
+    case "<=":
+      return c <= 0;
+    case ">":
+      return c > 0;
+    default:
+      return c >= 0;
+  }
+}

@@ -1,0 +1,195 @@
+// Compiles SELECT into a function producing result rows, with paging.
+import type { SelectStatement } from "../parse/cql_ast.ts";
+import { CqlError } from "../protocol/cql_error.ts";
+import type { CqlType } from "../values/cql_type.ts";
+import type { ColumnSchema, TableSchema } from "./schema.ts";
+import { type BindCollector, compileTerm, type ExecContext, type TermFn } from "./_bind.ts";
+import { decodePartitionKey, encodePartitionKey, partitionRows, type RowRef } from "./_keys.ts";
+import { compileWhere, passes } from "./_restrictions.ts";
+
+/** A result column. */
+export interface ColumnSpec {
+  keyspace: string;
+  table: string;
+  name: string;
+  type: CqlType;
+}
+
+/** Paging input of one execution. */
+export interface PageRequest {
+  /** Rows per page; 0 or less for no paging. */
+  pageSize: number;
+  /** The paging state from the previous page. */
+  pagingState: Uint8Array | null;
+}
+
+/** One page of rows. */
+export interface RowsPage {
+  rows: (Uint8Array | null)[][];
+  /** Set when more rows follow. */
+  pagingState: Uint8Array | null;
+}
+
+/** A compiled SELECT. */
+export interface SelectPlan {
+  table: TableSchema;
+  columns: ColumnSpec[];
+  run(ctx: ExecContext, page: PageRequest): RowsPage;
+}
+
+const INT: CqlType = { kind: "native", name: "int" };
+const BIGINT: CqlType = { kind: "native", name: "bigint" };
+const PAGING_MAGIC = 0x53545250; // "STRP"
+
+function cellOf(col: ColumnSchema): (ref: RowRef) => Uint8Array | null {
+  if (col.kind === "partition_key") return (ref) => ref.partitionKey[col.position] ?? null;
+  if (col.kind === "clustering") return (ref) => ref.clustering[col.position] ?? null;
+  return (ref) => ref.row.cells[col.cell];
+}
+
+function readLimit(fn: TermFn | null, ctx: ExecContext, what: string): number {
+  if (fn === null) return Infinity;
+  const bytes = fn(ctx);
+  if (bytes === null || bytes === undefined) return Infinity;
+  const value = new DataView(bytes.buffer, bytes.byteOffset, 4).getInt32(0);
+  if (value <= 0) throw CqlError.invalid(`${what} must be strictly positive`);
+  return value;
+}
+
+/** Compiles a SELECT on `table`. */
+export function compileSelect(
+  table: TableSchema,
+  statement: SelectStatement,
+  binds: BindCollector,
+): SelectPlan {
+  if (statement.json) throw CqlError.invalid("SELECT JSON is not supported by the embedded node");
+  const outputs: { spec: ColumnSpec; get: (ref: RowRef) => Uint8Array | null }[] = [];
+  let count: ColumnSpec | null = null;
+  const spec = (name: string, type: CqlType): ColumnSpec => ({
+    keyspace: table.keyspace,
+    table: table.name,
+    name,
+    type,
+  });
+  const columns = statement.distinct && statement.selectors === null
+    ? table.partitionKey
+    : statement.selectors === null
+    ? table.columns
+    : null;
+  if (columns) {
+    for (const col of columns) outputs.push({ spec: spec(col.name, col.type), get: cellOf(col) });
+  } else {
+    for (const selector of statement.selectors!) {
+      if (selector.kind === "column") {
+        const col = table.byName.get(selector.name);
+        if (!col) throw CqlError.undefinedColumn(selector.name, table);
+        outputs.push({ spec: spec(selector.alias ?? col.name, col.type), get: cellOf(col) });
+      } else if (selector.kind === "count") {
+        count = spec(selector.alias ?? "count", BIGINT);
+      } else {
+        throw CqlError.invalid(
+          `Selector ${
+            selector.kind === "function" ? selector.name : selector.kind
+          }() is not supported by the embedded node`,
+        );
+      }
+    }
+  }
+  if (count !== null && outputs.length > 0) {
+    throw CqlError.invalid("count(*) cannot be mixed with columns in the embedded node");
+  }
+  const keys = compileWhere(table, statement.where, binds);
+  const limit = statement.limit ? compileTerm(INT, statement.limit, "[limit]", binds) : null;
+  const perPartition = statement.perPartitionLimit
+    ? compileTerm(INT, statement.perPartitionLimit, "[per_partition_limit]", binds)
+    : null;
+  let reversed = false;
+  if (statement.orderBy.length > 0) {
+    const first = statement.orderBy[0];
+    const col = table.byName.get(first.column);
+    if (!col || col.kind !== "clustering") {
+      throw CqlError.invalid(
+        "Order by is currently only supported on the clustered columns of the PRIMARY KEY",
+      );
+    }
+    if (keys.partition === null) {
+      throw CqlError.invalid(
+        "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.",
+      );
+    }
+    reversed = first.descending !== (col.order === "desc");
+  }
+  const pkCount = table.partitionKey.length;
+
+  function* rows(ctx: ExecContext): Generator<RowRef> {
+    const perLimit = readLimit(perPartition, ctx, "PER PARTITION LIMIT");
+    const distinct = statement.distinct;
+    const partitions: Iterable<[Uint8Array[], ReturnType<TableSchema["store"]["getPartition"]>]> =
+      keys.partition !== null
+        ? (function* () {
+          const lists = keys.partition!.map((fn) => fn(ctx));
+          let combos: Uint8Array[][] = [[]];
+          for (const list of lists) combos = combos.flatMap((p) => list.map((v) => [...p, v]));
+          for (const combo of combos) {
+            yield [combo, table.store.getPartition(encodePartitionKey(combo))];
+          }
+        })()
+        : (function* () {
+          for (const [key, found] of table.store.partitions()) {
+            yield [decodePartitionKey(key, pkCount), found];
+          }
+        })();
+    for (const [partitionKey, found] of partitions) {
+      if (found === undefined) continue;
+      let n = 0;
+      for (const ref of partitionRows(table, partitionKey, found, keys, ctx, reversed)) {
+        if (!keys.filters.every((f) => passes(f, cellOf(f.column)(ref), ctx))) continue;
+        yield ref;
+        if (++n >= perLimit || distinct) break;
+      }
+    }
+  }
+
+  return {
+    table,
+    columns: count !== null ? [count] : outputs.map((o) => o.spec),
+    run(ctx, page) {
+      const max = readLimit(limit, ctx, "LIMIT");
+      if (count !== null) {
+        let n = 0;
+        for (const _ of rows(ctx)) if (++n >= max) break;
+        const bytes = new Uint8Array(8);
+        new DataView(bytes.buffer).setBigInt64(0, BigInt(n));
+        return { rows: [[bytes]], pagingState: null };
+      }
+      let skip = 0;
+      if (page.pagingState !== null) {
+        const state = page.pagingState;
+        if (state.length !== 8) throw CqlError.protocol("Invalid paging state");
+        const view = new DataView(state.buffer, state.byteOffset, 8);
+        if (view.getUint32(0) !== PAGING_MAGIC) throw CqlError.protocol("Invalid paging state");
+        skip = view.getUint32(4);
+      }
+      const take = Math.min(page.pageSize > 0 ? page.pageSize : Infinity, max - skip);
+      const out: (Uint8Array | null)[][] = [];
+      let index = 0;
+      let more = false;
+      for (const ref of rows(ctx)) {
+        if (index++ < skip) continue;
+        if (out.length >= take) {
+          more = true;
+          break;
+        }
+        out.push(outputs.map((o) => o.get(ref)));
+      }
+      let pagingState: Uint8Array | null = null;
+      if (more && skip + out.length < max) {
+        pagingState = new Uint8Array(8);
+        const view = new DataView(pagingState.buffer);
+        view.setUint32(0, PAGING_MAGIC);
+        view.setUint32(4, skip + out.length);
+      }
+      return { rows: out, pagingState };
+    },
+  };
+}

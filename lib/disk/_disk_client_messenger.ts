@@ -1,0 +1,173 @@
+/**
+ * Private helper of `disk_client.ts`: the client's TCP side (protocol v1, see
+ * `lib/disk/disk_protocol.ts`). It sends records, keeps them until the server acknowledges
+ * them, and notices a lost server.
+ *
+ * @module
+ */
+
+import { TargetError } from "../errors.ts";
+import {
+  type ClientMessage,
+  encodeMessage,
+  isProtocolProblem,
+  LineSplitter,
+  parseServerMessage,
+} from "./disk_protocol.ts";
+
+/** The TCP side: sends records, keeps them until acknowledged, notices a lost server. */
+export class Messenger {
+  readonly #conn: Deno.Conn;
+  readonly #encoder = new TextEncoder();
+  readonly #pending = new Map<number, () => void>();
+  #seq = 0;
+  /** Why the server was lost, or null while it is there. */
+  lost: string | null = null;
+  /** Records never sent or never acknowledged because the server was lost. */
+  unsent = 0;
+  #writing: Promise<void> = Promise.resolve();
+  readonly #reading: Promise<void>;
+
+  private constructor(conn: Deno.Conn, onLost: (why: string) => void) {
+    this.#conn = conn;
+    this.#reading = this.#read(onLost);
+  }
+
+  /**
+   * Connects and says hello; resolves after the welcome.
+   *
+   * @param settings The server's address.
+   * @param hello The first message.
+   * @param onLost Called once when the server is lost.
+   * @returns The messenger and the run number the server gave.
+   * @throws {TargetError} When the server cannot be reached or refuses the client.
+   */
+  static async open(
+    settings: { readonly serverHost: string; readonly serverPort: number },
+    hello: ClientMessage,
+    onLost: (why: string) => void,
+  ): Promise<{ messenger: Messenger; run: number }> {
+    const where = `${settings.serverHost}:${settings.serverPort}`;
+    let conn: Deno.Conn;
+    try {
+      conn = await Deno.connect({ hostname: settings.serverHost, port: settings.serverPort });
+    } catch (error) {
+      throw new TargetError(
+        `Cannot connect to the server "${where}": ${String(error).split("\n")[0]}`,
+        { cause: error },
+      );
+    }
+    await conn.write(new TextEncoder().encode(encodeMessage(hello)));
+    const splitter = new LineSplitter();
+    const buffer = new Uint8Array(4096);
+    const deadline = setTimeout(() => conn.close(), 10_000);
+    try {
+      while (true) {
+        const read = await conn.read(buffer).catch(() => null);
+        if (read === null) {
+          throw new TargetError(`Cannot join the server "${where}": it closed the connection`);
+        }
+        const { lines, problem } = splitter.push(buffer.subarray(0, read));
+        if (problem !== null) {
+          throw new TargetError(`Cannot join the server "${where}": ${problem.message}`);
+        }
+        if (lines.length === 0) continue;
+        const answer = parseServerMessage(lines[0]);
+        if (isProtocolProblem(answer)) {
+          throw new TargetError(`Cannot join the server "${where}": ${answer.message}`);
+        }
+        if (answer.type === "error") {
+          throw new TargetError(
+            `Cannot join the server "${where}": it refused the client (${answer.code}: ${answer.message})`,
+          );
+        }
+        if (answer.type !== "welcome") {
+          throw new TargetError(`Cannot join the server "${where}": expected a welcome`);
+        }
+        return { messenger: new Messenger(conn, onLost), run: answer.run };
+      }
+    } catch (error) {
+      try {
+        conn.close();
+      } catch {
+        // Closed by the deadline.
+      }
+      throw error;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  /** The next sequence number. */
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  /** Sends a record; resolves when the server acknowledged it (never, if the server is lost). */
+  send(message: ClientMessage & { seq: number }): Promise<void> {
+    if (this.lost !== null) {
+      this.unsent++;
+      return Promise.resolve();
+    }
+    const acked = new Promise<void>((resolve) => this.#pending.set(message.seq, resolve));
+    // One write at a time, so lines never interleave.
+    const bytes = this.#encoder.encode(encodeMessage(message));
+    this.#writing = this.#writing.then(async () => {
+      let offset = 0;
+      while (offset < bytes.length) offset += await this.#conn.write(bytes.subarray(offset));
+    }).catch(() => {});
+    return acked;
+  }
+
+  /** Records sent and not acknowledged yet. */
+  get unacknowledged(): number {
+    return this.#pending.size;
+  }
+
+  /** Waits until every record is acknowledged, the server is lost, or the time is up. */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.#pending.size > 0 && this.lost === null && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Closes the connection and waits for the reader to end. */
+  async close(): Promise<void> {
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed.
+    }
+    await this.#reading;
+  }
+
+  async #read(onLost: (why: string) => void): Promise<void> {
+    const splitter = new LineSplitter();
+    const buffer = new Uint8Array(4096);
+    while (true) {
+      const read = await this.#conn.read(buffer).catch(() => null);
+      if (read === null) break;
+      const { lines, problem } = splitter.push(buffer.subarray(0, read));
+      for (const line of lines) {
+        const message = parseServerMessage(line);
+        if (!isProtocolProblem(message) && message.type === "ack") {
+          this.#pending.get(message.seq)?.();
+          this.#pending.delete(message.seq);
+        } else if (!isProtocolProblem(message) && message.type === "error") {
+          this.lost ??= `the server sent an error: ${message.code}: ${message.message}`;
+        }
+      }
+      if (problem !== null) {
+        this.lost ??= `the server sent bad data: ${problem.message}`;
+        break;
+      }
+    }
+    this.lost ??= "the server closed the connection";
+    // Records in flight will never be acknowledged now: count them and let their senders go on.
+    this.unsent += this.#pending.size;
+    for (const resolve of this.#pending.values()) resolve();
+    this.#pending.clear();
+    onLost(this.lost);
+  }
+}

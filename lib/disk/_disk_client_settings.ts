@@ -1,0 +1,104 @@
+/**
+ * Private helper of `disk_client.ts`: its settings from the flags.
+ *
+ * @module
+ */
+
+import { UsageError } from "../errors.ts";
+import type { FsyncPolicy } from "./disk_protocol.ts";
+import { isMulticastV4 } from "./driver/heartbeat_socket.ts";
+import { type ListenAddress, parseListenAddress } from "../units/listen_address.ts";
+import { parseDuration } from "../units/parse_duration.ts";
+import { parseSize, parseSizeOrPercent } from "../units/parse_size.ts";
+import { parsePort } from "../cli/parse_flags.ts";
+
+/** The settings of `disk client`, from its flags. */
+export interface ClientSettings {
+  readonly serverHost: string;
+  readonly serverPort: number;
+  readonly hbAddress: string;
+  readonly hbPort: number;
+  readonly interfaceAddress: string;
+  readonly id: string;
+  readonly chunkBytes: number;
+  readonly fileBytes: number;
+  readonly runTimeMs: number;
+  readonly path: string;
+  readonly heartbeatMs: number;
+  readonly statsEveryMs: number;
+  readonly fsync: FsyncPolicy;
+  readonly minFree: { bytes: number } | { percent: number };
+  readonly token: string | undefined;
+  readonly logPath: string | null;
+  readonly cleanup: boolean;
+  readonly prometheus: ListenAddress | null;
+  readonly web: ListenAddress | null;
+}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string") {
+    throw new UsageError(`Cannot run "disk client": --${name} is missing`);
+  }
+  return value;
+}
+
+/**
+ * Reads `disk client`'s flags into settings.
+ *
+ * @param values The parsed flags.
+ * @returns The settings.
+ * @throws {UsageError} When a required flag is missing or a value is invalid.
+ */
+export function settingsOf(
+  values: Record<string, string | boolean | undefined>,
+): ClientSettings {
+  const server = required(values, "server");
+  const match = /^(.+):(\d+)$/.exec(server);
+  if (match === null) {
+    throw new UsageError(`Cannot parse --server: "${server}" is invalid, expected HOST:PORT`);
+  }
+  const hbAddress = required(values, "hb-address");
+  if (!isMulticastV4(hbAddress)) {
+    throw new UsageError(
+      `Cannot parse --hb-address: "${hbAddress}" is invalid, expected an IPv4 multicast group 224.0.0.0..239.255.255.255`,
+    );
+  }
+  const fsync = values.fsync as string;
+  if (fsync !== "chunk" && fsync !== "file" && fsync !== "never") {
+    throw new UsageError(
+      `Cannot parse --fsync: "${fsync}" is invalid, expected chunk, file or never`,
+    );
+  }
+  const id = (values.id as string | undefined) ?? `${Deno.hostname()}-${Deno.pid}`;
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id)) {
+    throw new UsageError(
+      `Cannot parse --id: "${id}" is invalid, expected 1 to 128 of A-Z a-z 0-9 . _ : -`,
+    );
+  }
+  const duration = (name: string) =>
+    parseDuration(values[name] as string, `--${name}`, { units: ["ms", "s", "m", "h"] });
+  return {
+    serverHost: match[1].replace(/^\[(.*)\]$/, "$1"),
+    serverPort: parsePort("--server", match[2]),
+    hbAddress,
+    hbPort: parsePort("--hb-port", required(values, "hb-port")),
+    interfaceAddress: values.interface as string,
+    id,
+    chunkBytes: parseSize(values.chunk as string, "--chunk"),
+    fileBytes: parseSize(values["file-size"] as string, "--file-size"),
+    runTimeMs: duration("run-time"),
+    path: (values.path as string | undefined) ?? `./stress-disk-${id.replaceAll(":", "_")}`,
+    heartbeatMs: duration("heartbeat"),
+    statsEveryMs: duration("stats-every"),
+    fsync,
+    minFree: parseSizeOrPercent(values["min-free"] as string, "--min-free"),
+    token: values.token as string | undefined,
+    logPath: (values.log as string | undefined) ?? null,
+    cleanup: values.cleanup === true,
+    prometheus: values.prometheus === undefined
+      ? null
+      : parseListenAddress("--prometheus", values.prometheus as string),
+    web: values.web === undefined ? null : parseListenAddress("--web", values.web as string),
+  };
+}

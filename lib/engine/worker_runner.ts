@@ -1,0 +1,386 @@
+/**
+ * The op loops of one Worker: claim cycles, wait for the schedule, call the target,
+ * record, and post one sample message per interval. Runs inside a Worker
+ * (`stress_worker.ts`) or in-process for tests.
+ *
+ * @module
+ */
+
+import { createDistribution, type Distribution } from "../core/distribution.ts";
+import { OpMix } from "../core/op_mix.ts";
+import { Prng } from "../core/prng.ts";
+import { RateSchedule } from "../core/rate_schedule.ts";
+import { RetryBackoff } from "../core/retry_backoff.ts";
+import type { Target } from "./target.ts";
+import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
+import {
+  CONTROL_CYCLE_OFFSET,
+  CONTROL_EPOCH,
+  CONTROL_STOP,
+  STOP_FAILURE,
+  type WorkerInit,
+  type WorkerMessage,
+} from "./protocol.ts";
+
+/** How many cycles a Worker claims from the shared counter at once, when unthrottled. */
+const BATCH_SIZE = 64;
+/** How often an idle Worker checks for a sample request, in milliseconds. */
+const POLL_MS = 20;
+/**
+ * A loop whose failed ops end without I/O (a driver that fails at once while its host is down)
+ * gives timers and I/O a turn when none came for this long, in ns: else the driver's
+ * reconnection timer never runs and the host stays down for the rest of the run.
+ */
+const STARVED_NS = 2 * POLL_MS * 1e6;
+/** The longest a loop sleeps (slot or back-off) before it checks the stop flag, in ms. */
+const MAX_SLEEP_MS = 50;
+/** At most this many op error lines are posted per Worker. */
+const MAX_ERROR_LINES = 100;
+
+/** Posts a message to the main thread, with the buffers to transfer. */
+export type PostMessage = (message: WorkerMessage, transfer: Transferable[]) => void;
+
+/** Returns nanoseconds since the run's base epoch. */
+export type NsClock = () => number;
+
+/**
+ * Creates the clock a Worker uses: nanoseconds since `baseEpochMs`, from this thread's
+ * monotonic `performance.now()`.
+ *
+ * @param baseEpochMs The run's base, in epoch milliseconds.
+ * @returns The clock.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createNsClock } from "./worker_runner.ts";
+ * const clock = createNsClock(Date.now());
+ * assert.ok(clock() >= -5e6);
+ * ```
+ */
+export function createNsClock(baseEpochMs: number): NsClock {
+  const offsetMs = performance.timeOrigin - baseEpochMs;
+  return () => (performance.now() + offsetMs) * 1e6;
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An error a target marks `retryable: false` (a failed read validation) is not retried. */
+function isRetryable(error: unknown): boolean {
+  return !(typeof error === "object" && error !== null &&
+    (error as { retryable?: unknown }).retryable === false);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `(${error.name}): ${error.message}`;
+  return `(Error): ${String(error)}`;
+}
+
+/**
+ * Runs one Worker's share of a run: `init.threads` concurrent op loops against `target`.
+ *
+ * A failed try is retried up to `init.errors.tries` tries in all, waiting the back-off of
+ * `init.errors.backoff` between two tries (never after the last). An op's latency covers
+ * all its tries and waits; an op that ends on a failed try counts as an error and posts
+ * one `Operation x<tries> on key(s) [<seed>]: Error executing: (<class>): <msg>` line with
+ * its last error. Such an op has failed every try, or was still retrying when the run
+ * stopped (the stop flag or the deadline cuts retries and waits short: the op ends with the
+ * tries it made, never as a success). Without `ignore`, the first such op becomes the
+ * Worker's `failure` and sets the shared stop flag to `STOP_FAILURE`, so every loop of
+ * every Worker stops (cassandra-stress's FAILURE); ops cut short by that stop count as
+ * errors but are not failures of their own. An error with `retryable: false` (a failed read
+ * validation, which cassandra-stress does not retry either) fails the op at once.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WorkerRunner } from "./worker_runner.ts";
+ * import { SyntheticTarget } from "./synthetic_target.ts";
+ * import { CONTROL_BYTES } from "./protocol.ts";
+ * const messages: string[] = [];
+ * const runner = new WorkerRunner({
+ *   type: "init", workerIndex: 0, threads: 2, control: new SharedArrayBuffer(CONTROL_BYTES),
+ *   baseEpochMs: Date.now(), totalOps: 100, deadlineNs: -1, schedule: null, opNames: ["WRITE"],
+ *   mix: null, population: { kind: "seq", lo: 1, hi: 100 },
+ *   target: { kind: "synthetic", latencyUs: null, errorRate: 0 },
+ *   errors: { tries: 1, ignore: false }, seed: 1,
+ * }, new SyntheticTarget({ kind: "synthetic", latencyUs: null, errorRate: 0 }, 1),
+ *   (message) => messages.push(message.type));
+ * await runner.run();
+ * assert.deepEqual(messages, ["done"]);
+ * ```
+ */
+export class WorkerRunner {
+  #init: WorkerInit;
+  #target: Target;
+  #post: PostMessage;
+  #clock: NsClock;
+  #flags: Int32Array;
+  #cycles: BigInt64Array;
+  #recorders: OpRecorder[];
+  #schedule: RateSchedule | null;
+  #mix: OpMix | null;
+  #popPrng: Prng;
+  #popDist: Distribution | null;
+  #batch: number;
+  #next = 0;
+  #end = 0;
+  // Epoch 0 is "no sample asked yet": an epoch bumped before this runner existed is
+  // answered at the first check.
+  #epoch = 0;
+  #failure: string | null = null;
+  #errorLines = 0;
+  /** When timers last had a turn (the poll ran or a loop yielded), ns on the run's clock. */
+  #lastTurnNs = 0;
+  #backoff: RetryBackoff | null;
+  #jitter: Prng;
+
+  /**
+   * Creates the runner.
+   *
+   * @param init What to run.
+   * @param target The target, built by the caller.
+   * @param post Where messages go.
+   * @param clock The clock, ns since `init.baseEpochMs` (default: {@linkcode createNsClock}).
+   */
+  constructor(init: WorkerInit, target: Target, post: PostMessage, clock?: NsClock) {
+    this.#init = init;
+    this.#target = target;
+    this.#post = post;
+    this.#clock = clock ?? createNsClock(init.baseEpochMs);
+    this.#flags = new Int32Array(init.control, 0, CONTROL_CYCLE_OFFSET / 4);
+    this.#cycles = new BigInt64Array(init.control, CONTROL_CYCLE_OFFSET, 1);
+    const scheduled = init.schedule !== null;
+    this.#recorders = init.opNames.map(() => new OpRecorder({ scheduled }));
+    this.#schedule = init.schedule === null ? null : new RateSchedule(init.schedule);
+    const seed = (init.seed ^ Math.imul(init.workerIndex + 1, 0x9e3779b1)) >>> 0;
+    this.#mix = init.mix === null ? null : new OpMix(
+      Object.fromEntries(init.opNames.map((name, i) => [name, init.mix!.weights[i]])),
+      createDistribution(init.mix.clustering, new Prng(seed ^ 0x5bd1e995)),
+      new Prng(seed),
+    );
+    this.#popPrng = new Prng(init.seed);
+    this.#popDist = init.population.kind === "dist"
+      ? createDistribution(init.population.distribution, this.#popPrng)
+      : null;
+    const backoff = init.errors.backoff ?? null;
+    this.#backoff = backoff === null || init.errors.tries < 2 ? null : new RetryBackoff(backoff, {
+      tries: init.errors.tries,
+    });
+    if (this.#backoff !== null && !this.#backoff.waits) this.#backoff = null;
+    this.#jitter = new Prng(seed ^ 0x27d4eb2f);
+    // Throttled runs claim smaller batches so one Worker does not hoard the schedule.
+    this.#batch = init.schedule === null
+      ? BATCH_SIZE
+      : Math.max(1, Math.min(BATCH_SIZE, Math.floor(init.schedule.opsPerSec / 1000)));
+  }
+
+  /**
+   * Runs the op loops until the count is reached, the deadline passes or the stop flag
+   * is set; posts a sample whenever the epoch changes and a `done` message at the end.
+   *
+   * @returns A promise that resolves when every loop has ended.
+   */
+  async run(): Promise<void> {
+    this.#lastTurnNs = this.#clock();
+    const poll = setInterval(() => {
+      this.#lastTurnNs = this.#clock();
+      this.#maybeSample();
+    }, POLL_MS);
+    try {
+      const loops: Promise<void>[] = [];
+      for (let i = 0; i < this.#init.threads; i++) loops.push(this.#loop());
+      await Promise.all(loops);
+    } finally {
+      clearInterval(poll);
+    }
+    const samples = this.#takeSamples();
+    this.#post(
+      { type: "done", workerIndex: this.#init.workerIndex, samples, failure: this.#failure },
+      transferablesOf(samples),
+    );
+  }
+
+  #claim(): number {
+    if (this.#next < this.#end) return this.#next++;
+    const total = this.#init.totalOps;
+    const start = Number(Atomics.add(this.#cycles, 0, BigInt(this.#batch)));
+    if (total >= 0 && start >= total) return -1;
+    this.#next = start + 1;
+    this.#end = total >= 0 ? Math.min(start + this.#batch, total) : start + this.#batch;
+    return start;
+  }
+
+  #seedOf(cycle: number): number {
+    const population = this.#init.population;
+    if (population.kind === "seq") {
+      return population.lo + (cycle % (population.hi - population.lo + 1));
+    }
+    this.#popPrng.reseed(cycle);
+    return this.#popDist!.next();
+  }
+
+  async #loop(): Promise<void> {
+    const flags = this.#flags;
+    const clock = this.#clock;
+    const schedule = this.#schedule;
+    const deadlineNs = this.#init.deadlineNs;
+    const target = this.#target;
+    const tries = this.#init.errors.tries;
+    let startNs = clock();
+    for (;;) {
+      if (Atomics.load(flags, CONTROL_STOP) !== 0) return;
+      const cycle = this.#claim();
+      if (cycle < 0) return;
+      let intendedNs = -1;
+      if (schedule !== null) {
+        intendedNs = schedule.intendedStartNs(cycle);
+        // A slot at or past the deadline will never run: this loop is done.
+        if (deadlineNs >= 0 && intendedNs >= deadlineNs) return;
+        for (;;) {
+          const delayNs = intendedNs - clock();
+          if (delayNs <= 0) break;
+          if (Atomics.load(flags, CONTROL_STOP) !== 0) return;
+          await sleepMs(Math.min(Math.ceil(delayNs / 1e6), MAX_SLEEP_MS));
+        }
+        startNs = clock();
+      }
+      if (deadlineNs >= 0 && startNs >= deadlineNs) {
+        Atomics.store(flags, CONTROL_STOP, 1);
+        return;
+      }
+      const kind = this.#mix === null ? 0 : this.#mix.next();
+      const seed = this.#seedOf(cycle);
+      // The op's latency runs from startNs (before the first try) to endNs (after the last),
+      // back-off waits included, as cassandra-stress's timer does.
+      let error: unknown = undefined;
+      let attempt = 1;
+      for (;; attempt++) {
+        try {
+          const pending = target.op(kind, seed);
+          if (pending !== undefined) await pending;
+          error = undefined;
+          break;
+        } catch (e) {
+          error = e ?? new Error("Operation failed");
+        }
+        if (attempt >= tries || !isRetryable(error)) break;
+        // A stop cuts the retries short: the op ends on its last error, counted as one.
+        if (!this.#mayRetry()) break;
+        if (this.#backoff !== null && !(await this.#waitBeforeRetry(attempt - 1))) break;
+      }
+      const endNs = clock();
+      // As cassandra-stress's timer does, a failed op is timed (all its tries and waits) and
+      // counted like any other op; it also counts as an error.
+      this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
+      let nextStartNs = endNs;
+      if (error !== undefined) {
+        if (this.#failed(kind, seed, attempt, error)) return;
+        if (endNs - this.#lastTurnNs > STARVED_NS) nextStartNs = await this.#giveTurn();
+      }
+      if (Atomics.load(flags, CONTROL_EPOCH) !== this.#epoch) {
+        this.#maybeSample();
+        nextStartNs = clock();
+      }
+      startNs = nextStartNs;
+    }
+  }
+
+  /**
+   * Lets timers and I/O run (a macrotask turn), for a loop whose failing ops do no I/O.
+   *
+   * @returns The clock after the turn.
+   */
+  async #giveTurn(): Promise<number> {
+    await sleepMs(0);
+    this.#lastTurnNs = this.#clock();
+    return this.#lastTurnNs;
+  }
+
+  /**
+   * Whether an op may try again now: false once the stop flag is set or the deadline has
+   * passed (then it sets the stop flag, as the loop does).
+   */
+  #mayRetry(): boolean {
+    if (Atomics.load(this.#flags, CONTROL_STOP) !== 0) return false;
+    const deadlineNs = this.#init.deadlineNs;
+    if (deadlineNs >= 0 && this.#clock() >= deadlineNs) {
+      Atomics.store(this.#flags, CONTROL_STOP, 1);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Counts an op that ended on `error` after `attempt` tries and posts its error line.
+   * Without `ignore` it fails the run: the Worker's first failure, and the stop flag set to
+   * STOP_FAILURE, unless a failure already stopped the run (this op was cut short by it).
+   *
+   * @returns True when the loop must end.
+   */
+  #failed(kind: number, seed: number, attempt: number, error: unknown): boolean {
+    this.#recorders[kind].recordError();
+    this.#reportError(seed, attempt, error);
+    if (this.#init.errors.ignore) return false;
+    // cassandra-stress: the failing thread stops the work of every thread, and the run ends
+    // with FAILURE (the Scylla fork's fail-fast adds nothing to this).
+    if (Atomics.load(this.#flags, CONTROL_STOP) !== STOP_FAILURE) {
+      this.#failure ??= this.#errorLine(seed, attempt, error);
+      Atomics.store(this.#flags, CONTROL_STOP, STOP_FAILURE);
+    }
+    return true;
+  }
+
+  /**
+   * Waits the back-off before retry `retryIndex`, in slices of at most MAX_SLEEP_MS.
+   * Resolves false as soon as the stop flag is set or the deadline passes (then it sets
+   * the stop flag, as the loop does), true when the wait is over.
+   */
+  async #waitBeforeRetry(retryIndex: number): Promise<boolean> {
+    const flags = this.#flags;
+    const deadlineNs = this.#init.deadlineNs;
+    const untilMs = performance.now() + this.#backoff!.delayMs(retryIndex, this.#jitter);
+    for (;;) {
+      if (Atomics.load(flags, CONTROL_STOP) !== 0) return false;
+      if (deadlineNs >= 0 && this.#clock() >= deadlineNs) {
+        Atomics.store(flags, CONTROL_STOP, 1);
+        return false;
+      }
+      const leftMs = untilMs - performance.now();
+      if (leftMs <= 0) return true;
+      await sleepMs(Math.min(leftMs, MAX_SLEEP_MS));
+    }
+  }
+
+  #errorLine(seed: number, tries: number, error: unknown): string {
+    // cassandra-stress's wording: "Operation x<tries> on key(s) <key>: Error executing: (<class>): <msg>".
+    return `Operation x${tries} on key(s) [${seed}]: Error executing: ${describe(error)}`;
+  }
+
+  #reportError(seed: number, tries: number, error: unknown): void {
+    if (this.#errorLines >= MAX_ERROR_LINES) return;
+    this.#errorLines++;
+    this.#post({ type: "log", line: this.#errorLine(seed, tries, error) }, []);
+  }
+
+  #maybeSample(): void {
+    const epoch = Atomics.load(this.#flags, CONTROL_EPOCH);
+    if (epoch === this.#epoch) return;
+    this.#epoch = epoch;
+    const samples = this.#takeSamples();
+    this.#post(
+      { type: "sample", workerIndex: this.#init.workerIndex, epoch, samples },
+      transferablesOf(samples),
+    );
+  }
+
+  #takeSamples(): OpSample[] {
+    return this.#recorders.map((recorder) => recorder.sample());
+  }
+}
+
+function transferablesOf(samples: readonly OpSample[]): Transferable[] {
+  return samples.flatMap((sample) => OpRecorder.transferables(sample));
+}

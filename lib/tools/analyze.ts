@@ -1,0 +1,274 @@
+/**
+ * `stress analyze N [--keep DIR] [--json FILE] [-- STRESS-ARGS]`: starts N stress processes
+ * side by side, each writing an HDR interval log; a command whose work splits gets
+ * `--shard I/N` in process I, so the N processes run the one workload it describes, as N
+ * loaders would. Then prints the seed tool's summary (throughput from every process's
+ * intervals, latency from the processes' merged histograms) and the merged run: the interval
+ * rows and `Results:` block one loader would have printed, as `stress merge` does.
+ *
+ * @module
+ */
+
+import { writeOutputFile } from "./merge.ts";
+import { UsageError } from "../errors.ts";
+import { formatAnalyzeSummary } from "./analyze_summary.ts";
+import { parseHdrLogMergeInput } from "../report/hdr_log_merge_input.ts";
+import { mergeHdrLogs, type MergeInputLog, tagsOfLogs } from "../report/merge_hdr_logs.ts";
+import { type MergedLogOutput, MergedLogReport } from "../report/merged_log_report.ts";
+import { LatencyHistogram } from "../stats/latency_histogram.ts";
+import {
+  childArgs,
+  type ChildRun,
+  refuseOwnFlags,
+  runChildren,
+  selfCommand,
+} from "./_analyze_children.ts";
+import { splitsWork } from "../units/shard.ts";
+import { type CommandIo, printText } from "../cli/command_io.ts";
+
+export type { CommandIo } from "../cli/command_io.ts";
+import { parsePositive } from "../cli/parse_flags.ts";
+
+/** The help text of `stress analyze`. */
+export const ANALYZE_HELP: string =
+  `Usage: stress analyze N [--keep DIR] [--json FILE] [-- STRESS-ARGS...]
+
+Starts N stress processes side by side, as N loaders on one host, and prints one summary
+of them all: average, max, min and 95th percentile of throughput (per interval of every
+process) and of latency (from the processes' merged HDR histograms), the process count,
+and each process's pid with its start, finish and duration. Then the merged run: the
+processes' HDR logs merged by absolute time, printed as the interval rows and Results:
+block one loader would have printed (as stress merge does).
+
+Without STRESS-ARGS, process i (1..N) runs "stress simulate <i+1>": simulate runs of
+different lengths against the synthetic target. With STRESS-ARGS every process runs that
+command with its own HDR log (-log hdrfile=, --hdrfile for simulate, --hdr-log for query
+run and checkout load). A command whose work splits between loaders (write, read, mixed,
+counter_write, counter_read, user, query run, checkout load) also gets "--shard I/N" in
+process I+1 (I from 0): the processes share its population, count and rate, so together
+they run exactly the one workload it describes, and each one's "Shard I/N: ..." line is
+printed. STRESS-ARGS must not have --shard, --shards or an HDR log of their own.
+
+The exit code is 1 when a process failed (its exit code and first error line are
+printed; the merge still uses the logs that exist) or the logs cannot be merged.
+
+Options:
+  --keep DIR   keep the processes' HDR logs (process-1.hdr ... process-N.hdr) and the
+               merged log (merged.hdr) in DIR (default: a temporary directory, removed
+               afterwards)
+  --json FILE  write the merged run's JSON summary (as stress merge --json)
+  -h, --help   this help
+
+Examples:
+  stress analyze 3
+  stress analyze 2 -- write n=100000 -rate threads=16 -node synthetic:uniform(500..2000)
+  stress analyze 3 --keep logs -- write n=3000 -node 127.0.0.1 -port native=9042`;
+
+/** The merged log's name in the `--keep` directory. */
+const MERGED_LOG = "merged.hdr";
+
+interface AnalyzeOptions {
+  count: number;
+  keep: string | null;
+  json: string | null;
+  childArgs: string[];
+}
+
+function parseAnalyzeArgs(args: readonly string[]): AnalyzeOptions | null {
+  const dash = args.indexOf("--");
+  const own = dash < 0 ? [...args] : args.slice(0, dash);
+  const command = dash < 0 ? [] : args.slice(dash + 1);
+  if (own.includes("-h") || own.includes("--help")) return null;
+  const paths: Record<string, string | null> = { "--keep": null, "--json": null };
+  for (const flag of Object.keys(paths)) {
+    const at = own.indexOf(flag);
+    if (at < 0) continue;
+    const value = own[at + 1];
+    if (value === undefined) {
+      throw new UsageError(
+        `Cannot parse "${flag}": it needs a ${flag === "--keep" ? "directory" : "file"}`,
+      );
+    }
+    paths[flag] = value;
+    own.splice(at, 2);
+  }
+  if (own.length !== 1) {
+    throw new UsageError(
+      `Cannot parse the arguments of "analyze": "${
+        own.join(" ")
+      }" is invalid, expected N [--keep DIR] [--json FILE] [-- STRESS-ARGS]`,
+    );
+  }
+  const count = parsePositive("N", own[0], { integer: true });
+  if (
+    command.length > 0 && ["analyze", "merge", "compare", "help", "version"].includes(command[0])
+  ) {
+    throw new UsageError(`Cannot analyze "${command[0]}": it is not a load command`);
+  }
+  refuseOwnFlags(command);
+  return { count, keep: paths["--keep"], json: paths["--json"], childArgs: command };
+}
+
+/**
+ * Runs `stress analyze`.
+ *
+ * @param args The arguments after `analyze`.
+ * @param io Where output goes.
+ * @param options An abort signal (SIGINT) that interrupts the children.
+ * @returns The exit code: 0; 1 when a process failed or the logs could not be merged; 130
+ * when interrupted.
+ * @throws {UsageError} On bad arguments, or a `--json` file that cannot be written.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { analyzeCommand } from "./analyze.ts";
+ * import { BufferedIo } from "../cli/command_io.ts";
+ * const io = new BufferedIo();
+ * assert.equal(await analyzeCommand(["--help"], io), 0);
+ * assert.ok(io.stdout[0].startsWith("Usage: stress analyze N"));
+ * await assert.rejects(analyzeCommand(["2", "--", "write", "--shard", "0/2"], io));
+ * ```
+ */
+export async function analyzeCommand(
+  args: readonly string[],
+  io: CommandIo,
+  options: { signal?: AbortSignal } = {},
+): Promise<number> {
+  const parsed = parseAnalyzeArgs(args);
+  if (parsed === null) {
+    printText(io, ANALYZE_HELP);
+    return 0;
+  }
+  const { count, keep } = parsed;
+  const dir = keep ?? await Deno.makeTempDir({ prefix: "stress-analyze-" });
+  if (keep !== null) await Deno.mkdir(keep, { recursive: true });
+  const sharded = splitsWork(parsed.childArgs);
+  try {
+    const runs = await runChildren(
+      selfCommand(),
+      Array.from({ length: count }, (_, i) => {
+        const base = parsed.childArgs.length > 0 ? parsed.childArgs : ["simulate", String(i + 2)];
+        const hdrPath = `${dir}/process-${i + 1}.hdr`;
+        const shard = sharded ? { index: i, count } : null;
+        return { args: childArgs(base, { hdrPath, shard }), hdrPath };
+      }),
+      { signal: options.signal },
+    );
+    let failed = reportFailures(runs, io);
+    const logs = await readLogs(runs, io);
+    printText(io, summaryOf(runs, logs));
+    for (const run of runs) {
+      for (const line of run.shardLines) io.out(`process ${run.index + 1}: ${line}`);
+    }
+    const merged = mergeLogs(logs, { command: ["analyze", ...args].join(" "), io });
+    if (merged === null) {
+      failed++;
+    } else {
+      io.out("");
+      for (const line of merged.lines) io.out(line);
+      if (keep !== null) await writeOutputFile(`${keep}/${MERGED_LOG}`, "--keep", merged.hdrLog);
+      if (parsed.json !== null) {
+        await writeOutputFile(parsed.json, "--json", JSON.stringify(merged.json, null, 2) + "\n");
+      }
+    }
+    if (options.signal?.aborted) return 130;
+    return failed > 0 ? 1 : 0;
+  } finally {
+    if (keep === null) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Prints one line per failed process; returns how many failed. */
+function reportFailures(runs: readonly ChildRun[], io: CommandIo): number {
+  let failed = 0;
+  for (const run of runs) {
+    if (run.code === 0) continue;
+    failed++;
+    const reason = run.firstErrorLine === null ? "" : `: ${run.firstErrorLine}`;
+    io.err(
+      `error: process ${run.index + 1} (pid ${run.pid}) exited with code ${run.code}${reason}`,
+    );
+  }
+  return failed;
+}
+
+/** Reads every process's HDR log that exists and has intervals. */
+async function readLogs(runs: readonly ChildRun[], io: CommandIo): Promise<MergeInputLog[]> {
+  const logs: MergeInputLog[] = [];
+  for (const run of runs) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(run.hdrPath);
+    } catch {
+      io.err(`warning: process ${run.index + 1} (pid ${run.pid}) wrote no HDR log`);
+      continue;
+    }
+    try {
+      const log = parseHdrLogMergeInput(text, run.hdrPath.split("/").pop()!);
+      if (log.intervals.length > 0) logs.push(log);
+      else io.err(`warning: process ${run.index + 1} (pid ${run.pid}) logged no interval`);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      io.err(`warning: process ${run.index + 1} (pid ${run.pid}): ${error.message}`);
+    }
+  }
+  return logs;
+}
+
+/** The seed's summary: throughput per interval of each process, latency merged. */
+function summaryOf(runs: readonly ChildRun[], logs: readonly MergeInputLog[]): string {
+  const throughputsOpsPerSec: number[] = [];
+  const latency = new LatencyHistogram();
+  for (const log of logs) {
+    // Response time (-rt) is the reported latency when a schedule existed, else service time.
+    const kind = log.intervals.some((i) => i.tag.endsWith("-rt")) ? "-rt" : "-st";
+    const opsByStart = new Map<number, { ops: number; lengthSec: number }>();
+    for (const interval of log.intervals) {
+      if (!interval.tag.endsWith(kind) && interval.tag !== "") continue;
+      const histogram = interval.histogram;
+      if (histogram instanceof LatencyHistogram) latency.add(histogram);
+      else latency.addExport(histogram);
+      const slot = opsByStart.get(interval.startSec) ??
+        { ops: 0, lengthSec: interval.lengthSec };
+      slot.ops += histogram.totalCount;
+      opsByStart.set(interval.startSec, slot);
+    }
+    for (const slot of opsByStart.values()) {
+      if (slot.lengthSec > 0) throughputsOpsPerSec.push(slot.ops / slot.lengthSec);
+    }
+  }
+  return formatAnalyzeSummary({
+    throughputsOpsPerSec,
+    latency,
+    processes: runs.map((r) => ({ pid: r.pid, startTimeMs: r.startMs, endTimeMs: r.endMs })),
+    utcOffsetMinutes: -new Date().getTimezoneOffset(),
+  });
+}
+
+/** Merges the logs as `stress merge` does; null (with an error line) when it cannot. */
+function mergeLogs(
+  logs: readonly MergeInputLog[],
+  options: { command: string; io: CommandIo },
+): MergedLogOutput | null {
+  if (logs.length === 0) {
+    options.io.err("error: Cannot merge the HDR logs: no process logged an interval");
+    return null;
+  }
+  try {
+    // The processes ran one command: one that never ran an op type simply has no tag for it.
+    const report = new MergedLogReport(tagsOfLogs(logs));
+    const merged = mergeHdrLogs(logs, {
+      sameTags: false,
+      onInterval: (interval) => report.addInterval(interval),
+    });
+    return report.finish(merged, {
+      command: options.command,
+      utcOffsetMinutes: -new Date(merged.baseTimeMs).getTimezoneOffset(),
+    });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    options.io.err(`error: ${error.message}`);
+    return null;
+  }
+}

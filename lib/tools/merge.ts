@@ -1,0 +1,128 @@
+/**
+ * `stress merge LOG... [--output FILE] [--json FILE] [--interval DURATION]`: merges the HDR
+ * interval logs of many loaders into one, aligned by absolute time per tag, and prints the
+ * interval rows and `Results:` block one loader would have printed.
+ *
+ * @module
+ */
+
+import { UsageError } from "../errors.ts";
+import { parseDuration } from "../units/parse_duration.ts";
+import { parseHdrLogMergeInput } from "../report/hdr_log_merge_input.ts";
+import { mergeHdrLogs, type MergeInputLog, tagsOfLogs } from "../report/merge_hdr_logs.ts";
+import { MergedLogReport } from "../report/merged_log_report.ts";
+import { type CommandIo, printText } from "../cli/command_io.ts";
+import { parseFlags } from "../cli/parse_flags.ts";
+
+/** The help text of `stress merge`. */
+export const MERGE_HELP: string =
+  `Usage: stress merge LOG... [--output FILE] [--json FILE] [--interval DURATION]
+
+Merges the HDR interval logs (-log hdrfile=) that many loaders wrote into one run: every
+interval is placed by its absolute time (the log's BaseTime plus its start), per tag, into
+output intervals of the common length; histograms are added, so every percentile is that
+of all the loaders' values together. Prints the interval rows and the Results: block as one
+loader would have. Logs whose tags or units differ are refused.
+
+Options:
+  --output FILE        write the merged HDR log (same format and tags)
+  --json FILE          write a JSON summary (per tag, per interval, per loader)
+  --interval DURATION  output interval length, e.g. 1s, 500ms, 10s (default: the median
+                       interval length of the logs)
+  --allow-missing-tags merge logs whose tags differ (a loader of a mixed run that never ran
+                       one op type has no tag for it); a missing tag adds nothing
+  -h, --help           this help
+
+Example:
+  stress merge loader-*.hdr --output merged.hdr --json merged.json`;
+
+async function readLog(path: string): Promise<MergeInputLog> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Cannot read HDR log "${path}": ${reason}`, { cause: error });
+  }
+  return parseHdrLogMergeInput(text, path);
+}
+
+/**
+ * Writes one output file of a merge (`--output`, `--json`, `analyze --keep`), replacing it.
+ *
+ * @param path The file.
+ * @param option The option that named it, for the error message.
+ * @param text The content.
+ * @throws {UsageError} When the file cannot be written.
+ */
+export async function writeOutputFile(path: string, option: string, text: string): Promise<void> {
+  try {
+    await Deno.writeTextFile(path, text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Cannot write the file of ${option} "${path}": ${reason}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Runs `stress merge`.
+ *
+ * @param args The arguments after `merge`.
+ * @param io Where output goes.
+ * @returns The exit code, 0.
+ * @throws {UsageError} On bad arguments, an unreadable log, logs that cannot be merged or an
+ * output file that cannot be written.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BufferedIo } from "../cli/command_io.ts";
+ * import { mergeCommand } from "./merge.ts";
+ * const io = new BufferedIo();
+ * assert.equal(await mergeCommand(["--help"], io), 0);
+ * assert.ok(io.stdout[0].startsWith("Usage: stress merge LOG..."));
+ * ```
+ */
+export async function mergeCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseFlags("merge", args, {
+    output: { type: "string" },
+    json: { type: "string" },
+    interval: { type: "string" },
+    "allow-missing-tags": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help === true) {
+    printText(io, MERGE_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) {
+    throw new UsageError(
+      'Cannot parse the arguments of "merge": no log given, expected LOG... [--output FILE]',
+    );
+  }
+  const intervalSec = typeof values.interval === "string"
+    ? parseDuration(values.interval, "--interval", { bareUnit: "s" }) / 1000
+    : undefined;
+  const logs: MergeInputLog[] = [];
+  for (const path of positionals) logs.push(await readLog(path));
+  const report = new MergedLogReport(tagsOfLogs(logs));
+  const merged = mergeHdrLogs(logs, {
+    sameTags: values["allow-missing-tags"] !== true,
+    intervalSec,
+    onInterval: (interval) => report.addInterval(interval),
+  });
+  const output = report.finish(merged, {
+    command: ["merge", ...args].join(" "),
+    utcOffsetMinutes: -new Date(merged.baseTimeMs).getTimezoneOffset(),
+  });
+  if (typeof values.output === "string") {
+    await writeOutputFile(values.output, "--output", output.hdrLog);
+  }
+  if (typeof values.json === "string") {
+    await writeOutputFile(values.json, "--json", JSON.stringify(output.json, null, 2) + "\n");
+  }
+  for (const line of output.lines) io.out(line);
+  return 0;
+}

@@ -1,0 +1,157 @@
+/**
+ * `stress simulate SECONDS`: a real load run against the synthetic target for SECONDS,
+ * printing the seed tool's per-second CSV (`Throughput (ops/s),Latency (ms)`).
+ *
+ * @module
+ */
+
+import { InterruptedError, UsageError } from "../errors.ts";
+import { parseListenAddress } from "../units/listen_address.ts";
+import { parseDistribution } from "../units/parse_distribution.ts";
+import { runWorkload } from "../engine/run_workload.ts";
+import { type CommandIo, printText } from "../cli/command_io.ts";
+import { parseFlags, parsePositive } from "../cli/parse_flags.ts";
+import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
+import { LiveEndpoints, PageStop } from "../live/live_endpoints.ts";
+
+/** The help text of `stress simulate`. */
+export const SIMULATE_HELP: string = `Usage: stress simulate SECONDS [options]
+
+Runs a real load test for SECONDS against the built-in synthetic target (no server:
+each op completes after a latency drawn from a distribution) and prints one CSV row
+per second:
+
+  Throughput (ops/s),Latency (ms)
+
+Options:
+  --threads N        concurrent op loops (default 16)
+  --workers N        Workers to spread them over (default: one per core, at most N)
+  --latency DIST     op latency in microseconds, cassandra-stress distribution syntax
+                     (default uniform(1000..10000), i.e. 1 to 10 ms)
+  --interval MS      length of one row in milliseconds (default 1000)
+  --hdrfile PATH     also write the HDR interval log (tag SIMULATE-st) to PATH
+  --prometheus ADDR  serve the last interval's metrics at http://ADDR/metrics
+                     ([HOST:]PORT; a bare port binds 127.0.0.1)
+  --web ADDR         serve the live page (charts, and a Stop button) at http://ADDR/
+  -h, --help         this help
+
+Example:
+  stress simulate 3 --latency "exp(100..20000)"`;
+
+/**
+ * Runs `stress simulate`.
+ *
+ * @param args The arguments after `simulate`.
+ * @param io Where output goes.
+ * @param options An abort signal (SIGINT).
+ * @returns The exit code.
+ * @throws {UsageError} On bad arguments.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const code = await simulateCommand(["1"], io, {});
+ * ```
+ */
+export async function simulateCommand(
+  args: readonly string[],
+  io: CommandIo,
+  options: { signal?: AbortSignal } = {},
+): Promise<number> {
+  const { values, positionals } = parseFlags("simulate", args, {
+    threads: { type: "string", default: "16" },
+    workers: { type: "string" },
+    latency: { type: "string", default: "uniform(1000..10000)" },
+    interval: { type: "string", default: "1000" },
+    hdrfile: { type: "string" },
+    prometheus: { type: "string" },
+    web: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    printText(io, SIMULATE_HELP);
+    return 0;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `Cannot parse the arguments of "simulate": "${
+        positionals.slice(1).join(" ")
+      }" is extra, expected SECONDS [options]`,
+    );
+  }
+  const seconds = parsePositive("SECONDS", positionals[0]);
+  const threads = parsePositive("--threads", values.threads as string, { integer: true });
+  const workers = values.workers === undefined
+    ? Math.min(navigator.hardwareConcurrency, threads)
+    : parsePositive("--workers", values.workers as string, { integer: true });
+  const intervalMs = parsePositive("--interval", values.interval as string, { integer: true });
+  const latency = parseDistribution(values.latency as string, "--latency");
+  const prometheus = values.prometheus === undefined
+    ? null
+    : parseListenAddress("--prometheus", values.prometheus as string);
+  const web = values.web === undefined ? null : parseListenAddress("--web", values.web as string);
+
+  // The live page's Stop ends the run as Ctrl-C does.
+  const pageStop = new PageStop(options.signal);
+  // The endpoints bind first: a taken port fails before the HDR log is created.
+  const live = await LiveEndpoints.start({
+    command: "simulate",
+    title: "stress simulate",
+    prometheus,
+    web,
+    names: { prometheus: "--prometheus", web: "--web" },
+    onStop: () => pageStop.stop(),
+  }, io);
+  let hdr: HdrLogWriter | null = null;
+  try {
+    hdr = values.hdrfile === undefined ? null : new HdrLogWriter(values.hdrfile as string, {
+      purpose: "--hdrfile",
+      comment: "Logging op latencies for stress simulate",
+    });
+    live?.runStarted(threads);
+    io.out("Throughput (ops/s),Latency (ms)");
+    const result = await runWorkload({
+      opNames: ["SIMULATE"],
+      threads,
+      workers,
+      totalOps: -1,
+      durationMs: seconds * 1000,
+      uncertainty: null,
+      schedule: null,
+      mix: null,
+      population: { kind: "seq", lo: 1, hi: 1_000_000 },
+      target: { kind: "synthetic", latencyUs: latency, errorRate: 0 },
+      errors: { tries: 1, ignore: false },
+      seed: 1,
+      intervalMs,
+      stopGraceMs: 5000,
+      startTimeoutMs: 30_000,
+    }, {
+      signal: pageStop.signal,
+      onInterval(report) {
+        const window = report.windows[0];
+        const opsPerSec = window.ops / report.lengthSec;
+        const meanMs = window.ops > 0 ? window.service.meanNs / 1e6 : 0;
+        io.out(`${Math.round(opsPerSec)},${meanMs.toFixed(3)}`);
+        hdr?.writeInterval(report);
+        live?.interval({
+          windows: report.windows,
+          totals: report.totals,
+          lengthSec: report.lengthSec,
+          elapsedSec: report.elapsedSec,
+          atMs: report.runStartEpochMs + report.elapsedSec * 1000,
+          users: threads,
+          useResponseTime: false,
+        });
+      },
+    });
+    live?.runEnded(pageStop.fromPage ? "stopped from the live page" : result.aborted);
+    if (pageStop.fromPage) {
+      throw new InterruptedError("Run stopped from the live page: printed what was measured");
+    }
+    if (result.aborted === "interrupted") return 130;
+    return result.failure === null && result.aborted === null ? 0 : 1;
+  } finally {
+    hdr?.close();
+    await live?.close();
+  }
+}

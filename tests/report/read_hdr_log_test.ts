@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
+import { formatHdrLogHeader, formatHdrLogInterval } from "../../lib/report/hdr_log.ts";
+import { OpWindow } from "../../lib/stats/op_window.ts";
+import { UserError } from "../../lib/errors.ts";
+
+Deno.test("readHdrLog() reads back what formatHdrLogInterval() wrote", () => {
+  const window = new OpWindow("WRITE", { scheduled: false });
+  for (let i = 1; i <= 1000; i++) window.service.recordValue(i * 1000);
+  window.ops = 1000;
+  const text = formatHdrLogHeader({ startTimeMs: 1_700_000_000_250 }) +
+    formatHdrLogInterval({ windows: [window], startSec: 0.25, lengthSec: 1 }) +
+    formatHdrLogInterval({ windows: [window], startSec: 1.25, lengthSec: 0.5 });
+  const log = readHdrLog(text, "x.hdr");
+  assert.equal(log.baseTimeMs, 1_700_000_000_000);
+  assert.deepEqual(log.intervals.map((i) => [i.tag, i.startSec, i.lengthSec]), [
+    ["WRITE-st", 0.25, 1],
+    ["WRITE-st", 1.25, 0.5],
+  ]);
+  for (const interval of log.intervals) {
+    assert.equal(interval.histogram.totalCount, 1000);
+    assert.equal(
+      interval.histogram.valueAtPercentile(99),
+      window.service.valueAtPercentile(99),
+    );
+  }
+});
+
+Deno.test("readHdrLog() rejects a line that is not an interval line", () => {
+  assert.throws(
+    () => readHdrLog("#[BaseTime: 1.000 (seconds since epoch)]\nTag=X,1,2\n", "bad.hdr"),
+    (e) => e instanceof UserError && /"bad\.hdr": line 2 is invalid/.test(e.message),
+  );
+  assert.throws(
+    () => readHdrLog("Tag=X,1,2,3,notbase64\n", "bad.hdr"),
+    (e) => e instanceof UserError && /line 1 has an undecodable histogram/.test(e.message),
+  );
+});

@@ -1,0 +1,217 @@
+import assert from "node:assert/strict";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
+import { mergeCommand } from "../../lib/tools/merge.ts";
+import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
+import { Prng } from "../../lib/core/prng.ts";
+import { UserError } from "../../lib/errors.ts";
+import { formatHdrLogHeader, formatHdrLogInterval } from "../../lib/report/hdr_log.ts";
+import { mergeHdrLogs } from "../../lib/report/merge_hdr_logs.ts";
+import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
+
+const BASE_MS = 1_700_000_000_000;
+
+/** A loader's HDR log text (run start `BASE_MS + offsetMs`), and every service time it holds. */
+function shardText(seed: number, offsetMs: number, seconds: number): [string, number[]] {
+  const prng = new Prng(seed);
+  const values: number[] = [];
+  let text = formatHdrLogHeader({ startTimeMs: BASE_MS + offsetMs });
+  for (let s = 0; s < seconds; s++) {
+    const service = new LatencyHistogram();
+    const response = new LatencyHistogram();
+    const n = 50 + (prng.nextUint32() % 100);
+    for (let k = 0; k < n; k++) {
+      const valueNs = 100_000 + Math.floor(prng.nextDouble() * 20_000_000);
+      service.recordValue(valueNs);
+      response.recordValue(valueNs + 1_000_000);
+      values.push(valueNs);
+    }
+    text += formatHdrLogInterval({
+      windows: [{ name: "WRITE", service, response, wait: null }],
+      startSec: s + (offsetMs % 1000) / 1000,
+      lengthSec: 1,
+    });
+  }
+  return [text, values];
+}
+
+async function writeShards(dir: string): Promise<{ paths: string[]; values: number[] }> {
+  const paths: string[] = [];
+  const values: number[] = [];
+  for (const [i, offsetMs] of [0, 400, 1_250].entries()) {
+    const [text, shardValues] = shardText(i + 1, offsetMs, 8);
+    const path = `${dir}/loader-${i}.hdr`;
+    await Deno.writeTextFile(path, text);
+    paths.push(path);
+    values.push(...shardValues);
+  }
+  return { paths, values };
+}
+
+Deno.test("mergeCommand() merges shard logs end to end: output log, rows, Results and --json", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-test-" });
+  try {
+    const { paths, values } = await writeShards(dir);
+    const io = new BufferedIo();
+    const out = `${dir}/merged.hdr`;
+    const json = `${dir}/merged.json`;
+    assert.equal(await mergeCommand([...paths, "--output", out, "--json", json], io), 0);
+    assert.deepEqual(io.stderr, []);
+
+    // The output log read back equals the merge of the inputs.
+    const inputs = await Promise.all(
+      paths.map(async (p) => ({ name: p, ...readHdrLog(await Deno.readTextFile(p), p) })),
+    );
+    const merged = mergeHdrLogs(inputs);
+    const back = readHdrLog(await Deno.readTextFile(out), out);
+    assert.equal(back.baseTimeMs, merged.baseTimeMs);
+    const expected = merged.intervals.flatMap((i) =>
+      ["WRITE-st", "WRITE-rt"].map((tag) => [
+        tag,
+        i.startSec,
+        i.lengthSec,
+        i.histograms.get(tag)!.exportCounts(),
+      ])
+    );
+    assert.deepEqual(
+      back.intervals.map((i) => [i.tag, i.startSec, i.lengthSec, i.histogram.exportCounts()]),
+      expected,
+    );
+    const all = new LatencyHistogram();
+    for (const value of values) all.recordValue(value);
+    assert.deepEqual(merged.totals.get("WRITE-st")!.exportCounts(), all.exportCounts());
+
+    // Rows: header, one total row per output interval, then Results as one loader prints it.
+    assert.equal(io.stdout[0].slice(0, 20), "type       total ops");
+    const rows = io.stdout.filter((l) => l.startsWith("total,"));
+    assert.equal(rows.length, merged.intervals.length);
+    assert.equal(Number(rows.at(-1)!.split(",")[1]), values.length);
+    const results = io.stdout.slice(io.stdout.indexOf("Results:"));
+    assert.match(results[1], /^Op rate {19}: +[\d,]+ op\/s {2}\[WRITE: [\d,]+ op\/s\]$/);
+    const p99Ms = (all.valueAtPercentile(99) + 1_000_000) / 1e6; // response time (-rt)
+    assert.ok(
+      results.some((l) => l.startsWith("Latency 99th percentile") && l.includes(p99Ms.toFixed(1))),
+    );
+    assert.equal(
+      results.find((l) => l.startsWith("Total partitions")),
+      `Total partitions          : ${values.length.toLocaleString("en-US").padStart(10)} [WRITE: ${
+        values.length.toLocaleString("en-US")
+      }]`,
+    );
+
+    // --json: per tag, per interval, per loader.
+    const summary = JSON.parse(await Deno.readTextFile(json));
+    assert.equal(summary.total.ops, values.length);
+    assert.equal(summary.latencyKind, "response");
+    assert.equal(summary.merge.tags["WRITE-st"].count, values.length);
+    assert.equal(summary.merge.tags["WRITE-st"].p99, all.valueAtPercentile(99) / 1e6);
+    assert.equal(summary.merge.tags["WRITE-st"].max, all.maxNs / 1e6);
+    assert.deepEqual(
+      Object.keys(summary.merge.tags["WRITE-rt"]).sort(),
+      ["count", "max", "mean", "min", "p50", "p75", "p90", "p95", "p99", "p999", "p9999", "stdev"],
+    );
+    assert.equal(summary.merge.intervals.length, merged.intervals.length);
+    assert.equal(
+      summary.merge.intervals.reduce(
+        (n: number, i: { tags: Record<string, { count: number }> }) => n + i.tags["WRITE-st"].count,
+        0,
+      ),
+      values.length,
+    );
+    assert.deepEqual(
+      summary.merge.loaders.map((l: { name: string; intervals: number }) => [l.name, l.intervals]),
+      paths.map((p) => [p, 16]),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mergeCommand() --interval 2s merges pairs of seconds", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-test-" });
+  try {
+    const { paths } = await writeShards(dir);
+    const io = new BufferedIo();
+    await mergeCommand([...paths, "--interval", "2s", "--json", `${dir}/m.json`], io);
+    const summary = JSON.parse(await Deno.readTextFile(`${dir}/m.json`));
+    assert.equal(summary.merge.intervalSec, 2);
+    assert.deepEqual(
+      summary.merge.intervals.map((i: { startSec: number }) => i.startSec),
+      [0, 2, 4, 6, 8],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+async function assertUsageError(args: string[], pattern: RegExp): Promise<void> {
+  await assert.rejects(
+    () => mergeCommand(args, new BufferedIo()),
+    (e) => e instanceof UserError && e.exitCode === 2 && pattern.test(e.message),
+  );
+}
+
+Deno.test("mergeCommand() refuses missing files, tag and unit mismatches in one line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-test-" });
+  try {
+    const { paths } = await writeShards(dir);
+    await assertUsageError([], /^Cannot parse the arguments of "merge": no log given/);
+    await assertUsageError([`${dir}/nope.hdr`], /^Cannot read HDR log ".*nope\.hdr": /);
+    const text = await Deno.readTextFile(paths[0]);
+    const stOnly = `${dir}/st-only.hdr`;
+    await Deno.writeTextFile(
+      stOnly,
+      text.split("\n").filter((l) => !l.startsWith("Tag=WRITE-rt")).join("\n"),
+    );
+    await assertUsageError(
+      [paths[0], stOnly],
+      /^Cannot merge HDR log ".*st-only\.hdr": its tags are "WRITE-st", expected "WRITE-rt,WRITE-st"/,
+    );
+    const micro = `${dir}/micro.hdr`;
+    await Deno.writeTextFile(
+      micro,
+      text.replace("#Logging", "#Latencies in microseconds, logging"),
+    );
+    await assertUsageError([paths[1], micro], /"[^"]*micro\.hdr": its values are in "us"/);
+    // A max column 1000 times the histogram's max: values that are not nanoseconds.
+    const scaled = `${dir}/scaled.hdr`;
+    await Deno.writeTextFile(
+      scaled,
+      text.replace(/^(Tag=WRITE-st,[^,]+,[^,]+,)([^,]+)/m, (_, head, max) => head + max * 1000),
+    );
+    await assertUsageError([paths[1], scaled], /"[^"]*scaled\.hdr": interval "WRITE-st" at /);
+    await assertUsageError([paths[0], "--interval", "0s"], /"--interval": "0s"/);
+    const empty = `${dir}/empty.hdr`;
+    await Deno.writeTextFile(empty, formatHdrLogHeader({ startTimeMs: BASE_MS }));
+    await assertUsageError([empty], /"[^"]*empty\.hdr": it has no intervals/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mergeCommand() --allow-missing-tags merges a loader that never ran one op type", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-tags-" });
+  try {
+    const logOf = (ops: Record<string, number>) => {
+      let text = formatHdrLogHeader({ startTimeMs: BASE_MS });
+      for (let s = 0; s < 3; s++) {
+        const windows = Object.entries(ops).map(([name, count]) => {
+          const service = new LatencyHistogram();
+          for (let k = 0; k < count; k++) service.recordValue(1_000_000 + k * 1000);
+          return { name, service, response: null, wait: null };
+        });
+        text += formatHdrLogInterval({ windows, startSec: s, lengthSec: 1 });
+      }
+      return text;
+    };
+    await Deno.writeTextFile(`${dir}/mixed.hdr`, logOf({ READ: 7, WRITE: 5 }));
+    await Deno.writeTextFile(`${dir}/writes.hdr`, logOf({ WRITE: 11 }));
+    const paths = [`${dir}/mixed.hdr`, `${dir}/writes.hdr`];
+    await assertUsageError(paths, /its tags are "WRITE-st", .*--allow-missing-tags merges anyway/);
+    const io = new BufferedIo();
+    assert.equal(await mergeCommand([...paths, "--allow-missing-tags"], io), 0);
+    const total = io.stdout.find((l) => l.startsWith("Total partitions"));
+    assert.match(total ?? "", /:\s+69 \[READ: 21, WRITE: 48\]$/, io.stdout.join("\n"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
