@@ -26,6 +26,7 @@ import { diskReportCommand } from "./lib/disk/disk_report.ts";
 import { diskServerCommand } from "./lib/disk/disk_server.ts";
 import { queryRunCommand } from "./lib/query/query_run.ts";
 import { querySetupCommand } from "./lib/query/query_setup.ts";
+import { startEmbeddedNode } from "./lib/cql_node/embedded_node.ts";
 import { serveCommand } from "./lib/cql_node/serve.ts";
 import { simulateCommand } from "./lib/tools/simulate.ts";
 import { stressCommand } from "./lib/cql/stress.ts";
@@ -234,7 +235,7 @@ async function dispatch(
         }": it is not a query command, expected query setup --url URL [--data FILE | --generate HOSTS,DAYS] or query run --url URL [--workers N] [--file FILE]`,
       );
     default:
-      return await stressCommand(command, io, { signal, sleep, shard });
+      return await stressCommand(command, io, { signal, sleep, shard, startEmbeddedNode });
   }
 }
 

@@ -6,7 +6,7 @@
  */
 
 import { ThreadSearch } from "../core/thread_search.ts";
-import type { TargetSpec } from "../engine/target.ts";
+import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { AutoRate, StressSettings } from "./options/stress_settings.ts";
 import { formatIntervalHeader, formatIntervalRows } from "../report/interval_rows.ts";
 import { createJsonIntervalPoint, type JsonIntervalPoint } from "../report/json_summary.ts";
@@ -18,6 +18,7 @@ import {
   formatThreadStepStart,
 } from "./report/thread_search_table.ts";
 import { type RunPlan, type RunResult, runWorkload } from "../engine/run_workload.ts";
+import { STRESS_WORKER_URL } from "./stress_worker_url.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
 import type { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
@@ -80,7 +81,7 @@ function javaDouble(value: number): string {
  * `Running WRITE with 200 threads for 1000 iteration`, and its duration/uncertainty forms; a
  * mixed run names its op types as cassandra-stress does (`Running [READ, WRITE] with ...`).
  */
-function runningLine(settings: StressSettings, plan: RunPlan): string {
+function runningLine(settings: StressSettings, plan: RunPlan<StressTargetSpec>): string {
   const stop = settings.command.stop;
   const type = settings.command.type;
   const ops = type === "mixed" ? `[${plan.opNames.join(", ")}]` : type.toUpperCase();
@@ -126,7 +127,7 @@ export function stepFailed(outcome: StepOutcome): boolean {
  * @returns The result and the final uncertainty.
  */
 export async function runMeasuredStep(
-  plan: RunPlan,
+  plan: RunPlan<StressTargetSpec>,
   context: StepContext,
   jsonZeroEpochMs = -1,
 ): Promise<StepOutcome> {
@@ -137,6 +138,7 @@ export async function runMeasuredStep(
   context.live?.runStarted(plan.threads);
   let stderr = 0;
   const result = await runWorkload(plan, {
+    workerUrl: STRESS_WORKER_URL,
     signal: context.signal,
     onLog: context.onLog,
     onInterval(report) {
@@ -192,7 +194,7 @@ function opRateOf(result: RunResult): number {
 /** Options of {@linkcode runThreadSearch}. */
 export interface ThreadSearchRunOptions {
   /** The target every step's Workers build. */
-  readonly target: TargetSpec;
+  readonly target: StressTargetSpec;
   /** How many Workers a step may start. */
   readonly workers: number;
   /** Truncates the tables (`truncate=always` calls it before every step). */

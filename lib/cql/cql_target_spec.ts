@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { SyntheticTargetSpec } from "../engine/target.ts";
 import type { DistributionSpec } from "../units/distribution_spec.ts";
 
 /** The cassandra-stress op kinds the CQL target runs. */
@@ -78,3 +79,6 @@ export interface CqlTargetSpec {
   /** Client TLS, or null for plain TCP. */
   readonly tls: CqlTlsSpec | null;
 }
+
+/** What a cassandra-stress run targets: a CQL cluster, or `-node synthetic:...`. */
+export type StressTargetSpec = CqlTargetSpec | SyntheticTargetSpec;

@@ -11,7 +11,8 @@ import { Prng } from "../core/prng.ts";
 import { UsageError } from "../errors.ts";
 import { formatHelp } from "./options/help_text.ts";
 import { parseStressArgs } from "./options/parse_stress_args.ts";
-import { type Shard, shardStressSettings } from "../units/shard.ts";
+import type { Shard } from "../units/shard.ts";
+import { shardStressSettings } from "./shard_stress_settings.ts";
 import { formatDistributionTable } from "./report/distribution_table.ts";
 import { formatSettingsDump, type SettingsDumpOptions } from "./report/settings_dump.ts";
 import { VERSION } from "../version.ts";
@@ -30,7 +31,6 @@ import {
   protocolVersionOf,
   workersOf,
 } from "./driver/cql_settings.ts";
-import { isEmbeddedNode, startEmbeddedNode } from "../cql_node/embedded_node.ts";
 import { runStress } from "./stress_run.ts";
 import { isSyntheticTarget, targetOf } from "./stress_plan.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
@@ -52,6 +52,23 @@ export interface StressCommandOptions {
    * @default {null}
    */
   shard?: Shard | null;
+  /**
+   * Starts the embedded node for `-node embedded` (main.ts passes the one of `lib/cql_node/`);
+   * without it, `-node embedded` is refused.
+   *
+   * @default {undefined}
+   */
+  startEmbeddedNode?: () => Promise<EmbeddedNode>;
+}
+
+/** A CQL node started in-process, as `-node embedded` uses it. */
+export interface EmbeddedNode {
+  /** The loopback address it listens on. */
+  readonly hostname: string;
+  /** Its port. */
+  readonly port: number;
+  /** Stops it. */
+  close(): Promise<void>;
 }
 
 /**
@@ -142,9 +159,9 @@ async function runCql(
   options: StressCommandOptions & { commandLine: readonly string[] },
 ): Promise<number> {
   const sleep = options.sleep ?? realSleep;
-  const embedded = isEmbeddedNode(settings);
+  const embedded = settings.node.target.kind === "embedded";
   const workers = workersOf(settings, navigator.hardwareConcurrency);
-  const node = embedded ? await startEmbeddedNode() : null;
+  const node = embedded ? await startEmbedded(options) : null;
   let cluster: CqlCluster | null = null;
   let announced = false;
   const announce = (runIo: CommandIo) => {
@@ -170,7 +187,6 @@ async function runCql(
         cluster = await connectCluster(target, {
           connectionsPerHost: target.connectionsPerHost * workers,
         });
-        (target as { localDataCenter: string }).localDataCenter = cluster.localDataCenter;
         if (creates) {
           announce(runIo);
           await createStressSchema(cluster, settings, runIo, {
@@ -178,6 +194,8 @@ async function runCql(
             sleep,
           });
         }
+        // The data center the driver found, for the Workers' load-balancing policy.
+        return { ...target, localDataCenter: cluster.localDataCenter };
       },
       pause: async (runIo) => {
         runIo.out("Sleeping 2s...");
@@ -193,6 +211,16 @@ async function runCql(
     await (cluster as CqlCluster | null)?.client.shutdown().catch(() => {});
     await node?.close();
   }
+}
+
+/** Starts the embedded node, or refuses `-node embedded` where no starter was passed. */
+function startEmbedded(options: StressCommandOptions): Promise<EmbeddedNode> {
+  if (options.startEmbeddedNode === undefined) {
+    throw new UsageError(
+      `Cannot use "-node embedded" here: no embedded node was linked in, expected -node HOST`,
+    );
+  }
+  return options.startEmbeddedNode();
 }
 
 /** One line saying what this shard runs. */

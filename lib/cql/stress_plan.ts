@@ -6,15 +6,11 @@
  */
 
 import { UsageError } from "../errors.ts";
-import type { SyntheticTargetSpec, TargetSpec } from "../engine/target.ts";
-import type { DistributionSpec } from "../units/distribution_spec.ts";
-import { parseDistribution } from "../units/parse_distribution.ts";
+import type { SyntheticTargetSpec } from "../engine/target.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
 import type { RunPlan } from "../engine/run_workload.ts";
+import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { PopulationPlan } from "../engine/protocol.ts";
-
-/** The `-node` host that selects the synthetic target: `synthetic` or `synthetic:DIST`. */
-export const SYNTHETIC_HOST = "synthetic";
 
 /** The most warm-up iterations, as in cassandra-stress. */
 const MAX_WARMUP_OPS = 50_000;
@@ -35,17 +31,16 @@ const MAX_WARMUP_OPS = 50_000;
  * ```
  */
 export function isSyntheticTarget(settings: StressSettings): boolean {
-  return settings.node.hosts.some((h) => h.toLowerCase().startsWith(SYNTHETIC_HOST));
+  return settings.node.target.kind === "synthetic";
 }
 
 /**
- * Builds the target from `-node`: the synthetic target for `synthetic[:DIST][:errors(P)]`
- * (DIST is the op latency in microseconds; `errors(P)` makes a fraction P of ops fail).
+ * The synthetic target of `-node synthetic[:DIST][:errors(P)]` (DIST is the op latency in
+ * microseconds; `errors(P)` makes a fraction P of ops fail), as the grammar parsed it.
  *
  * @param settings The parsed settings.
  * @returns The target description.
- * @throws {UsageError} When the synthetic target is mixed with other nodes.
- * @throws {OptionError} For a bad synthetic latency distribution.
+ * @throws {UsageError} When `-node` is not the synthetic target.
  *
  * @example Usage
  * ```ts ignore
@@ -53,40 +48,15 @@ export function isSyntheticTarget(settings: StressSettings): boolean {
  * ```
  */
 export function targetOf(settings: StressSettings): SyntheticTargetSpec {
-  const hosts = settings.node.hosts;
-  const synthetic = hosts.filter((h) => h.toLowerCase().startsWith(SYNTHETIC_HOST));
-  if (synthetic.length !== hosts.length || synthetic.length !== 1) {
+  const target = settings.node.target;
+  if (target.kind !== "synthetic") {
     throw new UsageError(
-      `Cannot mix the synthetic target with other nodes: "${
-        hosts.join(",")
-      }" is invalid, expected one -node synthetic[:DIST]`,
+      `Cannot run the synthetic target on "${
+        settings.node.hosts.join(",")
+      }": expected one -node synthetic[:DIST]`,
     );
   }
-  const spec = synthetic[0].slice(SYNTHETIC_HOST.length);
-  if (spec === "") return { kind: "synthetic", latencyUs: null, errorRate: 0 };
-  if (!spec.startsWith(":")) {
-    throw new UsageError(
-      `Cannot parse option "-node": "${
-        synthetic[0]
-      }" is invalid, expected synthetic[:DIST][:errors(P)]`,
-    );
-  }
-  let errorRate = 0;
-  let latencyUs: DistributionSpec | null = null;
-  for (const part of spec.slice(1).split(":")) {
-    const errors = /^errors\((.*)\)$/i.exec(part);
-    if (errors === null) {
-      latencyUs = part === "" ? null : parseDistribution(part, "-node synthetic");
-      continue;
-    }
-    errorRate = /^[0-9]*\.?[0-9]+$/.test(errors[1]) ? Number(errors[1]) : NaN;
-    if (!(errorRate >= 0 && errorRate <= 1)) {
-      throw new UsageError(
-        `Cannot parse option "-node": "${part}" is invalid, expected errors(P) with P in 0..1`,
-      );
-    }
-  }
-  return { kind: "synthetic", latencyUs, errorRate };
+  return { kind: "synthetic", latencyUs: target.latencyUs, errorRate: target.errorRate };
 }
 
 /**
@@ -135,8 +105,8 @@ function populationOf(settings: StressSettings): PopulationPlan {
 export function measuredPlan(
   settings: StressSettings,
   threads: number,
-  options: { target: TargetSpec; workers: number },
-): RunPlan {
+  options: { target: StressTargetSpec; workers: number },
+): RunPlan<StressTargetSpec> {
   const { names, weights } = opsOf(settings);
   const stop = settings.command.stop;
   const rate = settings.rate;
@@ -188,7 +158,10 @@ export function measuredPlan(
  * for (const warm of warmupPlans(plan, settings)) await runWorkload(warm);
  * ```
  */
-export function warmupPlans(plan: RunPlan, settings: StressSettings): RunPlan[] {
+export function warmupPlans(
+  plan: RunPlan<StressTargetSpec>,
+  settings: StressSettings,
+): RunPlan<StressTargetSpec>[] {
   if (settings.command.noWarmup || plan.totalOps === 0) return [];
   const perNode = plan.totalOps > 0
     ? Math.min(Math.floor(plan.totalOps / 4), MAX_WARMUP_OPS)

@@ -7,21 +7,15 @@
  * @module
  */
 
-import { firstLineOf, InterruptedError, UsageError } from "../errors.ts";
-import type { TargetSpec } from "../engine/target.ts";
+import { firstLineOf, InterruptedError } from "../errors.ts";
+import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
 import type { Shard } from "../units/shard.ts";
-import { createJsonSummary } from "../report/json_summary.ts";
-import {
-  appendGraphRevision,
-  type GraphRevision,
-  readGraphRevisions,
-} from "../report/graph_html.ts";
 import { GraphSeries, summaryOf } from "../report/graph_series.ts";
 import { formatResults, formatRunEnd } from "../report/results_block.ts";
 import { formatSettingsDump, type SettingsDumpOptions } from "./report/settings_dump.ts";
-import { runWorkload } from "../engine/run_workload.ts";
-import { OpWindow } from "../stats/op_window.ts";
+import { type RunPlan, runWorkload } from "../engine/run_workload.ts";
+import { STRESS_WORKER_URL } from "./stress_worker_url.ts";
 import {
   runMeasuredStep,
   runThreadSearch,
@@ -29,11 +23,21 @@ import {
   stepFailed,
   type StepOutcome,
 } from "./_stress_steps.ts";
-import { type CommandIo, printText, teeIo } from "../cli/command_io.ts";
-import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
-import { LiveEndpoints, PageStop } from "../live/live_endpoints.ts";
+import { type CommandIo, printText } from "../cli/command_io.ts";
+import { PageStop } from "../live/live_endpoints.ts";
 import { measuredPlan, warmupPlans } from "./stress_plan.ts";
-import { TextFile } from "../cli/text_file.ts";
+import {
+  closeRunFiles,
+  mergedTotals,
+  noRunFiles,
+  openRunFiles,
+  readGraphFile,
+  type RunFiles,
+  totalSeconds,
+  writeGraphFile,
+  writeRunSummary,
+  writeUnmeasuredSummary,
+} from "./stress_run_files.ts";
 
 /** Options of {@linkcode runStress}. */
 export interface RunStressOptions {
@@ -63,11 +67,12 @@ export interface RunStressOptions {
    */
   settingsDump?: SettingsDumpOptions;
   /**
-   * Prepares the target after the settings dump (connects, and creates the schema).
+   * Prepares the target after the settings dump (connects, and creates the schema); may
+   * return the target completed with what the connection found (the local data center).
    *
    * @default {undefined}
    */
-  prepare?: (io: CommandIo) => Promise<void>;
+  prepare?: (io: CommandIo) => Promise<StressTargetSpec | void>;
   /**
    * The pause before the warm-up, after the `N=0` check (cassandra-stress's
    * `Sleeping 2s...`).
@@ -101,11 +106,6 @@ export interface RunStressOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** The password as the JSON summary shows it: never the password itself. */
-function redacted(settings: StressSettings): string | null {
-  return settings.mode.password === null ? null : "*suppressed*";
-}
-
 /** A sleep that ends early (without error) when `signal` aborts. */
 function abortableSleep(signal: AbortSignal | undefined): (ms: number) => Promise<void> {
   return (ms) =>
@@ -119,60 +119,6 @@ function abortableSleep(signal: AbortSignal | undefined): (ms: number) => Promis
       const timer = setTimeout(done, ms);
       signal?.addEventListener("abort", done);
     });
-}
-
-/** The current text of the `-graph` file (empty when it does not exist yet); checked now. */
-function readGraphFile(file: string): { text: string } {
-  let text = "";
-  try {
-    text = Deno.readTextFileSync(file);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) {
-      throw new UsageError(
-        `Cannot read -graph file "${file}": ${error instanceof Error ? error.message : error}`,
-      );
-    }
-  }
-  if (text.trim() !== "") readGraphRevisions(text, { fileName: file });
-  return { text };
-}
-
-/** Appends this run as a revision of the `-graph` file (cassandra-stress's graph.html). */
-function writeGraphFile(
-  settings: StressSettings,
-  existing: string,
-  run: {
-    series: GraphRevision["series"];
-    startEpochMs: number;
-    commandLine: readonly string[];
-    summary: Record<string, string>;
-  },
-): void {
-  const graph = settings.graph;
-  const file = graph.file!;
-  const html = appendGraphRevision(existing === "" ? null : existing, {
-    revision: graph.revision,
-    title: graph.title,
-    operation: graph.operation,
-    commandLine: run.commandLine.join(" "),
-    startTime: new Date(run.startEpochMs).toISOString(),
-    series: run.series,
-    summary: run.summary,
-  }, { fileName: file });
-  // Write a sibling and rename it, so the revisions already stored survive a crash.
-  const temporary = `${file}.tmp-${Deno.pid}`;
-  Deno.writeTextFileSync(temporary, html);
-  Deno.renameSync(temporary, file);
-}
-
-/** Every step's cumulative windows merged by op name. */
-function mergedTotals(steps: readonly StepOutcome[]): OpWindow[] {
-  const first = steps[0].result.totals;
-  return first.map((window, i) => {
-    const merged = new OpWindow(window.name, { scheduled: window.response !== null });
-    for (const step of steps) merged.add(step.result.totals[i]);
-    return merged;
-  });
 }
 
 /**
@@ -197,188 +143,190 @@ function mergedTotals(steps: readonly StepOutcome[]): OpWindow[] {
  */
 export async function runStress(
   settings: StressSettings,
-  target: TargetSpec,
+  target: StressTargetSpec,
   baseIo: CommandIo,
   options: RunStressOptions = {},
 ): Promise<number> {
-  const log = settings.log;
   // The live page's Stop button ends the run as Ctrl-C does.
   const pageStop = new PageStop(options.signal);
-  const signal = pageStop.signal;
-  const interrupted = () =>
-    new InterruptedError(
-      pageStop.fromPage ? "Run stopped from the live page: printed what was measured" : undefined,
-    );
   // Every file is created up front, so a path that cannot be written fails before the run.
-  let teeFile: TextFile | null = null;
-  let hdr: HdrLogWriter | null = null;
-  let json: TextFile | null = null;
-  let jsonWritten = false;
-  // What the run was doing, for the summary of a run that ends before it measured anything.
-  let phase = "the start";
-  // Why a run ended before its measured run, for its summary.
-  let unmeasured: string | null = null;
-  let live: LiveEndpoints | null = null;
+  const files = noRunFiles();
+  // What the run was doing, and why it ended before its measured run, for the summary.
+  const progress: Progress = { phase: "the start", unmeasured: null };
   try {
-    // The endpoints bind first: a taken port fails before any file is created or truncated.
-    const command = settings.command.type;
-    live = await LiveEndpoints.start({
-      command,
-      title: `stress ${command}`,
-      prometheus: log.prometheus,
-      web: log.web,
-      names: { prometheus: "-log prometheus", web: "-log web" },
-      onStop: () => pageStop.stop(),
-    }, baseIo);
-    teeFile = log.file === null ? null : TextFile.create(log.file, "-log file");
-    const tee = teeFile;
-    const io = tee === null ? baseIo : teeIo(baseIo, (line) => tee.writeLine(line));
-    hdr = log.hdrFile === null ? null : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
-    json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
-    if (!log.noSettings) printText(io, formatSettingsDump(settings, options.settingsDump));
-    phase = "the connection and schema creation";
-    await options.prepare?.(io);
-    const stop = settings.command.stop;
-    if (stop.kind === "count" && stop.n === 0) {
-      io.out("N=0: SCHEMA CREATED, NOTHING ELSE DONE.");
-      unmeasured = "n=0: schema created, nothing else done";
-      return 0;
-    }
-    phase = "the pause before the warm-up";
-    await options.pause?.(io);
-    // A graph file that is not ours fails now, before the run, not after it.
-    const graphHtml = settings.graph.file === null ? null : readGraphFile(settings.graph.file);
-    const rate = settings.rate;
-    const workers = navigator.hardwareConcurrency;
-    // Auto mode warms up on min(100, threads<=) threads, as cassandra-stress does.
-    const plan = measuredPlan(settings, rate.kind === "threads" ? rate.threads : rate.maxThreads, {
-      target,
-      workers,
-    });
-    const onLog = log.level === "minimal" ? undefined : (line: string) => io.err(line);
-    phase = "the warm-up";
-    for (const warm of warmupPlans(plan, settings)) {
-      if (signal?.aborted) break;
-      io.out(`Warming up ${warm.opNames[0]} with ${warm.totalOps} iterations...`);
-      options.announce?.(io);
-      // A failed warm-up does not end the run (cassandra-stress gives up there): a mixed run
-      // on a fresh embedded node reads before its WRITE warm-up has stored anything.
-      await runWorkload(warm, { signal, onLog });
-    }
-    if (signal.aborted) throw interrupted();
-
-    const truncate = settings.command.truncate;
-    if (truncate === "once" || (truncate === "always" && rate.kind === "threads")) {
-      await options.truncate?.(io);
-    }
-    phase = "the measured run";
-    const context: StepContext = {
-      settings,
-      io,
-      signal,
-      onLog,
-      hdr,
-      jsonIntervals: json === null ? null : [],
-      graph: graphHtml === null ? null : new GraphSeries(),
-      live,
-      useResponseTime: plan.schedule?.fixed ?? false,
-      announce: options.announce ?? null,
-    };
-    let steps: StepOutcome[];
-    let completed = true;
-    if (rate.kind === "auto") {
-      // cassandra-stress prints this "for creating a graph from the output file".
-      io.out("Thread count was not specified");
-      ({ steps, completed } = await runThreadSearch(rate, context, {
-        target,
-        workers,
-        truncate: options.truncate,
-        sleep: options.sleep ?? abortableSleep(signal),
-      }));
-    } else {
-      steps = [await runMeasuredStep(plan, context)];
-    }
-
-    const last = steps[steps.length - 1].result;
-    const failed = !completed || steps.some(stepFailed);
-    io.out(formatRunEnd(failed));
-    const aborted = last.aborted ?? (signal.aborted ? "interrupted" : null);
-    live?.runEnded(aborted);
-    if (json !== null) {
-      const summary = createJsonSummary({
-        command: options.commandLine ?? [],
-        shard: options.shard ?? null,
-        settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
-        startTimeMs: steps[0].result.startEpochMs,
-        endTimeMs: last.endEpochMs,
-        elapsedSec: steps.reduce((sum, step) => sum + step.result.elapsedSec, 0),
-        windows: steps.length === 1 ? last.totals : mergedTotals(steps),
-        useResponseTime: context.useResponseTime,
-        intervals: context.jsonIntervals ?? [],
-        aborted: aborted ?? (last.failure === null ? null : `FAILURE: ${last.failure}`),
-      });
-      json.write(JSON.stringify(summary, null, 2) + "\n");
-      jsonWritten = true;
-    }
-    if (context.graph !== null && graphHtml !== null) {
-      writeGraphFile(settings, graphHtml.text, {
-        series: context.graph.series,
-        startEpochMs: steps[0].result.startEpochMs,
-        commandLine: options.commandLine ?? [],
-        summary: summaryOf(
-          formatResults({
-            windows: steps.length === 1 ? last.totals : mergedTotals(steps),
-            elapsedSec: steps.reduce((sum, step) => sum + step.result.elapsedSec, 0),
-            useResponseTime: context.useResponseTime,
-          }),
-        ),
-      });
-    }
-    if (aborted === "interrupted") throw interrupted();
-    if (aborted !== null) io.err(`error: ${aborted}`);
-    return failed ? 1 : 0;
+    const io = await openRunFiles(files, settings, baseIo, () => pageStop.stop());
+    return await runPhases({ settings, io, options, files, progress, pageStop }, target);
   } catch (error) {
     const why = error instanceof InterruptedError ? "interrupted" : firstLineOf(error);
-    unmeasured = `${why} during ${phase}`;
+    progress.unmeasured = `${why} during ${progress.phase}`;
     throw error;
   } finally {
-    if (json !== null && !jsonWritten) {
-      writeUnmeasuredSummary(json, settings, {
+    if (files.json !== null && !files.jsonWritten) {
+      writeUnmeasuredSummary(files.json, settings, {
         command: options.commandLine,
         shard: options.shard ?? null,
-        aborted: unmeasured ?? `ended during ${phase}`,
+        aborted: progress.unmeasured ?? `ended during ${progress.phase}`,
       });
     }
-    live?.runEnded();
-    await live?.close();
-    json?.close();
-    hdr?.close();
-    teeFile?.close();
+    await closeRunFiles(files);
   }
 }
 
-/**
- * The JSON summary of a run that ended before it could summarize what it measured (interrupted
- * in the warm-up, a failed connect, `n=0`): valid JSON with no op in it, and `aborted` saying why
- * and in which phase.
- */
-function writeUnmeasuredSummary(
-  json: TextFile,
-  settings: StressSettings,
-  run: { command?: readonly string[]; shard: Shard | null; aborted: string },
-): void {
-  const nowMs = Date.now();
-  const summary = createJsonSummary({
-    command: run.command ?? [],
-    shard: run.shard,
-    settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
-    startTimeMs: nowMs,
-    endTimeMs: nowMs,
-    elapsedSec: 0,
-    windows: [],
-    useResponseTime: false,
-    intervals: [],
-    aborted: run.aborted,
+/** Where a run is, for the summary of a run that ends before it measured anything. */
+interface Progress {
+  phase: string;
+  unmeasured: string | null;
+}
+
+/** What every phase of a run reads. */
+interface RunState {
+  readonly settings: StressSettings;
+  readonly io: CommandIo;
+  readonly options: RunStressOptions;
+  readonly files: RunFiles;
+  readonly progress: Progress;
+  readonly pageStop: PageStop;
+}
+
+/** The error an interrupted run ends with, saying whether the live page stopped it. */
+function interruptedError(state: RunState): InterruptedError {
+  return new InterruptedError(
+    state.pageStop.fromPage
+      ? "Run stopped from the live page: printed what was measured"
+      : undefined,
+  );
+}
+
+/** The settings dump, prepare, `N=0`, pause, warm-up, truncate, measured run and report. */
+async function runPhases(state: RunState, target: StressTargetSpec): Promise<number> {
+  const { settings, io, options, progress } = state;
+  if (!settings.log.noSettings) printText(io, formatSettingsDump(settings, options.settingsDump));
+  progress.phase = "the connection and schema creation";
+  const ready = (await options.prepare?.(io)) ?? target;
+  const stop = settings.command.stop;
+  if (stop.kind === "count" && stop.n === 0) {
+    io.out("N=0: SCHEMA CREATED, NOTHING ELSE DONE.");
+    progress.unmeasured = "n=0: schema created, nothing else done";
+    return 0;
+  }
+  progress.phase = "the pause before the warm-up";
+  await options.pause?.(io);
+  // A graph file that is not ours fails now, before the run, not after it.
+  const graphHtml = settings.graph.file === null ? null : readGraphFile(settings.graph.file);
+  const rate = settings.rate;
+  const workers = navigator.hardwareConcurrency;
+  // Auto mode warms up on min(100, threads<=) threads, as cassandra-stress does.
+  const plan = measuredPlan(settings, rate.kind === "threads" ? rate.threads : rate.maxThreads, {
+    target: ready,
+    workers,
   });
-  json.write(JSON.stringify(summary, null, 2) + "\n");
+  progress.phase = "the warm-up";
+  await warmUp(state, plan);
+  const truncate = settings.command.truncate;
+  if (truncate === "once" || (truncate === "always" && rate.kind === "threads")) {
+    await options.truncate?.(io);
+  }
+  progress.phase = "the measured run";
+  const context = stepContext(state, graphHtml !== null, plan.schedule?.fixed ?? false);
+  const { steps, completed } = await measure(state, context, { plan, target: ready, workers });
+  return report(state, context, { steps, completed, graphHtml });
+}
+
+/** Runs the warm-up of every op type; a failed warm-up does not end the run. */
+async function warmUp(state: RunState, plan: RunPlan<StressTargetSpec>): Promise<void> {
+  const { settings, io, options } = state;
+  const signal = state.pageStop.signal;
+  for (const warm of warmupPlans(plan, settings)) {
+    if (signal.aborted) break;
+    io.out(`Warming up ${warm.opNames[0]} with ${warm.totalOps} iterations...`);
+    options.announce?.(io);
+    // cassandra-stress gives up at a failed warm-up; a mixed run on a fresh embedded node
+    // reads before its WRITE warm-up has stored anything.
+    await runWorkload(warm, { workerUrl: STRESS_WORKER_URL, signal, onLog: onLogOf(state) });
+  }
+  if (signal.aborted) throw interruptedError(state);
+}
+
+/** Where Worker log lines go: stderr, unless `-log level=minimal`. */
+function onLogOf(state: RunState): ((line: string) => void) | undefined {
+  return state.settings.log.level === "minimal" ? undefined : (line) => state.io.err(line);
+}
+
+/** The context of the measured steps: output, files, live page and the op log. */
+function stepContext(state: RunState, graph: boolean, useResponseTime: boolean): StepContext {
+  return {
+    settings: state.settings,
+    io: state.io,
+    signal: state.pageStop.signal,
+    onLog: onLogOf(state),
+    hdr: state.files.hdr,
+    jsonIntervals: state.files.json === null ? null : [],
+    graph: graph ? new GraphSeries() : null,
+    live: state.files.live,
+    useResponseTime,
+    announce: state.options.announce ?? null,
+  };
+}
+
+/** The measured run: one step, or the thread-count search of `-rate auto`. */
+async function measure(
+  state: RunState,
+  context: StepContext,
+  run: { plan: RunPlan<StressTargetSpec>; target: StressTargetSpec; workers: number },
+): Promise<{ steps: StepOutcome[]; completed: boolean }> {
+  const rate = state.settings.rate;
+  if (rate.kind !== "auto") {
+    return { steps: [await runMeasuredStep(run.plan, context)], completed: true };
+  }
+  // cassandra-stress prints this "for creating a graph from the output file".
+  state.io.out("Thread count was not specified");
+  return await runThreadSearch(rate, context, {
+    target: run.target,
+    workers: run.workers,
+    truncate: state.options.truncate,
+    sleep: state.options.sleep ?? abortableSleep(state.pageStop.signal),
+  });
+}
+
+/** END or FAILURE, the JSON summary, the graph revision; throws when interrupted. */
+function report(
+  state: RunState,
+  context: StepContext,
+  run: { steps: StepOutcome[]; completed: boolean; graphHtml: { text: string } | null },
+): number {
+  const { settings, io, options, files } = state;
+  const { steps } = run;
+  const last = steps[steps.length - 1].result;
+  const failed = !run.completed || steps.some(stepFailed);
+  io.out(formatRunEnd(failed));
+  const aborted = last.aborted ?? (state.pageStop.signal.aborted ? "interrupted" : null);
+  files.live?.runEnded(aborted);
+  if (files.json !== null) {
+    writeRunSummary(files.json, settings, {
+      steps,
+      commandLine: options.commandLine ?? [],
+      shard: options.shard ?? null,
+      useResponseTime: context.useResponseTime,
+      intervals: context.jsonIntervals ?? [],
+      aborted,
+    });
+    files.jsonWritten = true;
+  }
+  if (context.graph !== null && run.graphHtml !== null) {
+    writeGraphFile(settings, run.graphHtml.text, {
+      series: context.graph.series,
+      startEpochMs: steps[0].result.startEpochMs,
+      commandLine: options.commandLine ?? [],
+      summary: summaryOf(
+        formatResults({
+          windows: steps.length === 1 ? last.totals : mergedTotals(steps),
+          elapsedSec: totalSeconds(steps),
+          useResponseTime: context.useResponseTime,
+        }),
+      ),
+    });
+  }
+  if (aborted === "interrupted") throw interruptedError(state);
+  if (aborted !== null) io.err(`error: ${aborted}`);
+  return failed ? 1 : 0;
 }

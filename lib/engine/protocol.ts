@@ -11,7 +11,7 @@
 
 import type { RetryBackoffSpec } from "../core/retry_backoff.ts";
 import type { DistributionSpec } from "../units/distribution_spec.ts";
-import type { TargetSpec } from "./target.ts";
+import type { SyntheticTargetSpec, TargetSpec } from "./target.ts";
 import type { OpSample } from "../stats/op_recorder.ts";
 
 /**
@@ -62,7 +62,7 @@ export interface ErrorPlan {
 }
 
 /** What one Worker needs to run its share of a run. Structured-cloneable. */
-export interface WorkerInit {
+export interface WorkerInit<Spec extends TargetSpec = SyntheticTargetSpec> {
   /** Message type. */
   readonly type: "init";
   /** This Worker's index, 0-based. */
@@ -93,7 +93,7 @@ export interface WorkerInit {
   /** How seeds are derived from cycles. */
   readonly population: PopulationPlan;
   /** The target to build in the Worker. */
-  readonly target: TargetSpec;
+  readonly target: Spec;
   /** Error handling: tries per op, whether failures are ignored, the wait between tries. */
   readonly errors: ErrorPlan;
   /** The run's base seed; each Worker derives its own from it. */
@@ -109,7 +109,7 @@ export interface WorkerStart {
 }
 
 /** Main thread -> Worker messages: `init`, then `start` after every Worker said `ready`. */
-export type MainMessage = WorkerInit | WorkerStart;
+export type MainMessage = WorkerInit<TargetSpec> | WorkerStart;
 
 /** The Worker has built its target and waits for `start`. */
 export interface WorkerReady {

@@ -1,12 +1,12 @@
 /**
- * The interface every target adapter implements (synthetic, CQL, PostgreSQL, HTTP, disk),
- * and the serialisable description a Worker uses to build its own adapter.
+ * The interface a target adapter implements for the engine (the synthetic target here, the CQL
+ * target in `lib/cql/driver/`), and the serialisable description a Worker builds its own adapter
+ * from. The engine never looks inside a spec: the Worker entry a run names (`workerUrl`) does.
  *
  * @module
  */
 
 import type { DistributionSpec } from "../units/distribution_spec.ts";
-import type { CqlTargetSpec } from "../cql/driver/cql_target.ts";
 
 /**
  * A target adapter as one Worker sees it: `op(kind, seed)` runs one operation of the
@@ -28,8 +28,17 @@ export interface Target {
   close(): Promise<void>;
 }
 
+/**
+ * A description of a target that can be sent to a Worker (structured-cloneable). Each wing
+ * extends it with its own fields; `kind` tells the Worker entry which adapter to build.
+ */
+export interface TargetSpec {
+  /** Which adapter the Worker builds. */
+  readonly kind: string;
+}
+
 /** The synthetic target: no server, ops complete after a latency drawn from `latencyUs`. */
-export interface SyntheticTargetSpec {
+export interface SyntheticTargetSpec extends TargetSpec {
   /** The kind. */
   readonly kind: "synthetic";
   /** The latency of one op in microseconds, or null for zero latency (complete at once). */
@@ -37,6 +46,3 @@ export interface SyntheticTargetSpec {
   /** The probability (0..1) that an op fails, for error-path tests. */
   readonly errorRate: number;
 }
-
-/** A description of a target that can be sent to a Worker (structured-cloneable). */
-export type TargetSpec = SyntheticTargetSpec | CqlTargetSpec;

@@ -11,7 +11,7 @@ import { OpMix } from "../core/op_mix.ts";
 import { Prng } from "../core/prng.ts";
 import { RateSchedule } from "../core/rate_schedule.ts";
 import { RetryBackoff } from "../core/retry_backoff.ts";
-import type { Target } from "./target.ts";
+import type { Target, TargetSpec } from "./target.ts";
 import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
 import {
   CONTROL_CYCLE_OFFSET,
@@ -113,7 +113,7 @@ function describe(error: unknown): string {
  * ```
  */
 export class WorkerRunner {
-  #init: WorkerInit;
+  #init: WorkerInit<TargetSpec>;
   #target: Target;
   #post: PostMessage;
   #clock: NsClock;
@@ -145,7 +145,7 @@ export class WorkerRunner {
    * @param post Where messages go.
    * @param clock The clock, ns since `init.baseEpochMs` (default: {@linkcode createNsClock}).
    */
-  constructor(init: WorkerInit, target: Target, post: PostMessage, clock?: NsClock) {
+  constructor(init: WorkerInit<TargetSpec>, target: Target, post: PostMessage, clock?: NsClock) {
     this.#init = init;
     this.#target = target;
     this.#post = post;

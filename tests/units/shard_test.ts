@@ -7,10 +7,10 @@ import {
   parseShard,
   refuseUnsplit,
   shardSlice,
-  shardStressSettings,
   splitsWork,
   takeShardFlags,
 } from "../../lib/units/shard.ts";
+import { shardStressSettings } from "../../lib/cql/shard_stress_settings.ts";
 
 Deno.test("shardSlice() parts are disjoint, in order, cover every item and differ by at most one", () => {
   const seed = 20261121;

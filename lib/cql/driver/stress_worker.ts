@@ -1,70 +1,23 @@
 /**
- * The Worker entry of a load run: receives one {@linkcode WorkerInit}, builds its
- * target, answers `ready`, and on `start` runs {@linkcode WorkerRunner}, which posts
- * samples back. Not part of the
- * library API; started by `lib/engine/run_workload.ts`.
+ * The Worker entry of a cassandra-stress run: builds a CQL target (one driver client per
+ * Worker) or, for `-node synthetic:...`, a synthetic one, then serves the engine's op loop.
+ * Not part of the library API; {@linkcode STRESS_WORKER_URL} names it to `runWorkload`.
  *
  * @module
  */
 
-import { CqlTarget } from "./cql_target.ts";
+import { serveTargetWorker } from "../../engine/serve_target_worker.ts";
 import { SyntheticTarget } from "../../engine/synthetic_target.ts";
-import type { Target, TargetSpec } from "../../engine/target.ts";
-import type { MainMessage, WorkerInit, WorkerMessage } from "../../engine/protocol.ts";
-import { WorkerRunner } from "../../engine/worker_runner.ts";
+import type { SyntheticTargetSpec } from "../../engine/target.ts";
+import type { CqlTargetSpec } from "../cql_target_spec.ts";
+import { CqlTarget } from "./cql_target.ts";
 
-interface WorkerScope {
-  onmessage: ((event: MessageEvent<MainMessage>) => void) | null;
-  postMessage(message: WorkerMessage, transfer: Transferable[]): void;
-  close(): void;
-}
-
-function createTarget(spec: TargetSpec, seed: number): Promise<Target> {
-  switch (spec.kind) {
+serveTargetWorker((spec, seed) => {
+  const typed = spec as CqlTargetSpec | SyntheticTargetSpec;
+  switch (typed.kind) {
     case "synthetic":
-      return Promise.resolve(new SyntheticTarget(spec, seed));
+      return Promise.resolve(new SyntheticTarget(typed, seed));
     case "cql":
-      return CqlTarget.connect(spec);
+      return CqlTarget.connect(typed);
   }
-}
-
-const scope = self as unknown as WorkerScope;
-let init: WorkerInit | null = null;
-let target: Target | null = null;
-
-function post(message: WorkerMessage, transfer: Transferable[]): void {
-  scope.postMessage(message, transfer);
-}
-
-function fatal(workerIndex: number, error: unknown): void {
-  post({
-    type: "fatal",
-    workerIndex,
-    message: error instanceof Error ? error.message : String(error),
-    stack: error instanceof Error ? error.stack ?? "" : "",
-  }, []);
-}
-
-scope.onmessage = async (event: MessageEvent<MainMessage>) => {
-  const message = event.data;
-  if (message.type === "init") {
-    init = message;
-    try {
-      target = await createTarget(message.target, message.seed + message.workerIndex * 7919);
-      post({ type: "ready", workerIndex: message.workerIndex }, []);
-    } catch (error) {
-      fatal(message.workerIndex, error);
-      scope.close();
-    }
-    return;
-  }
-  if (init === null || target === null) return;
-  try {
-    await new WorkerRunner({ ...init, baseEpochMs: message.baseEpochMs }, target, post).run();
-  } catch (error) {
-    fatal(init.workerIndex, error);
-  } finally {
-    await target.close();
-  }
-  scope.close();
-};
+});

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { NodeTarget } from "./node_target.ts";
 import type { ListenAddress } from "../../units/listen_address.ts";
 import type { DistributionSpec, RatioDistributionSpec } from "../../units/distribution_spec.ts";
 
@@ -309,6 +310,8 @@ export interface NodeSettings {
   readonly whitelist: boolean;
   /** `datacenter=`, or null. */
   readonly datacenter: string | null;
+  /** What the hosts mean: a cluster, the embedded node, or the synthetic target. */
+  readonly target: NodeTarget;
 }
 
 /** The `-schema` group. */

@@ -1,0 +1,208 @@
+/**
+ * The files of a cassandra-stress run (`-log file=`, `hdrfile=`, `json=`, `-graph`) and its live
+ * endpoints: opened before the run so a bad path fails first, written at the end, and left
+ * valid when the run ends early.
+ *
+ * @module
+ */
+
+import { UsageError } from "../errors.ts";
+import { type CommandIo, teeIo } from "../cli/command_io.ts";
+import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
+import { TextFile } from "../cli/text_file.ts";
+import { LiveEndpoints } from "../live/live_endpoints.ts";
+import {
+  appendGraphRevision,
+  type GraphRevision,
+  readGraphRevisions,
+} from "../report/graph_html.ts";
+import { createJsonSummary, type JsonIntervalPoint } from "../report/json_summary.ts";
+import { OpWindow } from "../stats/op_window.ts";
+import type { Shard } from "../units/shard.ts";
+import type { StressSettings } from "./options/stress_settings.ts";
+import type { StepOutcome } from "./_stress_steps.ts";
+
+/** What a run has open; each is null until opened (or when its option was not given). */
+export interface RunFiles {
+  /** The live page and /metrics. */
+  live: LiveEndpoints | null;
+  /** `-log file=`. */
+  tee: TextFile | null;
+  /** `-log hdrfile=`. */
+  hdr: HdrLogWriter | null;
+  /** `-log json=`. */
+  json: TextFile | null;
+  /** Whether the JSON summary of the measured run was written. */
+  jsonWritten: boolean;
+}
+
+/** Nothing open yet. */
+export function noRunFiles(): RunFiles {
+  return { live: null, tee: null, hdr: null, json: null, jsonWritten: false };
+}
+
+/**
+ * Opens the endpoints and files of a run, filling `files` as it goes (so a failure half-way
+ * leaves what was opened for {@linkcode closeRunFiles}). The endpoints bind first: a taken port
+ * fails before any file is created or truncated.
+ *
+ * @returns Where the run prints: `baseIo`, teed to `-log file=`.
+ */
+export async function openRunFiles(
+  files: RunFiles,
+  settings: StressSettings,
+  baseIo: CommandIo,
+  onStop: () => void,
+): Promise<CommandIo> {
+  const log = settings.log;
+  const command = settings.command.type;
+  files.live = await LiveEndpoints.start({
+    command,
+    title: `stress ${command}`,
+    prometheus: log.prometheus,
+    web: log.web,
+    names: { prometheus: "-log prometheus", web: "-log web" },
+    onStop,
+  }, baseIo);
+  files.tee = log.file === null ? null : TextFile.create(log.file, "-log file");
+  const tee = files.tee;
+  files.hdr = log.hdrFile === null
+    ? null
+    : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
+  files.json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
+  return tee === null ? baseIo : teeIo(baseIo, (line) => tee.writeLine(line));
+}
+
+/** Ends the live endpoints and closes every file that is open. */
+export async function closeRunFiles(files: RunFiles): Promise<void> {
+  files.live?.runEnded();
+  await files.live?.close();
+  files.json?.close();
+  files.hdr?.close();
+  files.tee?.close();
+}
+
+/** What the end of a measured run writes to its JSON summary and graph. */
+export interface RunEnd {
+  /** The measured steps (one, or every step of a thread-count search). */
+  readonly steps: readonly StepOutcome[];
+  /** The command line. */
+  readonly commandLine: readonly string[];
+  /** This loader's shard, or null. */
+  readonly shard: Shard | null;
+  /** Whether the Results use response time (`fixed=`). */
+  readonly useResponseTime: boolean;
+  /** Every interval, for the JSON summary. */
+  readonly intervals: readonly JsonIntervalPoint[];
+  /** Why the run ended early, or null. */
+  readonly aborted: string | null;
+}
+
+/** Writes the JSON summary of a measured run. */
+export function writeRunSummary(json: TextFile, settings: StressSettings, end: RunEnd): void {
+  const { steps } = end;
+  const last = steps[steps.length - 1].result;
+  const summary = createJsonSummary({
+    command: end.commandLine,
+    shard: end.shard,
+    settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
+    startTimeMs: steps[0].result.startEpochMs,
+    endTimeMs: last.endEpochMs,
+    elapsedSec: totalSeconds(steps),
+    windows: steps.length === 1 ? last.totals : mergedTotals(steps),
+    useResponseTime: end.useResponseTime,
+    intervals: end.intervals,
+    aborted: end.aborted ?? (last.failure === null ? null : `FAILURE: ${last.failure}`),
+  });
+  json.write(JSON.stringify(summary, null, 2) + "\n");
+}
+
+/** The seconds every step took, added up. */
+export function totalSeconds(steps: readonly StepOutcome[]): number {
+  return steps.reduce((sum, step) => sum + step.result.elapsedSec, 0);
+}
+
+/** The password as the JSON summary shows it: never the password itself. */
+export function redacted(settings: StressSettings): string | null {
+  return settings.mode.password === null ? null : "*suppressed*";
+}
+
+/** The current text of the `-graph` file (empty when it does not exist yet); checked now. */
+export function readGraphFile(file: string): { text: string } {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw new UsageError(
+        `Cannot read -graph file "${file}": ${error instanceof Error ? error.message : error}`,
+      );
+    }
+  }
+  if (text.trim() !== "") readGraphRevisions(text, { fileName: file });
+  return { text };
+}
+
+/** Appends this run as a revision of the `-graph` file (cassandra-stress's graph.html). */
+export function writeGraphFile(
+  settings: StressSettings,
+  existing: string,
+  run: {
+    series: GraphRevision["series"];
+    startEpochMs: number;
+    commandLine: readonly string[];
+    summary: Record<string, string>;
+  },
+): void {
+  const graph = settings.graph;
+  const file = graph.file!;
+  const html = appendGraphRevision(existing === "" ? null : existing, {
+    revision: graph.revision,
+    title: graph.title,
+    operation: graph.operation,
+    commandLine: run.commandLine.join(" "),
+    startTime: new Date(run.startEpochMs).toISOString(),
+    series: run.series,
+    summary: run.summary,
+  }, { fileName: file });
+  // Write a sibling and rename it, so the revisions already stored survive a crash.
+  const temporary = `${file}.tmp-${Deno.pid}`;
+  Deno.writeTextFileSync(temporary, html);
+  Deno.renameSync(temporary, file);
+}
+
+/** Every step's cumulative windows merged by op name. */
+export function mergedTotals(steps: readonly StepOutcome[]): OpWindow[] {
+  const first = steps[0].result.totals;
+  return first.map((window, i) => {
+    const merged = new OpWindow(window.name, { scheduled: window.response !== null });
+    for (const step of steps) merged.add(step.result.totals[i]);
+    return merged;
+  });
+}
+
+/**
+ * The JSON summary of a run that ended before it could summarize what it measured (interrupted
+ * in the warm-up, a failed connect, `n=0`): valid JSON with no op in it, and `aborted` saying why
+ * and in which phase.
+ */
+export function writeUnmeasuredSummary(
+  json: TextFile,
+  settings: StressSettings,
+  run: { command?: readonly string[]; shard: Shard | null; aborted: string },
+): void {
+  const nowMs = Date.now();
+  const summary = createJsonSummary({
+    command: run.command ?? [],
+    shard: run.shard,
+    settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
+    startTimeMs: nowMs,
+    endTimeMs: nowMs,
+    elapsedSec: 0,
+    windows: [],
+    useResponseTime: false,
+    intervals: [],
+    aborted: run.aborted,
+  });
+  json.write(JSON.stringify(summary, null, 2) + "\n");
+}

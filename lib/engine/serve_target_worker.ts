@@ -1,0 +1,73 @@
+/**
+ * The body of a load Worker entry: receives one {@linkcode WorkerInit}, builds its target with
+ * the factory its entry file passes, answers `ready`, and on `start` runs
+ * {@linkcode WorkerRunner}, which posts samples back. A wing's Worker entry is one call of
+ * {@linkcode serveTargetWorker} with the factory of its targets; `runWorkload` starts the entry
+ * named by `workerUrl`.
+ *
+ * @module
+ */
+
+import type { MainMessage, WorkerInit, WorkerMessage } from "./protocol.ts";
+import type { Target, TargetSpec } from "./target.ts";
+import { WorkerRunner } from "./worker_runner.ts";
+
+/** Builds the target a spec describes, seeded for this Worker. */
+export type TargetFactory = (spec: TargetSpec, seed: number) => Promise<Target>;
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<MainMessage>) => void) | null;
+  postMessage(message: WorkerMessage, transfer: Transferable[]): void;
+  close(): void;
+}
+
+/**
+ * Serves the load Worker this code runs in: call it once, at the top level of a Worker entry.
+ *
+ * @param createTarget Builds the Worker's target from the run's spec.
+ *
+ * @example Usage
+ * ```ts ignore
+ * // my_worker.ts, started with runWorkload(plan, { workerUrl: new URL("./my_worker.ts", import.meta.url).href })
+ * import { serveTargetWorker } from "./serve_target_worker.ts";
+ * serveTargetWorker((spec, seed) => Promise.resolve(new MyTarget(spec, seed)));
+ * ```
+ */
+export function serveTargetWorker(createTarget: TargetFactory): void {
+  const scope = self as unknown as WorkerScope;
+  let init: WorkerInit<TargetSpec> | null = null;
+  let target: Target | null = null;
+  const post = (message: WorkerMessage, transfer: Transferable[]) =>
+    scope.postMessage(message, transfer);
+  const fatal = (workerIndex: number, error: unknown) =>
+    post({
+      type: "fatal",
+      workerIndex,
+      message: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack ?? "" : "",
+    }, []);
+
+  scope.onmessage = async (event: MessageEvent<MainMessage>) => {
+    const message = event.data;
+    if (message.type === "init") {
+      init = message;
+      try {
+        target = await createTarget(message.target, message.seed + message.workerIndex * 7919);
+        post({ type: "ready", workerIndex: message.workerIndex }, []);
+      } catch (error) {
+        fatal(message.workerIndex, error);
+        scope.close();
+      }
+      return;
+    }
+    if (init === null || target === null) return;
+    try {
+      await new WorkerRunner({ ...init, baseEpochMs: message.baseEpochMs }, target, post).run();
+    } catch (error) {
+      fatal(init.workerIndex, error);
+    } finally {
+      await target.close();
+    }
+    scope.close();
+  };
+}
