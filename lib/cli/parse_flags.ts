@@ -6,6 +6,7 @@
  * @module
  */
 
+import { parseWholeNumber } from "../units/parse_whole_number.ts";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.ts";
 
@@ -111,13 +112,11 @@ export function parsePositive(
  * ```
  */
 export function parseInteger(name: string, text: string, options: { min: number }): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < options.min) {
-    throw new UsageError(
-      `Cannot parse ${name}: "${text}" is invalid, expected an integer of at least ${options.min}`,
-    );
-  }
-  return value;
+  const read = parseWholeNumber(text.trim(), { min: options.min });
+  if (read.ok) return read.value;
+  throw new UsageError(
+    `Cannot parse ${name}: "${text}" is invalid, expected an integer of at least ${options.min}`,
+  );
 }
 
 /**

@@ -159,7 +159,7 @@ async function runCql(
   options: StressCommandOptions & { commandLine: readonly string[] },
 ): Promise<number> {
   const sleep = options.sleep ?? realSleep;
-  const embedded = settings.node.target.kind === "embedded";
+  const embedded = settings.target.kind === "embedded";
   const workers = workersOf(settings, navigator.hardwareConcurrency);
   const node = embedded ? await startEmbedded(options) : null;
   let cluster: CqlCluster | null = null;

@@ -31,7 +31,7 @@ const MAX_WARMUP_OPS = 50_000;
  * ```
  */
 export function isSyntheticTarget(settings: StressSettings): boolean {
-  return settings.node.target.kind === "synthetic";
+  return settings.target.kind === "synthetic";
 }
 
 /**
@@ -40,7 +40,7 @@ export function isSyntheticTarget(settings: StressSettings): boolean {
  *
  * @param settings The parsed settings.
  * @returns The target description.
- * @throws {UsageError} When `-node` is not the synthetic target.
+ * @throws {UsageError} When `-node` is not the synthetic target alone.
  *
  * @example Usage
  * ```ts ignore
@@ -48,12 +48,12 @@ export function isSyntheticTarget(settings: StressSettings): boolean {
  * ```
  */
 export function targetOf(settings: StressSettings): SyntheticTargetSpec {
-  const target = settings.node.target;
-  if (target.kind !== "synthetic") {
+  const target = settings.target;
+  if (target.kind !== "synthetic" || target.alongside.length > 0) {
     throw new UsageError(
-      `Cannot run the synthetic target on "${
+      `Cannot mix the synthetic target with other nodes: "${
         settings.node.hosts.join(",")
-      }": expected one -node synthetic[:DIST]`,
+      }" is invalid, expected one -node synthetic[:DIST]`,
     );
   }
   return { kind: "synthetic", latencyUs: target.latencyUs, errorRate: target.errorRate };

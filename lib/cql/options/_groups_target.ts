@@ -4,7 +4,6 @@ import { parseListenAddress } from "../../units/listen_address.ts";
 import { OptionError, UsageError } from "../../errors.ts";
 import { parseCount } from "../../units/parse_count.ts";
 import { parseDuration } from "../../units/parse_duration.ts";
-import { parseNodeTarget } from "./node_target.ts";
 import { splitHostList } from "./split_host_list.ts";
 import type {
   CommandSettings,
@@ -255,7 +254,6 @@ export function parseNodeGroup(params: readonly string[] | undefined): NodeSetti
     file,
     whitelist: found.has("whitelist"),
     datacenter: found.get("datacenter=")?.value ?? null,
-    target: parseNodeTarget(hosts, file),
   };
 }
 

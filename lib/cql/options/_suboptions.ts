@@ -1,4 +1,5 @@
 // Private helper: matches the parameters of one group against its known sub-options.
+import { parseWholeNumber } from "../../units/parse_whole_number.ts";
 import { OptionError } from "../../errors.ts";
 
 /** One matched sub-option: the token as given and the text after the key. */
@@ -125,14 +126,14 @@ export function parseInteger(
   const expected = max === Number.MAX_SAFE_INTEGER
     ? `a whole number >= ${min}`
     : `a whole number from ${min} to ${max}`;
-  if (!/^\d+$/.test(text)) {
-    throw new OptionError({ option, value: text, expected });
-  }
-  const value = Number(text);
-  if (value < min || value > max) {
-    throw new OptionError({ option, value: text, problem: "is out of range", expected });
-  }
-  return value;
+  const read = parseWholeNumber(text, { min, max });
+  if (read.ok) return read.value;
+  throw new OptionError({
+    option,
+    value: text,
+    ...(read.reason === "range" ? { problem: "is out of range" } : {}),
+    expected,
+  });
 }
 
 /** Checks a value against a case-insensitive list; returns the list's spelling. */

@@ -32,6 +32,11 @@ export type NodeTarget =
     readonly latencyUs: DistributionSpec | null;
     /** The probability (0..1) that an op fails. */
     readonly errorRate: number;
+    /**
+     * The other hosts given with it (`-node synthetic,127.0.0.1`): the command line parses, a
+     * run refuses them.
+     */
+    readonly alongside: readonly string[];
   };
 
 /**
@@ -40,7 +45,7 @@ export type NodeTarget =
  * @param hosts The hosts as given (split on commas outside parentheses).
  * @param file The `file=` path, or null.
  * @returns The target.
- * @throws {UsageError} When the synthetic target is mixed with other nodes or badly written.
+ * @throws {UsageError} When the synthetic target is badly written.
  * @throws {OptionError} For a bad synthetic latency distribution.
  *
  * @example Usage
@@ -53,16 +58,12 @@ export type NodeTarget =
  * ```
  */
 export function parseNodeTarget(hosts: readonly string[], file: string | null): NodeTarget {
-  const synthetic = hosts.filter((h) => h.toLowerCase().startsWith(SYNTHETIC_HOST));
-  if (synthetic.length > 0) {
-    if (synthetic.length !== hosts.length || synthetic.length !== 1) {
-      throw new UsageError(
-        `Cannot mix the synthetic target with other nodes: "${
-          hosts.join(",")
-        }" is invalid, expected one -node synthetic[:DIST]`,
-      );
-    }
-    return parseSynthetic(synthetic[0]);
+  const synthetic = hosts.findIndex((h) => h.toLowerCase().startsWith(SYNTHETIC_HOST));
+  if (synthetic >= 0) {
+    return {
+      ...parseSynthetic(hosts[synthetic]),
+      alongside: hosts.filter((_, i) => i !== synthetic),
+    };
   }
   const embedded = file === null && hosts.length === 1 &&
     hosts[0].toLowerCase() === EMBEDDED_HOST;
@@ -70,7 +71,9 @@ export function parseNodeTarget(hosts: readonly string[], file: string | null): 
 }
 
 /** Parses `synthetic[:DIST][:errors(P)]`. */
-function parseSynthetic(host: string): NodeTarget {
+function parseSynthetic(
+  host: string,
+): { kind: "synthetic"; latencyUs: DistributionSpec | null; errorRate: number } {
   const spec = host.slice(SYNTHETIC_HOST.length);
   if (spec === "") return { kind: "synthetic", latencyUs: null, errorRate: 0 };
   if (!spec.startsWith(":")) {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { parseNodeTarget } from "./node_target.ts";
 import { OptionError, UsageError } from "../../errors.ts";
 import { COMMAND_ALIASES, parseRunCommand, specialCommand } from "./_command.ts";
 import {
@@ -26,7 +27,12 @@ import {
 } from "./_groups_target.ts";
 import { matchSubOptions } from "./_suboptions.ts";
 import { parseDistribution } from "../../units/parse_distribution.ts";
-import type { CommandSettings, CommandType, StressSettings } from "./stress_settings.ts";
+import type {
+  CommandSettings,
+  CommandType,
+  NodeSettings,
+  StressSettings,
+} from "./stress_settings.ts";
 import { tokenizeArgs } from "./tokenize_args.ts";
 
 /** The option groups, as typed on the command line (lower case). */
@@ -122,6 +128,8 @@ function defaultsFor(
   for (const [key, parse] of Object.values(GROUP_PARSERS)) {
     settings[key] = Object.hasOwn(parsed, key) ? parsed[key] : parse(undefined, command);
   }
+  const node = settings.node as NodeSettings;
+  settings.target = parseNodeTarget(node.hosts, node.file);
   settings.sendto = { host: null };
   settings.dryRun = dryRun;
   return settings as unknown as StressSettings;

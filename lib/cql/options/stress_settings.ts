@@ -310,8 +310,6 @@ export interface NodeSettings {
   readonly whitelist: boolean;
   /** `datacenter=`, or null. */
   readonly datacenter: string | null;
-  /** What the hosts mean: a cluster, the embedded node, or the synthetic target. */
-  readonly target: NodeTarget;
 }
 
 /** The `-schema` group. */
@@ -410,6 +408,8 @@ export interface StressSettings {
   readonly mode: ModeSettings;
   /** `-node`. */
   readonly node: NodeSettings;
+  /** What `-node` targets: a cluster, the embedded node, or the synthetic target. */
+  readonly target: NodeTarget;
   /** `-schema`. */
   readonly schema: SchemaSettings;
   /** `-transport`. */
