@@ -33,6 +33,8 @@ export interface HdrLogHeaderOptions {
   timeZoneName?: string;
 }
 
+export type { OpWindow } from "../stats/op_window.ts";
+
 /** What an HDR log line needs of an {@linkcode OpWindow}: its tag name and histograms. */
 export type HdrLogWindow = Pick<OpWindow, "name" | "service" | "response" | "wait">;
 

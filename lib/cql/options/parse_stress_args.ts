@@ -35,6 +35,8 @@ import type {
 } from "./stress_settings.ts";
 import { tokenizeArgs } from "./tokenize_args.ts";
 
+export type * from "./stress_settings.ts";
+
 /** The option groups, as typed on the command line (lower case). */
 export const OPTION_GROUPS: readonly string[] = [
   "-pop",

@@ -10,6 +10,8 @@ import type { NodeTarget } from "./node_target.ts";
 import type { ListenAddress } from "../../units/listen_address.ts";
 import type { DistributionSpec, RatioDistributionSpec } from "../../units/distribution_spec.ts";
 
+export type * from "./node_target.ts";
+
 /** The canonical command names (aliases such as `insert` or `counteradd` are resolved). */
 export type CommandType =
   | "write"
