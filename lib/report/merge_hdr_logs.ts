@@ -130,6 +130,139 @@ function addTo(target: LatencyHistogram, histogram: LatencyHistogram | Histogram
   else target.addExport(histogram);
 }
 
+/** The output grid: how many input intervals, the merged BaseTime and the interval length. */
+interface MergeGrid {
+  /** The input intervals of every log. */
+  readonly count: number;
+  /** The merged BaseTime, epoch ms. */
+  readonly t0: number;
+  /** The output interval length, ms. */
+  readonly lengthMs: number;
+}
+
+/** Lays out the output intervals: t0 rounded down to the second, the length checked. */
+function mergeGrid(logs: readonly MergeInputLog[], intervalSec: number | undefined): MergeGrid {
+  let count = 0;
+  let earliestMs = Infinity;
+  for (const log of logs) {
+    count += log.intervals.length;
+    for (const interval of log.intervals) {
+      earliestMs = Math.min(earliestMs, log.baseTimeMs + Math.round(interval.startSec * 1000));
+    }
+  }
+  const lengthMs = intervalSec === undefined
+    ? medianLengthMs(logs, count)
+    : Math.round(intervalSec * 1000);
+  if (!(lengthMs > 0)) {
+    throw new UsageError(
+      `Cannot merge HDR logs: interval "${
+        intervalSec ?? lengthMs / 1000
+      }" s is invalid, expected at least 0.001 s`,
+    );
+  }
+  const t0 = Math.floor(earliestMs / 1000) * 1000;
+  return { count, t0, lengthMs };
+}
+
+/** Every input interval, ordered by its output bucket. */
+interface BucketOrder {
+  /** The input intervals, flattened in input order. */
+  readonly flat: MergeInputInterval[];
+  /** The log (loader) number of each flattened interval. */
+  readonly loaderOf: Int32Array;
+  /** The last bucket that holds an interval. */
+  readonly lastBucket: number;
+  /** Bucket b holds `order[starts[b]] .. order[starts[b + 1] - 1]`. */
+  readonly starts: Int32Array;
+  /** Flattened interval numbers, sorted by bucket (stable). */
+  readonly order: Int32Array;
+}
+
+/** Counting sort of every interval by the bucket that holds its midpoint. */
+function sortByBucket(logs: readonly MergeInputLog[], grid: MergeGrid): BucketOrder {
+  const { count, t0, lengthMs } = grid;
+  const flat: MergeInputInterval[] = new Array(count);
+  const loaderOf = new Int32Array(count);
+  const bucketOf = new Float64Array(count);
+  let lastBucket = 0;
+  let i = 0;
+  logs.forEach((log, loader) => {
+    for (const interval of log.intervals) {
+      const startMs = log.baseTimeMs + Math.round(interval.startSec * 1000);
+      const midMs = startMs + Math.round(interval.lengthSec * 1000) / 2;
+      const bucket = Math.floor((midMs - t0) / lengthMs);
+      flat[i] = interval;
+      loaderOf[i] = loader;
+      bucketOf[i++] = bucket;
+      lastBucket = Math.max(lastBucket, bucket);
+    }
+  });
+  if (lastBucket >= MAX_BUCKETS) {
+    throw new UsageError(
+      `Cannot merge HDR logs: they span ${lastBucket} intervals of ${lengthMs / 1000} s, ` +
+        `expected at most ${MAX_BUCKETS} (logs of one run)`,
+    );
+  }
+  const starts = new Int32Array(lastBucket + 2);
+  for (let j = 0; j < count; j++) starts[bucketOf[j] + 1]++;
+  for (let b = 1; b < starts.length; b++) starts[b] += starts[b - 1];
+  const order = new Int32Array(count);
+  const next = starts.slice(0, lastBucket + 1);
+  for (let j = 0; j < count; j++) order[next[bucketOf[j]]++] = j;
+  return { flat, loaderOf, lastBucket, starts, order };
+}
+
+/** What one bucket's merge needs besides the bucket number. */
+interface BucketMerge {
+  /** The input logs. */
+  readonly logs: readonly MergeInputLog[];
+  /** The output grid. */
+  readonly grid: MergeGrid;
+  /** The intervals by bucket. */
+  readonly sorted: BucketOrder;
+  /** Each loader's values by tag, added to. */
+  readonly counts: Record<string, number>[];
+  /** The last histogram of each tag, reused across buckets when streaming. */
+  readonly pool: Map<string, LatencyHistogram>;
+  /** Whether the histograms are reused (`onInterval` given). */
+  readonly streaming: boolean;
+}
+
+/** Adds the input intervals of one non-empty bucket into a histogram per tag. */
+function mergeBucket(bucket: number, merge: BucketMerge): MergedInterval {
+  const { logs, counts, pool } = merge;
+  const { t0, lengthMs } = merge.grid;
+  const { flat, loaderOf, starts, order } = merge.sorted;
+  const bucketStartMs = t0 + bucket * lengthMs;
+  let endMs = bucketStartMs;
+  const current = new Map<string, LatencyHistogram>();
+  for (let k = starts[bucket]; k < starts[bucket + 1]; k++) {
+    const j = order[k];
+    const interval = flat[j];
+    const log = logs[loaderOf[j]];
+    endMs = Math.max(
+      endMs,
+      log.baseTimeMs + Math.round((interval.startSec + interval.lengthSec) * 1000),
+    );
+    let target = current.get(interval.tag);
+    if (target === undefined) {
+      target = !merge.streaming
+        ? new LatencyHistogram()
+        : pool.get(interval.tag) ?? new LatencyHistogram();
+      pool.set(interval.tag, target);
+      current.set(interval.tag, target);
+    }
+    addTo(target, interval.histogram);
+    counts[loaderOf[j]][interval.tag] += interval.histogram.totalCount;
+  }
+  return {
+    index: bucket,
+    startSec: (bucket * lengthMs) / 1000,
+    lengthSec: Math.min(lengthMs, endMs - bucketStartMs) / 1000,
+    histograms: current,
+  };
+}
+
 /**
  * Merges loaders' HDR interval logs. Each input interval goes, per tag, to the output
  * interval that holds its midpoint in absolute time (`baseTimeMs + startSec * 1000`); output
@@ -167,101 +300,36 @@ export function mergeHdrLogs(
   options: MergeHdrLogsOptions = {},
 ): MergedHdrLog {
   checkMergeInput(logs, { sameTags: options.sameTags });
-  let count = 0;
-  let earliestMs = Infinity;
-  for (const log of logs) {
-    count += log.intervals.length;
-    for (const interval of log.intervals) {
-      earliestMs = Math.min(earliestMs, log.baseTimeMs + Math.round(interval.startSec * 1000));
-    }
-  }
-  const lengthMs = options.intervalSec === undefined
-    ? medianLengthMs(logs, count)
-    : Math.round(options.intervalSec * 1000);
-  if (!(lengthMs > 0)) {
-    throw new UsageError(
-      `Cannot merge HDR logs: interval "${
-        options.intervalSec ?? lengthMs / 1000
-      }" s is invalid, expected at least 0.001 s`,
-    );
-  }
-  const t0 = Math.floor(earliestMs / 1000) * 1000;
-
-  // Counting sort of every interval by its bucket.
-  const flat: MergeInputInterval[] = new Array(count);
-  const loaderOf = new Int32Array(count);
-  const bucketOf = new Float64Array(count);
-  let lastBucket = 0;
-  let i = 0;
-  logs.forEach((log, loader) => {
-    for (const interval of log.intervals) {
-      const startMs = log.baseTimeMs + Math.round(interval.startSec * 1000);
-      const midMs = startMs + Math.round(interval.lengthSec * 1000) / 2;
-      const bucket = Math.floor((midMs - t0) / lengthMs);
-      flat[i] = interval;
-      loaderOf[i] = loader;
-      bucketOf[i++] = bucket;
-      lastBucket = Math.max(lastBucket, bucket);
-    }
-  });
-  if (lastBucket >= MAX_BUCKETS) {
-    throw new UsageError(
-      `Cannot merge HDR logs: they span ${lastBucket} intervals of ${lengthMs / 1000} s, ` +
-        `expected at most ${MAX_BUCKETS} (logs of one run)`,
-    );
-  }
-  const starts = new Int32Array(lastBucket + 2);
-  for (let j = 0; j < count; j++) starts[bucketOf[j] + 1]++;
-  for (let b = 1; b < starts.length; b++) starts[b] += starts[b - 1];
-  const order = new Int32Array(count);
-  const next = starts.slice(0, lastBucket + 1);
-  for (let j = 0; j < count; j++) order[next[bucketOf[j]]++] = j;
+  const grid = mergeGrid(logs, options.intervalSec);
+  const sorted = sortByBucket(logs, grid);
+  const { t0, lengthMs } = grid;
+  const { flat, starts, lastBucket } = sorted;
 
   const tags = [...new Set(flat.map((interval) => interval.tag))].sort();
   const totals = new Map<string, LatencyHistogram>(tags.map((t) => [t, new LatencyHistogram()]));
   const counts = logs.map(() => Object.fromEntries(tags.map((t) => [t, 0])));
   const kept: MergedInterval[] = [];
-  const pool = new Map<string, LatencyHistogram>();
+  const merge: BucketMerge = {
+    logs,
+    grid,
+    sorted,
+    counts,
+    pool: new Map(),
+    streaming: options.onInterval !== undefined,
+  };
   let firstStartSec = -1;
   let endSec = 0;
   for (let bucket = 0; bucket <= lastBucket; bucket++) {
     if (starts[bucket] === starts[bucket + 1]) continue;
-    const bucketStartMs = t0 + bucket * lengthMs;
-    let endMs = bucketStartMs;
-    const current = new Map<string, LatencyHistogram>();
-    for (let k = starts[bucket]; k < starts[bucket + 1]; k++) {
-      const j = order[k];
-      const interval = flat[j];
-      const log = logs[loaderOf[j]];
-      endMs = Math.max(
-        endMs,
-        log.baseTimeMs + Math.round((interval.startSec + interval.lengthSec) * 1000),
-      );
-      let target = current.get(interval.tag);
-      if (target === undefined) {
-        target = options.onInterval === undefined
-          ? new LatencyHistogram()
-          : pool.get(interval.tag) ?? new LatencyHistogram();
-        pool.set(interval.tag, target);
-        current.set(interval.tag, target);
-      }
-      addTo(target, interval.histogram);
-      counts[loaderOf[j]][interval.tag] += interval.histogram.totalCount;
-    }
-    for (const [tag, histogram] of current) totals.get(tag)!.add(histogram);
-    const merged: MergedInterval = {
-      index: bucket,
-      startSec: (bucket * lengthMs) / 1000,
-      lengthSec: Math.min(lengthMs, endMs - bucketStartMs) / 1000,
-      histograms: current,
-    };
+    const merged = mergeBucket(bucket, merge);
+    for (const [tag, histogram] of merged.histograms) totals.get(tag)!.add(histogram);
     if (firstStartSec < 0) firstStartSec = merged.startSec;
     endSec = merged.startSec + merged.lengthSec;
     if (options.onInterval === undefined) {
       kept.push(merged);
     } else {
       options.onInterval(merged);
-      for (const histogram of current.values()) histogram.reset();
+      for (const histogram of merged.histograms.values()) histogram.reset();
     }
   }
   return {

@@ -205,6 +205,116 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
+/** One tested metric: how to read it and what is better. */
+type TestedSpec = (typeof TESTED)[number];
+
+/** Checks `alpha` and `minIntervals`, filling in their defaults. */
+function checkedOptions(options: CompareRunsOptions): { alpha: number; minIntervals: number } {
+  const alpha = options.alpha ?? 0.05;
+  if (!(alpha > 0 && alpha < 1)) {
+    throw new OptionError({
+      option: "alpha",
+      value: String(alpha),
+      expected: "a number between 0 and 1",
+    });
+  }
+  const minIntervals = options.minIntervals ?? 3;
+  if (!(Number.isInteger(minIntervals) && minIntervals >= 2)) {
+    throw new OptionError({
+      option: "minIntervals",
+      value: String(minIntervals),
+      expected: "an integer of at least 2",
+    });
+  }
+  return { alpha, minIntervals };
+}
+
+/** Why a metric cannot be tested on the two series, or null when it can. */
+function untestedReason(
+  metric: TestedSpec,
+  series: readonly [readonly (number | undefined)[], readonly (number | undefined)[]],
+  options: { minIntervals: number; names: readonly [string, string] },
+): string | null {
+  const [seriesA, seriesB] = series;
+  const { minIntervals, names: [nameA, nameB] } = options;
+  const complete = [...seriesA, ...seriesB].every((v) => typeof v === "number" && isFinite(v));
+  if (!complete) return `the intervals have no "${metric.field}" values`;
+  if (seriesA.length < minIntervals || seriesB.length < minIntervals) {
+    const [name, count] = seriesA.length < minIntervals
+      ? [nameA, seriesA.length]
+      : [nameB, seriesB.length];
+    return `"${name}" has ${
+      plural(count, "usable interval")
+    }, expected at least ${minIntervals} (run longer or set a shorter -log interval=)`;
+  }
+  return null;
+}
+
+/** A row of two whole-run values side by side, without a test. */
+function untestedRow(
+  metric: { name: string; unit: "op/s" | "ms"; higherIsBetter: boolean },
+  valueA: number,
+  valueB: number,
+  untested: string | null,
+): MetricComparison {
+  return {
+    name: metric.name,
+    unit: metric.unit,
+    higherIsBetter: metric.higherIsBetter,
+    a: valueA,
+    b: valueB,
+    change: relativeChange(valueA, valueB),
+    pValue: null,
+    significant: false,
+    verdict: null,
+    test: null,
+    untested,
+  };
+}
+
+/** The row of a tested metric: Welch's t-test of the two series' autocorrelated means. */
+function testedRow(
+  metric: TestedSpec,
+  seriesA: number[],
+  seriesB: number[],
+  alpha: number,
+): MetricComparison {
+  const meanA: AutocorrelatedMean = autocorrelatedMean(seriesA);
+  const meanB: AutocorrelatedMean = autocorrelatedMean(seriesB);
+  const result = welchTTest(meanA, meanB);
+  const significant = result.pValue < alpha;
+  const higher = meanB.mean > meanA.mean;
+  const verdict: Verdict = !significant
+    ? "same"
+    : higher === metric.higherIsBetter
+    ? "better"
+    : "worse";
+  return {
+    name: metric.name,
+    unit: metric.unit,
+    higherIsBetter: metric.higherIsBetter,
+    a: meanA.mean,
+    b: meanB.mean,
+    change: relativeChange(meanA.mean, meanB.mean),
+    pValue: result.pValue,
+    significant,
+    verdict,
+    test: {
+      t: result.t,
+      df: result.df,
+      intervalsA: meanA.n,
+      intervalsB: meanB.n,
+      effectiveNA: meanA.effectiveN,
+      effectiveNB: meanB.effectiveN,
+      lag1AutocorrelationA: meanA.lag1Autocorrelation,
+      lag1AutocorrelationB: meanB.lag1Autocorrelation,
+      stdErrA: meanA.stdErr,
+      stdErrB: meanB.stdErr,
+    },
+    untested: null,
+  };
+}
+
 /**
  * Compares run B against run A. Per-interval metrics (throughput from `opsPerSec`, p50 and p99
  * latency, and mean latency when the intervals carry `meanMs`) compare the means of the two
@@ -260,23 +370,8 @@ export function compareRuns(
   b: ComparableRun,
   options: CompareRunsOptions = {},
 ): RunComparison {
-  const alpha = options.alpha ?? 0.05;
-  if (!(alpha > 0 && alpha < 1)) {
-    throw new OptionError({
-      option: "alpha",
-      value: String(alpha),
-      expected: "a number between 0 and 1",
-    });
-  }
-  const minIntervals = options.minIntervals ?? 3;
-  if (!(Number.isInteger(minIntervals) && minIntervals >= 2)) {
-    throw new OptionError({
-      option: "minIntervals",
-      value: String(minIntervals),
-      expected: "an integer of at least 2",
-    });
-  }
-  const [nameA, nameB] = options.names ?? ["A", "B"];
+  const { alpha, minIntervals } = checkedOptions(options);
+  const names = options.names ?? ["A", "B"];
   const intervalsA = usableIntervals(a);
   const intervalsB = usableIntervals(b);
   const metrics: MetricComparison[] = [];
@@ -285,87 +380,16 @@ export function compareRuns(
     const pointsB = metric.latency ? intervalsB.filter((p) => p.ops > 0) : intervalsB;
     const seriesA = pointsA.map(metric.ofInterval);
     const seriesB = pointsB.map(metric.ofInterval);
-    const complete = [...seriesA, ...seriesB].every((v) => typeof v === "number" && isFinite(v));
-    let untested: string | null = null;
-    if (!complete) {
-      untested = `the intervals have no "${metric.field}" values`;
-    } else if (seriesA.length < minIntervals || seriesB.length < minIntervals) {
-      const [name, count] = seriesA.length < minIntervals
-        ? [nameA, seriesA.length]
-        : [nameB, seriesB.length];
-      untested = `"${name}" has ${
-        plural(count, "usable interval")
-      }, expected at least ${minIntervals} (run longer or set a shorter -log interval=)`;
-    }
+    const untested = untestedReason(metric, [seriesA, seriesB], { minIntervals, names });
     if (untested !== null) {
-      const valueA = metric.ofTotal(a);
-      const valueB = metric.ofTotal(b);
-      metrics.push({
-        name: metric.name,
-        unit: metric.unit,
-        higherIsBetter: metric.higherIsBetter,
-        a: valueA,
-        b: valueB,
-        change: relativeChange(valueA, valueB),
-        pValue: null,
-        significant: false,
-        verdict: null,
-        test: null,
-        untested,
-      });
-      continue;
+      metrics.push(untestedRow(metric, metric.ofTotal(a), metric.ofTotal(b), untested));
+    } else {
+      metrics.push(testedRow(metric, seriesA as number[], seriesB as number[], alpha));
     }
-    const meanA: AutocorrelatedMean = autocorrelatedMean(seriesA as number[]);
-    const meanB: AutocorrelatedMean = autocorrelatedMean(seriesB as number[]);
-    const result = welchTTest(meanA, meanB);
-    const significant = result.pValue < alpha;
-    const higher = meanB.mean > meanA.mean;
-    const verdict: Verdict = !significant
-      ? "same"
-      : higher === metric.higherIsBetter
-      ? "better"
-      : "worse";
-    metrics.push({
-      name: metric.name,
-      unit: metric.unit,
-      higherIsBetter: metric.higherIsBetter,
-      a: meanA.mean,
-      b: meanB.mean,
-      change: relativeChange(meanA.mean, meanB.mean),
-      pValue: result.pValue,
-      significant,
-      verdict,
-      test: {
-        t: result.t,
-        df: result.df,
-        intervalsA: meanA.n,
-        intervalsB: meanB.n,
-        effectiveNA: meanA.effectiveN,
-        effectiveNB: meanB.effectiveN,
-        lag1AutocorrelationA: meanA.lag1Autocorrelation,
-        lag1AutocorrelationB: meanB.lag1Autocorrelation,
-        stdErrA: meanA.stdErr,
-        stdErrB: meanB.stdErr,
-      },
-      untested: null,
-    });
   }
   for (const total of TOTALS) {
-    const valueA = total.ofTotal(a);
-    const valueB = total.ofTotal(b);
-    metrics.push({
-      name: total.name,
-      unit: "ms",
-      higherIsBetter: false,
-      a: valueA,
-      b: valueB,
-      change: relativeChange(valueA, valueB),
-      pValue: null,
-      significant: false,
-      verdict: null,
-      test: null,
-      untested: null,
-    });
+    const row = { name: total.name, unit: "ms", higherIsBetter: false } as const;
+    metrics.push(untestedRow(row, total.ofTotal(a), total.ofTotal(b), null));
   }
   return { alpha, metrics };
 }

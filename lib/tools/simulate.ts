@@ -5,14 +5,12 @@
  * @module
  */
 
-import { InterruptedError, UsageError } from "../errors.ts";
-import { parseListenAddress } from "../units/listen_address.ts";
-import { parseDistribution } from "../units/parse_distribution.ts";
+import { InterruptedError } from "../errors.ts";
 import { runWorkload } from "../engine/run_workload.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
-import { parseFlags, parsePositive } from "../cli/parse_flags.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import { LiveEndpoints, PageStop } from "../live/live_endpoints.ts";
+import { parseSimulateSettings } from "./_simulate_settings.ts";
 
 /** The help text of `stress simulate`. */
 export const SIMULATE_HELP: string = `Usage: stress simulate SECONDS [options]
@@ -57,38 +55,12 @@ export async function simulateCommand(
   io: CommandIo,
   options: { signal?: AbortSignal } = {},
 ): Promise<number> {
-  const { values, positionals } = parseFlags("simulate", args, {
-    threads: { type: "string", default: "16" },
-    workers: { type: "string" },
-    latency: { type: "string", default: "uniform(1000..10000)" },
-    interval: { type: "string", default: "1000" },
-    hdrfile: { type: "string" },
-    prometheus: { type: "string" },
-    web: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
+  const settings = parseSimulateSettings(args);
+  if (settings === null) {
     printText(io, SIMULATE_HELP);
     return 0;
   }
-  if (positionals.length > 1) {
-    throw new UsageError(
-      `Cannot parse the arguments of "simulate": "${
-        positionals.slice(1).join(" ")
-      }" is extra, expected SECONDS [options]`,
-    );
-  }
-  const seconds = parsePositive("SECONDS", positionals[0]);
-  const threads = parsePositive("--threads", values.threads as string, { integer: true });
-  const workers = values.workers === undefined
-    ? Math.min(navigator.hardwareConcurrency, threads)
-    : parsePositive("--workers", values.workers as string, { integer: true });
-  const intervalMs = parsePositive("--interval", values.interval as string, { integer: true });
-  const latency = parseDistribution(values.latency as string, "--latency");
-  const prometheus = values.prometheus === undefined
-    ? null
-    : parseListenAddress("--prometheus", values.prometheus as string);
-  const web = values.web === undefined ? null : parseListenAddress("--web", values.web as string);
+  const { seconds, threads, workers, intervalMs, latency, prometheus, web } = settings;
 
   // The live page's Stop ends the run as Ctrl-C does.
   const pageStop = new PageStop(options.signal);
@@ -103,7 +75,7 @@ export async function simulateCommand(
   }, io);
   let hdr: HdrLogWriter | null = null;
   try {
-    hdr = values.hdrfile === undefined ? null : new HdrLogWriter(values.hdrfile as string, {
+    hdr = settings.hdrfile === null ? null : new HdrLogWriter(settings.hdrfile, {
       purpose: "--hdrfile",
       comment: "Logging op latencies for stress simulate",
     });
