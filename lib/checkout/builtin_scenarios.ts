@@ -100,6 +100,19 @@ function checkout(expect: "ok" | "client_error"): Step {
   };
 }
 
+/** A user with funds and an order of two new items that have stock (LoadTest3 and LoadTest5). */
+const TWO_ITEM_ORDER: readonly Step[] = [
+  createItem("item1_id"),
+  addStock("item1_id"),
+  createItem("item2_id"),
+  addStock("item2_id"),
+  CREATE_USER,
+  ADD_FUNDS,
+  CREATE_ORDER,
+  addItem("item1_id"),
+  addItem("item2_id"),
+];
+
 const WEIGHTED_2023: readonly Scenario[] = [
   {
     // A stock admin creates an item and adds stock to it.
@@ -125,18 +138,7 @@ const WEIGHTED_2023: readonly Scenario[] = [
     // A user checks out an order with two items that have stock.
     name: "LoadTest3",
     weight: 25,
-    steps: [
-      createItem("item1_id"),
-      addStock("item1_id"),
-      createItem("item2_id"),
-      addStock("item2_id"),
-      CREATE_USER,
-      ADD_FUNDS,
-      CREATE_ORDER,
-      addItem("item1_id"),
-      addItem("item2_id"),
-      checkout("ok"),
-    ],
+    steps: [...TWO_ITEM_ORDER, checkout("ok")],
   },
   {
     // 2023: add an item, DELETE removeItem, add it again, check out. The 2024 API has no
@@ -160,15 +162,7 @@ const WEIGHTED_2023: readonly Scenario[] = [
     name: "LoadTest5",
     weight: 10,
     steps: [
-      createItem("item1_id"),
-      addStock("item1_id"),
-      createItem("item2_id"),
-      addStock("item2_id"),
-      CREATE_USER,
-      ADD_FUNDS,
-      CREATE_ORDER,
-      addItem("item1_id"),
-      addItem("item2_id"),
+      ...TWO_ITEM_ORDER,
       {
         name: "/stock/find/[item_id]",
         method: "GET",

@@ -5,18 +5,13 @@
  * @module
  */
 
-import {
-  type CheckoutRecord,
-  type ConsistencyVerdict,
-  consistencyVerdict,
-  type OrderState,
-} from "./consistency_verdict.ts";
-import type { CheckoutUrls } from "./checkout_urls.ts";
-import { Prng } from "../core/prng.ts";
-import type { HttpPool, HttpResult } from "./driver/http_pool.ts";
-import { TargetError } from "../errors.ts";
+import { type ConsistencyVerdict, consistencyVerdict } from "./consistency_verdict.ts";
+import type { ConsistencySettings } from "./checkout_consistency_settings.ts";
+import { populate } from "./checkout_consistency_populate.ts";
+import { createOrders } from "./checkout_consistency_orders.ts";
+import { checkOutAll } from "./checkout_consistency_checkouts.ts";
+import { readBack } from "./checkout_consistency_read_back.ts";
 import { parseDuration } from "../units/parse_duration.ts";
-import { LatencyHistogram } from "../stats/latency_histogram.ts";
 import { CheckoutServices } from "./driver/checkout_services.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
 import { parseFlags, parseInteger, parsePositive, rejectPositionals } from "../cli/parse_flags.ts";
@@ -50,21 +45,9 @@ Exit: 0 consistent, 1 a violation was found, 2 bad options, 3 the services canno
 (unreachable, or they refused to create items, users or orders).
 `;
 
-interface Settings {
-  readonly urls: CheckoutUrls;
-  readonly items: number;
-  readonly stock: number;
-  readonly price: number;
-  readonly users: number;
-  readonly credit: number;
-  readonly checkouts: number;
-  readonly concurrency: number;
-  readonly timeoutMs: number;
-  readonly seed: number;
-  readonly jsonPath: string | null;
-}
-
-async function settingsOf(values: Record<string, string | boolean | undefined>): Promise<Settings> {
+async function settingsOf(
+  values: Record<string, string | boolean | undefined>,
+): Promise<ConsistencySettings> {
   const urls = await CheckoutServices.urlsFromFlags(values, "run the consistency test");
   return {
     urls,
@@ -81,55 +64,6 @@ async function settingsOf(values: Record<string, string | boolean | undefined>):
       : parseInteger("--seed", values.seed as string, { min: 0 }),
     jsonPath: (values.json as string | undefined) ?? null,
   };
-}
-
-const decoder = new TextDecoder();
-
-/** The JSON object of a 200 answer, or null. */
-function jsonOf(result: HttpResult): Record<string, unknown> | null {
-  if (!result.ok || result.status !== 200) return null;
-  try {
-    const value = JSON.parse(decoder.decode(result.body));
-    return typeof value === "object" && value !== null ? value as Record<string, unknown> : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Starts `count` jobs at once; the pools bound the requests in flight. */
-async function all<T>(count: number, job: (index: number) => Promise<T>): Promise<T[]> {
-  return await Promise.all(Array.from({ length: count }, (_, i) => job(i)));
-}
-
-/** Creates something and returns the id field of its JSON answer, or throws a TargetError. */
-async function create(
-  pool: HttpPool,
-  path: string,
-  field: string,
-  what: string,
-): Promise<string> {
-  const result = await pool.request("POST", path);
-  const id = jsonOf(result)?.[field];
-  if (typeof id !== "string" || id === "") {
-    throw new TargetError(
-      `Cannot create ${what}: POST ${path} answered ${CheckoutServices.describeAnswer(result)}`,
-    );
-  }
-  return id;
-}
-
-/** Sends a POST that must answer 200, or throws a TargetError. */
-async function must(pool: HttpPool, path: string, what: string): Promise<void> {
-  const result = await pool.request("POST", path);
-  if (!result.ok || result.status !== 200) {
-    throw new TargetError(
-      `Cannot ${what}: POST ${path} answered ${CheckoutServices.describeAnswer(result)}`,
-    );
-  }
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
 }
 
 function formatVerdict(verdict: ConsistencyVerdict): string[] {
@@ -221,131 +155,31 @@ export async function checkoutConsistencyCommand(
   }
 }
 
+/** The test: populate, create the orders, check them all out, read the state back, judge. */
 async function runTest(
-  settings: Settings,
+  settings: ConsistencySettings,
   services: CheckoutServices,
   io: CommandIo,
 ): Promise<number> {
-  const prng = new Prng(settings.seed);
-  const pick = (n: number) => Math.floor(prng.nextDouble() * n);
+  const run = { settings, services, io };
   io.out(
     `checkout consistency: ${settings.items} item${
       settings.items === 1 ? "" : "s"
     } (stock ${settings.stock}, price ${settings.price}), ${settings.users} users (credit ${settings.credit}), ${settings.checkouts} checkouts, ${settings.concurrency} in flight, seed ${settings.seed}`,
   );
-
-  // Populate, as populate.py does (but every answer is checked).
-  let startMs = performance.now();
-  const itemIds = await all(settings.items, async () => {
-    const id = await create(
-      services.stock,
-      `/stock/item/create/${settings.price}`,
-      "item_id",
-      "an item",
-    );
-    if (settings.stock > 0) {
-      await must(services.stock, `/stock/add/${id}/${settings.stock}`, "add stock");
-    }
-    return id;
+  const { itemIds, userIds } = await populate(run);
+  const orders = await createOrders(run, { itemIds, userIds });
+  const { checkouts, checkoutMs, latencyMs } = await checkOutAll(run, orders);
+  const final = await readBack(run, {
+    itemIds,
+    userIds,
+    orderIds: orders.map((order) => order.orderId),
   });
-  const userIds = await all(settings.users, async () => {
-    const id = await create(services.payment, "/payment/create_user", "user_id", "a user");
-    if (settings.credit > 0) {
-      await must(services.payment, `/payment/add_funds/${id}/${settings.credit}`, "add funds");
-    }
-    return id;
-  });
-  io.out(
-    `populate: ${itemIds.length} item${
-      itemIds.length === 1 ? "" : "s"
-    } and ${userIds.length} users in ${seconds(performance.now() - startMs)}`,
-  );
-
-  // Orders, as stress.py does: a random user each, one random item with quantity 1.
-  startMs = performance.now();
-  const plan = Array.from({ length: settings.checkouts }, () => ({
-    userId: userIds[pick(userIds.length)],
-    itemId: itemIds[pick(itemIds.length)],
-  }));
-  const orderIds = await all(plan.length, async (i) => {
-    const id = await create(
-      services.order,
-      `/orders/create/${plan[i].userId}`,
-      "order_id",
-      "an order",
-    );
-    await must(
-      services.order,
-      `/orders/addItem/${id}/${plan[i].itemId}/1`,
-      "add an item to an order",
-    );
-    return id;
-  });
-  io.out(`orders: ${orderIds.length} created in ${seconds(performance.now() - startMs)}`);
-
-  // Every checkout at once.
-  startMs = performance.now();
-  const latency = new LatencyHistogram();
-  const checkouts: CheckoutRecord[] = await all(orderIds.length, async (i) => {
-    const sentMs = performance.now();
-    const result = await services.order.request("POST", `/orders/checkout/${orderIds[i]}`);
-    latency.recordValue(Math.max(1, Math.round((performance.now() - sentMs) * 1e6)));
-    const status = result.ok ? result.status : 0;
-    const outcome = status >= 200 && status < 300
-      ? "acknowledged"
-      : status >= 400 && status < 500
-      ? "refused"
-      : "unknown";
-    return {
-      orderId: orderIds[i],
-      userId: plan[i].userId,
-      items: [[plan[i].itemId, 1]],
-      totalCost: settings.price,
-      outcome,
-      status,
-      ...(outcome === "unknown" ? { detail: CheckoutServices.describeAnswer(result) } : {}),
-    };
-  });
-  const checkoutMs = performance.now() - startMs;
-  const ms = (percentile: number) => (latency.valueAtPercentile(percentile) / 1e6).toFixed(1);
-  io.out(
-    `checkout: ${checkouts.length} in ${seconds(checkoutMs)}; latency p50 ${ms(50)} ms, p99 ${
-      ms(99)
-    } ms, max ${(latency.maxNs / 1e6).toFixed(1)} ms`,
-  );
-
-  // Read the state back.
-  startMs = performance.now();
-  const finalStock = new Map<string, number>();
-  const finalCredit = new Map<string, number>();
-  const finalOrders = new Map<string, OrderState>();
-  await Promise.all([
-    all(itemIds.length, async (i) => {
-      const stock = jsonOf(await services.stock.request("GET", `/stock/find/${itemIds[i]}`))?.stock;
-      if (typeof stock === "number") finalStock.set(itemIds[i], stock);
-    }),
-    all(userIds.length, async (i) => {
-      const answer = jsonOf(
-        await services.payment.request("GET", `/payment/find_user/${userIds[i]}`),
-      );
-      if (typeof answer?.credit === "number") finalCredit.set(userIds[i], answer.credit);
-    }),
-    all(orderIds.length, async (i) => {
-      const answer = jsonOf(await services.order.request("GET", `/orders/find/${orderIds[i]}`));
-      if (typeof answer?.paid === "boolean" && typeof answer.total_cost === "number") {
-        finalOrders.set(orderIds[i], { paid: answer.paid, totalCost: answer.total_cost });
-      }
-    }),
-  ]);
-  io.out(`verify: state read back in ${seconds(performance.now() - startMs)}`);
-
   const verdict = consistencyVerdict({
     items: new Map(itemIds.map((id) => [id, { stock: settings.stock, price: settings.price }])),
     users: new Map(userIds.map((id) => [id, settings.credit])),
     checkouts,
-    finalStock,
-    finalCredit,
-    finalOrders,
+    ...final,
   });
   for (const line of formatVerdict(verdict)) io.out(line);
   if (settings.jsonPath !== null) {
@@ -353,12 +187,7 @@ async function runTest(
     await Deno.writeTextFile(
       jsonPath,
       JSON.stringify(
-        {
-          settings: { ...rest, urls: settings.urls },
-          checkoutMs,
-          latencyMs: { p50: Number(ms(50)), p99: Number(ms(99)), max: latency.maxNs / 1e6 },
-          ...verdict,
-        },
+        { settings: { ...rest, urls: settings.urls }, checkoutMs, latencyMs, ...verdict },
         null,
         2,
       ) + "\n",

@@ -7,23 +7,16 @@
  * @module
  */
 
-import { type ListenAddress, parseListenAddress } from "../units/listen_address.ts";
 import { LiveEndpoints } from "../live/live_endpoints.ts";
-import { BUILTIN_SCENARIO_NAMES, builtinScenarioSet } from "./builtin_scenarios.ts";
-import { findScenarioProblem, type ScenarioSet } from "./load_scenario.ts";
-import { parseScenarioFile } from "./parse_scenario_file.ts";
-import { formatWaitTime, parseWaitTime } from "./wait_time.ts";
-import { InterruptedError, TargetError, UsageError } from "../errors.ts";
-import { parseDuration } from "../units/parse_duration.ts";
-import { parseRate } from "../units/parse_rate.ts";
+import { InterruptedError, UsageError } from "../errors.ts";
 import { type Shard, shardSlice } from "../units/shard.ts";
-import { LiveSeries } from "../live/live_series.ts";
-import { startLiveServer } from "../live/live_server.ts";
-import { CheckoutServices } from "./driver/checkout_services.ts";
-import { LoadReporter } from "./checkout_load_reporter.ts";
 import { LoadRun, type LoadRunParams } from "./checkout_load_run.ts";
+import { type LoadSettings, loadSettingsOf } from "./checkout_load_settings.ts";
+import { initialiseLoad } from "./checkout_load_init.ts";
+import { executeLoadRun } from "./checkout_load_execute.ts";
+import { runLoadWithWeb } from "./checkout_load_web.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
-import { parseFlags, parseInteger, parsePositive, rejectPositionals } from "../cli/parse_flags.ts";
+import { parseFlags, rejectPositionals } from "../cli/parse_flags.ts";
 
 const HELP = `Usage: stress checkout load (--urls urls.json | --gateway URL) [options]
 
@@ -78,181 +71,11 @@ Exit: 0 no request failed, 1 (or --exit-code-on-error) some failed, 2 bad option
 refused or the services are unreachable for it, 130 interrupted (after the summary).
 `;
 
-/** The settings of a load test. */
-interface Settings {
-  readonly services: CheckoutServices;
-  readonly set: ScenarioSet;
-  readonly params: LoadRunParams;
-  readonly init: "no" | "then-run" | "only";
-  readonly initSizes: InitSizes;
-  readonly connections: number;
-  readonly timeoutMs: number;
-  readonly intervalMs: number;
-  readonly jsonPath: string | null;
-  readonly hdrPath: string | null;
-  readonly web: ListenAddress | null;
-  readonly prometheus: ListenAddress | null;
-  readonly autostart: boolean;
-  readonly autoquitMs: number | null;
-  readonly exitCodeOnError: number;
-  /** This loader's shard (`--shard I/N`), or null for the whole load. */
-  readonly shard: Shard | null;
-}
-
-interface InitSizes {
-  readonly items: number;
-  readonly users: number;
-  readonly orders: number;
-  readonly stock: number;
-  readonly credit: number;
-  readonly price: number;
-}
-
-async function scenarioSetOf(text: string, orders: number): Promise<ScenarioSet> {
-  if ((BUILTIN_SCENARIO_NAMES as readonly string[]).includes(text)) {
-    return builtinScenarioSet(text, { orders });
-  }
-  let fileText: string;
-  try {
-    fileText = await Deno.readTextFile(text);
-  } catch (error) {
-    throw new UsageError(
-      `Cannot read --scenario "${text}": it is not a built-in scenario (${
-        BUILTIN_SCENARIO_NAMES.join(", ")
-      }) and ${String(error).split("\n")[0]}`,
-      { cause: error },
-    );
-  }
-  return parseScenarioFile(fileText, text);
-}
-
-async function settingsOf(values: Record<string, string | boolean | undefined>): Promise<Settings> {
-  const urls = await CheckoutServices.urlsFromFlags(values, "run the load test");
-  const str = (name: string) => values[name] as string;
-  const initSizes: InitSizes = {
-    items: parseInteger("--init-items", str("init-items"), { min: 1 }),
-    users: parseInteger("--init-users", str("init-users"), { min: 1 }),
-    orders: parseInteger("--init-orders", str("init-orders"), { min: 1 }),
-    stock: parseInteger("--init-stock", str("init-stock"), { min: 0 }),
-    credit: parseInteger("--init-credit", str("init-credit"), { min: 0 }),
-    price: parseInteger("--init-price", str("init-price"), { min: 0 }),
-  };
-  let set = await scenarioSetOf(str("scenario"), initSizes.orders);
-  if (values["wait-time"] !== undefined) {
-    set = { ...set, waitTime: parseWaitTime(str("wait-time"), "--wait-time") };
-  }
-  const problem = findScenarioProblem(set);
-  if (problem !== undefined) {
-    throw new UsageError(
-      `Cannot use scenario "${set.name}": ${problem.path} ${problem.problem}, expected ${problem.expected}`,
-    );
-  }
-  const web = values.web === undefined ? null : parseListenAddress("--web", str("web"));
-  if (values.autostart === true && web === null) {
-    throw new UsageError("Cannot use --autostart without --web, expected --web HOST:PORT too");
-  }
-  if (values.autoquit !== undefined && values.autostart !== true) {
-    throw new UsageError("Cannot use --autoquit without --autostart, expected --autostart too");
-  }
-  const connections = parseInteger("--connections", str("connections"), { min: 1 });
-  const timeoutMs = parseDuration(str("timeout"), "--timeout");
-  if (timeoutMs <= 0) {
-    throw new UsageError(`Cannot parse --timeout: "${str("timeout")}" is 0, expected more than 0`);
-  }
-  const intervalMs = parseDuration(str("interval"), "--interval");
-  if (intervalMs < 100) {
-    throw new UsageError(
-      `Cannot parse --interval: "${str("interval")}" is too short, expected at least 100ms`,
-    );
-  }
-  const durationMs = parseDuration(str("duration"), "--duration");
-  if (durationMs <= 0) {
-    throw new UsageError(
-      `Cannot parse --duration: "${str("duration")}" is 0, expected more than 0`,
-    );
-  }
-  return {
-    services: new CheckoutServices(urls, { connections, timeoutMs }),
-    set,
-    params: {
-      users: parseInteger("--users", str("users"), { min: 1 }),
-      spawnRate: parsePositive("--spawn-rate", str("spawn-rate")),
-      rate: values.rate === undefined ? null : parseRate(str("rate"), "--rate"),
-      maxInFlight: parseInteger("--max-in-flight", str("max-in-flight"), { min: 1 }),
-      durationMs,
-      seed: values.seed === undefined
-        ? Math.floor(Math.random() * 2 ** 31)
-        : parseInteger("--seed", str("seed"), { min: 0 }),
-    },
-    init: values["init-only"] === true ? "only" : values.init === true ? "then-run" : "no",
-    initSizes,
-    connections,
-    timeoutMs,
-    intervalMs,
-    jsonPath: (values.json as string | undefined) ?? null,
-    hdrPath: (values["hdr-log"] as string | undefined) ?? null,
-    web,
-    prometheus: values.prometheus === undefined
-      ? null
-      : parseListenAddress("--prometheus", str("prometheus")),
-    autostart: values.autostart === true,
-    autoquitMs: values.autoquit === undefined ? null : parseDuration(str("autoquit"), "--autoquit"),
-    exitCodeOnError: parseInteger("--exit-code-on-error", str("exit-code-on-error"), { min: 0 }),
-    shard: null,
-  };
-}
-
-/** The official init_orders.py: three batch_init calls (a long time limit: they are big). */
-async function initialise(settings: Settings, io: CommandIo): Promise<void> {
-  const { items, users, orders, stock, credit, price } = settings.initSizes;
-  const services = new CheckoutServices(settings.services.urls, {
-    connections: 1,
-    timeoutMs: Math.max(settings.timeoutMs, 120_000),
-  });
-  const startMs = performance.now();
-  try {
-    const calls: [keyof typeof services.urls, string][] = [
-      ["payment", `/payment/batch_init/${users}/${credit}`],
-      ["stock", `/stock/batch_init/${items}/${stock}/${price}`],
-      ["order", `/orders/batch_init/${orders}/${items}/${users}/${price}`],
-    ];
-    for (const [service, path] of calls) {
-      const result = await services[service].request("POST", path);
-      if (!result.ok || result.status < 200 || result.status >= 300) {
-        throw new TargetError(
-          `Cannot initialise: POST ${path} answered ${CheckoutServices.describeAnswer(result)}`,
-        );
-      }
-    }
-  } finally {
-    await services.close();
-  }
-  io.out(
-    `init: ${users} users (credit ${credit}), ${items} items (stock ${stock}, price ${price}), ${orders} orders in ${
-      ((performance.now() - startMs) / 1000).toFixed(2)
-    } s`,
-  );
-}
-
-function describeRun(settings: Settings, params: LoadRunParams): string {
-  const set = settings.set;
-  const load = params.rate === null
-    ? `${params.users} users at ${params.spawnRate}/s`
-    : `${params.rate}/s arrivals (at most ${params.maxInFlight} in flight)`;
-  return `checkout load: scenario ${set.name} (${set.scenarios.length} scenario${
-    set.scenarios.length === 1 ? "" : "s"
-  }, wait ${formatWaitTime(set.waitTime)}), ${load} for ${
-    params.durationMs / 1000
-  } s, ${settings.connections} connections per service, timeout ${
-    settings.timeoutMs / 1000
-  } s, seed ${params.seed}`;
-}
-
 /**
  * One shard's part of the load: its share of the users (at least 1), 1/N of the spawn rate and of
  * the arrival rate, and its own seed, so the shards do not make the same random choices.
  */
-function shardSettings(settings: Settings, shard: Shard | null, io: CommandIo): Settings {
+function shardSettings(settings: LoadSettings, shard: Shard | null, io: CommandIo): LoadSettings {
   if (shard === null) return settings;
   if (shard.count === 1) return { ...settings, shard };
   const { params } = settings;
@@ -279,52 +102,8 @@ function shardSettings(settings: Settings, shard: Shard | null, io: CommandIo): 
   return { ...settings, params: sharded, shard };
 }
 
-/** Runs one load run to its end and reports it; returns the number of failed requests. */
-async function execute(
-  run: LoadRun,
-  settings: Settings,
-  io: CommandIo,
-  series: LiveSeries | null,
-  live: LiveEndpoints | null,
-): Promise<number> {
-  io.out(describeRun(settings, run.params));
-  const reporter = new LoadReporter(run, {
-    io,
-    series,
-    live,
-    hdrPath: settings.hdrPath,
-    jsonPath: settings.jsonPath,
-    shard: settings.shard,
-    intervalMs: settings.intervalMs,
-    settings: {
-      scenario: settings.set.name,
-      urls: settings.services.urls,
-      ...run.params,
-      connections: settings.connections,
-      timeoutMs: settings.timeoutMs,
-      intervalMs: settings.intervalMs,
-    },
-  });
-  const timer = setInterval(() => reporter.tick(), settings.intervalMs);
-  try {
-    await run.run();
-  } finally {
-    clearInterval(timer);
-  }
-  return reporter.finish();
-}
-
-/** Until the signal aborts. */
-function aborted(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal === undefined) return;
-    if (signal.aborted) resolve();
-    else signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-}
-
 async function headless(
-  settings: Settings,
+  settings: LoadSettings,
   io: CommandIo,
   signal: AbortSignal | undefined,
   live: LiveEndpoints | null,
@@ -334,7 +113,7 @@ async function headless(
   signal?.addEventListener("abort", onAbort, { once: true });
   let failures: number;
   try {
-    failures = await execute(run, settings, io, null, live);
+    failures = await executeLoadRun(run, { settings, io, series: null, live });
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
@@ -342,89 +121,6 @@ async function headless(
     throw new InterruptedError("Run interrupted by SIGINT: the results above are partial");
   }
   return failures > 0 ? settings.exitCodeOnError : 0;
-}
-
-async function withWeb(
-  settings: Settings,
-  web: { hostname: string; port: number },
-  io: CommandIo,
-  signal: AbortSignal | undefined,
-  live: LiveEndpoints | null,
-): Promise<number> {
-  const series = new LiveSeries();
-  let current: { run: LoadRun; done: Promise<number> } | null = null;
-  let exitCode = 0;
-  let runEnded: () => void = () => {};
-  const firstRunEnded = new Promise<void>((resolve) => (runEnded = resolve));
-  const start = (params: LoadRunParams) => {
-    const run = new LoadRun(settings.set, settings.services, params);
-    const done = execute(run, settings, io, series, live).then(
-      (failures) => {
-        exitCode = failures > 0 ? settings.exitCodeOnError : 0;
-        return failures;
-      },
-      (error) => {
-        series.setMessage(`the run failed: ${error instanceof Error ? error.message : error}`);
-        io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
-        exitCode = 1;
-        return 0;
-      },
-    ).finally(() => {
-      series.setState("stopped");
-      runEnded();
-    });
-    current = { run, done };
-  };
-  const server = await startLiveServer({
-    hostname: web.hostname,
-    port: web.port,
-    series,
-    title: `stress checkout load: ${settings.set.name}`,
-    defaults: {
-      users: settings.params.users,
-      spawnRate: settings.params.spawnRate,
-      ...(settings.params.rate === null ? {} : { rate: settings.params.rate }),
-    },
-    onStart(page) {
-      start({
-        ...settings.params,
-        users: page.users,
-        spawnRate: page.spawnRate,
-        rate: page.rate ?? null,
-      });
-    },
-    async onStop() {
-      const running = current;
-      running?.run.stop();
-      await running?.done;
-    },
-  }).catch((error) => {
-    throw new UsageError(
-      `Cannot serve --web on ${web.hostname}:${web.port}: ${String(error).split("\n")[0]}`,
-      { cause: error },
-    );
-  });
-  io.out(`web: the live page is at ${server.url} (Ctrl-C to quit)`);
-  try {
-    if (settings.autostart) {
-      series.reset();
-      const { users, spawnRate, rate } = settings.params;
-      series.setParams(rate === null ? { users, spawnRate } : { users, spawnRate, rate });
-      series.setState("running");
-      start(settings.params);
-    }
-    const quit = settings.autoquitMs === null ? aborted(signal) : Promise.race([
-      aborted(signal),
-      firstRunEnded.then(() => new Promise<void>((r) => setTimeout(r, settings.autoquitMs!))),
-    ]);
-    await quit;
-  } finally {
-    const running = current as { run: LoadRun; done: Promise<number> } | null;
-    running?.run.stop();
-    await running?.done;
-    await server.close();
-  }
-  return exitCode;
 }
 
 /**
@@ -488,11 +184,11 @@ export async function checkoutLoadCommand(
   }
   rejectPositionals("checkout load", positionals);
   const shard = options.shard ?? null;
-  const settings = shardSettings(await settingsOf(values), shard, io);
+  const settings = shardSettings(await loadSettingsOf(values), shard, io);
   let live: LiveEndpoints | null = null;
   try {
     if (settings.init !== "no" && (shard === null || shard.index === 0)) {
-      await initialise(settings, io);
+      await initialiseLoad(settings, io);
     } else if (settings.init !== "no") {
       io.out(`init: left to shard 0/${shard!.count}`);
     }
@@ -505,7 +201,12 @@ export async function checkoutLoadCommand(
       names: { prometheus: "--prometheus", web: "--web" },
     }, io);
     if (settings.web !== null) {
-      return await withWeb(settings, settings.web, io, options.signal, live);
+      return await runLoadWithWeb(settings, {
+        web: settings.web,
+        io,
+        signal: options.signal,
+        live,
+      });
     }
     return await headless(settings, io, options.signal, live);
   } finally {

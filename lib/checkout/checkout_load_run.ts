@@ -7,16 +7,14 @@
  */
 
 import { failureKind } from "./failure_kind.ts";
-import {
-  scenarioEndpoints,
-  ScenarioRunner,
-  type ScenarioSet,
-  type Service,
-} from "./load_scenario.ts";
+import type { ScenarioSet, Service } from "./load_scenario.ts";
+import { scenarioEndpoints } from "./scenario_endpoints.ts";
+import { ScenarioRunner } from "./scenario_runner.ts";
 import { LoadTally } from "./load_tally.ts";
 import { Prng } from "../core/prng.ts";
 import { RateSchedule } from "../core/rate_schedule.ts";
-import type { HttpPool, HttpResult } from "./driver/http_pool.ts";
+import type { HttpPool } from "./driver/http_pool.ts";
+import type { HttpResult } from "./driver/http_result.ts";
 
 /** What to run. */
 export interface LoadRunParams {

@@ -159,30 +159,57 @@ function examples(ids: readonly string[]): string {
  * ```
  */
 export function consistencyVerdict(input: ConsistencyInput): ConsistencyVerdict {
-  const violations: Violation[] = [];
   const acked = input.checkouts.filter((c) => c.outcome === "acknowledged");
   const unknown = input.checkouts.filter((c) => c.outcome === "unknown");
   const refused = input.checkouts.filter((c) => c.outcome === "refused");
+  const stock = stockRows(input, acked);
+  const money = moneyTally(input, acked);
+  const violations = [
+    ...unreadableViolations(input),
+    ...stockViolations(stock),
+    ...moneyViolations(money),
+    ...userViolations(input, acked),
+    ...orderViolations(input),
+    ...unknownViolations(unknown),
+  ];
+  return {
+    official: officialFigures(input),
+    outcomes: { acknowledged: acked.length, refused: refused.length, unknown: unknown.length },
+    stock,
+    money,
+    violations,
+    consistent: violations.length === 0,
+  };
+}
 
-  // The official figures (verify.py): SUCCESS is anything but 4xx.
+/** The sum of the credit set up, and of the final credit read back (missing counts 0). */
+function creditSums(input: ConsistencyInput): { initial: number; final: number } {
+  return {
+    initial: [...input.users.values()].reduce((sum, credit) => sum + credit, 0),
+    final: [...input.users.keys()].reduce((sum, id) => sum + (input.finalCredit.get(id) ?? 0), 0),
+  };
+}
+
+/** The official figures, as verify.py computes them: SUCCESS is anything but 4xx. */
+function officialFigures(input: ConsistencyInput): OfficialFigures {
   const successLines = input.checkouts.filter((c) => !(c.status >= 400 && c.status < 500)).length;
   const initialStock = [...input.items.values()].reduce((sum, item) => sum + item.stock, 0);
   const finalStockSum = [...input.items.keys()]
     .reduce((sum, id) => sum + (input.finalStock.get(id) ?? 0), 0);
-  const initialCredit = [...input.users.values()].reduce((sum, credit) => sum + credit, 0);
-  const finalCreditSum = [...input.users.keys()]
-    .reduce((sum, id) => sum + (input.finalCredit.get(id) ?? 0), 0);
+  const credit = creditSums(input);
   const price = input.items.size === 1 ? [...input.items.values()][0].price : 1;
-  const expectedUserState = initialCredit - price * initialStock;
-  const official: OfficialFigures = {
+  const expectedUserState = credit.initial - price * initialStock;
+  return {
     successLines,
     stockLogs: successLines - initialStock,
     stockDatabase: initialStock - finalStockSum - initialStock,
-    paymentLogs: Math.abs(expectedUserState - (initialCredit - price * successLines)),
-    paymentDatabase: Math.abs(expectedUserState - finalCreditSum),
+    paymentLogs: Math.abs(expectedUserState - (credit.initial - price * successLines)),
+    paymentDatabase: Math.abs(expectedUserState - credit.final),
   };
+}
 
-  // What could not be read cannot be checked.
+/** What could not be read cannot be checked. */
+function unreadableViolations(input: ConsistencyInput): Violation[] {
   const missing = [
     ...[...input.items.keys()].filter((id) => !input.finalStock.has(id)).map((id) => `item ${id}`),
     ...[...input.users.keys()].filter((id) => !input.finalCredit.has(id)).map((id) => `user ${id}`),
@@ -190,26 +217,35 @@ export function consistencyVerdict(input: ConsistencyInput): ConsistencyVerdict 
       `order ${c.orderId}`
     ),
   ];
-  if (missing.length > 0) {
-    violations.push({
-      kind: "unreadable_state",
-      message: `${missing.length} records could not be read back: ${examples(missing)}`,
-    });
-  }
+  if (missing.length === 0) return [];
+  return [{
+    kind: "unreadable_state",
+    message: `${missing.length} records could not be read back: ${examples(missing)}`,
+  }];
+}
 
-  // Stock: per item, initial = remaining + sold by acknowledged checkouts; never oversold.
+/** Per item: the stock set up, the stock left and the units sold by acknowledged checkouts. */
+function stockRows(
+  input: ConsistencyInput,
+  acked: readonly CheckoutRecord[],
+): ConsistencyVerdict["stock"] {
   const sold = new Map<string, number>();
   for (const checkout of acked) {
     for (const [itemId, quantity] of checkout.items) {
       sold.set(itemId, (sold.get(itemId) ?? 0) + quantity);
     }
   }
-  const stock = [...input.items].map(([itemId, item]) => ({
+  return [...input.items].map(([itemId, item]) => ({
     itemId,
     initial: item.stock,
     remaining: input.finalStock.get(itemId) ?? null,
     soldAcknowledged: sold.get(itemId) ?? 0,
   }));
+}
+
+/** Stock: per item, initial = remaining + sold by acknowledged checkouts; never oversold. */
+function stockViolations(stock: ConsistencyVerdict["stock"]): Violation[] {
+  const violations: Violation[] = [];
   for (const row of stock) {
     if (row.soldAcknowledged > row.initial) {
       violations.push({
@@ -236,27 +272,41 @@ export function consistencyVerdict(input: ConsistencyInput): ConsistencyVerdict 
       });
     }
   }
+  return violations;
+}
 
-  // Money: in total and per user, initial = remaining + charged by acknowledged checkouts.
+/** Money in total: set up, left (null unless every user was read back), charged when acknowledged. */
+function moneyTally(
+  input: ConsistencyInput,
+  acked: readonly CheckoutRecord[],
+): ConsistencyVerdict["money"] {
+  const credit = creditSums(input);
+  const allCredits = [...input.users.keys()].every((id) => input.finalCredit.has(id));
+  return {
+    initial: credit.initial,
+    remaining: allCredits ? credit.final : null,
+    chargedAcknowledged: acked.reduce((sum, c) => sum + c.totalCost, 0),
+  };
+}
+
+/** Money in total: initial = remaining + charged by acknowledged checkouts. */
+function moneyViolations(money: ConsistencyVerdict["money"]): Violation[] {
+  const { initial, remaining, chargedAcknowledged } = money;
+  if (remaining === null || remaining + chargedAcknowledged === initial) return [];
+  const off = remaining + chargedAcknowledged - initial;
+  return [{
+    kind: "money_not_conserved",
+    message: `${initial} credit at the start, ${remaining} left and ` +
+      `${chargedAcknowledged} charged by acknowledged checkouts: ${off > 0 ? "+" : ""}${off} ` +
+      "unaccounted for",
+  }];
+}
+
+/** Money per user: initial - final = charged by acknowledged checkouts, and never negative. */
+function userViolations(input: ConsistencyInput, acked: readonly CheckoutRecord[]): Violation[] {
   const charged = new Map<string, number>();
   for (const checkout of acked) {
     charged.set(checkout.userId, (charged.get(checkout.userId) ?? 0) + checkout.totalCost);
-  }
-  const chargedAcknowledged = acked.reduce((sum, c) => sum + c.totalCost, 0);
-  const allCredits = [...input.users.keys()].every((id) => input.finalCredit.has(id));
-  const money = {
-    initial: initialCredit,
-    remaining: allCredits ? finalCreditSum : null,
-    chargedAcknowledged,
-  };
-  if (money.remaining !== null && money.remaining + chargedAcknowledged !== initialCredit) {
-    const off = money.remaining + chargedAcknowledged - initialCredit;
-    violations.push({
-      kind: "money_not_conserved",
-      message: `${initialCredit} credit at the start, ${money.remaining} left and ` +
-        `${chargedAcknowledged} charged by acknowledged checkouts: ${off > 0 ? "+" : ""}${off} ` +
-        "unaccounted for",
-    });
   }
   const wrongUsers: string[] = [];
   const negativeUsers: string[] = [];
@@ -266,6 +316,7 @@ export function consistencyVerdict(input: ConsistencyInput): ConsistencyVerdict 
     if (final < 0) negativeUsers.push(userId);
     if (initial - final !== (charged.get(userId) ?? 0)) wrongUsers.push(userId);
   }
+  const violations: Violation[] = [];
   if (wrongUsers.length > 0) {
     violations.push({
       kind: "user_charge_mismatch",
@@ -279,8 +330,11 @@ export function consistencyVerdict(input: ConsistencyInput): ConsistencyVerdict 
       message: `${negativeUsers.length} users have negative credit: ${examples(negativeUsers)}`,
     });
   }
+  return violations;
+}
 
-  // Per order: acknowledged ⇔ paid, refused ⇒ not paid.
+/** Per order: acknowledged ⇔ paid, refused ⇒ not paid. */
+function orderViolations(input: ConsistencyInput): Violation[] {
   const paidButRefused: string[] = [];
   const ackedButUnpaid: string[] = [];
   for (const checkout of input.checkouts) {
@@ -289,6 +343,7 @@ export function consistencyVerdict(input: ConsistencyInput): ConsistencyVerdict 
     if (checkout.outcome === "acknowledged" && !state.paid) ackedButUnpaid.push(checkout.orderId);
     if (checkout.outcome === "refused" && state.paid) paidButRefused.push(checkout.orderId);
   }
+  const violations: Violation[] = [];
   if (ackedButUnpaid.length > 0) {
     violations.push({
       kind: "order_state_mismatch",
@@ -305,25 +360,18 @@ export function consistencyVerdict(input: ConsistencyInput): ConsistencyVerdict 
       }`,
     });
   }
+  return violations;
+}
 
-  // Outcomes the client could not know (the official test counts them as successes).
-  if (unknown.length > 0) {
-    const first = unknown[0];
-    violations.push({
-      kind: "unknown_outcome",
-      message: `${unknown.length} checkouts got a 5xx answer or a transport error, so their ` +
-        `outcome is unknown: ${examples(unknown.map((c) => c.orderId))} (first: ${
-          first.detail ?? `status ${first.status}`
-        })`,
-    });
-  }
-
-  return {
-    official,
-    outcomes: { acknowledged: acked.length, refused: refused.length, unknown: unknown.length },
-    stock,
-    money,
-    violations,
-    consistent: violations.length === 0,
-  };
+/** Outcomes the client could not know (the official test counts them as successes). */
+function unknownViolations(unknown: readonly CheckoutRecord[]): Violation[] {
+  if (unknown.length === 0) return [];
+  const first = unknown[0];
+  return [{
+    kind: "unknown_outcome",
+    message: `${unknown.length} checkouts got a 5xx answer or a transport error, so their ` +
+      `outcome is unknown: ${examples(unknown.map((c) => c.orderId))} (first: ${
+        first.detail ?? `status ${first.status}`
+      })`,
+  }];
 }

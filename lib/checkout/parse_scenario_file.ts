@@ -5,13 +5,8 @@
  */
 
 import { OptionError, UsageError } from "../errors.ts";
-import {
-  findScenarioProblem,
-  type Scenario,
-  type ScenarioProblem,
-  type ScenarioSet,
-  type Step,
-} from "./load_scenario.ts";
+import { findScenarioProblem, type ScenarioProblem } from "./find_scenario_problem.ts";
+import type { Scenario, ScenarioSet, Step } from "./load_scenario.ts";
 import { parseWaitTime, type WaitTime } from "./wait_time.ts";
 
 const SET_KEYS = ["name", "waitTime", "pick", "scenarios"];

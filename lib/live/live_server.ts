@@ -8,6 +8,7 @@
 import { livePageHtml } from "./live_page.ts";
 import type { LiveRunParams, LiveSeries, LiveState } from "./live_series.ts";
 import { messageOf } from "../errors.ts";
+import { listen } from "./_listen.ts";
 
 /** Options of {@linkcode startLiveServer}. */
 export interface LiveServerOptions {
@@ -171,6 +172,104 @@ function parseStartParams(body: unknown): LiveRunParams {
 }
 
 /**
+ * The page's start and stop buttons: `POST /api/start` and `POST /api/stop` turned into the
+ * callbacks, with the series' state kept in step and one callback at a time.
+ */
+class RunControl {
+  readonly #options: LiveServerOptions;
+  /** A start or stop callback is in progress. */
+  #busy = false;
+
+  constructor(options: LiveServerOptions) {
+    this.#options = options;
+  }
+
+  async start(request: Request): Promise<Response> {
+    const { series } = this.#options;
+    const body = await readJsonBody(request);
+    if (this.#options.mode === "run") {
+      return errorResponse(
+        409,
+        "Cannot start run: this run was started by the command line, expected a new command",
+      );
+    }
+    const params = parseStartParams(body);
+    if (this.#busy || series.state === "running" || series.state === "stopping") {
+      return errorResponse(
+        409,
+        `Cannot start run: state is "${series.state}", expected "idle" or "stopped"`,
+      );
+    }
+    const previous = series.state;
+    this.#busy = true;
+    series.reset();
+    series.setParams(params);
+    series.setState("running");
+    try {
+      await this.#options.onStart(params);
+    } catch (error) {
+      const message = `Cannot start run: ${messageOf(error)}`;
+      series.setState(previous);
+      series.setMessage(message);
+      return errorResponse(500, message);
+    } finally {
+      this.#busy = false;
+    }
+    return json(200, { state: series.state, params });
+  }
+
+  async stop(request: Request): Promise<Response> {
+    const { series } = this.#options;
+    await readJsonBody(request);
+    if (this.#busy || series.state !== "running") {
+      return errorResponse(409, `Cannot stop run: state is "${series.state}", expected "running"`);
+    }
+    this.#busy = true;
+    series.setState("stopping");
+    try {
+      await this.#options.onStop();
+    } catch (error) {
+      const message = `Cannot stop run: ${messageOf(error)}`;
+      series.setMessage(message);
+      return errorResponse(500, message);
+    } finally {
+      if ((series.state as LiveState) === "stopping") series.setState("stopped");
+      this.#busy = false;
+    }
+    return json(200, { state: series.state });
+  }
+}
+
+/** The 404 of an unknown path or the 405 of a wrong method, or null when a route takes it. */
+function routeError(request: Request, url: URL): Response | null {
+  const route = ROUTES.get(url.pathname);
+  if (route === undefined) {
+    return errorResponse(404, `Cannot find "${url.pathname}": no such page`);
+  }
+  if (request.method !== route) {
+    return errorResponse(
+      405,
+      `Cannot ${request.method} "${url.pathname}": method not allowed, expected ${route}`,
+      { allow: route },
+    );
+  }
+  return null;
+}
+
+/** `GET /api/stats?since=N`: the series' snapshot after point N. */
+function statsResponse(series: LiveSeries, url: URL): Response {
+  const sinceText = url.searchParams.get("since") ?? "0";
+  const since = Number(sinceText);
+  if (!/^\d+$/.test(sinceText) || !Number.isSafeInteger(since)) {
+    return errorResponse(
+      400,
+      `Cannot read stats: "since" is "${sinceText}", expected an integer >= 0`,
+    );
+  }
+  return json(200, series.snapshot(since));
+}
+
+/**
  * Starts the live web server: `GET /` serves the page, `GET /api/stats?since=N` the
  * {@linkcode LiveSeries.snapshot}, `POST /api/start` (JSON `{users, spawnRate, rate?}`) resets
  * the series, sets it `running` and calls `onStart`, `POST /api/stop` sets it `stopping`, calls
@@ -207,81 +306,18 @@ function parseStartParams(body: unknown): LiveRunParams {
  * ```
  */
 export function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
-  const { series } = options;
   const page = livePageHtml({
     title: options.title ?? "stress live",
     pollIntervalMs: options.pollIntervalMs,
     defaults: options.defaults,
     mode: options.mode,
   });
-  let busy = false; // a start or stop callback is in progress
-
-  async function start(request: Request): Promise<Response> {
-    const body = await readJsonBody(request);
-    if (options.mode === "run") {
-      return errorResponse(
-        409,
-        "Cannot start run: this run was started by the command line, expected a new command",
-      );
-    }
-    const params = parseStartParams(body);
-    if (busy || series.state === "running" || series.state === "stopping") {
-      return errorResponse(
-        409,
-        `Cannot start run: state is "${series.state}", expected "idle" or "stopped"`,
-      );
-    }
-    const previous = series.state;
-    busy = true;
-    series.reset();
-    series.setParams(params);
-    series.setState("running");
-    try {
-      await options.onStart(params);
-    } catch (error) {
-      const message = `Cannot start run: ${messageOf(error)}`;
-      series.setState(previous);
-      series.setMessage(message);
-      return errorResponse(500, message);
-    } finally {
-      busy = false;
-    }
-    return json(200, { state: series.state, params });
-  }
-
-  async function stop(request: Request): Promise<Response> {
-    await readJsonBody(request);
-    if (busy || series.state !== "running") {
-      return errorResponse(409, `Cannot stop run: state is "${series.state}", expected "running"`);
-    }
-    busy = true;
-    series.setState("stopping");
-    try {
-      await options.onStop();
-    } catch (error) {
-      const message = `Cannot stop run: ${messageOf(error)}`;
-      series.setMessage(message);
-      return errorResponse(500, message);
-    } finally {
-      if ((series.state as LiveState) === "stopping") series.setState("stopped");
-      busy = false;
-    }
-    return json(200, { state: series.state });
-  }
+  const control = new RunControl(options);
 
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const route = ROUTES.get(url.pathname);
-    if (route === undefined) {
-      return errorResponse(404, `Cannot find "${url.pathname}": no such page`);
-    }
-    if (request.method !== route) {
-      return errorResponse(
-        405,
-        `Cannot ${request.method} "${url.pathname}": method not allowed, expected ${route}`,
-        { allow: route },
-      );
-    }
+    const refused = routeError(request, url);
+    if (refused !== null) return refused;
     try {
       switch (url.pathname) {
         case "/":
@@ -289,21 +325,12 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
           return new Response(page, { headers: PAGE_HEADERS });
         case "/favicon.ico":
           return new Response(null, { status: 204, headers: { "cache-control": "max-age=86400" } });
-        case "/api/stats": {
-          const sinceText = url.searchParams.get("since") ?? "0";
-          const since = Number(sinceText);
-          if (!/^\d+$/.test(sinceText) || !Number.isSafeInteger(since)) {
-            return errorResponse(
-              400,
-              `Cannot read stats: "since" is "${sinceText}", expected an integer >= 0`,
-            );
-          }
-          return json(200, series.snapshot(since));
-        }
+        case "/api/stats":
+          return statsResponse(options.series, url);
         case "/api/start":
-          return await start(request);
+          return await control.start(request);
         default:
-          return await stop(request);
+          return await control.stop(request);
       }
     } catch (error) {
       if (error instanceof BadInput) return errorResponse(error.status, error.message);
@@ -311,28 +338,12 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
     }
   }
 
-  function listen(): LiveServer {
-    const server = Deno.serve({
-      hostname: options.hostname,
-      port: options.port,
-      onListen() {},
-      onError(error) {
-        return errorResponse(500, `Cannot answer request: ${messageOf(error)}`);
-      },
-    }, handle);
-    const port = server.addr.port;
-    const host = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
-    let closed: Promise<void> | null = null;
-    return {
-      url: `http://${host}:${port}/`,
-      port,
-      close(): Promise<void> {
-        closed ??= server.shutdown().then(() => server.finished);
-        return closed;
-      },
-    };
-  }
-
-  // A bind error (port in use, bad address) rejects the promise rather than throwing.
-  return new Promise((resolve) => resolve(listen()));
+  return listen({
+    hostname: options.hostname,
+    port: options.port,
+    path: "/",
+    onError(error) {
+      return errorResponse(500, `Cannot answer request: ${messageOf(error)}`);
+    },
+  }, handle);
 }

@@ -6,6 +6,7 @@
  */
 
 import { messageOf } from "../errors.ts";
+import { listen } from "./_listen.ts";
 
 /** Options of {@linkcode startMetricsServer}. */
 export interface MetricsServerOptions {
@@ -106,28 +107,12 @@ export function startMetricsServer(options: MetricsServerOptions): Promise<Metri
     });
   }
 
-  function listen(): MetricsServer {
-    const server = Deno.serve({
-      hostname: options.hostname,
-      port: options.port,
-      onListen() {},
-      onError(error) {
-        return textResponse(500, `Cannot answer request: ${messageOf(error)}`);
-      },
-    }, handle);
-    const port = server.addr.port;
-    const host = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
-    let closed: Promise<void> | null = null;
-    return {
-      url: `http://${host}:${port}/metrics`,
-      port,
-      close(): Promise<void> {
-        closed ??= server.shutdown().then(() => server.finished);
-        return closed;
-      },
-    };
-  }
-
-  // A bind error (port in use, bad address) rejects the promise rather than throwing.
-  return new Promise((resolve) => resolve(listen()));
+  return listen({
+    hostname: options.hostname,
+    port: options.port,
+    path: "/metrics",
+    onError(error) {
+      return textResponse(500, `Cannot answer request: ${messageOf(error)}`);
+    },
+  }, handle);
 }

@@ -5,14 +5,10 @@ import {
   BUILTIN_SCENARIO_NAMES,
   builtinScenarioSet,
 } from "../../lib/checkout/builtin_scenarios.ts";
-import {
-  findScenarioProblem,
-  scenarioEndpoints,
-  type ScenarioRequest,
-  ScenarioRunner,
-  type ScenarioSet,
-  type StepResult,
-} from "../../lib/checkout/load_scenario.ts";
+import { findScenarioProblem } from "../../lib/checkout/find_scenario_problem.ts";
+import type { ScenarioRequest, ScenarioSet, StepResult } from "../../lib/checkout/load_scenario.ts";
+import { scenarioEndpoints } from "../../lib/checkout/scenario_endpoints.ts";
+import { ScenarioRunner } from "../../lib/checkout/scenario_runner.ts";
 
 /** A fake 2024 API that answers every request as a healthy service would. */
 function fakeService(): (request: ScenarioRequest) => StepResult {

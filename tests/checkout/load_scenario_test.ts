@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../../lib/errors.ts";
 import { Prng } from "../../lib/core/prng.ts";
-import {
-  findScenarioProblem,
-  scenarioEndpoints,
-  type ScenarioRequest,
-  ScenarioRunner,
-  type ScenarioSet,
-  type Step,
-  type StepOutcome,
-  type StepResult,
+import { findScenarioProblem } from "../../lib/checkout/find_scenario_problem.ts";
+import type {
+  ScenarioRequest,
+  ScenarioSet,
+  Step,
+  StepOutcome,
+  StepResult,
 } from "../../lib/checkout/load_scenario.ts";
+import { scenarioEndpoints } from "../../lib/checkout/scenario_endpoints.ts";
+import { ScenarioRunner } from "../../lib/checkout/scenario_runner.ts";
 
 function step(path: string, extra: Partial<Step> = {}): Step {
   return { name: path, method: "POST", service: "order", path, expect: "ok", ...extra };

@@ -5,7 +5,7 @@ import {
   BUILTIN_SCENARIO_NAMES,
   builtinScenarioSet,
 } from "../../lib/checkout/builtin_scenarios.ts";
-import { ScenarioRunner } from "../../lib/checkout/load_scenario.ts";
+import { ScenarioRunner } from "../../lib/checkout/scenario_runner.ts";
 import { formatWaitTime } from "../../lib/checkout/wait_time.ts";
 
 const MINIMAL = {

@@ -6,7 +6,8 @@
  */
 
 import { type CheckoutUrls, gatewayUrls, parseUrlsJson } from "../checkout_urls.ts";
-import { HttpPool, type HttpResult } from "./http_pool.ts";
+import { HttpPool } from "./http_pool.ts";
+import type { HttpResult } from "./http_result.ts";
 import { UsageError } from "../../errors.ts";
 
 const decoder = new TextDecoder();

@@ -14,40 +14,9 @@
 import { OptionError } from "../../errors.ts";
 import { RequestEncoder } from "./request_encoder.ts";
 import { ResponseParser } from "./response_parser.ts";
-
-/**
- * Why a request failed: `connect` (refused or unreachable), `timeout` (the request, connecting
- * included, took longer than `timeoutMs`), `reset` (the connection was closed or reset before
- * the response was complete, or the pool was closed), `bad_response` (not HTTP, a bad status
- * line, header or chunked encoding, or too large), `queue_full` (more than `maxQueue` requests
- * waiting).
- */
-export type HttpErrorKind = "connect" | "timeout" | "reset" | "bad_response" | "queue_full";
-
-/** A complete response (any status: a 500 is a response too). */
-export interface HttpResponse {
-  /** Always `true`: a response was received. */
-  ok: true;
-  /** The status code. */
-  status: number;
-  /** The body (decoded from chunked encoding; empty for HEAD, 204 and 304). */
-  body: Uint8Array;
-  /** The headers (lower-case names), only with `responseHeaders: true`. */
-  headers?: Record<string, string>;
-}
-
-/** A request that got no complete response. */
-export interface HttpFailure {
-  /** Always `false`. */
-  ok: false;
-  /** The kind of failure. */
-  error: HttpErrorKind;
-  /** What happened, for humans. */
-  message: string;
-}
-
-/** The outcome of {@linkcode HttpPool.request}. */
-export type HttpResult = HttpResponse | HttpFailure;
+import type { HttpErrorKind, HttpFailure, HttpResponse, HttpResult } from "./http_result.ts";
+import { HttpSlot } from "./_http_slot.ts";
+import { JobQueue } from "./_job_queue.ts";
 
 /** Options of {@linkcode HttpPool}. */
 export interface HttpPoolOptions {
@@ -137,33 +106,6 @@ function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** One connection and the worker loop that runs requests on it. */
-class Slot {
-  conn: Deno.Conn | null = null;
-  /** When the current request times out (performance.now() ms), 0 when idle. */
-  deadlineMs = 0;
-  timedOut = false;
-  readonly encoder: RequestEncoder;
-  readonly parser: ResponseParser;
-
-  constructor(encoder: RequestEncoder, parser: ResponseParser) {
-    this.encoder = encoder;
-    this.parser = parser;
-  }
-
-  drop(): void {
-    const conn = this.conn;
-    this.conn = null;
-    if (conn !== null) {
-      try {
-        conn.close();
-      } catch {
-        // Already closed.
-      }
-    }
-  }
-}
-
 /**
  * A pool of keep-alive HTTP/1.1 connections to one origin.
  *
@@ -192,16 +134,13 @@ export class HttpPool {
   #caCerts: string[] | undefined;
   #timeoutMs: number;
   #maxQueue: number;
-  #idle: Slot[] = [];
-  #slots: Slot[] = [];
+  #idle: HttpSlot[] = [];
+  #slots: HttpSlot[] = [];
   /** The count of worker loops running, and what close() waits on until it is 0. */
   #running = 0;
   #drained: (() => void) | undefined = undefined;
-  /** The FIFO queue: a ring buffer of `#queueMask + 1` entries. */
-  #queue: (Job | undefined)[] = new Array(64);
-  #queueMask = 63;
-  #queueHead = 0;
-  #queueSize = 0;
+  /** The FIFO queue of requests waiting for a connection. */
+  #queue = new JobQueue<Job>();
   #sweeper: ReturnType<typeof setInterval> | undefined = undefined;
   #closed = false;
 
@@ -257,7 +196,7 @@ export class HttpPool {
     this.#maxQueue = maxQueue;
     const basePath = url.pathname.replace(/\/+$/, "");
     for (let i = 0; i < options.connections; i++) {
-      const slot = new Slot(
+      const slot = new HttpSlot(
         new RequestEncoder(url.host, { headers: options.headers, basePath }),
         new ResponseParser({
           maxBodyBytes: maxResponseBytes,
@@ -271,7 +210,7 @@ export class HttpPool {
 
   /** The number of requests waiting for a connection. */
   get queued(): number {
-    return this.#queueSize;
+    return this.#queue.size;
   }
 
   /** The number of requests in flight. */
@@ -293,9 +232,9 @@ export class HttpPool {
     if (this.#closed) return Promise.resolve(POOL_CLOSED);
     const slot = this.#idle.pop();
     if (slot === undefined) {
-      if (this.#queueSize >= this.#maxQueue) return Promise.resolve(QUEUE_FULL);
+      if (this.#queue.size >= this.#maxQueue) return Promise.resolve(QUEUE_FULL);
       return new Promise((resolve, reject) => {
-        this.#enqueue({ method, path, options, resolve, reject });
+        this.#queue.push({ method, path, options, resolve, reject });
       });
     }
     let bytes: Uint8Array;
@@ -322,7 +261,7 @@ export class HttpPool {
       clearInterval(this.#sweeper);
       this.#sweeper = undefined;
     }
-    while (this.#queueSize > 0) this.#dequeue().resolve(POOL_CLOSED);
+    while (this.#queue.size > 0) this.#queue.shift().resolve(POOL_CLOSED);
     for (const slot of this.#slots) slot.drop();
     if (this.#running > 0) await new Promise<void>((resolve) => this.#drained = resolve);
   }
@@ -336,30 +275,8 @@ export class HttpPool {
     return this.close();
   }
 
-  #enqueue(job: Job): void {
-    if (this.#queueSize > this.#queueMask) {
-      const bigger: (Job | undefined)[] = new Array((this.#queueMask + 1) * 2);
-      for (let i = 0; i < this.#queueSize; i++) {
-        bigger[i] = this.#queue[(this.#queueHead + i) & this.#queueMask];
-      }
-      this.#queue = bigger;
-      this.#queueMask = bigger.length - 1;
-      this.#queueHead = 0;
-    }
-    this.#queue[(this.#queueHead + this.#queueSize) & this.#queueMask] = job;
-    this.#queueSize++;
-  }
-
-  #dequeue(): Job {
-    const job = this.#queue[this.#queueHead]!;
-    this.#queue[this.#queueHead] = undefined;
-    this.#queueHead = (this.#queueHead + 1) & this.#queueMask;
-    this.#queueSize--;
-    return job;
-  }
-
   /** Runs `job`, then queued jobs, on `slot` until the queue is empty. */
-  async #work(slot: Slot, first: Job, firstBytes: Uint8Array): Promise<void> {
+  async #work(slot: HttpSlot, first: Job, firstBytes: Uint8Array): Promise<void> {
     this.#startSweeper();
     let job = first;
     let bytes: Uint8Array | null = firstBytes;
@@ -387,8 +304,8 @@ export class HttpPool {
         }
         slot.deadlineMs = 0;
       }
-      if (this.#queueSize === 0 || this.#closed) break;
-      job = this.#dequeue();
+      if (this.#queue.size === 0 || this.#closed) break;
+      job = this.#queue.shift();
       bytes = null;
     }
     if (!this.#closed) this.#idle.push(slot);
@@ -396,7 +313,7 @@ export class HttpPool {
   }
 
   /** Sends `bytes` on the slot's connection (opened if needed) and reads one response. */
-  async #exchange(slot: Slot, method: string, bytes: Uint8Array): Promise<HttpResult> {
+  async #exchange(slot: HttpSlot, method: string, bytes: Uint8Array): Promise<HttpResult> {
     slot.timedOut = false;
     slot.deadlineMs = performance.now() + this.#timeoutMs;
     if (slot.conn === null) {
@@ -461,7 +378,7 @@ export class HttpPool {
   }
 
   /** Opens the slot's connection; resolves `null` on success, else the failure. */
-  async #connect(slot: Slot): Promise<HttpFailure | null> {
+  async #connect(slot: HttpSlot): Promise<HttpFailure | null> {
     const connecting: Promise<Deno.Conn> = this.#tls
       ? Deno.connectTls({ hostname: this.#hostname, port: this.#port, caCerts: this.#caCerts })
       : Deno.connect({ hostname: this.#hostname, port: this.#port, transport: "tcp" });

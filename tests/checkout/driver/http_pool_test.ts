@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { HttpPool, type HttpResult } from "../../../lib/checkout/driver/http_pool.ts";
+import { HttpPool } from "../../../lib/checkout/driver/http_pool.ts";
+import type { HttpResult } from "../../../lib/checkout/driver/http_result.ts";
 import { OptionError } from "../../../lib/errors.ts";
 import { VERSION } from "../../../lib/version.ts";
 

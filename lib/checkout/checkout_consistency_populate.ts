@@ -1,0 +1,64 @@
+/**
+ * The first step of `stress checkout consistency`: creates the items and the users, as the
+ * official test's populate.py does, but checks every answer.
+ *
+ * @module
+ */
+
+import { all, create, must } from "./checkout_consistency_requests.ts";
+import type { ConsistencyRun } from "./checkout_consistency_settings.ts";
+import { formatSeconds } from "./format_seconds.ts";
+
+/** The ids of the items and users created. */
+export interface Population {
+  /** The item ids. */
+  readonly itemIds: readonly string[];
+  /** The user ids. */
+  readonly userIds: readonly string[];
+}
+
+/**
+ * Creates `settings.items` items with their stock, then `settings.users` users with their credit,
+ * and prints how long it took.
+ *
+ * @param run The settings, the services and the output.
+ * @returns The ids created.
+ * @throws {TargetError} When a service refuses to create an item or a user, or to add to it.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const { itemIds, userIds } = await populate({ settings, services, io });
+ * ```
+ */
+export async function populate(run: ConsistencyRun): Promise<Population> {
+  const { settings, services, io } = run;
+  const startMs = performance.now();
+  const itemIds = await all(settings.items, async () => {
+    const id = await create(services.stock, `/stock/item/create/${settings.price}`, {
+      field: "item_id",
+      what: "an item",
+    });
+    if (settings.stock > 0) {
+      await must(services.stock, `/stock/add/${id}/${settings.stock}`, { what: "add stock" });
+    }
+    return id;
+  });
+  const userIds = await all(settings.users, async () => {
+    const id = await create(services.payment, "/payment/create_user", {
+      field: "user_id",
+      what: "a user",
+    });
+    if (settings.credit > 0) {
+      await must(services.payment, `/payment/add_funds/${id}/${settings.credit}`, {
+        what: "add funds",
+      });
+    }
+    return id;
+  });
+  io.out(
+    `populate: ${itemIds.length} item${
+      itemIds.length === 1 ? "" : "s"
+    } and ${userIds.length} users in ${formatSeconds(performance.now() - startMs)}`,
+  );
+  return { itemIds, userIds };
+}

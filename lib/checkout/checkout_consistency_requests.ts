@@ -1,0 +1,114 @@
+/**
+ * The requests of `stress checkout consistency`'s setup: started all at once, each answer checked,
+ * every refusal a {@linkcode TargetError}.
+ *
+ * @module
+ */
+
+import type { HttpPool } from "./driver/http_pool.ts";
+import type { HttpResult } from "./driver/http_result.ts";
+import { TargetError } from "../errors.ts";
+import { CheckoutServices } from "./driver/checkout_services.ts";
+
+const decoder = new TextDecoder();
+
+/**
+ * Reads the JSON object of a 200 answer.
+ *
+ * @param result The answer.
+ * @returns The object, or null when the answer is not a 200 with a JSON object.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonOf } from "./checkout_consistency_requests.ts";
+ * const body = new TextEncoder().encode('{"stock":3}');
+ * assert.deepEqual(jsonOf({ ok: true, status: 200, body }), { stock: 3 });
+ * assert.equal(jsonOf({ ok: true, status: 400, body }), null);
+ * ```
+ */
+export function jsonOf(result: HttpResult): Record<string, unknown> | null {
+  if (!result.ok || result.status !== 200) return null;
+  try {
+    const value = JSON.parse(decoder.decode(result.body));
+    return typeof value === "object" && value !== null ? value as Record<string, unknown> : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts `count` jobs at once; the pools bound the requests in flight.
+ *
+ * @typeParam T What a job returns.
+ * @param count How many jobs.
+ * @param job The job, given its index.
+ * @returns Every job's result, in index order.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { all } from "./checkout_consistency_requests.ts";
+ * assert.deepEqual(await all(3, (i) => Promise.resolve(i * 2)), [0, 2, 4]);
+ * ```
+ */
+export async function all<T>(count: number, job: (index: number) => Promise<T>): Promise<T[]> {
+  return await Promise.all(Array.from({ length: count }, (_, i) => job(i)));
+}
+
+/**
+ * Creates something with a POST and returns the id field of its JSON answer.
+ *
+ * @param pool The service's pool.
+ * @param path The path to POST.
+ * @param options The id field of the answer and what is created, for the error message.
+ * @returns The id.
+ * @throws {TargetError} When the answer is not a 200 with a non-empty string id.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const id = await create(services.payment, "/payment/create_user", { field: "user_id", what: "a user" });
+ * ```
+ */
+export async function create(
+  pool: HttpPool,
+  path: string,
+  options: { readonly field: string; readonly what: string },
+): Promise<string> {
+  const result = await pool.request("POST", path);
+  const id = jsonOf(result)?.[options.field];
+  if (typeof id !== "string" || id === "") {
+    throw new TargetError(
+      `Cannot create ${options.what}: POST ${path} answered ${
+        CheckoutServices.describeAnswer(result)
+      }`,
+    );
+  }
+  return id;
+}
+
+/**
+ * Sends a POST that must answer 200.
+ *
+ * @param pool The service's pool.
+ * @param path The path to POST.
+ * @param options What the POST does, for the error message, e.g. `"add stock"`.
+ * @throws {TargetError} When the answer is not a 200.
+ *
+ * @example Usage
+ * ```ts ignore
+ * await must(services.stock, `/stock/add/${id}/100`, { what: "add stock" });
+ * ```
+ */
+export async function must(
+  pool: HttpPool,
+  path: string,
+  options: { readonly what: string },
+): Promise<void> {
+  const result = await pool.request("POST", path);
+  if (!result.ok || result.status !== 200) {
+    throw new TargetError(
+      `Cannot ${options.what}: POST ${path} answered ${CheckoutServices.describeAnswer(result)}`,
+    );
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * One run of `stress checkout load` from its first line to its summary.
+ *
+ * @module
+ */
+
+import type { LiveEndpoints } from "../live/live_endpoints.ts";
+import type { LiveSeries } from "../live/live_series.ts";
+import { formatWaitTime } from "./wait_time.ts";
+import { LoadReporter } from "./checkout_load_reporter.ts";
+import type { LoadRun, LoadRunParams } from "./checkout_load_run.ts";
+import type { LoadSettings } from "./checkout_load_settings.ts";
+import type { CommandIo } from "../cli/command_io.ts";
+
+function describeRun(settings: LoadSettings, params: LoadRunParams): string {
+  const set = settings.set;
+  const load = params.rate === null
+    ? `${params.users} users at ${params.spawnRate}/s`
+    : `${params.rate}/s arrivals (at most ${params.maxInFlight} in flight)`;
+  return `checkout load: scenario ${set.name} (${set.scenarios.length} scenario${
+    set.scenarios.length === 1 ? "" : "s"
+  }, wait ${formatWaitTime(set.waitTime)}), ${load} for ${
+    params.durationMs / 1000
+  } s, ${settings.connections} connections per service, timeout ${
+    settings.timeoutMs / 1000
+  } s, seed ${params.seed}`;
+}
+
+/** Where one load run reports. */
+export interface ExecuteOptions {
+  /** The settings of the load test. */
+  readonly settings: LoadSettings;
+  /** Where the lines go. */
+  readonly io: CommandIo;
+  /** The live page's series, or null without `--web`. */
+  readonly series: LiveSeries | null;
+  /** The `/metrics` endpoint, or null. */
+  readonly live: LiveEndpoints | null;
+}
+
+/**
+ * Runs one load run to its end and reports it: a line that describes it, interval rows every
+ * `intervalMs`, then the summary and the files.
+ *
+ * @param run The run.
+ * @param options The settings and where the run reports.
+ * @returns The number of failed requests.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const failures = await executeLoadRun(run, { settings, io, series: null, live: null });
+ * ```
+ */
+export async function executeLoadRun(run: LoadRun, options: ExecuteOptions): Promise<number> {
+  const { settings, io, series, live } = options;
+  io.out(describeRun(settings, run.params));
+  const reporter = new LoadReporter(run, {
+    io,
+    series,
+    live,
+    hdrPath: settings.hdrPath,
+    jsonPath: settings.jsonPath,
+    shard: settings.shard,
+    intervalMs: settings.intervalMs,
+    settings: {
+      scenario: settings.set.name,
+      urls: settings.services.urls,
+      ...run.params,
+      connections: settings.connections,
+      timeoutMs: settings.timeoutMs,
+      intervalMs: settings.intervalMs,
+    },
+  });
+  const timer = setInterval(() => reporter.tick(), settings.intervalMs);
+  try {
+    await run.run();
+  } finally {
+    clearInterval(timer);
+  }
+  return reporter.finish();
+}
