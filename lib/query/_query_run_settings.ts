@@ -1,18 +1,17 @@
 /**
- * Private helpers of `query_run.ts`: its settings from the flags, and the probe of the server
- * (the table exists; time_bucket or date_bin).
+ * Private helper of `query_run.ts`: its settings from the flags.
  *
  * @module
  */
 
-import postgres from "postgres";
-import { TargetError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import { type ListenAddress, parseListenAddress } from "../units/listen_address.ts";
 import { parseDuration } from "../units/parse_duration.ts";
-import type { MinuteQueryFlavor } from "./minute_query.ts";
 import { parsePositive } from "../cli/parse_flags.ts";
-import { parsePgUrl, redactPgUrl } from "./pg_url.ts";
-import { firstLineOf } from "../errors.ts";
+import { requirePgUrl } from "./require_pg_url.ts";
+
+/** How many skipped or bad rows are printed one by one before the rest are only counted. */
+export const MAX_SHOWN_BAD_ROWS = 20;
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
@@ -45,7 +44,7 @@ export interface QueryRunSettings {
 export function settingsOf(
   values: Record<string, string | boolean | undefined>,
 ): QueryRunSettings {
-  const url = parsePgUrl("query run", values.url as string | undefined);
+  const url = requirePgUrl("query run", values.url as string | undefined);
   const table = values.table as string;
   if (!TABLE_NAME.test(table)) {
     throw new UsageError(
@@ -76,59 +75,4 @@ export function settingsOf(
       : parseListenAddress("--prometheus", values.prometheus as string),
     web: values.web === undefined ? null : parseListenAddress("--web", values.web as string),
   };
-}
-
-/** What the server offers: the bucket function and a description. */
-export interface ServerProbe {
-  readonly flavor: MinuteQueryFlavor;
-  readonly description: string;
-}
-
-/**
- * Connects once, checks the table and picks time_bucket or date_bin.
- *
- * @param settings Where to connect and the table.
- * @returns The query flavour and a description of the server.
- * @throws {TargetError} When the server cannot be reached, lacks the table or both functions.
- */
-export async function probeServer(settings: QueryRunSettings): Promise<ServerProbe> {
-  const shown = redactPgUrl(settings.url);
-  const sql = postgres(settings.url.href, {
-    max: 1,
-    connect_timeout: 10,
-    onnotice: () => {},
-    connection: { application_name: "stress query run" },
-  });
-  try {
-    const [row] = await sql`SELECT
-      current_setting('server_version') AS version,
-      current_setting('server_version_num')::int AS version_num,
-      (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS timescale,
-      to_regclass(${settings.table}) IS NOT NULL AS table_exists`;
-    if (!row.table_exists) {
-      throw new TargetError(
-        `Cannot run "query run" on "${shown}": table "${settings.table}" does not exist, expected it set up by stress query setup --url ...`,
-      );
-    }
-    const timescale = row.timescale as string | null;
-    if (timescale === null && (row.version_num as number) < 140000) {
-      throw new TargetError(
-        `Cannot run "query run" on "${shown}": PostgreSQL ${row.version} has neither date_bin (14+) nor the timescaledb extension, expected one of them`,
-      );
-    }
-    return timescale === null
-      ? {
-        flavor: "postgres",
-        description: `date_bin on PostgreSQL ${row.version} (timescaledb not installed)`,
-      }
-      : {
-        flavor: "timescaledb",
-        description: `time_bucket on PostgreSQL ${row.version} with timescaledb ${timescale}`,
-      };
-  } catch (error) {
-    if (error instanceof TargetError) throw error;
-    throw new TargetError(`Cannot connect to "${shown}": ${firstLineOf(error)}`, { cause: error });
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => {});
-  }
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { firstLineOf } from "../errors.ts";
+
 /** A failed query's kind and one-line message. */
 export interface QueryErrorKind {
   /**
@@ -55,11 +57,6 @@ const SQLSTATE = /^[0-9A-Z]{5}$/;
 /** Node-style socket error codes that mean the connection could not be made or was lost. */
 const SOCKET_CODE = /^(E[A-Z]+|CONNECT(ION)?_[A-Z_]+)$/;
 
-function firstLine(text: string): string {
-  const line = text.split("\n")[0].trim();
-  return line === "" ? "(no message)" : line;
-}
-
 /**
  * Classifies an error thrown by a query (postgres.js's `PostgresError` carries the server's
  * SQLSTATE in `code`; its connection errors carry codes such as `CONNECTION_CLOSED`, and
@@ -84,7 +81,8 @@ function firstLine(text: string): string {
  * ```
  */
 export function queryErrorKind(error: unknown): QueryErrorKind {
-  const message = firstLine(error instanceof Error ? error.message : String(error));
+  const line = firstLineOf(error).trim();
+  const message = line === "" ? "(no message)" : line;
   const code = typeof error === "object" && error !== null && "code" in error
     ? String((error as { code: unknown }).code)
     : "";

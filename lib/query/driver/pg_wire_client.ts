@@ -20,10 +20,13 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import { TargetError } from "../../errors.ts";
-import { parsePgUrl, type PgUrl } from "./parse_pg_url.ts";
-import { ScramSha256 } from "./scram_sha_256.ts";
+import { PgBackendReader } from "./_pg_backend_reader.ts";
+import { PgBindEncoder } from "./_pg_bind_encoder.ts";
+import { closedError, codedError } from "./_pg_coded_error.ts";
+import { concat, frontendMessage, TERMINATE } from "./_pg_frontend.ts";
+import { pgStartup } from "./_pg_startup.ts";
+import { splitPgUrl } from "./split_pg_url.ts";
 
 /** One result row: each column's text value, or `null` for SQL NULL. */
 export type PgRow = (string | null)[];
@@ -50,72 +53,7 @@ export interface PgWireClientOptions {
   connectTimeoutMs?: number;
 }
 
-const PROTOCOL_3_0 = 196_608;
-const INITIAL_RECEIVE_BYTES = 64 * 1024;
-/** Execute (unnamed portal, no row limit) followed by Sync. */
-const EXECUTE_SYNC = new Uint8Array([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4]);
-const TERMINATE = new Uint8Array([0x58, 0, 0, 0, 4]);
 const encoder = new TextEncoder();
-
-const AUTH_NAMES: Readonly<Record<number, string>> = {
-  2: "Kerberos V5",
-  6: "SCM credentials",
-  7: "GSSAPI",
-  8: "GSSAPI",
-  9: "SSPI",
-};
-
-/** An `Error` with a `code`, as `queryErrorKind` reads it. */
-function codedError(
-  message: string,
-  code: string,
-  extra: Record<string, unknown> = {},
-): Error & { code: string } {
-  const error = new Error(message) as Error & { code: string };
-  Object.assign(error, { code, ...extra });
-  return error;
-}
-
-function closedError(cause?: unknown): Error & { code: string } {
-  const code = typeof cause === "object" && cause !== null && "code" in cause &&
-      /^E[A-Z]+$/.test(String((cause as { code: unknown }).code))
-    ? String((cause as { code: unknown }).code)
-    : "CONNECTION_CLOSED";
-  return codedError(`Cannot run the query: the connection is closed (${code})`, code, { cause });
-}
-
-function md5Hex(...parts: (string | Uint8Array)[]): string {
-  const hash = createHash("md5");
-  for (const part of parts) hash.update(part);
-  return hash.digest("hex");
-}
-
-/** A frontend message with a type byte: `type`, length, then `body`. */
-function message(type: string, body: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(5 + body.length);
-  bytes[0] = type.charCodeAt(0);
-  new DataView(bytes.buffer).setInt32(1, 4 + body.length);
-  bytes.set(body, 5);
-  return bytes;
-}
-
-/** Concatenates parts; strings become NUL-terminated UTF-8. */
-function concat(...parts: (string | Uint8Array)[]): Uint8Array {
-  const chunks = parts.map((p) => typeof p === "string" ? encoder.encode(`${p}\0`) : p);
-  const bytes = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
-}
-
-function int32(value: number): Uint8Array {
-  const bytes = new Uint8Array(4);
-  new DataView(bytes.buffer).setInt32(0, value);
-  return bytes;
-}
 
 /**
  * One connection to PostgreSQL, running one query at a time.
@@ -136,16 +74,8 @@ function int32(value: number): Uint8Array {
  */
 export class PgWireClient {
   #conn: Deno.TcpConn;
-  #recv = new Uint8Array(INITIAL_RECEIVE_BYTES);
-  #recvView = new DataView(this.#recv.buffer);
-  #start = 0;
-  #end = 0;
-  /** The body of the message last taken: `[#body, #bodyEnd)`. */
-  #body = 0;
-  #bodyEnd = 0;
-  #send = new Uint8Array(1024);
-  #sendView = new DataView(this.#send.buffer);
-  #decoder = new TextDecoder();
+  #reader: PgBackendReader;
+  #bindEncoder = new PgBindEncoder();
   #closed = false;
   #busy = false;
   #parameters = new Map<string, string>();
@@ -162,6 +92,7 @@ export class PgWireClient {
    */
   constructor(conn: Deno.TcpConn) {
     this.#conn = conn;
+    this.#reader = new PgBackendReader(conn);
   }
 
   /**
@@ -181,7 +112,7 @@ export class PgWireClient {
    * ```
    */
   static supportsUrl(url: string): boolean {
-    return !parsePgUrl(url).needsFullDriver;
+    return !splitPgUrl(url).needsFullDriver;
   }
 
   /**
@@ -210,7 +141,7 @@ export class PgWireClient {
    * ```
    */
   static async connect(url: string, options: PgWireClientOptions = {}): Promise<PgWireClient> {
-    const target = parsePgUrl(url);
+    const target = splitPgUrl(url);
     if (target.needsFullDriver) {
       throw new TargetError(
         `Cannot connect with the wire client to "${target.hostname}": the URL asks for TLS, a ` +
@@ -236,7 +167,13 @@ export class PgWireClient {
     const client = new PgWireClient(conn);
     const timer = setTimeout(() => client.#shut(), timeoutMs);
     try {
-      await client.#startup(target, options);
+      await pgStartup(client.#reader, {
+        target,
+        applicationName: options.applicationName,
+        statementTimeoutMs: options.statementTimeoutMs,
+        write: (bytes) => client.#writeAll(bytes),
+        onParameter: (name, value) => client.#parameters.set(name, value),
+      });
     } catch (error) {
       client.#shut();
       if (signal.aborted) {
@@ -290,12 +227,12 @@ export class PgWireClient {
    * `CONNECTION_CLOSED`.
    */
   async prepare(name: string, sql: string): Promise<void> {
-    const parse = message("P", concat(name, sql, new Uint8Array(2)));
-    const describe = message("D", concat(new Uint8Array([0x53]), name));
+    const parse = frontendMessage("P", concat(name, sql, new Uint8Array(2)));
+    const describe = frontendMessage("D", concat(new Uint8Array([0x53]), name));
     const columns = this.#columns;
     this.#columns = [];
     try {
-      await this.#exchange(concat(parse, describe, message("S", new Uint8Array(0))), null);
+      await this.#exchange(concat(parse, describe, frontendMessage("S", new Uint8Array(0))), null);
     } catch (error) {
       this.#columns = columns;
       throw error;
@@ -317,7 +254,8 @@ export class PgWireClient {
    */
   query(params: readonly (string | null)[]): Promise<PgRow[]> {
     const rows: PgRow[] = [];
-    return this.#exchange(this.#bind(params), rows).then(() => rows);
+    const bytes = this.#bindEncoder.encode(this.#parse, this.#statementName, params);
+    return this.#exchange(bytes, rows).then(() => rows);
   }
 
   /**
@@ -329,7 +267,7 @@ export class PgWireClient {
    */
   async simpleQuery(sql: string): Promise<PgRow[]> {
     const rows: PgRow[] = [];
-    await this.#exchange(message("Q", concat(sql)), rows);
+    await this.#exchange(frontendMessage("Q", concat(sql)), rows);
     return rows;
   }
 
@@ -354,58 +292,6 @@ export class PgWireClient {
     }
   }
 
-  /** Encodes Bind (+ Parse for the unnamed statement) + Execute + Sync into the send buffer. */
-  #bind(params: readonly (string | null)[]): Uint8Array {
-    const name = this.#statementName;
-    const parse = this.#parse;
-    let bound = (parse === null ? 0 : parse.length) + name.length + 16 + EXECUTE_SYNC.length;
-    for (const param of params) bound += 4 + (param === null ? 0 : param.length * 3);
-    if (bound > this.#send.length) {
-      this.#send = new Uint8Array(Math.max(bound, this.#send.length * 2));
-      this.#sendView = new DataView(this.#send.buffer);
-    }
-    const buf = this.#send;
-    const view = this.#sendView;
-    let p = 0;
-    if (parse !== null) {
-      buf.set(parse, 0);
-      p = parse.length;
-    }
-    const start = p;
-    buf[p] = 0x42; // Bind
-    p += 5;
-    buf[p++] = 0; // the unnamed portal
-    buf.set(name, p);
-    p += name.length;
-    view.setInt16(p, 0); // every parameter in text
-    view.setInt16(p + 2, params.length);
-    p += 4;
-    for (const param of params) {
-      if (param === null) {
-        view.setInt32(p, -1);
-        p += 4;
-        continue;
-      }
-      const at = p + 4;
-      let q = at;
-      for (let i = 0; i < param.length; i++) {
-        const c = param.charCodeAt(i);
-        if (c >= 0x80) {
-          q = at + encoder.encodeInto(param, buf.subarray(at)).written;
-          break;
-        }
-        buf[q++] = c;
-      }
-      view.setInt32(p, q - at);
-      p = q;
-    }
-    view.setInt16(p, 0); // every result column in text
-    p += 2;
-    view.setInt32(start + 1, p - start - 1);
-    buf.set(EXECUTE_SYNC, p);
-    return buf.subarray(0, p + EXECUTE_SYNC.length);
-  }
-
   async #writeAll(bytes: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < bytes.length) offset += await this.#conn.write(bytes.subarray(offset));
@@ -418,31 +304,34 @@ export class PgWireClient {
       throw new Error("Cannot run the query: another one is running, expected one at a time");
     }
     this.#busy = true;
+    const reader = this.#reader;
     let serverError: Error | null = null;
     try {
       await this.#writeAll(bytes);
       for (;;) {
-        const type = this.#take();
+        const type = reader.take();
         if (type < 0) {
-          await this.#fill();
+          await reader.fill();
           continue;
         }
         switch (type) {
           case 0x44: // DataRow
-            if (rows !== null) rows.push(this.#dataRow());
+            if (rows !== null) rows.push(reader.dataRow());
             break;
           case 0x5a: // ReadyForQuery
             if (serverError !== null) throw serverError;
             return;
           case 0x45: // ErrorResponse
-            serverError = this.#errorResponse();
+            serverError = reader.errorResponse();
             break;
           case 0x54: // RowDescription
-            if (rows === null) this.#columns = this.#rowDescription();
+            if (rows === null) this.#columns = reader.rowDescription();
             break;
-          case 0x53: // ParameterStatus
-            this.#parameterStatus();
+          case 0x53: { // ParameterStatus
+            const [name, value] = reader.parameterStatus();
+            this.#parameters.set(name, value);
             break;
+          }
           default: // ParseComplete, BindComplete, CommandComplete, NoData, notices, ...
             break;
         }
@@ -455,211 +344,5 @@ export class PgWireClient {
     } finally {
       this.#busy = false;
     }
-  }
-
-  /**
-   * Takes the next complete message from the receive buffer: returns its type and sets
-   * `#body`/`#bodyEnd`, or returns -1 when it is not all there yet.
-   */
-  #take(): number {
-    const start = this.#start;
-    if (this.#end - start < 5) return -1;
-    const next = start + 1 + this.#recvView.getInt32(start + 1);
-    if (next > this.#end) return -1;
-    this.#body = start + 5;
-    this.#bodyEnd = next;
-    if (next === this.#end) {
-      this.#start = 0;
-      this.#end = 0;
-    } else {
-      this.#start = next;
-    }
-    return this.#recv[start];
-  }
-
-  /** Reads more bytes, first making room for the whole pending message. */
-  async #fill(): Promise<void> {
-    const available = this.#end - this.#start;
-    const needed = available >= 5 ? 1 + this.#recvView.getInt32(this.#start + 1) : 5;
-    if (this.#start + needed > this.#recv.length || this.#end === this.#recv.length) {
-      if (needed > this.#recv.length) {
-        const grown = new Uint8Array(Math.max(needed, this.#recv.length * 2));
-        grown.set(this.#recv.subarray(this.#start, this.#end), 0);
-        this.#recv = grown;
-        this.#recvView = new DataView(grown.buffer);
-      } else {
-        this.#recv.copyWithin(0, this.#start, this.#end);
-      }
-      this.#start = 0;
-      this.#end = available;
-    }
-    const n = await this.#conn.read(this.#recv.subarray(this.#end));
-    if (n === null) throw closedError();
-    this.#end += n;
-  }
-
-  /** Decodes text; short ASCII without the TextDecoder call. */
-  #text(from: number, to: number): string {
-    const buf = this.#recv;
-    if (to - from <= 24) {
-      let text = "";
-      for (let i = from; i < to; i++) {
-        const c = buf[i];
-        if (c >= 0x80) return this.#decoder.decode(buf.subarray(from, to));
-        text += String.fromCharCode(c);
-      }
-      return text;
-    }
-    return this.#decoder.decode(buf.subarray(from, to));
-  }
-
-  #cString(from: number): [string, number] {
-    const nul = this.#recv.indexOf(0, from);
-    const end = nul < 0 || nul > this.#bodyEnd ? this.#bodyEnd : nul;
-    return [this.#text(from, end), end + 1];
-  }
-
-  #dataRow(): PgRow {
-    const view = this.#recvView;
-    let p = this.#body;
-    const count = view.getInt16(p);
-    p += 2;
-    const row: PgRow = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const length = view.getInt32(p);
-      p += 4;
-      if (length < 0) {
-        row[i] = null;
-      } else {
-        row[i] = this.#text(p, p + length);
-        p += length;
-      }
-    }
-    return row;
-  }
-
-  #rowDescription(): string[] {
-    const count = this.#recvView.getInt16(this.#body);
-    const names: string[] = [];
-    let p = this.#body + 2;
-    for (let i = 0; i < count; i++) {
-      const [name, next] = this.#cString(p);
-      names.push(name);
-      p = next + 18; // table oid, column, type oid, size, modifier, format
-    }
-    return names;
-  }
-
-  #parameterStatus(): void {
-    const [name, next] = this.#cString(this.#body);
-    this.#parameters.set(name, this.#cString(next)[0]);
-  }
-
-  /** ErrorResponse: `Error(M)` with `code` (C), `severity` (V or S), `detail`, `hint`. */
-  #errorResponse(): Error {
-    const fields = new Map<string, string>();
-    let p = this.#body;
-    while (p < this.#bodyEnd && this.#recv[p] !== 0) {
-      const field = String.fromCharCode(this.#recv[p]);
-      const [value, next] = this.#cString(p + 1);
-      fields.set(field, value);
-      p = next;
-    }
-    return codedError(fields.get("M") ?? "(no message)", fields.get("C") ?? "XX000", {
-      severity: fields.get("V") ?? fields.get("S") ?? "ERROR",
-      detail: fields.get("D"),
-      hint: fields.get("H"),
-    });
-  }
-
-  /** Startup, authentication, and the messages up to the first ReadyForQuery. */
-  async #startup(target: PgUrl, options: PgWireClientOptions): Promise<void> {
-    const params: string[] = [
-      "user",
-      target.user,
-      "database",
-      target.database,
-      "application_name",
-      options.applicationName ?? "stress",
-      "TimeZone",
-      "UTC",
-      "client_encoding",
-      "UTF8",
-      // Text values the caller can parse: ISO dates, floats that round-trip (before PG 12 too).
-      "DateStyle",
-      "ISO, MDY",
-      "extra_float_digits",
-      "3",
-    ];
-    const timeoutMs = options.statementTimeoutMs ?? 0;
-    if (timeoutMs > 0) params.push("statement_timeout", String(Math.round(timeoutMs)));
-    const body = concat(int32(PROTOCOL_3_0), ...params, new Uint8Array(1));
-    await this.#writeAll(concat(int32(4 + body.length), body));
-    let scram: ScramSha256 | null = null;
-    for (;;) {
-      const type = this.#take();
-      if (type < 0) {
-        await this.#fill();
-        continue;
-      }
-      switch (type) {
-        case 0x52: { // Authentication*
-          const code = this.#recvView.getInt32(this.#body);
-          const data = this.#recv.slice(this.#body + 4, this.#bodyEnd);
-          if (code === 0) break;
-          const password = this.#password(target, code);
-          if (code === 3) {
-            await this.#writeAll(message("p", concat(password)));
-          } else if (code === 5) {
-            const inner = md5Hex(password, target.user);
-            await this.#writeAll(message("p", concat(`md5${md5Hex(inner, data)}`)));
-          } else if (code === 10) {
-            const mechanisms = this.#decoder.decode(data).split("\0").filter((m) => m !== "");
-            if (!mechanisms.includes("SCRAM-SHA-256")) {
-              throw this.#unsupported(target, `SASL ${mechanisms.join(", ")}`);
-            }
-            scram = new ScramSha256(password);
-            const first = encoder.encode(scram.clientFirst());
-            await this.#writeAll(
-              message("p", concat("SCRAM-SHA-256", int32(first.length), first)),
-            );
-          } else if (code === 11 && scram !== null) {
-            const final = await scram.clientFinal(this.#decoder.decode(data));
-            await this.#writeAll(message("p", encoder.encode(final)));
-          } else if (code === 12 && scram !== null) {
-            scram.verifyServerFinal(this.#decoder.decode(data));
-          } else {
-            throw this.#unsupported(target, AUTH_NAMES[code] ?? `method ${code}`);
-          }
-          break;
-        }
-        case 0x45: // ErrorResponse: the server closes the connection after it
-          throw this.#errorResponse();
-        case 0x53:
-          this.#parameterStatus();
-          break;
-        case 0x5a: // ReadyForQuery
-          return;
-        default: // BackendKeyData, NoticeResponse, NegotiateProtocolVersion
-          break;
-      }
-    }
-  }
-
-  #password(target: PgUrl, code: number): string {
-    if (target.password === "" && [3, 5, 10].includes(code)) {
-      throw new TargetError(
-        `Cannot authenticate as "${target.user}": the server asks for a password, expected ` +
-          `one in the URL (postgres://user:password@host/database)`,
-      );
-    }
-    return target.password;
-  }
-
-  #unsupported(target: PgUrl, method: string): TargetError {
-    return new TargetError(
-      `Cannot authenticate as "${target.user}": the server asks for ${method}, expected ` +
-        `trust, password, md5 or SCRAM-SHA-256`,
-    );
   }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { OptionError } from "../../../lib/errors.ts";
-import { parsePgUrl } from "../../../lib/query/driver/parse_pg_url.ts";
+import { splitPgUrl as parsePgUrl } from "../../../lib/query/driver/split_pg_url.ts";
 
 Deno.test("parsePgUrl() fills in the port, user and database defaults", () => {
   assert.deepEqual(parsePgUrl("postgres://127.0.0.1"), {

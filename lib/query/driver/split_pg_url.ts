@@ -1,15 +1,15 @@
 /**
- * Parses a `postgres://` connection URL into what {@linkcode PgWireClient} needs: host, port,
+ * Splits a `postgres://` connection URL into what {@linkcode PgWireClient} needs: host, port,
  * user, password and database (percent-decoded), and whether the URL asks for something that
  * client does not do (TLS, a Unix socket or several hosts).
  *
  * @module
  */
 
-import { OptionError } from "../../errors.ts";
+import { parsePgUrl } from "../parse_pg_url.ts";
 
 /** The parts of a `postgres://` URL. */
-export interface PgUrl {
+export interface PgUrlParts {
   /** The host name or address (IPv6 without brackets). */
   readonly hostname: string;
   /** The TCP port (5432 when absent). */
@@ -29,7 +29,8 @@ export interface PgUrl {
 const TLS_MODES = new Set(["require", "verify-ca", "verify-full"]);
 
 /**
- * Parses a `postgres://` (or `postgresql://`) URL.
+ * Parses a `postgres://` (or `postgresql://`) URL with {@linkcode parsePgUrl} and splits it
+ * into its parts.
  *
  * @param url The connection URL.
  * @returns Its parts, with the defaults filled in.
@@ -38,36 +39,19 @@ const TLS_MODES = new Set(["require", "verify-ca", "verify-full"]);
  * @example Usage
  * ```ts
  * import assert from "node:assert/strict";
- * import { parsePgUrl } from "./parse_pg_url.ts";
+ * import { splitPgUrl } from "./split_pg_url.ts";
  *
- * const url = parsePgUrl("postgres://bob:p%40ss@db.example:6543/?application_name=x");
+ * const url = splitPgUrl("postgres://bob:p%40ss@db.example:6543/?application_name=x");
  * assert.equal(url.user, "bob");
  * assert.equal(url.password, "p@ss");
  * assert.equal(url.database, "bob");
  * assert.equal(url.port, 6543);
  * assert.equal(url.tls, false);
- * assert.equal(parsePgUrl("postgres://h/db?sslmode=require").needsFullDriver, true);
+ * assert.equal(splitPgUrl("postgres://h/db?sslmode=require").needsFullDriver, true);
  * ```
  */
-export function parsePgUrl(url: string): PgUrl {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw new OptionError({
-      option: "--url",
-      value: url,
-      expected: "a URL such as postgres://user@host:5432/database",
-    }, { cause: error });
-  }
-  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    throw new OptionError({
-      option: "--url",
-      value: url,
-      problem: `has scheme "${parsed.protocol}"`,
-      expected: "postgres:// or postgresql://",
-    });
-  }
+export function splitPgUrl(url: string): PgUrlParts {
+  const parsed = parsePgUrl(url);
   const user = decodeURIComponent(parsed.username) || "postgres";
   const path = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
   const sslmode = parsed.searchParams.get("sslmode") ?? "";

@@ -1,0 +1,45 @@
+/**
+ * The one parser of a PostgreSQL connection URL: text to a `postgres://` or `postgresql://`
+ * {@linkcode URL}.
+ *
+ * @module
+ */
+
+import { OptionError } from "../errors.ts";
+
+const PG_SCHEME = /^postgres(ql)?:$/;
+
+/**
+ * Parses a `postgres://` or `postgresql://` URL (the value of `--url`).
+ *
+ * @param text The URL.
+ * @returns The parsed URL.
+ * @throws {OptionError} When it is not a URL, or not a PostgreSQL one.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parsePgUrl } from "./parse_pg_url.ts";
+ * assert.equal(parsePgUrl("postgres://u@127.0.0.1:5432/db").port, "5432");
+ * assert.throws(() => parsePgUrl("http://127.0.0.1"), /expected a URL/);
+ * assert.throws(() => parsePgUrl("not a url"), /expected a URL/);
+ * ```
+ */
+export function parsePgUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (error) {
+    throw invalidPgUrl(text, error);
+  }
+  if (!PG_SCHEME.test(url.protocol)) throw invalidPgUrl(text);
+  return url;
+}
+
+function invalidPgUrl(text: string, cause?: unknown): OptionError {
+  return new OptionError({
+    option: "--url",
+    value: text,
+    expected: "a URL such as postgres://user@host:5432/database",
+  }, { cause });
+}
