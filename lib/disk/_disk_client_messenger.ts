@@ -7,13 +7,21 @@
  */
 
 import { TargetError } from "../errors.ts";
-import {
-  type ClientMessage,
-  encodeMessage,
-  isProtocolProblem,
-  LineSplitter,
-  parseServerMessage,
-} from "./disk_protocol.ts";
+import type {
+  ByeMessage,
+  ClientMessage,
+  EventMessage,
+  SampleMessage,
+} from "./protocol/disk_message.ts";
+import { encodeMessage } from "./protocol/encode_message.ts";
+import { LineSplitter } from "./protocol/line_splitter.ts";
+import { parseServerMessage } from "./protocol/parse_server_message.ts";
+import { isProtocolProblem } from "./protocol/protocol_problem.ts";
+
+type WithoutEnvelope<T> = T extends unknown ? Omit<T, "v" | "seq" | "atMs"> : never;
+
+/** A record to send, without `v`, `seq` and `atMs` (the messenger adds them). */
+export type RecordBody = WithoutEnvelope<EventMessage | SampleMessage | ByeMessage>;
 
 /** The TCP side: sends records, keeps them until acknowledged, notices a lost server. */
 export class Messenger {
@@ -101,6 +109,14 @@ export class Messenger {
   /** The next sequence number. */
   nextSeq(): number {
     return ++this.#seq;
+  }
+
+  /** Sends a record with the next sequence number and the current time, as `send` does. */
+  record(fields: RecordBody): Promise<void> {
+    const seq = this.nextSeq();
+    return this.send(
+      { v: 1, seq, atMs: Date.now(), ...fields } as unknown as ClientMessage & { seq: number },
+    );
   }
 
   /** Sends a record; resolves when the server acknowledged it (never, if the server is lost). */

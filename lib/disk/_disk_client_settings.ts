@@ -5,7 +5,7 @@
  */
 
 import { UsageError } from "../errors.ts";
-import type { FsyncPolicy } from "./disk_protocol.ts";
+import type { FsyncPolicy } from "./protocol/disk_message.ts";
 import { isMulticastV4 } from "./driver/heartbeat_socket.ts";
 import { type ListenAddress, parseListenAddress } from "../units/listen_address.ts";
 import { parseDuration } from "../units/parse_duration.ts";

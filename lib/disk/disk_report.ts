@@ -7,7 +7,8 @@
  */
 
 import { UsageError } from "../errors.ts";
-import { createDiskReport, formatDiskReport } from "./report/disk_report.ts";
+import { createDiskReport } from "./report/disk_report.ts";
+import { formatDiskReport } from "./report/format_disk_report.ts";
 import { openRunStore } from "./driver/run_store.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
 import { parseFlags, parsePositive, rejectPositionals } from "../cli/parse_flags.ts";

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import {
-  createDiskReport,
-  type DiskClientConfig,
-  type DiskEventRecord,
-  type DiskReportInput,
-  type DiskSampleRecord,
-  formatDiskReport,
-} from "../../lib/disk/report/disk_report.ts";
+import { createDiskReport } from "../../lib/disk/report/disk_report.ts";
+import type {
+  DiskClientConfig,
+  DiskEventRecord,
+  DiskReportInput,
+  DiskSampleRecord,
+} from "../../lib/disk/report/disk_report_input.ts";
+import { formatDiskReport } from "../../lib/disk/report/format_disk_report.ts";
 import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
 
 const T0 = 1_700_000_000_000;

@@ -1,12 +1,10 @@
 /**
- * What the SQLite and PostgreSQL run stores share: the runs query's columns, the mapping of
- * rows to records, the batching of heartbeats and the one-line errors. Internal to
- * `lib/disk/driver/`.
+ * How the SQLite and PostgreSQL run stores read their rows: the runs query's columns and the
+ * mapping of rows to records. Internal to `lib/disk/driver/`.
  *
  * @module
  */
 
-import { firstLineOf, TargetError } from "../../errors.ts";
 import type {
   ClientRecord,
   ClientState,
@@ -14,7 +12,7 @@ import type {
   RunRecord,
   RunStatus,
   SampleRecord,
-} from "./run_store.ts";
+} from "./run_store_types.ts";
 
 /** A row as a driver returns it. */
 export type Row = Record<string, unknown>;
@@ -23,116 +21,6 @@ export type Row = Record<string, unknown>;
 export const RUN_COLUMNS =
   `r.id, r.started_at_ms, r.ended_at_ms, r.tcp_port, r.hb_address, r.hb_port,
   r.status, r.report_json, (SELECT count(*) FROM clients c WHERE c.run_id = r.id) AS client_count`;
-
-/** Options of both run stores. */
-export interface RunStoreOptions {
-  /**
-   * The longest time noted heartbeats wait before they are written, ms.
-   *
-   * @default {1000}
-   */
-  heartbeatFlushMs?: number;
-}
-
-/** The heartbeats of one client not written yet. */
-export interface PendingHeartbeat {
-  /** The run. */
-  readonly runId: number;
-  /** The client. */
-  readonly clientId: string;
-  /** The latest heartbeat, epoch ms. */
-  atMs: number;
-  /** Heartbeats since the last write. */
-  count: number;
-}
-
-/**
- * Heartbeats noted in memory and handed out for writing at most every `flushMs` (they are not
- * acknowledged records, so a batch lost with a killed server costs only bookkeeping).
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { HeartbeatBatch } from "./_run_rows.ts";
- * const batch = new HeartbeatBatch(60_000);
- * batch.note(1, "c1", 10);
- * batch.note(1, "c1", 20);
- * assert.deepEqual(batch.takeDue(false), []); // not due yet
- * assert.deepEqual(batch.takeDue(true), [{ runId: 1, clientId: "c1", atMs: 20, count: 2 }]);
- * ```
- */
-export class HeartbeatBatch {
-  readonly #flushMs: number;
-  readonly #pending = new Map<string, PendingHeartbeat>();
-  #lastFlushMs = performance.now();
-
-  /**
-   * Creates an empty batch.
-   *
-   * @param flushMs The longest time a heartbeat waits, ms.
-   */
-  constructor(flushMs: number) {
-    this.#flushMs = flushMs;
-  }
-
-  /**
-   * Notes one heartbeat.
-   *
-   * @param runId The run.
-   * @param clientId The client.
-   * @param atMs Its time, epoch ms.
-   */
-  note(runId: number, clientId: string, atMs: number): void {
-    const key = `${runId}\u0000${clientId}`;
-    const pending = this.#pending.get(key);
-    if (pending === undefined) {
-      this.#pending.set(key, { runId, clientId, atMs, count: 1 });
-    } else {
-      pending.atMs = Math.max(pending.atMs, atMs);
-      pending.count++;
-    }
-  }
-
-  /**
-   * Hands out the noted heartbeats when a write is due (or `force`d) and forgets them.
-   *
-   * @param force Hand them out whatever the time.
-   * @returns The heartbeats to write, or none.
-   */
-  takeDue(force: boolean): PendingHeartbeat[] {
-    if (this.#pending.size === 0) return [];
-    const nowMs = performance.now();
-    if (!force && nowMs - this.#lastFlushMs < this.#flushMs) return [];
-    this.#lastFlushMs = nowMs;
-    const batch = [...this.#pending.values()];
-    this.#pending.clear();
-    return batch;
-  }
-}
-
-/**
- * A one-line {@linkcode TargetError} for a failed database action (a TargetError passes as is).
- *
- * @param target The database, as shown.
- * @param action What failed, e.g. `store event`.
- * @param error What was thrown.
- * @returns The error to throw.
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { runStoreError } from "./_run_rows.ts";
- * const error = runStoreError("runs.sqlite", "store event", new Error("disk I/O error\nmore"));
- * assert.equal(error.message, 'Cannot store event in run database "runs.sqlite": disk I/O error');
- * ```
- */
-export function runStoreError(target: string, action: string, error: unknown): TargetError {
-  if (error instanceof TargetError) return error;
-  return new TargetError(
-    `Cannot ${action} in run database "${target}": ${firstLineOf(error)}`,
-    { cause: error },
-  );
-}
 
 function num(value: unknown): number {
   return Number(value);

@@ -10,9 +10,7 @@
  */
 
 import { statfsSync } from "node:fs";
-
-/** When data is synced to the disk. */
-export type FsyncPolicy = "chunk" | "file" | "never";
+import type { FsyncPolicy } from "../protocol/disk_message.ts";
 
 /** The free space the writer must leave. */
 export type MinFree = { readonly bytes: number } | { readonly percent: number };

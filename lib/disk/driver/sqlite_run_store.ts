@@ -17,80 +17,23 @@ import type {
   RunEnd,
   RunRecord,
   RunStore,
+  RunStoreOptions,
   SampleRecord,
   StoreResult,
-} from "./run_store.ts";
+} from "./run_store_types.ts";
+import { type Row, RUN_COLUMNS, toClient, toEvent, toRun, toSample } from "./_run_rows.ts";
+import { HeartbeatBatch } from "./_heartbeat_batch.ts";
+import { runStoreError } from "./_run_store_error.ts";
 import {
-  HeartbeatBatch,
-  type Row,
-  RUN_COLUMNS,
-  runStoreError,
-  type RunStoreOptions,
-  toClient,
-  toEvent,
-  toRun,
-  toSample,
-} from "./_run_rows.ts";
-
-const SCHEMA_VERSION = 1;
-const OUR_TABLES = ["schema_version", "runs", "clients", "events", "samples"];
-
-const SCHEMA_SQL = `
-CREATE TABLE schema_version (version INTEGER NOT NULL);
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY,
-  started_at_ms INTEGER NOT NULL,
-  ended_at_ms INTEGER,
-  tcp_port INTEGER NOT NULL,
-  hb_address TEXT NOT NULL,
-  hb_port INTEGER NOT NULL,
-  status TEXT NOT NULL DEFAULT 'running'
-    CHECK (status IN ('running', 'done', 'idle', 'interrupted')),
-  report_json TEXT
-);
-CREATE TABLE clients (
-  run_id INTEGER NOT NULL REFERENCES runs (id),
-  client_id TEXT NOT NULL,
-  host TEXT NOT NULL,
-  pid INTEGER NOT NULL,
-  config_json TEXT NOT NULL,
-  connected_at_ms INTEGER NOT NULL,
-  finished_at_ms INTEGER,
-  last_heartbeat_ms INTEGER,
-  heartbeats INTEGER NOT NULL DEFAULT 0,
-  state TEXT NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'finished', 'gone')),
-  PRIMARY KEY (run_id, client_id)
-);
-CREATE TABLE events (
-  id INTEGER PRIMARY KEY,
-  run_id INTEGER NOT NULL REFERENCES runs (id),
-  client_id TEXT,
-  seq INTEGER,
-  at_ms INTEGER NOT NULL,
-  received_at_ms INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  detail_json TEXT NOT NULL,
-  UNIQUE (run_id, client_id, seq)
-);
-CREATE TABLE samples (
-  id INTEGER PRIMARY KEY,
-  run_id INTEGER NOT NULL REFERENCES runs (id),
-  client_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  at_ms INTEGER NOT NULL,
-  received_at_ms INTEGER NOT NULL,
-  cpu_percent REAL NOT NULL,
-  user_ms REAL NOT NULL,
-  sys_ms REAL NOT NULL,
-  rss_bytes INTEGER NOT NULL,
-  bytes_written INTEGER NOT NULL,
-  chunks INTEGER NOT NULL,
-  interval_ms REAL NOT NULL,
-  histogram TEXT NOT NULL,
-  UNIQUE (run_id, client_id, seq)
-);
-INSERT INTO schema_version (version) VALUES (${SCHEMA_VERSION});
-`;
+  clientParams,
+  eventParams,
+  heartbeatParams,
+  runEndParams,
+  runParams,
+  sampleParams,
+  stateParams,
+} from "./_run_params.ts";
+import { prepareSqliteSchema } from "./_sqlite_schema.ts";
 
 /** Options of {@linkcode SqliteRunStore.open}. */
 export type SqliteRunStoreOptions = RunStoreOptions;
@@ -232,7 +175,7 @@ export class SqliteRunStore implements RunStore {
       });
     }
     try {
-      prepareSchema(db, path);
+      prepareSqliteSchema(db, path);
       return new SqliteRunStore(path, db, options.heartbeatFlushMs ?? 1000);
     } catch (error) {
       db.close();
@@ -252,7 +195,7 @@ export class SqliteRunStore implements RunStore {
    */
   createRun(run: NewRun): Promise<number> {
     return this.#write("create run", () => {
-      const result = this.#insertRun.run(run.startedAtMs, run.tcpPort, run.hbAddress, run.hbPort);
+      const result = this.#insertRun.run(...runParams(run));
       return Number(result.lastInsertRowid);
     });
   }
@@ -267,14 +210,7 @@ export class SqliteRunStore implements RunStore {
    */
   addClient(runId: number, client: NewClient): Promise<boolean> {
     return this.#write("store client", () => {
-      const result = this.#insertClient.run(
-        runId,
-        client.clientId,
-        client.host,
-        client.pid,
-        JSON.stringify(client.config ?? null),
-        client.connectedAtMs,
-      );
+      const result = this.#insertClient.run(...clientParams(runId, client));
       return result.changes > 0;
     });
   }
@@ -289,15 +225,7 @@ export class SqliteRunStore implements RunStore {
    */
   addEvent(runId: number, event: EventRecord): Promise<StoreResult> {
     return this.#write("store event", () => {
-      const result = this.#insertEvent.run(
-        runId,
-        event.clientId,
-        event.seq,
-        event.atMs,
-        event.receivedAtMs,
-        event.kind,
-        JSON.stringify(event.detail ?? null),
-      );
+      const result = this.#insertEvent.run(...eventParams(runId, event));
       return result.changes > 0 ? "stored" : "duplicate";
     });
   }
@@ -312,21 +240,7 @@ export class SqliteRunStore implements RunStore {
    */
   addSample(runId: number, sample: SampleRecord): Promise<StoreResult> {
     return this.#write("store sample", () => {
-      const result = this.#insertSample.run(
-        runId,
-        sample.clientId,
-        sample.seq,
-        sample.atMs,
-        sample.receivedAtMs,
-        sample.cpuPercent,
-        sample.userMs,
-        sample.sysMs,
-        sample.rssBytes,
-        sample.bytesWritten,
-        sample.chunks,
-        sample.intervalMs,
-        sample.histogram,
-      );
+      const result = this.#insertSample.run(...sampleParams(runId, sample));
       return result.changes > 0 ? "stored" : "duplicate";
     });
   }
@@ -364,7 +278,7 @@ export class SqliteRunStore implements RunStore {
    */
   setClientState(runId: number, clientId: string, state: ClientState, atMs: number): Promise<void> {
     return this.#write("store client state", () => {
-      this.#updateState.run(state, atMs, runId, clientId);
+      this.#updateState.run(...stateParams(runId, clientId, { state, atMs }));
     });
   }
 
@@ -378,7 +292,7 @@ export class SqliteRunStore implements RunStore {
    */
   finishRun(runId: number, end: RunEnd): Promise<void> {
     return this.#write("finish run", () => {
-      this.#updateRun.run(end.endedAtMs, end.status, end.reportJson, runId);
+      this.#updateRun.run(...runEndParams(runId, end));
     });
   }
 
@@ -462,7 +376,7 @@ export class SqliteRunStore implements RunStore {
     this.#db.exec("BEGIN IMMEDIATE");
     try {
       for (const beat of batch) {
-        this.#updateHeartbeat.run(beat.atMs, beat.count, beat.runId, beat.clientId);
+        this.#updateHeartbeat.run(...heartbeatParams(beat));
       }
       this.#db.exec("COMMIT");
     } catch (error) {
@@ -473,66 +387,5 @@ export class SqliteRunStore implements RunStore {
 
   #wrap(action: string, error: unknown): TargetError {
     return runStoreError(this.target, action, error);
-  }
-}
-
-/**
- * Creates the schema in an empty database, or checks that an existing one is ours and of this
- * version. Sets WAL and `synchronous=FULL`.
- */
-function prepareSchema(db: DatabaseSync, path: string): void {
-  // The first read of the file: "file is not a database" comes from here.
-  let tables: string[];
-  try {
-    tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Row[])
-      .map((row) => String(row.name));
-  } catch (error) {
-    const message = firstLineOf(error);
-    if (/not a database|malformed/i.test(message)) {
-      throw new TargetError(
-        `Cannot open run database "${path}": it is not a SQLite database, expected a SQLite file ` +
-          `or a new path`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-  db.exec("PRAGMA busy_timeout = 5000");
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = FULL");
-  db.exec("PRAGMA foreign_keys = ON");
-  if (tables.length === 0) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      db.exec(SCHEMA_SQL);
-      db.exec("COMMIT");
-    } catch (error) {
-      if (db.isTransaction) db.exec("ROLLBACK");
-      throw error;
-    }
-    return;
-  }
-  if (!tables.includes("schema_version")) {
-    throw new TargetError(
-      `Cannot open run database "${path}": it holds other tables (${
-        tables.slice(0, 5).map((t) => `"${t}"`).join(", ")
-      }) and no schema_version, expected a new file or one written by "stress disk server"`,
-    );
-  }
-  const rows = db.prepare("SELECT version FROM schema_version").all() as Row[];
-  const version = rows.length === 1 ? Number(rows[0].version) : NaN;
-  if (version !== SCHEMA_VERSION) {
-    throw new TargetError(
-      `Cannot open run database "${path}": its schema version is ${
-        rows.length === 1 ? `"${rows[0].version}"` : "unknown"
-      }, expected ${SCHEMA_VERSION} (it was written by another version of stress; use a new file)`,
-    );
-  }
-  const missing = OUR_TABLES.filter((name) => !tables.includes(name));
-  if (missing.length > 0) {
-    throw new TargetError(
-      `Cannot open run database "${path}": table "${missing[0]}" is missing, expected the tables ` +
-        `${OUR_TABLES.map((t) => `"${t}"`).join(", ")}`,
-    );
   }
 }

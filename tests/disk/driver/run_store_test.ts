@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import postgres from "postgres";
 import { TargetError } from "../../../lib/errors.ts";
-import {
-  type EventRecord,
-  type NewClient,
-  type NewRun,
-  openRunStore,
-  type RunStore,
-  type SampleRecord,
-} from "../../../lib/disk/driver/run_store.ts";
+import { openRunStore } from "../../../lib/disk/driver/run_store.ts";
+import type {
+  EventRecord,
+  NewClient,
+  NewRun,
+  RunStore,
+  SampleRecord,
+} from "../../../lib/disk/driver/run_store_types.ts";
 import { PgRunStore } from "../../../lib/disk/driver/pg_run_store.ts";
 import { SqliteRunStore } from "../../../lib/disk/driver/sqlite_run_store.ts";
 import { startPostgres } from "../../query/_pg_fixture.ts";

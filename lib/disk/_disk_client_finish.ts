@@ -1,0 +1,115 @@
+/**
+ * Private helper of `disk_client.ts`: the end of a run once the writer has exited: its failure
+ * (if any), the stop event, the bye, and the exit code.
+ *
+ * @module
+ */
+
+import { InterruptedError } from "../errors.ts";
+import type { StopReason } from "./protocol/disk_message.ts";
+import { formatSize } from "../units/parse_size.ts";
+import type { ClientSettings } from "./_disk_client_settings.ts";
+import type { ServerLink } from "./_disk_client_join.ts";
+import type { ClientHeartbeat } from "./_disk_client_heartbeat.ts";
+import type { WriterProcess } from "./_disk_client_writer.ts";
+import type { WriterReport } from "./_disk_client_follow.ts";
+
+/** How long to wait for the server's acknowledgements at the end. */
+const ACK_WAIT_MS = 10_000;
+
+/** The parts of a client run that its end reports through and closes. */
+export interface ClientRunParts {
+  /** The run's settings (`--path`, `--cleanup`). */
+  readonly settings: ClientSettings;
+  /** Writes one log line. */
+  readonly log: (text: string) => void;
+  /** The server. */
+  readonly link: ServerLink;
+  /** The heartbeat, stopped after the bye. */
+  readonly heartbeat: ClientHeartbeat;
+  /** The writer, which has exited. */
+  readonly writer: WriterProcess;
+  /** Why the client stops: set to `error` when the writer failed. */
+  readonly stop: { reason: StopReason };
+}
+
+/** How the writer ended: what it reported and its exit status. */
+export interface WriterEnd extends WriterReport {
+  /** How it exited. */
+  readonly status: Deno.CommandStatus;
+}
+
+/**
+ * Ends a run after the writer exited: sends its failure (if any), the stop event and the bye,
+ * waits for the acknowledgements, closes the connection and the heartbeat, and removes the data
+ * files with `--cleanup`.
+ *
+ * @param parts The run.
+ * @param end How the writer ended.
+ * @returns 0 when the run completed and every record was acknowledged, 1 when the writer failed
+ * or the server was lost with records unacknowledged.
+ * @throws {InterruptedError} When the run was stopped by a signal (after it was reported).
+ */
+export async function finishClientRun(parts: ClientRunParts, end: WriterEnd): Promise<number> {
+  const { settings, log, link, heartbeat, stop } = parts;
+  const { messenger } = link;
+  await reportWriterFailure(parts, end);
+  await Promise.all(end.rolloverAcks);
+  const totals = end.totals;
+  await messenger.record({
+    type: "event",
+    kind: "stop",
+    detail: { reason: stop.reason, ...totals },
+  });
+  const rate = totals.elapsedMs === undefined || totals.elapsedMs <= 0
+    ? ""
+    : ` (${formatSize(totals.bytesWritten / (totals.elapsedMs / 1000), { system: "decimal" })}/s)`;
+  log(
+    `stop: ${stop.reason}, ${
+      formatSize(totals.bytesWritten, { system: "decimal" })
+    } in ${totals.chunks} chunks${rate}, ${totals.rollovers} rollovers`,
+  );
+  link.sayingBye();
+  const bye = messenger.record({ type: "bye" });
+  await Promise.race([bye, messenger.drain(ACK_WAIT_MS)]);
+  heartbeat.stop();
+  const lost = messenger.lost;
+  const unacknowledged = messenger.unacknowledged + messenger.unsent;
+  await messenger.close();
+  if (settings.cleanup) await removeDataFiles(settings.path);
+  if (stop.reason === "signal") {
+    throw new InterruptedError("Client interrupted: the run was stopped and reported");
+  }
+  if (unacknowledged > 0 && lost !== null) {
+    log(`error: ${unacknowledged} records were not acknowledged by the server (${lost})`);
+    return 1;
+  }
+  return stop.reason === "error" ? 1 : 0;
+}
+
+/** Logs and sends the writer's failure, if it failed (not when stopped by a signal). */
+async function reportWriterFailure(parts: ClientRunParts, end: WriterEnd): Promise<void> {
+  const { writer, stop, log, link } = parts;
+  if (end.failure === null && (end.status.success || stop.reason === "signal")) {
+    await writer.discardStderr();
+    return;
+  }
+  stop.reason = "error";
+  const fromStderr = await writer.failure(end.status);
+  const why = end.failure ?? fromStderr;
+  log(`error: the writer failed: ${why}`);
+  await link.messenger.record({
+    type: "event",
+    kind: "error",
+    detail: { message: `writer: ${why}` },
+  });
+}
+
+/** Removes the run's data files (`stress-disk-N.dat`) from its directory. */
+async function removeDataFiles(path: string): Promise<void> {
+  for await (const entry of Deno.readDir(path)) {
+    if (/^stress-disk-\d+\.dat$/.test(entry.name)) {
+      await Deno.remove(`${path}/${entry.name}`).catch(() => {});
+    }
+  }
+}

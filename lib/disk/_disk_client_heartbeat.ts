@@ -1,0 +1,59 @@
+/**
+ * Private helper of `disk_client.ts`: its heartbeat, a datagram to the multicast group every
+ * `--heartbeat`.
+ *
+ * @module
+ */
+
+import type { HeartbeatMessage } from "./protocol/disk_message.ts";
+import { HeartbeatSender } from "./driver/heartbeat_socket.ts";
+import type { ClientSettings } from "./_disk_client_settings.ts";
+
+/** The client's heartbeat: the first one at once, then one every interval until stopped. */
+export class ClientHeartbeat {
+  readonly #sender: HeartbeatSender;
+  readonly #client: string;
+  readonly #timer: ReturnType<typeof setInterval>;
+  #seq = 0;
+  /** What the writer is doing, as the next heartbeats say. */
+  state: "writing" | "stopping" = "writing";
+
+  private constructor(settings: ClientSettings) {
+    this.#client = settings.id;
+    this.#sender = HeartbeatSender.open({
+      address: settings.hbAddress,
+      port: settings.hbPort,
+      interfaceAddress: settings.interfaceAddress,
+    });
+    this.#beat();
+    this.#timer = setInterval(() => this.#beat(), settings.heartbeatMs);
+  }
+
+  /**
+   * Opens the sender, sends the first heartbeat and starts the interval.
+   *
+   * @param settings The group, port, interface, client id and interval.
+   * @returns The running heartbeat.
+   */
+  static start(settings: ClientSettings): ClientHeartbeat {
+    return new ClientHeartbeat(settings);
+  }
+
+  /** Stops the interval and closes the sender. */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#sender.close();
+  }
+
+  #beat(): void {
+    const message: HeartbeatMessage = {
+      v: 1,
+      type: "hb",
+      client: this.#client,
+      seq: ++this.#seq,
+      atMs: Date.now(),
+      state: this.state,
+    };
+    this.#sender.send(JSON.stringify(message)).catch(() => {});
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Private helper of `disk_client.ts`: the writer, its own process
+ * (`driver/disk_writer_main.ts`), so that its CPU and memory can be sampled alone.
+ *
+ * @module
+ */
+
+import type { ClientSettings } from "./_disk_client_settings.ts";
+
+/** The writer process: its report lines on stdout, its stdin held open while the client lives. */
+export class WriterProcess {
+  readonly #child: Deno.ChildProcess;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
+
+  private constructor(child: Deno.ChildProcess) {
+    this.#child = child;
+    this.#stdin = child.stdin.getWriter();
+  }
+
+  /**
+   * Starts the writer with the run's settings.
+   *
+   * @param settings The directory, sizes, fsync policy, run time, free-space floor and sample
+   * interval.
+   * @returns The running writer.
+   */
+  static spawn(settings: ClientSettings): WriterProcess {
+    const writerUrl = new URL("./driver/disk_writer_main.ts", import.meta.url);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        writerUrl.href,
+        JSON.stringify({
+          dir: settings.path,
+          chunkBytes: settings.chunkBytes,
+          fileBytes: settings.fileBytes,
+          fsync: settings.fsync,
+          runTimeMs: settings.runTimeMs,
+          minFree: settings.minFree,
+          statsMs: Math.min(200, settings.statsEveryMs / 4),
+        }),
+      ],
+      // Its stdin stays open while the client lives: the writer stops when it ends.
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    return new WriterProcess(child);
+  }
+
+  /** The writer's process id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** The writer's report lines, one JSON object a line. */
+  get stdout(): ReadableStream<Uint8Array> {
+    return this.#child.stdout;
+  }
+
+  /** Resolves when the writer has exited. */
+  get status(): Promise<Deno.CommandStatus> {
+    return this.#child.status;
+  }
+
+  /** Closes the writer's stdin: it exits after its last line (closing twice does nothing). */
+  release(): void {
+    this.#stdin.close().catch(() => {});
+  }
+
+  /** Asks the writer to stop between chunks (SIGTERM); does nothing when it is gone. */
+  stop(): void {
+    try {
+      this.#child.kill("SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /**
+   * Why the writer failed: the last line of its stderr, else its exit code.
+   *
+   * @param status How it exited.
+   * @returns One line.
+   */
+  async failure(status: Deno.CommandStatus): Promise<string> {
+    const stderr = new TextDecoder().decode(await new Response(this.#child.stderr).arrayBuffer());
+    return stderr.trim().split("\n").at(-1) || `exit ${status.code}`;
+  }
+
+  /** Discards the writer's stderr. */
+  async discardStderr(): Promise<void> {
+    await this.#child.stderr.cancel();
+  }
+}

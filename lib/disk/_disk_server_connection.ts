@@ -1,0 +1,194 @@
+/**
+ * Private helper of `disk_server.ts`: serves one client connection, from its `hello` to its
+ * `bye` (protocol v1, see `lib/disk/disk_protocol.ts`).
+ *
+ * @module
+ */
+
+import type { HelloMessage, ProtocolErrorCode } from "./protocol/disk_message.ts";
+import { encodeMessage } from "./protocol/encode_message.ts";
+import { LineSplitter } from "./protocol/line_splitter.ts";
+import { parseClientMessage } from "./protocol/parse_client_message.ts";
+import { isProtocolProblem } from "./protocol/protocol_problem.ts";
+import { lingeringClose } from "./driver/lingering_close.ts";
+import type { ClientEntry, ServerContext } from "./_disk_server_context.ts";
+import { storeRecord } from "./_disk_server_record.ts";
+
+const HELLO_TIMEOUT_MS = 10_000;
+
+/**
+ * One client connection: admits the client on its `hello`, stores and acknowledges its records,
+ * and closes the connection on a protocol error, after `bye`, or when the client goes away.
+ */
+export class ServerConnection {
+  readonly #conn: Deno.Conn;
+  readonly #context: ServerContext;
+  readonly #from: string;
+  readonly #encoder = new TextEncoder();
+  #client: ClientEntry | null = null;
+
+  /**
+   * Takes a connection of a run.
+   *
+   * @param conn The accepted connection.
+   * @param context The run.
+   */
+  constructor(conn: Deno.Conn, context: ServerContext) {
+    this.#conn = conn;
+    this.#context = context;
+    const remote = conn.remoteAddr as Deno.NetAddr;
+    this.#from = `${remote.hostname}:${remote.port}`;
+  }
+
+  /**
+   * Reads the connection until it ends, then closes it.
+   *
+   * @returns When the connection is closed (it never rejects).
+   */
+  async serve(): Promise<void> {
+    const conn = this.#conn;
+    const from = this.#from;
+    const splitter = new LineSplitter();
+    const buffer = new Uint8Array(16384);
+    this.#context.log(`connection from ${from}`);
+    const helloTimer = setTimeout(() => {
+      if (this.#client === null) {
+        void this.#reject("not_hello", "no hello within 10 s", null).finally(() => conn.close());
+      }
+    }, HELLO_TIMEOUT_MS);
+    try {
+      reading: while (true) {
+        const read = await conn.read(buffer).catch(() => null);
+        if (read === null) break;
+        const { lines, problem } = splitter.push(buffer.subarray(0, read));
+        for (const line of lines) {
+          if (await this.#handle(line)) break reading;
+        }
+        if (problem !== null) {
+          await this.#reject(problem.code, problem.message, this.#client?.id ?? null);
+          break;
+        }
+      }
+    } catch (error) {
+      this.#context.log(`connection ${from} failed: ${String(error).split("\n")[0]}`);
+    } finally {
+      clearTimeout(helloTimer);
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+      await this.#noteDisconnected();
+    }
+  }
+
+  /** Handles one line; true when the connection is done. */
+  async #handle(line: string): Promise<boolean> {
+    const { tracker, log } = this.#context;
+    const message = parseClientMessage(line);
+    if (isProtocolProblem(message)) {
+      await this.#reject(message.code, message.message, this.#client?.id ?? null);
+      return true;
+    }
+    const client = this.#client;
+    if (client === null) {
+      if (message.type !== "hello") {
+        await this.#reject("not_hello", "the first message must be a hello", null);
+        return true;
+      }
+      this.#client = await this.#admit(message);
+      return this.#client === null;
+    }
+    if (message.type === "hello") {
+      await this.#reject("bad_message", "a second hello", client.id);
+      return true;
+    }
+    // A record is a sign of life too: a busy client is not gone for a late heartbeat.
+    if (!client.done) tracker.beat(client.id, Date.now());
+    await storeRecord(this.#context, { client, message });
+    await this.#conn.write(
+      this.#encoder.encode(encodeMessage({ v: 1, type: "ack", seq: message.seq })),
+    );
+    if (message.type !== "bye") return false;
+    client.done = true;
+    tracker.finish(client.id);
+    log(`client ${client.id} finished`);
+    return true;
+  }
+
+  /** A client that went away without a bye: the server waits for its heartbeats. */
+  async #noteDisconnected(): Promise<void> {
+    const client = this.#client;
+    if (client === null || client.done) return;
+    const nowMs = Date.now();
+    this.#context.log(`client ${client.id} disconnected without a bye; waiting for its heartbeats`);
+    await this.#context.store.addEvent(this.#context.runId, {
+      clientId: client.id,
+      seq: null,
+      atMs: nowMs,
+      receivedAtMs: nowMs,
+      kind: "disconnected",
+      detail: { from: this.#from },
+    }).catch(() => {});
+  }
+
+  async #reject(code: ProtocolErrorCode, message: string, clientId: string | null): Promise<void> {
+    const { store, runId, log } = this.#context;
+    const from = this.#from;
+    log(
+      `connection ${from}${clientId === null ? "" : ` (${clientId})`} closed: ${code}: ${message}`,
+    );
+    await this.#conn.write(
+      this.#encoder.encode(encodeMessage({ v: 1, type: "error", code, message })),
+    )
+      .catch(() => {});
+    await lingeringClose(this.#conn);
+    const nowMs = Date.now();
+    await store.addEvent(runId, {
+      clientId,
+      seq: null,
+      atMs: nowMs,
+      receivedAtMs: nowMs,
+      kind: "rejected",
+      detail: { from, code, message },
+    }).catch((error) => log(`cannot store the rejection: ${String(error)}`));
+  }
+
+  async #admit(hello: HelloMessage): Promise<ClientEntry | null> {
+    const { settings, store, runId, log, tracker, clients } = this.#context;
+    if (settings.token !== undefined && hello.token !== settings.token) {
+      await this.#reject("bad_token", "the token does not match", hello.client);
+      return null;
+    }
+    const nowMs = Date.now();
+    const added = await store.addClient(runId, {
+      clientId: hello.client,
+      host: hello.host,
+      pid: hello.pid,
+      config: hello.config,
+      connectedAtMs: nowMs,
+    });
+    if (!added) {
+      await this.#reject("bad_message", `client id "${hello.client}" is already in this run`, null);
+      return null;
+    }
+    const entry: ClientEntry = { id: hello.client, done: false };
+    clients.set(hello.client, entry);
+    tracker.register(hello.client, hello.config.heartbeatMs, nowMs);
+    log(
+      `client ${hello.client} joined from ${this.#from} (host ${hello.host}, pid ${hello.pid}, chunk ${hello.config.chunkBytes} B, file ${hello.config.fileBytes} B, fsync ${hello.config.fsync})`,
+    );
+    await this.#conn.write(
+      this.#encoder.encode(
+        encodeMessage({
+          v: 1,
+          type: "welcome",
+          run: runId,
+          client: hello.client,
+          heartbeatMisses: settings.misses,
+        }),
+      ),
+    );
+    return entry;
+  }
+}
