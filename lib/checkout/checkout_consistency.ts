@@ -13,8 +13,8 @@ import { checkOutAll } from "./checkout_consistency_checkouts.ts";
 import { readBack } from "./checkout_consistency_read_back.ts";
 import { parseDuration } from "../units/parse_duration.ts";
 import { CheckoutServices } from "./driver/checkout_services.ts";
-import { type CommandIo, printText } from "../cli/command_io.ts";
-import { parseFlags, parseInteger, parsePositive, rejectPositionals } from "../cli/parse_flags.ts";
+import type { CommandIo } from "../cli/command_io.ts";
+import { parseCommandFlags, parseInteger, parsePositive } from "../cli/parse_flags.ts";
 
 const HELP = `Usage: stress checkout consistency (--urls urls.json | --gateway URL) [options]
 
@@ -123,7 +123,7 @@ export async function checkoutConsistencyCommand(
   args: readonly string[],
   io: CommandIo,
 ): Promise<number> {
-  const { values, positionals } = parseFlags("checkout consistency", args, {
+  const values = parseCommandFlags("checkout consistency", args, {
     urls: { type: "string" },
     gateway: { type: "string" },
     items: { type: "string", default: "1" },
@@ -136,13 +136,8 @@ export async function checkoutConsistencyCommand(
     timeout: { type: "string", default: "10s" },
     seed: { type: "string" },
     json: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    printText(io, HELP);
-    return 0;
-  }
-  rejectPositionals("checkout consistency", positionals);
+  }, { io, help: HELP });
+  if (values === null) return 0;
   const settings = await settingsOf(values);
   const services = new CheckoutServices(settings.urls, {
     connections: settings.concurrency,

@@ -15,8 +15,8 @@ import { type LoadSettings, loadSettingsOf } from "./checkout_load_settings.ts";
 import { initialiseLoad } from "./checkout_load_init.ts";
 import { executeLoadRun } from "./checkout_load_execute.ts";
 import { runLoadWithWeb } from "./checkout_load_web.ts";
-import { type CommandIo, printText } from "../cli/command_io.ts";
-import { parseFlags, rejectPositionals } from "../cli/parse_flags.ts";
+import type { CommandIo } from "../cli/command_io.ts";
+import { parseCommandFlags } from "../cli/parse_flags.ts";
 
 const HELP = `Usage: stress checkout load (--urls urls.json | --gateway URL) [options]
 
@@ -147,7 +147,7 @@ export async function checkoutLoadCommand(
   io: CommandIo,
   options: { signal?: AbortSignal; shard?: Shard | null } = {},
 ): Promise<number> {
-  const { values, positionals } = parseFlags("checkout load", args, {
+  const values = parseCommandFlags("checkout load", args, {
     urls: { type: "string" },
     gateway: { type: "string" },
     users: { type: "string", default: "1000" },
@@ -176,13 +176,8 @@ export async function checkoutLoadCommand(
     autostart: { type: "boolean" },
     autoquit: { type: "string" },
     "exit-code-on-error": { type: "string", default: "1" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    printText(io, HELP);
-    return 0;
-  }
-  rejectPositionals("checkout load", positionals);
+  }, { io, help: HELP });
+  if (values === null) return 0;
   const shard = options.shard ?? null;
   const settings = shardSettings(await loadSettingsOf(values), shard, io);
   let live: LiveEndpoints | null = null;

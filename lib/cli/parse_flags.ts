@@ -1,6 +1,6 @@
 /**
  * Parses the GNU-style flags of the commands that are not cassandra-stress commands
- * (`simulate`, `analyze`) with `node:util`'s `parseArgs`, turning its errors into
+ * (`simulate`, `analyze`, `serve`, `query`, `disk`, `checkout`) with `node:util`'s `parseArgs`, turning its errors into
  * {@linkcode UsageError}s.
  *
  * @module
@@ -9,6 +9,7 @@
 import { parseWholeNumber } from "../units/parse_whole_number.ts";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.ts";
+import { type CommandIo, printText } from "./command_io.ts";
 
 /** The flag definitions, as `node:util` `parseArgs` takes them. */
 export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
@@ -53,6 +54,48 @@ export function parseFlags(command: string, args: readonly string[], spec: FlagS
       cause: error,
     });
   }
+}
+
+/**
+ * The start of every command that takes flags only: parses `args` against `spec` and
+ * `-h`/`--help`, prints the help and returns null when asked for it, and refuses positionals.
+ *
+ * @param command The command name, for messages.
+ * @param args The arguments after the command name.
+ * @param spec The flag definitions (without `help`).
+ * @param usage Where the help goes, and its text.
+ * @returns The flag values, or null when the help was printed (exit 0).
+ * @throws {UsageError} On an unknown flag, a flag without its value, or a positional.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BufferedIo } from "./command_io.ts";
+ * import { parseCommandFlags } from "./parse_flags.ts";
+ * const io = new BufferedIo();
+ * const spec = { port: { type: "string" as const, default: "9042" } };
+ * assert.equal(parseCommandFlags("serve", [], spec, { io, help: "usage" })?.port, "9042");
+ * assert.equal(parseCommandFlags("serve", ["-h"], spec, { io, help: "usage" }), null);
+ * assert.deepEqual(io.stdout, ["usage"]);
+ * assert.throws(() => parseCommandFlags("serve", ["extra"], spec, { io, help: "usage" }));
+ * ```
+ */
+export function parseCommandFlags(
+  command: string,
+  args: readonly string[],
+  spec: FlagSpec,
+  usage: { io: CommandIo; help: string },
+): ParsedFlags["values"] | null {
+  const { values, positionals } = parseFlags(command, args, {
+    ...spec,
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    printText(usage.io, usage.help);
+    return null;
+  }
+  rejectPositionals(command, positionals);
+  return values;
 }
 
 /**

@@ -9,8 +9,8 @@
  */
 
 import { InterruptedError } from "../errors.ts";
-import { type CommandIo, printText } from "../cli/command_io.ts";
-import { parseFlags, rejectPositionals } from "../cli/parse_flags.ts";
+import type { CommandIo } from "../cli/command_io.ts";
+import { parseCommandFlags } from "../cli/parse_flags.ts";
 import { TextFile } from "../cli/text_file.ts";
 import { LiveEndpoints, PageStop } from "../live/live_endpoints.ts";
 import { settingsOf } from "./_disk_client_settings.ts";
@@ -75,7 +75,7 @@ export async function diskClientCommand(
   io: CommandIo,
   options: { signal?: AbortSignal } = {},
 ): Promise<number> {
-  const { values, positionals } = parseFlags("disk client", args, {
+  const values = parseCommandFlags("disk client", args, {
     server: { type: "string" },
     "hb-address": { type: "string" },
     "hb-port": { type: "string" },
@@ -94,13 +94,8 @@ export async function diskClientCommand(
     cleanup: { type: "boolean" },
     prometheus: { type: "string" },
     web: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    printText(io, DISK_CLIENT_HELP);
-    return 0;
-  }
-  rejectPositionals("disk client", positionals);
+  }, { io, help: DISK_CLIENT_HELP });
+  if (values === null) return 0;
   const settings = settingsOf(values);
   // The live page's Stop ends the run as Ctrl-C does.
   const pageStop = new PageStop(options.signal);

@@ -10,8 +10,8 @@ import { UsageError } from "../errors.ts";
 import { createDiskReport } from "./report/disk_report.ts";
 import { formatDiskReport } from "./report/format_disk_report.ts";
 import { openRunStore } from "./driver/run_store.ts";
-import { type CommandIo, printText } from "../cli/command_io.ts";
-import { parseFlags, parsePositive, rejectPositionals } from "../cli/parse_flags.ts";
+import type { CommandIo } from "../cli/command_io.ts";
+import { parseCommandFlags, parsePositive } from "../cli/parse_flags.ts";
 
 /** The help text of `stress disk report`. */
 export const DISK_REPORT_HELP: string = `Usage: stress disk report [--db TARGET] [--run ID] [--json]
@@ -40,17 +40,12 @@ Options:
  * ```
  */
 export async function diskReportCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseFlags("disk report", args, {
+  const values = parseCommandFlags("disk report", args, {
     db: { type: "string", default: "runs.sqlite" },
     run: { type: "string" },
     json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    printText(io, DISK_REPORT_HELP);
-    return 0;
-  }
-  rejectPositionals("disk report", positionals);
+  }, { io, help: DISK_REPORT_HELP });
+  if (values === null) return 0;
   const store = await openRunStore(values.db as string, { mustExist: true });
   try {
     if (values.run === undefined) {

@@ -8,8 +8,8 @@
  * @module
  */
 
-import { type CommandIo, printText } from "../cli/command_io.ts";
-import { parseFlags, rejectPositionals } from "../cli/parse_flags.ts";
+import type { CommandIo } from "../cli/command_io.ts";
+import { parseCommandFlags } from "../cli/parse_flags.ts";
 import { TextFile } from "../cli/text_file.ts";
 import { openRunStore } from "./driver/run_store.ts";
 import { settingsOf } from "./_disk_server_settings.ts";
@@ -68,7 +68,7 @@ export async function diskServerCommand(
   io: CommandIo,
   options: { signal?: AbortSignal; onListening?: (port: number, runId: number) => void } = {},
 ): Promise<number> {
-  const { values, positionals } = parseFlags("disk server", args, {
+  const values = parseCommandFlags("disk server", args, {
     "hb-address": { type: "string" },
     "hb-port": { type: "string" },
     "tcp-port": { type: "string" },
@@ -80,13 +80,8 @@ export async function diskServerCommand(
     "hb-misses": { type: "string", default: "3" },
     token: { type: "string" },
     report: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    printText(io, DISK_SERVER_HELP);
-    return 0;
-  }
-  rejectPositionals("disk server", positionals);
+  }, { io, help: DISK_SERVER_HELP });
+  if (values === null) return 0;
   const settings = settingsOf(values);
   const logFile = settings.logPath === null ? null : TextFile.create(settings.logPath, "--log");
   const log = (text: string) => {

@@ -9,8 +9,8 @@
 
 import { UsageError } from "../errors.ts";
 import type { Shard } from "../units/shard.ts";
-import { type CommandIo, printText } from "../cli/command_io.ts";
-import { parseFlags, rejectPositionals } from "../cli/parse_flags.ts";
+import type { CommandIo } from "../cli/command_io.ts";
+import { parseCommandFlags } from "../cli/parse_flags.ts";
 import { minuteQuerySql } from "./minute_query.ts";
 import type { QueryItemsOutcome } from "./query_input.ts";
 import { printQueryRunBanner } from "./_query_run_banner.ts";
@@ -119,7 +119,7 @@ export async function queryRunCommand(
   io: CommandIo,
   options: QueryRunOptions = {},
 ): Promise<number> {
-  const { values, positionals } = parseFlags("query run", args, {
+  const values = parseCommandFlags("query run", args, {
     url: { type: "string" },
     workers: { type: "string", default: "1" },
     file: { type: "string" },
@@ -135,13 +135,8 @@ export async function queryRunCommand(
     table: { type: "string", default: "cpu_usage" },
     prometheus: { type: "string" },
     web: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    printText(io, QUERY_RUN_HELP);
-    return 0;
-  }
-  rejectPositionals("query run", positionals);
+  }, { io, help: QUERY_RUN_HELP });
+  if (values === null) return 0;
   const settings = settingsOf(values);
   if (
     settings.file === null && values.file === undefined &&

@@ -7,8 +7,8 @@
 
 import postgres from "postgres";
 import { cpuUsageSchema } from "./cpu_usage.ts";
-import { type CommandIo, printText } from "../cli/command_io.ts";
-import { parseFlags, rejectPositionals } from "../cli/parse_flags.ts";
+import type { CommandIo } from "../cli/command_io.ts";
+import { parseCommandFlags } from "../cli/parse_flags.ts";
 import { redactPgUrl } from "./redact_pg_url.ts";
 import { requirePgUrl } from "./require_pg_url.ts";
 import { keepExistingTable } from "./_query_setup_existing.ts";
@@ -65,7 +65,7 @@ export async function querySetupCommand(
   io: CommandIo,
   options: { signal?: AbortSignal; progress?: boolean } = {},
 ): Promise<number> {
-  const { values, positionals } = parseFlags("query setup", args, {
+  const values = parseCommandFlags("query setup", args, {
     url: { type: "string" },
     data: { type: "string" },
     generate: { type: "string" },
@@ -73,13 +73,8 @@ export async function querySetupCommand(
     replace: { type: "boolean" },
     "host-index": { type: "boolean" },
     plain: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    printText(io, QUERY_SETUP_HELP);
-    return 0;
-  }
-  rejectPositionals("query setup", positionals);
+  }, { io, help: QUERY_SETUP_HELP });
+  if (values === null) return 0;
   const url = requirePgUrl("query setup", values.url as string | undefined);
   const shownUrl = redactPgUrl(url);
   const source = await setupSourceOf(values);
