@@ -5,11 +5,7 @@
  * @module
  */
 
-import {
-  type QueryParamsBadRow,
-  QueryParamsReader,
-  type QueryParamsRow,
-} from "./query_params.ts";
+import { type QueryParamsBadRow, QueryParamsReader, type QueryParamsRow } from "./query_params.ts";
 
 /** What {@linkcode readQueryItems} does with the input. */
 export interface QueryItemsHandlers {
