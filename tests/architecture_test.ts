@@ -104,7 +104,9 @@ Deno.test("architecture: shared folders import downward only, wings never import
   const offenders: string[] = [];
   for (const file of await libFiles()) {
     const from = topOf(file.path);
-    const allowed = from === "" ? [] : WINGS.includes(from)
+    const allowed = from === ""
+      ? []
+      : WINGS.includes(from)
       ? [from, ...Object.keys(SHARED)]
       : [from, ...SHARED[from]];
     for (const target of importsOf(file)) {
