@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { OptionError } from "../../../lib/errors.ts";
-import { splitPgUrl as parsePgUrl } from "../../../lib/query/driver/split_pg_url.ts";
+import { splitPgUrl } from "../../../lib/query/driver/split_pg_url.ts";
 
-Deno.test("parsePgUrl() fills in the port, user and database defaults", () => {
-  assert.deepEqual(parsePgUrl("postgres://127.0.0.1"), {
+Deno.test("splitPgUrl() fills in the port, user and database defaults", () => {
+  assert.deepEqual(splitPgUrl("postgres://127.0.0.1"), {
     hostname: "127.0.0.1",
     port: 5432,
     user: "postgres",
@@ -12,32 +12,32 @@ Deno.test("parsePgUrl() fills in the port, user and database defaults", () => {
     tls: false,
     needsFullDriver: false,
   });
-  const url = parsePgUrl("postgresql://alice@db:6000");
+  const url = splitPgUrl("postgresql://alice@db:6000");
   assert.equal(url.database, "alice");
   assert.equal(url.port, 6000);
 });
 
-Deno.test("parsePgUrl() percent-decodes the user, password and database", () => {
-  const url = parsePgUrl("postgres://a%20b:p%3Aw%2Fd%40%25@[::1]:7/my%20db");
+Deno.test("splitPgUrl() percent-decodes the user, password and database", () => {
+  const url = splitPgUrl("postgres://a%20b:p%3Aw%2Fd%40%25@[::1]:7/my%20db");
   assert.equal(url.user, "a b");
   assert.equal(url.password, "p:w/d@%");
   assert.equal(url.database, "my db");
   assert.equal(url.hostname, "::1");
 });
 
-Deno.test("parsePgUrl() flags TLS, sockets and several hosts for the full driver", () => {
+Deno.test("splitPgUrl() flags TLS, sockets and several hosts for the full driver", () => {
   for (const query of ["sslmode=require", "sslmode=verify-ca", "sslmode=verify-full", "ssl=true"]) {
-    const url = parsePgUrl(`postgres://u@h/db?${query}`);
+    const url = splitPgUrl(`postgres://u@h/db?${query}`);
     assert.equal(url.tls, true, query);
     assert.equal(url.needsFullDriver, true, query);
   }
   for (const query of ["sslmode=disable", "sslmode=prefer", "ssl=false", "application_name=x"]) {
-    assert.equal(parsePgUrl(`postgres://u@h/db?${query}`).needsFullDriver, false, query);
+    assert.equal(splitPgUrl(`postgres://u@h/db?${query}`).needsFullDriver, false, query);
   }
-  assert.equal(parsePgUrl("postgres://u@h/db?host=/run/postgresql").needsFullDriver, true);
+  assert.equal(splitPgUrl("postgres://u@h/db?host=/run/postgresql").needsFullDriver, true);
 });
 
-Deno.test("parsePgUrl() rejects another scheme and a non-URL", () => {
-  assert.throws(() => parsePgUrl("mysql://u@h/db"), OptionError);
-  assert.throws(() => parsePgUrl("not a url"), OptionError);
+Deno.test("splitPgUrl() rejects another scheme and a non-URL", () => {
+  assert.throws(() => splitPgUrl("mysql://u@h/db"), OptionError);
+  assert.throws(() => splitPgUrl("not a url"), OptionError);
 });
