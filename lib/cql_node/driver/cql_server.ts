@@ -7,7 +7,6 @@
 
 import { createDistribution, type Distribution } from "../../core/distribution.ts";
 import { Prng } from "../../core/prng.ts";
-import type { DistributionSpec } from "../../units/distribution_spec.ts";
 import { CqlConnection } from "../protocol/cql_connection.ts";
 import { concatBytes } from "../values/_value_bytes.ts";
 import {
@@ -16,117 +15,21 @@ import {
   type StatementCounts,
   type StatementLogEntry,
 } from "../engine/cql_engine.ts";
-import { CqlError } from "../protocol/cql_error.ts";
-import { CONSISTENCY_NAMES, ERROR_CODE, MAX_FRAME_BYTES_DEFAULT } from "../protocol/protocol_constants.ts";
+import type { CqlError } from "../protocol/cql_error.ts";
+import { MAX_FRAME_BYTES_DEFAULT } from "../protocol/protocol_constants.ts";
 import type { TableDescription } from "../engine/schema.ts";
+import type { CqlServerOptions, FaultOptions } from "../server/cql_server_options.ts";
+import { injectedError, mergeFaults, NO_FAULTS } from "../server/_faults.ts";
+import { ClientConnection } from "./_client_connection.ts";
 
-/** Kinds of error responses the node can inject. */
-export type InjectedErrorKind =
-  | "overloaded"
-  | "read_timeout"
-  | "write_timeout"
-  | "unavailable"
-  | "server_error";
-
-/** Faults and latency the node adds to QUERY, EXECUTE, BATCH and PREPARE responses. */
-export interface FaultOptions {
-  /** Added latency per response in microseconds, drawn from a distribution; `null` for none. */
-  latencyUs: DistributionSpec | null;
-  /** Periodic stalls: every `everyMs` the node holds every response for `forMs`. */
-  stall: { everyMs: number; forMs: number } | null;
-  /** Fraction (0..1) of requests answered with an error instead of being run. */
-  errorRate: number;
-  /** The error kinds to inject, chosen uniformly. */
-  errorKinds: InjectedErrorKind[];
-  /** Fraction (0..1) of requests on which the node drops the connection without answering. */
-  dropRate: number;
-}
-
-/** The node's TLS certificate chain and private key, as PEM files. */
-export interface CqlServerTlsFiles {
-  /** The certificate chain file (PEM), the server's certificate first. */
-  certFile: string;
-  /** The private key file (PEM: PKCS#8, RSA or EC). */
-  keyFile: string;
-}
-
-/** The node's TLS certificate chain and private key, as PEM text. */
-export interface CqlServerTlsPem {
-  /** The certificate chain (PEM), the server's certificate first. */
-  cert: string;
-  /** The private key (PEM: PKCS#8, RSA or EC). */
-  key: string;
-}
-
-/** The node's TLS certificate and key: PEM files, or PEM text. */
-export type CqlServerTls = CqlServerTlsFiles | CqlServerTlsPem;
-
-/** How to start the node. */
-export interface CqlServerOptions {
-  /** Address to bind. @default "127.0.0.1" */
-  hostname?: string;
-  /** Port to bind; 0 picks a free one. @default 9042 */
-  port?: number;
-  /** Require these credentials (PasswordAuthenticator). */
-  credentials?: { user: string; password: string };
-  /** The largest frame body accepted. @default 268435456 */
-  maxFrameBytes?: number;
-  /** Faults and latency to inject. */
-  faults?: Partial<FaultOptions>;
-  /** cluster_name in system.local. @default "Test Cluster" */
-  clusterName?: string;
-  /** data_center in system.local. @default "datacenter1" */
-  datacenter?: string;
-  /** Seeds injected faults and schema UUIDs. @default 1 */
-  seed?: number;
-  /** Bytes queued for a connection before the node stops reading from it. @default 16777216 */
-  maxQueuedBytes?: number;
-  /** Called with unexpected exceptions (bugs), which clients see as server errors. */
-  onInternalError?: (error: unknown) => void;
-  /** Serve CQL over TLS with this certificate and key (no client certificates). @default undefined */
-  tls?: CqlServerTls;
-  /** The most distinct statement texts {@linkcode CqlServer.statements} keeps. @default 1000 */
-  statementLogTexts?: number;
-}
-
-const NO_FAULTS: FaultOptions = {
-  latencyUs: null,
-  stall: null,
-  errorRate: 0,
-  errorKinds: ["overloaded"],
-  dropRate: 0,
-};
-
-function injectedError(kind: InjectedErrorKind): CqlError {
-  const one = CONSISTENCY_NAMES.indexOf("ONE");
-  switch (kind) {
-    case "overloaded":
-      return new CqlError(
-        ERROR_CODE.overloaded,
-        "Server is in overloaded state. Cannot accept more requests at this point (injected)",
-      );
-    case "read_timeout":
-      return new CqlError(
-        ERROR_CODE.readTimeout,
-        "Operation timed out - received only 0 responses. (injected)",
-        { consistency: one, received: 0, required: 1, dataPresent: false },
-      );
-    case "write_timeout":
-      return new CqlError(
-        ERROR_CODE.writeTimeout,
-        "Operation timed out - received only 0 responses. (injected)",
-        { consistency: one, received: 0, required: 1, writeType: "SIMPLE" },
-      );
-    case "unavailable":
-      return new CqlError(
-        ERROR_CODE.unavailable,
-        "Cannot achieve consistency level ONE (injected)",
-        { consistency: one, required: 1, received: 0 },
-      );
-    default:
-      return new CqlError(ERROR_CODE.serverError, "Injected server error");
-  }
-}
+export type {
+  CqlServerOptions,
+  CqlServerTls,
+  CqlServerTlsFiles,
+  CqlServerTlsPem,
+  FaultOptions,
+  InjectedErrorKind,
+} from "../server/cql_server_options.ts";
 
 /** The Cassandra release the node answers as (system.local, peers). */
 const RELEASE_VERSION = "5.0.6";
@@ -137,103 +40,6 @@ const NUM_TOKENS = 16;
 function randomTokens(): string[] {
   const tokens = crypto.getRandomValues(new BigInt64Array(NUM_TOKENS));
   return [...new Set(tokens)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
-}
-
-class ClientConnection {
-  readonly protocol: CqlConnection;
-  readonly #conn: Deno.Conn;
-  #queue: Uint8Array[] = [];
-  #queuedBytes = 0;
-  #writing = false;
-  #closed = false;
-  #drained: (() => void) | null = null;
-  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
-
-  constructor(conn: Deno.Conn, protocol: CqlConnection) {
-    this.#conn = conn;
-    this.protocol = protocol;
-  }
-
-  get queuedBytes(): number {
-    return this.#queuedBytes;
-  }
-
-  get closed(): boolean {
-    return this.#closed;
-  }
-
-  send(bytes: Uint8Array): void {
-    if (this.#closed) return;
-    this.#queuedBytes += bytes.length + 64; // count the object, not only its bytes
-    this.#enqueue(bytes);
-  }
-
-  /** Sends after a delay; the bytes count as queued from now, so backpressure sees them. */
-  later(delayMs: number, bytes: Uint8Array): void {
-    if (this.#closed) return;
-    this.#queuedBytes += bytes.length + 64;
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      if (!this.#closed) this.#enqueue(bytes);
-    }, delayMs);
-    this.#timers.add(timer);
-  }
-
-  #enqueue(bytes: Uint8Array): void {
-    this.#queue.push(bytes);
-    if (!this.#writing) this.#flush();
-  }
-
-  async #flush(): Promise<void> {
-    this.#writing = true;
-    try {
-      while (this.#queue.length > 0 && !this.#closed) {
-        const parts = this.#queue;
-        const chunk = parts.length === 1 ? parts[0] : concatBytes(parts);
-        this.#queue = [];
-        let written = 0;
-        while (written < chunk.length) written += await this.#conn.write(chunk.subarray(written));
-        this.#queuedBytes -= chunk.length + 64 * parts.length;
-        this.#drained?.();
-      }
-    } catch {
-      this.close();
-    } finally {
-      this.#writing = false;
-    }
-  }
-
-  /** Resolves when the queue is under `limit` bytes (or the connection closed). */
-  waitDrained(limit: number): Promise<void> {
-    if (this.#queuedBytes <= limit || this.#closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#drained = () => {
-        if (this.#queuedBytes <= limit || this.#closed) {
-          this.#drained = null;
-          resolve();
-        }
-      };
-    });
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    this.#drained?.();
-    try {
-      this.#conn.close();
-    } catch {
-      // already closed
-    }
-  }
-
-  /** Flushes what is queued, then closes. */
-  async closeAfterFlush(): Promise<void> {
-    await this.waitDrained(0);
-    this.close();
-  }
 }
 
 /**
@@ -408,15 +214,7 @@ export class CqlServer {
    * @param faults The faults.
    */
   setFaults(faults: Partial<FaultOptions>): void {
-    const f = { ...this.#faults, ...faults };
-    if (!(f.errorRate >= 0 && f.errorRate <= 1 && f.dropRate >= 0 && f.dropRate <= 1)) {
-      throw new RangeError("Cannot set faults: rates must be between 0 and 1");
-    }
-    if (
-      f.stall && !(f.stall.everyMs > 0 && f.stall.forMs >= 0 && f.stall.forMs < f.stall.everyMs)
-    ) {
-      throw new RangeError("Cannot set faults: a stall must be shorter than its period");
-    }
+    const f = mergeFaults(this.#faults, faults);
     const latency = f.latencyUs ? createDistribution(f.latencyUs, this.#prng) : null;
     this.#faults = f;
     this.#latency = latency;

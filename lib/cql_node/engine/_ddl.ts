@@ -24,21 +24,59 @@ export interface ColumnInput {
   isStatic?: boolean;
 }
 
+/** What `buildTable` builds a table from. */
+export interface TableInput {
+  /** Every column, keys included, in definition order. */
+  columns: ColumnInput[];
+  /** The partition key column names, in key order. */
+  partitionKey: string[];
+  /** The clustering column names, in key order. */
+  clustering: string[];
+  /** `DESC` for clustering columns sorted in descending order. @default {} */
+  clusteringOrder?: Record<string, "ASC" | "DESC">;
+  /** Whether the table uses COMPACT STORAGE. @default false */
+  compactStorage?: boolean;
+  /** The table options as given. @default {} */
+  options?: Record<string, OptionValue>;
+}
+
 /** Builds a table: columns ordered as `SELECT *` lists them, cells numbered, store made. */
 export function buildTable(
   keyspace: string,
   name: string,
   id: string,
-  input: {
-    columns: ColumnInput[];
-    partitionKey: string[];
-    clustering: string[];
-    clusteringOrder?: Record<string, "ASC" | "DESC">;
-    compactStorage?: boolean;
-    options?: Record<string, OptionValue>;
-  },
+  input: TableInput,
 ): TableSchema {
   const byInput = new Map(input.columns.map((c) => [c.name, c]));
+  const keyNames = checkKeyNames(input, byInput);
+  const { partitionKey, clustering } = keyColumns(input, byInput);
+  const cells = cellColumns(input, keyNames, clustering.length);
+  const isCounter = checkCounters(partitionKey, clustering, cells);
+  const columns = [...partitionKey, ...clustering, ...cells];
+  return {
+    keyspace,
+    name,
+    id,
+    columns,
+    byName: new Map(columns.map((c) => [c.name, c])),
+    partitionKey,
+    clustering,
+    cells,
+    isCounter,
+    compactStorage: input.compactStorage ?? false,
+    options: input.options ?? {},
+    store: new TableStore({
+      clusteringCompare: clustering.map((c) => (a: Uint8Array, b: Uint8Array) =>
+        compareValues(c.type, a, b)
+      ),
+      clusteringDescending: clustering.map((c) => c.order === "desc"),
+      cellCount: cells.length,
+    }),
+  };
+}
+
+/** Checks that column names are unique and the primary key names defined columns. */
+function checkKeyNames(input: TableInput, byInput: Map<string, ColumnInput>): Set<string> {
   const seen = new Set<string>();
   for (const c of input.columns) {
     if (seen.has(c.name)) throw CqlError.invalid(`Multiple definition of identifier ${c.name}`);
@@ -53,6 +91,14 @@ export function buildTable(
       throw CqlError.invalid(`Unknown definition ${keyName} referenced in PRIMARY KEY`);
     }
   }
+  return keyNames;
+}
+
+/** The partition key and clustering columns, with their positions and clustering order. */
+function keyColumns(
+  input: TableInput,
+  byInput: Map<string, ColumnInput>,
+): { partitionKey: ColumnSchema[]; clustering: ColumnSchema[] } {
   const partitionKey: ColumnSchema[] = input.partitionKey.map((n, position) => ({
     name: n,
     type: byInput.get(n)!.type,
@@ -76,15 +122,24 @@ export function buildTable(
       );
     }
   }
+  return { partitionKey, clustering };
+}
+
+/** The static and regular columns, sorted by name and numbered as cells. */
+function cellColumns(
+  input: TableInput,
+  keyNames: Set<string>,
+  clusteringCount: number,
+): ColumnSchema[] {
   const rest = input.columns
     .filter((c) => !keyNames.has(c.name))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (rest.some((c) => c.isStatic) && clustering.length === 0) {
+  if (rest.some((c) => c.isStatic) && clusteringCount === 0) {
     throw CqlError.invalid(
       "Static columns are only useful (and thus allowed) if the table has at least one clustering column",
     );
   }
-  const cells: ColumnSchema[] = rest.map((c, cell) => ({
+  return rest.map((c, cell) => ({
     name: c.name,
     type: c.type,
     kind: c.isStatic ? "static" : "regular",
@@ -92,7 +147,21 @@ export function buildTable(
     order: "none",
     cell,
   }));
-  const isCounterType = (t: CqlType) => t.kind === "native" && t.name === "counter";
+}
+
+function isCounterType(t: CqlType): boolean {
+  return t.kind === "native" && t.name === "counter";
+}
+
+/**
+ * Checks counter columns (all cells or none, never a key) and key types (no non-frozen
+ * collection); returns whether the table is a counter table.
+ */
+function checkCounters(
+  partitionKey: ColumnSchema[],
+  clustering: ColumnSchema[],
+  cells: ColumnSchema[],
+): boolean {
   const counters = cells.filter((c) => isCounterType(c.type));
   if (counters.length > 0 && counters.length !== cells.length) {
     throw CqlError.invalid("Cannot mix counter and non counter columns in the same table");
@@ -110,27 +179,7 @@ export function buildTable(
       );
     }
   }
-  const columns = [...partitionKey, ...clustering, ...cells];
-  return {
-    keyspace,
-    name,
-    id,
-    columns,
-    byName: new Map(columns.map((c) => [c.name, c])),
-    partitionKey,
-    clustering,
-    cells,
-    isCounter: counters.length > 0,
-    compactStorage: input.compactStorage ?? false,
-    options: input.options ?? {},
-    store: new TableStore({
-      clusteringCompare: clustering.map((c) => (a: Uint8Array, b: Uint8Array) =>
-        compareValues(c.type, a, b)
-      ),
-      clusteringDescending: clustering.map((c) => c.order === "desc"),
-      cellCount: cells.length,
-    }),
-  };
+  return counters.length > 0;
 }
 
 function parseType(text: string, column: string): CqlType {

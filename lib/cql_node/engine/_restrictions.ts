@@ -98,6 +98,14 @@ function distinct(values: Uint8Array[]): Uint8Array[] {
   });
 }
 
+/** A clustering slice restriction, before it is placed as the lower or upper bound. */
+interface Slice {
+  col: ColumnSchema;
+  op: string;
+  values: TermFn[];
+  width: number;
+}
+
 /** Compiles `where` for `table`. */
 export function compileWhere(
   table: TableSchema,
@@ -107,32 +115,13 @@ export function compileWhere(
   const pk: (ValuesFn | undefined)[] = table.partitionKey.map(() => undefined);
   const ckEq: (ValuesFn | undefined)[] = table.clustering.map(() => undefined);
   const plan: KeyPlan = { partition: null, clusteringEq: [], filters: [] };
-  const slices: { col: ColumnSchema; op: string; values: TermFn[]; width: number }[] = [];
+  const slices: Slice[] = [];
   for (const relation of where) {
     if (relation.token) {
       throw CqlError.invalid("token() restrictions are not supported by the embedded node");
     }
     if (relation.columns.length > 1) {
-      const cols = relation.columns.map((name) => column(table, name));
-      cols.forEach((col, i) => {
-        if (col.kind !== "clustering" || col.position !== cols[0].position + i) {
-          throw CqlError.invalid(
-            "Multi-column relations can only be applied to clustering columns in order",
-          );
-        }
-      });
-      if (relation.value.kind !== "tuple") {
-        throw CqlError.invalid("Multi-column relations need a tuple of values");
-      }
-      const fns = relation.value.items.map((item, i) =>
-        compileTerm(cols[i]?.type ?? cols[0].type, item, cols[i]?.name ?? cols[0].name, binds)
-      );
-      if (relation.op === "=") {
-        cols.forEach((col, i) => {
-          const fn = fns[i];
-          ckEq[col.position] = (ctx) => [fn(ctx) as Uint8Array];
-        });
-      } else slices.push({ col: cols[0], op: relation.op, values: fns, width: cols.length });
+      compileMultiColumn(table, relation, binds, ckEq, slices);
       continue;
     }
     const col = column(table, relation.columns[0]);
@@ -148,20 +137,61 @@ export function compileWhere(
         values: [compileTerm(col.type, relation.value, col.name, binds)],
         width: 1,
       });
-    } else {
-      const type = relation.op === "IN"
-        ? listOf(col.type)
-        : relation.op === "CONTAINS"
-        ? (("element" in col.type) ? col.type.element : col.type)
-        : relation.op === "CONTAINS KEY" && col.type.kind === "map"
-        ? col.type.key
-        : col.type;
-      const value = relation.op === "IN" && relation.value.kind === "tuple"
-        ? compileInTuple(col, relation, binds)
-        : compileTerm(type, relation.value, col.name, binds);
-      plan.filters.push({ column: col, op: relation.op, value });
-    }
+    } else plan.filters.push(compileFilter(col, relation, binds));
   }
+  placePartitionKey(table, pk, plan);
+  const prefix = placeClusteringEq(table, ckEq, plan);
+  placeSlices(slices, prefix, plan);
+  return plan;
+}
+
+/** A relation on several clustering columns: `(c1, c2) = (?, ?)` or a slice `(c1, c2) > (...)`. */
+function compileMultiColumn(
+  table: TableSchema,
+  relation: Relation,
+  binds: BindCollector,
+  ckEq: (ValuesFn | undefined)[],
+  slices: Slice[],
+): void {
+  const cols = relation.columns.map((name) => column(table, name));
+  cols.forEach((col, i) => {
+    if (col.kind !== "clustering" || col.position !== cols[0].position + i) {
+      throw CqlError.invalid(
+        "Multi-column relations can only be applied to clustering columns in order",
+      );
+    }
+  });
+  if (relation.value.kind !== "tuple") {
+    throw CqlError.invalid("Multi-column relations need a tuple of values");
+  }
+  const fns = relation.value.items.map((item, i) =>
+    compileTerm(cols[i]?.type ?? cols[0].type, item, cols[i]?.name ?? cols[0].name, binds)
+  );
+  if (relation.op === "=") {
+    cols.forEach((col, i) => {
+      const fn = fns[i];
+      ckEq[col.position] = (ctx) => [fn(ctx) as Uint8Array];
+    });
+  } else slices.push({ col: cols[0], op: relation.op, values: fns, width: cols.length });
+}
+
+/** A relation applied to each candidate row (a non-key column, or a key column by other ops). */
+function compileFilter(col: ColumnSchema, relation: Relation, binds: BindCollector): RowFilter {
+  const type = relation.op === "IN"
+    ? listOf(col.type)
+    : relation.op === "CONTAINS"
+    ? (("element" in col.type) ? col.type.element : col.type)
+    : relation.op === "CONTAINS KEY" && col.type.kind === "map"
+    ? col.type.key
+    : col.type;
+  const value = relation.op === "IN" && relation.value.kind === "tuple"
+    ? compileInTuple(col, relation, binds)
+    : compileTerm(type, relation.value, col.name, binds);
+  return { column: col, op: relation.op, value };
+}
+
+/** Sets the partition key of `plan` when fully restricted; a partial one can only filter. */
+function placePartitionKey(table: TableSchema, pk: (ValuesFn | undefined)[], plan: KeyPlan): void {
   if (pk.every((fn) => fn !== undefined)) plan.partition = pk as ValuesFn[];
   else if (pk.some((fn) => fn !== undefined)) {
     const missing = table.partitionKey.filter((_, i) => pk[i] === undefined).map((c) => c.name);
@@ -177,6 +207,17 @@ export function compileWhere(
     });
     void missing;
   }
+}
+
+/**
+ * Sets the clustering prefix restricted by `=`/`IN` of `plan`; restricted columns after a gap
+ * become filters. Returns the length of the prefix.
+ */
+function placeClusteringEq(
+  table: TableSchema,
+  ckEq: (ValuesFn | undefined)[],
+  plan: KeyPlan,
+): number {
   let prefix = 0;
   while (prefix < ckEq.length && ckEq[prefix] !== undefined) prefix++;
   plan.clusteringEq = ckEq.slice(0, prefix) as ValuesFn[];
@@ -186,6 +227,11 @@ export function compileWhere(
     const col = table.clustering[i];
     plan.filters.push({ column: col, op: "IN", value: (ctx) => joinValues(fn(ctx)) });
   }
+  return prefix;
+}
+
+/** Places each slice as the lower or upper bound; it must follow the equal prefix. */
+function placeSlices(slices: Slice[], prefix: number, plan: KeyPlan): void {
   for (const slice of slices) {
     if (slice.col.position !== prefix) {
       throw CqlError.invalid(
@@ -198,7 +244,6 @@ export function compileWhere(
     if (isLower) plan.lower = bound;
     else plan.upper = bound;
   }
-  return plan;
 }
 
 function compileInTuple(col: ColumnSchema, relation: Relation, binds: BindCollector): TermFn {

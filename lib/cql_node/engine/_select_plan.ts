@@ -5,7 +5,7 @@ import type { CqlType } from "../values/cql_type.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
 import { type BindCollector, compileTerm, type ExecContext, type TermFn } from "./_bind.ts";
 import { decodePartitionKey, encodePartitionKey, partitionRows, type RowRef } from "./_keys.ts";
-import { compileWhere, passes } from "./_restrictions.ts";
+import { compileWhere, type KeyPlan, passes } from "./_restrictions.ts";
 
 /** A result column. */
 export interface ColumnSpec {
@@ -56,6 +56,12 @@ function readLimit(fn: TermFn | null, ctx: ExecContext, what: string): number {
   return value;
 }
 
+/** One output column of a SELECT and how to read it from a row. */
+interface Output {
+  spec: ColumnSpec;
+  get: (ref: RowRef) => Uint8Array | null;
+}
+
 /** Compiles a SELECT on `table`. */
 export function compileSelect(
   table: TableSchema,
@@ -63,7 +69,46 @@ export function compileSelect(
   binds: BindCollector,
 ): SelectPlan {
   if (statement.json) throw CqlError.invalid("SELECT JSON is not supported by the embedded node");
-  const outputs: { spec: ColumnSpec; get: (ref: RowRef) => Uint8Array | null }[] = [];
+  const { outputs, count } = selectOutputs(table, statement);
+  const keys = compileWhere(table, statement.where, binds);
+  const limit = statement.limit ? compileTerm(INT, statement.limit, "[limit]", binds) : null;
+  const perPartition = statement.perPartitionLimit
+    ? compileTerm(INT, statement.perPartitionLimit, "[per_partition_limit]", binds)
+    : null;
+  const reversed = isReversed(table, statement, keys);
+  const rows = compileScan(table, keys, statement.distinct, perPartition, reversed);
+  return {
+    table,
+    columns: count !== null ? [count] : outputs.map((o) => o.spec),
+    run(ctx, page) {
+      const max = readLimit(limit, ctx, "LIMIT");
+      if (count !== null) return countPage(rows(ctx), max);
+      const skip = readPagingState(page.pagingState);
+      const take = Math.min(page.pageSize > 0 ? page.pageSize : Infinity, max - skip);
+      const out: (Uint8Array | null)[][] = [];
+      let index = 0;
+      let more = false;
+      for (const ref of rows(ctx)) {
+        if (index++ < skip) continue;
+        if (out.length >= take) {
+          more = true;
+          break;
+        }
+        out.push(outputs.map((o) => o.get(ref)));
+      }
+      let pagingState: Uint8Array | null = null;
+      if (more && skip + out.length < max) pagingState = pagingStateAt(skip + out.length);
+      return { rows: out, pagingState };
+    },
+  };
+}
+
+/** The selected columns, or the `count(*)` column (never both). */
+function selectOutputs(
+  table: TableSchema,
+  statement: SelectStatement,
+): { outputs: Output[]; count: ColumnSpec | null } {
+  const outputs: Output[] = [];
   let count: ColumnSpec | null = null;
   const spec = (name: string, type: CqlType): ColumnSpec => ({
     keyspace: table.keyspace,
@@ -98,32 +143,38 @@ export function compileSelect(
   if (count !== null && outputs.length > 0) {
     throw CqlError.invalid("count(*) cannot be mixed with columns in the embedded node");
   }
-  const keys = compileWhere(table, statement.where, binds);
-  const limit = statement.limit ? compileTerm(INT, statement.limit, "[limit]", binds) : null;
-  const perPartition = statement.perPartitionLimit
-    ? compileTerm(INT, statement.perPartitionLimit, "[per_partition_limit]", binds)
-    : null;
-  let reversed = false;
-  if (statement.orderBy.length > 0) {
-    const first = statement.orderBy[0];
-    const col = table.byName.get(first.column);
-    if (!col || col.kind !== "clustering") {
-      throw CqlError.invalid(
-        "Order by is currently only supported on the clustered columns of the PRIMARY KEY",
-      );
-    }
-    if (keys.partition === null) {
-      throw CqlError.invalid(
-        "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.",
-      );
-    }
-    reversed = first.descending !== (col.order === "desc");
-  }
-  const pkCount = table.partitionKey.length;
+  return { outputs, count };
+}
 
-  function* rows(ctx: ExecContext): Generator<RowRef> {
+/** Whether ORDER BY asks for the clustering order reversed (and may it). */
+function isReversed(table: TableSchema, statement: SelectStatement, keys: KeyPlan): boolean {
+  if (statement.orderBy.length === 0) return false;
+  const first = statement.orderBy[0];
+  const col = table.byName.get(first.column);
+  if (!col || col.kind !== "clustering") {
+    throw CqlError.invalid(
+      "Order by is currently only supported on the clustered columns of the PRIMARY KEY",
+    );
+  }
+  if (keys.partition === null) {
+    throw CqlError.invalid(
+      "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.",
+    );
+  }
+  return first.descending !== (col.order === "desc");
+}
+
+/** The rows a SELECT reads, partition by partition, with its filters and per-partition limit. */
+function compileScan(
+  table: TableSchema,
+  keys: KeyPlan,
+  distinct: boolean,
+  perPartition: TermFn | null,
+  reversed: boolean,
+): (ctx: ExecContext) => Generator<RowRef> {
+  const pkCount = table.partitionKey.length;
+  return function* rows(ctx: ExecContext): Generator<RowRef> {
     const perLimit = readLimit(perPartition, ctx, "PER PARTITION LIMIT");
-    const distinct = statement.distinct;
     const partitions: Iterable<[Uint8Array[], ReturnType<TableSchema["store"]["getPartition"]>]> =
       keys.partition !== null
         ? (function* () {
@@ -148,48 +199,32 @@ export function compileSelect(
         if (++n >= perLimit || distinct) break;
       }
     }
-  }
-
-  return {
-    table,
-    columns: count !== null ? [count] : outputs.map((o) => o.spec),
-    run(ctx, page) {
-      const max = readLimit(limit, ctx, "LIMIT");
-      if (count !== null) {
-        let n = 0;
-        for (const _ of rows(ctx)) if (++n >= max) break;
-        const bytes = new Uint8Array(8);
-        new DataView(bytes.buffer).setBigInt64(0, BigInt(n));
-        return { rows: [[bytes]], pagingState: null };
-      }
-      let skip = 0;
-      if (page.pagingState !== null) {
-        const state = page.pagingState;
-        if (state.length !== 8) throw CqlError.protocol("Invalid paging state");
-        const view = new DataView(state.buffer, state.byteOffset, 8);
-        if (view.getUint32(0) !== PAGING_MAGIC) throw CqlError.protocol("Invalid paging state");
-        skip = view.getUint32(4);
-      }
-      const take = Math.min(page.pageSize > 0 ? page.pageSize : Infinity, max - skip);
-      const out: (Uint8Array | null)[][] = [];
-      let index = 0;
-      let more = false;
-      for (const ref of rows(ctx)) {
-        if (index++ < skip) continue;
-        if (out.length >= take) {
-          more = true;
-          break;
-        }
-        out.push(outputs.map((o) => o.get(ref)));
-      }
-      let pagingState: Uint8Array | null = null;
-      if (more && skip + out.length < max) {
-        pagingState = new Uint8Array(8);
-        const view = new DataView(pagingState.buffer);
-        view.setUint32(0, PAGING_MAGIC);
-        view.setUint32(4, skip + out.length);
-      }
-      return { rows: out, pagingState };
-    },
   };
+}
+
+/** The one-row page of `count(*)`: the rows read, at most `max`. */
+function countPage(rows: Generator<RowRef>, max: number): RowsPage {
+  let n = 0;
+  for (const _ of rows) if (++n >= max) break;
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigInt64(0, BigInt(n));
+  return { rows: [[bytes]], pagingState: null };
+}
+
+/** The rows to skip that a paging state says were sent already (0 without one). */
+function readPagingState(state: Uint8Array | null): number {
+  if (state === null) return 0;
+  if (state.length !== 8) throw CqlError.protocol("Invalid paging state");
+  const view = new DataView(state.buffer, state.byteOffset, 8);
+  if (view.getUint32(0) !== PAGING_MAGIC) throw CqlError.protocol("Invalid paging state");
+  return view.getUint32(4);
+}
+
+/** The paging state of the page that starts after `sent` rows. */
+function pagingStateAt(sent: number): Uint8Array {
+  const pagingState = new Uint8Array(8);
+  const view = new DataView(pagingState.buffer);
+  view.setUint32(0, PAGING_MAGIC);
+  view.setUint32(4, sent);
+  return pagingState;
 }

@@ -5,30 +5,32 @@
  * @module
  */
 
-import type { ParsedStatement, QualifiedName, Statement } from "../parse/cql_ast.ts";
+import type { ParsedStatement } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import { CqlSyntaxError } from "../parse/cql_syntax_error.ts";
 import { ERROR_CODE } from "../protocol/protocol_constants.ts";
 import { parseCql } from "../parse/parse_cql.ts";
 import { Schema, type TableSchema } from "./schema.ts";
-import {
-  addSystemKeyspaces,
-  isSystemKeyspace,
-  type NodeInfo,
-  refreshSystemTables,
-} from "./system_tables.ts";
+import { addSystemKeyspaces, type NodeInfo, refreshSystemTables } from "./system_tables.ts";
 import { checkConsistency, CL } from "./_consistency.ts";
-import { BindCollector, type BindSpec, type ExecContext } from "./_bind.ts";
-import { alterKeyspace, createKeyspace, createTable } from "./_ddl.ts";
+import { BindCollector, type ExecContext } from "./_bind.ts";
 import { type StatementCounts, StatementLog } from "./statement_log.ts";
-import { type ColumnSpec, compileSelect, type PageRequest } from "./_select_plan.ts";
-import {
-  appliedBytes,
-  compileDelete,
-  compileInsert,
-  compileUpdate,
-  type WritePlan,
-} from "./_write_plan.ts";
+import { compileSelect } from "./_select_plan.ts";
+import { compileDelete, compileInsert, compileUpdate, type WritePlan } from "./_write_plan.ts";
+import type {
+  ConsistencyLevels,
+  ExecOptions,
+  ExecResult,
+  PreparedStatement,
+  SchemaChange,
+  Session,
+} from "./prepared_statement.ts";
+import { statementId, statementKey } from "./_statement_id.ts";
+import { appliedResult } from "./_applied_result.ts";
+import { tableOf } from "./_table_lookup.ts";
+import { pkIndexes } from "./_pk_indexes.ts";
+import { batchBindSpecs, bindSpecs } from "./_bind_specs.ts";
+import { type DdlHost, runDdl } from "./_run_ddl.ts";
 
 export type { ColumnSpec } from "./_select_plan.ts";
 export type { BindSpec } from "./_bind.ts";
@@ -38,80 +40,14 @@ export type {
   StatementLog,
   StatementLogEntry,
 } from "./statement_log.ts";
-
-/** The outcome of a statement, as a RESULT frame carries it. */
-export type ExecResult =
-  | { kind: "void" }
-  | {
-    kind: "rows";
-    columns: ColumnSpec[];
-    rows: (Uint8Array | null)[][];
-    pagingState: Uint8Array | null;
-  }
-  | { kind: "setKeyspace"; keyspace: string }
-  | SchemaChange;
-
-/** A schema change, as a RESULT and as an EVENT. */
-export interface SchemaChange {
-  /** Marks a schema change. */
-  kind: "schemaChange";
-  /** What happened. */
-  change: "CREATED" | "UPDATED" | "DROPPED";
-  /** What it happened to. */
-  target: "KEYSPACE" | "TABLE";
-  /** The keyspace. */
-  keyspace: string;
-  /** The table, for TABLE changes. */
-  table?: string;
-  /** Warnings for the client (the RESULT only, not the EVENT). */
-  warnings?: string[];
-}
-
-/** A connection's state the engine reads and changes (`USE`). */
-export interface Session {
-  /** The current keyspace. */
-  keyspace?: string;
-}
-
-/** Parameters of one QUERY or EXECUTE. */
-export interface ExecOptions extends PageRequest {
-  /** Bound values in marker order (already reordered when sent with names). */
-  values: (Uint8Array | null | undefined)[];
-  /** The consistency level's protocol code. @default 1 (ONE) */
-  consistency?: number;
-  /** The serial consistency level's protocol code (conditional writes). @default 8 (SERIAL) */
-  serialConsistency?: number;
-}
-
-/** The consistency levels of a request. */
-export interface ConsistencyLevels {
-  /** The consistency level's protocol code. @default 1 (ONE) */
-  consistency?: number;
-  /** The serial consistency level's protocol code. @default 8 (SERIAL) */
-  serialConsistency?: number;
-}
-
-/** A prepared statement. */
-export interface PreparedStatement {
-  /** The id clients execute it by. */
-  id: Uint8Array;
-  /** The query text. */
-  query: string;
-  /** Bind marker specs, in marker order. */
-  binds: BindSpec[];
-  /** Marker names (`:name`), `undefined` for `?`. */
-  markerNames: (string | undefined)[];
-  /** For each partition key column, the index of the marker that binds it (routing). */
-  pkIndexes: number[];
-  /** Result columns for SELECT, `null` otherwise. */
-  resultColumns: ColumnSpec[] | null;
-  /** Runs it. */
-  run(options: ExecOptions, session: Session): ExecResult;
-  /** The write plan, for statements that can go in a BATCH. */
-  write: WritePlan | null;
-  /** The statement log's counter of its text (shared by every statement with that text). */
-  readonly counts: StatementCounts;
-}
+export type {
+  ConsistencyLevels,
+  ExecOptions,
+  ExecResult,
+  PreparedStatement,
+  SchemaChange,
+  Session,
+} from "./prepared_statement.ts";
 
 /** How the engine is set up. */
 export interface EngineOptions {
@@ -127,33 +63,6 @@ export interface EngineOptions {
   onSchemaChange?: (change: SchemaChange) => void;
   /** The most distinct statement texts the statement log keeps. @default 1000 */
   statementLogTexts?: number;
-}
-
-function hashId(text: string): Uint8Array {
-  // Four 32-bit FNV-1a lanes with different offsets, then mixed: 16 bytes.
-  const lanes = new Uint32Array([0x811c9dc5, 0x01000193 ^ 0x5bd1e995, 0x9747b28c, 0x2545f491]);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    for (let l = 0; l < 4; l++) lanes[l] = Math.imul(lanes[l] ^ (c + l * 0x9e37), 0x01000193);
-  }
-  for (let l = 0; l < 4; l++) {
-    let h = lanes[l] ^ lanes[(l + 1) & 3];
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    lanes[l] = h ^ (h >>> 16);
-  }
-  const out = new Uint8Array(16);
-  new DataView(out.buffer).setUint32(0, lanes[0]);
-  new DataView(out.buffer).setUint32(4, lanes[1]);
-  new DataView(out.buffer).setUint32(8, lanes[2]);
-  new DataView(out.buffer).setUint32(12, lanes[3]);
-  return out;
-}
-
-function hex(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
 }
 
 const UNPREPARED_CACHE_LIMIT = 1000;
@@ -200,6 +109,7 @@ export class CqlEngine {
   readonly #options: EngineOptions;
   readonly #prepared = new Map<string, PreparedStatement>();
   readonly #unprepared = new Map<string, PreparedStatement>();
+  readonly #ddlHost: DdlHost;
 
   /**
    * Creates an engine with the system keyspaces and no user keyspaces.
@@ -212,6 +122,11 @@ export class CqlEngine {
     this.statementLog = new StatementLog({ maxTexts: options.statementLogTexts ?? 1000 });
     addSystemKeyspaces(this.schema);
     refreshSystemTables(this.schema, options.node);
+    this.#ddlHost = {
+      schema: this.schema,
+      node: options.node,
+      changed: (change) => this.#changed(change),
+    };
   }
 
   /** The number of statements in the prepared cache. */
@@ -228,8 +143,8 @@ export class CqlEngine {
    * @throws {CqlError} For syntax and semantic errors.
    */
   prepare(query: string, session: Session): PreparedStatement {
-    const id = hashId(`${session.keyspace ?? ""}\u0000${query}`);
-    const key = hex(id);
+    const id = statementId(`${session.keyspace ?? ""}\u0000${query}`);
+    const key = statementKey(id);
     const cached = this.#prepared.get(key);
     if (cached) {
       cached.counts.prepared++;
@@ -249,7 +164,7 @@ export class CqlEngine {
    * @returns The statement, or `undefined` (the client must re-prepare).
    */
   preparedById(id: Uint8Array): PreparedStatement | undefined {
-    return this.#prepared.get(hex(id));
+    return this.#prepared.get(statementKey(id));
   }
 
   /**
@@ -349,7 +264,7 @@ export class CqlEngine {
       }
     }
     return conditional
-      ? this.#appliedResult(applied, items[0].statement.write!.table, null)
+      ? appliedResult(applied, items[0].statement.write!.table, null)
       : { kind: "void" };
   }
 
@@ -370,31 +285,6 @@ export class CqlEngine {
     return { values, nowMs: this.#options.clockMs(), randomBytes: this.#options.randomBytes };
   }
 
-  #appliedResult(
-    applied: boolean,
-    table: TableSchema,
-    existing: (Uint8Array | null)[] | null,
-  ): ExecResult {
-    const columns: ColumnSpec[] = [{
-      keyspace: table.keyspace,
-      table: table.name,
-      name: "[applied]",
-      type: { kind: "native", name: "boolean" },
-    }];
-    if (existing === null) {
-      return { kind: "rows", columns, rows: [[appliedBytes(applied)]], pagingState: null };
-    }
-    for (const col of table.columns) {
-      columns.push({ keyspace: table.keyspace, table: table.name, name: col.name, type: col.type });
-    }
-    return {
-      kind: "rows",
-      columns,
-      rows: [[appliedBytes(applied), ...existing]],
-      pagingState: null,
-    };
-  }
-
   #parse(query: string): ParsedStatement {
     try {
       return parseCql(query);
@@ -404,25 +294,6 @@ export class CqlEngine {
       }
       throw error;
     }
-  }
-
-  #keyspaceOf(name: QualifiedName, session: Session): string {
-    const keyspace = name.keyspace ?? session.keyspace;
-    if (keyspace === undefined) {
-      throw CqlError.invalid(
-        "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename",
-      );
-    }
-    return keyspace;
-  }
-
-  #table(name: QualifiedName, session: Session): TableSchema {
-    const keyspaceName = this.#keyspaceOf(name, session);
-    const keyspace = this.schema.keyspaces.get(keyspaceName);
-    if (!keyspace) throw CqlError.invalid(`keyspace ${keyspaceName} does not exist`);
-    const table = keyspace.tables.get(name.name);
-    if (!table) throw CqlError.invalid(`table ${name.name} does not exist`);
-    return table;
   }
 
   #compile(
@@ -455,13 +326,13 @@ export class CqlEngine {
     const base = { id, query, markerNames, pkIndexes: [] as number[], counts };
     switch (statement.kind) {
       case "select": {
-        const table = this.#table(statement.table, session);
+        const table = tableOf(this.schema, statement.table, session);
         const binds = new BindCollector(markerNames.length, table.keyspace, table.name);
         const plan = compileSelect(table, statement, binds);
         return {
           ...base,
-          binds: this.#specs(binds, markerNames),
-          pkIndexes: this.#pkIndexes(table, statement),
+          binds: bindSpecs(binds, markerNames),
+          pkIndexes: pkIndexes(table, statement),
           resultColumns: plan.columns,
           write: null,
           run: (options) => {
@@ -474,7 +345,7 @@ export class CqlEngine {
       case "insert":
       case "update":
       case "delete": {
-        const table = this.#table(statement.table, session);
+        const table = tableOf(this.schema, statement.table, session);
         const binds = new BindCollector(markerNames.length, table.keyspace, table.name);
         const plan = statement.kind === "insert"
           ? compileInsert(table, statement, binds)
@@ -483,8 +354,8 @@ export class CqlEngine {
           : compileDelete(table, statement, binds);
         return {
           ...base,
-          binds: this.#specs(binds, markerNames),
-          pkIndexes: this.#pkIndexes(table, statement),
+          binds: bindSpecs(binds, markerNames),
+          pkIndexes: pkIndexes(table, statement),
           // Conditional results carry their own metadata (the existing row when not applied).
           resultColumns: null,
           write: plan,
@@ -493,13 +364,13 @@ export class CqlEngine {
             const outcome = plan.apply(this.#context(options.values));
             return outcome === null
               ? { kind: "void" }
-              : this.#appliedResult(outcome.applied, table, outcome.existing);
+              : appliedResult(outcome.applied, table, outcome.existing);
           },
         };
       }
       case "batch": {
         const children = statement.statements.map((child) => {
-          const table = this.#table(child.table, session);
+          const table = tableOf(this.schema, child.table, session);
           const binds = new BindCollector(markerNames.length, table.keyspace, table.name);
           const plan = child.kind === "insert"
             ? compileInsert(table, child, binds)
@@ -508,13 +379,7 @@ export class CqlEngine {
             : compileDelete(table, child, binds);
           return { plan, binds };
         });
-        const binds: BindSpec[] = markerNames.map((name, i) => {
-          for (const child of children) {
-            const spec = child.binds.specs[i];
-            if (spec) return spec;
-          }
-          return { keyspace: "", table: "", name: name ?? `[${i}]`, type: BLOB };
-        });
+        const binds = batchBindSpecs(children, markerNames);
         return {
           ...base,
           binds,
@@ -535,37 +400,9 @@ export class CqlEngine {
           binds: [],
           resultColumns: null,
           write: null,
-          run: (_options, s) => this.#ddl(statement, s),
+          run: (_options, s) => runDdl(statement, s, this.#ddlHost),
         };
     }
-  }
-
-  #specs(binds: BindCollector, names: (string | undefined)[]): BindSpec[] {
-    return names.map((name, i) =>
-      binds.specs[i] ??
-        { keyspace: binds.keyspace, table: binds.table, name: name ?? `[${i}]`, type: BLOB }
-    );
-  }
-
-  #pkIndexes(table: TableSchema, statement: Statement): number[] {
-    const where = "where" in statement ? statement.where : [];
-    const out: number[] = [];
-    for (const col of table.partitionKey) {
-      let index = -1;
-      if (statement.kind === "insert") {
-        const at = statement.columns.indexOf(col.name);
-        const term = at >= 0 ? statement.values[at] : undefined;
-        if (term?.kind === "bind") index = term.index;
-      } else {
-        const relation = where.find((r) =>
-          r.op === "=" && r.columns.length === 1 && r.columns[0] === col.name
-        );
-        if (relation?.value.kind === "bind") index = relation.value.index;
-      }
-      if (index < 0) return [];
-      out.push(index);
-    }
-    return out;
   }
 
   #changed(change: SchemaChange): SchemaChange {
@@ -582,104 +419,4 @@ export class CqlEngine {
     this.#options.onSchemaChange?.(change);
     return change;
   }
-
-  #ddl(statement: Statement, session: Session): ExecResult {
-    const schema = this.schema;
-    switch (statement.kind) {
-      case "use": {
-        if (!schema.keyspaces.has(statement.keyspace)) {
-          throw CqlError.invalid(`Keyspace '${statement.keyspace}' does not exist`);
-        }
-        session.keyspace = statement.keyspace;
-        return { kind: "setKeyspace", keyspace: statement.keyspace };
-      }
-      case "createKeyspace": {
-        const warnings = createKeyspace(schema, statement, this.#options.node.datacenter);
-        if (warnings === null) return { kind: "void" };
-        return this.#changed({
-          kind: "schemaChange",
-          change: "CREATED",
-          target: "KEYSPACE",
-          keyspace: statement.keyspace,
-          warnings,
-        });
-      }
-      case "alterKeyspace": {
-        const warnings = alterKeyspace(schema, statement, this.#options.node.datacenter);
-        return this.#changed({
-          kind: "schemaChange",
-          change: "UPDATED",
-          target: "KEYSPACE",
-          keyspace: statement.keyspace,
-          warnings,
-        });
-      }
-      case "dropKeyspace": {
-        const name = statement.table.name;
-        const keyspace = schema.keyspaces.get(name);
-        if (!keyspace) {
-          if (statement.ifExists) return { kind: "void" };
-          throw CqlError.invalid(`Keyspace '${name}' doesn't exist`);
-        }
-        if (keyspace.system) {
-          throw new CqlError(ERROR_CODE.unauthorized, `${name} keyspace is not user-modifiable.`);
-        }
-        schema.keyspaces.delete(name);
-        return this.#changed({
-          kind: "schemaChange",
-          change: "DROPPED",
-          target: "KEYSPACE",
-          keyspace: name,
-        });
-      }
-      case "createTable": {
-        const keyspace = this.#keyspaceOf(statement.table, session);
-        if (!createTable(schema, keyspace, statement)) return { kind: "void" };
-        return this.#changed({
-          kind: "schemaChange",
-          change: "CREATED",
-          target: "TABLE",
-          keyspace,
-          table: statement.table.name,
-        });
-      }
-      case "dropTable": {
-        const keyspaceName = this.#keyspaceOf(statement.table, session);
-        const keyspace = schema.keyspaces.get(keyspaceName);
-        if (!keyspace?.tables.has(statement.table.name)) {
-          if (statement.ifExists) return { kind: "void" };
-          throw CqlError.invalid(`Table '${keyspaceName}.${statement.table.name}' doesn't exist`);
-        }
-        if (keyspace.system) {
-          throw new CqlError(
-            ERROR_CODE.unauthorized,
-            `${keyspaceName} keyspace is not user-modifiable.`,
-          );
-        }
-        keyspace.tables.delete(statement.table.name);
-        return this.#changed({
-          kind: "schemaChange",
-          change: "DROPPED",
-          target: "TABLE",
-          keyspace: keyspaceName,
-          table: statement.table.name,
-        });
-      }
-      case "truncate": {
-        const table = this.#table(statement.table, session);
-        if (isSystemKeyspace(table.keyspace)) {
-          throw new CqlError(
-            ERROR_CODE.unauthorized,
-            `${table.keyspace} keyspace is not user-modifiable.`,
-          );
-        }
-        table.store.truncate();
-        return { kind: "void" };
-      }
-      default:
-        throw CqlError.invalid(`Unsupported statement ${statement.kind}`);
-    }
-  }
 }
-
-const BLOB = { kind: "native", name: "blob" } as const;

@@ -5,21 +5,18 @@
  * @module
  */
 
-import type {
-  CqlEngine,
-  ExecResult,
-  PreparedStatement,
-  SchemaChange,
-  Session,
-} from "../engine/cql_engine.ts";
+import type { CqlEngine } from "../engine/cql_engine.ts";
+import type { PreparedStatement, SchemaChange, Session } from "../engine/prepared_statement.ts";
 import { CqlError } from "./cql_error.ts";
-import { encodeTypeOption } from "../values/cql_type.ts";
 import { FrameDecodeError, FrameReader } from "./frame_reader.ts";
 import { type Frame, FrameSplitter } from "./frame_splitter.ts";
 import { FrameWriter } from "./frame_writer.ts";
 import { COMPRESSIONS, decompressBody, DecompressionError } from "./_frame_compression.ts";
-import { ERROR_CODE, FRAME_FLAG, OPCODE, QUERY_FLAG, RESULT_KIND } from "./protocol_constants.ts";
-import type { ColumnSpec } from "../engine/_select_plan.ts";
+import { ERROR_CODE, FRAME_FLAG, OPCODE } from "./protocol_constants.ts";
+import { beginFrame, finishFrame } from "./_frame_header.ts";
+import { encodeError } from "./_error_frame.ts";
+import { encodePrepared, encodeResult, writeSchemaChange } from "./_result_frame.ts";
+import { checkCount, readBatchLevels, readParams } from "./_request_params.ts";
 
 /** A response frame ready to send. */
 export interface OutgoingFrame {
@@ -56,9 +53,6 @@ const AUTHENTICATOR = "org.apache.cassandra.auth.PasswordAuthenticator";
 const SUPPORTED_VERSIONS = "3/v3, 4/v4";
 /** The CQL version of Cassandra 5.0, as SUPPORTED and system.local give it. */
 const CQL_VERSION = "3.4.7";
-/** The serial consistency level when a request gives none. */
-const SERIAL = 0x0008;
-
 type State = "new" | "authenticating" | "ready";
 
 /**
@@ -180,67 +174,14 @@ export class CqlConnection {
    * @returns The frame.
    */
   event(change: SchemaChange): Uint8Array {
-    const w = this.#begin(this.#version, -1, OPCODE.event);
+    const w = beginFrame(this.#writer, this.#version, -1, OPCODE.event);
     w.writeString("SCHEMA_CHANGE");
-    this.#schemaChangeBody(w, change);
-    return this.#finish(w);
-  }
-
-  #begin(version: number, stream: number, opcode: number, flags = 0): FrameWriter {
-    const w = this.#writer;
-    w.reset();
-    if (version <= 2) {
-      w.writeByte(0x80 | version);
-      w.writeByte(flags);
-      w.writeByte(stream & 0xff);
-    } else {
-      w.writeByte(0x80 | version);
-      w.writeByte(flags);
-      w.writeShort(stream & 0xffff);
-    }
-    w.writeByte(opcode);
-    w.writeInt(0);
-    return w;
-  }
-
-  #finish(w: FrameWriter): Uint8Array {
-    const headerBytes = (w.bytes()[0] & 0x7f) <= 2 ? 8 : 9;
-    w.patchInt(headerBytes - 4, w.length - headerBytes);
-    return w.copy();
+    writeSchemaChange(w, change);
+    return finishFrame(w);
   }
 
   #error(version: number, stream: number, error: CqlError): OutgoingFrame {
-    const w = this.#begin(version, stream, OPCODE.error);
-    w.writeInt(error.code);
-    w.writeString(error.message.length > 20000 ? error.message.slice(0, 20000) : error.message);
-    const d = error.details;
-    switch (error.code) {
-      case ERROR_CODE.unavailable:
-        w.writeShort(d.consistency ?? 1);
-        w.writeInt(d.required ?? 1);
-        w.writeInt(d.received ?? 0);
-        break;
-      case ERROR_CODE.writeTimeout:
-        w.writeShort(d.consistency ?? 1);
-        w.writeInt(d.received ?? 0);
-        w.writeInt(d.required ?? 1);
-        w.writeString(d.writeType ?? "SIMPLE");
-        break;
-      case ERROR_CODE.readTimeout:
-        w.writeShort(d.consistency ?? 1);
-        w.writeInt(d.received ?? 0);
-        w.writeInt(d.required ?? 1);
-        w.writeByte(d.dataPresent ? 1 : 0);
-        break;
-      case ERROR_CODE.alreadyExists:
-        w.writeString(d.keyspace ?? "");
-        w.writeString(d.table ?? "");
-        break;
-      case ERROR_CODE.unprepared:
-        w.writeShortBytes(d.statementId ?? new Uint8Array(0));
-        break;
-    }
-    return { bytes: this.#finish(w), isQuery: false };
+    return { bytes: encodeError(this.#writer, version, stream, error), isQuery: false };
   }
 
   #handle(frame: Frame): OutgoingFrame {
@@ -307,13 +248,13 @@ export class CqlConnection {
   }
 
   #supported(version: number, stream: number): OutgoingFrame {
-    const w = this.#begin(version, stream, OPCODE.supported);
+    const w = beginFrame(this.#writer, version, stream, OPCODE.supported);
     w.writeStringMultimap({
       CQL_VERSION: [CQL_VERSION],
       COMPRESSION: [...COMPRESSIONS],
       PROTOCOL_VERSIONS: ["3/v3", "4/v4"],
     });
-    return { bytes: this.#finish(w), isQuery: false };
+    return { bytes: finishFrame(w), isQuery: false };
   }
 
   #startup(version: number, stream: number, reader: FrameReader): OutgoingFrame {
@@ -334,12 +275,15 @@ export class CqlConnection {
     this.#version = version;
     if (this.#options.credentials) {
       this.#state = "authenticating";
-      const w = this.#begin(version, stream, OPCODE.authenticate);
+      const w = beginFrame(this.#writer, version, stream, OPCODE.authenticate);
       w.writeString(AUTHENTICATOR);
-      return { bytes: this.#finish(w), isQuery: false };
+      return { bytes: finishFrame(w), isQuery: false };
     }
     this.#state = "ready";
-    return { bytes: this.#finish(this.#begin(version, stream, OPCODE.ready)), isQuery: false };
+    return {
+      bytes: finishFrame(beginFrame(this.#writer, version, stream, OPCODE.ready)),
+      isQuery: false,
+    };
   }
 
   #authResponse(version: number, stream: number, reader: FrameReader): OutgoingFrame {
@@ -361,9 +305,9 @@ export class CqlConnection {
       );
     }
     this.#state = "ready";
-    const w = this.#begin(version, stream, OPCODE.authSuccess);
+    const w = beginFrame(this.#writer, version, stream, OPCODE.authSuccess);
     w.writeBytes(null);
-    return { bytes: this.#finish(w), isQuery: false };
+    return { bytes: finishFrame(w), isQuery: false };
   }
 
   #register(version: number, stream: number, reader: FrameReader): OutgoingFrame {
@@ -375,71 +319,10 @@ export class CqlConnection {
       }
       this.#events.add(type);
     }
-    return { bytes: this.#finish(this.#begin(version, stream, OPCODE.ready)), isQuery: false };
-  }
-
-  #readParams(reader: FrameReader, version: number, statement: PreparedStatement | null) {
-    const consistency = reader.readShort();
-    const flags = version >= 5 ? reader.readInt() : reader.readByte();
-    let values: (Uint8Array | null | undefined)[] = [];
-    let names: string[] | null = null;
-    if (flags & QUERY_FLAG.values) {
-      const n = reader.readShort();
-      if (flags & QUERY_FLAG.namesForValues) names = [];
-      for (let i = 0; i < n; i++) {
-        if (names) names.push(reader.readString());
-        values.push(version >= 4 ? reader.readValue() : reader.readBytes());
-      }
-    }
-    const pageSize = flags & QUERY_FLAG.pageSize ? reader.readInt() : 0;
-    const pagingState = flags & QUERY_FLAG.pagingState ? reader.readBytes() : null;
-    const serialConsistency = flags & QUERY_FLAG.serialConsistency ? reader.readShort() : SERIAL;
-    if (flags & QUERY_FLAG.defaultTimestamp) reader.readLong();
-    if (names && statement) values = this.#byName(statement, names, values);
-    const skipMetadata = (flags & QUERY_FLAG.skipMetadata) !== 0;
     return {
-      values,
-      pageSize,
-      pagingState,
-      skipMetadata,
-      named: names !== null,
-      consistency,
-      serialConsistency,
+      bytes: finishFrame(beginFrame(this.#writer, version, stream, OPCODE.ready)),
+      isQuery: false,
     };
-  }
-
-  #byName(
-    statement: PreparedStatement,
-    names: string[],
-    given: (Uint8Array | null | undefined)[],
-  ): (Uint8Array | null | undefined)[] {
-    const values: (Uint8Array | null | undefined)[] = new Array(statement.binds.length);
-    names.forEach((name, i) => {
-      let found = false;
-      statement.binds.forEach((spec, at) => {
-        const markerName = statement.markerNames[at] ?? spec.name;
-        if (markerName === name || markerName === name.toLowerCase()) {
-          values[at] = given[i];
-          found = true;
-        }
-      });
-      if (!found) throw CqlError.invalid(`Invalid named bind variable: ${name}`);
-    });
-    return values;
-  }
-
-  /**
-   * Checks the number of values as Cassandra 5.0 does, in its words for each request:
-   * `Invalid amount of bind variables` (QUERY), `there were N markers(?) ...` (EXECUTE),
-   * `There were N markers(?) ...` (a statement of a BATCH).
-   */
-  #checkCount(statement: PreparedStatement, count: number, opcode: number): void {
-    if (count === statement.binds.length) return;
-    if (opcode === OPCODE.query) throw CqlError.invalid("Invalid amount of bind variables");
-    const there = opcode === OPCODE.execute ? "there" : "There";
-    throw CqlError.invalid(
-      `${there} were ${statement.binds.length} markers(?) in CQL but ${count} bound variables`,
-    );
   }
 
   #query(version: number, stream: number, reader: FrameReader): Uint8Array {
@@ -449,45 +332,16 @@ export class CqlConnection {
       if (injected) throw injected;
     }
     const statement = this.#engine.unprepared(query, this.#session);
-    const params = this.#readParams(reader, version, statement);
-    if (!params.named) this.#checkCount(statement, params.values.length, OPCODE.query);
+    const params = readParams(reader, version, statement);
+    if (!params.named) checkCount(statement, params.values.length, OPCODE.query);
     const result = statement.run(params, this.#session);
-    return this.#result(version, stream, result, false);
+    return encodeResult(this.#writer, version, stream, result, false);
   }
 
   #prepare(version: number, stream: number, reader: FrameReader): Uint8Array {
     const query = reader.readLongString();
     const statement = this.#engine.prepare(query, this.#session);
-    const w = this.#begin(version, stream, OPCODE.result);
-    w.writeInt(RESULT_KIND.prepared);
-    w.writeShortBytes(statement.id);
-    const binds = statement.binds;
-    const global = binds.length > 0 &&
-      binds.every((b) => b.keyspace === binds[0].keyspace && b.table === binds[0].table);
-    w.writeInt(global ? 1 : 0);
-    w.writeInt(binds.length);
-    if (version >= 4) {
-      w.writeInt(statement.pkIndexes.length);
-      for (const index of statement.pkIndexes) w.writeShort(index);
-    }
-    if (global) {
-      w.writeString(binds[0].keyspace);
-      w.writeString(binds[0].table);
-    }
-    for (const spec of binds) {
-      if (!global) {
-        w.writeString(spec.keyspace);
-        w.writeString(spec.table);
-      }
-      w.writeString(spec.name);
-      w.writeRaw(encodeTypeOption(spec.type));
-    }
-    if (statement.resultColumns) this.#metadata(w, statement.resultColumns, null, false);
-    else {
-      w.writeInt(0x0004);
-      w.writeInt(0);
-    }
-    return this.#finish(w);
+    return encodePrepared(this.#writer, version, stream, statement);
   }
 
   #execute(version: number, stream: number, reader: FrameReader): Uint8Array {
@@ -502,12 +356,12 @@ export class CqlConnection {
         { statementId: id.slice() },
       );
     }
-    const params = this.#readParams(reader, version, statement);
-    if (!params.named) this.#checkCount(statement, params.values.length, OPCODE.execute);
+    const params = readParams(reader, version, statement);
+    if (!params.named) checkCount(statement, params.values.length, OPCODE.execute);
     const result = statement.run(params, this.#session);
     // Only statements whose PREPARED answer described the columns may skip them.
     const skip = params.skipMetadata && statement.resultColumns !== null;
-    return this.#result(version, stream, result, skip);
+    return encodeResult(this.#writer, version, stream, result, skip);
   }
 
   #batch(version: number, stream: number, reader: FrameReader): Uint8Array {
@@ -544,89 +398,12 @@ export class CqlConnection {
       for (let v = 0; v < count; v++) {
         values.push(version >= 4 ? reader.readValue() : reader.readBytes());
       }
-      this.#checkCount(statement, values.length, OPCODE.batch);
+      checkCount(statement, values.length, OPCODE.batch);
       items.push({ statement, values });
     }
-    const consistency = reader.readShort();
-    const flags = version >= 5 ? reader.readInt() : reader.readByte();
-    const serialConsistency = flags & QUERY_FLAG.serialConsistency ? reader.readShort() : SERIAL;
-    if (flags & QUERY_FLAG.defaultTimestamp) reader.readLong();
-    const result = this.#engine.batch(type, items, this.#session, {
-      consistency,
-      serialConsistency,
-    });
-    return this.#result(version, stream, result, false);
-  }
-
-  #metadata(
-    w: FrameWriter,
-    columns: ColumnSpec[],
-    pagingState: Uint8Array | null,
-    skipMetadata: boolean,
-  ): void {
-    const global = columns.length > 0 &&
-      columns.every((c) => c.keyspace === columns[0].keyspace && c.table === columns[0].table);
-    let flags = 0;
-    if (skipMetadata) flags |= 0x0004;
-    else if (global) flags |= 0x0001;
-    if (pagingState !== null) flags |= 0x0002;
-    w.writeInt(flags);
-    w.writeInt(columns.length);
-    if (pagingState !== null) w.writeBytes(pagingState);
-    if (skipMetadata) return;
-    if (global) {
-      w.writeString(columns[0].keyspace);
-      w.writeString(columns[0].table);
-    }
-    for (const c of columns) {
-      if (!global) {
-        w.writeString(c.keyspace);
-        w.writeString(c.table);
-      }
-      w.writeString(c.name);
-      w.writeRaw(encodeTypeOption(c.type));
-    }
-  }
-
-  #schemaChangeBody(w: FrameWriter, change: SchemaChange): void {
-    w.writeString(change.change);
-    w.writeString(change.target);
-    w.writeString(change.keyspace);
-    if (change.target === "TABLE") w.writeString(change.table ?? "");
-  }
-
-  #result(version: number, stream: number, result: ExecResult, skipMetadata: boolean): Uint8Array {
-    const warnings = result.kind === "schemaChange" && version >= 4 ? result.warnings ?? [] : [];
-    const w = this.#begin(
-      version,
-      stream,
-      OPCODE.result,
-      warnings.length > 0 ? FRAME_FLAG.warning : 0,
-    );
-    if (warnings.length > 0) {
-      w.writeShort(warnings.length);
-      for (const warning of warnings) w.writeString(warning);
-    }
-    switch (result.kind) {
-      case "void":
-        w.writeInt(RESULT_KIND.void);
-        break;
-      case "setKeyspace":
-        w.writeInt(RESULT_KIND.setKeyspace);
-        w.writeString(result.keyspace);
-        break;
-      case "schemaChange":
-        w.writeInt(RESULT_KIND.schemaChange);
-        this.#schemaChangeBody(w, result);
-        break;
-      case "rows":
-        w.writeInt(RESULT_KIND.rows);
-        this.#metadata(w, result.columns, result.pagingState, skipMetadata);
-        w.writeInt(result.rows.length);
-        for (const row of result.rows) for (const cell of row) w.writeBytes(cell);
-        break;
-    }
-    return this.#finish(w);
+    const levels = readBatchLevels(reader, version);
+    const result = this.#engine.batch(type, items, this.#session, levels);
+    return encodeResult(this.#writer, version, stream, result, false);
   }
 }
 

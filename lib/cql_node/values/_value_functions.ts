@@ -12,7 +12,7 @@ import { int64Bytes, readInt32, readInt64, toHex } from "./_value_bytes.ts";
 import { fixedIntBytes } from "./_value_codec.ts";
 import { makeRandomUuid, makeTimeuuid, timeuuidMs } from "./_value_ids.ts";
 import { DATE_EPOCH, MS_PER_DAY } from "./_value_time.ts";
-import { resolve, type TermContext } from "./_value_term.ts";
+import type { TermContext, TermResolver } from "./_term_context.ts";
 import { validateRange } from "./_value_validate.ts";
 
 /** Whether a value of type `from` may be stored as `to` without conversion. */
@@ -50,6 +50,7 @@ function argument(
   call: FunctionTerm,
   candidates: NativeTypeName[],
   context: TermContext,
+  resolve: TermResolver,
 ): Typed {
   arity(call, 1);
   const term = call.args[0];
@@ -67,7 +68,7 @@ function argument(
     );
   switch (term.kind) {
     case "function": {
-      const result = callFunction(term, context);
+      const result = callFunction(term, context, resolve);
       const type = result.type;
       if (type.kind !== "native" || !candidates.includes(type.name)) {
         throw mismatch(`${term.name}()`);
@@ -117,20 +118,22 @@ function dateBytes(ms: bigint): Uint8Array {
   return fixedIntBytes(BigInt.asUintN(32, days + BigInt(DATE_EPOCH)), 4);
 }
 
-function convert(
-  call: FunctionTerm,
-  context: TermContext,
-  from: NativeTypeName[],
-  to: NativeTypeName,
-  map: (ms: bigint) => Uint8Array,
-): Typed {
-  const arg = argument(call, from, context);
+/** The `to` value of the time in `arg` (`null` for a null or empty argument). */
+function convert(arg: Typed, to: NativeTypeName, map: (ms: bigint) => Uint8Array): Typed {
   if (arg.bytes === null || arg.bytes.length === 0) return { type: native(to), bytes: null };
   return { type: native(to), bytes: map(millisOf(arg as Typed & { bytes: Uint8Array })) };
 }
 
-/** Evaluates a function call: its result type and bytes (`null` when an argument is null). */
-export function callFunction(call: FunctionTerm, context: TermContext): Typed {
+/**
+ * Evaluates a function call: its result type and bytes (`null` when an argument is null).
+ * `resolve` resolves the arguments (it is `resolve` of `_value_term.ts`, passed in so that the
+ * two files do not import each other).
+ */
+export function callFunction(
+  call: FunctionTerm,
+  context: TermContext,
+  resolve: TermResolver,
+): Typed {
   const name = call.name.toLowerCase().replace(/^system\./, "");
   const nowMs = BigInt(Math.floor(context.nowMs));
   switch (name) {
@@ -156,21 +159,31 @@ export function callFunction(call: FunctionTerm, context: TermContext): Typed {
       };
     }
     case "totimestamp":
-      return convert(call, context, ["timeuuid", "date"], "timestamp", int64Bytes);
+      return convert(
+        argument(call, ["timeuuid", "date"], context, resolve),
+        "timestamp",
+        int64Bytes,
+      );
     case "dateof":
-      return convert(call, context, ["timeuuid"], "timestamp", int64Bytes);
+      return convert(argument(call, ["timeuuid"], context, resolve), "timestamp", int64Bytes);
     case "todate":
-      return convert(call, context, ["timeuuid", "timestamp"], "date", dateBytes);
+      return convert(
+        argument(call, ["timeuuid", "timestamp"], context, resolve),
+        "date",
+        dateBytes,
+      );
     case "tounixtimestamp":
-      return convert(call, context, ["timeuuid", "timestamp", "date"], "bigint", int64Bytes);
+      return convert(
+        argument(call, ["timeuuid", "timestamp", "date"], context, resolve),
+        "bigint",
+        int64Bytes,
+      );
     case "unixtimestampof":
-      return convert(call, context, ["timeuuid"], "bigint", int64Bytes);
+      return convert(argument(call, ["timeuuid"], context, resolve), "bigint", int64Bytes);
     case "mintimeuuid":
     case "maxtimeuuid":
       return convert(
-        call,
-        context,
-        ["timestamp"],
+        argument(call, ["timestamp"], context, resolve),
         "timeuuid",
         (ms) => makeTimeuuid(ms, name === "mintimeuuid" ? "min" : "max"),
       );
@@ -185,7 +198,7 @@ export function callFunction(call: FunctionTerm, context: TermContext): Typed {
     }
     if (type !== undefined && type.kind === "native") {
       if (name.startsWith("blobas")) {
-        const arg = argument(call, ["blob"], context);
+        const arg = argument(call, ["blob"], context, resolve);
         if (
           arg.bytes !== null && validateRange(type, arg.bytes, 0, arg.bytes.length) !== undefined
         ) {
@@ -197,7 +210,7 @@ export function callFunction(call: FunctionTerm, context: TermContext): Typed {
         }
         return { type, bytes: arg.bytes };
       }
-      return { type: native("blob"), bytes: argument(call, [type.name], context).bytes };
+      return { type: native("blob"), bytes: argument(call, [type.name], context, resolve).bytes };
     }
   }
   throw new CqlValueError(`Unknown function ${call.name}`);

@@ -21,32 +21,7 @@ import { parseDecimal, varintBytes } from "./_value_numbers.ts";
 import { durationBytes, parseDuration } from "./_value_time.ts";
 import { validateRange } from "./_value_validate.ts";
 import { assignable, callFunction, castType } from "./_value_functions.ts";
-
-/** What a term needs from the statement being executed: bound values, the clock, randomness. */
-export interface TermContext {
-  /** The bound value of marker `index`: bytes, `null` (CQL null) or `undefined` (unset). */
-  bound(index: number): Uint8Array | null | undefined;
-  /** The current time in milliseconds since the epoch, for `now()` and friends. */
-  nowMs: number;
-  /** `length` random bytes, for `now()` and `uuid()`. */
-  randomBytes(length: number): Uint8Array;
-}
-
-/** Options of `resolveTerm`. */
-export interface ResolveTermOptions {
-  /**
-   * The column the value is for, named in error messages.
-   *
-   * @default {undefined}
-   */
-  column?: string;
-  /**
-   * Whether to check bound values with `validateValue`.
-   *
-   * @default {true}
-   */
-  validateBound?: boolean;
-}
+import type { ResolveTermOptions, TermContext } from "./_term_context.ts";
 
 type Resolved = Uint8Array | null | undefined;
 
@@ -217,7 +192,7 @@ export function resolve(
     case "map":
       return resolveCollection(type, term, context, options);
     case "function": {
-      const result = callFunction(term, context);
+      const result = callFunction(term, context, resolve);
       if (!assignable(result.type, type)) {
         throw new CqlValueError(
           `Type error: cannot assign result of function system.${term.name} (type ${

@@ -17,11 +17,12 @@ import { encodeJs } from "./_value_codec.ts";
 import { decodeRange } from "./_value_decode.ts";
 import { compareRange } from "./_value_compare.ts";
 import { formatValue } from "./_value_format.ts";
-import { resolve, type ResolveTermOptions, type TermContext } from "./_value_term.ts";
+import { resolve } from "./_value_term.ts";
+import type { ResolveTermOptions, TermContext } from "./_term_context.ts";
 import { validateRange } from "./_value_validate.ts";
 
 export { CqlValueError } from "./cql_value_error.ts";
-export type { ResolveTermOptions, TermContext } from "./_value_term.ts";
+export type { ResolveTermOptions, TermContext } from "./_term_context.ts";
 export type { DurationValue } from "./_value_time.ts";
 
 /**
