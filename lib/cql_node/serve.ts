@@ -13,8 +13,8 @@ import {
 import { OptionError, TargetError, UsageError } from "../errors.ts";
 import { parseDistribution } from "../units/parse_distribution.ts";
 import { parseDuration } from "../units/parse_duration.ts";
-import { type CommandIo, printText } from "../cli/command_io.ts";
-import { parseFlags, parsePositive, rejectPositionals } from "../cli/parse_flags.ts";
+import type { CommandIo } from "../cli/command_io.ts";
+import { parseCommandFlags, parsePositive } from "../cli/parse_flags.ts";
 
 /** The help text of `stress serve`. */
 export const SERVE_HELP: string = `Usage: stress serve [options]
@@ -222,7 +222,7 @@ export async function serveCommand(
   io: CommandIo,
   options: { signal?: AbortSignal } = {},
 ): Promise<number> {
-  const { values, positionals } = parseFlags("serve", args, {
+  const values = parseCommandFlags("serve", args, {
     host: { type: "string", default: "127.0.0.1" },
     port: { type: "string", default: "9042" },
     user: { type: "string" },
@@ -235,13 +235,8 @@ export async function serveCommand(
     "tls-cert": { type: "string" },
     "tls-key": { type: "string" },
     seed: { type: "string", default: "1" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    printText(io, SERVE_HELP);
-    return 0;
-  }
-  rejectPositionals("serve", positionals);
+  }, { io, help: SERVE_HELP });
+  if (values === null) return 0;
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new OptionError({ option: "--port", value: values.port as string, expected: "0..65535" });
