@@ -100,13 +100,13 @@ function describe(error: unknown): string {
  * import { SyntheticTarget } from "./synthetic_target.ts";
  * import { CONTROL_BYTES } from "./protocol.ts";
  * const messages: string[] = [];
+ * const target = { kind: "synthetic", latencyUs: null, errorRate: 0 } as const;
  * const runner = new WorkerRunner({
  *   type: "init", workerIndex: 0, threads: 2, control: new SharedArrayBuffer(CONTROL_BYTES),
  *   baseEpochMs: Date.now(), totalOps: 100, deadlineNs: -1, schedule: null, opNames: ["WRITE"],
  *   mix: null, population: { kind: "seq", lo: 1, hi: 100 },
- *   target: { kind: "synthetic", latencyUs: null, errorRate: 0 },
- *   errors: { tries: 1, ignore: false }, seed: 1,
- * }, new SyntheticTarget({ kind: "synthetic", latencyUs: null, errorRate: 0 }, 1),
+ *   target, errors: { tries: 1, ignore: false }, seed: 1,
+ * }, new SyntheticTarget(target, 1),
  *   (message) => messages.push(message.type));
  * await runner.run();
  * assert.deepEqual(messages, ["done"]);
