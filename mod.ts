@@ -36,6 +36,7 @@ export * from "./lib/units/parse_rate.ts";
 export * from "./lib/units/parse_size.ts";
 export * from "./lib/units/listen_address.ts";
 export * from "./lib/units/shard.ts";
+export * from "./lib/cql/shard_stress_settings.ts";
 export * from "./lib/core/prng.ts";
 export * from "./lib/core/distribution.ts";
 export * from "./lib/core/rate_schedule.ts";
