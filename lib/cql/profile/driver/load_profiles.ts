@@ -18,10 +18,8 @@ async function readProfileText(path: string, file: string | URL = path): Promise
     if (!(error instanceof Deno.errors.NotFound)) {
       throw new UsageError(`Cannot load profile "${path}": ${messageOf(error)}`, { cause: error });
     }
-    const scheme = URI.exec(path)?.[1].toLowerCase();
-    if (scheme === "file" && typeof file === "string") {
-      return await readProfileText(path, new URL(path));
-    }
+    const scheme = typeof file === "string" ? URI.exec(path)?.[1].toLowerCase() : undefined;
+    if (scheme === "file") return await readProfileText(path, new URL(path));
     if (scheme !== undefined && scheme.length > 1) {
       throw new UsageError(
         `Cannot load profile "${path}": "${scheme}:" is not supported, expected a file path or a file:// URI`,
