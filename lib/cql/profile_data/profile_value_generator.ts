@@ -104,14 +104,15 @@ export class ProfileValueGenerator {
       column.cluster ?? { kind: "fixed", value: 1, inverted: false, source: "fixed(1)" },
       `${option} cluster`,
     );
-    if (
-      this.#size.minValue < 0 && (scalar === K.TEXT || scalar === K.BLOB || this.kind.collection)
-    ) {
+    const sized = scalar === K.TEXT || scalar === K.BLOB || this.kind.collection !== K.SCALAR;
+    if (sized && (this.#size.minValue < 0 || column.size?.inverted)) {
+      // c-s sizes its buffer by maxValue(), which an inverted distribution reports as its
+      // minimum, and then fails with ArrayIndexOutOfBoundsException on a larger size.
       throw new OptionError({
         option: `${option} size`,
         value: column.size?.source ?? "",
-        problem: `has minimum "${this.#size.minValue}"`,
-        expected: "sizes of at least 0",
+        problem: column.size?.inverted ? "is inverted" : `has minimum "${this.#size.minValue}"`,
+        expected: 'sizes of at least 0, without "~" (cassandra-stress fails on it)',
       });
     }
     this.#element = this.kind.collection === K.SCALAR ? null : new ProfileValueGenerator({

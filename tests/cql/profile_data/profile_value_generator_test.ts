@@ -103,4 +103,10 @@ Deno.test("ProfileValueGenerator rejects what cassandra-stress cannot generate",
       }),
     OptionError,
   );
+  for (const type of ["text", "blob", "list<int>"]) {
+    const size = parseDistribution("~exp(1..10)");
+    assert.throws(() => new ProfileValueGenerator({ name: "c", type, size }), OptionError);
+  }
+  // Sizes mean nothing to the other types, so c-s accepts anything there.
+  new ProfileValueGenerator({ name: "c", type: "int", size: parseDistribution("~exp(1..10)") });
 });
