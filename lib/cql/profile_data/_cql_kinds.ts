@@ -58,7 +58,9 @@ export const SET = 2;
 
 /** A column type: its scalar (or element) kind and its collection kind. */
 export interface CqlKind {
+  /** The scalar type (of the elements, for a collection): one of the constants above. */
   readonly scalar: number;
+  /** `SCALAR`, `LIST` or `SET`. */
   readonly collection: number;
 }
 

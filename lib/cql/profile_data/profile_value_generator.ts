@@ -1,6 +1,16 @@
 /**
  * The value generator of one column of a cassandra-stress user profile (`generate/values/`),
  * byte for byte: seeded with a long, it yields the column's values in their CQL wire encoding.
+ * With `id` the next identity (`population`) draw:
+ *
+ * - text, varchar, ascii: `size` seeded by `id` characters, from a `FasterRandom` seeded by
+ *   `~id`, each `((b & 127) + 32) & 127` (0-127, control characters included); blob: the bytes.
+ * - int, bigint/counter, smallint, tinyint, inet, date: `id` cut to the width (`date` as days
+ *   since the epoch); time, timestamp: `id` (ns, ms); varint, decimal: `id` (scale 0).
+ * - float, double: the identity distribution's continuous draw (`nextDouble()`).
+ * - boolean: always true (`id % 1 == 0`); uuid: `UUID(id, id)`; timeuuid: a version 1 UUID of
+ *   `id` ms, whose clock and node are the column's salt.
+ * - list/set: `size` elements of the element type, seeded with `seed * 31`.
  *
  * @module
  */
@@ -12,6 +22,19 @@ import { saltOf } from "../_murmur_salt.ts";
 import * as K from "./_cql_kinds.ts";
 import { SeededDistribution } from "./_seeded_distribution.ts";
 import { SeedWords, TWO_POW_32 } from "./_seed_words.ts";
+
+export type * from "../../units/distribution_spec.ts";
+export type { CqlKind } from "./_cql_kinds.ts";
+
+/** A column's `cluster` distribution, seeded by {@linkcode ProfileValueGenerator.setSeed}. */
+export interface ClusterDistribution {
+  /** Draws how many values a clustering level generates. */
+  next(): number;
+  /** The fewest values a level can draw. */
+  readonly minValue: number;
+  /** The most values a level can draw. */
+  readonly maxValue: number;
+}
 
 /** One column of a profile table with its `columnspec` distributions (null: the default). */
 export interface ProfileColumnSpec {
@@ -124,7 +147,7 @@ export class ProfileValueGenerator {
   }
 
   /** The cluster distribution (`cluster`): how many values a clustering level draws. */
-  get cluster(): SeededDistribution {
+  get cluster(): ClusterDistribution {
     return this.#cluster;
   }
 
@@ -134,6 +157,18 @@ export class ProfileValueGenerator {
    *
    * @param high The upper 32 bits of the seed (signed or not).
    * @param low The lower 32 bits of the seed.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProfileValueGenerator } from "./profile_value_generator.ts";
+   *
+   * const gen = new ProfileValueGenerator({ name: "seq", type: "bigint" });
+   * gen.setSeed(-1, -2); // the long -2
+   * const a = gen.value();
+   * gen.setSeed(0xffffffff, 0xfffffffe); // the same long
+   * assert.deepEqual(gen.value(), a);
+   * ```
    */
   setSeed(high: number, low: number): void {
     this.#identity.setSeed(high ^ this.#saltHigh, low ^ this.#saltLow);
@@ -153,6 +188,18 @@ export class ProfileValueGenerator {
    * (past the buffer's growth).
    *
    * @returns The value's length in bytes.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProfileValueGenerator } from "./profile_value_generator.ts";
+   *
+   * const gen = new ProfileValueGenerator({ name: "name", type: "text" });
+   * gen.setSeed(0, 1);
+   * const length = gen.generate();
+   * assert.ok(length >= 4 && length <= 8); // size uniform(4..8) by default
+   * assert.ok(gen.buffer.subarray(0, length).every((b) => b < 128));
+   * ```
    */
   generate(): number {
     if (this.#element !== null) return this.#generateCollection(this.#element);
