@@ -157,7 +157,7 @@ export class CqlCursor {
   /** Throws: `expected <what> at line L, column C, found "<token>"`. */
   fail(what: string): never {
     const token = this.peek();
-    const found = token.kind === "end" ? "the end" : `"${token.text}"`;
+    const found = token.kind === "end" ? "the end" : `"${token.text.replace(/\r?\n/g, "\\n")}"`;
     throw new UsageError(
       `expected ${what} at ${position(this.#text, token.offset)}, found ${found}`,
     );

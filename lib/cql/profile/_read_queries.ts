@@ -1,5 +1,4 @@
 // Private helper: reads the `queries` and `token_range_queries` sections of a profile.
-import { isScalar } from "yaml";
 import type { ProfileYaml, YamlEntry } from "./_profile_yaml.ts";
 import type { ProfileQuery, ProfileTokenRangeQuery } from "./stress_profile.ts";
 
@@ -26,7 +25,7 @@ function checkKeys(
 
 function readQuery(yaml: ProfileYaml, entry: YamlEntry): ProfileQuery {
   const path = `queries.${entry.key}`;
-  if (isScalar(entry.value) && entry.value.value !== null) {
+  if (yaml.isText(entry.value)) {
     // The form before CASSANDRA-7519: the value is the CQL itself.
     const cql = yaml.text(entry.value, path, entry.line)!;
     return {

@@ -243,3 +243,21 @@ Deno.test("parseProfile() names the line of a YAML syntax error, and refuses emp
     `${P}expected a mapping of keys such as keyspace, table and queries at the top`,
   );
 });
+
+Deno.test("parseProfile() keeps every message on one line", () => {
+  assert.equal(
+    errorOf(lines({ insert: ["insert:", "  note: |", "    two", "    lines"] })),
+    `${P}key "insert" (line 9): Unrecognised insert option(s): {note=two\\nlines\\n}`,
+  );
+  assert.equal(
+    errorOf(lines({
+      "table_definition": [
+        "table_definition: |",
+        "  CREATE TABLE t (k int PRIMARY KEY) $$a",
+        "  b$$",
+      ],
+    })),
+    `${P}key "table_definition" (line 3): There was a problem parsing the table cql: expected the ` +
+      'end of the statement at line 1, column 36, found "a\\nb"',
+  );
+});

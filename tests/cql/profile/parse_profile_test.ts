@@ -181,3 +181,26 @@ Deno.test("parseProfile() reads queries in the plain-string form, with no table_
     ["readByUser", 'SELECT * FROM "Users" WHERE name = ? LIMIT 1', "multirow", null],
   ]);
 });
+
+Deno.test("parseProfile() follows YAML aliases and merge keys", async () => {
+  const p = await readProfile("anchors.yaml");
+  assert.deepEqual(p.columnSpecs, [
+    {
+      name: "a",
+      size: dist("uniform(1..10)"),
+      population: dist("uniform(1..1000)"),
+      cluster: null,
+    },
+    {
+      name: "b",
+      size: dist("uniform(1..10)"),
+      population: dist("uniform(1..1000)"),
+      cluster: null,
+    },
+  ]);
+  assert.deepEqual(p.queries.map((q) => [q.name, q.cql, q.fields]), [
+    ["one", "SELECT * FROM t WHERE k = ?", "samerow"],
+    ["other", "SELECT * FROM t WHERE k = ?", "multirow"],
+    ["again", "SELECT * FROM t WHERE k = ?", "samerow"],
+  ]);
+});
