@@ -1,7 +1,7 @@
 // The `[applied]` row a conditional write (or batch) answers with.
 import type { ColumnSpec } from "./_select_plan.ts";
 import type { ExecResult } from "./prepared_statement.ts";
-import type { TableSchema } from "./schema.ts";
+import type { ColumnSchema, TableSchema } from "./schema.ts";
 
 const BOOLEAN_TRUE = new Uint8Array([1]);
 const BOOLEAN_FALSE = new Uint8Array([0]);
@@ -12,30 +12,32 @@ export function appliedBytes(applied: boolean): Uint8Array {
 }
 
 /**
- * The result of a conditional write: `[applied]`, then, when `existing` is given (a write that
- * was not applied), the existing row in `SELECT *` order.
+ * The result of a conditional write: `[applied]`, then, when `rows` is not empty (a write that
+ * was not applied, and the rows it read exist), `columns` with one row per existing row.
  */
 export function appliedResult(
   applied: boolean,
   table: TableSchema,
-  existing: (Uint8Array | null)[] | null,
+  columns: ColumnSchema[],
+  rows: (Uint8Array | null)[][],
 ): ExecResult {
-  const columns: ColumnSpec[] = [{
+  const specs: ColumnSpec[] = [{
     keyspace: table.keyspace,
     table: table.name,
     name: "[applied]",
     type: { kind: "native", name: "boolean" },
   }];
-  if (existing === null) {
-    return { kind: "rows", columns, rows: [[appliedBytes(applied)]], pagingState: null };
+  const flag = appliedBytes(applied);
+  if (rows.length === 0) {
+    return { kind: "rows", columns: specs, rows: [[flag]], pagingState: null };
   }
-  for (const col of table.columns) {
-    columns.push({ keyspace: table.keyspace, table: table.name, name: col.name, type: col.type });
+  for (const col of columns) {
+    specs.push({ keyspace: table.keyspace, table: table.name, name: col.name, type: col.type });
   }
   return {
     kind: "rows",
-    columns,
-    rows: [[appliedBytes(applied), ...existing]],
+    columns: specs,
+    rows: rows.map((row) => [flag, ...row]),
     pagingState: null,
   };
 }

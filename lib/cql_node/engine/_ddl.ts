@@ -125,7 +125,10 @@ function keyColumns(
   return { partitionKey, clustering };
 }
 
-/** The static and regular columns, sorted by name and numbered as cells. */
+/**
+ * The static and regular columns, numbered as cells: statics first, each group sorted by name
+ * (the order of `SELECT *` on Cassandra 5.0).
+ */
 function cellColumns(
   input: TableInput,
   keyNames: Set<string>,
@@ -133,7 +136,15 @@ function cellColumns(
 ): ColumnSchema[] {
   const rest = input.columns
     .filter((c) => !keyNames.has(c.name))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) =>
+      a.isStatic !== b.isStatic
+        ? (a.isStatic ? -1 : 1)
+        : a.name < b.name
+        ? -1
+        : a.name > b.name
+        ? 1
+        : 0
+    );
   if (rest.some((c) => c.isStatic) && clusteringCount === 0) {
     throw CqlError.invalid(
       "Static columns are only useful (and thus allowed) if the table has at least one clustering column",

@@ -29,8 +29,16 @@ export interface RowFilter {
   value: TermFn;
 }
 
+/** One bound of a `token(pk) > ?` restriction. */
+export interface TokenBound {
+  value: TermFn;
+  inclusive: boolean;
+}
+
 /** A compiled WHERE clause. */
 export interface KeyPlan {
+  /** The `token(...)` restrictions, `null` without any. */
+  token: { lower?: TokenBound; upper?: TokenBound } | null;
   /** Per partition key column, or `null` when the partition key is not fully restricted. */
   partition: ValuesFn[] | null;
   /** Per leading clustering column restricted by `=`/`IN`. */
@@ -114,11 +122,12 @@ export function compileWhere(
 ): KeyPlan {
   const pk: (ValuesFn | undefined)[] = table.partitionKey.map(() => undefined);
   const ckEq: (ValuesFn | undefined)[] = table.clustering.map(() => undefined);
-  const plan: KeyPlan = { partition: null, clusteringEq: [], filters: [] };
+  const plan: KeyPlan = { token: null, partition: null, clusteringEq: [], filters: [] };
   const slices: Slice[] = [];
   for (const relation of where) {
     if (relation.token) {
-      throw CqlError.invalid("token() restrictions are not supported by the embedded node");
+      compileTokenRelation(table, relation, binds, plan);
+      continue;
     }
     if (relation.columns.length > 1) {
       compileMultiColumn(table, relation, binds, ckEq, slices);
@@ -143,6 +152,48 @@ export function compileWhere(
   const prefix = placeClusteringEq(table, ckEq, plan);
   placeSlices(slices, prefix, plan);
   return plan;
+}
+
+const BIGINT: CqlType = { kind: "native", name: "bigint" };
+
+/** `token(k1, k2) op value`: checks the columns as Cassandra does and sets a token bound. */
+function compileTokenRelation(
+  table: TableSchema,
+  relation: Relation,
+  binds: BindCollector,
+  plan: KeyPlan,
+): void {
+  const cols = relation.columns.map((name) => column(table, name));
+  const names = table.partitionKey.map((c) => c.name).join(", ");
+  if (cols.some((col) => col.kind !== "partition_key")) {
+    throw CqlError.invalid("The token() function must contains only partition key components");
+  }
+  if (cols.length !== table.partitionKey.length) {
+    throw CqlError.invalid(
+      "The token() function must be applied to all partition key components or none of them",
+    );
+  }
+  if (cols.some((col, i) => col.position !== i)) {
+    throw CqlError.invalid(
+      `The token function arguments must be in the partition key order: ${names}`,
+    );
+  }
+  const value = compileTerm(BIGINT, relation.value, "partition key token", binds);
+  const token = plan.token ??= {};
+  const op = relation.op;
+  const bound = { value, inclusive: op === "=" || op.endsWith("=") };
+  if (op === "=" || op[0] === ">") {
+    if (token.lower) {
+      throw CqlError.invalid(`More than one restriction was found for the start bound on ${names}`);
+    }
+    token.lower = bound;
+  }
+  if (op === "=" || op[0] === "<") {
+    if (token.upper) {
+      throw CqlError.invalid(`More than one restriction was found for the end bound on ${names}`);
+    }
+    token.upper = bound;
+  }
 }
 
 /** A relation on several clustering columns: `(c1, c2) = (?, ?)` or a slice `(c1, c2) > (...)`. */

@@ -1,11 +1,12 @@
 // Compiles SELECT into a function producing result rows, with paging.
 import type { SelectStatement } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
-import type { CqlType } from "../values/cql_type.ts";
+import { type CqlType, formatCqlType } from "../values/cql_type.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
 import { type BindCollector, compileTerm, type ExecContext, type TermFn } from "./_bind.ts";
 import { decodePartitionKey, encodePartitionKey, partitionRows, type RowRef } from "./_keys.ts";
 import { compileWhere, type KeyPlan, passes } from "./_restrictions.ts";
+import { inTokenRange, tokenBytes, tokenRangeOf } from "./_token_scan.ts";
 
 /** A result column. */
 export interface ColumnSpec {
@@ -47,12 +48,13 @@ function cellOf(col: ColumnSchema): (ref: RowRef) => Uint8Array | null {
   return (ref) => ref.row.cells[col.cell];
 }
 
-function readLimit(fn: TermFn | null, ctx: ExecContext, what: string): number {
+function readLimit(fn: TermFn | null, ctx: ExecContext): number {
   if (fn === null) return Infinity;
   const bytes = fn(ctx);
   if (bytes === null || bytes === undefined) return Infinity;
   const value = new DataView(bytes.buffer, bytes.byteOffset, 4).getInt32(0);
-  if (value <= 0) throw CqlError.invalid(`${what} must be strictly positive`);
+  // Cassandra says LIMIT for PER PARTITION LIMIT too.
+  if (value <= 0) throw CqlError.invalid("LIMIT must be strictly positive");
   return value;
 }
 
@@ -72,6 +74,12 @@ export function compileSelect(
   const { outputs, count } = selectOutputs(table, statement);
   const keys = compileWhere(table, statement.where, binds);
   const limit = statement.limit ? compileTerm(INT, statement.limit, "[limit]", binds) : null;
+  if (statement.perPartitionLimit && statement.distinct) {
+    throw CqlError.invalid("PER PARTITION LIMIT is not allowed with SELECT DISTINCT queries");
+  }
+  if (statement.perPartitionLimit && count !== null) {
+    throw CqlError.invalid("PER PARTITION LIMIT is not allowed with aggregate queries.");
+  }
   const perPartition = statement.perPartitionLimit
     ? compileTerm(INT, statement.perPartitionLimit, "[per_partition_limit]", binds)
     : null;
@@ -81,23 +89,25 @@ export function compileSelect(
     table,
     columns: count !== null ? [count] : outputs.map((o) => o.spec),
     run(ctx, page) {
-      const max = readLimit(limit, ctx, "LIMIT");
+      const max = readLimit(limit, ctx);
       if (count !== null) return countPage(rows(ctx), max);
       const skip = readPagingState(page.pagingState);
       const take = Math.min(page.pageSize > 0 ? page.pageSize : Infinity, max - skip);
       const out: (Uint8Array | null)[][] = [];
       let index = 0;
-      let more = false;
-      for (const ref of rows(ctx)) {
-        if (index++ < skip) continue;
-        if (out.length >= take) {
-          more = true;
-          break;
+      if (take > 0) {
+        for (const ref of rows(ctx)) {
+          if (index++ < skip) continue;
+          out.push(outputs.map((o) => o.get(ref)));
+          if (out.length >= take) break;
         }
-        out.push(outputs.map((o) => o.get(ref)));
       }
+      // As Cassandra pages: a full page says more may follow (unless LIMIT is reached), without
+      // looking ahead; the next page may then be empty.
       let pagingState: Uint8Array | null = null;
-      if (more && skip + out.length < max) pagingState = pagingStateAt(skip + out.length);
+      if (out.length === take && skip + out.length < max) {
+        pagingState = pagingStateAt(skip + out.length);
+      }
       return { rows: out, pagingState };
     },
   };
@@ -129,6 +139,8 @@ function selectOutputs(
         const col = table.byName.get(selector.name);
         if (!col) throw CqlError.undefinedColumn(selector.name, table);
         outputs.push({ spec: spec(selector.alias ?? col.name, col.type), get: cellOf(col) });
+      } else if (selector.kind === "token") {
+        outputs.push(tokenOutput(table, selector.columns, selector.alias, spec));
       } else if (selector.kind === "count") {
         count = spec(selector.alias ?? "count", BIGINT);
       } else {
@@ -144,6 +156,43 @@ function selectOutputs(
     throw CqlError.invalid("count(*) cannot be mixed with columns in the embedded node");
   }
   return { outputs, count };
+}
+
+/** The `token(k1, k2)` selector: the Murmur3 token of the partition key the columns give. */
+function tokenOutput(
+  table: TableSchema,
+  names: string[],
+  alias: string | undefined,
+  spec: (name: string, type: CqlType) => ColumnSpec,
+): Output {
+  const pk = table.partitionKey;
+  if (names.length !== pk.length) {
+    throw CqlError.invalid(
+      `Invalid number of arguments in call to function system.token: ${pk.length} required but ${names.length} provided`,
+    );
+  }
+  const cols = names.map((name, i) => {
+    const col = table.byName.get(name);
+    if (!col) throw CqlError.undefinedColumn(name, table);
+    if (formatCqlType(col.type) !== formatCqlType(pk[i].type)) {
+      throw CqlError.invalid(
+        `Type error: ${name} cannot be passed as argument ${i} of function system.token of type ${
+          formatCqlType(pk[i].type)
+        }`,
+      );
+    }
+    return cellOf(col);
+  });
+  const isKey = cols.length === pk.length && names.every((name, i) => name === pk[i].name);
+  const get = isKey
+    ? (ref: RowRef) => tokenBytes(encodePartitionKey(ref.partitionKey))
+    : (ref: RowRef) => {
+      const parts = cols.map((get) => get(ref));
+      return parts.some((p) => p === null)
+        ? null
+        : tokenBytes(encodePartitionKey(parts as Uint8Array[]));
+    };
+  return { spec: spec(alias ?? `system.token(${names.join(", ")})`, BIGINT), get };
 }
 
 /** Whether ORDER BY asks for the clustering order reversed (and may it). */
@@ -174,7 +223,9 @@ function compileScan(
 ): (ctx: ExecContext) => Generator<RowRef> {
   const pkCount = table.partitionKey.length;
   return function* rows(ctx: ExecContext): Generator<RowRef> {
-    const perLimit = readLimit(perPartition, ctx, "PER PARTITION LIMIT");
+    const perLimit = readLimit(perPartition, ctx);
+    const range = tokenRangeOf(keys, ctx);
+    if (range === null) return;
     const partitions: Iterable<[Uint8Array[], ReturnType<TableSchema["store"]["getPartition"]>]> =
       keys.partition !== null
         ? (function* () {
@@ -182,11 +233,13 @@ function compileScan(
           let combos: Uint8Array[][] = [[]];
           for (const list of lists) combos = combos.flatMap((p) => list.map((v) => [...p, v]));
           for (const combo of combos) {
-            yield [combo, table.store.getPartition(encodePartitionKey(combo))];
+            const key = encodePartitionKey(combo);
+            if (keys.token !== null && !inTokenRange(key, range)) continue;
+            yield [combo, table.store.getPartition(key)];
           }
         })()
         : (function* () {
-          for (const [key, found] of table.store.partitions()) {
+          for (const [key, found] of table.store.partitionsByToken(range)) {
             yield [decodePartitionKey(key, pkCount), found];
           }
         })();

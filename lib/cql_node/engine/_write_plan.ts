@@ -7,45 +7,71 @@ import type {
 } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import type { CqlType } from "../values/cql_type.ts";
-import type { RowCells } from "./row_slab.ts";
-import type { TableSchema } from "./schema.ts";
+import type { ColumnSchema, TableSchema } from "./schema.ts";
 import { isSystemKeyspace } from "./system_tables.ts";
 import { type BindCollector, compileTerm, type ExecContext, type TermFn } from "./_bind.ts";
-import { cartesian, clusteringRanges, decodePartitionKey, encodePartitionKey } from "./_keys.ts";
+import { cartesian, clusteringRanges, encodePartitionKey } from "./_keys.ts";
 import { compileWhere, type KeyPlan } from "./_restrictions.ts";
 import { compileAssignment } from "./_assignment.ts";
 import { columnOf } from "./_column_of.ts";
-import { compileConditions } from "./_write_conditions.ts";
+import { compileConditions, shownValues, type WriteCondition } from "./_write_conditions.ts";
 
-/** What a write returns: nothing, or the `[applied]` row of a conditional write. */
+/** What a write returns: nothing, or the `[applied]` answer of a conditional write. */
 export type WriteOutcome = null | {
   applied: boolean;
-  /** When not applied, the existing row in `SELECT *` order (null when there is none). */
-  existing: (Uint8Array | null)[] | null;
+  /** The columns shown after `[applied]` when not applied. */
+  columns: ColumnSchema[];
+  /** When not applied, the existing row (none when it does not exist). */
+  rows: (Uint8Array | null)[][];
 };
 
-function rowValues(
-  table: TableSchema,
-  partitionKey: Uint8Array,
-  clustering: Uint8Array[] | null,
-  row: RowCells | null,
-): (Uint8Array | null)[] | null {
-  if (row === null) return null;
-  const parts = decodePartitionKey(partitionKey, table.partitionKey.length);
-  return table.columns.map((col) =>
-    col.kind === "partition_key"
-      ? parts[col.position].slice()
-      : col.kind === "clustering"
-      ? (clustering?.[col.position]?.slice() ?? null)
-      : (row.cells[col.cell]?.slice() ?? null)
-  );
+/** A row a write addresses: its serialized partition key and clustering key. */
+export interface WriteTarget {
+  pk: Uint8Array;
+  /** Empty without clustering columns; `null` for the partition's static row. */
+  ck: Uint8Array[] | null;
 }
 
 /** A compiled write. */
 export interface WritePlan {
   table: TableSchema;
   conditional: boolean;
+  /** The write's condition, `null` without one. */
+  condition: WriteCondition | null;
+  /** The rows the write addresses for one execution. */
+  targets(ctx: ExecContext): WriteTarget[];
+  /** Writes, ignoring the condition. */
+  write(ctx: ExecContext): void;
+  /** Tests the condition (if any) and writes when it holds. */
   apply(ctx: ExecContext): WriteOutcome;
+}
+
+/** Builds `apply` from the condition, the targets and the unconditional write. */
+function conditionalApply(
+  table: TableSchema,
+  condition: WriteCondition | null,
+  targets: (ctx: ExecContext) => WriteTarget[],
+  write: (ctx: ExecContext) => void,
+): (ctx: ExecContext) => WriteOutcome {
+  if (condition === null) {
+    return (ctx) => {
+      write(ctx);
+      return null;
+    };
+  }
+  return (ctx) => {
+    const rows: (Uint8Array | null)[][] = [];
+    let applied = true;
+    for (const { pk, ck } of targets(ctx)) {
+      const tested = condition.test(pk, ck, ctx);
+      if (tested.applied) continue;
+      applied = false;
+      const shown = shownValues(table, condition.columns, tested);
+      if (shown !== null) rows.push(shown);
+    }
+    if (applied) write(ctx);
+    return { applied, columns: condition.columns, rows };
+  };
 }
 
 const INT: CqlType = { kind: "native", name: "int" };
@@ -66,6 +92,16 @@ function keysOf(plan: KeyPlan, ctx: ExecContext) {
   const pks = cartesian(plan.partition!.map((fn) => fn(ctx))).map(encodePartitionKey);
   const cks = cartesian(plan.clusteringEq.map((fn) => fn(ctx)));
   return { pks, cks };
+}
+
+function targetsOf(plan: KeyPlan, ctx: ExecContext, staticOnly: boolean): WriteTarget[] {
+  const { pks, cks } = keysOf(plan, ctx);
+  const out: WriteTarget[] = [];
+  for (const pk of pks) {
+    if (staticOnly) out.push({ pk, ck: null });
+    else for (const ck of cks) out.push({ pk, ck });
+  }
+  return out;
 }
 
 function requirePartitionKey(table: TableSchema, keys: KeyPlan): void {
@@ -95,6 +131,7 @@ export function compileInsert(
   const ck: (TermFn | undefined)[] = new Array(table.clustering.length);
   const sets: [number, TermFn][] = [];
   const seen = new Set<string>();
+  let onlyStatic = true;
   statement.columns.forEach((name, i) => {
     const col = columnOf(table, name);
     if (seen.has(name)) throw CqlError.invalid(`Multiple definitions found for column ${name}`);
@@ -103,14 +140,22 @@ export function compileInsert(
     if (col.kind === "partition_key") pk[col.position] = fn;
     else if (col.kind === "clustering") ck[col.position] = fn;
     else sets.push([col.cell, fn]);
+    if (col.kind === "regular") onlyStatic = false;
   });
-  const missing = [...table.partitionKey, ...table.clustering]
-    .filter((col) => (col.kind === "partition_key" ? pk : ck)[col.position] === undefined);
-  if (missing.length > 0) {
+  const missingPk = table.partitionKey.filter((col) => pk[col.position] === undefined);
+  if (missingPk.length > 0) {
     throw CqlError.invalid(
-      `Some ${
-        missing[0].kind === "partition_key" ? "partition" : "clustering"
-      } key parts are missing: ${missing.map((c) => c.name).join(", ")}`,
+      `Some partition key parts are missing: ${missingPk.map((c) => c.name).join(", ")}`,
+    );
+  }
+  // Only static columns and no clustering column: the partition's static row.
+  const staticRow = onlyStatic && sets.length > 0 && ck.every((fn) => fn === undefined);
+  const missingCk = staticRow
+    ? []
+    : table.clustering.filter((col) => ck[col.position] === undefined);
+  if (missingCk.length > 0) {
+    throw CqlError.invalid(
+      `Some clustering keys are missing: ${missingCk.map((c) => c.name).join(", ")}`,
     );
   }
   const cellCount = table.cells.length;
@@ -121,33 +166,37 @@ export function compileInsert(
     }
     return v;
   };
+  const targets = (ctx: ExecContext): WriteTarget[] => [{
+    pk: encodePartitionKey(pk.map((fn, i) => keyValue(fn!, ctx, table.partitionKey[i].name))),
+    ck: staticRow ? null : ck.map((fn, i) => keyValue(fn!, ctx, table.clustering[i].name)),
+  }];
+  const write = (ctx: ExecContext): void => {
+    const [{ pk: key, ck: clustering }] = targets(ctx);
+    table.store.update(key, clustering, (old) => {
+      const cells = old === null
+        ? new Array<Uint8Array | null>(cellCount).fill(null)
+        : old.cells.slice();
+      for (const [cell, fn] of sets) {
+        const v = fn(ctx);
+        if (v !== undefined) cells[cell] = v;
+      }
+      // A static row has no row marker: it goes when its cells go.
+      return { marker: !staticRow, cells };
+    });
+  };
+  const condition = compileConditions(
+    table,
+    statement.ifNotExists ? "notExists" : null,
+    [],
+    binds,
+  );
   return {
     table,
-    conditional: statement.ifNotExists,
-    apply(ctx) {
-      const key = encodePartitionKey(
-        pk.map((fn, i) => keyValue(fn!, ctx, table.partitionKey[i].name)),
-      );
-      const clustering = ck.map((fn, i) => keyValue(fn!, ctx, table.clustering[i].name));
-      let applied = true;
-      let existing: (Uint8Array | null)[] | null = null;
-      table.store.update(key, clustering, (old) => {
-        if (statement.ifNotExists && old !== null) {
-          applied = false;
-          existing = rowValues(table, key, clustering, old);
-          return old;
-        }
-        const cells = old === null
-          ? new Array<Uint8Array | null>(cellCount).fill(null)
-          : old.cells.slice();
-        for (const [cell, fn] of sets) {
-          const v = fn(ctx);
-          if (v !== undefined) cells[cell] = v;
-        }
-        return { marker: true, cells };
-      });
-      return statement.ifNotExists ? { applied, existing } : null;
-    },
+    conditional: condition !== null,
+    condition,
+    targets,
+    write,
+    apply: conditionalApply(table, condition, targets, write),
   };
 }
 
@@ -161,9 +210,15 @@ export function compileUpdate(
   compileUsing(statement.using, binds);
   const changes = statement.assignments.map((a) => compileAssignment(table, a, binds));
   const keys = compileWhere(table, statement.where, binds);
-  const condition = compileConditions(table, statement.ifExists, statement.conditions, binds);
+  const condition = compileConditions(
+    table,
+    statement.ifExists ? "exists" : null,
+    statement.conditions,
+    binds,
+  );
   requirePartitionKey(table, keys);
   const onlyStatic = changes.length > 0 && changes.every((c) => c.col.kind === "static");
+  checkStaticOnly(table, keys, onlyStatic, "UPDATE");
   if (!onlyStatic && keys.clusteringEq.length !== table.clustering.length) {
     const missing = table.clustering.slice(keys.clusteringEq.length).map((c) => c.name);
     throw CqlError.invalid(`Some clustering keys are missing: ${missing.join(", ")}`);
@@ -174,35 +229,42 @@ export function compileUpdate(
     );
   }
   const cellCount = table.cells.length;
-  const conditional = condition !== null;
+  const targets = (ctx: ExecContext) => targetsOf(keys, ctx, onlyStatic);
+  const write = (ctx: ExecContext): void => {
+    for (const { pk, ck } of targets(ctx)) {
+      table.store.update(pk, ck, (old) => {
+        const cells = old === null
+          ? new Array<Uint8Array | null>(cellCount).fill(null)
+          : old.cells.slice();
+        for (const { change } of changes) change(cells, ctx);
+        const marker = old?.marker ?? false;
+        if (!marker && cells.every((c) => c === null)) return null;
+        return { marker, cells };
+      });
+    }
+  };
   return {
     table,
-    conditional,
-    apply(ctx) {
-      const { pks, cks } = keysOf(keys, ctx);
-      let applied = true;
-      let existing: (Uint8Array | null)[] | null = null;
-      for (const pk of pks) {
-        for (const ck of onlyStatic ? [null] : cks) {
-          table.store.update(pk, ck, (old) => {
-            if (condition && !condition(old, ctx)) {
-              applied = false;
-              existing = rowValues(table, pk, ck, old);
-              return old;
-            }
-            const cells = old === null
-              ? new Array<Uint8Array | null>(cellCount).fill(null)
-              : old.cells.slice();
-            for (const { change } of changes) change(cells, ctx);
-            const marker = old?.marker ?? false;
-            if (!marker && cells.every((c) => c === null)) return null;
-            return { marker, cells };
-          });
-        }
-      }
-      return conditional ? { applied, existing } : null;
-    },
+    conditional: condition !== null,
+    condition,
+    targets,
+    write,
+    apply: conditionalApply(table, condition, targets, write),
   };
+}
+
+/** A write of only static columns may not name clustering columns (Cassandra's check). */
+function checkStaticOnly(
+  table: TableSchema,
+  keys: KeyPlan,
+  onlyStatic: boolean,
+  kind: "UPDATE" | "DELETE",
+): void {
+  if (onlyStatic && table.clustering.length > 0 && keys.clusteringEq.length > 0) {
+    throw CqlError.invalid(
+      `Invalid restrictions on clustering columns since the ${kind} statement modifies only static columns`,
+    );
+  }
 }
 
 /** Compiles a DELETE. */
@@ -222,49 +284,49 @@ export function compileDelete(
     }
   }
   const keys = compileWhere(table, statement.where, binds);
-  const condition = compileConditions(table, statement.ifExists, statement.conditions, binds);
+  const condition = compileConditions(
+    table,
+    statement.ifExists ? "exists" : null,
+    statement.conditions,
+    binds,
+  );
   requirePartitionKey(table, keys);
   if (keys.filters.length > 0) {
     throw CqlError.invalid("Non PRIMARY KEY columns found in where clause");
   }
-  const fullRow = keys.clusteringEq.length === table.clustering.length && !keys.lower &&
-    !keys.upper;
-  const conditional = condition !== null;
+  const onlyStatic = cols.length > 0 && cols.every((c) => c.kind === "static");
+  checkStaticOnly(table, keys, onlyStatic, "DELETE");
+  const fullRow = onlyStatic ||
+    (keys.clusteringEq.length === table.clustering.length && !keys.lower && !keys.upper);
   // Only whole rows can be deleted by range; cells and conditions need the full primary key.
-  if (!fullRow && (cols.length > 0 || table.clustering.length === 0 || conditional)) {
+  if (!fullRow && (cols.length > 0 || table.clustering.length === 0 || condition !== null)) {
     throw CqlError.invalid(
       `Some clustering keys are missing: ${table.clustering.map((c) => c.name).join(", ")}`,
     );
   }
+  const targets = (ctx: ExecContext) => targetsOf(keys, ctx, onlyStatic);
+  const write = (ctx: ExecContext): void => {
+    if (!fullRow) {
+      for (const { pk } of targetsOf(keys, ctx, true)) deleteRange(table, pk, keys, ctx);
+      return;
+    }
+    for (const { pk, ck } of targets(ctx)) {
+      table.store.update(pk, ck, (old) => {
+        if (old === null || cols.length === 0) return null;
+        const cells = old.cells.slice();
+        for (const col of cols) cells[col.cell] = null;
+        if (!old.marker && cells.every((c) => c === null)) return null;
+        return { marker: old.marker, cells };
+      });
+    }
+  };
   return {
     table,
-    conditional,
-    apply(ctx) {
-      const { pks, cks } = keysOf(keys, ctx);
-      let applied = true;
-      let existing: (Uint8Array | null)[] | null = null;
-      for (const pk of pks) {
-        if (!fullRow) {
-          deleteRange(table, pk, keys, ctx);
-          continue;
-        }
-        for (const ck of cks) {
-          table.store.update(pk, ck, (old) => {
-            if (condition && !condition(old, ctx)) {
-              applied = false;
-              existing = rowValues(table, pk, ck, old);
-              return old;
-            }
-            if (old === null || cols.length === 0) return null;
-            const cells = old.cells.slice();
-            for (const col of cols) cells[col.cell] = null;
-            if (!old.marker && cells.every((c) => c === null)) return null;
-            return { marker: old.marker, cells };
-          });
-        }
-      }
-      return conditional ? { applied, existing } : null;
-    },
+    conditional: condition !== null,
+    condition,
+    targets,
+    write,
+    apply: conditionalApply(table, condition, targets, write),
   };
 }
 

@@ -27,6 +27,7 @@ import type {
 } from "./prepared_statement.ts";
 import { statementId, statementKey } from "./_statement_id.ts";
 import { appliedResult } from "./_applied_result.ts";
+import { applyConditionalBatch } from "./_conditional_batch.ts";
 import { tableOf } from "./_table_lookup.ts";
 import { pkIndexes } from "./_pk_indexes.ts";
 import { batchBindSpecs, bindSpecs } from "./_bind_specs.ts";
@@ -233,39 +234,39 @@ export class CqlEngine {
     items: { statement: { write: WritePlan | null }; values: (Uint8Array | null | undefined)[] }[],
     levels: ConsistencyLevels,
   ): ExecResult {
+    let counters = false;
+    let others = false;
     for (const { statement } of items) {
       if (statement.write === null) {
         throw CqlError.invalid(
           "Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.",
         );
       }
-      const isCounter = statement.write.table.isCounter;
-      if (type === "counter" && !isCounter) {
-        throw CqlError.invalid("Cannot include non-counter statement in a counter batch");
-      }
-      if (type !== "counter" && isCounter) {
-        throw CqlError.invalid(
-          type === "logged"
-            ? "Cannot include a counter statement in a logged batch"
-            : "Counter and non-counter mutations cannot exist in the same batch",
-        );
-      }
+      if (statement.write.table.isCounter) counters = true;
+      else others = true;
+    }
+    if (counters && others) {
+      throw CqlError.invalid("Counter and non-counter mutations cannot exist in the same batch");
+    }
+    if (type === "counter" && others) {
+      throw CqlError.invalid("Cannot include non-counter statement in a counter batch");
+    }
+    if (type === "logged" && counters) {
+      throw CqlError.invalid("Cannot include a counter statement in a logged batch");
     }
     for (const { statement } of items) {
       this.#checkLevels(statement.write!.table, levels, statement.write);
     }
-    let applied = true;
-    let conditional = false;
-    for (const { statement, values } of items) {
-      const outcome = statement.write!.apply(this.#context(values));
-      if (outcome !== null) {
-        conditional = true;
-        applied &&= outcome.applied;
-      }
+    const runs = items.map(({ statement, values }) => ({
+      plan: statement.write!,
+      ctx: this.#context(values),
+    }));
+    if (runs.some((run) => run.plan.conditional)) {
+      const outcome = applyConditionalBatch(runs)!;
+      return appliedResult(outcome.applied, runs[0].plan.table, outcome.columns, outcome.rows);
     }
-    return conditional
-      ? appliedResult(applied, items[0].statement.write!.table, null)
-      : { kind: "void" };
+    for (const { plan, ctx } of runs) plan.write(ctx);
+    return { kind: "void" };
   }
 
   #checkLevels(table: TableSchema, levels: ConsistencyLevels, write: WritePlan | null): void {
@@ -364,7 +365,7 @@ export class CqlEngine {
             const outcome = plan.apply(this.#context(options.values));
             return outcome === null
               ? { kind: "void" }
-              : appliedResult(outcome.applied, table, outcome.existing);
+              : appliedResult(outcome.applied, table, outcome.columns, outcome.rows);
           },
         };
       }

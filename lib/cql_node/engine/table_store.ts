@@ -5,6 +5,9 @@
  */
 
 import { type RowCells, RowSlab } from "./row_slab.ts";
+import { TokenIndex, type TokenRange } from "./_token_index.ts";
+
+export type { TokenHalves, TokenRange } from "./_token_index.ts";
 
 /** Orders two serialized clustering values. */
 export type CompareBytes = (a: Uint8Array, b: Uint8Array) => number;
@@ -89,6 +92,8 @@ export class TableStore {
   readonly #slab = new RowSlab();
   #maps: Map<string, number | Partition>[] = [new Map()];
   #rowCount = 0;
+  /** The keys in token order, once a scan asked for it. */
+  #tokens: TokenIndex | null = null;
 
   /** @param layout The table's layout. */
   constructor(layout: TableLayout) {
@@ -132,6 +137,7 @@ export class TableStore {
       owner.set(key, value);
       return;
     }
+    if (this.#tokens !== null) this.#tokens.add(key);
     let last = this.#maps[this.#maps.length - 1];
     if (last.size >= MAP_LIMIT) {
       last = new Map();
@@ -152,6 +158,17 @@ export class TableStore {
       if (c !== 0) return clusteringDescending[i] ? -c : c;
     }
     return a.length - b.length;
+  }
+
+  /**
+   * Orders two clustering keys as the table sorts its rows (DESC columns reversed).
+   *
+   * @param a A clustering key.
+   * @param b Another.
+   * @returns Negative, zero or positive.
+   */
+  compareClustering(a: Uint8Array[], b: Uint8Array[]): number {
+    return this.#compare(a, b);
   }
 
   /**
@@ -293,6 +310,24 @@ export class TableStore {
   }
 
   /**
+   * Iterates the partitions whose token is within `range`, in token order (then key bytes), as
+   * a real node scans them.
+   *
+   * @param range The token bounds (none: the whole ring).
+   * @returns Pairs of partition key bytes and the partition (or slab handle).
+   */
+  *partitionsByToken(range: TokenRange = {}): Generator<[Uint8Array, number | Partition]> {
+    if (this.#tokens === null) {
+      this.#tokens = new TokenIndex();
+      for (const map of this.#maps) for (const key of map.keys()) this.#tokens.add(key);
+    }
+    for (const key of this.#tokens.keys(range)) {
+      const found = this.#find(key);
+      if (found !== undefined) yield [bytesOfKey(key), found];
+    }
+  }
+
+  /**
    * Deletes a whole partition.
    *
    * @param partitionKey The serialized partition key.
@@ -328,6 +363,7 @@ export class TableStore {
   /** Removes every row. */
   truncate(): void {
     this.#maps = [new Map()];
+    this.#tokens = null;
     this.#slab.clear();
     this.#rowCount = 0;
   }

@@ -60,6 +60,12 @@ function parseSelector(c: CqlCursor): Selector {
     const name = c.identifier();
     c.expectPunct(")");
     selector = { kind: callee, name };
+  } else if (isCall && c.kind() === TOKEN_IDENT && callee === "token") {
+    c.pos += 2;
+    const columns: string[] = [];
+    if (!c.isPunct(")")) { do columns.push(c.identifier()); while (c.acceptPunct(",")); }
+    c.expectPunct(")");
+    selector = { kind: "token", columns };
   } else if (isCall) {
     c.pos++;
     selector = { kind: "function", name: callee, args: parseSelectorArgs(c) };

@@ -114,6 +114,7 @@ export type Selector =
   | { kind: "column"; name: string; alias?: string }
   | { kind: "count"; alias?: string }
   | { kind: "writetime" | "ttl"; name: string; alias?: string }
+  | { kind: "token"; columns: string[]; alias?: string }
   | { kind: "function"; name: string; args: Term[]; alias?: string };
 
 /** `SELECT ...`. */

@@ -1,0 +1,72 @@
+// A BATCH with conditions, as Cassandra runs it: every statement on one partition of one table,
+// all conditions tested on the rows as they are before the batch, and every statement applied
+// only when all hold. A batch not applied shows the rows its conditions read.
+import { CqlError } from "../protocol/cql_error.ts";
+import type { ColumnSchema } from "./schema.ts";
+import type { ExecContext } from "./_bind.ts";
+import type { WriteOutcome, WritePlan } from "./_write_plan.ts";
+import { shownValues } from "./_write_conditions.ts";
+
+function samePk(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The columns a batch not applied shows: every column, or the key and the conditions'. */
+function shownColumns(plans: WritePlan[]): ColumnSchema[] {
+  const table = plans[0].table;
+  if (plans.some((p) => p.condition?.wildcard)) return table.columns;
+  const columns = new Set<ColumnSchema>([...table.partitionKey, ...table.clustering]);
+  for (const plan of plans) for (const col of plan.condition?.columns ?? []) columns.add(col);
+  return [...columns];
+}
+
+/**
+ * Runs a batch of which at least one statement has a condition.
+ *
+ * @param items The statements' plans with their execution contexts.
+ * @returns The outcome (`[applied]`, and the rows read when not applied).
+ * @throws {CqlError} When the statements span several partitions or tables.
+ */
+export function applyConditionalBatch(
+  items: { plan: WritePlan; ctx: ExecContext }[],
+): WriteOutcome {
+  const table = items[0].plan.table;
+  let pk: Uint8Array | null = null;
+  for (const { plan, ctx } of items) {
+    if (plan.table !== table) {
+      throw CqlError.invalid("Batch with conditions cannot span multiple tables");
+    }
+    for (const target of plan.targets(ctx)) {
+      if (pk === null) pk = target.pk;
+      else if (!samePk(pk, target.pk)) {
+        throw CqlError.invalid("Batch with conditions cannot span multiple partitions");
+      }
+    }
+  }
+  const columns = shownColumns(items.map((i) => i.plan));
+  let applied = true;
+  const seen = new Map<string, { ck: Uint8Array[] | null; values: (Uint8Array | null)[] }>();
+  for (const { plan, ctx } of items) {
+    if (plan.condition === null) continue;
+    for (const { pk, ck } of plan.targets(ctx)) {
+      const tested = plan.condition.test(pk, ck, ctx);
+      if (!tested.applied) applied = false;
+      const values = shownValues(table, columns, tested);
+      const key = ck === null ? "" : ck.map((v) => [...v].join(",")).join("|") + "|";
+      if (values !== null && !seen.has(key)) seen.set(key, { ck, values });
+    }
+  }
+  if (applied) {
+    for (const { plan, ctx } of items) plan.write(ctx);
+    return { applied, columns, rows: [] };
+  }
+  // In clustering order, the static row first.
+  const rows = [...seen.values()].sort((a, b) =>
+    a.ck === null || b.ck === null
+      ? (a.ck === null ? -1 : 1)
+      : table.store.compareClustering(a.ck, b.ck)
+  );
+  return { applied, columns, rows: rows.map((r) => r.values) };
+}

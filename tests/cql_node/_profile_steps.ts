@@ -1,0 +1,398 @@
+/**
+ * The requests a cassandra-stress `user profile=` workload sends (issue 19), through
+ * cassandra-driver: tables with compound partition keys, clustering columns in DESC order, static
+ * columns and collections; UPDATEs appending to collections, key-only INSERTs, LOGGED, UNLOGGED and
+ * COUNTER batches, conditional writes (`IF`), slices with LIMIT, PER PARTITION LIMIT, and token
+ * range queries with paging. Run in order on one connection, in a fresh keyspace.
+ * tests/testdata/cassandra_5_profile_answers.json holds what Apache Cassandra 5.0.6 answered
+ * (recorded with `deno run -A tests/cql_node/_record_profile_answers.ts PORT`);
+ * tests/cql_node/profile_features_test.ts checks the embedded node gives the same answers.
+ *
+ * @module
+ */
+
+import type cassandra from "cassandra-driver";
+import { plainValue } from "./_plain_rows.ts";
+
+type Client = cassandra.Client;
+
+/** One request and its answer as plain data. */
+export interface ProfileStep {
+  /** What the step checks (unique). */
+  label: string;
+  /** Sends the request; resolves with the answer (rows, or the error's code and message). */
+  run(client: Client): Promise<unknown>;
+}
+
+/** A result as plain data: column names, rows, whether more pages follow. */
+function answerOf(result: cassandra.types.ResultSet): unknown {
+  return {
+    columns: result.columns?.map((c) => c.name) ?? [],
+    rows: (result.rows ?? []).map((row) => result.columns.map((c) => plainValue(row.get(c.name)))),
+    more: result.pageState !== null && result.pageState !== undefined,
+  };
+}
+
+function errorOf(error: unknown): unknown {
+  const e = error as { name?: string; code?: number; message?: string };
+  return { error: e.name, code: e.code, message: e.message };
+}
+
+async function answer(fn: () => Promise<cassandra.types.ResultSet>): Promise<unknown> {
+  try {
+    return answerOf(await fn());
+  } catch (error) {
+    return errorOf(error);
+  }
+}
+
+/** A statement, prepared when it has values (as cassandra-stress prepares its statements). */
+function q(label: string, cql: string, params: unknown[] = []): ProfileStep {
+  return {
+    label,
+    run: (client) => answer(() => client.execute(cql, params, { prepare: params.length > 0 })),
+  };
+}
+
+/** A batch of prepared statements through the driver's batch API. */
+function batch(
+  label: string,
+  queries: { query: string; params: unknown[] }[],
+  options: { logged?: boolean; counter?: boolean } = {},
+): ProfileStep {
+  return {
+    label,
+    run: (client) => answer(() => client.batch(queries, { prepare: true, ...options })),
+  };
+}
+
+/** Every page of a statement sent unprepared with `fetchSize` rows a page. */
+function pages(label: string, cql: string, fetchSize: number): ProfileStep {
+  return {
+    label,
+    run: async (client) => {
+      const out: unknown[] = [];
+      let pageState: string | undefined;
+      try {
+        do {
+          const result = await client.execute(cql, [], { fetchSize, pageState, prepare: false });
+          out.push(answerOf(result));
+          pageState = result.pageState ?? undefined;
+        } while (pageState !== undefined && out.length < 50);
+      } catch (error) {
+        out.push(errorOf(error));
+      }
+      return out;
+    },
+  };
+}
+
+const WRITE = "UPDATE t SET a = ?,l = l + ?,st = st + ?,m = m + ? " +
+  "WHERE k1 = ? AND k2 = ? AND c1 = ? AND c2 = ?";
+const COUNT = "UPDATE cnt SET c = c + ?,d = d + ? WHERE k1 = ? AND k2 = ? AND c1 = ?";
+const CAS = "UPDATE t SET a = ? WHERE k1 = ? AND k2 = ? AND c1 = ? AND c2 = ?";
+const MIN = "-9223372036854775808";
+const TOKEN_RANGE = `SELECT token(k1, k2), k1, k2, c1, c2 FROM t WHERE token(k1, k2) > ${MIN}`;
+
+/** The tables of a profile: compound keys, DESC clustering, statics, collections, counters. */
+function schemaSteps(): ProfileStep[] {
+  return [
+    q(
+      "CREATE TABLE with a compound partition key, DESC clustering, a static and collections",
+      "CREATE TABLE t (k1 text, k2 int, c1 int, c2 text, s text static, a text, l list<text>, " +
+        "st set<int>, m map<text, int>, PRIMARY KEY ((k1, k2), c1, c2)) " +
+        "WITH CLUSTERING ORDER BY (c1 DESC, c2 ASC)",
+    ),
+    q(
+      "CREATE TABLE of counters",
+      "CREATE TABLE cnt (k1 text, k2 int, c1 int, c counter, d counter, " +
+        "PRIMARY KEY ((k1, k2), c1))",
+    ),
+    q("CREATE TABLE of keys only", "CREATE TABLE ko (k1 text, c1 int, PRIMARY KEY (k1, c1))"),
+  ];
+}
+
+/** cassandra-stress's insert statements, then reads of what they wrote. */
+function writeAndReadSteps(): ProfileStep[] {
+  const rows = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
+    q(`UPDATE appending to collections, row ${i}`, WRITE, [
+      `a${i}`,
+      [`x${i}`],
+      [i, 7],
+      { [`m${i}`]: i },
+      `p${i % 3}`,
+      i % 2,
+      i,
+      `c${i % 4}`,
+    ])
+  );
+  return [
+    ...rows,
+    q("UPDATE appending again to the same row", WRITE, [
+      "b",
+      ["y"],
+      [1],
+      { z: 9 },
+      "p0",
+      0,
+      0,
+      "c0",
+    ]),
+    q("UPDATE of a static column", "UPDATE t SET s = ? WHERE k1 = ? AND k2 = ?", ["st", "p0", 0]),
+    q(
+      "UPDATE of a static column of a new partition",
+      "UPDATE t SET s = ? WHERE k1 = ? AND k2 = ?",
+      [
+        "alone",
+        "zz",
+        9,
+      ],
+    ),
+    q("INSERT of a key-only row", "INSERT INTO ko (k1, c1) values(?, ?)", ["a", 1]),
+    q("SELECT * of a key-only table", "SELECT * FROM ko"),
+    q("SELECT * in token order, statics before regular columns", "SELECT * FROM t"),
+    q("SELECT of one partition in DESC order", "SELECT * FROM t WHERE k1 = ? AND k2 = ?", [
+      "p0",
+      0,
+    ]),
+    q(
+      "SELECT with a slice on a DESC clustering column and LIMIT",
+      "SELECT * FROM t WHERE k1 = ? AND k2 = ? AND c1 >= ? LIMIT 10",
+      ["p0", 0, 1],
+    ),
+    q(
+      "SELECT with an upper slice on a DESC clustering column",
+      "SELECT k1, c1, c2 FROM t WHERE k1 = ? AND k2 = ? AND c1 <= ? LIMIT 10",
+      ["p0", 0, 3],
+    ),
+    q("SELECT with PER PARTITION LIMIT", "SELECT * FROM t PER PARTITION LIMIT 1"),
+    q(
+      "SELECT with PER PARTITION LIMIT and LIMIT",
+      "SELECT k1, k2, c1 FROM t PER PARTITION LIMIT 1 LIMIT 2",
+    ),
+    q("SELECT with PER PARTITION LIMIT ?", "SELECT k1, c1 FROM t PER PARTITION LIMIT ?", [1]),
+    q("SELECT with PER PARTITION LIMIT 0", "SELECT * FROM t PER PARTITION LIMIT 0"),
+    q(
+      "SELECT DISTINCT with PER PARTITION LIMIT",
+      "SELECT DISTINCT k1, k2 FROM t PER PARTITION LIMIT 1",
+    ),
+    q("SELECT count(*) with PER PARTITION LIMIT", "SELECT count(*) FROM t PER PARTITION LIMIT 1"),
+    q("SELECT DISTINCT with a static column", "SELECT DISTINCT k1, k2, s FROM t"),
+  ];
+}
+
+/** Token range queries as cassandra-stress sends them, and token() misuse. */
+function tokenSteps(): ProfileStep[] {
+  return [
+    q(
+      "SELECT token() over the whole ring",
+      `${TOKEN_RANGE} AND token(k1, k2) <= 9223372036854775807`,
+    ),
+    q("SELECT token() over half the ring", `${TOKEN_RANGE} AND token(k1, k2) <= 0`),
+    pages("SELECT token() range in pages of 3", `${TOKEN_RANGE} AND token(k1, k2) <= 0`, 3),
+    pages("SELECT * in pages of 4", "SELECT * FROM t", 4),
+    q(
+      "SELECT token() range with prepared bounds",
+      "SELECT token(k1, k2), k1 FROM t WHERE token(k1, k2) > ? AND token(k1, k2) <= ?",
+      ["-7300000000000000000", "1100000000000000000"],
+    ),
+    q("SELECT token() of one partition", "SELECT token(k1, k2) FROM t WHERE k1 = 'p0' AND k2 = 0"),
+    q("SELECT token() with an alias", "SELECT token(k1, k2) AS t, k1 FROM t"),
+    q("SELECT token() of a one-column key", "SELECT token(k1), k1 FROM ko"),
+    q("SELECT token() with too few columns", "SELECT token(k1) FROM t"),
+    q("token() restriction on part of the key", "SELECT k1 FROM t WHERE token(k1) > 0"),
+    q("token() restriction out of key order", "SELECT k1 FROM t WHERE token(k2, k1) > 0"),
+    q(
+      "token() restriction with a clustering column",
+      "SELECT k1 FROM t WHERE token(k1, k2, c1) > 0",
+    ),
+    q(
+      "token() = a partition's token",
+      "SELECT k1 FROM t WHERE token(k1, k2) = -7468153729515689184",
+    ),
+    q(
+      "token() restriction with the partition key",
+      "SELECT k1 FROM t WHERE token(k1, k2) > 0 AND k1 = 'p0' AND k2 = 1",
+    ),
+    q(
+      "token() range >= and <",
+      "SELECT k1 FROM t WHERE token(k1, k2) >= -7468153729515689184 AND token(k1, k2) < 0",
+    ),
+    q(
+      "token() with two start bounds",
+      "SELECT k1 FROM t WHERE token(k1, k2) > 0 AND token(k1, k2) > 5",
+    ),
+    q(
+      "token() range that would wrap",
+      "SELECT k1 FROM t WHERE token(k1, k2) > 5 AND token(k1, k2) <= -5",
+    ),
+    q("token() compared to text", "SELECT k1 FROM t WHERE token(k1, k2) > 'a'"),
+    q("token() <= the minimum token", `SELECT k1 FROM t WHERE token(k1, k2) <= ${MIN}`),
+  ];
+}
+
+/** Counter updates, alone and in batches, and the batches a profile can ask for. */
+function batchSteps(): ProfileStep[] {
+  const write = (a: string, k1: string, c1: number) => ({
+    query: WRITE,
+    params: [a, [a], [c1], { [a]: c1 }, k1, 5, c1, "b"],
+  });
+  const count = (c: number, d: number) => ({ query: COUNT, params: [c, d, "x", 1, 1] });
+  return [
+    q("UPDATE of counters", COUNT, [1, 2, "x", 1, 1]),
+    batch("COUNTER batch", [count(1, 2), count(3, 4)], { counter: true }),
+    q("SELECT of counters", "SELECT * FROM cnt"),
+    batch("counter UPDATE in a LOGGED batch", [count(1, 1)]),
+    batch("counter UPDATE in an UNLOGGED batch", [count(1, 1)], { logged: false }),
+    batch("counter and regular UPDATEs in an UNLOGGED batch", [count(1, 1), write("u", "b1", 1)], {
+      logged: false,
+    }),
+    batch("regular UPDATE in a COUNTER batch", [write("u", "b1", 1)], { counter: true }),
+    batch("LOGGED batch of UPDATEs and a key-only INSERT", [
+      write("v", "b1", 1),
+      write("w", "b1", 2),
+      { query: "INSERT INTO ko (k1, c1) values(?, ?)", params: ["b1", 3] },
+    ]),
+    batch("UNLOGGED batch of two partitions", [write("v", "b2", 1), write("w", "b3", 1)], {
+      logged: false,
+    }),
+    q("SELECT after the batches", "SELECT k1, k2, c1, a, l FROM t WHERE k2 = 5 ALLOW FILTERING"),
+    q("SELECT of counters after the batches", "SELECT * FROM cnt"),
+  ];
+}
+
+/** Conditional writes: alone, as cassandra-stress's CAS queries run them, and in batches. */
+function lwtSteps(): ProfileStep[] {
+  return [
+    q("UPDATE IF applied", `${CAS} IF a = ?`, ["n", "p1", 1, 1, "c1", "a1"]),
+    q("UPDATE IF not applied", `${CAS} IF a = ?`, ["n", "p1", 1, 1, "c1", "a1"]),
+    q("UPDATE IF on two columns not applied", `${CAS} IF l = ? AND a = ?`, [
+      "n",
+      "p1",
+      1,
+      1,
+      "c1",
+      ["q"],
+      "zz",
+    ]),
+    q("UPDATE IF of a missing row", `${CAS} IF a = ?`, ["n", "none", 1, 1, "c1", "a1"]),
+    q("UPDATE IF = NULL of a missing row", `${CAS} IF a = NULL`, ["n", "none", 1, 1, "c1"]),
+    q("UPDATE IF = NULL of an existing row", `${CAS} IF a = NULL`, ["n", "p1", 1, 1, "c1"]),
+    q("UPDATE IF EXISTS", `${CAS} IF EXISTS`, ["e", "p1", 1, 1, "c1"]),
+    q("UPDATE IF on a static column", `${CAS} IF s = ?`, ["n", "p0", 0, 0, "c0", "wrong"]),
+    q("UPDATE IF on a static column applied", `${CAS} IF s = ?`, ["n", "p0", 0, 0, "c0", "st"]),
+    q(
+      "INSERT IF NOT EXISTS of an existing row",
+      "INSERT INTO t (k1, k2, c1, c2, a) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
+      ["p1", 1, 1, "c1", "x"],
+    ),
+    q(
+      "SELECT of the condition column",
+      "SELECT a FROM t WHERE k1 = ? AND k2 = ? AND c1 = ? AND c2 = ?",
+      [
+        "p1",
+        1,
+        1,
+        "c1",
+      ],
+    ),
+    q("UPDATE of counters IF", `${COUNT} IF c = ?`, [1, 2, "x", 1, 1, 1]),
+    batch("conditional batch applied", [
+      { query: `${CAS} IF a = ?`, params: ["k", "p1", 1, 1, "c1", "e"] },
+      { query: CAS, params: ["k", "p1", 1, 7, "c3"] },
+    ]),
+    batch("conditional batch not applied", [
+      { query: `${CAS} IF a = ?`, params: ["j", "p1", 1, 1, "c1", "nope"] },
+      { query: `${CAS} IF a = ?`, params: ["j", "p1", 1, 7, "c3", "k"] },
+      { query: CAS, params: ["j", "p1", 1, 8, "c8"] },
+    ]),
+    batch("conditional batch over two partitions", [
+      { query: `${CAS} IF a = ?`, params: ["j", "p1", 1, 1, "c1", "k"] },
+      { query: CAS, params: ["j", "p2", 0, 2, "c2"] },
+    ]),
+    batch("conditional batch with IF NOT EXISTS", [
+      {
+        query: "INSERT INTO t (k1, k2, c1, c2, a) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
+        params: ["p1", 1, 1, "c1", "i"],
+      },
+    ]),
+    batch("conditional COUNTER batch", [{
+      query: `${COUNT} IF c = ?`,
+      params: [1, 2, "x", 1, 1, 1],
+    }], {
+      counter: true,
+    }),
+    q(
+      "SELECT after the conditional writes",
+      "SELECT k1, k2, c1, c2, a FROM t WHERE k1 = 'p1' AND k2 = 1",
+    ),
+    q(
+      "SELECT of the other partition",
+      "SELECT k1, k2, c1, c2, a FROM t WHERE k1 = 'p2' AND k2 = 0",
+    ),
+  ];
+}
+
+/** Static columns written and deleted on their own. */
+function staticSteps(): ProfileStep[] {
+  return [
+    q(
+      "INSERT of only the partition key and a static column",
+      "INSERT INTO t (k1, k2, s) VALUES ('sa', 1, 'v')",
+    ),
+    q(
+      "INSERT of a static column with part of the clustering key",
+      "INSERT INTO t (k1, k2, c1, s) VALUES ('sa', 1, 1, 'v')",
+    ),
+    q("SELECT of a partition with only a static row", "SELECT * FROM t WHERE k1 = 'sa' AND k2 = 1"),
+    q(
+      "SELECT of a static-only partition by clustering key",
+      "SELECT * FROM t WHERE k1 = 'sa' AND k2 = 1 AND c1 = 1",
+    ),
+    q(
+      "UPDATE of only a static column naming the clustering key",
+      "UPDATE t SET s = 'w' WHERE k1 = 'sa' AND k2 = 1 AND c1 = 5 AND c2 = 'x'",
+    ),
+    q("DELETE of a static column", "DELETE s FROM t WHERE k1 = 'sa' AND k2 = 1"),
+    q("SELECT after the static column was deleted", "SELECT * FROM t WHERE k1 = 'sa' AND k2 = 1"),
+  ];
+}
+
+/**
+ * The steps, grouped by what they check.
+ *
+ * @returns Groups of steps, to run in order on one connection.
+ */
+export function profileStepGroups(): { group: string; steps: ProfileStep[] }[] {
+  return [
+    { group: "schema", steps: schemaSteps() },
+    { group: "writes and reads", steps: writeAndReadSteps() },
+    { group: "token ranges", steps: tokenSteps() },
+    { group: "counters and batches", steps: batchSteps() },
+    { group: "conditional writes", steps: lwtSteps() },
+    { group: "static columns", steps: staticSteps() },
+  ];
+}
+
+/**
+ * Creates keyspace `ks` (dropping an old one), uses it, and runs every step.
+ *
+ * @param client A connected client.
+ * @param ks The keyspace name.
+ * @returns The answers by label.
+ */
+export async function runProfileSteps(
+  client: Client,
+  ks: string,
+): Promise<Record<string, unknown>> {
+  await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`);
+  await client.execute(
+    `CREATE KEYSPACE ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+  );
+  await client.execute(`USE ${ks}`);
+  const answers: Record<string, unknown> = {};
+  for (const { steps } of profileStepGroups()) {
+    for (const step of steps) answers[step.label] = await step.run(client);
+  }
+  return answers;
+}
