@@ -7,6 +7,7 @@
  */
 
 import { OptionError } from "../../errors.ts";
+import { ByteArena } from "./_byte_arena.ts";
 import { comparatorOf, mixValue, SCALAR } from "./_cql_kinds.ts";
 import { SeedWords } from "./_seed_words.ts";
 import { type ProfileColumnSpec, ProfileValueGenerator } from "./profile_value_generator.ts";
@@ -64,6 +65,12 @@ export interface ProfileRow {
   readonly values: readonly (Uint8Array | null)[];
 }
 
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** A latin1 string of bytes, to find duplicates as a Java `HashSet` does. */
 function keyOf(bytes: Uint8Array): string {
   let text = "";
@@ -106,6 +113,7 @@ export class ProfilePartitionGenerator {
   readonly #ratio: number;
   readonly #seed = new SeedWords();
   readonly #scratch = new SeedWords();
+  readonly #arena = new ByteArena();
   /** The fewest rows a partition can have (product of the `cluster` minimums). */
   readonly minRowCount: number;
   /** The most rows a partition can have (product of the `cluster` maximums). */
@@ -207,7 +215,7 @@ export class ProfilePartitionGenerator {
     idseed.set(0, 0);
     const key = this.#key.map((generator) => {
       generator.setSeed(seedHigh, seedLow);
-      const value = generator.value();
+      const value = this.#next(generator);
       mixValue(generator.kind.scalar, value, idseed, scratch);
       return value;
     });
@@ -287,22 +295,33 @@ export class ProfilePartitionGenerator {
     count: number,
     compare: ((a: Uint8Array, b: Uint8Array) => number) | null,
   ): Uint8Array[] {
-    if (count === 1) return [generator.value()];
+    if (count === 1) return [this.#next(generator)];
     if (compare !== null) {
-      const drawn = Array.from({ length: count }, () => generator.value()).sort(compare);
+      const drawn = Array.from({ length: count }, () => this.#next(generator)).sort(compare);
       return drawn.filter((value, i) => i === 0 || compare(drawn[i - 1], value) < 0);
     }
-    const seen = new Set<string>();
+    // Duplicates as a Java HashSet finds them: equal values have equal bytes.
+    const seen = count > 32 ? new Set<string>() : null;
     const values: Uint8Array[] = [];
     for (let i = 0; i < count; i++) {
-      const value = generator.value();
-      const key = keyOf(value);
-      if (!seen.has(key)) {
-        seen.add(key);
-        values.push(value);
+      const value = this.#next(generator);
+      if (seen === null) {
+        if (!values.some((other) => equalBytes(other, value))) values.push(value);
+      } else {
+        const key = keyOf(value);
+        if (!seen.has(key)) {
+          seen.add(key);
+          values.push(value);
+        }
       }
     }
     return values;
+  }
+
+  /** The generator's next value, copied into the arena. */
+  #next(generator: ProfileValueGenerator): Uint8Array {
+    const length = generator.generate();
+    return this.#arena.copy(generator.buffer, length);
   }
 
   /** The value columns of a row seeded with `seed`, NULL past the row-population ratio. */
@@ -315,7 +334,7 @@ export class ProfilePartitionGenerator {
         out[i] = null;
       } else {
         values[i].setSeed(seed.high, seed.low);
-        out[i] = values[i].value();
+        out[i] = this.#next(values[i]);
       }
     }
     return out;

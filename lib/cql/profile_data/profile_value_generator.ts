@@ -99,7 +99,6 @@ export class ProfileValueGenerator {
   readonly #element: ProfileValueGenerator | null;
   readonly #bytes = new FasterRandom();
   readonly #scratch = new SeedWords();
-  readonly #seen: Uint8Array[] = [];
   #buffer = new Uint8Array(64);
   #data = new DataView(this.#buffer.buffer);
   #length = 0;
@@ -361,29 +360,36 @@ export class ProfileValueGenerator {
   /** `Lists`/`Sets`: `size` elements, each an int32 length and the element's bytes. */
   #generateCollection(element: ProfileValueGenerator): number {
     const count = this.#size.next() | 0;
-    const seen = this.#seen;
-    seen.length = 0;
+    const isSet = this.kind.collection === K.SET;
+    let written = 0;
     let at = 4;
     for (let i = 0; i < count; i++) {
       const length = element.generate();
-      const bytes = element.buffer.subarray(0, length);
-      if (this.kind.collection === K.SET) {
-        if (seen.some((other) => equalBytes(other, bytes))) continue;
-        seen.push(bytes.slice());
-      }
+      const bytes = element.buffer;
+      if (isSet && this.#contains(at, bytes, length)) continue;
       const out = this.#ensure(at + 4 + length);
       this.#int(out, at, length);
-      out.set(bytes, at + 4);
+      for (let j = 0; j < length; j++) out[at + 4 + j] = bytes[j];
       at += 4 + length;
+      written++;
     }
-    this.#int(this.#ensure(4), 0, this.kind.collection === K.SET ? seen.length : count);
+    this.#int(this.#ensure(4), 0, written);
     this.#length = at;
     return at;
   }
-}
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  /** Whether the elements written so far (up to `end`) hold `bytes[0..length)`. */
+  #contains(end: number, bytes: Uint8Array, length: number): boolean {
+    const out = this.#buffer;
+    for (let at = 4; at < end;) {
+      const size = (out[at] << 24) | (out[at + 1] << 16) | (out[at + 2] << 8) | out[at + 3];
+      if (size === length) {
+        let j = 0;
+        while (j < length && out[at + 4 + j] === bytes[j]) j++;
+        if (j === length) return true;
+      }
+      at += 4 + size;
+    }
+    return false;
+  }
 }
