@@ -117,3 +117,20 @@ Deno.test("ProfilePartitionGenerator refuses what c-s cannot reproduce or genera
     RangeError,
   );
 });
+
+Deno.test("ProfilePartitionGenerator's values stay intact while later partitions are made", () => {
+  const vectors = VECTORS.partitions.find((p) => p.name === "two levels")!;
+  const generator = generatorOf(vectors);
+  const first = rowsOf(generator, 1, vectors);
+  const partition = generator.partition(1);
+  const kept = [...generator.rows(partition)];
+  for (let seed = 2; seed < 3000; seed++) generator.partition(seed);
+  const again = kept.map((row) =>
+    normaliseSets([
+      ...row.clustering.map(hex),
+      ...row.values.map((v) => (v === null ? null : hex(v))),
+    ], vectors)
+  );
+  assert.deepEqual(partition.key.map(hex), first.key);
+  assert.deepEqual(again, first.rows);
+});
