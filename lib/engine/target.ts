@@ -21,11 +21,24 @@ export interface Target {
    *
    * @param kind The index of the op type in the run's op names.
    * @param seed The population seed (which partition key) of this operation.
-   * @returns A promise that settles when the operation completed, or `undefined`.
+   * @returns A promise that settles when the operation completed, or `undefined`. It may
+   * resolve with what the op touched ({@linkcode OpCount}); without one, the op counts one
+   * partition and one row.
    */
-  op(kind: number, seed: number): Promise<void> | undefined;
+  op(kind: number, seed: number): Promise<OpCount | void> | undefined;
   /** Releases what the adapter holds (connections, timers). */
   close(): Promise<void>;
+}
+
+/**
+ * What one op touched, as cassandra-stress counts it for its `pk/s` and `row/s` columns (an
+ * insert of a profile writes several partitions and rows; a query reads some rows).
+ */
+export interface OpCount {
+  /** Partitions the op wrote or read. */
+  readonly partitions: number;
+  /** Rows the op wrote or read. */
+  readonly rows: number;
 }
 
 /**

@@ -11,7 +11,7 @@ import { OpMix } from "../core/op_mix.ts";
 import { Prng } from "../core/prng.ts";
 import { RateSchedule } from "../core/rate_schedule.ts";
 import { RetryBackoff } from "../core/retry_backoff.ts";
-import type { Target, TargetSpec } from "./target.ts";
+import type { OpCount, Target, TargetSpec } from "./target.ts";
 import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
 import {
   CONTROL_CYCLE_OFFSET,
@@ -256,11 +256,12 @@ export class WorkerRunner {
       // The op's latency runs from startNs (before the first try) to endNs (after the last),
       // back-off waits included, as cassandra-stress's timer does.
       let error: unknown = undefined;
+      let count: OpCount | void = undefined;
       let attempt = 1;
       for (;; attempt++) {
         try {
           const pending = target.op(kind, seed);
-          if (pending !== undefined) await pending;
+          if (pending !== undefined) count = await pending;
           error = undefined;
           break;
         } catch (e) {
@@ -274,7 +275,15 @@ export class WorkerRunner {
       const endNs = clock();
       // As cassandra-stress's timer does, a failed op is timed (all its tries and waits) and
       // counted like any other op; it also counts as an error.
-      this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
+      if (count === undefined || error !== undefined) {
+        this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
+      } else {this.#recorders[kind].recordOp(
+          intendedNs,
+          startNs,
+          endNs,
+          count.partitions,
+          count.rows,
+        );}
       let nextStartNs = endNs;
       if (error !== undefined) {
         if (this.#failed(kind, seed, attempt, error)) return;

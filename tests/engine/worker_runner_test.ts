@@ -177,6 +177,34 @@ Deno.test("WorkerRunner.run() posts exactly one done whose samples count every o
   assert.ok(claimed >= 1001n, `claimed ${claimed}`);
 });
 
+Deno.test("WorkerRunner.run() counts the partitions and rows an op resolves with, one each otherwise", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  // Even seeds touch 3 partitions and 7 rows; odd seeds resolve with nothing; seed 5 fails.
+  const target = {
+    op(_kind: number, seed: number) {
+      if (seed === 5) return Promise.reject(new Error("down"));
+      return Promise.resolve(seed % 2 === 0 ? { partitions: 3, rows: 7 } : undefined);
+    },
+    close: () => Promise.resolve(),
+  };
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, {
+      totalOps: 10,
+      population: { kind: "seq", lo: 1, hi: 10 },
+      errors: { tries: 1, ignore: true },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  const sample = inbox.done.samples[0];
+  assert.equal(sample.ops, 10);
+  assert.equal(sample.errors, 1);
+  // Seeds 2, 4, 6, 8, 10: 3 partitions and 7 rows each; 1, 3, 7, 9 and the failed 5: one each.
+  assert.equal(sample.partitions, 5 * 3 + 5);
+  assert.equal(sample.rows, 5 * 7 + 5);
+});
+
 Deno.test("WorkerRunner.run() posts a sample with the new epoch when CONTROL_EPOCH changes", async () => {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const flags = flagsOf(control);
