@@ -54,8 +54,9 @@ function profileLines(profile: StressProfile): string {
  * per profile its keyspace and table (name and CQL, `null` when not given), extra definitions,
  * generator configs (in Java `HashMap` order, as the fork prints them), queries, token range
  * queries and, when the profile has an `insert` section, its settings as written. It goes after
- * the dump's `TokenRange:` lines, before the dump's closing blank line. The fork's next line,
- * `Generating batches with ...`, needs the table's metadata and is not part of it.
+ * the dump's `TokenRange:` lines, before the dump's closing blank line. The fork ends each
+ * profile with a `Generating batches with ...` line, which needs the table's clustering columns
+ * and the `-insert` options: `formatBatchShapeLine` (`batch_shape.ts`) makes it.
  *
  * @param profiles The loaded profiles, in `profile=` order.
  * @returns The section, each line ending with `\n`.

@@ -8,6 +8,9 @@
 import type { DistributionSpec, RatioDistributionSpec } from "../../units/distribution_spec.ts";
 import type { TableColumns } from "./table_columns.ts";
 
+/** The distribution specs a profile holds, for users of this module. */
+export type * from "../../units/distribution_spec.ts";
+
 /** One `columnspec` entry: how a column's values are generated. Null = not given. */
 export interface ProfileColumnSpec {
   /** The column name, exact case (cassandra-stress matches it exactly). */
