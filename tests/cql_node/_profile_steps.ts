@@ -333,6 +333,55 @@ function lwtSteps(): ProfileStep[] {
   ];
 }
 
+/**
+ * The slices of cassandra-stress's `validate` queries, `(c1, c2) >= (?, ?) AND (c1, c2) < (?, ?)`,
+ * on clustering columns of mixed order (compared as tuples in natural order) and all DESC.
+ */
+function sliceSteps(): ProfileStep[] {
+  const steps: ProfileStep[] = [];
+  for (const [table, order] of [["mixed", "c1 DESC, c2 ASC"], ["descs", "c1 DESC, c2 DESC"]]) {
+    steps.push(q(
+      `CREATE TABLE ${table} clustered by (${order})`,
+      `CREATE TABLE ${table} (k text, c1 int, c2 text, v text, PRIMARY KEY (k, c1, c2)) ` +
+        `WITH CLUSTERING ORDER BY (${order})`,
+    ));
+    steps.push(batch(
+      `rows of ${table}`,
+      [0, 1, 2].flatMap((c1) =>
+        ["a", "b", "c"].map((c2) => ({
+          query: `INSERT INTO ${table} (k, c1, c2, v) VALUES (?, ?, ?, ?)`,
+          params: ["p", c1, c2, `${c1}${c2}`],
+        }))
+      ),
+    ));
+    const select = `SELECT c1, c2 FROM ${table} WHERE k = ?`;
+    steps.push(
+      q(`${table}: (c1, c2) >= (?, ?)`, `${select} AND (c1, c2) >= (?, ?)`, ["p", 1, "b"]),
+      q(`${table}: (c1, c2) > (?, ?)`, `${select} AND (c1, c2) > (?, ?)`, ["p", 1, "b"]),
+      q(`${table}: (c1, c2) < (?, ?)`, `${select} AND (c1, c2) < (?, ?)`, ["p", 1, "b"]),
+      q(
+        `${table}: (c1, c2) >= (?, ?) AND (c1, c2) < (?, ?)`,
+        `${select} AND (c1, c2) >= (?, ?) AND (c1, c2) < (?, ?)`,
+        [
+          "p",
+          0,
+          "b",
+          2,
+          "b",
+        ],
+      ),
+      q(`${table}: (c1) >= (?) AND (c1) < (?)`, `${select} AND (c1) >= (?) AND (c1) < (?)`, [
+        "p",
+        0,
+        2,
+      ]),
+      q(`${table}: c1 = ? AND c2 >= ?`, `${select} AND c1 = ? AND c2 >= ?`, ["p", 1, "b"]),
+      q(`${table}: ORDER BY c1 ASC`, `${select} ORDER BY c1 ASC LIMIT 4`, ["p"]),
+    );
+  }
+  return steps;
+}
+
 /** Static columns written and deleted on their own. */
 function staticSteps(): ProfileStep[] {
   return [
@@ -371,6 +420,7 @@ export function profileStepGroups(): { group: string; steps: ProfileStep[] }[] {
     { group: "counters and batches", steps: batchSteps() },
     { group: "conditional writes", steps: lwtSteps() },
     { group: "static columns", steps: staticSteps() },
+    { group: "multi-column slices", steps: sliceSteps() },
   ];
 }
 

@@ -47,6 +47,11 @@ export interface KeyPlan {
   lower?: SliceBound;
   upper?: SliceBound;
   filters: RowFilter[];
+  /**
+   * Tests on a row's clustering key: multi-column slices over clustering columns of mixed
+   * order, which compare tuples in the columns' natural order rather than the table's.
+   */
+  clusteringTests: ((clustering: Uint8Array[], ctx: ExecContext) => boolean)[];
 }
 
 const listOf = (element: CqlType): CqlType => ({ kind: "list", element, frozen: false });
@@ -112,6 +117,8 @@ interface Slice {
   op: string;
   values: TermFn[];
   width: number;
+  /** Checked by a clustering test rather than placed as a bound. */
+  filterOnly?: boolean;
 }
 
 /** Compiles `where` for `table`. */
@@ -122,15 +129,21 @@ export function compileWhere(
 ): KeyPlan {
   const pk: (ValuesFn | undefined)[] = table.partitionKey.map(() => undefined);
   const ckEq: (ValuesFn | undefined)[] = table.clustering.map(() => undefined);
-  const plan: KeyPlan = { token: null, partition: null, clusteringEq: [], filters: [] };
+  const plan: KeyPlan = {
+    token: null,
+    partition: null,
+    clusteringEq: [],
+    filters: [],
+    clusteringTests: [],
+  };
   const slices: Slice[] = [];
   for (const relation of where) {
     if (relation.token) {
       compileTokenRelation(table, relation, binds, plan);
       continue;
     }
-    if (relation.columns.length > 1) {
-      compileMultiColumn(table, relation, binds, ckEq, slices);
+    if (relation.columns.length > 1 || isSingleColumnTuple(table, relation)) {
+      compileMultiColumn(table, relation, binds, ckEq, slices, plan);
       continue;
     }
     const col = column(table, relation.columns[0]);
@@ -203,6 +216,7 @@ function compileMultiColumn(
   binds: BindCollector,
   ckEq: (ValuesFn | undefined)[],
   slices: Slice[],
+  plan: KeyPlan,
 ): void {
   const cols = relation.columns.map((name) => column(table, name));
   cols.forEach((col, i) => {
@@ -223,7 +237,42 @@ function compileMultiColumn(
       const fn = fns[i];
       ckEq[col.position] = (ctx) => [fn(ctx) as Uint8Array];
     });
-  } else slices.push({ col: cols[0], op: relation.op, values: fns, width: cols.length });
+    return;
+  }
+  const slice: Slice = { col: cols[0], op: relation.op, values: fns, width: cols.length };
+  const mixed = cols.some((col) => col.order === "desc") &&
+    cols.some((col) => col.order !== "desc");
+  if (mixed) {
+    slice.filterOnly = true;
+    plan.clusteringTests.push(tupleTest(cols, relation.op, fns));
+  }
+  slices.push(slice);
+}
+
+/** `(c1) > (?)`: one column, a one-element tuple, and the column is no tuple itself. */
+function isSingleColumnTuple(table: TableSchema, relation: Relation): boolean {
+  if (relation.value.kind !== "tuple" || relation.op === "IN") return false;
+  return table.byName.get(relation.columns[0])?.type.kind !== "tuple";
+}
+
+/** `(c1, c2) op (v1, v2)` compared in the columns' natural order, as Cassandra answers it. */
+function tupleTest(
+  cols: ColumnSchema[],
+  op: Relation["op"],
+  fns: TermFn[],
+): (clustering: Uint8Array[], ctx: ExecContext) => boolean {
+  const first = cols[0].position;
+  return (clustering, ctx) => {
+    let c = 0;
+    for (let i = 0; i < cols.length && c === 0; i++) {
+      const bound = fns[i](ctx);
+      if (bound === null || bound === undefined) {
+        throw CqlError.invalid(`Invalid null value in condition for column ${cols[i].name}`);
+      }
+      c = compareValues(cols[i].type, clustering[first + i], bound);
+    }
+    return op === ">" ? c > 0 : op === ">=" ? c >= 0 : op === "<" ? c < 0 : c <= 0;
+  };
 }
 
 /** A relation applied to each candidate row (a non-key column, or a key column by other ops). */
@@ -289,9 +338,11 @@ function placeSlices(slices: Slice[], prefix: number, plan: KeyPlan): void {
         `Clustering column "${slice.col.name}" cannot be restricted (preceding column is not restricted by an equality)`,
       );
     }
+    if (slice.filterOnly) continue;
     const bound = { values: slice.values, inclusive: slice.op.endsWith("=") };
     const descending = slice.col.order === "desc";
-    const isLower = (slice.op[0] === ">") !== (descending && slice.width === 1);
+    // A slice over DESC columns only (mixed ones are tests) runs backwards in clustering order.
+    const isLower = (slice.op[0] === ">") !== descending;
     if (isLower) plan.lower = bound;
     else plan.upper = bound;
   }

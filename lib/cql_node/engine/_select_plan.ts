@@ -248,6 +248,7 @@ function compileScan(
       let n = 0;
       for (const ref of partitionRows(table, partitionKey, found, keys, ctx, reversed)) {
         if (!keys.filters.every((f) => passes(f, cellOf(f.column)(ref), ctx))) continue;
+        if (!keys.clusteringTests.every((test) => test(ref.clustering, ctx))) continue;
         yield ref;
         if (++n >= perLimit || distinct) break;
       }

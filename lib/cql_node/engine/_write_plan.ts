@@ -223,7 +223,7 @@ export function compileUpdate(
     const missing = table.clustering.slice(keys.clusteringEq.length).map((c) => c.name);
     throw CqlError.invalid(`Some clustering keys are missing: ${missing.join(", ")}`);
   }
-  if (keys.filters.length > 0 || keys.lower || keys.upper) {
+  if (keys.filters.length > 0 || keys.lower || keys.upper || keys.clusteringTests.length > 0) {
     throw CqlError.invalid(
       "Non PRIMARY KEY columns found in where clause or slice restriction in UPDATE",
     );
@@ -293,6 +293,11 @@ export function compileDelete(
   requirePartitionKey(table, keys);
   if (keys.filters.length > 0) {
     throw CqlError.invalid("Non PRIMARY KEY columns found in where clause");
+  }
+  if (keys.clusteringTests.length > 0) {
+    throw CqlError.invalid(
+      "Multi-column slices over clustering columns of mixed order are not supported by the embedded node in DELETE",
+    );
   }
   const onlyStatic = cols.length > 0 && cols.every((c) => c.kind === "static");
   checkStaticOnly(table, keys, onlyStatic, "DELETE");
