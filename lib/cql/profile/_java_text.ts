@@ -1,46 +1,4 @@
-// Private helper: how cassandra-stress's Java prints what the profile block shows: a
-// distribution's getConfigAsString() and a HashMap's iteration order.
-import type { DistributionSpec } from "../../units/distribution_spec.ts";
-
-function fixed6(value: number): string {
-  return value.toFixed(6);
-}
-
-/** The shape parameter scale cassandra-stress derives for EXP and EXTREME. */
-function edgeQuantile(min: number, max: number): number {
-  return -Math.log(Math.sqrt(1 / (max - min)));
-}
-
-function describeBase(spec: DistributionSpec): string {
-  switch (spec.kind) {
-    case "fixed":
-      return `Fixed:  key=${spec.value}`;
-    case "uniform":
-      return `Uniform:  min=${spec.min},max=${spec.max}`;
-    case "gaussian":
-      return `Gaussian:  min=${spec.min},max=${spec.max},mean=${fixed6(spec.mean)},stdev=${
-        fixed6(spec.stdev)
-      }`;
-    case "exp": {
-      const mean = (spec.max - spec.min) / edgeQuantile(spec.min, spec.max);
-      return `Exponential:  min=${spec.min},max=${spec.max},mean=${fixed6(mean)}`;
-    }
-    case "extreme":
-    case "qextreme": {
-      const scale = (spec.max - spec.min) / edgeQuantile(spec.min, spec.max) ** (1 / spec.shape);
-      return `Extreme:  min=${spec.min},max=${spec.max},shape=${fixed6(spec.shape)}, scale=${
-        fixed6(scale)
-      }`;
-    }
-    case "seq":
-      return `Sequence:  start=${spec.min},end=${spec.max}`;
-  }
-}
-
-/** A distribution as its Java factory's `getConfigAsString()` prints it (`Fixed:  key=1`). */
-export function javaDistributionText(spec: DistributionSpec): string {
-  return spec.inverted ? `Inverse: ${describeBase(spec)}` : describeBase(spec);
-}
+// Private helper: the order Java's HashMap iterates keys in, as the profile block prints them.
 
 /** Java's `String.hashCode()`. */
 function javaStringHash(text: string): number {

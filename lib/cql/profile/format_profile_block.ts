@@ -5,7 +5,8 @@
  * @module
  */
 
-import { javaDistributionText, javaHashMapOrder } from "./_java_text.ts";
+import { javaDistributionText } from "../report/java_distribution_text.ts";
+import { javaHashMapOrder } from "./_java_text.ts";
 import type { ProfileColumnSpec, StressProfile } from "./stress_profile.ts";
 
 function generatorConfig(spec: ProfileColumnSpec): string {

@@ -4,8 +4,9 @@
  * @module
  */
 
-import type { DistributionSpec, RatioDistributionSpec } from "../../units/distribution_spec.ts";
+import type { RatioDistributionSpec } from "../../units/distribution_spec.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
+import { fixed6, javaDistributionText } from "./java_distribution_text.ts";
 
 /** The protocol version the fork prints by default (its driver's `DEFAULT`), and ours speaks. */
 const DEFAULT_PROTOCOL = 4;
@@ -42,10 +43,6 @@ export interface SettingsDumpOptions {
   protocolVersion?: number;
 }
 
-function fixed6(value: number): string {
-  return value.toFixed(6);
-}
-
 function groupThousands(value: number): string {
   const sign = value < 0 ? "-" : "";
   return sign + String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -56,43 +53,10 @@ function javaDouble(value: number): string {
   return Number.isInteger(value) ? `${value}.0` : String(value);
 }
 
-/** The shape parameter scale cassandra-stress derives for EXP and EXTREME. */
-function edgeQuantile(min: number, max: number): number {
-  return -Math.log(Math.sqrt(1 / (max - min)));
-}
-
-function describeBase(spec: DistributionSpec): string {
-  switch (spec.kind) {
-    case "fixed":
-      return `Fixed:  key=${spec.value}`;
-    case "uniform":
-      return `Uniform:  min=${spec.min},max=${spec.max}`;
-    case "gaussian":
-      return `Gaussian:  min=${spec.min},max=${spec.max},mean=${fixed6(spec.mean)},stdev=${
-        fixed6(spec.stdev)
-      }`;
-    case "exp": {
-      const mean = (spec.max - spec.min) / edgeQuantile(spec.min, spec.max);
-      return `Exponential:  min=${spec.min},max=${spec.max},mean=${fixed6(mean)}`;
-    }
-    case "extreme":
-    case "qextreme": {
-      const scale = (spec.max - spec.min) / edgeQuantile(spec.min, spec.max) ** (1 / spec.shape);
-      return `Extreme:  min=${spec.min},max=${spec.max},shape=${fixed6(spec.shape)}, scale=${
-        fixed6(scale)
-      }`;
-    }
-    case "seq":
-      return `Sequence:  start=${spec.min},end=${spec.max}`;
-  }
-}
-
-function describe(spec: DistributionSpec): string {
-  return spec.inverted ? `Inverse: ${describeBase(spec)}` : describeBase(spec);
-}
-
 function describeRatio(spec: RatioDistributionSpec): string {
-  return `Ratio: divisor=${fixed6(spec.divisor)};delegate=${describe(spec.distribution)}`;
+  return `Ratio: divisor=${fixed6(spec.divisor)};delegate=${
+    javaDistributionText(spec.distribution)
+  }`;
 }
 
 function javaMap(record: Readonly<Record<string, string | number>>, upper = false): string {
@@ -168,21 +132,28 @@ function populationLines(settings: StressSettings): string[] {
   const pop = settings.population;
   if (pop.kind === "dist") {
     return [
-      `  Distribution: ${describe(pop.distribution)}`,
+      `  Distribution: ${javaDistributionText(pop.distribution)}`,
       `  Order: ${pop.order}`,
       "  Wrap: false",
     ];
   }
   const lines = [`  Sequence: ${pop.min}..${pop.max}`];
-  if (pop.readLookback !== null) lines.push(`  Read Look Back: ${describe(pop.readLookback)}`);
+  if (pop.readLookback !== null) {
+    lines.push(`  Read Look Back: ${javaDistributionText(pop.readLookback)}`);
+  }
   lines.push(`  Order: ${pop.order}`, `  Wrap: ${pop.wrap}`);
   return lines;
 }
 
 function insertLines(settings: StressSettings): string[] {
   const { insert } = settings;
-  const lines = [`  Revisits: ${describe(insert.revisit)}`, `  Visits: ${describe(insert.visits)}`];
-  if (insert.partitions !== null) lines.push(`  Batchsize: ${describe(insert.partitions)}`);
+  const lines = [
+    `  Revisits: ${javaDistributionText(insert.revisit)}`,
+    `  Visits: ${javaDistributionText(insert.visits)}`,
+  ];
+  if (insert.partitions !== null) {
+    lines.push(`  Batchsize: ${javaDistributionText(insert.partitions)}`);
+  }
   if (insert.selectRatio !== null) {
     lines.push(`  Select Ratio: ${describeRatio(insert.selectRatio)}`);
   }
@@ -200,11 +171,11 @@ function columnLines(settings: StressSettings): string[] {
     `  Timestamp: ${col.timestamp}`,
     `  Variable Column Count: ${col.variableColumnCount}`,
     `  Slice: ${col.slice}`,
-    `  Size Distribution: ${describe(col.sizeDistribution)}`,
+    `  Size Distribution: ${javaDistributionText(col.sizeDistribution)}`,
     `  Count Distribution: ${
       col.countDistribution === null
         ? `Count:  fixed=${col.maxColumnsPerKey}`
-        : describe(col.countDistribution)
+        : javaDistributionText(col.countDistribution)
     }`,
   ];
 }
