@@ -81,21 +81,21 @@ Deno.test("parseProfile() reads every generated type, the collections and quoted
   assert.equal(types.c_clock, "time");
   assert.equal(types.tags, "set<text>");
   assert.equal(types.scores, "list<int>");
-  assert.equal(types.attrs, "map<text, bigint>");
+  assert.equal(types.frozen_scores, "frozen<list<bigint>>");
   assert.equal(types.frozen_tags, "frozen<set<ascii>>");
-  assert.equal(types.frozen_attrs, "frozen<map<uuid, double>>");
+  assert.equal(types.frozen_ids, "frozen<set<uuid>>");
   assert.equal(types.MixedCase, "text");
   assert.equal(p.tableColumns!.columns.length, 26);
-  const frozen = p.tableColumns!.columns.find((c) => c.name === "frozen_attrs")!.type;
+  const frozen = p.tableColumns!.columns.find((c) => c.name === "frozen_ids")!.type;
   assert.equal(frozen.frozen, true);
-  assert.deepEqual(frozen.args.map((a) => a.name), ["uuid", "double"]);
+  assert.deepEqual(frozen.args.map((a) => a.name), ["uuid"]);
   assert.deepEqual(p.tableColumns!.partitionKey, ["k_text", "k_int"]);
   assert.deepEqual(p.tableColumns!.clustering, [{ name: "c_time", order: "ASC" }]);
   assert.deepEqual(p.tableColumns!.staticColumns, ["owner"]);
   assert.deepEqual(p.columnSpecs.map((c) => c.name), [
     "tags",
     "scores",
-    "attrs",
+    "frozen_scores",
     "MixedCase",
     "c_time",
   ]);
