@@ -71,18 +71,6 @@ export class JavaRandom {
     this.longHigh = (a + (b >> 31)) | 0;
     this.longLow = b;
   }
-
-  /** The first `nextGaussian()` after a reseed (Marsaglia polar, as `java.util.Random`). */
-  firstGaussian(): number {
-    let v1 = 0;
-    let s = 0;
-    do {
-      v1 = 2 * this.nextDouble() - 1;
-      const v2 = 2 * this.nextDouble() - 1;
-      s = v1 * v1 + v2 * v2;
-    } while (s >= 1 || s === 0);
-    return v1 * Math.sqrt(-2 * Math.log(s) / s);
-  }
 }
 
 /** cassandra-stress's `FasterRandom`: a 64-bit xorshift reseeded via `java.util.Random`. */

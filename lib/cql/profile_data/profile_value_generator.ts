@@ -20,7 +20,7 @@ import { OptionError } from "../../errors.ts";
 import { FasterRandom } from "../_java_random.ts";
 import { saltOf } from "../_murmur_salt.ts";
 import * as K from "./_cql_kinds.ts";
-import { SeededDistribution } from "./_seeded_distribution.ts";
+import { SeededDistribution } from "../_seeded_distribution.ts";
 import { SeedWords, TWO_POW_32 } from "./_seed_words.ts";
 
 export type * from "../../units/distribution_spec.ts";

@@ -1,7 +1,7 @@
 /**
  * Java's `StrictMath.log`: the fdlibm natural logarithm, bit for bit. V8's `Math.log` is off
  * by one ulp for some inputs (about 7% of uniform doubles in (0, 1)), which shows in the
- * Gaussian draws of `java.util.Random.nextGaussian()`. Private to lib/cql/profile_data.
+ * Gaussian draws of `java.util.Random.nextGaussian()`. Private to lib/cql.
  *
  * @module
  */

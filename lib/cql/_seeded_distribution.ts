@@ -3,14 +3,14 @@
  * generators use them: `setSeed(long)`, then any number of `next()` / `nextDouble()` draws
  * (commons-math3's samplers, `DistributionBoundApache`, `DistributionOffsetApache`,
  * `DistributionFixed`, `DistributionSequence`, `DistributionInverted`). Private to
- * lib/cql/profile_data.
+ * lib/cql (the profile generators and `_size_sampler.ts`).
  *
  * @module
  */
 
-import type { DistributionSpec } from "../../units/distribution_spec.ts";
-import { OptionError } from "../../errors.ts";
-import { JavaRandom } from "../_java_random.ts";
+import type { DistributionSpec } from "../units/distribution_spec.ts";
+import { OptionError } from "../errors.ts";
+import { JavaRandom } from "./_java_random.ts";
 import { StrictLog } from "./_strict_log.ts";
 
 const FIXED = 0;
