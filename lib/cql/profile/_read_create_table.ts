@@ -38,6 +38,17 @@ function readType(cursor: CqlCursor): CqlColumnType {
   return { name, args, frozen: false, text };
 }
 
+/**
+ * Reads a CQL type written alone (`frozen<list<text>>`, `map<text, int>`, as the schema's
+ * `system_schema.columns.type` writes it).
+ */
+export function readTypeText(text: string): CqlColumnType {
+  const cursor = new CqlCursor(text);
+  const type = readType(cursor);
+  if (cursor.peek().kind !== "end") cursor.fail("the end of the type");
+  return type;
+}
+
 interface PrimaryKey {
   readonly partition: string[];
   readonly clustering: string[];

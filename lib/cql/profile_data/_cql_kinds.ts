@@ -9,6 +9,7 @@
 
 import { OptionError } from "../../errors.ts";
 import { doubleToLongWords, SeedWords, TWO_POW_32 } from "./_seed_words.ts";
+import { type CqlColumnType, parseCqlColumnType } from "../profile/parse_cql_column_type.ts";
 
 export const TEXT = 0;
 export const BLOB = 1;
@@ -69,9 +70,11 @@ export interface CqlKind {
  * `getGenerator`, `list<T>` and `set<T>` of a scalar. The fork has no map generator.
  */
 export function parseCqlKind(type: string, column: string): CqlKind {
-  const text = type.toLowerCase().replace(/\s+/g, "");
-  const match = /^(list|set)<(\w+)>$/.exec(text);
-  const name = match ? match[2] : text;
+  const parsed = readType(type);
+  const isCollection = parsed !== null && (parsed.name === "list" || parsed.name === "set") &&
+    parsed.args.length === 1;
+  const element = isCollection ? parsed.args[0] : parsed;
+  const name = element !== null && element.args.length === 0 ? element.name : "";
   if (!Object.hasOwn(SCALARS, name)) {
     throw new OptionError({
       option: `column ${column}`,
@@ -82,8 +85,17 @@ export function parseCqlKind(type: string, column: string): CqlKind {
   }
   return {
     scalar: SCALARS[name],
-    collection: match === null ? SCALAR : match[1] === "list" ? LIST : SET,
+    collection: !isCollection ? SCALAR : parsed.name === "list" ? LIST : SET,
   };
+}
+
+/** The type, or null when it is not a CQL type. */
+function readType(type: string): CqlColumnType | null {
+  try {
+    return parseCqlColumnType(type);
+  } catch {
+    return null;
+  }
 }
 
 /** The value of `bytes[at..at+width)` as a signed big-endian long, into `out`. */

@@ -22,6 +22,7 @@ import { saltOf } from "../_murmur_salt.ts";
 import * as K from "./_cql_kinds.ts";
 import { SeededDistribution } from "../_seeded_distribution.ts";
 import { SeedWords, TWO_POW_32 } from "./_seed_words.ts";
+import { parseCqlColumnType } from "../profile/parse_cql_column_type.ts";
 
 export type * from "../../units/distribution_spec.ts";
 export type { CqlKind } from "./_cql_kinds.ts";
@@ -139,7 +140,7 @@ export class ProfileValueGenerator {
     }
     this.#element = this.kind.collection === K.SCALAR ? null : new ProfileValueGenerator({
       name: column.name,
-      type: column.type.replace(/^\s*\w+\s*<\s*(\w+)\s*>\s*$/, "$1"),
+      type: parseCqlColumnType(column.type).args[0].text,
       population: column.population,
       size: column.size,
     });

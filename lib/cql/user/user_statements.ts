@@ -6,6 +6,8 @@
  * @module
  */
 
+import { parseCqlColumnType } from "../profile/parse_cql_column_type.ts";
+
 /** Where a column sits in the table. */
 export type ColumnKind = "partition_key" | "clustering" | "static" | "regular";
 
@@ -46,32 +48,6 @@ export function quoteIdentifier(name: string): string {
   return /^[a-z0-9_]+$/.test(name) ? name : `"${name}"`;
 }
 
-/** The type's outer name and its arguments, without `frozen<...>`. */
-function typeShape(type: string): { name: string; args: string[]; frozen: boolean } {
-  let text = type.trim();
-  let frozen = false;
-  const frozenMatch = /^frozen\s*<(.*)>$/is.exec(text);
-  if (frozenMatch !== null) {
-    frozen = true;
-    text = frozenMatch[1].trim();
-  }
-  const open = text.indexOf("<");
-  if (open < 0 || !text.endsWith(">")) return { name: text.toLowerCase(), args: [], frozen };
-  const args: string[] = [];
-  let depth = 0;
-  let start = open + 1;
-  for (let i = start; i < text.length - 1; i++) {
-    if (text[i] === "<") depth++;
-    else if (text[i] === ">") depth--;
-    else if (text[i] === "," && depth === 0) {
-      args.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  args.push(text.slice(start, text.length - 1).trim());
-  return { name: text.slice(0, open).trim().toLowerCase(), args, frozen };
-}
-
 const COLLECTIONS = new Set(["set", "list", "map"]);
 
 /**
@@ -88,10 +64,10 @@ const COLLECTIONS = new Set(["set", "list", "map"]);
  * ```
  */
 export function isGeneratedType(type: string): boolean {
-  const shape = typeShape(type);
+  const shape = parseCqlColumnType(type);
   if (!COLLECTIONS.has(shape.name)) return true;
   if (shape.args.length >= 2) return false;
-  return shape.args.every((arg) => !COLLECTIONS.has(typeShape(arg).name));
+  return shape.args.every((arg) => !COLLECTIONS.has(arg.name));
 }
 
 const isKey = (column: TableColumn) =>
@@ -100,7 +76,7 @@ const isKey = (column: TableColumn) =>
 /** The `SET` clause of one value column: counters add, unfrozen sets and lists append. */
 function assignment(column: TableColumn): string {
   const name = quoteIdentifier(column.name);
-  const shape = typeShape(column.type);
+  const shape = parseCqlColumnType(column.type);
   const appends = shape.name === "counter" ||
     ((shape.name === "set" || shape.name === "list") && !shape.frozen);
   return appends ? `${name} = ${name} + ?` : `${name} = ?`;

@@ -73,11 +73,22 @@ Deno.test("ProfileValueGenerator matches cassandra-stress's list and set element
   }
 });
 
+Deno.test("ProfileValueGenerator generates a frozen list or set as the unfrozen one", () => {
+  const fixed3 = { kind: "fixed", value: 3, inverted: false, source: "fixed(3)" } as const;
+  for (const type of ["list<int>", "set<text>"]) {
+    const plain = new ProfileValueGenerator({ name: "c", type, size: fixed3 });
+    const frozen = new ProfileValueGenerator({ name: "c", type: `frozen<${type}>`, size: fixed3 });
+    plain.setSeed(0, 42);
+    frozen.setSeed(0, 42);
+    assert.deepEqual(frozen.value(), plain.value(), type);
+  }
+});
+
 Deno.test("ProfileValueGenerator rejects what cassandra-stress cannot generate", () => {
   for (
     const type of [
       "map<int,int>",
-      "frozen<list<int>>",
+      "frozen<map<int,int>>",
       "tuple<int,int>",
       "duration",
       "list<list<int>>",
