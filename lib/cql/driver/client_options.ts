@@ -8,7 +8,7 @@
  */
 
 import cassandra from "cassandra-driver";
-import type { CqlTargetSpec } from "../cql_target_spec.ts";
+import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 
 /** What differs between the control connection and the Workers' clients. */
 export interface ClientOptionsOverrides {
@@ -42,7 +42,7 @@ const DRIVER_READ_TIMEOUT_MS = 12_000;
  * ```ts
  * import assert from "node:assert/strict";
  * import { clientOptionsOf } from "./client_options.ts";
- * import type { CqlTargetSpec } from "../cql_target_spec.ts";
+ * import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
  * const spec = {
  *   kind: "cql", contactPoints: ["127.0.0.1"], port: 9042, localDataCenter: "datacenter1",
  *   allowList: null, keyspace: "keyspace1", opKinds: ["write"], columnNames: ["C0"],
@@ -59,7 +59,7 @@ const DRIVER_READ_TIMEOUT_MS = 12_000;
  * ```
  */
 export function clientOptionsOf(
-  spec: CqlTargetSpec,
+  spec: CqlConnectionSpec,
   overrides: ClientOptionsOverrides = {},
 ): cassandra.ClientOptions {
   const lb = cassandra.policies.loadBalancing;
