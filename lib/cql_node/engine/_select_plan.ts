@@ -3,10 +3,16 @@ import type { SelectStatement } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import { type CqlType, formatCqlType } from "../values/cql_type.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
-import { type BindCollector, compileTerm, type ExecContext, type TermFn } from "./_bind.ts";
+import {
+  type BindCollector,
+  compileTerm,
+  type ExecContext,
+  sameBytes,
+  type TermFn,
+} from "./_bind.ts";
 import { decodePartitionKey, encodePartitionKey, partitionRows, type RowRef } from "./_keys.ts";
 import { compileWhere, type KeyPlan, passes } from "./_restrictions.ts";
-import { inTokenRange, tokenBytes, tokenRangeOf } from "./_token_scan.ts";
+import { inTokenRange, tokenBytes, tokenHalves, tokenRangeOf } from "./_token_scan.ts";
 
 /** A result column. */
 export interface ColumnSpec {
@@ -29,6 +35,12 @@ export interface RowsPage {
   rows: (Uint8Array | null)[][];
   /** Set when more rows follow. */
   pagingState: Uint8Array | null;
+}
+
+/** Where a token-ordered scan resumes: a partition, and the rows of it already sent. */
+interface Resume {
+  key: Uint8Array;
+  skip: number;
 }
 
 /** A compiled SELECT. */
@@ -91,22 +103,32 @@ export function compileSelect(
     run(ctx, page) {
       const max = readLimit(limit, ctx);
       if (count !== null) return countPage(rows(ctx), max);
-      const skip = readPagingState(page.pagingState);
-      const take = Math.min(page.pageSize > 0 ? page.pageSize : Infinity, max - skip);
+      const state = readPagingState(page.pagingState);
+      // Token-ordered scans resume at the partition they stopped in; others skip what was sent.
+      const resume = keys.partition === null ? state.resume : null;
+      const skip = resume === null ? state.sent : 0;
+      const take = Math.min(page.pageSize > 0 ? page.pageSize : Infinity, max - state.sent);
       const out: (Uint8Array | null)[][] = [];
       let index = 0;
+      let last: RowRef | null = null;
+      let inPartition = resume?.skip ?? 0;
       if (take > 0) {
-        for (const ref of rows(ctx)) {
+        for (const ref of rows(ctx, resume)) {
           if (index++ < skip) continue;
           out.push(outputs.map((o) => o.get(ref)));
+          if (last !== null && last.partitionKey !== ref.partitionKey) inPartition = 0;
+          inPartition++;
+          last = ref;
           if (out.length >= take) break;
         }
       }
       // As Cassandra pages: a full page says more may follow (unless LIMIT is reached), without
       // looking ahead; the next page may then be empty.
       let pagingState: Uint8Array | null = null;
-      if (out.length === take && skip + out.length < max) {
-        pagingState = pagingStateAt(skip + out.length);
+      const sent = state.sent + out.length;
+      if (out.length === take && sent < max) {
+        const key = last === null ? null : encodePartitionKey(last.partitionKey);
+        pagingState = pagingStateAt(sent, key, inPartition);
       }
       return { rows: out, pagingState };
     },
@@ -220,9 +242,9 @@ function compileScan(
   distinct: boolean,
   perPartition: TermFn | null,
   reversed: boolean,
-): (ctx: ExecContext) => Generator<RowRef> {
+): (ctx: ExecContext, resume?: Resume | null) => Generator<RowRef> {
   const pkCount = table.partitionKey.length;
-  return function* rows(ctx: ExecContext): Generator<RowRef> {
+  return function* rows(ctx: ExecContext, resume?: Resume | null): Generator<RowRef> {
     const perLimit = readLimit(perPartition, ctx);
     const range = tokenRangeOf(keys, ctx);
     if (range === null) return;
@@ -239,16 +261,27 @@ function compileScan(
           }
         })()
         : (function* () {
-          for (const [key, found] of table.store.partitionsByToken(range)) {
+          const from = resume ? { key: resume.key, ...tokenHalves(resume.key) } : undefined;
+          for (const [key, found] of table.store.partitionsByToken(range, from)) {
             yield [decodePartitionKey(key, pkCount), found];
           }
         })();
+    let first = resume !== null && resume !== undefined;
     for (const [partitionKey, found] of partitions) {
       if (found === undefined) continue;
+      // Resuming in the partition a page stopped in: skip the rows that page sent.
+      const skip = first && sameBytes(encodePartitionKey(partitionKey), resume!.key)
+        ? resume!.skip
+        : 0;
+      first = false;
       let n = 0;
       for (const ref of partitionRows(table, partitionKey, found, keys, ctx, reversed)) {
         if (!keys.filters.every((f) => passes(f, cellOf(f.column)(ref), ctx))) continue;
         if (!keys.clusteringTests.every((test) => test(ref.clustering, ctx))) continue;
+        if (n < skip) {
+          n++;
+          continue;
+        }
         yield ref;
         if (++n >= perLimit || distinct) break;
       }
@@ -265,20 +298,35 @@ function countPage(rows: Generator<RowRef>, max: number): RowsPage {
   return { rows: [[bytes]], pagingState: null };
 }
 
-/** The rows to skip that a paging state says were sent already (0 without one). */
-function readPagingState(state: Uint8Array | null): number {
-  if (state === null) return 0;
-  if (state.length !== 8) throw CqlError.protocol("Invalid paging state");
-  const view = new DataView(state.buffer, state.byteOffset, 8);
-  if (view.getUint32(0) !== PAGING_MAGIC) throw CqlError.protocol("Invalid paging state");
-  return view.getUint32(4);
+/** What a paging state says: rows sent so far, and where a token-ordered scan stopped. */
+interface PagingPosition {
+  sent: number;
+  resume: Resume | null;
 }
 
-/** The paging state of the page that starts after `sent` rows. */
-function pagingStateAt(sent: number): Uint8Array {
-  const pagingState = new Uint8Array(8);
+/** The rows to skip that a paging state says were sent already (0 without one). */
+function readPagingState(state: Uint8Array | null): PagingPosition {
+  if (state === null) return { sent: 0, resume: null };
+  if (state.length < 8) throw CqlError.protocol("Invalid paging state");
+  const view = new DataView(state.buffer, state.byteOffset, state.length);
+  if (view.getUint32(0) !== PAGING_MAGIC) throw CqlError.protocol("Invalid paging state");
+  const sent = view.getUint32(4);
+  if (state.length < 12) return { sent, resume: null };
+  return { sent, resume: { skip: view.getUint32(8), key: state.slice(12) } };
+}
+
+/**
+ * The paging state of the page that starts after `sent` rows, the last of which were
+ * `inPartition` rows of the partition with key bytes `key`.
+ */
+function pagingStateAt(sent: number, key: Uint8Array | null, inPartition: number): Uint8Array {
+  const pagingState = new Uint8Array(key === null ? 8 : 12 + key.length);
   const view = new DataView(pagingState.buffer);
   view.setUint32(0, PAGING_MAGIC);
   view.setUint32(4, sent);
+  if (key !== null) {
+    view.setUint32(8, inPartition);
+    pagingState.set(key, 12);
+  }
   return pagingState;
 }

@@ -62,3 +62,9 @@ export function tokenBytes(key: Uint8Array): Uint8Array {
   view.setUint32(4, tokenLow());
   return out;
 }
+
+/** The token of serialized partition key bytes as its two halves. */
+export function tokenHalves(key: Uint8Array): { hi: number; lo: number } {
+  computeMurmur3Token(key);
+  return { hi: tokenHigh(), lo: tokenLow() };
+}

@@ -5,7 +5,7 @@
  */
 
 import { type RowCells, RowSlab } from "./row_slab.ts";
-import { TokenIndex, type TokenRange } from "./_token_index.ts";
+import { type TokenHalves, TokenIndex, type TokenRange } from "./_token_index.ts";
 
 export type { TokenHalves, TokenRange } from "./_token_index.ts";
 
@@ -314,14 +314,19 @@ export class TableStore {
    * a real node scans them.
    *
    * @param range The token bounds (none: the whole ring).
+   * @param from Where to resume: the partition with this key bytes and token, and those after.
    * @returns Pairs of partition key bytes and the partition (or slab handle).
    */
-  *partitionsByToken(range: TokenRange = {}): Generator<[Uint8Array, number | Partition]> {
+  *partitionsByToken(
+    range: TokenRange = {},
+    from?: { key: Uint8Array } & TokenHalves,
+  ): Generator<[Uint8Array, number | Partition]> {
     if (this.#tokens === null) {
       this.#tokens = new TokenIndex();
       for (const map of this.#maps) for (const key of map.keys()) this.#tokens.add(key);
     }
-    for (const key of this.#tokens.keys(range)) {
+    const start = from ? { hi: from.hi, lo: from.lo, key: keyOf(from.key) } : undefined;
+    for (const key of this.#tokens.keys(range, start)) {
       const found = this.#find(key);
       if (found !== undefined) yield [bytesOfKey(key), found];
     }
