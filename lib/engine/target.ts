@@ -21,13 +21,27 @@ export interface Target {
    *
    * @param kind The index of the op type in the run's op names.
    * @param seed The population seed (which partition key) of this operation.
+   * @param more Further seeds for an op over several partitions (a profile's insert of
+   *   `partitions: uniform(1..5)`): each one taken counts against the run's total, as
+   *   cassandra-stress's `n=` counts partitions. A retry of the op gets the same seeds back.
    * @returns A promise that settles when the operation completed, or `undefined`. It may
    * resolve with what the op touched ({@linkcode OpCount}); without one, the op counts one
    * partition and one row.
    */
-  op(kind: number, seed: number): Promise<OpCount | void> | undefined;
+  op(kind: number, seed: number, more: SeedSource): Promise<OpCount | void> | undefined;
   /** Releases what the adapter holds (connections, timers). */
   close(): Promise<void>;
+}
+
+/** The further seeds of one op, taken from the run's cycles as the op asks for them. */
+export interface SeedSource {
+  /**
+   * The op's `index`-th further seed (0-based), taken from the run on first use.
+   *
+   * @param index Which further seed.
+   * @returns The seed, or -1 when the run has no cycle left (the op is cut to what it got).
+   */
+  seed(index: number): number;
 }
 
 /**

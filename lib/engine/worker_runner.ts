@@ -11,7 +11,7 @@ import { OpMix } from "../core/op_mix.ts";
 import { Prng } from "../core/prng.ts";
 import { RateSchedule } from "../core/rate_schedule.ts";
 import { RetryBackoff } from "../core/retry_backoff.ts";
-import type { OpCount, Target, TargetSpec } from "./target.ts";
+import type { OpCount, SeedSource, Target, TargetSpec } from "./target.ts";
 import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
 import {
   CONTROL_CYCLE_OFFSET,
@@ -213,6 +213,22 @@ export class WorkerRunner {
     return start;
   }
 
+  /** One loop's further seeds: taken on first use, kept for the op's retries. */
+  #seedSource(): SeedSource & { seeds: number[] } {
+    const seeds: number[] = [];
+    return {
+      seeds,
+      seed: (index: number) => {
+        while (seeds.length <= index) {
+          const cycle = this.#claim();
+          if (cycle < 0) return -1;
+          seeds.push(this.#seedOf(cycle));
+        }
+        return seeds[index];
+      },
+    };
+  }
+
   #seedOf(cycle: number): number {
     const population = this.#init.population;
     if (population.kind === "seq") {
@@ -230,6 +246,7 @@ export class WorkerRunner {
     const target = this.#target;
     const tries = this.#init.errors.tries;
     let startNs = clock();
+    const more = this.#seedSource();
     for (;;) {
       if (Atomics.load(flags, CONTROL_STOP) !== 0) return;
       const cycle = this.#claim();
@@ -253,6 +270,7 @@ export class WorkerRunner {
       }
       const kind = this.#mix === null ? 0 : this.#mix.next();
       const seed = this.#seedOf(cycle);
+      more.seeds.length = 0;
       // The op's latency runs from startNs (before the first try) to endNs (after the last),
       // back-off waits included, as cassandra-stress's timer does.
       let error: unknown = undefined;
@@ -260,7 +278,7 @@ export class WorkerRunner {
       let attempt = 1;
       for (;; attempt++) {
         try {
-          const pending = target.op(kind, seed);
+          const pending = target.op(kind, seed, more);
           if (pending !== undefined) count = await pending;
           error = undefined;
           break;

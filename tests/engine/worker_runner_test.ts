@@ -205,6 +205,38 @@ Deno.test("WorkerRunner.run() counts the partitions and rows an op resolves with
   assert.equal(sample.rows, 5 * 7 + 5);
 });
 
+Deno.test("WorkerRunner.run() hands an op further seeds from the run's cycles, the same on a retry", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const seen: number[][] = [];
+  let tries = 0;
+  // Each op takes 2 further seeds; the first try of every op fails once.
+  const target: Target = {
+    op(_kind, seed, more) {
+      const seeds = [seed, more.seed(0), more.seed(1)].filter((s) => s >= 0);
+      tries++;
+      if (tries % 2 === 1) return Promise.reject(new Error("retry me"));
+      seen.push(seeds);
+      return Promise.resolve({ partitions: seeds.length, rows: seeds.length });
+    },
+    close: () => Promise.resolve(),
+  };
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, {
+      totalOps: 10,
+      population: { kind: "seq", lo: 1, hi: 10 },
+      errors: { tries: 2, ignore: false },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  // 10 cycles: 3 per op, the last op gets what is left.
+  assert.deepEqual(seen, [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10]]);
+  const sample = inbox.done.samples[0];
+  assert.equal(sample.ops, 4);
+  assert.equal(sample.partitions, 10);
+});
+
 Deno.test("WorkerRunner.run() posts a sample with the new epoch when CONTROL_EPOCH changes", async () => {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const flags = flagsOf(control);
