@@ -382,6 +382,43 @@ function sliceSteps(): ProfileStep[] {
   return steps;
 }
 
+/** User queries Cassandra refuses: ones that would filter, conditions it cannot check. */
+function refusalSteps(): ProfileStep[] {
+  const row = "k1 = 'p0' AND k2 = 0";
+  return [
+    q("SELECT skipping a clustering column", `SELECT * FROM t WHERE ${row} AND c2 = 'c0'`),
+    q(
+      "SELECT skipping a clustering column, ALLOW FILTERING",
+      `SELECT k1, c1, c2 FROM t WHERE ${row} AND c2 = 'c0' ALLOW FILTERING`,
+    ),
+    q("SELECT filtering on a regular column", `SELECT * FROM t WHERE ${row} AND a = 'b'`),
+    q("SELECT filtering on a static column", `SELECT * FROM t WHERE ${row} AND s = 'x'`),
+    q("SELECT with part of the partition key", "SELECT * FROM t WHERE k1 = 'p0'"),
+    q("SELECT of a clustering column only", "SELECT * FROM t WHERE c1 = 1"),
+    q("SELECT of a clustering slice only", "SELECT * FROM t WHERE c1 > 0"),
+    q(
+      "SELECT of a token range and a clustering column",
+      "SELECT k1 FROM t WHERE token(k1, k2) > 0 AND c1 = 1",
+    ),
+    q(
+      "UPDATE IF with IN on a clustering column",
+      `UPDATE t SET a = 'q' WHERE ${row} AND c1 IN (0, 6) AND c2 = 'c0' IF a = 'b'`,
+    ),
+    q(
+      "UPDATE IF with IN on the partition key",
+      "UPDATE t SET a = 'q' WHERE k1 IN ('p0', 'p1') AND k2 = 0 AND c1 = 0 AND c2 = 'c0' IF a = 'b'",
+    ),
+    q(
+      "UPDATE of a static column IF a regular column",
+      `UPDATE t SET s = 'q' WHERE ${row} IF a = 'b'`,
+    ),
+    q(
+      "DELETE IF with IN on a clustering column",
+      `DELETE FROM t WHERE ${row} AND c1 IN (0, 6) AND c2 = 'c0' IF a = 'b'`,
+    ),
+  ];
+}
+
 /** Static columns written and deleted on their own. */
 function staticSteps(): ProfileStep[] {
   return [
@@ -421,6 +458,7 @@ export function profileStepGroups(): { group: string; steps: ProfileStep[] }[] {
     { group: "conditional writes", steps: lwtSteps() },
     { group: "static columns", steps: staticSteps() },
     { group: "multi-column slices", steps: sliceSteps() },
+    { group: "refusals", steps: refusalSteps() },
   ];
 }
 

@@ -12,6 +12,7 @@ import {
 } from "./_bind.ts";
 import { decodePartitionKey, encodePartitionKey, partitionRows, type RowRef } from "./_keys.ts";
 import { compileWhere, type KeyPlan, passes } from "./_restrictions.ts";
+import { checkAllowFiltering } from "./_allow_filtering.ts";
 import { inTokenRange, tokenBytes, tokenHalves, tokenRangeOf } from "./_token_scan.ts";
 
 /** A result column. */
@@ -85,6 +86,7 @@ export function compileSelect(
   if (statement.json) throw CqlError.invalid("SELECT JSON is not supported by the embedded node");
   const { outputs, count } = selectOutputs(table, statement);
   const keys = compileWhere(table, statement.where, binds);
+  checkAllowFiltering(table, statement, keys);
   const limit = statement.limit ? compileTerm(INT, statement.limit, "[limit]", binds) : null;
   if (statement.perPartitionLimit && statement.distinct) {
     throw CqlError.invalid("PER PARTITION LIMIT is not allowed with SELECT DISTINCT queries");

@@ -2,6 +2,7 @@
 import type {
   DeleteStatement,
   InsertStatement,
+  Relation,
   UpdateStatement,
   UsingClause,
 } from "../parse/cql_ast.ts";
@@ -220,6 +221,7 @@ export function compileUpdate(
   requirePartitionKey(table, keys);
   const onlyStatic = changes.length > 0 && changes.every((c) => c.col.kind === "static");
   checkStaticOnly(table, keys, onlyStatic, "UPDATE");
+  checkConditional(table, statement.where, condition, onlyStatic, "updates");
   if (!onlyStatic && keys.clusteringEq.length !== table.clustering.length) {
     const missing = table.clustering.slice(keys.clusteringEq.length).map((c) => c.name);
     throw CqlError.invalid(`Some clustering keys are missing: ${missing.join(", ")}`);
@@ -257,6 +259,34 @@ export function compileUpdate(
     write,
     apply: conditionalApply(table, condition, targets, write),
   };
+}
+
+/** Cassandra's checks of a conditional UPDATE or DELETE: no IN, the row named for its columns. */
+function checkConditional(
+  table: TableSchema,
+  where: Relation[],
+  condition: WriteCondition | null,
+  onlyStatic: boolean,
+  kind: "updates" | "deletions",
+): void {
+  if (condition === null) return;
+  for (const relation of where) {
+    if (relation.op !== "IN" || relation.token) continue;
+    const col = table.byName.get(relation.columns[0]);
+    if (col?.kind === "partition_key") {
+      throw CqlError.invalid(`IN on the partition key is not supported with conditional ${kind}`);
+    }
+    if (col?.kind === "clustering") {
+      throw CqlError.invalid(
+        `IN on the clustering key columns is not supported with conditional ${kind}`,
+      );
+    }
+  }
+  if (onlyStatic && condition.columns.some((c) => c.kind === "regular") && !condition.wildcard) {
+    throw CqlError.invalid(
+      `Some clustering keys are missing: ${table.clustering.map((c) => c.name).join(", ")}`,
+    );
+  }
 }
 
 /** A write of only static columns may not name clustering columns (Cassandra's check). */
@@ -307,6 +337,7 @@ export function compileDelete(
   }
   const onlyStatic = cols.length > 0 && cols.every((c) => c.kind === "static");
   checkStaticOnly(table, keys, onlyStatic, "DELETE");
+  checkConditional(table, statement.where, condition, onlyStatic, "deletions");
   const fullRow = onlyStatic ||
     (keys.clusteringEq.length === table.clustering.length && !keys.lower && !keys.upper);
   // Only whole rows can be deleted by range; cells and conditions need the full primary key.
