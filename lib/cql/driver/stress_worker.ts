@@ -1,7 +1,8 @@
 /**
  * The Worker entry of a cassandra-stress run: builds a CQL target (one driver client per
- * Worker) or, for `-node synthetic:...`, a synthetic one, then serves the engine's op loop.
- * Not part of the library API; {@linkcode STRESS_WORKER_URL} names it to `runWorkload`.
+ * Worker), a `user` profile target (`kind: "cql-user"`) or, for `-node synthetic:...`, a
+ * synthetic one, then serves the engine's op loop. Not part of the library API;
+ * {@linkcode STRESS_WORKER_URL} names it to `runWorkload`.
  *
  * @module
  */
@@ -10,14 +11,18 @@ import { serveTargetWorker } from "../../engine/serve_target_worker.ts";
 import { SyntheticTarget } from "../../engine/synthetic_target.ts";
 import type { SyntheticTargetSpec } from "../../engine/target.ts";
 import type { CqlTargetSpec } from "../cql_target_spec.ts";
+import type { UserTargetSpec } from "../user/user_target_spec.ts";
 import { CqlTarget } from "./cql_target.ts";
+import { UserTarget } from "./user_target.ts";
 
 serveTargetWorker((spec, seed) => {
-  const typed = spec as CqlTargetSpec | SyntheticTargetSpec;
+  const typed = spec as CqlTargetSpec | UserTargetSpec | SyntheticTargetSpec;
   switch (typed.kind) {
     case "synthetic":
       return Promise.resolve(new SyntheticTarget(typed, seed));
     case "cql":
       return CqlTarget.connect(typed);
+    case "cql-user":
+      return UserTarget.connect(typed);
   }
 });

@@ -1,0 +1,145 @@
+/**
+ * A `token_range_queries` entry as cassandra-stress runs it: the ring's token ranges (from the
+ * driver's metadata, unwrapped and sorted) are a queue shared by the ops; an op takes a range
+ * (or goes on with the one its cursor holds), reads one page of it, and keeps the paging state
+ * for the next op; once every range is read the queue starts over. Private to lib/cql/driver.
+ *
+ * @module
+ */
+
+import type cassandra from "cassandra-driver";
+import type { OpCount } from "../../engine/target.ts";
+import { tokenRangeStatement } from "../user/user_statements.ts";
+import type { UserTableSpec } from "../user/user_target_spec.ts";
+
+/** A range `(start, end]` of tokens; null is the open end of the ring. */
+export interface TokenBounds {
+  /** The exclusive start, or null for the ring's beginning. */
+  readonly start: bigint | null;
+  /** The inclusive end, or null for the ring's end. */
+  readonly end: bigint | null;
+}
+
+/** Where one reader is: its range's statement, the driver's paging state, the last token. */
+interface Cursor {
+  cql: string;
+  /** Whether the cursor is inside a range (else the next op takes one from the queue). */
+  active: boolean;
+  pageState: string | undefined;
+  lastToken: string | null;
+}
+
+/** The driver's token ranges, unwrapped and sorted by start; the whole ring when it has none. */
+function ringRanges(client: cassandra.Client): TokenBounds[] {
+  const metadata = client.metadata as unknown as {
+    getTokenRanges(): Set<cassandra.token.TokenRange> | undefined;
+    tokenizer?: { minToken(): cassandra.token.Token };
+  };
+  const ranges = metadata.getTokenRanges();
+  const tokenizer = metadata.tokenizer;
+  if (ranges === undefined || ranges.size === 0 || tokenizer === undefined) {
+    return [{ start: null, end: null }];
+  }
+  const min = tokenizer.minToken();
+  const valueOf = (token: cassandra.token.Token) =>
+    token.equals(min) ? null : BigInt(String(token.getValue()));
+  return [...ranges]
+    .flatMap((range) => range.unwrap())
+    .filter((range) => !range.isEmpty())
+    .sort((a, b) => a.compare(b))
+    .map((range) => ({ start: valueOf(range.start), end: valueOf(range.end) }));
+}
+
+/**
+ * Reads a table's token ranges one page per op.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const pager = new TokenRangePager(client, table, { columns: "*", pageSize: 5000 }, options);
+ * const { partitions, rows } = await pager.next();
+ * ```
+ */
+export class TokenRangePager {
+  readonly #client: cassandra.Client;
+  readonly #table: UserTableSpec;
+  readonly #columns: string;
+  readonly #options: cassandra.QueryOptions;
+  #ranges: TokenBounds[] | null = null;
+  /** The ranges not yet taken by a cursor, next first. */
+  #queue: TokenBounds[] = [];
+  /** Cursors not in use by an op. */
+  readonly #idle: Cursor[] = [];
+
+  /**
+   * Prepares the pager; the ranges are read from the driver's metadata at the first page.
+   *
+   * @param client A connected client.
+   * @param table The profile's table.
+   * @param query The entry's columns and page size.
+   * @param options The run's query options (consistency, timeout).
+   */
+  constructor(
+    client: cassandra.Client,
+    table: UserTableSpec,
+    query: { readonly columns: string; readonly pageSize: number },
+    options: cassandra.QueryOptions,
+  ) {
+    this.#client = client;
+    this.#table = table;
+    this.#columns = query.columns;
+    this.#options = { ...options, prepare: false, fetchSize: query.pageSize };
+  }
+
+  /**
+   * Reads the next page of a range.
+   *
+   * @returns The new distinct tokens (partitions) and the rows of the page.
+   */
+  async next(): Promise<OpCount> {
+    const cursor = this.#idle.pop() ?? this.#fresh();
+    if (!cursor.active) this.#take(cursor);
+    let result: cassandra.types.ResultSet;
+    try {
+      result = await this.#client.execute(cursor.cql, [], {
+        ...this.#options,
+        pageState: cursor.pageState,
+      });
+    } catch (error) {
+      this.#idle.push(cursor);
+      throw error;
+    }
+    const rows = result.rows ?? [];
+    let partitions = 0;
+    let last = cursor.lastToken;
+    for (const row of rows) {
+      const token = String(row.get(0));
+      if (token !== last) partitions++;
+      last = token;
+    }
+    if (result.pageState == null) {
+      cursor.active = false; // the range is done: the next op takes another
+    } else {
+      cursor.pageState = result.pageState;
+      cursor.lastToken = last;
+    }
+    this.#idle.push(cursor);
+    return { partitions, rows: rows.length };
+  }
+
+  #fresh(): Cursor {
+    return { cql: "", active: false, pageState: undefined, lastToken: null };
+  }
+
+  /** Points a cursor at the next range of the queue, refilling it when empty (wrap). */
+  #take(cursor: Cursor): void {
+    if (this.#queue.length === 0) {
+      this.#ranges ??= ringRanges(this.#client);
+      this.#queue = [...this.#ranges].reverse();
+    }
+    const range = this.#queue.pop()!;
+    cursor.cql = tokenRangeStatement(this.#table.layout, this.#columns, range);
+    cursor.active = true;
+    cursor.pageState = undefined;
+    cursor.lastToken = null;
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * The target of a `user` profile run: a profile's insert and queries over
+ * `npm:cassandra-driver`, one client per keyspace per Worker. Rows come from the profile's
+ * generators ({@linkcode ProfilePartitionGenerator}), byte for byte as cassandra-stress makes
+ * them, and are bound as pre-serialised CQL values, so queries find what inserts wrote.
+ *
+ * @module
+ */
+
+import type { Buffer } from "node:buffer";
+import cassandra from "cassandra-driver";
+import { createDistribution, type Distribution } from "../../core/distribution.ts";
+import { Prng } from "../../core/prng.ts";
+import type { OpCount, Target } from "../../engine/target.ts";
+import { ProfilePartitionGenerator } from "../profile_data/profile_partition_generator.ts";
+import type { UserTableSpec, UserTargetSpec } from "../user/user_target_spec.ts";
+import { isSelect } from "./_cql_markers.ts";
+import { bindValues, type MarkerSource, markerSources, rowAt, selectRows } from "./_user_rows.ts";
+import { clientOptionsOf } from "./client_options.ts";
+import { TokenRangePager } from "./_token_range_pager.ts";
+
+export type { UserTargetSpec } from "../user/user_target_spec.ts";
+
+/** The most statements cassandra-stress puts in one batch. */
+const MAX_BATCH = 65535;
+
+/** What the ops of one profile table share. */
+interface TableState {
+  readonly spec: UserTableSpec;
+  readonly client: cassandra.Client;
+  readonly generator: ProfilePartitionGenerator;
+  readonly insertSources: readonly MarkerSource[];
+  /** The `select` ratio's numerator, drawn from the target's op PRNG. */
+  readonly select: Distribution;
+}
+
+/** One op of the run, ready to send. */
+type OpState =
+  | { readonly kind: "insert"; readonly table: TableState }
+  | {
+    readonly kind: "query";
+    readonly table: TableState;
+    readonly cql: string;
+    readonly sources: readonly MarkerSource[];
+    readonly multirow: boolean;
+    readonly select: boolean;
+  }
+  | { readonly kind: "token_range"; readonly pager: TokenRangePager };
+
+/** Whether the driver refused an op only because every connection had `maxPending` in flight. */
+function isBusy(error: unknown): boolean {
+  const inner = (error as { innerErrors?: Record<string, unknown> } | null)?.innerErrors;
+  if ((error as Error | null)?.name !== "NoHostAvailableError" || inner === undefined) return false;
+  const causes = Object.values(inner);
+  return causes.length > 0 &&
+    causes.every((cause) => (cause as Error | null)?.name === "BusyConnectionError");
+}
+
+function consistencyOf(name: string): number {
+  const camel = name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const value = (cassandra.types.consistencies as unknown as Record<string, number>)[camel];
+  if (value === undefined) throw new RangeError(`Unknown consistency level "${name}"`);
+  return value;
+}
+
+/** Connects one client per keyspace the tables use. */
+async function connectClients(spec: UserTargetSpec): Promise<Map<string, cassandra.Client>> {
+  const clients = new Map<string, cassandra.Client>();
+  try {
+    for (const table of spec.tables) {
+      if (clients.has(table.keyspace)) continue;
+      const client = new cassandra.Client(clientOptionsOf({ ...spec, keyspace: table.keyspace }));
+      clients.set(table.keyspace, client);
+      await client.connect();
+    }
+  } catch (error) {
+    await Promise.all([...clients.values()].map((c) => c.shutdown().catch(() => {})));
+    throw error;
+  }
+  return clients;
+}
+
+/** Refuses what this target does not run, before connecting. */
+function checkSpec(spec: UserTargetSpec): void {
+  if (spec.protocolVersion !== null && spec.protocolVersion < 3) {
+    // The generators write collections and dates as protocol v3+ encodes them.
+    throw new Error(
+      `protocolVersion=${spec.protocolVersion}: user profiles need native protocol 3 or newer`,
+    );
+  }
+  for (const op of spec.ops) {
+    const table = spec.tables[op.table];
+    if (op.kind === "query") markerSources(op.cql, table.data);
+    if (op.kind !== "insert") continue;
+    markerSources(table.insert.statement, table.data);
+    const partitions = createDistribution(table.insert.partitions, new Prng(1));
+    if (partitions.maxValue > 1) {
+      throw new Error(
+        `partitions=${table.insert.partitions.source}: more than one partition per insert is ` +
+          "not implemented yet",
+      );
+    }
+  }
+}
+
+/**
+ * Runs the ops of a `user` profile through `cassandra-driver`: `insert` writes a partition's
+ * selected rows (one statement, or batches), a query binds its markers from generated rows and
+ * counts what it read, a token range query reads one page.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const target = await UserTarget.connect(spec);
+ * const { partitions, rows } = await target.op(0, 1);
+ * await target.close();
+ * ```
+ */
+export class UserTarget implements Target {
+  readonly #clients: Map<string, cassandra.Client>;
+  readonly #ops: OpState[];
+  readonly #options: cassandra.QueryOptions;
+  readonly #prng = new Prng(1);
+  /** Ops the driver has sent and not yet answered. */
+  #inFlight = 0;
+  /** Ops waiting for a connection slot, woken one per answered op. */
+  readonly #waiters: (() => void)[] = [];
+
+  private constructor(spec: UserTargetSpec, clients: Map<string, cassandra.Client>) {
+    this.#clients = clients;
+    this.#options = {
+      prepare: spec.prepared,
+      consistency: consistencyOf(spec.consistency),
+      serialConsistency: consistencyOf(spec.serialConsistency),
+      readTimeout: spec.requestTimeoutMs,
+    };
+    const inserted = new Set(spec.ops.filter((op) => op.kind === "insert").map((op) => op.table));
+    const tables = spec.tables.map((table, i): TableState => ({
+      spec: table,
+      client: clients.get(table.keyspace)!,
+      generator: new ProfilePartitionGenerator(table.data, { order: table.order }),
+      insertSources: inserted.has(i) ? markerSources(table.insert.statement, table.data) : [],
+      select: createDistribution(table.insert.select.distribution, this.#prng),
+    }));
+    this.#ops = spec.ops.map((op): OpState => {
+      const table = tables[op.table];
+      switch (op.kind) {
+        case "insert":
+          return { kind: "insert", table };
+        case "query":
+          return {
+            kind: "query",
+            table,
+            cql: op.cql,
+            sources: markerSources(op.cql, table.spec.data),
+            multirow: op.fields === "multirow",
+            select: isSelect(op.cql),
+          };
+        case "token_range":
+          return {
+            kind: "token_range",
+            pager: new TokenRangePager(table.client, table.spec, op, this.#options),
+          };
+      }
+    });
+  }
+
+  /**
+   * Connects the clients and prepares the ops.
+   *
+   * @param spec The target.
+   * @returns The connected target.
+   * @throws {Error} For what it does not run, before connecting: more than one partition per
+   * insert, a marker that follows no generated column, a protocol version below 3.
+   */
+  static async connect(spec: UserTargetSpec): Promise<UserTarget> {
+    checkSpec(spec);
+    const clients = await connectClients(spec);
+    try {
+      return new UserTarget(spec, clients);
+    } catch (error) {
+      await Promise.all([...clients.values()].map((c) => c.shutdown().catch(() => {})));
+      throw error;
+    }
+  }
+
+  /**
+   * Runs one op.
+   *
+   * @param kind The op index.
+   * @param seed The population seed (the partition).
+   * @returns The partitions and rows it wrote or read.
+   */
+  op(kind: number, seed: number): Promise<OpCount> {
+    const op = this.#ops[kind];
+    switch (op.kind) {
+      case "insert":
+        return this.#insert(op.table, seed);
+      case "query":
+        return this.#query(op, seed);
+      case "token_range":
+        return this.#send(() => op.pager.next());
+    }
+  }
+
+  async #insert(table: TableState, seed: number): Promise<OpCount> {
+    const { generator, spec, client } = table;
+    const partition = generator.partition(seed);
+    const prng = this.#prng;
+    prng.reseed(seed);
+    const ratio = table.select.next() / spec.insert.select.divisor;
+    const rows = selectRows(generator.rows(partition), ratio, prng);
+    const statement = spec.insert.statement;
+    const paramsOf = (row: (typeof rows)[number]) =>
+      bindValues(table.insertSources, partition, () => row);
+    if (rows.length === 1) {
+      await this.#send(() => client.execute(statement, paramsOf(rows[0]), this.#options));
+      return { partitions: 1, rows: 1 };
+    }
+    const options: cassandra.QueryOptions = {
+      ...this.#options,
+      logged: spec.insert.batchType === "LOGGED",
+      counter: spec.insert.batchType === "COUNTER",
+    };
+    for (let at = 0; at < rows.length; at += MAX_BATCH) {
+      const queries = rows.slice(at, at + MAX_BATCH).map((row) => ({
+        query: statement,
+        params: paramsOf(row),
+      }));
+      await this.#send(() => client.batch(queries, options));
+    }
+    return { partitions: 1, rows: rows.length };
+  }
+
+  async #query(op: OpState & { kind: "query" }, seed: number): Promise<OpCount> {
+    const { generator, client } = op.table;
+    const partition = generator.partition(seed);
+    const prng = this.#prng;
+    prng.reseed(seed);
+    let params: (Buffer | null)[];
+    if (op.multirow) {
+      const count = Math.max(1, Math.min(op.sources.length, partition.rowCount));
+      const rows = Array.from({ length: count }, (_, i) => rowAt(partition, i));
+      params = bindValues(op.sources, partition, () => rows[Math.floor(prng.nextDouble() * count)]);
+    } else {
+      const row = rowAt(partition, Math.floor(prng.nextDouble() * partition.rowCount));
+      params = bindValues(op.sources, partition, () => row);
+    }
+    const result = await this.#send(() => client.execute(op.cql, params, this.#options));
+    if (!op.select) return { partitions: 0, rows: 0 };
+    const rows = result.rows?.length ?? 0;
+    return { partitions: Math.min(1, rows), rows };
+  }
+
+  /**
+   * Sends through the driver; when every connection already has `-mode maxPending=` requests
+   * in flight, waits for one of them to be answered and tries again, as the Java driver queues
+   * a request for a connection instead of failing it.
+   */
+  async #send<T>(request: () => Promise<T>): Promise<T> {
+    for (;;) {
+      this.#inFlight++;
+      try {
+        const result = await request();
+        this.#answered();
+        return result;
+      } catch (error) {
+        if (!isBusy(error)) {
+          this.#answered();
+          throw error;
+        }
+        // Refused before it was sent: it frees no slot and wakes nobody.
+        this.#inFlight--;
+        if (this.#inFlight === 0) throw error;
+      }
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
+  #answered(): void {
+    this.#inFlight--;
+    this.#waiters.shift()?.();
+  }
+
+  /** Shuts the clients down. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#clients.values()].map((client) => client.shutdown()));
+  }
+}

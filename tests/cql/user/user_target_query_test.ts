@@ -1,0 +1,219 @@
+// UserTarget's queries against the embedded node: samerow and multirow queries find the rows the
+// inserts wrote and count them as cassandra-stress does (partitions min(1, rows), rows of the
+// first page), write queries count 0/0, token range queries page over the ring, and connect()
+// refuses what the target does not run.
+import assert from "node:assert/strict";
+import { ProfilePartitionGenerator } from "../../../lib/cql/profile_data/profile_partition_generator.ts";
+import { UserTarget } from "../../../lib/cql/driver/user_target.ts";
+import type { UserOpSpec } from "../../../lib/cql/user/user_target_spec.ts";
+import {
+  fixed,
+  hex,
+  rowsOf,
+  startNodeWith,
+  tableSpec,
+  targetSpec,
+  uniform,
+  wireHex,
+} from "./_user_target_fixture.ts";
+
+const KV = tableSpec("kv", [
+  { name: "k", type: "bigint", kind: "partition_key" },
+  { name: "v", type: "text", kind: "regular", size: uniform(2, 20) },
+]);
+const KV_CQL = "CREATE TABLE kv (k bigint PRIMARY KEY, v text)";
+
+const TS = tableSpec("ts", [
+  { name: "id", type: "int", kind: "partition_key" },
+  { name: "day", type: "int", kind: "clustering", population: uniform(1, 5), cluster: fixed(2) },
+  { name: "at", type: "bigint", kind: "clustering", cluster: uniform(2, 4) },
+  { name: "val", type: "blob", kind: "regular" },
+]);
+const TS_CQL =
+  "CREATE TABLE ts (id int, day int, at bigint, val blob, PRIMARY KEY (id, day, at)) " +
+  "WITH CLUSTERING ORDER BY (day ASC, at DESC)";
+
+const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1);
+
+const query = (cql: string, fields: "samerow" | "multirow" = "samerow", table = 0): UserOpSpec => ({
+  kind: "query",
+  table,
+  cql,
+  fields,
+});
+
+Deno.test("query: samerow and multirow find the inserted rows, with cassandra-stress's counts", async () => {
+  const { node, admin } = await startNodeWith([TS_CQL]);
+  const ops: UserOpSpec[] = [
+    { kind: "insert", table: 0 },
+    query("SELECT * FROM ts WHERE id = ? AND day = ? AND at = ?"),
+    query("SELECT * FROM ts WHERE id = ? AND day = ?"),
+    query("SELECT * FROM ts WHERE id = ? AND day = ?", "multirow"),
+    query('SELECT val FROM ts WHERE "id" = ? AND day = ? AND at = ?', "multirow"),
+    query(
+      "SELECT * FROM ts WHERE id = ? AND day = ? AND at = ? AND val = ? ALLOW FILTERING",
+      "multirow",
+    ),
+    query("SELECT * FROM ts WHERE id = ? AND day = ? AND at >= ?"),
+  ];
+  const target = await UserTarget.connect(targetSpec(node, [TS], ops));
+  const generator = new ProfilePartitionGenerator(TS.data);
+  try {
+    let inserted = 0;
+    for (const seed of SEEDS) inserted += (await target.op(0, seed)).rows;
+    assert.equal((await rowsOf(admin, "ts")).length, inserted);
+    let multiHits = 0;
+    for (const seed of SEEDS) {
+      const partition = generator.partition(seed);
+      const perDay = partition.levels[1].length;
+      assert.deepEqual(await target.op(1, seed), { partitions: 1, rows: 1 }, `seed ${seed}`);
+      assert.deepEqual(await target.op(2, seed), { partitions: 1, rows: perDay });
+      // Every day of the first rows has the same children, so multirow finds them all too.
+      assert.deepEqual(await target.op(3, seed), { partitions: 1, rows: perDay });
+      // Any day of the first rows with any of their times is a stored row.
+      assert.deepEqual(await target.op(4, seed), { partitions: 1, rows: 1 });
+      // But a value column from another row than the times is not: one row or none.
+      const multi = await target.op(5, seed);
+      assert.ok(multi.rows === 0 || multi.rows === 1, JSON.stringify(multi));
+      assert.equal(multi.partitions, multi.rows);
+      multiHits += multi.rows;
+      const range = await target.op(6, seed);
+      assert.ok(range.rows >= 1 && range.rows <= perDay, JSON.stringify(range));
+      assert.equal(range.partitions, 1);
+    }
+    assert.ok(multiHits > 0 && multiHits < SEEDS.length, `multirow hits ${multiHits}`);
+    // A seed never inserted: its partition is not there, and that is not an error.
+    assert.deepEqual(await target.op(1, 10_000), { partitions: 0, rows: 0 });
+  } finally {
+    await target.close();
+    await admin.shutdown();
+    await node.close();
+  }
+});
+
+Deno.test("query: a write query counts 0 partitions and 0 rows, and writes the generated row", async () => {
+  const { node, admin } = await startNodeWith([KV_CQL]);
+  const ops = [
+    query("UPDATE kv SET v = ? WHERE k = ?"),
+    query("SELECT * FROM kv WHERE k = ?"),
+    query("INSERT INTO kv (k, v) VALUES (?, ?)"),
+  ];
+  const target = await UserTarget.connect(targetSpec(node, [KV], ops, false));
+  const generator = new ProfilePartitionGenerator(KV.data);
+  try {
+    for (const seed of SEEDS) {
+      assert.deepEqual(await target.op(0, seed), { partitions: 0, rows: 0 });
+      assert.deepEqual(await target.op(1, seed), { partitions: 1, rows: 1 });
+    }
+    assert.deepEqual(await target.op(2, 1000), { partitions: 0, rows: 0 });
+    const rows = await rowsOf(admin, "kv");
+    assert.equal(rows.length, SEEDS.length + 1);
+    const stored = new Map(
+      rows.map((r) => [wireHex(r.get("k"), "bigint"), wireHex(r.get("v"), "text")]),
+    );
+    for (const seed of [...SEEDS, 1000]) {
+      const partition = generator.partition(seed);
+      assert.equal(
+        stored.get(hex(partition.key[0])),
+        hex(partition.leafValues[0][0]),
+        `seed ${seed}`,
+      );
+    }
+  } finally {
+    await target.close();
+    await admin.shutdown();
+    await node.close();
+  }
+});
+
+Deno.test({
+  name: "query: UPDATE ... IF runs as a plain query and counts 0/0",
+  fn: async () => {
+    const { node, admin } = await startNodeWith([KV_CQL]);
+    const target = await UserTarget.connect(
+      targetSpec(node, [KV], [query("UPDATE kv SET v = ? WHERE k = ? IF v = ?")]),
+    );
+    try {
+      assert.deepEqual(await target.op(0, 1), { partitions: 0, rows: 0 });
+    } finally {
+      await target.close();
+      await admin.shutdown();
+      await node.close();
+    }
+  },
+});
+
+Deno.test("token_range: pages over the ring, counts new tokens and rows, wraps around", async () => {
+  const { node, admin } = await startNodeWith([KV_CQL]);
+  const ops: UserOpSpec[] = [
+    { kind: "insert", table: 0 },
+    { kind: "token_range", table: 0, columns: "*", pageSize: 7 },
+    { kind: "token_range", table: 0, columns: "v", pageSize: 1000 },
+  ];
+  const target = await UserTarget.connect(targetSpec(node, [KV], ops));
+  try {
+    for (const seed of SEEDS) await target.op(0, seed);
+    const totals: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < 5000 && rows < 2 * SEEDS.length; i++) {
+      const page = await target.op(1, 0);
+      assert.ok(page.rows <= 7);
+      assert.equal(page.partitions, page.rows); // one row per partition
+      rows += page.rows;
+      totals.push(rows);
+    }
+    // The first pass reads every row once, then the ranges start over.
+    assert.ok(totals.includes(SEEDS.length), `totals ${totals.slice(0, 20)}`);
+    assert.ok(totals.includes(2 * SEEDS.length));
+    let big = 0;
+    for (let i = 0; i < 5000 && big < SEEDS.length; i++) big += (await target.op(2, 0)).rows;
+    assert.equal(big, SEEDS.length);
+  } finally {
+    await target.close();
+    await admin.shutdown();
+    await node.close();
+  }
+});
+
+Deno.test("connect() refuses several partitions per insert and markers it cannot bind", async () => {
+  const { node, admin } = await startNodeWith([KV_CQL]);
+  try {
+    const many = {
+      ...KV,
+      insert: { ...KV.insert, partitions: uniform(1, 3) },
+    };
+    await assert.rejects(
+      () => UserTarget.connect(targetSpec(node, [many], [{ kind: "insert", table: 0 }])),
+      /partitions=uniform\(1\.\.3\).*not implemented yet/,
+    );
+    // One partition at most is fine even when written as a distribution.
+    const one = { ...KV, insert: { ...KV.insert, partitions: uniform(1, 1) } };
+    const target = await UserTarget.connect(
+      targetSpec(node, [one], [{ kind: "insert", table: 0 }]),
+    );
+    await target.close();
+    await assert.rejects(
+      () => UserTarget.connect({ ...targetSpec(node, [KV], []), protocolVersion: 2 }),
+      /protocolVersion=2: user profiles need native protocol 3 or newer/,
+    );
+    for (
+      const [cql, pattern] of [
+        [
+          "SELECT * FROM kv WHERE k = ? LIMIT ?",
+          /marker 2 of "SELECT \* FROM kv WHERE k = \? LIMIT \?"/,
+        ],
+        ["SELECT * FROM kv WHERE token(k) > ?", /marker 1 of .*token\(k\) > \?.*follows no column/],
+        ["SELECT * FROM kv WHERE k = ? AND w = ?", /column "w" is not a generated column/],
+      ] as const
+    ) {
+      await assert.rejects(
+        () => UserTarget.connect(targetSpec(node, [KV], [query(cql)])),
+        pattern,
+        cql,
+      );
+    }
+  } finally {
+    await admin.shutdown();
+    await node.close();
+  }
+});
