@@ -26,7 +26,9 @@ export interface ProfileStep {
 
 /** A result as plain data: column names, rows, whether more pages follow. */
 function answerOf(result: cassandra.types.ResultSet): unknown {
+  const warnings = (result.info as unknown as { warnings?: string[] }).warnings;
   return {
+    ...(warnings && warnings.length > 0 ? { warnings } : {}),
     columns: result.columns?.map((c) => c.name) ?? [],
     rows: (result.rows ?? []).map((row) => result.columns.map((c) => plainValue(row.get(c.name)))),
     more: result.pageState !== null && result.pageState !== undefined,
@@ -256,6 +258,15 @@ function batchSteps(): ProfileStep[] {
     batch("UNLOGGED batch of two partitions", [write("v", "b2", 1), write("w", "b3", 1)], {
       logged: false,
     }),
+    batch(
+      "UNLOGGED batch of eleven partitions",
+      Array.from({ length: 11 }, (_, i) => write("m", `u${i}`, 1)),
+      { logged: false },
+    ),
+    batch(
+      "LOGGED batch of eleven partitions",
+      Array.from({ length: 11 }, (_, i) => write("m", `g${i}`, 1)),
+    ),
     q("SELECT after the batches", "SELECT k1, k2, c1, a, l FROM t WHERE k2 = 5 ALLOW FILTERING"),
     q("SELECT of counters after the batches", "SELECT * FROM cnt"),
   ];

@@ -1,10 +1,43 @@
-// A BATCH with conditions, as Cassandra runs it: every statement on one partition of one table,
+// What Cassandra says of an UNLOGGED batch over many partitions, and a BATCH with conditions, as
+// Cassandra runs it: every statement on one partition of one table,
 // all conditions tested on the rows as they are before the batch, and every statement applied
 // only when all hold. A batch not applied shows the rows its conditions read.
 import { CqlError } from "../protocol/cql_error.ts";
 import type { ColumnSchema } from "./schema.ts";
 import type { ExecContext } from "./_bind.ts";
 import type { WriteOutcome, WritePlan } from "./_write_plan.ts";
+import type { ExecResult } from "./prepared_statement.ts";
+import { keyOf } from "./table_store.ts";
+
+/** Cassandra's unlogged_batch_across_partitions_warn_threshold default. */
+const UNLOGGED_PARTITIONS_WARN = 10;
+
+/**
+ * The void result of an applied UNLOGGED batch, with Cassandra's warning for each table the batch
+ * writes more than ten partitions of.
+ *
+ * @param runs The batch's statements with their execution contexts.
+ * @returns The result.
+ */
+export function unloggedBatchResult(runs: { plan: WritePlan; ctx: ExecContext }[]): ExecResult {
+  if (runs.length <= UNLOGGED_PARTITIONS_WARN) return { kind: "void" };
+  const partitions = new Map<WritePlan["table"], Set<string>>();
+  for (const { plan, ctx } of runs) {
+    let keys = partitions.get(plan.table);
+    if (keys === undefined) partitions.set(plan.table, keys = new Set());
+    for (const { pk } of plan.targets(ctx)) keys.add(keyOf(pk));
+  }
+  const warnings: string[] = [];
+  for (const [table, keys] of partitions) {
+    if (keys.size > UNLOGGED_PARTITIONS_WARN) {
+      warnings.push(
+        `Unlogged batch covering ${keys.size} partitions detected against table [${table.keyspace}.${table.name}]. ` +
+          "You should use a logged batch for atomicity, or asynchronous writes for performance.",
+      );
+    }
+  }
+  return warnings.length > 0 ? { kind: "void", warnings } : { kind: "void" };
+}
 import { shownValues } from "./_write_conditions.ts";
 
 function samePk(a: Uint8Array, b: Uint8Array): boolean {

@@ -27,7 +27,7 @@ import type {
 } from "./prepared_statement.ts";
 import { statementId, statementKey } from "./_statement_id.ts";
 import { appliedResult } from "./_applied_result.ts";
-import { applyConditionalBatch } from "./_conditional_batch.ts";
+import { applyConditionalBatch, unloggedBatchResult } from "./_conditional_batch.ts";
 import { tableOf } from "./_table_lookup.ts";
 import { pkIndexes } from "./_pk_indexes.ts";
 import { batchBindSpecs, bindSpecs } from "./_bind_specs.ts";
@@ -266,7 +266,7 @@ export class CqlEngine {
       return appliedResult(outcome.applied, runs[0].plan.table, outcome.columns, outcome.rows);
     }
     for (const { plan, ctx } of runs) plan.write(ctx);
-    return { kind: "void" };
+    return type === "unlogged" ? unloggedBatchResult(runs) : { kind: "void" };
   }
 
   #checkLevels(table: TableSchema, levels: ConsistencyLevels, write: WritePlan | null): void {

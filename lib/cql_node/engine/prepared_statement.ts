@@ -12,7 +12,11 @@ import type { WritePlan } from "./_write_plan.ts";
 
 /** The outcome of a statement, as a RESULT frame carries it. */
 export type ExecResult =
-  | { kind: "void" }
+  | {
+    kind: "void";
+    /** Warnings for the client (an UNLOGGED batch over many partitions). */
+    warnings?: string[];
+  }
   | {
     kind: "rows";
     columns: ColumnSpec[];
