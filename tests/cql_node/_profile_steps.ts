@@ -430,6 +430,29 @@ function refusalSteps(): ProfileStep[] {
   ];
 }
 
+/** IN on the partition key (answered in key order), and IF ... IN conditions. */
+function inSteps(): ProfileStep[] {
+  return [
+    q(
+      "SELECT with IN on both partition key columns",
+      "SELECT k1, k2, c1 FROM t WHERE k1 IN ('zz', 'p1', 'p0') AND k2 IN (1, 0)",
+    ),
+    q(
+      "SELECT with IN and LIMIT",
+      "SELECT k1, k2 FROM t WHERE k1 IN ('p2', 'p1', 'p0', 'p1') AND k2 = 1 LIMIT 2",
+    ),
+    q(
+      "SELECT with IN ? on the partition key",
+      "SELECT k1, k2, c1 FROM t WHERE k1 IN ? AND k2 = ?",
+      [["p2", "p0"], 0],
+    ),
+    q("UPDATE IF IN not applied", `${CAS} IF a IN ('x', 'y')`, ["i", "p2", 0, 2, "c2"]),
+    q("UPDATE IF IN applied", `${CAS} IF a IN ('x', 'a2')`, ["i", "p2", 0, 2, "c2"]),
+    q("UPDATE IF IN ?", `${CAS} IF a IN ?`, ["i2", "p2", 0, 2, "c2", ["i", "z"]]),
+    q("SELECT after IF IN", "SELECT a FROM t WHERE k1 = 'p2' AND k2 = 0 AND c1 = 2 AND c2 = 'c2'"),
+  ];
+}
+
 /** Static columns written and deleted on their own. */
 function staticSteps(): ProfileStep[] {
   return [
@@ -470,6 +493,7 @@ export function profileStepGroups(): { group: string; steps: ProfileStep[] }[] {
     { group: "static columns", steps: staticSteps() },
     { group: "multi-column slices", steps: sliceSteps() },
     { group: "refusals", steps: refusalSteps() },
+    { group: "IN", steps: inSteps() },
   ];
 }
 

@@ -81,13 +81,16 @@ function compileValues(
   if (relation.value.kind === "tuple") {
     const fns = relation.value.items.map((item) => compileTerm(col.type, item, col.name, binds));
     return (ctx) =>
-      distinct(fns.map((fn) => {
-        const value = fn(ctx);
-        if (value === null || value === undefined) {
-          throw CqlError.invalid(`Invalid null value in condition for column ${col.name}`);
-        }
-        return value;
-      }));
+      distinct(
+        col.type,
+        fns.map((fn) => {
+          const value = fn(ctx);
+          if (value === null || value === undefined) {
+            throw CqlError.invalid(`Invalid null value in condition for column ${col.name}`);
+          }
+          return value;
+        }),
+      );
   }
   const listFn = compileTerm(listOf(col.type), relation.value, `in(${col.name})`, binds);
   return (ctx) => {
@@ -95,20 +98,21 @@ function compileValues(
     if (list === null || list === undefined) {
       throw CqlError.invalid(`Invalid null value for IN restriction on ${col.name}`);
     }
-    return distinct(splitCollection(list, "IN list").filter((v): v is Uint8Array => v !== null));
+    return distinct(
+      col.type,
+      splitCollection(list, "IN list").filter((v): v is Uint8Array => v !== null),
+    );
   };
 }
 
-/** IN values without repeats, first occurrence first (Cassandra answers each key once). */
-function distinct(values: Uint8Array[]): Uint8Array[] {
+/**
+ * IN values without repeats, in the column type's order: Cassandra answers each key once, and
+ * the partitions of an IN in the order of their key values.
+ */
+function distinct(type: CqlType, values: Uint8Array[]): Uint8Array[] {
   if (values.length < 2) return values;
-  const seen = new Set<string>();
-  return values.filter((value) => {
-    const key = String.fromCharCode(...value);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const sorted = values.slice().sort((a, b) => compareValues(type, a, b));
+  return sorted.filter((value, i) => i === 0 || compareValues(type, sorted[i - 1], value) !== 0);
 }
 
 /** A clustering slice restriction, before it is placed as the lower or upper bound. */

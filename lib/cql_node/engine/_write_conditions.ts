@@ -6,7 +6,13 @@ import { CqlError } from "../protocol/cql_error.ts";
 import { compareValues } from "../values/cql_value.ts";
 import type { RowCells } from "./row_slab.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
-import { type BindCollector, compileTerm, type ExecContext, sameBytes } from "./_bind.ts";
+import {
+  type BindCollector,
+  compileTerm,
+  type ExecContext,
+  sameBytes,
+  splitCollection,
+} from "./_bind.ts";
 import { columnOf } from "./_column_of.ts";
 import { decodePartitionKey } from "./_keys.ts";
 
@@ -67,13 +73,42 @@ export function shownValues(
 
 type Check = (tested: TestedRow, ctx: ExecContext) => boolean;
 
+/** The values of `IF col IN (a, b)` or `IF col IN ?` (a list), nulls included. */
+function compileCandidates(
+  col: ColumnSchema,
+  c: Condition,
+  binds: BindCollector,
+): (ctx: ExecContext) => (Uint8Array | null)[] {
+  if (c.value.kind === "tuple") {
+    const fns = c.value.items.map((item) => compileTerm(col.type, item, col.name, binds));
+    return (ctx) => fns.map((fn) => fn(ctx) ?? null);
+  }
+  const list = compileTerm(
+    { kind: "list", element: col.type, frozen: false },
+    c.value,
+    `in(${col.name})`,
+    binds,
+  );
+  return (ctx) => {
+    const bytes = list(ctx);
+    return bytes === null || bytes === undefined ? [] : splitCollection(bytes, "IN list");
+  };
+}
+
 function compileCheck(table: TableSchema, c: Condition, binds: BindCollector): Check {
   const col = columnOf(table, c.column);
   if (col.cell < 0) {
     throw CqlError.invalid(`PRIMARY KEY column '${col.name}' cannot have IF conditions`);
   }
-  const value = compileTerm(col.type, c.value, col.name, binds);
   const isStatic = col.kind === "static";
+  if (c.op === "IN") {
+    const candidates = compileCandidates(col, c, binds);
+    return (tested, ctx) => {
+      const cell = (isStatic ? tested.staticRow : tested.row)?.cells[col.cell] ?? null;
+      return candidates(ctx).some((v) => sameBytes(cell, v));
+    };
+  }
+  const value = compileTerm(col.type, c.value, col.name, binds);
   return (tested, ctx) => {
     const v = value(ctx) ?? null;
     const source = isStatic ? tested.staticRow : tested.row;
