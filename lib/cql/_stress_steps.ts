@@ -79,12 +79,15 @@ function javaDouble(value: number): string {
 
 /**
  * `Running WRITE with 200 threads for 1000 iteration`, and its duration/uncertainty forms; a
- * mixed run names its op types as cassandra-stress does (`Running [READ, WRITE] with ...`).
+ * mixed or user run names its op types as cassandra-stress does (`Running [READ, WRITE] with ...`,
+ * `Running [insert, read] with ...`).
  */
 function runningLine(settings: StressSettings, plan: RunPlan<StressTargetSpec>): string {
   const stop = settings.command.stop;
   const type = settings.command.type;
-  const ops = type === "mixed" ? `[${plan.opNames.join(", ")}]` : type.toUpperCase();
+  const ops = type === "mixed" || type === "user"
+    ? `[${plan.opNames.join(", ")}]`
+    : type.toUpperCase();
   const head = `Running ${ops} with ${plan.threads} threads`;
   switch (stop.kind) {
     case "count":

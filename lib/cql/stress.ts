@@ -8,13 +8,12 @@
 
 import { createDistribution } from "../core/distribution.ts";
 import { Prng } from "../core/prng.ts";
-import { UsageError } from "../errors.ts";
 import { formatHelp } from "./options/help_text.ts";
 import { parseStressArgs } from "./options/parse_stress_args.ts";
 import type { Shard } from "../units/shard.ts";
 import { shardStressSettings } from "./shard_stress_settings.ts";
 import { formatDistributionTable } from "./report/distribution_table.ts";
-import { formatSettingsDump, type SettingsDumpOptions } from "./report/settings_dump.ts";
+import { formatSettingsDump } from "./report/settings_dump.ts";
 import { VERSION } from "../version.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
 import {
@@ -23,53 +22,19 @@ import {
   createStressSchema,
   truncateStressTables,
 } from "./driver/cql_cluster.ts";
-import {
-  connectionsPerHostOf,
-  cqlTargetOf,
-  modeWarningsOf,
-  nodeHostsOf,
-  protocolVersionOf,
-  workersOf,
-} from "./driver/cql_settings.ts";
+import { cqlTargetOf, modeWarningsOf, workersOf } from "./driver/cql_settings.ts";
 import { runStress } from "./stress_run.ts";
+import { runUser } from "./stress_user.ts";
+import {
+  cqlDumpOptions,
+  realSleep,
+  startEmbedded,
+  type StressCommandOptions,
+} from "./stress_session.ts";
+
+export type { EmbeddedNode, StressCommandOptions } from "./stress_session.ts";
 import { isSyntheticTarget, targetOf } from "./stress_plan.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
-
-/** Options of {@linkcode stressCommand}. */
-export interface StressCommandOptions {
-  /** Aborting it interrupts the run (SIGINT). */
-  signal?: AbortSignal;
-  /**
-   * How the command sleeps (schema propagation, `Sleeping 2s...`, truncate); tests pass a
-   * no-op. The lines are printed either way.
-   *
-   * @default {real sleep}
-   */
-  sleep?: (ms: number) => Promise<void>;
-  /**
-   * This loader's shard (`--shard I/N`): its part of the population and count, 1/N of the rate.
-   *
-   * @default {null}
-   */
-  shard?: Shard | null;
-  /**
-   * Starts the embedded node for `-node embedded` (main.ts passes the one of `lib/cql_node/`);
-   * without it, `-node embedded` is refused.
-   *
-   * @default {undefined}
-   */
-  startEmbeddedNode?: () => Promise<EmbeddedNode>;
-}
-
-/** A CQL node started in-process, as `-node embedded` uses it. */
-export interface EmbeddedNode {
-  /** The loopback address it listens on. */
-  readonly hostname: string;
-  /** Its port. */
-  readonly port: number;
-  /** Stops it. */
-  close(): Promise<void>;
-}
 
 /**
  * Runs one cassandra-stress command line.
@@ -122,28 +87,13 @@ export async function stressCommand(
     return 0;
   }
   if (settings.command.type === "user") {
-    throw new UsageError(
-      `Cannot run "user": profile workloads are not implemented yet, expected write, read, mixed, counter_write or counter_read (--dry-run checks a user command line)`,
-    );
+    return await runUser(settings, io, { ...options, commandLine: args });
   }
   if (isSyntheticTarget(settings)) {
     const target = targetOf(settings);
     return await runStress(settings, target, io, { ...options, commandLine: args });
   }
   return await runCql(settings, io, { ...options, commandLine: args });
-}
-
-/**
- * What the settings dump of a CQL command prints for the pool (when `connectionsPerHost=` is
- * not given), the protocol it really uses and the hosts of `-node file=`.
- */
-function cqlDumpOptions(settings: StressSettings): SettingsDumpOptions {
-  const workers = workersOf(settings, navigator.hardwareConcurrency);
-  return {
-    connectionsPerHost: connectionsPerHostOf(settings, workers).total,
-    protocolVersion: protocolVersionOf(settings),
-    ...(settings.node.file === null ? {} : { nodes: nodeHostsOf(settings) }),
-  };
 }
 
 /**
@@ -213,16 +163,6 @@ async function runCql(
   }
 }
 
-/** Starts the embedded node, or refuses `-node embedded` where no starter was passed. */
-function startEmbedded(options: StressCommandOptions): Promise<EmbeddedNode> {
-  if (options.startEmbeddedNode === undefined) {
-    throw new UsageError(
-      `Cannot use "-node embedded" here: no embedded node was linked in, expected -node HOST`,
-    );
-  }
-  return options.startEmbeddedNode();
-}
-
 /** One line saying what this shard runs. */
 function describeShard(settings: StressSettings, shard: Shard): string {
   const parts: string[] = [];
@@ -244,8 +184,4 @@ function describeShard(settings: StressSettings, shard: Shard): string {
 
 function formatRate(opsPerSec: number): string {
   return Number.isInteger(opsPerSec) ? String(opsPerSec) : opsPerSec.toFixed(3);
-}
-
-function realSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

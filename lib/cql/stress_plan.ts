@@ -60,8 +60,8 @@ export function targetOf(settings: StressSettings): SyntheticTargetSpec {
 }
 
 /**
- * The op type names of a command as printed on the console (`WRITE`, `COUNTER_READ`),
- * sorted, with their mix weights.
+ * The op type names of a command as printed on the console (`WRITE`, `COUNTER_READ`; a `user`
+ * command's ops as typed), sorted, with their mix weights.
  *
  * @param settings The parsed settings.
  * @returns The names and, for `mixed`, the weights in the same order.
@@ -73,6 +73,7 @@ export function targetOf(settings: StressSettings): SyntheticTargetSpec {
  */
 export function opsOf(settings: StressSettings): { names: string[]; weights: number[] | null } {
   const command = settings.command;
+  if (command.type === "user") return userOpsOf(command.ops);
   if (command.type !== "mixed") return { names: [command.type.toUpperCase()], weights: null };
   const entries = Object.entries(command.ratio)
     .filter(([, weight]) => weight > 0)
@@ -81,12 +82,38 @@ export function opsOf(settings: StressSettings): { names: string[]; weights: num
   return { names: entries.map(([n]) => n), weights: entries.map(([, w]) => w) };
 }
 
+/** The ops of `user`: their names as typed, sorted, with their weights (none for one op). */
+function userOpsOf(ops: Readonly<Record<string, number>>): {
+  names: string[];
+  weights: number[] | null;
+} {
+  const entries = Object.entries(ops)
+    .filter(([, weight]) => weight > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    names: entries.map(([name]) => name),
+    weights: entries.length === 1 ? null : entries.map(([, weight]) => weight),
+  };
+}
+
 /** How seeds derive from cycles, from `-pop`. */
 function populationOf(settings: StressSettings): PopulationPlan {
   const pop = settings.population;
   return pop.kind === "seq"
     ? { kind: "seq", lo: pop.min, hi: pop.max }
     : { kind: "dist", distribution: pop.distribution };
+}
+
+/** The target of one op's warm-up: a CQL target maps op indexes to statements (index 0). */
+function warmupTarget(target: StressTargetSpec, index: number): StressTargetSpec {
+  switch (target.kind) {
+    case "cql":
+      return { ...target, opKinds: [target.opKinds[index]] };
+    case "cql-user":
+      return { ...target, ops: [target.ops[index]] };
+    case "synthetic":
+      return target;
+  }
 }
 
 /**
@@ -171,10 +198,7 @@ export function warmupPlans(
   const threads = Math.min(100, plan.threads);
   return plan.opNames.map((name, index) => ({
     ...plan,
-    // A CQL target maps op indexes to statements: keep the warmed op's statement at index 0.
-    target: plan.target.kind === "cql"
-      ? { ...plan.target, opKinds: [plan.target.opKinds[index]] }
-      : plan.target,
+    target: warmupTarget(plan.target, index),
     opNames: [name],
     mix: null,
     threads,

@@ -9,7 +9,7 @@
 import cassandra from "cassandra-driver";
 import { clientOptionsOf } from "./client_options.ts";
 import { quoteIdentifier } from "./cql_target.ts";
-import type { CqlTargetSpec } from "../cql_target_spec.ts";
+import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 import { firstLineOf, TargetError } from "../../errors.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
 import type { CommandIo } from "../../cli/command_io.ts";
@@ -80,7 +80,7 @@ export interface CqlCluster {
  * ```
  */
 export async function connectCluster(
-  spec: CqlTargetSpec,
+  spec: CqlConnectionSpec,
   options: { connectionsPerHost?: number } = {},
 ): Promise<CqlCluster> {
   const policy = new DiscoveringDcPolicy(spec.localDataCenter || (undefined as unknown as string));

@@ -7,7 +7,8 @@
  */
 
 import { lookup } from "node:dns/promises";
-import type { CqlOpKind, CqlTargetSpec, CqlTlsSpec } from "../cql_target_spec.ts";
+import type { CqlConnectionSpec, CqlTlsSpec } from "../cql_connection_spec.ts";
+import type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
 import { TargetError, UsageError } from "../../errors.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
 import { opsOf } from "../stress_plan.ts";
@@ -274,19 +275,11 @@ export async function cqlTargetOf(
   settings: StressSettings,
   options: { contactPoints?: readonly string[]; port?: number; workers?: number } = {},
 ): Promise<CqlTargetSpec> {
-  const contactPoints = options.contactPoints ?? nodeHostsOf(settings);
-  const port = options.port ?? settings.port.nativePort;
-  const mode = settings.mode;
-  const workers = Math.max(1, options.workers ?? 1);
   const opKinds = opsOf(settings).names.map((name) => name.toLowerCase() as CqlOpKind);
   const columns = settings.columns;
   return {
+    ...await cqlConnectionOf(settings, options),
     kind: "cql",
-    contactPoints: [...contactPoints],
-    port,
-    localDataCenter: settings.node.datacenter ?? "",
-    allowList: settings.node.whitelist ? await allowListOf(contactPoints, port) : null,
-    keyspace: settings.schema.keyspace,
     opKinds,
     columnNames: [...columns.columnNames],
     columnSize: columns.sizeDistribution,
@@ -295,10 +288,41 @@ export async function cqlTargetOf(
     counterAdd: settings.command.add,
     timestamp: columns.timestamp,
     slice: columns.slice,
+    validateReads: !settings.errors.skipReadValidation,
+  };
+}
+
+/**
+ * How the Workers of a command connect: `-node`, `-port`, `-mode`, `-transport`, `cl=`.
+ *
+ * @param settings The parsed settings.
+ * @param options Contact points and port (the embedded node's), and the Worker count.
+ * @returns The connection part of a target.
+ * @throws {UsageError} For unreadable files.
+ * @throws {TargetError} For whitelist hosts that do not resolve.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const connection = await cqlConnectionOf(settings, { workers: 2 });
+ * ```
+ */
+export async function cqlConnectionOf(
+  settings: StressSettings,
+  options: { contactPoints?: readonly string[]; port?: number; workers?: number } = {},
+): Promise<CqlConnectionSpec> {
+  const contactPoints = options.contactPoints ?? nodeHostsOf(settings);
+  const port = options.port ?? settings.port.nativePort;
+  const mode = settings.mode;
+  const workers = Math.max(1, options.workers ?? 1);
+  return {
+    contactPoints: [...contactPoints],
+    port,
+    localDataCenter: settings.node.datacenter ?? "",
+    allowList: settings.node.whitelist ? await allowListOf(contactPoints, port) : null,
+    keyspace: settings.schema.keyspace,
     prepared: mode.prepared,
     consistency: settings.command.consistencyLevel,
     serialConsistency: settings.command.serialConsistencyLevel,
-    validateReads: !settings.errors.skipReadValidation,
     connectionsPerHost: connectionsPerHostOf(settings, workers).perWorker,
     maxPending: mode.maxPending,
     protocolVersion: mode.protocolVersion === null

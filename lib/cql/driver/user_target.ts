@@ -11,7 +11,7 @@ import type { Buffer } from "node:buffer";
 import cassandra from "cassandra-driver";
 import { createDistribution, type Distribution } from "../../core/distribution.ts";
 import { Prng } from "../../core/prng.ts";
-import type { OpCount, Target } from "../../engine/target.ts";
+import type { OpCount, SeedSource, Target } from "../../engine/target.ts";
 import { ProfilePartitionGenerator } from "../profile_data/profile_partition_generator.ts";
 import type { UserTableSpec, UserTargetSpec } from "../user/user_target_spec.ts";
 import { isSelect } from "./_cql_markers.ts";
@@ -32,6 +32,7 @@ interface TableState {
   readonly insertSources: readonly MarkerSource[];
   /** The `select` ratio's numerator, drawn from the target's op PRNG. */
   readonly select: Distribution;
+  readonly partitions: Distribution;
 }
 
 /** One op of the run, ready to send. */
@@ -93,13 +94,6 @@ function checkSpec(spec: UserTargetSpec): void {
     if (op.kind === "query") markerSources(op.cql, table.data);
     if (op.kind !== "insert") continue;
     markerSources(table.insert.statement, table.data);
-    const partitions = createDistribution(table.insert.partitions, new Prng(1));
-    if (partitions.maxValue > 1) {
-      throw new Error(
-        `partitions=${table.insert.partitions.source}: more than one partition per insert is ` +
-          "not implemented yet",
-      );
-    }
   }
 }
 
@@ -140,6 +134,7 @@ export class UserTarget implements Target {
       generator: new ProfilePartitionGenerator(table.data, { order: table.order }),
       insertSources: inserted.has(i) ? markerSources(table.insert.statement, table.data) : [],
       select: createDistribution(table.insert.select.distribution, this.#prng),
+      partitions: createDistribution(table.insert.partitions, this.#prng),
     }));
     this.#ops = spec.ops.map((op): OpState => {
       const table = tables[op.table];
@@ -169,8 +164,8 @@ export class UserTarget implements Target {
    *
    * @param spec The target.
    * @returns The connected target.
-   * @throws {Error} For what it does not run, before connecting: more than one partition per
-   * insert, a marker that follows no generated column, a protocol version below 3.
+   * @throws {Error} For what it does not run, before connecting: a marker that follows no
+   * generated column, a protocol version below 3.
    */
   static async connect(spec: UserTargetSpec): Promise<UserTarget> {
     checkSpec(spec);
@@ -188,13 +183,14 @@ export class UserTarget implements Target {
    *
    * @param kind The op index.
    * @param seed The population seed (the partition).
+   * @param more Further seeds, for an insert of several partitions.
    * @returns The partitions and rows it wrote or read.
    */
-  op(kind: number, seed: number): Promise<OpCount> {
+  op(kind: number, seed: number, more?: SeedSource): Promise<OpCount> {
     const op = this.#ops[kind];
     switch (op.kind) {
       case "insert":
-        return this.#insert(op.table, seed);
+        return this.#insert(op.table, seed, more);
       case "query":
         return this.#query(op, seed);
       case "token_range":
@@ -202,18 +198,33 @@ export class UserTarget implements Target {
     }
   }
 
-  async #insert(table: TableState, seed: number): Promise<OpCount> {
+  async #insert(table: TableState, seed: number, more?: SeedSource): Promise<OpCount> {
     const { generator, spec, client } = table;
-    const partition = generator.partition(seed);
     const prng = this.#prng;
     prng.reseed(seed);
-    const ratio = table.select.next() / spec.insert.select.divisor;
-    const rows = selectRows(generator.rows(partition), ratio, prng);
+    // `partitions` per op: the further seeds come from the run (each counts against n=).
+    const count = Math.max(1, table.partitions.next());
+    const seeds = [seed];
+    for (let i = 0; i + 1 < count; i++) {
+      const next = more?.seed(i) ?? -1;
+      if (next < 0) break;
+      seeds.push(next);
+    }
     const statement = spec.insert.statement;
-    const paramsOf = (row: (typeof rows)[number]) =>
-      bindValues(table.insertSources, partition, () => row);
-    if (rows.length === 1) {
-      await this.#send(() => client.execute(statement, paramsOf(rows[0]), this.#options));
+    const queries: { query: string; params: (Buffer | null)[] }[] = [];
+    for (const partitionSeed of seeds) {
+      const partition = generator.partition(partitionSeed);
+      // The select chance is drawn per partition per op, as cassandra-stress draws it.
+      const ratio = table.select.next() / spec.insert.select.divisor;
+      for (const row of selectRows(generator.rows(partition), ratio, prng)) {
+        queries.push({
+          query: statement,
+          params: bindValues(table.insertSources, partition, () => row),
+        });
+      }
+    }
+    if (queries.length === 1) {
+      await this.#send(() => client.execute(statement, queries[0].params, this.#options));
       return { partitions: 1, rows: 1 };
     }
     const options: cassandra.QueryOptions = {
@@ -221,14 +232,11 @@ export class UserTarget implements Target {
       logged: spec.insert.batchType === "LOGGED",
       counter: spec.insert.batchType === "COUNTER",
     };
-    for (let at = 0; at < rows.length; at += MAX_BATCH) {
-      const queries = rows.slice(at, at + MAX_BATCH).map((row) => ({
-        query: statement,
-        params: paramsOf(row),
-      }));
-      await this.#send(() => client.batch(queries, options));
+    for (let at = 0; at < queries.length; at += MAX_BATCH) {
+      const chunk = queries.slice(at, at + MAX_BATCH);
+      await this.#send(() => client.batch(chunk, options));
     }
-    return { partitions: 1, rows: rows.length };
+    return { partitions: seeds.length, rows: queries.length };
   }
 
   async #query(op: OpState & { kind: "query" }, seed: number): Promise<OpCount> {

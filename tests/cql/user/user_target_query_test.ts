@@ -175,23 +175,9 @@ Deno.test("token_range: pages over the ring, counts new tokens and rows, wraps a
   }
 });
 
-Deno.test("connect() refuses several partitions per insert and markers it cannot bind", async () => {
+Deno.test("connect() refuses markers it cannot bind and protocols below 3", async () => {
   const { node, admin } = await startNodeWith([KV_CQL]);
   try {
-    const many = {
-      ...KV,
-      insert: { ...KV.insert, partitions: uniform(1, 3) },
-    };
-    await assert.rejects(
-      () => UserTarget.connect(targetSpec(node, [many], [{ kind: "insert", table: 0 }])),
-      /partitions=uniform\(1\.\.3\).*not implemented yet/,
-    );
-    // One partition at most is fine even when written as a distribution.
-    const one = { ...KV, insert: { ...KV.insert, partitions: uniform(1, 1) } };
-    const target = await UserTarget.connect(
-      targetSpec(node, [one], [{ kind: "insert", table: 0 }]),
-    );
-    await target.close();
     await assert.rejects(
       () => UserTarget.connect({ ...targetSpec(node, [KV], []), protocolVersion: 2 }),
       /protocolVersion=2: user profiles need native protocol 3 or newer/,

@@ -108,6 +108,29 @@ Deno.test("insert: a key-value table stores the generator's rows byte for byte, 
   }
 });
 
+Deno.test("insert: partitions fixed(3) takes two further seeds and writes the three partitions in one batch", async () => {
+  const { node, admin } = await startNodeWith([KV_CQL]);
+  const many = {
+    ...KV,
+    insert: { ...KV.insert, partitions: fixed(3), batchType: "UNLOGGED" },
+  } as const;
+  const target = await UserTarget.connect(targetSpec(node, [many], [{ kind: "insert", table: 0 }]));
+  try {
+    const asked: number[] = [];
+    const more = { seed: (index: number) => (asked.push(index), 100 + index) };
+    assert.deepEqual(await target.op(0, 7, more), { partitions: 3, rows: 3 });
+    assert.deepEqual(asked, [0, 1]);
+    // The run has no cycle left after one further seed: the op writes the two it got.
+    const short = { seed: (index: number) => (index === 0 ? 200 : -1) };
+    assert.deepEqual(await target.op(0, 8, short), { partitions: 2, rows: 2 });
+    assert.deepEqual(await storedRows(admin, KV), expectedRows(KV, [7, 100, 101, 8, 200]));
+  } finally {
+    await target.close();
+    await admin.shutdown();
+    await node.close();
+  }
+});
+
 Deno.test("insert: select 0.5 on a time series (DESC clustering) writes about half the rows, one at least", async () => {
   const { node, admin } = await startNodeWith([TS_CQL]);
   const target = await UserTarget.connect(

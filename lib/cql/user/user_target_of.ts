@@ -1,0 +1,121 @@
+/**
+ * Builds the target of a `user` run from its profiles, its resolved ops and the tables as the
+ * cluster's schema describes them: per table the insert statement, the generators' column
+ * configuration and the batch settings; per op (in the run's op-name order) what it runs.
+ *
+ * @module
+ */
+
+import { UsageError } from "../../errors.ts";
+import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
+import type { InsertSettings } from "../options/stress_settings.ts";
+import { batchShapeOf } from "../profile/batch_shape.ts";
+import type { ResolvedOp } from "../profile/resolve_ops.ts";
+import type { StressProfile } from "../profile/stress_profile.ts";
+import type { ProfileColumnSpec } from "../profile_data/profile_partition_generator.ts";
+import { insertStatement, isGeneratedType, type TableLayout } from "./user_statements.ts";
+import type { UserOpSpec, UserTableSpec, UserTargetSpec } from "./user_target_spec.ts";
+
+/** What a `user` run's target is built from. */
+export interface UserRunInput {
+  /** The profiles, in `profile=` order. */
+  readonly profiles: readonly StressProfile[];
+  /** Each profile's table as read from the cluster, same order. */
+  readonly layouts: readonly TableLayout[];
+  /** The ops, in the run's op-name order (sorted). */
+  readonly ops: readonly ResolvedOp[];
+  /** `-insert`. */
+  readonly insert: InsertSettings;
+  /** `-pop contents=`. */
+  readonly order: "arbitrary" | "sorted";
+}
+
+/** A column of the table with its `columnspec`, for the generators. */
+function columnSpecOf(profile: StressProfile, name: string, type: string): ProfileColumnSpec {
+  const spec = profile.columnSpecs.findLast((column) => column.name === name);
+  return {
+    name,
+    type,
+    population: spec?.population ?? null,
+    size: spec?.size ?? null,
+    cluster: spec?.cluster ?? null,
+  };
+}
+
+/** One profile's table: checks that every column can be generated, then its data and insert. */
+function tableOf(profile: StressProfile, layout: TableLayout, input: UserRunInput): UserTableSpec {
+  const ungenerated = layout.columns.find((column) => !isGeneratedType(column.type));
+  if (ungenerated !== undefined) {
+    throw new UsageError(
+      `Cannot run profile "${profile.fileName}": table ${profile.keyspace}.${layout.name} has ` +
+        `column ${ungenerated.name} of type ${ungenerated.type}, which cassandra-stress cannot ` +
+        "generate values for (maps and collections of collections)",
+    );
+  }
+  const named = (kind: string) =>
+    layout.columns.filter((c) => c.kind === kind).map((c) => columnSpecOf(profile, c.name, c.type));
+  const clustering = layout.columns.filter((c) => c.kind === "clustering").map((c) => c.name);
+  const shape = batchShapeOf(profile, clustering, input.insert);
+  return {
+    keyspace: profile.keyspace,
+    layout,
+    data: {
+      partitionKey: named("partition_key"),
+      clustering: named("clustering"),
+      values: layout.columns.filter((c) => c.kind === "static" || c.kind === "regular")
+        .map((c) => columnSpecOf(profile, c.name, c.type)),
+    },
+    order: input.order,
+    insert: {
+      statement: insertStatement(layout, profile.insert.condition),
+      partitions: shape.partitions,
+      select: shape.select,
+      batchType: shape.batchType,
+    },
+  };
+}
+
+/** What one resolved op runs. */
+function opOf(op: ResolvedOp): UserOpSpec {
+  switch (op.kind) {
+    case "insert":
+      return { kind: "insert", table: op.profileIndex };
+    case "query":
+      return { kind: "query", table: op.profileIndex, cql: op.query.cql, fields: op.query.fields };
+    case "token_range":
+      return {
+        kind: "token_range",
+        table: op.profileIndex,
+        columns: op.query.columns,
+        pageSize: op.query.pageSize,
+      };
+    case "validate":
+      // The command refuses validate before anything is sent (not implemented yet).
+      throw new Error(`validate op "${op.name}" reached the target`);
+  }
+}
+
+/**
+ * The target of a `user` run.
+ *
+ * @param connection How the Workers connect.
+ * @param input The profiles, the tables, the ops and the settings that shape the data.
+ * @returns The target spec.
+ * @throws {UsageError} For a column type without a generator.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const spec = userTargetOf(connection, { profiles, layouts, ops, insert, order: "arbitrary" });
+ * ```
+ */
+export function userTargetOf(
+  connection: CqlConnectionSpec,
+  input: UserRunInput,
+): UserTargetSpec {
+  return {
+    ...connection,
+    kind: "cql-user",
+    tables: input.profiles.map((profile, i) => tableOf(profile, input.layouts[i], input)),
+    ops: input.ops.map(opOf),
+  };
+}

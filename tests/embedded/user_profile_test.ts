@@ -1,0 +1,119 @@
+// `stress user profile=... ops(...)` through main() against an embedded node started by the test:
+// the Profile(s) block, the schema, the op names in the output, the rows inserts write and the
+// rows queries read; bad profiles and ops refused with one error line before anything is sent.
+import assert from "node:assert/strict";
+import { intervalRows, queryNode, runAgainst, startNode } from "./_cql_run.ts";
+
+const PROFILES = new URL("../testdata/profiles/", import.meta.url);
+const profile = (name: string) => new URL(name, PROFILES).pathname;
+const FAST = ["-log", "interval=200ms"];
+
+Deno.test("user: a key-value profile inserts and reads, with the profile block and per-op rows", async () => {
+  const node = await startNode();
+  try {
+    const { code, out, err } = await runAgainst(node, [
+      "user",
+      `profile=${profile("keyvalue.yaml")}`,
+      "ops(insert=3,read=1)",
+      "n=400",
+      "-rate",
+      "threads=4",
+      ...FAST,
+    ]);
+    assert.equal(code, 0, [...out, ...err].join("\n"));
+    const at = (prefix: string) => out.findIndex((l) => l.startsWith(prefix));
+    const order = [
+      "******************** Stress Settings ********************",
+      "******************** Profile(s) ********************",
+      "  Keyspace Name: kvks",
+      "Connected to cluster: ",
+      "Created schema. Sleeping 1s for propagation.",
+      "Generating batches with [1..1] partitions and [1..1] rows",
+      "Sleeping 2s...",
+      "Warming up insert with ",
+      "Warming up read with ",
+      "Running [insert, read] with 4 threads for 400 iteration",
+      "Results:",
+      "END",
+    ].map(at);
+    assert.ok(order.every((i) => i >= 0), `missing a line: ${order} in\n${out.join("\n")}`);
+    assert.deepEqual(order, [...order].sort((a, b) => a - b));
+    const rows = intervalRows(out);
+    for (const name of ["insert,", "read,", "total,"]) {
+      assert.ok(rows.some((l) => l.startsWith(name)), `no ${name} row in\n${rows.join("\n")}`);
+    }
+    const stored = await queryNode(node, "SELECT key, value FROM kvks.kv");
+    assert.ok(stored.length > 0 && stored.length <= 400 + 200, `${stored.length} rows`);
+    for (const row of stored) {
+      assert.equal((row.get("key") as Uint8Array).length, 10);
+      const size = (row.get("value") as Uint8Array).length;
+      assert.ok(size >= 50 && size <= 150, `value of ${size} bytes`);
+    }
+  } finally {
+    await node.close();
+  }
+});
+
+Deno.test("user: a time series profile writes several partitions per op and its queries read them", async () => {
+  // The embedded node has no secondary indexes: the profile's extra CREATE INDEX is left out.
+  const text = (await Deno.readTextFile(profile("timeseries.yaml")))
+    .replace(/extra_definitions:\n  - .*\n/, "");
+  const path = await Deno.makeTempFile({ prefix: "stress_ts_", suffix: ".yaml" });
+  await Deno.writeTextFile(path, text);
+  const node = await startNode();
+  try {
+    const { code, out, err } = await runAgainst(node, [
+      "user",
+      `profile=${path}`,
+      "ops(insert=2,latest=1,window=1)",
+      "n=300",
+      "-rate",
+      "threads=2",
+      ...FAST,
+    ]);
+    assert.equal(code, 0, [...out, ...err].join("\n"));
+    assert.ok(out.includes("Running [insert, latest, window] with 2 threads for 300 iteration"));
+    const rows = intervalRows(out);
+    for (const name of ["insert,", "latest,", "window,", "total,"]) {
+      assert.ok(rows.some((l) => l.startsWith(name)), `no ${name} row in\n${rows.join("\n")}`);
+    }
+    const results = (label: string) => out.find((l) => l.startsWith(label)) ?? "";
+    // Inserts write up to 5 partitions of 10..1000 rows (half of them selected on average).
+    assert.match(results("Row rate"), /insert: [\d,]+ row\/s/);
+    const stored = await queryNode(
+      node,
+      "SELECT sensor, day, at, reading FROM metrics.readings",
+    );
+    assert.ok(stored.length > 300, `${stored.length} rows`);
+    for (const row of stored) assert.equal(String(row.get("sensor")).length, 12);
+  } finally {
+    await node.close();
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("user: bad profiles and ops give one error line and exit 2 before anything is sent", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress_user_" });
+  try {
+    const bad = `${dir}/bad.yaml`;
+    await Deno.writeTextFile(bad, "keyspace: ks\ntable: t\nqueries: {}\nunknown_key: 1\n");
+    // Port 1 answers nothing: exit 3 would mean the line got as far as connecting.
+    const nodeArgs = ["-node", "127.0.0.1", "-port", "native=1"];
+    const cases: [string[], RegExp][] = [
+      [[`profile=${dir}/missing.yaml`, "ops(insert=1)"], /missing\.yaml/],
+      [[`profile=${bad}`, "ops(insert=1)"], /bad\.yaml.*unknown_key/],
+      [[`profile=${profile("keyvalue.yaml")}`, "ops(nosuch=1)"], /nosuch/],
+      [[`profile=${profile("keyvalue.yaml")}`, "ops(validate=1)"], /validate.*not implemented/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, out, err } = await runAgainst(null, ["user", ...args, "n=10"], { nodeArgs });
+      assert.equal(code, 2, `${args.join(" ")}: ${[...out, ...err].join("\n")}`);
+      assert.equal(err.length, 1, err.join("\n"));
+      assert.match(err[0], /^error: /);
+      assert.match(err[0], message);
+      assert.ok(!out.some((l) => l.startsWith("Connected to cluster")), out.join("\n"));
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
