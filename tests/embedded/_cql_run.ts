@@ -70,5 +70,5 @@ export async function queryNode(
 export function intervalRows(out: readonly string[]): string[] {
   const start = out.findIndex((l) => l.startsWith("type "));
   const end = out.indexOf("Results:");
-  return out.slice(start + 1, end).filter((l) => /^\w+\s*,/.test(l));
+  return out.slice(start + 1, end).filter((l) => /^[\w.]+\s*,/.test(l));
 }

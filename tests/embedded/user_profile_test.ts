@@ -92,6 +92,96 @@ Deno.test("user: a time series profile writes several partitions per op and its 
   }
 });
 
+/** Profiles run end to end: their ops' rows in the output, and rows stored in their tables. */
+const PROFILE_RUNS: {
+  name: string;
+  profiles: string[];
+  ops: string;
+  /** Keyspaces the profiles use without a keyspace_definition (created first, as a DBA would). */
+  keyspaces: string[];
+  /** Tables that must hold rows afterwards. */
+  tables: string[];
+}[] = [
+  {
+    name: "counters in COUNTER batches, read back",
+    profiles: ["counters.yaml"],
+    ops: "ops(insert=2,site_views=1)",
+    keyspaces: ["countks"],
+    tables: ["countks.page_views"],
+  },
+  {
+    name: "LWT: a conditional insert, a compare-and-set and an INSERT ... IF NOT EXISTS",
+    profiles: ["lwt.yaml"],
+    ops: "ops(insert=2,debit=1,create=1)",
+    keyspaces: ["lwtks"],
+    tables: ["lwtks.accounts"],
+  },
+  {
+    name: "token range queries page through the ring",
+    profiles: ["token_ranges.yaml"],
+    ops: "ops(insert=4,byid=1,all_columns=1,NamesOnly=1)",
+    keyspaces: ["scanks"],
+    tables: ["scanks.items"],
+  },
+  {
+    name: "every generated type and the collections",
+    profiles: ["alltypes.yaml"],
+    ops: "ops(insert=3,bykey=1)",
+    keyspaces: ["typesks"],
+    tables: ["typesks.alltypes"],
+  },
+  {
+    name: "two profiles at once, ops named specname.opname",
+    profiles: ["spec_a.yaml", "spec_b.yaml"],
+    ops: "ops(alpha_workload.insert=2,multi.beta.insert=2,alpha_workload.read=1,multi.beta.read=1)",
+    keyspaces: [],
+    tables: ["multi.alpha", "multi.beta"],
+  },
+];
+
+for (const run of PROFILE_RUNS) {
+  Deno.test(`user: ${run.name}`, async () => {
+    const node = await startNode();
+    try {
+      for (const keyspace of run.keyspaces) {
+        await queryNode(
+          node,
+          `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+        );
+      }
+      const { code, out, err } = await runAgainst(node, [
+        "user",
+        `profile=${run.profiles.map(profile).join(",")}`,
+        run.ops,
+        "n=200",
+        "-rate",
+        "threads=2",
+        ...FAST,
+      ]);
+      assert.equal(code, 0, [...out, ...err].join("\n"));
+      const names = [...run.ops.slice(4, -1).split(",").map((op) => op.split("=")[0])].sort();
+      assert.ok(
+        out.includes(`Running [${names.join(", ")}] with 2 threads for 200 iteration`),
+        out.join("\n"),
+      );
+      const rows = intervalRows(out);
+      for (const name of names) {
+        assert.ok(
+          rows.some((l) => l.startsWith(`${name},`)),
+          `no ${name} row in\n${rows.join("\n")}`,
+        );
+      }
+      assert.match(out.find((l) => l.startsWith("Total errors")) ?? "", /:\s+0 \[/);
+      for (const table of run.tables) {
+        const stored = await queryNode(node, `SELECT * FROM ${table}`);
+        assert.ok(stored.length > 0, `no rows in ${table}`);
+      }
+    } finally {
+      await node.close();
+    }
+  });
+}
+
 Deno.test("user: bad profiles and ops give one error line and exit 2 before anything is sent", async () => {
   const dir = await Deno.makeTempDir({ prefix: "stress_user_" });
   try {

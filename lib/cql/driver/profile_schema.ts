@@ -35,7 +35,7 @@ async function runDdl(
     await cluster.client.execute(statement, [], { consistency: consistencyOf(consistency) });
   } catch (error) {
     if ((error as { code?: number }).code === ALREADY_EXISTS) return;
-    throw new TargetError(`Cannot create the ${what}: ${firstLineOf(error)}`, { cause: error });
+    throw new TargetError(`Cannot ${what}: ${firstLineOf(error)}`, { cause: error });
   }
 }
 
@@ -83,17 +83,20 @@ export async function createProfileSchema(
   const cl = options.consistency;
   const sleepMs = cluster.hostCount * 1000;
   if (profile.keyspaceDefinition !== null) {
-    await runDdl(cluster, profile.keyspaceDefinition, `keyspace ${profile.keyspace}`, cl);
+    await runDdl(cluster, profile.keyspaceDefinition, `create keyspace ${profile.keyspace}`, cl);
   }
-  await runDdl(cluster, `USE ${quoteIdentifier(profile.keyspace)}`, "session keyspace", cl);
+  const use = profile.keyspaceDefinition === null
+    ? `use keyspace ${profile.keyspace} (profile "${profile.fileName}" has no keyspace_definition)`
+    : `use keyspace ${profile.keyspace}`;
+  await runDdl(cluster, `USE ${quoteIdentifier(profile.keyspace)}`, use, cl);
   if (profile.tableDefinition !== null) {
-    await runDdl(cluster, profile.tableDefinition, `table ${profile.table}`, cl);
+    await runDdl(cluster, profile.tableDefinition, `create table ${profile.table}`, cl);
     io.out(`Created schema. Sleeping ${cluster.hostCount}s for propagation.`);
     await options.sleep(sleepMs);
   }
   if (profile.extraDefinitions !== null && profile.extraDefinitions.length > 0) {
     for (const statement of profile.extraDefinitions) {
-      await runDdl(cluster, statement, "extra schema", cl);
+      await runDdl(cluster, statement, "create the extra schema", cl);
     }
     io.out(`Created extra schema. Sleeping ${cluster.hostCount}s for propagation.`);
     await options.sleep(sleepMs);
