@@ -453,6 +453,35 @@ function inSteps(): ProfileStep[] {
   ];
 }
 
+/** Conditions on one element of a map or list: `IF m['a'] = ?`, `IF l[1] = ?`. */
+function elementSteps(): ProfileStep[] {
+  const row = "WHERE k = 'a' AND c = 1";
+  return [
+    q(
+      "CREATE TABLE with a list and a map",
+      "CREATE TABLE el (k text, c int, v text, l list<int>, m map<text, int>, PRIMARY KEY (k, c))",
+    ),
+    q(
+      "INSERT of a list and a map",
+      "INSERT INTO el (k, c, v, l, m) VALUES ('a', 1, 'x', [5, 6], {'a': 1, 'b': 2})",
+    ),
+    q("UPDATE IF m[key] = applied", `UPDATE el SET v = 'y' ${row} IF m['a'] = 1`),
+    q("UPDATE IF m[key] = not applied", `UPDATE el SET v = 'z' ${row} IF m['a'] = 2`),
+    q("UPDATE IF m[missing key] = null", `UPDATE el SET v = 'z2' ${row} IF m['q'] = null`),
+    q("UPDATE IF m[key] >", `UPDATE el SET v = 'z3' ${row} IF m['b'] > 1`),
+    q("UPDATE IF l[index] = applied", `UPDATE el SET v = 'w' ${row} IF l[1] = 6`),
+    q("UPDATE IF l[index out of range] =", `UPDATE el SET v = 'w3' ${row} IF l[5] = 6`),
+    q("UPDATE IF m[?] = ?", `UPDATE el SET v = ? ${row} IF m[?] = ?`, ["p", "a", 1]),
+    q("UPDATE IF m[key] IN", `UPDATE el SET v = 'i' ${row} IF m['a'] IN (1, 3)`),
+    q("UPDATE IF element of a text column", `UPDATE el SET v = 'i' ${row} IF v['a'] = 1`),
+    q(
+      "UPDATE IF two elements of one map",
+      `UPDATE el SET v = 'j' ${row} IF m['a'] = 5 AND m['b'] = 2`,
+    ),
+    q("SELECT after the element conditions", `SELECT v FROM el ${row}`),
+  ];
+}
+
 /** Static columns written and deleted on their own. */
 function staticSteps(): ProfileStep[] {
   return [
@@ -494,6 +523,7 @@ export function profileStepGroups(): { group: string; steps: ProfileStep[] }[] {
     { group: "multi-column slices", steps: sliceSteps() },
     { group: "refusals", steps: refusalSteps() },
     { group: "IN", steps: inSteps() },
+    { group: "element conditions", steps: elementSteps() },
   ];
 }
 

@@ -1,7 +1,8 @@
 // Compiles the conditions of a lightweight transaction (`IF EXISTS`, `IF NOT EXISTS`,
 // `IF col op value AND ...`) and tests them as Cassandra does: conditions on static columns
 // against the partition's static row, the others against the row.
-import type { Condition } from "../parse/cql_ast.ts";
+import type { Condition, Term } from "../parse/cql_ast.ts";
+import type { CqlType } from "../values/cql_type.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import { compareValues } from "../values/cql_value.ts";
 import type { RowCells } from "./row_slab.ts";
@@ -71,22 +72,62 @@ export function shownValues(
   );
 }
 
+const INT: CqlType = { kind: "native", name: "int" };
+
 type Check = (tested: TestedRow, ctx: ExecContext) => boolean;
+
+/** `IF m[key]` / `IF l[index]`: the element's type, and how to read it from the cell. */
+function compileElement(
+  col: ColumnSchema,
+  element: Term,
+  binds: BindCollector,
+): { type: CqlType; read: (cell: Uint8Array | null, ctx: ExecContext) => Uint8Array | null } {
+  const type = col.type;
+  if (type.kind === "map") {
+    const key = compileTerm(type.key, element, `key(${col.name})`, binds);
+    return {
+      type: type.value,
+      read: (cell, ctx) => {
+        const k = key(ctx) ?? null;
+        if (cell === null || k === null) return null;
+        const items = splitCollection(cell, col.name, 2);
+        for (let i = 0; i < items.length; i += 2) {
+          if (items[i] !== null && compareValues(type.key, items[i]!, k) === 0) return items[i + 1];
+        }
+        return null;
+      },
+    };
+  }
+  if (type.kind === "list") {
+    const index = compileTerm(INT, element, `idx(${col.name})`, binds);
+    return {
+      type: type.element,
+      read: (cell, ctx) => {
+        const i = index(ctx) ?? null;
+        if (cell === null || i === null) return null;
+        const items = splitCollection(cell, col.name);
+        return items[new DataView(i.buffer, i.byteOffset, 4).getInt32(0)] ?? null;
+      },
+    };
+  }
+  throw CqlError.invalid(`Invalid element access syntax for non-collection column ${col.name}`);
+}
 
 /** The values of `IF col IN (a, b)` or `IF col IN ?` (a list), nulls included. */
 function compileCandidates(
-  col: ColumnSchema,
+  type: CqlType,
+  name: string,
   c: Condition,
   binds: BindCollector,
 ): (ctx: ExecContext) => (Uint8Array | null)[] {
   if (c.value.kind === "tuple") {
-    const fns = c.value.items.map((item) => compileTerm(col.type, item, col.name, binds));
+    const fns = c.value.items.map((item) => compileTerm(type, item, name, binds));
     return (ctx) => fns.map((fn) => fn(ctx) ?? null);
   }
   const list = compileTerm(
-    { kind: "list", element: col.type, frozen: false },
+    { kind: "list", element: type, frozen: false },
     c.value,
-    `in(${col.name})`,
+    `in(${name})`,
     binds,
   );
   return (ctx) => {
@@ -101,22 +142,26 @@ function compileCheck(table: TableSchema, c: Condition, binds: BindCollector): C
     throw CqlError.invalid(`PRIMARY KEY column '${col.name}' cannot have IF conditions`);
   }
   const isStatic = col.kind === "static";
+  const { type, read } = c.element === undefined
+    ? { type: col.type, read: (cell: Uint8Array | null) => cell }
+    : compileElement(col, c.element, binds);
+  const cellOf = (tested: TestedRow, ctx: ExecContext) =>
+    read((isStatic ? tested.staticRow : tested.row)?.cells[col.cell] ?? null, ctx);
   if (c.op === "IN") {
-    const candidates = compileCandidates(col, c, binds);
+    const candidates = compileCandidates(type, col.name, c, binds);
     return (tested, ctx) => {
-      const cell = (isStatic ? tested.staticRow : tested.row)?.cells[col.cell] ?? null;
+      const cell = cellOf(tested, ctx);
       return candidates(ctx).some((v) => sameBytes(cell, v));
     };
   }
-  const value = compileTerm(col.type, c.value, col.name, binds);
+  const value = compileTerm(type, c.value, col.name, binds);
   return (tested, ctx) => {
     const v = value(ctx) ?? null;
-    const source = isStatic ? tested.staticRow : tested.row;
-    const cell = source?.cells[col.cell] ?? null;
+    const cell = cellOf(tested, ctx);
     if (c.op === "=") return sameBytes(cell, v);
     if (c.op === "!=") return !sameBytes(cell, v);
     if (cell === null || v === null) return false;
-    const cmp = compareValues(col.type, cell, v);
+    const cmp = compareValues(type, cell, v);
     return c.op === "<" ? cmp < 0 : c.op === "<=" ? cmp <= 0 : c.op === ">" ? cmp > 0 : cmp >= 0;
   };
 }

@@ -90,13 +90,19 @@ export function parseIfClause(c: CqlCursor): { ifExists: boolean; conditions: Co
   const conditions: Condition[] = [];
   do {
     const column = c.identifier();
+    let element: Term | undefined;
+    if (c.acceptPunct("[")) {
+      element = parseTerm(c);
+      c.expectPunct("]");
+    }
+    const at = element === undefined ? {} : { element };
     if (c.acceptKeyword("in")) {
-      conditions.push({ column, op: "IN", value: parseInValue(c) });
+      conditions.push({ column, ...at, op: "IN", value: parseInValue(c) });
       continue;
     }
     const op = acceptComparison(c);
     if (op === undefined) throw c.noViable();
-    conditions.push({ column, op, value: parseTerm(c) });
+    conditions.push({ column, ...at, op, value: parseTerm(c) });
   } while (c.acceptKeyword("and"));
   return { ifExists: false, conditions };
 }

@@ -105,6 +105,8 @@ export interface UsingClause {
 /** A condition of a lightweight transaction (`IF col = v`). */
 export interface Condition {
   column: string;
+  /** `IF m['k'] = v` / `IF l[0] = v`: the map key or list index; absent for the whole column. */
+  element?: Term;
   op: "=" | "<" | "<=" | ">" | ">=" | "!=" | "IN";
   value: Term;
 }
