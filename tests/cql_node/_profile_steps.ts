@@ -482,6 +482,56 @@ function elementSteps(): ProfileStep[] {
   ];
 }
 
+/** Frozen and non-frozen collections as a profile writes them, and counters at their limits. */
+function collectionSteps(): ProfileStep[] {
+  const row = "WHERE k = ? AND fk = ?";
+  const key = ["a", [2, 1]];
+  const lit = "WHERE k = 'a' AND fk = [2, 1]";
+  return [
+    q(
+      "CREATE TABLE with frozen and non-frozen collections",
+      "CREATE TABLE co (k text, fk frozen<list<int>>, fl frozen<list<text>>, fs frozen<set<int>>, " +
+        "fm frozen<map<text, int>>, l list<text>, s set<text>, m map<int, text>, PRIMARY KEY (k, fk))",
+    ),
+    q("UPDATE setting frozen collections", `UPDATE co SET fl = ?, fs = ?, fm = ? ${row}`, [
+      ["x", "y"],
+      [3, 1, 2],
+      { b: 1, a: 2 },
+      ...key,
+    ]),
+    q("UPDATE appending to collections", `UPDATE co SET l = l + ?, s = s + ?, m = m + ? ${row}`, [
+      ["q", "p"],
+      ["z", "a", "z"],
+      { 2: "two", 1: "one" },
+      ...key,
+    ]),
+    q("UPDATE prepending to a list", `UPDATE co SET l = ? + l ${row}`, [["first"], ...key]),
+    q("UPDATE removing from collections", `UPDATE co SET l = l - ?, s = s - ?, m = m - ? ${row}`, [
+      ["p"],
+      ["z"],
+      [2],
+      ...key,
+    ]),
+    q("SELECT of the collections", "SELECT * FROM co"),
+    q("UPDATE appending to a frozen list", `UPDATE co SET fl = fl + ? ${row}`, [["x"], ...key]),
+    q("UPDATE prepending to a frozen list", `UPDATE co SET fl = ['a', 'b'] + fl ${lit}`),
+    q("UPDATE removing from a frozen map", `UPDATE co SET fm = fm - {'a'} ${lit}`),
+    q(
+      "SELECT with a slice on a frozen clustering column",
+      "SELECT fk FROM co WHERE k = 'a' AND fk >= [2]",
+    ),
+    q("CREATE TABLE of one counter", "CREATE TABLE one (k int PRIMARY KEY, n counter)"),
+    q("UPDATE of a counter to its maximum", "UPDATE one SET n = n + ? WHERE k = ?", [
+      "9223372036854775807",
+      1,
+    ]),
+    q("UPDATE of a counter past its maximum", "UPDATE one SET n = n + ? WHERE k = ?", [1, 1]),
+    q("UPDATE of a counter by a negative amount", "UPDATE one SET n = n - ? WHERE k = ?", [5, 2]),
+    q("UPDATE of a counter by zero", "UPDATE one SET n = n + 0 WHERE k = 3"),
+    q("SELECT of the counters", "SELECT * FROM one"),
+  ];
+}
+
 /** Static columns written and deleted on their own. */
 function staticSteps(): ProfileStep[] {
   return [
@@ -524,6 +574,7 @@ export function profileStepGroups(): { group: string; steps: ProfileStep[] }[] {
     { group: "refusals", steps: refusalSteps() },
     { group: "IN", steps: inSteps() },
     { group: "element conditions", steps: elementSteps() },
+    { group: "collections and counters", steps: collectionSteps() },
   ];
 }
 

@@ -1,5 +1,5 @@
 // Compiles one `SET` assignment of an UPDATE into a function that changes a row's cells.
-import type { Assignment } from "../parse/cql_ast.ts";
+import type { Assignment, Term } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import type { CqlType } from "../values/cql_type.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
@@ -154,6 +154,17 @@ function compileCollectionChange(
       `Invalid operation (${col.name} = ${col.name} + ?) for non counter column ${col.name}`,
     );
   }
+  if ("frozen" in col.type && col.type.frozen) {
+    const value = termText(assignment.value);
+    // Cassandra 5.0.6's wording, its prepend message included ('-' and "list").
+    throw CqlError.invalid(
+      assignment.op === "prepend"
+        ? `Invalid operation (${col.name} = ${value} - ${col.name}) for frozen list column ${col.name}`
+        : `Invalid operation (${col.name} = ${col.name} ${
+          assignment.op === "subtract" ? "-" : "+"
+        } ${value}) for frozen collection column ${col.name}`,
+    );
+  }
   const cell = col.cell;
   const op = assignment.op;
   const valueType: CqlType = op === "subtract" && col.type.kind === "map"
@@ -169,6 +180,30 @@ function compileCollectionChange(
       cells[cell] = isEmptyCollection(next) ? null : next;
     },
   };
+}
+
+/** A term as Cassandra prints it in error messages: `?`, `'x'`, `[1, 2]`, `{'a': 1}`. */
+function termText(term: Term): string {
+  switch (term.kind) {
+    case "bind":
+      return term.name === undefined ? "?" : `:${term.name}`;
+    case "string":
+      return `'${term.text}'`;
+    case "list":
+      return `[${term.items.map(termText).join(", ")}]`;
+    case "set":
+      return `{${term.items.map(termText).join(", ")}}`;
+    case "tuple":
+      return `(${term.items.map(termText).join(", ")})`;
+    case "map":
+      return `{${term.entries.map(([k, v]) => `${termText(k)}: ${termText(v)}`).join(", ")}}`;
+    case "function":
+      return `${term.name}(${term.args.map(termText).join(", ")})`;
+    case "cast":
+      return `(${term.type})${termText(term.term)}`;
+    default:
+      return term.text;
+  }
 }
 
 function addCounter(old: Uint8Array | null, delta: Uint8Array, negate: boolean): Uint8Array {
