@@ -113,18 +113,21 @@ Deno.test("paging a token range query resumes where the page stopped, while rows
       "WHERE token(k1, k2) > -9223372036854775808 AND token(k1, k2) <= 9223372036854775807";
     const whole = (await client.execute(query)).rows.map((r) => `${r.k1}/${r.k2}/${r.c}`);
     assert.equal(whole.length, 150);
-    const paged: string[] = [];
-    let pageState: string | undefined;
     let written = 0;
-    do {
-      const result = await client.execute(query, [], { fetchSize: 7, pageState });
-      paged.push(...result.rows.map((r) => `${r.k1}/${r.k2}/${r.c}`));
-      pageState = result.pageState ?? undefined;
-      // A partition written between pages shifts no later page (the scan resumes by key).
-      await client.execute(insert, [`new${written++}`, 0, 0, "x"], { prepare: true });
-    } while (pageState !== undefined);
-    const known = paged.filter((row) => !row.startsWith("new"));
-    assert.deepEqual(known, whole);
+    // Pages that end inside a partition, at its end, and anywhere between.
+    for (const fetchSize of [1, 2, 3, 4, 5, 7, 11]) {
+      const paged: string[] = [];
+      let pageState: string | undefined;
+      do {
+        const result = await client.execute(query, [], { fetchSize, pageState });
+        paged.push(...result.rows.map((r) => `${r.k1}/${r.k2}/${r.c}`));
+        pageState = result.pageState ?? undefined;
+        // A partition written between pages shifts no later page (the scan resumes by key).
+        await client.execute(insert, [`new${written++}`, 0, 0, "x"], { prepare: true });
+      } while (pageState !== undefined);
+      const known = paged.filter((row) => !row.startsWith("new"));
+      assert.deepEqual(known, whole, `pages of ${fetchSize}`);
+    }
     const perPartition = await client.execute(
       "SELECT k1, k2, c FROM ks.t WHERE k1 = 'p3' AND k2 = 0 PER PARTITION LIMIT 2",
     );

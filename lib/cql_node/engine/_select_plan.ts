@@ -118,7 +118,10 @@ export function compileSelect(
         for (const ref of rows(ctx, resume)) {
           if (index++ < skip) continue;
           out.push(outputs.map((o) => o.get(ref)));
-          if (last !== null && last.partitionKey !== ref.partitionKey) inPartition = 0;
+          const samePartition = last !== null
+            ? last.partitionKey === ref.partitionKey
+            : resume !== null && sameBytes(encodePartitionKey(ref.partitionKey), resume.key);
+          if (!samePartition) inPartition = 0;
           inPartition++;
           last = ref;
           if (out.length >= take) break;
