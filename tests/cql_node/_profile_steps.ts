@@ -193,6 +193,13 @@ function tokenSteps(): ProfileStep[] {
     q("SELECT token() over half the ring", `${TOKEN_RANGE} AND token(k1, k2) <= 0`),
     pages("SELECT token() range in pages of 3", `${TOKEN_RANGE} AND token(k1, k2) <= 0`, 3),
     pages("SELECT * in pages of 4", "SELECT * FROM t", 4),
+    pages(
+      "SELECT with PER PARTITION LIMIT in pages of 2",
+      "SELECT k1, k2, c1 FROM t PER PARTITION LIMIT 2",
+      2,
+    ),
+    pages("SELECT DISTINCT in pages of 3", "SELECT DISTINCT k1, k2 FROM t", 3),
+    pages("SELECT with LIMIT in pages of 2", "SELECT k1, k2, c1 FROM t LIMIT 5", 2),
     q(
       "SELECT token() range with prepared bounds",
       "SELECT token(k1, k2), k1 FROM t WHERE token(k1, k2) > ? AND token(k1, k2) <= ?",

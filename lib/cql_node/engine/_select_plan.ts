@@ -250,7 +250,8 @@ function compileScan(
 ): (ctx: ExecContext, resume?: Resume | null) => Generator<RowRef> {
   const pkCount = table.partitionKey.length;
   return function* rows(ctx: ExecContext, resume?: Resume | null): Generator<RowRef> {
-    const perLimit = readLimit(perPartition, ctx);
+    // DISTINCT reads one row of each partition.
+    const partitionLimit = distinct ? 1 : readLimit(perPartition, ctx);
     const range = tokenRangeOf(keys, ctx);
     if (range === null) return;
     const partitions: Iterable<[Uint8Array[], ReturnType<TableSchema["store"]["getPartition"]>]> =
@@ -283,12 +284,9 @@ function compileScan(
       for (const ref of partitionRows(table, partitionKey, found, keys, ctx, reversed)) {
         if (!keys.filters.every((f) => passes(f, cellOf(f.column)(ref), ctx))) continue;
         if (!keys.clusteringTests.every((test) => test(ref.clustering, ctx))) continue;
-        if (n < skip) {
-          n++;
-          continue;
-        }
+        if (n >= partitionLimit) break;
+        if (n++ < skip) continue;
         yield ref;
-        if (++n >= perLimit || distinct) break;
       }
     }
   };
