@@ -57,7 +57,7 @@ Deno.test("user: a key-value profile inserts and reads, with the profile block a
 Deno.test("user: a time series profile writes several partitions per op and its queries read them", async () => {
   // The embedded node has no secondary indexes: the profile's extra CREATE INDEX is left out.
   const text = (await Deno.readTextFile(profile("timeseries.yaml")))
-    .replace(/extra_definitions:\n  - .*\n/, "");
+    .replace(/extra_definitions:\n {2}- .*\n/, "");
   const path = await Deno.makeTempFile({ prefix: "stress_ts_", suffix: ".yaml" });
   await Deno.writeTextFile(path, text);
   const node = await startNode();
