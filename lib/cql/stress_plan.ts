@@ -109,8 +109,12 @@ function warmupTarget(target: StressTargetSpec, index: number): StressTargetSpec
   switch (target.kind) {
     case "cql":
       return { ...target, opKinds: [target.opKinds[index]] };
-    case "cql-user":
-      return { ...target, ops: [target.ops[index]] };
+    case "cql-user": {
+      // cassandra-stress reads token range pages of at most 100 rows in the warm-up.
+      const op = target.ops[index];
+      const warm = op.kind === "token_range" ? { ...op, pageSize: Math.min(100, op.pageSize) } : op;
+      return { ...target, ops: [warm] };
+    }
     case "synthetic":
       return target;
   }

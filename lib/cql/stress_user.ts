@@ -110,7 +110,14 @@ async function prepareUser(
   const keyspace = plan.profiles[plan.profiles.length - 1].keyspace;
   return userTargetOf(
     { ...connection, keyspace, localDataCenter: session.cluster.localDataCenter },
-    { profiles: plan.profiles, layouts, ops: plan.ops, insert: settings.insert, order },
+    {
+      profiles: plan.profiles,
+      layouts,
+      ops: plan.ops,
+      insert: settings.insert,
+      order,
+      splitFactor: settings.tokenrange.splitFactor,
+    },
   );
 }
 

@@ -2,7 +2,8 @@
  * A `token_range_queries` entry as cassandra-stress runs it: the ring's token ranges (from the
  * driver's metadata, unwrapped and sorted) are a queue shared by the ops; an op takes a range
  * (or goes on with the one its cursor holds), reads one page of it, and keeps the paging state
- * for the next op; once every range is read the queue starts over. Private to lib/cql/driver.
+ * for the next op; once every range is read the queue starts over (always: `-tokenrange` without
+ * `wrap` is not implemented). `-tokenrange split-factor=` splits every range evenly. Private to lib/cql/driver.
  *
  * @module
  */
@@ -18,6 +19,40 @@ export interface TokenBounds {
   readonly start: bigint | null;
   /** The inclusive end, or null for the ring's end. */
   readonly end: bigint | null;
+}
+
+const MIN_TOKEN = -(1n << 63n);
+const MAX_TOKEN = (1n << 63n) - 1n;
+
+/**
+ * Splits each range into `parts` even ranges (`-tokenrange split-factor=`), as cassandra-stress
+ * splits the ring's ranges before queueing them.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { splitRanges } from "./_token_range_pager.ts";
+ * assert.deepEqual(splitRanges([{ start: 0n, end: 10n }], 2), [
+ *   { start: 0n, end: 5n },
+ *   { start: 5n, end: 10n },
+ * ]);
+ * ```
+ */
+export function splitRanges(ranges: readonly TokenBounds[], parts: number): TokenBounds[] {
+  if (parts <= 1) return [...ranges];
+  return ranges.flatMap((range) => {
+    const start = range.start ?? MIN_TOKEN;
+    const end = range.end ?? MAX_TOKEN;
+    const width = end - start;
+    const out: TokenBounds[] = [];
+    let from = range.start;
+    for (let i = 1; i <= parts; i++) {
+      const to = i === parts ? range.end : start + (width * BigInt(i)) / BigInt(parts);
+      if (to === null || from === null || to > from) out.push({ start: from, end: to });
+      from = to;
+    }
+    return out;
+  });
 }
 
 /** Where one reader is: its range's statement, the driver's paging state, the last token. */
@@ -64,6 +99,7 @@ export class TokenRangePager {
   readonly #table: UserTableSpec;
   readonly #columns: string;
   readonly #options: cassandra.QueryOptions;
+  readonly #splitFactor: number;
   #ranges: TokenBounds[] | null = null;
   /** The ranges not yet taken by a cursor, next first. */
   #queue: TokenBounds[] = [];
@@ -81,12 +117,13 @@ export class TokenRangePager {
   constructor(
     client: cassandra.Client,
     table: UserTableSpec,
-    query: { readonly columns: string; readonly pageSize: number },
+    query: { readonly columns: string; readonly pageSize: number; readonly splitFactor: number },
     options: cassandra.QueryOptions,
   ) {
     this.#client = client;
     this.#table = table;
     this.#columns = query.columns;
+    this.#splitFactor = query.splitFactor;
     this.#options = { ...options, prepare: false, fetchSize: query.pageSize };
   }
 
@@ -133,7 +170,7 @@ export class TokenRangePager {
   /** Points a cursor at the next range of the queue, refilling it when empty (wrap). */
   #take(cursor: Cursor): void {
     if (this.#queue.length === 0) {
-      this.#ranges ??= ringRanges(this.#client);
+      this.#ranges ??= splitRanges(ringRanges(this.#client), this.#splitFactor);
       this.#queue = [...this.#ranges].reverse();
     }
     const range = this.#queue.pop()!;

@@ -28,6 +28,8 @@ export interface UserRunInput {
   readonly insert: InsertSettings;
   /** `-pop contents=`. */
   readonly order: "arbitrary" | "sorted";
+  /** `-tokenrange split-factor=`. */
+  readonly splitFactor: number;
 }
 
 /** A column of the table with its `columnspec`, for the generators. */
@@ -76,7 +78,7 @@ function tableOf(profile: StressProfile, layout: TableLayout, input: UserRunInpu
 }
 
 /** What one resolved op runs. */
-function opOf(op: ResolvedOp): UserOpSpec {
+function opOf(op: ResolvedOp, splitFactor: number): UserOpSpec {
   switch (op.kind) {
     case "insert":
       return { kind: "insert", table: op.profileIndex };
@@ -88,6 +90,7 @@ function opOf(op: ResolvedOp): UserOpSpec {
         table: op.profileIndex,
         columns: op.query.columns,
         pageSize: op.query.pageSize,
+        splitFactor,
       };
     case "validate":
       // The command refuses validate before anything is sent (not implemented yet).
@@ -116,6 +119,6 @@ export function userTargetOf(
     ...connection,
     kind: "cql-user",
     tables: input.profiles.map((profile, i) => tableOf(profile, input.layouts[i], input)),
-    ops: input.ops.map(opOf),
+    ops: input.ops.map((op) => opOf(op, input.splitFactor)),
   };
 }

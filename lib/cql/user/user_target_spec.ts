@@ -64,6 +64,8 @@ export type UserOpSpec =
     readonly columns: string;
     /** Rows per page. */
     readonly pageSize: number;
+    /** Each of the ring's ranges is read as this many even parts (`-tokenrange split-factor=`). */
+    readonly splitFactor: number;
   };
 
 /** The target of a `user` command. */

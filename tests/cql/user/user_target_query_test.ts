@@ -147,8 +147,10 @@ Deno.test("token_range: pages over the ring, counts new tokens and rows, wraps a
   const { node, admin } = await startNodeWith([KV_CQL]);
   const ops: UserOpSpec[] = [
     { kind: "insert", table: 0 },
-    { kind: "token_range", table: 0, columns: "*", pageSize: 7 },
-    { kind: "token_range", table: 0, columns: "v", pageSize: 1000 },
+    { kind: "token_range", table: 0, columns: "*", pageSize: 7, splitFactor: 1 },
+    { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 1 },
+    // split-factor=5: five times the ranges, each page within one of them, same rows in all.
+    { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 5 },
   ];
   const target = await UserTarget.connect(targetSpec(node, [KV], ops));
   try {
@@ -165,9 +167,17 @@ Deno.test("token_range: pages over the ring, counts new tokens and rows, wraps a
     // The first pass reads every row once, then the ranges start over.
     assert.ok(totals.includes(SEEDS.length), `totals ${totals.slice(0, 20)}`);
     assert.ok(totals.includes(2 * SEEDS.length));
-    let big = 0;
-    for (let i = 0; i < 5000 && big < SEEDS.length; i++) big += (await target.op(2, 0)).rows;
-    assert.equal(big, SEEDS.length);
+    const pass = async (kind: number) => {
+      let read = 0;
+      let pages = 0;
+      for (; pages < 5000 && read < SEEDS.length; pages++) read += (await target.op(kind, 0)).rows;
+      return { read, pages };
+    };
+    const whole = await pass(2);
+    assert.equal(whole.read, SEEDS.length);
+    const split = await pass(3);
+    assert.equal(split.read, SEEDS.length);
+    assert.ok(split.pages > whole.pages, `${split.pages} pages split, ${whole.pages} whole`);
   } finally {
     await target.close();
     await admin.shutdown();
