@@ -131,7 +131,10 @@ export class UserTarget implements Target {
     const tables = spec.tables.map((table, i): TableState => ({
       spec: table,
       client: clients.get(table.keyspace)!,
-      generator: new ProfilePartitionGenerator(table.data, { order: table.order }),
+      generator: new ProfilePartitionGenerator(table.data, {
+        order: table.order,
+        rowPopulationRatio: table.rowPopulationRatio,
+      }),
       insertSources: inserted.has(i) ? markerSources(table.insert.statement, table.data) : [],
       select: createDistribution(table.insert.select.distribution, this.#prng),
       partitions: createDistribution(table.insert.partitions, this.#prng),

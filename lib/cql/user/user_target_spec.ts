@@ -33,6 +33,11 @@ export interface UserTableSpec {
   readonly data: ProfileTableLayout;
   /** Clustering order within a level (`-pop contents=`). */
   readonly order: "arbitrary" | "sorted";
+  /**
+   * `-insert row-population-ratio=`: value column k of n is left NULL when k / n exceeds it
+   * (1: every column written).
+   */
+  readonly rowPopulationRatio: number;
   /** The insert op. */
   readonly insert: UserInsertSpec;
 }

@@ -72,6 +72,7 @@ export function tableSpec(
     layout,
     data,
     order: "arbitrary",
+    rowPopulationRatio: 1,
     insert: {
       statement: insertStatement(layout, null),
       partitions: fixed(1),

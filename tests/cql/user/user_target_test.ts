@@ -131,6 +131,34 @@ Deno.test("insert: partitions fixed(3) takes two further seeds and writes the th
   }
 });
 
+Deno.test("insert: row-population-ratio 0.5 leaves the last half of the value columns NULL", async () => {
+  const cql = "CREATE TABLE wide (k bigint PRIMARY KEY, a text, b text, c text, d text)";
+  const wide = {
+    ...tableSpec("wide", [
+      { name: "k", type: "bigint", kind: "partition_key" },
+      { name: "a", type: "text", kind: "regular" },
+      { name: "b", type: "text", kind: "regular" },
+      { name: "c", type: "text", kind: "regular" },
+      { name: "d", type: "text", kind: "regular" },
+    ]),
+    rowPopulationRatio: 0.5,
+  };
+  const { node, admin } = await startNodeWith([cql]);
+  const target = await UserTarget.connect(targetSpec(node, [wide], [{ kind: "insert", table: 0 }]));
+  try {
+    for (const seed of SEEDS) await target.op(0, seed);
+    const stored = await storedRows(admin, wide);
+    assert.equal(stored.size, SEEDS.length);
+    for (const values of stored.values()) {
+      assert.deepEqual(values.map((v) => v === "null"), [false, false, true, true]);
+    }
+  } finally {
+    await target.close();
+    await admin.shutdown();
+    await node.close();
+  }
+});
+
 Deno.test("insert: select 0.5 on a time series (DESC clustering) writes about half the rows, one at least", async () => {
   const { node, admin } = await startNodeWith([TS_CQL]);
   const target = await UserTarget.connect(
