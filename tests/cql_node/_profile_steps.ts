@@ -539,6 +539,47 @@ function collectionSteps(): ProfileStep[] {
   ];
 }
 
+/** Batches over several partitions past Cassandra's size thresholds (5 KiB warns, 50 KiB fails). */
+function batchSizeSteps(): ProfileStep[] {
+  const update = "UPDATE bs SET v = ? WHERE k = ? AND c = ?";
+  const append = "UPDATE bs SET l = l + ?, m = m + ? WHERE k = ? AND c = ?";
+  const rows = (n: number, length: number, c?: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      query: update,
+      params: ["x".repeat(length), `a${i % 2}`, c ?? i],
+    }));
+  return [
+    q(
+      "CREATE TABLE for batch sizes",
+      "CREATE TABLE bs (k text, c int, v text, l list<text>, m map<text, text>, PRIMARY KEY (k, c))",
+    ),
+    q("CREATE TABLE of counters for batch sizes", "CREATE TABLE bc (k int PRIMARY KEY, n counter)"),
+    batch("LOGGED batch of 6 KB over two partitions", rows(12, 500)),
+    batch("LOGGED batch of 60 KB over two partitions", rows(120, 500)),
+    batch("UNLOGGED batch of 60 KB over two partitions", rows(120, 500), { logged: false }),
+    batch(
+      "LOGGED batch of 60 KB in one partition",
+      rows(120, 500).map((r) => ({ ...r, params: [r.params[0], "one", r.params[2]] })),
+    ),
+    batch("batch writing the same rows twice", rows(4, 2600, 1)),
+    batch(
+      "batch appending to a list and a map",
+      Array.from({ length: 4 }, (_, i) => ({
+        query: append,
+        params: [["x".repeat(1500), "y"], { a: "b".repeat(100) }, `a${i % 2}`, i],
+      })),
+    ),
+    batch(
+      "COUNTER batch over 200 partitions",
+      Array.from(
+        { length: 200 },
+        (_, i) => ({ query: "UPDATE bc SET n = n + 1 WHERE k = ?", params: [i] }),
+      ),
+      { counter: true },
+    ),
+  ];
+}
+
 /** Static columns written and deleted on their own. */
 function staticSteps(): ProfileStep[] {
   return [
@@ -582,6 +623,7 @@ export function profileStepGroups(): { group: string; steps: ProfileStep[] }[] {
     { group: "IN", steps: inSteps() },
     { group: "element conditions", steps: elementSteps() },
     { group: "collections and counters", steps: collectionSteps() },
+    { group: "batch sizes", steps: batchSizeSteps() },
   ];
 }
 

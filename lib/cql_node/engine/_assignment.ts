@@ -12,6 +12,7 @@ import {
 } from "./_bind.ts";
 import { collectionChange, isEmptyCollection } from "./_collection_change.ts";
 import { columnOf } from "./_column_of.ts";
+import { cellSize } from "./_cell_size.ts";
 
 /** Changes the cells of one row (in place) for one execution. */
 export type CellChange = (cells: (Uint8Array | null)[], ctx: ExecContext) => void;
@@ -20,6 +21,8 @@ export type CellChange = (cells: (Uint8Array | null)[], ctx: ExecContext) => voi
 export interface CompiledAssignment {
   col: ColumnSchema;
   change: CellChange;
+  /** The data size of what the assignment writes, as a batch's size counts it. */
+  size: (ctx: ExecContext) => number;
 }
 
 const INT: CqlType = { kind: "native", name: "int" };
@@ -69,6 +72,10 @@ function compileSet(
       const v = value(ctx);
       if (v !== undefined) cells[cell] = v === null ? null : v;
     },
+    size: (ctx) => {
+      const v = value(ctx);
+      return v === undefined ? 0 : cellSize(col.type, v);
+    },
   };
 }
 
@@ -94,6 +101,8 @@ function compileSetElement(
   );
   return {
     col,
+    size: (ctx) =>
+      12 + 20 + (type.kind === "map" ? key(ctx)?.length ?? 0 : 16) + (value(ctx)?.length ?? 0),
     change: (cells, ctx) => {
       const k = key(ctx);
       const v = value(ctx);
@@ -134,6 +143,7 @@ function compileCounterChange(
   binds.note(assignment.value, col.type, col.name);
   return {
     col,
+    size: () => 20 + 36, // a counter cell holds a one-shard counter context
     change: (cells, ctx) => {
       const d = delta(ctx);
       if (d === null) throw CqlError.invalid(`Invalid null value for counter increment`);
@@ -173,6 +183,10 @@ function compileCollectionChange(
   const value = compileTerm(valueType, assignment.value, col.name, binds);
   return {
     col,
+    size: (ctx) => {
+      const v = value(ctx);
+      return v === undefined || v === null ? 0 : cellSize(valueType, v);
+    },
     change: (cells, ctx) => {
       const v = value(ctx);
       if (v === undefined || v === null) return;

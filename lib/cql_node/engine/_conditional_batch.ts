@@ -13,30 +13,41 @@ import { keyOf } from "./table_store.ts";
 const UNLOGGED_PARTITIONS_WARN = 10;
 
 /**
- * The void result of an applied UNLOGGED batch, with Cassandra's warning for each table the batch
- * writes more than ten partitions of.
+ * The void result of an applied batch: the size warning Cassandra gave, then, for a batch that
+ * is not LOGGED, its warning when it writes more than ten partitions.
  *
+ * @param type The batch's type.
  * @param runs The batch's statements with their execution contexts.
+ * @param sizeWarnings The batch size warning, if any.
  * @returns The result.
  */
-export function unloggedBatchResult(runs: { plan: WritePlan; ctx: ExecContext }[]): ExecResult {
-  if (runs.length <= UNLOGGED_PARTITIONS_WARN) return { kind: "void" };
-  const partitions = new Map<WritePlan["table"], Set<string>>();
-  for (const { plan, ctx } of runs) {
-    let keys = partitions.get(plan.table);
-    if (keys === undefined) partitions.set(plan.table, keys = new Set());
-    for (const { pk } of plan.targets(ctx)) keys.add(keyOf(pk));
-  }
-  const warnings: string[] = [];
-  for (const [table, keys] of partitions) {
-    if (keys.size > UNLOGGED_PARTITIONS_WARN) {
-      warnings.push(
-        `Unlogged batch covering ${keys.size} partitions detected against table [${table.keyspace}.${table.name}]. ` +
-          "You should use a logged batch for atomicity, or asynchronous writes for performance.",
-      );
-    }
+export function batchResult(
+  type: "logged" | "unlogged" | "counter",
+  runs: { plan: WritePlan; ctx: ExecContext }[],
+  sizeWarnings: string[],
+): ExecResult {
+  const warnings = [...sizeWarnings];
+  // Counter batches are not logged either.
+  if (type !== "logged" && runs.length > UNLOGGED_PARTITIONS_WARN) {
+    warnings.push(...unloggedWarnings(runs));
   }
   return warnings.length > 0 ? { kind: "void", warnings } : { kind: "void" };
+}
+
+function unloggedWarnings(runs: { plan: WritePlan; ctx: ExecContext }[]): string[] {
+  const keys = new Set<string>();
+  const tables = new Set<string>();
+  for (const { plan, ctx } of runs) {
+    tables.add(`${plan.table.keyspace}.${plan.table.name}`);
+    for (const { pk } of plan.targets(ctx)) keys.add(keyOf(pk));
+  }
+  if (keys.size <= UNLOGGED_PARTITIONS_WARN) return [];
+  return [
+    `Unlogged batch covering ${keys.size} partitions detected against table${
+      tables.size === 1 ? "" : "s"
+    } [${[...tables].join(", ")}]. ` +
+    "You should use a logged batch for atomicity, or asynchronous writes for performance.",
+  ];
 }
 import { shownValues } from "./_write_conditions.ts";
 

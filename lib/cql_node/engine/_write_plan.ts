@@ -15,6 +15,7 @@ import { type BindCollector, compileTerm, type ExecContext, type TermFn } from "
 import { cartesian, clusteringRanges, encodePartitionKey } from "./_keys.ts";
 import { compileWhere, type KeyPlan } from "./_restrictions.ts";
 import { compileAssignment } from "./_assignment.ts";
+import { cellSize } from "./_cell_size.ts";
 import { columnOf } from "./_column_of.ts";
 import { compileConditions, shownValues, type WriteCondition } from "./_write_conditions.ts";
 
@@ -44,6 +45,9 @@ export interface WritePlan {
   targets(ctx: ExecContext): WriteTarget[];
   /** Writes, ignoring the condition. */
   write(ctx: ExecContext): void;
+  /** The data size of each cell written to each target row (cell index, bytes), as a batch's
+   * size counts it. */
+  cellSizes(ctx: ExecContext): [number, number][];
   /** Tests the condition (if any) and writes when it holds. */
   apply(ctx: ExecContext): WriteOutcome;
 }
@@ -192,12 +196,21 @@ export function compileInsert(
     [],
     binds,
   );
+  const cellSizes = (ctx: ExecContext): [number, number][] => {
+    const sizes: [number, number][] = [];
+    for (const [cell, fn] of sets) {
+      const v = fn(ctx);
+      if (v !== undefined) sizes.push([cell, cellSize(table.cells[cell].type, v)]);
+    }
+    return sizes;
+  };
   return {
     table,
     conditional: condition !== null,
     condition,
     targets,
     write,
+    cellSizes,
     apply: conditionalApply(table, condition, targets, write),
   };
 }
@@ -257,6 +270,7 @@ export function compileUpdate(
     condition,
     targets,
     write,
+    cellSizes: (ctx) => changes.map((c) => [c.col.cell, c.size(ctx)]),
     apply: conditionalApply(table, condition, targets, write),
   };
 }
@@ -368,6 +382,7 @@ export function compileDelete(
     condition,
     targets,
     write,
+    cellSizes: () => cols.map((col) => [col.cell, 20]),
     apply: conditionalApply(table, condition, targets, write),
   };
 }

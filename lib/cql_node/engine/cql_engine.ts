@@ -27,7 +27,8 @@ import type {
 } from "./prepared_statement.ts";
 import { statementId, statementKey } from "./_statement_id.ts";
 import { appliedResult } from "./_applied_result.ts";
-import { applyConditionalBatch, unloggedBatchResult } from "./_conditional_batch.ts";
+import { applyConditionalBatch, batchResult } from "./_conditional_batch.ts";
+import { batchSizeWarnings } from "./_batch_size.ts";
 import { tableOf } from "./_table_lookup.ts";
 import { pkIndexes } from "./_pk_indexes.ts";
 import { batchBindSpecs, bindSpecs } from "./_bind_specs.ts";
@@ -265,8 +266,9 @@ export class CqlEngine {
       const outcome = applyConditionalBatch(runs)!;
       return appliedResult(outcome.applied, runs[0].plan.table, outcome.columns, outcome.rows);
     }
+    const sizeWarnings = batchSizeWarnings(runs);
     for (const { plan, ctx } of runs) plan.write(ctx);
-    return type === "unlogged" ? unloggedBatchResult(runs) : { kind: "void" };
+    return batchResult(type, runs, sizeWarnings);
   }
 
   #checkLevels(table: TableSchema, levels: ConsistencyLevels, write: WritePlan | null): void {
