@@ -1,5 +1,5 @@
 /**
- * Builds `npm:cassandra-driver` client options from a {@linkcode CqlTargetSpec}: contact
+ * Builds `npm:cassandra-driver` client options from a {@linkcode CqlConnectionSpec}: contact
  * points and port, local data center and allow list, pooling, protocol version,
  * credentials, timeouts and TLS. The main thread's control connection and every Worker's
  * client use the same options.
@@ -43,15 +43,12 @@ const DRIVER_READ_TIMEOUT_MS = 12_000;
  * import assert from "node:assert/strict";
  * import { clientOptionsOf } from "./client_options.ts";
  * import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
- * const spec = {
- *   kind: "cql", contactPoints: ["127.0.0.1"], port: 9042, localDataCenter: "datacenter1",
- *   allowList: null, keyspace: "keyspace1", opKinds: ["write"], columnNames: ["C0"],
- *   columnSize: { kind: "fixed", value: 34, inverted: false }, columnCount: null, keyBytes: 10,
- *   counterAdd: { kind: "fixed", value: 1, inverted: false }, timestamp: null, slice: false,
- *   prepared: true, consistency: "LOCAL_ONE", serialConsistency: "SERIAL", validateReads: true,
+ * const spec: CqlConnectionSpec = {
+ *   contactPoints: ["127.0.0.1"], port: 9042, localDataCenter: "datacenter1", allowList: null,
+ *   keyspace: "keyspace1", prepared: true, consistency: "LOCAL_ONE", serialConsistency: "SERIAL",
  *   connectionsPerHost: 2, maxPending: 128, protocolVersion: 4, credentials: null,
  *   requestTimeoutMs: 12000, connectTimeoutMs: 5000, tls: null,
- * } as unknown as CqlTargetSpec;
+ * };
  * const options = clientOptionsOf(spec);
  * assert.equal(options.keyspace, "keyspace1");
  * assert.equal(options.protocolOptions?.port, 9042);
