@@ -500,16 +500,23 @@ export class HealthyLoop {
   }
 
   /**
-   * Waits until at least `n` more queries succeeded (or a failure happened).
+   * Waits until at least `n` more queries succeeded (or a failure happened). It waits for the
+   * answers themselves: a loaded machine may take long over them, but the client must never go
+   * `stallMs` without one (the node stopped answering it).
    *
    * @param n How many.
-   * @param timeoutMs How long to wait.
+   * @param stallMs The longest wait for the next answer.
    */
-  async waitMore(n: number, timeoutMs = 5000): Promise<void> {
+  async waitMore(n: number, stallMs = 5000): Promise<void> {
     const target = this.ok + n;
-    const deadline = performance.now() + timeoutMs;
+    let seen = this.ok;
+    let deadline = performance.now() + stallMs;
     while (this.ok < target && this.failures.length === 0 && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 5));
+      if (this.ok !== seen) {
+        seen = this.ok;
+        deadline = performance.now() + stallMs;
+      }
     }
     if (this.ok < target) {
       throw new Error(

@@ -409,7 +409,7 @@ async function floodWithoutReading(
       // waits for the collector, and a loaded machine collects late), not the process RSS: test
       // modules running in parallel share the process, and their memory is not the node's.
       const plateauStart = retainedBytes();
-      await healthy.waitMore(plateauQueries, 10_000);
+      await healthy.waitMore(plateauQueries);
       const plateauGrowth = retainedBytes() - plateauStart;
       assert.ok(
         plateauGrowth < 32 * (1 << 20),
