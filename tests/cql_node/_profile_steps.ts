@@ -555,8 +555,6 @@ function batchSizeSteps(): ProfileStep[] {
     ),
     q("CREATE TABLE of counters for batch sizes", "CREATE TABLE bc (k int PRIMARY KEY, n counter)"),
     batch("LOGGED batch of 6 KB over two partitions", rows(12, 500)),
-    batch("LOGGED batch of 60 KB over two partitions", rows(120, 500)),
-    batch("UNLOGGED batch of 60 KB over two partitions", rows(120, 500), { logged: false }),
     batch(
       "LOGGED batch of 60 KB in one partition",
       rows(120, 500).map((r) => ({ ...r, params: [r.params[0], "one", r.params[2]] })),
@@ -602,6 +600,36 @@ function staticSteps(): ProfileStep[] {
     ),
     q("DELETE of a static column", "DELETE s FROM t WHERE k1 = 'sa' AND k2 = 1"),
     q("SELECT after the static column was deleted", "SELECT * FROM t WHERE k1 = 'sa' AND k2 = 1"),
+    q(
+      "CREATE TABLE with a static column",
+      "CREATE TABLE st (k int, c int, s text static, v text, PRIMARY KEY (k, c))",
+    ),
+    q(
+      "INSERT of a row and a static column",
+      "INSERT INTO st (k, c, s, v) VALUES (1, 1, 's1', 'a')",
+    ),
+    q("INSERT of another row of the partition", "INSERT INTO st (k, c, v) VALUES (1, 2, 'b')"),
+    q("INSERT of only a static column", "INSERT INTO st (k, s) VALUES (2, 's2')"),
+    q("UPDATE of a row without a static column", "UPDATE st SET v = 'x' WHERE k = 3 AND c = 1"),
+    q("SELECT * with static columns", "SELECT * FROM st"),
+    q("SELECT count(*) with a static-only partition", "SELECT count(*) FROM st"),
+    q("SELECT DISTINCT of a static column", "SELECT DISTINCT k, s FROM st"),
+    q(
+      "SELECT of a clustering slice with a static column",
+      "SELECT * FROM st WHERE k = 1 AND c > 1",
+    ),
+    q("SELECT of only the static column", "SELECT s FROM st WHERE k = 1"),
+    q(
+      "DELETE of every row of a partition with a static column",
+      "DELETE FROM st WHERE k = 1 AND c IN (1, 2)",
+    ),
+    q("SELECT of a partition left with its static row", "SELECT * FROM st WHERE k = 1"),
+    q(
+      "UPDATE of a static and a regular column",
+      "UPDATE st SET s = 's3', v = 'y' WHERE k = 3 AND c = 2",
+    ),
+    q("DELETE of a static and a regular column", "DELETE s, v FROM st WHERE k = 3 AND c = 1"),
+    q("SELECT after the static and regular changes", "SELECT * FROM st WHERE k = 3"),
   ];
 }
 

@@ -36,6 +36,8 @@ export interface RowsPage {
   rows: (Uint8Array | null)[][];
   /** Set when more rows follow. */
   pagingState: Uint8Array | null;
+  /** Warnings for the client. */
+  warnings?: string[];
 }
 
 /** Where a token-ordered scan resumes: a partition, and the rows of it already sent. */
@@ -104,7 +106,14 @@ export function compileSelect(
     columns: count !== null ? [count] : outputs.map((o) => o.spec),
     run(ctx, page) {
       const max = readLimit(limit, ctx);
-      if (count !== null) return countPage(rows(ctx), max);
+      if (count !== null) {
+        const counted = countPage(rows(ctx), max);
+        // Cassandra warns of an aggregate that reads every partition.
+        if (keys.partition === null) {
+          counted.warnings = ["Aggregation query used without partition key"];
+        }
+        return counted;
+      }
       const state = readPagingState(page.pagingState);
       // Token-ordered scans resume at the partition they stopped in; others skip what was sent.
       const resume = keys.partition === null ? state.resume : null;

@@ -14,7 +14,7 @@ import { isSystemKeyspace } from "./system_tables.ts";
 import { type BindCollector, compileTerm, type ExecContext, type TermFn } from "./_bind.ts";
 import { cartesian, clusteringRanges, encodePartitionKey } from "./_keys.ts";
 import { compileWhere, type KeyPlan } from "./_restrictions.ts";
-import { compileAssignment } from "./_assignment.ts";
+import { compileAssignment, type CompiledAssignment } from "./_assignment.ts";
 import { cellSize } from "./_cell_size.ts";
 import { columnOf } from "./_column_of.ts";
 import { compileConditions, shownValues, type WriteCondition } from "./_write_conditions.ts";
@@ -164,7 +164,6 @@ export function compileInsert(
       `Some clustering keys are missing: ${missingCk.map((c) => c.name).join(", ")}`,
     );
   }
-  const cellCount = table.cells.length;
   const keyValue = (fn: TermFn, ctx: ExecContext, name: string): Uint8Array => {
     const v = fn(ctx);
     if (v === null || v === undefined) {
@@ -176,20 +175,7 @@ export function compileInsert(
     pk: encodePartitionKey(pk.map((fn, i) => keyValue(fn!, ctx, table.partitionKey[i].name))),
     ck: staticRow ? null : ck.map((fn, i) => keyValue(fn!, ctx, table.clustering[i].name)),
   }];
-  const write = (ctx: ExecContext): void => {
-    const [{ pk: key, ck: clustering }] = targets(ctx);
-    table.store.update(key, clustering, (old) => {
-      const cells = old === null
-        ? new Array<Uint8Array | null>(cellCount).fill(null)
-        : old.cells.slice();
-      for (const [cell, fn] of sets) {
-        const v = fn(ctx);
-        if (v !== undefined) cells[cell] = v;
-      }
-      // A static row has no row marker: it goes when its cells go.
-      return { marker: !staticRow, cells };
-    });
-  };
+  const write = insertWrite(table, sets, staticRow, targets);
   const condition = compileConditions(
     table,
     statement.ifNotExists ? "notExists" : null,
@@ -212,6 +198,42 @@ export function compileInsert(
     write,
     cellSizes,
     apply: conditionalApply(table, condition, targets, write),
+  };
+}
+
+/** The write of an INSERT: static columns to the partition's static row, the others to the row. */
+function insertWrite(
+  table: TableSchema,
+  sets: [number, TermFn][],
+  staticRow: boolean,
+  targets: (ctx: ExecContext) => WriteTarget[],
+): (ctx: ExecContext) => void {
+  const cellCount = table.cells.length;
+  const rowSets = staticRow ? sets : sets.filter(([cell]) => table.cells[cell].kind !== "static");
+  const staticSets = staticRow ? [] : sets.filter(([cell]) => table.cells[cell].kind === "static");
+  const setCells = (list: [number, TermFn][], old: RowCells | null, ctx: ExecContext) => {
+    const cells = old === null
+      ? new Array<Uint8Array | null>(cellCount).fill(null)
+      : old.cells.slice();
+    for (const [cell, fn] of list) {
+      const v = fn(ctx);
+      if (v !== undefined) cells[cell] = v;
+    }
+    return cells;
+  };
+  return (ctx) => {
+    const [{ pk: key, ck: clustering }] = targets(ctx);
+    // A static row has no row marker: it goes when its cells go.
+    table.store.update(key, clustering, (old) => ({
+      marker: !staticRow,
+      cells: setCells(rowSets, old, ctx),
+    }));
+    if (staticSets.length > 0) {
+      table.store.update(key, null, (old) => {
+        const cells = setCells(staticSets, old, ctx);
+        return cells.every((c) => c === null) ? null : { marker: false, cells };
+      });
+    }
   };
 }
 
@@ -246,15 +268,21 @@ export function compileUpdate(
   }
   const cellCount = table.cells.length;
   const targets = (ctx: ExecContext) => targetsOf(keys, ctx, onlyStatic);
-  const change = (old: RowCells | null, ctx: ExecContext): RowCells | null => {
-    const cells = old === null
-      ? new Array<Uint8Array | null>(cellCount).fill(null)
-      : old.cells.slice();
-    for (let i = 0; i < changes.length; i++) changes[i].change(cells, ctx);
-    const marker = old?.marker ?? false;
-    if (!marker && cells.every((c) => c === null)) return null;
-    return { marker, cells };
-  };
+  // Static columns live in the partition's static row, the others in the row.
+  const rowChanges = onlyStatic ? changes : changes.filter((c) => c.col.kind !== "static");
+  const staticChanges = onlyStatic ? [] : changes.filter((c) => c.col.kind === "static");
+  const changeOf =
+    (list: CompiledAssignment[]) => (old: RowCells | null, ctx: ExecContext): RowCells | null => {
+      const cells = old === null
+        ? new Array<Uint8Array | null>(cellCount).fill(null)
+        : old.cells.slice();
+      for (let i = 0; i < list.length; i++) list[i].change(cells, ctx);
+      const marker = old?.marker ?? false;
+      if (!marker && cells.every((c) => c === null)) return null;
+      return { marker, cells };
+    };
+  const change = changeOf(rowChanges);
+  const staticChange = changeOf(staticChanges);
   // The hot path of cassandra-stress's writes: no target objects, one closure per execution.
   const write = (ctx: ExecContext): void => {
     const { pks, cks } = keysOf(keys, ctx);
@@ -262,6 +290,7 @@ export function compileUpdate(
     for (const pk of pks) {
       if (onlyStatic) table.store.update(pk, null, update);
       else for (const ck of cks) table.store.update(pk, ck, update);
+      if (staticChanges.length > 0) table.store.update(pk, null, (old) => staticChange(old, ctx));
     }
   };
   return {
@@ -361,19 +390,23 @@ export function compileDelete(
     );
   }
   const targets = (ctx: ExecContext) => targetsOf(keys, ctx, onlyStatic);
+  const rowCols = cols.filter((col) => col.kind !== "static");
+  const staticCols = cols.filter((col) => col.kind === "static");
   const write = (ctx: ExecContext): void => {
     if (!fullRow) {
       for (const { pk } of targetsOf(keys, ctx, true)) deleteRange(table, pk, keys, ctx);
       return;
     }
+    const clear = (list: ColumnSchema[]) => (old: RowCells | null): RowCells | null => {
+      if (old === null || cols.length === 0) return null;
+      const cells = old.cells.slice();
+      for (const col of list) cells[col.cell] = null;
+      if (!old.marker && cells.every((c) => c === null)) return null;
+      return { marker: old.marker, cells };
+    };
     for (const { pk, ck } of targets(ctx)) {
-      table.store.update(pk, ck, (old) => {
-        if (old === null || cols.length === 0) return null;
-        const cells = old.cells.slice();
-        for (const col of cols) cells[col.cell] = null;
-        if (!old.marker && cells.every((c) => c === null)) return null;
-        return { marker: old.marker, cells };
-      });
+      table.store.update(pk, ck, clear(ck === null ? cols : rowCols));
+      if (ck !== null && staticCols.length > 0) table.store.update(pk, null, clear(staticCols));
     }
   };
   return {

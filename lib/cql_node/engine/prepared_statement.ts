@@ -22,6 +22,8 @@ export type ExecResult =
     columns: ColumnSpec[];
     rows: (Uint8Array | null)[][];
     pagingState: Uint8Array | null;
+    /** Warnings for the client (an aggregate over every partition). */
+    warnings?: string[];
   }
   | { kind: "setKeyspace"; keyspace: string }
   | SchemaChange;

@@ -7,7 +7,7 @@ import type { FrameWriter } from "./frame_writer.ts";
 import { FRAME_FLAG, OPCODE, RESULT_KIND } from "./protocol_constants.ts";
 import { beginFrame, finishFrame } from "./_frame_header.ts";
 
-/** The RESULT frame of an executed statement (warnings first, for v4+ schema changes and writes). */
+/** The RESULT frame of an executed statement (warnings first, from v4). */
 export function encodeResult(
   w: FrameWriter,
   version: number,
@@ -15,9 +15,11 @@ export function encodeResult(
   result: ExecResult,
   skipMetadata: boolean,
 ): Uint8Array {
-  const warnings = (result.kind === "schemaChange" || result.kind === "void") && version >= 4
-    ? result.warnings ?? []
-    : [];
+  const warnings =
+    (result.kind === "schemaChange" || result.kind === "void" || result.kind === "rows") &&
+      version >= 4
+      ? result.warnings ?? []
+      : [];
   beginFrame(w, version, stream, OPCODE.result, warnings.length > 0 ? FRAME_FLAG.warning : 0);
   if (warnings.length > 0) {
     w.writeShort(warnings.length);
