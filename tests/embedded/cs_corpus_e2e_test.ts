@@ -97,7 +97,8 @@ Deno.test("cassandra-stress corpus: every real line is either run here or skippe
     assert.ok(lines.includes(entry.line), `not in the corpus: ${entry.line}`);
   }
   for (const line of lines) {
-    const reason = NOT_RUN[line] ?? (/^\S+ user /.test(line) ? "user profile" : undefined);
+    const reason = NOT_RUN[line] ??
+      (/^\S+ user /.test(line) ? "run by cs_corpus_user_test.ts with its profile" : undefined);
     assert.ok(run.has(line) !== (reason !== undefined), `run or skip, not both/neither: ${line}`);
   }
   assert.ok(cases.length >= 25, `${cases.length} lines run`);
