@@ -14,6 +14,7 @@ import type { Target } from "../../engine/target.ts";
 import { clientOptionsOf } from "./client_options.ts";
 import type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
 import { StressData } from "../stress_data.ts";
+import { consistencyOf, RequestQueue } from "./_request_queue.ts";
 
 export type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
 
@@ -105,22 +106,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Whether the driver refused an op only because every connection had `maxPending` in flight. */
-function isBusy(error: unknown): boolean {
-  const inner = (error as { innerErrors?: Record<string, unknown> } | null)?.innerErrors;
-  if ((error as Error | null)?.name !== "NoHostAvailableError" || inner === undefined) return false;
-  const causes = Object.values(inner);
-  return causes.length > 0 &&
-    causes.every((cause) => (cause as Error | null)?.name === "BusyConnectionError");
-}
-
-function consistencyOf(name: string): number {
-  const camel = name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  const value = (cassandra.types.consistencies as unknown as Record<string, number>)[camel];
-  if (value === undefined) throw new RangeError(`Unknown consistency level "${name}"`);
-  return value;
-}
-
 /**
  * Runs cassandra-stress operations through `cassandra-driver`.
  *
@@ -140,10 +125,7 @@ export class CqlTarget implements Target {
   readonly #addPrng: Prng;
   /** Statements by op index. */
   readonly #queries: string[];
-  /** Ops the driver has sent and not yet answered. */
-  #inFlight = 0;
-  /** Ops waiting for a connection slot, woken one per answered op. */
-  readonly #waiters: (() => void)[] = [];
+  readonly #requests = new RequestQueue();
 
   private constructor(client: cassandra.Client, spec: CqlTargetSpec) {
     this.#client = client;
@@ -235,34 +217,9 @@ export class CqlTarget implements Target {
     }
   }
 
-  /**
-   * Executes through the driver; when every connection already has `-mode maxPending=` requests
-   * in flight, waits for one of them to be answered and tries again, as the Java driver queues a
-   * request for a connection instead of failing it.
-   */
-  async #execute(query: string, values: unknown[]): Promise<cassandra.types.ResultSet> {
-    for (;;) {
-      this.#inFlight++;
-      try {
-        const result = await this.#client.execute(query, values, this.#options);
-        this.#answered();
-        return result;
-      } catch (error) {
-        if (!isBusy(error)) {
-          this.#answered();
-          throw error;
-        }
-        // Refused before it was sent: it frees no slot and wakes nobody.
-        this.#inFlight--;
-        if (this.#inFlight === 0) throw error;
-      }
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    }
-  }
-
-  #answered(): void {
-    this.#inFlight--;
-    this.#waiters.shift()?.();
+  /** Executes one statement, queued while every connection is busy (`-mode maxPending=`). */
+  #execute(query: string, values: unknown[]): Promise<cassandra.types.ResultSet> {
+    return this.#requests.send(() => this.#client.execute(query, values, this.#options));
   }
 
   /** Shuts the client down. */

@@ -13,6 +13,7 @@ import type { StressProfile } from "../profile/stress_profile.ts";
 import type { ColumnKind, TableColumn, TableLayout } from "../user/user_statements.ts";
 import { quoteIdentifier } from "../user/user_statements.ts";
 import type { CqlCluster } from "./cql_cluster.ts";
+import { consistencyOf } from "./_request_queue.ts";
 
 /** How long to sleep after schema changes (default one second per node). */
 export interface SchemaSleep {
@@ -37,12 +38,6 @@ async function runDdl(
     if ((error as { code?: number }).code === ALREADY_EXISTS) return;
     throw new TargetError(`Cannot ${what}: ${firstLineOf(error)}`, { cause: error });
   }
-}
-
-function consistencyOf(name: string): number {
-  const camel = name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  return (cassandra.types.consistencies as unknown as Record<string, number>)[camel] ??
-    cassandra.types.consistencies.quorum;
 }
 
 /**

@@ -18,6 +18,7 @@ import { isSelect } from "./_cql_markers.ts";
 import { bindValues, type MarkerSource, markerSources, rowAt, selectRows } from "./_user_rows.ts";
 import { clientOptionsOf } from "./client_options.ts";
 import { TokenRangePager } from "./_token_range_pager.ts";
+import { consistencyOf, RequestQueue } from "./_request_queue.ts";
 
 export type { UserTargetSpec } from "../user/user_target_spec.ts";
 
@@ -47,22 +48,6 @@ type OpState =
     readonly select: boolean;
   }
   | { readonly kind: "token_range"; readonly pager: TokenRangePager };
-
-/** Whether the driver refused an op only because every connection had `maxPending` in flight. */
-function isBusy(error: unknown): boolean {
-  const inner = (error as { innerErrors?: Record<string, unknown> } | null)?.innerErrors;
-  if ((error as Error | null)?.name !== "NoHostAvailableError" || inner === undefined) return false;
-  const causes = Object.values(inner);
-  return causes.length > 0 &&
-    causes.every((cause) => (cause as Error | null)?.name === "BusyConnectionError");
-}
-
-function consistencyOf(name: string): number {
-  const camel = name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  const value = (cassandra.types.consistencies as unknown as Record<string, number>)[camel];
-  if (value === undefined) throw new RangeError(`Unknown consistency level "${name}"`);
-  return value;
-}
 
 /** Connects one client per keyspace the tables use. */
 async function connectClients(spec: UserTargetSpec): Promise<Map<string, cassandra.Client>> {
@@ -114,10 +99,7 @@ export class UserTarget implements Target {
   readonly #ops: OpState[];
   readonly #options: cassandra.QueryOptions;
   readonly #prng = new Prng(1);
-  /** Ops the driver has sent and not yet answered. */
-  #inFlight = 0;
-  /** Ops waiting for a connection slot, woken one per answered op. */
-  readonly #waiters: (() => void)[] = [];
+  readonly #requests = new RequestQueue();
 
   private constructor(spec: UserTargetSpec, clients: Map<string, cassandra.Client>) {
     this.#clients = clients;
@@ -197,7 +179,7 @@ export class UserTarget implements Target {
       case "query":
         return this.#query(op, seed);
       case "token_range":
-        return this.#send(() => op.pager.next());
+        return this.#requests.send(() => op.pager.next());
     }
   }
 
@@ -227,7 +209,7 @@ export class UserTarget implements Target {
       }
     }
     if (queries.length === 1) {
-      await this.#send(() => client.execute(statement, queries[0].params, this.#options));
+      await this.#requests.send(() => client.execute(statement, queries[0].params, this.#options));
       return { partitions: 1, rows: 1 };
     }
     const options: cassandra.QueryOptions = {
@@ -237,7 +219,7 @@ export class UserTarget implements Target {
     };
     for (let at = 0; at < queries.length; at += MAX_BATCH) {
       const chunk = queries.slice(at, at + MAX_BATCH);
-      await this.#send(() => client.batch(chunk, options));
+      await this.#requests.send(() => client.batch(chunk, options));
     }
     return { partitions: seeds.length, rows: queries.length };
   }
@@ -256,40 +238,10 @@ export class UserTarget implements Target {
       const row = rowAt(partition, Math.floor(prng.nextDouble() * partition.rowCount));
       params = bindValues(op.sources, partition, () => row);
     }
-    const result = await this.#send(() => client.execute(op.cql, params, this.#options));
+    const result = await this.#requests.send(() => client.execute(op.cql, params, this.#options));
     if (!op.select) return { partitions: 0, rows: 0 };
     const rows = result.rows?.length ?? 0;
     return { partitions: Math.min(1, rows), rows };
-  }
-
-  /**
-   * Sends through the driver; when every connection already has `-mode maxPending=` requests
-   * in flight, waits for one of them to be answered and tries again, as the Java driver queues
-   * a request for a connection instead of failing it.
-   */
-  async #send<T>(request: () => Promise<T>): Promise<T> {
-    for (;;) {
-      this.#inFlight++;
-      try {
-        const result = await request();
-        this.#answered();
-        return result;
-      } catch (error) {
-        if (!isBusy(error)) {
-          this.#answered();
-          throw error;
-        }
-        // Refused before it was sent: it frees no slot and wakes nobody.
-        this.#inFlight--;
-        if (this.#inFlight === 0) throw error;
-      }
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    }
-  }
-
-  #answered(): void {
-    this.#inFlight--;
-    this.#waiters.shift()?.();
   }
 
   /** Shuts the clients down. */
