@@ -555,6 +555,8 @@ function batchSizeSteps(): ProfileStep[] {
     ),
     q("CREATE TABLE of counters for batch sizes", "CREATE TABLE bc (k int PRIMARY KEY, n counter)"),
     batch("LOGGED batch of 6 KB over two partitions", rows(12, 500)),
+    batch("LOGGED batch of 60 KB over two partitions", rows(120, 500)),
+    batch("UNLOGGED batch of 60 KB over two partitions", rows(120, 500), { logged: false }),
     batch(
       "LOGGED batch of 60 KB in one partition",
       rows(120, 500).map((r) => ({ ...r, params: [r.params[0], "one", r.params[2]] })),

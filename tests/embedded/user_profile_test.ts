@@ -69,6 +69,10 @@ Deno.test("user: a time series profile writes several partitions per op and its 
       "n=300",
       "-rate",
       "threads=2",
+      // Up to 5 partitions of up to 1000 rows would pass the 50 KiB batch limit ("Batch too
+      // large", on a real node as on this one): a tenth of the rows selected at most.
+      "-insert",
+      "select-ratio=uniform(1..10)/100",
       ...FAST,
     ]);
     assert.equal(code, 0, [...out, ...err].join("\n"));
@@ -78,13 +82,13 @@ Deno.test("user: a time series profile writes several partitions per op and its 
       assert.ok(rows.some((l) => l.startsWith(name)), `no ${name} row in\n${rows.join("\n")}`);
     }
     const results = (label: string) => out.find((l) => l.startsWith(label)) ?? "";
-    // Inserts write up to 5 partitions of 10..1000 rows (half of them selected on average).
+    // Inserts write up to 5 partitions of 10..1000 rows (up to a tenth of them selected).
     assert.match(results("Row rate"), /insert: [\d,]+ row\/s/);
     const stored = await queryNode(
       node,
       "SELECT sensor, day, at, reading FROM metrics.readings",
     );
-    assert.ok(stored.length > 300, `${stored.length} rows`);
+    assert.ok(stored.length > 100, `${stored.length} rows`);
     for (const row of stored) assert.equal(String(row.get("sensor")).length, 12);
   } finally {
     await node.close();

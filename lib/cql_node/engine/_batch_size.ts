@@ -1,6 +1,6 @@
 // The size Cassandra gives a BATCH over several partitions (the data size of its mutations), and
-// its warning past batch_size_warn_threshold (5 KiB); its refusal past batch_size_fail_threshold
-// (50 KiB) is written but not enforced yet (below). The sizes follow Cassandra 5.0.6's accounting, measured on a real node: 29 bytes a
+// its warning past batch_size_warn_threshold (5 KiB) and its refusal past batch_size_fail_threshold
+// (50 KiB), `Batch too large`. The sizes follow Cassandra 5.0.6's accounting, measured on a real node: 29 bytes a
 // partition, 21 a row plus its clustering values, 20 a cell plus its value, and for a non-frozen
 // collection 12 plus each element's cell (a list element's path is a 16-byte timeuuid).
 import { CqlError } from "../protocol/cql_error.ts";
@@ -13,7 +13,6 @@ const PARTITION_BYTES = 29;
 const ROW_BYTES = 21;
 const WARN_BYTES = 5 * 1024;
 const FAIL_BYTES = 50 * 1024;
-const enforceFailThreshold = false;
 
 /**
  * Checks a batch's size as Cassandra does when it spans several partitions.
@@ -61,10 +60,8 @@ export function batchSizeWarnings(runs: { plan: WritePlan; ctx: ExecContext }[])
     tables.add(`${table.keyspace}.${table.name}`);
   }
   if (partitions.size < 2 || size <= WARN_BYTES) return [];
-  // Cassandra 5.0.6 refuses a batch past FAIL_BYTES with 'Batch too large'. Not enforced yet:
-  // tests/embedded/user_profile_test.ts's time series profile sends such batches and expects them
-  // applied; enforcing it is the issue's call (see the commit message).
-  if (size > FAIL_BYTES && enforceFailThreshold) throw CqlError.invalid("Batch too large");
+  // Cassandra 5.0.6 refuses a batch past FAIL_BYTES with 'Batch too large'.
+  if (size > FAIL_BYTES) throw CqlError.invalid("Batch too large");
   return [
     `Batch for [${
       [...tables].join(", ")
