@@ -85,6 +85,8 @@ Deno.test("real node: counters, -col/-schema, no-warmup, HDR log and graph, -mod
 
 Deno.test("real node: throttled and fixed-rate writes (runs 10, 11)", async (t) => {
   await withKeyspace1(async () => {
+    // The corpus lines leave keyspace1 with their own columns (-col names=, n=): start afresh.
+    await dropKeyspaces("keyspace1");
     for (const name of ["10-write-throttle", "11-write-fixed"]) {
       await t.step(name, async () => check(name, await runRecorded(plain, name), DEFAULTS));
     }
@@ -112,5 +114,8 @@ Deno.test("real node: cl=ALL at factor 2, every op unavailable and ignored, retr
 });
 
 Deno.test("real node: an uncertainty run until it is stopped (run 13)", async () => {
-  await withKeyspace1(() => checkStoppedUncertaintyRun(plain));
+  await withKeyspace1(async () => {
+    await dropKeyspaces("keyspace1");
+    await checkStoppedUncertaintyRun(plain);
+  });
 });
