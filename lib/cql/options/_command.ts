@@ -14,7 +14,7 @@ import {
   type Matched,
   matchSubOptions,
   parseChoice,
-  parseInteger,
+  parseOptionInteger,
   parsePairs,
 } from "./_suboptions.ts";
 
@@ -128,10 +128,10 @@ function parseStop(command: string, found: ReadonlyMap<string, Matched>): StopCo
   const maxText = found.get("n<")?.value;
   const minIntervals = minText === undefined
     ? 30
-    : parseInteger(`${command} n>`, minText, { min: 1 });
+    : parseOptionInteger(`${command} n>`, minText, { min: 1 });
   const maxIntervals = maxText === undefined
     ? 200
-    : parseInteger(`${command} n<`, maxText, { min: 1 });
+    : parseOptionInteger(`${command} n<`, maxText, { min: 1 });
   if (minIntervals > maxIntervals) {
     throw new OptionError({
       option: `${command} n<`,
@@ -271,7 +271,7 @@ export function parseRunCommand(
       : parseChoice(`${given} serial-cl`, serialCl.value, ["SERIAL", "LOCAL_SERIAL"]),
     keySizeBytes: keysize === undefined
       ? 10
-      : parseInteger(`${given} keysize`, keysize.value, { min: 1 }),
+      : parseOptionInteger(`${given} keysize`, keysize.value, { min: 1 }),
     add: distributionOr(`${given} add`, found.get("add="), "fixed(1)"),
     ratio,
     clustering: distributionOr(

@@ -12,7 +12,7 @@ import type {
   PopulationSettings,
   RateSettings,
 } from "./stress_settings.ts";
-import { matchSubOptions, nonEmpty, parseChoice, parseInteger } from "./_suboptions.ts";
+import { matchSubOptions, nonEmpty, parseChoice, parseOptionInteger } from "./_suboptions.ts";
 
 const THREAD_KEYS = ["threads=", "throttle=", "fixed=", "limit="];
 const AUTO_KEYS = ["threads>=", "threads<=", "auto"];
@@ -73,17 +73,19 @@ export function parseRateGroup(
     }
     return {
       kind: "threads",
-      threads: parseInteger("-rate threads", threads.value, { min: 1 }),
+      threads: parseOptionInteger("-rate threads", threads.value, { min: 1 }),
       throttleOpsPerSec,
       fixedOpsPerSec,
     };
   }
   const min = found.get("threads>=");
   const max = found.get("threads<=");
-  const minThreads = min === undefined ? 4 : parseInteger("-rate threads>", min.value, { min: 1 });
+  const minThreads = min === undefined
+    ? 4
+    : parseOptionInteger("-rate threads>", min.value, { min: 1 });
   const maxThreads = max === undefined
     ? 1000
-    : parseInteger("-rate threads<", max.value, { min: 1 });
+    : parseOptionInteger("-rate threads<", max.value, { min: 1 });
   if (minThreads > maxThreads) {
     throw new OptionError({
       option: "-rate threads<",
@@ -247,7 +249,7 @@ export function parseColumnGroup(params: readonly string[] | undefined): ColumnS
   }
   const size = parseDistribution(found.get("size=")?.value ?? "FIXED(34)", "-col size");
   const timestamp = found.get("timestamp=");
-  if (timestamp !== undefined) parseInteger("-col timestamp", timestamp.value);
+  if (timestamp !== undefined) parseOptionInteger("-col timestamp", timestamp.value);
   const superColumns = found.get("super=");
   const comparator = found.get("comparator=");
   let names: string[] | null = null;
@@ -290,7 +292,9 @@ export function parseColumnGroup(params: readonly string[] | undefined): ColumnS
     variableColumnCount,
     sizeDistribution: size,
     slice: found.has("slice"),
-    superColumns: superColumns === undefined ? 0 : parseInteger("-col super", superColumns.value),
+    superColumns: superColumns === undefined
+      ? 0
+      : parseOptionInteger("-col super", superColumns.value),
     comparator: comparator === undefined
       ? "AsciiType"
       : parseChoice("-col comparator", comparator.value, ["AsciiType", "UTF8Type", "TimeUUIDType"]),

@@ -17,7 +17,13 @@ import type {
   TokenRangeSettings,
   TransportSettings,
 } from "./stress_settings.ts";
-import { matchSubOptions, nonEmpty, parseChoice, parseInteger, parsePairs } from "./_suboptions.ts";
+import {
+  matchSubOptions,
+  nonEmpty,
+  parseChoice,
+  parseOptionInteger,
+  parsePairs,
+} from "./_suboptions.ts";
 
 /**
  * The back-off of `-errors` when none is given, the Scylla fork's: constant with a zero
@@ -43,7 +49,7 @@ export function parseErrorsGroup(params: readonly string[] | undefined): ErrorSe
   const retriesText = found.get("retries=");
   const retries = retriesText === undefined
     ? 9
-    : parseInteger("-errors retries", retriesText.value);
+    : parseOptionInteger("-errors retries", retriesText.value);
   const policyText = found.get("delay-policy=");
   const minText = found.get("min-delay-ms=");
   const maxText = found.get("max-delay-ms=");
@@ -52,10 +58,10 @@ export function parseErrorsGroup(params: readonly string[] | undefined): ErrorSe
     : parseChoice("-errors delay-policy", policyText.value, ["constant", "linear", "exponential"]);
   const minDelayMs = minText === undefined
     ? DEFAULT_BACKOFF.minDelayMs
-    : parseInteger("-errors min-delay-ms", minText.value);
+    : parseOptionInteger("-errors min-delay-ms", minText.value);
   const maxDelayMs = maxText === undefined
     ? DEFAULT_BACKOFF.maxDelayMs
-    : parseInteger("-errors max-delay-ms", maxText.value);
+    : parseOptionInteger("-errors max-delay-ms", maxText.value);
   if (minDelayMs > maxDelayMs) {
     // The default minimum is 0, so only a given min-delay-ms can be above the maximum.
     throw new OptionError({
@@ -196,12 +202,12 @@ export function parseModeGroup(params: readonly string[] | undefined): ModeSetti
   const value = (key: string): string | undefined => found.get(key)?.value;
   const optionalInt = (key: string, option: string, min: number): number | null => {
     const text = value(key);
-    return text === undefined ? null : parseInteger(option, text, { min });
+    return text === undefined ? null : parseOptionInteger(option, text, { min });
   };
   const protocolText = value("protocolVersion=");
   let protocolVersion: number | null = null;
   if (protocolText !== undefined && protocolText.toUpperCase() !== "NEWEST_SUPPORTED") {
-    protocolVersion = parseInteger("-mode protocolVersion", protocolText, { min: 1, max: 5 });
+    protocolVersion = parseOptionInteger("-mode protocolVersion", protocolText, { min: 1, max: 5 });
   }
   const compression = value("compression=");
   return {
@@ -289,7 +295,7 @@ export function parseSchemaGroup(
       if (lower === "strategy") {
         replicationStrategy = val.includes(".") ? val : `org.apache.cassandra.locator.${val}`;
       } else if (lower === "factor") {
-        parseInteger("-schema replication factor", val, { min: 1 });
+        parseOptionInteger("-schema replication factor", val, { min: 1 });
         factor = val;
       } else {
         replicationOptions[key] = val;
@@ -370,7 +376,7 @@ export function parsePortGroup(params: readonly string[] | undefined): PortSetti
     const text = found.get(`${key}=`)?.value;
     return text === undefined
       ? fallback
-      : parseInteger(`-port ${key}`, text, { min: 1, max: 65535 });
+      : parseOptionInteger(`-port ${key}`, text, { min: 1, max: 65535 });
   };
   return {
     nativePort: port("native", 9042),

@@ -115,8 +115,8 @@ export function parsePairs(
   return pairs;
 }
 
-/** Parses a whole number in `[min, max]`. */
-export function parseInteger(
+/** Parses a whole number in `[min, max]` for an option of the grammar (an OptionError when not). */
+export function parseOptionInteger(
   option: string,
   text: string,
   range: { min?: number; max?: number } = {},
