@@ -177,3 +177,11 @@ export function elementsHex(bytes: Uint8Array): string[] {
   }
   return out;
 }
+
+/** A key-value table: a bigint key and a text value of 2 to 20 characters. */
+export const KV: UserTableSpec = tableSpec("kv", [
+  { name: "k", type: "bigint", kind: "partition_key" },
+  { name: "v", type: "text", kind: "regular", size: uniform(2, 20) },
+]);
+/** Its CREATE TABLE. */
+export const KV_CQL = "CREATE TABLE kv (k bigint PRIMARY KEY, v text)";

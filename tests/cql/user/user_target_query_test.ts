@@ -9,6 +9,8 @@ import type { UserOpSpec } from "../../../lib/cql/user/user_target_spec.ts";
 import {
   fixed,
   hex,
+  KV,
+  KV_CQL,
   rowsOf,
   startNodeWith,
   tableSpec,
@@ -16,12 +18,6 @@ import {
   uniform,
   wireHex,
 } from "./_user_target_fixture.ts";
-
-const KV = tableSpec("kv", [
-  { name: "k", type: "bigint", kind: "partition_key" },
-  { name: "v", type: "text", kind: "regular", size: uniform(2, 20) },
-]);
-const KV_CQL = "CREATE TABLE kv (k bigint PRIMARY KEY, v text)";
 
 const TS = tableSpec("ts", [
   { name: "id", type: "int", kind: "partition_key" },
