@@ -8,6 +8,7 @@
 // deno-lint-ignore-file no-console
 import cassandra from "cassandra-driver";
 import process from "node:process";
+import { startServeNode } from "./_serve_node.ts";
 
 const total = Number(Deno.args[0] ?? 200_000);
 const inFlight = Number(Deno.args[1] ?? 128);
@@ -19,19 +20,7 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SEC; // utime + stime
 }
 
-const child = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname, "serve", "--port", "0"],
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let banner = "";
-while (!banner.includes("\n")) {
-  const { value, done } = await reader.read();
-  if (done) throw new Error("stress serve exited before its banner");
-  banner += value;
-}
-const port = Number(/:(\d+)/.exec(banner)![1]);
+const { process: child, port } = await startServeNode();
 const client = new cassandra.Client({
   contactPoints: [`127.0.0.1:${port}`],
   localDataCenter: "datacenter1",

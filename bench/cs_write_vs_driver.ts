@@ -7,6 +7,7 @@
 //
 //   deno run -A bench/cs_write_vs_driver.ts [N=200000] [C=128]
 // deno-lint-ignore-file no-console
+import { startServeNode, timeDeno } from "./_serve_node.ts";
 const total = Number(Deno.args[0] ?? 200_000);
 const inFlight = Number(Deno.args[1] ?? 128);
 const main = new URL("../main.ts", import.meta.url).pathname;
@@ -20,38 +21,18 @@ interface Measured {
 }
 
 async function timed(args: string[], parseRate: (out: string) => number): Promise<Measured> {
-  const output = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "TIME %e %U %S %M", Deno.execPath(), ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = new TextDecoder().decode(output.stdout);
-  const err = new TextDecoder().decode(output.stderr);
-  if (!output.success) throw new Error(`${args.join(" ")} failed:\n${out}\n${err}`);
-  const [wall, user, sys, rssKb] = /TIME (\S+) (\S+) (\S+) (\S+)/.exec(err)!.slice(1).map(Number);
+  const run = await timeDeno(args);
   return {
-    opsPerSec: parseRate(out),
-    cpuUsPerOp: ((user + sys) * 1e6) / total,
-    peakRssMb: rssKb / 1024,
-    wallSec: wall,
+    opsPerSec: parseRate(run.stdout),
+    cpuUsPerOp: (run.cpuSec * 1e6) / total,
+    peakRssMb: run.peakRssMb,
+    wallSec: run.wallSec,
   };
 }
 
-const node = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", main, "serve", "--port", "0"],
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
+const node = await startServeNode();
 try {
-  const reader = node.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let banner = "";
-  while (!banner.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("stress serve exited before its banner");
-    banner += value;
-  }
-  reader.releaseLock();
-  const port = String(Number(/:(\d+)/.exec(banner)![1]));
+  const port = String(node.port);
   const target = ["-node", "127.0.0.1", "-port", `native=${port}`];
   // Schema (and JIT of the node) with a short run.
   await timed(["run", "-A", main, "write", "n=20000", "-rate", "threads=64", ...target], () => 0);
@@ -89,6 +70,6 @@ try {
   console.log(`throughput ratio (stress/bare): ${(ours.opsPerSec / peer.opsPerSec).toFixed(2)}`);
   console.log(`CPU/op ratio (stress/bare):     ${(ours.cpuUsPerOp / peer.cpuUsPerOp).toFixed(2)}`);
 } finally {
-  node.kill("SIGTERM");
-  await node.status;
+  node.process.kill("SIGTERM");
+  await node.process.status;
 }

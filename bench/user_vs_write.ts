@@ -8,6 +8,7 @@
 //
 //   deno run -A bench/user_vs_write.ts [N=200000] [THREADS=128]
 // deno-lint-ignore-file no-console
+import { startServeNode, timeDeno } from "./_serve_node.ts";
 const total = Number(Deno.args[0] ?? 200_000);
 const threads = Number(Deno.args[1] ?? 128);
 const main = new URL("../main.ts", import.meta.url).pathname;
@@ -21,43 +22,17 @@ interface Measured {
 }
 
 async function timed(args: string[]): Promise<Measured> {
-  const output = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "TIME %e %U %S %M", Deno.execPath(), "run", "-A", main, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = new TextDecoder().decode(output.stdout);
-  const err = new TextDecoder().decode(output.stderr);
-  if (!output.success) throw new Error(`${args.join(" ")} failed:\n${out}\n${err}`);
-  const [wall, user, sys, rssKb] = /TIME (\S+) (\S+) (\S+) (\S+)/.exec(err)!.slice(1).map(Number);
-  const rate = /^Op rate\s+:\s+([\d,]+) op\/s/m.exec(out);
+  const run = await timeDeno(["run", "-A", main, ...args]);
+  const rate = /^Op rate\s+:\s+([\d,]+) op\/s/m.exec(run.stdout);
   return {
     opsPerSec: rate === null ? 0 : Number(rate[1].replaceAll(",", "")),
-    cpuUsPerOp: ((user + sys) * 1e6) / total,
-    peakRssMb: rssKb / 1024,
-    wallSec: wall,
+    cpuUsPerOp: (run.cpuSec * 1e6) / total,
+    peakRssMb: run.peakRssMb,
+    wallSec: run.wallSec,
   };
 }
 
-/** Starts `stress serve --port 0` and returns it with its port. */
-async function startNode(): Promise<{ process: Deno.ChildProcess; port: number }> {
-  const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, "serve", "--port", "0"],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let banner = "";
-  while (!banner.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("stress serve exited before its banner");
-    banner += value;
-  }
-  reader.releaseLock();
-  return { process, port: Number(/:(\d+)/.exec(banner)![1]) };
-}
-
-const node = await startNode();
+const node = await startServeNode();
 try {
   const target = ["-node", "127.0.0.1", "-port", `native=${node.port}`];
   const common = ["no-warmup", "-rate", `threads=${threads}`, "-log", "no-settings", ...target];
