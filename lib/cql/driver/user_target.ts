@@ -46,6 +46,8 @@ type OpState =
     readonly sources: readonly MarkerSource[];
     readonly multirow: boolean;
     readonly select: boolean;
+    /** The request options: the run's, with the query's own consistency levels. */
+    readonly options: cassandra.QueryOptions;
   }
   | { readonly kind: "token_range"; readonly pager: TokenRangePager };
 
@@ -134,6 +136,11 @@ export class UserTarget implements Target {
             sources: markerSources(op.cql, table.spec.data),
             multirow: op.fields === "multirow",
             select: isSelect(op.cql),
+            options: {
+              ...this.#options,
+              consistency: consistencyOf(op.consistency ?? spec.consistency),
+              serialConsistency: consistencyOf(op.serialConsistency ?? spec.serialConsistency),
+            },
           };
         case "token_range":
           return {
@@ -238,7 +245,7 @@ export class UserTarget implements Target {
       const row = rowAt(partition, Math.floor(prng.nextDouble() * partition.rowCount));
       params = bindValues(op.sources, partition, () => row);
     }
-    const result = await this.#requests.send(() => client.execute(op.cql, params, this.#options));
+    const result = await this.#requests.send(() => client.execute(op.cql, params, op.options));
     if (!op.select) return { partitions: 0, rows: 0 };
     const rows = result.rows?.length ?? 0;
     return { partitions: Math.min(1, rows), rows };

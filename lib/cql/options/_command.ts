@@ -4,11 +4,11 @@ import type { DistributionSpec } from "../../units/distribution_spec.ts";
 import { parseCount } from "../../units/parse_count.ts";
 import { parseDistribution } from "../../units/parse_distribution.ts";
 import { parseDuration } from "../../units/parse_duration.ts";
-import type {
-  CommandSettings,
-  CommandType,
-  ConsistencyLevel,
-  StopCondition,
+import {
+  type CommandSettings,
+  type CommandType,
+  CONSISTENCY_LEVELS,
+  type StopCondition,
 } from "./stress_settings.ts";
 import {
   type Matched,
@@ -53,20 +53,6 @@ const RATIO_KEYS: Readonly<Record<string, string>> = {
   "counter_get": "counter_read",
   counterget: "counter_read",
 };
-
-const CONSISTENCY_LEVELS: readonly ConsistencyLevel[] = [
-  "ONE",
-  "TWO",
-  "THREE",
-  "QUORUM",
-  "LOCAL_QUORUM",
-  "EACH_QUORUM",
-  "ALL",
-  "ANY",
-  "LOCAL_ONE",
-  "SERIAL",
-  "LOCAL_SERIAL",
-];
 
 const STOP_KEYS = ["n=", "duration=", "err<", "n>", "n<"];
 const COMMON_KEYS = ["no-warmup", "no_warmup", "truncate=", "cl=", "serial-cl="];

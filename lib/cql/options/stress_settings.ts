@@ -38,6 +38,21 @@ export type ConsistencyLevel =
   | "SERIAL"
   | "LOCAL_SERIAL";
 
+/** Every consistency level `cl=` accepts, in cassandra-stress's help order. */
+export const CONSISTENCY_LEVELS: readonly ConsistencyLevel[] = [
+  "ONE",
+  "TWO",
+  "THREE",
+  "QUORUM",
+  "LOCAL_QUORUM",
+  "EACH_QUORUM",
+  "ALL",
+  "ANY",
+  "LOCAL_ONE",
+  "SERIAL",
+  "LOCAL_SERIAL",
+];
+
 /** A serial consistency level accepted by `serial-cl=`. */
 export type SerialConsistencyLevel = "SERIAL" | "LOCAL_SERIAL";
 

@@ -1,6 +1,7 @@
 // Private helper: reads the `queries` and `token_range_queries` sections of a profile.
 import type { ProfileYaml, YamlEntry } from "./_profile_yaml.ts";
 import type { ProfileQuery, ProfileTokenRangeQuery } from "./stress_profile.ts";
+import { CONSISTENCY_LEVELS } from "../options/stress_settings.ts";
 
 const QUERY_KEYS = ["cql", "fields", "consistencyLevel", "serialConsistencyLevel"];
 const RANGE_KEYS = ["columns", "page_size"];
@@ -55,13 +56,22 @@ function readQuery(yaml: ProfileYaml, entry: YamlEntry): ProfileQuery {
       `"${fieldsGiven}" is not a field selection, expected samerow or multirow`,
     );
   }
+  const level = (key: string, allowed: readonly string[]): string | null => {
+    const given = text(key);
+    if (given === null || allowed.includes(given.toUpperCase())) return given;
+    return yaml.fail(
+      `${path}.${key}`,
+      keys.get(key)!.line,
+      `"${given}" is not a consistency level, expected one of ${allowed.join(", ")}`,
+    );
+  };
   return {
     name: entry.key,
     cql,
     fields,
     fieldsGiven,
-    consistencyLevel: text("consistencyLevel"),
-    serialConsistencyLevel: text("serialConsistencyLevel"),
+    consistencyLevel: level("consistencyLevel", CONSISTENCY_LEVELS),
+    serialConsistencyLevel: level("serialConsistencyLevel", ["SERIAL", "LOCAL_SERIAL"]),
   };
 }
 

@@ -101,7 +101,14 @@ function opOf(op: ResolvedOp, splitFactor: number): UserOpSpec {
     case "insert":
       return { kind: "insert", table: op.profileIndex };
     case "query":
-      return { kind: "query", table: op.profileIndex, cql: op.query.cql, fields: op.query.fields };
+      return {
+        kind: "query",
+        table: op.profileIndex,
+        cql: op.query.cql,
+        fields: op.query.fields,
+        consistency: op.query.consistencyLevel?.toUpperCase() ?? null,
+        serialConsistency: op.query.serialConsistencyLevel?.toUpperCase() ?? null,
+      };
     case "token_range":
       return {
         kind: "token_range",

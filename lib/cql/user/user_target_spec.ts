@@ -59,6 +59,10 @@ export type UserOpSpec =
     readonly cql: string;
     /** How its markers are bound: from one row, or from up to one row per marker. */
     readonly fields: "samerow" | "multirow";
+    /** The query's own `consistencyLevel:` (ScyllaDB's fork), upper-case, or null for `cl=`. */
+    readonly consistency: string | null;
+    /** Its `serialConsistencyLevel:`, upper-case, or null for `serial-cl=`. */
+    readonly serialConsistency: string | null;
   }
   | {
     /** A `token_range_queries` entry: one page per op. */

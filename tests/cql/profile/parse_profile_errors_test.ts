@@ -210,6 +210,17 @@ Deno.test("parseProfile() checks queries and token range queries", () => {
     `${P}key "queries.q1.fields" (line 6): "onerow" is not a field selection, expected samerow or multirow`,
   );
   assert.equal(
+    errorOf(lines({ queries: ["queries:", "  q1: {cql: SELECT 1, consistencyLevel: most}"] })),
+    `${P}key "queries.q1.consistencyLevel" (line 6): "most" is not a consistency level, expected ` +
+      "one of ONE, TWO, THREE, QUORUM, LOCAL_QUORUM, EACH_QUORUM, ALL, ANY, LOCAL_ONE, SERIAL, " +
+      "LOCAL_SERIAL",
+  );
+  assert.equal(
+    errorOf(lines({ queries: ["queries:", "  q1: {cql: SELECT 1, serialConsistencyLevel: ONE}"] })),
+    `${P}key "queries.q1.serialConsistencyLevel" (line 6): "ONE" is not a consistency level, ` +
+      "expected one of SERIAL, LOCAL_SERIAL",
+  );
+  assert.equal(
     errorOf(lines({ queries: ["queries:", "  q1: {cql: SELECT 1, limit: 3}"] })),
     `${P}key "queries.q1.limit" (line 6): unknown key, expected one of cql, fields, ` +
       "consistencyLevel, serialConsistencyLevel",

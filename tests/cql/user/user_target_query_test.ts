@@ -36,6 +36,8 @@ const query = (cql: string, fields: "samerow" | "multirow" = "samerow", table = 
   table,
   cql,
   fields,
+  consistency: null,
+  serialConsistency: null,
 });
 
 Deno.test("query: samerow and multirow find the inserted rows, with cassandra-stress's counts", async () => {
