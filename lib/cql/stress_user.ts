@@ -116,7 +116,7 @@ async function prepareUser(
       ops: plan.ops,
       insert: settings.insert,
       order,
-      splitFactor: settings.tokenrange.splitFactor,
+      tokenRange: settings.tokenrange,
     },
   );
 }

@@ -67,6 +67,13 @@ export interface WorkerInit<Spec extends TargetSpec = SyntheticTargetSpec> {
   readonly type: "init";
   /** This Worker's index, 0-based. */
   readonly workerIndex: number;
+  /**
+   * The number of Workers of the run, so that a target can take its share of a shared job (the
+   * token ranges of a ring).
+   *
+   * @default {1}
+   */
+  readonly workers?: number;
   /** The number of concurrent op loops in this Worker. */
   readonly threads: number;
   /** The shared control block (see the module docs). */

@@ -124,6 +124,7 @@ class WorkloadRun<Spec extends TargetSpec> {
     return {
       type: "init",
       workerIndex,
+      workers: this.#plan.workers,
       threads,
       control: this.#control,
       baseEpochMs: -1,

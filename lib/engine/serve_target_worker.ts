@@ -12,8 +12,16 @@ import type { MainMessage, WorkerInit, WorkerMessage } from "./protocol.ts";
 import type { Target, TargetSpec } from "./target.ts";
 import { WorkerRunner } from "./worker_runner.ts";
 
-/** Builds the target a spec describes, seeded for this Worker. */
-export type TargetFactory = (spec: TargetSpec, seed: number) => Promise<Target>;
+/** Which share of a run a Worker has: its index and the number of Workers. */
+export interface WorkerShare {
+  /** This Worker's index, 0-based. */
+  readonly workerIndex: number;
+  /** The number of Workers of the run. */
+  readonly workers: number;
+}
+
+/** Builds the target a spec describes, seeded for this Worker, knowing its share of the run. */
+export type TargetFactory = (spec: TargetSpec, seed: number, share: WorkerShare) => Promise<Target>;
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<MainMessage>) => void) | null;
@@ -52,7 +60,10 @@ export function serveTargetWorker(createTarget: TargetFactory): void {
     if (message.type === "init") {
       init = message;
       try {
-        target = await createTarget(message.target, message.seed + message.workerIndex * 7919);
+        target = await createTarget(message.target, message.seed + message.workerIndex * 7919, {
+          workerIndex: message.workerIndex,
+          workers: message.workers ?? 1,
+        });
         post({ type: "ready", workerIndex: message.workerIndex }, []);
       } catch (error) {
         fatal(message.workerIndex, error);

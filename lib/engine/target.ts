@@ -29,6 +29,15 @@ export interface Target {
    * partition and one row.
    */
   op(kind: number, seed: number, more: SeedSource): Promise<OpCount | void> | undefined;
+  /**
+   * Whether an op loop may run an op of this kind now. False ends the loop, as a
+   * cassandra-stress thread stops when its op has nothing left to do (a token range query
+   * without `-tokenrange wrap`, once every range was read). Without this method, always true.
+   *
+   * @param kind The index of the op type.
+   * @returns Whether the op can run.
+   */
+  ready?(kind: number): boolean;
   /** Releases what the adapter holds (connections, timers). */
   close(): Promise<void>;
 }

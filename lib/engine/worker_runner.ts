@@ -269,6 +269,7 @@ export class WorkerRunner {
         return;
       }
       const kind = this.#mix === null ? 0 : this.#mix.next();
+      if (target.ready !== undefined && !target.ready(kind)) return;
       const seed = this.#seedOf(cycle);
       more.seeds.length = 0;
       // The op's latency runs from startNs (before the first try) to endNs (after the last),

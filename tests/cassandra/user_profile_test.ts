@@ -62,6 +62,9 @@ const RUNS: readonly ProfileRun[] = [
     name: "token range queries page through the ring",
     profiles: [{ file: "token_ranges.yaml", keyspace: "scanks" }],
     ops: "ops(insert=4,byid=1,all_columns=1,NamesOnly=1)",
+    // With wrap every op name runs; without it a thread that draws a scan once the ranges were
+    // read stops.
+    extra: ["-tokenrange", "wrap"],
     createKeyspace: true,
     tables: [{ table: "items", columns: [] }],
     reads: ["all_columns"],

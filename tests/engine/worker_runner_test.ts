@@ -1074,3 +1074,43 @@ Deno.test("WorkerRunner.run() does not retry an error marked retryable: false", 
     "Operation x1 on key(s) [1]: Error executing: (ReadValidationError): Data returned was not validated",
   );
 });
+
+/** A target whose op kind 1 is ready `budget` times, then never: kind 0 always is. */
+class BudgetTarget implements Target {
+  calls = [0, 0];
+  constructor(private budget: number) {}
+  ready(kind: number): boolean {
+    return kind === 0 || this.budget > 0;
+  }
+  op(kind: number): Promise<void> {
+    this.calls[kind]++;
+    if (kind === 1) this.budget--;
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+Deno.test("WorkerRunner.run() ends a loop that draws an op its target is not ready for", async () => {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new BudgetTarget(3);
+  const inbox = new Inbox();
+  await new WorkerRunner(
+    makeInit(control, {
+      threads: 2,
+      totalOps: 10_000,
+      opNames: ["insert", "scan"],
+      mix: { weights: [1, 1], clustering: FIXED_1 },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  // Each loop goes on until it draws a scan with none left: 3 scans run in all, and the run
+  // ends long before its 10,000 ops, with nothing recorded for the ops that never ran.
+  assert.equal(target.calls[1], 3);
+  assert.ok(target.calls[0] < 200, `${target.calls[0]} inserts`);
+  const [insert, scan] = inbox.merged(["insert", "scan"], false);
+  assert.equal(scan.ops, 3);
+  assert.equal(insert.ops, target.calls[0]);
+});

@@ -2,8 +2,11 @@
  * A `token_range_queries` entry as cassandra-stress runs it: the ring's token ranges (from the
  * driver's metadata, unwrapped and sorted) are a queue shared by the ops; an op takes a range
  * (or goes on with the one its cursor holds), reads one page of it, and keeps the paging state
- * for the next op; once every range is read the queue starts over (always: `-tokenrange` without
- * `wrap` is not implemented). `-tokenrange split-factor=` splits every range evenly. Private to lib/cql/driver.
+ * for the next op. With `-tokenrange wrap` the queue starts over once every range was read;
+ * without it the pager has no work left then, and the op loops that draw it stop. Each Worker
+ * of a run reads its own share of the ranges (every `workers`-th one), so the Workers together
+ * read each range once per round. `-tokenrange split-factor=` splits every range evenly.
+ * Private to lib/cql/driver.
  *
  * @module
  */
@@ -100,6 +103,8 @@ export class TokenRangePager {
   readonly #columns: string;
   readonly #options: cassandra.QueryOptions;
   readonly #splitFactor: number;
+  readonly #wrap: boolean;
+  readonly #share: { readonly workerIndex: number; readonly workers: number };
   #ranges: TokenBounds[] | null = null;
   /** The ranges not yet taken by a cursor, next first. */
   #queue: TokenBounds[] = [];
@@ -111,30 +116,55 @@ export class TokenRangePager {
    *
    * @param client A connected client.
    * @param table The profile's table.
-   * @param query The entry's columns and page size.
+   * @param query The entry's columns, page size, split factor and wrap.
    * @param options The run's query options (consistency, timeout).
+   * @param share This Worker's index and the run's number of Workers.
    */
   constructor(
     client: cassandra.Client,
     table: UserTableSpec,
-    query: { readonly columns: string; readonly pageSize: number; readonly splitFactor: number },
+    query: {
+      readonly columns: string;
+      readonly pageSize: number;
+      readonly splitFactor: number;
+      readonly wrap: boolean;
+    },
     options: cassandra.QueryOptions,
+    share: { readonly workerIndex: number; readonly workers: number } = {
+      workerIndex: 0,
+      workers: 1,
+    },
   ) {
     this.#client = client;
     this.#table = table;
     this.#columns = query.columns;
     this.#splitFactor = query.splitFactor;
+    this.#wrap = query.wrap;
+    this.#share = share;
     this.#options = { ...options, prepare: false, fetchSize: query.pageSize };
+  }
+
+  /**
+   * Whether a page is left to read: always with `wrap`; without it, while a range is queued or
+   * an idle cursor is inside one.
+   */
+  hasWork(): boolean {
+    if (this.#wrap) return true;
+    return this.#pending().length > 0 || this.#idle.some((cursor) => cursor.active);
   }
 
   /**
    * Reads the next page of a range.
    *
-   * @returns The new distinct tokens (partitions) and the rows of the page.
+   * @returns The new distinct tokens (partitions) and the rows of the page; none when no range
+   * is left (without `wrap`, an op that raced another for the last range).
    */
   async next(): Promise<OpCount> {
     const cursor = this.#idle.pop() ?? this.#fresh();
-    if (!cursor.active) this.#take(cursor);
+    if (!cursor.active && !this.#take(cursor)) {
+      this.#idle.push(cursor);
+      return { partitions: 0, rows: 0 };
+    }
     let result: cassandra.types.ResultSet;
     try {
       result = await this.#client.execute(cursor.cql, [], {
@@ -167,16 +197,33 @@ export class TokenRangePager {
     return { cql: "", active: false, pageState: undefined, lastToken: null };
   }
 
-  /** Points a cursor at the next range of the queue, refilling it when empty (wrap). */
-  #take(cursor: Cursor): void {
-    if (this.#queue.length === 0) {
-      this.#ranges ??= splitRanges(ringRanges(this.#client), this.#splitFactor);
-      this.#queue = [...this.#ranges].reverse();
-    }
-    const range = this.#queue.pop()!;
+  /** This Worker's ranges (read at first use): every `workers`-th range of the split ring. */
+  #myRanges(): TokenBounds[] {
+    if (this.#ranges !== null) return this.#ranges;
+    const all = splitRanges(ringRanges(this.#client), this.#splitFactor);
+    const { workerIndex, workers } = this.#share;
+    const mine = all.filter((_, i) => i % workers === workerIndex);
+    // A Worker without a range of its own (more Workers than ranges) reads them all with wrap.
+    this.#ranges = mine.length === 0 && this.#wrap ? all : mine;
+    this.#queue = [...this.#ranges].reverse();
+    return this.#ranges;
+  }
+
+  /** The queue of ranges not yet taken, refilled with `wrap` once empty. */
+  #pending(): TokenBounds[] {
+    const ranges = this.#myRanges();
+    if (this.#queue.length === 0 && this.#wrap) this.#queue = [...ranges].reverse();
+    return this.#queue;
+  }
+
+  /** Points a cursor at the next range of the queue; false when none is left. */
+  #take(cursor: Cursor): boolean {
+    const range = this.#pending().pop();
+    if (range === undefined) return false;
     cursor.cql = tokenRangeStatement(this.#table.layout, this.#columns, range);
     cursor.active = true;
     cursor.pageState = undefined;
     cursor.lastToken = null;
+    return true;
   }
 }

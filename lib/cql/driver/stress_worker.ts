@@ -15,7 +15,7 @@ import type { UserTargetSpec } from "../user/user_target_spec.ts";
 import { CqlTarget } from "./cql_target.ts";
 import { UserTarget } from "./user_target.ts";
 
-serveTargetWorker((spec, seed) => {
+serveTargetWorker((spec, seed, share) => {
   const typed = spec as CqlTargetSpec | UserTargetSpec | SyntheticTargetSpec;
   switch (typed.kind) {
     case "synthetic":
@@ -23,6 +23,6 @@ serveTargetWorker((spec, seed) => {
     case "cql":
       return CqlTarget.connect(typed);
     case "cql-user":
-      return UserTarget.connect(typed);
+      return UserTarget.connect(typed, share);
   }
 });

@@ -12,6 +12,7 @@ import cassandra from "cassandra-driver";
 import { createDistribution, type Distribution } from "../../core/distribution.ts";
 import { Prng } from "../../core/prng.ts";
 import type { OpCount, SeedSource, Target } from "../../engine/target.ts";
+import type { WorkerShare } from "../../engine/serve_target_worker.ts";
 import { ProfilePartitionGenerator } from "../profile_data/profile_partition_generator.ts";
 import type { UserTableSpec, UserTargetSpec } from "../user/user_target_spec.ts";
 import { isSelect } from "./_cql_markers.ts";
@@ -103,7 +104,11 @@ export class UserTarget implements Target {
   readonly #prng = new Prng(1);
   readonly #requests = new RequestQueue();
 
-  private constructor(spec: UserTargetSpec, clients: Map<string, cassandra.Client>) {
+  private constructor(
+    spec: UserTargetSpec,
+    clients: Map<string, cassandra.Client>,
+    share: WorkerShare,
+  ) {
     this.#clients = clients;
     this.#options = {
       prepare: spec.prepared,
@@ -145,7 +150,7 @@ export class UserTarget implements Target {
         case "token_range":
           return {
             kind: "token_range",
-            pager: new TokenRangePager(table.client, table.spec, op, this.#options),
+            pager: new TokenRangePager(table.client, table.spec, op, this.#options, share),
           };
       }
     });
@@ -155,19 +160,35 @@ export class UserTarget implements Target {
    * Connects the clients and prepares the ops.
    *
    * @param spec The target.
+   * @param share This Worker's share of the run (which token ranges it reads).
    * @returns The connected target.
    * @throws {Error} For what it does not run, before connecting: a marker that follows no
    * generated column, a protocol version below 3.
    */
-  static async connect(spec: UserTargetSpec): Promise<UserTarget> {
+  static async connect(
+    spec: UserTargetSpec,
+    share: WorkerShare = { workerIndex: 0, workers: 1 },
+  ): Promise<UserTarget> {
     checkSpec(spec);
     const clients = await connectClients(spec);
     try {
-      return new UserTarget(spec, clients);
+      return new UserTarget(spec, clients, share);
     } catch (error) {
       await Promise.all([...clients.values()].map((c) => c.shutdown().catch(() => {})));
       throw error;
     }
+  }
+
+  /**
+   * Whether an op of this kind can run: a token range query without `-tokenrange wrap` cannot
+   * once its ranges were all read (the op loop then stops, as cassandra-stress's thread does).
+   *
+   * @param kind The op index.
+   * @returns Whether it can run.
+   */
+  ready(kind: number): boolean {
+    const op = this.#ops[kind];
+    return op.kind !== "token_range" || op.pager.hasWork();
   }
 
   /**

@@ -29,8 +29,8 @@ export interface UserRunInput {
   readonly insert: InsertSettings;
   /** `-pop contents=`. */
   readonly order: "arbitrary" | "sorted";
-  /** `-tokenrange split-factor=`. */
-  readonly splitFactor: number;
+  /** `-tokenrange`: `split-factor=` and `wrap`. */
+  readonly tokenRange: { readonly splitFactor: number; readonly wrap: boolean };
 }
 
 /** A column of the table with its `columnspec`, for the generators. */
@@ -96,7 +96,7 @@ function fixedRatioOf(ratio: RatioDistributionSpec): number {
 }
 
 /** What one resolved op runs. */
-function opOf(op: ResolvedOp, splitFactor: number): UserOpSpec {
+function opOf(op: ResolvedOp, tokenRange: UserRunInput["tokenRange"]): UserOpSpec {
   switch (op.kind) {
     case "insert":
       return { kind: "insert", table: op.profileIndex };
@@ -115,7 +115,8 @@ function opOf(op: ResolvedOp, splitFactor: number): UserOpSpec {
         table: op.profileIndex,
         columns: op.query.columns,
         pageSize: op.query.pageSize,
-        splitFactor,
+        splitFactor: tokenRange.splitFactor,
+        wrap: tokenRange.wrap,
       };
     case "validate":
       // The command refuses validate before anything is sent (not implemented yet).
@@ -144,6 +145,6 @@ export function userTargetOf(
     ...connection,
     kind: "cql-user",
     tables: input.profiles.map((profile, i) => tableOf(profile, input.layouts[i], input)),
-    ops: input.ops.map((op) => opOf(op, input.splitFactor)),
+    ops: input.ops.map((op) => opOf(op, input.tokenRange)),
   };
 }

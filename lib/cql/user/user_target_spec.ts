@@ -75,6 +75,11 @@ export type UserOpSpec =
     readonly pageSize: number;
     /** Each of the ring's ranges is read as this many even parts (`-tokenrange split-factor=`). */
     readonly splitFactor: number;
+    /**
+     * `-tokenrange wrap`: once every range was read, start over; without it, an op loop that
+     * finds no range left stops.
+     */
+    readonly wrap: boolean;
   };
 
 /** The target of a `user` command. */

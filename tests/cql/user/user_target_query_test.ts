@@ -145,10 +145,10 @@ Deno.test("token_range: pages over the ring, counts new tokens and rows, wraps a
   const { node, admin } = await startNodeWith([KV_CQL]);
   const ops: UserOpSpec[] = [
     { kind: "insert", table: 0 },
-    { kind: "token_range", table: 0, columns: "*", pageSize: 7, splitFactor: 1 },
-    { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 1 },
+    { kind: "token_range", table: 0, columns: "*", pageSize: 7, splitFactor: 1, wrap: true },
+    { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 1, wrap: true },
     // split-factor=5: five times the ranges, each page within one of them, same rows in all.
-    { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 5 },
+    { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 5, wrap: true },
   ];
   const target = await UserTarget.connect(targetSpec(node, [KV], ops));
   try {
@@ -178,6 +178,42 @@ Deno.test("token_range: pages over the ring, counts new tokens and rows, wraps a
     assert.ok(split.pages > whole.pages, `${split.pages} pages split, ${whole.pages} whole`);
   } finally {
     await target.close();
+    await admin.shutdown();
+    await node.close();
+  }
+});
+
+Deno.test("token_range without wrap: each Worker reads its share of the ranges once, then is not ready", async () => {
+  const { node, admin } = await startNodeWith([KV_CQL]);
+  const ops: UserOpSpec[] = [
+    { kind: "insert", table: 0 },
+    // split-factor=6: six ranges, so that two Workers have three each.
+    { kind: "token_range", table: 0, columns: "v", pageSize: 4, splitFactor: 6, wrap: false },
+  ];
+  const spec = targetSpec(node, [KV], ops);
+  const targets = [
+    await UserTarget.connect(spec, { workerIndex: 0, workers: 2 }),
+    await UserTarget.connect(spec, { workerIndex: 1, workers: 2 }),
+  ];
+  try {
+    for (const seed of SEEDS) await targets[0].op(0, seed);
+    const read: number[] = [];
+    for (const target of targets) {
+      let rows = 0;
+      for (let pages = 0; target.ready(1) && pages < 1000; pages++) {
+        rows += (await target.op(1, 0)).rows;
+      }
+      assert.equal(target.ready(1), false);
+      assert.equal(target.ready(0), true); // inserts are always ready
+      read.push(rows);
+    }
+    // Between them the two Workers read every row once; each read some.
+    assert.equal(read[0] + read[1], SEEDS.length, `rows read ${read}`);
+    assert.ok(read[0] > 0 && read[1] > 0, `rows read ${read}`);
+    // An op that still comes (raced the last range) reads nothing.
+    assert.deepEqual(await targets[0].op(1, 0), { partitions: 0, rows: 0 });
+  } finally {
+    for (const target of targets) await target.close();
     await admin.shutdown();
     await node.close();
   }
