@@ -90,6 +90,9 @@ function bufferOf(bytes: Uint8Array | null): Buffer | null {
  * @param sources The markers' sources.
  * @param partition The partition (its key).
  * @param rowOf The row each marker takes its clustering and value columns from.
+ * @param populated The row-population ratio drawn for this partition (default 1: every value
+ *   column): value column k (1-based) of n is bound NULL when k / n exceeds it, as
+ *   cassandra-stress leaves it out.
  * @returns The values, null for a column left unpopulated.
  *
  * @example Usage
@@ -112,6 +115,7 @@ export function bindValues(
   sources: readonly MarkerSource[],
   partition: ProfilePartition,
   rowOf: (marker: number) => ProfileRow,
+  populated = 1,
 ): (Buffer | null)[] {
   return sources.map((source, i) => {
     switch (source.role) {
@@ -119,8 +123,12 @@ export function bindValues(
         return bufferOf(partition.key[source.index]);
       case "clustering":
         return bufferOf(rowOf(i).clustering[source.index]);
-      case "value":
-        return bufferOf(rowOf(i).values[source.index]);
+      case "value": {
+        const values = rowOf(i).values;
+        // Value column k (1-based) of n is left NULL when k / n exceeds the ratio.
+        if ((source.index + 1) / values.length > populated) return null;
+        return bufferOf(values[source.index]);
+      }
     }
   });
 }

@@ -34,6 +34,8 @@ interface TableState {
   readonly insertSources: readonly MarkerSource[];
   /** The `select` ratio's numerator, drawn from the target's op PRNG. */
   readonly select: Distribution;
+  /** The row-population ratio's numerator, drawn per partition per op. */
+  readonly rowPopulation: Distribution;
   readonly partitions: Distribution;
 }
 
@@ -120,12 +122,10 @@ export class UserTarget implements Target {
     const tables = spec.tables.map((table, i): TableState => ({
       spec: table,
       client: clients.get(table.keyspace)!,
-      generator: new ProfilePartitionGenerator(table.data, {
-        order: table.order,
-        rowPopulationRatio: table.rowPopulationRatio,
-      }),
+      generator: new ProfilePartitionGenerator(table.data, { order: table.order }),
       insertSources: inserted.has(i) ? markerSources(table.insert.statement, table.data) : [],
       select: createDistribution(table.insert.select.distribution, this.#prng),
+      rowPopulation: createDistribution(table.rowPopulationRatio.distribution, this.#prng),
       partitions: createDistribution(table.insert.partitions, this.#prng),
     }));
     this.#ops = spec.ops.map((op): OpState => {
@@ -229,10 +229,11 @@ export class UserTarget implements Target {
       const partition = generator.partition(partitionSeed);
       // The select chance is drawn per partition per op, as cassandra-stress draws it.
       const ratio = table.select.next() / spec.insert.select.divisor;
+      const populated = this.#populated(table);
       for (const row of selectRows(generator.rows(partition), ratio, prng)) {
         queries.push({
           query: statement,
-          params: bindValues(table.insertSources, partition, () => row),
+          params: bindValues(table.insertSources, partition, () => row, populated),
         });
       }
     }
@@ -252,19 +253,28 @@ export class UserTarget implements Target {
     return { partitions: seeds.length, rows: queries.length };
   }
 
+  /** The row-population ratio of one partition of one op, clamped to [0, 1]. */
+  #populated(table: TableState): number {
+    const ratio = table.rowPopulation.next() / table.spec.rowPopulationRatio.divisor;
+    return Math.min(1, Math.max(0, ratio));
+  }
+
   async #query(op: OpState & { kind: "query" }, seed: number): Promise<OpCount> {
     const { generator, client } = op.table;
     const partition = generator.partition(seed);
+    // As cassandra-stress, a query's rows have the value columns an insert of them would have.
+    const populated = this.#populated(op.table);
     const prng = this.#prng;
     prng.reseed(seed);
     let params: (Buffer | null)[];
     if (op.multirow) {
       const count = Math.max(1, Math.min(op.sources.length, partition.rowCount));
       const rows = Array.from({ length: count }, (_, i) => rowAt(partition, i));
-      params = bindValues(op.sources, partition, () => rows[Math.floor(prng.nextDouble() * count)]);
+      const rowOf = () => rows[Math.floor(prng.nextDouble() * count)];
+      params = bindValues(op.sources, partition, rowOf, populated);
     } else {
       const row = rowAt(partition, Math.floor(prng.nextDouble() * partition.rowCount));
-      params = bindValues(op.sources, partition, () => row);
+      params = bindValues(op.sources, partition, () => row, populated);
     }
     const result = await this.#requests.send(() => client.execute(op.cql, params, op.options));
     if (!op.select) return { partitions: 0, rows: 0 };

@@ -9,7 +9,6 @@
 import { UsageError } from "../../errors.ts";
 import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 import type { InsertSettings } from "../options/stress_settings.ts";
-import type { RatioDistributionSpec } from "../../units/distribution_spec.ts";
 import { batchShapeOf } from "../profile/batch_shape.ts";
 import type { ResolvedOp } from "../profile/resolve_ops.ts";
 import type { StressProfile } from "../profile/stress_profile.ts";
@@ -69,7 +68,7 @@ function tableOf(profile: StressProfile, layout: TableLayout, input: UserRunInpu
         .map((c) => columnSpecOf(profile, c.name, c.type)),
     },
     order: input.order,
-    rowPopulationRatio: fixedRatioOf(input.insert.rowPopulationRatio),
+    rowPopulationRatio: input.insert.rowPopulationRatio,
     insert: {
       statement: insertStatement(layout, profile.insert.condition),
       partitions: shape.partitions,
@@ -77,22 +76,6 @@ function tableOf(profile: StressProfile, layout: TableLayout, input: UserRunInpu
       batchType: shape.batchType,
     },
   };
-}
-
-/**
- * `-insert row-population-ratio=` as the number it always is in practice; a ratio that varies is
- * not implemented yet. (The profile's `row-population:` never takes effect in cassandra-stress.)
- */
-function fixedRatioOf(ratio: RatioDistributionSpec): number {
-  const spec = ratio.distribution;
-  if (spec.kind !== "fixed" && spec.min !== spec.max) {
-    throw new UsageError(
-      `Cannot use -insert row-population-ratio=${ratio.source}: a ratio that varies is not ` +
-        "implemented yet, expected fixed(N)/D",
-    );
-  }
-  const value = spec.kind === "fixed" ? spec.value : spec.min;
-  return Math.min(1, Math.max(0, value / ratio.divisor));
 }
 
 /** What one resolved op runs. */

@@ -34,10 +34,10 @@ export interface UserTableSpec {
   /** Clustering order within a level (`-pop contents=`). */
   readonly order: "arbitrary" | "sorted";
   /**
-   * `-insert row-population-ratio=`: value column k of n is left NULL when k / n exceeds it
-   * (1: every column written).
+   * `-insert row-population-ratio=`, drawn per partition per op: value column k of n is left
+   * NULL when k / n exceeds the ratio drawn (`fixed(1)/1`: every column written).
    */
-  readonly rowPopulationRatio: number;
+  readonly rowPopulationRatio: RatioDistributionSpec;
   /** The insert op. */
   readonly insert: UserInsertSpec;
 }

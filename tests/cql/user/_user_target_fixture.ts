@@ -72,7 +72,7 @@ export function tableSpec(
     layout,
     data,
     order: "arbitrary",
-    rowPopulationRatio: 1,
+    rowPopulationRatio: { distribution: fixed(1), divisor: 1, source: "fixed(1)/1" },
     insert: {
       statement: insertStatement(layout, null),
       partitions: fixed(1),

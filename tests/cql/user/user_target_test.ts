@@ -2,6 +2,7 @@
 // them with cassandra-stress's counts, write queries count 0/0, and what it does not run is
 // refused at connect().
 import assert from "node:assert/strict";
+import { parseRatioDistribution } from "../../../lib/units/parse_distribution.ts";
 import { ProfilePartitionGenerator } from "../../../lib/cql/profile_data/profile_partition_generator.ts";
 import { UserTarget } from "../../../lib/cql/driver/user_target.ts";
 import type { UserTableSpec } from "../../../lib/cql/user/user_target_spec.ts";
@@ -137,7 +138,7 @@ Deno.test("insert: row-population-ratio 0.5 leaves the last half of the value co
       { name: "c", type: "text", kind: "regular" },
       { name: "d", type: "text", kind: "regular" },
     ]),
-    rowPopulationRatio: 0.5,
+    rowPopulationRatio: parseRatioDistribution("fixed(1)/2"),
   };
   const { node, admin } = await startNodeWith([cql]);
   const target = await UserTarget.connect(targetSpec(node, [wide], [{ kind: "insert", table: 0 }]));
@@ -148,6 +149,41 @@ Deno.test("insert: row-population-ratio 0.5 leaves the last half of the value co
     for (const values of stored.values()) {
       assert.deepEqual(values.map((v) => v === "null"), [false, false, true, true]);
     }
+  } finally {
+    await target.close();
+    await admin.shutdown();
+    await node.close();
+  }
+});
+
+Deno.test("insert: a row-population-ratio that varies is drawn per partition: the NULLs are always the last columns", async () => {
+  const cql = "CREATE TABLE wide (k bigint PRIMARY KEY, a text, b text, c text, d text)";
+  const wide = {
+    ...tableSpec("wide", [
+      { name: "k", type: "bigint", kind: "partition_key" },
+      { name: "a", type: "text", kind: "regular" },
+      { name: "b", type: "text", kind: "regular" },
+      { name: "c", type: "text", kind: "regular" },
+      { name: "d", type: "text", kind: "regular" },
+    ]),
+    // 1/4 .. 4/4: from one value column to all four (with none, an UPDATE writes no row).
+    rowPopulationRatio: parseRatioDistribution("uniform(1..4)/4"),
+  };
+  const { node, admin } = await startNodeWith([cql]);
+  const target = await UserTarget.connect(targetSpec(node, [wide], [{ kind: "insert", table: 0 }]));
+  try {
+    for (const seed of SEEDS) await target.op(0, seed);
+    const stored = await storedRows(admin, wide);
+    assert.equal(stored.size, SEEDS.length);
+    const filled = new Set<number>();
+    for (const values of stored.values()) {
+      const nulls = values.map((v) => v === "null");
+      const count = nulls.indexOf(true) < 0 ? 4 : nulls.indexOf(true);
+      // Written columns first, then only NULLs.
+      assert.deepEqual(nulls, [0, 1, 2, 3].map((i) => i >= count), values.join());
+      filled.add(count);
+    }
+    assert.ok(filled.size >= 3, `column counts seen: ${[...filled]}`);
   } finally {
     await target.close();
     await admin.shutdown();
