@@ -65,6 +65,7 @@ export function buildTable(
     isCounter,
     compactStorage: input.compactStorage ?? false,
     options: input.options ?? {},
+    indexes: [],
     store: new TableStore({
       clusteringCompare: clustering.map((c) => (a: Uint8Array, b: Uint8Array) =>
         compareValues(c.type, a, b)

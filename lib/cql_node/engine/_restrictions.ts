@@ -279,19 +279,43 @@ function tupleTest(
   };
 }
 
-/** A relation applied to each candidate row (a non-key column, or a key column by other ops). */
+/**
+ * A relation applied to each candidate row (a non-key column, or a key column by other ops). A
+ * null or unset value of a comparison or CONTAINS on a column outside the primary key is refused
+ * when the statement runs, as Cassandra refuses it.
+ */
 function compileFilter(col: ColumnSchema, relation: Relation, binds: BindCollector): RowFilter {
   const type = relation.op === "IN"
     ? listOf(col.type)
     : relation.op === "CONTAINS"
-    ? (("element" in col.type) ? col.type.element : col.type)
+    ? (("element" in col.type)
+      ? col.type.element
+      : col.type.kind === "map"
+      ? col.type.value
+      : col.type)
     : relation.op === "CONTAINS KEY" && col.type.kind === "map"
     ? col.type.key
     : col.type;
   const value = relation.op === "IN" && relation.value.kind === "tuple"
     ? compileInTuple(col, relation, binds)
     : compileTerm(type, relation.value, col.name, binds);
-  return { column: col, op: relation.op, value };
+  const keyColumn = col.kind === "partition_key" || col.kind === "clustering";
+  if (keyColumn || relation.op === "IN" || relation.op === "!=") {
+    return { column: col, op: relation.op, value };
+  }
+  return {
+    column: col,
+    op: relation.op,
+    value: (ctx) => {
+      const bytes = value(ctx);
+      if (bytes === null || bytes === undefined) {
+        throw CqlError.invalid(
+          `Unsupported ${bytes === null ? "null" : "unset"} value for column ${col.name}`,
+        );
+      }
+      return bytes;
+    },
+  };
 }
 
 /** Sets the partition key of `plan` when fully restricted; a partial one can only filter. */

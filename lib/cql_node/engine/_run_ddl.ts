@@ -1,4 +1,4 @@
-// Runs the statements that are not reads or writes: USE, and the keyspace and table DDL.
+// Runs the statements that are not reads or writes: USE, and the keyspace, table and index DDL.
 import type { Statement } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import { ERROR_CODE } from "../protocol/protocol_constants.ts";
@@ -7,6 +7,7 @@ import type { Schema } from "./schema.ts";
 import { isSystemKeyspace, type NodeInfo } from "./system_tables.ts";
 import { alterKeyspace, createKeyspace, createTable } from "./_ddl.ts";
 import { keyspaceOf, tableOf } from "./_table_lookup.ts";
+import { runIndexDdl } from "./_index_ddl.ts";
 
 /** What DDL needs from the engine. */
 export interface DdlHost {
@@ -18,7 +19,7 @@ export interface DdlHost {
   changed(change: SchemaChange): SchemaChange;
 }
 
-/** Runs USE, CREATE/ALTER/DROP KEYSPACE, CREATE/DROP TABLE or TRUNCATE. */
+/** Runs USE, CREATE/ALTER/DROP KEYSPACE, CREATE/DROP TABLE, CREATE/DROP INDEX or TRUNCATE. */
 export function runDdl(statement: Statement, session: Session, host: DdlHost): ExecResult {
   const schema = host.schema;
   switch (statement.kind) {
@@ -101,6 +102,9 @@ export function runDdl(statement: Statement, session: Session, host: DdlHost): E
         table: statement.table.name,
       });
     }
+    case "createIndex":
+    case "dropIndex":
+      return runIndexDdl(statement, session, host);
     case "truncate": {
       const table = tableOf(schema, statement.table, session);
       if (isSystemKeyspace(table.keyspace)) {

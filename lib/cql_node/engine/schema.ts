@@ -24,6 +24,21 @@ export interface ColumnSchema {
   cell: number;
 }
 
+/** A secondary index of a table (Cassandra's default kind, COMPOSITES). */
+export interface IndexSchema {
+  /** The index name (unique in its keyspace). */
+  name: string;
+  /** The indexed column. */
+  column: ColumnSchema;
+  /**
+   * What of the column is indexed: its value (`simple`), a collection's values or a map's keys,
+   * or a frozen collection whole (`full`).
+   */
+  type: "simple" | "values" | "keys" | "full";
+  /** The target as system_schema.indexes shows it: `v`, `values(l)`, `"Mixed Case"`. */
+  target: string;
+}
+
 /** A table. */
 export interface TableSchema {
   /** Keyspace name. */
@@ -48,6 +63,8 @@ export interface TableSchema {
   compactStorage: boolean;
   /** Table options as given (compression, compaction, comment, ...). */
   options: Record<string, OptionValue>;
+  /** Its secondary indexes, in the order they were created. */
+  indexes: IndexSchema[];
   /** The rows. */
   store: TableStore;
 }

@@ -288,7 +288,8 @@ function tableRow(table: TableSchema): Record<string, unknown> {
 }
 
 /**
- * Rewrites system.local and system_schema.* from the schema (call after every schema change).
+ * Rewrites system.local and system_schema.* (keyspaces, tables, columns, indexes) from the schema
+ * (call after every schema change).
  *
  * @param schema The schema.
  * @param node What the node says about itself.
@@ -352,6 +353,15 @@ export function refreshSystemTables(schema: Schema, node: NodeInfo): void {
           kind: col.kind,
           position: col.position,
           type: formatCqlType(col.type),
+        });
+      }
+      for (const index of table.indexes) {
+        put(tables.get("indexes")!, {
+          keyspace_name: keyspace.name,
+          table_name: table.name,
+          index_name: index.name,
+          kind: "COMPOSITES",
+          options: { target: index.target },
         });
       }
     }

@@ -239,6 +239,38 @@ export interface DropStatement {
   ifExists: boolean;
 }
 
+/**
+ * One column of `CREATE INDEX ... ON t (...)` and how it is indexed: `v` (simple), `values(l)`,
+ * `keys(m)` or `full(f)`.
+ */
+export interface IndexTarget {
+  /** The column. */
+  column: string;
+  /** How: the column's value, a collection's values or keys, or a frozen collection whole. */
+  type: "simple" | "values" | "keys" | "full";
+}
+
+/** `CREATE INDEX [IF NOT EXISTS] [name] ON [ks.]t (target) [WITH ...]`. */
+export interface CreateIndexStatement {
+  kind: "createIndex";
+  /** The index name as given; absent when the statement names none. */
+  name?: string;
+  table: QualifiedName;
+  ifNotExists: boolean;
+  /** The targets in order (empty for `()`). */
+  targets: IndexTarget[];
+  /** `WITH` options, names lower-cased. */
+  options: Record<string, OptionValue>;
+}
+
+/** `DROP INDEX [IF EXISTS] [ks.]name`. */
+export interface DropIndexStatement {
+  kind: "dropIndex";
+  /** The index name, with its keyspace when the statement names one. */
+  index: QualifiedName;
+  ifExists: boolean;
+}
+
 /** `TRUNCATE [TABLE] t`. */
 export interface TruncateStatement {
   kind: "truncate";
@@ -257,6 +289,8 @@ export type Statement =
   | AlterKeyspaceStatement
   | CreateTableStatement
   | DropStatement
+  | CreateIndexStatement
+  | DropIndexStatement
   | TruncateStatement;
 
 /** A parsed statement and the bind markers it declares, in index order. */

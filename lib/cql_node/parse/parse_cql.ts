@@ -18,6 +18,7 @@ import {
   parseTruncate,
   parseUse,
 } from "./_parse_ddl.ts";
+import { parseCreateIndex, parseDropIndex } from "./_parse_index.ts";
 import type { CqlSyntaxError } from "./cql_syntax_error.ts";
 
 /** Object kinds after CREATE/ALTER/DROP that are valid CQL but not supported here. */
@@ -64,6 +65,9 @@ function parseSchemaStatement(c: CqlCursor, verb: string): Statement {
   if ((object === "table" || object === "columnfamily") && verb !== "alter") {
     return verb === "create" ? parseCreateTable(c) : parseDrop(c);
   }
+  if (object === "index" && verb !== "alter") {
+    return verb === "create" ? parseCreateIndex(c) : parseDropIndex(c);
+  }
   if (!UNSUPPORTED_OBJECTS.has(object)) {
     c.pos++;
     throw c.noViable();
@@ -101,15 +105,16 @@ function parseStatement(c: CqlCursor): Statement {
 
 /**
  * Parses one CQL statement: SELECT, INSERT, UPDATE, DELETE, BATCH, USE, CREATE/ALTER/DROP
- * KEYSPACE, CREATE/DROP TABLE and TRUNCATE. Keywords are case-insensitive, unquoted
- * identifiers are lower-cased, quoted ones kept exactly; a trailing `;` is optional. Bind
- * markers (`?`, `:name`) are numbered from 0 in textual order, across a whole batch.
+ * KEYSPACE, CREATE/DROP TABLE, CREATE/DROP INDEX and TRUNCATE. Keywords are case-insensitive,
+ * unquoted identifiers are lower-cased, quoted ones kept exactly; a trailing `;` is optional.
+ * Bind markers (`?`, `:name`) are numbered from 0 in textual order, across a whole batch.
  *
  * @param text The statement.
  * @returns The syntax tree and the statement's bind markers.
  * @throws {CqlSyntaxError} When the text is not valid CQL of the supported subset (messages
  * like Cassandra's: `line 1:9 mismatched input 'FORM' expecting K_FROM`), nests deeper than 64
- * levels, or is another statement kind (CREATE INDEX, GRANT, ...). Nothing else is thrown.
+ * levels, or is another statement kind (CREATE TYPE, CREATE CUSTOM INDEX, GRANT, ...). Nothing
+ * else is thrown.
  *
  * @example Usage
  * ```ts
