@@ -43,19 +43,11 @@ interface UserPlan {
   readonly ops: ResolvedOp[];
 }
 
-/** Loads the profiles and resolves the ops; refuses `validate` (not implemented yet). */
+/** Loads the profiles and resolves the ops. */
 async function planOf(settings: StressSettings): Promise<UserPlan> {
   const profiles = await loadProfiles(settings.command.profiles);
   const resolved = resolveOps(settings.command.ops, profiles);
   const ops = opsOf(settings).names.map((name) => resolved.find((op) => op.name === name)!);
-  for (const op of ops) {
-    if (op.kind === "validate") {
-      throw new UsageError(
-        `Cannot run op "${op.name}": the built-in validate op is not implemented yet, ` +
-          "expected insert, a query or a token range query",
-      );
-    }
-  }
   return { profiles, ops };
 }
 

@@ -80,7 +80,8 @@ export function markerSources(cql: string, data: ProfileTableLayout): MarkerSour
 }
 
 /** A generated value as the driver sends pre-serialised bytes (a Buffer view, no copy). */
-function bufferOf(bytes: Uint8Array | null): Buffer | null {
+/** CQL bytes as the driver binds them (a view, no copy); null stays null. */
+export function bufferOf(bytes: Uint8Array | null): Buffer | null {
   return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

@@ -19,6 +19,7 @@ import { isSelect } from "./_cql_markers.ts";
 import { bindValues, type MarkerSource, markerSources, rowAt, selectRows } from "./_user_rows.ts";
 import { clientOptionsOf } from "./client_options.ts";
 import { TokenRangePager } from "./_token_range_pager.ts";
+import { ValidatingQuery } from "./_validating_query.ts";
 import { consistencyOf, RequestQueue } from "./_request_queue.ts";
 
 export type { UserTargetSpec } from "../user/user_target_spec.ts";
@@ -52,7 +53,8 @@ type OpState =
     /** The request options: the run's, with the query's own consistency levels. */
     readonly options: cassandra.QueryOptions;
   }
-  | { readonly kind: "token_range"; readonly pager: TokenRangePager };
+  | { readonly kind: "token_range"; readonly pager: TokenRangePager }
+  | { readonly kind: "validate"; readonly validate: ValidatingQuery };
 
 /** Connects one client per keyspace the tables use. */
 async function connectClients(spec: UserTargetSpec): Promise<Map<string, cassandra.Client>> {
@@ -147,6 +149,17 @@ export class UserTarget implements Target {
               serialConsistency: consistencyOf(op.serialConsistency ?? spec.serialConsistency),
             },
           };
+        case "validate":
+          return {
+            kind: "validate",
+            validate: new ValidatingQuery(
+              table.client,
+              table.spec.data,
+              new ProfilePartitionGenerator(table.spec.data, { order: "sorted" }),
+              op.statements,
+              this.#options,
+            ),
+          };
         case "token_range":
           return {
             kind: "token_range",
@@ -208,6 +221,9 @@ export class UserTarget implements Target {
         return this.#query(op, seed);
       case "token_range":
         return this.#requests.send(() => op.pager.next());
+      case "validate":
+        // The group, statement and bounds are random, as cassandra-stress draws them.
+        return this.#requests.send(() => op.validate.run(seed, this.#prng));
     }
   }
 

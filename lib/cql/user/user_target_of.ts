@@ -13,7 +13,12 @@ import { batchShapeOf } from "../profile/batch_shape.ts";
 import type { ResolvedOp } from "../profile/resolve_ops.ts";
 import type { StressProfile } from "../profile/stress_profile.ts";
 import type { ProfileColumnSpec } from "../profile_data/profile_partition_generator.ts";
-import { insertStatement, isGeneratedType, type TableLayout } from "./user_statements.ts";
+import {
+  insertStatement,
+  isGeneratedType,
+  type TableLayout,
+  validateStatements,
+} from "./user_statements.ts";
 import type { UserOpSpec, UserTableSpec, UserTargetSpec } from "./user_target_spec.ts";
 
 /** What a `user` run's target is built from. */
@@ -79,7 +84,11 @@ function tableOf(profile: StressProfile, layout: TableLayout, input: UserRunInpu
 }
 
 /** What one resolved op runs. */
-function opOf(op: ResolvedOp, tokenRange: UserRunInput["tokenRange"]): UserOpSpec {
+function opOf(
+  op: ResolvedOp,
+  layouts: readonly TableLayout[],
+  tokenRange: UserRunInput["tokenRange"],
+): UserOpSpec {
   switch (op.kind) {
     case "insert":
       return { kind: "insert", table: op.profileIndex };
@@ -102,8 +111,11 @@ function opOf(op: ResolvedOp, tokenRange: UserRunInput["tokenRange"]): UserOpSpe
         wrap: tokenRange.wrap,
       };
     case "validate":
-      // The command refuses validate before anything is sent (not implemented yet).
-      throw new Error(`validate op "${op.name}" reached the target`);
+      return {
+        kind: "validate",
+        table: op.profileIndex,
+        statements: validateStatements(layouts[op.profileIndex]),
+      };
   }
 }
 
@@ -128,6 +140,6 @@ export function userTargetOf(
     ...connection,
     kind: "cql-user",
     tables: input.profiles.map((profile, i) => tableOf(profile, input.layouts[i], input)),
-    ops: input.ops.map((op) => opOf(op, input.tokenRange)),
+    ops: input.ops.map((op) => opOf(op, input.layouts, input.tokenRange)),
   };
 }

@@ -65,6 +65,14 @@ export type UserOpSpec =
     readonly serialConsistency: string | null;
   }
   | {
+    /** The built-in `validate`: rows between two random bounds, compared with generated ones. */
+    readonly kind: "validate";
+    /** The profile's index. */
+    readonly table: number;
+    /** The statement groups by clustering depth (`validateStatements()`). */
+    readonly statements: readonly (readonly string[])[];
+  }
+  | {
     /** A `token_range_queries` entry: one page per op. */
     readonly kind: "token_range";
     /** The profile's index. */
