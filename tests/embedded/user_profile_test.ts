@@ -199,9 +199,17 @@ Deno.test("user: bad profiles and ops give one error line and exit 2 before anyt
       [[`profile=${bad}`, "ops(insert=1)"], /bad\.yaml.*unknown_key/],
       [[`profile=${profile("keyvalue.yaml")}`, "ops(nosuch=1)"], /nosuch/],
       [[`profile=${profile("keyvalue.yaml")}`, "ops(insert=many)"], /insert=many/],
+      [
+        [`profile=${profile("keyvalue.yaml")}`, "ops(insert=1)", "-insert", "visits=fixed(3)"],
+        /visits=fixed\(3\).*not supported yet/,
+      ],
     ];
     for (const [args, message] of cases) {
-      const { code, out, err } = await runAgainst(null, ["user", ...args, "n=10"], { nodeArgs });
+      const { code, out, err } = await runAgainst(
+        null,
+        ["user", ...args.slice(0, 2), "n=10", ...args.slice(2)],
+        { nodeArgs },
+      );
       assert.equal(code, 2, `${args.join(" ")}: ${[...out, ...err].join("\n")}`);
       assert.equal(err.length, 1, err.join("\n"));
       assert.match(err[0], /^error: /);
