@@ -48,16 +48,6 @@ async function planOf(settings: StressSettings): Promise<UserPlan> {
   const profiles = await loadProfiles(settings.command.profiles);
   const resolved = resolveOps(settings.command.ops, profiles);
   const ops = opsOf(settings).names.map((name) => resolved.find((op) => op.name === name)!);
-  const visits = settings.insert.visits;
-  const oneVisit = visits.kind === "fixed"
-    ? visits.value === 1
-    : visits.min === 1 && visits.max === 1;
-  if (!oneVisit) {
-    throw new UsageError(
-      `Cannot run -insert visits=${visits.source}: spreading a partition over several inserts ` +
-        "(with revisit=) is not supported yet, expected visits=fixed(1)",
-    );
-  }
   return { profiles, ops };
 }
 

@@ -13,7 +13,13 @@ import { createDistribution, type Distribution } from "../../core/distribution.t
 import { Prng } from "../../core/prng.ts";
 import type { OpCount, SeedSource, Target } from "../../engine/target.ts";
 import type { WorkerShare } from "../../engine/serve_target_worker.ts";
-import { ProfilePartitionGenerator } from "../profile_data/profile_partition_generator.ts";
+import {
+  type ProfilePartition,
+  ProfilePartitionGenerator,
+  type ProfileRow,
+} from "../profile_data/profile_partition_generator.ts";
+import { InsertVisits, type Visit } from "../user/insert_visits.ts";
+import type { DistributionSpec } from "../../units/distribution_spec.ts";
 import type { UserTableSpec, UserTargetSpec } from "../user/user_target_spec.ts";
 import { isSelect } from "./_cql_markers.ts";
 import { bindValues, type MarkerSource, markerSources, rowAt, selectRows } from "./_user_rows.ts";
@@ -37,6 +43,8 @@ interface TableState {
   readonly select: Distribution;
   /** The row-population ratio's numerator, drawn per partition per op. */
   readonly rowPopulation: Distribution;
+  /** Partitions in progress under `-insert visits=` above 1, or null for one visit each. */
+  readonly visits: InsertVisits | null;
   readonly partitions: Distribution;
 }
 
@@ -55,6 +63,16 @@ type OpState =
   }
   | { readonly kind: "token_range"; readonly pager: TokenRangePager }
   | { readonly kind: "validate"; readonly validate: ValidatingQuery };
+
+/** Whether `-insert visits=` is one visit per partition (cassandra-stress's default). */
+function isOneVisit(visits: DistributionSpec): boolean {
+  return visits.kind === "fixed" ? visits.value <= 1 : visits.kind === "uniform" && visits.max <= 1;
+}
+
+/** The rows `[from, to)` of a partition, in the generator's iteration order. */
+function* rowRange(partition: ProfilePartition, visit: Visit): Generator<ProfileRow> {
+  for (let i = visit.from; i < visit.to; i++) yield rowAt(partition, i);
+}
 
 /** Connects one client per keyspace the tables use. */
 async function connectClients(spec: UserTargetSpec): Promise<Map<string, cassandra.Client>> {
@@ -128,6 +146,9 @@ export class UserTarget implements Target {
       insertSources: inserted.has(i) ? markerSources(table.insert.statement, table.data) : [],
       select: createDistribution(table.insert.select.distribution, this.#prng),
       rowPopulation: createDistribution(table.rowPopulationRatio.distribution, this.#prng),
+      visits: isOneVisit(table.insert.visits)
+        ? null
+        : new InsertVisits(table.insert.visits, table.insert.revisit, this.#prng),
       partitions: createDistribution(table.insert.partitions, this.#prng),
     }));
     this.#ops = spec.ops.map((op): OpState => {
@@ -241,12 +262,14 @@ export class UserTarget implements Target {
     }
     const statement = spec.insert.statement;
     const queries: { query: string; params: (Buffer | null)[] }[] = [];
-    for (const partitionSeed of seeds) {
-      const partition = generator.partition(partitionSeed);
+    for (const runSeed of seeds) {
+      const visit = table.visits?.next(runSeed, (seed) => generator.partition(seed).rowCount);
+      const partition = generator.partition(visit?.seed ?? runSeed);
       // The select chance is drawn per partition per op, as cassandra-stress draws it.
       const ratio = table.select.next() / spec.insert.select.divisor;
       const populated = this.#populated(table);
-      for (const row of selectRows(generator.rows(partition), ratio, prng)) {
+      const rows = visit === undefined ? generator.rows(partition) : rowRange(partition, visit);
+      for (const row of selectRows(rows, ratio, prng)) {
         queries.push({
           query: statement,
           params: bindValues(table.insertSources, partition, () => row, populated),
@@ -278,18 +301,20 @@ export class UserTarget implements Target {
   async #query(op: OpState & { kind: "query" }, seed: number): Promise<OpCount> {
     const { generator, client } = op.table;
     const partition = generator.partition(seed);
+    // A partition still being written (visits above 1) is read within the rows written so far.
+    const rowCount = op.table.visits?.writtenRows(seed) ?? partition.rowCount;
     // As cassandra-stress, a query's rows have the value columns an insert of them would have.
     const populated = this.#populated(op.table);
     const prng = this.#prng;
     prng.reseed(seed);
     let params: (Buffer | null)[];
     if (op.multirow) {
-      const count = Math.max(1, Math.min(op.sources.length, partition.rowCount));
+      const count = Math.max(1, Math.min(op.sources.length, rowCount));
       const rows = Array.from({ length: count }, (_, i) => rowAt(partition, i));
       const rowOf = () => rows[Math.floor(prng.nextDouble() * count)];
       params = bindValues(op.sources, partition, rowOf, populated);
     } else {
-      const row = rowAt(partition, Math.floor(prng.nextDouble() * partition.rowCount));
+      const row = rowAt(partition, Math.floor(prng.nextDouble() * rowCount));
       params = bindValues(op.sources, partition, () => row, populated);
     }
     const result = await this.#requests.send(() => client.execute(op.cql, params, op.options));

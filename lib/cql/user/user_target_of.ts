@@ -79,6 +79,8 @@ function tableOf(profile: StressProfile, layout: TableLayout, input: UserRunInpu
       partitions: shape.partitions,
       select: shape.select,
       batchType: shape.batchType,
+      visits: input.insert.visits,
+      revisit: input.insert.revisit,
     },
   };
 }

@@ -21,6 +21,10 @@ export interface UserInsertSpec {
   readonly select: RatioDistributionSpec;
   /** The batch type of an op that writes more than one row. */
   readonly batchType: "LOGGED" | "UNLOGGED" | "COUNTER";
+  /** `-insert visits=`: the inserts a partition is spread over. */
+  readonly visits: DistributionSpec;
+  /** `-insert revisit=`: which partition in progress an insert continues. */
+  readonly revisit: DistributionSpec;
 }
 
 /** One profile's table: where it is, its columns, and its data. */

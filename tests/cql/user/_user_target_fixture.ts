@@ -78,6 +78,8 @@ export function tableSpec(
       partitions: fixed(1),
       select: { distribution: fixed(1), divisor: 1, source: "fixed(1)/1" },
       batchType: "UNLOGGED",
+      visits: fixed(1),
+      revisit: uniform(1, 1_000_000),
       ...insert,
     },
   };
