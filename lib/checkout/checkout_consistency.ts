@@ -15,6 +15,7 @@ import { parseDuration } from "../units/parse_duration.ts";
 import { CheckoutServices } from "./driver/checkout_services.ts";
 import type { CommandIo } from "../cli/command_io.ts";
 import { parseCommandFlags, parseInteger, parsePositive } from "../cli/parse_flags.ts";
+import { UsageError } from "../errors.ts";
 
 const HELP = `Usage: stress checkout consistency (--urls urls.json | --gateway URL) [options]
 
@@ -36,7 +37,12 @@ Options:
   --credit N           starting credit of each user (default 1)
   --checkouts N        orders to create and check out (default 1000)
   --concurrency N      requests in flight, and connections per service (default 100)
-  --timeout DURATION   time limit of one request (default 10s)
+  --timeout DURATION   time limit of one request, from sending it to its answer (default 10s)
+  --connect-timeout DURATION
+                       time limit to get a connection (default 10s); connections are opened one
+                       at a time, and during the setup (populate, orders, read-back) a request
+                       whose connection failed before anything was sent is sent again, with
+                       back-off and a progress line, up to 8 times
   --seed N             the seed of the random users and items of the orders (default: random)
   --json FILE          write the figures, tallies and violations as JSON
   -h, --help           this help
@@ -44,6 +50,12 @@ Options:
 Exit: 0 consistent, 1 a violation was found, 2 bad options, 3 the services cannot be set up
 (unreachable, or they refused to create items, users or orders).
 `;
+
+function positiveDuration(text: string, flag: string): number {
+  const ms = parseDuration(text, flag);
+  if (ms <= 0) throw new UsageError(`Cannot parse ${flag}: "${text}" is 0, expected more than 0`);
+  return ms;
+}
 
 async function settingsOf(
   values: Record<string, string | boolean | undefined>,
@@ -58,7 +70,8 @@ async function settingsOf(
     credit: parseInteger("--credit", values.credit as string, { min: 0 }),
     checkouts: parseInteger("--checkouts", values.checkouts as string, { min: 1 }),
     concurrency: parsePositive("--concurrency", values.concurrency as string, { integer: true }),
-    timeoutMs: parseDuration(values.timeout as string, "--timeout"),
+    timeoutMs: positiveDuration(values.timeout as string, "--timeout"),
+    connectTimeoutMs: positiveDuration(values["connect-timeout"] as string, "--connect-timeout"),
     seed: values.seed === undefined
       ? Math.floor(Math.random() * 2 ** 31)
       : parseInteger("--seed", values.seed as string, { min: 0 }),
@@ -134,6 +147,7 @@ export async function checkoutConsistencyCommand(
     checkouts: { type: "string", default: "1000" },
     concurrency: { type: "string", default: "100" },
     timeout: { type: "string", default: "10s" },
+    "connect-timeout": { type: "string", default: "10s" },
     seed: { type: "string" },
     json: { type: "string" },
   }, { io, help: HELP });
@@ -142,6 +156,7 @@ export async function checkoutConsistencyCommand(
   const services = new CheckoutServices(settings.urls, {
     connections: settings.concurrency,
     timeoutMs: settings.timeoutMs,
+    connectTimeoutMs: settings.connectTimeoutMs,
   });
   try {
     return await runTest(settings, services, io);

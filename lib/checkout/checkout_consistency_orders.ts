@@ -6,10 +6,11 @@
  */
 
 import { Prng } from "../core/prng.ts";
-import { all, create, must } from "./checkout_consistency_requests.ts";
+import { all, create, inSetupPhase, must } from "./checkout_consistency_requests.ts";
 import type { Population } from "./checkout_consistency_populate.ts";
 import type { ConsistencyRun } from "./checkout_consistency_settings.ts";
 import { formatSeconds } from "./format_seconds.ts";
+import type { SetupRequests } from "./driver/setup_requests.ts";
 
 /** An order created for the test. */
 export interface PlannedOrder {
@@ -23,7 +24,8 @@ export interface PlannedOrder {
 
 /**
  * Picks a random user and item for each of `settings.checkouts` orders (seeded by
- * `settings.seed`), creates the orders, adds their items, and prints how long it took.
+ * `settings.seed`), creates the orders, adds their items, and prints how long it took. A request
+ * whose connection failed before anything was sent is sent again after a back-off.
  *
  * @param run The settings, the services and the output.
  * @param population The items and users to pick from.
@@ -35,9 +37,17 @@ export interface PlannedOrder {
  * const orders = await createOrders({ settings, services, io }, await populate(run));
  * ```
  */
-export async function createOrders(
+export function createOrders(
   run: ConsistencyRun,
   population: Population,
+): Promise<PlannedOrder[]> {
+  return inSetupPhase("orders", run.io, (setup) => createOrdersWith(run, population, setup));
+}
+
+async function createOrdersWith(
+  run: ConsistencyRun,
+  population: Population,
+  setup: SetupRequests,
 ): Promise<PlannedOrder[]> {
   const { settings, services, io } = run;
   const { itemIds, userIds } = population;
@@ -49,15 +59,19 @@ export async function createOrders(
     itemId: itemIds[pick(itemIds.length)],
   }));
   const orders = await all(plan.length, async (i) => {
-    const id = await create(services.order, `/orders/create/${plan[i].userId}`, {
+    const id = await create(setup, services.order, `/orders/create/${plan[i].userId}`, {
       field: "order_id",
       what: "an order",
     });
-    await must(services.order, `/orders/addItem/${id}/${plan[i].itemId}/1`, {
+    await must(setup, services.order, `/orders/addItem/${id}/${plan[i].itemId}/1`, {
       what: "add an item to an order",
     });
     return { orderId: id, ...plan[i] };
   });
-  io.out(`orders: ${orders.length} created in ${formatSeconds(performance.now() - startMs)}`);
+  io.out(
+    `orders: ${orders.length} created in ${
+      formatSeconds(performance.now() - startMs)
+    }${setup.summary()}`,
+  );
   return orders;
 }

@@ -5,9 +5,10 @@
  * @module
  */
 
-import { all, create, must } from "./checkout_consistency_requests.ts";
+import { all, create, inSetupPhase, must } from "./checkout_consistency_requests.ts";
 import type { ConsistencyRun } from "./checkout_consistency_settings.ts";
 import { formatSeconds } from "./format_seconds.ts";
+import type { SetupRequests } from "./driver/setup_requests.ts";
 
 /** The ids of the items and users created. */
 export interface Population {
@@ -19,7 +20,8 @@ export interface Population {
 
 /**
  * Creates `settings.items` items with their stock, then `settings.users` users with their credit,
- * and prints how long it took.
+ * and prints how long it took. A request whose connection failed before anything was sent is sent
+ * again after a back-off, with a progress line.
  *
  * @param run The settings, the services and the output.
  * @returns The ids created.
@@ -30,26 +32,32 @@ export interface Population {
  * const { itemIds, userIds } = await populate({ settings, services, io });
  * ```
  */
-export async function populate(run: ConsistencyRun): Promise<Population> {
+export function populate(run: ConsistencyRun): Promise<Population> {
+  return inSetupPhase("populate", run.io, (setup) => populateWith(run, setup));
+}
+
+async function populateWith(run: ConsistencyRun, setup: SetupRequests): Promise<Population> {
   const { settings, services, io } = run;
   const startMs = performance.now();
   const itemIds = await all(settings.items, async () => {
-    const id = await create(services.stock, `/stock/item/create/${settings.price}`, {
+    const id = await create(setup, services.stock, `/stock/item/create/${settings.price}`, {
       field: "item_id",
       what: "an item",
     });
     if (settings.stock > 0) {
-      await must(services.stock, `/stock/add/${id}/${settings.stock}`, { what: "add stock" });
+      await must(setup, services.stock, `/stock/add/${id}/${settings.stock}`, {
+        what: "add stock",
+      });
     }
     return id;
   });
   const userIds = await all(settings.users, async () => {
-    const id = await create(services.payment, "/payment/create_user", {
+    const id = await create(setup, services.payment, "/payment/create_user", {
       field: "user_id",
       what: "a user",
     });
     if (settings.credit > 0) {
-      await must(services.payment, `/payment/add_funds/${id}/${settings.credit}`, {
+      await must(setup, services.payment, `/payment/add_funds/${id}/${settings.credit}`, {
         what: "add funds",
       });
     }
@@ -58,7 +66,9 @@ export async function populate(run: ConsistencyRun): Promise<Population> {
   io.out(
     `populate: ${itemIds.length} item${
       itemIds.length === 1 ? "" : "s"
-    } and ${userIds.length} users in ${formatSeconds(performance.now() - startMs)}`,
+    } and ${userIds.length} users in ${
+      formatSeconds(performance.now() - startMs)
+    }${setup.summary()}`,
   );
   return { itemIds, userIds };
 }

@@ -6,7 +6,8 @@
  */
 
 import type { ConsistencyInput, OrderState } from "./consistency_verdict.ts";
-import { all, jsonOf } from "./checkout_consistency_requests.ts";
+import { all, inSetupPhase, jsonOf } from "./checkout_consistency_requests.ts";
+import type { SetupRequests } from "./driver/setup_requests.ts";
 import type { ConsistencyRun } from "./checkout_consistency_settings.ts";
 import { formatSeconds } from "./format_seconds.ts";
 
@@ -25,7 +26,8 @@ export type FinalState = Pick<ConsistencyInput, "finalStock" | "finalCredit" | "
 
 /**
  * Reads the state of every item, user and order at once, and prints how long it took. An answer
- * that is not a 200 with the expected fields leaves its record out.
+ * that is not a 200 with the expected fields leaves its record out. A request whose connection
+ * failed before anything was sent is sent again after a back-off.
  *
  * @param run The services and the output.
  * @param ids The items, users and orders to read.
@@ -36,7 +38,15 @@ export type FinalState = Pick<ConsistencyInput, "finalStock" | "finalCredit" | "
  * const final = await readBack({ settings, services, io }, { itemIds, userIds, orderIds });
  * ```
  */
-export async function readBack(run: ConsistencyRun, ids: CreatedIds): Promise<FinalState> {
+export function readBack(run: ConsistencyRun, ids: CreatedIds): Promise<FinalState> {
+  return inSetupPhase("verify", run.io, (setup) => readBackWith(run, ids, setup));
+}
+
+async function readBackWith(
+  run: ConsistencyRun,
+  ids: CreatedIds,
+  setup: SetupRequests,
+): Promise<FinalState> {
   const { services, io } = run;
   const { itemIds, userIds, orderIds } = ids;
   const startMs = performance.now();
@@ -45,22 +55,27 @@ export async function readBack(run: ConsistencyRun, ids: CreatedIds): Promise<Fi
   const finalOrders = new Map<string, OrderState>();
   await Promise.all([
     all(itemIds.length, async (i) => {
-      const stock = jsonOf(await services.stock.request("GET", `/stock/find/${itemIds[i]}`))?.stock;
+      const stock = jsonOf(await setup.request(services.stock, "GET", `/stock/find/${itemIds[i]}`))
+        ?.stock;
       if (typeof stock === "number") finalStock.set(itemIds[i], stock);
     }),
     all(userIds.length, async (i) => {
       const answer = jsonOf(
-        await services.payment.request("GET", `/payment/find_user/${userIds[i]}`),
+        await setup.request(services.payment, "GET", `/payment/find_user/${userIds[i]}`),
       );
       if (typeof answer?.credit === "number") finalCredit.set(userIds[i], answer.credit);
     }),
     all(orderIds.length, async (i) => {
-      const answer = jsonOf(await services.order.request("GET", `/orders/find/${orderIds[i]}`));
+      const answer = jsonOf(
+        await setup.request(services.order, "GET", `/orders/find/${orderIds[i]}`),
+      );
       if (typeof answer?.paid === "boolean" && typeof answer.total_cost === "number") {
         finalOrders.set(orderIds[i], { paid: answer.paid, totalCost: answer.total_cost });
       }
     }),
   ]);
-  io.out(`verify: state read back in ${formatSeconds(performance.now() - startMs)}`);
+  io.out(
+    `verify: state read back in ${formatSeconds(performance.now() - startMs)}${setup.summary()}`,
+  );
   return { finalStock, finalCredit, finalOrders };
 }

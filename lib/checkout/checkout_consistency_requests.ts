@@ -1,11 +1,14 @@
 /**
  * The requests of `stress checkout consistency`'s setup: started all at once, each answer checked,
- * every refusal a {@linkcode TargetError}.
+ * every refusal a {@linkcode TargetError}; a request whose connection failed before anything was
+ * sent is sent again (`SetupRequests`).
  *
  * @module
  */
 
 import type { HttpPool } from "./driver/http_pool.ts";
+import { SetupRequests } from "./driver/setup_requests.ts";
+import type { CommandIo } from "../cli/command_io.ts";
 import type { HttpResult } from "./driver/http_result.ts";
 import { TargetError } from "../errors.ts";
 import { CheckoutServices } from "./driver/checkout_services.ts";
@@ -57,8 +60,41 @@ export async function all<T>(count: number, job: (index: number) => Promise<T>):
 }
 
 /**
+ * Runs one setup phase with its own {@linkcode SetupRequests}, whose progress lines go to `io`,
+ * and stops its retries when the phase ends (a failed phase leaves no request waiting to be sent
+ * again).
+ *
+ * @typeParam T What the phase returns.
+ * @param phase The phase's name, which starts its progress lines, e.g. `populate`.
+ * @param io Where the progress lines go.
+ * @param job The phase, given its sender.
+ * @returns What the phase returns.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { inSetupPhase } from "./checkout_consistency_requests.ts";
+ * const io = { out: () => {}, err: () => {} };
+ * assert.equal(await inSetupPhase("populate", io, (setup) => Promise.resolve(setup.retried)), 0);
+ * ```
+ */
+export async function inSetupPhase<T>(
+  phase: string,
+  io: CommandIo,
+  job: (setup: SetupRequests) => Promise<T>,
+): Promise<T> {
+  const setup = new SetupRequests({ phase, progress: (line) => io.out(line) });
+  try {
+    return await job(setup);
+  } finally {
+    setup.stop();
+  }
+}
+
+/**
  * Creates something with a POST and returns the id field of its JSON answer.
  *
+ * @param setup The phase's sender, which sends again a request that could not connect.
  * @param pool The service's pool.
  * @param path The path to POST.
  * @param options The id field of the answer and what is created, for the error message.
@@ -67,15 +103,19 @@ export async function all<T>(count: number, job: (index: number) => Promise<T>):
  *
  * @example Usage
  * ```ts ignore
- * const id = await create(services.payment, "/payment/create_user", { field: "user_id", what: "a user" });
+ * const id = await create(setup, services.payment, "/payment/create_user", {
+ *   field: "user_id",
+ *   what: "a user",
+ * });
  * ```
  */
 export async function create(
+  setup: SetupRequests,
   pool: HttpPool,
   path: string,
   options: { readonly field: string; readonly what: string },
 ): Promise<string> {
-  const result = await pool.request("POST", path);
+  const result = await setup.request(pool, "POST", path);
   const id = jsonOf(result)?.[options.field];
   if (typeof id !== "string" || id === "") {
     throw new TargetError(
@@ -90,6 +130,7 @@ export async function create(
 /**
  * Sends a POST that must answer 200.
  *
+ * @param setup The phase's sender, which sends again a request that could not connect.
  * @param pool The service's pool.
  * @param path The path to POST.
  * @param options What the POST does, for the error message, e.g. `"add stock"`.
@@ -97,15 +138,16 @@ export async function create(
  *
  * @example Usage
  * ```ts ignore
- * await must(services.stock, `/stock/add/${id}/100`, { what: "add stock" });
+ * await must(setup, services.stock, `/stock/add/${id}/100`, { what: "add stock" });
  * ```
  */
 export async function must(
+  setup: SetupRequests,
   pool: HttpPool,
   path: string,
   options: { readonly what: string },
 ): Promise<void> {
-  const result = await pool.request("POST", path);
+  const result = await setup.request(pool, "POST", path);
   if (!result.ok || result.status !== 200) {
     throw new TargetError(
       `Cannot ${options.what}: POST ${path} answered ${CheckoutServices.describeAnswer(result)}`,

@@ -26,8 +26,10 @@ export interface ConsistencySettings {
   readonly checkouts: number;
   /** Requests in flight, and connections per service. */
   readonly concurrency: number;
-  /** The time limit of one request, in ms. */
+  /** The time limit of one request, from sending it to its answer, in ms. */
   readonly timeoutMs: number;
+  /** The time limit to get a connection, in ms. */
+  readonly connectTimeoutMs: number;
   /** The seed of the random users and items of the orders. */
   readonly seed: number;
   /** Where to write the JSON verdict, or null. */

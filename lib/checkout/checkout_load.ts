@@ -38,7 +38,12 @@ Load:
                          or a JSON scenario file
   --wait-time WAIT       override the scenario's wait: none, constant(S), between(MIN, MAX)
   --connections N        keep-alive connections per service URL (default 100)
-  --timeout DURATION     time limit of one request (default 10s)
+  --timeout DURATION     time limit of one request, from sending it to its answer (default 10s)
+  --connect-timeout DURATION
+                         time limit to get a connection (default 10s); connections are opened one
+                         at a time; a connection that fails is a failure of its request, except
+                         during --init, which sends such a request again (nothing was sent), with
+                         back-off and a progress line, up to 8 times
   --seed N               seed of the users' random choices (default: random)
 
 Data (--init runs the official init_orders.py step first: three batch_init calls):
@@ -159,6 +164,7 @@ export async function checkoutLoadCommand(
     "wait-time": { type: "string" },
     connections: { type: "string", default: "100" },
     timeout: { type: "string", default: "10s" },
+    "connect-timeout": { type: "string", default: "10s" },
     seed: { type: "string" },
     init: { type: "boolean" },
     "init-only": { type: "boolean" },

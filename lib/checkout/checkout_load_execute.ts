@@ -23,7 +23,7 @@ function describeRun(settings: LoadSettings, params: LoadRunParams): string {
     params.durationMs / 1000
   } s, ${settings.connections} connections per service, timeout ${
     settings.timeoutMs / 1000
-  } s, seed ${params.seed}`;
+  } s, connect timeout ${settings.connectTimeoutMs / 1000} s, seed ${params.seed}`;
 }
 
 /** Where one load run reports. */
@@ -68,6 +68,7 @@ export async function executeLoadRun(run: LoadRun, options: ExecuteOptions): Pro
       ...run.params,
       connections: settings.connections,
       timeoutMs: settings.timeoutMs,
+      connectTimeoutMs: settings.connectTimeoutMs,
       intervalMs: settings.intervalMs,
     },
   });

@@ -21,7 +21,10 @@ import { parseInteger, parsePositive } from "../cli/parse_flags.ts";
 
 /** The settings of a load test, read from the flags of `stress checkout load`. */
 export interface LoadSettings {
-  /** The pools of the three services (`--urls` or `--gateway`, `--connections`, `--timeout`). */
+  /**
+   * The pools of the three services (`--urls` or `--gateway`, `--connections`, `--timeout`,
+   * `--connect-timeout`).
+   */
   readonly services: CheckoutServices;
   /** The scenario set (`--scenario`, with `--wait-time` applied). */
   readonly set: ScenarioSet;
@@ -33,8 +36,10 @@ export interface LoadSettings {
   readonly initSizes: InitSizes;
   /** Keep-alive connections per service URL. */
   readonly connections: number;
-  /** The time limit of one request, in ms. */
+  /** The time limit of one request, from sending it to its answer, in ms. */
   readonly timeoutMs: number;
+  /** The time limit to get a connection, in ms. */
+  readonly connectTimeoutMs: number;
   /** The interval of the rows, the HDR log and the live page, in ms. */
   readonly intervalMs: number;
   /** `--json FILE`, or null. */
@@ -137,6 +142,12 @@ export async function loadSettingsOf(
   if (timeoutMs <= 0) {
     throw new UsageError(`Cannot parse --timeout: "${str("timeout")}" is 0, expected more than 0`);
   }
+  const connectTimeoutMs = parseDuration(str("connect-timeout"), "--connect-timeout");
+  if (connectTimeoutMs <= 0) {
+    throw new UsageError(
+      `Cannot parse --connect-timeout: "${str("connect-timeout")}" is 0, expected more than 0`,
+    );
+  }
   const intervalMs = parseDuration(str("interval"), "--interval");
   if (intervalMs < 100) {
     throw new UsageError(
@@ -150,7 +161,7 @@ export async function loadSettingsOf(
     );
   }
   return {
-    services: new CheckoutServices(urls, { connections, timeoutMs }),
+    services: new CheckoutServices(urls, { connections, timeoutMs, connectTimeoutMs }),
     set,
     params: {
       users: parseInteger("--users", str("users"), { min: 1 }),
@@ -166,6 +177,7 @@ export async function loadSettingsOf(
     initSizes,
     connections,
     timeoutMs,
+    connectTimeoutMs,
     intervalMs,
     jsonPath: (values.json as string | undefined) ?? null,
     hdrPath: (values["hdr-log"] as string | undefined) ?? null,

@@ -8,6 +8,7 @@ import type { StepOutcome } from "./load_scenario.ts";
 
 const TRANSPORT_KINDS: Readonly<Record<string, string>> = {
   connect: "connection error",
+  "connect_timeout": "connect timeout",
   timeout: "timeout",
   reset: "connection reset",
   "bad_response": "bad response",
@@ -16,14 +17,15 @@ const TRANSPORT_KINDS: Readonly<Record<string, string>> = {
 
 /**
  * Names the kind of a failed request, for the failure tables: a transport error by what
- * happened (`connection error`, `timeout`, `connection reset`, `bad response`, `queue full`), a
- * wrong status by the status (`HTTP 500`, `HTTP 404`; `HTTP 200, expected 4xx` for a scenario that
- * must be refused), and a 2xx without a field to capture as `HTTP 200 without a captured field`.
+ * happened (`connection error`, `connect timeout`, `timeout`, `connection reset`, `bad response`,
+ * `queue full`), a wrong status by the status (`HTTP 500`, `HTTP 404`; `HTTP 200, expected 4xx`
+ * for a scenario that must be refused), and a 2xx without a field to capture as
+ * `HTTP 200 without a captured field`.
  *
  * @param outcome The step's outcome from the scenario runner.
  * @param status The HTTP status, 0 without an answer.
- * @param transportError The HTTP client's error kind (`connect`, `timeout`, `reset`,
- * `bad_response`, `queue_full`) when there was no answer.
+ * @param transportError The HTTP client's error kind (`connect`, `connect_timeout`, `timeout`,
+ * `reset`, `bad_response`, `queue_full`) when there was no answer.
  * @returns The kind, or null for `"ok"`.
  *
  * @example Usage

@@ -16,8 +16,14 @@ const decoder = new TextDecoder();
 export interface CheckoutServicesOptions {
   /** Connections of each pool (one pool per distinct URL). */
   connections: number;
-  /** The time limit of one request, in ms. */
+  /** The time limit of one request, from sending it to its answer, in ms. */
   timeoutMs: number;
+  /**
+   * The time limit to get a connection, in ms.
+   *
+   * @default {10000}
+   */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -51,7 +57,7 @@ export class CheckoutServices {
    * Creates the pools (connections open on first use).
    *
    * @param urls The services' base URLs.
-   * @param options Connections per pool and the request time limit.
+   * @param options Connections per pool and the time limits.
    */
   constructor(urls: CheckoutUrls, options: CheckoutServicesOptions) {
     this.urls = urls;
@@ -63,6 +69,7 @@ export class CheckoutServices {
           url,
           connections: options.connections,
           timeoutMs: options.timeoutMs,
+          connectTimeoutMs: options.connectTimeoutMs,
         });
         pools.set(url, found);
       }

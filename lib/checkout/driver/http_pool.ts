@@ -1,12 +1,16 @@
 /**
  * A keep-alive HTTP/1.1 client pool for the load generator: `connections` TCP (or TLS)
  * connections over `Deno.connect`, at most one request in flight on each, a bounded FIFO queue
- * for the rest, per-request timeouts, and results instead of exceptions for every network or
- * protocol problem. It does not time requests: the caller does.
+ * for the rest, a time limit to connect and one for each request, and results instead of
+ * exceptions for every network or protocol problem. It does not time requests: the caller does.
  *
- * No retries: a request whose connection is closed or reset (even a reused idle one the
- * server has just closed) resolves `reset`, so a load test counts every failure. No pipelining,
- * no redirects, no cookies, no decompression, no proxy.
+ * Connections are opened one TCP handshake at a time (see _http_connector.ts: a burst of
+ * handshakes against a small listen backlog leaves requests sent into connections the server's
+ * kernel has dropped, which hang for minutes).
+ *
+ * No retries of requests: a request whose connection is closed or reset (even a reused idle one
+ * the server has just closed) resolves `reset`, so a load test counts every failure. No
+ * pipelining, no redirects, no cookies, no decompression, no proxy.
  *
  * @module
  */
@@ -17,6 +21,7 @@ import { ResponseParser } from "./response_parser.ts";
 import type { HttpErrorKind, HttpFailure, HttpResponse, HttpResult } from "./http_result.ts";
 import { HttpSlot } from "./_http_slot.ts";
 import { JobQueue } from "./_job_queue.ts";
+import { HttpConnector } from "./_http_connector.ts";
 
 /** Options of {@linkcode HttpPool}. */
 export interface HttpPoolOptions {
@@ -25,12 +30,20 @@ export interface HttpPoolOptions {
   /** The number of connections, which is also the most requests in flight. */
   connections: number;
   /**
-   * The time limit of one request in ms, connecting included (time spent in the queue is not
-   * counted).
+   * The time limit of one request in ms, from sending it on an open connection to its complete
+   * answer (time spent in the queue and connecting is not counted).
    *
    * @default {10000}
    */
   timeoutMs?: number;
+  /**
+   * The time limit to get a connection in ms: waiting for the turn to connect (one handshake at
+   * a time), the TCP handshake and the TLS one. Beyond it the request resolves `connect_timeout`
+   * without having sent anything.
+   *
+   * @default {10000}
+   */
+  connectTimeoutMs?: number;
   /**
    * Headers sent with every request.
    *
@@ -128,10 +141,7 @@ function errorText(error: unknown): string {
  * ```
  */
 export class HttpPool {
-  #hostname: string;
-  #port: number;
-  #tls: boolean;
-  #caCerts: string[] | undefined;
+  #connector: HttpConnector;
   #timeoutMs: number;
   #maxQueue: number;
   #idle: HttpSlot[] = [];
@@ -178,6 +188,8 @@ export class HttpPool {
     checkPositive("connections", options.connections);
     const timeoutMs = options.timeoutMs ?? 10_000;
     checkPositive("timeoutMs", timeoutMs);
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    checkPositive("connectTimeoutMs", connectTimeoutMs);
     const maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
     checkPositive("maxResponseBytes", maxResponseBytes);
     const maxQueue = options.maxQueue ?? 65_536;
@@ -188,10 +200,14 @@ export class HttpPool {
         expected: "an integer >= 0",
       });
     }
-    this.#tls = url.protocol === "https:";
-    this.#hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
-    this.#port = url.port === "" ? (this.#tls ? 443 : 80) : Number(url.port);
-    this.#caCerts = options.caCerts;
+    const tls = url.protocol === "https:";
+    this.#connector = new HttpConnector({
+      hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+      port: url.port === "" ? (tls ? 443 : 80) : Number(url.port),
+      tls,
+      caCerts: options.caCerts,
+      connectTimeoutMs,
+    });
     this.#timeoutMs = timeoutMs;
     this.#maxQueue = maxQueue;
     const basePath = url.pathname.replace(/\/+$/, "");
@@ -216,6 +232,19 @@ export class HttpPool {
   /** The number of requests in flight. */
   get inFlight(): number {
     return this.#slots.length - this.#idle.length;
+  }
+
+  /** The number of connections opened so far. */
+  get opened(): number {
+    return this.#connector.opened;
+  }
+
+  /**
+   * The number of TCP handshakes that got no answer in time and were tried again (a server
+   * whose accept queue is full drops them).
+   */
+  get reattempts(): number {
+    return this.#connector.reattempts;
   }
 
   /**
@@ -262,6 +291,7 @@ export class HttpPool {
       this.#sweeper = undefined;
     }
     while (this.#queue.size > 0) this.#queue.shift().resolve(POOL_CLOSED);
+    this.#connector.close();
     for (const slot of this.#slots) slot.drop();
     if (this.#running > 0) await new Promise<void>((resolve) => this.#drained = resolve);
   }
@@ -315,12 +345,17 @@ export class HttpPool {
   /** Sends `bytes` on the slot's connection (opened if needed) and reads one response. */
   async #exchange(slot: HttpSlot, method: string, bytes: Uint8Array): Promise<HttpResult> {
     slot.timedOut = false;
-    slot.deadlineMs = performance.now() + this.#timeoutMs;
     if (slot.conn === null) {
-      const connected = await this.#connect(slot);
-      if (connected !== null) return connected;
+      const opened = await this.#connector.open();
+      if ("ok" in opened) return this.#closed ? POOL_CLOSED : opened;
+      if (this.#closed) {
+        opened.close();
+        return POOL_CLOSED;
+      }
+      slot.conn = opened;
     }
-    const conn = slot.conn!;
+    slot.deadlineMs = performance.now() + this.#timeoutMs;
+    const conn = slot.conn;
     const parser = slot.parser;
     parser.begin(method === "HEAD");
     try {
@@ -375,59 +410,6 @@ export class HttpPool {
 
   #timeoutFailure(): HttpFailure {
     return failure("timeout", `no complete response within ${this.#timeoutMs} ms`);
-  }
-
-  /** Opens the slot's connection; resolves `null` on success, else the failure. */
-  async #connect(slot: HttpSlot): Promise<HttpFailure | null> {
-    const connecting: Promise<Deno.Conn> = this.#tls
-      ? Deno.connectTls({ hostname: this.#hostname, port: this.#port, caCerts: this.#caCerts })
-      : Deno.connect({ hostname: this.#hostname, port: this.#port, transport: "tcp" });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), Math.max(0, slot.deadlineMs - performance.now()));
-    });
-    let conn: Deno.Conn | null;
-    try {
-      conn = await Promise.race([connecting, timeout]);
-    } catch (error) {
-      return failure(
-        "connect",
-        `cannot connect to ${this.#hostname}:${this.#port}: ${errorText(error)}`,
-      );
-    } finally {
-      clearTimeout(timer);
-    }
-    if (conn === null) {
-      connecting.then((late) => late.close(), () => {});
-      return this.#timeoutFailure();
-    }
-    if (this.#closed) {
-      conn.close();
-      return POOL_CLOSED;
-    }
-    slot.conn = conn;
-    if (this.#tls) {
-      // Handshake now (the sweeper may close a hanging one), so that a certificate problem is a
-      // `connect` failure.
-      try {
-        await (conn as Deno.TlsConn).handshake();
-      } catch (error) {
-        slot.drop();
-        if (this.#closed) return POOL_CLOSED;
-        if (slot.timedOut) return this.#timeoutFailure();
-        return failure(
-          "connect",
-          `cannot connect to ${this.#hostname}:${this.#port}: ${errorText(error)}`,
-        );
-      }
-    } else {
-      (conn as Deno.TcpConn).setNoDelay(true);
-    }
-    if (slot.deadlineMs <= performance.now()) {
-      slot.drop();
-      return this.#timeoutFailure();
-    }
-    return null;
   }
 
   /** Starts the timer that closes the connections of requests past their deadline. */

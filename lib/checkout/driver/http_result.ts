@@ -6,13 +6,22 @@
  */
 
 /**
- * Why a request failed: `connect` (refused or unreachable), `timeout` (the request, connecting
- * included, took longer than `timeoutMs`), `reset` (the connection was closed or reset before
- * the response was complete, or the pool was closed), `bad_response` (not HTTP, a bad status
- * line, header or chunked encoding, or too large), `queue_full` (more than `maxQueue` requests
- * waiting).
+ * Why a request failed: `connect` (refused, unreachable or a failed TLS handshake),
+ * `connect_timeout` (no connection within `connectTimeoutMs`: a server whose accept queue is full
+ * drops the handshake), `timeout` (no complete answer within `timeoutMs` of sending the request),
+ * `reset` (the connection was closed or reset before the response was complete, or the pool was
+ * closed), `bad_response` (not HTTP, a bad status line, header or chunked encoding, or too
+ * large), `queue_full` (more than `maxQueue` requests waiting). After `connect`,
+ * `connect_timeout` and `queue_full` nothing of the request was sent, so sending it again cannot
+ * apply it twice.
  */
-export type HttpErrorKind = "connect" | "timeout" | "reset" | "bad_response" | "queue_full";
+export type HttpErrorKind =
+  | "connect"
+  | "connect_timeout"
+  | "timeout"
+  | "reset"
+  | "bad_response"
+  | "queue_full";
 
 /** A complete response (any status: a 500 is a response too). */
 export interface HttpResponse {
