@@ -4,8 +4,10 @@
  * @module
  */
 
+import { CqlRing } from "./driver/cql_ring.ts";
 import {
   CqlServer,
+  type CqlServerOptions,
   type CqlServerTlsPem,
   type FaultOptions,
   type InjectedErrorKind,
@@ -22,13 +24,23 @@ export const SERVE_HELP: string = `Usage: stress serve [options]
 Runs an embedded CQL node: an in-memory server that speaks the CQL native protocol
 (v4, and v3) over TCP, so cassandra-stress commands, drivers and cqlsh-style tools can run
 without a cluster. It is NOT a storage engine: rows live in memory only and are lost
-when it stops; there is no disk, no replication, no commit log, one node only, and every
-consistency level is answered by that one node. TTLs and write timestamps are accepted
-and ignored. Use it for demos, tests, and to measure a client's own overhead.
+when it stops; there is no disk, no replication, no commit log, and every consistency
+level is answered by the one node that receives the request. TTLs and write timestamps
+are accepted and ignored. Use it for demos, tests, and to measure a client's own overhead.
+
+With --nodes N it runs a ring of N such nodes in one process, on N consecutive addresses
+from --host (127.0.0.1, 127.0.0.2, 127.0.0.3, ...: all loopback on Linux) and the same
+--port. Each node has 16 tokens (evenly spaced, dealt to the nodes in turn) and lists the
+others in system.peers and system.peers_v2, so a driver connecting to any of them finds
+all of them and routes by token. Each node keeps its own rows: nothing is copied between
+nodes, a node that is not a key's replica stores what it is sent, and a read finds only
+the rows written to the node it is sent to; use keyspaces with replication factor 1 and a
+token-aware client to know where a row lives. Schema changes and TRUNCATE sent to one node are run by every node.
 
 Options:
-  --host ADDR        address to listen on (default 127.0.0.1)
-  --port N           port to listen on (default 9042; 0 picks a free port)
+  --host ADDR        address to listen on (default 127.0.0.1); with --nodes, the first
+  --port N           port to listen on (default 9042; 0 picks a free port), every node's
+  --nodes N          run a ring of N nodes on N consecutive addresses (default 1)
   --user U           require PasswordAuthenticator with this user ...
   --password P       ... and this password
   --tls-cert FILE    serve CQL over TLS with this certificate chain (PEM) ...
@@ -52,8 +64,9 @@ It prints one line when it is listening and stops cleanly on Ctrl-C or SIGTERM.
 In-process: any cassandra-stress command given "-node embedded" starts the same node
 inside the command on a free loopback port and runs against it.
 
-Example:
-  stress serve --port 9042 --latency "uniform(500..1500)" --stall 10s/1s`;
+Examples:
+  stress serve --port 9042 --latency "uniform(500..1500)" --stall 10s/1s
+  stress serve --nodes 3      # 127.0.0.1:9042, 127.0.0.2:9042, 127.0.0.3:9042`;
 
 const ERROR_KINDS: InjectedErrorKind[] = [
   "overloaded",
@@ -201,6 +214,69 @@ export function faultsOf(
   return faults;
 }
 
+/** Nodes started by `stress serve`: one, or a ring; stopped together. */
+interface Serving {
+  /** Where each node listens, `host:port`. */
+  addresses: string[];
+  /** Stops every node. */
+  close(): Promise<void>;
+}
+
+/** Checks that `nodes` consecutive IPv4 addresses start at `host`. */
+function checkRingHost(host: string, nodes: number): void {
+  const parts = host.split(".").map(Number);
+  const ipv4 = parts.length === 4 && parts.every((p) => Number.isInteger(p) && p >= 0 && p <= 255);
+  if (!ipv4 || parts[3] + nodes - 1 > 254) {
+    throw new OptionError({
+      option: "--nodes",
+      value: String(nodes),
+      problem: `does not fit after --host "${host}"`,
+      expected: "--host an IPv4 address whose last number plus the nodes stays at most 255",
+    });
+  }
+}
+
+/** Starts one node, or a ring of `nodes` on consecutive addresses from `options.hostname`. */
+async function startServing(options: CqlServerOptions, nodes: number): Promise<Serving> {
+  if (nodes === 1) {
+    const server = await CqlServer.start(options);
+    return { addresses: [`${server.hostname}:${server.port}`], close: () => server.close() };
+  }
+  const ring = await CqlRing.start({ ...options, nodes });
+  return {
+    addresses: ring.nodes.map((node) => `${node.hostname}:${node.port}`),
+    close: () => ring.close(),
+  };
+}
+
+/** Resolves when the signal aborts or SIGTERM arrives. */
+async function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+  let onTerm: (() => void) | null = null;
+  await new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    signal?.addEventListener("abort", () => resolve(), { once: true });
+    onTerm = () => resolve();
+    try {
+      Deno.addSignalListener("SIGTERM", onTerm);
+    } catch {
+      onTerm = null;
+    }
+  });
+  if (onTerm) Deno.removeSignalListener("SIGTERM", onTerm);
+}
+
+/** The line printed once every node listens. */
+function banner(serving: Serving, options: { tls: boolean; auth: boolean }): string {
+  const what = serving.addresses.length === 1
+    ? "in-memory CQL node"
+    : `in-memory CQL ring of ${serving.addresses.length} nodes`;
+  return `stress serve: ${what} (native protocol v4/v3${
+    options.tls ? " over TLS" : ""
+  }, no disk, no replication) listening on ${serving.addresses.join(", ")}${
+    options.auth ? " with PasswordAuthenticator" : ""
+  }`;
+}
+
 /**
  * Runs `stress serve` until the signal aborts or SIGTERM arrives.
  *
@@ -210,7 +286,7 @@ export function faultsOf(
  * @returns The exit code.
  * @throws {UsageError} On bad arguments.
  * @throws {OptionError} On a bad flag value, or a TLS file that is missing or not usable.
- * @throws {TargetError} When the address cannot be bound.
+ * @throws {TargetError} When an address cannot be bound.
  *
  * @example Usage
  * ```ts ignore
@@ -225,6 +301,7 @@ export async function serveCommand(
   const values = parseCommandFlags("serve", args, {
     host: { type: "string", default: "127.0.0.1" },
     port: { type: "string", default: "9042" },
+    nodes: { type: "string", default: "1" },
     user: { type: "string" },
     password: { type: "string" },
     latency: { type: "string" },
@@ -241,6 +318,8 @@ export async function serveCommand(
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new OptionError({ option: "--port", value: values.port as string, expected: "0..65535" });
   }
+  const nodes = parsePositive("--nodes", values.nodes as string, { integer: true });
+  if (nodes > 1) checkRingHost(values.host as string, nodes);
   if ((values.user === undefined) !== (values.password === undefined)) {
     throw new UsageError("Cannot enable authentication: give both --user and --password");
   }
@@ -256,9 +335,9 @@ export async function serveCommand(
   const seed = parsePositive("--seed", values.seed as string, { integer: true });
   const tls = certFile === undefined ? undefined : await readTls(certFile, keyFile as string);
   if (options.signal?.aborted) return 130;
-  let server: CqlServer;
+  let serving: Serving;
   try {
-    server = await CqlServer.start({
+    serving = await startServing({
       hostname: values.host as string,
       port,
       credentials: values.user === undefined
@@ -272,34 +351,19 @@ export async function serveCommand(
         io.err(
           `stress serve: internal error (a bug): ${error instanceof Error ? error.stack : error}`,
         ),
-    });
+    }, nodes);
   } catch (error) {
     if (tls !== undefined && isTlsMaterialError(error)) throw tlsError(error, certFile!, keyFile!);
     throw new TargetError(
-      `Cannot listen on ${values.host}:${port}: ${error instanceof Error ? error.message : error}`,
+      `Cannot listen on ${values.host}:${port}${
+        nodes > 1 ? ` and the next ${nodes - 1} addresses` : ""
+      }: ${error instanceof Error ? error.message : error}`,
       { cause: error },
     );
   }
-  io.out(
-    `stress serve: in-memory CQL node (native protocol v4/v3${
-      tls === undefined ? "" : " over TLS"
-    }, no disk, no replication) listening on ${server.hostname}:${server.port}${
-      values.user === undefined ? "" : " with PasswordAuthenticator"
-    }`,
-  );
-  let onTerm: (() => void) | null = null;
-  await new Promise<void>((resolve) => {
-    if (options.signal?.aborted) return resolve();
-    options.signal?.addEventListener("abort", () => resolve(), { once: true });
-    onTerm = () => resolve();
-    try {
-      Deno.addSignalListener("SIGTERM", onTerm);
-    } catch {
-      onTerm = null;
-    }
-  });
-  if (onTerm) Deno.removeSignalListener("SIGTERM", onTerm);
-  await server.close();
+  io.out(banner(serving, { tls: tls !== undefined, auth: values.user !== undefined }));
+  await stopRequested(options.signal);
+  await serving.close();
   io.out("stress serve: stopped");
   return 0;
 }

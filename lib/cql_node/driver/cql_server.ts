@@ -18,6 +18,8 @@ import {
 import type { CqlError } from "../protocol/cql_error.ts";
 import { MAX_FRAME_BYTES_DEFAULT } from "../protocol/protocol_constants.ts";
 import type { TableDescription } from "../engine/schema.ts";
+import { type NodeInfo, type PeerInfo, refreshSystemTables } from "../engine/system_tables.ts";
+import { RequestTally, type TableRequests } from "../engine/request_tally.ts";
 import type { CqlServerOptions, FaultOptions } from "../server/cql_server_options.ts";
 import { injectedError, mergeFaults, NO_FAULTS } from "../server/_faults.ts";
 import { ClientConnection } from "./_client_connection.ts";
@@ -30,6 +32,8 @@ export type {
   FaultOptions,
   InjectedErrorKind,
 } from "../server/cql_server_options.ts";
+export type { PeerInfo } from "../engine/system_tables.ts";
+export type { TableRequests } from "../engine/request_tally.ts";
 
 /** The Cassandra release the node answers as (system.local, peers). */
 const RELEASE_VERSION = "5.0.6";
@@ -43,9 +47,10 @@ function randomTokens(): string[] {
 }
 
 /**
- * An in-memory CQL node listening on TCP. Not a storage engine: no disk, no replication, one
- * node. It answers as a one-node Apache Cassandra 5.0 cluster does: a consistency level that
- * needs more replicas than one (`ALL` with replication factor 2) is Unavailable.
+ * An in-memory CQL node listening on TCP. Not a storage engine: no disk, no replication. It
+ * answers as a one-node Apache Cassandra 5.0 cluster does: a consistency level that needs more
+ * replicas than one (`ALL` with replication factor 2) is Unavailable. Several nodes can form a
+ * ring (see `CqlRing`): each lists the others in system.peers and keeps its own rows.
  *
  * @example Usage
  * ```ts ignore
@@ -65,6 +70,8 @@ export class CqlServer {
   readonly #options: CqlServerOptions;
   readonly #prng: Prng;
   readonly #startMs: number;
+  readonly #node: NodeInfo;
+  readonly #tally: RequestTally;
   #faults: FaultOptions;
   #latency: Distribution | null = null;
   #accepting: Promise<void>;
@@ -83,19 +90,22 @@ export class CqlServer {
     this.#startMs = performance.now();
     this.#faults = { ...NO_FAULTS };
     this.setFaults(options.faults ?? {});
-    const hostId = crypto.randomUUID();
+    this.#node = {
+      address: this.hostname,
+      port: this.port,
+      clusterName: options.clusterName ?? "Test Cluster",
+      datacenter: options.datacenter ?? "datacenter1",
+      rack: options.rack ?? "rack1",
+      releaseVersion: RELEASE_VERSION,
+      hostId: options.hostId ?? crypto.randomUUID(),
+      tokens: options.tokens ? [...options.tokens] : randomTokens(),
+      gossipGeneration: Math.floor(Date.now() / 1000),
+    };
+    this.#tally = new RequestTally({ keepWriteTokens: options.keepWriteTokens });
     this.engine = new CqlEngine({
-      node: {
-        address: this.hostname,
-        port: this.port,
-        clusterName: options.clusterName ?? "Test Cluster",
-        datacenter: options.datacenter ?? "datacenter1",
-        rack: "rack1",
-        releaseVersion: RELEASE_VERSION,
-        hostId,
-        tokens: randomTokens(),
-        gossipGeneration: Math.floor(Date.now() / 1000),
-      },
+      node: this.#node,
+      tally: this.#tally,
+      onDdl: options.onDdl,
       clockMs: () => Date.now(),
       randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
       seed: BigInt(options.seed ?? 1),
@@ -134,6 +144,61 @@ export class CqlServer {
   /** The bound port. */
   get port(): number {
     return this.#listener.addr.port;
+  }
+
+  /**
+   * What the node's peers list about it in system.peers: its address, port, data center, rack,
+   * host id, release and tokens.
+   *
+   * @returns A copy.
+   */
+  peerInfo(): PeerInfo {
+    const node = this.#node;
+    return {
+      address: node.address,
+      port: node.port,
+      datacenter: node.datacenter,
+      rack: node.rack,
+      releaseVersion: node.releaseVersion,
+      hostId: node.hostId,
+      tokens: [...node.tokens],
+    };
+  }
+
+  /**
+   * Sets the other nodes of the node's ring, listed in system.peers and system.peers_v2.
+   *
+   * @param peers The other nodes.
+   */
+  setPeers(peers: readonly PeerInfo[]): void {
+    this.#node.peers = peers.map((peer) => ({ ...peer, tokens: [...peer.tokens] }));
+    refreshSystemTables(this.engine.schema, this.#node);
+  }
+
+  /**
+   * Runs a schema change or TRUNCATE that another node of the ring ran (`onDdl`).
+   *
+   * @param query The CQL text.
+   * @param keyspace The keyspace of the session that ran it.
+   * @throws {CqlError} When it fails here.
+   */
+  applyDdl(query: string, keyspace: string | undefined): void {
+    this.engine.applyDdl(query, keyspace);
+  }
+
+  /**
+   * The reads and writes the node ran per table (the driver's reads of system tables too), with
+   * the tokens of the partitions written when `keepWriteTokens` is on.
+   *
+   * @returns One entry per table, in the order tables were first met.
+   */
+  requestCounts(): TableRequests[] {
+    return this.#tally.tables();
+  }
+
+  /** Sets the counts of {@linkcode requestCounts} to zero and forgets the tokens. */
+  resetRequestCounts(): void {
+    this.#tally.reset();
   }
 
   /** Open client connections. */

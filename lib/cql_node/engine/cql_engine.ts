@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ParsedStatement } from "../parse/cql_ast.ts";
+import type { ParsedStatement, Statement } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import { CqlSyntaxError } from "../parse/cql_syntax_error.ts";
 import { ERROR_CODE } from "../protocol/protocol_constants.ts";
@@ -33,6 +33,7 @@ import { tableOf } from "./_table_lookup.ts";
 import { pkIndexes } from "./_pk_indexes.ts";
 import { batchBindSpecs, bindSpecs } from "./_bind_specs.ts";
 import { type DdlHost, runDdl } from "./_run_ddl.ts";
+import type { RequestTally } from "./request_tally.ts";
 
 export type { ColumnSpec } from "./_select_plan.ts";
 export type { BindSpec } from "./_bind.ts";
@@ -65,6 +66,14 @@ export interface EngineOptions {
   onSchemaChange?: (change: SchemaChange) => void;
   /** The most distinct statement texts the statement log keeps. @default 1000 */
   statementLogTexts?: number;
+  /**
+   * Called after a statement other than USE that changes the schema or truncates a table ran
+   * without error, with its text and the session's keyspace (a ring runs it on its other
+   * nodes with {@linkcode CqlEngine.applyDdl}).
+   */
+  onDdl?: (query: string, keyspace: string | undefined) => void;
+  /** Counts the reads and writes run, per table. @default undefined */
+  tally?: RequestTally;
 }
 
 const UNPREPARED_CACHE_LIMIT = 1000;
@@ -210,6 +219,18 @@ export class CqlEngine {
   }
 
   /**
+   * Runs a schema change or TRUNCATE another node of the ring ran: not counted in the statement
+   * log, not passed to `onDdl`.
+   *
+   * @param query The CQL text.
+   * @param keyspace The keyspace of the session that ran it.
+   * @throws {CqlError} When it fails here.
+   */
+  applyDdl(query: string, keyspace: string | undefined): void {
+    runDdl(this.#parse(query).statement, { keyspace }, this.#ddlHost);
+  }
+
+  /**
    * Runs a BATCH of INSERT/UPDATE/DELETE statements.
    *
    * @param type Logged, unlogged or counter.
@@ -268,6 +289,7 @@ export class CqlEngine {
     }
     const sizeWarnings = batchSizeWarnings(runs);
     for (const { plan, ctx } of runs) plan.write(ctx);
+    for (const { plan, ctx } of runs) this.#options.tally?.write(plan, ctx);
     return batchResult(type, runs, sizeWarnings);
   }
 
@@ -341,6 +363,7 @@ export class CqlEngine {
           run: (options) => {
             this.#checkLevels(table, options, null);
             const page = plan.run(this.#context(options.values), options);
+            this.#options.tally?.read(table);
             return { kind: "rows", columns: plan.columns, ...page };
           },
         };
@@ -364,7 +387,9 @@ export class CqlEngine {
           write: plan,
           run: (options) => {
             this.#checkLevels(table, options, plan);
-            const outcome = plan.apply(this.#context(options.values));
+            const ctx = this.#context(options.values);
+            const outcome = plan.apply(ctx);
+            this.#options.tally?.write(plan, ctx);
             return outcome === null
               ? { kind: "void" }
               : appliedResult(outcome.applied, table, outcome.columns, outcome.rows);
@@ -403,9 +428,16 @@ export class CqlEngine {
           binds: [],
           resultColumns: null,
           write: null,
-          run: (_options, s) => runDdl(statement, s, this.#ddlHost),
+          run: (_options, s) => this.#runDdl(statement, query, s),
         };
     }
+  }
+
+  /** Runs USE or DDL, and passes what changed the schema (or truncated) to `onDdl`. */
+  #runDdl(statement: Statement, query: string, session: Session): ExecResult {
+    const result = runDdl(statement, session, this.#ddlHost);
+    if (statement.kind !== "use") this.#options.onDdl?.(query, session.keyspace);
+    return result;
   }
 
   #changed(change: SchemaChange): SchemaChange {

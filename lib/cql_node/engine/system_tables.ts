@@ -1,6 +1,6 @@
 /**
- * The system tables drivers read: system.local, system.peers(_v2) and system_schema.*, rebuilt
- * from the schema after every change.
+ * The system tables drivers read: system.local, system.peers(_v2) (the other nodes of the node's
+ * ring) and system_schema.*, rebuilt from the schema after every change.
  *
  * @module
  */
@@ -31,6 +31,30 @@ export interface NodeInfo {
   tokens: string[];
   /** gossip_generation: the node's start time in seconds since the epoch. @default 1 */
   gossipGeneration?: number;
+  /**
+   * The other nodes of its ring, listed in system.peers and system.peers_v2 (their
+   * schema_version is the node's own: the nodes of a ring change their schemas together).
+   * @default []
+   */
+  peers?: readonly PeerInfo[];
+}
+
+/** What a node says about another node of its ring in system.peers and system.peers_v2. */
+export interface PeerInfo {
+  /** The peer's address (peer, rpc_address, native_address). */
+  address: string;
+  /** Its native port (native_port in system.peers_v2). */
+  port: number;
+  /** data_center. */
+  datacenter: string;
+  /** rack. */
+  rack: string;
+  /** release_version. */
+  releaseVersion: string;
+  /** host_id (a UUID). */
+  hostId: string;
+  /** Its tokens (Murmur3 partitioner). */
+  tokens: string[];
 }
 
 /** The CQL version of Cassandra 5.0. */
@@ -287,9 +311,36 @@ function tableRow(table: TableSchema): Record<string, unknown> {
   };
 }
 
+/** Rewrites system.peers and system.peers_v2: one row per peer. */
+function refreshPeers(schema: Schema, peers: readonly PeerInfo[]): void {
+  const system = schema.keyspaces.get("system")!.tables;
+  const v1 = system.get("peers")!;
+  const v2 = system.get("peers_v2")!;
+  v1.store.truncate();
+  v2.store.truncate();
+  for (const peer of peers) {
+    const common = {
+      peer: peer.address,
+      "data_center": peer.datacenter,
+      "host_id": peer.hostId,
+      rack: peer.rack,
+      "release_version": peer.releaseVersion,
+      "schema_version": schema.version,
+      tokens: peer.tokens,
+    };
+    put(v1, { ...common, rpc_address: peer.address });
+    put(v2, {
+      ...common,
+      peer_port: 7000,
+      native_address: peer.address,
+      native_port: peer.port,
+    });
+  }
+}
+
 /**
- * Rewrites system.local and system_schema.* (keyspaces, tables, columns, indexes) from the schema
- * (call after every schema change).
+ * Rewrites system.local, system.peers(_v2) and system_schema.* (keyspaces, tables, columns,
+ * indexes) from the schema (call after every schema change, and when the peers change).
  *
  * @param schema The schema.
  * @param node What the node says about itself.
@@ -304,8 +355,15 @@ function tableRow(table: TableSchema): Record<string, unknown> {
  * refreshSystemTables(schema, {
  *   address: "127.0.0.1", port: 9042, clusterName: "c", datacenter: "datacenter1",
  *   rack: "rack1", releaseVersion: "4.0.11", hostId: schema.newUuid(), tokens: ["0"],
+ *   peers: [{
+ *     address: "127.0.0.2", port: 9042, datacenter: "datacenter1", rack: "rack1",
+ *     releaseVersion: "4.0.11", hostId: schema.newUuid(), tokens: ["100"],
+ *   }],
  * });
- * assert.equal(schema.keyspaces.get("system")!.tables.get("local")!.store.rowCount, 1);
+ * const system = schema.keyspaces.get("system")!.tables;
+ * assert.equal(system.get("local")!.store.rowCount, 1);
+ * assert.equal(system.get("peers")!.store.rowCount, 1);
+ * assert.equal(system.get("peers_v2")!.store.rowCount, 1);
  * ```
  */
 export function refreshSystemTables(schema: Schema, node: NodeInfo): void {
@@ -333,6 +391,7 @@ export function refreshSystemTables(schema: Schema, node: NodeInfo): void {
     schema_version: schema.version,
     tokens: node.tokens,
   });
+  refreshPeers(schema, node.peers ?? []);
   const tables = schema.keyspaces.get("system_schema")!.tables;
   for (const table of tables.values()) table.store.truncate();
   for (const keyspace of schema.keyspaces.values()) {

@@ -74,4 +74,20 @@ export interface CqlServerOptions {
   tls?: CqlServerTls;
   /** The most distinct statement texts `CqlServer.statements` keeps. @default 1000 */
   statementLogTexts?: number;
+  /** The node's tokens (system.local); 16 random ones by default. @default undefined */
+  tokens?: readonly string[];
+  /** host_id in system.local; a random UUID by default. @default undefined */
+  hostId?: string;
+  /** rack in system.local. @default "rack1" */
+  rack?: string;
+  /**
+   * Keep the token of every partition written, for `CqlServer.requestCounts()` (memory grows
+   * with the partitions written). @default false
+   */
+  keepWriteTokens?: boolean;
+  /**
+   * Called after a schema change or TRUNCATE ran here, with its text and the session's keyspace
+   * (a ring runs it on its other nodes). @default undefined
+   */
+  onDdl?: (query: string, keyspace: string | undefined) => void;
 }
