@@ -1,0 +1,95 @@
+/**
+ * Private helper of {@linkcode NativeConnection}: the output side. Requests are encoded into
+ * {@linkcode FrameWriter.out}; the frames of one turn (and of every turn a write was in
+ * progress) go out in one write, as they are before v5, or wrapped into v5 segments. Two
+ * buffers, allocated once, take turns: one fills while the other is written.
+ *
+ * @module
+ */
+
+import { FrameBuffer } from "../native/frame_buffer.ts";
+import { writeSegments } from "../native/segment_writer.ts";
+
+/**
+ * Coalesces frames into writes on a connection.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const writer = new FrameWriter(conn, (error) => console.error(error));
+ * writeOptions(writer.out, 4, 0);
+ * writer.schedule();
+ * ```
+ */
+export class FrameWriter {
+  /** Where requests are encoded (replaced as buffers take turns: do not keep it). */
+  out: FrameBuffer = new FrameBuffer();
+  /** Wrap frames into v5 segments (once the v5 handshake is over). */
+  segments = false;
+  readonly #conn: Deno.Conn;
+  readonly #onError: (error: unknown) => void;
+  #wire = new FrameBuffer();
+  #writing = false;
+  #scheduled = false;
+  #stopped = false;
+  #pending: Promise<void> = Promise.resolve();
+
+  /**
+   * Creates the writer.
+   *
+   * @param conn The connection written to.
+   * @param onError Called once a write fails.
+   */
+  constructor(conn: Deno.Conn, onError: (error: unknown) => void) {
+    this.#conn = conn;
+    this.#onError = onError;
+  }
+
+  /** Writes what {@linkcode FrameWriter.out} holds at the end of this turn (or after the write in progress). */
+  schedule(): void {
+    if (this.#scheduled || this.#writing) return;
+    this.#scheduled = true;
+    queueMicrotask(this.#flushTask);
+  }
+
+  /** Writes nothing more. */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  /** Settles when the write in progress (if any) has ended (it never rejects). */
+  get idle(): Promise<void> {
+    return this.#pending;
+  }
+
+  #flushTask = (): void => {
+    this.#scheduled = false;
+    this.#flush();
+  };
+
+  #flush(): void {
+    if (this.#writing || this.#stopped || this.out.length === 0) return;
+    let wire = this.#wire;
+    wire.reset();
+    if (this.segments) {
+      const out = this.out;
+      writeSegments(wire, out.bytes, { ends: out.frameEnds, count: out.frameCount });
+      out.reset();
+    } else {
+      this.#wire = this.out;
+      this.out = wire;
+      wire = this.#wire;
+    }
+    this.#writing = true;
+    this.#pending = this.#writeAll(wire.bytes, wire.length).then(this.#afterWrite, this.#onError);
+  }
+
+  async #writeAll(bytes: Uint8Array, length: number): Promise<void> {
+    let offset = 0;
+    while (offset < length) offset += await this.#conn.write(bytes.subarray(offset, length));
+  }
+
+  #afterWrite = (): void => {
+    this.#writing = false;
+    this.#flush();
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * The requests a connection has in flight, one slot per stream id in parallel arrays (no object
+ * per request): what was sent (to send it again after a re-prepare), how to settle its promise,
+ * its deadline, and its state. A request that timed out keeps its stream id until its late
+ * answer arrives. Requests that find no free stream id wait in a queue, in order.
+ *
+ * @module
+ */
+
+import { StreamIdPool } from "./stream_id_pool.ts";
+
+/**
+ * Slot states.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SLOT } from "./request_table.ts";
+ * assert.equal(SLOT.free, 0);
+ * ```
+ */
+export const SLOT = {
+  /** No request. */
+  free: 0,
+  /** Sent; its answer is awaited. */
+  waiting: 1,
+  /** Sent, timed out (its caller was told); the late answer frees the id. */
+  timedOut: 2,
+  /** Held while its statement is prepared again; not on the wire. */
+  repreparing: 3,
+  /** Timed out while its statement was prepared again; freed when that ends. */
+  repreparingTimedOut: 4,
+} as const;
+
+/** Settles a request. */
+export type Settle = (value: unknown) => void;
+
+/** A request waiting for a stream id. */
+export interface QueuedRequest {
+  /** The request kind (the connection's numbering). */
+  readonly kind: number;
+  /** What the request is about (statement, text, batch). */
+  readonly subject: unknown;
+  /** Its bound values, if any. */
+  readonly values: unknown;
+  /** Its options, if any. */
+  readonly options: unknown;
+  /** Resolves its promise. */
+  readonly resolve: Settle;
+  /** Rejects its promise. */
+  readonly reject: Settle;
+  /** When it times out (ms on the connection's clock), Infinity for never. */
+  readonly deadlineMs: number;
+  /** Its timeout, for the error message. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * The in-flight requests of one connection.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RequestTable, SLOT } from "./request_table.ts";
+ * const table = new RequestTable(4);
+ * const stream = table.take();
+ * let answer: unknown;
+ * table.begin(stream, {
+ *   kind: 1, subject: "q", values: null, options: null,
+ *   resolve: (v) => answer = v, reject: () => {}, deadlineMs: 100, timeoutMs: 100,
+ * });
+ * assert.equal(table.state[stream], SLOT.waiting);
+ * const expired: number[] = [];
+ * table.expire(150, (s) => expired.push(s));
+ * assert.deepEqual(expired, [stream]);
+ * assert.equal(table.state[stream], SLOT.timedOut);
+ * table.release(stream);
+ * assert.equal(table.inFlight, 0);
+ * assert.equal(answer, undefined);
+ * ```
+ */
+export class RequestTable {
+  /** Per stream: its {@linkcode SLOT} state. */
+  readonly state: Uint8Array;
+  /** Per stream: the request kind. */
+  readonly kind: Uint8Array;
+  /** Per stream: bumped by each request, so late callbacks can tell theirs is gone. */
+  readonly generation: Uint32Array;
+  /** Per stream: whether it was already sent again after a re-prepare. */
+  readonly retried: Uint8Array;
+  /** Per stream: its deadline (ms on the connection's clock). */
+  readonly deadlineMs: Float64Array;
+  /** Per stream: its timeout (ms), for the error message. */
+  readonly timeoutMs: Float64Array;
+  /** Per stream: what it is about. */
+  readonly subject: unknown[];
+  /** Per stream: its values. */
+  readonly values: unknown[];
+  /** Per stream: its options. */
+  readonly options: unknown[];
+  /** Per stream: resolves its promise. */
+  readonly resolve: (Settle | null)[];
+  /** Per stream: rejects its promise. */
+  readonly reject: (Settle | null)[];
+  /** Requests waiting for a stream id. */
+  readonly queue: QueuedRequest[] = [];
+  /** Stream ids taken (waiting, timed out or re-preparing). */
+  inFlight = 0;
+  /** The highest stream id ever taken (scans stop there). */
+  highestId = -1;
+  readonly #pool: StreamIdPool;
+
+  /**
+   * Creates an empty table.
+   *
+   * @param size The stream ids it may use (1..32768).
+   */
+  constructor(size: number) {
+    this.#pool = new StreamIdPool(size);
+    this.state = new Uint8Array(size);
+    this.kind = new Uint8Array(size);
+    this.generation = new Uint32Array(size);
+    this.retried = new Uint8Array(size);
+    this.deadlineMs = new Float64Array(size);
+    this.timeoutMs = new Float64Array(size);
+    this.subject = new Array(size).fill(null);
+    this.values = new Array(size).fill(null);
+    this.options = new Array(size).fill(null);
+    this.resolve = new Array(size).fill(null);
+    this.reject = new Array(size).fill(null);
+  }
+
+  /** How many stream ids the table has. */
+  get size(): number {
+    return this.#pool.size;
+  }
+
+  /**
+   * Takes a free stream id.
+   *
+   * @returns The id, or -1 when every id is in use.
+   */
+  take(): number {
+    const id = this.#pool.take();
+    if (id >= 0) {
+      this.inFlight++;
+      if (id > this.highestId) this.highestId = id;
+    }
+    return id;
+  }
+
+  /**
+   * Fills the slot of a stream id just taken; the request is then waiting.
+   *
+   * @param stream The id.
+   * @param request The request.
+   */
+  begin(stream: number, request: QueuedRequest): void {
+    this.state[stream] = SLOT.waiting;
+    this.kind[stream] = request.kind;
+    this.generation[stream]++;
+    this.retried[stream] = 0;
+    this.deadlineMs[stream] = request.deadlineMs;
+    this.timeoutMs[stream] = request.timeoutMs;
+    this.subject[stream] = request.subject;
+    this.values[stream] = request.values;
+    this.options[stream] = request.options;
+    this.resolve[stream] = request.resolve;
+    this.reject[stream] = request.reject;
+  }
+
+  /**
+   * Frees a stream id and drops what its slot held.
+   *
+   * @param stream The id.
+   */
+  release(stream: number): void {
+    this.state[stream] = SLOT.free;
+    this.subject[stream] = null;
+    this.values[stream] = null;
+    this.options[stream] = null;
+    this.resolve[stream] = null;
+    this.reject[stream] = null;
+    this.inFlight--;
+    this.#pool.give(stream);
+  }
+
+  /**
+   * Marks the requests past their deadline as timed out (their ids stay taken) and calls
+   * `onTimeout` for each, before the slot forgets how to settle it; queued requests past their
+   * deadline leave the queue and go to `onQueuedTimeout`.
+   *
+   * @param nowMs The connection's clock.
+   * @param onTimeout Called with each stream id that timed out.
+   * @param onQueuedTimeout Called with each queued request that timed out.
+   */
+  expire(
+    nowMs: number,
+    onTimeout: (stream: number) => void,
+    onQueuedTimeout?: (request: QueuedRequest) => void,
+  ): void {
+    for (let id = 0; id <= this.highestId; id++) {
+      const state = this.state[id];
+      if (state !== SLOT.waiting && state !== SLOT.repreparing) continue;
+      if (this.deadlineMs[id] > nowMs) continue;
+      onTimeout(id);
+      this.state[id] = state === SLOT.waiting ? SLOT.timedOut : SLOT.repreparingTimedOut;
+      this.values[id] = null;
+      this.resolve[id] = null;
+      this.reject[id] = null;
+    }
+    if (this.queue.length === 0) return;
+    const kept = this.queue.filter((request) => request.deadlineMs > nowMs);
+    if (kept.length === this.queue.length) return;
+    const gone = this.queue.filter((request) => request.deadlineMs <= nowMs);
+    this.queue.splice(0, this.queue.length, ...kept);
+    for (const request of gone) onQueuedTimeout?.(request);
+  }
+}

@@ -1,0 +1,224 @@
+// Test helper: a scriptable, misbehaving CQL node on 127.0.0.1 (port 0). It parses the client's
+// unframed request frames (v3/v4, and v5 before its handshake ends) and hands each to the test's
+// script, which answers however it likes: good frames, malformed ones, wrong stream ids, huge
+// lengths, half a frame then a close, or nothing at all.
+import { bytes, int, responseFrame, short, string } from "./_bytes.ts";
+
+/** A request the node received. */
+export interface FakeRequest {
+  /** The protocol version of its header. */
+  readonly version: number;
+  readonly stream: number;
+  readonly opcode: number;
+  readonly body: Uint8Array;
+}
+
+/** How a script answers on one connection. */
+export interface FakeReply {
+  /** Writes raw bytes. */
+  raw(data: Uint8Array): Promise<void>;
+  /** Writes a response frame on the request's stream (or `stream`), at its version (or `version`). */
+  frame(
+    opcode: number,
+    body: Uint8Array,
+    options?: { stream?: number; version?: number; flags?: number },
+  ): Promise<void>;
+  /** Closes the connection. */
+  close(): void;
+}
+
+/** The script: called with each request and how to answer it. */
+export type FakeScript = (
+  request: FakeRequest,
+  reply: FakeReply,
+  node: FakeNode,
+) => void | Promise<void>;
+
+export const OP = {
+  error: 0x00,
+  startup: 0x01,
+  ready: 0x02,
+  authenticate: 0x03,
+  options: 0x05,
+  supported: 0x06,
+  query: 0x07,
+  result: 0x08,
+  prepare: 0x09,
+  execute: 0x0a,
+  batch: 0x0d,
+  authResponse: 0x0f,
+  authSuccess: 0x10,
+} as const;
+
+/** RESULT Void. */
+export const VOID_BODY: Uint8Array = int(1);
+
+/** RESULT Prepared (v4): id `id`, one blob variable k of ks.t (pk index 0), no result columns. */
+export function preparedBody(id: Uint8Array): Uint8Array {
+  return bytes(
+    int(4),
+    short(id.length),
+    id,
+    int(1),
+    int(1),
+    int(1),
+    "0000",
+    string("ks"),
+    string("t"),
+    string("k"),
+    "0003",
+    int(4),
+    int(0),
+  );
+}
+
+/** An ERROR body. */
+export function errorBody(
+  code: number,
+  message: string,
+  extra: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  return bytes(int(code), string(message), extra);
+}
+
+/**
+ * Answers STARTUP with READY and PREPARE with a Prepared result of id [0xab]; returns whether it
+ * answered (scripts fall back on it).
+ */
+export async function answerBasics(request: FakeRequest, reply: FakeReply): Promise<boolean> {
+  if (request.opcode === OP.startup) {
+    await reply.frame(OP.ready, new Uint8Array(0));
+    return true;
+  }
+  if (request.opcode === OP.prepare) {
+    await reply.frame(OP.result, preparedBody(new Uint8Array([0xab])));
+    return true;
+  }
+  return false;
+}
+
+/** A scriptable node. */
+export class FakeNode {
+  /** Every request received, in order, across connections. */
+  readonly requests: FakeRequest[] = [];
+  /** Connections accepted. */
+  accepted = 0;
+  readonly #listener: Deno.Listener;
+  readonly #conns = new Set<Deno.Conn>();
+  readonly #serving: Promise<void>[] = [];
+  readonly #accepting: Promise<void>;
+  readonly #script: FakeScript;
+
+  private constructor(script: FakeScript) {
+    this.#script = script;
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    this.#accepting = this.#accept();
+  }
+
+  /** Starts a node running `script`. */
+  static start(script: FakeScript): FakeNode {
+    return new FakeNode(script);
+  }
+
+  /** The port it listens on. */
+  get port(): number {
+    return (this.#listener.addr as Deno.NetAddr).port;
+  }
+
+  /** Requests received with this opcode. */
+  count(opcode: number): number {
+    return this.requests.filter((r) => r.opcode === opcode).length;
+  }
+
+  /** Stops listening, closes every connection, waits for its loops. */
+  async close(): Promise<void> {
+    this.#listener.close();
+    for (const conn of this.#conns) {
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+    }
+    await this.#accepting;
+    await Promise.all(this.#serving);
+  }
+
+  async #accept(): Promise<void> {
+    for (;;) {
+      let conn: Deno.Conn;
+      try {
+        conn = await this.#listener.accept();
+      } catch {
+        return;
+      }
+      this.accepted++;
+      this.#conns.add(conn);
+      this.#serving.push(this.#serve(conn));
+    }
+  }
+
+  async #serve(conn: Deno.Conn): Promise<void> {
+    let writes = Promise.resolve();
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+    };
+    const raw = (data: Uint8Array) => {
+      writes = writes.then(async () => {
+        if (closed) return;
+        let at = 0;
+        while (at < data.length) at += await conn.write(data.subarray(at));
+      }).catch(() => {});
+      return writes;
+    };
+    let buffer: Uint8Array = new Uint8Array(0);
+    const chunk = new Uint8Array(65536);
+    try {
+      for (;;) {
+        const n = await conn.read(chunk);
+        if (n === null) break;
+        buffer = bytes(buffer, chunk.subarray(0, n));
+        while (buffer.length >= 9) {
+          const length = new DataView(buffer.buffer, buffer.byteOffset).getInt32(5);
+          if (buffer.length < 9 + length) break;
+          const request: FakeRequest = {
+            version: buffer[0] & 0x7f,
+            stream: (buffer[2] << 8) | buffer[3],
+            opcode: buffer[4],
+            body: buffer.slice(9, 9 + length),
+          };
+          buffer = buffer.slice(9 + length);
+          this.requests.push(request);
+          const reply: FakeReply = {
+            raw,
+            frame: (opcode, body, options = {}) =>
+              raw(
+                responseFrame(
+                  options.version ?? request.version,
+                  options.stream ?? request.stream,
+                  opcode,
+                  body,
+                  options.flags ?? 0,
+                ),
+              ),
+            close,
+          };
+          await this.#script(request, reply, this);
+        }
+      }
+    } catch {
+      // the client or the test closed it
+    } finally {
+      await writes;
+      close();
+      this.#conns.delete(conn);
+    }
+  }
+}
