@@ -5,18 +5,24 @@
 // connection, nothing recorded per op. Prints one JSON line: ops, seconds, ops/s, client CPU
 // µs per op (user + system of this process over the timed loop) and peak RSS of this process.
 // Issue 20 measured 1.7 µs/op and 45 MB for a minimal EXECUTE loop on the same node.
+// `fresh`: new value buffers per op, as the driver path's target makes them (default: each lane
+// reuses its own). `node=HOST:PORT`: a running node instead (e.g. `deno task cassandra`, protocol
+// v5), written in keyspace `native_write_bench`, dropped at the end. `v4`: protocol v4 at most.
 //
-//   deno run -A bench/native_write_bench.ts [N=300000] [C=64] [fresh]
+//   deno run -A bench/native_write_bench.ts [N=300000] [C=64] [fresh] [v4] [node=HOST:PORT]
 // deno-lint-ignore-file no-console
 import process from "node:process";
 import { NativeConnection } from "../lib/cql/driver/native_connection.ts";
 import { CONSISTENCY } from "../lib/cql/native/protocol_codes.ts";
 import { startServeNode } from "./_serve_node.ts";
 
-const total = Number(Deno.args[0] ?? 300_000);
-const inFlight = Number(Deno.args[1] ?? 64);
-/** `fresh`: new value buffers per op (as the driver path's target does), else reused per lane. */
-const fresh = Deno.args[2] === "fresh";
+const numbers = Deno.args.filter((arg) => /^\d+$/.test(arg)).map(Number);
+const total = numbers[0] ?? 300_000;
+const inFlight = numbers[1] ?? 64;
+const fresh = Deno.args.includes("fresh");
+const node = Deno.args.find((arg) => arg.startsWith("node="))?.slice("node=".length) ?? null;
+const maxProtocolVersion = Deno.args.includes("v4") ? 4 : 5;
+const KEYSPACE = node === null ? "keyspace1" : "native_write_bench";
 const WARMUP = 20_000;
 const KEY_BYTES = 10;
 const COLUMN_BYTES = 34;
@@ -79,25 +85,27 @@ async function writeRows(
   await Promise.all(Array.from({ length: inFlight }, lane));
 }
 
-const { process: child, port } = await startServeNode();
+const served = node === null ? await startServeNode() : null;
+const host = node === null ? "127.0.0.1" : node.slice(0, node.lastIndexOf(":"));
+const port = served?.port ?? Number(node!.slice(node!.lastIndexOf(":") + 1));
 try {
-  const admin = await NativeConnection.open({ host: "127.0.0.1", port });
+  const admin = await NativeConnection.open({ host, port });
   const one = { consistency: CONSISTENCY.ONE };
   await admin.query(
-    `CREATE KEYSPACE IF NOT EXISTS "keyspace1" WITH replication = {'class': 'SimpleStrategy', 'replication_factor': '1'}`,
+    `CREATE KEYSPACE IF NOT EXISTS "${KEYSPACE}" WITH replication = {'class': 'SimpleStrategy', 'replication_factor': '1'}`,
     [],
     one,
   );
   await admin.query(
-    `CREATE TABLE IF NOT EXISTS keyspace1.standard1 (key blob PRIMARY KEY, "C0" blob, "C1" blob, "C2" blob, "C3" blob, "C4" blob)`,
+    `CREATE TABLE IF NOT EXISTS "${KEYSPACE}".standard1 (key blob PRIMARY KEY, "C0" blob, "C1" blob, "C2" blob, "C3" blob, "C4" blob)`,
     [],
     one,
   );
-  await admin.close();
   const connection = await NativeConnection.open({
-    host: "127.0.0.1",
+    host,
     port,
-    keyspace: "keyspace1",
+    keyspace: KEYSPACE,
+    maxProtocolVersion,
   });
   await writeRows(connection, 0, WARMUP);
   const cpu0 = process.cpuUsage();
@@ -106,7 +114,10 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   await connection.close();
+  if (node !== null) await admin.query(`DROP KEYSPACE "${KEYSPACE}"`, [], one);
+  await admin.close();
   console.log(JSON.stringify({
+    node: node ?? "embedded (stress serve, another process)",
     ops: total,
     inFlight,
     values: fresh ? "fresh per op" : "reused per lane",
@@ -114,9 +125,13 @@ try {
     seconds: Number(seconds.toFixed(3)),
     opsPerSec: Math.round(total / seconds),
     clientCpuUsPerOp: Number(((cpu.user + cpu.system) / total).toFixed(2)),
+    userUsPerOp: Number((cpu.user / total).toFixed(2)),
+    systemUsPerOp: Number((cpu.system / total).toFixed(2)),
     peakRssMb: Number(peakRssMb().toFixed(1)),
   }));
 } finally {
-  child.kill("SIGTERM");
-  await child.status;
+  if (served !== null) {
+    served.process.kill("SIGTERM");
+    await served.process.status;
+  }
 }

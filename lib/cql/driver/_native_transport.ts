@@ -6,6 +6,8 @@
  */
 
 import type { CqlTlsSpec } from "../cql_connection_spec.ts";
+
+export type { CqlTlsSpec } from "../cql_connection_spec.ts";
 import { NativeConnectionError } from "../native/native_errors.ts";
 
 /** Where and how to open the socket. */

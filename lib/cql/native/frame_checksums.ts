@@ -37,16 +37,16 @@ export function crc24(bytes: Uint8Array, offset: number, length: number): number
   return crc & 0xffffff;
 }
 
-/** Slicing-by-4 tables of the reflected IEEE polynomial. */
+/** Slicing-by-8 tables of the reflected IEEE polynomial. */
 function crc32Tables(): Int32Array[] {
-  const tables = [0, 1, 2, 3].map(() => new Int32Array(256));
+  const tables = [0, 1, 2, 3, 4, 5, 6, 7].map(() => new Int32Array(256));
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = (c & 1) !== 0 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     tables[0][n] = c;
   }
   for (let n = 0; n < 256; n++) {
-    for (let t = 1; t < 4; t++) {
+    for (let t = 1; t < 8; t++) {
       const prev = tables[t - 1][n];
       tables[t][n] = tables[0][prev & 0xff] ^ (prev >>> 8);
     }
@@ -54,7 +54,7 @@ function crc32Tables(): Int32Array[] {
   return tables;
 }
 
-const [T0, T1, T2, T3] = crc32Tables();
+const [T0, T1, T2, T3, T4, T5, T6, T7] = crc32Tables();
 
 /**
  * Continues an IEEE CRC32 register (not yet inverted) over `length` bytes.
@@ -69,11 +69,13 @@ function crc32Update(register: number, bytes: Uint8Array, offset: number, length
   let c = register;
   let i = offset;
   const end = offset + length;
-  const end4 = end - 3;
-  while (i < end4) {
+  const end8 = end - 7;
+  while (i < end8) {
     c ^= bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-    c = T3[c & 0xff] ^ T2[(c >>> 8) & 0xff] ^ T1[(c >>> 16) & 0xff] ^ T0[c >>> 24];
-    i += 4;
+    const high = bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
+    c = T7[c & 0xff] ^ T6[(c >>> 8) & 0xff] ^ T5[(c >>> 16) & 0xff] ^ T4[c >>> 24] ^
+      T3[high & 0xff] ^ T2[(high >>> 8) & 0xff] ^ T1[(high >>> 16) & 0xff] ^ T0[high >>> 24];
+    i += 8;
   }
   while (i < end) c = T0[(c ^ bytes[i++]) & 0xff] ^ (c >>> 8);
   return c;

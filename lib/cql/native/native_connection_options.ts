@@ -6,6 +6,8 @@
  */
 
 import type { CqlTlsSpec } from "../cql_connection_spec.ts";
+
+export type { CqlTlsSpec } from "../cql_connection_spec.ts";
 import type { BatchStatement } from "./batch_request.ts";
 import type { BoundValue } from "./frame_buffer.ts";
 import type { PreparedStatement } from "./prepared_statement.ts";

@@ -107,7 +107,7 @@ export class RequestTable {
   /** Stream ids taken (waiting, timed out or re-preparing). */
   inFlight = 0;
   /** The highest stream id ever taken (scans stop there). */
-  highestId = -1;
+  highestId: number = -1;
   readonly #pool: StreamIdPool;
 
   /**

@@ -1,8 +1,8 @@
 // Test helper: a scriptable, misbehaving CQL node on 127.0.0.1 (port 0). It parses the client's
-// unframed request frames (v3/v4, and v5 before its handshake ends) and hands each to the test's
-// script, which answers however it likes: good frames, malformed ones, wrong stream ids, huge
+// request frames (v3/v4; v5 unframed until READY or AUTHENTICATE, then in segments, and its own
+// answers then go in segments too) and hands each to the test's script, which answers however it likes: good frames, malformed ones, wrong stream ids, huge
 // lengths, half a frame then a close, or nothing at all.
-import { bytes, int, responseFrame, short, string } from "./_bytes.ts";
+import { bytes, int, responseFrame, segment, short, string } from "./_bytes.ts";
 
 /** A request the node received. */
 export interface FakeRequest {
@@ -179,35 +179,57 @@ export class FakeNode {
       return writes;
     };
     let buffer: Uint8Array = new Uint8Array(0);
+    let envelopes: Uint8Array = new Uint8Array(0);
+    // After READY or AUTHENTICATE answers a v5 STARTUP, both directions use v5 segments.
+    let framed = false;
     const chunk = new Uint8Array(65536);
     try {
       for (;;) {
         const n = await conn.read(chunk);
         if (n === null) break;
         buffer = bytes(buffer, chunk.subarray(0, n));
-        while (buffer.length >= 9) {
-          const length = new DataView(buffer.buffer, buffer.byteOffset).getInt32(5);
-          if (buffer.length < 9 + length) break;
+        if (!framed) {
+          envelopes = bytes(envelopes, buffer);
+          buffer = new Uint8Array(0);
+        }
+        while (framed && buffer.length >= 6) {
+          const length = (buffer[0] | (buffer[1] << 8) | (buffer[2] << 16)) & 0x1ffff;
+          if (buffer.length < 6 + length + 4) break;
+          envelopes = bytes(envelopes, buffer.subarray(6, 6 + length));
+          buffer = buffer.slice(6 + length + 4);
+        }
+        while (envelopes.length >= 9) {
+          const length = new DataView(envelopes.buffer, envelopes.byteOffset).getInt32(5);
+          if (envelopes.length < 9 + length) break;
           const request: FakeRequest = {
-            version: buffer[0] & 0x7f,
-            stream: (buffer[2] << 8) | buffer[3],
-            opcode: buffer[4],
-            body: buffer.slice(9, 9 + length),
+            version: envelopes[0] & 0x7f,
+            stream: (envelopes[2] << 8) | envelopes[3],
+            opcode: envelopes[4],
+            body: envelopes.slice(9, 9 + length),
           };
-          buffer = buffer.slice(9 + length);
+          envelopes = envelopes.slice(9 + length);
           this.requests.push(request);
           const reply: FakeReply = {
             raw,
-            frame: (opcode, body, options = {}) =>
-              raw(
-                responseFrame(
-                  options.version ?? request.version,
-                  options.stream ?? request.stream,
-                  opcode,
-                  body,
-                  options.flags ?? 0,
-                ),
-              ),
+            frame: (opcode, body, options = {}) => {
+              const version = options.version ?? request.version;
+              const frame = responseFrame(
+                version,
+                options.stream ?? request.stream,
+                opcode,
+                body,
+                options.flags ?? 0,
+              );
+              const written = raw(framed ? segment(frame, true) : frame);
+              const opens = opcode === OP.ready || opcode === OP.authenticate;
+              if (request.opcode === OP.startup && version === 5 && opens) {
+                framed = true;
+                // Bytes after the STARTUP are segments.
+                buffer = envelopes;
+                envelopes = new Uint8Array(0);
+              }
+              return written;
+            },
             close,
           };
           await this.#script(request, reply, this);

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { NativeConnection } from "../../../lib/cql/driver/native_connection.ts";
 import { BATCH_TYPE, CONSISTENCY, ERROR_CODE } from "../../../lib/cql/native/protocol_codes.ts";
-import { bytes, string, utf8 } from "./_bytes.ts";
+import type { RowsResult } from "../../../lib/cql/native/rows_result.ts";
+import { bytes, int, responseFrame, segment, string, utf8 } from "./_bytes.ts";
 import {
   answerBasics,
   errorBody,
@@ -229,4 +230,63 @@ Deno.test("Unprepared twice: the second answer fails the request, with the node'
       await c.close();
     }
   });
+});
+
+Deno.test("v5: AUTHENTICATE unframed, then a challenge round, queries and a large answer in segments", async () => {
+  const cell = new Uint8Array(200_000).map((_, i) => (i * 3) & 0xff);
+  await withNode(async (request, reply, node) => {
+    if (request.opcode === OP.startup) {
+      await reply.frame(OP.authenticate, string("PasswordAuthenticator"));
+    } else if (request.opcode === OP.authResponse) {
+      const first = node.count(OP.authResponse) === 1;
+      await reply.frame(first ? 0x0e : OP.authSuccess, bytes("ffffffff"));
+    } else if (request.opcode === OP.query && request.body[4] === 0x62) { // "big"
+      const rows = bytes(int(2), int(4), int(1), int(1), int(cell.length), cell);
+      const frame = responseFrame(5, request.stream, OP.result, rows);
+      await reply.raw(segment(frame.subarray(0, 131071), false));
+      await reply.raw(segment(frame.subarray(131071), false));
+    } else await reply.frame(OP.result, VOID_BODY);
+  }, async (node) => {
+    const c = await NativeConnection.open({
+      host: "127.0.0.1",
+      port: node.port,
+      credentials: { user: "u", password: "p" },
+    });
+    try {
+      assert.equal(c.protocolVersion, 5);
+      assert.equal(node.count(OP.authResponse), 2);
+      assert.deepEqual(await c.query("x", [], ONE), { kind: "void" });
+      const rows = await c.query("big", [], ONE) as RowsResult;
+      assert.ok(rows.cellEquals(0, 0, cell));
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+Deno.test("v5: a segment whose header or payload checksum is wrong fails the connection", async () => {
+  for (
+    const [at, pattern] of [[4, /header CRC24 mismatch/], [12, /payload CRC32 mismatch/]] as const
+  ) {
+    await withNode(async (request, reply) => {
+      if (request.opcode === OP.startup) await reply.frame(OP.ready, new Uint8Array(0));
+      else {
+        const bad = segment(responseFrame(5, request.stream, OP.result, VOID_BODY), true);
+        bad[at] ^= 0x40;
+        await reply.raw(bad);
+      }
+    }, async (node) => {
+      const c = await NativeConnection.open({ host: "127.0.0.1", port: node.port });
+      try {
+        assert.equal(c.protocolVersion, 5);
+        await assert.rejects(c.query("x", [], ONE), (error: Error) => {
+          assert.equal(error.name, "NativeConnectionError");
+          assert.match(error.message, pattern);
+          return true;
+        });
+      } finally {
+        await c.close();
+      }
+    });
+  }
 });
