@@ -6,9 +6,9 @@
  */
 
 import type { CqlTlsSpec } from "../cql_connection_spec.ts";
+import { NativeConnectionError } from "../native/native_errors.ts";
 
 export type { CqlTlsSpec } from "../cql_connection_spec.ts";
-import { NativeConnectionError } from "../native/native_errors.ts";
 
 /** Where and how to open the socket. */
 export interface SocketTarget {

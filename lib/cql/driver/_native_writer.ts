@@ -10,6 +10,9 @@
 import { FrameBuffer } from "../native/frame_buffer.ts";
 import { writeSegments } from "../native/segment_writer.ts";
 
+/** The largest buffer kept between writes. */
+const KEPT_BYTES = 4 * 1024 * 1024;
+
 /**
  * Coalesces frames into writes on a connection.
  *
@@ -90,6 +93,8 @@ export class FrameWriter {
 
   #afterWrite = (): void => {
     this.#writing = false;
+    // A buffer that grew for a huge request is not kept.
+    if (this.#wire.bytes.length > KEPT_BYTES) this.#wire = new FrameBuffer();
     this.#flush();
   };
 }

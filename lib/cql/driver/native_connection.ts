@@ -157,7 +157,9 @@ export class NativeConnection {
 
   /**
    * Executes a prepared statement. When the node answers Unprepared, the statement is prepared
-   * again on this connection and the request sent once more, transparently.
+   * again on this connection and the request sent once more, transparently. The values are
+   * copied when the request is written (at once, or when a stream id frees up): keep them
+   * unchanged until the promise settles.
    *
    * @param prepared The statement, prepared on this connection.
    * @param values Its bound values, serialized.

@@ -6,11 +6,11 @@
  */
 
 import type { CqlTlsSpec } from "../cql_connection_spec.ts";
-
-export type { CqlTlsSpec } from "../cql_connection_spec.ts";
 import type { BatchStatement } from "./batch_request.ts";
 import type { BoundValue } from "./frame_buffer.ts";
 import type { PreparedStatement } from "./prepared_statement.ts";
+
+export type { CqlTlsSpec } from "../cql_connection_spec.ts";
 
 /** How to open a native connection (`NativeConnection.open`). */
 export interface NativeConnectionOptions {
@@ -44,7 +44,8 @@ export interface NativeConnectionOptions {
    */
   readonly connectTimeoutMs?: number;
   /**
-   * The keyspace to `USE` after the handshake, or null.
+   * The keyspace to `USE` after the handshake (quoted: the name as stored, case and all), or
+   * null.
    *
    * @default {null}
    */

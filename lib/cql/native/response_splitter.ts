@@ -13,6 +13,7 @@ import { NativeProtocolError } from "./native_errors.ts";
 import { HEADER_BYTES, MAX_BODY_BYTES } from "./protocol_codes.ts";
 
 const MIN_BUFFER_BYTES = 65536;
+const KEPT_BYTES = 4 * 1024 * 1024;
 const SEGMENT_HEADER_BYTES = 6;
 const SEGMENT_TRAILER_BYTES = 4;
 
@@ -109,6 +110,11 @@ export class ResponseSplitter {
       this.#end = 0;
       this.#payloadPos = 0;
       this.#payloadEnd = 0;
+      // A buffer that grew for a huge response is not kept.
+      if (this.#buf.length > KEPT_BYTES && minBytes <= MIN_BUFFER_BYTES) {
+        this.#buf = new Uint8Array(MIN_BUFFER_BYTES);
+        this.#bufView = new DataView(this.#buf.buffer);
+      }
     }
     if (this.#buf.length - this.#end >= minBytes) return this.#buf.subarray(this.#end);
     // Keep the unread bytes: the rest of a self-contained payload (before #start) and after.

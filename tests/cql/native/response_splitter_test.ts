@@ -186,3 +186,27 @@ Deno.test("negative stream ids (events) and signed ids read back as they were se
   assert.ok(splitter.next());
   assert.equal(splitter.stream, 32767);
 });
+
+Deno.test("after a 5 MB response the splitter goes on with a small buffer, frames intact", () => {
+  const splitter = new ResponseSplitter();
+  const big = new Uint8Array(5 * 1024 * 1024).fill(3);
+  const wire = bytes(responseFrame(4, 1, 8, big), responseFrame(4, 2, 8, bytes("00000001")));
+  let at = 0;
+  const streams: number[] = [];
+  while (at < wire.length) {
+    const room = splitter.reserve();
+    const n = Math.min(room.length, wire.length - at, 100_000);
+    room.set(wire.subarray(at, at + n));
+    splitter.commit(n);
+    at += n;
+    while (splitter.next()) {
+      streams.push(splitter.stream);
+      if (splitter.stream === 1) assert.equal(splitter.bodyEnd - splitter.bodyStart, big.length);
+    }
+  }
+  assert.equal(splitter.reserve().length, 65536, "the big buffer was let go");
+  splitter.push(responseFrame(4, 3, 8, bytes("00000001")));
+  assert.ok(splitter.next());
+  streams.push(splitter.stream);
+  assert.deepEqual(streams, [1, 2, 3]);
+});
