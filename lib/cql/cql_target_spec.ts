@@ -8,6 +8,7 @@
 
 import type { SyntheticTargetSpec } from "../engine/target.ts";
 import type { CqlConnectionSpec } from "./cql_connection_spec.ts";
+import type { CqlRingSpec } from "./cql_ring_spec.ts";
 import type { UserTargetSpec } from "./user/user_target_spec.ts";
 import type { DistributionSpec } from "../units/distribution_spec.ts";
 
@@ -38,6 +39,16 @@ export interface CqlTargetSpec extends CqlConnectionSpec {
   readonly slice: boolean;
   /** Validate read results. */
   readonly validateReads: boolean;
+  /**
+   * The data path: `native`, our own protocol client with token-aware routing (the default), or
+   * `driver`, npm:cassandra-driver (`-mode client=driver`).
+   */
+  readonly client: "native" | "driver";
+  /**
+   * The ring the native path routes by, read by the control connection once the schema exists;
+   * null until then (the Workers then use the contact points).
+   */
+  readonly ring: CqlRingSpec | null;
 }
 
 /** What a cassandra-stress run targets: a CQL cluster (predefined commands or `user` profiles), or `-node synthetic:...`. */

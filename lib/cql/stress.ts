@@ -23,6 +23,7 @@ import {
   truncateStressTables,
 } from "./driver/cql_cluster.ts";
 import { cqlTargetOf, modeWarningsOf, workersOf } from "./driver/cql_settings.ts";
+import { ringOf } from "./driver/ring_of.ts";
 import { runStress } from "./stress_run.ts";
 import { runUser } from "./stress_user.ts";
 import {
@@ -144,8 +145,12 @@ async function runCql(
             sleep,
           });
         }
-        // The data center the driver found, for the Workers' load-balancing policy.
-        return { ...target, localDataCenter: cluster.localDataCenter };
+        // The data center the driver found, for the Workers' load-balancing policy, and for the
+        // native path the ring it routes by.
+        const ring = target.client === "native"
+          ? await ringOf(cluster.client, target.keyspace, target.port)
+          : null;
+        return { ...target, localDataCenter: cluster.localDataCenter, ring };
       },
       pause: async (runIo) => {
         runIo.out("Sleeping 2s...");

@@ -205,6 +205,9 @@ function settingsEntries(line: string): SettingsEntry[] {
   return [{ key: body.slice(0, at), value: body.slice(at + 2) }];
 }
 
+/** Settings lines of ours that cassandra-stress does not print (`  Data Path:` says which client sends the ops). */
+const OURS_ONLY = /^ {2}Data Path: /;
+
 /** Reads the settings dump starting at `lines[start]` (the banner); returns it and its end. */
 function readSettings(
   lines: readonly string[],
@@ -216,7 +219,7 @@ function readSettings(
     const line = lines[i];
     if (!line.startsWith(" ")) {
       sections.push({ name: line.replace(/:$/, ""), entries: [] });
-    } else if (sections.length > 0) {
+    } else if (sections.length > 0 && !OURS_ONLY.test(line)) {
       sections[sections.length - 1].entries.push(...settingsEntries(line));
     }
   }

@@ -167,7 +167,9 @@ export function modeWarningsOf(settings: StressSettings): string[] {
   const warnings: string[] = [];
   if (mode.compression !== "none") {
     warnings.push(
-      `warning: -mode compression=${mode.compression} is not supported by cassandra-driver for Node.js; frames are sent uncompressed`,
+      mode.client === "driver"
+        ? `warning: -mode compression=${mode.compression} is not supported by cassandra-driver for Node.js; frames are sent uncompressed`
+        : `warning: -mode compression=${mode.compression} is not supported yet by the native path; frames are sent uncompressed`,
     );
   }
   if (mode.authProvider !== null) {
@@ -175,7 +177,10 @@ export function modeWarningsOf(settings: StressSettings): string[] {
       `warning: -mode auth-provider=${mode.authProvider} is ignored; user= and password= use PasswordAuthenticator`,
     );
   }
-  if (mode.protocolVersion !== null && mode.protocolVersion > DRIVER_MAX_PROTOCOL) {
+  if (
+    mode.client === "driver" && mode.protocolVersion !== null &&
+    mode.protocolVersion > DRIVER_MAX_PROTOCOL
+  ) {
     warnings.push(
       `warning: -mode protocolVersion=${mode.protocolVersion} is newer than cassandra-driver supports; using ${DRIVER_MAX_PROTOCOL}`,
     );
@@ -289,6 +294,12 @@ export async function cqlTargetOf(
     timestamp: columns.timestamp,
     slice: columns.slice,
     validateReads: !settings.errors.skipReadValidation,
+    client: settings.mode.client,
+    ring: null,
+    // The native path speaks v5 too; cassandra-driver at most v4.
+    ...(settings.mode.client === "native" && settings.mode.protocolVersion !== null
+      ? { protocolVersion: settings.mode.protocolVersion }
+      : {}),
   };
 }
 

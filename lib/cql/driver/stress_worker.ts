@@ -13,6 +13,7 @@ import type { SyntheticTargetSpec } from "../../engine/target.ts";
 import type { CqlTargetSpec } from "../cql_target_spec.ts";
 import type { UserTargetSpec } from "../user/user_target_spec.ts";
 import { CqlTarget } from "./cql_target.ts";
+import { NativeCqlTarget } from "./native_cql_target.ts";
 import { UserTarget } from "./user_target.ts";
 
 serveTargetWorker((spec, seed, share) => {
@@ -21,7 +22,7 @@ serveTargetWorker((spec, seed, share) => {
     case "synthetic":
       return Promise.resolve(new SyntheticTarget(typed, seed));
     case "cql":
-      return CqlTarget.connect(typed);
+      return typed.client === "driver" ? CqlTarget.connect(typed) : NativeCqlTarget.connect(typed);
     case "cql-user":
       return UserTarget.connect(typed, share);
   }

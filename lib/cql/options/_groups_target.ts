@@ -157,6 +157,7 @@ export function parseModeGroup(params: readonly string[] | undefined): ModeSetti
     "connectionsPerHost=",
     "protocolVersion=",
     "requestTimeout=",
+    "client=",
   ]);
   const thrift = found.get("thrift") ?? found.get("smart");
   if (thrift !== undefined) {
@@ -185,6 +186,7 @@ export function parseModeGroup(params: readonly string[] | undefined): ModeSetti
       "connectionsPerHost=",
       "protocolVersion=",
       "requestTimeout=",
+      "client=",
       "unprepared",
       "4x",
       "native",
@@ -227,6 +229,9 @@ export function parseModeGroup(params: readonly string[] | undefined): ModeSetti
     maxPending: optionalInt("maxPending=", "-mode maxPending", 1),
     connectionsPerHost: optionalInt("connectionsPerHost=", "-mode connectionsPerHost", 1),
     requestTimeoutMs: optionalInt("requestTimeout=", "-mode requestTimeout", 1),
+    client: value("client=") === undefined
+      ? "native"
+      : parseChoice("-mode client", value("client=")!, ["native", "driver"]),
   };
 }
 

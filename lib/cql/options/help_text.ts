@@ -182,6 +182,10 @@ const PAGES: Readonly<Record<string, Page>> = {
       ],
       ["protocolVersion=N", "Native protocol version 1..5 (default newest supported)"],
       ["requestTimeout=N", "Request timeout in milliseconds (default driver's, 12000)"],
+      [
+        "client=native",
+        "The ops' data path: native (our own protocol client, token-aware) or driver (cassandra-driver)",
+      ],
     ],
   },
   "-errors": {

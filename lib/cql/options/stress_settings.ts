@@ -312,6 +312,11 @@ export interface ModeSettings {
   readonly connectionsPerHost: number | null;
   /** `requestTimeout=` in milliseconds (Scylla fork), or null (driver default 12000). */
   readonly requestTimeoutMs: number | null;
+  /**
+   * `client=`: the data path of the ops, `native` (our own protocol client, token-aware; the
+   * default) or `driver` (npm:cassandra-driver).
+   */
+  readonly client: "native" | "driver";
 }
 
 /** The `-node` group. */

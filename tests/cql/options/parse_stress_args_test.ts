@@ -166,7 +166,10 @@ Deno.test("parseStressArgs() accepts the mode keywords of 1.6", () => {
     maxPending: 128,
     connectionsPerHost: 4,
     requestTimeoutMs: 5000,
+    client: "native",
   });
+  const driver = parseStressArgs(["read", "n=1", "-mode", "native", "cql3", "client=driver"]).mode;
+  assert.equal(driver.client, "driver");
   const simple = parseStressArgs(["read", "n=1", "-mode", "simplenative"]).mode;
   assert.equal(simple.api, "SIMPLE_NATIVE");
   assert.equal(simple.prepared, false);

@@ -1,0 +1,265 @@
+/**
+ * The CQL target on our own native protocol path (`-mode client=native`, the default): the same
+ * statements, keys and values as {@linkcode CqlTarget}, sent as pipelined EXECUTE frames over
+ * {@linkcode NativeConnection}s, routed by token: the key's Murmur3 token picks its range of the
+ * ring, the range's replicas in the local data center come first (rotated per op), then the
+ * other local hosts; a host with no open connection is skipped until it reconnects.
+ *
+ * @module
+ */
+
+import { createDistribution, type Distribution } from "../../core/distribution.ts";
+import { Prng } from "../../core/prng.ts";
+import type { Target } from "../../engine/target.ts";
+import type { CqlRingHostSpec, CqlRingSpec } from "../cql_ring_spec.ts";
+import type { CqlTargetSpec } from "../cql_target_spec.ts";
+import { Murmur3PartitionToken } from "../native/murmur3_partition_token.ts";
+import { CONSISTENCY } from "../native/protocol_codes.ts";
+import { TokenMap } from "../native/token_map.ts";
+import { TokenRouter } from "../native/token_router.ts";
+import { StressData } from "../stress_data.ts";
+import { HostPool, type PooledConnection } from "./_native_host_pool.ts";
+import { ReadValidationError, statementOf } from "./cql_target.ts";
+import type { NativeResult, RequestOptions } from "./native_connection.ts";
+
+/** No host of the plan had an open connection. */
+export class NoHostAvailableError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "NoHostAvailableError";
+  }
+}
+
+/** The ring to route by: the one read by the control connection, or the contact points. */
+function ringOf(spec: CqlTargetSpec): CqlRingSpec {
+  if (spec.ring != null && spec.ring.hosts.length > 0) return spec.ring;
+  const hosts: CqlRingHostSpec[] = spec.contactPoints.map((point) => {
+    const match = /^\[?(.*?)\]?:(\d+)$/.exec(point);
+    return {
+      address: match === null ? point : match[1],
+      port: match === null ? spec.port : Number(match[2]),
+      datacenter: spec.localDataCenter,
+      rack: "",
+      tokens: [],
+    };
+  });
+  return { hosts, replication: { class: "LocalStrategy" } };
+}
+
+/** The ring indexes of the hosts this Worker connects to: the local ones, allow-listed. */
+function localHosts(ring: CqlRingSpec, localDc: string, allowList: readonly string[] | null) {
+  const out: number[] = [];
+  ring.hosts.forEach((host, index) => {
+    if (host.datacenter !== localDc) return;
+    if (allowList !== null && !allowList.includes(`${host.address}:${host.port}`)) return;
+    out.push(index);
+  });
+  return out;
+}
+
+function consistencyCode(name: string): number {
+  const code = (CONSISTENCY as Record<string, number>)[name.toUpperCase()];
+  if (code === undefined) throw new Error(`Unknown consistency level ${name}`);
+  return code;
+}
+
+/**
+ * cassandra-stress's predefined ops over our native protocol client.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const target = await NativeCqlTarget.connect(spec);
+ * await target.op(0, 1);
+ * await target.close();
+ * ```
+ */
+export class NativeCqlTarget implements Target {
+  readonly #spec: CqlTargetSpec;
+  readonly #pool: HostPool;
+  readonly #map: TokenMap;
+  readonly #router: TokenRouter;
+  readonly #plan: Int32Array;
+  readonly #token = new Murmur3PartitionToken();
+  readonly #data: StressData;
+  readonly #queries: readonly string[];
+  readonly #options: RequestOptions;
+  readonly #add: Distribution;
+  readonly #addPrng = new Prng(1);
+  /** Per op kind: the result column of each of the spec's columns, found at the first read. */
+  readonly #columnIndexes: (Int32Array | null)[];
+
+  private constructor(spec: CqlTargetSpec, pool: HostPool, map: TokenMap, router: TokenRouter) {
+    this.#spec = spec;
+    this.#pool = pool;
+    this.#map = map;
+    this.#router = router;
+    this.#plan = new Int32Array(Math.max(1, router.localHostCount));
+    this.#data = new StressData({
+      keySizeBytes: spec.keyBytes,
+      columnNames: spec.columnNames,
+      columnSize: spec.columnSize,
+      columnCount: spec.columnCount,
+    });
+    this.#queries = spec.opKinds.map((kind) => statementOf(kind, spec.columnNames, spec));
+    this.#options = {
+      consistency: consistencyCode(spec.consistency),
+      serialConsistency: consistencyCode(spec.serialConsistency),
+      timeoutMs: spec.requestTimeoutMs,
+    };
+    this.#add = createDistribution(spec.counterAdd, this.#addPrng);
+    this.#columnIndexes = spec.opKinds.map(() => null);
+  }
+
+  /**
+   * Connects to the local hosts of the ring and prepares the run's statements on every
+   * connection.
+   *
+   * @param spec The target.
+   * @returns The connected target.
+   * @throws {Error} When no host can be reached.
+   */
+  static async connect(spec: CqlTargetSpec): Promise<NativeCqlTarget> {
+    const ring = ringOf(spec);
+    const localDc = spec.localDataCenter || ring.hosts[0].datacenter;
+    const map = new TokenMap(ring.hosts, ring.replication);
+    const router = new TokenRouter(map, { localDc });
+    const hosts = localHosts(ring, localDc, spec.allowList);
+    const statements = spec.opKinds.map((kind) => statementOf(kind, spec.columnNames, spec));
+    const pool = await HostPool.start({
+      hosts,
+      connectionsPerHost: spec.connectionsPerHost,
+      statements,
+      prepared: spec.prepared,
+      connectionOptions: (index) => ({
+        host: ring.hosts[index].address,
+        port: ring.hosts[index].port,
+        tls: spec.tls,
+        credentials: spec.credentials,
+        maxProtocolVersion: (spec.protocolVersion ?? 5) as 3 | 4 | 5,
+        connectTimeoutMs: spec.connectTimeoutMs,
+        keyspace: spec.keyspace,
+        maxInFlight: spec.maxPending ?? 2048,
+        requestTimeoutMs: spec.requestTimeoutMs,
+      }),
+    });
+    return new NativeCqlTarget(spec, pool, map, router);
+  }
+
+  /**
+   * Runs one op.
+   *
+   * @param kind The op index.
+   * @param seed The population seed.
+   * @returns When the op completed.
+   */
+  async op(kind: number, seed: number): Promise<void> {
+    const spec = this.#spec;
+    const opKind = spec.opKinds[kind];
+    const keyBytes = spec.keyBytes;
+    const n = spec.columnNames.length;
+    const data = this.#data;
+    if (opKind === "write") {
+      const buffer = new Uint8Array(keyBytes + data.maxRowSizeBytes);
+      data.keyInto(seed, buffer, 0);
+      data.rowInto(seed, buffer, keyBytes);
+      const sizes = data.valueSizes;
+      const values: Uint8Array[] = new Array(n + 1);
+      let offset = keyBytes;
+      for (let c = 0; c < n; c++) {
+        values[c] = buffer.subarray(offset, offset + sizes[c]);
+        offset += sizes[c];
+      }
+      values[n] = buffer.subarray(0, keyBytes);
+      await this.#send(kind, values[n], values);
+      return;
+    }
+    const key = new Uint8Array(keyBytes);
+    data.keyInto(seed, key, 0);
+    if (opKind === "counter_write") {
+      const values: Uint8Array[] = new Array(n + 1);
+      const counters = new DataView(new ArrayBuffer(8 * n));
+      this.#addPrng.reseed(seed);
+      for (let c = 0; c < n; c++) {
+        counters.setBigInt64(8 * c, BigInt(this.#add.next()));
+        values[c] = new Uint8Array(counters.buffer, 8 * c, 8);
+      }
+      values[n] = key;
+      await this.#send(kind, key, values);
+      return;
+    }
+    const result = await this.#send(kind, key, [key]);
+    if (spec.validateReads) this.#validate(kind, seed, result);
+  }
+
+  /** Sends op `kind`'s statement to the first host of the key's plan that has a connection. */
+  #send(kind: number, key: Uint8Array, values: Uint8Array[]): Promise<NativeResult> {
+    const pooled = this.#route(key);
+    const statement = pooled.statements[kind];
+    if (statement !== null) return pooled.connection.execute(statement, values, this.#options);
+    if (!this.#spec.prepared) {
+      return pooled.connection.query(this.#queries[kind], values, this.#options);
+    }
+    return this.#prepareAndExecute(pooled, kind, values);
+  }
+
+  /** Prepares a statement the node refused before (once for the ops waiting), then runs it. */
+  async #prepareAndExecute(
+    pooled: PooledConnection,
+    kind: number,
+    values: Uint8Array[],
+  ): Promise<NativeResult> {
+    let preparing = pooled.preparing[kind];
+    if (preparing === null) {
+      preparing = pooled.connection.prepare(this.#queries[kind]);
+      pooled.preparing[kind] = preparing;
+      preparing.then(
+        (statement) => pooled.statements[kind] = statement,
+        () => pooled.preparing[kind] = null,
+      );
+    }
+    const statement = await preparing;
+    return pooled.connection.execute(statement, values, this.#options);
+  }
+
+  #route(key: Uint8Array): PooledConnection {
+    const token = this.#token.hash(key);
+    const range = this.#map.rangeOf(token.high, token.low);
+    const planned = this.#router.plan(range, this.#plan);
+    for (let i = 0; i < planned; i++) {
+      const pooled = this.#pool.connectionOf(this.#plan[i]);
+      if (pooled !== null) return pooled;
+    }
+    throw new NoHostAvailableError(
+      `All host(s) tried for query failed: none of the ${planned} local host(s) has an open connection`,
+    );
+  }
+
+  #validate(kind: number, seed: number, result: NativeResult): void {
+    if (result.kind !== "rows" || result.rowCount === 0) throw new ReadValidationError();
+    if (this.#spec.opKinds[kind] === "counter_read") return;
+    const names = this.#spec.columnNames;
+    let indexes = this.#columnIndexes[kind];
+    if (indexes === null) {
+      indexes = Int32Array.from(names, (name) => result.columnIndex(name));
+      this.#columnIndexes[kind] = indexes;
+    }
+    const expected = this.#data.row(seed);
+    for (let i = 0; i < expected.columns.length; i++) {
+      const column = indexes[expected.columns[i]];
+      const cell = column < 0 ? null : result.cell(0, column);
+      if (cell === null || !sameBytes(cell, expected.values[i])) throw new ReadValidationError();
+    }
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
