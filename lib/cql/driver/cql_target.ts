@@ -15,90 +15,15 @@ import { clientOptionsOf } from "./client_options.ts";
 import type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
 import { StressData } from "../stress_data.ts";
 import { consistencyOf, RequestQueue } from "./_request_queue.ts";
+import { ReadValidationError, statementOf } from "../stress_statements.ts";
 
 export type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
-
-/** A read that found no row or different data. */
-export class ReadValidationError extends Error {
-  /** Validation failures are not retried (as in cassandra-stress). */
-  readonly retryable = false;
-  /** Creates the error. */
-  constructor() {
-    super("Data returned was not validated");
-    this.name = "ReadValidationError";
-  }
-}
-
-/**
- * A CQL identifier in double quotes, as cassandra-stress writes column and keyspace names.
- *
- * @param name The identifier.
- * @returns The quoted identifier.
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { quoteIdentifier } from "./cql_target.ts";
- * assert.equal(quoteIdentifier('C"0'), '"C""0"');
- * ```
- */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** What shapes a statement besides its op kind. */
-export interface StatementOptions {
-  /**
-   * `-col timestamp=`: writes carry `USING TIMESTAMP`.
-   *
-   * @default {null}
-   */
-  timestamp?: string | null;
-  /**
-   * `-col slice`: reads select `*`.
-   *
-   * @default {false}
-   */
-  slice?: boolean;
-}
-
-/**
- * The CQL statement cassandra-stress sends for an op kind.
- *
- * @param kind The op kind.
- * @param columnNames The columns the statement sets or selects.
- * @param options `USING TIMESTAMP` and `slice`.
- * @returns The CQL.
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { statementOf } from "./cql_target.ts";
- * assert.equal(statementOf("read", ["C0", "C1"]), 'SELECT "C0","C1" FROM "standard1" WHERE KEY=?');
- * assert.equal(
- *   statementOf("write", ["C0"], { timestamp: "7" }),
- *   'UPDATE "standard1" USING TIMESTAMP 7 SET "C0" = ? WHERE KEY=?',
- * );
- * ```
- */
-export function statementOf(
-  kind: CqlOpKind,
-  columnNames: readonly string[],
-  options: StatementOptions = {},
-): string {
-  const cols = columnNames.map(quoteIdentifier);
-  const using = options.timestamp == null ? "" : ` USING TIMESTAMP ${options.timestamp}`;
-  switch (kind) {
-    case "write":
-      return `UPDATE "standard1"${using} SET ${cols.map((c) => `${c} = ?`).join(",")} WHERE KEY=?`;
-    case "read":
-      return `SELECT ${options.slice ? "*" : cols.join(",")} FROM "standard1" WHERE KEY=?`;
-    case "counter_write":
-      return `UPDATE counter1${using} SET ${cols.map((c) => `${c}=${c}+?`).join(",")} WHERE KEY=?`;
-    case "counter_read":
-      return `SELECT * FROM "counter1" WHERE KEY=?`;
-  }
-}
+export {
+  quoteIdentifier,
+  ReadValidationError,
+  statementOf,
+  type StatementOptions,
+} from "../stress_statements.ts";
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -19,7 +19,7 @@ import { TokenMap } from "../native/token_map.ts";
 import { TokenRouter } from "../native/token_router.ts";
 import { StressData } from "../stress_data.ts";
 import { HostPool, type PooledConnection } from "./_native_host_pool.ts";
-import { ReadValidationError, statementOf } from "./cql_target.ts";
+import { ReadValidationError, statementOf } from "../stress_statements.ts";
 import type { NativeResult, RequestOptions } from "./native_connection.ts";
 
 /** No host of the plan had an open connection. */
