@@ -17,6 +17,7 @@ import { type ResolvedOp, resolveOps } from "./profile/resolve_ops.ts";
 import type { StressProfile } from "./profile/stress_profile.ts";
 import { connectCluster, type CqlCluster } from "./driver/cql_cluster.ts";
 import { cqlConnectionOf, modeWarningsOf, workersOf } from "./driver/cql_settings.ts";
+import { ringOf } from "./driver/ring_of.ts";
 import {
   createProfileSchema,
   ddlConsistencyOf,
@@ -24,6 +25,7 @@ import {
   truncateProfileTables,
 } from "./driver/profile_schema.ts";
 import type { CqlConnectionSpec } from "./cql_connection_spec.ts";
+import type { CqlRingSpec } from "./cql_ring_spec.ts";
 import { opsOf } from "./stress_plan.ts";
 import { runStress } from "./stress_run.ts";
 import {
@@ -51,6 +53,20 @@ async function planOf(settings: StressSettings): Promise<UserPlan> {
   return { profiles, ops };
 }
 
+/** How the Workers connect, and by which client. */
+type UserConnection = CqlConnectionSpec & Pick<UserTargetSpec, "client">;
+
+/** The connection with the data path of `-mode client=` (the native path speaks v5 too). */
+function userConnectionOf(settings: StressSettings, base: CqlConnectionSpec): UserConnection {
+  const client = settings.mode.client;
+  const version = settings.mode.protocolVersion;
+  return {
+    ...base,
+    client,
+    ...(client === "native" && version !== null ? { protocolVersion: version } : {}),
+  };
+}
+
 /** The session the run's hooks share. */
 interface UserSession {
   cluster: CqlCluster | null;
@@ -65,6 +81,25 @@ function announce(session: UserSession, io: CommandIo): void {
 }
 
 /**
+ * For the native path, the ring the Workers route by (with the last profile's keyspace's
+ * replication) and each profile keyspace's replication; nothing for the driver path.
+ */
+async function routingOf(
+  cluster: CqlCluster,
+  keyspaces: readonly string[],
+  connection: UserConnection,
+): Promise<Pick<UserTargetSpec, "ring" | "replicationByKeyspace">> {
+  if (connection.client !== "native") return { ring: null, replicationByKeyspace: {} };
+  let ring: CqlRingSpec | null = null;
+  const replicationByKeyspace: Record<string, Readonly<Record<string, string>>> = {};
+  for (const keyspace of keyspaces) {
+    ring = await ringOf(cluster.client, keyspace, connection.port);
+    replicationByKeyspace[keyspace] = ring.replication;
+  }
+  return { ring, replicationByKeyspace };
+}
+
+/**
  * Connects, prints the `Profile(s)` block, creates every profile's schema and reads its table
  * back, prints each profile's batch line (a LOGGED batch over 65535 rows is refused, as
  * cassandra-stress refuses it), and returns the target of the run.
@@ -72,7 +107,7 @@ function announce(session: UserSession, io: CommandIo): void {
 async function prepareUser(
   settings: StressSettings,
   plan: UserPlan,
-  run: { connection: CqlConnectionSpec; workers: number; session: UserSession; io: CommandIo },
+  run: { connection: UserConnection; workers: number; session: UserSession; io: CommandIo },
   sleep: (ms: number) => Promise<void>,
 ): Promise<UserTargetSpec> {
   const { connection, session, io } = run;
@@ -100,8 +135,11 @@ async function prepareUser(
   // One session for every profile: the statements are not keyspace-qualified, and the last
   // `USE` wins (cassandra-stress's behaviour).
   const keyspace = plan.profiles[plan.profiles.length - 1].keyspace;
+  // The last keyspace last: the ring keeps its replication.
+  const keyspaces = [...new Set(plan.profiles.map((p) => p.keyspace).reverse())].reverse();
+  const routing = await routingOf(session.cluster, keyspaces, connection);
   return userTargetOf(
-    { ...connection, keyspace, localDataCenter: session.cluster.localDataCenter },
+    { ...connection, ...routing, keyspace, localDataCenter: session.cluster.localDataCenter },
     {
       profiles: plan.profiles,
       layouts,
@@ -144,12 +182,22 @@ export async function runUser(
   const node = settings.target.kind === "embedded" ? await startEmbedded(options) : null;
   const session: UserSession = { cluster: null, announced: false };
   try {
-    const connection = await cqlConnectionOf(settings, {
-      ...(node === null ? {} : { contactPoints: [node.hostname], port: node.port }),
-      workers,
-    });
+    const connection = userConnectionOf(
+      settings,
+      await cqlConnectionOf(settings, {
+        ...(node === null ? {} : { contactPoints: [node.hostname], port: node.port }),
+        workers,
+      }),
+    );
     for (const warning of modeWarningsOf(settings)) io.err(warning);
-    const pending: UserTargetSpec = { ...connection, kind: "cql-user", tables: [], ops: [] };
+    const pending: UserTargetSpec = {
+      ...connection,
+      kind: "cql-user",
+      tables: [],
+      ops: [],
+      ring: null,
+      replicationByKeyspace: {},
+    };
     return await runStress(settings, pending, io, {
       ...options,
       settingsDump: cqlDumpOptions(settings),

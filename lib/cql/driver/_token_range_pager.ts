@@ -1,8 +1,8 @@
 /**
- * A `token_range_queries` entry as cassandra-stress runs it: the ring's token ranges (from the
- * driver's metadata, unwrapped and sorted) are a queue shared by the ops; an op takes a range
- * (or goes on with the one its cursor holds), reads one page of it, and keeps the paging state
- * for the next op. With `-tokenrange wrap` the queue starts over once every range was read;
+ * A `token_range_queries` entry as cassandra-stress runs it: the ring's token ranges (unwrapped
+ * and sorted, as the target's {@linkcode TokenPageSource} reads them) are a queue shared by the
+ * ops; an op takes a range (or goes on with the one its cursor holds), reads one page of it, and
+ * keeps the paging state for the next op. With `-tokenrange wrap` the queue starts over once every range was read;
  * without it the pager has no work left then, and the op loops that draw it stop. Each Worker
  * of a run reads its own share of the ranges (every `workers`-th one), so the Workers together
  * read each range once per round. `-tokenrange split-factor=` splits every range evenly.
@@ -11,7 +11,6 @@
  * @module
  */
 
-import type cassandra from "cassandra-driver";
 import type { OpCount } from "../../engine/target.ts";
 import { tokenRangeStatement } from "../user/user_statements.ts";
 import type { UserTableSpec } from "../user/user_target_spec.ts";
@@ -58,34 +57,48 @@ export function splitRanges(ranges: readonly TokenBounds[], parts: number): Toke
   });
 }
 
-/** Where one reader is: its range's statement, the driver's paging state, the last token. */
-interface Cursor {
-  cql: string;
-  /** Whether the cursor is inside a range (else the next op takes one from the queue). */
-  active: boolean;
-  pageState: string | undefined;
-  lastToken: string | null;
+/** One page of a token range: its rows' tokens (the first column) and where the next starts. */
+export interface TokenPage {
+  /** The rows of the page. */
+  readonly rowCount: number;
+  /**
+   * A row's token, as text that is equal for equal tokens.
+   *
+   * @param row The row.
+   */
+  token(row: number): string;
+  /** The paging state of the next page, or null on the range's last page. */
+  readonly pagingState: unknown;
 }
 
-/** The driver's token ranges, unwrapped and sorted by start; the whole ring when it has none. */
-function ringRanges(client: cassandra.Client): TokenBounds[] {
-  const metadata = client.metadata as unknown as {
-    getTokenRanges(): Set<cassandra.token.TokenRange> | undefined;
-    tokenizer?: { minToken(): cassandra.token.Token };
-  };
-  const ranges = metadata.getTokenRanges();
-  const tokenizer = metadata.tokenizer;
-  if (ranges === undefined || ranges.size === 0 || tokenizer === undefined) {
-    return [{ start: null, end: null }];
-  }
-  const min = tokenizer.minToken();
-  const valueOf = (token: cassandra.token.Token) =>
-    token.equals(min) ? null : BigInt(String(token.getValue()));
-  return [...ranges]
-    .flatMap((range) => range.unwrap())
-    .filter((range) => !range.isEmpty())
-    .sort((a, b) => a.compare(b))
-    .map((range) => ({ start: valueOf(range.start), end: valueOf(range.end) }));
+/** How a target's client reads the ring's ranges and their pages. */
+export interface TokenPageSource {
+  /** The ring's token ranges, unwrapped and sorted by start (read at the first page). */
+  ranges(): TokenBounds[];
+  /**
+   * Reads one page of a range's statement, unprepared.
+   *
+   * @param cql The statement.
+   * @param range Its range (for routing).
+   * @param pagingState Where the previous page ended, or null for the first page.
+   * @param pageSize Rows per page.
+   */
+  page(
+    cql: string,
+    range: TokenBounds,
+    pagingState: unknown,
+    pageSize: number,
+  ): Promise<TokenPage>;
+}
+
+/** Where one reader is: its range and statement, the client's paging state, the last token. */
+interface Cursor {
+  cql: string;
+  range: TokenBounds;
+  /** Whether the cursor is inside a range (else the next op takes one from the queue). */
+  active: boolean;
+  pagingState: unknown;
+  lastToken: string | null;
 }
 
 /**
@@ -93,15 +106,16 @@ function ringRanges(client: cassandra.Client): TokenBounds[] {
  *
  * @example Usage
  * ```ts ignore
- * const pager = new TokenRangePager(client, table, { columns: "*", pageSize: 5000 }, options);
+ * const query = { columns: "*", pageSize: 5000, splitFactor: 1, wrap: false };
+ * const pager = new TokenRangePager(source, table, query);
  * const { partitions, rows } = await pager.next();
  * ```
  */
 export class TokenRangePager {
-  readonly #client: cassandra.Client;
+  readonly #source: TokenPageSource;
   readonly #table: UserTableSpec;
   readonly #columns: string;
-  readonly #options: cassandra.QueryOptions;
+  readonly #pageSize: number;
   readonly #splitFactor: number;
   readonly #wrap: boolean;
   readonly #share: { readonly workerIndex: number; readonly workers: number };
@@ -112,16 +126,15 @@ export class TokenRangePager {
   readonly #idle: Cursor[] = [];
 
   /**
-   * Prepares the pager; the ranges are read from the driver's metadata at the first page.
+   * Prepares the pager; the ranges are read from the source at the first page.
    *
-   * @param client A connected client.
+   * @param source The target client's ranges and pages.
    * @param table The profile's table.
    * @param query The entry's columns, page size, split factor and wrap.
-   * @param options The run's query options (consistency, timeout).
    * @param share This Worker's index and the run's number of Workers.
    */
   constructor(
-    client: cassandra.Client,
+    source: TokenPageSource,
     table: UserTableSpec,
     query: {
       readonly columns: string;
@@ -129,19 +142,18 @@ export class TokenRangePager {
       readonly splitFactor: number;
       readonly wrap: boolean;
     },
-    options: cassandra.QueryOptions,
     share: { readonly workerIndex: number; readonly workers: number } = {
       workerIndex: 0,
       workers: 1,
     },
   ) {
-    this.#client = client;
+    this.#source = source;
     this.#table = table;
     this.#columns = query.columns;
+    this.#pageSize = query.pageSize;
     this.#splitFactor = query.splitFactor;
     this.#wrap = query.wrap;
     this.#share = share;
-    this.#options = { ...options, prepare: false, fetchSize: query.pageSize };
   }
 
   /**
@@ -165,42 +177,39 @@ export class TokenRangePager {
       this.#idle.push(cursor);
       return { partitions: 0, rows: 0 };
     }
-    let result: cassandra.types.ResultSet;
+    let page: TokenPage;
     try {
-      result = await this.#client.execute(cursor.cql, [], {
-        ...this.#options,
-        pageState: cursor.pageState,
-      });
+      page = await this.#source.page(cursor.cql, cursor.range, cursor.pagingState, this.#pageSize);
     } catch (error) {
       this.#idle.push(cursor);
       throw error;
     }
-    const rows = result.rows ?? [];
     let partitions = 0;
     let last = cursor.lastToken;
-    for (const row of rows) {
-      const token = String(row.get(0));
+    for (let row = 0; row < page.rowCount; row++) {
+      const token = page.token(row);
       if (token !== last) partitions++;
       last = token;
     }
-    if (result.pageState == null) {
+    if (page.pagingState == null) {
       cursor.active = false; // the range is done: the next op takes another
     } else {
-      cursor.pageState = result.pageState;
+      cursor.pagingState = page.pagingState;
       cursor.lastToken = last;
     }
     this.#idle.push(cursor);
-    return { partitions, rows: rows.length };
+    return { partitions, rows: page.rowCount };
   }
 
   #fresh(): Cursor {
-    return { cql: "", active: false, pageState: undefined, lastToken: null };
+    const range = { start: null, end: null };
+    return { cql: "", range, active: false, pagingState: null, lastToken: null };
   }
 
   /** This Worker's ranges (read at first use): every `workers`-th range of the split ring. */
   #myRanges(): TokenBounds[] {
     if (this.#ranges !== null) return this.#ranges;
-    const all = splitRanges(ringRanges(this.#client), this.#splitFactor);
+    const all = splitRanges(this.#source.ranges(), this.#splitFactor);
     const { workerIndex, workers } = this.#share;
     const mine = all.filter((_, i) => i % workers === workerIndex);
     // A Worker without a range of its own (more Workers than ranges) reads them all with wrap.
@@ -221,8 +230,9 @@ export class TokenRangePager {
     const range = this.#pending().pop();
     if (range === undefined) return false;
     cursor.cql = tokenRangeStatement(this.#table.layout, this.#columns, range);
+    cursor.range = range;
     cursor.active = true;
-    cursor.pageState = undefined;
+    cursor.pagingState = null;
     cursor.lastToken = null;
     return true;
   }

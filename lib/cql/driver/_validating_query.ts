@@ -4,14 +4,13 @@
  * statement of the group at random (the four bound variants at the deepest level), two random
  * bounds at that depth, regenerates the rows between them in the generator's sorted order, and
  * compares them value by value with the rows the node returns, in order; a missing, extra or
- * different row is `Data returned was not validated`. Rows are compared as CQL values (a set's
- * elements in any order), decoded with the driver's own decoder. Private to lib/cql/driver.
+ * different row is `Data returned was not validated`. The statement is run by a
+ * {@linkcode ValidateReader} of the target's client, whose answer compares each cell as a CQL
+ * value (a set's elements in any order). Private to lib/cql/driver.
  *
  * @module
  */
 
-import type { Buffer } from "node:buffer";
-import cassandra from "cassandra-driver";
 import type { Prng } from "../../core/prng.ts";
 import type { OpCount } from "../../engine/target.ts";
 import type {
@@ -21,34 +20,36 @@ import type {
   ProfileTableLayout,
 } from "../profile_data/profile_partition_generator.ts";
 import { type ValidateBounds, validatedRows } from "../user/validated_rows.ts";
-import { bufferOf, rowAt } from "./_user_rows.ts";
+import { rowAt } from "./_user_rows.ts";
 
-/** The driver's decoder of CQL values (public in its JavaScript, missing from its types). */
-interface Decoder {
-  decode(buffer: Buffer, type: unknown): unknown;
+/** The rows a validate statement returned, as the comparison reads them. */
+export interface ValidateAnswer {
+  /** The rows of the (first) page. */
+  readonly rowCount: number;
+  /** Whether the node has more pages. */
+  readonly hasMorePages: boolean;
+  /** The result's column names, in order. */
+  readonly columnNames: readonly string[];
+  /**
+   * Whether a cell holds the CQL value serialized as `expected` (null: NULL).
+   *
+   * @param row The row.
+   * @param column The column.
+   * @param expected The expected value's bytes.
+   */
+  holds(row: number, column: number, expected: Uint8Array | null): boolean;
 }
 
-const decoder: Decoder = new (cassandra as unknown as {
-  Encoder: new (version: number, options: object) => Decoder;
-}).Encoder(4, {});
-
-/** The CQL type code of a set. */
-const SET_TYPE = 0x22;
-
-/** A value as text that compares equal for equal CQL values (set elements sorted). */
-function comparable(value: unknown, setType: boolean): string {
-  if (value === null || value === undefined) return "null";
-  if (value instanceof Uint8Array) {
-    return `0x${[...value].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-  }
-  if (value instanceof Date) return `t${value.getTime()}`;
-  if (Array.isArray(value)) {
-    const items = value.map((item) => comparable(item, false));
-    if (setType) items.sort();
-    return `[${items.join(",")}]`;
-  }
-  return String(value);
-}
+/**
+ * Runs one validate statement: its text, its bound values (the partition key, then the bounds),
+ * the partition key alone (for routing), and the page size to ask for.
+ */
+export type ValidateReader = (
+  cql: string,
+  values: readonly Uint8Array[],
+  key: readonly Uint8Array[],
+  pageSize: number,
+) => Promise<ValidateAnswer>;
 
 /** Where a result column's expected value comes from. */
 type ColumnSource = { role: "key" | "clustering" | "value"; index: number };
@@ -96,38 +97,34 @@ function groupsOf(statements: readonly (readonly string[])[]): Group[] {
  *
  * @example Usage
  * ```ts ignore
- * const validate = new ValidatingQuery(client, layout, generator, statements, options);
+ * const validate = new ValidatingQuery(reader, layout, generator, statements);
  * const { partitions, rows } = await validate.run(seed, prng);
  * ```
  */
 export class ValidatingQuery {
-  readonly #client: cassandra.Client;
+  readonly #read: ValidateReader;
   readonly #layout: ProfileTableLayout;
   readonly #generator: ProfilePartitionGenerator;
   readonly #groups: Group[];
-  readonly #options: cassandra.QueryOptions;
   /** The slice each failed op checked, by seed, for its retry. */
   readonly #retries = new Map<number, Draw>();
 
   /**
-   * @param client A connected client.
+   * @param read Runs a statement on the target's client.
    * @param layout The table's columns by role.
    * @param generator The table's generator in sorted order (`order: "sorted"`).
    * @param statements The statement groups by depth (`validateStatements()`).
-   * @param options The run's query options.
    */
   constructor(
-    client: cassandra.Client,
+    read: ValidateReader,
     layout: ProfileTableLayout,
     generator: ProfilePartitionGenerator,
     statements: readonly (readonly string[])[],
-    options: cassandra.QueryOptions,
   ) {
-    this.#client = client;
+    this.#read = read;
     this.#layout = layout;
     this.#generator = generator;
     this.#groups = groupsOf(statements);
-    this.#options = options;
   }
 
   /**
@@ -148,18 +145,15 @@ export class ValidatingQuery {
     const params = this.#params(partition, bounds);
     const rows = to - from;
     try {
-      const result = await this.#client.execute(statement.cql, params, {
-        ...this.#options,
-        fetchSize: Math.max(5000, rows + 1),
-      });
-      const actual = result.rows ?? [];
-      if (actual.length !== rows || result.pageState != null) throw notValidated();
-      const sources = result.columns.map((column) => sourceOf(this.#layout, column.name));
+      const pageSize = Math.max(5000, rows + 1);
+      const answer = await this.#read(statement.cql, params, partition.key, pageSize);
+      if (answer.rowCount !== rows || answer.hasMorePages) throw notValidated();
+      const sources = answer.columnNames.map((name) => sourceOf(this.#layout, name));
       // The generator's arena was reused by other ops while this one waited: regenerate the
       // partition (the same bytes) and compare before the next await.
       partition = this.#generator.partition(seed);
       for (let i = 0; i < rows; i++) {
-        this.#compare(partition, rowAt(partition, from + i), actual[i], result.columns, sources);
+        this.#compare(partition, rowAt(partition, from + i), answer, i, sources);
       }
     } catch (error) {
       if (this.#retries.size >= MAX_RETRIES_KEPT) this.#retries.clear();
@@ -176,32 +170,29 @@ export class ValidatingQuery {
     return { statement, bounds: randomBounds(partition, group.depth, prng, statement) };
   }
 
-  #params(partition: ProfilePartition, bounds: ValidateBounds): Buffer[] {
-    const bytes = [
+  #params(partition: ProfilePartition, bounds: ValidateBounds): Uint8Array[] {
+    return [
       ...partition.key,
       ...bounds.lower.map((position, d) => partition.levels[d][position]),
       ...bounds.upper.map((position, d) => partition.levels[d][position]),
     ];
-    return bytes.map((value) => bufferOf(value)!);
   }
 
   #compare(
     partition: ProfilePartition,
     expected: ProfileRow,
-    actual: cassandra.types.Row,
-    columns: { name: string; type: { code: number } }[],
+    answer: ValidateAnswer,
+    row: number,
     sources: readonly ColumnSource[],
   ): void {
-    for (let c = 0; c < columns.length; c++) {
+    for (let c = 0; c < sources.length; c++) {
       const source = sources[c];
       const bytes = source.role === "key"
         ? partition.key[source.index]
         : source.role === "clustering"
         ? expected.clustering[source.index]
         : expected.values[source.index];
-      const setType = columns[c].type.code === SET_TYPE;
-      const want = bytes === null ? null : decoder.decode(bufferOf(bytes)!, columns[c].type);
-      if (comparable(want, setType) !== comparable(actual.get(c), setType)) throw notValidated();
+      if (!answer.holds(row, c, bytes)) throw notValidated();
     }
   }
 }

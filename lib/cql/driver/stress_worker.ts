@@ -1,8 +1,8 @@
 /**
- * The Worker entry of a cassandra-stress run: builds a CQL target (one driver client per
- * Worker), a `user` profile target (`kind: "cql-user"`) or, for `-node synthetic:...`, a
- * synthetic one, then serves the engine's op loop. Not part of the library API;
- * {@linkcode STRESS_WORKER_URL} names it to `runWorkload`.
+ * The Worker entry of a cassandra-stress run: builds a CQL target or a `user` profile target
+ * (`kind: "cql-user"`), each on the native path or (`-mode client=driver`) on cassandra-driver,
+ * or, for `-node synthetic:...`, a synthetic one, then serves the engine's op loop. Not part of
+ * the library API; {@linkcode STRESS_WORKER_URL} names it to `runWorkload`.
  *
  * @module
  */
@@ -14,6 +14,7 @@ import type { CqlTargetSpec } from "../cql_target_spec.ts";
 import type { UserTargetSpec } from "../user/user_target_spec.ts";
 import { CqlTarget } from "./cql_target.ts";
 import { NativeCqlTarget } from "./native_cql_target.ts";
+import { NativeUserTarget } from "./native_user_target.ts";
 import { UserTarget } from "./user_target.ts";
 
 serveTargetWorker((spec, seed, share) => {
@@ -24,6 +25,8 @@ serveTargetWorker((spec, seed, share) => {
     case "cql":
       return typed.client === "driver" ? CqlTarget.connect(typed) : NativeCqlTarget.connect(typed);
     case "cql-user":
-      return UserTarget.connect(typed, share);
+      return typed.client === "driver"
+        ? UserTarget.connect(typed, share)
+        : NativeUserTarget.connect(typed, share);
   }
 });

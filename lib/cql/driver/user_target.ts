@@ -1,28 +1,31 @@
 /**
- * The target of a `user` profile run: a profile's insert and queries over
- * `npm:cassandra-driver`, one client per keyspace per Worker. Rows come from the profile's
+ * The target of a `user` profile run over `npm:cassandra-driver` (`-mode client=driver`): a
+ * profile's insert and queries, one client per keyspace per Worker. Rows come from the profile's
  * generators ({@linkcode ProfilePartitionGenerator}), byte for byte as cassandra-stress makes
- * them, and are bound as pre-serialised CQL values, so queries find what inserts wrote.
+ * them, and are bound as pre-serialised CQL values, so queries find what inserts wrote. The
+ * native path's twin is `NativeUserTarget` (native_user_target.ts); both take their values from
+ * `_user_op_values.ts`.
  *
  * @module
  */
 
-import type { Buffer } from "node:buffer";
 import cassandra from "cassandra-driver";
-import { createDistribution, type Distribution } from "../../core/distribution.ts";
 import { Prng } from "../../core/prng.ts";
 import type { OpCount, SeedSource, Target } from "../../engine/target.ts";
 import type { WorkerShare } from "../../engine/serve_target_worker.ts";
-import {
-  type ProfilePartition,
-  ProfilePartitionGenerator,
-  type ProfileRow,
-} from "../profile_data/profile_partition_generator.ts";
-import { InsertVisits, type Visit } from "../user/insert_visits.ts";
-import type { DistributionSpec } from "../../units/distribution_spec.ts";
-import type { UserTableSpec, UserTargetSpec } from "../user/user_target_spec.ts";
+import { ProfilePartitionGenerator } from "../profile_data/profile_partition_generator.ts";
+import type { UserTargetSpec } from "../user/user_target_spec.ts";
 import { isSelect } from "./_cql_markers.ts";
-import { bindValues, type MarkerSource, markerSources, rowAt, selectRows } from "./_user_rows.ts";
+import { type MarkerSource, markerSources } from "./_user_rows.ts";
+import {
+  checkUserSpec,
+  insertValues,
+  MAX_BATCH,
+  queryValues,
+  type UserTableState,
+  userTableStates,
+} from "./_user_op_values.ts";
+import { driverTokenPages, driverValidateReader } from "./_driver_user_reads.ts";
 import { clientOptionsOf } from "./client_options.ts";
 import { TokenRangePager } from "./_token_range_pager.ts";
 import { ValidatingQuery } from "./_validating_query.ts";
@@ -30,22 +33,10 @@ import { consistencyOf, RequestQueue } from "./_request_queue.ts";
 
 export type { UserTargetSpec } from "../user/user_target_spec.ts";
 
-/** The most statements cassandra-stress puts in one batch. */
-const MAX_BATCH = 65535;
-
-/** What the ops of one profile table share. */
+/** A table's state and the client of its keyspace. */
 interface TableState {
-  readonly spec: UserTableSpec;
+  readonly data: UserTableState;
   readonly client: cassandra.Client;
-  readonly generator: ProfilePartitionGenerator;
-  readonly insertSources: readonly MarkerSource[];
-  /** The `select` ratio's numerator, drawn from the target's op PRNG. */
-  readonly select: Distribution;
-  /** The row-population ratio's numerator, drawn per partition per op. */
-  readonly rowPopulation: Distribution;
-  /** Partitions in progress under `-insert visits=` above 1, or null for one visit each. */
-  readonly visits: InsertVisits | null;
-  readonly partitions: Distribution;
 }
 
 /** One op of the run, ready to send. */
@@ -64,16 +55,6 @@ type OpState =
   | { readonly kind: "token_range"; readonly pager: TokenRangePager }
   | { readonly kind: "validate"; readonly validate: ValidatingQuery };
 
-/** Whether `-insert visits=` is one visit per partition (cassandra-stress's default). */
-function isOneVisit(visits: DistributionSpec): boolean {
-  return visits.kind === "fixed" ? visits.value <= 1 : visits.kind === "uniform" && visits.max <= 1;
-}
-
-/** The rows `[from, to)` of a partition, in the generator's iteration order. */
-function* rowRange(partition: ProfilePartition, visit: Visit): Generator<ProfileRow> {
-  for (let i = visit.from; i < visit.to; i++) yield rowAt(partition, i);
-}
-
 /** Connects one client per keyspace the tables use. */
 async function connectClients(spec: UserTargetSpec): Promise<Map<string, cassandra.Client>> {
   const clients = new Map<string, cassandra.Client>();
@@ -89,22 +70,6 @@ async function connectClients(spec: UserTargetSpec): Promise<Map<string, cassand
     throw error;
   }
   return clients;
-}
-
-/** Refuses what this target does not run, before connecting. */
-function checkSpec(spec: UserTargetSpec): void {
-  if (spec.protocolVersion !== null && spec.protocolVersion < 3) {
-    // The generators write collections and dates as protocol v3+ encodes them.
-    throw new Error(
-      `protocolVersion=${spec.protocolVersion}: user profiles need native protocol 3 or newer`,
-    );
-  }
-  for (const op of spec.ops) {
-    const table = spec.tables[op.table];
-    if (op.kind === "query") markerSources(op.cql, table.data);
-    if (op.kind !== "insert") continue;
-    markerSources(table.insert.statement, table.data);
-  }
 }
 
 /**
@@ -138,21 +103,13 @@ export class UserTarget implements Target {
       serialConsistency: consistencyOf(spec.serialConsistency),
       readTimeout: spec.requestTimeoutMs,
     };
-    const inserted = new Set(spec.ops.filter((op) => op.kind === "insert").map((op) => op.table));
-    const tables = spec.tables.map((table, i): TableState => ({
-      spec: table,
-      client: clients.get(table.keyspace)!,
-      generator: new ProfilePartitionGenerator(table.data, { order: table.order }),
-      insertSources: inserted.has(i) ? markerSources(table.insert.statement, table.data) : [],
-      select: createDistribution(table.insert.select.distribution, this.#prng),
-      rowPopulation: createDistribution(table.rowPopulationRatio.distribution, this.#prng),
-      visits: isOneVisit(table.insert.visits)
-        ? null
-        : new InsertVisits(table.insert.visits, table.insert.revisit, this.#prng),
-      partitions: createDistribution(table.insert.partitions, this.#prng),
+    const tables = userTableStates(spec, this.#prng).map((data): TableState => ({
+      data,
+      client: clients.get(data.spec.keyspace)!,
     }));
     this.#ops = spec.ops.map((op): OpState => {
       const table = tables[op.table];
+      const { client } = table;
       switch (op.kind) {
         case "insert":
           return { kind: "insert", table };
@@ -161,7 +118,7 @@ export class UserTarget implements Target {
             kind: "query",
             table,
             cql: op.cql,
-            sources: markerSources(op.cql, table.spec.data),
+            sources: markerSources(op.cql, table.data.spec.data),
             multirow: op.fields === "multirow",
             select: isSelect(op.cql),
             options: {
@@ -174,18 +131,19 @@ export class UserTarget implements Target {
           return {
             kind: "validate",
             validate: new ValidatingQuery(
-              table.client,
-              table.spec.data,
-              new ProfilePartitionGenerator(table.spec.data, { order: "sorted" }),
+              driverValidateReader(client, this.#options),
+              table.data.spec.data,
+              new ProfilePartitionGenerator(table.data.spec.data, { order: "sorted" }),
               op.statements,
-              this.#options,
             ),
           };
-        case "token_range":
+        case "token_range": {
+          const pages = driverTokenPages(client, this.#options);
           return {
             kind: "token_range",
-            pager: new TokenRangePager(table.client, table.spec, op, this.#options, share),
+            pager: new TokenRangePager(pages, table.data.spec, op, share),
           };
+        }
       }
     });
   }
@@ -203,7 +161,7 @@ export class UserTarget implements Target {
     spec: UserTargetSpec,
     share: WorkerShare = { workerIndex: 0, workers: 1 },
   ): Promise<UserTarget> {
-    checkSpec(spec);
+    checkUserSpec(spec);
     const clients = await connectClients(spec);
     try {
       return new UserTarget(spec, clients, share);
@@ -249,75 +207,32 @@ export class UserTarget implements Target {
   }
 
   async #insert(table: TableState, seed: number, more?: SeedSource): Promise<OpCount> {
-    const { generator, spec, client } = table;
-    const prng = this.#prng;
-    prng.reseed(seed);
-    // `partitions` per op: the further seeds come from the run (each counts against n=).
-    const count = Math.max(1, table.partitions.next());
-    const seeds = [seed];
-    for (let i = 0; i + 1 < count; i++) {
-      const next = more?.seed(i) ?? -1;
-      if (next < 0) break;
-      seeds.push(next);
-    }
-    const statement = spec.insert.statement;
-    const queries: { query: string; params: (Buffer | null)[] }[] = [];
-    for (const runSeed of seeds) {
-      const visit = table.visits?.next(runSeed, (seed) => generator.partition(seed).rowCount);
-      const partition = generator.partition(visit?.seed ?? runSeed);
-      // The select chance is drawn per partition per op, as cassandra-stress draws it.
-      const ratio = table.select.next() / spec.insert.select.divisor;
-      const populated = this.#populated(table);
-      const rows = visit === undefined ? generator.rows(partition) : rowRange(partition, visit);
-      for (const row of selectRows(rows, ratio, prng)) {
-        queries.push({
-          query: statement,
-          params: bindValues(table.insertSources, partition, () => row, populated),
-        });
-      }
-    }
-    if (queries.length === 1) {
-      await this.#requests.send(() => client.execute(statement, queries[0].params, this.#options));
+    const { client } = table;
+    const statement = table.data.spec.insert.statement;
+    const { partitions, params } = insertValues(table.data, seed, more, this.#prng);
+    if (params.length === 1) {
+      await this.#requests.send(() => client.execute(statement, params[0], this.#options));
       return { partitions: 1, rows: 1 };
     }
+    const batchType = table.data.spec.insert.batchType;
     const options: cassandra.QueryOptions = {
       ...this.#options,
-      logged: spec.insert.batchType === "LOGGED",
-      counter: spec.insert.batchType === "COUNTER",
+      logged: batchType === "LOGGED",
+      counter: batchType === "COUNTER",
     };
+    const queries = params.map((values) => ({ query: statement, params: values }));
     for (let at = 0; at < queries.length; at += MAX_BATCH) {
       const chunk = queries.slice(at, at + MAX_BATCH);
       await this.#requests.send(() => client.batch(chunk, options));
     }
-    return { partitions: seeds.length, rows: queries.length };
-  }
-
-  /** The row-population ratio of one partition of one op, clamped to [0, 1]. */
-  #populated(table: TableState): number {
-    const ratio = table.rowPopulation.next() / table.spec.rowPopulationRatio.divisor;
-    return Math.min(1, Math.max(0, ratio));
+    return { partitions, rows: queries.length };
   }
 
   async #query(op: OpState & { kind: "query" }, seed: number): Promise<OpCount> {
-    const { generator, client } = op.table;
-    const partition = generator.partition(seed);
-    // A partition still being written (visits above 1) is read within the rows written so far.
-    const rowCount = op.table.visits?.writtenRows(seed) ?? partition.rowCount;
-    // As cassandra-stress, a query's rows have the value columns an insert of them would have.
-    const populated = this.#populated(op.table);
-    const prng = this.#prng;
-    prng.reseed(seed);
-    let params: (Buffer | null)[];
-    if (op.multirow) {
-      const count = Math.max(1, Math.min(op.sources.length, rowCount));
-      const rows = Array.from({ length: count }, (_, i) => rowAt(partition, i));
-      const rowOf = () => rows[Math.floor(prng.nextDouble() * count)];
-      params = bindValues(op.sources, partition, rowOf, populated);
-    } else {
-      const row = rowAt(partition, Math.floor(prng.nextDouble() * rowCount));
-      params = bindValues(op.sources, partition, () => row, populated);
-    }
-    const result = await this.#requests.send(() => client.execute(op.cql, params, op.options));
+    const { params } = queryValues(op.table.data, op, seed, this.#prng);
+    const result = await this.#requests.send(() =>
+      op.table.client.execute(op.cql, params[0], op.options)
+    );
     if (!op.select) return { partitions: 0, rows: 0 };
     const rows = result.rows?.length ?? 0;
     return { partitions: Math.min(1, rows), rows };

@@ -199,7 +199,7 @@ function modeLines(settings: StressSettings, options: SettingsDumpOptions): stri
   if (mode.requestTimeoutMs !== null) lines.push(`  Request Timeout: ${mode.requestTimeoutMs} ms`);
   lines.push(`  Compression: ${mode.compression.toUpperCase()}`);
   // Ours: which client sends the ops (cassandra-stress has no such line).
-  const native = mode.client === "native" && settings.command.type !== "user";
+  const native = mode.client === "native";
   lines.push(
     `  Data Path: ${
       native ? "native (stress's own protocol client, token-aware)" : "cassandra-driver"

@@ -124,7 +124,7 @@ function opOf(
 /**
  * The target of a `user` run.
  *
- * @param connection How the Workers connect.
+ * @param connection How the Workers connect, by which client, and the ring they route by.
  * @param input The profiles, the tables, the ops and the settings that shape the data.
  * @returns The target spec.
  * @throws {UsageError} For a column type without a generator.
@@ -135,7 +135,7 @@ function opOf(
  * ```
  */
 export function userTargetOf(
-  connection: CqlConnectionSpec,
+  connection: CqlConnectionSpec & Pick<UserTargetSpec, "client" | "ring" | "replicationByKeyspace">,
   input: UserRunInput,
 ): UserTargetSpec {
   return {

@@ -8,6 +8,7 @@
 
 import type { ProfileTableLayout } from "../profile_data/profile_partition_generator.ts";
 import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
+import type { CqlRingSpec } from "../cql_ring_spec.ts";
 import type { DistributionSpec, RatioDistributionSpec } from "../../units/distribution_spec.ts";
 import type { TableLayout } from "./user_statements.ts";
 
@@ -102,4 +103,20 @@ export interface UserTargetSpec extends CqlConnectionSpec {
   readonly tables: readonly UserTableSpec[];
   /** The ops, in the order of the run's op names. */
   readonly ops: readonly UserOpSpec[];
+  /**
+   * The data path: `native`, our own protocol client with token-aware routing (the default), or
+   * `driver`, npm:cassandra-driver (`-mode client=driver`).
+   */
+  readonly client: "native" | "driver";
+  /**
+   * The ring the native path routes by (its replication: the target's keyspace's), read by the
+   * control connection once the schema exists; null before that, on the driver path, or to
+   * route to the contact points only.
+   */
+  readonly ring: CqlRingSpec | null;
+  /**
+   * The replication map of each profile's keyspace, by keyspace name (each keyspace has its own
+   * replicas); a keyspace not listed routes by `ring.replication`.
+   */
+  readonly replicationByKeyspace: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }

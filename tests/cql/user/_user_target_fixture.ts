@@ -1,8 +1,11 @@
 // Test fixture of user_target_test.ts: an embedded node with a keyspace, UserTargetSpec objects
-// built by hand, and the cells the node stored re-encoded to CQL wire bytes for comparison.
+// built by hand, the cells the node stored re-encoded to CQL wire bytes for comparison, and a
+// test registered once per user target (cassandra-driver's and the native one).
 import { Buffer } from "node:buffer";
 import cassandra from "cassandra-driver";
 import { CqlServer } from "../../../lib/cql_node/driver/cql_server.ts";
+import { NativeUserTarget } from "../../../lib/cql/driver/native_user_target.ts";
+import { UserTarget } from "../../../lib/cql/driver/user_target.ts";
 import type {
   ProfileColumnSpec,
   ProfileTableLayout,
@@ -109,9 +112,27 @@ export function targetSpec(
     requestTimeoutMs: 12000,
     connectTimeoutMs: 5000,
     tls: null,
+    compression: "none",
     tables,
     ops,
+    client: "native",
+    // The node's ring, for the native target's routing and token ranges.
+    ring: {
+      hosts: [{ ...node.peerInfo(), port: node.port }],
+      replication: { class: "SimpleStrategy", replication_factor: "1" },
+    },
+    replicationByKeyspace: {},
   };
+}
+
+/** The two targets of a `user` run: cassandra-driver's and the native path's. */
+export type UserTargetClass = typeof UserTarget | typeof NativeUserTarget;
+
+/** Registers `fn` as a test of each user target, its name prefixed with the target's. */
+export function userTargetTest(name: string, fn: (Target: UserTargetClass) => Promise<void>) {
+  for (const Target of [UserTarget, NativeUserTarget]) {
+    Deno.test(`${Target.name}: ${name}`, () => fn(Target));
+  }
 }
 
 /** Starts a node with the test keyspace and `tables` created; returns it and an admin client. */

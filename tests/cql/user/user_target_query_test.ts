@@ -1,10 +1,9 @@
-// UserTarget's queries against the embedded node: samerow and multirow queries find the rows the
+// The user targets' queries (cassandra-driver's and the native one) against the embedded node: samerow and multirow queries find the rows the
 // inserts wrote and count them as cassandra-stress does (partitions min(1, rows), rows of the
 // first page), write queries count 0/0, token range queries page over the ring, and connect()
 // refuses what the target does not run.
 import assert from "node:assert/strict";
 import { ProfilePartitionGenerator } from "../../../lib/cql/profile_data/profile_partition_generator.ts";
-import { UserTarget } from "../../../lib/cql/driver/user_target.ts";
 import type { UserOpSpec } from "../../../lib/cql/user/user_target_spec.ts";
 import {
   fixed,
@@ -16,6 +15,7 @@ import {
   tableSpec,
   targetSpec,
   uniform,
+  userTargetTest,
   wireHex,
 } from "./_user_target_fixture.ts";
 
@@ -40,142 +40,103 @@ const query = (cql: string, fields: "samerow" | "multirow" = "samerow", table = 
   serialConsistency: null,
 });
 
-Deno.test("query: samerow and multirow find the inserted rows, with cassandra-stress's counts", async () => {
-  const { node, admin } = await startNodeWith([TS_CQL]);
-  const ops: UserOpSpec[] = [
-    { kind: "insert", table: 0 },
-    query("SELECT * FROM ts WHERE id = ? AND day = ? AND at = ?"),
-    query("SELECT * FROM ts WHERE id = ? AND day = ?"),
-    query("SELECT * FROM ts WHERE id = ? AND day = ?", "multirow"),
-    query('SELECT val FROM ts WHERE "id" = ? AND day = ? AND at = ?', "multirow"),
-    query(
-      "SELECT * FROM ts WHERE id = ? AND day = ? AND at = ? AND val = ? ALLOW FILTERING",
-      "multirow",
-    ),
-    query("SELECT * FROM ts WHERE id = ? AND day = ? AND at >= ?"),
-  ];
-  const target = await UserTarget.connect(targetSpec(node, [TS], ops));
-  const generator = new ProfilePartitionGenerator(TS.data);
-  try {
-    let inserted = 0;
-    for (const seed of SEEDS) inserted += (await target.op(0, seed)).rows;
-    assert.equal((await rowsOf(admin, "ts")).length, inserted);
-    let multiHits = 0;
-    for (const seed of SEEDS) {
-      const partition = generator.partition(seed);
-      const perDay = partition.levels[1].length;
-      assert.deepEqual(await target.op(1, seed), { partitions: 1, rows: 1 }, `seed ${seed}`);
-      assert.deepEqual(await target.op(2, seed), { partitions: 1, rows: perDay });
-      // Every day of the first rows has the same children, so multirow finds them all too.
-      assert.deepEqual(await target.op(3, seed), { partitions: 1, rows: perDay });
-      // Any day of the first rows with any of their times is a stored row.
-      assert.deepEqual(await target.op(4, seed), { partitions: 1, rows: 1 });
-      // But a value column from another row than the times is not: one row or none.
-      const multi = await target.op(5, seed);
-      assert.ok(multi.rows === 0 || multi.rows === 1, JSON.stringify(multi));
-      assert.equal(multi.partitions, multi.rows);
-      multiHits += multi.rows;
-      const range = await target.op(6, seed);
-      assert.ok(range.rows >= 1 && range.rows <= perDay, JSON.stringify(range));
-      assert.equal(range.partitions, 1);
-    }
-    assert.ok(multiHits > 0 && multiHits < SEEDS.length, `multirow hits ${multiHits}`);
-    // A seed never inserted: its partition is not there, and that is not an error.
-    assert.deepEqual(await target.op(1, 10_000), { partitions: 0, rows: 0 });
-  } finally {
-    await target.close();
-    await admin.shutdown();
-    await node.close();
-  }
-});
-
-Deno.test("query: a write query counts 0 partitions and 0 rows, and writes the generated row", async () => {
-  const { node, admin } = await startNodeWith([KV_CQL]);
-  const ops = [
-    query("UPDATE kv SET v = ? WHERE k = ?"),
-    query("SELECT * FROM kv WHERE k = ?"),
-    query("INSERT INTO kv (k, v) VALUES (?, ?)"),
-  ];
-  const target = await UserTarget.connect(targetSpec(node, [KV], ops, false));
-  const generator = new ProfilePartitionGenerator(KV.data);
-  try {
-    for (const seed of SEEDS) {
-      assert.deepEqual(await target.op(0, seed), { partitions: 0, rows: 0 });
-      assert.deepEqual(await target.op(1, seed), { partitions: 1, rows: 1 });
-    }
-    assert.deepEqual(await target.op(2, 1000), { partitions: 0, rows: 0 });
-    const rows = await rowsOf(admin, "kv");
-    assert.equal(rows.length, SEEDS.length + 1);
-    const stored = new Map(
-      rows.map((r) => [wireHex(r.get("k"), "bigint"), wireHex(r.get("v"), "text")]),
-    );
-    for (const seed of [...SEEDS, 1000]) {
-      const partition = generator.partition(seed);
-      assert.equal(
-        stored.get(hex(partition.key[0])),
-        hex(partition.leafValues[0][0]),
-        `seed ${seed}`,
-      );
-    }
-  } finally {
-    await target.close();
-    await admin.shutdown();
-    await node.close();
-  }
-});
-
-Deno.test({
-  name: "query: UPDATE ... IF runs as a plain query and counts 0/0",
-  fn: async () => {
-    const { node, admin } = await startNodeWith([KV_CQL]);
-    const target = await UserTarget.connect(
-      targetSpec(node, [KV], [query("UPDATE kv SET v = ? WHERE k = ? IF v = ?")]),
-    );
+userTargetTest(
+  "query: samerow and multirow find the inserted rows, with cassandra-stress's counts",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([TS_CQL]);
+    const ops: UserOpSpec[] = [
+      { kind: "insert", table: 0 },
+      query("SELECT * FROM ts WHERE id = ? AND day = ? AND at = ?"),
+      query("SELECT * FROM ts WHERE id = ? AND day = ?"),
+      query("SELECT * FROM ts WHERE id = ? AND day = ?", "multirow"),
+      query('SELECT val FROM ts WHERE "id" = ? AND day = ? AND at = ?', "multirow"),
+      query(
+        "SELECT * FROM ts WHERE id = ? AND day = ? AND at = ? AND val = ? ALLOW FILTERING",
+        "multirow",
+      ),
+      query("SELECT * FROM ts WHERE id = ? AND day = ? AND at >= ?"),
+    ];
+    const target = await Target.connect(targetSpec(node, [TS], ops));
+    const generator = new ProfilePartitionGenerator(TS.data);
     try {
-      assert.deepEqual(await target.op(0, 1), { partitions: 0, rows: 0 });
+      let inserted = 0;
+      for (const seed of SEEDS) inserted += (await target.op(0, seed)).rows;
+      assert.equal((await rowsOf(admin, "ts")).length, inserted);
+      let multiHits = 0;
+      for (const seed of SEEDS) {
+        const partition = generator.partition(seed);
+        const perDay = partition.levels[1].length;
+        assert.deepEqual(await target.op(1, seed), { partitions: 1, rows: 1 }, `seed ${seed}`);
+        assert.deepEqual(await target.op(2, seed), { partitions: 1, rows: perDay });
+        // Every day of the first rows has the same children, so multirow finds them all too.
+        assert.deepEqual(await target.op(3, seed), { partitions: 1, rows: perDay });
+        // Any day of the first rows with any of their times is a stored row.
+        assert.deepEqual(await target.op(4, seed), { partitions: 1, rows: 1 });
+        // But a value column from another row than the times is not: one row or none.
+        const multi = await target.op(5, seed);
+        assert.ok(multi.rows === 0 || multi.rows === 1, JSON.stringify(multi));
+        assert.equal(multi.partitions, multi.rows);
+        multiHits += multi.rows;
+        const range = await target.op(6, seed);
+        assert.ok(range.rows >= 1 && range.rows <= perDay, JSON.stringify(range));
+        assert.equal(range.partitions, 1);
+      }
+      assert.ok(multiHits > 0 && multiHits < SEEDS.length, `multirow hits ${multiHits}`);
+      // A seed never inserted: its partition is not there, and that is not an error.
+      assert.deepEqual(await target.op(1, 10_000), { partitions: 0, rows: 0 });
     } finally {
       await target.close();
       await admin.shutdown();
       await node.close();
     }
   },
-});
+);
 
-Deno.test("token_range: pages over the ring, counts new tokens and rows, wraps around", async () => {
-  const { node, admin } = await startNodeWith([KV_CQL]);
-  const ops: UserOpSpec[] = [
-    { kind: "insert", table: 0 },
-    { kind: "token_range", table: 0, columns: "*", pageSize: 7, splitFactor: 1, wrap: true },
-    { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 1, wrap: true },
-    // split-factor=5: five times the ranges, each page within one of them, same rows in all.
-    { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 5, wrap: true },
-  ];
-  const target = await UserTarget.connect(targetSpec(node, [KV], ops));
-  try {
-    for (const seed of SEEDS) await target.op(0, seed);
-    const totals: number[] = [];
-    let rows = 0;
-    for (let i = 0; i < 5000 && rows < 2 * SEEDS.length; i++) {
-      const page = await target.op(1, 0);
-      assert.ok(page.rows <= 7);
-      assert.equal(page.partitions, page.rows); // one row per partition
-      rows += page.rows;
-      totals.push(rows);
+userTargetTest(
+  "query: a write query counts 0 partitions and 0 rows, and writes the generated row",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([KV_CQL]);
+    const ops = [
+      query("UPDATE kv SET v = ? WHERE k = ?"),
+      query("SELECT * FROM kv WHERE k = ?"),
+      query("INSERT INTO kv (k, v) VALUES (?, ?)"),
+    ];
+    const target = await Target.connect(targetSpec(node, [KV], ops, false));
+    const generator = new ProfilePartitionGenerator(KV.data);
+    try {
+      for (const seed of SEEDS) {
+        assert.deepEqual(await target.op(0, seed), { partitions: 0, rows: 0 });
+        assert.deepEqual(await target.op(1, seed), { partitions: 1, rows: 1 });
+      }
+      assert.deepEqual(await target.op(2, 1000), { partitions: 0, rows: 0 });
+      const rows = await rowsOf(admin, "kv");
+      assert.equal(rows.length, SEEDS.length + 1);
+      const stored = new Map(
+        rows.map((r) => [wireHex(r.get("k"), "bigint"), wireHex(r.get("v"), "text")]),
+      );
+      for (const seed of [...SEEDS, 1000]) {
+        const partition = generator.partition(seed);
+        assert.equal(
+          stored.get(hex(partition.key[0])),
+          hex(partition.leafValues[0][0]),
+          `seed ${seed}`,
+        );
+      }
+    } finally {
+      await target.close();
+      await admin.shutdown();
+      await node.close();
     }
-    // The first pass reads every row once, then the ranges start over.
-    assert.ok(totals.includes(SEEDS.length), `totals ${totals.slice(0, 20)}`);
-    assert.ok(totals.includes(2 * SEEDS.length));
-    const pass = async (kind: number) => {
-      let read = 0;
-      let pages = 0;
-      for (; pages < 5000 && read < SEEDS.length; pages++) read += (await target.op(kind, 0)).rows;
-      return { read, pages };
-    };
-    const whole = await pass(2);
-    assert.equal(whole.read, SEEDS.length);
-    const split = await pass(3);
-    assert.equal(split.read, SEEDS.length);
-    assert.ok(split.pages > whole.pages, `${split.pages} pages split, ${whole.pages} whole`);
+  },
+);
+
+userTargetTest("query: UPDATE ... IF runs as a plain query and counts 0/0", async (Target) => {
+  const { node, admin } = await startNodeWith([KV_CQL]);
+  const target = await Target.connect(
+    targetSpec(node, [KV], [query("UPDATE kv SET v = ? WHERE k = ? IF v = ?")]),
+  );
+  try {
+    assert.deepEqual(await target.op(0, 1), { partitions: 0, rows: 0 });
   } finally {
     await target.close();
     await admin.shutdown();
@@ -183,47 +144,97 @@ Deno.test("token_range: pages over the ring, counts new tokens and rows, wraps a
   }
 });
 
-Deno.test("token_range without wrap: each Worker reads its share of the ranges once, then is not ready", async () => {
-  const { node, admin } = await startNodeWith([KV_CQL]);
-  const ops: UserOpSpec[] = [
-    { kind: "insert", table: 0 },
-    // split-factor=6: six ranges, so that two Workers have three each.
-    { kind: "token_range", table: 0, columns: "v", pageSize: 4, splitFactor: 6, wrap: false },
-  ];
-  const spec = targetSpec(node, [KV], ops);
-  const targets = [
-    await UserTarget.connect(spec, { workerIndex: 0, workers: 2 }),
-    await UserTarget.connect(spec, { workerIndex: 1, workers: 2 }),
-  ];
-  try {
-    for (const seed of SEEDS) await targets[0].op(0, seed);
-    const read: number[] = [];
-    for (const target of targets) {
+userTargetTest(
+  "token_range: pages over the ring, counts new tokens and rows, wraps around",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([KV_CQL]);
+    const ops: UserOpSpec[] = [
+      { kind: "insert", table: 0 },
+      { kind: "token_range", table: 0, columns: "*", pageSize: 7, splitFactor: 1, wrap: true },
+      { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 1, wrap: true },
+      // split-factor=5: five times the ranges, each page within one of them, same rows in all.
+      { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 5, wrap: true },
+    ];
+    const target = await Target.connect(targetSpec(node, [KV], ops));
+    try {
+      for (const seed of SEEDS) await target.op(0, seed);
+      const totals: number[] = [];
       let rows = 0;
-      for (let pages = 0; target.ready(1) && pages < 1000; pages++) {
-        rows += (await target.op(1, 0)).rows;
+      for (let i = 0; i < 5000 && rows < 2 * SEEDS.length; i++) {
+        const page = await target.op(1, 0);
+        assert.ok(page.rows <= 7);
+        assert.equal(page.partitions, page.rows); // one row per partition
+        rows += page.rows;
+        totals.push(rows);
       }
-      assert.equal(target.ready(1), false);
-      assert.equal(target.ready(0), true); // inserts are always ready
-      read.push(rows);
+      // The first pass reads every row once, then the ranges start over.
+      assert.ok(totals.includes(SEEDS.length), `totals ${totals.slice(0, 20)}`);
+      assert.ok(totals.includes(2 * SEEDS.length));
+      const pass = async (kind: number) => {
+        let read = 0;
+        let pages = 0;
+        for (; pages < 5000 && read < SEEDS.length; pages++) {
+          read += (await target.op(kind, 0)).rows;
+        }
+        return { read, pages };
+      };
+      const whole = await pass(2);
+      assert.equal(whole.read, SEEDS.length);
+      const split = await pass(3);
+      assert.equal(split.read, SEEDS.length);
+      assert.ok(split.pages > whole.pages, `${split.pages} pages split, ${whole.pages} whole`);
+    } finally {
+      await target.close();
+      await admin.shutdown();
+      await node.close();
     }
-    // Between them the two Workers read every row once; each read some.
-    assert.equal(read[0] + read[1], SEEDS.length, `rows read ${read}`);
-    assert.ok(read[0] > 0 && read[1] > 0, `rows read ${read}`);
-    // An op that still comes (raced the last range) reads nothing.
-    assert.deepEqual(await targets[0].op(1, 0), { partitions: 0, rows: 0 });
-  } finally {
-    for (const target of targets) await target.close();
-    await admin.shutdown();
-    await node.close();
-  }
-});
+  },
+);
 
-Deno.test("connect() refuses markers it cannot bind and protocols below 3", async () => {
+userTargetTest(
+  "token_range without wrap: each Worker reads its share of the ranges once, then is not ready",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([KV_CQL]);
+    const ops: UserOpSpec[] = [
+      { kind: "insert", table: 0 },
+      // split-factor=6: six ranges, so that two Workers have three each.
+      { kind: "token_range", table: 0, columns: "v", pageSize: 4, splitFactor: 6, wrap: false },
+    ];
+    const spec = targetSpec(node, [KV], ops);
+    const targets = [
+      await Target.connect(spec, { workerIndex: 0, workers: 2 }),
+      await Target.connect(spec, { workerIndex: 1, workers: 2 }),
+    ];
+    try {
+      for (const seed of SEEDS) await targets[0].op(0, seed);
+      const read: number[] = [];
+      for (const target of targets) {
+        let rows = 0;
+        for (let pages = 0; target.ready(1) && pages < 1000; pages++) {
+          rows += (await target.op(1, 0)).rows;
+        }
+        assert.equal(target.ready(1), false);
+        assert.equal(target.ready(0), true); // inserts are always ready
+        read.push(rows);
+      }
+      // Between them the two Workers read every row once; each read some.
+      assert.equal(read[0] + read[1], SEEDS.length, `rows read ${read}`);
+      assert.ok(read[0] > 0 && read[1] > 0, `rows read ${read}`);
+      // An op that still comes (raced the last range) reads nothing.
+      assert.deepEqual(await targets[0].op(1, 0), { partitions: 0, rows: 0 });
+    } finally {
+      for (const target of targets) await target.close();
+      await admin.shutdown();
+      await node.close();
+    }
+  },
+);
+
+userTargetTest("connect() refuses markers it cannot bind and protocols below 3", async (Target) => {
   const { node, admin } = await startNodeWith([KV_CQL]);
   try {
     await assert.rejects(
-      () => UserTarget.connect({ ...targetSpec(node, [KV], []), protocolVersion: 2 }),
+      () => Target.connect({ ...targetSpec(node, [KV], []), protocolVersion: 2 }),
       /protocolVersion=2: user profiles need native protocol 3 or newer/,
     );
     for (
@@ -237,7 +248,7 @@ Deno.test("connect() refuses markers it cannot bind and protocols below 3", asyn
       ] as const
     ) {
       await assert.rejects(
-        () => UserTarget.connect(targetSpec(node, [KV], [query(cql)])),
+        () => Target.connect(targetSpec(node, [KV], [query(cql)])),
         pattern,
         cql,
       );

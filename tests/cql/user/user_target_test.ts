@@ -1,10 +1,9 @@
-// UserTarget against the embedded node: inserts store exactly the generator's rows, queries find
+// The user targets (cassandra-driver's and the native one) against the embedded node: inserts store exactly the generator's rows, queries find
 // them with cassandra-stress's counts, write queries count 0/0, and what it does not run is
 // refused at connect().
 import assert from "node:assert/strict";
 import { parseRatioDistribution } from "../../../lib/units/parse_distribution.ts";
 import { ProfilePartitionGenerator } from "../../../lib/cql/profile_data/profile_partition_generator.ts";
-import { UserTarget } from "../../../lib/cql/driver/user_target.ts";
 import type { UserTableSpec } from "../../../lib/cql/user/user_target_spec.ts";
 import {
   elementsHex,
@@ -17,6 +16,7 @@ import {
   tableSpec,
   targetSpec,
   uniform,
+  userTargetTest,
   wireHex,
 } from "./_user_target_fixture.ts";
 
@@ -81,154 +81,169 @@ async function storedRows(
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
 
-Deno.test("insert: a key-value table stores the generator's rows byte for byte, 1/1 per op", async () => {
-  const { node, admin } = await startNodeWith([KV_CQL]);
-  for (const prepared of [true, false]) {
-    const target = await UserTarget.connect(
-      targetSpec(node, [KV], [{ kind: "insert", table: 0 }], prepared),
-    );
+userTargetTest(
+  "insert: a key-value table stores the generator's rows byte for byte, 1/1 per op",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([KV_CQL]);
+    for (const prepared of [true, false]) {
+      const target = await Target.connect(
+        targetSpec(node, [KV], [{ kind: "insert", table: 0 }], prepared),
+      );
+      try {
+        for (const seed of SEEDS) {
+          assert.deepEqual(await target.op(0, seed), { partitions: 1, rows: 1 });
+        }
+      } finally {
+        await target.close();
+      }
+    }
     try {
-      for (const seed of SEEDS) {
-        assert.deepEqual(await target.op(0, seed), { partitions: 1, rows: 1 });
+      const stored = await storedRows(admin, KV);
+      assert.equal(stored.size, SEEDS.length);
+      assert.deepEqual(stored, expectedRows(KV, SEEDS));
+    } finally {
+      await admin.shutdown();
+      await node.close();
+    }
+  },
+);
+
+userTargetTest(
+  "insert: partitions fixed(3) takes two further seeds and writes the three partitions in one batch",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([KV_CQL]);
+    const many = {
+      ...KV,
+      insert: { ...KV.insert, partitions: fixed(3), batchType: "UNLOGGED" },
+    } as const;
+    const target = await Target.connect(targetSpec(node, [many], [{ kind: "insert", table: 0 }]));
+    try {
+      const asked: number[] = [];
+      const more = { seed: (index: number) => (asked.push(index), 100 + index) };
+      assert.deepEqual(await target.op(0, 7, more), { partitions: 3, rows: 3 });
+      assert.deepEqual(asked, [0, 1]);
+      // The run has no cycle left after one further seed: the op writes the two it got.
+      const short = { seed: (index: number) => (index === 0 ? 200 : -1) };
+      assert.deepEqual(await target.op(0, 8, short), { partitions: 2, rows: 2 });
+      assert.deepEqual(await storedRows(admin, KV), expectedRows(KV, [7, 100, 101, 8, 200]));
+    } finally {
+      await target.close();
+      await admin.shutdown();
+      await node.close();
+    }
+  },
+);
+
+userTargetTest(
+  "insert: row-population-ratio 0.5 leaves the last half of the value columns NULL",
+  async (Target) => {
+    const cql = "CREATE TABLE wide (k bigint PRIMARY KEY, a text, b text, c text, d text)";
+    const wide = {
+      ...tableSpec("wide", [
+        { name: "k", type: "bigint", kind: "partition_key" },
+        { name: "a", type: "text", kind: "regular" },
+        { name: "b", type: "text", kind: "regular" },
+        { name: "c", type: "text", kind: "regular" },
+        { name: "d", type: "text", kind: "regular" },
+      ]),
+      rowPopulationRatio: parseRatioDistribution("fixed(1)/2"),
+    };
+    const { node, admin } = await startNodeWith([cql]);
+    const target = await Target.connect(targetSpec(node, [wide], [{ kind: "insert", table: 0 }]));
+    try {
+      for (const seed of SEEDS) await target.op(0, seed);
+      const stored = await storedRows(admin, wide);
+      assert.equal(stored.size, SEEDS.length);
+      for (const values of stored.values()) {
+        assert.deepEqual(values.map((v) => v === "null"), [false, false, true, true]);
       }
     } finally {
       await target.close();
+      await admin.shutdown();
+      await node.close();
     }
-  }
-  try {
-    const stored = await storedRows(admin, KV);
-    assert.equal(stored.size, SEEDS.length);
-    assert.deepEqual(stored, expectedRows(KV, SEEDS));
-  } finally {
-    await admin.shutdown();
-    await node.close();
-  }
-});
+  },
+);
 
-Deno.test("insert: partitions fixed(3) takes two further seeds and writes the three partitions in one batch", async () => {
-  const { node, admin } = await startNodeWith([KV_CQL]);
-  const many = {
-    ...KV,
-    insert: { ...KV.insert, partitions: fixed(3), batchType: "UNLOGGED" },
-  } as const;
-  const target = await UserTarget.connect(targetSpec(node, [many], [{ kind: "insert", table: 0 }]));
-  try {
-    const asked: number[] = [];
-    const more = { seed: (index: number) => (asked.push(index), 100 + index) };
-    assert.deepEqual(await target.op(0, 7, more), { partitions: 3, rows: 3 });
-    assert.deepEqual(asked, [0, 1]);
-    // The run has no cycle left after one further seed: the op writes the two it got.
-    const short = { seed: (index: number) => (index === 0 ? 200 : -1) };
-    assert.deepEqual(await target.op(0, 8, short), { partitions: 2, rows: 2 });
-    assert.deepEqual(await storedRows(admin, KV), expectedRows(KV, [7, 100, 101, 8, 200]));
-  } finally {
-    await target.close();
-    await admin.shutdown();
-    await node.close();
-  }
-});
-
-Deno.test("insert: row-population-ratio 0.5 leaves the last half of the value columns NULL", async () => {
-  const cql = "CREATE TABLE wide (k bigint PRIMARY KEY, a text, b text, c text, d text)";
-  const wide = {
-    ...tableSpec("wide", [
-      { name: "k", type: "bigint", kind: "partition_key" },
-      { name: "a", type: "text", kind: "regular" },
-      { name: "b", type: "text", kind: "regular" },
-      { name: "c", type: "text", kind: "regular" },
-      { name: "d", type: "text", kind: "regular" },
-    ]),
-    rowPopulationRatio: parseRatioDistribution("fixed(1)/2"),
-  };
-  const { node, admin } = await startNodeWith([cql]);
-  const target = await UserTarget.connect(targetSpec(node, [wide], [{ kind: "insert", table: 0 }]));
-  try {
-    for (const seed of SEEDS) await target.op(0, seed);
-    const stored = await storedRows(admin, wide);
-    assert.equal(stored.size, SEEDS.length);
-    for (const values of stored.values()) {
-      assert.deepEqual(values.map((v) => v === "null"), [false, false, true, true]);
+userTargetTest(
+  "insert: a row-population-ratio that varies is drawn per partition: the NULLs are always the last columns",
+  async (Target) => {
+    const cql = "CREATE TABLE wide (k bigint PRIMARY KEY, a text, b text, c text, d text)";
+    const wide = {
+      ...tableSpec("wide", [
+        { name: "k", type: "bigint", kind: "partition_key" },
+        { name: "a", type: "text", kind: "regular" },
+        { name: "b", type: "text", kind: "regular" },
+        { name: "c", type: "text", kind: "regular" },
+        { name: "d", type: "text", kind: "regular" },
+      ]),
+      // 1/4 .. 4/4: from one value column to all four (with none, an UPDATE writes no row).
+      rowPopulationRatio: parseRatioDistribution("uniform(1..4)/4"),
+    };
+    const { node, admin } = await startNodeWith([cql]);
+    const target = await Target.connect(targetSpec(node, [wide], [{ kind: "insert", table: 0 }]));
+    try {
+      for (const seed of SEEDS) await target.op(0, seed);
+      const stored = await storedRows(admin, wide);
+      assert.equal(stored.size, SEEDS.length);
+      const filled = new Set<number>();
+      for (const values of stored.values()) {
+        const nulls = values.map((v) => v === "null");
+        const count = nulls.indexOf(true) < 0 ? 4 : nulls.indexOf(true);
+        // Written columns first, then only NULLs.
+        assert.deepEqual(nulls, [0, 1, 2, 3].map((i) => i >= count), values.join());
+        filled.add(count);
+      }
+      assert.ok(filled.size >= 3, `column counts seen: ${[...filled]}`);
+    } finally {
+      await target.close();
+      await admin.shutdown();
+      await node.close();
     }
-  } finally {
-    await target.close();
-    await admin.shutdown();
-    await node.close();
-  }
-});
+  },
+);
 
-Deno.test("insert: a row-population-ratio that varies is drawn per partition: the NULLs are always the last columns", async () => {
-  const cql = "CREATE TABLE wide (k bigint PRIMARY KEY, a text, b text, c text, d text)";
-  const wide = {
-    ...tableSpec("wide", [
-      { name: "k", type: "bigint", kind: "partition_key" },
-      { name: "a", type: "text", kind: "regular" },
-      { name: "b", type: "text", kind: "regular" },
-      { name: "c", type: "text", kind: "regular" },
-      { name: "d", type: "text", kind: "regular" },
-    ]),
-    // 1/4 .. 4/4: from one value column to all four (with none, an UPDATE writes no row).
-    rowPopulationRatio: parseRatioDistribution("uniform(1..4)/4"),
-  };
-  const { node, admin } = await startNodeWith([cql]);
-  const target = await UserTarget.connect(targetSpec(node, [wide], [{ kind: "insert", table: 0 }]));
-  try {
-    for (const seed of SEEDS) await target.op(0, seed);
-    const stored = await storedRows(admin, wide);
-    assert.equal(stored.size, SEEDS.length);
-    const filled = new Set<number>();
-    for (const values of stored.values()) {
-      const nulls = values.map((v) => v === "null");
-      const count = nulls.indexOf(true) < 0 ? 4 : nulls.indexOf(true);
-      // Written columns first, then only NULLs.
-      assert.deepEqual(nulls, [0, 1, 2, 3].map((i) => i >= count), values.join());
-      filled.add(count);
+userTargetTest(
+  "insert: select 0.5 on a time series (DESC clustering) writes about half the rows, one at least",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([TS_CQL]);
+    const target = await Target.connect(
+      targetSpec(node, [TS_HALF], [{ kind: "insert", table: 0 }]),
+    );
+    try {
+      let written = 0;
+      const counts = new Map<number, number>();
+      for (const seed of SEEDS) {
+        const count = await target.op(0, seed);
+        assert.equal(count.partitions, 1);
+        assert.ok(count.rows >= 1);
+        counts.set(seed, count.rows);
+        written += count.rows;
+      }
+      const expected = expectedRows(TS_HALF, SEEDS);
+      const stored = await storedRows(admin, TS_HALF);
+      assert.equal(stored.size, written);
+      for (const [id, values] of stored) assert.deepEqual(values, expected.get(id), id);
+      const ratio = written / expected.size;
+      assert.ok(ratio > 0.35 && ratio < 0.75, `wrote ${written} of ${expected.size} rows`);
+      // Every partition has at least one stored row, and exactly the op's count.
+      const generator = generatorOf(TS_HALF);
+      for (const seed of SEEDS) {
+        const key = hex(generator.partition(seed).key[0])!;
+        const mine = [...stored.keys()].filter((id) => id.startsWith(key + "|")).length;
+        assert.equal(mine, counts.get(seed), `seed ${seed}`);
+      }
+    } finally {
+      await target.close();
+      await admin.shutdown();
+      await node.close();
     }
-    assert.ok(filled.size >= 3, `column counts seen: ${[...filled]}`);
-  } finally {
-    await target.close();
-    await admin.shutdown();
-    await node.close();
-  }
-});
+  },
+);
 
-Deno.test("insert: select 0.5 on a time series (DESC clustering) writes about half the rows, one at least", async () => {
+userTargetTest("insert: select 1 in LOGGED batches writes every generated row", async (Target) => {
   const { node, admin } = await startNodeWith([TS_CQL]);
-  const target = await UserTarget.connect(
-    targetSpec(node, [TS_HALF], [{ kind: "insert", table: 0 }]),
-  );
-  try {
-    let written = 0;
-    const counts = new Map<number, number>();
-    for (const seed of SEEDS) {
-      const count = await target.op(0, seed);
-      assert.equal(count.partitions, 1);
-      assert.ok(count.rows >= 1);
-      counts.set(seed, count.rows);
-      written += count.rows;
-    }
-    const expected = expectedRows(TS_HALF, SEEDS);
-    const stored = await storedRows(admin, TS_HALF);
-    assert.equal(stored.size, written);
-    for (const [id, values] of stored) assert.deepEqual(values, expected.get(id), id);
-    const ratio = written / expected.size;
-    assert.ok(ratio > 0.35 && ratio < 0.75, `wrote ${written} of ${expected.size} rows`);
-    // Every partition has at least one stored row, and exactly the op's count.
-    const generator = generatorOf(TS_HALF);
-    for (const seed of SEEDS) {
-      const key = hex(generator.partition(seed).key[0])!;
-      const mine = [...stored.keys()].filter((id) => id.startsWith(key + "|")).length;
-      assert.equal(mine, counts.get(seed), `seed ${seed}`);
-    }
-  } finally {
-    await target.close();
-    await admin.shutdown();
-    await node.close();
-  }
-});
-
-Deno.test("insert: select 1 in LOGGED batches writes every generated row", async () => {
-  const { node, admin } = await startNodeWith([TS_CQL]);
-  const target = await UserTarget.connect(
+  const target = await Target.connect(
     targetSpec(node, [TS_ALL], [{ kind: "insert", table: 0 }], false),
   );
   try {
@@ -245,59 +260,65 @@ Deno.test("insert: select 1 in LOGGED batches writes every generated row", async
   }
 });
 
-Deno.test("insert: set and list columns are appended with the generated elements", async () => {
-  const { node, admin } = await startNodeWith([COLL_CQL]);
-  const target = await UserTarget.connect(targetSpec(node, [COLL], [{ kind: "insert", table: 0 }]));
-  try {
-    for (const seed of SEEDS) {
-      assert.deepEqual(await target.op(0, seed), { partitions: 1, rows: 1 });
+userTargetTest(
+  "insert: set and list columns are appended with the generated elements",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([COLL_CQL]);
+    const target = await Target.connect(targetSpec(node, [COLL], [{ kind: "insert", table: 0 }]));
+    try {
+      for (const seed of SEEDS) {
+        assert.deepEqual(await target.op(0, seed), { partitions: 1, rows: 1 });
+      }
+      const generator = generatorOf(COLL);
+      const rows = await rowsOf(admin, "coll");
+      assert.equal(rows.length, SEEDS.length);
+      const byKey = new Map(rows.map((row) => [wireHex(row.get("k"), "int"), row]));
+      for (const seed of SEEDS) {
+        const partition = generator.partition(seed);
+        const row = byKey.get(hex(partition.key[0]));
+        assert.ok(row !== undefined, `seed ${seed}`);
+        const [set, list] = partition.leafValues[0];
+        const storedSet = (row.get("s") as number[]).map((n) => wireHex(n, "int"));
+        assert.deepEqual(storedSet, [...new Set(elementsHex(set!))].sort());
+        const storedList = (row.get("l") as string[]).map((t) => wireHex(t, "text"));
+        assert.deepEqual(storedList, elementsHex(list!));
+      }
+    } finally {
+      await target.close();
+      await admin.shutdown();
+      await node.close();
     }
-    const generator = generatorOf(COLL);
-    const rows = await rowsOf(admin, "coll");
-    assert.equal(rows.length, SEEDS.length);
-    const byKey = new Map(rows.map((row) => [wireHex(row.get("k"), "int"), row]));
-    for (const seed of SEEDS) {
-      const partition = generator.partition(seed);
-      const row = byKey.get(hex(partition.key[0]));
-      assert.ok(row !== undefined, `seed ${seed}`);
-      const [set, list] = partition.leafValues[0];
-      const storedSet = (row.get("s") as number[]).map((n) => wireHex(n, "int"));
-      assert.deepEqual(storedSet, [...new Set(elementsHex(set!))].sort());
-      const storedList = (row.get("l") as string[]).map((t) => wireHex(t, "text"));
-      assert.deepEqual(storedList, elementsHex(list!));
-    }
-  } finally {
-    await target.close();
-    await admin.shutdown();
-    await node.close();
-  }
-});
+  },
+);
 
-Deno.test("insert: a counter table in COUNTER batches adds the population to every row", async () => {
-  const { node, admin } = await startNodeWith([CNT_CQL]);
-  const target = await UserTarget.connect(targetSpec(node, [CNT], [{ kind: "insert", table: 0 }]));
-  try {
-    const seeds = SEEDS.slice(0, 10);
-    let written = 0;
-    for (const seed of seeds) {
-      const count = await target.op(0, seed);
-      assert.equal(count.rows, generatorOf(CNT).partition(seed).rowCount);
-      written += count.rows;
+userTargetTest(
+  "insert: a counter table in COUNTER batches adds the population to every row",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([CNT_CQL]);
+    const target = await Target.connect(targetSpec(node, [CNT], [{ kind: "insert", table: 0 }]));
+    try {
+      const seeds = SEEDS.slice(0, 10);
+      let written = 0;
+      for (const seed of seeds) {
+        const count = await target.op(0, seed);
+        assert.equal(count.rows, generatorOf(CNT).partition(seed).rowCount);
+        written += count.rows;
+      }
+      await target.op(0, 1); // seed 1 again: its counters reach 2
+      const expected = expectedRows(CNT, seeds);
+      const rows = await rowsOf(admin, "cnt");
+      assert.equal(rows.length, written);
+      const first = hex(generatorOf(CNT).partition(1).key[0]);
+      for (const row of rows) {
+        const key = `${wireHex(row.get("k"), "int")}|${wireHex(row.get("c"), "int")}`;
+        assert.ok(expected.has(key), key);
+        const n = Number(row.get("n"));
+        assert.equal(n, key.startsWith(`${first}|`) ? 2 : 1, key);
+      }
+    } finally {
+      await target.close();
+      await admin.shutdown();
+      await node.close();
     }
-    await target.op(0, 1); // seed 1 again: its counters reach 2
-    const expected = expectedRows(CNT, seeds);
-    const rows = await rowsOf(admin, "cnt");
-    assert.equal(rows.length, written);
-    const first = hex(generatorOf(CNT).partition(1).key[0]);
-    for (const row of rows) {
-      const key = `${wireHex(row.get("k"), "int")}|${wireHex(row.get("c"), "int")}`;
-      assert.ok(expected.has(key), key);
-      const n = Number(row.get("n"));
-      assert.equal(n, key.startsWith(`${first}|`) ? 2 : 1, key);
-    }
-  } finally {
-    await target.close();
-    await admin.shutdown();
-    await node.close();
-  }
-});
+  },
+);
