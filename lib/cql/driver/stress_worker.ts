@@ -12,21 +12,26 @@ import { SyntheticTarget } from "../../engine/synthetic_target.ts";
 import type { SyntheticTargetSpec } from "../../engine/target.ts";
 import type { CqlTargetSpec } from "../cql_target_spec.ts";
 import type { UserTargetSpec } from "../user/user_target_spec.ts";
-import { CqlTarget } from "./cql_target.ts";
-import { NativeCqlTarget } from "./native_cql_target.ts";
-import { NativeUserTarget } from "./native_user_target.ts";
-import { UserTarget } from "./user_target.ts";
+import type { Target } from "../../engine/target.ts";
+import type { WorkerShare } from "../../engine/serve_target_worker.ts";
+
+/**
+ * The target a spec asks for. Each is imported when first needed, so that a Worker of the native
+ * path never loads npm:cassandra-driver (about 25 MB of memory per Worker).
+ */
+async function targetOf(spec: CqlTargetSpec | UserTargetSpec, share: WorkerShare): Promise<Target> {
+  if (spec.kind === "cql") {
+    if (spec.client === "driver") return (await import("./cql_target.ts")).CqlTarget.connect(spec);
+    return (await import("./native_cql_target.ts")).NativeCqlTarget.connect(spec);
+  }
+  if (spec.client === "driver") {
+    return (await import("./user_target.ts")).UserTarget.connect(spec, share);
+  }
+  return (await import("./native_user_target.ts")).NativeUserTarget.connect(spec, share);
+}
 
 serveTargetWorker((spec, seed, share) => {
   const typed = spec as CqlTargetSpec | UserTargetSpec | SyntheticTargetSpec;
-  switch (typed.kind) {
-    case "synthetic":
-      return Promise.resolve(new SyntheticTarget(typed, seed));
-    case "cql":
-      return typed.client === "driver" ? CqlTarget.connect(typed) : NativeCqlTarget.connect(typed);
-    case "cql-user":
-      return typed.client === "driver"
-        ? UserTarget.connect(typed, share)
-        : NativeUserTarget.connect(typed, share);
-  }
+  if (typed.kind === "synthetic") return Promise.resolve(new SyntheticTarget(typed, seed));
+  return targetOf(typed, share);
 });
