@@ -8,8 +8,10 @@
 // `fresh`: new value buffers per op, as the driver path's target makes them (default: each lane
 // reuses its own). `node=HOST:PORT`: a running node instead (e.g. `deno task cassandra`, protocol
 // v5), written in keyspace `native_write_bench`, dropped at the end. `v4`: protocol v4 at most.
+// `lz4`: LZ4 compression (v5 segments or v4 frame bodies; the embedded node speaks v4 and
+// answers uncompressed).
 //
-//   deno run -A bench/native_write_bench.ts [N=300000] [C=64] [fresh] [v4] [node=HOST:PORT]
+//   deno run -A bench/native_write_bench.ts [N=300000] [C=64] [fresh] [v4] [lz4] [node=HOST:PORT]
 // deno-lint-ignore-file no-console
 import process from "node:process";
 import { NativeConnection } from "../lib/cql/driver/native_connection.ts";
@@ -22,6 +24,7 @@ const inFlight = numbers[1] ?? 64;
 const fresh = Deno.args.includes("fresh");
 const node = Deno.args.find((arg) => arg.startsWith("node="))?.slice("node=".length) ?? null;
 const maxProtocolVersion = Deno.args.includes("v4") ? 4 : 5;
+const compression = Deno.args.includes("lz4") ? "lz4" : "none";
 const KEYSPACE = node === null ? "keyspace1" : "native_write_bench";
 const WARMUP = 20_000;
 const KEY_BYTES = 10;
@@ -106,6 +109,7 @@ try {
     port,
     keyspace: KEYSPACE,
     maxProtocolVersion,
+    compression,
   });
   await writeRows(connection, 0, WARMUP);
   const cpu0 = process.cpuUsage();
@@ -122,6 +126,7 @@ try {
     inFlight,
     values: fresh ? "fresh per op" : "reused per lane",
     protocolVersion: connection.protocolVersion,
+    compression,
     seconds: Number(seconds.toFixed(3)),
     opsPerSec: Math.round(total / seconds),
     clientCpuUsPerOp: Number(((cpu.user + cpu.system) / total).toFixed(2)),

@@ -55,4 +55,9 @@ export interface CqlConnectionSpec {
   readonly connectTimeoutMs: number;
   /** Client TLS, or null for plain TCP. */
   readonly tls: CqlTlsSpec | null;
+  /**
+   * Frame compression (`-mode compression=`): the native path sends lz4; snappy, and either on
+   * cassandra-driver, go uncompressed (with a warning).
+   */
+  readonly compression: "none" | "lz4" | "snappy";
 }

@@ -1,7 +1,9 @@
 /**
- * Private helper of {@linkcode NativeConnection}: protocol version negotiation (v5, then v4 when
- * the node refuses it, as drivers do) and the handshake of one attempt: STARTUP, SASL PLAIN
- * authentication, `USE keyspace`.
+ * Private helper of {@linkcode NativeConnection}: the check of its open options, protocol
+ * version negotiation (v5, then v4 when the node refuses it, as drivers do) and the handshake of
+ * one attempt: OPTIONS when LZ4 compression is asked for (a node that does not list `lz4` in its
+ * SUPPORTED `COMPRESSION` fails the open: no silent fallback to uncompressed frames), STARTUP,
+ * SASL PLAIN authentication, `USE keyspace`.
  *
  * @module
  */
@@ -62,6 +64,39 @@ export interface HandshakeOptions {
   readonly keyspace: string | null;
   /** When opening must be over (ms since the epoch). */
   readonly deadlineMs: number;
+  /** The frame compression STARTUP asks for. */
+  readonly compression: "none" | "lz4";
+}
+
+/**
+ * What is wrong with the options of `NativeConnection.open`, or null: `maxInFlight` out of
+ * 1..32768, or a compression other than `none` and `lz4` (snappy is not supported on this path).
+ *
+ * @param options The options.
+ * @returns The error to reject the open with, or null.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openOptionsError } from "./_native_handshake.ts";
+ * assert.equal(openOptionsError({ maxInFlight: 64, compression: "lz4" }), null);
+ * assert.match(openOptionsError({ compression: "snappy" })!.message, /snappy/);
+ * ```
+ */
+export function openOptionsError(
+  options: { readonly maxInFlight?: number; readonly compression?: string },
+): RangeError | null {
+  const maxInFlight = options.maxInFlight ?? 2048;
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 32768) {
+    return new RangeError(`Cannot open with maxInFlight ${maxInFlight}: expected 1..32768`);
+  }
+  const compression = options.compression ?? "none";
+  if (compression !== "none" && compression !== "lz4") {
+    return new RangeError(
+      `Cannot open with compression ${compression}: expected none or lz4 (the native path does not support ${compression})`,
+    );
+  }
+  return null;
 }
 
 const MAX_AUTH_ROUNDS = 8;
@@ -95,17 +130,24 @@ async function authenticate(
 }
 
 /**
- * Runs STARTUP, authentication and `USE` on a fresh connection.
+ * Runs OPTIONS (to check for lz4 when asked), STARTUP, authentication and `USE` on a fresh
+ * connection.
  *
  * @param channel The connection.
- * @param options Credentials, keyspace, deadline.
+ * @param options Credentials, keyspace, deadline, compression.
  * @throws {VersionRefusedError} When the node answers in another version or with a protocol error.
- * @throws {NativeConnectionError} When credentials are needed and missing.
+ * @throws {NativeConnectionError} When credentials are needed and missing, or lz4 is asked for
+ *   and the node does not support it.
  * @throws {NativeResponseError} When the node refuses the credentials or the keyspace.
  *
  * @example Usage
  * ```ts ignore
- * await runHandshake(channel, { credentials: null, keyspace: null, deadlineMs: Date.now() + 5000 });
+ * await runHandshake(channel, {
+ *   credentials: null,
+ *   keyspace: null,
+ *   deadlineMs: Date.now() + 5000,
+ *   compression: "none",
+ * });
  * ```
  */
 export async function runHandshake(
@@ -127,10 +169,40 @@ export async function runHandshake(
   }
 }
 
+/** Asks the node which compressions it supports (OPTIONS); throws unless lz4 is one. */
+async function requireLz4(channel: HandshakeChannel, deadlineMs: number): Promise<void> {
+  let supported: Record<string, string[]>;
+  try {
+    supported = await channel.request(
+      REQUEST_KIND.options,
+      null,
+      remainingMs(deadlineMs),
+    ) as Record<
+      string,
+      string[]
+    >;
+  } catch (error) {
+    if (error instanceof NativeResponseError && error.code === ERROR_CODE.protocolError) {
+      throw new VersionRefusedError(channel.host, channel.version, error.message);
+    }
+    throw error;
+  }
+  const offered = supported.COMPRESSION ?? [];
+  if (!offered.some((name) => name.toLowerCase() === "lz4")) {
+    throw new NativeConnectionError(
+      `Cannot connect to ${channel.host} with lz4 compression: the node does not support it (it supports ${
+        offered.length === 0 ? "no compression" : offered.join(", ")
+      })`,
+    );
+  }
+}
+
 async function handshake(channel: HandshakeChannel, options: HandshakeOptions): Promise<void> {
+  const lz4 = options.compression === "lz4";
+  if (lz4) await requireLz4(channel, options.deadlineMs);
   const answer = await channel.request(
     REQUEST_KIND.startup,
-    { cqlVersion: "3.0.0" },
+    lz4 ? { cqlVersion: "3.0.0", compression: "lz4" } : { cqlVersion: "3.0.0" },
     remainingMs(options.deadlineMs),
   ) as StartupAnswer;
   if (answer.error !== undefined) {

@@ -47,7 +47,7 @@ const DRIVER_READ_TIMEOUT_MS = 12_000;
  *   contactPoints: ["127.0.0.1"], port: 9042, localDataCenter: "datacenter1", allowList: null,
  *   keyspace: "keyspace1", prepared: true, consistency: "LOCAL_ONE", serialConsistency: "SERIAL",
  *   connectionsPerHost: 2, maxPending: 128, protocolVersion: 4, credentials: null,
- *   requestTimeoutMs: 12000, connectTimeoutMs: 5000, tls: null,
+ *   requestTimeoutMs: 12000, connectTimeoutMs: 5000, tls: null, compression: "none",
  * };
  * const options = clientOptionsOf(spec);
  * assert.equal(options.keyspace, "keyspace1");

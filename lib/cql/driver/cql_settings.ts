@@ -147,8 +147,9 @@ async function allowListOf(hosts: readonly string[], port: number): Promise<stri
 }
 
 /**
- * Warnings about `-mode` settings cassandra-driver for Node.js cannot honour: frame
- * compression, a custom auth provider, a protocol version newer than it speaks.
+ * Warnings about `-mode` settings the client that sends the ops cannot honour: frame
+ * compression (cassandra-driver for Node.js has none; the native path has lz4 but not snappy),
+ * a custom auth provider, a protocol version newer than cassandra-driver speaks.
  *
  * @param settings The parsed settings.
  * @returns One `warning:` line per setting, in that order.
@@ -158,18 +159,22 @@ async function allowListOf(hosts: readonly string[], port: number): Promise<stri
  * import assert from "node:assert/strict";
  * import { modeWarningsOf } from "./cql_settings.ts";
  * import { parseStressArgs } from "../options/parse_stress_args.ts";
- * const settings = parseStressArgs(["write", "-mode", "native", "cql3", "compression=lz4"]);
- * assert.match(modeWarningsOf(settings)[0], /^warning: -mode compression=lz4 /);
+ * const native = parseStressArgs(["write", "-mode", "native", "cql3", "compression=lz4"]);
+ * assert.deepEqual(modeWarningsOf(native), []);
+ * const driver = parseStressArgs(["write", "-mode", "native", "cql3", "compression=lz4", "client=driver"]);
+ * assert.match(modeWarningsOf(driver)[0], /^warning: -mode compression=lz4 /);
+ * const snappy = parseStressArgs(["write", "-mode", "native", "cql3", "compression=snappy"]);
+ * assert.match(modeWarningsOf(snappy)[0], /^warning: -mode compression=snappy /);
  * ```
  */
 export function modeWarningsOf(settings: StressSettings): string[] {
   const mode = settings.mode;
   const warnings: string[] = [];
-  if (mode.compression !== "none") {
+  if (mode.compression === "snappy" || (mode.compression === "lz4" && mode.client === "driver")) {
     warnings.push(
-      mode.client === "driver"
-        ? `warning: -mode compression=${mode.compression} is not supported by cassandra-driver for Node.js; frames are sent uncompressed`
-        : `warning: -mode compression=${mode.compression} is not supported yet by the native path; frames are sent uncompressed`,
+      mode.client === "native"
+        ? `warning: -mode compression=${mode.compression} is not supported by the native path (lz4 is); frames are sent uncompressed`
+        : `warning: -mode compression=${mode.compression} is not supported by cassandra-driver for Node.js; frames are sent uncompressed`,
     );
   }
   if (mode.authProvider !== null) {
@@ -343,5 +348,6 @@ export async function cqlConnectionOf(
     requestTimeoutMs: mode.requestTimeoutMs ?? 12_000,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     tls: tlsOf(settings),
+    compression: mode.compression,
   };
 }

@@ -4,7 +4,7 @@
  * EXECUTE, QUERY and BATCH requests. Requests written in the same turn go out in one write, from
  * buffers allocated once; answers are matched by stream id and decoded only as far as needed (a
  * write's Void result costs one comparison). A request that times out fails alone; a connection
- * that fails fails everything in flight with an error saying so.
+ * that fails fails everything in flight with an error saying so. LZ4 frame compression if asked.
  *
  * @module
  */
@@ -24,7 +24,7 @@ import { type BatchType, CONSISTENCY, ERROR_CODE, OPCODE } from "../native/proto
 import { RequestTable, SLOT } from "../native/request_table.ts";
 import { ResponseSplitter } from "../native/response_splitter.ts";
 import { decodeAnswer, startupAnswerOf } from "./_native_answers.ts";
-import { negotiate, runHandshake } from "./_native_handshake.ts";
+import { negotiate, openOptionsError, runHandshake } from "./_native_handshake.ts";
 import { Repreparer } from "./_native_reprepare.ts";
 import { encodeRequest, REQUEST_KIND, unpreparedOf } from "./_native_requests.ts";
 import { openSocket } from "./_native_transport.ts";
@@ -85,11 +85,12 @@ export class NativeConnection {
 
   private constructor(conn: Deno.Conn, options: NativeConnectionOptions, version: number) {
     this.#conn = conn;
-    this.#writer = new FrameWriter(conn, this.#onIoError);
+    const compression = options.compression ?? "none";
+    this.#writer = new FrameWriter(conn, this.#onIoError, compression);
     this.host = `${options.host}:${options.port}`;
     this.protocolVersion = version;
     this.#table = new RequestTable(options.maxInFlight ?? 2048);
-    this.#splitter = new ResponseSplitter({ maxBodyBytes: options.maxResponseBytes });
+    this.#splitter = new ResponseSplitter({ maxBodyBytes: options.maxResponseBytes, compression });
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 12000;
     this.closed = new Promise((resolve) => this.#markClosed = resolve);
     this.#reading = this.#readLoop();
@@ -102,16 +103,13 @@ export class NativeConnection {
    * @param options Where and how.
    * @returns The open connection.
    * @throws {NativeConnectionError} When the node cannot be reached in time, refuses every
-   *   version tried, or asks for credentials that were not given.
+   *   version tried, asks for credentials that were not given, or does not support the lz4
+   *   compression asked for.
    * @throws {NativeResponseError} When the node refuses the credentials or the keyspace.
    */
   static open(options: NativeConnectionOptions): Promise<NativeConnection> {
-    const maxInFlight = options.maxInFlight ?? 2048;
-    if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 32768) {
-      return Promise.reject(
-        new RangeError(`Cannot open with maxInFlight ${maxInFlight}: expected 1..32768`),
-      );
-    }
+    const invalid = openOptionsError(options);
+    if (invalid !== null) return Promise.reject(invalid);
     return negotiate(options, async (version, deadlineMs) => {
       const remainingMs = Math.max(1, deadlineMs - Date.now());
       const socket = await openSocket({
@@ -125,6 +123,7 @@ export class NativeConnection {
         credentials: options.credentials ?? null,
         keyspace: options.keyspace ?? null,
         deadlineMs,
+        compression: options.compression ?? "none",
       });
     });
   }
@@ -361,7 +360,10 @@ export class NativeConnection {
           `Cannot read a response: stream ${stream} is not waiting for one`,
         );
       }
-      if (s.version !== this.protocolVersion && t.kind[stream] !== REQUEST_KIND.startup) {
+      // STARTUP and OPTIONS may be answered (refused) in another version.
+      const kind = t.kind[stream];
+      const anyVersion = kind === REQUEST_KIND.startup || kind === REQUEST_KIND.options;
+      if (s.version !== this.protocolVersion && !anyVersion) {
         throw new NativeProtocolError(
           `Cannot read a response: protocol v${s.version} on a v${this.protocolVersion} connection`,
         );
@@ -408,14 +410,13 @@ export class NativeConnection {
     this.#settle(stream, error, value);
   }
 
-  /** The answer to STARTUP; in v5, switches both directions to segments after it. */
+  /** The answer to STARTUP; then v5 segments both ways (v5), and compression when asked. */
   #startupAnswer(reader: BodyReader): unknown {
     const s = this.#splitter;
     const answer = startupAnswerOf(s, reader);
     const opens = s.opcode === OPCODE.ready || s.opcode === OPCODE.authenticate;
-    if (this.protocolVersion >= 5 && s.version === this.protocolVersion && opens) {
-      s.useSegments();
-      this.#writer.segments = true;
+    if (s.version === this.protocolVersion && opens) {
+      this.#writer.startFraming(s, this.protocolVersion);
     }
     return answer;
   }

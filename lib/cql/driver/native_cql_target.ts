@@ -141,6 +141,7 @@ export class NativeCqlTarget implements Target {
         keyspace: spec.keyspace,
         maxInFlight: spec.maxPending ?? 2048,
         requestTimeoutMs: spec.requestTimeoutMs,
+        compression: spec.compression === "lz4" ? "lz4" : "none",
       }),
     });
     return new NativeCqlTarget(spec, pool, map, router);

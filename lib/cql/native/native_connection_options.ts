@@ -68,6 +68,16 @@ export interface NativeConnectionOptions {
    * @default {268435456}
    */
   readonly maxResponseBytes?: number;
+  /**
+   * Frame compression: `lz4` asks STARTUP for it after checking that the node lists it in
+   * SUPPORTED (OPTIONS), and the open fails with a `NativeConnectionError` when it
+   * does not (no silent fallback). Then v3/v4 frame bodies are compressed (the compression flag
+   * 0x01, a 4-byte big-endian uncompressed length and an LZ4 block), or v5 segments are
+   * (the 8-byte compressed segment header). `snappy` is not supported (the open rejects it).
+   *
+   * @default {"none"}
+   */
+  readonly compression?: "none" | "lz4";
 }
 
 /** How one request runs. */

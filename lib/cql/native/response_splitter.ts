@@ -5,17 +5,27 @@
  * segments, or reassembled from a run of segments). Frames are not copied: each is a window of
  * the splitter's buffer, valid until the next {@linkcode ResponseSplitter.reserve} or push.
  *
+ * With LZ4 compression, v3/v4 frames flagged compressed have their body decompressed (a
+ * big-endian uncompressed length, then an LZ4 block) and the flag cleared, and v5 segments have
+ * the 8-byte compressed header; their payloads are decompressed unless stored as they are (an
+ * uncompressed length of 0). A decompressed frame is a window of a second buffer, valid until the
+ * next {@linkcode ResponseSplitter.next}.
+ *
  * @module
  */
 
 import { crc24, payloadCrc32 } from "./frame_checksums.ts";
+import { decompressLz4Block } from "./lz4_decompress.ts";
 import { NativeProtocolError } from "./native_errors.ts";
 import { HEADER_BYTES, MAX_BODY_BYTES } from "./protocol_codes.ts";
 
 const MIN_BUFFER_BYTES = 65536;
 const KEPT_BYTES = 4 * 1024 * 1024;
 const SEGMENT_HEADER_BYTES = 6;
+const LZ4_SEGMENT_HEADER_BYTES = 8;
 const SEGMENT_TRAILER_BYTES = 4;
+/** The largest payload of a v5 segment, compressed or not. */
+const SEGMENT_MAX_BYTES = 131071;
 
 /**
  * A streaming splitter of response frames. After {@linkcode ResponseSplitter.next} returns true,
@@ -61,7 +71,13 @@ export class ResponseSplitter {
   #end = 0;
   #segments = false;
   readonly #maxBodyBytes: number;
-  /** The unread part of the current self-contained payload, in #buf. */
+  readonly #lz4: boolean;
+  /** Decompressed bodies and payloads. */
+  #plain: Uint8Array = new Uint8Array(0);
+  #plainView = new DataView(this.#plain.buffer);
+  /** The unread part of the current self-contained payload, in #payload (#buf or #plain). */
+  #payload: Uint8Array;
+  #payloadView: DataView;
   #payloadPos = 0;
   #payloadEnd = 0;
   /** The envelope being reassembled from a run of segments. */
@@ -72,11 +88,16 @@ export class ResponseSplitter {
    * Creates an empty splitter.
    *
    * @param options.maxBodyBytes The largest response body accepted (256 MiB, the protocol's).
+   * @param options.compression `lz4` when STARTUP asks for it: compressed frames, then
+   *   compressed v5 segments.
    */
-  constructor(options: { maxBodyBytes?: number } = {}) {
+  constructor(options: { maxBodyBytes?: number; compression?: "none" | "lz4" } = {}) {
     this.#maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+    this.#lz4 = options.compression === "lz4";
     this.#buf = new Uint8Array(MIN_BUFFER_BYTES);
     this.#bufView = new DataView(this.#buf.buffer);
+    this.#payload = this.#buf;
+    this.#payloadView = this.#bufView;
     this.bytes = this.#buf;
     this.view = this.#bufView;
   }
@@ -91,7 +112,7 @@ export class ResponseSplitter {
     return this.#end - this.#start + (this.#payloadEnd - this.#payloadPos) + this.#largeLength;
   }
 
-  /** From the next byte on, reads v5 segments (the v5 handshake ended). */
+  /** From the next byte on, reads v5 segments, compressed ones with lz4 (the v5 handshake ended). */
   useSegments(): void {
     this.#segments = true;
   }
@@ -105,20 +126,21 @@ export class ResponseSplitter {
    */
   reserve(minBytes = MIN_BUFFER_BYTES): Uint8Array {
     const payloadLeft = this.#payloadPos < this.#payloadEnd;
-    if (this.#end === this.#start && !payloadLeft) {
+    // A payload left in #plain does not pin #buf.
+    const pinned = payloadLeft && this.#payload === this.#buf;
+    if (this.#end === this.#start && !pinned) {
       this.#start = 0;
       this.#end = 0;
-      this.#payloadPos = 0;
-      this.#payloadEnd = 0;
       // A buffer that grew for a huge response is not kept.
       if (this.#buf.length > KEPT_BYTES && minBytes <= MIN_BUFFER_BYTES) {
         this.#buf = new Uint8Array(MIN_BUFFER_BYTES);
         this.#bufView = new DataView(this.#buf.buffer);
       }
+      if (!payloadLeft) this.#usePayloadOf(this.#buf, this.#bufView, 0, 0);
     }
     if (this.#buf.length - this.#end >= minBytes) return this.#buf.subarray(this.#end);
     // Keep the unread bytes: the rest of a self-contained payload (before #start) and after.
-    const base = payloadLeft ? this.#payloadPos : this.#start;
+    const base = pinned ? this.#payloadPos : this.#start;
     const have = this.#end - base;
     if (have + minBytes <= this.#buf.length) {
       this.#buf.copyWithin(0, base, this.#end);
@@ -130,11 +152,35 @@ export class ResponseSplitter {
       this.#buf = next;
       this.#bufView = new DataView(next.buffer);
     }
-    this.#payloadPos = payloadLeft ? this.#payloadPos - base : 0;
-    this.#payloadEnd = payloadLeft ? this.#payloadEnd - base : 0;
+    if (pinned) {
+      this.#usePayloadOf(
+        this.#buf,
+        this.#bufView,
+        this.#payloadPos - base,
+        this.#payloadEnd - base,
+      );
+    } else if (!payloadLeft) this.#usePayloadOf(this.#buf, this.#bufView, 0, 0);
     this.#start -= base;
     this.#end = have;
     return this.#buf.subarray(this.#end);
+  }
+
+  /** Points the self-contained payload at `bytes[pos..end)`. */
+  #usePayloadOf(bytes: Uint8Array, view: DataView, pos: number, end: number): void {
+    this.#payload = bytes;
+    this.#payloadView = view;
+    this.#payloadPos = pos;
+    this.#payloadEnd = end;
+  }
+
+  /** #plain with room for `size` bytes (a buffer over 4 MiB is not kept for long). */
+  #plainOf(size: number): Uint8Array {
+    const have = this.#plain.length;
+    if (have >= size && (have <= KEPT_BYTES || size > KEPT_BYTES)) return this.#plain;
+    const grown = have < size ? Math.min(2 * have, KEPT_BYTES) : MIN_BUFFER_BYTES;
+    this.#plain = new Uint8Array(Math.max(size, grown, 1024));
+    this.#plainView = new DataView(this.#plain.buffer);
+    return this.#plain;
   }
 
   /**
@@ -207,20 +253,49 @@ export class ResponseSplitter {
     this.bodyStart = s + HEADER_BYTES;
     this.bodyEnd = this.bodyStart + length;
     this.#start = this.bodyEnd;
+    if (this.#lz4 && (this.flags & 0x01) !== 0) this.#inflateBody();
     return true;
+  }
+
+  /** Replaces the current (compressed) frame body by its decompressed bytes; clears the flag. */
+  #inflateBody(): void {
+    const start = this.bodyStart;
+    if (this.bodyEnd - start < 4) {
+      throw new NativeProtocolError(
+        "Cannot read a response: a compressed body is shorter than its length prefix",
+      );
+    }
+    const size = this.#bufView.getInt32(start);
+    if (size < 0 || size > this.#maxBodyBytes) {
+      throw new NativeProtocolError(
+        `Cannot read a response: compressed body of ${size} bytes exceeds the limit of ${this.#maxBodyBytes}`,
+      );
+    }
+    const plain = this.#plainOf(size);
+    decompressLz4Block(this.#buf, plain, {
+      srcStart: start + 4,
+      srcEnd: this.bodyEnd,
+      dstStart: 0,
+      dstEnd: size,
+    });
+    this.bytes = plain;
+    this.view = this.#plainView;
+    this.bodyStart = 0;
+    this.bodyEnd = size;
+    this.flags &= ~0x01;
   }
 
   #nextEnvelope(): boolean {
     const p = this.#payloadPos;
     const room = this.#payloadEnd - p;
-    const length = room < HEADER_BYTES ? -1 : this.#header(this.#buf, this.#bufView, p);
+    const length = room < HEADER_BYTES ? -1 : this.#header(this.#payload, this.#payloadView, p);
     if (length < 0 || room - HEADER_BYTES < length) {
       throw new NativeProtocolError(
         "Cannot read a response: an envelope overruns its self-contained segment",
       );
     }
-    this.bytes = this.#buf;
-    this.view = this.#bufView;
+    this.bytes = this.#payload;
+    this.view = this.#payloadView;
     this.bodyStart = p + HEADER_BYTES;
     this.bodyEnd = this.bodyStart + length;
     this.#payloadPos = this.bodyEnd;
@@ -229,6 +304,7 @@ export class ResponseSplitter {
 
   /** Reads one segment: 0 more bytes needed, 1 consumed (payload ready or partial), 2 frame. */
   #nextSegment(): number {
+    if (this.#lz4) return this.#nextLz4Segment();
     const b = this.#buf;
     const s = this.#start;
     if (this.#end - s < SEGMENT_HEADER_BYTES) return 0;
@@ -246,21 +322,56 @@ export class ResponseSplitter {
       throw new NativeProtocolError("Cannot read a response: segment payload CRC32 mismatch");
     }
     this.#start = s + total;
+    return this.#takePayload(this.#buf, payload, length, selfContained);
+  }
+
+  /** Reads one compressed segment, as {@linkcode ResponseSplitter.#nextSegment} does. */
+  #nextLz4Segment(): number {
+    const b = this.#buf;
+    const s = this.#start;
+    if (this.#end - s < LZ4_SEGMENT_HEADER_BYTES) return 0;
+    const crc = b[s + 5] | (b[s + 6] << 8) | (b[s + 7] << 16);
+    if (crc24(b, s, 5) !== crc) {
+      throw new NativeProtocolError("Cannot read a response: segment header CRC24 mismatch");
+    }
+    const length = b[s] | (b[s + 1] << 8) | ((b[s + 2] & 1) << 16);
+    const uncompressed = (b[s + 2] >>> 1) | (b[s + 3] << 7) | ((b[s + 4] & 3) << 15);
+    const selfContained = (b[s + 4] & 4) !== 0;
+    const total = LZ4_SEGMENT_HEADER_BYTES + length + SEGMENT_TRAILER_BYTES;
+    if (this.#end - s < total) return 0;
+    const payload = s + LZ4_SEGMENT_HEADER_BYTES;
+    if (payloadCrc32(b, payload, length) !== this.#bufView.getUint32(payload + length, true)) {
+      throw new NativeProtocolError("Cannot read a response: segment payload CRC32 mismatch");
+    }
+    this.#start = s + total;
+    if (uncompressed === 0) return this.#takePayload(b, payload, length, selfContained);
+    const plain = this.#plainOf(SEGMENT_MAX_BYTES);
+    decompressLz4Block(b, plain, {
+      srcStart: payload,
+      srcEnd: payload + length,
+      dstStart: 0,
+      dstEnd: uncompressed,
+    });
+    return this.#takePayload(plain, 0, uncompressed, selfContained);
+  }
+
+  /** Makes a segment's payload the current one, or adds it to the large envelope. */
+  #takePayload(bytes: Uint8Array, payload: number, length: number, selfContained: boolean): number {
     if (selfContained) {
       if (this.#largeLength > 0) {
         throw new NativeProtocolError(
           "Cannot read a response: a self-contained segment interrupts a large envelope",
         );
       }
-      this.#payloadPos = payload;
-      this.#payloadEnd = payload + length;
+      const view = bytes === this.#buf ? this.#bufView : this.#plainView;
+      this.#usePayloadOf(bytes, view, payload, payload + length);
       return 1;
     }
-    return this.#appendLarge(payload, length) ? 2 : 1;
+    return this.#appendLarge(bytes, payload, length) ? 2 : 1;
   }
 
   /** Adds a payload to the large envelope; true when it is complete (fields set). */
-  #appendLarge(payload: number, length: number): boolean {
+  #appendLarge(bytes: Uint8Array, payload: number, length: number): boolean {
     const have = this.#largeLength;
     let large = this.#large;
     if (large === null || large.length < have + length) {
@@ -269,7 +380,7 @@ export class ResponseSplitter {
       large = next;
       this.#large = next;
     }
-    large.set(this.#buf.subarray(payload, payload + length), have);
+    large.set(bytes.subarray(payload, payload + length), have);
     this.#largeLength = have + length;
     if (this.#largeLength < HEADER_BYTES) return false;
     const view = new DataView(large.buffer, large.byteOffset, large.length);

@@ -1,6 +1,8 @@
 // Test helper: writes protocol bytes by hand, the way the spec lays them out, so expected frames
 // read like the spec ([short] 00 0a, [string] 00 02 "ks", ...), and builds response frames and
-// v5 segments for decoders, splitters and the misbehaving test server.
+// v5 segments (plain and LZ4-compressed, the blocks made by a reference LZ4 implementation from
+// npm) for decoders, splitters and the misbehaving test server.
+import * as lz4Reference from "lz4-wasm-nodejs";
 import { crc24, payloadCrc32 } from "../../../lib/cql/native/frame_checksums.ts";
 
 const encoder = new TextEncoder();
@@ -100,4 +102,48 @@ export function written(out: { bytes: Uint8Array; length: number }): number[] {
 /** A byte list, for deepEqual against `written`. */
 export function list(...parts: Part[]): number[] {
   return [...bytes(...parts)];
+}
+
+/** An LZ4 block of `data` made by the reference implementation (lz4_flex, in lz4-wasm-nodejs). */
+export function referenceLz4Block(data: Uint8Array): Uint8Array {
+  // Its output is the uncompressed length (4 bytes, little-endian), then the block.
+  return lz4Reference.compress(data).slice(4);
+}
+
+/** `size` bytes decoded from an LZ4 block by the reference implementation. */
+export function referenceLz4Decode(block: Uint8Array, size: number): Uint8Array {
+  const input = new Uint8Array(4 + block.length);
+  new DataView(input.buffer).setUint32(0, size, true);
+  input.set(block, 4);
+  return lz4Reference.decompress(input);
+}
+
+/**
+ * One LZ4-compressed v5 segment around `payload`: the 8-byte header (compressed length,
+ * uncompressed length, self-contained flag, CRC24), the payload (compressed by the reference
+ * implementation, or as it is when `stored`, with an uncompressed length of 0, or the given
+ * `block`), and its CRC32.
+ */
+export function lz4Segment(
+  payload: Uint8Array,
+  selfContained: boolean,
+  options: { stored?: boolean; block?: Uint8Array } = {},
+): Uint8Array {
+  const body = options.block ?? (options.stored ? payload : referenceLz4Block(payload));
+  const uncompressed = options.stored ? 0 : payload.length;
+  const out = new Uint8Array(8 + body.length + 4);
+  // 40 bits, little-endian: compressed length, uncompressed length << 17, flag << 34.
+  let word = BigInt(body.length) | (BigInt(uncompressed) << 17n) |
+    (selfContained ? 1n << 34n : 0n);
+  for (let i = 0; i < 5; i++) {
+    out[i] = Number(word & 0xffn);
+    word >>= 8n;
+  }
+  const crc = crc24(out, 0, 5);
+  out[5] = crc & 0xff;
+  out[6] = (crc >>> 8) & 0xff;
+  out[7] = crc >>> 16;
+  out.set(body, 8);
+  new DataView(out.buffer).setUint32(8 + body.length, payloadCrc32(body, 0, body.length), true);
+  return out;
 }

@@ -1,8 +1,21 @@
 // Test helper: a scriptable, misbehaving CQL node on 127.0.0.1 (port 0). It parses the client's
 // request frames (v3/v4; v5 unframed until READY or AUTHENTICATE, then in segments, and its own
 // answers then go in segments too) and hands each to the test's script, which answers however it likes: good frames, malformed ones, wrong stream ids, huge
-// lengths, half a frame then a close, or nothing at all.
-import { bytes, int, responseFrame, segment, short, string } from "./_bytes.ts";
+// lengths, half a frame then a close, or nothing at all. Started with `lz4`, once a STARTUP asks
+// for lz4 it reads compressed frame bodies (v4) or compressed segments (v5, and answers in them),
+// decompressed with the reference LZ4 implementation; `frame(..., { flags: 1 })` compresses a
+// v4 answer's body.
+import {
+  bytes,
+  int,
+  lz4Segment,
+  referenceLz4Block,
+  referenceLz4Decode,
+  responseFrame,
+  segment,
+  short,
+  string,
+} from "./_bytes.ts";
 
 /** A request the node received. */
 export interface FakeRequest {
@@ -10,7 +23,10 @@ export interface FakeRequest {
   readonly version: number;
   readonly stream: number;
   readonly opcode: number;
+  /** The body (decompressed). */
   readonly body: Uint8Array;
+  /** Whether it came compressed (a flagged v4 body, or in a compressed v5 segment). */
+  readonly compressed?: boolean;
 }
 
 /** How a script answers on one connection. */
@@ -108,16 +124,18 @@ export class FakeNode {
   readonly #serving: Promise<void>[] = [];
   readonly #accepting: Promise<void>;
   readonly #script: FakeScript;
+  readonly #lz4: boolean;
 
-  private constructor(script: FakeScript) {
+  private constructor(script: FakeScript, lz4: boolean) {
     this.#script = script;
+    this.#lz4 = lz4;
     this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     this.#accepting = this.#accept();
   }
 
   /** Starts a node running `script`. */
-  static start(script: FakeScript): FakeNode {
-    return new FakeNode(script);
+  static start(script: FakeScript, options: { lz4?: boolean } = {}): FakeNode {
+    return new FakeNode(script, options.lz4 ?? false);
   }
 
   /** The port it listens on. */
@@ -182,6 +200,9 @@ export class FakeNode {
     let envelopes: Uint8Array = new Uint8Array(0);
     // After READY or AUTHENTICATE answers a v5 STARTUP, both directions use v5 segments.
     let framed = false;
+    // A STARTUP asked for lz4 (and the node was started with it).
+    let lz4 = false;
+    let segmentCompressed = false;
     const chunk = new Uint8Array(65536);
     try {
       for (;;) {
@@ -192,7 +213,16 @@ export class FakeNode {
           envelopes = bytes(envelopes, buffer);
           buffer = new Uint8Array(0);
         }
-        while (framed && buffer.length >= 6) {
+        while (framed && lz4 && buffer.length >= 8) {
+          const length = buffer[0] | (buffer[1] << 8) | ((buffer[2] & 1) << 16);
+          const size = (buffer[2] >>> 1) | (buffer[3] << 7) | ((buffer[4] & 3) << 15);
+          if (buffer.length < 8 + length + 4) break;
+          const payload = buffer.subarray(8, 8 + length);
+          envelopes = bytes(envelopes, size === 0 ? payload : referenceLz4Decode(payload, size));
+          segmentCompressed = size !== 0;
+          buffer = buffer.slice(8 + length + 4);
+        }
+        while (framed && !lz4 && buffer.length >= 6) {
           const length = (buffer[0] | (buffer[1] << 8) | (buffer[2] << 16)) & 0x1ffff;
           if (buffer.length < 6 + length + 4) break;
           envelopes = bytes(envelopes, buffer.subarray(6, 6 + length));
@@ -201,26 +231,41 @@ export class FakeNode {
         while (envelopes.length >= 9) {
           const length = new DataView(envelopes.buffer, envelopes.byteOffset).getInt32(5);
           if (envelopes.length < 9 + length) break;
+          const flagged = lz4 && !framed && (envelopes[1] & 0x01) !== 0;
+          const body = envelopes.slice(9, 9 + length);
           const request: FakeRequest = {
             version: envelopes[0] & 0x7f,
             stream: (envelopes[2] << 8) | envelopes[3],
             opcode: envelopes[4],
-            body: envelopes.slice(9, 9 + length),
+            body: flagged
+              ? referenceLz4Decode(body.subarray(4), new DataView(body.buffer).getInt32(0))
+              : body,
+            compressed: flagged || (framed && segmentCompressed),
           };
           envelopes = envelopes.slice(9 + length);
           this.requests.push(request);
+          if (this.#lz4 && request.opcode === OP.startup) {
+            lz4 = new TextDecoder().decode(request.body).includes("lz4");
+          }
           const reply: FakeReply = {
             raw,
             frame: (opcode, body, options = {}) => {
               const version = options.version ?? request.version;
+              const flags = options.flags ?? 0;
+              const compress = lz4 && !framed && (flags & 0x01) !== 0;
               const frame = responseFrame(
                 version,
                 options.stream ?? request.stream,
                 opcode,
-                body,
-                options.flags ?? 0,
+                compress ? bytes(int(body.length), referenceLz4Block(body)) : body,
+                flags,
               );
-              const written = raw(framed ? segment(frame, true) : frame);
+              const wrapped = !framed
+                ? frame
+                : lz4
+                ? lz4Segment(frame, true)
+                : segment(frame, true);
+              const written = raw(wrapped);
               const opens = opcode === OP.ready || opcode === OP.authenticate;
               if (request.opcode === OP.startup && version === 5 && opens) {
                 framed = true;
