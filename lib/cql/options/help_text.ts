@@ -170,7 +170,10 @@ const PAGES: Readonly<Record<string, Page>> = {
       ["prepared", "Prepared statements (default)"],
       ["unprepared", "Unprepared statements"],
       ["simplenative", "The simple native client (unprepared unless prepared is given)"],
-      ["compression=none", "none, lz4 or snappy (cassandra-driver sends uncompressed)"],
+      [
+        "compression=none",
+        "none, lz4 or snappy (lz4 on the native client; the driver and snappy send uncompressed)",
+      ],
       ["port=N", "Parsed and ignored, as in cassandra-stress; use -port native="],
       ["user=U", "User name (default none)"],
       ["password=P", "Password (default none; printed as *suppressed*)"],
