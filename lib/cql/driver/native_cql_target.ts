@@ -88,6 +88,8 @@ export class NativeCqlTarget implements Target {
   readonly #addPrng = new Prng(1);
   /** Per op kind: the result column of each of the spec's columns, found at the first read. */
   readonly #columnIndexes: (Int32Array | null)[];
+  /** Lanes not in use. */
+  readonly #lanes: Lane[] = [];
 
   private constructor(spec: CqlTargetSpec, pool: HostPool, map: TokenMap, router: TokenRouter) {
     this.#spec = spec;
@@ -157,40 +159,68 @@ export class NativeCqlTarget implements Target {
   async op(kind: number, seed: number): Promise<void> {
     const spec = this.#spec;
     const opKind = spec.opKinds[kind];
-    const keyBytes = spec.keyBytes;
-    const n = spec.columnNames.length;
+    // A lane's buffers stay untouched until the request settles (the connection copies the
+    // values when it writes the frame, which may be later), then serve the next op.
+    const lane = this.#lanes.pop() ?? this.#newLane();
+    try {
+      const key = lane.key;
+      this.#data.keyInto(seed, key, 0);
+      if (opKind === "write") {
+        await this.#send(kind, key, this.#rowValues(lane, seed));
+      } else if (opKind === "counter_write") {
+        await this.#send(kind, key, this.#counterValues(lane, seed));
+      } else {
+        const result = await this.#send(kind, key, lane.keyOnly);
+        if (spec.validateReads) this.#validate(kind, seed, result);
+      }
+    } finally {
+      this.#lanes.push(lane);
+    }
+  }
+
+  /** A lane: the key, a row's values after it (views kept when their sizes never change). */
+  #newLane(): Lane {
+    const keyBytes = this.#spec.keyBytes;
+    const n = this.#spec.columnNames.length;
+    const buffer = new Uint8Array(keyBytes + Math.max(this.#data.maxRowSizeBytes, 8 * n));
+    const key = buffer.subarray(0, keyBytes);
+    return { buffer, key, keyOnly: [key], values: new Array(n + 1).fill(key), sizes: null };
+  }
+
+  /** The row of `seed` in the lane's buffer, and its values (the key last). */
+  #rowValues(lane: Lane, seed: number): Uint8Array[] {
     const data = this.#data;
-    if (opKind === "write") {
-      const buffer = new Uint8Array(keyBytes + data.maxRowSizeBytes);
-      data.keyInto(seed, buffer, 0);
-      data.rowInto(seed, buffer, keyBytes);
-      const sizes = data.valueSizes;
-      const values: Uint8Array[] = new Array(n + 1);
+    const keyBytes = this.#spec.keyBytes;
+    data.rowInto(seed, lane.buffer, keyBytes);
+    const sizes = data.valueSizes;
+    const values = lane.values;
+    const n = values.length - 1;
+    if (lane.sizes === null || !sameSizes(lane.sizes, sizes, n)) {
       let offset = keyBytes;
       for (let c = 0; c < n; c++) {
-        values[c] = buffer.subarray(offset, offset + sizes[c]);
+        values[c] = lane.buffer.subarray(offset, offset + sizes[c]);
         offset += sizes[c];
       }
-      values[n] = buffer.subarray(0, keyBytes);
-      await this.#send(kind, values[n], values);
-      return;
+      values[n] = lane.key;
+      lane.sizes = Int32Array.from(sizes);
     }
-    const key = new Uint8Array(keyBytes);
-    data.keyInto(seed, key, 0);
-    if (opKind === "counter_write") {
-      const values: Uint8Array[] = new Array(n + 1);
-      const counters = new DataView(new ArrayBuffer(8 * n));
-      this.#addPrng.reseed(seed);
-      for (let c = 0; c < n; c++) {
-        counters.setBigInt64(8 * c, BigInt(this.#add.next()));
-        values[c] = new Uint8Array(counters.buffer, 8 * c, 8);
-      }
-      values[n] = key;
-      await this.#send(kind, key, values);
-      return;
+    return values;
+  }
+
+  /** The counter increments of `seed` (8-byte bigints) in the lane's buffer, and the key last. */
+  #counterValues(lane: Lane, seed: number): Uint8Array[] {
+    const n = this.#spec.columnNames.length;
+    const keyBytes = this.#spec.keyBytes;
+    const view = new DataView(lane.buffer.buffer, lane.buffer.byteOffset + keyBytes, 8 * n);
+    this.#addPrng.reseed(seed);
+    const values = lane.values;
+    for (let c = 0; c < n; c++) {
+      view.setBigInt64(8 * c, BigInt(this.#add.next()));
+      values[c] = lane.buffer.subarray(keyBytes + 8 * c, keyBytes + 8 * c + 8);
     }
-    const result = await this.#send(kind, key, [key]);
-    if (spec.validateReads) this.#validate(kind, seed, result);
+    values[n] = lane.key;
+    lane.sizes = null; // the views are a counter's, not a row's
+    return values;
   }
 
   /** Sends op `kind`'s statement to the first host of the key's plan that has a connection. */
@@ -257,6 +287,21 @@ export class NativeCqlTarget implements Target {
   async close(): Promise<void> {
     await this.#pool.close();
   }
+}
+
+/** The buffers of one op in flight, reused by the next op once it settled. */
+interface Lane {
+  readonly buffer: Uint8Array;
+  readonly key: Uint8Array;
+  readonly keyOnly: Uint8Array[];
+  readonly values: Uint8Array[];
+  /** The value sizes the `values` views were cut for, or null when they must be cut again. */
+  sizes: Int32Array | null;
+}
+
+function sameSizes(a: Int32Array, b: ArrayLike<number>, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
