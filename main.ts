@@ -15,21 +15,8 @@
  */
 
 import { EXIT_CODES, InterruptedError, UsageError, UserError } from "./lib/errors.ts";
-import { analyzeCommand } from "./lib/tools/analyze.ts";
 import type { CommandIo } from "./lib/cli/command_io.ts";
-import { checkoutConsistencyCommand } from "./lib/checkout/checkout_consistency.ts";
-import { checkoutLoadCommand } from "./lib/checkout/checkout_load.ts";
-import { compareCommand } from "./lib/tools/compare.ts";
-import { diskClientCommand } from "./lib/disk/disk_client.ts";
-import { mergeCommand } from "./lib/tools/merge.ts";
-import { diskReportCommand } from "./lib/disk/disk_report.ts";
-import { diskServerCommand } from "./lib/disk/disk_server.ts";
-import { queryRunCommand } from "./lib/query/query_run.ts";
-import { querySetupCommand } from "./lib/query/query_setup.ts";
-import { startEmbeddedNode } from "./lib/cql_node/embedded_node.ts";
-import { serveCommand } from "./lib/cql_node/serve.ts";
-import { simulateCommand } from "./lib/tools/simulate.ts";
-import { stressCommand } from "./lib/cql/stress.ts";
+import type { startEmbeddedNode } from "./lib/cql_node/embedded_node.ts";
 import { refuseUnsplit, type Shard, takeShardFlags } from "./lib/units/shard.ts";
 
 export type { CommandIo } from "./lib/cli/command_io.ts";
@@ -177,7 +164,14 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
   }
 }
 
-/** Hands the arguments to their command. */
+/** The embedded node, loaded only by a run that starts one (`-node embedded`). */
+const startEmbedded: typeof startEmbeddedNode = async (...args) =>
+  (await import("./lib/cql_node/embedded_node.ts")).startEmbeddedNode(...args);
+
+/**
+ * Hands the arguments to their command. Each command's module is loaded when it runs, so that a
+ * run loads only its own wing (a `write` neither the disk, query nor checkout wings).
+ */
 async function dispatch(
   command: readonly string[],
   shard: Shard | null,
@@ -188,23 +182,34 @@ async function dispatch(
   refuseUnsplit(command, shard);
   switch (command[0]) {
     case "simulate":
-      return await simulateCommand(command.slice(1), io, { signal });
+      return await (await import("./lib/tools/simulate.ts")).simulateCommand(command.slice(1), io, {
+        signal,
+      });
     case "analyze":
-      return await analyzeCommand(command.slice(1), io, { signal });
+      return await (await import("./lib/tools/analyze.ts")).analyzeCommand(command.slice(1), io, {
+        signal,
+      });
     case "compare":
-      return await compareCommand(command.slice(1), io);
+      return await (await import("./lib/tools/compare.ts")).compareCommand(command.slice(1), io);
     case "merge":
-      return await mergeCommand(command.slice(1), io);
+      return await (await import("./lib/tools/merge.ts")).mergeCommand(command.slice(1), io);
     case "serve":
-      return await serveCommand(command.slice(1), io, { signal });
+      return await (await import("./lib/cql_node/serve.ts")).serveCommand(command.slice(1), io, {
+        signal,
+      });
     case "disk":
       if (command[1] === "server") {
+        const { diskServerCommand } = await import("./lib/disk/disk_server.ts");
         return await diskServerCommand(command.slice(2), io, { signal });
       }
       if (command[1] === "client") {
+        const { diskClientCommand } = await import("./lib/disk/disk_client.ts");
         return await diskClientCommand(command.slice(2), io, { signal });
       }
-      if (command[1] === "report") return await diskReportCommand(command.slice(2), io);
+      if (command[1] === "report") {
+        const { diskReportCommand } = await import("./lib/disk/disk_report.ts");
+        return await diskReportCommand(command.slice(2), io);
+      }
       throw new UsageError(
         `Cannot run "disk ${
           command[1] ?? ""
@@ -212,9 +217,13 @@ async function dispatch(
       );
     case "checkout":
       if (command[1] === "consistency") {
+        const { checkoutConsistencyCommand } = await import(
+          "./lib/checkout/checkout_consistency.ts"
+        );
         return await checkoutConsistencyCommand(command.slice(2), io);
       }
       if (command[1] === "load") {
+        const { checkoutLoadCommand } = await import("./lib/checkout/checkout_load.ts");
         return await checkoutLoadCommand(command.slice(2), io, { signal, shard });
       }
       throw new UsageError(
@@ -224,9 +233,11 @@ async function dispatch(
       );
     case "query":
       if (command[1] === "setup") {
+        const { querySetupCommand } = await import("./lib/query/query_setup.ts");
         return await querySetupCommand(command.slice(2), io, { signal });
       }
       if (command[1] === "run") {
+        const { queryRunCommand } = await import("./lib/query/query_run.ts");
         return await queryRunCommand(command.slice(2), io, { signal, shard });
       }
       throw new UsageError(
@@ -235,7 +246,12 @@ async function dispatch(
         }": it is not a query command, expected query setup --url URL [--data FILE | --generate HOSTS,DAYS] or query run --url URL [--workers N] [--file FILE]`,
       );
     default:
-      return await stressCommand(command, io, { signal, sleep, shard, startEmbeddedNode });
+      return await (await import("./lib/cql/stress.ts")).stressCommand(command, io, {
+        signal,
+        sleep,
+        shard,
+        startEmbeddedNode: startEmbedded,
+      });
   }
 }
 

@@ -77,7 +77,8 @@ const topOf = (path: string) => path.includes("/") ? path.split("/")[0] : "";
 async function commandStems(): Promise<Map<string, string[]>> {
   const main = { path: "../main.ts", text: await Deno.readTextFile(mainPath) };
   const stems = new Map<string, string[]>();
-  for (const match of main.text.matchAll(/from\s+"\.\/lib\/([^"]+)"/g)) {
+  // Static imports and the commands main.ts loads when they run (`import("./lib/...")`).
+  for (const match of main.text.matchAll(/(?:from\s+|import\(\s*)"\.\/lib\/([^"]+)"/g)) {
     const [wing, name] = match[1].split("/");
     if (!WINGS.includes(wing) || name === undefined) continue;
     stems.set(wing, [...(stems.get(wing) ?? []), name.replace(/\.ts$/, "")]);

@@ -12,7 +12,7 @@ import { createDistribution, type Distribution } from "../../core/distribution.t
 import { Prng } from "../../core/prng.ts";
 import type { Target } from "../../engine/target.ts";
 import { clientOptionsOf } from "./client_options.ts";
-import type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
+import type { CqlTargetSpec } from "../cql_target_spec.ts";
 import { StressData } from "../stress_data.ts";
 import { consistencyOf, RequestQueue } from "./_request_queue.ts";
 import { ReadValidationError, statementOf } from "../stress_statements.ts";
