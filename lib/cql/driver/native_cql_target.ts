@@ -171,7 +171,7 @@ export class NativeCqlTarget implements Target {
         await this.#send(kind, key, this.#counterValues(lane, seed));
       } else {
         const result = await this.#send(kind, key, lane.keyOnly);
-        if (spec.validateReads) this.#validate(kind, seed, result);
+        if (spec.validateReads) this.#validate(kind, seed, result, lane);
       }
     } finally {
       this.#lanes.push(lane);
@@ -266,7 +266,8 @@ export class NativeCqlTarget implements Target {
     );
   }
 
-  #validate(kind: number, seed: number, result: NativeResult): void {
+  /** Checks a read's row against the row of `seed`, regenerated into the lane's buffer. */
+  #validate(kind: number, seed: number, result: NativeResult, lane: Lane): void {
     if (result.kind !== "rows" || result.rowCount === 0) throw new ReadValidationError();
     if (this.#spec.opKinds[kind] === "counter_read") return;
     const names = this.#spec.columnNames;
@@ -275,11 +276,12 @@ export class NativeCqlTarget implements Target {
       indexes = Int32Array.from(names, (name) => result.columnIndex(name));
       this.#columnIndexes[kind] = indexes;
     }
-    const expected = this.#data.row(seed);
-    for (let i = 0; i < expected.columns.length; i++) {
-      const column = indexes[expected.columns[i]];
-      const cell = column < 0 ? null : result.cell(0, column);
-      if (cell === null || !sameBytes(cell, expected.values[i])) throw new ReadValidationError();
+    const expected = this.#rowValues(lane, seed);
+    for (let c = 0; c < names.length; c++) {
+      const column = indexes[c];
+      if (column < 0 || !result.cellEquals(0, column, expected[c])) {
+        throw new ReadValidationError();
+      }
     }
   }
 
@@ -301,11 +303,5 @@ interface Lane {
 
 function sameSizes(a: Int32Array, b: ArrayLike<number>, n: number): boolean {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
