@@ -17,7 +17,8 @@
 // run on core 0 (`taskset -c 0`), the node on core 1: a node started here is pinned so; for a
 // given node (`--node H --port P`) the script prints the CPUs it may use. Prints a markdown table
 // (medians over `--rounds`). Each tool keeps its own connection defaults (cassandra-stress: 8 per
-// host; latte: 1; stress and the loop: cassandra-driver's 1 per client).
+// host; latte: 1; stress: one per host per Worker on its native path; the loop: cassandra-driver's
+// 1 per client).
 //
 //   deno run -A bench/cql_peers.ts [--node 127.0.0.1 --port P] [--n 100000] [--threads 128]
 //     [--latte PATH] [--cassandra-stress PATH] [--rounds 1]
@@ -261,7 +262,9 @@ async function printSetUp(flags: Flags, sides: Side[], places: RunPlace[]): Prom
   const cpu = /model name\s*:\s*(.*)/.exec(await Deno.readTextFile("/proc/cpuinfo"))?.[1] ?? "?";
   const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
   console.log(`machine: ${navigator.hardwareConcurrency} CPUs (${cpu}), load average ${load}`);
-  console.log(`deno ${Deno.version.deno}; cassandra-driver 4.8.0 (stress and the loop)`);
+  console.log(
+    `deno ${Deno.version.deno}; stress on its native path; cassandra-driver 4.8.0 (the loop)`,
+  );
   if (flags.latte !== null) console.log(await firstLine(flags.latte, ["--version"]));
   if (flags.cassandraStress !== null) {
     const script = `"$0" version 2>&1 | grep ^Version`;
