@@ -8,7 +8,6 @@
  * @module
  */
 
-import type { Buffer } from "node:buffer";
 import { createDistribution, type Distribution } from "../../core/distribution.ts";
 import type { Prng } from "../../core/prng.ts";
 import type { SeedSource } from "../../engine/target.ts";
@@ -46,7 +45,7 @@ export interface UserOpValues {
   /** The first partition's key columns (serialized), for token-aware routing. */
   readonly key: readonly Uint8Array[];
   /** One list of bound values per statement (per row, for an insert). */
-  readonly params: (Buffer | null)[][];
+  readonly params: (Uint8Array | null)[][];
 }
 
 /** Whether `-insert visits=` is one visit per partition (cassandra-stress's default). */
@@ -154,7 +153,7 @@ export function insertValues(
     if (next < 0) break;
     seeds.push(next);
   }
-  const params: (Buffer | null)[][] = [];
+  const params: (Uint8Array | null)[][] = [];
   let key: readonly Uint8Array[] = [];
   for (const runSeed of seeds) {
     const visit = table.visits?.next(runSeed, (seed) => generator.partition(seed).rowCount);
@@ -200,7 +199,7 @@ export function queryValues(
   const populated = populatedOf(table);
   prng.reseed(seed);
   const { sources } = query;
-  let params: (Buffer | null)[];
+  let params: (Uint8Array | null)[];
   if (query.multirow) {
     const count = Math.max(1, Math.min(sources.length, rowCount));
     const rows = Array.from({ length: count }, (_, i) => rowAt(partition, i));

@@ -117,18 +117,18 @@ export function bindValues(
   partition: ProfilePartition,
   rowOf: (marker: number) => ProfileRow,
   populated = 1,
-): (Buffer | null)[] {
+): (Uint8Array | null)[] {
   return sources.map((source, i) => {
     switch (source.role) {
       case "key":
-        return bufferOf(partition.key[source.index]);
+        return partition.key[source.index];
       case "clustering":
-        return bufferOf(rowOf(i).clustering[source.index]);
+        return rowOf(i).clustering[source.index];
       case "value": {
         const values = rowOf(i).values;
         // Value column k (1-based) of n is left NULL when k / n exceeds the ratio.
         if ((source.index + 1) / values.length > populated) return null;
-        return bufferOf(values[source.index]);
+        return values[source.index];
       }
     }
   });
