@@ -21,9 +21,9 @@
  */
 
 // deno-lint-ignore-file no-console
-import { parseArgs } from "node:util";
+import { type CrossCheckFlags, parseCrossCheckFlags } from "./_cross_check_flags.ts";
 import { CqlAdmin } from "../bench/_cql_admin.ts";
-import { isLoopbackHost, type PeerNode, peerNode } from "../bench/_peer_node.ts";
+import { type PeerNode, peerNode } from "../bench/_peer_node.ts";
 import { resultsBlock } from "../bench/_results_block.ts";
 import { timedRun } from "../bench/_timed_run.ts";
 
@@ -32,13 +32,7 @@ const CLIENT_CPUS = "0";
 const NODE_CPUS = "1";
 const CONTROL_KEYS = 1_000;
 
-interface Flags {
-  cassandraStress: string;
-  node: string;
-  port: number | null;
-  n: number;
-  threads: number;
-}
+type Flags = CrossCheckFlags;
 
 /** One tool: how to start it. */
 interface Tool {
@@ -55,39 +49,8 @@ interface Step {
   partitions: number;
 }
 
-function positiveInt(name: string, text: string): number {
-  if (!/^[1-9]\d*$/.test(text)) {
-    throw new TypeError(`--${name} is "${text}", expected a whole number >= 1`);
-  }
-  return Number(text);
-}
-
 function parseFlags(args: string[]): Flags {
-  const { values } = parseArgs({
-    args,
-    options: {
-      "cassandra-stress": { type: "string" },
-      node: { type: "string", default: "127.0.0.1" },
-      port: { type: "string" },
-      n: { type: "string", default: "100000" },
-      threads: { type: "string", default: "32" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values["cassandra-stress"] === undefined) {
-    throw new TypeError("--cassandra-stress PATH is required");
-  }
-  if (!isLoopbackHost(values.node)) {
-    throw new TypeError(`--node is "${values.node}": loopback only`);
-  }
-  return {
-    cassandraStress: values["cassandra-stress"],
-    node: values.node,
-    port: values.port === undefined ? null : positiveInt("port", values.port),
-    n: positiveInt("n", values.n),
-    threads: positiveInt("threads", values.threads),
-  };
+  return parseCrossCheckFlags(args, { n: 100000, threads: 32 });
 }
 
 /** Where the node answers. */
