@@ -11,14 +11,18 @@
 import { createDistribution, type Distribution } from "../../core/distribution.ts";
 import { Prng } from "../../core/prng.ts";
 import type { Target } from "../../engine/target.ts";
-import type { CqlRingHostSpec, CqlRingSpec } from "../cql_ring_spec.ts";
 import type { CqlTargetSpec } from "../cql_target_spec.ts";
 import { Murmur3PartitionToken } from "../native/murmur3_partition_token.ts";
-import { CONSISTENCY } from "../native/protocol_codes.ts";
 import { TokenMap } from "../native/token_map.ts";
 import { TokenRouter } from "../native/token_router.ts";
 import { StressData } from "../stress_data.ts";
 import { HostPool, type PooledConnection } from "./_native_host_pool.ts";
+import {
+  connectionOptionsOf,
+  consistencyCodeOf,
+  localHostsOf,
+  routingRingOf,
+} from "./_native_routing.ts";
 import { ReadValidationError, statementOf } from "../stress_statements.ts";
 import type { NativeResult, RequestOptions } from "./native_connection.ts";
 
@@ -29,39 +33,6 @@ export class NoHostAvailableError extends Error {
     super(message);
     this.name = "NoHostAvailableError";
   }
-}
-
-/** The ring to route by: the one read by the control connection, or the contact points. */
-function ringOf(spec: CqlTargetSpec): CqlRingSpec {
-  if (spec.ring != null && spec.ring.hosts.length > 0) return spec.ring;
-  const hosts: CqlRingHostSpec[] = spec.contactPoints.map((point) => {
-    const match = /^\[?(.*?)\]?:(\d+)$/.exec(point);
-    return {
-      address: match === null ? point : match[1],
-      port: match === null ? spec.port : Number(match[2]),
-      datacenter: spec.localDataCenter,
-      rack: "",
-      tokens: [],
-    };
-  });
-  return { hosts, replication: { class: "LocalStrategy" } };
-}
-
-/** The ring indexes of the hosts this Worker connects to: the local ones, allow-listed. */
-function localHosts(ring: CqlRingSpec, localDc: string, allowList: readonly string[] | null) {
-  const out: number[] = [];
-  ring.hosts.forEach((host, index) => {
-    if (host.datacenter !== localDc) return;
-    if (allowList !== null && !allowList.includes(`${host.address}:${host.port}`)) return;
-    out.push(index);
-  });
-  return out;
-}
-
-function consistencyCode(name: string): number {
-  const code = (CONSISTENCY as Record<string, number>)[name.toUpperCase()];
-  if (code === undefined) throw new Error(`Unknown consistency level ${name}`);
-  return code;
 }
 
 /**
@@ -105,8 +76,8 @@ export class NativeCqlTarget implements Target {
     });
     this.#queries = spec.opKinds.map((kind) => statementOf(kind, spec.columnNames, spec));
     this.#options = {
-      consistency: consistencyCode(spec.consistency),
-      serialConsistency: consistencyCode(spec.serialConsistency),
+      consistency: consistencyCodeOf(spec.consistency),
+      serialConsistency: consistencyCodeOf(spec.serialConsistency),
       timeoutMs: spec.requestTimeoutMs,
     };
     this.#add = createDistribution(spec.counterAdd, this.#addPrng);
@@ -122,29 +93,18 @@ export class NativeCqlTarget implements Target {
    * @throws {Error} When no host can be reached.
    */
   static async connect(spec: CqlTargetSpec): Promise<NativeCqlTarget> {
-    const ring = ringOf(spec);
+    const ring = routingRingOf(spec, spec.ring);
     const localDc = spec.localDataCenter || ring.hosts[0].datacenter;
     const map = new TokenMap(ring.hosts, ring.replication);
     const router = new TokenRouter(map, { localDc });
-    const hosts = localHosts(ring, localDc, spec.allowList);
+    const hosts = localHostsOf(ring, localDc, spec.allowList);
     const statements = spec.opKinds.map((kind) => statementOf(kind, spec.columnNames, spec));
     const pool = await HostPool.start({
       hosts,
       connectionsPerHost: spec.connectionsPerHost,
       statements,
       prepared: spec.prepared,
-      connectionOptions: (index) => ({
-        host: ring.hosts[index].address,
-        port: ring.hosts[index].port,
-        tls: spec.tls,
-        credentials: spec.credentials,
-        maxProtocolVersion: (spec.protocolVersion ?? 5) as 3 | 4 | 5,
-        connectTimeoutMs: spec.connectTimeoutMs,
-        keyspace: spec.keyspace,
-        maxInFlight: spec.maxPending ?? 2048,
-        requestTimeoutMs: spec.requestTimeoutMs,
-        compression: spec.compression === "lz4" ? "lz4" : "none",
-      }),
+      connectionOptions: (index) => connectionOptionsOf(spec, ring.hosts[index], spec.keyspace),
     });
     return new NativeCqlTarget(spec, pool, map, router);
   }
