@@ -10,10 +10,19 @@ export interface ServedNode {
   readonly port: number;
 }
 
-/** Starts `stress serve --port 0` and waits for its banner. */
-export async function startServeNode(): Promise<ServedNode> {
-  const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname, "serve", "--port", "0"],
+/**
+ * Starts `stress serve --port 0` and waits for its banner.
+ *
+ * @param cpus Pins the node to this `taskset -c` CPU list (default: not pinned).
+ */
+export async function startServeNode(cpus?: string): Promise<ServedNode> {
+  const serve = [
+    Deno.execPath(),
+    ...["run", "-A", new URL("../main.ts", import.meta.url).pathname, "serve", "--port", "0"],
+  ];
+  const argv = cpus === undefined ? serve : ["taskset", "-c", cpus, ...serve];
+  const process = new Deno.Command(argv[0], {
+    args: argv.slice(1),
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

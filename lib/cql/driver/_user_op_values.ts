@@ -116,8 +116,18 @@ export function userTableStates(spec: UserTargetSpec, prng: Prng): UserTableStat
   }));
 }
 
-/** The row-population ratio of one partition of one op, clamped to [0, 1]. */
-function populatedOf(table: UserTableState): number {
+/**
+ * The row-population ratio of one partition of one op, clamped to [0, 1].
+ *
+ * @param table The table.
+ * @returns The ratio drawn.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const populated = populatedOf(table);
+ * ```
+ */
+export function populatedOf(table: UserTableState): number {
   const ratio = table.rowPopulation.next() / table.spec.rowPopulationRatio.divisor;
   return Math.min(1, Math.max(0, ratio));
 }

@@ -35,6 +35,7 @@ import {
   nativeValidateReader,
 } from "./_native_user_reads.ts";
 import { TokenRangePager } from "./_token_range_pager.ts";
+import { type SendInsert, SingleRowInserts } from "./_single_row_inserts.ts";
 import { ValidatingQuery } from "./_validating_query.ts";
 import type { RequestOptions } from "./native_connection.ts";
 
@@ -47,6 +48,8 @@ interface TableState {
   readonly pool: NativeKeyspacePool;
   readonly insert: number;
   readonly batchType: BatchType;
+  /** The packed inserts of a single-row table, with what sends them; null otherwise. */
+  readonly packed: { readonly inserts: SingleRowInserts; readonly send: SendInsert } | null;
 }
 
 /** One op of the run, ready to send. */
@@ -154,12 +157,14 @@ export class NativeUserTarget implements Target {
       timeoutMs: spec.requestTimeoutMs,
       pageSize: PAGE_SIZE,
     };
-    const tables = userTableStates(spec, this.#prng).map((data): TableState => ({
-      data,
-      pool: pools.get(data.spec.keyspace)!,
-      insert: statements.get(data.spec.keyspace)!.get(data.spec.insert.statement) ?? -1,
-      batchType: BATCH_TYPES[data.spec.insert.batchType],
-    }));
+    const tables = userTableStates(spec, this.#prng).map((data): TableState => {
+      const pool = pools.get(data.spec.keyspace)!;
+      const insert = statements.get(data.spec.keyspace)!.get(data.spec.insert.statement) ?? -1;
+      const inserts = SingleRowInserts.of(data);
+      const send: SendInsert = (key, values) => pool.execute(insert, key, values, this.#options);
+      const packed = inserts === null ? null : { inserts, send };
+      return { data, pool, insert, batchType: BATCH_TYPES[data.spec.insert.batchType], packed };
+    });
     this.#ops = spec.ops.map((op): OpState => {
       const table = tables[op.table];
       const indexes = statements.get(table.data.spec.keyspace)!;
@@ -249,8 +254,11 @@ export class NativeUserTarget implements Target {
   op(kind: number, seed: number, more?: SeedSource): Promise<OpCount> {
     const op = this.#ops[kind];
     switch (op.kind) {
-      case "insert":
+      case "insert": {
+        const { packed } = op.table;
+        if (packed !== null) return packed.inserts.run(seed, this.#prng, packed.send);
         return this.#insert(op.table, seed, more);
+      }
       case "query":
         return this.#query(op, seed);
       case "token_range":

@@ -125,12 +125,14 @@ function readFloating(kind: number, bytes: Uint8Array): number {
  * `PartitionIterator.seed(value, type, seed)`: folds a value into `seed` as cassandra-stress
  * does. Strings and bytes (and, through their serialised form, timestamps, inets and
  * booleans) fold each (signed) byte; numbers their `longValue()`; UUIDs `lsb ^ msb`.
+ * The value is `bytes[0..length)` (all of `bytes` by default).
  */
 export function mixValue(
   scalar: number,
   bytes: Uint8Array,
   seed: SeedWords,
   scratch: SeedWords,
+  length: number = bytes.length,
 ): void {
   switch (scalar) {
     case TEXT:
@@ -138,14 +140,14 @@ export function mixValue(
     case BOOLEAN:
     case INET:
     case TIMESTAMP:
-      for (let i = 0; i < bytes.length; i++) seed.mixSmall((bytes[i] << 24) >> 24);
+      seed.mixBytes(bytes, length);
       return;
     case DATE: // the wire holds days + 2^31; c-s folds the Integer days
       readSigned(bytes, 0, 4, scratch);
       seed.mixSmall(scratch.low ^ 0x80000000);
       return;
     case DECIMAL: // scale 0, then the unscaled varint
-      readSigned(bytes, 4, bytes.length - 4, scratch);
+      readSigned(bytes, 4, length - 4, scratch);
       break;
     case FLOAT:
     case DOUBLE:
@@ -161,7 +163,7 @@ export function mixValue(
       break;
     }
     default: // int, bigint, counter, smallint, tinyint, varint, time
-      readSigned(bytes, 0, bytes.length, scratch);
+      readSigned(bytes, 0, length, scratch);
   }
   seed.mixLong(scratch.high, scratch.low);
 }

@@ -43,6 +43,24 @@ export class SeedWords {
     this.mixLong(Math.floor(value / TWO_POW_32) | 0, value >>> 0);
   }
 
+  /**
+   * {@linkcode SeedWords.mixSmall} of each (signed) byte of `bytes[0..length)`, in 16-bit
+   * limbs so that every step stays in int32 arithmetic.
+   */
+  mixBytes(bytes: Uint8Array, length: number): void {
+    let high = this.high | 0;
+    let low = this.low | 0;
+    for (let i = 0; i < length; i++) {
+      const v = (bytes[i] << 24) >> 24;
+      const low16 = (low & 0xffff) * 31 + (v & 0xffff);
+      const high16 = (low >>> 16) * 31 + ((v >>> 16) & 0xffff) + (low16 >>> 16);
+      high = (Math.imul(high, 31) + (v >> 31) + (high16 >>> 16)) | 0;
+      low = (high16 << 16) | (low16 & 0xffff);
+    }
+    this.high = high;
+    this.low = low >>> 0;
+  }
+
   /** `this = 31 * this + b` for a Java (signed) byte or char `b`. */
   mixSmall(value: number): void {
     this.mixLong(value < 0 ? -1 : 0, value >>> 0);

@@ -57,6 +57,18 @@ export interface ProfilePartition {
   readonly rowCount: number;
 }
 
+/**
+ * One row of a table without clustering columns, packed: its key columns then its value
+ * columns, back to back in `bytes`, with each one's size (-1: NULL). `bytes` is replaced by a
+ * larger buffer when a row does not fit.
+ */
+export interface PackedRow {
+  /** The columns' bytes, from offset 0. */
+  bytes: Uint8Array;
+  /** One size per column (key columns, then value columns); -1 for NULL. */
+  readonly sizes: Int32Array;
+}
+
 /** One row: its clustering values and its value columns (arrays shared between rows). */
 export interface ProfileRow {
   /** The clustering values, one per clustering column. */
@@ -69,6 +81,35 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Values at most this long are generated straight into a packed row. */
+const DIRECT_MAX_LENGTH = 4096;
+
+/** Replaces `row.bytes` by a buffer of at least `size` bytes holding its first `used`. */
+function grow(row: PackedRow, used: number, size: number): void {
+  const grown = new Uint8Array(Math.max(size, row.bytes.length * 2));
+  grown.set(row.bytes.subarray(0, used));
+  row.bytes = grown;
+}
+
+/** Copies column `column`'s `length` bytes to `row.bytes[at..]` (growing it); the next offset. */
+function appendColumn(
+  row: PackedRow,
+  at: number,
+  column: number,
+  bytes: Uint8Array,
+  length: number,
+): number {
+  if (at + length > row.bytes.length) grow(row, at, at + length);
+  const out = row.bytes;
+  if (length <= 64) {
+    for (let i = 0; i < length; i++) out[at + i] = bytes[i];
+  } else {
+    out.set(bytes.subarray(0, length), at);
+  }
+  row.sizes[column] = length;
+  return at + length;
 }
 
 /** A latin1 string of bytes, to find duplicates as a Java `HashSet` does. */
@@ -240,6 +281,78 @@ export class ProfilePartitionGenerator {
       return this.#valueColumns(rowSeed);
     });
     return { key, levels, leafValues, rowCount };
+  }
+
+  /**
+   * The only row of a partition of a table without clustering columns, written into `row`
+   * with no allocation while it fits: the same bytes as {@linkcode ProfilePartitionGenerator.partition}
+   * gives, with value column k (1-based) of n NULL when k / n exceeds `populated` (or the
+   * generator's row-population ratio).
+   *
+   * @param seed The population seed: a safe integer.
+   * @param row Where the key and value columns go (`sizes` has one entry per column).
+   * @param populated The op's row-population ratio (default 1).
+   * @throws {RangeError} If `seed` is not a safe integer or the table has clustering columns.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProfilePartitionGenerator } from "./profile_partition_generator.ts";
+   *
+   * const generator = new ProfilePartitionGenerator({
+   *   partitionKey: [{ name: "name", type: "text" }],
+   *   clustering: [],
+   *   values: [{ name: "age", type: "int" }, { name: "city", type: "text" }],
+   * });
+   * const row = { bytes: new Uint8Array(4), sizes: new Int32Array(3) };
+   * generator.packRow(7, row, 0.5);
+   * const { key, leafValues } = generator.partition(7);
+   * const keySize = row.sizes[0];
+   * assert.deepEqual(row.bytes.subarray(0, keySize), key[0]);
+   * assert.deepEqual(row.bytes.subarray(keySize, keySize + 4), leafValues[0][0]);
+   * assert.equal(row.sizes[2], -1); // 2 / 2 > 0.5
+   * ```
+   */
+  packRow(seed: number, row: PackedRow, populated: number = 1): void {
+    if (this.#clustering.length > 0) {
+      throw new RangeError("Cannot pack a row: the table has clustering columns");
+    }
+    if (!Number.isSafeInteger(seed)) {
+      throw new RangeError(`Cannot generate a partition: seed "${seed}" is not a safe integer`);
+    }
+    const idseed = this.#seed;
+    const seedHigh = Math.floor(seed / 4294967296) | 0;
+    const seedLow = seed >>> 0;
+    idseed.set(0, 0);
+    const keys = this.#key;
+    let at = 0;
+    for (let k = 0; k < keys.length; k++) {
+      const generator = keys[k];
+      generator.setSeed(seedHigh, seedLow);
+      const length = generator.generate();
+      mixValue(generator.kind.scalar, generator.buffer, idseed, this.#scratch, length);
+      at = appendColumn(row, at, k, generator.buffer, length);
+    }
+    const values = this.#values;
+    const n = values.length;
+    const ratio = Math.min(this.#ratio, populated);
+    for (let i = 0; i < n; i++) {
+      if ((i + 1) / n > ratio) {
+        row.sizes[keys.length + i] = -1;
+        continue;
+      }
+      const generator = values[i];
+      generator.setSeed(idseed.high, idseed.low);
+      const max = generator.maxLength;
+      if (max > DIRECT_MAX_LENGTH) {
+        at = appendColumn(row, at, keys.length + i, generator.buffer, generator.generate());
+        continue;
+      }
+      if (at + max > row.bytes.length) grow(row, at, at + max);
+      const length = generator.generateInto(row.bytes, at);
+      row.sizes[keys.length + i] = length;
+      at += length;
+    }
   }
 
   /**

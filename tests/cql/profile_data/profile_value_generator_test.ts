@@ -44,6 +44,24 @@ Deno.test("ProfileValueGenerator matches cassandra-stress's scalar generators by
   }
 });
 
+Deno.test("ProfileValueGenerator.generateInto() writes cassandra-stress's scalars in place", () => {
+  const scalars = VECTORS.types.filter((v) => !v.type.includes("<"));
+  for (const vectors of scalars) {
+    const gen = generatorOf(vectors);
+    const out = new Uint8Array(3 + gen.maxLength).fill(0xee);
+    for (const { seed, values } of vectors.cases) {
+      gen.setSeed(...words(seed));
+      const written = values.map(() => {
+        const length = gen.generateInto(out, 3);
+        return hex(out.subarray(3, 3 + length));
+      });
+      assert.deepEqual(written, values, `${vectors.type} seed ${seed}`);
+      assert.deepEqual([...out.subarray(0, 3)], [0xee, 0xee, 0xee]);
+    }
+    assert.throws(() => gen.generateInto(out, 4), RangeError);
+  }
+});
+
 Deno.test("ProfileValueGenerator matches cassandra-stress's list and set elements", async (t) => {
   const collections = VECTORS.types.filter((v) => v.type.includes("<"));
   assert.ok(collections.some((v) => v.type.startsWith("set")));

@@ -1,0 +1,142 @@
+/**
+ * The insert of a profile table without clustering columns, one partition per op and one
+ * visit each (a key-value table): the row is packed into buffers kept per op in flight and
+ * bound as views that are cut again only when the sizes change, so the op allocates nothing
+ * while the row fits. It writes what `insertValues` gives for the same seed (the
+ * same draws, in the same order). Private to lib/cql/driver.
+ *
+ * @module
+ */
+
+import type { Prng } from "../../core/prng.ts";
+import type { OpCount } from "../../engine/target.ts";
+import type { PackedRow } from "../profile_data/profile_partition_generator.ts";
+import type { BoundValue } from "../native/frame_buffer.ts";
+import { populatedOf, type UserTableState } from "./_user_op_values.ts";
+
+/** The buffers of one insert in flight, reused by the next once it settled. */
+interface Lane {
+  readonly row: PackedRow;
+  /** The buffer and sizes the views were cut for. */
+  cutBytes: Uint8Array | null;
+  readonly cutSizes: Int32Array;
+  /** One view per column (null: NULL). */
+  readonly columns: (Uint8Array | null)[];
+  /** The key columns' views, to route by. */
+  readonly key: Uint8Array[];
+  /** The statement's bound values, one per marker. */
+  readonly values: BoundValue[];
+}
+
+/** What an insert of one row counts. */
+const ONE_ROW: OpCount = { partitions: 1, rows: 1 };
+
+/** Sends one insert: the key to route by and the statement's values. */
+export type SendInsert = (
+  key: readonly Uint8Array[],
+  values: readonly BoundValue[],
+) => Promise<unknown>;
+
+/**
+ * Inserts of single-row partitions, packed per op in flight.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const inserts = SingleRowInserts.of(table);
+ * if (inserts !== null) await inserts.run(seed, prng, (key, values) => send(key, values));
+ * ```
+ */
+export class SingleRowInserts {
+  readonly #table: UserTableState;
+  /** Per marker, the column it binds (key columns first, then value columns). */
+  readonly #slots: Int32Array;
+  readonly #keyColumns: number;
+  readonly #columnCount: number;
+  readonly #lanes: Lane[] = [];
+
+  private constructor(table: UserTableState) {
+    this.#table = table;
+    const { data } = table.spec;
+    this.#keyColumns = data.partitionKey.length;
+    this.#columnCount = this.#keyColumns + data.values.length;
+    this.#slots = Int32Array.from(
+      table.insertSources,
+      (source) => source.role === "key" ? source.index : this.#keyColumns + source.index,
+    );
+  }
+
+  /**
+   * The packed inserts of a table, or null when its inserts are not single-row: clustering
+   * columns, more than one partition per op, or a partition written over several visits.
+   *
+   * @param table The table.
+   * @returns The inserts, or null.
+   */
+  static of(table: UserTableState): SingleRowInserts | null {
+    const { spec } = table;
+    const partitions = spec.insert.partitions;
+    const onePartition = partitions.kind === "fixed"
+      ? partitions.value <= 1
+      : partitions.kind === "uniform" && partitions.max <= 1;
+    const packable = spec.data.clustering.length === 0 && onePartition && table.visits === null;
+    return packable ? new SingleRowInserts(table) : null;
+  }
+
+  /**
+   * Generates the row of `seed` and sends it, with the draws `insertValues` makes.
+   *
+   * @param seed The op's seed.
+   * @param prng The target's op PRNG (reseeded with `seed`).
+   * @param send Sends the statement.
+   * @returns What the op wrote: one partition, one row.
+   */
+  async run(seed: number, prng: Prng, send: SendInsert): Promise<OpCount> {
+    const table = this.#table;
+    prng.reseed(seed);
+    table.partitions.next();
+    table.select.next(); // one row: written whatever the ratio
+    const populated = populatedOf(table);
+    // A lane stays untouched until its request settles (the connection copies the values
+    // when it writes the frame, which may be later), then serves the next op.
+    const lane = this.#lanes.pop() ?? this.#newLane();
+    try {
+      table.generator.packRow(seed, lane.row, populated);
+      this.#bind(lane);
+      await send(lane.key, lane.values);
+      return ONE_ROW;
+    } finally {
+      this.#lanes.push(lane);
+    }
+  }
+
+  #newLane(): Lane {
+    const n = this.#columnCount;
+    return {
+      row: { bytes: new Uint8Array(256), sizes: new Int32Array(n) },
+      cutBytes: null,
+      cutSizes: new Int32Array(n),
+      columns: new Array(n).fill(null),
+      key: new Array(this.#keyColumns),
+      values: new Array(this.#slots.length).fill(null),
+    };
+  }
+
+  /** Cuts the views again when the buffer or a size changed, then binds the markers. */
+  #bind(lane: Lane): void {
+    const { row, cutSizes } = lane;
+    let same = lane.cutBytes === row.bytes;
+    for (let c = 0; same && c < cutSizes.length; c++) same = cutSizes[c] === row.sizes[c];
+    if (same) return;
+    let at = 0;
+    for (let c = 0; c < cutSizes.length; c++) {
+      const size = row.sizes[c];
+      lane.columns[c] = size < 0 ? null : row.bytes.subarray(at, at + size);
+      if (size > 0) at += size;
+      cutSizes[c] = size;
+    }
+    lane.cutBytes = row.bytes;
+    for (let k = 0; k < this.#keyColumns; k++) lane.key[k] = lane.columns[k]!;
+    const slots = this.#slots;
+    for (let i = 0; i < slots.length; i++) lane.values[i] = lane.columns[slots[i]];
+  }
+}
