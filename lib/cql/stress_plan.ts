@@ -160,7 +160,10 @@ export function measuredPlan(
     schedule: opsPerSec > 0
       ? { opsPerSec, fixed: rate.kind === "threads" && rate.fixedOpsPerSec > 0 }
       : null,
-    mix: weights === null ? null : { weights, clustering: settings.command.clustering },
+    // One op needs no mix: every op is op 0 (and no draw is spent per op choosing it).
+    mix: weights === null || weights.length === 1
+      ? null
+      : { weights, clustering: settings.command.clustering },
     population: populationOf(settings),
     target: options.target,
     errors: {
