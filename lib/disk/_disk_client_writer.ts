@@ -5,6 +5,7 @@
  * @module
  */
 
+import { workerEntryUrl } from "../engine/worker_entry_url.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
 
 /** The writer process: its report lines on stdout, its stdin held open while the client lives. */
@@ -25,7 +26,8 @@ export class WriterProcess {
    * @returns The running writer.
    */
   static spawn(settings: ClientSettings): WriterProcess {
-    const writerUrl = new URL("./driver/disk_writer_main.ts", import.meta.url);
+    // From the bundle (`deno task bundle`), `dist/disk_writer_main.js` next to `dist/stress.js`.
+    const writerUrl = new URL(workerEntryUrl("./driver/disk_writer_main.ts", import.meta.url));
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",

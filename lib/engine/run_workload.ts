@@ -18,6 +18,7 @@ import {
 } from "./protocol.ts";
 import type { RunOptions, RunPlan, RunResult } from "./run_plan.ts";
 import type { TargetSpec } from "./target.ts";
+import { workerEntryUrl } from "./worker_entry_url.ts";
 
 export type { IntervalReport, RunOptions, RunPlan, RunResult } from "./run_plan.ts";
 
@@ -101,7 +102,7 @@ class WorkloadRun<Spec extends TargetSpec> {
     const options = this.#options;
     if (options.signal?.aborted) this.#aborted = "interrupted";
     options.signal?.addEventListener("abort", this.#onAbort);
-    const workerUrl = options.workerUrl ?? new URL("./synthetic_worker.ts", import.meta.url).href;
+    const workerUrl = options.workerUrl ?? workerEntryUrl("./synthetic_worker.ts", import.meta.url);
     const threads = shares(plan.threads, this.#workerCount);
     for (let i = 0; i < this.#workerCount; i++) {
       const worker = new Worker(workerUrl, { type: "module" });

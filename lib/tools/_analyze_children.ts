@@ -133,7 +133,8 @@ export function childArgs(
 }
 
 /**
- * The command that starts this tool again: `deno run` of main.ts, or the compiled binary.
+ * The command that starts this tool again: `deno run` of main.ts or of the bundle's `stress.js`,
+ * or the compiled binary.
  *
  * @returns The executable and its first arguments.
  *
@@ -145,6 +146,12 @@ export function childArgs(
  * ```
  */
 export function selfCommand(): string[] {
+  if (Deno.build.standalone) return [Deno.execPath()];
+  const here = new URL(import.meta.url);
+  if (here.protocol === "file:" && !here.pathname.endsWith(".ts")) {
+    // From the bundle (`deno task bundle`): this code is inlined in `dist/stress.js` itself.
+    return [Deno.execPath(), "run", "-A", "--unstable-net", decodeURIComponent(here.pathname)];
+  }
   const main = new URL("../../main.ts", import.meta.url);
   if (main.protocol === "file:") {
     const config = new URL("../../deno.json", import.meta.url);

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { workerEntryUrl } from "../../engine/worker_entry_url.ts";
 import { OpWindow } from "../../stats/op_window.ts";
 import type { OpSample } from "../../stats/op_recorder.ts";
 import type {
@@ -62,7 +63,8 @@ interface Slot {
   exact: QueryExactTimes;
 }
 
-const WORKER_URL = new URL("./query_worker.ts", import.meta.url);
+// From the bundle (`deno task bundle`), `dist/query_worker.js` next to `dist/stress.js`.
+const WORKER_URL = workerEntryUrl("./query_worker.ts", import.meta.url);
 
 /**
  * The pool of query Workers. Not thread-safe across callers: one dispatcher feeds it.
