@@ -10,6 +10,7 @@ import { UsageError } from "../errors.ts";
 import { type CommandIo, teeIo } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import { TextFile } from "../cli/text_file.ts";
+import { redactCommandLine } from "../cli/redact_command_line.ts";
 import { LiveEndpoints } from "../live/live_endpoints.ts";
 import {
   appendGraphRevision,
@@ -103,9 +104,9 @@ export function writeRunSummary(json: TextFile, settings: StressSettings, end: R
   const { steps } = end;
   const last = steps[steps.length - 1].result;
   const summary = createJsonSummary({
-    command: end.commandLine,
+    command: redactCommandLine(end.commandLine),
     shard: end.shard,
-    settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
+    settings: withoutSecrets(settings),
     startTimeMs: steps[0].result.startEpochMs,
     endTimeMs: last.endEpochMs,
     elapsedSec: totalSeconds(steps),
@@ -125,6 +126,21 @@ export function totalSeconds(steps: readonly StepOutcome[]): number {
 /** The password as the JSON summary shows it: never the password itself. */
 export function redacted(settings: StressSettings): string | null {
   return settings.mode.password === null ? null : "*suppressed*";
+}
+
+/** The settings as the JSON summary shows them: the passwords as `*suppressed*`. */
+function withoutSecrets(settings: StressSettings): StressSettings {
+  const { transport } = settings;
+  const hidden = (password: string | null) => password === null ? null : "*suppressed*";
+  return {
+    ...settings,
+    mode: { ...settings.mode, password: redacted(settings) },
+    transport: {
+      ...transport,
+      truststorePassword: hidden(transport.truststorePassword),
+      keystorePassword: hidden(transport.keystorePassword),
+    },
+  };
 }
 
 /** The current text of the `-graph` file (empty when it does not exist yet); checked now. */
@@ -160,7 +176,7 @@ export function writeGraphFile(
     revision: graph.revision,
     title: graph.title,
     operation: graph.operation,
-    commandLine: run.commandLine.join(" "),
+    commandLine: redactCommandLine(run.commandLine).join(" "),
     startTime: new Date(run.startEpochMs).toISOString(),
     series: run.series,
     summary: run.summary,
@@ -193,9 +209,9 @@ export function writeUnmeasuredSummary(
 ): void {
   const nowMs = Date.now();
   const summary = createJsonSummary({
-    command: run.command ?? [],
+    command: redactCommandLine(run.command ?? []),
     shard: run.shard,
-    settings: { ...settings, mode: { ...settings.mode, password: redacted(settings) } },
+    settings: withoutSecrets(settings),
     startTimeMs: nowMs,
     endTimeMs: nowMs,
     elapsedSec: 0,

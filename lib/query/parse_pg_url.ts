@@ -23,6 +23,7 @@ const PG_SCHEME = /^postgres(ql)?:$/;
  * assert.equal(parsePgUrl("postgres://u@127.0.0.1:5432/db").port, "5432");
  * assert.throws(() => parsePgUrl("http://127.0.0.1"), /expected a URL/);
  * assert.throws(() => parsePgUrl("not a url"), /expected a URL/);
+ * assert.throws(() => parsePgUrl("http://u:pw@127.0.0.1"), /"http:\/\/u:\*\*\*@127\.0\.0\.1"/);
  * ```
  */
 export function parsePgUrl(text: string): URL {
@@ -39,7 +40,8 @@ export function parsePgUrl(text: string): URL {
 function invalidPgUrl(text: string, cause?: unknown): OptionError {
   return new OptionError({
     option: "--url",
-    value: text,
+    // Never the password, even of a URL that does not parse.
+    value: text.replace(/(\/\/[^:/@\s]*):[^/\s]*@/g, "$1:***@"),
     expected: "a URL such as postgres://user@host:5432/database",
   }, { cause });
 }

@@ -28,6 +28,7 @@ import { type CommandIo, printText } from "../cli/command_io.ts";
 
 export type { CommandIo } from "../cli/command_io.ts";
 import { parsePositive } from "../cli/parse_flags.ts";
+import { redactCommandLine } from "../cli/redact_command_line.ts";
 
 /** The help text of `stress analyze`. */
 export const ANALYZE_HELP: string =
@@ -161,7 +162,10 @@ export async function analyzeCommand(
     for (const run of runs) {
       for (const line of run.shardLines) io.out(`process ${run.index + 1}: ${line}`);
     }
-    const merged = mergeLogs(logs, { command: ["analyze", ...args].join(" "), io });
+    const merged = mergeLogs(logs, {
+      command: redactCommandLine(["analyze", ...args]).join(" "),
+      io,
+    });
     if (merged === null) {
       failed++;
     } else {

@@ -214,9 +214,9 @@ function transportLine(settings: StressSettings): string {
   const pairs: Array<[string, string | null]> = [
     ["factory", t.factory ?? DEFAULT_TRANSPORT_FACTORY],
     ["truststore", t.truststore],
-    ["truststore-password", t.truststorePassword],
+    ["truststore-password", t.truststorePassword === null ? null : "*suppressed*"],
     ["keystore", t.keystore],
-    ["keystore-password", t.keystorePassword],
+    ["keystore-password", t.keystorePassword === null ? null : "*suppressed*"],
     ["ssl-protocol", t.sslProtocol],
     ["ssl-alg", t.sslAlgorithm],
     ["store-type", t.storeType],

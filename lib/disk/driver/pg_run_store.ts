@@ -62,6 +62,9 @@ const SELECT_SAMPLES = `SELECT * FROM samples WHERE run_id = $1 ORDER BY id`;
 /** Options of {@linkcode PgRunStore.open}. */
 export type PgRunStoreOptions = RunStoreOptions;
 
+/** The password of a URL (up to the last `@` of its authority: the password may hold one). */
+const URL_PASSWORD = /\/\/([^:/@\s]*):[^/\s]*@/g;
+
 /** The URL without its password, for messages. */
 function redact(url: string): string {
   try {
@@ -70,8 +73,13 @@ function redact(url: string): string {
     parsed.password = "***";
     return parsed.href;
   } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
+    return withoutPassword(url);
   }
+}
+
+/** The text with the password of every URL in it masked (the driver's messages may quote it). */
+function withoutPassword(text: string): string {
+  return text.replace(URL_PASSWORD, "//$1:***@");
 }
 
 /**
@@ -121,18 +129,24 @@ export class PgRunStore implements RunStore {
     try {
       sql = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => {} });
     } catch (error) {
-      throw new TargetError(`Cannot open run database "${target}": ${firstLineOf(error)}`, {
-        cause: error,
-      });
+      throw new TargetError(
+        `Cannot open run database "${target}": ${withoutPassword(firstLineOf(error))}`,
+        {
+          cause: error,
+        },
+      );
     }
     try {
       await preparePgSchema(sql, target);
     } catch (error) {
       await sql.end({ timeout: 1 }).catch(() => {});
       if (error instanceof TargetError) throw error;
-      throw new TargetError(`Cannot open run database "${target}": ${firstLineOf(error)}`, {
-        cause: error,
-      });
+      throw new TargetError(
+        `Cannot open run database "${target}": ${withoutPassword(firstLineOf(error))}`,
+        {
+          cause: error,
+        },
+      );
     }
     return new PgRunStore(target, sql, options.heartbeatFlushMs ?? 1000);
   }

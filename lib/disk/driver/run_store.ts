@@ -7,6 +7,7 @@
  */
 
 import { TargetError } from "../../errors.ts";
+import { redactCommandLine } from "../../cli/redact_command_line.ts";
 import type { RunStore, RunStoreOptions } from "./run_store_types.ts";
 import { PgRunStore } from "./pg_run_store.ts";
 import { SqliteRunStore } from "./sqlite_run_store.ts";
@@ -52,7 +53,7 @@ export function isPostgresTarget(target: string): boolean {
  * @param options Heartbeat batching.
  * @returns The open store.
  * @throws {TargetError} When the database cannot be opened or reached, is not a SQLite file, or
- * holds another schema version.
+ * holds another schema version, or the target is a URL of another scheme.
  *
  * @example Usage
  * ```ts
@@ -76,6 +77,13 @@ export async function openRunStore(
   options: OpenRunStoreOptions = {},
 ): Promise<RunStore> {
   if (isPostgresTarget(target)) return await PgRunStore.open(target, options);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    // Not a path either; shown without the password it may hold.
+    throw new TargetError(
+      `Cannot open run database "${redactCommandLine([target])[0]}": not a postgres:// URL, ` +
+        `expected a SQLite file path or postgres://user:password@host:port/database`,
+    );
+  }
   let path = target;
   try {
     if ((await Deno.stat(target)).isDirectory) {
