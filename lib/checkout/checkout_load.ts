@@ -193,6 +193,9 @@ export async function checkoutLoadCommand(
     } else if (settings.init !== "no") {
       io.out(`init: left to shard 0/${shard!.count}`);
     }
+    if (options.signal?.aborted) {
+      throw new InterruptedError("Run interrupted by SIGINT during --init: nothing was measured");
+    }
     if (settings.init === "only") return 0;
     live = await LiveEndpoints.start({
       command: "checkout load",

@@ -203,6 +203,8 @@ async function runPhases(state: RunState, target: StressTargetSpec): Promise<num
   if (!settings.log.noSettings) printText(io, formatSettingsDump(settings, options.settingsDump));
   progress.phase = "the connection and schema creation";
   const ready = (await options.prepare?.(io)) ?? target;
+  // Ctrl-C while connecting or creating the schema ends the run in that phase.
+  if (state.pageStop.signal.aborted) throw interruptedError(state);
   const stop = settings.command.stop;
   if (stop.kind === "count" && stop.n === 0) {
     io.out("N=0: SCHEMA CREATED, NOTHING ELSE DONE.");
@@ -226,7 +228,7 @@ async function runPhases(state: RunState, target: StressTargetSpec): Promise<num
   if (truncate === "once" || (truncate === "always" && rate.kind === "threads")) {
     await options.truncate?.(io);
   }
-  progress.phase = "the measured run";
+  progress.phase = rate.kind === "auto" ? "the thread search" : "the measured run";
   const context = stepContext(state, graphHtml !== null, plan.schedule?.fixed ?? false);
   const { steps, completed } = await measure(state, context, { plan, target: ready, workers });
   return report(state, context, { steps, completed, graphHtml });
@@ -294,7 +296,7 @@ function report(
   context: StepContext,
   run: { steps: StepOutcome[]; completed: boolean; graphHtml: { text: string } | null },
 ): number {
-  const { settings, io, options, files } = state;
+  const { settings, io, options, files, progress } = state;
   const { steps } = run;
   const last = steps[steps.length - 1].result;
   const failed = !run.completed || steps.some(stepFailed);
@@ -302,13 +304,17 @@ function report(
   const aborted = last.aborted ?? (state.pageStop.signal.aborted ? "interrupted" : null);
   files.live?.runEnded(aborted);
   if (files.json !== null) {
+    // The summary says why and in which phase: an abort after the last step had ended came
+    // in the summary.
+    const why = aborted ?? (last.failure === null ? null : `FAILURE: ${last.failure}`);
+    const phase = last.aborted === null && aborted !== null ? "the summary" : progress.phase;
     writeRunSummary(files.json, settings, {
       steps,
       commandLine: options.commandLine ?? [],
       shard: options.shard ?? null,
       useResponseTime: context.useResponseTime,
       intervals: context.jsonIntervals ?? [],
-      aborted,
+      aborted: why === null ? null : `${why} during ${phase}`,
     });
     files.jsonWritten = true;
   }

@@ -69,6 +69,8 @@ async function runMeasured(
     writer.stop();
   };
   signal?.addEventListener("abort", onAbort, { once: true });
+  // Ctrl-C while the disk was measured or the client joined stops the writer at once.
+  if (signal?.aborted) onAbort();
   await record({
     type: "event",
     kind: "start",

@@ -33,6 +33,8 @@ export interface QueryRunResult {
   readonly outcome: QueryItemsOutcome;
   /** Seconds from the start to the last answer. */
   readonly wallSec: number;
+  /** Why the run ended before its input did, and in which phase; null when it went through. */
+  readonly aborted: string | null;
 }
 
 /**
@@ -82,6 +84,7 @@ export function reportQueryRun(run: QueryRunResult, io: CommandIo): void {
           startTime: new Date(run.intervals.runStartEpochMs).toISOString(),
           ...createQueryJson(report),
           intervals: run.intervals.points,
+          aborted: run.aborted,
         },
         null,
         2,

@@ -184,7 +184,14 @@ export async function queryRunCommand(
   if (outcome.bad > MAX_SHOWN_BAD_ROWS && settings.skipBadRows) {
     io.err(`skipped bad row: ... and ${outcome.bad - MAX_SHOWN_BAD_ROWS} more`);
   }
-  reportQueryRun({ settings, probe, shard, dispatch, intervals, outcome, wallSec }, io);
+  const aborted = options.signal?.aborted
+    ? "interrupted during the measured run"
+    : outputs.pageStop.fromPage
+    ? "stopped from the live page during the measured run"
+    : stopEarly
+    ? "a failed query or Worker ended the measured run"
+    : null;
+  reportQueryRun({ settings, probe, shard, dispatch, intervals, outcome, wallSec, aborted }, io);
   checkQueryRunEnd({ signal: options.signal, pageStop: outputs.pageStop, dispatch, outcome });
   return 0;
 }
