@@ -13,6 +13,7 @@ import type { RetryBackoffSpec } from "../core/retry_backoff.ts";
 import type { DistributionSpec } from "../units/distribution_spec.ts";
 import type { SyntheticTargetSpec, TargetSpec } from "./target.ts";
 import type { OpSample } from "../stats/op_recorder.ts";
+import type { TickerLink } from "./slot_dispatcher.ts";
 
 /**
  * Index of the stop flag in the control block's Int32Array: 0 runs, any other value stops;
@@ -90,6 +91,11 @@ export interface WorkerInit<Spec extends TargetSpec = SyntheticTargetSpec> {
   readonly deadlineNs: number;
   /** The shared schedule of `throttle=`/`fixed=`, or null for a closed loop. */
   readonly schedule: { readonly opsPerSec: number; readonly startNs: number } | null;
+  /**
+   * The Worker's slot ticker (a thread the main thread started; its port is transferred), or
+   * null: a scheduled run then waits for its slots on timers.
+   */
+  readonly ticker?: TickerLink | null;
   /** The op type names (console names such as `WRITE`), sorted. */
   readonly opNames: readonly string[];
   /** For more than one op type: the weight of each (same order) and the clustering distribution. */

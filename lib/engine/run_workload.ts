@@ -5,6 +5,7 @@
  * @module
  */
 
+import { SlotTicker } from "./slot_dispatcher.ts";
 import { Uncertainty } from "../core/uncertainty.ts";
 import { OpWindow } from "../stats/op_window.ts";
 import {
@@ -60,6 +61,7 @@ class WorkloadRun<Spec extends TargetSpec> {
   readonly #flags = new Int32Array(this.#control, 0, CONTROL_INT32_SLOTS);
   readonly #workerCount: number;
   readonly #workers: Worker[] = [];
+  readonly #tickers: SlotTicker[] = [];
   readonly #totals: OpWindow[];
   #current: OpWindow[];
   readonly #uncertainty = new Uncertainty();
@@ -111,7 +113,11 @@ class WorkloadRun<Spec extends TargetSpec> {
         event.preventDefault();
         this.#onMessage({ type: "fatal", workerIndex: i, message: event.message, stack: "" });
       };
-      worker.postMessage(this.#initOf(i, threads[i]));
+      // A scheduled run's slots come from a ticker thread per Worker, started here.
+      const ticker = plan.schedule === null ? null : SlotTicker.start();
+      if (ticker !== null) this.#tickers.push(ticker);
+      const init = { ...this.#initOf(i, threads[i]), ticker: ticker?.link ?? null };
+      worker.postMessage(init, ticker === null ? [] : [ticker.link.port]);
       this.#workers.push(worker);
     }
     this.#timers.startup = setTimeout(() => {
@@ -280,6 +286,7 @@ class WorkloadRun<Spec extends TargetSpec> {
     for (const timer of Object.values(this.#timers)) clearTimeout(timer);
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
     for (const worker of this.#workers) worker.terminate();
+    for (const ticker of this.#tickers) ticker.close();
     this.#emit(this.#elapsedSec(), true);
     this.#resolve({
       totals: this.#totals,

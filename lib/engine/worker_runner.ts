@@ -13,6 +13,7 @@ import { RateSchedule } from "../core/rate_schedule.ts";
 import { RetryBackoff } from "../core/retry_backoff.ts";
 import type { OpCount, SeedSource, Target, TargetSpec } from "./target.ts";
 import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
+import { SlotDispatcher, type SlotWaiter, TimerSlots } from "./slot_dispatcher.ts";
 import {
   CONTROL_CYCLE_OFFSET,
   CONTROL_EPOCH,
@@ -117,6 +118,12 @@ export class WorkerRunner {
   #target: Target;
   #post: PostMessage;
   #clock: NsClock;
+  /** Whether the clock is the run's own (not a test's): then slots use the ticker. */
+  readonly #ownClock: boolean;
+  /** Releases scheduled ops at their slots, while a scheduled run runs. */
+  #slots: SlotWaiter | null = null;
+  /** Ops started whose end has not been taken yet. */
+  #inFlight = 0;
   #flags: Int32Array;
   #cycles: BigInt64Array;
   #recorders: OpRecorder[];
@@ -149,6 +156,7 @@ export class WorkerRunner {
     this.#init = init;
     this.#target = target;
     this.#post = post;
+    this.#ownClock = clock === undefined;
     this.#clock = clock ?? createNsClock(init.baseEpochMs);
     this.#flags = new Int32Array(init.control, 0, CONTROL_CYCLE_OFFSET / 4);
     this.#cycles = new BigInt64Array(init.control, CONTROL_CYCLE_OFFSET, 1);
@@ -189,18 +197,35 @@ export class WorkerRunner {
       this.#lastTurnNs = this.#clock();
       this.#maybeSample();
     }, POLL_MS);
+    this.#slots = this.#schedule === null ? null : this.#slotWaiter();
     try {
       const loops: Promise<void>[] = [];
       for (let i = 0; i < this.#init.threads; i++) loops.push(this.#loop());
       await Promise.all(loops);
     } finally {
       clearInterval(poll);
+      this.#slots?.close();
     }
     const samples = this.#takeSamples();
     this.#post(
       { type: "done", workerIndex: this.#init.workerIndex, samples, failure: this.#failure },
       transferablesOf(samples),
     );
+  }
+
+  /**
+   * The scheduled run's slot waiter: the precise dispatcher on the run's own clock when the
+   * main thread started a ticker, else timers (and always on a clock it was given: a test's).
+   */
+  #slotWaiter(): SlotWaiter {
+    const ticker = this.#init.ticker ?? null;
+    if (!this.#ownClock || ticker === null) return new TimerSlots(this.#clock, MAX_SLEEP_MS);
+    const flags = this.#flags;
+    return new SlotDispatcher(ticker, {
+      clock: this.#clock,
+      stopped: () => Atomics.load(flags, CONTROL_STOP) !== 0,
+      busy: () => this.#inFlight > 0,
+    });
   }
 
   #claim(): number {
@@ -256,11 +281,9 @@ export class WorkerRunner {
         intendedNs = schedule.intendedStartNs(cycle);
         // A slot at or past the deadline will never run: this loop is done.
         if (deadlineNs >= 0 && intendedNs >= deadlineNs) return;
-        for (;;) {
-          const delayNs = intendedNs - clock();
-          if (delayNs <= 0) break;
+        while (intendedNs > clock()) {
           if (Atomics.load(flags, CONTROL_STOP) !== 0) return;
-          await sleepMs(Math.min(Math.ceil(delayNs / 1e6), MAX_SLEEP_MS));
+          await this.#slots!.until(intendedNs);
         }
         startNs = clock();
       }
@@ -277,6 +300,7 @@ export class WorkerRunner {
       let error: unknown = undefined;
       let count: OpCount | void = undefined;
       let attempt = 1;
+      this.#inFlight++;
       for (;; attempt++) {
         try {
           const pending = target.op(kind, seed, more);
@@ -292,6 +316,7 @@ export class WorkerRunner {
         if (this.#backoff !== null && !(await this.#waitBeforeRetry(attempt - 1))) break;
       }
       const endNs = clock();
+      this.#inFlight--;
       // As cassandra-stress's timer does, a failed op is timed (all its tries and waits) and
       // counted like any other op; it also counts as an error.
       if (count === undefined || error !== undefined) {

@@ -530,7 +530,9 @@ Deno.test("runWorkload() starts the clock when every Worker is ready, not when s
           if (event.data.type === "ready") setTimeout(() => self.postMessage(event.data), 1500);
           else self.postMessage(event.data);
         };
-        self.onmessage = (event) => real.postMessage(event.data);
+        // The init message carries the Worker's slot ticker port, which must be transferred.
+        self.onmessage = (event) =>
+          real.postMessage(event.data, event.data.ticker ? [event.data.ticker.port] : []);
       `),
     },
   );

@@ -1,0 +1,399 @@
+/**
+ * Releases ops at their scheduled start with sub-millisecond precision. A JavaScript timer
+ * fires a millisecond or more late, and one timer per op made every op of a `fixed=` run
+ * start about 2 ms after its slot. Here a ticker thread ({@linkcode SlotTicker}, started by
+ * the thread that spawns the Workers: a Worker's own nested Worker takes a second to start)
+ * sleeps until just before the earliest slot (a futex wait, woken early when an earlier slot arrives), spins
+ * the last few microseconds and posts one message; the dispatcher then releases every op
+ * whose slot has come, and arms the ticker for the next. The ticker learns how late its
+ * sleeps end and wakes that much earlier, so the spin stays short; on Linux it also asks for
+ * a timer slack of 1 ns (when FFI is allowed) so that those sleeps end on time.
+ *
+ * @module
+ */
+
+/** A way to wait for a slot: {@linkcode SlotDispatcher} or {@linkcode TimerSlots}. */
+export interface SlotWaiter {
+  /**
+   * Resolves at `dueNs` (on the waiter's clock) or soon after, or earlier when the run
+   * stops (the caller checks the clock and its stop flag again).
+   */
+  until(dueNs: number): Promise<void>;
+  /** Releases every waiter and stops the ticker. */
+  close(): void;
+}
+
+/** The longest the ticker sleeps before the dispatcher looks at its stop check again. */
+const MAX_ARM_NS = 50e6;
+/** The longest this thread sleeps itself (its timers and messages wait meanwhile). */
+const BLOCK_MAX_NS = 2e6;
+
+/** Asks Linux for a timer slack of 1 ns for this thread, so futex timeouts end on time. */
+function reduceTimerSlack(): void {
+  try {
+    const libc = Deno.dlopen("libc.so.6", {
+      prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
+    });
+    libc.symbols.prctl(29, 1n, 0n, 0n, 0n); // PR_SET_TIMERSLACK
+    libc.close();
+  } catch {
+    // No FFI permission, or not Linux: sleeps end later, and the sleeper wakes earlier.
+  }
+}
+
+/**
+ * Sleeps this thread until a clock reading: a futex wait that ends a little early (by what
+ * it learned of how late such waits end), then a spin of the last microseconds.
+ */
+class PreciseSleeper {
+  readonly #cell = new Int32Array(new SharedArrayBuffer(4));
+  #earlyNs = 20_000;
+  #lateMeanNs = 10_000;
+  #lateDeviationNs = 5_000;
+
+  constructor() {
+    reduceTimerSlack();
+  }
+
+  sleepUntil(untilNs: number, clock: () => number): void {
+    const wakeNs = untilNs - this.#earlyNs;
+    const sleepNs = wakeNs - clock();
+    if (sleepNs > 0) {
+      Atomics.wait(this.#cell, 0, 0, sleepNs / 1e6);
+      const late = clock() - wakeNs;
+      this.#lateMeanNs += (late - this.#lateMeanNs) / 16;
+      this.#lateDeviationNs += (Math.abs(late - this.#lateMeanNs) - this.#lateDeviationNs) / 16;
+      this.#earlyNs = Math.min(
+        20_000,
+        Math.max(2_000, this.#lateMeanNs + 2 * this.#lateDeviationNs),
+      );
+    }
+    while (clock() < untilNs) {
+      // the last few microseconds
+    }
+  }
+}
+
+/**
+ * The ticker thread, serialized into its Worker (it may use nothing outside its body). Its
+ * shared memory: int32 [0] a generation bumped whenever the due time changes, int32 [1] the
+ * stop flag, int64 at byte 8 the due time (ns on the run's clock; 0: nothing armed).
+ */
+function tickerMain(): void {
+  const scope = self as unknown as {
+    onmessage: ((event: MessageEvent) => void) | null;
+    close(): void;
+  };
+  scope.onmessage = (event: MessageEvent) => {
+    scope.onmessage = null;
+    const { shared, port, baseEpochMs } = event.data as {
+      shared: SharedArrayBuffer;
+      port: MessagePort;
+      baseEpochMs: number;
+    };
+    const control = new Int32Array(shared, 0, 2);
+    const due = new BigInt64Array(shared, 8, 1);
+    const offsetMs = performance.timeOrigin - baseEpochMs;
+    const clock = () => (performance.now() + offsetMs) * 1e6;
+    try {
+      // PR_SET_TIMERSLACK (29) to 1 ns: futex timeouts then end within microseconds.
+      const libc = Deno.dlopen("libc.so.6", {
+        prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
+      });
+      libc.symbols.prctl(29, 1n, 0n, 0n, 0n);
+    } catch {
+      // No FFI (or not Linux): the sleeps end later, and the ticker wakes that much earlier.
+    }
+    let earlyNs = 20_000;
+    let lateMeanNs = 20_000;
+    let lateDeviationNs = 10_000;
+    for (;;) {
+      const generation = Atomics.load(control, 0);
+      if (Atomics.load(control, 1) !== 0) break;
+      const dueNs = Number(Atomics.load(due, 0));
+      if (dueNs === 0) {
+        Atomics.wait(control, 0, generation);
+        continue;
+      }
+      const wakeNs = dueNs - earlyNs;
+      const sleepNs = wakeNs - clock();
+      if (sleepNs > 0) {
+        if (Atomics.wait(control, 0, generation, sleepNs / 1e6) === "timed-out") {
+          // How late the sleep ended: wake earlier by its mean and twice its deviation.
+          const late = clock() - wakeNs;
+          lateMeanNs += (late - lateMeanNs) / 16;
+          lateDeviationNs += (Math.abs(late - lateMeanNs) - lateDeviationNs) / 16;
+          earlyNs = Math.min(20_000, Math.max(2_000, lateMeanNs + 2 * lateDeviationNs));
+        }
+        continue;
+      }
+      while (clock() < dueNs && Atomics.load(control, 0) === generation) {
+        // the last few microseconds
+      }
+      if (Atomics.compareExchange(due, 0, BigInt(dueNs), 0n) === BigInt(dueNs)) {
+        port.postMessage(null);
+      }
+    }
+    port.close();
+    scope.close();
+  };
+}
+
+/** One waiting op: its slot, its arrival order and what releases it. */
+interface Waiter {
+  readonly dueNs: number;
+  readonly order: number;
+  readonly release: () => void;
+}
+
+/** A min-heap of waiters by slot, then arrival. */
+class WaiterHeap {
+  readonly #items: Waiter[] = [];
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  peek(): Waiter | undefined {
+    return this.#items[0];
+  }
+
+  push(waiter: Waiter): void {
+    const items = this.#items;
+    let at = items.push(waiter) - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!before(items[at], items[parent])) break;
+      [items[at], items[parent]] = [items[parent], items[at]];
+      at = parent;
+    }
+  }
+
+  pop(): Waiter | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return top;
+    items[0] = last;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let least = at;
+      if (left < items.length && before(items[left], items[least])) least = left;
+      if (right < items.length && before(items[right], items[least])) least = right;
+      if (least === at) break;
+      [items[at], items[least]] = [items[least], items[at]];
+      at = least;
+    }
+    return top;
+  }
+}
+
+function before(a: Waiter, b: Waiter): boolean {
+  return a.dueNs < b.dueNs || (a.dueNs === b.dueNs && a.order < b.order);
+}
+
+/**
+ * Releases waiting ops at their slots, woken by its own ticker thread.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const slots = new SlotDispatcher(init.ticker, { clock, stopped: () => false });
+ * await slots.until(clock() + 1e6); // 1 ms from now, within microseconds
+ * slots.close();
+ * ```
+ */
+export class SlotDispatcher implements SlotWaiter {
+  readonly #clock: () => number;
+  readonly #stopped: () => boolean;
+  readonly #busy: () => boolean;
+  readonly #sleeper = new PreciseSleeper();
+  /** The ticker's clock minus the run's, in ns (both read `performance` in this thread). */
+  readonly #offsetNs: number;
+  readonly #control: Int32Array;
+  readonly #due: BigInt64Array;
+  readonly #port: MessagePort;
+  readonly #waiters = new WaiterHeap();
+  #order = 0;
+  /** The due time the ticker was last given, on the run's clock (0: none, or it fired). */
+  #armedNs = 0;
+  #closed = false;
+
+  /**
+   * Attaches to a ticker started by {@linkcode SlotTicker} (in this thread or another).
+   *
+   * @param link The ticker's shared memory, port and clock base.
+   * @param options The run's clock and its stop check.
+   */
+  constructor(link: TickerLink, options: SlotDispatcherOptions) {
+    this.#clock = options.clock;
+    this.#stopped = options.stopped;
+    this.#busy = options.busy ?? (() => true);
+    this.#offsetNs = (performance.timeOrigin + performance.now() - link.baseEpochMs) * 1e6 -
+      options.clock();
+    this.#control = new Int32Array(link.shared, 0, 2);
+    this.#due = new BigInt64Array(link.shared, 8, 1);
+    this.#port = link.port;
+    this.#port.onmessage = () => this.#tick();
+  }
+
+  /**
+   * Waits for the slot `dueNs`: resolves once the clock has reached it (or when the run
+   * stops, or the dispatcher closes).
+   *
+   * @param dueNs The slot, in ns on the dispatcher's clock.
+   * @returns A promise of the release.
+   */
+  until(dueNs: number): Promise<void> {
+    const now = this.#clock();
+    if (this.#closed || dueNs <= now) return Promise.resolve();
+    const earliest = Math.min(dueNs, this.#waiters.peek()?.dueNs ?? dueNs);
+    if (earliest - now <= BLOCK_MAX_NS && !this.#busy()) {
+      // Nothing in flight: no answer can arrive, so this thread may sleep to the earliest slot.
+      this.#sleeper.sleepUntil(earliest, this.#clock);
+      this.#releaseDue(false);
+      if (dueNs <= this.#clock()) return Promise.resolve();
+    }
+    return new Promise((release) => {
+      this.#waiters.push({ dueNs, order: this.#order++, release });
+      if (this.#armedNs === 0 || dueNs < this.#armedNs) this.#arm(dueNs);
+    });
+  }
+
+  /** Releases every waiter and detaches (the {@linkcode SlotTicker} stops the thread). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    Atomics.store(this.#due, 0, 0n);
+    this.#port.close();
+    while (this.#waiters.size > 0) this.#waiters.pop()!.release();
+  }
+
+  /** The ticker fired: releases what is due (everything once stopped), arms the next. */
+  #tick(): void {
+    this.#armedNs = 0;
+    this.#releaseDue(this.#stopped());
+    const next = this.#waiters.peek();
+    if (next !== undefined) this.#arm(next.dueNs);
+  }
+
+  /** Releases the waiters whose slot has come (all of them when `everything`). */
+  #releaseDue(everything: boolean): void {
+    const now = this.#clock();
+    for (let next = this.#waiters.peek(); next !== undefined; next = this.#waiters.peek()) {
+      if (!everything && next.dueNs > now) break;
+      this.#waiters.pop()!.release();
+    }
+  }
+
+  /** Gives the ticker a due time: the slot, or a stop check at most MAX_ARM_NS away. */
+  #arm(dueNs: number): void {
+    const armed = Math.ceil(Math.min(dueNs, this.#clock() + MAX_ARM_NS));
+    this.#armedNs = armed;
+    Atomics.store(this.#due, 0, BigInt(Math.max(1, Math.ceil(armed + this.#offsetNs))));
+    Atomics.add(this.#control, 0, 1);
+    Atomics.notify(this.#control, 0);
+  }
+}
+
+/** What a {@linkcode SlotDispatcher} needs besides its ticker. */
+export interface SlotDispatcherOptions {
+  /** The run's clock, in ns (any zero: the dispatcher converts its slots). */
+  readonly clock: () => number;
+  /** Whether the run has stopped: then every waiter is released. */
+  readonly stopped: () => boolean;
+  /**
+   * Whether an op is in flight (started, its end not yet taken): while none is, a wait of
+   * at most 2 ms sleeps this thread instead of waking it through the ticker. Default: always
+   * busy (every wait goes through the ticker).
+   */
+  readonly busy?: () => boolean;
+}
+
+/** What a consumer of a ticker gets (structured-cloneable; transfer `port`). */
+export interface TickerLink {
+  /** int32 [0] generation, int32 [1] stop flag, int64 at byte 8 the due time. */
+  readonly shared: SharedArrayBuffer;
+  /** Where the ticker posts when the due time comes. */
+  readonly port: MessagePort;
+  /** The zero of the ticker's clock, in Unix ms (`performance.timeOrigin`-based). */
+  readonly baseEpochMs: number;
+}
+
+/**
+ * A ticker thread for one {@linkcode SlotDispatcher}: start it in the thread that spawns the
+ * Workers, hand `link` to the Worker (transferring `link.port`), and close it after the run.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const ticker = SlotTicker.start();
+ * const slots = new SlotDispatcher(ticker.link, { clock, stopped: () => false });
+ * await slots.until(clock() + 1e6); // 1 ms from now, within microseconds
+ * slots.close();
+ * ticker.close();
+ * ```
+ */
+export class SlotTicker {
+  /** What the dispatcher attaches to. */
+  readonly link: TickerLink;
+  readonly #control: Int32Array;
+  readonly #worker: Worker;
+
+  private constructor() {
+    const shared = new SharedArrayBuffer(16);
+    this.#control = new Int32Array(shared, 0, 2);
+    const channel = new MessageChannel();
+    const baseEpochMs = performance.timeOrigin;
+    const source = `(${tickerMain.toString()})();`;
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    this.#worker = new Worker(url, { type: "module" });
+    URL.revokeObjectURL(url);
+    this.#worker.postMessage({ shared, port: channel.port2, baseEpochMs }, [channel.port2]);
+    this.link = { shared, port: channel.port1, baseEpochMs };
+  }
+
+  /**
+   * Starts the ticker thread.
+   *
+   * @returns The ticker.
+   */
+  static start(): SlotTicker {
+    return new SlotTicker();
+  }
+
+  /** Stops the ticker thread. */
+  close(): void {
+    Atomics.store(this.#control, 1, 1);
+    Atomics.add(this.#control, 0, 1);
+    Atomics.notify(this.#control, 0);
+    this.#worker.terminate();
+  }
+}
+
+/**
+ * Waits with `setTimeout` (millisecond timers, late by a millisecond or more): for clocks
+ * the ticker cannot share, such as a test's.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const slots = new TimerSlots(clock, 50);
+ * await slots.until(clock() + 5e6);
+ * ```
+ */
+export class TimerSlots implements SlotWaiter {
+  /**
+   * @param clock The clock the slots are on.
+   * @param maxSleepMs The longest single sleep (the caller then checks its stop flag).
+   */
+  constructor(readonly clock: () => number, readonly maxSleepMs: number) {}
+
+  /** Sleeps toward `dueNs`, at most `maxSleepMs` at once. */
+  until(dueNs: number): Promise<void> {
+    const delayMs = Math.min(Math.ceil((dueNs - this.clock()) / 1e6), this.maxSleepMs);
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, delayMs)));
+  }
+
+  /** Nothing to stop. */
+  close(): void {}
+}
