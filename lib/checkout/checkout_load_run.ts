@@ -13,6 +13,7 @@ import { ScenarioRunner } from "./scenario_runner.ts";
 import { LoadTally } from "./load_tally.ts";
 import { Prng } from "../core/prng.ts";
 import { RateSchedule } from "../core/rate_schedule.ts";
+import { SlotDispatcher, SlotTicker } from "../engine/slot_dispatcher.ts";
 import type { HttpPool } from "./driver/http_pool.ts";
 import type { HttpResult } from "./driver/http_result.ts";
 
@@ -84,6 +85,8 @@ export class LoadRun {
   #set: ScenarioSet;
   #pools: ServicePools;
   #stopped = false;
+  /** Releases the open model's arrivals at their slots, while it runs. */
+  #slots: SlotDispatcher | null = null;
   #stoppedAtNs: number | null = null;
   #ended = false;
   #slotFreed: (() => void) | null = null;
@@ -147,6 +150,7 @@ export class LoadRun {
     this.#stopped = true;
     this.#stoppedAtNs = nowNs();
     this.#sleeper.wakeAll();
+    this.#slots?.close();
     this.#wakeSlotWaiter();
   }
 
@@ -238,16 +242,44 @@ export class LoadRun {
   }
 
   async #open(rate: number): Promise<void> {
-    const schedule = new RateSchedule({ opsPerSec: rate, startNs: nowNs() });
+    const running = new Set<Promise<void>>();
+    // Arrivals start at their slot within microseconds (a timer would start them a millisecond
+    // or more late): a ticker thread wakes this thread, which sleeps itself while nothing is
+    // in flight.
+    const ticker = SlotTicker.start();
+    this.#slots = new SlotDispatcher(ticker.link, {
+      clock: nowNs,
+      stopped: () => this.#stopped,
+      busy: () => running.size > 0,
+    });
+    try {
+      await this.#arrivals(rate, this.#slots, running);
+    } finally {
+      this.#slots.close();
+      this.#slots = null;
+      ticker.close();
+    }
+  }
+
+  /** Starts the arrivals of the open model at their slots, then waits for them to end. */
+  async #arrivals(
+    rate: number,
+    slots: SlotDispatcher,
+    running: Set<Promise<void>>,
+  ): Promise<void> {
+    // The schedule starts with the deadline's timer, so every arrival due before the end is
+    // started before the timer fires.
+    const schedule = new RateSchedule({
+      opsPerSec: rate,
+      startNs: Math.round(this.#startMs * 1e6),
+    });
     const endNs = schedule.startNs + this.params.durationMs * 1e6;
     const free: ScenarioRunner[] = [];
-    const running = new Set<Promise<void>>();
     let made = 0;
     for (let cycle = 0; !this.#stopped && !this.#ended; cycle++) {
       const dueNs = schedule.intendedStartNs(cycle);
       if (dueNs >= endNs) break;
-      const aheadMs = (dueNs - nowNs()) / 1e6;
-      if (aheadMs >= 1) await this.#sleeper.sleep(aheadMs);
+      while (dueNs > nowNs() && !this.#stopped) await slots.until(dueNs);
       while (
         !this.#stopped && !this.#ended && free.length === 0 && made >= this.params.maxInFlight
       ) {
