@@ -408,7 +408,11 @@ async function floodWithoutReading(
       // client works on. This isolate's live heap and buffers after a full collection (garbage
       // waits for the collector, and a loaded machine collects late), not the process RSS: test
       // modules running in parallel share the process, and their memory is not the node's.
+      const floodLatencyMs = healthy.maxLatencyMs;
       const plateauStart = retainedBytes();
+      // The full collection just held this isolate, where the node runs too: the query it held
+      // up says nothing about the node. The latency checked is that of the plateau's queries.
+      healthy.resetLatency();
       await healthy.waitMore(plateauQueries);
       const plateauGrowth = retainedBytes() - plateauStart;
       assert.ok(
@@ -416,10 +420,10 @@ async function floodWithoutReading(
         `heap and buffers kept growing by ${mb(plateauGrowth)} MB while the client was blocked`,
       );
       assert.ok(healthy.ok - okBefore >= plateauQueries, `healthy made ${healthy.ok - okBefore}`);
-      assert.ok(
-        healthy.maxLatencyMs < 1000,
-        `healthy latency ${healthy.maxLatencyMs.toFixed(0)} ms`,
-      );
+      const latencies = { flood: floodLatencyMs, plateau: healthy.maxLatencyMs };
+      for (const [phase, ms] of Object.entries(latencies)) {
+        assert.ok(ms < 1000, `healthy latency ${ms.toFixed(0)} ms during the ${phase}`);
+      }
       assert.equal(server.connectionCount, 2);
       assert.ok(sentBytes >= 1 << 20, `the hog sent only ${sentBytes} bytes`);
     } finally {
