@@ -7,6 +7,7 @@
  * @module
  */
 
+import { formatLoaderVerdict, judgeLoader } from "../stats/loader_verdict.ts";
 import { firstLineOf, InterruptedError } from "../errors.ts";
 import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
@@ -300,6 +301,10 @@ function report(
   const { steps } = run;
   const last = steps[steps.length - 1].result;
   const failed = !run.completed || steps.some(stepFailed);
+  // Whether the loader itself was a limit: after the Results block, before END, on stderr, so
+  // that stdout stays line for line what cassandra-stress prints.
+  const loader = last.loader === null ? null : judgeLoader(last.loader);
+  if (loader !== null) io.err(formatLoaderVerdict(loader));
   io.out(formatRunEnd(failed));
   const aborted = last.aborted ?? (state.pageStop.signal.aborted ? "interrupted" : null);
   files.live?.runEnded(aborted);
@@ -315,6 +320,7 @@ function report(
       useResponseTime: context.useResponseTime,
       intervals: context.jsonIntervals ?? [],
       aborted: why === null ? null : `${why} during ${phase}`,
+      loader,
     });
     files.jsonWritten = true;
   }
@@ -334,5 +340,9 @@ function report(
   }
   if (aborted === "interrupted") throw interruptedError(state);
   if (aborted !== null) io.err(`error: ${aborted}`);
-  return failed ? 1 : 0;
+  if (failed) return 1;
+  return loader?.verdict === "limited" && settings.loader.failIfLimited ? LIMITED_EXIT : 0;
 }
+
+/** The exit code of a run whose loader was a limit, under `-loader fail-if-limited`. */
+const LIMITED_EXIT = 4;

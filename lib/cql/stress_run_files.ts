@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { LoaderVerdict } from "../stats/loader_verdict.ts";
 import { UsageError } from "../errors.ts";
 import { type CommandIo, teeIo } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
@@ -97,6 +98,8 @@ export interface RunEnd {
   readonly intervals: readonly JsonIntervalPoint[];
   /** Why the run ended early, or null. */
   readonly aborted: string | null;
+  /** Whether the loader itself was a limit, or null where it was not judged. */
+  readonly loader: LoaderVerdict | null;
 }
 
 /** Writes the JSON summary of a measured run. */
@@ -114,6 +117,7 @@ export function writeRunSummary(json: TextFile, settings: StressSettings, end: R
     useResponseTime: end.useResponseTime,
     intervals: end.intervals,
     aborted: end.aborted ?? (last.failure === null ? null : `FAILURE: ${last.failure}`),
+    loader: end.loader,
   });
   json.write(JSON.stringify(summary, null, 2) + "\n");
 }

@@ -14,6 +14,7 @@ import type { DistributionSpec } from "../units/distribution_spec.ts";
 import type { SyntheticTargetSpec, TargetSpec } from "./target.ts";
 import type { OpSample } from "../stats/op_recorder.ts";
 import type { TickerLink } from "./slot_dispatcher.ts";
+import type { WorkerLoaderSample } from "../stats/loader_verdict.ts";
 
 /**
  * Index of the stop flag in the control block's Int32Array: 0 runs, any other value stops;
@@ -154,6 +155,8 @@ export interface WorkerDone {
   readonly samples: OpSample[];
   /** The first failure message of an op that was not ignored, or null. */
   readonly failure: string | null;
+  /** What the Worker measured of itself (absent from Workers that do not measure it). */
+  readonly loader?: WorkerLoaderSample;
 }
 
 /** A line the Worker wants printed on stderr (an op error, as cassandra-stress prints them). */

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { LoaderFigures } from "../stats/loader_verdict.ts";
 import type { DistributionSpec } from "../units/distribution_spec.ts";
 import type { OpWindow } from "../stats/op_window.ts";
 import type { ErrorPlan, PopulationPlan } from "./protocol.ts";
@@ -87,6 +88,8 @@ export interface RunResult {
   readonly failure: string | null;
   /** Why the run ended early (`interrupted`, a Worker's fatal error), or null. */
   readonly aborted: string | null;
+  /** What the Workers measured of themselves, for the loader verdict (null: none reported). */
+  readonly loader: LoaderFigures | null;
 }
 
 /** Callbacks and controls of a run. */

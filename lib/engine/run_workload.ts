@@ -5,6 +5,7 @@
  * @module
  */
 
+import { mergeLoaderSamples, type WorkerLoaderSample } from "../stats/loader_verdict.ts";
 import { SlotTicker } from "./slot_dispatcher.ts";
 import { Uncertainty } from "../core/uncertainty.ts";
 import { OpWindow } from "../stats/op_window.ts";
@@ -62,6 +63,7 @@ class WorkloadRun<Spec extends TargetSpec> {
   readonly #workerCount: number;
   readonly #workers: Worker[] = [];
   readonly #tickers: SlotTicker[] = [];
+  readonly #loaderSamples: WorkerLoaderSample[] = [];
   readonly #totals: OpWindow[];
   #current: OpWindow[];
   readonly #uncertainty = new Uncertainty();
@@ -169,6 +171,7 @@ class WorkloadRun<Spec extends TargetSpec> {
         break;
       case "done":
         message.samples.forEach((s, i) => this.#current[i].addSample(s));
+        if (message.loader !== undefined) this.#loaderSamples.push(message.loader);
         this.#failure ??= message.failure;
         this.#done.add(message.workerIndex);
         if (this.#done.size === this.#workerCount) this.#finish();
@@ -295,6 +298,9 @@ class WorkloadRun<Spec extends TargetSpec> {
       elapsedSec: this.#elapsedSec(),
       failure: this.#failure,
       aborted: this.#aborted,
+      loader: this.#loaderSamples.length === 0
+        ? null
+        : mergeLoaderSamples(this.#loaderSamples, this.#plan.schedule !== null),
     });
   }
 }

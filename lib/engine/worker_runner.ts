@@ -14,6 +14,7 @@ import { RetryBackoff } from "../core/retry_backoff.ts";
 import type { OpCount, SeedSource, Target, TargetSpec } from "./target.ts";
 import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
 import { SlotDispatcher, type SlotWaiter, TimerSlots } from "./slot_dispatcher.ts";
+import { LoaderProbe } from "./loader_probe.ts";
 import {
   CONTROL_CYCLE_OFFSET,
   CONTROL_EPOCH,
@@ -124,6 +125,8 @@ export class WorkerRunner {
   #slots: SlotWaiter | null = null;
   /** Ops started whose end has not been taken yet. */
   #inFlight = 0;
+  /** What this Worker measures of itself, for the loader verdict. */
+  #probe: LoaderProbe;
   #flags: Int32Array;
   #cycles: BigInt64Array;
   #recorders: OpRecorder[];
@@ -158,6 +161,7 @@ export class WorkerRunner {
     this.#post = post;
     this.#ownClock = clock === undefined;
     this.#clock = clock ?? createNsClock(init.baseEpochMs);
+    this.#probe = new LoaderProbe(init.threads, this.#clock);
     this.#flags = new Int32Array(init.control, 0, CONTROL_CYCLE_OFFSET / 4);
     this.#cycles = new BigInt64Array(init.control, CONTROL_CYCLE_OFFSET, 1);
     const scheduled = init.schedule !== null;
@@ -193,10 +197,20 @@ export class WorkerRunner {
    */
   async run(): Promise<void> {
     this.#lastTurnNs = this.#clock();
+    this.#probe.start();
+    // The poll timer is also the event-loop probe: how late it fires.
+    let pollDueNs = this.#lastTurnNs + POLL_MS * 1e6;
     const poll = setInterval(() => {
       this.#lastTurnNs = this.#clock();
+      this.#probe.tick(this.#lastTurnNs - pollDueNs);
+      pollDueNs = this.#lastTurnNs + POLL_MS * 1e6;
       this.#maybeSample();
     }, POLL_MS);
+    // A loop that never yields to timers starves the probe: its last firing is still due.
+    const lastProbe = () => {
+      const lateNs = this.#clock() - pollDueNs;
+      if (lateNs > 0) this.#probe.tick(lateNs);
+    };
     this.#slots = this.#schedule === null ? null : this.#slotWaiter();
     try {
       const loops: Promise<void>[] = [];
@@ -204,11 +218,18 @@ export class WorkerRunner {
       await Promise.all(loops);
     } finally {
       clearInterval(poll);
+      lastProbe();
       this.#slots?.close();
     }
     const samples = this.#takeSamples();
     this.#post(
-      { type: "done", workerIndex: this.#init.workerIndex, samples, failure: this.#failure },
+      {
+        type: "done",
+        workerIndex: this.#init.workerIndex,
+        samples,
+        failure: this.#failure,
+        loader: this.#probe.finish(),
+      },
       transferablesOf(samples),
     );
   }
@@ -281,11 +302,15 @@ export class WorkerRunner {
         intendedNs = schedule.intendedStartNs(cycle);
         // A slot at or past the deadline will never run: this loop is done.
         if (deadlineNs >= 0 && intendedNs >= deadlineNs) return;
+        let waited = false;
         while (intendedNs > clock()) {
           if (Atomics.load(flags, CONTROL_STOP) !== 0) return;
+          waited = true;
           await this.#slots!.until(intendedNs);
         }
         startNs = clock();
+        // Late after waiting is the loader's own lateness; late without waiting is queueing.
+        if (waited) this.#probe.dispatched(startNs - intendedNs);
       }
       if (deadlineNs >= 0 && startNs >= deadlineNs) {
         Atomics.store(flags, CONTROL_STOP, 1);
@@ -317,6 +342,7 @@ export class WorkerRunner {
       }
       const endNs = clock();
       this.#inFlight--;
+      this.#probe.busy(endNs - startNs);
       // As cassandra-stress's timer does, a failed op is timed (all its tries and waits) and
       // counted like any other op; it also counts as an error.
       if (count === undefined || error !== undefined) {

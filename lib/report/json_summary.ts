@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { LoaderVerdict } from "../stats/loader_verdict.ts";
 import { OpWindow } from "../stats/op_window.ts";
 import type { LatencyHistogram } from "../stats/latency_histogram.ts";
 import { shardJson } from "../units/shard.ts";
@@ -54,6 +55,12 @@ export interface JsonOpStats {
   clampedLatencies: number;
   /** Latency of the reported kind (see {@linkcode JsonSummary.latencyKind}). */
   latencyMs: JsonLatencyMs;
+  /**
+   * A scheduled run's (`throttle=`, `fixed=`) three latencies side by side: service time (from
+   * the actual start), response time (from the intended start) and wait time (intended start
+   * to actual start). Absent in a closed-model run, where there is only service time.
+   */
+  scheduled?: { serviceMs: JsonLatencyMs; responseMs: JsonLatencyMs; waitMs: JsonLatencyMs };
 }
 
 /** One point of the per-interval series (all op types together). */
@@ -111,6 +118,8 @@ export interface JsonSummary {
   ops: Record<string, JsonOpStats>;
   /** The per-interval series, oldest first. */
   intervals: JsonIntervalPoint[];
+  /** Whether the load generator itself was a limit (absent where it was not judged). */
+  loader?: LoaderVerdict;
 }
 
 /** The input of {@linkcode createJsonSummary}. */
@@ -147,6 +156,12 @@ export interface JsonSummaryInput {
    * @default {null}
    */
   aborted?: string | null;
+  /**
+   * Whether the load generator itself was a limit, or null where it was not judged.
+   *
+   * @default {null}
+   */
+  loader?: LoaderVerdict | null;
 }
 
 /** Options of {@linkcode createJsonIntervalPoint}. */
@@ -218,6 +233,13 @@ function statsOf(window: OpWindow, elapsedSec: number, useResponseTime: boolean)
     rowsPerSec: rate(window.rows),
     clampedLatencies: latency.clampedCount,
     latencyMs: jsonLatencyMsOf(latency),
+    ...(window.response === null || window.wait === null ? {} : {
+      scheduled: {
+        serviceMs: jsonLatencyMsOf(window.service),
+        responseMs: jsonLatencyMsOf(window.response),
+        waitMs: jsonLatencyMsOf(window.wait),
+      },
+    }),
   };
 }
 
@@ -316,5 +338,6 @@ export function createJsonSummary(input: JsonSummaryInput): JsonSummary {
     total: statsOf(totalOf(windows), input.elapsedSec, input.useResponseTime),
     ops,
     intervals: [...(input.intervals ?? [])],
+    ...(input.loader === undefined || input.loader === null ? {} : { loader: input.loader }),
   };
 }

@@ -9,6 +9,7 @@ import type {
   CommandSettings,
   ErrorSettings,
   GraphSettings,
+  LoaderSettings,
   LogSettings,
   ModeSettings,
   NodeSettings,
@@ -34,6 +35,12 @@ const DEFAULT_BACKOFF: ErrorSettings["backoff"] = {
   minDelayMs: 0,
   maxDelayMs: 20_000,
 };
+
+/** Parses `-loader` (ours): `fail-if-limited`. */
+export function parseLoaderGroup(params: readonly string[] | undefined): LoaderSettings {
+  const found = matchSubOptions("-loader", params ?? [], ["fail-if-limited"]);
+  return { failIfLimited: found.has("fail-if-limited") };
+}
 
 /** Parses `-errors`. */
 export function parseErrorsGroup(params: readonly string[] | undefined): ErrorSettings {

@@ -312,6 +312,19 @@ const PAGES: Readonly<Record<string, Page>> = {
       ["split-factor=1", "Split every token range by this factor"],
     ],
   },
+  "-loader": {
+    title: "-loader: whether the load generator itself was a limit (ours, not cassandra-stress's)",
+    usage: ["-loader [fail-if-limited]"],
+    rows: [
+      ["fail-if-limited", "Exit 4 when the verdict is limited (after the run, files written)"],
+    ],
+    notes: [
+      "Every run judges itself and prints, on stderr after the Results block, 'Loader: ok' or",
+      "'Loader: limited: REASONS' with its figures (also in the -log json= summary as 'loader').",
+      "Limited: over 1% of the ops that waited for their slot started more than 1 ms after it,",
+      "a Worker's thread used 90% of a core or more, or its event loop was 10 ms late at p99.",
+    ],
+  },
 };
 
 const GENERAL = [
@@ -356,6 +369,8 @@ const GENERAL = [
   "checkout consistency|load ...    : Consistency and load tests of checkout services",
   "",
   "---Extensions---",
+  "-loader [fail-if-limited]         : Whether the loader itself was a limit (a line on stderr",
+  "                                   after Results); fail-if-limited makes limited exit 4",
   "-node synthetic[:DIST][:errors(P)]: The built-in synthetic target: each op completes after a",
   "                                   latency drawn from DIST in microseconds (synthetic alone:",
   "                                   zero latency) and fails with probability P (default 0)",

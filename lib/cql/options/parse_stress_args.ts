@@ -17,6 +17,7 @@ import {
 import {
   parseErrorsGroup,
   parseGraphGroup,
+  parseLoaderGroup,
   parseLogGroup,
   parseModeGroup,
   parseNodeGroup,
@@ -53,6 +54,7 @@ export const OPTION_GROUPS: readonly string[] = [
   "-sendto",
   "-graph",
   "-tokenrange",
+  "-loader",
 ];
 
 const HELP_FLAGS = new Set(["--help", "-h", "-?"]);
@@ -119,6 +121,7 @@ const GROUP_PARSERS: Readonly<
   "-port": ["port", parsePortGroup],
   "-graph": ["graph", parseGraphGroup],
   "-tokenrange": ["tokenrange", parseTokenRangeGroup],
+  "-loader": ["loader", parseLoaderGroup],
 };
 
 function defaultsFor(

@@ -231,6 +231,12 @@ export interface ColumnSettings {
   readonly timestamp: string | null;
 }
 
+/** The `-loader` group (ours): what a `limited` loader verdict does. */
+export interface LoaderSettings {
+  /** `fail-if-limited`: exit 4 when the loader itself was a limit of the run. */
+  readonly failIfLimited: boolean;
+}
+
 /** The `-errors` group. */
 export interface ErrorSettings {
   /** `ignore`: count errors instead of failing. */
@@ -444,6 +450,8 @@ export interface StressSettings {
   readonly graph: GraphSettings;
   /** `-tokenrange`. */
   readonly tokenrange: TokenRangeSettings;
+  /** `-loader`. */
+  readonly loader: LoaderSettings;
   /** `--dry-run` was given: print the settings and stop. */
   readonly dryRun: boolean;
 }

@@ -1,0 +1,240 @@
+/**
+ * Whether the load generator itself was the limit of a run: each Worker measures its own
+ * limits while it runs (how late it released ops that waited for their slot, its thread's CPU,
+ * how late a probe timer fired, how much of the time its threads had an op in flight), and
+ * the run is judged `ok` or `limited` with the reasons and the figures.
+ *
+ * - `limited` when more than 1% of the ops that waited for their slot started over 1 ms after
+ *   it (the loader was late, not the server: an op that starts late because every thread was
+ *   still waiting for the server is queueing, and shows in the response time), when a Worker's
+ *   thread used 90% of a core or more, or when the probe timer's p99 lateness is 10 ms or more.
+ * - A closed-model run whose threads had an op in flight 99% of the time or more gets a note:
+ *   its rate was set by the number of threads (the loader's concurrency) and the server's
+ *   latency together. That alone is not `limited`: a closed loop is always busy.
+ *
+ * @module
+ */
+
+import { type HistogramExport, LatencyHistogram } from "./latency_histogram.ts";
+
+/** What one Worker measured of itself over a run (structured-cloneable). */
+export interface WorkerLoaderSample {
+  /** Lateness (ns) of the ops released after waiting for their slot (scheduled runs). */
+  readonly dispatch: HistogramExport;
+  /** How many of those started more than 1 ms after their slot. */
+  readonly dispatchLate: number;
+  /** CPU seconds of the Worker's thread over the run (NaN: unknown). */
+  readonly cpuSec: number;
+  /** Wall seconds of the run, as the Worker saw it. */
+  readonly wallSec: number;
+  /** Lateness (ns) of each firing of the Worker's probe timer. */
+  readonly loopDelay: HistogramExport;
+  /** Nanoseconds its threads had an op in flight, summed over threads. */
+  readonly busyNs: number;
+  /** Its threads (closed-model loops). */
+  readonly threads: number;
+}
+
+/** The run's figures, merged over its Workers (JSON-friendly). */
+export interface LoaderFigures {
+  /** Whether the run followed a rate schedule (`throttle=`, `fixed=`). */
+  readonly scheduled: boolean;
+  /** Ops released after waiting for their slot: how many, the p50 and p99 lateness (ms), and the share over 1 ms. */
+  readonly dispatch: {
+    readonly ops: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly lateShare: number;
+  } | null;
+  /** Each Worker thread's CPU, as a share of one core (null: unknown). */
+  readonly workerCpu: readonly (number | null)[];
+  /** The probe timer's lateness, ms. */
+  readonly eventLoopDelayMs: { readonly p99: number; readonly max: number };
+  /** The share of thread time with an op in flight (closed model), or null when scheduled. */
+  readonly threadsBusy: number | null;
+  /** The threads of every Worker. */
+  readonly threads: number;
+}
+
+/** The judgement of a run. */
+export interface LoaderVerdict {
+  /** `ok`, or `limited` when the loader was a limit. */
+  readonly verdict: "ok" | "limited";
+  /** Why it was limited (empty when `ok`). */
+  readonly reasons: readonly string[];
+  /** What else a reader should know. */
+  readonly notes: readonly string[];
+  /** The figures judged. */
+  readonly figures: LoaderFigures;
+}
+
+/** An op that started this much after its slot is late. */
+export const LATE_NS = 1e6;
+const LATE_SHARE_LIMIT = 0.01;
+const CPU_LIMIT = 0.9;
+const LOOP_DELAY_LIMIT_MS = 10;
+const BUSY_NOTE = 0.99;
+
+const ms = (ns: number) => ns / 1e6;
+const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
+
+/**
+ * Merges the Workers' samples into the run's figures.
+ *
+ * @param samples One per Worker that finished.
+ * @param scheduled Whether the run followed a rate schedule.
+ * @returns The figures.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LatencyHistogram } from "./latency_histogram.ts";
+ * import { mergeLoaderSamples } from "./loader_verdict.ts";
+ *
+ * const empty = new LatencyHistogram().exportCounts();
+ * const sample = {
+ *   dispatch: empty, dispatchLate: 0, cpuSec: 0.5, wallSec: 10, loopDelay: empty,
+ *   busyNs: 0, threads: 4,
+ * };
+ * const figures = mergeLoaderSamples([sample], true);
+ * assert.deepEqual(figures.workerCpu, [0.05]);
+ * assert.equal(figures.threadsBusy, null);
+ * ```
+ */
+export function mergeLoaderSamples(
+  samples: readonly WorkerLoaderSample[],
+  scheduled: boolean,
+): LoaderFigures {
+  const dispatch = new LatencyHistogram();
+  const loop = new LatencyHistogram();
+  let late = 0;
+  let busyNs = 0;
+  let threadNs = 0;
+  let threads = 0;
+  for (const sample of samples) {
+    dispatch.addExport(sample.dispatch);
+    loop.addExport(sample.loopDelay);
+    late += sample.dispatchLate;
+    busyNs += sample.busyNs;
+    threadNs += sample.threads * sample.wallSec * 1e9;
+    threads += sample.threads;
+  }
+  const ops = dispatch.totalCount;
+  return {
+    scheduled,
+    dispatch: !scheduled ? null : {
+      ops,
+      p50Ms: ops === 0 ? 0 : ms(dispatch.valueAtPercentile(50)),
+      p99Ms: ops === 0 ? 0 : ms(dispatch.valueAtPercentile(99)),
+      lateShare: ops === 0 ? 0 : late / ops,
+    },
+    workerCpu: samples.map((s) =>
+      Number.isFinite(s.cpuSec) && s.wallSec > 0 ? s.cpuSec / s.wallSec : null
+    ),
+    eventLoopDelayMs: {
+      p99: loop.totalCount === 0 ? 0 : ms(loop.valueAtPercentile(99)),
+      max: loop.totalCount === 0 ? 0 : ms(loop.maxNs),
+    },
+    threadsBusy: scheduled || threadNs === 0 ? null : Math.min(1, busyNs / threadNs),
+    threads,
+  };
+}
+
+/**
+ * Judges a run's figures.
+ *
+ * @param figures From {@linkcode mergeLoaderSamples}.
+ * @returns `ok` or `limited`, the reasons and notes.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { judgeLoader } from "./loader_verdict.ts";
+ *
+ * const verdict = judgeLoader({
+ *   scheduled: true,
+ *   dispatch: { ops: 1000, p50Ms: 0.02, p99Ms: 3, lateShare: 0.05 },
+ *   workerCpu: [0.2],
+ *   eventLoopDelayMs: { p99: 1, max: 4 },
+ *   threadsBusy: null,
+ *   threads: 32,
+ * });
+ * assert.equal(verdict.verdict, "limited");
+ * assert.match(verdict.reasons[0], /5\.0% of the ops started more than 1 ms after their slot/);
+ * ```
+ */
+export function judgeLoader(figures: LoaderFigures): LoaderVerdict {
+  const reasons: string[] = [];
+  const notes: string[] = [];
+  const { dispatch, eventLoopDelayMs: loop } = figures;
+  if (dispatch !== null && dispatch.lateShare > LATE_SHARE_LIMIT) {
+    reasons.push(
+      `${percent(dispatch.lateShare)} of the ops started more than 1 ms after their slot ` +
+        `(p99 ${dispatch.p99Ms.toFixed(2)} ms late)`,
+    );
+  }
+  figures.workerCpu.forEach((share, i) => {
+    if (share !== null && share >= CPU_LIMIT) {
+      reasons.push(`Worker ${i} used ${percent(share)} of a core`);
+    }
+  });
+  if (loop.p99 >= LOOP_DELAY_LIMIT_MS) {
+    reasons.push(`its event loop was late by ${loop.p99.toFixed(1)} ms at p99`);
+  }
+  if (figures.threadsBusy !== null && figures.threadsBusy >= BUSY_NOTE) {
+    notes.push(
+      `all ${figures.threads} threads had an op in flight ${percent(figures.threadsBusy)} of ` +
+        `the time: the rate was set by the number of threads and the server's latency`,
+    );
+  }
+  return { verdict: reasons.length === 0 ? "ok" : "limited", reasons, notes, figures };
+}
+
+/**
+ * The verdict as one line: the word, the reasons or the figures, and the notes.
+ *
+ * @param verdict The verdict.
+ * @returns The line (no line break).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatLoaderVerdict } from "./loader_verdict.ts";
+ *
+ * const line = formatLoaderVerdict({
+ *   verdict: "ok",
+ *   reasons: [],
+ *   notes: [],
+ *   figures: {
+ *     scheduled: true,
+ *     dispatch: { ops: 1000, p50Ms: 0.02, p99Ms: 0.3, lateShare: 0 },
+ *     workerCpu: [0.12],
+ *     eventLoopDelayMs: { p99: 1.2, max: 3 },
+ *     threadsBusy: null,
+ *     threads: 32,
+ *   },
+ * });
+ * assert.equal(
+ *   line,
+ *   "Loader: ok (slot lateness p50 0.02 ms, p99 0.30 ms, 0.0% over 1 ms; Worker CPU 12%; event loop delay p99 1.2 ms)",
+ * );
+ * ```
+ */
+export function formatLoaderVerdict(verdict: LoaderVerdict): string {
+  const { figures } = verdict;
+  const parts: string[] = [];
+  if (figures.dispatch !== null) {
+    const d = figures.dispatch;
+    parts.push(
+      `slot lateness p50 ${d.p50Ms.toFixed(2)} ms, p99 ${d.p99Ms.toFixed(2)} ms, ` +
+        `${percent(d.lateShare)} over 1 ms`,
+    );
+  }
+  const cpu = figures.workerCpu.map((share) => share === null ? "unknown" : percent(share));
+  parts.push(`Worker CPU ${cpu.join(", ")}`);
+  parts.push(`event loop delay p99 ${figures.eventLoopDelayMs.p99.toFixed(1)} ms`);
+  const head = verdict.verdict === "ok"
+    ? `Loader: ok (${parts.join("; ")})`
+    : `Loader: limited: ${verdict.reasons.join("; ")} (${parts.join("; ")})`;
+  return verdict.notes.length === 0 ? head : `${head}; note: ${verdict.notes.join("; ")}`;
+}

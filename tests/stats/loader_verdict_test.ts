@@ -1,0 +1,114 @@
+// The loader verdict: the figures each Worker measures of itself, merged, and judged `ok` or
+// `limited` with the reasons (lib/stats/loader_verdict.ts).
+import assert from "node:assert/strict";
+import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
+import {
+  formatLoaderVerdict,
+  judgeLoader,
+  type LoaderFigures,
+  mergeLoaderSamples,
+  type WorkerLoaderSample,
+} from "../../lib/stats/loader_verdict.ts";
+
+const healthy: LoaderFigures = {
+  scheduled: true,
+  dispatch: { ops: 20_000, p50Ms: 0.02, p99Ms: 0.3, lateShare: 0.001 },
+  workerCpu: [0.12, 0.11],
+  eventLoopDelayMs: { p99: 1.4, max: 3 },
+  threadsBusy: null,
+  threads: 32,
+};
+
+Deno.test("judgeLoader(): a run within every bound is ok", () => {
+  const verdict = judgeLoader(healthy);
+  assert.equal(verdict.verdict, "ok");
+  assert.deepEqual(verdict.reasons, []);
+  assert.deepEqual(verdict.notes, []);
+});
+
+Deno.test("judgeLoader(): each limit names its reason", () => {
+  const cases: [Partial<LoaderFigures>, RegExp][] = [
+    [
+      { dispatch: { ops: 20_000, p50Ms: 0.1, p99Ms: 4.5, lateShare: 0.03 } },
+      /^3\.0% of the ops started more than 1 ms after their slot \(p99 4\.50 ms late\)$/,
+    ],
+    [{ workerCpu: [0.2, 0.96] }, /^Worker 1 used 96% of a core$/],
+    [{ eventLoopDelayMs: { p99: 12.5, max: 40 } }, /^its event loop was late by 12\.5 ms at p99$/],
+  ];
+  for (const [change, reason] of cases) {
+    const verdict = judgeLoader({ ...healthy, ...change });
+    assert.equal(verdict.verdict, "limited", JSON.stringify(change));
+    assert.equal(verdict.reasons.length, 1);
+    assert.match(verdict.reasons[0], reason);
+  }
+  // Just under each bound: ok.
+  const under = judgeLoader({
+    ...healthy,
+    dispatch: { ops: 1000, p50Ms: 0.1, p99Ms: 0.9, lateShare: 0.01 },
+    workerCpu: [0.89],
+    eventLoopDelayMs: { p99: 9.9, max: 30 },
+  });
+  assert.equal(under.verdict, "ok");
+});
+
+Deno.test("judgeLoader(): a closed loop whose threads were always busy gets a note, not limited", () => {
+  const closed = { ...healthy, scheduled: false, dispatch: null, threadsBusy: 0.997 };
+  const verdict = judgeLoader(closed);
+  assert.equal(verdict.verdict, "ok");
+  assert.deepEqual(verdict.notes, [
+    "all 32 threads had an op in flight 100% of the time: the rate was set by the number of " +
+    "threads and the server's latency",
+  ]);
+  assert.deepEqual(judgeLoader({ ...closed, threadsBusy: 0.98 }).notes, []);
+  assert.match(
+    formatLoaderVerdict(verdict),
+    /^Loader: ok \(Worker CPU 12%, 11%; .*\); note: all 32/,
+  );
+});
+
+Deno.test("formatLoaderVerdict(): limited puts the reasons first, then the figures", () => {
+  const line = formatLoaderVerdict(judgeLoader({ ...healthy, workerCpu: [0.95, null] }));
+  assert.equal(
+    line,
+    "Loader: limited: Worker 0 used 95% of a core (slot lateness p50 0.02 ms, p99 0.30 ms, " +
+      "0.1% over 1 ms; Worker CPU 95%, unknown; event loop delay p99 1.4 ms)",
+  );
+});
+
+function sample(options: {
+  dispatchMs?: number[];
+  loopMs?: number[];
+  cpuSec: number;
+  busyNs?: number;
+}): WorkerLoaderSample {
+  const dispatch = new LatencyHistogram();
+  for (const ms of options.dispatchMs ?? []) dispatch.recordValue(ms * 1e6);
+  const loop = new LatencyHistogram();
+  for (const ms of options.loopMs ?? []) loop.recordValue(ms * 1e6);
+  return {
+    dispatch: dispatch.exportCounts(),
+    dispatchLate: (options.dispatchMs ?? []).filter((ms) => ms > 1).length,
+    cpuSec: options.cpuSec,
+    wallSec: 10,
+    loopDelay: loop.exportCounts(),
+    busyNs: options.busyNs ?? 0,
+    threads: 8,
+  };
+}
+
+Deno.test("mergeLoaderSamples(): the Workers' figures together", () => {
+  const a = sample({ dispatchMs: [0.01, 0.02, 0.03, 2], loopMs: [1, 2], cpuSec: 1 });
+  const b = sample({ dispatchMs: [0.01, 0.02, 0.04, 0.05], loopMs: [1, 30], cpuSec: NaN });
+  const figures = mergeLoaderSamples([a, b], true);
+  assert.equal(figures.dispatch!.ops, 8);
+  assert.equal(figures.dispatch!.lateShare, 1 / 8);
+  assert.ok(Math.abs(figures.dispatch!.p99Ms - 2) < 0.01, `${figures.dispatch!.p99Ms}`);
+  assert.deepEqual(figures.workerCpu, [0.1, null]);
+  assert.ok(Math.abs(figures.eventLoopDelayMs.max - 30) < 0.1);
+  assert.equal(figures.threads, 16);
+  assert.equal(figures.threadsBusy, null);
+  // Closed model: the busy share of all threads' time.
+  const closed = mergeLoaderSamples([sample({ cpuSec: 1, busyNs: 8 * 10e9 * 0.5 })], false);
+  assert.equal(closed.dispatch, null);
+  assert.equal(closed.threadsBusy, 0.5);
+});
