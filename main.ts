@@ -220,7 +220,7 @@ async function dispatch(
         const { checkoutConsistencyCommand } = await import(
           "./lib/checkout/checkout_consistency.ts"
         );
-        return await checkoutConsistencyCommand(command.slice(2), io);
+        return await checkoutConsistencyCommand(command.slice(2), io, { signal });
       }
       if (command[1] === "load") {
         const { checkoutLoadCommand } = await import("./lib/checkout/checkout_load.ts");

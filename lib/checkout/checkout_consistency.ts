@@ -15,7 +15,7 @@ import { parseDuration } from "../units/parse_duration.ts";
 import { CheckoutServices } from "./driver/checkout_services.ts";
 import type { CommandIo } from "../cli/command_io.ts";
 import { parseCommandFlags, parseInteger, parsePositive } from "../cli/parse_flags.ts";
-import { UsageError } from "../errors.ts";
+import { InterruptedError, UsageError } from "../errors.ts";
 
 const HELP = `Usage: stress checkout consistency (--urls urls.json | --gateway URL) [options]
 
@@ -135,6 +135,7 @@ function formatVerdict(verdict: ConsistencyVerdict): string[] {
 export async function checkoutConsistencyCommand(
   args: readonly string[],
   io: CommandIo,
+  options: { signal?: AbortSignal } = {},
 ): Promise<number> {
   const values = parseCommandFlags("checkout consistency", args, {
     urls: { type: "string" },
@@ -158,10 +159,44 @@ export async function checkoutConsistencyCommand(
     timeoutMs: settings.timeoutMs,
     connectTimeoutMs: settings.connectTimeoutMs,
   });
+  // Ctrl-C or SIGTERM closes the connections, so that requests in flight end at once; the test
+  // then stops at the end of its phase, with nothing judged and no file written.
+  const onAbort = () => void services.close();
+  options.signal?.addEventListener("abort", onAbort);
   try {
-    return await runTest(settings, services, io);
+    return await runTest(settings, services, io, options.signal);
   } finally {
+    options.signal?.removeEventListener("abort", onAbort);
     await services.close();
+  }
+}
+
+/**
+ * Runs one phase; once the run is interrupted, its failure (the connections were closed under
+ * it) or its end becomes the interruption.
+ */
+async function guarded<T>(
+  signal: AbortSignal | undefined,
+  phase: string,
+  job: () => Promise<T>,
+): Promise<T> {
+  let value: T;
+  try {
+    value = await job();
+  } catch (error) {
+    stopIfInterrupted(signal, phase);
+    throw error;
+  }
+  stopIfInterrupted(signal, phase);
+  return value;
+}
+
+/** Throws when the run was interrupted, naming the phase it ended in. */
+function stopIfInterrupted(signal: AbortSignal | undefined, phase: string): void {
+  if (signal?.aborted) {
+    throw new InterruptedError(
+      `Run interrupted by SIGINT during the ${phase}: nothing was judged, no file written`,
+    );
   }
 }
 
@@ -170,6 +205,7 @@ async function runTest(
   settings: ConsistencySettings,
   services: CheckoutServices,
   io: CommandIo,
+  signal?: AbortSignal,
 ): Promise<number> {
   const run = { settings, services, io };
   io.out(
@@ -177,14 +213,20 @@ async function runTest(
       settings.items === 1 ? "" : "s"
     } (stock ${settings.stock}, price ${settings.price}), ${settings.users} users (credit ${settings.credit}), ${settings.checkouts} checkouts, ${settings.concurrency} in flight, seed ${settings.seed}`,
   );
-  const { itemIds, userIds } = await populate(run);
-  const orders = await createOrders(run, { itemIds, userIds });
-  const { checkouts, checkoutMs, latencyMs } = await checkOutAll(run, orders);
-  const final = await readBack(run, {
-    itemIds,
-    userIds,
-    orderIds: orders.map((order) => order.orderId),
-  });
+  stopIfInterrupted(signal, "start");
+  const { itemIds, userIds } = await guarded(signal, "populate", () => populate(run));
+  const orders = await guarded(signal, "orders", () => createOrders(run, { itemIds, userIds }));
+  const { checkouts, checkoutMs, latencyMs } = await guarded(
+    signal,
+    "checkouts",
+    () => checkOutAll(run, orders),
+  );
+  const orderIds = orders.map((order) => order.orderId);
+  const final = await guarded(
+    signal,
+    "read-back",
+    () => readBack(run, { itemIds, userIds, orderIds }),
+  );
   const verdict = consistencyVerdict({
     items: new Map(itemIds.map((id) => [id, { stock: settings.stock, price: settings.price }])),
     users: new Map(userIds.map((id) => [id, settings.credit])),

@@ -79,6 +79,44 @@ Deno.test("checkout load: Ctrl-C in the measured run: valid HDR log and JSON, ex
   }
 });
 
+// checkout consistency: --json, written only with the verdict. Each phase prints its line when
+// it ends; Ctrl-C then stops the test before the next phase.
+const CONSISTENCY_PHASES = [
+  ["start", /^checkout consistency:/],
+  ["populate", /^populate: /],
+  ["orders", /^orders: /],
+  ["checkouts", /^checkout: /],
+] as const;
+for (const [phase, line] of CONSISTENCY_PHASES) {
+  Deno.test(`checkout consistency: Ctrl-C at the end of the ${phase} stops it there, no file, exit 130`, async () => {
+    const service = await startCheckoutService({ seed: 5, faults: { latencyMs: 20 } });
+    try {
+      const json = `${dir}/consistency${++caseNumber}.json`;
+      const run = await runMain([
+        "checkout",
+        "consistency",
+        "--gateway",
+        service.url,
+        "--users",
+        "300",
+        "--checkouts",
+        "300",
+        "--json",
+        json,
+      ], { abortOn: line });
+      assertEnded(run, 130);
+      assert.match(
+        run.err.at(-1) ?? "",
+        new RegExp(`^error: Run interrupted by SIGINT during the ${phase}: nothing was judged`),
+      );
+      assert.ok(!run.out.some((l) => l.startsWith("Verdict:")), run.out.join("\n"));
+      assert.equal(readOrNull(json), null);
+    } finally {
+      await service.close();
+    }
+  });
+}
+
 Deno.test("checkout load: a failed connect (closed port) in --init: exit 3, no file", async () => {
   const run = await checkoutLoad(
     `http://127.0.0.1:${closedPort()}`,
