@@ -98,7 +98,6 @@ Deno.test("a stalled server is not the loader's limit: the stall is in the respo
       // The ops queued behind a 300 ms stall started late without waiting for their slot:
       // queueing, not the loader's lateness, which stays far below the stall.
       assert.ok(dispatch.p99Ms < 150, `slot lateness p99 ${dispatch.p99Ms} ms`);
-      assert.ok(!summary.loader!.reasons.some((r) => r.includes("after their slot")));
       // Service, response and wait time side by side: the stall is in response and wait time.
       const { serviceMs, responseMs, waitMs } = summary.total.scheduled!;
       assert.ok(responseMs.max >= 250 && waitMs.max >= 200, JSON.stringify(summary.total));
