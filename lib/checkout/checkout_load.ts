@@ -70,10 +70,15 @@ Output:
   --autoquit DURATION    with --web --autostart: quit this long after the run ends (default:
                          serve until Ctrl-C)
   --exit-code-on-error N exit code when any request failed (default 1)
+  --fail-if-limited      exit 4 when the load generator itself was a limit of the run (the
+                         'Loader:' line after the summary: more than 1% of the arrivals started
+                         over 1 ms after their slot, 90% of a core used, or its event loop 10 ms
+                         late at p99)
   -h, --help             this help
 
 Exit: 0 no request failed, 1 (or --exit-code-on-error) some failed, 2 bad options, 3 --init was
-refused or the services are unreachable for it, 130 interrupted (after the summary).
+refused or the services are unreachable for it, 4 the loader was a limit (--fail-if-limited),
+130 interrupted (after the summary).
 `;
 
 /**
@@ -116,16 +121,16 @@ async function headless(
   const run = new LoadRun(settings.set, settings.services, settings.params);
   const onAbort = () => run.stop();
   signal?.addEventListener("abort", onAbort, { once: true });
-  let failures: number;
+  let code: number;
   try {
-    failures = await executeLoadRun(run, { settings, io, series: null, live });
+    code = await executeLoadRun(run, { settings, io, series: null, live });
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
   if (signal?.aborted) {
     throw new InterruptedError("Run interrupted by SIGINT: the results above are partial");
   }
-  return failures > 0 ? settings.exitCodeOnError : 0;
+  return code;
 }
 
 /**
@@ -182,6 +187,7 @@ export async function checkoutLoadCommand(
     autostart: { type: "boolean" },
     autoquit: { type: "string" },
     "exit-code-on-error": { type: "string", default: "1" },
+    "fail-if-limited": { type: "boolean" },
   }, { io, help: HELP });
   if (values === null) return 0;
   const shard = options.shard ?? null;

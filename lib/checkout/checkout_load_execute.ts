@@ -44,7 +44,8 @@ export interface ExecuteOptions {
  *
  * @param run The run.
  * @param options The settings and where the run reports.
- * @returns The number of failed requests.
+ * @returns The exit code: `--exit-code-on-error` when a request failed, else 4 when the loader
+ * was a limit and `--fail-if-limited` was given, else 0.
  *
  * @example Usage
  * ```ts ignore
@@ -78,5 +79,10 @@ export async function executeLoadRun(run: LoadRun, options: ExecuteOptions): Pro
   } finally {
     clearInterval(timer);
   }
-  return reporter.finish();
+  const failures = reporter.finish();
+  if (failures > 0) return settings.exitCodeOnError;
+  return reporter.verdict?.verdict === "limited" && settings.failIfLimited ? LIMITED_EXIT : 0;
 }
+
+/** The exit code of a run whose loader was a limit, under `--fail-if-limited`. */
+const LIMITED_EXIT = 4;

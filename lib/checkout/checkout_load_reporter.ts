@@ -5,6 +5,7 @@
  * @module
  */
 
+import { formatLoaderVerdict, judgeLoader, type LoaderVerdict } from "../stats/loader_verdict.ts";
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
 import { type Shard, shardJson } from "../units/shard.ts";
 import {
@@ -89,6 +90,8 @@ export class LoadReporter {
   #lastSec = 0;
   #runStartEpochMs = Date.now();
   #responseTime: boolean;
+  /** Whether the loader itself was a limit, once {@linkcode LoadReporter.finish} ran. */
+  verdict: LoaderVerdict | null = null;
 
   /**
    * Starts reporting a run (creates the HDR log and JSON files now, so a bad path fails before
@@ -246,6 +249,9 @@ export class LoadReporter {
         }`,
       );
     }
+    const loader = run.loader === null ? null : judgeLoader(run.loader);
+    if (loader !== null) io.out(formatLoaderVerdict(loader));
+    this.verdict = loader;
     if (this.#json !== null) {
       const json = {
         command: "checkout load",
@@ -254,6 +260,7 @@ export class LoadReporter {
         ...createLoadJson(input),
         ...(arrivals === null ? {} : { arrivals }),
         intervals: this.#points,
+        ...(loader === null ? {} : { loader }),
       };
       this.#json.write(JSON.stringify(json, null, 2) + "\n");
       this.#json.close();

@@ -14,6 +14,8 @@ import { LoadTally } from "./load_tally.ts";
 import { Prng } from "../core/prng.ts";
 import { RateSchedule } from "../core/rate_schedule.ts";
 import { SlotDispatcher, SlotTicker } from "../engine/slot_dispatcher.ts";
+import { LoaderProbe } from "../engine/loader_probe.ts";
+import { type LoaderFigures, mergeLoaderSamples } from "../stats/loader_verdict.ts";
 import type { HttpPool } from "./driver/http_pool.ts";
 import type { HttpResult } from "./driver/http_result.ts";
 
@@ -37,6 +39,9 @@ export interface LoadRunParams {
 export type ServicePools = Readonly<Record<Service, HttpPool>>;
 
 const decoder = new TextDecoder();
+
+/** How often the loader's probe timer fires, in ms. */
+const PROBE_MS = 20;
 
 function nowNs(): number {
   return Math.round(performance.now() * 1e6);
@@ -85,6 +90,9 @@ export class LoadRun {
   #set: ScenarioSet;
   #pools: ServicePools;
   #stopped = false;
+  /** What the loader measured of itself over the run, once it ended (null before). */
+  loader: LoaderFigures | null = null;
+  #probe: LoaderProbe | null = null;
   /** Releases the open model's arrivals at their slots, while it runs. */
   #slots: SlotDispatcher | null = null;
   #stoppedAtNs: number | null = null;
@@ -162,6 +170,18 @@ export class LoadRun {
    */
   async run(): Promise<void> {
     this.#startMs = performance.now();
+    // What the loader measures of itself: its thread's CPU, how late its probe timer fires, how
+    // late it released the arrivals that waited for their slot, how long users were busy.
+    const { users, rate, maxInFlight } = this.params;
+    const probe = new LoaderProbe(rate === null ? users : maxInFlight, nowNs);
+    this.#probe = probe;
+    probe.start();
+    let probeDueNs = nowNs() + PROBE_MS * 1e6;
+    const probeTimer = setInterval(() => {
+      const now = nowNs();
+      probe.tick(now - probeDueNs);
+      probeDueNs = now + PROBE_MS * 1e6;
+    }, PROBE_MS);
     // The closed model stops at the deadline. The open model's loop ends by itself at the last
     // arrival due before it; the deadline only frees it from waiting for a slot.
     const deadline = setTimeout(() => {
@@ -177,7 +197,9 @@ export class LoadRun {
       else await this.#open(this.params.rate);
     } finally {
       clearTimeout(deadline);
+      clearInterval(probeTimer);
       this.#endMs = performance.now();
+      this.loader = mergeLoaderSamples([probe.finish()], rate !== null, "users");
     }
   }
 
@@ -197,6 +219,7 @@ export class LoadRun {
       request.path,
     );
     const doneNs = nowNs();
+    this.#probe?.busy(doneNs - sentNs);
     const status = result.ok ? result.status : 0;
     let json: unknown;
     if (request.needsJson && status >= 200 && status < 300 && result.ok) {
@@ -217,6 +240,7 @@ export class LoadRun {
 
   async #user(runner: ScenarioRunner): Promise<void> {
     this.#active++;
+    const startNs = nowNs();
     try {
       while (!this.#stopped) {
         await this.#step(runner, -1);
@@ -225,6 +249,7 @@ export class LoadRun {
       }
     } finally {
       this.#active--;
+      this.#probe?.alive(nowNs() - startNs);
     }
   }
 
@@ -279,7 +304,12 @@ export class LoadRun {
     for (let cycle = 0; !this.#stopped && !this.#ended; cycle++) {
       const dueNs = schedule.intendedStartNs(cycle);
       if (dueNs >= endNs) break;
-      while (dueNs > nowNs() && !this.#stopped) await slots.until(dueNs);
+      let waited = false;
+      while (dueNs > nowNs() && !this.#stopped) {
+        waited = true;
+        await slots.until(dueNs);
+      }
+      if (waited) this.#probe?.dispatched(nowNs() - dueNs);
       while (
         !this.#stopped && !this.#ended && free.length === 0 && made >= this.params.maxInFlight
       ) {

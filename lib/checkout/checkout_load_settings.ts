@@ -56,6 +56,8 @@ export interface LoadSettings {
   readonly autoquitMs: number | null;
   /** `--exit-code-on-error N`. */
   readonly exitCodeOnError: number;
+  /** `--fail-if-limited`: exit 4 when the loader itself was a limit. */
+  readonly failIfLimited: boolean;
   /** This loader's shard (`--shard I/N`), or null for the whole load. */
   readonly shard: Shard | null;
 }
@@ -188,6 +190,7 @@ export async function loadSettingsOf(
     autostart: values.autostart === true,
     autoquitMs: values.autoquit === undefined ? null : parseDuration(str("autoquit"), "--autoquit"),
     exitCodeOnError: parseInteger("--exit-code-on-error", str("exit-code-on-error"), { min: 0 }),
+    failIfLimited: values["fail-if-limited"] === true,
     shard: null,
   };
 }

@@ -61,9 +61,9 @@ export async function runLoadWithWeb(
   const start = (params: LoadRunParams) => {
     const run = new LoadRun(settings.set, settings.services, params);
     const done = executeLoadRun(run, { settings, io, series, live }).then(
-      (failures) => {
-        exitCode = failures > 0 ? settings.exitCodeOnError : 0;
-        return failures;
+      (code) => {
+        exitCode = code;
+        return code;
       },
       (error) => {
         series.setMessage(`the run failed: ${error instanceof Error ? error.message : error}`);

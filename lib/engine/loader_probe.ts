@@ -42,6 +42,7 @@ export class LoaderProbe {
   readonly #clock: () => number;
   #late = 0;
   #busyNs = 0;
+  #aliveNs: number | null = null;
   #cpuStart = NaN;
   #startNs = 0;
 
@@ -89,6 +90,16 @@ export class LoaderProbe {
   }
 
   /**
+   * Records how long one loop ran, for loops that do not all run the whole run (users that
+   * start one after another); once called, the busy share is over these times.
+   *
+   * @param ns From the loop's start to its end.
+   */
+  alive(ns: number): void {
+    this.#aliveNs = (this.#aliveNs ?? 0) + ns;
+  }
+
+  /**
    * The Worker's sample for the run.
    *
    * @returns The figures, ready to post.
@@ -102,6 +113,7 @@ export class LoaderProbe {
       loopDelay: this.#loopDelay.exportCounts(),
       busyNs: this.#busyNs,
       threads: this.#threads,
+      ...(this.#aliveNs === null ? {} : { aliveNs: this.#aliveNs }),
     };
   }
 }

@@ -33,6 +33,11 @@ export interface WorkerLoaderSample {
   readonly busyNs: number;
   /** Its threads (closed-model loops). */
   readonly threads: number;
+  /**
+   * Nanoseconds its loops were running, summed (users that start one after another): the
+   * busy share's denominator. Default: threads times the run's wall time.
+   */
+  readonly aliveNs?: number;
 }
 
 /** The run's figures, merged over its Workers (JSON-friendly). */
@@ -52,8 +57,10 @@ export interface LoaderFigures {
   readonly eventLoopDelayMs: { readonly p99: number; readonly max: number };
   /** The share of thread time with an op in flight (closed model), or null when scheduled. */
   readonly threadsBusy: number | null;
-  /** The threads of every Worker. */
+  /** The threads of every Worker (the users of a load test). */
   readonly threads: number;
+  /** What the loops are called in the verdict: `threads` (default) or `users`. */
+  readonly loops?: "threads" | "users";
 }
 
 /** The judgement of a run. */
@@ -104,6 +111,7 @@ const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)
 export function mergeLoaderSamples(
   samples: readonly WorkerLoaderSample[],
   scheduled: boolean,
+  loops: "threads" | "users" = "threads",
 ): LoaderFigures {
   const dispatch = new LatencyHistogram();
   const loop = new LatencyHistogram();
@@ -116,7 +124,7 @@ export function mergeLoaderSamples(
     loop.addExport(sample.loopDelay);
     late += sample.dispatchLate;
     busyNs += sample.busyNs;
-    threadNs += sample.threads * sample.wallSec * 1e9;
+    threadNs += sample.aliveNs ?? sample.threads * sample.wallSec * 1e9;
     threads += sample.threads;
   }
   const ops = dispatch.totalCount;
@@ -137,6 +145,7 @@ export function mergeLoaderSamples(
     },
     threadsBusy: scheduled || threadNs === 0 ? null : Math.min(1, busyNs / threadNs),
     threads,
+    ...(loops === "threads" ? {} : { loops }),
   };
 }
 
@@ -181,10 +190,12 @@ export function judgeLoader(figures: LoaderFigures): LoaderVerdict {
   if (loop.p99 >= LOOP_DELAY_LIMIT_MS) {
     reasons.push(`its event loop was late by ${loop.p99.toFixed(1)} ms at p99`);
   }
+  const loops = figures.loops ?? "threads";
+  const what = loops === "threads" ? "an op" : "a request";
   if (figures.threadsBusy !== null && figures.threadsBusy >= BUSY_NOTE) {
     notes.push(
-      `all ${figures.threads} threads had an op in flight ${percent(figures.threadsBusy)} of ` +
-        `the time: the rate was set by the number of threads and the server's latency`,
+      `all ${figures.threads} ${loops} had ${what} in flight ${percent(figures.threadsBusy)} of ` +
+        `the time: the rate was set by the number of ${loops} and the server's latency`,
     );
   }
   return { verdict: reasons.length === 0 ? "ok" : "limited", reasons, notes, figures };

@@ -4,6 +4,7 @@ import { main } from "../../main.ts";
 import { checkoutLoadCommand } from "../../lib/checkout/checkout_load.ts";
 import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
 import { type CheckoutService, type Faults, startCheckoutService } from "./_checkout_service.ts";
+import type { LoaderVerdict } from "../../lib/stats/loader_verdict.ts";
 
 interface LoadJson {
   settings: Record<string, unknown>;
@@ -539,4 +540,50 @@ Deno.test("checkout load --json feeds stress compare: a slower service is flagge
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("checkout load: the loader judges itself, in the output and the JSON", async () => {
+  await withService({}, async (service) => {
+    // Open model: the arrivals' lateness at their slot.
+    const open = await load([
+      "--gateway",
+      service.url,
+      "--init",
+      "--init-orders=100",
+      "--init-items=10",
+      "--init-users=10",
+      "--rate=200/s",
+      "--duration=2s",
+    ]);
+    assert.equal(open.code, 0, open.lines.join("\n"));
+    const verdict = (open.json as unknown as { loader: LoaderVerdict }).loader;
+    assert.ok(verdict.verdict === "ok" || verdict.verdict === "limited");
+    assert.equal(verdict.figures.scheduled, true);
+    assert.ok(verdict.figures.dispatch!.ops > 300, JSON.stringify(verdict.figures));
+    assert.equal(open.lines.filter((l) => l.startsWith("Loader: ")).length, 1);
+    assert.match(open.lines.find((l) => l.startsWith("Loader: "))!, /slot lateness p50 [\d.]+ ms/);
+  });
+  await withService({ latencyMs: 5 }, async (service) => {
+    // Closed model without think time: every user always has a request in flight (5 ms each,
+    // against microseconds of the loader's own work between two).
+    const closed = await load([
+      "--gateway",
+      service.url,
+      "--init",
+      "--init-orders=100000",
+      "--init-items=10",
+      "--init-users=10",
+      "--users=4",
+      "--spawn-rate=100",
+      "--wait-time=none",
+      "--duration=1s",
+    ]);
+    assert.equal(closed.code, 0, closed.lines.join("\n"));
+    const closedVerdict = (closed.json as unknown as { loader: LoaderVerdict }).loader;
+    assert.equal(closedVerdict.figures.dispatch, null);
+    assert.match(
+      closedVerdict.notes[0] ?? "",
+      /^all 4 users had a request in flight (99|100)% of the time: the rate was set by the number of users/,
+    );
+  });
 });
