@@ -250,7 +250,10 @@ export class LoadReporter {
       );
     }
     const loader = run.loader === null ? null : judgeLoader(run.loader);
-    if (loader !== null) io.out(formatLoaderVerdict(loader));
+    if (loader !== null) {
+      io.out(formatLoaderVerdict(loader));
+      this.#options.live?.loaderVerdict(loader);
+    }
     this.verdict = loader;
     if (this.#json !== null) {
       const json = {

@@ -307,6 +307,7 @@ function report(
   if (loader !== null) io.err(formatLoaderVerdict(loader));
   io.out(formatRunEnd(failed));
   const aborted = last.aborted ?? (state.pageStop.signal.aborted ? "interrupted" : null);
+  if (loader !== null) files.live?.loaderVerdict(loader);
   files.live?.runEnded(aborted);
   if (files.json !== null) {
     // The summary says why and in which phase: an abort after the last step had ended came

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { formatLoaderVerdict, type LoaderVerdict } from "../stats/loader_verdict.ts";
 import { UsageError } from "../errors.ts";
 import type { ListenAddress } from "../units/listen_address.ts";
 import { formatPrometheusText } from "../report/prometheus_text.ts";
@@ -231,6 +232,39 @@ export class LiveEndpoints {
       if (window.errors > 0) failuresByKind[`${window.name} errors`] = window.errors;
     }
     series.setTotals({ requests, failures, failuresByKind });
+  }
+
+  /**
+   * Publishes whether the loader itself was a limit: the verdict line on the page, and on
+   * `/metrics` the gauge `stress_loader_limited` (1 or 0) with each Worker's CPU share
+   * (`stress_loader_worker_cpu_ratio{worker}`) and the slot lateness of a scheduled run
+   * (`stress_loader_slot_lateness_seconds{quantile}`).
+   *
+   * @param verdict The run's verdict.
+   */
+  loaderVerdict(verdict: LoaderVerdict): void {
+    this.#series?.setMessage(formatLoaderVerdict(verdict));
+    if (this.#metrics === null) return;
+    const { figures } = verdict;
+    const lines = [
+      "# HELP stress_loader_limited Whether the load generator itself was a limit of the run.",
+      "# TYPE stress_loader_limited gauge",
+      `stress_loader_limited ${verdict.verdict === "limited" ? 1 : 0}`,
+      "# HELP stress_loader_worker_cpu_ratio Each Worker thread's CPU, as a share of one core.",
+      "# TYPE stress_loader_worker_cpu_ratio gauge",
+      ...figures.workerCpu.flatMap((share, i) =>
+        share === null ? [] : [`stress_loader_worker_cpu_ratio{worker="${i}"} ${share}`]
+      ),
+    ];
+    if (figures.dispatch !== null) {
+      lines.push(
+        "# HELP stress_loader_slot_lateness_seconds How late ops that waited for their slot started.",
+        "# TYPE stress_loader_slot_lateness_seconds gauge",
+        `stress_loader_slot_lateness_seconds{quantile="0.5"} ${figures.dispatch.p50Ms / 1e3}`,
+        `stress_loader_slot_lateness_seconds{quantile="0.99"} ${figures.dispatch.p99Ms / 1e3}`,
+      );
+    }
+    this.#text = this.#text + lines.join("\n") + "\n";
   }
 
   /**
