@@ -301,12 +301,13 @@ function report(
   const { steps } = run;
   const last = steps[steps.length - 1].result;
   const failed = !run.completed || steps.some(stepFailed);
-  // Whether the loader itself was a limit: after the Results block, before END, on stderr, so
-  // that stdout stays line for line what cassandra-stress prints.
+  // Whether the loader itself was a limit: after the Results block of a run that ended by
+  // itself, before END, on stderr, so that stdout stays line for line what cassandra-stress
+  // prints (a run that failed or was cut short has it in its JSON summary only).
   const loader = last.loader === null ? null : judgeLoader(last.loader);
-  if (loader !== null) io.err(formatLoaderVerdict(loader));
-  io.out(formatRunEnd(failed));
   const aborted = last.aborted ?? (state.pageStop.signal.aborted ? "interrupted" : null);
+  if (loader !== null && !failed && aborted === null) io.err(formatLoaderVerdict(loader));
+  io.out(formatRunEnd(failed));
   if (loader !== null) files.live?.loaderVerdict(loader);
   files.live?.runEnded(aborted);
   if (files.json !== null) {
