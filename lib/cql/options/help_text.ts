@@ -319,8 +319,9 @@ const PAGES: Readonly<Record<string, Page>> = {
       ["fail-if-limited", "Exit 4 when the verdict is limited (after the run, files written)"],
     ],
     notes: [
-      "Every run judges itself and prints, on stderr after the Results block, 'Loader: ok' or",
-      "'Loader: limited: REASONS' with its figures (also in the -log json= summary as 'loader').",
+      "Every run judges itself; one that ends by itself prints, on stderr after the Results",
+      "block, 'Loader: ok' or 'Loader: limited: REASONS' with its figures (every run has it in",
+      "the -log json= summary as 'loader', on the live page and on /metrics).",
       "Limited: over 1% of the ops that waited for their slot started more than 1 ms after it,",
       "a Worker's thread used 90% of a core or more, or its event loop was 10 ms late at p99.",
     ],
