@@ -61,6 +61,7 @@ export * from "./lib/report/prometheus_text.ts";
 export * from "./lib/stats/autocorrelated_mean.ts";
 export * from "./lib/stats/welch_t.ts";
 export * from "./lib/stats/compare_runs.ts";
+export * from "./lib/stats/loader_verdict.ts";
 export * from "./lib/disk/disk_protocol.ts";
 export * from "./lib/disk/rollover_plan.ts";
 export * from "./lib/checkout/consistency_verdict.ts";
