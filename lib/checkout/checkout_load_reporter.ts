@@ -263,6 +263,8 @@ export class LoadReporter {
         ...createLoadJson(input),
         ...(arrivals === null ? {} : { arrivals }),
         intervals: this.#points,
+        // Why the run ended before its duration, and in which phase: null when it ran it out.
+        aborted: run.stoppedEarly === null ? null : `${run.stoppedEarly} during the measured run`,
         ...(loader === null ? {} : { loader }),
       };
       this.#json.write(JSON.stringify(json, null, 2) + "\n");

@@ -90,6 +90,7 @@ export class LoadRun {
   #set: ScenarioSet;
   #pools: ServicePools;
   #stopped = false;
+  #stopReason: string | null = null;
   /** What the loader measured of itself over the run, once it ended (null before). */
   loader: LoaderFigures | null = null;
   #probe: LoaderProbe | null = null;
@@ -152,8 +153,26 @@ export class LoadRun {
     return (this.#endMs === 0 ? performance.now() : this.#endMs) - this.#startMs;
   }
 
-  /** Ends the run early: no new request is sent; those in flight finish (or time out). */
-  stop(): void {
+  /**
+   * Why the run ended before its duration (`interrupted`, or what the caller said), or null
+   * while it has not been stopped early.
+   */
+  get stoppedEarly(): string | null {
+    return this.#stopReason;
+  }
+
+  /**
+   * Ends the run early: no new request is sent; those in flight finish (or time out).
+   *
+   * @param reason Why, for the summary (default `interrupted`).
+   */
+  stop(reason: string = "interrupted"): void {
+    this.#end();
+    this.#stopReason ??= reason;
+  }
+
+  /** Ends the run (early or at its deadline). */
+  #end(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#stoppedAtNs = nowNs();
@@ -186,7 +205,7 @@ export class LoadRun {
     // arrival due before it; the deadline only frees it from waiting for a slot.
     const deadline = setTimeout(() => {
       if (this.params.rate === null) {
-        this.stop();
+        this.#end();
       } else {
         this.#ended = true;
         this.#wakeSlotWaiter();

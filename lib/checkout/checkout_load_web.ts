@@ -97,7 +97,7 @@ export async function runLoadWithWeb(
     },
     async onStop() {
       const running = current;
-      running?.run.stop();
+      running?.run.stop("stopped from the live page");
       await running?.done;
     },
   }).catch((error) => {

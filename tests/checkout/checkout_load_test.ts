@@ -556,6 +556,8 @@ Deno.test("checkout load: the loader judges itself, in the output and the JSON",
       "--duration=2s",
     ]);
     assert.equal(open.code, 0, open.lines.join("\n"));
+    // A run that ran its duration out was not aborted.
+    assert.equal((open.json as unknown as { aborted: string | null }).aborted, null);
     const verdict = (open.json as unknown as { loader: LoaderVerdict }).loader;
     assert.ok(verdict.verdict === "ok" || verdict.verdict === "limited");
     assert.equal(verdict.figures.scheduled, true);
