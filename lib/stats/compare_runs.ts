@@ -39,6 +39,15 @@ export interface ComparableRun {
     opsPerSec: number;
     /** Whole-run latency figures, ms. */
     latencyMs: { mean: number; p50: number; p95: number; p99: number; p999: number };
+    /**
+     * A scheduled run's service, response and wait time (ms), shown side by side when both
+     * runs have them.
+     */
+    scheduled?: {
+      serviceMs: { p50: number; p99: number };
+      responseMs: { p50: number; p99: number };
+      waitMs: { p50: number; p99: number };
+    };
   };
   /** The per-interval series, oldest first. */
   intervals: readonly ComparableInterval[];
@@ -390,6 +399,20 @@ export function compareRuns(
   for (const total of TOTALS) {
     const row = { name: total.name, unit: "ms", higherIsBetter: false } as const;
     metrics.push(untestedRow(row, total.ofTotal(a), total.ofTotal(b), null));
+  }
+  const scheduledA = a.total.scheduled;
+  const scheduledB = b.total.scheduled;
+  if (scheduledA !== undefined && scheduledB !== undefined) {
+    // Raw and corrected side by side: service time (from the actual start), response time
+    // (from the intended start) and wait time (between the two).
+    for (const kind of ["service", "response", "wait"] as const) {
+      for (const percentile of ["p50", "p99"] as const) {
+        const field = `${kind}Ms` as const;
+        const row = { name: `${kind} ${percentile}`, unit: "ms", higherIsBetter: false } as const;
+        const [valueA, valueB] = [scheduledA[field][percentile], scheduledB[field][percentile]];
+        metrics.push(untestedRow(row, valueA, valueB, null));
+      }
+    }
   }
   return { alpha, metrics };
 }

@@ -150,6 +150,7 @@ export function toLoadedRun(path: string, json: unknown): LoadedRun {
           p99: numberAt(path, latency, "p99", latencyAt),
           p999: numberAt(path, latency, "p999", latencyAt),
         },
+        ...scheduledOf(totals),
       },
       intervals: points,
     },
@@ -189,4 +190,21 @@ export async function readRun(path: string): Promise<LoadedRun> {
     });
   }
   return toLoadedRun(path, json);
+}
+
+/** A scheduled run's service, response and wait time of `total.scheduled`, when it has them. */
+function scheduledOf(
+  totals: Record<string, unknown>,
+): Pick<ComparableRun["total"], "scheduled"> {
+  const scheduled = totals.scheduled;
+  if (!isRecord(scheduled)) return {};
+  const pair = (name: string): { p50: number; p99: number } | null => {
+    const latency = scheduled[name];
+    if (!isRecord(latency)) return null;
+    const { p50, p99 } = latency;
+    return typeof p50 === "number" && typeof p99 === "number" ? { p50, p99 } : null;
+  };
+  const [serviceMs, responseMs, waitMs] = [pair("serviceMs"), pair("responseMs"), pair("waitMs")];
+  if (serviceMs === null || responseMs === null || waitMs === null) return {};
+  return { scheduled: { serviceMs, responseMs, waitMs } };
 }

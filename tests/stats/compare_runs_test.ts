@@ -262,3 +262,25 @@ Deno.test("compareRuns() rejects an alpha outside (0, 1) and minIntervals below 
   }
   assert.throws(() => compareRuns(run, run, { minIntervals: 1 }), OptionError);
 });
+
+Deno.test("compareRuns() shows service, response and wait time side by side for scheduled runs", () => {
+  const latency = (p50: number, p99: number) => ({ p50, p99 });
+  const scheduled = (wait: number) => ({
+    serviceMs: latency(1, 4),
+    responseMs: latency(1 + wait, 4 + wait * 10),
+    waitMs: latency(wait, wait * 10),
+  });
+  const withSchedule = (wait: number) => {
+    const run = summary({ opsPerSec: [1000, 1000, 1000, 1000] });
+    return { ...run, total: { ...run.total, scheduled: scheduled(wait) } };
+  };
+  const { metrics } = compareRuns(withSchedule(0.05), withSchedule(2));
+  const rows = Object.fromEntries(metrics.map((m) => [m.name, [m.a, m.b]]));
+  assert.deepEqual(rows["service p50"], [1, 1]);
+  assert.deepEqual(rows["response p99"], [4.5, 24]);
+  assert.deepEqual(rows["wait p50"], [0.05, 2]);
+  assert.deepEqual(rows["wait p99"], [0.5, 20]);
+  // A closed-model run has none of them.
+  const closed = compareRuns(summary({ opsPerSec: [1, 1, 1] }), summary({ opsPerSec: [1, 1, 1] }));
+  assert.ok(!closed.metrics.some((m) => m.name.startsWith("wait")));
+});
