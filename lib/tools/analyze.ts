@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { JsonOpStats } from "../report/json_summary.ts";
 import { writeOutputFile } from "./merge.ts";
 import { UsageError } from "../errors.ts";
 import { formatAnalyzeSummary } from "./analyze_summary.ts";
@@ -171,6 +172,8 @@ export async function analyzeCommand(
     } else {
       io.out("");
       for (const line of merged.lines) io.out(line);
+      const scheduled = merged.json.total.scheduled;
+      if (scheduled !== undefined) io.out(scheduledLine(scheduled));
       if (keep !== null) await writeOutputFile(`${keep}/${MERGED_LOG}`, "--keep", merged.hdrLog);
       if (parsed.json !== null) {
         await writeOutputFile(parsed.json, "--json", JSON.stringify(merged.json, null, 2) + "\n");
@@ -275,4 +278,16 @@ function mergeLogs(
     options.io.err(`error: ${error.message}`);
     return null;
   }
+}
+
+/**
+ * A scheduled run's three latencies side by side, after the merged Results block: service time
+ * (from the actual start), response time (from the intended start) and wait time.
+ */
+function scheduledLine(scheduled: NonNullable<JsonOpStats["scheduled"]>): string {
+  const pair = (latency: { p50: number; p99: number }) =>
+    `${latency.p50.toFixed(2)} / ${latency.p99.toFixed(2)}`;
+  return `Latency p50 / p99 (ms): service ${pair(scheduled.serviceMs)}, response ${
+    pair(scheduled.responseMs)
+  }, wait ${pair(scheduled.waitMs)}`;
 }

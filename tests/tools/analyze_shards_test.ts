@@ -199,3 +199,42 @@ Deno.test("analyze reports a failed process's exit code and first error line and
     await node.close();
   }
 });
+
+Deno.test("analyze 2 -- write fixed=: service, response and wait time side by side after Results", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const json = `${dir}/merged.json`;
+    const { code, out, err } = await stress([
+      "analyze",
+      "2",
+      "--json",
+      json,
+      "--",
+      "write",
+      "n=400",
+      "no-warmup",
+      "-rate",
+      "threads=4",
+      "fixed=400/s",
+      "-node",
+      "synthetic:fixed(200)",
+    ]);
+    assert.equal(code, 0, [...out, ...err].join("\n"));
+    const line = out.find((l) => l.startsWith("Latency p50 / p99 (ms): "));
+    assert.match(
+      line ?? "",
+      /^Latency p50 \/ p99 \(ms\): service [\d.]+ \/ [\d.]+, response [\d.]+ \/ [\d.]+, wait [\d.]+ \/ [\d.]+$/,
+    );
+    assert.ok(out.indexOf(line!) > out.indexOf("Results:"));
+    const summary = JSON.parse(await Deno.readTextFile(json));
+    const { serviceMs, responseMs, waitMs } = summary.total.scheduled;
+    // Each op takes 200 us; response time is service time plus wait time.
+    assert.ok(
+      serviceMs.p50 >= 0.2 && responseMs.p50 >= serviceMs.p50,
+      JSON.stringify(summary.total),
+    );
+    assert.ok(waitMs.p50 < responseMs.p50);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
