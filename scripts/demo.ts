@@ -6,30 +6,11 @@
 //
 //   deno task demo            (deno run -A scripts/demo.ts [N=100000] [THREADS=32])
 // deno-lint-ignore-file no-console
+import { startServeNode } from "../bench/_serve_node.ts";
 
 const main = new URL("../main.ts", import.meta.url).pathname;
 const total = Number(Deno.args[0] ?? 100_000);
 const threads = Number(Deno.args[1] ?? 32);
-
-/** Starts `stress serve --port 0` and waits for the banner that names its port. */
-async function startNode(): Promise<{ process: Deno.ChildProcess; port: number }> {
-  const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, "serve", "--port", "0"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let banner = "";
-  while (!banner.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("stress serve exited before it listened");
-    banner += value;
-  }
-  reader.releaseLock();
-  console.log(banner.trimEnd());
-  return { process, port: Number(/:(\d+)\s*$/m.exec(banner)![1]) };
-}
 
 /** Runs one stress command with its output on this terminal; its exit code. */
 async function run(args: string[]): Promise<number> {
@@ -47,7 +28,8 @@ if (!(Number.isSafeInteger(total) && total > 0 && Number.isSafeInteger(threads) 
   console.error(`error: Cannot run the demo: expected N and THREADS as positive integers`);
   Deno.exit(2);
 }
-const node = await startNode();
+const node = await startServeNode();
+console.log(`stress serve: the embedded CQL node (in memory) on 127.0.0.1:${node.port}`);
 const stop = () => {
   try {
     node.process.kill("SIGTERM");
