@@ -500,7 +500,11 @@ Deno.test("checkout load --json feeds stress compare: a slower service is flagge
   // Each point counts its requests: together they are the run's (a short last one is not shown).
   const counted = fast.intervals.reduce((sum, p) => sum + p.requests, 0);
   assert.ok(counted <= fast.total.requests && counted >= fast.total.requests * 0.8, `${counted}`);
-  assert.ok(fast.intervals.every((p) => p.meanMs > 0), JSON.stringify(fast.intervals));
+  // Each point with requests carries their mean (under load the first 200 ms may have none:
+  // the connections are still being made).
+  const answered = fast.intervals.filter((p) => p.requests > 0);
+  assert.ok(answered.length >= 5, JSON.stringify(fast.intervals));
+  assert.ok(answered.every((p) => p.meanMs > 0), JSON.stringify(fast.intervals));
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/fast.json`, JSON.stringify(fast));
