@@ -444,7 +444,7 @@ const TASKS = new Set(
 async function inFixtureDir<T>(fn: () => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "stress-docs-" });
   const cwd = Deno.cwd();
-  await Deno.writeTextFile(`${dir}/hosts.txt`, "# contact points\n10.0.0.1\n10.0.0.2\n");
+  await Deno.writeTextFile(`${dir}/hosts.txt`, "# contact points\n127.0.0.2\n127.0.0.3\n");
   Deno.chdir(dir);
   try {
     return await fn();
@@ -515,8 +515,8 @@ Deno.test("the check fails on a documented line that does not parse, and on a br
   const doc = [
     "```sh",
     "stress write n=10 -rate threads=2 \\",
-    "  -node 10.0.0.1",
-    "stress write n=oops -node 10.0.0.1",
+    "  -node 127.0.0.1",
+    "stress write n=oops -node 127.0.0.1",
     "stress write n=oops   # error: not a count",
     "stress write n=10     # error: but it parses",
     "stress query run --url x --no-such-flag",
