@@ -86,7 +86,7 @@ function terminalIo(onClosed: () => void): CommandIo {
  * @param args The arguments, without the program name.
  * @param options Output streams, an abort signal and verbosity.
  * @returns The exit code: 0 ok, 1 a failed check or FAILURE, 2 a bad command line,
- * 3 an unreachable target, 70 a bug, 130 interrupted (SIGINT), 141 stdout closed by its reader,
+ * 3 an unreachable target, 4 the loader was a limit (with fail-if-limited), 70 a bug, 130 interrupted (SIGINT), 141 stdout closed by its reader,
  * 143 stopped by SIGTERM.
  *
  * @example Usage

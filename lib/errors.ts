@@ -28,6 +28,11 @@ export const EXIT_CODES: {
   readonly usage: 2;
   /** The target cannot be reached, authenticated or understood: {@linkcode TargetError}. */
   readonly target: 3;
+  /**
+   * The load generator itself was a limit of the run, under `-loader fail-if-limited` or
+   * `--fail-if-limited` (the run finished and wrote its files).
+   */
+  readonly loaderLimited: 4;
   /** A bug in `stress` itself. */
   readonly internal: 70;
   /** Interrupted by `SIGINT`. */
@@ -47,6 +52,7 @@ export const EXIT_CODES: {
   checkFailed: 1,
   usage: 2,
   target: 3,
+  loaderLimited: 4,
   internal: 70,
   interrupted: 130,
   stdoutClosed: 141,

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { EXIT_CODES } from "../errors.ts";
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
 import type { LiveSeries } from "../live/live_series.ts";
 import { formatWaitTime } from "./wait_time.ts";
@@ -81,8 +82,7 @@ export async function executeLoadRun(run: LoadRun, options: ExecuteOptions): Pro
   }
   const failures = reporter.finish();
   if (failures > 0) return settings.exitCodeOnError;
-  return reporter.verdict?.verdict === "limited" && settings.failIfLimited ? LIMITED_EXIT : 0;
+  return reporter.verdict?.verdict === "limited" && settings.failIfLimited
+    ? EXIT_CODES.loaderLimited
+    : 0;
 }
-
-/** The exit code of a run whose loader was a limit, under `--fail-if-limited`. */
-const LIMITED_EXIT = 4;

@@ -8,7 +8,7 @@
  */
 
 import { formatLoaderVerdict, judgeLoader } from "../stats/loader_verdict.ts";
-import { firstLineOf, InterruptedError } from "../errors.ts";
+import { EXIT_CODES, firstLineOf, InterruptedError } from "../errors.ts";
 import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
 import type { Shard } from "../units/shard.ts";
@@ -343,8 +343,7 @@ function report(
   if (aborted === "interrupted") throw interruptedError(state);
   if (aborted !== null) io.err(`error: ${aborted}`);
   if (failed) return 1;
-  return loader?.verdict === "limited" && settings.loader.failIfLimited ? LIMITED_EXIT : 0;
+  return loader?.verdict === "limited" && settings.loader.failIfLimited
+    ? EXIT_CODES.loaderLimited
+    : 0;
 }
-
-/** The exit code of a run whose loader was a limit, under `-loader fail-if-limited`. */
-const LIMITED_EXIT = 4;
