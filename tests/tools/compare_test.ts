@@ -288,20 +288,22 @@ async function runSynthetic(latencyUs: string, path: string): Promise<void> {
  * The same gate for both cases: p99, a 50% threshold, alpha 0.01.
  *
  * Why the "same" case cannot flake: a false alarm needs B's mean interval p99 to be more than
- * 50% above A's AND that difference to be significant at 1% (one-sided, so at most a 0.5%
- * chance under equal distributions, with the errors already widened for autocorrelation). The
- * real risk is a systematic difference between the runs, such as one run sharing the two cores
- * with other tests and the other not; so the two runs of a pair run at the same time, in the
- * same process, and see the same load. Latencies of 10 to 20 ms keep scheduling noise (a few
- * ms on a busy machine) small next to the values: each interval's p99 is about 20 ms, so +50%
- * needs a sustained extra 10 ms in one run only. The different case (p99 about 20 ms vs 50 ms)
- * must not flake either: about 30 intervals per run keep one stalled interval from swamping
- * the means. Measured on the 2-core test machine with two busy-loop processes hogging both
- * cores, 6 pairs each: same distribution, |change| <= 5.5% with p >= 0.18; different ones,
- * +100% to +114% with p <= 1.4e-14. (With 12 intervals of 250 ms, 1 of 17 different pairs
- * came out at p = 0.03.) In the whole parallel suite, one different pair (B at 40 to 50 ms) came
- * out at p = 0.0116, A's interval p99s stretched to 32 ms by the machine's load: B now takes 80
- * to 100 ms, so that the difference the test is about stays far beyond what load adds to A.
+ * 50% above A's AND that difference to be significant at 1%, with the errors already widened
+ * for autocorrelation. The real risk is a systematic difference between the runs, such as one
+ * run sharing the two cores with other tests and the other not; so the two runs of a pair run
+ * at the same time, in the same process, and see the same load. Latencies of 10 to 20 ms keep
+ * scheduling noise small next to the values: +50% needs a sustained extra 10 ms in one run
+ * only.
+ *
+ * Why the "different" case cannot flake: the p-value is two-sided and each run's effective
+ * interval count falls to its floor of 2 when the machine's load changes in steps during the
+ * run (a step makes neighbouring intervals alike: lag-1 autocorrelation near 0.9). Welch's t
+ * then has about 2 degrees of freedom and needs t > 9.9 for p < 0.01. A load step that moves
+ * both runs' interval p99 by D ms gives each mean a standard error of about D / (2 sqrt 2), so
+ * the difference must exceed about 5 D. CI once saw A's interval p99s stretched from 20 to
+ * over 30 ms by the parallel suite (B at 80 to 100 ms: +73 ms, p = 0.03). B now takes 400 to
+ * 500 ms: a difference of about 450 ms, which stays significant for steps up to about 90 ms,
+ * four times A's whole latency.
  */
 const GATE = ["--metric", "p99", "--threshold", "50%", "--alpha", "0.01"];
 
@@ -322,7 +324,7 @@ async function runPair(
 }
 
 Deno.test("compare flags two synthetic runs with different latency distributions", async () => {
-  const { code, out } = await runPair("uniform(10000..20000)", "uniform(80000..100000)");
+  const { code, out } = await runPair("uniform(10000..20000)", "uniform(400000..500000)");
   assert.equal(code, 1, out.join("\n"));
   assert.match(out.at(-1)!, /^Result: p99 regressed by \d+\.\d% \(p /);
   const p99 = out.find((line) => line.startsWith("p99 (ms)"))!;
