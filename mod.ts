@@ -47,6 +47,7 @@ export * from "./lib/core/retry_backoff.ts";
 export * from "./lib/core/thread_search.ts";
 export * from "./lib/cql/stress_data.ts";
 export * from "./lib/stats/latency_histogram.ts";
+export * from "./lib/stats/hdr_codec.ts";
 export * from "./lib/stats/op_recorder.ts";
 export * from "./lib/stats/op_window.ts";
 export * from "./lib/cql/report/settings_dump.ts";

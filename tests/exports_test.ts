@@ -14,6 +14,7 @@ const EXPECTED: Record<string, string> = {
   "./rendezvous": "RendezvousDispatcher",
   "./percentile": "exactPercentile",
   "./histogram": "LatencyHistogram",
+  "./hdr-codec": "encodeCompressedBase64",
   "./hdr-log": "formatHdrLogInterval",
   "./hdr-log-reader": "readHdrLog",
 };

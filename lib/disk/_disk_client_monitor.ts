@@ -12,6 +12,7 @@ import { OpWindow } from "../stats/op_window.ts";
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
 import { type ProcessUsage, processUsage } from "./driver/process_usage.ts";
 import type { RecordBody } from "./_disk_client_messenger.ts";
+import { decodeCompressedBase64, encodeCompressedBase64 } from "../stats/hdr_codec.ts";
 
 /** Where the monitor's samples go. */
 export interface MonitorOutputs {
@@ -65,7 +66,7 @@ export class WriterMonitor {
    * @param counts Their bytes and number.
    */
   addStats(histogram: string, counts: { bytes: number; chunks: number }): void {
-    this.#pending.add(LatencyHistogram.fromCompressedBase64(histogram));
+    this.#pending.add(decodeCompressedBase64(histogram));
     this.#pendingBytes += counts.bytes;
     this.#pendingChunks += counts.chunks;
   }
@@ -105,7 +106,7 @@ export class WriterMonitor {
     const cpuTimes = this.#cpuTimes(usage);
     const cpuPercent = intervalMs > 0 ? (100 * (cpuTimes.userMs + cpuTimes.sysMs)) / intervalMs : 0;
     const pending = this.#pending;
-    const histogram = pending.encodeCompressedBase64();
+    const histogram = encodeCompressedBase64(pending);
     const p50 = pending.totalCount > 0 ? pending.valueAtPercentile(50) / 1e6 : 0;
     this.#showLive(intervalMs, nowMs);
     const bytes = this.#pendingBytes;

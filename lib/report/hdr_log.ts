@@ -8,6 +8,7 @@
 import type { LatencyHistogram } from "../stats/latency_histogram.ts";
 import type { OpWindow } from "../stats/op_window.ts";
 import { formatFixed, formatJavaDate, zoneNameOf } from "./_java_format.ts";
+import { encodeCompressedBase64 } from "../stats/hdr_codec.ts";
 
 /** Options of {@linkcode formatHdrLogHeader}. */
 export interface HdrLogHeaderOptions {
@@ -117,9 +118,9 @@ export function formatHdrLogInterval(input: HdrLogIntervalInput): string {
   let text = "";
   const line = (tag: string, histogram: LatencyHistogram | null): void => {
     if (histogram === null || histogram.totalCount === 0) return;
-    text += `Tag=${tag},${start},${length},${
-      formatFixed(histogram.maxNs / 1e6, 3)
-    },${histogram.encodeCompressedBase64()}\n`;
+    text += `Tag=${tag},${start},${length},${formatFixed(histogram.maxNs / 1e6, 3)},${
+      encodeCompressedBase64(histogram)
+    }\n`;
   };
   for (const window of windows) {
     line(`${window.name}-st`, window.service);

@@ -11,6 +11,7 @@ import { UsageError } from "../errors.ts";
 import { type HistogramExport, LatencyHistogram } from "../stats/latency_histogram.ts";
 import type { HdrValueUnit } from "./_merge_checks.ts";
 import type { MergeInputInterval, MergeInputLog } from "./merge_hdr_logs.ts";
+import { decodeCompressedBase64 } from "../stats/hdr_codec.ts";
 
 const UNIT_WORDS: Readonly<Record<string, HdrValueUnit>> = {
   nanosecond: "ns",
@@ -35,7 +36,7 @@ const UNIT_PATTERN =
 /**
  * Decodes a `HISTF...` payload straight into an export when its layout is ours (unit 1 ns,
  * 2048 sub-buckets, within one hour), copying only the non-zero range; otherwise through
- * `LatencyHistogram.fromCompressedBase64`, which converts any layout.
+ * `decodeCompressedBase64`, which converts any layout.
  */
 function decodeExport(payload: string): HistogramExport {
   const decoded = hdr.decodeFromCompressedBase64(payload, 64, false);
@@ -59,7 +60,7 @@ function decodeExport(payload: string): HistogramExport {
   } finally {
     decoded.destroy();
   }
-  return LatencyHistogram.fromCompressedBase64(payload).exportCounts();
+  return decodeCompressedBase64(payload).exportCounts();
 }
 
 /**
@@ -97,11 +98,12 @@ export function declaredUnitOf(line: string): HdrValueUnit | undefined {
  * ```ts
  * import assert from "node:assert/strict";
  * import { LatencyHistogram } from "../stats/latency_histogram.ts";
+ * import { encodeCompressedBase64 } from "../stats/hdr_codec.ts";
  * import { parseHdrLogMergeInput } from "./hdr_log_merge_input.ts";
  * const histogram = new LatencyHistogram();
  * histogram.recordValue(2_000_000);
  * const text = "#[BaseTime: 1700000000.000 (seconds since epoch)]\n" +
- *   `Tag=WRITE-st,0.250,1.000,2.001,${histogram.encodeCompressedBase64()}\n`;
+ *   `Tag=WRITE-st,0.250,1.000,2.001,${encodeCompressedBase64(histogram)}\n`;
  * const log = parseHdrLogMergeInput(text, "a.hdr");
  * assert.equal(log.baseTimeMs, 1_700_000_000_000);
  * assert.equal(log.intervals[0].maxMs, 2.001);

@@ -4,12 +4,12 @@
  *
  * The counts array has exactly the bucket layout of HdrHistogram (Java) and hdr-histogram-js
  * for `lowestDiscernibleValue = 1`, `highestTrackableValue = 3_600_000_000_000` and
- * `numberOfSignificantValueDigits = 3`, so the encoding is delegated to `hdr-histogram-js`.
+ * `numberOfSignificantValueDigits = 3`. The HDR log encoding is in `hdr_codec.ts`, apart, so
+ * that the Workers, which only record, never load `hdr-histogram-js` (and npm's Node layer).
  *
  * @module
  */
 
-import * as hdr from "hdr-histogram-js";
 import * as layout from "./_histogram_layout.ts";
 
 // Module-local copies of the layout. The hot paths (`recordValue`, the loops over the counts)
@@ -18,8 +18,6 @@ import * as layout from "./_histogram_layout.ts";
 const {
   COUNTS_LENGTH,
   HIGHEST_NS,
-  LOWEST_NS,
-  SIGNIFICANT_DIGITS,
   SUB_BUCKET_HALF_COUNT,
   SUB_BUCKET_HALF_COUNT_MAGNITUDE,
   SUB_BUCKET_MASK,
@@ -403,72 +401,5 @@ export class LatencyHistogram {
       }
     }
     return Math.sqrt(sum / this.#totalCount);
-  }
-
-  /**
-   * Encodes the histogram in HdrHistogram's V2 compressed format, base64 (the `HISTF...`
-   * payload of an HDR interval log), through `hdr-histogram-js`.
-   *
-   * @returns The base64 text.
-   *
-   * @example Usage
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { LatencyHistogram } from "./latency_histogram.ts";
-   * const histogram = new LatencyHistogram();
-   * histogram.recordValue(1000);
-   * const payload = histogram.encodeCompressedBase64();
-   * assert.ok(payload.startsWith("HISTF"));
-   * assert.equal(LatencyHistogram.fromCompressedBase64(payload).totalCount, 1);
-   * ```
-   */
-  encodeCompressedBase64(): string {
-    const target = hdr.build({
-      bitBucketSize: 64,
-      autoResize: false,
-      lowestDiscernibleValue: LOWEST_NS,
-      highestTrackableValue: HIGHEST_NS,
-      numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
-      useWebAssembly: false,
-    });
-    const counts = this.#counts;
-    for (let i = 0; i < COUNTS_LENGTH; i++) {
-      if (counts[i] !== 0) target.recordValueWithCount(lowestValueOfIndex(i), counts[i]);
-    }
-    return hdr.encodeIntoCompressedBase64(target);
-  }
-
-  /**
-   * Decodes a V2 compressed base64 histogram (as written in an HDR log) into a new
-   * histogram. Values are re-recorded by bucket, so a histogram of another layout is
-   * converted to this one's resolution.
-   *
-   * @param payload The base64 text (starting with `HISTF`).
-   * @returns The decoded histogram.
-   *
-   * @example Usage
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { LatencyHistogram } from "./latency_histogram.ts";
-   * const source = new LatencyHistogram();
-   * source.recordValue(42_000);
-   * const copy = LatencyHistogram.fromCompressedBase64(source.encodeCompressedBase64());
-   * assert.equal(copy.maxNs, source.maxNs);
-   * ```
-   */
-  static fromCompressedBase64(payload: string): LatencyHistogram {
-    const decoded = hdr.decodeFromCompressedBase64(payload, 64, false);
-    const result = new LatencyHistogram();
-    if (!(decoded instanceof hdr.JsHistogram)) {
-      throw new TypeError("Cannot decode histogram: decoder returned an unexpected type");
-    }
-    const iterator = decoded.recordedValuesIterator;
-    iterator.reset();
-    while (iterator.hasNext()) {
-      const step = iterator.next();
-      result.recordValueWithCount(step.valueIteratedTo, step.countAtValueIteratedTo);
-    }
-    decoded.destroy();
-    return result;
   }
 }

@@ -8,6 +8,7 @@ import type {
 } from "../../lib/disk/report/disk_report_input.ts";
 import { formatDiskReport } from "../../lib/disk/report/format_disk_report.ts";
 import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
+import { encodeCompressedBase64 } from "../../lib/stats/hdr_codec.ts";
 
 const T0 = 1_700_000_000_000;
 
@@ -29,7 +30,7 @@ function config(chunkBytes: number, fileBytes: number): DiskClientConfig {
 function histogramOf(count: number, baseMs: number, stepUs: number): string {
   const histogram = new LatencyHistogram();
   for (let i = 0; i < count; i++) histogram.recordValue(baseMs * 1e6 + i * stepUs * 1e3);
-  return histogram.encodeCompressedBase64();
+  return encodeCompressedBase64(histogram);
 }
 
 function sample(
@@ -203,8 +204,8 @@ Deno.test("createDiskReport() takes percentiles from merged histograms, not aver
     ...INPUT,
     clients: [INPUT.clients[1]],
     samples: [
-      { ...INPUT.samples[0], histogram: fast.encodeCompressedBase64() },
-      { ...INPUT.samples[1], histogram: slow.encodeCompressedBase64() },
+      { ...INPUT.samples[0], histogram: encodeCompressedBase64(fast) },
+      { ...INPUT.samples[1], histogram: encodeCompressedBase64(slow) },
     ],
   };
   const latency = createDiskReport(input).clients[0].latencyMs;

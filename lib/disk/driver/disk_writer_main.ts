@@ -14,6 +14,7 @@
 
 import { LatencyHistogram } from "../../stats/latency_histogram.ts";
 import { DiskWriter, type DiskWriterOptions } from "./disk_writer.ts";
+import { encodeCompressedBase64 } from "../../stats/hdr_codec.ts";
 
 /** The JSON argument of the writer process. */
 export interface WriterProcessOptions extends DiskWriterOptions {
@@ -60,7 +61,7 @@ async function writerMain(options: WriterProcessOptions): Promise<number> {
       atMs: Date.now(),
       bytes,
       chunks,
-      histogram: histogram.encodeCompressedBase64(),
+      histogram: encodeCompressedBase64(histogram),
     });
     histogram.reset();
     bytes = 0;

@@ -14,6 +14,7 @@ import type {
 } from "./disk_client_report.ts";
 import type { DiskClientRecord, DiskEventRecord, DiskSampleRecord } from "./disk_report_input.ts";
 import { summarizeLatency } from "./_summarize_latency.ts";
+import { decodeCompressedBase64 } from "../../stats/hdr_codec.ts";
 
 function fieldsOf(value: unknown): Readonly<Record<string, unknown>> {
   return typeof value === "object" && value !== null && !Array.isArray(value)
@@ -83,7 +84,7 @@ function mergeSamples(
   let badHistograms = 0;
   for (const sample of samples) {
     try {
-      histogram.add(LatencyHistogram.fromCompressedBase64(sample.histogram));
+      histogram.add(decodeCompressedBase64(sample.histogram));
     } catch {
       badHistograms++;
     }

@@ -57,6 +57,7 @@ export interface DiskReport {
  * import assert from "node:assert/strict";
  * import { createDiskReport } from "./disk_report.ts";
  * import { LatencyHistogram } from "../../stats/latency_histogram.ts";
+ * import { encodeCompressedBase64 } from "../../stats/hdr_codec.ts";
  *
  * const histogram = new LatencyHistogram();
  * histogram.recordValue(2_000_000); // one 2 ms chunk write
@@ -81,7 +82,7 @@ export interface DiskReport {
  *   samples: [{
  *     clientId: "c1", seq: 2, atMs: 11_000, cpuPercent: 20, userMs: 500, sysMs: 1500,
  *     rssBytes: 40e6, bytesWritten: 100_000_000, chunks: 10, intervalMs: 10_000,
- *     histogram: histogram.encodeCompressedBase64(),
+ *     histogram: encodeCompressedBase64(histogram),
  *   }],
  * });
  * assert.equal(report.clients[0].throughputBytesPerSec, 10_000_000);
