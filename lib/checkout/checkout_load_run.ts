@@ -195,12 +195,7 @@ export class LoadRun {
     const probe = new LoaderProbe(rate === null ? users : maxInFlight, nowNs);
     this.#probe = probe;
     probe.start();
-    let probeDueNs = nowNs() + PROBE_MS * 1e6;
-    const probeTimer = setInterval(() => {
-      const now = nowNs();
-      probe.tick(now - probeDueNs);
-      probeDueNs = now + PROBE_MS * 1e6;
-    }, PROBE_MS);
+    probe.watchLoop(PROBE_MS);
     // The closed model stops at the deadline. The open model's loop ends by itself at the last
     // arrival due before it; the deadline only frees it from waiting for a slot.
     const deadline = setTimeout(() => {
@@ -216,7 +211,6 @@ export class LoadRun {
       else await this.#open(this.params.rate);
     } finally {
       clearTimeout(deadline);
-      clearInterval(probeTimer);
       this.#endMs = performance.now();
       this.loader = mergeLoaderSamples([probe.finish()], rate !== null, "users");
     }

@@ -45,6 +45,7 @@ export class LoaderProbe {
   #aliveNs: number | null = null;
   #cpuStart = NaN;
   #startNs = 0;
+  #watch: ReturnType<typeof setInterval> | undefined = undefined;
 
   /**
    * @param threads The Worker's threads.
@@ -59,6 +60,22 @@ export class LoaderProbe {
   start(): void {
     this.#cpuStart = threadCpuSec();
     this.#startNs = this.#clock();
+  }
+
+  /**
+   * Starts a probe timer of its own that fires every `periodMs` and records how late it fired
+   * (for a thread that has no timer of its own to time); {@linkcode LoaderProbe.finish} stops it.
+   *
+   * @param periodMs The timer's period, in ms.
+   */
+  watchLoop(periodMs: number): void {
+    if (this.#watch !== undefined) return;
+    let dueNs = this.#clock() + periodMs * 1e6;
+    this.#watch = setInterval(() => {
+      const now = this.#clock();
+      this.tick(now - dueNs);
+      dueNs = now + periodMs * 1e6;
+    }, periodMs);
   }
 
   /**
@@ -105,6 +122,8 @@ export class LoaderProbe {
    * @returns The figures, ready to post.
    */
   finish(): WorkerLoaderSample {
+    clearInterval(this.#watch);
+    this.#watch = undefined;
     return {
       dispatch: this.#dispatch.exportCounts(),
       dispatchLate: this.#late,

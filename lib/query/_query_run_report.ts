@@ -7,6 +7,7 @@
 
 import type { CommandIo } from "../cli/command_io.ts";
 import { TextFile } from "../cli/text_file.ts";
+import { formatLoaderVerdict, type LoaderVerdict } from "../stats/loader_verdict.ts";
 import { type Shard, shardJson } from "../units/shard.ts";
 import { mergeQueryExact } from "./merge_query_exact.ts";
 import type { QueryItemsOutcome } from "./query_input.ts";
@@ -35,6 +36,8 @@ export interface QueryRunResult {
   readonly wallSec: number;
   /** Why the run ended before its input did, and in which phase; null when it went through. */
   readonly aborted: string | null;
+  /** Whether the loader itself was a limit (null: no Worker finished). */
+  readonly loader: LoaderVerdict | null;
 }
 
 /**
@@ -68,6 +71,7 @@ export function reportQueryRun(run: QueryRunResult, io: CommandIo): void {
     );
   }
   for (const line of formatQueryReport(report)) io.out(line);
+  if (run.loader !== null) io.out(formatLoaderVerdict(run.loader));
   if (settings.jsonPath === null) return;
   const file = TextFile.create(settings.jsonPath, "--json");
   try {
@@ -85,6 +89,7 @@ export function reportQueryRun(run: QueryRunResult, io: CommandIo): void {
           ...createQueryJson(report),
           intervals: run.intervals.points,
           aborted: run.aborted,
+          ...(run.loader === null ? {} : { loader: run.loader }),
         },
         null,
         2,

@@ -22,6 +22,8 @@ export interface QueryRunSettings {
   readonly file: string | null;
   readonly skipBadRows: boolean;
   readonly failFast: boolean;
+  /** `--fail-if-limited`: exit 4 when the loader itself was a limit of the run. */
+  readonly failIfLimited: boolean;
   readonly timeoutMs: number;
   readonly prepare: boolean;
   readonly jsonPath: string | null;
@@ -58,6 +60,7 @@ export function settingsOf(
     file: optionalPath("file") === "-" ? null : optionalPath("file"),
     skipBadRows: values["skip-bad-rows"] === true,
     failFast: values["fail-fast"] === true,
+    failIfLimited: values["fail-if-limited"] === true,
     timeoutMs: values.timeout === undefined
       ? 0
       : parseDuration(values.timeout as string, "--timeout", { units: ["ms", "s", "m"] }),

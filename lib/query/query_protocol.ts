@@ -13,6 +13,7 @@
  */
 
 import type { OpSample } from "../stats/op_recorder.ts";
+import type { WorkerLoaderSample } from "../stats/loader_verdict.ts";
 
 /** The connection and query of one Worker. */
 export interface QueryWorkerInit {
@@ -114,5 +115,7 @@ export type QueryWorkerMessage =
     readonly dropped: number;
     /** Exact figures of the successful queries (the histograms keep 3 digits). */
     readonly exact: QueryExactTimes;
+    /** What the Worker measured of itself, for the run's loader verdict. */
+    readonly loader: WorkerLoaderSample;
   }
   | { readonly type: "fatal"; readonly workerIndex: number; readonly message: string };

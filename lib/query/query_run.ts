@@ -7,7 +7,8 @@
  * @module
  */
 
-import { UsageError } from "../errors.ts";
+import { EXIT_CODES, UsageError } from "../errors.ts";
+import { judgeLoader, mergeLoaderSamples } from "../stats/loader_verdict.ts";
 import type { Shard } from "../units/shard.ts";
 import type { CommandIo } from "../cli/command_io.ts";
 import { parseCommandFlags } from "../cli/parse_flags.ts";
@@ -44,6 +45,8 @@ Options:
                        stops the run before any query runs (on stdin: where it is met)
   --fail-fast          stop at the first failed query (exit 1); by default failed queries are
                        counted by kind and the run goes on
+  --fail-if-limited    exit 4 when the load generator itself was a limit of the run (the
+                       Loader: line after the results says ok or limited, and why)
   --timeout DURATION   the server's statement_timeout for each query, e.g. 5s (default none)
   --no-prepare         unnamed statements instead of one named prepared statement per Worker
   --json FILE          write the results as JSON
@@ -63,7 +66,8 @@ are exact; median and percentiles come from the HDR histogram (3 significant dig
 queries are counted by kind and not in the query times.
 
 Exit: 0 done (failed queries are reported), 1 --fail-fast stopped the run, 2 bad command line or
-input, 3 database unreachable or not set up, 130 interrupted.
+input, 3 database unreachable or not set up, 4 the loader was a limit (--fail-if-limited),
+130 interrupted.
 
 Example:
   stress query run --url postgres://postgres@127.0.0.1:5432/homework --workers 4 \\
@@ -125,6 +129,7 @@ export async function queryRunCommand(
     file: { type: "string" },
     "skip-bad-rows": { type: "boolean" },
     "fail-fast": { type: "boolean" },
+    "fail-if-limited": { type: "boolean" },
     timeout: { type: "string" },
     "no-prepare": { type: "boolean" },
     json: { type: "string" },
@@ -191,7 +196,13 @@ export async function queryRunCommand(
     : stopEarly
     ? "a failed query or Worker ended the measured run"
     : null;
-  reportQueryRun({ settings, probe, shard, dispatch, intervals, outcome, wallSec, aborted }, io);
+  const samples = dispatch.pool.loaderSamples();
+  const loader = samples.length === 0
+    ? null
+    : judgeLoader(mergeLoaderSamples(samples, false, "workers"));
+  if (loader !== null) outputs.live?.loaderVerdict(loader);
+  const run = { settings, probe, shard, dispatch, intervals, outcome, wallSec, aborted, loader };
+  reportQueryRun(run, io);
   checkQueryRunEnd({ signal: options.signal, pageStop: outputs.pageStop, dispatch, outcome });
-  return 0;
+  return loader?.verdict === "limited" && settings.failIfLimited ? EXIT_CODES.loaderLimited : 0;
 }

@@ -60,8 +60,21 @@ export interface LoaderFigures {
   /** The threads of every Worker (the users of a load test). */
   readonly threads: number;
   /** What the loops are called in the verdict: `threads` (default) or `users`. */
-  readonly loops?: "threads" | "users";
+  readonly loops?: LoaderLoops;
 }
+
+/**
+ * What a run's loops are: cassandra-stress `threads`, the `users` of a load test, or the
+ * `workers` of a query run (one connection each).
+ */
+export type LoaderLoops = "threads" | "users" | "workers";
+
+/** What each kind of loop has in flight. */
+const IN_FLIGHT: Readonly<Record<LoaderLoops, string>> = {
+  threads: "an op",
+  users: "a request",
+  workers: "a query",
+};
 
 /** The judgement of a run. */
 export interface LoaderVerdict {
@@ -90,6 +103,7 @@ const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)
  *
  * @param samples One per Worker that finished.
  * @param scheduled Whether the run followed a rate schedule.
+ * @param loops What the run's loops are called in the verdict (threads by default).
  * @returns The figures.
  *
  * @example Usage
@@ -111,7 +125,7 @@ const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)
 export function mergeLoaderSamples(
   samples: readonly WorkerLoaderSample[],
   scheduled: boolean,
-  loops: "threads" | "users" = "threads",
+  loops: LoaderLoops = "threads",
 ): LoaderFigures {
   const dispatch = new LatencyHistogram();
   const loop = new LatencyHistogram();
@@ -191,7 +205,7 @@ export function judgeLoader(figures: LoaderFigures): LoaderVerdict {
     reasons.push(`its event loop was late by ${loop.p99.toFixed(1)} ms at p99`);
   }
   const loops = figures.loops ?? "threads";
-  const what = loops === "threads" ? "an op" : "a request";
+  const what = IN_FLIGHT[loops];
   if (figures.threadsBusy !== null && figures.threadsBusy >= BUSY_NOTE) {
     notes.push(
       `all ${figures.threads} ${loops} had ${what} in flight ${percent(figures.threadsBusy)} of ` +

@@ -139,6 +139,37 @@ Deno.test("query run answers every row as the reference computes it, each host o
   assert.ok(summary.latencyMs.p50 <= summary.queryTimeMs.max);
 });
 
+Deno.test("query run judges its loader: the Loader line, the JSON loader object, --fail-if-limited", async () => {
+  const csv = `${dir}/loader.csv`;
+  await Deno.writeTextFile(csv, paramsCsv(300, 3));
+  const json = `${dir}/loader.json`;
+  const { code, io } = await run(
+    ["--url", url, "--workers", "2", "--file", csv, "--json", json, "--fail-if-limited"],
+  );
+  const line = io.stdout.find((l) => l.startsWith("Loader: "));
+  assert.ok(line !== undefined, io.stdout.join("\n"));
+  // The line comes after the results, as in the other commands.
+  assert.ok(
+    io.stdout.indexOf(line) > io.stdout.findIndex((l) => l.startsWith("Number of queries")),
+  );
+  const { loader } = JSON.parse(await Deno.readTextFile(json));
+  assert.match(line, new RegExp(`^Loader: ${loader.verdict}\\b`));
+  assert.match(line, /Worker CPU \d+(\.\d)?%, \d+(\.\d)?%; event loop delay p99 \d+\.\d ms/);
+  // --fail-if-limited: exit 4 exactly when the verdict is limited.
+  assert.equal(code, loader.verdict === "limited" ? 4 : 0, io.stderr.join("\n"));
+  const figures = loader.figures;
+  assert.equal(figures.loops, "workers");
+  assert.equal(figures.threads, 2);
+  assert.equal(figures.scheduled, false);
+  assert.equal(figures.dispatch, null);
+  assert.equal(figures.workerCpu.length, 2);
+  // CPU comes in 10 ms ticks: a short run may show 0%.
+  for (const share of figures.workerCpu) assert.ok(share >= 0 && share <= 1.5, String(share));
+  // Each Worker had rows in hand for part of its run: a share, not a constant.
+  assert.ok(figures.threadsBusy > 0 && figures.threadsBusy <= 1, String(figures.threadsBusy));
+  assert.ok(figures.eventLoopDelayMs.max >= figures.eventLoopDelayMs.p99);
+});
+
 Deno.test("query run spreads hosts: no worker with one host when there are two per worker", async () => {
   const csv = `${dir}/spread.csv`;
   // Every host once, then again: 24 rows over 12 hosts for 4 workers (3 hosts each).

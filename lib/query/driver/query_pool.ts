@@ -17,6 +17,7 @@ import type {
   QueryWorkerMessage,
   QueryWorkerRow,
 } from "../query_protocol.ts";
+import type { WorkerLoaderSample } from "../../stats/loader_verdict.ts";
 
 /** A failed query, as a Worker reported it. */
 export interface QueryFailure {
@@ -61,6 +62,8 @@ interface Slot {
   readonly total: OpWindow;
   /** Exact figures, once done. */
   exact: QueryExactTimes;
+  /** What the Worker measured of itself, once done. */
+  loader: WorkerLoaderSample | null;
 }
 
 // From the bundle (`deno task bundle`), `dist/query_worker.js` next to `dist/stress.js`.
@@ -115,6 +118,15 @@ export class QueryPool {
    */
   exactTimes(): QueryExactTimes[] {
     return this.#slots.map((slot) => slot?.exact ?? { count: 0, sumNs: 0, minNs: 0, maxNs: 0 });
+  }
+
+  /**
+   * What each Worker that finished measured of itself (for the loader verdict).
+   *
+   * @returns One sample per finished Worker.
+   */
+  loaderSamples(): WorkerLoaderSample[] {
+    return this.#slots.flatMap((slot) => slot?.loader ?? []);
   }
 
   /** Rows dropped by a stop, over all Workers. */
@@ -225,6 +237,7 @@ export class QueryPool {
       interval: new OpWindow("QUERY", { scheduled: false }),
       total: new OpWindow("QUERY", { scheduled: false }),
       exact: { count: 0, sumNs: 0, minNs: 0, maxNs: 0 },
+      loader: null,
     };
     this.#slots[workerIndex] = slot;
     worker.onmessage = (event: MessageEvent<QueryWorkerMessage>) => {
@@ -270,6 +283,7 @@ export class QueryPool {
         slot.finished = message.finished;
         slot.dropped = message.dropped;
         slot.exact = message.exact;
+        slot.loader = message.loader;
         slot.done = true;
         break;
     }

@@ -16,6 +16,7 @@ import postgres from "postgres";
 import { PgWireClient } from "./pg_wire_client.ts";
 import { queryErrorKind } from "../query_error_kind.ts";
 import { OpRecorder } from "../../stats/op_recorder.ts";
+import { LoaderProbe } from "../../engine/loader_probe.ts";
 import type {
   QueryAnswer,
   QueryExactTimes,
@@ -33,9 +34,16 @@ interface WorkerScope {
 
 /** Progress is reported after this many rows (and whenever the queue runs dry). */
 const PROGRESS_EVERY = 32;
+/** How often the loader's probe timer fires, in ms. */
+const PROBE_MS = 20;
 
 const scope = self as unknown as WorkerScope;
 const recorder = new OpRecorder({ scheduled: false });
+/**
+ * What the Worker measures of itself for the run's verdict: its thread's CPU, how late its probe
+ * timer fires, and how long it had rows in hand (busy: the rate was set by the Workers).
+ */
+const probe = new LoaderProbe(1, () => performance.now() * 1e6);
 let init: QueryWorkerInit | null = null;
 let sql: postgres.Sql | null = null;
 let wire: PgWireClient | null = null;
@@ -155,6 +163,7 @@ async function finish(): Promise<void> {
     finished,
     dropped,
     exact,
+    loader: probe.finish(),
   }, OpRecorder.transferables(sample));
   await wire?.close();
   await sql?.end({ timeout: 1 }).catch(() => {});
@@ -167,6 +176,7 @@ async function drain(): Promise<void> {
   running = true;
   const ok = await connected;
   if (!ok) return; // the fatal path finishes the Worker
+  const busyFromNs = performance.now() * 1e6;
   while (head < queue.length) {
     const row = queue[head];
     queue[head++] = undefined as unknown as QueryWorkerRow;
@@ -177,6 +187,7 @@ async function drain(): Promise<void> {
   queue.length = 0;
   head = 0;
   running = false;
+  probe.busy(performance.now() * 1e6 - busyFromNs);
   flushProgress();
   if (ended) await finish();
 }
@@ -236,7 +247,14 @@ scope.onmessage = (event: MessageEvent<QueryMainMessage>) => {
   switch (message.type) {
     case "init":
       init = message;
-      connected = connect(message);
+      // The probe times the run from the connection up, as the queries are.
+      connected = connect(message).then((ok) => {
+        if (ok) {
+          probe.start();
+          probe.watchLoop(PROBE_MS);
+        }
+        return ok;
+      });
       return;
     case "rows":
       for (const row of message.rows) queue.push(row);
