@@ -5,7 +5,8 @@
  * @module
  */
 
-import { InterruptedError } from "../errors.ts";
+import { EXIT_CODES, InterruptedError } from "../errors.ts";
+import { formatLoaderVerdict, type LoaderVerdict } from "../stats/loader_verdict.ts";
 import type { StopReason } from "./protocol/disk_message.ts";
 import { formatSize } from "../units/parse_size.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
@@ -37,6 +38,8 @@ export interface ClientRunParts {
 export interface WriterEnd extends WriterReport {
   /** How it exited. */
   readonly status: Deno.CommandStatus;
+  /** Whether the loader (the writer, the client's event loop) was a limit of the run. */
+  readonly loader: LoaderVerdict;
 }
 
 /**
@@ -69,6 +72,7 @@ export async function finishClientRun(parts: ClientRunParts, end: WriterEnd): Pr
       formatSize(totals.bytesWritten, { system: "decimal" })
     } in ${totals.chunks} chunks${rate}, ${totals.rollovers} rollovers`,
   );
+  log(formatLoaderVerdict(end.loader));
   link.sayingBye();
   const bye = messenger.record({ type: "bye" });
   await Promise.race([bye, messenger.drain(ACK_WAIT_MS)]);
@@ -84,7 +88,9 @@ export async function finishClientRun(parts: ClientRunParts, end: WriterEnd): Pr
     log(`error: ${unacknowledged} records were not acknowledged by the server (${lost})`);
     return 1;
   }
-  return stop.reason === "error" ? 1 : 0;
+  if (stop.reason === "error") return 1;
+  const limited = end.loader.verdict === "limited" && settings.failIfLimited;
+  return limited ? EXIT_CODES.loaderLimited : 0;
 }
 
 /** Logs and sends the writer's failure, if it failed (not when stopped by a signal). */

@@ -13,6 +13,15 @@ import type { LiveEndpoints } from "../live/live_endpoints.ts";
 import { type ProcessUsage, processUsage } from "./driver/process_usage.ts";
 import type { RecordBody } from "./_disk_client_messenger.ts";
 import { decodeCompressedBase64, encodeCompressedBase64 } from "../stats/hdr_codec.ts";
+import { LoaderProbe } from "../engine/loader_probe.ts";
+import {
+  type LoaderFigures,
+  mergeLoaderSamples,
+  type WorkerLoaderSample,
+} from "../stats/loader_verdict.ts";
+
+/** How often the client's probe timer fires, in ms. */
+const PROBE_MS = 20;
 
 /** Where the monitor's samples go. */
 export interface MonitorOutputs {
@@ -44,6 +53,10 @@ export class WriterMonitor {
   // The writer's last reading before it exits: the final sample falls back on it.
   #finalUsage: ProcessUsage | null = null;
   #timer: ReturnType<typeof setInterval> | undefined;
+  // For the loader verdict: the client's event loop (a probe timer), the writer's time in writes.
+  readonly #probe = new LoaderProbe(1, () => performance.now() * 1e6);
+  #probed: WorkerLoaderSample | null = null;
+  #busyNs = 0;
 
   /**
    * Starts watching a writer; the live endpoints are told the run started.
@@ -57,6 +70,8 @@ export class WriterMonitor {
     this.#startedMs = performance.now();
     outputs.live?.runStarted(1);
     this.#lastSampleMs = performance.now();
+    this.#probe.start();
+    this.#probe.watchLoop(PROBE_MS);
   }
 
   /**
@@ -66,7 +81,9 @@ export class WriterMonitor {
    * @param counts Their bytes and number.
    */
   addStats(histogram: string, counts: { bytes: number; chunks: number }): void {
-    this.#pending.add(decodeCompressedBase64(histogram));
+    const writes = decodeCompressedBase64(histogram);
+    this.#busyNs += writes.meanNs * writes.totalCount;
+    this.#pending.add(writes);
     this.#pendingBytes += counts.bytes;
     this.#pendingChunks += counts.chunks;
   }
@@ -87,9 +104,27 @@ export class WriterMonitor {
     }, everyMs);
   }
 
-  /** Stops taking samples every interval. */
+  /** Stops taking samples every interval, and the probe timer. */
   stop(): void {
     clearInterval(this.#timer);
+    this.#probed ??= this.#probe.finish();
+  }
+
+  /**
+   * What the run measured of its loader, once stopped and finished: the writer process's CPU
+   * share over the run (from its last sample), the client's event-loop delay, and the share of
+   * the run the writer spent in writes (the sum of the chunk write times).
+   *
+   * @returns The figures, for `judgeLoader`.
+   */
+  loaderFigures(): LoaderFigures {
+    const probed = this.#probed ?? this.#probe.finish();
+    const sample: WorkerLoaderSample = {
+      ...probed,
+      cpuSec: (this.#lastUserMs + this.#lastSysMs) / 1000,
+      busyNs: this.#busyNs,
+    };
+    return mergeLoaderSamples([sample], false, "writers");
   }
 
   /** Waits for the sample under way, then takes the final one. */

@@ -18,6 +18,7 @@ import { WriterProcess } from "./_disk_client_writer.ts";
 import { WriterMonitor } from "./_disk_client_monitor.ts";
 import { followWriter } from "./_disk_client_follow.ts";
 import { finishClientRun } from "./_disk_client_finish.ts";
+import { judgeLoader } from "../stats/loader_verdict.ts";
 
 /** What a client run reports to, and what stops it. */
 export interface ClientRunOptions {
@@ -92,8 +93,10 @@ async function runMeasured(
   monitor.stop();
   signal?.removeEventListener("abort", onAbort);
   await monitor.finish();
+  const loader = judgeLoader(monitor.loaderFigures());
+  live?.loaderVerdict(loader);
   return await finishClientRun(
     { settings, log, link, heartbeat, writer, stop },
-    { ...report, status },
+    { ...report, status, loader },
   );
 }

@@ -31,6 +31,8 @@ export interface ClientSettings {
   readonly token: string | undefined;
   readonly logPath: string | null;
   readonly cleanup: boolean;
+  /** `--fail-if-limited`: exit 4 when the loader itself was a limit. */
+  readonly failIfLimited: boolean;
   readonly prometheus: ListenAddress | null;
   readonly web: ListenAddress | null;
 }
@@ -96,6 +98,7 @@ export function settingsOf(
     token: values.token as string | undefined,
     logPath: (values.log as string | undefined) ?? null,
     cleanup: values.cleanup === true,
+    failIfLimited: values["fail-if-limited"] === true,
     prometheus: values.prometheus === undefined
       ? null
       : parseListenAddress("--prometheus", values.prometheus as string),

@@ -48,10 +48,13 @@ Options:
                        http://ADDR/metrics ([HOST:]PORT; a bare port binds 127.0.0.1)
   --web ADDR           serve the live page (charts per sample, and a Stop button) at http://ADDR/
   --cleanup            remove the data files at the end (they are kept by default)
+  --fail-if-limited    exit 4 when the load generator itself was a limit of the run (the
+                       Loader: line after stop says ok or limited, and why)
   -h, --help           this help
 
 Exit: 0 done, 1 the server connection was lost (the local run still completes), 2 bad options
-or an infeasible run, 3 the server cannot be reached or refused the client, 130 interrupted.`;
+or an infeasible run, 3 the server cannot be reached or refused the client, 4 the loader was a
+limit (--fail-if-limited), 130 interrupted.`;
 
 /**
  * Runs `stress disk client`.
@@ -92,6 +95,7 @@ export async function diskClientCommand(
     token: { type: "string" },
     log: { type: "string" },
     cleanup: { type: "boolean" },
+    "fail-if-limited": { type: "boolean" },
     prometheus: { type: "string" },
     web: { type: "string" },
   }, { io, help: DISK_CLIENT_HELP });

@@ -64,16 +64,24 @@ export interface LoaderFigures {
 }
 
 /**
- * What a run's loops are: cassandra-stress `threads`, the `users` of a load test, or the
- * `workers` of a query run (one connection each).
+ * What a run's loops are: cassandra-stress `threads`, the `users` of a load test, the `workers`
+ * of a query run (one connection each), or the `writers` of a disk client (one process each).
  */
-export type LoaderLoops = "threads" | "users" | "workers";
+export type LoaderLoops = "threads" | "users" | "workers" | "writers";
 
-/** What each kind of loop has in flight. */
-const IN_FLIGHT: Readonly<Record<LoaderLoops, string>> = {
-  threads: "an op",
-  users: "a request",
-  workers: "a query",
+/**
+ * Per kind of loop: what it has in flight, whose CPU is judged, what else sets the rate, and
+ * whose event loop the probe timed. A disk client's writers are processes of their own: the
+ * probe times the client, whose lateness delays heartbeats and samples but not one write, so it
+ * is shown and not judged.
+ */
+const WORDS: Readonly<
+  Record<LoaderLoops, { inFlight: string; cpu: string; target: string; loop: string }>
+> = {
+  threads: { inFlight: "an op", cpu: "Worker", target: "server", loop: "event loop" },
+  users: { inFlight: "a request", cpu: "Worker", target: "server", loop: "event loop" },
+  workers: { inFlight: "a query", cpu: "Worker", target: "server", loop: "event loop" },
+  writers: { inFlight: "a write", cpu: "writer", target: "disk", loop: "client event loop" },
 };
 
 /** The judgement of a run. */
@@ -198,18 +206,20 @@ export function judgeLoader(figures: LoaderFigures): LoaderVerdict {
   }
   figures.workerCpu.forEach((share, i) => {
     if (share !== null && share >= CPU_LIMIT) {
-      reasons.push(`Worker ${i} used ${percent(share)} of a core`);
+      reasons.push(
+        `${WORDS[figures.loops ?? "threads"].cpu} ${i} used ${percent(share)} of a core`,
+      );
     }
   });
-  if (loop.p99 >= LOOP_DELAY_LIMIT_MS) {
+  if (loop.p99 >= LOOP_DELAY_LIMIT_MS && figures.loops !== "writers") {
     reasons.push(`its event loop was late by ${loop.p99.toFixed(1)} ms at p99`);
   }
   const loops = figures.loops ?? "threads";
-  const what = IN_FLIGHT[loops];
+  const { inFlight: what, target } = WORDS[loops];
   if (figures.threadsBusy !== null && figures.threadsBusy >= BUSY_NOTE) {
     notes.push(
       `all ${figures.threads} ${loops} had ${what} in flight ${percent(figures.threadsBusy)} of ` +
-        `the time: the rate was set by the number of ${loops} and the server's latency`,
+        `the time: the rate was set by the number of ${loops} and the ${target}'s latency`,
     );
   }
   return { verdict: reasons.length === 0 ? "ok" : "limited", reasons, notes, figures };
@@ -256,8 +266,9 @@ export function formatLoaderVerdict(verdict: LoaderVerdict): string {
     );
   }
   const cpu = figures.workerCpu.map((share) => share === null ? "unknown" : percent(share));
-  parts.push(`Worker CPU ${cpu.join(", ")}`);
-  parts.push(`event loop delay p99 ${figures.eventLoopDelayMs.p99.toFixed(1)} ms`);
+  parts.push(`${WORDS[figures.loops ?? "threads"].cpu} CPU ${cpu.join(", ")}`);
+  const loop = WORDS[figures.loops ?? "threads"].loop;
+  parts.push(`${loop} delay p99 ${figures.eventLoopDelayMs.p99.toFixed(1)} ms`);
   const head = verdict.verdict === "ok"
     ? `Loader: ok (${parts.join("; ")})`
     : `Loader: limited: ${verdict.reasons.join("; ")} (${parts.join("; ")})`;

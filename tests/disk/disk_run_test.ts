@@ -60,10 +60,10 @@ Deno.test("disk server and three clients: runs stored, a killed client gone, gar
       extra: ["--idle-timeout", "20s", "--hb-misses", "2"],
     });
     procs.push(server);
-    const client = (id: string, chunk: string, runTime: string) =>
-      startClient({ tcpPort, hbPort, id, chunk, fileSize: "4M", runTime, dir });
+    const client = (id: string, chunk: string, runTime: string, extra: string[] = []) =>
+      startClient({ tcpPort, hbPort, id, chunk, fileSize: "4M", runTime, dir, extra });
     const clients = [
-      client("c1", "1M", "3s"),
+      client("c1", "1M", "3s", ["--fail-if-limited"]),
       client("c2", "512K", "3s"),
       client("c3", "2M", "30s"),
     ];
@@ -103,12 +103,22 @@ Deno.test("disk server and three clients: runs stored, a killed client gone, gar
       assert.match(new TextDecoder().decode(answer.subarray(0, read ?? 0)), /"type":"error"/);
       conn.close();
     }
-    for (const c of clients.slice(0, 2)) {
+    for (const [i, c] of clients.slice(0, 2).entries()) {
       const { code, stderr } = await c.done;
-      assert.equal(code, 0, stderr + c.lines.join("\n"));
+      // c1 has --fail-if-limited: exit 4 exactly when its verdict is limited.
+      const limited = i === 0 && c.lines.some((l) => l.includes("Loader: limited"));
+      assert.equal(code, limited ? 4 : 0, stderr + c.lines.join("\n"));
     }
     for (const c of clients.slice(0, 2)) {
-      assert.ok(c.lines.some((l) => /stop: done, .* chunks \(.*B\/s\), \d+ rollovers/.test(l)));
+      const stopAt = c.lines.findIndex((l) =>
+        /stop: done, .* chunks \(.*B\/s\), \d+ rollovers/.test(l)
+      );
+      assert.ok(stopAt >= 0, c.lines.join("\n"));
+      // Right after it, the verdict on the loader: the writer's CPU and the client's event loop.
+      assert.match(
+        c.lines[stopAt + 1],
+        /Loader: (ok|limited: .*) \(writer CPU \d+(\.\d)?%; client event loop delay p99 \d+\.\d ms\)/,
+      );
     }
     const { code, stderr } = await server.done;
     assert.equal(code, 0, stderr + server.lines.join("\n"));

@@ -112,3 +112,37 @@ Deno.test("mergeLoaderSamples(): the Workers' figures together", () => {
   assert.equal(closed.dispatch, null);
   assert.equal(closed.threadsBusy, 0.5);
 });
+
+Deno.test("judgeLoader(): query Workers and disk writers are named as such", () => {
+  const closed = { ...healthy, scheduled: false, dispatch: null, threadsBusy: 0.995, threads: 4 };
+  const query = judgeLoader({ ...closed, loops: "workers" });
+  assert.deepEqual(query.notes, [
+    "all 4 workers had a query in flight 100% of the time: the rate was set by the number of workers and the server's latency",
+  ]);
+  const writer: LoaderFigures = { ...closed, loops: "writers", threads: 1, workerCpu: [0.95] };
+  const limited = judgeLoader(writer);
+  assert.deepEqual(limited.reasons, ["writer 0 used 95% of a core"]);
+  assert.match(limited.notes[0], /the number of writers and the disk's latency$/);
+  assert.match(
+    formatLoaderVerdict(limited),
+    /\(writer CPU 95%; client event loop delay p99 1\.4 ms\)/,
+  );
+});
+
+Deno.test("judgeLoader(): a disk client's own event loop is shown, not judged: it delays no write", () => {
+  const late = { p99: 35, max: 60 };
+  const writer: LoaderFigures = {
+    ...healthy,
+    scheduled: false,
+    dispatch: null,
+    loops: "writers",
+    threads: 1,
+    workerCpu: [0.2],
+    eventLoopDelayMs: late,
+  };
+  const verdict = judgeLoader(writer);
+  assert.equal(verdict.verdict, "ok");
+  assert.match(formatLoaderVerdict(verdict), /client event loop delay p99 35\.0 ms/);
+  // The same lateness in a query run's Worker is a limit.
+  assert.equal(judgeLoader({ ...writer, loops: "workers" }).verdict, "limited");
+});
