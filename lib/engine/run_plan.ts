@@ -94,7 +94,10 @@ export interface RunResult {
 
 /** Callbacks and controls of a run. */
 export interface RunOptions {
-  /** Called after each interval, with merged data. */
+  /**
+   * Called after each interval, with merged data. The report's `windows` are reset and reused
+   * for the next interval once it returns: read them, do not keep them.
+   */
   onInterval?: (report: IntervalReport) => void;
   /** Called with lines a Worker wants on stderr. */
   onLog?: (line: string) => void;

@@ -260,7 +260,11 @@ class WorkloadRun<Spec extends TargetSpec> {
       });
     }
     this.#lastBoundarySec = endSec;
-    this.#current = this.#makeWindows();
+    // Reused, not replaced: each window holds up to three 270 KB histograms, and a fresh set
+    // per interval left the main thread's memory growing until V8 got round to freeing them
+    // (about 0.2 MB/s, 143 -> 191 MB from write n=1e6 to n=1e7). Every onInterval consumer
+    // reads the windows before it returns.
+    for (const window of this.#current) window.reset();
     const rule = this.#plan.uncertainty;
     if (!final && rule !== null && this.#uncertainty.shouldStop(rule)) this.#stop(null);
   }

@@ -214,7 +214,7 @@ export class WorkerRunner {
     this.#slots = this.#schedule === null ? null : this.#slotWaiter();
     try {
       const loops: Promise<void>[] = [];
-      for (let i = 0; i < this.#init.threads; i++) loops.push(this.#loop());
+      for (let i = 0; i < this.#init.threads; i++) loops.push(this.#timedLoop());
       await Promise.all(loops);
     } finally {
       clearInterval(poll);
@@ -282,6 +282,19 @@ export class WorkerRunner {
     }
     this.#popPrng.reseed(cycle);
     return this.#popDist!.next();
+  }
+
+  /**
+   * One thread's loop, its time alive counted for the loader verdict: from its start to its own
+   * end, not to the end of the Worker's last thread.
+   */
+  async #timedLoop(): Promise<void> {
+    const startNs = this.#clock();
+    try {
+      await this.#loop();
+    } finally {
+      this.#probe.alive(this.#clock() - startNs);
+    }
   }
 
   async #loop(): Promise<void> {

@@ -49,21 +49,24 @@ Deno.test("a loader that never yields to its event loop is limited, and exits 4 
 });
 
 Deno.test("a closed-model run whose threads are all busy all the time says so", async () => {
+  // Ops of 50 ms: a thread runs its own code between two ops for some 20 µs, so even a machine
+  // busy enough to stretch that a hundredfold (a preempted thread) leaves it busy over 99% of
+  // the time. (With ops of 2 ms, test:load's CPU hog pushed the share below 99%.)
   const run = await runAgainst(null, [
     "write",
-    "n=2000",
+    "n=320",
     "no-warmup",
     "-rate",
-    "threads=4",
+    "threads=8",
     "-log",
     "no-settings",
-  ], { nodeArgs: ["-node", "synthetic:fixed(2000)"] });
+  ], { nodeArgs: ["-node", "synthetic:fixed(50000)"] });
   assert.equal(run.code, 0, run.err.join("\n"));
   const lines = loaderLines(run.err);
   assert.equal(lines.length, 1);
   assert.match(
     lines[0],
-    /; note: all 4 threads had an op in flight (99|100)% of the time: the rate was set by the number of threads and the server's latency$/,
+    /; note: all 8 threads had an op in flight (99|100)% of the time: the rate was set by the number of threads and the server's latency$/,
   );
   // stdout is cassandra-stress's: the Results block, then END, nothing of ours.
   assert.equal(run.out.at(-1), "END");
