@@ -28,6 +28,8 @@ export interface SimulateSettings {
   readonly web: ListenAddress | null;
   /** Where to write the HDR interval log, or null. */
   readonly hdrfile: string | null;
+  /** `--fail-if-limited`: exit 4 when the loader itself was a limit. */
+  readonly failIfLimited: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ export function parseSimulateSettings(args: readonly string[]): SimulateSettings
     hdrfile: { type: "string" },
     prometheus: { type: "string" },
     web: { type: "string" },
+    "fail-if-limited": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return null;
@@ -81,5 +84,16 @@ export function parseSimulateSettings(args: readonly string[]): SimulateSettings
     : parseListenAddress("--prometheus", values.prometheus as string);
   const web = values.web === undefined ? null : parseListenAddress("--web", values.web as string);
   const hdrfile = values.hdrfile === undefined ? null : values.hdrfile as string;
-  return { seconds, threads, workers, intervalMs, latency, prometheus, web, hdrfile };
+  const failIfLimited = values["fail-if-limited"] === true;
+  return {
+    seconds,
+    threads,
+    workers,
+    intervalMs,
+    latency,
+    prometheus,
+    web,
+    hdrfile,
+    failIfLimited,
+  };
 }

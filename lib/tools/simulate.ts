@@ -5,7 +5,8 @@
  * @module
  */
 
-import { InterruptedError } from "../errors.ts";
+import { EXIT_CODES, InterruptedError } from "../errors.ts";
+import { formatLoaderVerdict, judgeLoader } from "../stats/loader_verdict.ts";
 import { runWorkload } from "../engine/run_workload.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
@@ -31,6 +32,8 @@ Options:
   --prometheus ADDR  serve the last interval's metrics at http://ADDR/metrics
                      ([HOST:]PORT; a bare port binds 127.0.0.1)
   --web ADDR         serve the live page (charts, and a Stop button) at http://ADDR/
+  --fail-if-limited  exit 4 when the load generator itself was a limit of the run (the
+                     Loader: line on stderr at the end says ok or limited, and why)
   -h, --help         this help
 
 Example:
@@ -116,12 +119,19 @@ export async function simulateCommand(
         });
       },
     });
+    // The verdict goes to stderr: stdout stays the seed's CSV.
+    const loader = result.loader === null ? null : judgeLoader(result.loader);
+    if (loader !== null) {
+      io.err(formatLoaderVerdict(loader));
+      live?.loaderVerdict(loader);
+    }
     live?.runEnded(pageStop.fromPage ? "stopped from the live page" : result.aborted);
     if (pageStop.fromPage) {
       throw new InterruptedError("Run stopped from the live page: printed what was measured");
     }
     if (result.aborted === "interrupted") return 130;
-    return result.failure === null && result.aborted === null ? 0 : 1;
+    if (result.failure !== null || result.aborted !== null) return 1;
+    return loader?.verdict === "limited" && settings.failIfLimited ? EXIT_CODES.loaderLimited : 0;
   } finally {
     hdr?.close();
     await live?.close();

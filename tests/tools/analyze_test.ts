@@ -86,9 +86,12 @@ Deno.test("stress analyze N -- write ... shards the command and merges the HDR l
 });
 
 Deno.test("stress simulate prints the seed's per-second CSV", async () => {
-  const { code, out } = await stress(["simulate", "2", "--latency", "fixed(2000)"]);
+  const { code, out, err } = await stress(["simulate", "2", "--latency", "fixed(2000)"]);
   assert.equal(code, 0);
   assert.equal(out[0], "Throughput (ops/s),Latency (ms)");
+  // The loader's verdict is on stderr, once: stdout stays the CSV.
+  assert.equal(err.filter((l) => l.startsWith("Loader: ")).length, 1, err.join("\n"));
+  assert.match(err.find((l) => l.startsWith("Loader: "))!, /Worker CPU .*; event loop delay p99/);
   assert.ok(out.length >= 3 && out.length <= 4, out.join("\n"));
   for (const row of out.slice(1)) {
     const [ops, latency] = row.split(",").map(Number);
@@ -101,4 +104,17 @@ Deno.test("stress simulate prints the seed's per-second CSV", async () => {
     // thread had in flight when the interval began).
     assert.ok(ops * latency / 1000 <= 16 * 1.1, row);
   }
+});
+
+Deno.test("stress simulate --fail-if-limited exits 4 when the loader was the limit", async () => {
+  // Ops that take no time: the Workers never wait for the target, only for their own CPU.
+  const args = ["simulate", "1", "--latency", "fixed(0)", "--threads", "4"];
+  const limited = await stress([...args, "--fail-if-limited"]);
+  assert.equal(limited.code, 4, limited.err.join("\n"));
+  assert.match(limited.err.find((l) => l.startsWith("Loader: "))!, /^Loader: limited: /);
+  assert.equal(limited.out[0], "Throughput (ops/s),Latency (ms)");
+  // Without the option the same verdict, and exit 0.
+  const plain = await stress(args);
+  assert.equal(plain.code, 0, plain.err.join("\n"));
+  assert.match(plain.err.find((l) => l.startsWith("Loader: "))!, /^Loader: limited: /);
 });
