@@ -50,6 +50,13 @@ export async function cassandraMain(args: string[]): Promise<number> {
     console.error(`error: ${(error as Error).message}`);
     return 2;
   }
+  // Listening before the node starts: a signal that comes while it starts, or right after the
+  // ready line (a reader may send it at once), still stops the node by its pid. (Listening after
+  // the ready line lost that race under load: the default action ended this process and left
+  // the JVM running.)
+  const { promise: signalled, resolve } = Promise.withResolvers<void>();
+  Deno.addSignalListener("SIGINT", resolve);
+  Deno.addSignalListener("SIGTERM", resolve);
   let node: CassandraNode;
   try {
     node = await startCassandra(flags);
@@ -58,10 +65,7 @@ export async function cassandraMain(args: string[]): Promise<number> {
     return error instanceof MissingToolError ? 3 : 1;
   }
   printReady(node);
-  const { promise, resolve } = Promise.withResolvers<void>();
-  Deno.addSignalListener("SIGINT", resolve);
-  Deno.addSignalListener("SIGTERM", resolve);
-  await promise;
+  await signalled;
   await node.stop();
   console.log("cassandra stopped");
   return 0;
