@@ -4,7 +4,7 @@
  * @module
  */
 
-import { EXIT_CODES } from "../errors.ts";
+import { loaderExitCode } from "../stats/loader_verdict.ts";
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
 import type { LiveSeries } from "../live/live_series.ts";
 import { formatWaitTime } from "./wait_time.ts";
@@ -82,7 +82,5 @@ export async function executeLoadRun(run: LoadRun, options: ExecuteOptions): Pro
   }
   const failures = reporter.finish();
   if (failures > 0) return settings.exitCodeOnError;
-  return reporter.verdict?.verdict === "limited" && settings.failIfLimited
-    ? EXIT_CODES.loaderLimited
-    : 0;
+  return loaderExitCode(reporter.verdict, settings.failIfLimited);
 }

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { formatLoaderVerdict, judgeLoader } from "../stats/loader_verdict.ts";
-import { EXIT_CODES, firstLineOf, InterruptedError } from "../errors.ts";
+import { formatLoaderVerdict, judgeLoader, loaderExitCode } from "../stats/loader_verdict.ts";
+import { firstLineOf, InterruptedError } from "../errors.ts";
 import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
 import type { Shard } from "../units/shard.ts";
@@ -343,7 +343,5 @@ function report(
   if (aborted === "interrupted") throw interruptedError(state);
   if (aborted !== null) io.err(`error: ${aborted}`);
   if (failed) return 1;
-  return loader?.verdict === "limited" && settings.loader.failIfLimited
-    ? EXIT_CODES.loaderLimited
-    : 0;
+  return loaderExitCode(loader, settings.loader.failIfLimited);
 }

@@ -5,8 +5,12 @@
  * @module
  */
 
-import { EXIT_CODES, InterruptedError } from "../errors.ts";
-import { formatLoaderVerdict, type LoaderVerdict } from "../stats/loader_verdict.ts";
+import { InterruptedError } from "../errors.ts";
+import {
+  formatLoaderVerdict,
+  loaderExitCode,
+  type LoaderVerdict,
+} from "../stats/loader_verdict.ts";
 import type { StopReason } from "./protocol/disk_message.ts";
 import { formatSize } from "../units/parse_size.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
@@ -89,8 +93,7 @@ export async function finishClientRun(parts: ClientRunParts, end: WriterEnd): Pr
     return 1;
   }
   if (stop.reason === "error") return 1;
-  const limited = end.loader.verdict === "limited" && settings.failIfLimited;
-  return limited ? EXIT_CODES.loaderLimited : 0;
+  return loaderExitCode(end.loader, settings.failIfLimited);
 }
 
 /** Logs and sends the writer's failure, if it failed (not when stopped by a signal). */

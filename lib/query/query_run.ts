@@ -7,8 +7,8 @@
  * @module
  */
 
-import { EXIT_CODES, UsageError } from "../errors.ts";
-import { judgeLoader, mergeLoaderSamples } from "../stats/loader_verdict.ts";
+import { UsageError } from "../errors.ts";
+import { judgeLoader, loaderExitCode, mergeLoaderSamples } from "../stats/loader_verdict.ts";
 import type { Shard } from "../units/shard.ts";
 import type { CommandIo } from "../cli/command_io.ts";
 import { parseCommandFlags } from "../cli/parse_flags.ts";
@@ -204,5 +204,5 @@ export async function queryRunCommand(
   const run = { settings, probe, shard, dispatch, intervals, outcome, wallSec, aborted, loader };
   reportQueryRun(run, io);
   checkQueryRunEnd({ signal: options.signal, pageStop: outputs.pageStop, dispatch, outcome });
-  return loader?.verdict === "limited" && settings.failIfLimited ? EXIT_CODES.loaderLimited : 0;
+  return loaderExitCode(loader, settings.failIfLimited);
 }

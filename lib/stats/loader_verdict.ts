@@ -16,6 +16,7 @@
  */
 
 import { type HistogramExport, LatencyHistogram } from "./latency_histogram.ts";
+import { EXIT_CODES } from "../errors.ts";
 
 /** What one Worker measured of itself over a run (structured-cloneable). */
 export interface WorkerLoaderSample {
@@ -273,4 +274,29 @@ export function formatLoaderVerdict(verdict: LoaderVerdict): string {
     ? `Loader: ok (${parts.join("; ")})`
     : `Loader: limited: ${verdict.reasons.join("; ")} (${parts.join("; ")})`;
   return verdict.notes.length === 0 ? head : `${head}; note: ${verdict.notes.join("; ")}`;
+}
+
+/**
+ * The exit code the verdict asks for: 4 (`EXIT_CODES.loaderLimited`) when the loader was a limit
+ * and the user asked for it (`-loader fail-if-limited`, `--fail-if-limited`), else 0.
+ *
+ * @param verdict The run's verdict, or null when there was none.
+ * @param failIfLimited Whether `limited` is to fail the run.
+ * @returns 4 or 0.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { judgeLoader, loaderExitCode } from "./loader_verdict.ts";
+ * const limited = judgeLoader({
+ *   scheduled: false, dispatch: null, workerCpu: [0.97], eventLoopDelayMs: { p99: 1, max: 2 },
+ *   threadsBusy: null, threads: 1,
+ * });
+ * assert.equal(loaderExitCode(limited, true), 4);
+ * assert.equal(loaderExitCode(limited, false), 0);
+ * assert.equal(loaderExitCode(null, true), 0);
+ * ```
+ */
+export function loaderExitCode(verdict: LoaderVerdict | null, failIfLimited: boolean): number {
+  return verdict?.verdict === "limited" && failIfLimited ? EXIT_CODES.loaderLimited : 0;
 }

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { EXIT_CODES, InterruptedError } from "../errors.ts";
-import { formatLoaderVerdict, judgeLoader } from "../stats/loader_verdict.ts";
+import { InterruptedError } from "../errors.ts";
+import { formatLoaderVerdict, judgeLoader, loaderExitCode } from "../stats/loader_verdict.ts";
 import { runWorkload } from "../engine/run_workload.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
@@ -131,7 +131,7 @@ export async function simulateCommand(
     }
     if (result.aborted === "interrupted") return 130;
     if (result.failure !== null || result.aborted !== null) return 1;
-    return loader?.verdict === "limited" && settings.failIfLimited ? EXIT_CODES.loaderLimited : 0;
+    return loaderExitCode(loader, settings.failIfLimited);
   } finally {
     hdr?.close();
     await live?.close();
