@@ -73,7 +73,14 @@ export function serveTargetWorker(createTarget: TargetFactory): void {
     }
     if (init === null || target === null) return;
     try {
-      await new WorkerRunner({ ...init, baseEpochMs: message.baseEpochMs }, target, post).run();
+      // Time 0 of this Worker's clock is when "start" arrives, on its monotonic clock. The main
+      // thread's base (its process start on the wall clock, plus its monotonic time) would put
+      // this Worker ahead of it by however much the system clock was slewed between the two
+      // threads' starts: 4 ms on a machine whose wall clock ran 0.5% fast, enough to run a
+      // throttled run's ops before their slots by the main thread's clock. Counting from the
+      // message's arrival, the Worker is behind by the message's transit instead, never ahead.
+      const arrivedEpochMs = performance.timeOrigin + performance.now();
+      await new WorkerRunner({ ...init, baseEpochMs: arrivedEpochMs }, target, post).run();
     } catch (error) {
       fatal(init.workerIndex, error);
     } finally {
