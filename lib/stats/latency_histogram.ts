@@ -81,6 +81,9 @@ export class LatencyHistogram {
   #counts: Float64Array = new Float64Array(COUNTS_LENGTH);
   #totalCount = 0;
   #clampedCount = 0;
+  /** The lowest and highest index with a count (lo > hi: none), so loops skip the rest. */
+  #lo = COUNTS_LENGTH;
+  #hi = -1;
 
   /**
    * Creates an empty histogram (allocates its whole counts array, about 264 KiB).
@@ -114,11 +117,12 @@ export class LatencyHistogram {
     if (valueNs >= 1 && valueNs < TWO_POW_32) {
       const value = valueNs >>> 0;
       const bucketIndex = 21 - Math.clz32(value | SUB_BUCKET_MASK);
-      this.#counts[
-        ((bucketIndex + 1) << SUB_BUCKET_HALF_COUNT_MAGNITUDE) + (value >>> bucketIndex) -
-        SUB_BUCKET_HALF_COUNT
-      ]++;
+      const index = ((bucketIndex + 1) << SUB_BUCKET_HALF_COUNT_MAGNITUDE) +
+        (value >>> bucketIndex) - SUB_BUCKET_HALF_COUNT;
+      this.#counts[index]++;
       this.#totalCount++;
+      if (index < this.#lo) this.#lo = index;
+      if (index > this.#hi) this.#hi = index;
     } else {
       this.#recordCold(valueNs, 1);
     }
@@ -148,8 +152,7 @@ export class LatencyHistogram {
     }
     if (count === 0) return;
     if (valueNs >= 1 && valueNs <= HIGHEST_NS) {
-      this.#counts[indexOfValue(Math.floor(valueNs))] += count;
-      this.#totalCount += count;
+      this.#countAt(indexOfValue(Math.floor(valueNs)), count);
     } else {
       this.#recordCold(valueNs, count);
     }
@@ -167,8 +170,15 @@ export class LatencyHistogram {
       value = 1;
       if (Number.isNaN(valueNs)) this.#clampedCount += count;
     }
-    this.#counts[indexOfValue(value)] += count;
+    this.#countAt(indexOfValue(value), count);
+  }
+
+  /** Adds `count` at a counts-array index. */
+  #countAt(index: number, count: number): void {
+    this.#counts[index] += count;
     this.#totalCount += count;
+    if (index < this.#lo) this.#lo = index;
+    if (index > this.#hi) this.#hi = index;
   }
 
   /**
@@ -203,9 +213,11 @@ export class LatencyHistogram {
    * ```
    */
   reset(): void {
-    this.#counts.fill(0);
+    if (this.#lo <= this.#hi) this.#counts.fill(0, this.#lo, this.#hi + 1);
     this.#totalCount = 0;
     this.#clampedCount = 0;
+    this.#lo = COUNTS_LENGTH;
+    this.#hi = -1;
   }
 
   /**
@@ -230,10 +242,12 @@ export class LatencyHistogram {
     if (other.#totalCount === 0) return;
     const mine = this.#counts;
     const theirs = other.#counts;
-    for (let i = 0; i < COUNTS_LENGTH; i++) {
+    for (let i = other.#lo; i <= other.#hi; i++) {
       const count = theirs[i];
       if (count !== 0) mine[i] += count;
     }
+    if (other.#lo < this.#lo) this.#lo = other.#lo;
+    if (other.#hi > this.#hi) this.#hi = other.#hi;
     this.#totalCount += other.#totalCount;
     this.#clampedCount += other.#clampedCount;
   }
@@ -260,13 +274,9 @@ export class LatencyHistogram {
     if (this.#totalCount === 0) {
       return { startIndex: 0, counts: new Float64Array(0), totalCount: 0, clampedCount: 0 };
     }
-    let first = 0;
-    while (first < COUNTS_LENGTH && counts[first] === 0) first++;
-    let last = COUNTS_LENGTH - 1;
-    while (last > first && counts[last] === 0) last--;
     return {
-      startIndex: first,
-      counts: counts.slice(first, last + 1),
+      startIndex: this.#lo,
+      counts: counts.slice(this.#lo, this.#hi + 1),
       totalCount: this.#totalCount,
       clampedCount: this.#clampedCount,
     };
@@ -300,7 +310,17 @@ export class LatencyHistogram {
       );
     }
     const mine = this.#counts;
-    for (let i = 0; i < counts.length; i++) mine[startIndex + i] += counts[i];
+    let lo = COUNTS_LENGTH;
+    let hi = -1;
+    for (let i = 0; i < counts.length; i++) {
+      const count = counts[i];
+      if (count === 0) continue;
+      mine[startIndex + i] += count;
+      if (lo === COUNTS_LENGTH) lo = startIndex + i;
+      hi = startIndex + i;
+    }
+    if (lo < this.#lo) this.#lo = lo;
+    if (hi > this.#hi) this.#hi = hi;
     this.#totalCount += data.totalCount;
     this.#clampedCount += data.clampedCount;
   }
@@ -334,7 +354,7 @@ export class LatencyHistogram {
     const countAtPercentile = Math.max(fpCount > 0 ? Math.ceil(fpCount - ulp(fpCount)) : 0, 1);
     const counts = this.#counts;
     let total = 0;
-    for (let i = 0; i < COUNTS_LENGTH; i++) {
+    for (let i = this.#lo; i <= this.#hi; i++) {
       total += counts[i];
       if (total >= countAtPercentile) {
         return percentile === 0 ? lowestValueOfIndex(i) : highestValueOfIndex(i);
@@ -352,7 +372,7 @@ export class LatencyHistogram {
     if (this.#totalCount === 0) return 0;
     const counts = this.#counts;
     let sum = 0;
-    for (let i = 0; i < COUNTS_LENGTH; i++) {
+    for (let i = this.#lo; i <= this.#hi; i++) {
       if (counts[i] !== 0) sum += medianValueOfIndex(i) * counts[i];
     }
     return sum / this.#totalCount;
@@ -364,11 +384,7 @@ export class LatencyHistogram {
    * @returns The minimum in nanoseconds, or 0 for an empty histogram.
    */
   get minNs(): number {
-    const counts = this.#counts;
-    for (let i = 0; i < COUNTS_LENGTH; i++) {
-      if (counts[i] !== 0) return lowestValueOfIndex(i);
-    }
-    return 0;
+    return this.#lo <= this.#hi ? lowestValueOfIndex(this.#lo) : 0;
   }
 
   /**
@@ -377,11 +393,7 @@ export class LatencyHistogram {
    * @returns The maximum in nanoseconds, or 0 for an empty histogram.
    */
   get maxNs(): number {
-    const counts = this.#counts;
-    for (let i = COUNTS_LENGTH - 1; i >= 0; i--) {
-      if (counts[i] !== 0) return highestValueOfIndex(i);
-    }
-    return 0;
+    return this.#lo <= this.#hi ? highestValueOfIndex(this.#hi) : 0;
   }
 
   /**
@@ -394,7 +406,7 @@ export class LatencyHistogram {
     const mean = this.meanNs;
     const counts = this.#counts;
     let sum = 0;
-    for (let i = 0; i < COUNTS_LENGTH; i++) {
+    for (let i = this.#lo; i <= this.#hi; i++) {
       if (counts[i] !== 0) {
         const deviation = medianValueOfIndex(i) - mean;
         sum += deviation * deviation * counts[i];
