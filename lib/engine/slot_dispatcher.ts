@@ -246,6 +246,8 @@ export class SlotDispatcher implements SlotWaiter {
   until(dueNs: number): Promise<void> {
     const now = this.#clock();
     if (this.#closed || dueNs <= now) return Promise.resolve();
+    // Slots that came while this thread was busy start now, not when the ticker's post arrives.
+    this.#releaseDue(false);
     const earliest = Math.min(dueNs, this.#waiters.peek()?.dueNs ?? dueNs);
     if (earliest - now <= BLOCK_MAX_NS && !this.#busy()) {
       // Nothing in flight: no answer can arrive, so this thread may sleep to the earliest slot.
