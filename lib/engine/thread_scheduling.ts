@@ -4,9 +4,10 @@
  *
  * - {@linkcode lowerBackgroundThreads}: V8's background threads (concurrent garbage
  *   collection and compilation, named `V8 DefaultWorker`) ran up to 3 ms at a stretch while
- *   the Worker waited for the core. At nice 19 they still get their share of a busy core
- *   (in `SCHED_IDLE` they got none, and a 20,000 op/s Worker's heap fell behind), but a
- *   woken Worker or ticker no longer waits behind them.
+ *   the Worker waited for the core. At nice 10 a woken Worker or ticker no longer waits
+ *   behind them, and they still get a tenth of a busy core: in `SCHED_IDLE`, and at nice 19,
+ *   a 20,000 op/s Worker on one core sometimes waited 10 to 300 ms for the garbage collection
+ *   they had fallen behind on.
  * - {@linkcode preciseWakeups}: for the threads that wait for slots (the ticker, the Worker
  *   that dispatches): a timer slack of 1 ns, so timed waits end on time, and a scheduler
  *   slice of 0.1 ms (Linux 6.12+, `sched_setattr`), so that when such a thread wakes it
@@ -21,7 +22,7 @@
 /** The thread name V8's platform gives its workers (`comm` keeps 15 characters). */
 const V8_WORKER_NAME = /^V8 DefaultWorke/;
 /** The nice value of V8's background threads while precise dispatch runs. */
-const BACKGROUND_NICE = 19;
+const BACKGROUND_NICE = 10;
 /** The scheduler slice asked for by threads that wait for slots, in ns. */
 const SHORT_SLICE_NS = 100_000n;
 /** `PR_SET_TIMERSLACK`. */
@@ -44,7 +45,7 @@ function hintsAllowed(): boolean {
 }
 
 /**
- * Sets V8's background threads of this process to nice 19, once. They stay there: an
+ * Sets V8's background threads of this process to nice 10, once. They stay there: an
  * unprivileged process may not lower a nice value again.
  *
  * @example Usage
