@@ -8,6 +8,8 @@
 //
 // The client runs on core 0 (`taskset -c 0`: one Worker, so R is the rate per Worker), the node
 // on core 1: `stress serve` started here, or the node at `--port P` (`deno task cassandra`).
+// First it prints the machine's floor (bench/_wake_floor.ts): how late a bare timed sleep on the
+// client core wakes, which no dispatcher on this machine can beat.
 // Targets: wait time p50 <= 50 us and p99 <= 500 us at 2,000 and 20,000 op/s per Worker;
 // `fixed=`'s median within 0.1 ms of `throttle=`'s.
 //
@@ -21,6 +23,7 @@ import { startServeNode } from "./_serve_node.ts";
 import { timedRun } from "./_timed_run.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const WAKE_FLOOR = new URL("./_wake_floor.ts", import.meta.url).pathname;
 const CLIENT_CPUS = "0";
 const NODE_CPUS = "1";
 
@@ -123,6 +126,18 @@ function format(row: Row): string {
   } ${row.cores.toFixed(3).padStart(6)}`;
 }
 
+/** The machine's floor: how late a bare 0.4 ms sleep on the client core wakes. */
+async function wakeFloor(): Promise<string> {
+  const result = await timedRun([Deno.execPath(), "run", "-A", WAKE_FLOOR, "5"], {
+    cpus: CLIENT_CPUS,
+    timeoutMs: 60_000,
+  });
+  const floor = JSON.parse(result.stdout) as Record<string, number>;
+  return `floor: a bare 0.4 ms sleep on core ${CLIENT_CPUS} (${floor.sleeps} sleeps) wakes ` +
+    `p50 ${floor.p50} us, p99 ${floor.p99} us, p99.9 ${floor.p999} us late; ` +
+    `${floor.over300} over 300 us`;
+}
+
 async function main(flags: Flags): Promise<void> {
   const served = flags.port === null ? await startServeNode(NODE_CPUS) : null;
   const port = flags.port ?? served!.port;
@@ -144,6 +159,7 @@ async function main(flags: Flags): Promise<void> {
     console.log(
       "tool              mode        rate    op/s  st p50  st p99  rt p50  rt p99  wt p50  wt p99  cores",
     );
+    console.log(await wakeFloor());
     for (const rate of flags.rates) {
       for (const mode of ["throttle", "fixed"]) {
         const common = [

@@ -29,7 +29,7 @@ const SHORT_SLICE_NS = 100_000n;
 const PR_SET_TIMERSLACK = 29;
 /** The `sched_setattr` and `sched_getattr` syscall numbers, by architecture. */
 const SYS_SCHED_ATTR: Partial<Record<string, { set: bigint; get: bigint }>> = {
-  x86_64: { set: 314n, get: 315n },
+  "x86_64": { set: 314n, get: 315n },
   aarch64: { set: 274n, get: 275n },
 };
 /** `struct sched_attr` up to `sched_period` (SCHED_ATTR_SIZE_VER0), and its slice field. */

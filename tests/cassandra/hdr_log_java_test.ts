@@ -35,10 +35,13 @@ function ourSummary(text: string, path: string): string[] {
 
 async function javaSummary(log: string): Promise<string[]> {
   const { libDir } = await resolveCassandraJars();
-  const jar = [...Deno.readDirSync(libDir)].find((e) => /^HdrHistogram-.*\.jar$/.test(e.name));
+  let jar: string | null = null;
+  for await (const entry of Deno.readDir(libDir)) {
+    if (/^HdrHistogram-.*\.jar$/.test(entry.name)) jar = entry.name;
+  }
   assert.ok(jar, `no HdrHistogram jar among Cassandra's jars in ${libDir}`);
   const output = await new Deno.Command(await findJava17(), {
-    args: ["-cp", `${libDir}/${jar.name}`, READER, log],
+    args: ["-cp", `${libDir}/${jar}`, READER, log],
     stdout: "piped",
     stderr: "piped",
   }).output();
