@@ -6,6 +6,7 @@
  */
 
 import { mergeLoaderSamples, type WorkerLoaderSample } from "../stats/loader_verdict.ts";
+import { type LoadWorker, startLoadWorker } from "./load_worker.ts";
 import { SlotTicker } from "./slot_dispatcher.ts";
 import { Uncertainty } from "../core/uncertainty.ts";
 import { OpWindow } from "../stats/op_window.ts";
@@ -61,7 +62,7 @@ class WorkloadRun<Spec extends TargetSpec> {
   readonly #control = new SharedArrayBuffer(CONTROL_BYTES);
   readonly #flags = new Int32Array(this.#control, 0, CONTROL_INT32_SLOTS);
   readonly #workerCount: number;
-  readonly #workers: Worker[] = [];
+  readonly #workers: LoadWorker[] = [];
   readonly #tickers: SlotTicker[] = [];
   readonly #loaderSamples: WorkerLoaderSample[] = [];
   readonly #totals: OpWindow[];
@@ -109,7 +110,7 @@ class WorkloadRun<Spec extends TargetSpec> {
     const workerUrl = options.workerUrl ?? workerEntryUrl("./synthetic_worker.ts", import.meta.url);
     const threads = shares(plan.threads, this.#workerCount);
     for (let i = 0; i < this.#workerCount; i++) {
-      const worker = new Worker(workerUrl, { type: "module" });
+      const worker = startLoadWorker(workerUrl);
       worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.#onMessage(event.data);
       worker.onerror = (event: ErrorEvent) => {
         event.preventDefault();

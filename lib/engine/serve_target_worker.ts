@@ -42,7 +42,41 @@ interface WorkerScope {
  * ```
  */
 export function serveTargetWorker(createTarget: TargetFactory): void {
-  const scope = self as unknown as WorkerScope;
+  void hostScope().then((scope) => serve(scope, createTarget));
+}
+
+/**
+ * The way back to the thread that started this Worker: the web Worker's own scope, or, in a
+ * Worker started through `node:worker_threads` (`load_worker.ts`), its `parentPort`.
+ */
+async function hostScope(): Promise<WorkerScope> {
+  if (typeof self !== "undefined") return self as unknown as WorkerScope;
+  const { parentPort } = await import("node:worker_threads");
+  if (parentPort === null) throw new Error("serveTargetWorker() runs in a Worker only");
+  const early: MainMessage[] = [];
+  let handler: ((event: MessageEvent<MainMessage>) => void) | null = null;
+  parentPort.on("message", (data: MainMessage) => {
+    if (handler === null) early.push(data);
+    else handler(new MessageEvent("message", { data }));
+  });
+  return {
+    get onmessage() {
+      return handler;
+    },
+    set onmessage(next) {
+      handler = next;
+      for (const data of early.splice(0)) next?.(new MessageEvent("message", { data }));
+    },
+    postMessage: (message, transfer) => parentPort.postMessage(message, transfer as never),
+    // Deno's parentPort has neither close() nor removeAllListeners(): stop handling; the main
+    // thread terminates the Worker.
+    close: () => {
+      handler = () => {};
+    },
+  };
+}
+
+function serve(scope: WorkerScope, createTarget: TargetFactory): void {
   let init: WorkerInit<TargetSpec> | null = null;
   let target: Target | null = null;
   const post = (message: WorkerMessage, transfer: Transferable[]) =>
