@@ -543,3 +543,18 @@ Deno.test("runWorkload() starts the clock when every Worker is ready, not when s
   const p99Ms = result.totals[0].response!.valueAtPercentile(99) / 1e6;
   assert.ok(p99Ms < 500, `response p99 ${p99Ms} ms includes the start-up`);
 });
+
+Deno.test("runWorkload() runs its Workers as web Workers when their entry is not a local file", async () => {
+  // A blob: entry (as a jsr: one would be) starts as a web Worker (load_worker.ts):
+  // serveTargetWorker answers through the Worker's own scope there, not through parentPort.
+  const synthetic = new URL("../../lib/engine/synthetic_worker.ts", import.meta.url).href;
+  const source = `import ${JSON.stringify(synthetic)};`;
+  const workerUrl = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  try {
+    const { result } = await run(plan({ totalOps: 2_000 }), { workerUrl });
+    assert.equal(result.failure, null);
+    assert.equal(result.totals[0].ops, 2_000);
+  } finally {
+    URL.revokeObjectURL(workerUrl);
+  }
+});
