@@ -118,6 +118,11 @@ const LATE_SHARE_LIMIT = 0.01;
 const CPU_LIMIT = 0.9;
 const LOOP_DELAY_LIMIT_MS = 10;
 const BUSY_NOTE = 0.99;
+/**
+ * A thread's CPU comes in clock ticks of 10 ms: over a shorter run than this its share is not
+ * measured (a 4 ms run that was charged one tick would read 250% of a core).
+ */
+const MIN_CPU_WALL_SEC = 0.5;
 
 const ms = (ns: number) => ns / 1e6;
 const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
@@ -175,7 +180,9 @@ export function mergeLoaderSamples(
       lateShare: ops === 0 ? 0 : late / ops,
     },
     workerCpu: samples.map((s) =>
-      Number.isFinite(s.cpuSec) && s.wallSec > 0 ? s.cpuSec / s.wallSec : null
+      Number.isFinite(s.cpuSec) && s.wallSec >= MIN_CPU_WALL_SEC
+        ? Math.min(1, s.cpuSec / s.wallSec)
+        : null
     ),
     eventLoopDelayMs: {
       p99: loop.totalCount === 0 ? 0 : ms(loop.valueAtPercentile(99)),

@@ -113,6 +113,17 @@ Deno.test("mergeLoaderSamples(): the Workers' figures together", () => {
   assert.equal(closed.threadsBusy, 0.5);
 });
 
+Deno.test("mergeLoaderSamples(): a run too short for the CPU clock's ticks has no CPU share", () => {
+  // /proc counts a thread's CPU in 10 ms ticks: one tick over a 4 ms run is not 250% of a core.
+  const short = mergeLoaderSamples([{ ...sample({ cpuSec: 0.01 }), wallSec: 0.004 }], false);
+  assert.deepEqual(short.workerCpu, [null]);
+  assert.equal(judgeLoader(short).verdict, "ok");
+  // A tick too many over a longer run reads at most one whole core.
+  const long = mergeLoaderSamples([{ ...sample({ cpuSec: 1.01 }), wallSec: 1 }], false);
+  assert.deepEqual(long.workerCpu, [1]);
+  assert.equal(judgeLoader(long).verdict, "limited");
+});
+
 Deno.test("judgeLoader(): query Workers and disk writers are named as such", () => {
   const closed = { ...healthy, scheduled: false, dispatch: null, threadsBusy: 0.995, threads: 4 };
   const query = judgeLoader({ ...closed, loops: "workers" });
