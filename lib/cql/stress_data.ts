@@ -352,6 +352,45 @@ export class StressData {
   }
 
   /**
+   * Writes the values of {@linkcode StressData.row} into `out` as the native protocol's [value]s:
+   * each an [int] length (big-endian) then its bytes, back to back, without allocating.
+   *
+   * @param seed The population seed: any safe integer.
+   * @param out The destination; {@linkcode StressData.maxRowSizeBytes} plus 4 bytes per column
+   * from `at` always suffice.
+   * @param at Where the first length starts in `out`.
+   * @returns The number of bytes written (the values and their lengths).
+   * @throws {RangeError} If `seed` is not a safe integer or `out` is too short for this row.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { StressData } from "./stress_data.ts";
+   *
+   * const data = new StressData({
+   *   keySizeBytes: 10,
+   *   columnNames: ["C0", "C1"],
+   *   columnSize: { kind: "fixed", value: 3, inverted: false, source: "fixed(3)" },
+   *   columnCount: null,
+   * });
+   * const out = new Uint8Array(14);
+   * assert.equal(data.rowPrefixedInto(5, out, 0), 14);
+   * assert.deepEqual(out.subarray(0, 4), new Uint8Array([0, 0, 0, 3]));
+   * assert.deepEqual(out.subarray(11, 14), data.row(5).values[1]);
+   * ```
+   */
+  rowPrefixedInto(seed: number, out: Uint8Array, at: number): number {
+    const total = this.#prepareRow(seed) + 4 * this.#sizes.length;
+    if (!(at >= 0 && at + total <= out.length)) {
+      throw new RangeError(
+        `Cannot generate a row: "${out.length - at}" bytes left in the output, expected ${total}`,
+      );
+    }
+    this.#fillRow(out, at, true);
+    return total;
+  }
+
+  /**
    * The value lengths of the last {@linkcode StressData.row} or {@linkcode StressData.rowInto},
    * one per column (a live view, overwritten by the next call).
    */
@@ -388,16 +427,27 @@ export class StressData {
     return total;
   }
 
-  /** Writes the bytes of the values drawn by #prepareRow, back to back from `at`. */
-  #fillRow(out: Uint8Array, at: number): void {
+  /**
+   * Writes the bytes of the values drawn by #prepareRow, back to back from `at`, each after its
+   * length as a big-endian [int] when `prefixed`.
+   */
+  #fillRow(out: Uint8Array, at: number, prefixed = false): void {
     const identities = this.#identities;
     const sizes = this.#sizes;
     const bytes = this.#bytes;
     for (let c = 0; c < identities.length; c++) {
       const value = identities[c];
+      const size = sizes[c];
+      if (prefixed) {
+        out[at] = size >>> 24;
+        out[at + 1] = size >>> 16;
+        out[at + 2] = size >>> 8;
+        out[at + 3] = size;
+        at += 4;
+      }
       bytes.setSeed(~Math.floor(value / TWO_POW_32), ~(value >>> 0)); // seeded with ~value
-      bytes.fill(out, at, sizes[c]);
-      at += sizes[c];
+      bytes.fill(out, at, size);
+      at += size;
     }
   }
 }

@@ -125,6 +125,19 @@ Deno.test("StressData.row() returns values that survive later calls", () => {
   assert.deepEqual(kept.map(hex), first);
 });
 
+Deno.test("StressData.rowPrefixedInto() writes row()'s values as [int]-prefixed [value]s", () => {
+  const data = create({ size: "gaussian(3..40)" });
+  const out = new Uint8Array(2 + data.maxRowSizeBytes + 4 * data.valueSizes.length);
+  for (let seed = 1; seed <= 50; seed++) {
+    const values = data.row(seed).values;
+    const expected = values.flatMap((v) => [0, 0, 0, v.length, ...v]);
+    const written = data.rowPrefixedInto(seed, out, 2);
+    assert.equal(written, expected.length);
+    assert.deepEqual([...out.subarray(2, 2 + written)], expected);
+  }
+  assert.throws(() => data.rowPrefixedInto(1, new Uint8Array(8), 0), RangeError);
+});
+
 Deno.test("StressData.keyInto() writes at an offset and checks the room", () => {
   const data = create();
   const out = new Uint8Array(13);

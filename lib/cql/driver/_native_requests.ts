@@ -6,7 +6,7 @@
  */
 
 import { type BatchStatement, writeBatch } from "../native/batch_request.ts";
-import type { BoundValue, FrameBuffer } from "../native/frame_buffer.ts";
+import type { BoundValues, FrameBuffer } from "../native/frame_buffer.ts";
 import {
   type StartupOptions,
   writeAuthResponse,
@@ -76,7 +76,7 @@ export function encodeRequest(
   table: RequestTable,
 ): void {
   const subject = table.subject[stream];
-  const values = table.values[stream] as readonly BoundValue[];
+  const values = table.values[stream] as BoundValues;
   const options = table.options[stream] as QueryParams;
   switch (table.kind[stream]) {
     case REQUEST_KIND.execute:

@@ -12,7 +12,7 @@
 import { BodyReader } from "../native/body_reader.ts";
 import { decodeError } from "../native/decode_error.ts";
 import { type NativeResult, skipResponsePrefix, VOID_RESULT } from "../native/decode_result.ts";
-import type { BoundValue } from "../native/frame_buffer.ts";
+import type { BoundValues } from "../native/frame_buffer.ts";
 import {
   NativeConnectionError,
   NativeProtocolError,
@@ -42,7 +42,7 @@ export type {
   NativeConnectionOptions,
   RequestOptions,
 } from "../native/native_connection_options.ts";
-export type { BoundValue } from "../native/frame_buffer.ts";
+export type { BoundValue, BoundValues } from "../native/frame_buffer.ts";
 export type { PreparedStatement } from "../native/prepared_statement.ts";
 
 const READ_BYTES = 65536;
@@ -161,13 +161,13 @@ export class NativeConnection {
    * unchanged until the promise settles.
    *
    * @param prepared The statement, prepared on this connection.
-   * @param values Its bound values, serialized.
+   * @param values Its bound values, serialized (one by one, or already encoded).
    * @param options Consistency, timestamp, paging, timeout.
    * @returns The result.
    */
   execute(
     prepared: PreparedStatement,
-    values: readonly BoundValue[],
+    values: BoundValues,
     options: RequestOptions,
   ): Promise<NativeResult> {
     return this.#submit(REQUEST_KIND.execute, prepared, values, options) as Promise<NativeResult>;
@@ -177,13 +177,13 @@ export class NativeConnection {
    * Runs a statement text (QUERY).
    *
    * @param cql The statement.
-   * @param values Its bound values, serialized.
+   * @param values Its bound values, serialized (one by one, or already encoded).
    * @param options Consistency, timestamp, paging, timeout.
    * @returns The result.
    */
   query(
     cql: string,
-    values: readonly BoundValue[],
+    values: BoundValues,
     options: RequestOptions,
   ): Promise<NativeResult> {
     return this.#submit(REQUEST_KIND.query, cql, values, options) as Promise<NativeResult>;

@@ -12,6 +12,7 @@ import { createDistribution, type Distribution } from "../../core/distribution.t
 import { Prng } from "../../core/prng.ts";
 import type { Target } from "../../engine/target.ts";
 import type { CqlTargetSpec } from "../cql_target_spec.ts";
+import { type BoundValues, EncodedValues } from "../native/frame_buffer.ts";
 import { Murmur3PartitionToken } from "../native/murmur3_partition_token.ts";
 import { TokenMap } from "../native/token_map.ts";
 import { TokenRouter } from "../native/token_router.ts";
@@ -126,7 +127,7 @@ export class NativeCqlTarget implements Target {
       const key = lane.key;
       this.#data.keyInto(seed, key, 0);
       if (opKind === "write") {
-        await this.#send(kind, key, this.#rowValues(lane, seed));
+        await this.#send(kind, key, this.#encodedRow(lane, seed));
       } else if (opKind === "counter_write") {
         await this.#send(kind, key, this.#counterValues(lane, seed));
       } else {
@@ -144,7 +145,33 @@ export class NativeCqlTarget implements Target {
     const n = this.#spec.columnNames.length;
     const buffer = new Uint8Array(keyBytes + Math.max(this.#data.maxRowSizeBytes, 8 * n));
     const key = buffer.subarray(0, keyBytes);
-    return { buffer, key, keyOnly: [key], values: new Array(n + 1).fill(key), sizes: null };
+    const encoded = new EncodedValues(this.#data.maxRowSizeBytes + 4 * (n + 1) + keyBytes);
+    return {
+      buffer,
+      key,
+      keyOnly: [key],
+      values: new Array(n + 1).fill(key),
+      sizes: null,
+      encoded,
+    };
+  }
+
+  /** The row of `seed` in its wire form, in the lane's encoded values, with the key last. */
+  #encodedRow(lane: Lane, seed: number): EncodedValues {
+    const encoded = lane.encoded;
+    const bytes = encoded.bytes;
+    let at = this.#data.rowPrefixedInto(seed, bytes, 0);
+    const key = lane.key;
+    const keyBytes = key.length;
+    bytes[at] = keyBytes >>> 24;
+    bytes[at + 1] = keyBytes >>> 16;
+    bytes[at + 2] = keyBytes >>> 8;
+    bytes[at + 3] = keyBytes;
+    at += 4;
+    for (let i = 0; i < keyBytes; i++) bytes[at + i] = key[i];
+    encoded.count = this.#spec.columnNames.length + 1;
+    encoded.length = at + keyBytes;
+    return encoded;
   }
 
   /** The row of `seed` in the lane's buffer, and its values (the key last). */
@@ -184,7 +211,7 @@ export class NativeCqlTarget implements Target {
   }
 
   /** Sends op `kind`'s statement to the first host of the key's plan that has a connection. */
-  #send(kind: number, key: Uint8Array, values: Uint8Array[]): Promise<NativeResult> {
+  #send(kind: number, key: Uint8Array, values: BoundValues): Promise<NativeResult> {
     const pooled = this.#route(key);
     const statement = pooled.statements[kind];
     if (statement !== null) return pooled.connection.execute(statement, values, this.#options);
@@ -198,7 +225,7 @@ export class NativeCqlTarget implements Target {
   async #prepareAndExecute(
     pooled: PooledConnection,
     kind: number,
-    values: Uint8Array[],
+    values: BoundValues,
   ): Promise<NativeResult> {
     let preparing = pooled.preparing[kind];
     if (preparing === null) {
@@ -259,6 +286,8 @@ interface Lane {
   readonly values: Uint8Array[];
   /** The value sizes the `values` views were cut for, or null when they must be cut again. */
   sizes: Int32Array | null;
+  /** A write's row and key, as the request carries them. */
+  readonly encoded: EncodedValues;
 }
 
 function sameSizes(a: Int32Array, b: ArrayLike<number>, n: number): boolean {

@@ -6,7 +6,13 @@
  * @module
  */
 
-import { type BoundValue, type FrameBuffer, UNSET } from "./frame_buffer.ts";
+import {
+  type BoundValue,
+  type BoundValues,
+  EncodedValues,
+  type FrameBuffer,
+  UNSET,
+} from "./frame_buffer.ts";
 import { OPCODE, QUERY_FLAG } from "./protocol_codes.ts";
 
 /** The `<query_parameters>` of QUERY and EXECUTE besides the values. */
@@ -107,7 +113,7 @@ export function writeQuery(
   version: number,
   stream: number,
   cql: string,
-  values: readonly BoundValue[],
+  values: BoundValues,
   params: QueryParams,
 ): void {
   out.beginFrame(version, 0, stream, OPCODE.query);
@@ -170,7 +176,7 @@ export function writeExecute(
   version: number,
   stream: number,
   ids: ExecuteIds,
-  values: readonly BoundValue[],
+  values: BoundValues,
   params: QueryParams,
 ): void {
   out.beginFrame(version, 0, stream, OPCODE.execute);
@@ -218,7 +224,7 @@ export function writeExecute(
 export function writeQueryParams(
   out: FrameBuffer,
   version: number,
-  values: readonly BoundValue[],
+  values: BoundValues,
   params: QueryParams,
 ): void {
   writeParams(out, version, values, params, params.skipMetadata === true);
@@ -227,12 +233,13 @@ export function writeQueryParams(
 function writeParams(
   out: FrameBuffer,
   version: number,
-  values: readonly BoundValue[],
+  values: BoundValues,
   params: QueryParams,
   skipMetadata: boolean,
 ): void {
   let flags = 0;
-  const n = values.length;
+  const encoded = values instanceof EncodedValues ? values : null;
+  const n = encoded !== null ? encoded.count : (values as readonly BoundValue[]).length;
   if (n > 0) flags |= QUERY_FLAG.values;
   if (skipMetadata) flags |= QUERY_FLAG.skipMetadata;
   if (params.pageSize !== undefined) flags |= QUERY_FLAG.pageSize;
@@ -243,10 +250,16 @@ function writeParams(
   out.writeShort(params.consistency);
   if (version >= 5) out.writeInt(flags);
   else out.writeByte(flags);
-  if (n > 0) {
+  if (encoded !== null) {
+    if (n > 0) {
+      out.writeShort(n);
+      out.writeRaw(encoded.encoded());
+    }
+  } else if (n > 0) {
     out.writeShort(n);
+    const list = values as readonly BoundValue[];
     for (let i = 0; i < n; i++) {
-      const value = values[i];
+      const value = list[i];
       if (value === UNSET && version < 4) {
         throw new RangeError(`Cannot send value ${i} unset: protocol v${version} has no unset`);
       }

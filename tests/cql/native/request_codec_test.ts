@@ -2,7 +2,12 @@
 // expected frame written out by hand in the spec's notation.
 import assert from "node:assert/strict";
 import { type BatchStatement, writeBatch } from "../../../lib/cql/native/batch_request.ts";
-import { type BoundValue, FrameBuffer, UNSET } from "../../../lib/cql/native/frame_buffer.ts";
+import {
+  type BoundValue,
+  EncodedValues,
+  FrameBuffer,
+  UNSET,
+} from "../../../lib/cql/native/frame_buffer.ts";
 import {
   plainAuthToken,
   writeAuthResponse,
@@ -98,6 +103,28 @@ Deno.test("EXECUTE v5: the result metadata id after the id, and [int] flags", ()
     () => writeExecute(out, 5, 6, { id: ids.id, resultMetadataId: null }, [], FULL_PARAMS),
     RangeError,
   );
+});
+
+Deno.test("EXECUTE and QUERY: values already encoded give the same frame as one by one", () => {
+  const encoded = new EncodedValues(32);
+  const wire = [0, 0, 0, 2, 1, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe];
+  encoded.bytes.set(wire);
+  encoded.count = 3;
+  encoded.length = wire.length;
+  const ids = { id: new Uint8Array([0xab, 0xcd]), resultMetadataId: new Uint8Array([0xee]) };
+  for (const version of [4, 5]) {
+    const one = new FrameBuffer();
+    const other = new FrameBuffer();
+    writeExecute(one, version, 5, ids, FULL_VALUES, FULL_PARAMS);
+    writeExecute(other, version, 5, ids, encoded, FULL_PARAMS);
+    writeQuery(one, version, 6, "X", FULL_VALUES, FULL_PARAMS);
+    writeQuery(other, version, 6, "X", encoded, FULL_PARAMS);
+    assert.deepEqual(written(other), written(one));
+  }
+  // No values: no Values flag, no count.
+  const none = new FrameBuffer();
+  writeQuery(none, 4, 0, "X", new EncodedValues(0), { consistency: 1 });
+  assert.deepEqual(written(none).slice(9), list(longString("X"), "0001 00"));
 });
 
 Deno.test("EXECUTE: Skip_metadata (0x02) when the result columns are known, unless turned off", () => {
