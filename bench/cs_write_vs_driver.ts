@@ -2,19 +2,25 @@
 // Starts `stress serve --port 0` (a separate process, so its CPU is not counted), creates the
 // schema with a short `stress write`, then runs each side as its own process under
 // /usr/bin/time and prints throughput, client CPU per op (user+sys of the whole process,
-// start-up included) and peak RSS, and the ratios stress/bare.
-// Targets: throughput ratio >= 0.9, CPU-per-op ratio <= 1.15.
+// start-up included) and peak RSS, and the ratios stress/bare. Then the cold start of the
+// `no-warmup` runs: the first interval's op/s against the steady rate (the median of the
+// intervals between the first and the final partial one), ROUNDS runs of `stress write`.
+// Targets: throughput ratio >= 0.9, CPU-per-op ratio <= 1.15, the first interval within 20% of
+// the steady rate.
 //
-//   deno run -A bench/cs_write_vs_driver.ts [N=200000] [C=128]
+//   deno run -A bench/cs_write_vs_driver.ts [N=200000] [C=128] [ROUNDS=1]
 // deno-lint-ignore-file no-console
 import { startServeNode, timeDeno } from "./_serve_node.ts";
 const total = Number(Deno.args[0] ?? 200_000);
 const inFlight = Number(Deno.args[1] ?? 128);
+const rounds = Number(Deno.args[2] ?? 1);
 const main = new URL("../main.ts", import.meta.url).pathname;
 const bare = new URL("./_bare_write_loop.ts", import.meta.url).pathname;
 
 interface Measured {
   opsPerSec: number;
+  /** The op/s of each interval row (`total,` rows), the final partial one last. */
+  intervals: number[];
   cpuUsPerOp: number;
   peakRssMb: number;
   wallSec: number;
@@ -24,6 +30,9 @@ async function timed(args: string[], parseRate: (out: string) => number): Promis
   const run = await timeDeno(args);
   return {
     opsPerSec: parseRate(run.stdout),
+    intervals: run.stdout.split("\n").filter((line) => line.startsWith("total,")).map((line) =>
+      Number(line.split(",")[2])
+    ),
     cpuUsPerOp: (run.cpuSec * 1e6) / total,
     peakRssMb: run.peakRssMb,
     wallSec: run.wallSec,
@@ -44,22 +53,26 @@ try {
       return ops / seconds;
     },
   );
-  const ours = await timed(
-    [
-      "run",
-      "-A",
-      main,
-      "write",
-      `n=${total}`,
-      "no-warmup",
-      "-rate",
-      `threads=${inFlight}`,
-      "-log",
-      "no-settings",
-      ...target,
-    ],
-    (out) => Number(/^Op rate\s+:\s+([\d,]+) op\/s/m.exec(out)![1].replaceAll(",", "")),
-  );
+  const oursOnce = () =>
+    timed(
+      [
+        "run",
+        "-A",
+        main,
+        "write",
+        `n=${total}`,
+        "no-warmup",
+        "-rate",
+        `threads=${inFlight}`,
+        "-log",
+        "no-settings",
+        ...target,
+      ],
+      (out) => Number(/^Op rate\s+:\s+([\d,]+) op\/s/m.exec(out)![1].replaceAll(",", "")),
+    );
+  const ours = await oursOnce();
+  const colds = [ours];
+  for (let round = 1; round < rounds; round++) colds.push(await oursOnce());
   const row = (name: string, m: Measured) =>
     `${name.padEnd(18)} ${Math.round(m.opsPerSec).toString().padStart(8)} op/s  ${
       m.cpuUsPerOp.toFixed(1).padStart(6)
@@ -69,7 +82,21 @@ try {
   console.log(row("stress write", ours));
   console.log(`throughput ratio (stress/bare): ${(ours.opsPerSec / peer.opsPerSec).toFixed(2)}`);
   console.log(`CPU/op ratio (stress/bare):     ${(ours.cpuUsPerOp / peer.cpuUsPerOp).toFixed(2)}`);
+  for (const [i, run] of colds.entries()) console.log(coldStart(i + 1, run.intervals));
 } finally {
   node.process.kill("SIGTERM");
   await node.process.status;
+}
+
+/** One run's first interval against its steady rate (the median of the full intervals after it). */
+function coldStart(round: number, intervals: number[]): string {
+  const steady = intervals.slice(1, -1).sort((a, b) => a - b);
+  if (steady.length === 0) {
+    return `cold start, run ${round}: too few intervals (${intervals.length})`;
+  }
+  const median = steady[Math.floor(steady.length / 2)];
+  const first = intervals[0];
+  return `cold start, run ${round}: first interval ${Math.round(first)} op/s, steady ${
+    Math.round(median)
+  } op/s (median of ${steady.length}), ratio ${(first / median).toFixed(2)}`;
 }

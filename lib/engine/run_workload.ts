@@ -8,6 +8,7 @@
 import { mergeLoaderSamples, type WorkerLoaderSample } from "../stats/loader_verdict.ts";
 import { type LoadWorker, startLoadWorker } from "./load_worker.ts";
 import { SlotTicker } from "./slot_dispatcher.ts";
+import { lowerBackgroundThreads } from "./thread_scheduling.ts";
 import { Uncertainty } from "../core/uncertainty.ts";
 import { OpWindow } from "../stats/op_window.ts";
 import {
@@ -109,6 +110,9 @@ class WorkloadRun<Spec extends TargetSpec> {
     options.signal?.addEventListener("abort", this.#onAbort);
     const workerUrl = options.workerUrl ?? workerEntryUrl("./synthetic_worker.ts", import.meta.url);
     const threads = shares(plan.threads, this.#workerCount);
+    // V8's compiler threads then give way to the Workers: the first interval of a `no-warmup`
+    // run no longer waits behind the compilation of the code it runs (thread_scheduling.ts).
+    lowerBackgroundThreads();
     for (let i = 0; i < this.#workerCount; i++) {
       const worker = startLoadWorker(workerUrl);
       worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.#onMessage(event.data);

@@ -7,7 +7,10 @@
  *   the Worker waited for the core. At nice 10 a woken Worker or ticker no longer waits
  *   behind them, and they still get a tenth of a busy core: in `SCHED_IDLE`, and at nice 19,
  *   a 20,000 op/s Worker on one core sometimes waited 10 to 300 ms for the garbage collection
- *   they had fallen behind on.
+ *   they had fallen behind on. Every load run does it (`runWorkload()`): in the first second
+ *   of a `no-warmup` write at full speed the compiler threads took a third of the core, and the
+ *   first interval's rate over the steady rate went from a median of 0.71 to 0.81 (8 runs each,
+ *   `stress serve` and the client sharing both cores).
  * - {@linkcode preciseWakeups}: for the threads that wait for slots (the ticker, the Worker
  *   that dispatches): a timer slack of 1 ns, so timed waits end on time, and a scheduler
  *   slice of 0.1 ms (Linux 6.12+, `sched_setattr`), so that when such a thread wakes it
