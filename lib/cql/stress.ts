@@ -25,7 +25,6 @@ import {
 import { cqlTargetOf, modeWarningsOf, workersOf } from "./driver/cql_settings.ts";
 import { ringOf } from "./driver/ring_of.ts";
 import { runStress } from "./stress_run.ts";
-import { runUser } from "./stress_user.ts";
 import {
   cqlDumpOptions,
   realSleep,
@@ -88,6 +87,8 @@ export async function stressCommand(
     return 0;
   }
   if (settings.command.type === "user") {
+    // Loaded only here: profiles bring the YAML parser, 11 MB of every other command's memory.
+    const { runUser } = await import("./stress_user.ts");
     return await runUser(settings, io, { ...options, commandLine: args });
   }
   if (isSyntheticTarget(settings)) {

@@ -6,12 +6,11 @@
  * @module
  */
 
-import * as hdr from "hdr-histogram-js";
 import { UsageError } from "../errors.ts";
 import { type HistogramExport, LatencyHistogram } from "../stats/latency_histogram.ts";
 import type { HdrValueUnit } from "./_merge_checks.ts";
 import type { MergeInputInterval, MergeInputLog } from "./merge_hdr_logs.ts";
-import { decodeCompressedBase64 } from "../stats/hdr_codec.ts";
+import { decodeHistogramExport } from "../stats/hdr_codec.ts";
 
 const UNIT_WORDS: Readonly<Record<string, HdrValueUnit>> = {
   nanosecond: "ns",
@@ -32,36 +31,6 @@ const UNIT_WORDS: Readonly<Record<string, HdrValueUnit>> = {
 /** "in <unit>", "(<unit>)" or "unit: <unit>" in a comment or the legend. */
 const UNIT_PATTERN =
   /(?:\bin\s+|\(|\bunits?\s*[:=]\s*)(nanoseconds?|microseconds?|milliseconds?|seconds?|ns|us|µs|ms|s)(?![a-z])/i;
-
-/**
- * Decodes a `HISTF...` payload straight into an export when its layout is ours (unit 1 ns,
- * 2048 sub-buckets, within one hour), copying only the non-zero range; otherwise through
- * `decodeCompressedBase64`, which converts any layout.
- */
-function decodeExport(payload: string): HistogramExport {
-  const decoded = hdr.decodeFromCompressedBase64(payload, 64, false);
-  try {
-    if (
-      decoded instanceof hdr.JsHistogram && decoded.unitMagnitude === 0 &&
-      decoded.subBucketHalfCountMagnitude === 10 &&
-      decoded.maxValue <= LatencyHistogram.HIGHEST_TRACKABLE_NS && decoded.totalCount > 0
-    ) {
-      const first = decoded.countsArrayIndex(decoded.minNonZeroValue);
-      const last = decoded.countsArrayIndex(decoded.maxValue);
-      const counts = new Float64Array(Math.max(last - first + 1, 0));
-      let totalCount = 0;
-      for (let i = 0; i < counts.length; i++) {
-        totalCount += counts[i] = decoded.getCountAtIndex(first + i);
-      }
-      if (first >= 1 && totalCount === decoded.totalCount) {
-        return { startIndex: first, counts, totalCount, clampedCount: 0 };
-      }
-    }
-  } finally {
-    decoded.destroy();
-  }
-  return decodeCompressedBase64(payload).exportCounts();
-}
 
 /**
  * Returns the unit a header line declares for the log's values: a `#` comment (not a
@@ -148,7 +117,7 @@ export function parseHdrLogMergeInput(text: string, name: string): MergeInputLog
     }
     let histogram: HistogramExport;
     try {
-      histogram = decodeExport(fields[3]);
+      histogram = decodeHistogramExport(fields[3]);
     } catch (error) {
       throw new UsageError(
         `Cannot read HDR log "${name}": line ${i + 1} has an undecodable histogram`,
