@@ -7,7 +7,7 @@
  */
 
 import { UsageError } from "../errors.ts";
-import { type HistogramExport, LatencyHistogram } from "../stats/latency_histogram.ts";
+import type { HistogramExport } from "../stats/latency_histogram.ts";
 import type { HdrValueUnit } from "./_merge_checks.ts";
 import type { MergeInputInterval, MergeInputLog } from "./merge_hdr_logs.ts";
 import { decodeHistogramExport } from "../stats/hdr_codec.ts";
