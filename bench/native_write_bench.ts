@@ -15,7 +15,7 @@
 // deno-lint-ignore-file no-console
 import process from "node:process";
 import { NativeConnection } from "../lib/cql/driver/native_connection.ts";
-import { CONSISTENCY } from "../lib/cql/native/protocol_codes.ts";
+import { CONSISTENCY } from "../lib/protocol/protocol_codes.ts";
 import { startServeNode } from "./_serve_node.ts";
 
 const numbers = Deno.args.filter((arg) => /^\d+$/.test(arg)).map(Number);

@@ -9,6 +9,7 @@ const mainPath = new URL("../main.ts", import.meta.url).pathname;
 /** The shared folders, each with the shared folders it may import from. */
 const SHARED: Record<string, readonly string[]> = {
   units: [],
+  protocol: [],
   core: ["units"],
   stats: ["core", "units"],
   report: ["stats", "core", "units"],

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { NativeConnection } from "../../lib/cql/driver/native_connection.ts";
 import type { RowsResult } from "../../lib/cql/native/rows_result.ts";
-import { BATCH_TYPE, CONSISTENCY } from "../../lib/cql/native/protocol_codes.ts";
+import { BATCH_TYPE, CONSISTENCY } from "../../lib/protocol/protocol_codes.ts";
 import { cassandraNodes, resultNumber, runStress, uniqueKeyspace } from "./_cassandra_node.ts";
 
 const { plain, secure } = cassandraNodes();

@@ -11,7 +11,7 @@ import { decodeError } from "../native/decode_error.ts";
 import { decodePrepared, decodeResult, skipResponsePrefix } from "../native/decode_result.ts";
 import { NativeProtocolError } from "../native/native_errors.ts";
 import type { PreparedStatement } from "../native/prepared_statement.ts";
-import { OPCODE } from "../native/protocol_codes.ts";
+import { OPCODE } from "../../protocol/protocol_codes.ts";
 import type { RequestTable } from "../native/request_table.ts";
 import type { ResponseSplitter } from "../native/response_splitter.ts";
 import type { StartupAnswer } from "./_native_handshake.ts";

@@ -14,7 +14,7 @@ import {
   NativeResponseError,
   NativeTimeoutError,
 } from "../native/native_errors.ts";
-import { ERROR_CODE, OPCODE } from "../native/protocol_codes.ts";
+import { ERROR_CODE, OPCODE } from "../../protocol/protocol_codes.ts";
 import { REQUEST_KIND } from "./_native_requests.ts";
 
 /** The node refused the protocol version of the STARTUP: try a lower one. */

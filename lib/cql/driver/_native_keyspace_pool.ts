@@ -12,7 +12,7 @@
 import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 import type { CqlRingSpec } from "../cql_ring_spec.ts";
 import { Murmur3PartitionToken } from "../native/murmur3_partition_token.ts";
-import type { BatchType } from "../native/protocol_codes.ts";
+import type { BatchType } from "../../protocol/protocol_codes.ts";
 import { TokenMap } from "../native/token_map.ts";
 import { TokenRouter } from "../native/token_router.ts";
 import { HostPool, type PooledConnection } from "./_native_host_pool.ts";

@@ -15,7 +15,7 @@ import {
 } from "../native/handshake_requests.ts";
 import type { BatchEntry } from "../native/native_connection_options.ts";
 import type { PreparedStatement } from "../native/prepared_statement.ts";
-import type { BatchType } from "../native/protocol_codes.ts";
+import type { BatchType } from "../../protocol/protocol_codes.ts";
 import type { RequestTable } from "../native/request_table.ts";
 import {
   type QueryParams,

@@ -9,7 +9,7 @@
 
 import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 import type { CqlRingHostSpec, CqlRingSpec } from "../cql_ring_spec.ts";
-import { CONSISTENCY } from "../native/protocol_codes.ts";
+import { CONSISTENCY } from "../../protocol/protocol_codes.ts";
 import type { NativeConnectionOptions } from "./native_connection.ts";
 
 /**

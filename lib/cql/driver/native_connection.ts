@@ -20,7 +20,7 @@ import {
   NativeTimeoutError,
 } from "../native/native_errors.ts";
 import type { PreparedStatement } from "../native/prepared_statement.ts";
-import { type BatchType, CONSISTENCY, ERROR_CODE, OPCODE } from "../native/protocol_codes.ts";
+import { type BatchType, CONSISTENCY, ERROR_CODE, OPCODE } from "../../protocol/protocol_codes.ts";
 import { RequestTable, SLOT } from "../native/request_table.ts";
 import { ResponseSplitter } from "../native/response_splitter.ts";
 import { decodeAnswer, startupAnswerOf } from "./_native_answers.ts";
@@ -55,7 +55,7 @@ const ONE: RequestOptions = { consistency: CONSISTENCY.ONE };
  * @example Usage
  * ```ts ignore
  * import { NativeConnection } from "./native_connection.ts";
- * import { CONSISTENCY } from "../native/protocol_codes.ts";
+ * import { CONSISTENCY } from "../../protocol/protocol_codes.ts";
  * const connection = await NativeConnection.open({ host: "127.0.0.1", port: 9042 });
  * const insert = await connection.prepare("INSERT INTO ks.t (k, v) VALUES (?, ?)");
  * const key = new Uint8Array([0, 0, 0, 1]);

@@ -15,7 +15,7 @@ import { Prng } from "../../core/prng.ts";
 import type { OpCount, SeedSource, Target } from "../../engine/target.ts";
 import type { WorkerShare } from "../../engine/serve_target_worker.ts";
 import { ProfilePartitionGenerator } from "../profile_data/profile_partition_generator.ts";
-import { BATCH_TYPE, type BatchType } from "../native/protocol_codes.ts";
+import { BATCH_TYPE, type BatchType } from "../../protocol/protocol_codes.ts";
 import type { UserTargetSpec } from "../user/user_target_spec.ts";
 import { isSelect } from "./_cql_markers.ts";
 import { type MarkerSource, markerSources } from "./_user_rows.ts";

@@ -6,7 +6,7 @@
  */
 
 import { type BoundValue, type FrameBuffer, UNSET } from "./frame_buffer.ts";
-import { type BatchType, OPCODE, QUERY_FLAG } from "./protocol_codes.ts";
+import { type BatchType, OPCODE, QUERY_FLAG } from "../../protocol/protocol_codes.ts";
 
 /** One statement of a batch: a prepared id, or a text, with its bound values. */
 export interface BatchStatement {

@@ -8,7 +8,7 @@
 
 import type { BodyReader } from "./body_reader.ts";
 import { NativeProtocolError } from "./native_errors.ts";
-import { ROWS_FLAG } from "./protocol_codes.ts";
+import { ROWS_FLAG } from "../../protocol/protocol_codes.ts";
 
 /** A column type: its [option] id and, for custom, collection, UDT and tuple types, more. */
 export interface CqlType {

@@ -10,7 +10,7 @@
 
 import type { BodyReader } from "./body_reader.ts";
 import { NativeResponseError, type ResponseErrorDetails } from "./native_errors.ts";
-import { consistencyName, ERROR_CODE } from "./protocol_codes.ts";
+import { consistencyName, ERROR_CODE } from "../../protocol/protocol_codes.ts";
 
 /** Reads v5's <reasonmap> (or v4's <numfailures>) and returns the count of failures. */
 function readFailures(reader: BodyReader, version: number): number {

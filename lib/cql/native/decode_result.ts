@@ -11,7 +11,7 @@ import type { BodyReader } from "./body_reader.ts";
 import { readPreparedMetadata, readResultMetadata } from "./column_metadata.ts";
 import { NativeProtocolError } from "./native_errors.ts";
 import { PreparedStatement } from "./prepared_statement.ts";
-import { FRAME_FLAG, RESULT_KIND } from "./protocol_codes.ts";
+import { FRAME_FLAG, RESULT_KIND } from "../../protocol/protocol_codes.ts";
 import { RowsResult } from "./rows_result.ts";
 
 /** The result of a write, or of any statement that returns nothing. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { HEADER_BYTES } from "./protocol_codes.ts";
+import { HEADER_BYTES } from "../../protocol/protocol_codes.ts";
 
 /**
  * The marker of an unset bound value (`[value]` length -2, v4 and later): the column keeps what it

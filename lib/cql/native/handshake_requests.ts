@@ -6,7 +6,7 @@
  */
 
 import type { FrameBuffer } from "./frame_buffer.ts";
-import { OPCODE } from "./protocol_codes.ts";
+import { OPCODE } from "../../protocol/protocol_codes.ts";
 
 /** What STARTUP asks for. */
 export interface StartupOptions {

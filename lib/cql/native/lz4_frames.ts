@@ -10,7 +10,7 @@
 
 import type { FrameBuffer } from "./frame_buffer.ts";
 import { type Lz4Compressor, lz4MaxCompressedBytes } from "./lz4_compressor.ts";
-import { HEADER_BYTES } from "./protocol_codes.ts";
+import { HEADER_BYTES } from "../../protocol/protocol_codes.ts";
 
 /** The compression flag of a frame header. */
 const COMPRESSED = 0x01;

@@ -17,7 +17,7 @@
 import { crc24, payloadCrc32 } from "./frame_checksums.ts";
 import { decompressLz4Block } from "./lz4_decompress.ts";
 import { NativeProtocolError } from "./native_errors.ts";
-import { HEADER_BYTES, MAX_BODY_BYTES } from "./protocol_codes.ts";
+import { HEADER_BYTES, MAX_BODY_BYTES } from "../../protocol/protocol_codes.ts";
 
 const MIN_BUFFER_BYTES = 65536;
 const KEPT_BYTES = 4 * 1024 * 1024;

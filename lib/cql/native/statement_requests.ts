@@ -13,7 +13,7 @@ import {
   type FrameBuffer,
   UNSET,
 } from "./frame_buffer.ts";
-import { OPCODE, QUERY_FLAG } from "./protocol_codes.ts";
+import { OPCODE, QUERY_FLAG } from "../../protocol/protocol_codes.ts";
 
 /** The `<query_parameters>` of QUERY and EXECUTE besides the values. */
 export interface QueryParams {

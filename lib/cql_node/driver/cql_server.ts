@@ -16,7 +16,7 @@ import {
   type StatementLogEntry,
 } from "../engine/cql_engine.ts";
 import type { CqlError } from "../protocol/cql_error.ts";
-import { MAX_FRAME_BYTES_DEFAULT } from "../protocol/protocol_constants.ts";
+import { MAX_BODY_BYTES } from "../../protocol/protocol_codes.ts";
 import type { TableDescription } from "../engine/schema.ts";
 import { type NodeInfo, type PeerInfo, refreshSystemTables } from "../engine/system_tables.ts";
 import { RequestTally, type TableRequests } from "../engine/request_tally.ts";
@@ -355,7 +355,7 @@ export class CqlServer {
         conn,
         new CqlConnection(this.engine, {
           credentials: this.#options.credentials,
-          maxBodyBytes: this.#options.maxFrameBytes ?? MAX_FRAME_BYTES_DEFAULT,
+          maxBodyBytes: this.#options.maxFrameBytes ?? MAX_BODY_BYTES,
           injectError: this.#injectError,
           onInternalError: (error) => {
             this.#internalErrors++;

@@ -9,7 +9,7 @@ import { CqlError } from "../protocol/cql_error.ts";
 import { type CqlType, parseCqlType } from "../values/cql_type.ts";
 import { CqlTypeError } from "../values/cql_type_error.ts";
 import { compareValues } from "../values/cql_value.ts";
-import { ERROR_CODE } from "../protocol/protocol_constants.ts";
+import { ERROR_CODE } from "../../protocol/protocol_codes.ts";
 import type { ColumnSchema, KeyspaceSchema, Schema, TableSchema } from "./schema.ts";
 import { TableStore } from "./table_store.ts";
 import { replicationOf, replicationWarnings } from "./_replication.ts";

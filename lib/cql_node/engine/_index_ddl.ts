@@ -3,7 +3,7 @@
 import type { CreateIndexStatement, DropIndexStatement, IndexTarget } from "../parse/cql_ast.ts";
 import { maybeQuote } from "../parse/_cql_cursor.ts";
 import { CqlError } from "../protocol/cql_error.ts";
-import { ERROR_CODE } from "../protocol/protocol_constants.ts";
+import { ERROR_CODE } from "../../protocol/protocol_codes.ts";
 import type { CqlType } from "../values/cql_type.ts";
 import type { ExecResult, SchemaChange, Session } from "./prepared_statement.ts";
 import type { ColumnSchema, IndexSchema, KeyspaceSchema, Schema, TableSchema } from "./schema.ts";

@@ -10,7 +10,7 @@
 
 import type { OptionValue } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
-import { ERROR_CODE } from "../protocol/protocol_constants.ts";
+import { ERROR_CODE } from "../../protocol/protocol_codes.ts";
 
 const STRATEGY_PREFIX = "org.apache.cassandra.locator.";
 const SIMPLE = STRATEGY_PREFIX + "SimpleStrategy";

@@ -1,7 +1,7 @@
 // Runs the statements that are not reads or writes: USE, and the keyspace, table and index DDL.
 import type { Statement } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
-import { ERROR_CODE } from "../protocol/protocol_constants.ts";
+import { ERROR_CODE } from "../../protocol/protocol_codes.ts";
 import type { ExecResult, SchemaChange, Session } from "./prepared_statement.ts";
 import type { Schema } from "./schema.ts";
 import { isSystemKeyspace, type NodeInfo } from "./system_tables.ts";

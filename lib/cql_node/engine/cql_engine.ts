@@ -8,7 +8,7 @@
 import type { ParsedStatement, Statement } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import { CqlSyntaxError } from "../parse/cql_syntax_error.ts";
-import { ERROR_CODE } from "../protocol/protocol_constants.ts";
+import { ERROR_CODE } from "../../protocol/protocol_codes.ts";
 import { parseCql } from "../parse/parse_cql.ts";
 import { Schema, type TableSchema } from "./schema.ts";
 import { addSystemKeyspaces, type NodeInfo, refreshSystemTables } from "./system_tables.ts";

@@ -1,7 +1,7 @@
 // Encodes an ERROR frame: code, message, and the details its code carries.
 import type { CqlError } from "./cql_error.ts";
 import type { FrameWriter } from "./frame_writer.ts";
-import { ERROR_CODE, OPCODE } from "./protocol_constants.ts";
+import { ERROR_CODE, OPCODE } from "../../protocol/protocol_codes.ts";
 import { beginFrame, finishFrame } from "./_frame_header.ts";
 
 /** The ERROR frame answering stream `stream` with `error` (messages cut at 20000 chars). */

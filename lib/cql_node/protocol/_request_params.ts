@@ -7,7 +7,7 @@ import type {
 } from "../engine/prepared_statement.ts";
 import { CqlError } from "./cql_error.ts";
 import type { FrameReader } from "./frame_reader.ts";
-import { OPCODE, QUERY_FLAG } from "./protocol_constants.ts";
+import { OPCODE, QUERY_FLAG } from "../../protocol/protocol_codes.ts";
 
 /** The serial consistency level when a request gives none. */
 const SERIAL = 0x0008;

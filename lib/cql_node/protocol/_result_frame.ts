@@ -4,7 +4,7 @@ import type { ExecResult, PreparedStatement, SchemaChange } from "../engine/prep
 import type { ColumnSpec } from "../engine/_select_plan.ts";
 import { encodeTypeOption } from "../values/cql_type.ts";
 import type { FrameWriter } from "./frame_writer.ts";
-import { FRAME_FLAG, OPCODE, RESULT_KIND } from "./protocol_constants.ts";
+import { FRAME_FLAG, OPCODE, RESULT_KIND } from "../../protocol/protocol_codes.ts";
 import { beginFrame, finishFrame } from "./_frame_header.ts";
 
 /** The RESULT frame of an executed statement (warnings first, from v4). */

@@ -12,7 +12,7 @@ import { FrameDecodeError, FrameReader } from "./frame_reader.ts";
 import { type Frame, FrameSplitter } from "./frame_splitter.ts";
 import { FrameWriter } from "./frame_writer.ts";
 import { COMPRESSIONS, decompressBody, DecompressionError } from "./_frame_compression.ts";
-import { ERROR_CODE, FRAME_FLAG, OPCODE } from "./protocol_constants.ts";
+import { ERROR_CODE, FRAME_FLAG, OPCODE } from "../../protocol/protocol_codes.ts";
 import { beginFrame, finishFrame } from "./_frame_header.ts";
 import { encodeError } from "./_error_frame.ts";
 import { encodePrepared, encodeResult, writeSchemaChange } from "./_result_frame.ts";

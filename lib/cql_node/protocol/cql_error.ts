@@ -4,7 +4,7 @@
  * @module
  */
 
-import { CONSISTENCY_NAMES, ERROR_CODE } from "./protocol_constants.ts";
+import { CONSISTENCY_NAMES, ERROR_CODE } from "../../protocol/protocol_codes.ts";
 import { maybeQuote } from "../parse/_cql_cursor.ts";
 
 /** Extra fields some error codes carry in their ERROR frame body. */
@@ -34,7 +34,7 @@ export interface CqlErrorDetails {
  * ```ts
  * import assert from "node:assert/strict";
  * import { CqlError } from "./cql_error.ts";
- * import { CONSISTENCY_NAMES, ERROR_CODE } from "./protocol_constants.ts";
+ * import { CONSISTENCY_NAMES, ERROR_CODE } from "../../protocol/protocol_codes.ts";
 import { maybeQuote } from "../parse/_cql_cursor.ts";
  * const error = CqlError.invalid("table x does not exist");
  * assert.equal(error.code, ERROR_CODE.invalid);

@@ -1,7 +1,7 @@
 // The faults the server injects: none by default, checked when changed, and the error answered
 // for each injected error kind.
 import { CqlError } from "../protocol/cql_error.ts";
-import { CONSISTENCY_NAMES, ERROR_CODE } from "../protocol/protocol_constants.ts";
+import { CONSISTENCY_NAMES, ERROR_CODE } from "../../protocol/protocol_codes.ts";
 import type { FaultOptions, InjectedErrorKind } from "./cql_server_options.ts";
 
 /** No latency, no stall, no injected error, no dropped connection. */

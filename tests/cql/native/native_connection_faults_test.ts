@@ -3,7 +3,7 @@
 // clean error (or a timeout), never a hang or an uncaught exception; Unprepared is re-prepared.
 import assert from "node:assert/strict";
 import { NativeConnection } from "../../../lib/cql/driver/native_connection.ts";
-import { CONSISTENCY, ERROR_CODE } from "../../../lib/cql/native/protocol_codes.ts";
+import { CONSISTENCY, ERROR_CODE } from "../../../lib/protocol/protocol_codes.ts";
 import { bytes, int, responseFrame, string } from "./_bytes.ts";
 import {
   answerBasics,

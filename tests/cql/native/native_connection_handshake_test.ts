@@ -3,7 +3,7 @@
 // Unprepared answers re-prepared on the same connection (EXECUTE and BATCH) once.
 import assert from "node:assert/strict";
 import { NativeConnection } from "../../../lib/cql/driver/native_connection.ts";
-import { BATCH_TYPE, CONSISTENCY, ERROR_CODE } from "../../../lib/cql/native/protocol_codes.ts";
+import { BATCH_TYPE, CONSISTENCY, ERROR_CODE } from "../../../lib/protocol/protocol_codes.ts";
 import type { RowsResult } from "../../../lib/cql/native/rows_result.ts";
 import { bytes, int, responseFrame, segment, string, utf8 } from "./_bytes.ts";
 import {

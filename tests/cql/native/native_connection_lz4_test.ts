@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { NativeConnection } from "../../../lib/cql/driver/native_connection.ts";
 import { CqlServer } from "../../../lib/cql_node/driver/cql_server.ts";
-import { CONSISTENCY, ERROR_CODE } from "../../../lib/cql/native/protocol_codes.ts";
+import { CONSISTENCY, ERROR_CODE } from "../../../lib/protocol/protocol_codes.ts";
 import type { RowsResult } from "../../../lib/cql/native/rows_result.ts";
 import {
   bytes,

@@ -6,7 +6,7 @@ import { NativeConnection } from "../../../lib/cql/driver/native_connection.ts";
 import { CqlServer, type CqlServerOptions } from "../../../lib/cql_node/driver/cql_server.ts";
 import { UNSET } from "../../../lib/cql/native/frame_buffer.ts";
 import { RowsResult } from "../../../lib/cql/native/rows_result.ts";
-import { BATCH_TYPE, CONSISTENCY } from "../../../lib/cql/native/protocol_codes.ts";
+import { BATCH_TYPE, CONSISTENCY } from "../../../lib/protocol/protocol_codes.ts";
 import { parseDistribution } from "../../../lib/units/parse_distribution.ts";
 import { makeTestCertificates } from "../../cql_node/_tls_fixture.ts";
 

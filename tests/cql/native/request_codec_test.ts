@@ -14,7 +14,7 @@ import {
   writeOptions,
   writeStartup,
 } from "../../../lib/cql/native/handshake_requests.ts";
-import { BATCH_TYPE, CONSISTENCY } from "../../../lib/cql/native/protocol_codes.ts";
+import { BATCH_TYPE, CONSISTENCY } from "../../../lib/protocol/protocol_codes.ts";
 import {
   writeExecute,
   writePrepare,

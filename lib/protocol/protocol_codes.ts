@@ -1,7 +1,8 @@
 /**
- * The numbers of the CQL native protocol a client needs (v3, v4, v5): opcodes, consistency
- * levels, error codes, result kinds and the flag bits of requests and responses, as the
- * protocol specifications define them.
+ * The numbers of the CQL native protocol (v3, v4, v5): opcodes, consistency levels, error
+ * codes, result kinds and the flag bits of requests and responses, as the protocol
+ * specifications define them; shared by the client (`lib/cql/native`) and the embedded node
+ * (`lib/cql_node/protocol`).
  *
  * @module
  */
@@ -62,7 +63,17 @@ export const CONSISTENCY = {
 /** A consistency level name. */
 export type ConsistencyName = keyof typeof CONSISTENCY;
 
-const CONSISTENCY_NAMES: readonly string[] = Object.keys(CONSISTENCY);
+/**
+ * The consistency names by code (`CONSISTENCY_NAMES[1]` is `"ONE"`).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CONSISTENCY_NAMES } from "./protocol_codes.ts";
+ * assert.equal(CONSISTENCY_NAMES[10], "LOCAL_ONE");
+ * ```
+ */
+export const CONSISTENCY_NAMES: readonly string[] = Object.keys(CONSISTENCY);
 
 /**
  * The name of a consistency code, as cassandra-driver prints it (`LOCAL_ONE`), or the code in
