@@ -55,7 +55,7 @@ export function encodeCompressedBase64(histogram: LatencyHistogram): string {
   view.setInt32(0, V2_COMPRESSED_COOKIE);
   view.setInt32(4, packed.length);
   out.set(packed, 8);
-  return base64Of(out);
+  return out.toBase64();
 }
 
 /** The uncompressed V2 encoding: the header, then the counts as ZigZag LEB128 words. */
@@ -101,15 +101,6 @@ function putZigZag(out: Uint8Array, at: number, value: number): number {
   }
   out[at++] = rest;
   return at;
-}
-
-/** Standard base64 of bytes. */
-function base64Of(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x2000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
-  }
-  return btoa(binary);
 }
 
 /**
@@ -226,15 +217,11 @@ function readCounts(bytes: Uint8Array, from: number, to: number) {
 
 /** The bytes of standard base64 text. */
 function bytesOfBase64(text: string): Uint8Array {
-  let binary: string;
   try {
-    binary = atob(text.trim());
+    return Uint8Array.fromBase64(text.trim());
   } catch {
     throw new TypeError("Cannot decode histogram: not base64");
   }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 /**

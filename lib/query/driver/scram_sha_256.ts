@@ -8,19 +8,6 @@
 
 const encoder = new TextEncoder();
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 async function hmac(key: Uint8Array<ArrayBuffer>, text: string): Promise<Uint8Array<ArrayBuffer>> {
   const cryptoKey = await crypto.subtle.importKey(
     "raw",
@@ -80,7 +67,7 @@ export class ScramSha256 {
    */
   constructor(password: string, options: { user?: string; nonce?: string } = {}) {
     this.#password = password;
-    this.#nonce = options.nonce ?? toBase64(crypto.getRandomValues(new Uint8Array(18)));
+    this.#nonce = options.nonce ?? crypto.getRandomValues(new Uint8Array(18)).toBase64();
     this.#clientFirstBare = `n=${options.user ?? ""},r=${this.#nonce}`;
   }
 
@@ -120,7 +107,7 @@ export class ScramSha256 {
     );
     const salted = new Uint8Array(
       await crypto.subtle.deriveBits(
-        { name: "PBKDF2", hash: "SHA-256", salt: fromBase64(salt), iterations },
+        { name: "PBKDF2", hash: "SHA-256", salt: Uint8Array.fromBase64(salt), iterations },
         baseKey,
         256,
       ),
@@ -132,8 +119,8 @@ export class ScramSha256 {
     const clientSignature = await hmac(storedKey, authMessage);
     const proof = clientKey.map((byte, i) => byte ^ clientSignature[i]);
     const serverKey = await hmac(salted, "Server Key");
-    this.#expectedServerSignature = toBase64(await hmac(serverKey, authMessage));
-    return `${withoutProof},p=${toBase64(proof)}`;
+    this.#expectedServerSignature = (await hmac(serverKey, authMessage)).toBase64();
+    return `${withoutProof},p=${proof.toBase64()}`;
   }
 
   /**
