@@ -159,18 +159,12 @@ export class NativeCqlTarget implements Target {
   /** The row of `seed` in its wire form, in the lane's encoded values, with the key last. */
   #encodedRow(lane: Lane, seed: number): EncodedValues {
     const encoded = lane.encoded;
-    const bytes = encoded.bytes;
-    let at = this.#data.rowPrefixedInto(seed, bytes, 0);
+    const at = this.#data.rowPrefixedInto(seed, encoded.bytes, 0);
     const key = lane.key;
-    const keyBytes = key.length;
-    bytes[at] = keyBytes >>> 24;
-    bytes[at + 1] = keyBytes >>> 16;
-    bytes[at + 2] = keyBytes >>> 8;
-    bytes[at + 3] = keyBytes;
-    at += 4;
-    for (let i = 0; i < keyBytes; i++) bytes[at + i] = key[i];
+    encoded.view.setInt32(at, key.length);
+    encoded.bytes.set(key, at + 4);
     encoded.count = this.#spec.columnNames.length + 1;
-    encoded.length = at + keyBytes;
+    encoded.length = at + 4 + key.length;
     return encoded;
   }
 

@@ -46,6 +46,8 @@ const TWO_32 = 4294967296;
 export class EncodedValues {
   /** The [value]s, from offset 0. */
   readonly bytes: Uint8Array;
+  /** A view of {@linkcode EncodedValues.bytes}, for the [int] lengths. */
+  readonly view: DataView;
   /** How many [value]s. */
   count = 0;
   /** How many bytes they take. */
@@ -57,6 +59,7 @@ export class EncodedValues {
    */
   constructor(capacity: number) {
     this.bytes = new Uint8Array(capacity);
+    this.view = new DataView(this.bytes.buffer);
     this.#view = this.bytes.subarray(0, 0);
   }
 

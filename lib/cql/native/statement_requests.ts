@@ -250,13 +250,10 @@ function writeParams(
   out.writeShort(params.consistency);
   if (version >= 5) out.writeInt(flags);
   else out.writeByte(flags);
+  if (n > 0) out.writeShort(n);
   if (encoded !== null) {
-    if (n > 0) {
-      out.writeShort(n);
-      out.writeRaw(encoded.encoded());
-    }
-  } else if (n > 0) {
-    out.writeShort(n);
+    out.writeRaw(encoded.encoded());
+  } else {
     const list = values as readonly BoundValue[];
     for (let i = 0; i < n; i++) {
       const value = list[i];
