@@ -117,6 +117,8 @@ export class LatencyHistogram {
     if (valueNs >= 1 && valueNs < TWO_POW_32) {
       const value = valueNs >>> 0;
       const bucketIndex = 21 - Math.clz32(value | SUB_BUCKET_MASK);
+      // #countAt() inline: through it this path takes 7.7 ns a record instead of 5.3 ns
+      // (bench/recorder_bench.ts).
       const index = ((bucketIndex + 1) << SUB_BUCKET_HALF_COUNT_MAGNITUDE) +
         (value >>> bucketIndex) - SUB_BUCKET_HALF_COUNT;
       this.#counts[index]++;
