@@ -288,8 +288,12 @@ export function formatLoaderVerdict(verdict: LoaderVerdict): string {
         `${percent(d.lateShare)} over 1 ms`,
     );
   }
-  const cpu = figures.workerCpu.map((share) => share === null ? "unknown" : percent(share));
-  parts.push(`${WORDS[figures.loops ?? "threads"].cpu} CPU ${cpu.join(", ")}`);
+  // One "unknown" when no Worker's share is known (a run under 0.5 s), not one per Worker.
+  const known = figures.workerCpu.some((share) => share !== null);
+  const cpu = known
+    ? figures.workerCpu.map((share) => share === null ? "unknown" : percent(share)).join(", ")
+    : "unknown";
+  parts.push(`${WORDS[figures.loops ?? "threads"].cpu} CPU ${cpu}`);
   const loop = WORDS[figures.loops ?? "threads"].loop;
   parts.push(`${loop} delay p99 ${figures.eventLoopDelayMs.p99.toFixed(1)} ms`);
   const head = verdict.verdict === "ok"

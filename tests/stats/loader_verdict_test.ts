@@ -75,6 +75,11 @@ Deno.test("formatLoaderVerdict(): limited puts the reasons first, then the figur
   );
 });
 
+Deno.test("formatLoaderVerdict(): one unknown when no Worker's CPU share is known", () => {
+  const line = formatLoaderVerdict(judgeLoader({ ...healthy, workerCpu: [null, null] }));
+  assert.match(line, /; Worker CPU unknown; event loop delay/);
+});
+
 function sample(options: {
   dispatchMs?: number[];
   loopMs?: number[];
