@@ -120,9 +120,12 @@ export class FasterRandom {
       const a = l >>> 0;
       const a0 = a & 0xffff;
       const a1 = a >>> 16;
-      const p0 = a0 * XS_MUL_LOW_A;
-      const mid = a1 * XS_MUL_LOW_A + a0 * XS_MUL_LOW_B + (p0 >>> 16);
-      const carry = a1 * XS_MUL_LOW_B + Math.floor(mid / 65536);
+      // The high word of a * XS_MUL_LOW in integer steps (no float division): both partial
+      // sums stay below 2^32, so `>>>` reads them exactly.
+      const x = a1 * XS_MUL_LOW_A;
+      const y = a0 * XS_MUL_LOW_B + ((a0 * XS_MUL_LOW_A) >>> 16);
+      const carry = a1 * XS_MUL_LOW_B + (x >>> 16) + (y >>> 16) +
+        (((x & 0xffff) + (y & 0xffff)) >>> 16);
       const lo = Math.imul(l, XS_MUL_LOW);
       const hi = (carry + Math.imul(h, XS_MUL_LOW) + Math.imul(l, XS_MUL_HIGH)) | 0;
       if (end - at >= 8) {

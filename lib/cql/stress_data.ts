@@ -259,10 +259,12 @@ export class StressData {
         const nibble = j < 8 ? (valueLow >>> (j << 2)) & 15 : (valueHigh >>> ((j - 8) << 2)) & 15;
         const byte = (nibble < 10 ? 48 : 65) + nibble;
         out[at + i + j] = byte;
-        // data seed = 31 * data seed + byte, over a 64-bit long
-        const t = low * 31 + byte;
-        low = t >>> 0;
-        high = (Math.imul(high, 31) + Math.floor(t / TWO_POW_32)) | 0;
+        // data seed = 31 * data seed + byte, over a 64-bit long, in 16-bit halves of the low
+        // word (integer steps only)
+        const lowPart = (low & 0xffff) * 31 + byte; // < 2^22
+        const highPart = (low >>> 16) * 31 + (lowPart >>> 16); // < 2^22
+        low = ((highPart << 16) | (lowPart & 0xffff)) >>> 0;
+        high = (Math.imul(high, 31) + (highPart >>> 16)) | 0;
       }
     }
     this.#seedValid = true;
