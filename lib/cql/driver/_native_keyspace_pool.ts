@@ -168,6 +168,8 @@ export class NativeKeyspacePool {
   }
 
   #routeKey(key: readonly Uint8Array[]): PooledConnection {
+    // With one local host every plan is that host: no token to compute.
+    if (this.#router.localHostCount === 1) return this.#routeRange(-1);
     const token = this.#token.hashComposite(key);
     return this.#routeRange(this.map.rangeOf(token.high, token.low));
   }

@@ -235,9 +235,10 @@ export class NativeCqlTarget implements Target {
   }
 
   #route(key: Uint8Array): PooledConnection {
-    const token = this.#token.hash(key);
-    const range = this.#map.rangeOf(token.high, token.low);
-    const planned = this.#router.plan(range, this.#plan);
+    // With one local host every plan is that host: no token to compute.
+    const planned = this.#router.localHostCount === 1
+      ? this.#router.plan(-1, this.#plan)
+      : this.#router.plan(this.#rangeOf(key), this.#plan);
     for (let i = 0; i < planned; i++) {
       const pooled = this.#pool.connectionOf(this.#plan[i]);
       if (pooled !== null) return pooled;
@@ -245,6 +246,12 @@ export class NativeCqlTarget implements Target {
     throw new NoHostAvailableError(
       `All host(s) tried for query failed: none of the ${planned} local host(s) has an open connection`,
     );
+  }
+
+  /** The token range of a partition key. */
+  #rangeOf(key: Uint8Array): number {
+    const token = this.#token.hash(key);
+    return this.#map.rangeOf(token.high, token.low);
   }
 
   /** Checks a read's row against the row of `seed`, regenerated into the lane's buffer. */
