@@ -49,10 +49,15 @@ export interface DenoRun {
   readonly wallSec: number;
 }
 
-/** Runs `deno ARGS...` under `/usr/bin/time`; throws with its output when it fails. */
-export async function timeDeno(args: string[]): Promise<DenoRun> {
+/**
+ * Runs `deno ARGS...` under `/usr/bin/time`; throws with its output when it fails.
+ *
+ * @param cpus Pins the run to this `taskset -c` CPU list (default: not pinned).
+ */
+export async function timeDeno(args: string[], cpus?: string): Promise<DenoRun> {
+  const pin = cpus === undefined ? [] : ["taskset", "-c", cpus];
   const output = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "TIME %e %U %S %M", Deno.execPath(), ...args],
+    args: ["-f", "TIME %e %U %S %M", ...pin, Deno.execPath(), ...args],
     stdout: "piped",
     stderr: "piped",
   }).output();
