@@ -25,10 +25,11 @@ export interface Target {
    *   `partitions: uniform(1..5)`): each one taken counts against the run's total, as
    *   cassandra-stress's `n=` counts partitions. A retry of the op gets the same seeds back.
    * @returns A promise that settles when the operation completed, or `undefined`. It may
-   * resolve with what the op touched ({@linkcode OpCount}); without one, the op counts one
-   * partition and one row.
+   * resolve with what the op touched ({@linkcode OpCount}); with anything else (nothing, or a
+   * value of the target's own, such as a driver's result passed through without a wrapper),
+   * the op counts one partition and one row.
    */
-  op(kind: number, seed: number, more: SeedSource): Promise<OpCount | void> | undefined;
+  op(kind: number, seed: number, more: SeedSource): Promise<unknown> | undefined;
   /**
    * Whether an op loop may run an op of this kind now. False ends the loop, as a
    * cassandra-stress thread stops when its op has nothing left to do (a token range query

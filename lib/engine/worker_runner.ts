@@ -69,6 +69,14 @@ function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** What an op resolved with, if it is an {@linkcode OpCount}; null for anything else. */
+function opCountOf(value: unknown): OpCount | null {
+  return typeof value === "object" && value !== null &&
+      typeof (value as OpCount).partitions === "number"
+    ? value as OpCount
+    : null;
+}
+
 /** An error a target marks `retryable: false` (a failed read validation) is not retried. */
 function isRetryable(error: unknown): boolean {
   return !(typeof error === "object" && error !== null &&
@@ -336,7 +344,7 @@ export class WorkerRunner {
       // The op's latency runs from startNs (before the first try) to endNs (after the last),
       // back-off waits included, as cassandra-stress's timer does.
       let error: unknown = undefined;
-      let count: OpCount | void = undefined;
+      let count: unknown = undefined;
       let attempt = 1;
       this.#inFlight++;
       for (;; attempt++) {
@@ -358,15 +366,18 @@ export class WorkerRunner {
       this.#probe.busy(endNs - startNs);
       // As cassandra-stress's timer does, a failed op is timed (all its tries and waits) and
       // counted like any other op; it also counts as an error.
-      if (count === undefined || error !== undefined) {
+      const counted = error === undefined ? opCountOf(count) : null;
+      if (counted === null) {
         this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
-      } else {this.#recorders[kind].recordOp(
+      } else {
+        this.#recorders[kind].recordOp(
           intendedNs,
           startNs,
           endNs,
-          count.partitions,
-          count.rows,
-        );}
+          counted.partitions,
+          counted.rows,
+        );
+      }
       let nextStartNs = endNs;
       if (error !== undefined) {
         if (this.#failed(kind, seed, attempt, error)) return;

@@ -179,10 +179,12 @@ Deno.test("WorkerRunner.run() posts exactly one done whose samples count every o
 
 Deno.test("WorkerRunner.run() counts the partitions and rows an op resolves with, one each otherwise", async () => {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
-  // Even seeds touch 3 partitions and 7 rows; odd seeds resolve with nothing; seed 5 fails.
+  // Even seeds touch 3 partitions and 7 rows; odd seeds resolve with nothing, or (seed 7) a
+  // value of the target's own that is no count; seed 5 fails.
   const target = {
     op(_kind: number, seed: number) {
       if (seed === 5) return Promise.reject(new Error("down"));
+      if (seed === 7) return Promise.resolve({ kind: "void", rows: 2 });
       return Promise.resolve(seed % 2 === 0 ? { partitions: 3, rows: 7 } : undefined);
     },
     close: () => Promise.resolve(),

@@ -12,7 +12,7 @@
 import { BodyReader } from "../native/body_reader.ts";
 import { decodeError } from "../native/decode_error.ts";
 import { type NativeResult, skipResponsePrefix, VOID_RESULT } from "../native/decode_result.ts";
-import type { BoundValues } from "../native/frame_buffer.ts";
+import { type BoundValues, EncodedValues } from "../native/frame_buffer.ts";
 import {
   NativeConnectionError,
   NativeProtocolError,
@@ -242,7 +242,10 @@ export class NativeConnection {
   }
 
   #submit(kind: number, subject: unknown, values: unknown, options: unknown): Promise<unknown> {
-    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.#error !== null) {
+      settledValues(values);
+      return Promise.reject(this.#error);
+    }
     return new Promise((resolve, reject) => {
       const timeoutMs = (options as RequestOptions).timeoutMs ?? this.#requestTimeoutMs;
       if (timeoutMs > 0 && this.#ticker === undefined) this.#startTicking();
@@ -284,7 +287,9 @@ export class NativeConnection {
     const t = this.#table;
     const resolve = t.resolve[stream];
     const reject = t.reject[stream];
+    const values = t.values[stream];
     t.release(stream);
+    settledValues(values);
     this.#startQueued();
     if (error !== null) reject?.(error);
     else resolve?.(value);
@@ -459,6 +464,7 @@ export class NativeConnection {
     this.#nowMs = performance.now();
     const t = this.#table;
     t.expire(this.#nowMs, this.#onTimeout, (request) => {
+      settledValues(request.values);
       request.reject(new NativeTimeoutError(this.host, request.timeoutMs));
     });
     if (t.inFlight === 0 && t.queue.length === 0) {
@@ -469,6 +475,8 @@ export class NativeConnection {
 
   #onTimeout = (stream: number): void => {
     const t = this.#table;
+    // A timed-out request is never sent again (a late Unprepared only frees its stream).
+    settledValues(t.values[stream]);
     t.reject[stream]?.(new NativeTimeoutError(this.host, t.timeoutMs[stream]));
   };
 
@@ -488,10 +496,20 @@ export class NativeConnection {
     for (let id = 0; id <= t.highestId; id++) {
       if (t.state[id] === SLOT.free) continue;
       const reject = t.reject[id];
+      const values = t.values[id];
       t.release(id);
+      settledValues(values);
       reject?.(error);
     }
-    for (const request of t.queue.splice(0)) request.reject(error);
+    for (const request of t.queue.splice(0)) {
+      settledValues(request.values);
+      request.reject(error);
+    }
     this.#markClosed();
   }
+}
+
+/** Tells encoded values that their connection is done with them ({@linkcode EncodedValues.onSettled}). */
+function settledValues(values: unknown): void {
+  if (values instanceof EncodedValues && values.onSettled !== null) values.onSettled(values);
 }

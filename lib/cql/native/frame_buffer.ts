@@ -52,6 +52,13 @@ export class EncodedValues {
   count = 0;
   /** How many bytes they take. */
   length = 0;
+  /**
+   * Called by the connection once it no longer reads these values: when their request is
+   * answered, times out, fails or is refused, never while it may still send them (a request
+   * queued for a stream id, or sent again after a re-prepare). Lets a caller reuse the buffer
+   * without waiting on the request's promise.
+   */
+  onSettled: ((values: EncodedValues) => void) | null = null;
   #view: Uint8Array;
 
   /**

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { NativeConnection } from "../../../lib/cql/driver/native_connection.ts";
 import { CqlServer, type CqlServerOptions } from "../../../lib/cql_node/driver/cql_server.ts";
-import { UNSET } from "../../../lib/cql/native/frame_buffer.ts";
+import { EncodedValues, UNSET } from "../../../lib/cql/native/frame_buffer.ts";
 import { RowsResult } from "../../../lib/cql/native/rows_result.ts";
 import { BATCH_TYPE, CONSISTENCY } from "../../../lib/protocol/protocol_codes.ts";
 import { parseDistribution } from "../../../lib/units/parse_distribution.ts";
@@ -121,6 +121,75 @@ Deno.test("10,000 pipelined writes, 64 in flight, read back byte for byte", asyn
         }
       });
       assert.equal(c.inFlight, 0);
+    });
+  });
+});
+
+/** Row i (rowOf) in its wire form, into `out`. */
+function encodeRowInto(out: EncodedValues, i: number): EncodedValues {
+  let at = 0;
+  for (const value of rowOf(i)) {
+    out.view.setInt32(at, value.length);
+    out.bytes.set(value, at + 4);
+    at += 4 + value.length;
+  }
+  out.count = 6;
+  out.length = at;
+  return out;
+}
+
+Deno.test("encoded values go back to their owner only when the connection is done with them", async () => {
+  await withServer({}, async (server) => {
+    await withConnection(server, {}, async (setup) => await createStandard1(setup));
+    // 4 streams, so most of the 300 writes wait in the queue with their values unsent: a
+    // buffer handed back too early would be refilled with another row before it is sent.
+    await withConnection(server, { keyspace: "ks", maxInFlight: 4 }, async (c) => {
+      const write = await c.prepare(WRITE);
+      const pool: EncodedValues[] = [];
+      const lent = new Set<EncodedValues>();
+      const handBacks = new Map<EncodedValues, number>();
+      let returned = 0;
+      const giveBack = (values: EncodedValues) => {
+        assert.ok(lent.delete(values), "values handed back twice");
+        handBacks.set(values, (handBacks.get(values) ?? 0) + 1);
+        returned++;
+        pool.push(values);
+      };
+      let next = 0;
+      // 16 writers on 4 streams: each takes a returned buffer for its next row.
+      const writer = async () => {
+        while (next < 300) {
+          const i = next++;
+          let values = pool.pop();
+          if (values === undefined) {
+            values = new EncodedValues(6 * 4 + 5 * 34 + 10);
+            values.onSettled = giveBack;
+          }
+          lent.add(values);
+          const before = handBacks.get(values) ?? 0;
+          await c.execute(write, encodeRowInto(values, i), ONE);
+          assert.ok(
+            (handBacks.get(values) ?? 0) > before,
+            `write ${i} resolved before its values came back`,
+          );
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, writer));
+      assert.equal(returned, 300);
+      assert.ok(pool.length > 4 && pool.length <= 16, `${pool.length} buffers made`);
+      const read = await c.prepare(READ);
+      for (let i = 0; i < 300; i++) {
+        const row = rowOf(i);
+        const rows = await c.execute(read, [row[5]], ONE) as RowsResult;
+        for (let col = 0; col < 5; col++) assert.ok(rows.cellEquals(0, col, row[col]), `row ${i}`);
+      }
+      // A closed connection refuses the request and hands its values back at once.
+      const values = encodeRowInto(new EncodedValues(6 * 4 + 5 * 34 + 10), 0);
+      values.onSettled = giveBack;
+      lent.add(values);
+      await c.close();
+      await assert.rejects(c.execute(write, values, ONE));
+      assert.equal(returned, 301);
     });
   });
 });
