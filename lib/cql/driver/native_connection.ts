@@ -12,7 +12,7 @@
 import { BodyReader } from "../native/body_reader.ts";
 import { decodeError } from "../native/decode_error.ts";
 import { type NativeResult, skipResponsePrefix, VOID_RESULT } from "../native/decode_result.ts";
-import { type BoundValues, EncodedValues } from "../native/frame_buffer.ts";
+import { type BoundValues, settleValues } from "../native/frame_buffer.ts";
 import {
   NativeConnectionError,
   NativeProtocolError,
@@ -243,7 +243,7 @@ export class NativeConnection {
 
   #submit(kind: number, subject: unknown, values: unknown, options: unknown): Promise<unknown> {
     if (this.#error !== null) {
-      settledValues(values);
+      settleValues(values);
       return Promise.reject(this.#error);
     }
     return new Promise((resolve, reject) => {
@@ -289,7 +289,7 @@ export class NativeConnection {
     const reject = t.reject[stream];
     const values = t.values[stream];
     t.release(stream);
-    settledValues(values);
+    settleValues(values);
     this.#startQueued();
     if (error !== null) reject?.(error);
     else resolve?.(value);
@@ -464,7 +464,7 @@ export class NativeConnection {
     this.#nowMs = performance.now();
     const t = this.#table;
     t.expire(this.#nowMs, this.#onTimeout, (request) => {
-      settledValues(request.values);
+      settleValues(request.values);
       request.reject(new NativeTimeoutError(this.host, request.timeoutMs));
     });
     if (t.inFlight === 0 && t.queue.length === 0) {
@@ -476,7 +476,7 @@ export class NativeConnection {
   #onTimeout = (stream: number): void => {
     const t = this.#table;
     // A timed-out request is never sent again (a late Unprepared only frees its stream).
-    settledValues(t.values[stream]);
+    settleValues(t.values[stream]);
     t.reject[stream]?.(new NativeTimeoutError(this.host, t.timeoutMs[stream]));
   };
 
@@ -492,24 +492,7 @@ export class NativeConnection {
     } catch {
       // already closed
     }
-    const t = this.#table;
-    for (let id = 0; id <= t.highestId; id++) {
-      if (t.state[id] === SLOT.free) continue;
-      const reject = t.reject[id];
-      const values = t.values[id];
-      t.release(id);
-      settledValues(values);
-      reject?.(error);
-    }
-    for (const request of t.queue.splice(0)) {
-      settledValues(request.values);
-      request.reject(error);
-    }
+    this.#table.failAll(error);
     this.#markClosed();
   }
-}
-
-/** Tells encoded values that their connection is done with them ({@linkcode EncodedValues.onSettled}). */
-function settledValues(values: unknown): void {
-  if (values instanceof EncodedValues && values.onSettled !== null) values.onSettled(values);
 }

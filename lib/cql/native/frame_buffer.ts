@@ -77,6 +77,28 @@ export class EncodedValues {
   }
 }
 
+/**
+ * Hands encoded values back to their owner ({@linkcode EncodedValues.onSettled}): what a
+ * connection calls once it no longer reads a request's values. Anything else is left alone.
+ *
+ * @param values A request's bound values (or nothing).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EncodedValues, settleValues } from "./frame_buffer.ts";
+ * const values = new EncodedValues(8);
+ * let back = 0;
+ * values.onSettled = () => back++;
+ * settleValues(values);
+ * settleValues([new Uint8Array(1)]);
+ * assert.equal(back, 1);
+ * ```
+ */
+export function settleValues(values: unknown): void {
+  if (values instanceof EncodedValues && values.onSettled !== null) values.onSettled(values);
+}
+
 /** The bound values of a statement: one by one, or already encoded. */
 export type BoundValues = readonly BoundValue[] | EncodedValues;
 

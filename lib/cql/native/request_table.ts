@@ -7,6 +7,7 @@
  * @module
  */
 
+import { settleValues } from "./frame_buffer.ts";
 import { StreamIdPool } from "./stream_id_pool.ts";
 
 /**
@@ -183,6 +184,27 @@ export class RequestTable {
     this.reject[stream] = null;
     this.inFlight--;
     this.#pool.give(stream);
+  }
+
+  /**
+   * Frees every stream in use and empties the queue (the connection closed): each request's
+   * values go back to their owner ({@linkcode settleValues}), then it is rejected with `error`.
+   *
+   * @param error Why.
+   */
+  failAll(error: Error): void {
+    for (let id = 0; id <= this.highestId; id++) {
+      if (this.state[id] === SLOT.free) continue;
+      const reject = this.reject[id];
+      const values = this.values[id];
+      this.release(id);
+      settleValues(values);
+      reject?.(error);
+    }
+    for (const request of this.queue.splice(0)) {
+      settleValues(request.values);
+      request.reject(error);
+    }
   }
 
   /**
