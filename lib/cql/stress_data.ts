@@ -24,7 +24,7 @@
 
 import type { DistributionSpec } from "../units/distribution_spec.ts";
 import { OptionError } from "../errors.ts";
-import { FasterRandom, JavaRandom, nextIdentity } from "./_java_random.ts";
+import { StressDataKernel } from "./_stress_data_kernel.ts";
 import { saltOf } from "./_murmur_salt.ts";
 import { SizeSampler } from "./_size_sampler.ts";
 
@@ -95,12 +95,9 @@ export class StressData {
   readonly #keySizeBytes: number;
   readonly #keySaltHigh: number;
   readonly #keySaltLow: number;
-  readonly #saltHigh: Int32Array;
-  readonly #saltLow: Int32Array;
   readonly #columns: readonly number[];
   readonly #size: SizeSampler;
-  readonly #identity = new JavaRandom();
-  readonly #bytes = new FasterRandom();
+  readonly #kernel: StressDataKernel;
   readonly #identities: Float64Array;
   readonly #sizes: Int32Array;
   readonly #scratchKey: Uint8Array;
@@ -143,11 +140,12 @@ export class StressData {
     this.#keySizeBytes = keySizeBytes;
     [this.#keySaltHigh, this.#keySaltLow] = saltOf("randomstrkey");
     const n = columnNames.length;
-    this.#saltHigh = new Int32Array(n);
-    this.#saltLow = new Int32Array(n);
+    const saltHigh = new Int32Array(n);
+    const saltLow = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      [this.#saltHigh[i], this.#saltLow[i]] = saltOf("randomstr" + columnNames[i]);
+      [saltHigh[i], saltLow[i]] = saltOf("randomstr" + columnNames[i]);
     }
+    this.#kernel = new StressDataKernel(keySizeBytes, saltHigh, saltLow);
     this.#columns = Object.freeze(Array.from({ length: n }, (_, i) => i));
     this.#size = new SizeSampler(columnSize);
     this.#identities = new Float64Array(n);
@@ -242,35 +240,17 @@ export class StressData {
         `Cannot generate a key: "${out.length - at}" bytes left in the output, expected ${size}`,
       );
     }
-    const identity = this.#identity;
-    identity.setSeed(
+    const kernel = this.#kernel;
+    kernel.keyInto(
       (Math.floor(seed / TWO_POW_32) | 0) ^ this.#keySaltHigh,
       (seed >>> 0) ^ this.#keySaltLow,
+      out,
+      at,
     );
-    nextIdentity(identity); // would seed the key size, which is fixed
-    let high = 0;
-    let low = 0;
-    for (let i = 0; i < size; i += 16) {
-      const value = nextIdentity(identity);
-      const valueLow = value >>> 0;
-      const valueHigh = Math.floor(value / TWO_POW_32);
-      const end = size - i < 16 ? size - i : 16;
-      for (let j = 0; j < end; j++) {
-        const nibble = j < 8 ? (valueLow >>> (j << 2)) & 15 : (valueHigh >>> ((j - 8) << 2)) & 15;
-        const byte = (nibble < 10 ? 48 : 65) + nibble;
-        out[at + i + j] = byte;
-        // data seed = 31 * data seed + byte, over a 64-bit long, in 16-bit halves of the low
-        // word (integer steps only)
-        const lowPart = (low & 0xffff) * 31 + byte; // < 2^22
-        const highPart = (low >>> 16) * 31 + (lowPart >>> 16); // < 2^22
-        low = ((highPart << 16) | (lowPart & 0xffff)) >>> 0;
-        high = (Math.imul(high, 31) + (highPart >>> 16)) | 0;
-      }
-    }
     this.#seedValid = true;
     this.#seed = seed;
-    this.#dataSeedHigh = high;
-    this.#dataSeedLow = low;
+    this.#dataSeedHigh = kernel.dataSeedHigh;
+    this.#dataSeedLow = kernel.dataSeedLow;
   }
 
   /**
@@ -303,7 +283,7 @@ export class StressData {
     const sizes = this.#sizes;
     const total = this.#prepareRow(seed);
     const buffer = new Uint8Array(total);
-    this.#fillRow(buffer, 0);
+    this.#fillRow(buffer, 0, total);
     const n = sizes.length;
     const values = new Array<Uint8Array>(n);
     let at = 0;
@@ -349,7 +329,7 @@ export class StressData {
         `Cannot generate a row: "${out.length - at}" bytes left in the output, expected ${total}`,
       );
     }
-    this.#fillRow(out, at);
+    this.#fillRow(out, at, total);
     return total;
   }
 
@@ -388,7 +368,7 @@ export class StressData {
         `Cannot generate a row: "${out.length - at}" bytes left in the output, expected ${total}`,
       );
     }
-    this.#fillRow(out, at, true);
+    this.#fillRow(out, at, total, true);
     return total;
   }
 
@@ -410,19 +390,12 @@ export class StressData {
     if (!this.#seedValid || this.#seed !== seed) {
       this.keyInto(seed, this.#scratchKey, 0);
     }
-    const identity = this.#identity;
     const identities = this.#identities;
     const sizes = this.#sizes;
-    const saltHigh = this.#saltHigh;
-    const saltLow = this.#saltLow;
-    const high = this.#dataSeedHigh;
-    const low = this.#dataSeedLow;
+    this.#kernel.identities(this.#dataSeedHigh, this.#dataSeedLow, identities);
     let total = 0;
     for (let c = 0; c < identities.length; c++) {
-      identity.setSeed(high ^ saltHigh[c], low ^ saltLow[c]);
-      const value = nextIdentity(identity);
-      identities[c] = value;
-      const size = this.#size.sample(value);
+      const size = this.#size.sample(identities[c]);
       sizes[c] = size;
       total += size;
     }
@@ -433,23 +406,7 @@ export class StressData {
    * Writes the bytes of the values drawn by #prepareRow, back to back from `at`, each after its
    * length as a big-endian [int] when `prefixed`.
    */
-  #fillRow(out: Uint8Array, at: number, prefixed = false): void {
-    const identities = this.#identities;
-    const sizes = this.#sizes;
-    const bytes = this.#bytes;
-    for (let c = 0; c < identities.length; c++) {
-      const value = identities[c];
-      const size = sizes[c];
-      if (prefixed) {
-        out[at] = size >>> 24;
-        out[at + 1] = size >>> 16;
-        out[at + 2] = size >>> 8;
-        out[at + 3] = size;
-        at += 4;
-      }
-      bytes.setSeed(~Math.floor(value / TWO_POW_32), ~(value >>> 0)); // seeded with ~value
-      bytes.fill(out, at, size);
-      at += size;
-    }
+  #fillRow(out: Uint8Array, at: number, total: number, prefixed = false): void {
+    this.#kernel.fillRowInto(this.#sizes, total, out, at, prefixed);
   }
 }
