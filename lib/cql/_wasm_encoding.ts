@@ -137,8 +137,8 @@ export interface WasmFunction {
 export interface WasmModuleSpec {
   /** Imported as `env.memory`, with this many pages at least. */
   readonly memoryPages: number;
-  /** Mutable globals, each an i64 starting at 0. */
-  readonly i64Globals: number;
+  /** Mutable globals by type (I32 or I64), each starting at 0. */
+  readonly globals: readonly (typeof I32 | typeof I64)[];
   /** Called by index in declaration order. */
   readonly functions: readonly WasmFunction[];
 }
@@ -171,7 +171,12 @@ export function encodeWasmModule(spec: WasmModuleSpec): Uint8Array<ArrayBuffer> 
     0x00,
     ...unsigned(spec.memoryPages),
   ];
-  const globals = Array.from({ length: spec.i64Globals }, () => [I64, 0x01, ...i64(0n), OP.end]);
+  const globals = spec.globals.map((type) => [
+    type,
+    0x01,
+    ...(type === I64 ? i64(0n) : i32(0)),
+    OP.end,
+  ]);
   const exports = functions.flatMap((f, index) =>
     f.exportAs === undefined ? [] : [[...name(f.exportAs), 0x00, ...unsigned(index)]]
   );

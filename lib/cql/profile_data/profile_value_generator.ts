@@ -17,7 +17,7 @@
 
 import type { DistributionSpec } from "../../units/distribution_spec.ts";
 import { OptionError } from "../../errors.ts";
-import { FasterRandom } from "../_java_random.ts";
+import { FasterRandom } from "../_faster_random.ts";
 import { saltOf } from "../_murmur_salt.ts";
 import * as K from "./_cql_kinds.ts";
 import { SeededDistribution } from "../_seeded_distribution.ts";
