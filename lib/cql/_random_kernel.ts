@@ -73,6 +73,7 @@ const NEXT_IDENTITY = 2;
 const NEXT_LONG = 3;
 const RESEED_FASTER = 4;
 const FASTER_FILL = 6;
+const UNIFORM_NEXT = 10;
 
 /** `java.util.Random.setSeed(seed)`: the state is `(seed ^ multiplier) & (2^48 - 1)`. */
 const setSeed: WasmFunction = {
@@ -255,6 +256,91 @@ const fillRow: WasmFunction = {
   ],
 };
 
+/**
+ * commons-math3's uniform draw on the seeded `java.util.Random`, as `SeededDistribution.next()`
+ * takes it: `trunc(u * (max + 1) + (1 - u) * min)`, clamped to `[min, max]`.
+ * Params: min, max; local: u.
+ */
+const uniformNext: WasmFunction = {
+  params: [F64, F64],
+  results: [F64],
+  locals: [F64],
+  body: [
+    ...[...call(STEP), ...i64(22n), OP.i64ShrU, ...i64(27n), OP.i64Shl],
+    ...[...call(STEP), ...i64(21n), OP.i64ShrU, OP.i64Add, OP.f64ConvertI64S],
+    ...[...f64(2 ** -53), OP.f64Mul, ...tee(2)],
+    ...[...get(1), ...f64(1), OP.f64Add, OP.f64Mul],
+    ...[...f64(1), ...get(2), OP.f64Sub, ...get(0), OP.f64Mul, OP.f64Add, OP.f64Trunc],
+    ...[...get(0), OP.f64Max, ...get(1), OP.f64Min],
+  ],
+};
+
+/** `value` drawn from the column spec at `spec + offset` (uniform when `flags & bit`). */
+function drawn(spec: number, offset: number, flags: number, bit: number, seed: number[]): number[] {
+  return [
+    ...[...get(flags), ...i32(bit), OP.i32And, OP.if, F64],
+    ...[...seed, ...call(SET_SEED)],
+    ...[...get(spec), OP.f64Load, 0, ...unsigned(offset)],
+    ...[...get(spec), OP.f64Load, 0, ...unsigned(offset + 8), ...call(UNIFORM_NEXT)],
+    OP.else,
+    ...[...get(spec), OP.f64Load, 0, ...unsigned(offset)],
+    OP.end,
+  ];
+}
+
+/**
+ * The text and blob columns of a `user` row: each column's identity from its population, its
+ * size from its size distribution seeded with the identity, its bytes from a `FasterRandom`
+ * seeded with `~identity` (text: folded to 7-bit characters); the key columns are drawn from
+ * the partition seed and folded into the seed of the value columns (`31 * s + byte`). Writes
+ * the bytes back to back from `out at` and each size (i32) at `sizes at`; returns the total.
+ * A column spec (48 bytes): salt i64, population min and max f64, size min and max f64, flags
+ * i32 (1 population uniform, 2 size uniform, 4 text).
+ * Params: seed high, seed low, columns, key columns, specs at, sizes at, out at; locals: seed,
+ * row seed, c, p, spec, flags, identity, size, k.
+ */
+const blobColumns: WasmFunction = {
+  params: [I32, I32, I32, I32, I32, I32, I32],
+  results: [I32],
+  locals: [I64, I64, I32, I32, I32, I32, F64, I32, I32],
+  exportAs: "blobColumns",
+  body: [
+    ...[...joined(0, 1), ...set(7), ...get(6), ...set(10)],
+    ...forEach(9, 2, [
+      ...[...get(4), ...get(9), ...i32(48), OP.i32Mul, OP.i32Add, ...tee(11)],
+      ...[OP.i32Load, 0, 40, ...set(12)],
+      // identity: from the partition seed (key columns) or the row seed, xor the salt
+      ...drawn(11, 8, 12, 1, [
+        ...[...get(7), ...get(8), ...get(9), ...get(3), OP.i32LtU, OP.select],
+        ...[...get(11), ...memory(OP.i64Load, 0), OP.i64Xor],
+      ]),
+      ...set(13),
+      // size: seeded with the identity
+      ...drawn(11, 24, 12, 2, [...get(13), OP.i64TruncF64S]),
+      ...[OP.i32TruncF64S, ...set(14)],
+      ...[...get(5), ...get(9), ...i32(2), OP.i32Shl, OP.i32Add, ...get(14)],
+      ...memory(OP.i32Store, 0),
+      ...[...get(13), OP.i64TruncF64S, ...i64(-1n), OP.i64Xor, ...call(RESEED_FASTER)],
+      ...[...get(14), ...get(10), ...call(FASTER_FILL), ...i32(0), ...set(15)],
+      ...[...get(12), ...i32(4), OP.i32And, OP.if, VOID],
+      ...forEach(15, 14, [
+        ...[...get(10), ...get(15), OP.i32Add, ...tee(11)],
+        ...[...get(11), ...memory(OP.i32Load8U, 0), ...i32(127), OP.i32And, ...i32(32)],
+        ...[OP.i32Add, ...i32(127), OP.i32And, ...memory(OP.i32Store8, 0)],
+      ]),
+      OP.end,
+      ...[...i32(0), ...set(15), ...get(9), ...get(3), OP.i32LtU, OP.if, VOID],
+      ...forEach(15, 14, [
+        ...[...get(8), ...i64(31n), OP.i64Mul, ...get(10), ...get(15), OP.i32Add],
+        ...[...memory(OP.i64Load8S, 0), OP.i64Add, ...set(8)],
+      ]),
+      OP.end,
+      ...[...get(10), ...get(14), OP.i32Add, ...set(10)],
+    ]),
+    ...[...get(10), ...get(6), OP.i32Sub],
+  ],
+};
+
 /** The compiled module (a few hundred bytes; compiled once per thread that imports this). */
 const KERNEL = new WebAssembly.Module(
   encodeWasmModule({
@@ -262,7 +348,7 @@ const KERNEL = new WebAssembly.Module(
     globals: [I64, I64, I32],
     functions: [
       ...[setSeed, step, nextIdentity, nextLong, reseedFaster, fasterSeed, fasterFill],
-      ...[key, identities, fillRow],
+      ...[key, identities, fillRow, uniformNext, blobColumns],
     ],
   }),
 );
@@ -283,6 +369,16 @@ export interface RandomKernelExports {
   ): number;
   /** `FasterRandom.setSeed(high:low)`. */
   fasterSeed(high: number, low: number): void;
+  /** The text and blob columns of a `user` row (see the function's comment). */
+  blobColumns(
+    seedHigh: number,
+    seedLow: number,
+    columns: number,
+    keyColumns: number,
+    specsAt: number,
+    sizesAt: number,
+    at: number,
+  ): number;
   /** `FasterRandom`'s next `size` bytes at `at` (whole longs: up to 7 more bytes written). */
   fasterFill(size: number, at: number): void;
 }

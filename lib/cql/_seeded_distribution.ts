@@ -116,6 +116,17 @@ export class SeededDistribution {
     }
   }
 
+  /**
+   * A fixed or uniform distribution, not inverted: whether it draws (uniform) and its bounds;
+   * null for any other.
+   */
+  get simpleBounds():
+    | { readonly uniform: boolean; readonly min: number; readonly max: number }
+    | null {
+    if (this.#inverted || (this.#kind !== FIXED && this.#kind !== UNIFORM)) return null;
+    return { uniform: this.#kind === UNIFORM, min: this.#min, max: this.#max };
+  }
+
   /** `setSeed(long)` for the long `high:low`. */
   setSeed(high: number, low: number): void {
     if (this.#kind === SEQ) {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { BlobRowKernel } from "./_blob_row_kernel.ts";
 import { OptionError } from "../../errors.ts";
 import { ByteArena } from "./_byte_arena.ts";
 import { comparatorOf, mixValue, SCALAR } from "./_cql_kinds.ts";
@@ -148,6 +149,8 @@ function keyOf(bytes: Uint8Array): string {
  */
 export class ProfilePartitionGenerator {
   readonly #key: ProfileValueGenerator[];
+  /** The WebAssembly rows of a table of text and blob columns without clustering, or null. */
+  readonly #blobRows: BlobRowKernel | null;
   readonly #clustering: ProfileValueGenerator[];
   readonly #values: ProfileValueGenerator[];
   readonly #comparators: (((a: Uint8Array, b: Uint8Array) => number) | null)[];
@@ -202,6 +205,10 @@ export class ProfilePartitionGenerator {
     this.#key = layout.partitionKey.map(keyed);
     this.#clustering = layout.clustering.map(keyed);
     this.#values = layout.values.map((column) => new ProfileValueGenerator(column));
+    this.#blobRows = layout.clustering.length > 0 ? null : BlobRowKernel.of(
+      this.#key.map((generator) => generator.blobColumn),
+      this.#values.map((generator) => generator.blobColumn),
+    );
     this.#comparators = this.#clustering.map((g) =>
       order === "sorted" ? comparatorOf(g.kind) : null
     );
@@ -320,6 +327,17 @@ export class ProfilePartitionGenerator {
     if (!Number.isSafeInteger(seed)) {
       throw new RangeError(`Cannot generate a partition: seed "${seed}" is not a safe integer`);
     }
+    const values = this.#values;
+    const n = values.length;
+    const ratio = Math.min(this.#ratio, populated);
+    const kernel = this.#blobRows;
+    if (kernel !== null) {
+      let set = 0;
+      while (set < n && (set + 1) / n <= ratio) set++;
+      kernel.pack(seed, row, set);
+      for (let i = set; i < n; i++) row.sizes[this.#key.length + i] = -1;
+      return;
+    }
     const idseed = this.#seed;
     const seedHigh = Math.floor(seed / 4294967296) | 0;
     const seedLow = seed >>> 0;
@@ -333,9 +351,6 @@ export class ProfilePartitionGenerator {
       mixValue(generator.kind.scalar, generator.buffer, idseed, this.#scratch, length);
       at = appendColumn(row, at, k, generator.buffer, length);
     }
-    const values = this.#values;
-    const n = values.length;
-    const ratio = Math.min(this.#ratio, populated);
     for (let i = 0; i < n; i++) {
       if ((i + 1) / n > ratio) {
         row.sizes[keys.length + i] = -1;

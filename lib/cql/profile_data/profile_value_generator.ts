@@ -18,6 +18,7 @@
 import type { DistributionSpec } from "../../units/distribution_spec.ts";
 import { OptionError } from "../../errors.ts";
 import { FasterRandom } from "../_faster_random.ts";
+import type { BlobColumn } from "./_blob_row_kernel.ts";
 import { saltOf } from "../_murmur_salt.ts";
 import * as K from "./_cql_kinds.ts";
 import { SeededDistribution } from "../_seeded_distribution.ts";
@@ -144,6 +145,25 @@ export class ProfileValueGenerator {
       population: column.population,
       size: column.size,
     });
+  }
+
+  /**
+   * What the WebAssembly row kernel needs of a text or blob column whose population and size
+   * are fixed or uniform; null for any other column.
+   */
+  get blobColumn(): BlobColumn | null {
+    const scalar = this.kind.scalar;
+    if (this.#element !== null || (scalar !== K.TEXT && scalar !== K.BLOB)) return null;
+    const population = this.#identity.simpleBounds;
+    const size = this.#size.simpleBounds;
+    if (population === null || size === null || size.max >= 2 ** 31) return null;
+    return {
+      saltHigh: this.#saltHigh,
+      saltLow: this.#saltLow,
+      population,
+      size,
+      text: scalar === K.TEXT,
+    };
   }
 
   /** The cluster distribution (`cluster`): how many values a clustering level draws. */
