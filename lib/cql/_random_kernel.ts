@@ -12,15 +12,24 @@
  */
 
 import {
+  bump,
+  call,
+  count,
   encodeWasmModule,
   F64,
   f64,
+  forEach,
+  get,
   I32,
   i32,
   I64,
   i64,
+  joined,
   memory,
+  MEMORY_COPY,
   OP,
+  set,
+  tee,
   unsigned,
   VOID,
   type WasmFunction,
@@ -31,40 +40,6 @@ const MASK_48 = (1n << 48n) - 1n;
 /** `FasterRandom`'s output multiplier. */
 const XS_MUL = 2685821657736338717n;
 const PAGE_BYTES = 65536;
-
-function get(local: number): number[] {
-  return [OP.localGet, ...unsigned(local)];
-}
-function set(local: number): number[] {
-  return [OP.localSet, ...unsigned(local)];
-}
-function tee(local: number): number[] {
-  return [OP.localTee, ...unsigned(local)];
-}
-function call(index: number): number[] {
-  return [OP.call, ...unsigned(index)];
-}
-/** `local += step` for an i32 local. */
-function bump(local: number, step: number): number[] {
-  return [...get(local), ...i32(step), OP.i32Add, ...set(local)];
-}
-/** A counted loop: `while (counter < limit) { body; counter++ }`, both i32 locals. */
-function forEach(counter: number, limit: number, body: readonly number[]): number[] {
-  return [
-    ...[OP.block, VOID, OP.loop, VOID],
-    ...[...get(counter), ...get(limit), OP.i32GeU, OP.brIf, 1],
-    ...body,
-    ...bump(counter, 1),
-    ...[OP.br, 0, OP.end, OP.end],
-  ];
-}
-/** The i64 `high:low` from two i32 locals. */
-function joined(high: number, low: number): number[] {
-  return [
-    ...[...get(high), OP.i64ExtendI32S, ...i64(32n), OP.i64Shl],
-    ...[...get(low), OP.i64ExtendI32U, OP.i64Or],
-  ];
-}
 
 // Function indexes, in declaration order.
 const SET_SEED = 0;
@@ -293,53 +268,106 @@ function drawn(spec: number, offset: number, flags: number, bit: number, seed: n
  * size from its size distribution seeded with the identity, its bytes from a `FasterRandom`
  * seeded with `~identity` (text: folded to 7-bit characters); the key columns are drawn from
  * the partition seed and folded into the seed of the value columns (`31 * s + byte`). Writes
- * the bytes back to back from `out at` and each size (i32) at `sizes at`; returns the total.
- * A column spec (48 bytes): salt i64, population min and max f64, size min and max f64, flags
- * i32 (1 population uniform, 2 size uniform, 4 text).
- * Params: seed high, seed low, columns, key columns, specs at, sizes at, out at; locals: seed,
- * row seed, c, p, spec, flags, identity, size, k.
+ * the bytes back to back from `out at` (each after its big-endian [int] length when
+ * `prefixed`) and each size (i32) at `sizes at`; returns the bytes written. A column spec (48
+ * bytes): salt i64, population min and max f64, size min and max f64, flags i32 (1 population
+ * uniform, 2 size uniform, 4 text).
  */
-const blobColumns: WasmFunction = {
-  params: [I32, I32, I32, I32, I32, I32, I32],
-  results: [I32],
-  locals: [I64, I64, I32, I32, I32, I32, F64, I32, I32],
-  exportAs: "blobColumns",
-  body: [
-    ...[...joined(0, 1), ...set(7), ...get(6), ...set(10)],
-    ...forEach(9, 2, [
-      ...[...get(4), ...get(9), ...i32(48), OP.i32Mul, OP.i32Add, ...tee(11)],
-      ...[OP.i32Load, 0, 40, ...set(12)],
-      // identity: from the partition seed (key columns) or the row seed, xor the salt
-      ...drawn(11, 8, 12, 1, [
-        ...[...get(7), ...get(8), ...get(9), ...get(3), OP.i32LtU, OP.select],
-        ...[...get(11), ...memory(OP.i64Load, 0), OP.i64Xor],
+const blobColumns: WasmFunction = (() => {
+  // params
+  const [seedHigh, seedLow, columns, keyColumns, specsAt, sizesAt, outAt, prefixed] = count(0, 8);
+  // locals
+  const [seed, rowSeed, c, p, spec, flags, identity, size, k, at] = count(8, 10);
+  return {
+    params: [I32, I32, I32, I32, I32, I32, I32, I32],
+    results: [I32],
+    locals: [I64, I64, I32, I32, I32, I32, F64, I32, I32, I32],
+    exportAs: "blobColumns",
+    body: [
+      ...[...joined(seedHigh, seedLow), ...set(seed), ...get(outAt), ...set(p)],
+      ...forEach(c, columns, [
+        ...[...get(specsAt), ...get(c), ...i32(48), OP.i32Mul, OP.i32Add, ...tee(spec)],
+        ...[OP.i32Load, 0, 40, ...set(flags)],
+        // identity: from the partition seed (key columns) or the row seed, xor the salt
+        ...drawn(spec, 8, flags, 1, [
+          ...[...get(seed), ...get(rowSeed), ...get(c), ...get(keyColumns), OP.i32LtU],
+          ...[OP.select, ...get(spec), ...memory(OP.i64Load, 0), OP.i64Xor],
+        ]),
+        ...set(identity),
+        // size: seeded with the identity
+        ...drawn(spec, 24, flags, 2, [...get(identity), OP.i64TruncF64S]),
+        ...[OP.i32TruncF64S, ...set(size)],
+        ...[...get(sizesAt), ...get(c), ...i32(2), OP.i32Shl, OP.i32Add, ...get(size)],
+        ...memory(OP.i32Store, 0),
+        ...[...get(prefixed), OP.if, VOID],
+        ...[0, 1, 2, 3].flatMap((byte) => [
+          ...[...get(p), ...i32(byte), OP.i32Add, ...get(size), ...i32(24 - 8 * byte)],
+          ...[OP.i32ShrU, ...memory(OP.i32Store8, 0)],
+        ]),
+        ...[...bump(p, 4), OP.end],
+        // bytes: FasterRandom seeded with ~identity
+        ...[...get(identity), OP.i64TruncF64S, ...i64(-1n), OP.i64Xor, ...call(RESEED_FASTER)],
+        ...[...get(size), ...get(p), ...call(FASTER_FILL), ...i32(0), ...set(k)],
+        ...[...get(flags), ...i32(4), OP.i32And, OP.if, VOID],
+        ...forEach(k, size, [
+          ...[...get(p), ...get(k), OP.i32Add, ...tee(at)],
+          ...[...get(at), ...memory(OP.i32Load8U, 0), ...i32(127), OP.i32And, ...i32(32)],
+          ...[OP.i32Add, ...i32(127), OP.i32And, ...memory(OP.i32Store8, 0)],
+        ]),
+        OP.end,
+        ...[...i32(0), ...set(k), ...get(c), ...get(keyColumns), OP.i32LtU, OP.if, VOID],
+        ...forEach(k, size, [
+          ...[...get(rowSeed), ...i64(31n), OP.i64Mul, ...get(p), ...get(k), OP.i32Add],
+          ...[...memory(OP.i64Load8S, 0), OP.i64Add, ...set(rowSeed)],
+        ]),
+        OP.end,
+        ...[...get(p), ...get(size), OP.i32Add, ...set(p)],
       ]),
-      ...set(13),
-      // size: seeded with the identity
-      ...drawn(11, 24, 12, 2, [...get(13), OP.i64TruncF64S]),
-      ...[OP.i32TruncF64S, ...set(14)],
-      ...[...get(5), ...get(9), ...i32(2), OP.i32Shl, OP.i32Add, ...get(14)],
-      ...memory(OP.i32Store, 0),
-      ...[...get(13), OP.i64TruncF64S, ...i64(-1n), OP.i64Xor, ...call(RESEED_FASTER)],
-      ...[...get(14), ...get(10), ...call(FASTER_FILL), ...i32(0), ...set(15)],
-      ...[...get(12), ...i32(4), OP.i32And, OP.if, VOID],
-      ...forEach(15, 14, [
-        ...[...get(10), ...get(15), OP.i32Add, ...tee(11)],
-        ...[...get(11), ...memory(OP.i32Load8U, 0), ...i32(127), OP.i32And, ...i32(32)],
-        ...[OP.i32Add, ...i32(127), OP.i32And, ...memory(OP.i32Store8, 0)],
+      ...[...get(p), ...get(outAt), OP.i32Sub],
+    ],
+  };
+})();
+
+/**
+ * Puts the [value]s of a row that `blobColumns` wrote (prefixed, in column order) into the
+ * order of a statement's markers: marker m binds column `order[m]`, NULL (length -1) for a
+ * column past the `generated` ones. Returns the bytes written at `dst at`.
+ */
+const reorder: WasmFunction = (() => {
+  const [generated, markers, orderAt, sizesAt, srcAt, offsetsAt, dstAt] = count(0, 7);
+  const [c, p, column, q, length] = count(7, 5);
+  const wordAt = (base: number, index: number) => [
+    ...[...get(base), ...get(index), ...i32(2), OP.i32Shl, OP.i32Add],
+  ];
+  return {
+    params: [I32, I32, I32, I32, I32, I32, I32],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32],
+    exportAs: "reorder",
+    body: [
+      // where each generated column's [value] starts
+      ...[...get(srcAt), ...set(p)],
+      ...forEach(c, generated, [
+        ...[...wordAt(offsetsAt, c), ...get(p), ...memory(OP.i32Store, 0)],
+        ...[...get(p), ...i32(4), OP.i32Add, ...wordAt(sizesAt, c), ...memory(OP.i32Load, 0)],
+        ...[OP.i32Add, ...set(p)],
       ]),
-      OP.end,
-      ...[...i32(0), ...set(15), ...get(9), ...get(3), OP.i32LtU, OP.if, VOID],
-      ...forEach(15, 14, [
-        ...[...get(8), ...i64(31n), OP.i64Mul, ...get(10), ...get(15), OP.i32Add],
-        ...[...memory(OP.i64Load8S, 0), OP.i64Add, ...set(8)],
+      ...[...get(dstAt), ...set(q), ...i32(0), ...set(c)],
+      ...forEach(c, markers, [
+        ...[...wordAt(orderAt, c), ...memory(OP.i32Load, 0), ...tee(column)],
+        ...[...get(generated), OP.i32GeU, OP.if, VOID],
+        ...[...get(q), ...i32(-1), ...memory(OP.i32Store, 0), ...bump(q, 4)],
+        OP.else,
+        ...[...wordAt(sizesAt, column), ...memory(OP.i32Load, 0), ...i32(4), OP.i32Add],
+        ...[...set(length), ...get(q), ...wordAt(offsetsAt, column)],
+        ...[...memory(OP.i32Load, 0), ...get(length), ...MEMORY_COPY],
+        ...[...get(q), ...get(length), OP.i32Add, ...set(q)],
+        OP.end,
       ]),
-      OP.end,
-      ...[...get(10), ...get(14), OP.i32Add, ...set(10)],
-    ]),
-    ...[...get(10), ...get(6), OP.i32Sub],
-  ],
-};
+      ...[...get(q), ...get(dstAt), OP.i32Sub],
+    ],
+  };
+})();
 
 /** The compiled module (a few hundred bytes; compiled once per thread that imports this). */
 const KERNEL = new WebAssembly.Module(
@@ -348,7 +376,7 @@ const KERNEL = new WebAssembly.Module(
     globals: [I64, I64, I32],
     functions: [
       ...[setSeed, step, nextIdentity, nextLong, reseedFaster, fasterSeed, fasterFill],
-      ...[key, identities, fillRow, uniformNext, blobColumns],
+      ...[key, identities, fillRow, uniformNext, blobColumns, reorder],
     ],
   }),
 );
@@ -367,6 +395,16 @@ export interface RandomKernelExports {
     at: number,
     prefixed: number,
   ): number;
+  /** The [value]s of `blobColumns` in a statement's marker order (see the function's comment). */
+  reorder(
+    generated: number,
+    markers: number,
+    orderAt: number,
+    sizesAt: number,
+    srcAt: number,
+    offsetsAt: number,
+    dstAt: number,
+  ): number;
   /** `FasterRandom.setSeed(high:low)`. */
   fasterSeed(high: number, low: number): void;
   /** The text and blob columns of a `user` row (see the function's comment). */
@@ -378,6 +416,17 @@ export interface RandomKernelExports {
     specsAt: number,
     sizesAt: number,
     at: number,
+    prefixed: number,
+  ): number;
+  /** The [value]s of `blobColumns` in a statement's marker order (see the function's comment). */
+  reorder(
+    generated: number,
+    markers: number,
+    orderAt: number,
+    sizesAt: number,
+    srcAt: number,
+    offsetsAt: number,
+    dstAt: number,
   ): number;
   /** `FasterRandom`'s next `size` bytes at `at` (whole longs: up to 7 more bytes written). */
   fasterFill(size: number, at: number): void;

@@ -71,6 +71,8 @@ export const OP = {
   f64Max: 0xa5,
   i32WrapI64: 0xa7,
   i32TruncF64S: 0xaa,
+  /** Prefix of the bulk memory instructions (`memory.copy` is `0xfc 10 0 0`). */
+  prefixFc: 0xfc,
   i64ExtendI32S: 0xac,
   i64ExtendI32U: 0xad,
   i64TruncF64S: 0xb0,
@@ -121,9 +123,56 @@ export function f64(value: number): number[] {
   return [OP.f64Const, ...bytes];
 }
 
+/** `memory.copy` (bulk memory): pops destination, source and length. */
+export const MEMORY_COPY: readonly number[] = [0xfc, 10, 0, 0];
+
 /** A load or store with its alignment (log2 of the width) and a zero offset. */
 export function memory(op: number, alignLog2: number): number[] {
   return [op, alignLog2, 0];
+}
+
+// Body helpers: a few common sequences.
+
+/** `local.get`. */
+export function get(local: number): number[] {
+  return [OP.localGet, ...unsigned(local)];
+}
+/** `local.set`. */
+export function set(local: number): number[] {
+  return [OP.localSet, ...unsigned(local)];
+}
+/** `local.tee`. */
+export function tee(local: number): number[] {
+  return [OP.localTee, ...unsigned(local)];
+}
+/** `call`. */
+export function call(index: number): number[] {
+  return [OP.call, ...unsigned(index)];
+}
+/** `local += step` for an i32 local. */
+export function bump(local: number, step: number): number[] {
+  return [...get(local), ...i32(step), OP.i32Add, ...set(local)];
+}
+/** A counted loop: `while (counter < limit) { body; counter++ }`, both i32 locals. */
+export function forEach(counter: number, limit: number, body: readonly number[]): number[] {
+  return [
+    ...[OP.block, VOID, OP.loop, VOID],
+    ...[...get(counter), ...get(limit), OP.i32GeU, OP.brIf, 1],
+    ...body,
+    ...bump(counter, 1),
+    ...[OP.br, 0, OP.end, OP.end],
+  ];
+}
+/** `count` consecutive local indexes from `first`. */
+export function count(first: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => first + i);
+}
+/** The i64 `high:low` from two i32 locals. */
+export function joined(high: number, low: number): number[] {
+  return [
+    ...[...get(high), OP.i64ExtendI32S, ...i64(32n), OP.i64Shl],
+    ...[...get(low), OP.i64ExtendI32U, OP.i64Or],
+  ];
 }
 
 /** One function of a module: its signature, extra locals, body (without `end`) and export. */

@@ -20,6 +20,7 @@ import { connectionOptionsOf, localHostsOf } from "./_native_routing.ts";
 import { NoHostAvailableError } from "./native_cql_target.ts";
 import type {
   BoundValue,
+  BoundValues,
   NativeResult,
   PreparedStatement,
   RequestOptions,
@@ -110,7 +111,7 @@ export class NativeKeyspacePool {
   execute(
     index: number,
     key: readonly Uint8Array[],
-    values: readonly BoundValue[],
+    values: BoundValues,
     options: RequestOptions,
   ): Promise<NativeResult> {
     const pooled = this.#routeKey(key);

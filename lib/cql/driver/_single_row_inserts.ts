@@ -11,7 +11,7 @@
 import type { Prng } from "../../core/prng.ts";
 import type { OpCount } from "../../engine/target.ts";
 import type { PackedRow } from "../profile_data/profile_partition_generator.ts";
-import type { BoundValue } from "../native/frame_buffer.ts";
+import { type BoundValue, type BoundValues, EncodedValues } from "../native/frame_buffer.ts";
 import { populatedOf, type UserTableState } from "./_user_op_values.ts";
 
 /** The buffers of one insert in flight, reused by the next once it settled. */
@@ -26,6 +26,8 @@ interface Lane {
   readonly key: Uint8Array[];
   /** The statement's bound values, one per marker. */
   readonly values: BoundValue[];
+  /** The row encoded in marker order, for a text and blob row (else null). */
+  readonly encoded: { readonly values: EncodedValues; readonly order: Int32Array } | null;
 }
 
 /** What an insert of one row counts. */
@@ -34,7 +36,7 @@ const ONE_ROW: OpCount = { partitions: 1, rows: 1 };
 /** Sends one insert: the key to route by and the statement's values. */
 export type SendInsert = (
   key: readonly Uint8Array[],
-  values: readonly BoundValue[],
+  values: BoundValues,
 ) => Promise<unknown>;
 
 /**
@@ -53,6 +55,8 @@ export class SingleRowInserts {
   readonly #keyColumns: number;
   readonly #columnCount: number;
   readonly #lanes: Lane[] = [];
+  /** The most bytes of an encoded row, or null when rows are bound column by column. */
+  readonly #encodedBytes: number | null;
 
   private constructor(table: UserTableState) {
     this.#table = table;
@@ -63,6 +67,10 @@ export class SingleRowInserts {
       table.insertSources,
       (source) => source.role === "key" ? source.index : this.#keyColumns + source.index,
     );
+    // Encoded when every column is bound once (the key columns route the op).
+    const once = new Set(this.#slots).size === this.#columnCount &&
+      this.#slots.length === this.#columnCount;
+    this.#encodedBytes = once ? table.generator.encodedRowBytes : null;
   }
 
   /**
@@ -100,6 +108,13 @@ export class SingleRowInserts {
     // when it writes the frame, which may be later), then serves the next op.
     const lane = this.#lanes.pop() ?? this.#newLane();
     try {
+      const encoded = lane.encoded;
+      if (encoded !== null) {
+        table.generator.packRow(seed, lane.row, populated, encoded);
+        this.#cutKey(lane, encoded.values.bytes);
+        await send(lane.key, encoded.values);
+        return ONE_ROW;
+      }
       table.generator.packRow(seed, lane.row, populated);
       this.#bind(lane);
       await send(lane.key, lane.values);
@@ -118,7 +133,28 @@ export class SingleRowInserts {
       columns: new Array(n).fill(null),
       key: new Array(this.#keyColumns),
       values: new Array(this.#slots.length).fill(null),
+      encoded: this.#encodedBytes === null
+        ? null
+        : { values: new EncodedValues(this.#encodedBytes), order: this.#slots },
     };
+  }
+
+  /** Cuts the key columns' views out of an encoded row again when a size changed. */
+  #cutKey(lane: Lane, bytes: Uint8Array): void {
+    const { row, cutSizes } = lane;
+    let same = lane.cutBytes === bytes;
+    for (let c = 0; same && c < cutSizes.length; c++) same = cutSizes[c] === row.sizes[c];
+    if (same) return;
+    cutSizes.set(row.sizes);
+    const slots = this.#slots;
+    let at = 0;
+    for (let m = 0; m < slots.length; m++) {
+      const column = slots[m];
+      const size = row.sizes[column];
+      if (column < this.#keyColumns) lane.key[column] = bytes.subarray(at + 4, at + 4 + size);
+      at += 4 + Math.max(0, size);
+    }
+    lane.cutBytes = bytes;
   }
 
   /** Cuts the views again when the buffer or a size changed, then binds the markers. */

@@ -22,6 +22,21 @@ export interface BlobColumn {
   readonly text: boolean;
 }
 
+/** [value]s to write a row into (`EncodedValues` fits). */
+export interface EncodedRow {
+  readonly bytes: Uint8Array;
+  count: number;
+  length: number;
+}
+
+/** Where {@linkcode BlobRowKernel.pack} writes a row already encoded for a statement. */
+export interface EncodedRowTarget {
+  /** The [value]s, with room for the kernel's `maxEncodedBytes`. */
+  readonly values: EncodedRow;
+  /** Marker m binds column `order[m]` (key columns first, then value columns). */
+  readonly order: Int32Array;
+}
+
 const SPEC_BYTES = 48;
 const SPECS_AT = 16;
 /** The largest row (the sum of the columns' largest sizes) the kernel takes. */
@@ -39,15 +54,27 @@ const MAX_ROW_BYTES = 1 << 20;
 export class BlobRowKernel {
   readonly #kernel = new RandomKernel();
   readonly #keyColumns: number;
+  readonly #columns: number;
+  readonly #maxEncodedBytes: number;
   readonly #sizesAt: number;
+  readonly #orderAt: number;
+  readonly #offsetsAt: number;
   readonly #rowAt: number;
+  readonly #encodedAt: number;
+  /** The marker order last written to the kernel's memory. */
+  #order: Int32Array | null = null;
 
   private constructor(columns: readonly BlobColumn[], keyColumns: number, maxRowBytes: number) {
     this.#keyColumns = keyColumns;
+    this.#columns = columns.length;
+    this.#maxEncodedBytes = maxRowBytes + 4 * columns.length;
     this.#sizesAt = SPECS_AT + SPEC_BYTES * columns.length;
-    this.#rowAt = this.#sizesAt + 4 * columns.length + 8;
+    this.#orderAt = this.#sizesAt + 4 * columns.length;
+    this.#offsetsAt = this.#orderAt + 4 * columns.length;
+    this.#rowAt = this.#offsetsAt + 4 * columns.length + 8;
+    this.#encodedAt = this.#rowAt + this.#maxEncodedBytes + 8;
     const kernel = this.#kernel;
-    kernel.reserve(this.#rowAt + maxRowBytes + 8);
+    kernel.reserve(this.#encodedAt + this.#maxEncodedBytes + 8);
     const view = new DataView(kernel.bytes.buffer);
     columns.forEach((column, c) => {
       const at = SPECS_AT + SPEC_BYTES * c;
@@ -83,15 +110,23 @@ export class BlobRowKernel {
     return new BlobRowKernel(blobs, keys.length, maxRowBytes);
   }
 
+  /** The most bytes a row takes as [value]s (each column after its [int] length). */
+  get maxEncodedBytes(): number {
+    return this.#maxEncodedBytes;
+  }
+
   /**
    * Writes the key columns and the first `valueColumns` value columns of the row of `seed`
-   * into `row` from offset 0, and their sizes (the caller sets the others).
+   * and their sizes into `row` (the caller sets the other sizes), or, given `into`, the
+   * [value]s of a statement's markers into `into.values` (NULL for a value column past
+   * `valueColumns`) and the sizes into `row`.
    *
    * @param seed The population seed: a safe integer.
-   * @param row Where the bytes and sizes go (its buffer grows when too small).
+   * @param row Where the bytes (its buffer grows when too small) and the sizes go.
    * @param valueColumns How many value columns are set.
+   * @param into Where the [value]s go instead, and the statement's marker order.
    */
-  pack(seed: number, row: PackedRow, valueColumns: number): void {
+  pack(seed: number, row: PackedRow, valueColumns: number, into?: EncodedRowTarget): void {
     const kernel = this.#kernel;
     const columns = this.#keyColumns + valueColumns;
     const total = kernel.exports.blobColumns(
@@ -102,15 +137,52 @@ export class BlobRowKernel {
       SPECS_AT,
       this.#sizesAt,
       this.#rowAt,
+      into === undefined ? 0 : 1,
     );
-    if (total > row.bytes.length) row.bytes = new Uint8Array(Math.max(total, row.bytes.length * 2));
-    const out = row.bytes;
-    const bytes = kernel.bytes;
-    const rowAt = this.#rowAt;
-    if (total > 64) out.set(bytes.subarray(rowAt, rowAt + total));
-    else for (let i = 0; i < total; i++) out[i] = bytes[rowAt + i];
     const words = kernel.words;
     const first = this.#sizesAt >> 2;
     for (let c = 0; c < columns; c++) row.sizes[c] = words[first + c];
+    if (into === undefined) {
+      if (total > row.bytes.length) {
+        row.bytes = new Uint8Array(Math.max(total, 2 * row.bytes.length));
+      }
+      copy(kernel.bytes, this.#rowAt, total, row.bytes, 0);
+      return;
+    }
+    const { values, order } = into;
+    if (order !== this.#order) this.#writeOrder(order);
+    const written = kernel.exports.reorder(
+      columns,
+      order.length,
+      this.#orderAt,
+      this.#sizesAt,
+      this.#rowAt,
+      this.#offsetsAt,
+      this.#encodedAt,
+    );
+    copy(kernel.bytes, this.#encodedAt, written, values.bytes, 0);
+    values.count = order.length;
+    values.length = written;
   }
+
+  /** Writes a marker order (each column at most once) into the kernel's memory. */
+  #writeOrder(order: Int32Array): void {
+    if (order.length > this.#columns || new Set(order).size !== order.length) {
+      throw new RangeError("Cannot encode a row: the markers must bind each column at most once");
+    }
+    if (order.some((column) => column < 0 || column >= this.#columns)) {
+      throw new RangeError("Cannot encode a row: a marker binds no column of the row");
+    }
+    this.#kernel.words.set(order, this.#orderAt >> 2);
+    this.#order = order;
+  }
+}
+
+/** Copies `size` bytes, one by one when few (cheaper than a new view to `set()` from). */
+function copy(from: Uint8Array, start: number, size: number, to: Uint8Array, at: number): void {
+  if (size > 64) {
+    to.set(from.subarray(start, start + size), at);
+    return;
+  }
+  for (let i = 0; i < size; i++) to[at + i] = from[start + i];
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { BlobRowKernel } from "./_blob_row_kernel.ts";
+import { BlobRowKernel, type EncodedRowTarget } from "./_blob_row_kernel.ts";
 import { OptionError } from "../../errors.ts";
 import { ByteArena } from "./_byte_arena.ts";
 import { comparatorOf, mixValue, SCALAR } from "./_cql_kinds.ts";
@@ -231,6 +231,15 @@ export class ProfilePartitionGenerator {
   }
 
   /**
+   * The most bytes {@linkcode ProfilePartitionGenerator.packRow} writes into `encoded`, or
+   * null when it cannot encode this table's rows (only text and blob columns with fixed or
+   * uniform distributions and no clustering columns can).
+   */
+  get encodedRowBytes(): number | null {
+    return this.#blobRows?.maxEncodedBytes ?? null;
+  }
+
+  /**
    * The partition of a population seed: its key, clustering levels and value columns.
    *
    * @param seed The population seed (what `-pop` yields): a safe integer.
@@ -299,7 +308,11 @@ export class ProfilePartitionGenerator {
    * @param seed The population seed: a safe integer.
    * @param row Where the key and value columns go (`sizes` has one entry per column).
    * @param populated The op's row-population ratio (default 1).
-   * @throws {RangeError} If `seed` is not a safe integer or the table has clustering columns.
+   * @param into Where the columns go instead, as the [value]s of a statement's markers (NULL
+   * ones too; room for {@linkcode ProfilePartitionGenerator.encodedRowBytes}); `row` then gets
+   * the sizes only.
+   * @throws {RangeError} If `seed` is not a safe integer, the table has clustering columns, or
+   * `into` is given for a row that cannot be encoded or a marker order that is not one.
    *
    * @example Usage
    * ```ts
@@ -320,7 +333,7 @@ export class ProfilePartitionGenerator {
    * assert.equal(row.sizes[2], -1); // 2 / 2 > 0.5
    * ```
    */
-  packRow(seed: number, row: PackedRow, populated: number = 1): void {
+  packRow(seed: number, row: PackedRow, populated: number = 1, into?: EncodedRowTarget): void {
     if (this.#clustering.length > 0) {
       throw new RangeError("Cannot pack a row: the table has clustering columns");
     }
@@ -334,10 +347,11 @@ export class ProfilePartitionGenerator {
     if (kernel !== null) {
       let set = 0;
       while (set < n && (set + 1) / n <= ratio) set++;
-      kernel.pack(seed, row, set);
+      kernel.pack(seed, row, set, into);
       for (let i = set; i < n; i++) row.sizes[this.#key.length + i] = -1;
       return;
     }
+    if (into !== undefined) throw new RangeError("Cannot encode a row: not a text and blob row");
     const idseed = this.#seed;
     const seedHigh = Math.floor(seed / 4294967296) | 0;
     const seedLow = seed >>> 0;

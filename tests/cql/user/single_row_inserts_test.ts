@@ -4,7 +4,11 @@ import assert from "node:assert/strict";
 import { Prng } from "../../../lib/core/prng.ts";
 import { SingleRowInserts } from "../../../lib/cql/driver/_single_row_inserts.ts";
 import { insertValues, userTableStates } from "../../../lib/cql/driver/_user_op_values.ts";
-import type { BoundValue } from "../../../lib/cql/native/frame_buffer.ts";
+import {
+  type BoundValue,
+  type BoundValues,
+  EncodedValues,
+} from "../../../lib/cql/native/frame_buffer.ts";
 import type { UserTableSpec, UserTargetSpec } from "../../../lib/cql/user/user_target_spec.ts";
 import { fixed, hex, tableSpec, uniform } from "./_user_target_fixture.ts";
 
@@ -14,11 +18,34 @@ function stateOf(table: UserTableSpec, prng: Prng) {
   return userTableStates(spec as unknown as UserTargetSpec, prng)[0];
 }
 
-const hexes = (values: readonly BoundValue[]) =>
-  values.map((value) => value instanceof Uint8Array ? hex(value) : value === null ? null : "unset");
+/** The values as hex (null, "unset"); encoded [value]s are read back from their bytes. */
+function hexes(values: BoundValues): (string | null)[] {
+  const list: readonly BoundValue[] = values instanceof EncodedValues ? decoded(values) : values;
+  return list.map((value) =>
+    value instanceof Uint8Array ? hex(value) : value === null ? null : "unset"
+  );
+}
+
+function decoded(values: EncodedValues): BoundValue[] {
+  const out: BoundValue[] = [];
+  let at = 0;
+  for (let i = 0; i < values.count; i++) {
+    const size = values.view.getInt32(at);
+    assert.ok(size >= -1, `[value] ${i}: length ${size}`);
+    at += 4;
+    out.push(size < 0 ? null : values.bytes.slice(at, at + size));
+    if (size > 0) at += size;
+  }
+  assert.equal(at, values.length, "the [value]s fill the encoded length");
+  return out;
+}
 
 /** Sends every seed through both paths and compares what each would send. */
-async function assertSameAsInsertValues(table: UserTableSpec, seeds: number): Promise<void> {
+async function assertSameAsInsertValues(
+  table: UserTableSpec,
+  seeds: number,
+  encoded = false,
+): Promise<void> {
   const packedPrng = new Prng(1);
   const inserts = SingleRowInserts.of(stateOf(table, packedPrng));
   assert.notEqual(inserts, null);
@@ -30,6 +57,7 @@ async function assertSameAsInsertValues(table: UserTableSpec, seeds: number): Pr
     const expected = insertValues(reference, seed, undefined, referencePrng);
     let sent: { key: (string | null)[]; values: (string | null)[] } | null = null;
     pending.push(inserts!.run(seed, packedPrng, async (key, values) => {
+      assert.equal(values instanceof EncodedValues, encoded, "sent already encoded");
       sent = { key: hexes(key), values: hexes(values) };
       await new Promise((resolve) => setTimeout(resolve, seed % 3));
     }));
@@ -68,6 +96,18 @@ Deno.test("SingleRowInserts: compound keys and a varying row-population ratio", 
   ]);
   const rowPopulationRatio = { distribution: uniform(1, 3), divisor: 3, source: "uniform(1..3)/3" };
   await assertSameAsInsertValues({ ...table, rowPopulationRatio }, 300);
+});
+
+Deno.test("SingleRowInserts: text and blob rows sent already encoded, NULLs included", async () => {
+  const table = tableSpec("blobs", [
+    { name: "k1", type: "blob", kind: "partition_key", size: uniform(1, 20) },
+    { name: "k2", type: "text", kind: "partition_key", size: fixed(7) },
+    { name: "v1", type: "text", kind: "regular", size: uniform(0, 300) },
+    { name: "v2", type: "blob", kind: "regular", population: uniform(1, 30) },
+    { name: "v3", type: "ascii", kind: "regular", size: fixed(34) },
+  ]);
+  const rowPopulationRatio = { distribution: uniform(1, 3), divisor: 3, source: "uniform(1..3)/3" };
+  await assertSameAsInsertValues({ ...table, rowPopulationRatio }, 300, true);
 });
 
 Deno.test("SingleRowInserts.of(): only single-row partitions, one per op, one visit each", () => {
