@@ -395,16 +395,6 @@ export interface RandomKernelExports {
     at: number,
     prefixed: number,
   ): number;
-  /** The [value]s of `blobColumns` in a statement's marker order (see the function's comment). */
-  reorder(
-    generated: number,
-    markers: number,
-    orderAt: number,
-    sizesAt: number,
-    srcAt: number,
-    offsetsAt: number,
-    dstAt: number,
-  ): number;
   /** `FasterRandom.setSeed(high:low)`. */
   fasterSeed(high: number, low: number): void;
   /** The text and blob columns of a `user` row (see the function's comment). */
