@@ -65,6 +65,32 @@ export interface OpCount {
   readonly rows: number;
 }
 
+/** What an op that resolves with anything but an {@linkcode OpCount} counts. */
+const ONE_OF_EACH: OpCount = { partitions: 1, rows: 1 };
+
+/**
+ * What an op counts, from what it resolved with: an {@linkcode OpCount} as it is, anything else
+ * (nothing, a driver's result) as one partition and one row.
+ *
+ * @param result What the op's promise resolved with.
+ * @returns The count.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { opCountOf } from "./target.ts";
+ *
+ * assert.deepEqual(opCountOf({ partitions: 3, rows: 12 }), { partitions: 3, rows: 12 });
+ * assert.deepEqual(opCountOf(undefined), { partitions: 1, rows: 1 });
+ * ```
+ */
+export function opCountOf(result: unknown): OpCount {
+  return typeof result === "object" && result !== null &&
+      typeof (result as OpCount).partitions === "number"
+    ? result as OpCount
+    : ONE_OF_EACH;
+}
+
 /**
  * A description of a target that can be sent to a Worker (structured-cloneable). Each wing
  * extends it with its own fields; `kind` tells the Worker entry which adapter to build.

@@ -11,7 +11,7 @@ import { OpMix } from "../core/op_mix.ts";
 import { Prng } from "../core/prng.ts";
 import { RateSchedule } from "../core/rate_schedule.ts";
 import { RetryBackoff } from "../core/retry_backoff.ts";
-import type { OpCount, SeedSource, Target, TargetSpec } from "./target.ts";
+import { opCountOf, type SeedSource, type Target, type TargetSpec } from "./target.ts";
 import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
 import { SlotDispatcher, type SlotWaiter, TimerSlots } from "./slot_dispatcher.ts";
 import { LoaderProbe } from "./loader_probe.ts";
@@ -67,14 +67,6 @@ export function createNsClock(baseEpochMs: number): NsClock {
 
 function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** What an op resolved with, if it is an {@linkcode OpCount}; null for anything else. */
-function opCountOf(value: unknown): OpCount | null {
-  return typeof value === "object" && value !== null &&
-      typeof (value as OpCount).partitions === "number"
-    ? value as OpCount
-    : null;
 }
 
 /** An error a target marks `retryable: false` (a failed read validation) is not retried. */
@@ -366,18 +358,9 @@ export class WorkerRunner {
       this.#probe.busy(endNs - startNs);
       // As cassandra-stress's timer does, a failed op is timed (all its tries and waits) and
       // counted like any other op; it also counts as an error.
-      const counted = error === undefined ? opCountOf(count) : null;
-      if (counted === null) {
-        this.#recorders[kind].recordOp(intendedNs, startNs, endNs, 1, 1);
-      } else {
-        this.#recorders[kind].recordOp(
-          intendedNs,
-          startNs,
-          endNs,
-          counted.partitions,
-          counted.rows,
-        );
-      }
+      // A failed op counts one partition and one row, as anything but an OpCount does.
+      const counted = opCountOf(error === undefined ? count : undefined);
+      this.#recorders[kind].recordOp(intendedNs, startNs, endNs, counted.partitions, counted.rows);
       let nextStartNs = endNs;
       if (error !== undefined) {
         if (this.#failed(kind, seed, attempt, error)) return;

@@ -27,7 +27,7 @@ interface Lane {
   /** The statement's bound values, one per marker. */
   readonly values: BoundValue[];
   /** The row encoded in marker order, for a text and blob row (else null). */
-  readonly encoded: { readonly values: EncodedValues; readonly order: Int32Array } | null;
+  encoded: { readonly values: EncodedValues; readonly order: Int32Array } | null;
 }
 
 /** What an insert of one row counts. */
@@ -96,9 +96,10 @@ export class SingleRowInserts {
    * @param seed The op's seed.
    * @param prng The target's op PRNG (reseeded with `seed`).
    * @param send Sends the statement.
-   * @returns What the op wrote: one partition, one row.
+   * @returns What the op wrote: one partition and one row (an {@linkcode OpCount}, or, for a
+   * row sent already encoded, what `send` gives, which the engine counts as one of each).
    */
-  async run(seed: number, prng: Prng, send: SendInsert): Promise<OpCount> {
+  run(seed: number, prng: Prng, send: SendInsert): Promise<unknown> {
     const table = this.#table;
     prng.reseed(seed);
     table.partitions.next();
@@ -107,15 +108,23 @@ export class SingleRowInserts {
     // A lane stays untouched until its request settles (the connection copies the values
     // when it writes the frame, which may be later), then serves the next op.
     const lane = this.#lanes.pop() ?? this.#newLane();
+    const encoded = lane.encoded;
+    if (encoded === null) return this.#runBound(seed, lane, populated, send);
     try {
-      const encoded = lane.encoded;
-      if (encoded !== null) {
-        table.generator.packRow(seed, lane.row, populated, encoded);
-        this.#cutKey(lane, encoded.values.bytes);
-        await send(lane.key, encoded.values);
-        return ONE_ROW;
-      }
-      table.generator.packRow(seed, lane.row, populated);
+      table.generator.packRow(seed, lane.row, populated, encoded);
+      this.#cutKey(lane, encoded.values.bytes);
+    } catch (error) {
+      this.#lanes.push(lane);
+      throw error;
+    }
+    // The connection hands the values back (onSettled) once it no longer reads them.
+    return send(lane.key, encoded.values);
+  }
+
+  /** The op of a row bound value by value: the lane comes back when its request settled. */
+  async #runBound(seed: number, lane: Lane, populated: number, send: SendInsert): Promise<OpCount> {
+    try {
+      this.#table.generator.packRow(seed, lane.row, populated);
       this.#bind(lane);
       await send(lane.key, lane.values);
       return ONE_ROW;
@@ -126,17 +135,21 @@ export class SingleRowInserts {
 
   #newLane(): Lane {
     const n = this.#columnCount;
-    return {
+    const lane: Lane = {
       row: { bytes: new Uint8Array(256), sizes: new Int32Array(n) },
       cutBytes: null,
       cutSizes: new Int32Array(n),
       columns: new Array(n).fill(null),
       key: new Array(this.#keyColumns),
       values: new Array(this.#slots.length).fill(null),
-      encoded: this.#encodedBytes === null
-        ? null
-        : { values: new EncodedValues(this.#encodedBytes), order: this.#slots },
+      encoded: null,
     };
+    if (this.#encodedBytes !== null) {
+      const values = new EncodedValues(this.#encodedBytes);
+      values.onSettled = () => this.#lanes.push(lane);
+      lane.encoded = { values, order: this.#slots };
+    }
+    return lane;
   }
 
   /** Cuts the key columns' views out of an encoded row again when a size changed. */

@@ -249,9 +249,11 @@ export class NativeUserTarget implements Target {
    * @param kind The op index.
    * @param seed The population seed (the partition).
    * @param more Further seeds, for an insert of several partitions.
-   * @returns The partitions and rows it wrote or read.
+   * @returns The partitions and rows it wrote or read (an `OpCount`), or, for the insert of a
+   * single-row partition sent already encoded, the request's result, which the engine counts
+   * as one partition and one row.
    */
-  op(kind: number, seed: number, more?: SeedSource): Promise<OpCount> {
+  op(kind: number, seed: number, more?: SeedSource): Promise<unknown> {
     const op = this.#ops[kind];
     switch (op.kind) {
       case "insert": {

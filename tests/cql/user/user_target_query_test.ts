@@ -2,6 +2,7 @@
 // inserts wrote and count them as cassandra-stress does (partitions min(1, rows), rows of the
 // first page), write queries count 0/0, token range queries page over the ring, and connect()
 // refuses what the target does not run.
+import { opCountOf } from "../../../lib/engine/target.ts";
 import assert from "node:assert/strict";
 import { ProfilePartitionGenerator } from "../../../lib/cql/profile_data/profile_partition_generator.ts";
 import type { UserOpSpec } from "../../../lib/cql/user/user_target_spec.ts";
@@ -60,30 +61,34 @@ userTargetTest(
     const generator = new ProfilePartitionGenerator(TS.data);
     try {
       let inserted = 0;
-      for (const seed of SEEDS) inserted += (await target.op(0, seed)).rows;
+      for (const seed of SEEDS) inserted += (opCountOf(await target.op(0, seed))).rows;
       assert.equal((await rowsOf(admin, "ts")).length, inserted);
       let multiHits = 0;
       for (const seed of SEEDS) {
         const partition = generator.partition(seed);
         const perDay = partition.levels[1].length;
-        assert.deepEqual(await target.op(1, seed), { partitions: 1, rows: 1 }, `seed ${seed}`);
-        assert.deepEqual(await target.op(2, seed), { partitions: 1, rows: perDay });
+        assert.deepEqual(
+          opCountOf(await target.op(1, seed)),
+          { partitions: 1, rows: 1 },
+          `seed ${seed}`,
+        );
+        assert.deepEqual(opCountOf(await target.op(2, seed)), { partitions: 1, rows: perDay });
         // Every day of the first rows has the same children, so multirow finds them all too.
-        assert.deepEqual(await target.op(3, seed), { partitions: 1, rows: perDay });
+        assert.deepEqual(opCountOf(await target.op(3, seed)), { partitions: 1, rows: perDay });
         // Any day of the first rows with any of their times is a stored row.
-        assert.deepEqual(await target.op(4, seed), { partitions: 1, rows: 1 });
+        assert.deepEqual(opCountOf(await target.op(4, seed)), { partitions: 1, rows: 1 });
         // But a value column from another row than the times is not: one row or none.
-        const multi = await target.op(5, seed);
+        const multi = opCountOf(await target.op(5, seed));
         assert.ok(multi.rows === 0 || multi.rows === 1, JSON.stringify(multi));
         assert.equal(multi.partitions, multi.rows);
         multiHits += multi.rows;
-        const range = await target.op(6, seed);
+        const range = opCountOf(await target.op(6, seed));
         assert.ok(range.rows >= 1 && range.rows <= perDay, JSON.stringify(range));
         assert.equal(range.partitions, 1);
       }
       assert.ok(multiHits > 0 && multiHits < SEEDS.length, `multirow hits ${multiHits}`);
       // A seed never inserted: its partition is not there, and that is not an error.
-      assert.deepEqual(await target.op(1, 10_000), { partitions: 0, rows: 0 });
+      assert.deepEqual(opCountOf(await target.op(1, 10_000)), { partitions: 0, rows: 0 });
     } finally {
       await target.close();
       await admin.shutdown();
@@ -105,10 +110,10 @@ userTargetTest(
     const generator = new ProfilePartitionGenerator(KV.data);
     try {
       for (const seed of SEEDS) {
-        assert.deepEqual(await target.op(0, seed), { partitions: 0, rows: 0 });
-        assert.deepEqual(await target.op(1, seed), { partitions: 1, rows: 1 });
+        assert.deepEqual(opCountOf(await target.op(0, seed)), { partitions: 0, rows: 0 });
+        assert.deepEqual(opCountOf(await target.op(1, seed)), { partitions: 1, rows: 1 });
       }
-      assert.deepEqual(await target.op(2, 1000), { partitions: 0, rows: 0 });
+      assert.deepEqual(opCountOf(await target.op(2, 1000)), { partitions: 0, rows: 0 });
       const rows = await rowsOf(admin, "kv");
       assert.equal(rows.length, SEEDS.length + 1);
       const stored = new Map(
@@ -136,7 +141,7 @@ userTargetTest("query: UPDATE ... IF runs as a plain query and counts 0/0", asyn
     targetSpec(node, [KV], [query("UPDATE kv SET v = ? WHERE k = ? IF v = ?")]),
   );
   try {
-    assert.deepEqual(await target.op(0, 1), { partitions: 0, rows: 0 });
+    assert.deepEqual(opCountOf(await target.op(0, 1)), { partitions: 0, rows: 0 });
   } finally {
     await target.close();
     await admin.shutdown();
@@ -157,11 +162,11 @@ userTargetTest(
     ];
     const target = await Target.connect(targetSpec(node, [KV], ops));
     try {
-      for (const seed of SEEDS) await target.op(0, seed);
+      for (const seed of SEEDS) opCountOf(await target.op(0, seed));
       const totals: number[] = [];
       let rows = 0;
       for (let i = 0; i < 5000 && rows < 2 * SEEDS.length; i++) {
-        const page = await target.op(1, 0);
+        const page = opCountOf(await target.op(1, 0));
         assert.ok(page.rows <= 7);
         assert.equal(page.partitions, page.rows); // one row per partition
         rows += page.rows;
@@ -174,7 +179,7 @@ userTargetTest(
         let read = 0;
         let pages = 0;
         for (; pages < 5000 && read < SEEDS.length; pages++) {
-          read += (await target.op(kind, 0)).rows;
+          read += (opCountOf(await target.op(kind, 0))).rows;
         }
         return { read, pages };
       };
@@ -211,7 +216,7 @@ userTargetTest(
       for (const target of targets) {
         let rows = 0;
         for (let pages = 0; target.ready(1) && pages < 1000; pages++) {
-          rows += (await target.op(1, 0)).rows;
+          rows += (opCountOf(await target.op(1, 0))).rows;
         }
         assert.equal(target.ready(1), false);
         assert.equal(target.ready(0), true); // inserts are always ready

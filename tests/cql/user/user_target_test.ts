@@ -1,6 +1,7 @@
 // The user targets (cassandra-driver's and the native one) against the embedded node: inserts store exactly the generator's rows, queries find
 // them with cassandra-stress's counts, write queries count 0/0, and what it does not run is
 // refused at connect().
+import { opCountOf } from "../../../lib/engine/target.ts";
 import assert from "node:assert/strict";
 import { parseRatioDistribution } from "../../../lib/units/parse_distribution.ts";
 import { ProfilePartitionGenerator } from "../../../lib/cql/profile_data/profile_partition_generator.ts";
@@ -91,7 +92,7 @@ userTargetTest(
       );
       try {
         for (const seed of SEEDS) {
-          assert.deepEqual(await target.op(0, seed), { partitions: 1, rows: 1 });
+          assert.deepEqual(opCountOf(await target.op(0, seed)), { partitions: 1, rows: 1 });
         }
       } finally {
         await target.close();
@@ -120,11 +121,11 @@ userTargetTest(
     try {
       const asked: number[] = [];
       const more = { seed: (index: number) => (asked.push(index), 100 + index) };
-      assert.deepEqual(await target.op(0, 7, more), { partitions: 3, rows: 3 });
+      assert.deepEqual(opCountOf(await target.op(0, 7, more)), { partitions: 3, rows: 3 });
       assert.deepEqual(asked, [0, 1]);
       // The run has no cycle left after one further seed: the op writes the two it got.
       const short = { seed: (index: number) => (index === 0 ? 200 : -1) };
-      assert.deepEqual(await target.op(0, 8, short), { partitions: 2, rows: 2 });
+      assert.deepEqual(opCountOf(await target.op(0, 8, short)), { partitions: 2, rows: 2 });
       assert.deepEqual(await storedRows(admin, KV), expectedRows(KV, [7, 100, 101, 8, 200]));
     } finally {
       await target.close();
@@ -151,7 +152,7 @@ userTargetTest(
     const { node, admin } = await startNodeWith([cql]);
     const target = await Target.connect(targetSpec(node, [wide], [{ kind: "insert", table: 0 }]));
     try {
-      for (const seed of SEEDS) await target.op(0, seed);
+      for (const seed of SEEDS) opCountOf(await target.op(0, seed));
       const stored = await storedRows(admin, wide);
       assert.equal(stored.size, SEEDS.length);
       for (const values of stored.values()) {
@@ -183,7 +184,7 @@ userTargetTest(
     const { node, admin } = await startNodeWith([cql]);
     const target = await Target.connect(targetSpec(node, [wide], [{ kind: "insert", table: 0 }]));
     try {
-      for (const seed of SEEDS) await target.op(0, seed);
+      for (const seed of SEEDS) opCountOf(await target.op(0, seed));
       const stored = await storedRows(admin, wide);
       assert.equal(stored.size, SEEDS.length);
       const filled = new Set<number>();
@@ -214,7 +215,7 @@ userTargetTest(
       let written = 0;
       const counts = new Map<number, number>();
       for (const seed of SEEDS) {
-        const count = await target.op(0, seed);
+        const count = opCountOf(await target.op(0, seed));
         assert.equal(count.partitions, 1);
         assert.ok(count.rows >= 1);
         counts.set(seed, count.rows);
@@ -250,7 +251,7 @@ userTargetTest("insert: select 1 in LOGGED batches writes every generated row", 
     const generator = generatorOf(TS_ALL);
     for (const seed of SEEDS) {
       const rowCount = generator.partition(seed).rowCount;
-      assert.deepEqual(await target.op(0, seed), { partitions: 1, rows: rowCount });
+      assert.deepEqual(opCountOf(await target.op(0, seed)), { partitions: 1, rows: rowCount });
     }
     assert.deepEqual(await storedRows(admin, TS_ALL), expectedRows(TS_ALL, SEEDS));
   } finally {
@@ -267,7 +268,7 @@ userTargetTest(
     const target = await Target.connect(targetSpec(node, [COLL], [{ kind: "insert", table: 0 }]));
     try {
       for (const seed of SEEDS) {
-        assert.deepEqual(await target.op(0, seed), { partitions: 1, rows: 1 });
+        assert.deepEqual(opCountOf(await target.op(0, seed)), { partitions: 1, rows: 1 });
       }
       const generator = generatorOf(COLL);
       const rows = await rowsOf(admin, "coll");
@@ -300,11 +301,11 @@ userTargetTest(
       const seeds = SEEDS.slice(0, 10);
       let written = 0;
       for (const seed of seeds) {
-        const count = await target.op(0, seed);
+        const count = opCountOf(await target.op(0, seed));
         assert.equal(count.rows, generatorOf(CNT).partition(seed).rowCount);
         written += count.rows;
       }
-      await target.op(0, 1); // seed 1 again: its counters reach 2
+      opCountOf(await target.op(0, 1)); // seed 1 again: its counters reach 2
       const expected = expectedRows(CNT, seeds);
       const rows = await rowsOf(admin, "cnt");
       assert.equal(rows.length, written);
