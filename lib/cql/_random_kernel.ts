@@ -369,17 +369,17 @@ const reorder: WasmFunction = (() => {
   };
 })();
 
-/** The compiled module (a few hundred bytes; compiled once per thread that imports this). */
-const KERNEL = new WebAssembly.Module(
-  encodeWasmModule({
+/** The module's bytes (a few hundred; built and compiled when the first kernel is made). */
+function kernelBytes(): Uint8Array<ArrayBuffer> {
+  return encodeWasmModule({
     memoryPages: 1,
     globals: [I64, I64, I32],
     functions: [
       ...[setSeed, step, nextIdentity, nextLong, reseedFaster, fasterSeed, fasterFill],
       ...[key, identities, fillRow, uniformNext, blobColumns, reorder],
     ],
-  }),
-);
+  });
+}
 
 /** The kernel's exports (every offset is a byte offset into its memory). */
 export interface RandomKernelExports {
@@ -444,8 +444,14 @@ export class RandomKernel {
   /** The memory as float64s. */
   doubles: Float64Array;
 
+  /** Compiled once per thread, by the first kernel (a thread that makes none never pays). */
+  static #module: WebAssembly.Module | null = null;
+
   constructor() {
-    const instance = new WebAssembly.Instance(KERNEL, { env: { memory: this.#memory } });
+    RandomKernel.#module ??= new WebAssembly.Module(kernelBytes());
+    const instance = new WebAssembly.Instance(RandomKernel.#module, {
+      env: { memory: this.#memory },
+    });
     this.exports = instance.exports as unknown as RandomKernelExports;
     const buffer = this.#memory.buffer;
     this.bytes = new Uint8Array(buffer);

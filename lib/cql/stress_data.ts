@@ -17,7 +17,8 @@
  *   reseeded with `v` and sampled; the bytes are the little-endian longs of a `FasterRandom`
  *   (xorshift, reseeded through `java.util.Random` every 31 longs) seeded with `~v`.
  *
- * All 64-bit arithmetic runs on pairs of 32-bit halves; nothing on the hot path uses BigInt.
+ * The generators run in a small WebAssembly module of our own (`_random_kernel.ts`, through
+ * `_stress_data_kernel.ts`) on 64-bit integers; nothing on the hot path uses BigInt.
  *
  * @module
  */
