@@ -69,21 +69,12 @@ const step: WasmFunction = {
   ],
 };
 
-/** `uniform(1..100B)`'s next draw: `nextDouble()` mapped onto `[1, 10^11]`, truncated. */
+/** `uniform(1..100B)`'s next draw: the identity distribution of cassandra-stress's generators. */
 const nextIdentity: WasmFunction = {
   params: [],
   results: [F64],
-  locals: [F64],
-  body: [
-    // ((next(26) << 27) + next(27)) * 2^-53
-    ...[...call(STEP), ...i64(22n), OP.i64ShrU, ...i64(27n), OP.i64Shl],
-    ...[...call(STEP), ...i64(21n), OP.i64ShrU, OP.i64Add, OP.f64ConvertI64S],
-    ...[...f64(2 ** -53), OP.f64Mul, ...tee(0)],
-    // trunc(u * (max + 1) + (1 - u) * min), clamped to [min, max]
-    ...[...f64(100_000_000_001), OP.f64Mul],
-    ...[...f64(1), ...get(0), OP.f64Sub, ...f64(1), OP.f64Mul, OP.f64Add, OP.f64Trunc],
-    ...[...f64(1), OP.f64Max, ...f64(100_000_000_000), OP.f64Min],
-  ],
+  locals: [],
+  body: [...f64(1), ...f64(100_000_000_000), ...call(UNIFORM_NEXT)],
 };
 
 /** `nextLong()`: `((long) next(32) << 32) + next(32)`. */

@@ -8,22 +8,9 @@ import { ProfileValueGenerator } from "../../../lib/cql/profile_data/profile_val
 import { BlobRowKernel } from "../../../lib/cql/profile_data/_blob_row_kernel.ts";
 import type { DistributionSpec } from "../../../lib/units/distribution_spec.ts";
 import { hex } from "./_vectors.ts";
+import { fixed, uniform } from "../user/_user_target_fixture.ts";
 
 const PROPERTY_SEED = 20261207;
-
-const fixed = (value: number): DistributionSpec => ({
-  kind: "fixed",
-  value,
-  inverted: false,
-  source: `fixed(${value})`,
-});
-const uniform = (min: number, max: number): DistributionSpec => ({
-  kind: "uniform",
-  min,
-  max,
-  inverted: false,
-  source: `uniform(${min}..${max})`,
-});
 
 /** A fixed or uniform distribution within [low, high]. */
 function distribution(low: number, high: number): fc.Arbitrary<DistributionSpec> {
