@@ -8,7 +8,6 @@
  */
 
 import { RandomKernel } from "../_random_kernel.ts";
-import type { PackedRow } from "./profile_partition_generator.ts";
 
 /** A text or blob column as the kernel draws it. */
 export interface BlobColumn {
@@ -20,6 +19,12 @@ export interface BlobColumn {
   readonly size: { readonly uniform: boolean; readonly min: number; readonly max: number };
   /** Text: each byte folded to a 7-bit character. */
   readonly text: boolean;
+}
+
+/** Where a row's bytes and sizes go (`PackedRow` of `profile_partition_generator.ts`). */
+export interface RowBuffers {
+  bytes: Uint8Array;
+  readonly sizes: Int32Array;
 }
 
 /** [value]s to write a row into (`EncodedValues` fits). */
@@ -126,7 +131,7 @@ export class BlobRowKernel {
    * @param valueColumns How many value columns are set.
    * @param into Where the [value]s go instead, and the statement's marker order.
    */
-  pack(seed: number, row: PackedRow, valueColumns: number, into?: EncodedRowTarget): void {
+  pack(seed: number, row: RowBuffers, valueColumns: number, into?: EncodedRowTarget): void {
     const kernel = this.#kernel;
     const columns = this.#keyColumns + valueColumns;
     const total = kernel.exports.blobColumns(
