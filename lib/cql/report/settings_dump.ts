@@ -198,11 +198,16 @@ function modeLines(settings: StressSettings, options: SettingsDumpOptions): stri
   ];
   if (mode.requestTimeoutMs !== null) lines.push(`  Request Timeout: ${mode.requestTimeoutMs} ms`);
   lines.push(`  Compression: ${mode.compression.toUpperCase()}`);
-  // Ours: which client sends the ops (cassandra-stress has no such line).
-  const native = mode.client === "native";
+  // Ours: which client sends the ops, and on which protocol (cassandra-stress has no such
+  // line; `Protocol Version:` above is the control connection's, on cassandra-driver).
+  const offered = mode.protocolVersion === null
+    ? "v5 where the node offers it, else v4"
+    : `v${mode.protocolVersion}`;
   lines.push(
     `  Data Path: ${
-      native ? "native (stress's own protocol client, token-aware)" : "cassandra-driver"
+      mode.client === "native"
+        ? `native (stress's own protocol client, token-aware; protocol ${offered})`
+        : "cassandra-driver"
     }`,
   );
   return lines;
