@@ -9,6 +9,10 @@
 import { NativeProtocolError } from "./native_errors.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
+/** The block that {@linkcode BodyReader.copyRest} copies small bodies into. */
+const ARENA_BYTES = 65536;
+/** Larger rests get a buffer of their own. */
+const ARENA_MAX_COPY_BYTES = 8192;
 
 /**
  * Reads [int], [short], [string], [bytes], ... from a window of bytes.
@@ -34,6 +38,8 @@ export class BodyReader {
   pos = 0;
   /** The end of the body. */
   end = 0;
+  #arena: Uint8Array = new Uint8Array(0);
+  #arenaUsed = 0;
 
   /**
    * Points the reader at a body.
@@ -188,5 +194,28 @@ export class BodyReader {
     const groups: string[] = [];
     for (let i = 0; i < 16; i += 2) groups.push(((b[p + i] << 8) | b[p + i + 1]).toString(16));
     return groups.join(":");
+  }
+
+  /**
+   * Copies the rest of the body out (the bytes it reads are reused for the next response) and
+   * moves to its end. Small rests go into a shared block, one after the other, that is never
+   * written twice: a copy costs a view, not an allocation of its own (a response a second
+   * allocated thousands of buffers), and a block is freed once no copy in it is referenced.
+   *
+   * @returns The copy.
+   */
+  copyRest(): Uint8Array {
+    const start = this.pos;
+    const size = this.end - start;
+    this.pos = this.end;
+    if (size > ARENA_MAX_COPY_BYTES) return this.bytes.slice(start, start + size);
+    if (this.#arenaUsed + size > this.#arena.length) {
+      this.#arena = new Uint8Array(ARENA_BYTES);
+      this.#arenaUsed = 0;
+    }
+    const at = this.#arenaUsed;
+    this.#arena.set(this.bytes.subarray(start, start + size), at);
+    this.#arenaUsed = at + size;
+    return this.#arena.subarray(at, at + size);
   }
 }

@@ -121,8 +121,7 @@ export class RowsResult {
         `Cannot read a response: ${rowCount} rows of ${columnCount} columns do not fit in ${reader.remaining} bytes`,
       );
     }
-    const bytes = reader.bytes.slice(reader.pos, reader.end);
-    reader.pos = reader.end;
+    const bytes = reader.copyRest();
     const columns = metadata.columns ?? resultColumns;
     return new RowsResult({ ...metadata, columns }, rowCount, bytes);
   }

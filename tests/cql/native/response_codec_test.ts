@@ -308,3 +308,26 @@ Deno.test("malformed bodies are NativeProtocolErrors, never reads past the end",
   const nested = [int(2), int(0), int(1), string("ks"), string("t"), string("c"), ...deep, int(0)];
   assert.throws(() => decodeResult(readerOf(...nested), 4, null), /nested too deep/);
 });
+
+Deno.test("BodyReader.copyRest(): copies survive the next body, small ones share a block", () => {
+  const reader = new BodyReader();
+  const copies: Uint8Array[] = [];
+  const body = new Uint8Array(300);
+  for (let i = 0; i < 400; i++) {
+    body.fill(i & 0xff);
+    reader.reset(body, new DataView(body.buffer), 2, 2 + 200);
+    const copy = reader.copyRest();
+    assert.equal(reader.remaining, 0);
+    assert.equal(copy.length, 200);
+    copies.push(copy);
+  }
+  copies.forEach((copy, i) => assert.ok(copy.every((b) => b === (i & 0xff)), `copy ${i}`));
+  assert.equal(copies[0].buffer, copies[1].buffer, "small copies share a block");
+  assert.notEqual(copies[0].buffer, copies[399].buffer, "a full block is never written again");
+  const large = new Uint8Array(20_000).fill(7);
+  reader.reset(large, new DataView(large.buffer), 0, large.length);
+  const own = reader.copyRest();
+  assert.equal(own.byteLength, own.buffer.byteLength, "a large rest gets a buffer of its own");
+  large.fill(0);
+  assert.ok(own.every((b) => b === 7));
+});
