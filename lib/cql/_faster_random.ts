@@ -8,9 +8,6 @@
 
 import { RandomKernel } from "./_random_kernel.ts";
 
-/** Up to this size a value is copied byte by byte: cheaper than a new view to `set()` from. */
-const SMALL_BYTES = 64;
-
 /**
  * A `FasterRandom` whose output is written into byte arrays.
  *
@@ -34,11 +31,6 @@ export class FasterRandom {
     const kernel = this.#kernel;
     kernel.reserve(size + 8);
     kernel.exports.fasterFill(size, 0);
-    const bytes = kernel.bytes;
-    if (size > SMALL_BYTES) {
-      out.set(bytes.subarray(0, size), offset);
-      return;
-    }
-    for (let i = 0; i < size; i++) out[offset + i] = bytes[i];
+    kernel.copyOut(0, size, out, offset);
   }
 }

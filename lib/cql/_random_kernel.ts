@@ -40,6 +40,8 @@ const MASK_48 = (1n << 48n) - 1n;
 /** `FasterRandom`'s output multiplier. */
 const XS_MUL = 2685821657736338717n;
 const PAGE_BYTES = 65536;
+/** Up to this size {@linkcode RandomKernel.copyOut} copies byte by byte. */
+const SMALL_COPY_BYTES = 64;
 
 // Function indexes, in declaration order.
 const SET_SEED = 0;
@@ -448,6 +450,19 @@ export class RandomKernel {
     this.bytes = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
     this.doubles = new Float64Array(buffer);
+  }
+
+  /**
+   * Copies `size` bytes of the memory from `start` into `to` at `at`: byte by byte when few
+   * (cheaper than the new view a `set()` needs), else in one `set()`.
+   */
+  copyOut(start: number, size: number, to: Uint8Array, at: number): void {
+    const from = this.bytes;
+    if (size > SMALL_COPY_BYTES) {
+      to.set(from.subarray(start, start + size), at);
+      return;
+    }
+    for (let i = 0; i < size; i++) to[at + i] = from[start + i];
   }
 
   /** Grows the memory to at least `sizeBytes` (and refreshes the views). */

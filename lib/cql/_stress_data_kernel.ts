@@ -12,16 +12,6 @@
 import { RandomKernel } from "./_random_kernel.ts";
 
 const SALTS_AT = 16;
-/** Up to this size bytes are copied one by one: cheaper than a new view to `set()` from. */
-const SMALL_BYTES = 64;
-
-function copy(from: Uint8Array, start: number, size: number, to: Uint8Array, at: number): void {
-  if (size > SMALL_BYTES) {
-    to.set(from.subarray(start, start + size), at);
-    return;
-  }
-  for (let i = 0; i < size; i++) to[at + i] = from[start + i];
-}
 
 /**
  * The kernel of one {@linkcode StressData}: a fixed key size and set of column salts.
@@ -79,7 +69,7 @@ export class StressDataKernel {
     const size = this.#keySizeBytes;
     const kernel = this.#kernel;
     kernel.exports.key(high, low, size, this.#keyAt);
-    copy(kernel.bytes, this.#keyAt, size, out, at);
+    kernel.copyOut(this.#keyAt, size, out, at);
   }
 
   /** Draws every column's identity from a data seed into `into`. */
@@ -109,6 +99,6 @@ export class StressDataKernel {
     for (let c = 0; c < n; c++) kernel.words[first + c] = sizes[c];
     const rowAt = this.#rowAt;
     kernel.exports.fillRow(n, this.#identitiesAt, this.#sizesAt, rowAt, prefixed ? 1 : 0);
-    copy(kernel.bytes, rowAt, total, out, at);
+    kernel.copyOut(rowAt, total, out, at);
   }
 }

@@ -71,8 +71,6 @@ export const OP = {
   f64Max: 0xa5,
   i32WrapI64: 0xa7,
   i32TruncF64S: 0xaa,
-  /** Prefix of the bulk memory instructions (`memory.copy` is `0xfc 10 0 0`). */
-  prefixFc: 0xfc,
   i64ExtendI32S: 0xac,
   i64ExtendI32U: 0xad,
   i64TruncF64S: 0xb0,

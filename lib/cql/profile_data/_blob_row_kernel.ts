@@ -151,7 +151,7 @@ export class BlobRowKernel {
       if (total > row.bytes.length) {
         row.bytes = new Uint8Array(Math.max(total, 2 * row.bytes.length));
       }
-      copy(kernel.bytes, this.#rowAt, total, row.bytes, 0);
+      kernel.copyOut(this.#rowAt, total, row.bytes, 0);
       return;
     }
     const { values, order } = into;
@@ -165,7 +165,7 @@ export class BlobRowKernel {
       this.#offsetsAt,
       this.#encodedAt,
     );
-    copy(kernel.bytes, this.#encodedAt, written, values.bytes, 0);
+    kernel.copyOut(this.#encodedAt, written, values.bytes, 0);
     values.count = order.length;
     values.length = written;
   }
@@ -181,13 +181,4 @@ export class BlobRowKernel {
     this.#kernel.words.set(order, this.#orderAt >> 2);
     this.#order = order;
   }
-}
-
-/** Copies `size` bytes, one by one when few (cheaper than a new view to `set()` from). */
-function copy(from: Uint8Array, start: number, size: number, to: Uint8Array, at: number): void {
-  if (size > 64) {
-    to.set(from.subarray(start, start + size), at);
-    return;
-  }
-  for (let i = 0; i < size; i++) to[at + i] = from[start + i];
 }
