@@ -1,23 +1,15 @@
 /**
- * One keyspace of a `user` run on the native path: a {@linkcode HostPool} whose connections
- * `USE` the keyspace and prepare its statements, the keyspace's token map (its own replication)
- * and a router over it. A request is sent to the first host of its plan that has an open
- * connection: the partition key's token picks the range, its local replicas come first. A
- * statement the node refused to prepare is prepared again by each op that needs it (once for
- * the ops waiting), so that every op fails with the node's answer. Private to lib/cql/driver.
+ * One keyspace of a `user` run on the native path: a {@linkcode RoutedPool} whose connections
+ * `USE` the keyspace and prepare its statements, routed by the keyspace's own replication,
+ * with the requests a profile sends: EXECUTE (or QUERY when the run does not prepare), BATCH,
+ * and a token range's statement text. Private to lib/cql/driver.
  *
  * @module
  */
 
-import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
-import type { CqlRingSpec } from "../cql_ring_spec.ts";
-import { Murmur3PartitionToken } from "../native/murmur3_partition_token.ts";
 import type { BatchType } from "../../protocol/protocol_codes.ts";
-import { TokenMap } from "../native/token_map.ts";
-import { TokenRouter } from "../native/token_router.ts";
-import { HostPool, type PooledConnection } from "./_native_host_pool.ts";
-import { connectionOptionsOf, localHostsOf } from "./_native_routing.ts";
-import { NoHostAvailableError } from "./native_cql_target.ts";
+import type { TokenMap } from "../native/token_map.ts";
+import { RoutedPool, type RoutedPoolOptions } from "./_native_routed_pool.ts";
 import type {
   BoundValue,
   BoundValues,
@@ -27,18 +19,7 @@ import type {
 } from "./native_connection.ts";
 
 /** What a keyspace's pool is built from. */
-export interface KeyspacePoolOptions {
-  /** How to connect (TLS, credentials, pooling, timeouts, allow list, local data center). */
-  readonly spec: CqlConnectionSpec;
-  /** The ring to route by (hosts and their tokens). */
-  readonly ring: CqlRingSpec;
-  /** The keyspace's replication map. */
-  readonly replication: Readonly<Record<string, string>>;
-  /** The keyspace every connection uses. */
-  readonly keyspace: string;
-  /** The statements to prepare on every connection (when the run prepares). */
-  readonly statements: readonly string[];
-}
+export type KeyspacePoolOptions = RoutedPoolOptions;
 
 const MAX_TOKEN = (1n << 63n) - 1n;
 
@@ -55,23 +36,13 @@ const MAX_TOKEN = (1n << 63n) - 1n;
 export class NativeKeyspacePool {
   /** The keyspace's token map. */
   readonly map: TokenMap;
-  readonly #pool: HostPool;
-  readonly #router: TokenRouter;
-  readonly #plan: Int32Array;
-  readonly #token = new Murmur3PartitionToken();
-  readonly #statements: readonly string[];
+  readonly #routed: RoutedPool;
   readonly #prepared: boolean;
 
-  private constructor(pool: HostPool, map: TokenMap, router: TokenRouter, options: {
-    statements: readonly string[];
-    prepared: boolean;
-  }) {
-    this.#pool = pool;
-    this.map = map;
-    this.#router = router;
-    this.#plan = new Int32Array(Math.max(1, router.localHostCount));
-    this.#statements = options.statements;
-    this.#prepared = options.prepared;
+  private constructor(routed: RoutedPool, prepared: boolean) {
+    this.#routed = routed;
+    this.map = routed.map;
+    this.#prepared = prepared;
   }
 
   /**
@@ -82,21 +53,7 @@ export class NativeKeyspacePool {
    * @throws {Error} When no host can be reached, or no host is in the local data center.
    */
   static async start(options: KeyspacePoolOptions): Promise<NativeKeyspacePool> {
-    const { spec, ring } = options;
-    const localDc = spec.localDataCenter || ring.hosts[0].datacenter;
-    const map = new TokenMap(ring.hosts, options.replication);
-    const router = new TokenRouter(map, { localDc });
-    const pool = await HostPool.start({
-      hosts: localHostsOf(ring, localDc, spec.allowList),
-      connectionsPerHost: spec.connectionsPerHost,
-      statements: options.statements,
-      prepared: spec.prepared,
-      connectionOptions: (index) => connectionOptionsOf(spec, ring.hosts[index], options.keyspace),
-    });
-    return new NativeKeyspacePool(pool, map, router, {
-      statements: options.statements,
-      prepared: spec.prepared,
-    });
+    return new NativeKeyspacePool(await RoutedPool.start(options), options.spec.prepared);
   }
 
   /**
@@ -114,11 +71,13 @@ export class NativeKeyspacePool {
     values: BoundValues,
     options: RequestOptions,
   ): Promise<NativeResult> {
-    const pooled = this.#routeKey(key);
+    const pooled = this.#routed.byKeyColumns(key);
     const statement = pooled.statements[index];
     if (statement !== null) return pooled.connection.execute(statement, values, options);
-    if (!this.#prepared) return pooled.connection.query(this.#statements[index], values, options);
-    return this.#prepare(pooled, index).then((prepared) =>
+    if (!this.#prepared) {
+      return pooled.connection.query(this.#routed.statements[index], values, options);
+    }
+    return this.#routed.prepare(pooled, index).then((prepared) =>
       pooled.connection.execute(prepared, values, options)
     );
   }
@@ -141,10 +100,12 @@ export class NativeKeyspacePool {
     rows: readonly (readonly BoundValue[])[],
     options: RequestOptions,
   ): Promise<NativeResult> {
-    const pooled = this.#routeKey(key);
+    const pooled = this.#routed.byKeyColumns(key);
     let statement: PreparedStatement | string | null = pooled.statements[index];
     if (statement === null) {
-      statement = this.#prepared ? await this.#prepare(pooled, index) : this.#statements[index];
+      statement = this.#prepared
+        ? await this.#routed.prepare(pooled, index)
+        : this.#routed.statements[index];
     }
     const entries = rows.map((values) => ({ statement: statement!, values }));
     return pooled.connection.batch(type, entries, options);
@@ -160,43 +121,11 @@ export class NativeKeyspacePool {
    */
   query(cql: string, token: bigint | null, options: RequestOptions): Promise<NativeResult> {
     const range = this.map.rangeOfToken(token ?? MAX_TOKEN);
-    return this.#routeRange(range).connection.query(cql, [], options);
+    return this.#routed.byRange(range).connection.query(cql, [], options);
   }
 
   /** Closes every connection. */
   async close(): Promise<void> {
-    await this.#pool.close();
-  }
-
-  #routeKey(key: readonly Uint8Array[]): PooledConnection {
-    // With one local host every plan is that host: no token to compute.
-    if (this.#router.localHostCount === 1) return this.#routeRange(-1);
-    const token = this.#token.hashComposite(key);
-    return this.#routeRange(this.map.rangeOf(token.high, token.low));
-  }
-
-  #routeRange(range: number): PooledConnection {
-    const planned = this.#router.plan(range, this.#plan);
-    for (let i = 0; i < planned; i++) {
-      const pooled = this.#pool.connectionOf(this.#plan[i]);
-      if (pooled !== null) return pooled;
-    }
-    throw new NoHostAvailableError(
-      `All host(s) tried for query failed: none of the ${planned} local host(s) has an open connection`,
-    );
-  }
-
-  /** Prepares a statement the node refused before, once for the ops waiting for it. */
-  #prepare(pooled: PooledConnection, index: number): Promise<PreparedStatement> {
-    let preparing = pooled.preparing[index];
-    if (preparing === null) {
-      preparing = pooled.connection.prepare(this.#statements[index]);
-      pooled.preparing[index] = preparing;
-      preparing.then(
-        (statement) => pooled.statements[index] = statement,
-        () => pooled.preparing[index] = null,
-      );
-    }
-    return preparing;
+    await this.#routed.close();
   }
 }

@@ -13,28 +13,14 @@ import { Prng } from "../../core/prng.ts";
 import type { Target } from "../../engine/target.ts";
 import type { CqlTargetSpec } from "../cql_target_spec.ts";
 import { type BoundValues, EncodedValues } from "../native/frame_buffer.ts";
-import { Murmur3PartitionToken } from "../native/murmur3_partition_token.ts";
-import { TokenMap } from "../native/token_map.ts";
-import { TokenRouter } from "../native/token_router.ts";
 import { StressData } from "../stress_data.ts";
-import { HostPool, type PooledConnection } from "./_native_host_pool.ts";
-import {
-  connectionOptionsOf,
-  consistencyCodeOf,
-  localHostsOf,
-  routingRingOf,
-} from "./_native_routing.ts";
+import type { PooledConnection } from "./_native_host_pool.ts";
+import { RoutedPool } from "./_native_routed_pool.ts";
+import { consistencyCodeOf, routingRingOf } from "./_native_routing.ts";
 import { ReadValidationError, statementOf } from "../stress_statements.ts";
 import type { NativeResult, RequestOptions } from "./native_connection.ts";
 
-/** No host of the plan had an open connection. */
-export class NoHostAvailableError extends Error {
-  /** Creates the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "NoHostAvailableError";
-  }
-}
+export { NoHostAvailableError } from "./_native_routed_pool.ts";
 
 /**
  * cassandra-stress's predefined ops over our native protocol client.
@@ -48,11 +34,7 @@ export class NoHostAvailableError extends Error {
  */
 export class NativeCqlTarget implements Target {
   readonly #spec: CqlTargetSpec;
-  readonly #pool: HostPool;
-  readonly #map: TokenMap;
-  readonly #router: TokenRouter;
-  readonly #plan: Int32Array;
-  readonly #token = new Murmur3PartitionToken();
+  readonly #routed: RoutedPool;
   readonly #data: StressData;
   readonly #queries: readonly string[];
   readonly #options: RequestOptions;
@@ -67,19 +49,16 @@ export class NativeCqlTarget implements Target {
   /** A write's key, read only while the write is routed and encoded. */
   readonly #writeKey: Uint8Array;
 
-  private constructor(spec: CqlTargetSpec, pool: HostPool, map: TokenMap, router: TokenRouter) {
+  private constructor(spec: CqlTargetSpec, routed: RoutedPool) {
     this.#spec = spec;
-    this.#pool = pool;
-    this.#map = map;
-    this.#router = router;
-    this.#plan = new Int32Array(Math.max(1, router.localHostCount));
+    this.#routed = routed;
     this.#data = new StressData({
       keySizeBytes: spec.keyBytes,
       columnNames: spec.columnNames,
       columnSize: spec.columnSize,
       columnCount: spec.columnCount,
     });
-    this.#queries = spec.opKinds.map((kind) => statementOf(kind, spec.columnNames, spec));
+    this.#queries = routed.statements;
     this.#options = {
       consistency: consistencyCodeOf(spec.consistency),
       serialConsistency: consistencyCodeOf(spec.serialConsistency),
@@ -100,19 +79,14 @@ export class NativeCqlTarget implements Target {
    */
   static async connect(spec: CqlTargetSpec): Promise<NativeCqlTarget> {
     const ring = routingRingOf(spec, spec.ring);
-    const localDc = spec.localDataCenter || ring.hosts[0].datacenter;
-    const map = new TokenMap(ring.hosts, ring.replication);
-    const router = new TokenRouter(map, { localDc });
-    const hosts = localHostsOf(ring, localDc, spec.allowList);
-    const statements = spec.opKinds.map((kind) => statementOf(kind, spec.columnNames, spec));
-    const pool = await HostPool.start({
-      hosts,
-      connectionsPerHost: spec.connectionsPerHost,
-      statements,
-      prepared: spec.prepared,
-      connectionOptions: (index) => connectionOptionsOf(spec, ring.hosts[index], spec.keyspace),
+    const routed = await RoutedPool.start({
+      spec,
+      ring,
+      replication: ring.replication,
+      keyspace: spec.keyspace,
+      statements: spec.opKinds.map((kind) => statementOf(kind, spec.columnNames, spec)),
     });
-    return new NativeCqlTarget(spec, pool, map, router);
+    return new NativeCqlTarget(spec, routed);
   }
 
   /**
@@ -242,7 +216,7 @@ export class NativeCqlTarget implements Target {
 
   /** Sends op `kind`'s statement to the first host of the key's plan that has a connection. */
   #send(kind: number, key: Uint8Array, values: BoundValues): Promise<NativeResult> {
-    const pooled = this.#route(key);
+    const pooled = this.#routed.byKey(key);
     const statement = pooled.statements[kind];
     if (statement !== null) return pooled.connection.execute(statement, values, this.#options);
     if (!this.#spec.prepared) {
@@ -257,37 +231,8 @@ export class NativeCqlTarget implements Target {
     kind: number,
     values: BoundValues,
   ): Promise<NativeResult> {
-    let preparing = pooled.preparing[kind];
-    if (preparing === null) {
-      preparing = pooled.connection.prepare(this.#queries[kind]);
-      pooled.preparing[kind] = preparing;
-      preparing.then(
-        (statement) => pooled.statements[kind] = statement,
-        () => pooled.preparing[kind] = null,
-      );
-    }
-    const statement = await preparing;
+    const statement = await this.#routed.prepare(pooled, kind);
     return pooled.connection.execute(statement, values, this.#options);
-  }
-
-  #route(key: Uint8Array): PooledConnection {
-    // With one local host every plan is that host: no token to compute.
-    const planned = this.#router.localHostCount === 1
-      ? this.#router.plan(-1, this.#plan)
-      : this.#router.plan(this.#rangeOf(key), this.#plan);
-    for (let i = 0; i < planned; i++) {
-      const pooled = this.#pool.connectionOf(this.#plan[i]);
-      if (pooled !== null) return pooled;
-    }
-    throw new NoHostAvailableError(
-      `All host(s) tried for query failed: none of the ${planned} local host(s) has an open connection`,
-    );
-  }
-
-  /** The token range of a partition key. */
-  #rangeOf(key: Uint8Array): number {
-    const token = this.#token.hash(key);
-    return this.#map.rangeOf(token.high, token.low);
   }
 
   /** Checks a read's row against the row of `seed`, regenerated into the lane's buffer. */
@@ -311,7 +256,7 @@ export class NativeCqlTarget implements Target {
 
   /** Closes every connection. */
   async close(): Promise<void> {
-    await this.#pool.close();
+    await this.#routed.close();
   }
 }
 
