@@ -19,16 +19,22 @@ import { RandomKernel } from "./_random_kernel.ts";
  * ```
  */
 export class FasterRandom {
-  readonly #kernel = new RandomKernel();
+  /** Made at the first seed: a generator whose rows come from another kernel never needs it. */
+  #kernel: RandomKernel | null = null;
 
   /** `setSeed(x)` for the long `high:low`. */
   setSeed(high: number, low: number): void {
-    this.#kernel.exports.fasterSeed(high, low);
+    (this.#kernel ??= new RandomKernel()).exports.fasterSeed(high, low);
   }
 
-  /** Writes the next `size` bytes at `offset`: each long of output, least significant byte first. */
+  /**
+   * Writes the next `size` bytes at `offset`: each long of output, least significant byte first.
+   *
+   * @throws {TypeError} Before the first {@linkcode setSeed}.
+   */
   fill(out: Uint8Array, offset: number, size: number): void {
     const kernel = this.#kernel;
+    if (kernel === null) throw new TypeError("FasterRandom.fill() before setSeed()");
     kernel.reserve(size + 8);
     kernel.exports.fasterFill(size, 0);
     kernel.copyOut(0, size, out, offset);

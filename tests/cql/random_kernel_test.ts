@@ -110,3 +110,14 @@ Deno.test("FasterRandom keeps its state from one fill to the next", () => {
     assert.deepEqual(out, oracle.bytes(size), `fill of ${size}`);
   }
 });
+
+Deno.test("FasterRandom makes its kernel at the first seed, and refuses a fill before it", () => {
+  const random = new FasterRandom();
+  assert.throws(() => random.fill(new Uint8Array(8), 0, 8), /fill\(\) before setSeed\(\)/);
+  random.setSeed(...words(7n));
+  const out = new Uint8Array(8);
+  random.fill(out, 0, 8);
+  const oracle = new BigIntFasterRandom();
+  oracle.setSeed(7n);
+  assert.deepEqual(out, oracle.bytes(8));
+});

@@ -12,7 +12,7 @@ for (let i = 0; i < 20_000_000; i++) {
 const newSpace = v8.getHeapSpaceStatistics().find((space) => space.space_name === "new_space");
 const size = newSpace?.space_size ?? -1;
 if (typeof self !== "undefined") {
-  self.postMessage(size);
+  (self as unknown as { postMessage(message: unknown): void }).postMessage(size);
 } else {
   const { parentPort } = await import("node:worker_threads");
   parentPort?.postMessage(size);
