@@ -20,6 +20,9 @@ export interface CqlTlsSpec {
   readonly ciphers: string | null;
 }
 
+/** The newest protocol version `cassandra-driver` speaks (the native path speaks v5 too). */
+export const DRIVER_MAX_PROTOCOL = 4;
+
 /**
  * How a Worker connects to the cluster and sends its statements: the part of a CQL target the
  * predefined commands and the `user` profiles share (structured-cloneable).

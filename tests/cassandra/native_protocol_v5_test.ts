@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { NativeConnection } from "../../lib/cql/driver/native_connection.ts";
 import type { RowsResult } from "../../lib/cql/native/rows_result.ts";
 import { BATCH_TYPE, CONSISTENCY } from "../../lib/protocol/protocol_codes.ts";
-import { cassandraNodes, uniqueKeyspace } from "./_cassandra_node.ts";
+import { cassandraNodes, resultNumber, runStress, uniqueKeyspace } from "./_cassandra_node.ts";
 
 const { plain, secure } = cassandraNodes();
 const ONE = { consistency: CONSISTENCY.ONE };
@@ -130,4 +130,30 @@ Deno.test("v5 over TLS with PasswordAuthenticator on the secure node; a wrong pa
     }),
     (error: Error & { code?: number }) => error.name === "ResponseError" && error.code === 0x0100,
   );
+});
+
+Deno.test("-mode protocolVersion=5: the ops speak v5, cassandra-driver's control connection v4", async () => {
+  const ks = uniqueKeyspace("v5run");
+  for (const command of ["write", "read"]) {
+    const run = await runStress(plain, [
+      command,
+      "n=2000",
+      "-mode",
+      "native",
+      "cql3",
+      "prepared",
+      "protocolVersion=5",
+      "-rate",
+      "threads=16",
+      "-schema",
+      `keyspace=${ks}`,
+    ]);
+    assert.equal(run.code, 0, run.err.join("\n"));
+    assert.ok(
+      run.out.some((line) => /Data Path: native .*protocol v5/.test(line)),
+      run.out.join("\n"),
+    );
+    assert.equal(resultNumber(run.out, "Total partitions"), 2000);
+    assert.equal(resultNumber(run.out, "Total errors"), 0);
+  }
 });

@@ -45,6 +45,22 @@ Deno.test("write prints cassandra-stress's lines in order and stores every key o
   }
 });
 
+Deno.test("-mode protocolVersion=5 runs: the ops offer v5 (this node answers v4), the control connection stays on v4", async () => {
+  const node = await startNode();
+  try {
+    const args = ["n=300", "-mode", "native", "cql3", "prepared", "protocolVersion=5"];
+    for (const command of ["write", "read"]) {
+      const { code, out, err } = await runAgainst(node, [command, ...args, ...FAST]);
+      assert.equal(code, 0, err.join("\n"));
+      assert.ok(out.some((l) => /Data Path: native .*protocol v5/.test(l)), out.join("\n"));
+      assert.ok(out.some((l) => /^Total errors\s+:\s+0\b/.test(l)), out.join("\n"));
+    }
+    assert.equal((await queryNode(node, "SELECT key FROM keyspace1.standard1")).length, 300);
+  } finally {
+    await node.close();
+  }
+});
+
 Deno.test("read validates what write stored; a read of keys never written fails with c-s's message", async () => {
   const node = await startNode();
   try {

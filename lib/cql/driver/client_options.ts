@@ -8,7 +8,7 @@
  */
 
 import cassandra from "cassandra-driver";
-import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
+import { type CqlConnectionSpec, DRIVER_MAX_PROTOCOL } from "../cql_connection_spec.ts";
 
 /** What differs between the control connection and the Workers' clients. */
 export interface ClientOptionsOverrides {
@@ -42,7 +42,7 @@ const DRIVER_READ_TIMEOUT_MS = 12_000;
  * ```ts
  * import assert from "node:assert/strict";
  * import { clientOptionsOf } from "./client_options.ts";
- * import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
+ * import { type CqlConnectionSpec, DRIVER_MAX_PROTOCOL } from "../cql_connection_spec.ts";
  * const spec: CqlConnectionSpec = {
  *   contactPoints: ["127.0.0.1"], port: 9042, localDataCenter: "datacenter1", allowList: null,
  *   keyspace: "keyspace1", prepared: true, consistency: "LOCAL_ONE", serialConsistency: "SERIAL",
@@ -53,6 +53,7 @@ const DRIVER_READ_TIMEOUT_MS = 12_000;
  * assert.equal(options.keyspace, "keyspace1");
  * assert.equal(options.protocolOptions?.port, 9042);
  * assert.equal(options.pooling?.maxRequestsPerConnection, 128);
+ * assert.equal(clientOptionsOf({ ...spec, protocolVersion: 5 }).protocolOptions?.maxVersion, 4);
  * ```
  */
 export function clientOptionsOf(
@@ -74,7 +75,10 @@ export function clientOptionsOf(
     keyspace: overrides.useKeyspace === false ? undefined : spec.keyspace,
     protocolOptions: {
       port: spec.port,
-      ...(spec.protocolVersion === null ? {} : { maxVersion: spec.protocolVersion }),
+      // A native run's v5 is the data path's: the driver's connections stay at its newest.
+      ...(spec.protocolVersion === null
+        ? {}
+        : { maxVersion: Math.min(spec.protocolVersion, DRIVER_MAX_PROTOCOL) }),
     },
     socketOptions: {
       connectTimeout: spec.connectTimeoutMs,

@@ -7,14 +7,15 @@
  */
 
 import { lookup } from "node:dns/promises";
-import type { CqlConnectionSpec, CqlTlsSpec } from "../cql_connection_spec.ts";
+import {
+  type CqlConnectionSpec,
+  type CqlTlsSpec,
+  DRIVER_MAX_PROTOCOL,
+} from "../cql_connection_spec.ts";
 import type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
 import { TargetError, UsageError } from "../../errors.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
 import { opsOf } from "../stress_plan.ts";
-
-/** The newest protocol version `cassandra-driver` speaks. */
-const DRIVER_MAX_PROTOCOL = 4;
 
 /** The connect timeout: an unreachable node fails the run within it. */
 export const CONNECT_TIMEOUT_MS = 5000;
