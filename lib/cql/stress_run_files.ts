@@ -11,6 +11,7 @@ import { UsageError } from "../errors.ts";
 import { type CommandIo, teeIo } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import { TextFile } from "../cli/text_file.ts";
+import { checkWritable } from "../cli/check_writable.ts";
 import { redactCommandLine } from "../cli/redact_command_line.ts";
 import { LiveEndpoints } from "../live/live_endpoints.ts";
 import {
@@ -147,7 +148,10 @@ function withoutSecrets(settings: StressSettings): StressSettings {
   };
 }
 
-/** The current text of the `-graph` file (empty when it does not exist yet); checked now. */
+/**
+ * The current text of the `-graph` file (empty when it does not exist yet); checked now, with
+ * its folder (a run must not end on a graph it cannot write).
+ */
 export function readGraphFile(file: string): { text: string } {
   let text = "";
   try {
@@ -160,7 +164,14 @@ export function readGraphFile(file: string): { text: string } {
     }
   }
   if (text.trim() !== "") readGraphRevisions(text, { fileName: file });
+  // The folder must take the sibling the revision is written to at the end.
+  checkWritable(file, "-graph");
   return { text };
+}
+
+/** Where a revision is written before it replaces the `-graph` file (as checkWritable probes). */
+function graphSiblingOf(file: string): string {
+  return `${file}.tmp-${Deno.pid}`;
 }
 
 /** Appends this run as a revision of the `-graph` file (cassandra-stress's graph.html). */
@@ -186,9 +197,21 @@ export function writeGraphFile(
     summary: run.summary,
   }, { fileName: file });
   // Write a sibling and rename it, so the revisions already stored survive a crash.
-  const temporary = `${file}.tmp-${Deno.pid}`;
-  Deno.writeTextFileSync(temporary, html);
-  Deno.renameSync(temporary, file);
+  const temporary = graphSiblingOf(file);
+  try {
+    Deno.writeTextFileSync(temporary, html);
+    Deno.renameSync(temporary, file);
+  } catch (error) {
+    try {
+      Deno.removeSync(temporary);
+    } catch {
+      // never written
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Cannot write the file of -graph "${file}": ${reason}`, {
+      cause: error,
+    });
+  }
 }
 
 /** Every step's cumulative windows merged by op name. */

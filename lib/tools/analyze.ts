@@ -30,6 +30,7 @@ import { type CommandIo, printText } from "../cli/command_io.ts";
 export type { CommandIo } from "../cli/command_io.ts";
 import { parsePositive } from "../cli/parse_flags.ts";
 import { redactCommandLine } from "../cli/redact_command_line.ts";
+import { checkWritable } from "../cli/check_writable.ts";
 
 /** The help text of `stress analyze`. */
 export const ANALYZE_HELP: string =
@@ -143,6 +144,8 @@ export async function analyzeCommand(
     return 0;
   }
   const { count, keep } = parsed;
+  // The merged summary is written at the end: a folder that is not there fails now.
+  if (parsed.json !== null) checkWritable(parsed.json, "--json");
   const dir = keep ?? await Deno.makeTempDir({ prefix: "stress-analyze-" });
   if (keep !== null) await Deno.mkdir(keep, { recursive: true });
   const sharded = splitsWork(parsed.childArgs);

@@ -89,3 +89,25 @@ Deno.test("-graph refuses a file it did not write, before the run, and leaves it
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("-graph in a folder that is not there fails before the run, in one error line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/missing/graph.html`;
+    const { code, out, err } = await run([
+      "write",
+      "n=100",
+      "-node",
+      "synthetic",
+      "-graph",
+      `file=${file}`,
+    ]);
+    assert.equal(code, 2, err.join("\n"));
+    assert.equal(err.length, 1, err.join("\n"));
+    assert.match(err[0], /^error: Cannot write the file of -graph ".*missing\/graph\.html": /);
+    assert.ok(!out.some((l) => l.startsWith("Running")));
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

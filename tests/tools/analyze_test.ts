@@ -85,6 +85,21 @@ Deno.test("stress analyze N -- write ... shards the command and merges the HDR l
   }
 });
 
+Deno.test("stress analyze --json in a folder that is not there fails before any process starts", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const json = `${dir}/missing/merged.json`;
+    const { code, out, err } = await stress(["analyze", "2", "--json", json]);
+    assert.equal(code, 2, err.join("\n"));
+    assert.deepEqual(err.length, 1, err.join("\n"));
+    assert.match(err[0], /^error: Cannot write the file of --json ".*missing\/merged\.json": /);
+    assert.equal(out.length, 0, out.join("\n"));
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("stress simulate prints the seed's per-second CSV", async () => {
   const { code, out, err } = await stress(["simulate", "2", "--latency", "fixed(2000)"]);
   assert.equal(code, 0);
