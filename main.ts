@@ -14,10 +14,16 @@
  * @module
  */
 
-import { EXIT_CODES, InterruptedError, UsageError, UserError } from "./lib/errors.ts";
+import { EXIT_CODES, InterruptedError, UserError } from "./lib/errors.ts";
 import type { CommandIo } from "./lib/cli/command_io.ts";
 import type { startEmbeddedNode } from "./lib/cql_node/embedded_node.ts";
 import { refuseUnsplit, type Shard, takeShardFlags } from "./lib/units/shard.ts";
+import {
+  asksForHelp,
+  type CommandGroup,
+  groupUsage,
+  unknownSubcommand,
+} from "./lib/cli/command_group.ts";
 
 export type { CommandIo } from "./lib/cli/command_io.ts";
 
@@ -48,6 +54,52 @@ function readEnv(name: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+const DISK_GROUP: CommandGroup = {
+  name: "disk",
+  summary: "The distributed disk benchmark: clients write to their disks and report to a server",
+  subcommands: [
+    { name: "server", summary: "collect the clients' heartbeats and records into a database" },
+    { name: "client", summary: "measure this host's disk writes and report them to a server" },
+    { name: "report", summary: "list the stored runs, or rebuild one run's report" },
+  ],
+};
+
+const QUERY_GROUP: CommandGroup = {
+  name: "query",
+  summary: "The PostgreSQL/TimescaleDB query benchmark of the cpu_usage assignment",
+  subcommands: [
+    { name: "setup", summary: "create cpu_usage and load its rows (CSV, or generated)" },
+    { name: "run", summary: "run the per-minute max/min query of every input row, in Workers" },
+  ],
+};
+
+const CHECKOUT_GROUP: CommandGroup = {
+  name: "checkout",
+  summary: "Tests of the order/stock/payment checkout services",
+  subcommands: [
+    { name: "consistency", summary: "concurrent checkouts, then the services' state checked" },
+    { name: "load", summary: "virtual users or a fixed arrival rate, with a live page" },
+  ],
+};
+
+/** The commands of our own, beside cassandra-stress's: each prints its usage with --help. */
+const OWN_COMMANDS = new Set([
+  "simulate",
+  "analyze",
+  "compare",
+  "merge",
+  "serve",
+  "disk",
+  "query",
+  "checkout",
+]);
+
+/** Prints a command group's usage; exit code 0. */
+function printUsage(io: CommandIo, group: CommandGroup): number {
+  for (const line of groupUsage(group).trimEnd().split("\n")) io.out(line);
+  return 0;
 }
 
 const encoder = new TextEncoder();
@@ -180,6 +232,10 @@ async function dispatch(
   sleep: MainOptions["sleep"],
 ): Promise<number> {
   refuseUnsplit(command, shard);
+  // `help disk`, `help merge`: cassandra-stress's help knows only its own commands.
+  if ((command[0] === "help" || command[0] === "-?") && OWN_COMMANDS.has(command[1])) {
+    return await dispatch([command[1], "--help"], shard, io, signal, sleep);
+  }
   switch (command[0]) {
     case "simulate":
       return await (await import("./lib/tools/simulate.ts")).simulateCommand(command.slice(1), io, {
@@ -198,6 +254,7 @@ async function dispatch(
         signal,
       });
     case "disk":
+      if (asksForHelp(command[1])) return printUsage(io, DISK_GROUP);
       if (command[1] === "server") {
         const { diskServerCommand } = await import("./lib/disk/disk_server.ts");
         return await diskServerCommand(command.slice(2), io, { signal });
@@ -210,12 +267,9 @@ async function dispatch(
         const { diskReportCommand } = await import("./lib/disk/disk_report.ts");
         return await diskReportCommand(command.slice(2), io);
       }
-      throw new UsageError(
-        `Cannot run "disk ${
-          command[1] ?? ""
-        }": it is not a disk command, expected disk server, disk client or disk report`,
-      );
+      throw unknownSubcommand(DISK_GROUP, command[1]);
     case "checkout":
+      if (asksForHelp(command[1])) return printUsage(io, CHECKOUT_GROUP);
       if (command[1] === "consistency") {
         const { checkoutConsistencyCommand } = await import(
           "./lib/checkout/checkout_consistency.ts"
@@ -226,12 +280,9 @@ async function dispatch(
         const { checkoutLoadCommand } = await import("./lib/checkout/checkout_load.ts");
         return await checkoutLoadCommand(command.slice(2), io, { signal, shard });
       }
-      throw new UsageError(
-        `Cannot run "checkout ${
-          command[1] ?? ""
-        }": it is not a checkout command, expected checkout consistency or checkout load`,
-      );
+      throw unknownSubcommand(CHECKOUT_GROUP, command[1]);
     case "query":
+      if (asksForHelp(command[1])) return printUsage(io, QUERY_GROUP);
       if (command[1] === "setup") {
         const { querySetupCommand } = await import("./lib/query/query_setup.ts");
         return await querySetupCommand(command.slice(2), io, { signal });
@@ -240,11 +291,7 @@ async function dispatch(
         const { queryRunCommand } = await import("./lib/query/query_run.ts");
         return await queryRunCommand(command.slice(2), io, { signal, shard });
       }
-      throw new UsageError(
-        `Cannot run "query ${
-          command[1] ?? ""
-        }": it is not a query command, expected query setup --url URL [--data FILE | --generate HOSTS,DAYS] or query run --url URL [--workers N] [--file FILE]`,
-      );
+      throw unknownSubcommand(QUERY_GROUP, command[1]);
     default:
       return await (await import("./lib/cql/stress.ts")).stressCommand(command, io, {
         signal,

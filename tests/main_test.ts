@@ -128,6 +128,44 @@ Deno.test("main() help, version and print exit 0", async () => {
   assert.equal(print.out[0], "% of samples    Range       % of total");
 });
 
+Deno.test("main() disk, query and checkout list their commands on --help, -h and help", async () => {
+  const groups = {
+    disk: ["server", "client", "report"],
+    query: ["setup", "run"],
+    checkout: ["consistency", "load"],
+  };
+  for (const [group, subcommands] of Object.entries(groups)) {
+    for (const flag of ["--help", "-h", "help"]) {
+      const usage = await run([group, flag]);
+      assert.equal(usage.code, 0, usage.err.join("\n"));
+      assert.equal(usage.out[0], `Usage: stress ${group} ${subcommands.join("|")} [options]`);
+      for (const sub of subcommands) {
+        assert.ok(usage.out.some((l) => l.startsWith(`  ${sub} `)), `${group} ${sub}`);
+      }
+    }
+    assert.deepEqual((await run(["help", group])).out, (await run([group, "--help"])).out);
+    const none = await run([group]);
+    assert.equal(none.code, 2);
+    assert.deepEqual(none.err, [
+      `error: Cannot run "${group}": it needs a command, expected ${
+        subcommands.map((sub) => `${group} ${sub}`).join(", ").replace(/, ([^,]*)$/, " or $1")
+      } (stress ${group} --help lists them)`,
+    ]);
+    const wrong = await run([group, "nope"]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.err[0], new RegExp(`^error: Cannot run "${group} nope": it is not a`));
+  }
+});
+
+Deno.test("main() help COMMAND prints the usage of our own commands too", async () => {
+  for (const command of ["simulate", "analyze", "compare", "merge", "serve"]) {
+    const help = await run(["help", command]);
+    assert.equal(help.code, 0, help.err.join("\n"));
+    assert.deepEqual(help.out, (await run([command, "--help"])).out, command);
+    assert.match(help.out[0], new RegExp(`^Usage: stress ${command}\\b`));
+  }
+});
+
 Deno.test("main() ends with FAILURE and exit 1 when ops fail without -errors ignore", async () => {
   const { code, out, err } = await run([
     "write",
