@@ -20,8 +20,6 @@ import { consistencyCodeOf, routingRingOf } from "./_native_routing.ts";
 import { ReadValidationError, statementOf } from "../stress_statements.ts";
 import type { NativeResult, RequestOptions } from "./native_connection.ts";
 
-export { NoHostAvailableError } from "./_native_routed_pool.ts";
-
 /**
  * cassandra-stress's predefined ops over our native protocol client.
  *
