@@ -400,19 +400,34 @@ export function compareRuns(
     const row = { name: total.name, unit: "ms", higherIsBetter: false } as const;
     metrics.push(untestedRow(row, total.ofTotal(a), total.ofTotal(b), null));
   }
-  const scheduledA = a.total.scheduled;
-  const scheduledB = b.total.scheduled;
-  if (scheduledA !== undefined && scheduledB !== undefined) {
-    // Raw and corrected side by side: service time (from the actual start), response time
-    // (from the intended start) and wait time (between the two).
-    for (const kind of ["service", "response", "wait"] as const) {
-      for (const percentile of ["p50", "p99"] as const) {
-        const field = `${kind}Ms` as const;
-        const row = { name: `${kind} ${percentile}`, unit: "ms", higherIsBetter: false } as const;
-        const [valueA, valueB] = [scheduledA[field][percentile], scheduledB[field][percentile]];
-        metrics.push(untestedRow(row, valueA, valueB, null));
-      }
+  metrics.push(...scheduledRows(a, b));
+  return { alpha, metrics };
+}
+
+/**
+ * Raw and corrected side by side: service time (from the actual start), response time (from
+ * the intended start) and wait time (between the two) when both runs were on a schedule; when
+ * one was, service time alone, an unscheduled run's latency being its service time.
+ */
+function scheduledRows(a: ComparableRun, b: ComparableRun): MetricComparison[] {
+  const [scheduledA, scheduledB] = [a.total.scheduled, b.total.scheduled];
+  if (scheduledA === undefined && scheduledB === undefined) return [];
+  const serviceOf = (run: ComparableRun) =>
+    run.total.scheduled?.serviceMs ??
+      { p50: run.total.latencyMs.p50, p99: run.total.latencyMs.p99 };
+  const kinds = scheduledA !== undefined && scheduledB !== undefined
+    ? (["service", "response", "wait"] as const)
+    : (["service"] as const);
+  const rows: MetricComparison[] = [];
+  for (const kind of kinds) {
+    for (const percentile of ["p50", "p99"] as const) {
+      const row = { name: `${kind} ${percentile}`, unit: "ms", higherIsBetter: false } as const;
+      const valueOf = (run: ComparableRun) =>
+        kind === "service"
+          ? serviceOf(run)[percentile]
+          : run.total.scheduled![`${kind}Ms`][percentile];
+      rows.push(untestedRow(row, valueOf(a), valueOf(b), null));
     }
   }
-  return { alpha, metrics };
+  return rows;
 }

@@ -263,7 +263,7 @@ Deno.test("compareRuns() rejects an alpha outside (0, 1) and minIntervals below 
   assert.throws(() => compareRuns(run, run, { minIntervals: 1 }), OptionError);
 });
 
-Deno.test("compareRuns() shows service, response and wait time side by side for scheduled runs", () => {
+Deno.test("compareRuns() shows service, response and wait time side by side for scheduled runs, service time against a closed run", () => {
   const latency = (p50: number, p99: number) => ({ p50, p99 });
   const scheduled = (wait: number) => ({
     serviceMs: latency(1, 4),
@@ -283,4 +283,13 @@ Deno.test("compareRuns() shows service, response and wait time side by side for 
   // A closed-model run has none of them.
   const closed = compareRuns(summary({ opsPerSec: [1, 1, 1] }), summary({ opsPerSec: [1, 1, 1] }));
   assert.ok(!closed.metrics.some((m) => m.name.startsWith("wait")));
+  assert.ok(!closed.metrics.some((m) => m.name.startsWith("service")));
+  // A closed-model run against a scheduled one: service time only, the closed run's latency
+  // being its service time.
+  const open = compareRuns(summary({ opsPerSec: [1000, 1000, 1000] }), withSchedule(2));
+  const mixed = Object.fromEntries(open.metrics.map((m) => [m.name, [m.a, m.b]]));
+  const closedRun = summary({ opsPerSec: [1000, 1000, 1000] });
+  assert.deepEqual(mixed["service p50"], [closedRun.total.latencyMs.p50, 1]);
+  assert.deepEqual(mixed["service p99"], [closedRun.total.latencyMs.p99, 4]);
+  assert.ok(!open.metrics.some((m) => m.name.startsWith("wait") || m.name.startsWith("response")));
 });
