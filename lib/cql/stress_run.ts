@@ -202,6 +202,9 @@ function interruptedError(state: RunState): InterruptedError {
 async function runPhases(state: RunState, target: StressTargetSpec): Promise<number> {
   const { settings, io, options, progress } = state;
   if (!settings.log.noSettings) printText(io, formatSettingsDump(settings, options.settingsDump));
+  // A graph file that is not ours, or a folder that is not there, fails now: before the
+  // connection, not after the run.
+  const graphHtml = settings.graph.file === null ? null : readGraphFile(settings.graph.file);
   progress.phase = "the connection and schema creation";
   const ready = (await options.prepare?.(io)) ?? target;
   // Ctrl-C while connecting or creating the schema ends the run in that phase.
@@ -214,8 +217,6 @@ async function runPhases(state: RunState, target: StressTargetSpec): Promise<num
   }
   progress.phase = "the pause before the warm-up";
   await options.pause?.(io);
-  // A graph file that is not ours fails now, before the run, not after it.
-  const graphHtml = settings.graph.file === null ? null : readGraphFile(settings.graph.file);
   const rate = settings.rate;
   const workers = navigator.hardwareConcurrency;
   // Auto mode warms up on min(100, threads<=) threads, as cassandra-stress does.
