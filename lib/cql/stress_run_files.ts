@@ -11,7 +11,7 @@ import { UsageError } from "../errors.ts";
 import { type CommandIo, teeIo } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import { TextFile } from "../cli/text_file.ts";
-import { checkWritable } from "../cli/check_writable.ts";
+import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
 import { redactCommandLine } from "../cli/redact_command_line.ts";
 import { LiveEndpoints } from "../live/live_endpoints.ts";
 import {
@@ -165,13 +165,8 @@ export function readGraphFile(file: string): { text: string } {
   }
   if (text.trim() !== "") readGraphRevisions(text, { fileName: file });
   // The folder must take the sibling the revision is written to at the end.
-  checkWritable(file, "-graph");
+  checkReplaceable(file, "-graph");
   return { text };
-}
-
-/** Where a revision is written before it replaces the `-graph` file (as checkWritable probes). */
-function graphSiblingOf(file: string): string {
-  return `${file}.tmp-${Deno.pid}`;
 }
 
 /** Appends this run as a revision of the `-graph` file (cassandra-stress's graph.html). */
@@ -196,22 +191,8 @@ export function writeGraphFile(
     series: run.series,
     summary: run.summary,
   }, { fileName: file });
-  // Write a sibling and rename it, so the revisions already stored survive a crash.
-  const temporary = graphSiblingOf(file);
-  try {
-    Deno.writeTextFileSync(temporary, html);
-    Deno.renameSync(temporary, file);
-  } catch (error) {
-    try {
-      Deno.removeSync(temporary);
-    } catch {
-      // never written
-    }
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`Cannot write the file of -graph "${file}": ${reason}`, {
-      cause: error,
-    });
-  }
+  // Through a sibling renamed over it, so the revisions already stored survive a crash.
+  replaceFile(file, "-graph", html);
 }
 
 /** Every step's cumulative windows merged by op name. */

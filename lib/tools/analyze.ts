@@ -30,7 +30,7 @@ import { type CommandIo, printText } from "../cli/command_io.ts";
 export type { CommandIo } from "../cli/command_io.ts";
 import { parsePositive } from "../cli/parse_flags.ts";
 import { redactCommandLine } from "../cli/redact_command_line.ts";
-import { checkWritable } from "../cli/check_writable.ts";
+import { checkReplaceable } from "../cli/replace_file.ts";
 
 /** The help text of `stress analyze`. */
 export const ANALYZE_HELP: string =
@@ -145,7 +145,7 @@ export async function analyzeCommand(
   }
   const { count, keep } = parsed;
   // The merged summary is written at the end: a folder that is not there fails now.
-  if (parsed.json !== null) checkWritable(parsed.json, "--json");
+  if (parsed.json !== null) checkReplaceable(parsed.json, "--json");
   const dir = keep ?? await Deno.makeTempDir({ prefix: "stress-analyze-" });
   if (keep !== null) await Deno.mkdir(keep, { recursive: true });
   const sharded = splitsWork(parsed.childArgs);
