@@ -56,45 +56,117 @@ function readEnv(name: string): string | undefined {
   }
 }
 
-const DISK_GROUP: CommandGroup = {
+/** What every command is handed beside its arguments. */
+interface CommandContext {
+  readonly io: CommandIo;
+  readonly signal: AbortSignal;
+  readonly shard: Shard | null;
+  readonly sleep: MainOptions["sleep"];
+}
+
+/** Runs one command with the arguments after its name; resolves to the exit code. */
+type CommandRun = (args: readonly string[], context: CommandContext) => Promise<number>;
+
+/** A group of subcommands, each with the function that runs it. */
+interface RunnableGroup extends CommandGroup {
+  readonly subcommands: readonly { name: string; summary: string; run: CommandRun }[];
+}
+
+const DISK_GROUP: RunnableGroup = {
   name: "disk",
   summary: "The distributed disk benchmark: clients write to their disks and report to a server",
-  subcommands: [
-    { name: "server", summary: "collect the clients' heartbeats and records into a database" },
-    { name: "client", summary: "measure this host's disk writes and report them to a server" },
-    { name: "report", summary: "list the stored runs, or rebuild one run's report" },
-  ],
+  subcommands: [{
+    name: "server",
+    summary: "collect the clients' heartbeats and records into a database",
+    run: async (args, { io, signal }) =>
+      await (await import("./lib/disk/disk_server.ts")).diskServerCommand(args, io, { signal }),
+  }, {
+    name: "client",
+    summary: "measure this host's disk writes and report them to a server",
+    run: async (args, { io, signal }) =>
+      await (await import("./lib/disk/disk_client.ts")).diskClientCommand(args, io, { signal }),
+  }, {
+    name: "report",
+    summary: "list the stored runs, or rebuild one run's report",
+    run: async (args, { io }) =>
+      await (await import("./lib/disk/disk_report.ts")).diskReportCommand(args, io),
+  }],
 };
 
-const QUERY_GROUP: CommandGroup = {
+const QUERY_GROUP: RunnableGroup = {
   name: "query",
   summary: "The PostgreSQL/TimescaleDB query benchmark of the cpu_usage assignment",
-  subcommands: [
-    { name: "setup", summary: "create cpu_usage and load its rows (CSV, or generated)" },
-    { name: "run", summary: "run the per-minute max/min query of every input row, in Workers" },
-  ],
+  subcommands: [{
+    name: "setup",
+    summary: "create cpu_usage and load its rows (CSV, or generated)",
+    run: async (args, { io, signal }) =>
+      await (await import("./lib/query/query_setup.ts")).querySetupCommand(args, io, { signal }),
+  }, {
+    name: "run",
+    summary: "run the per-minute max/min query of every input row, in Workers",
+    run: async (args, { io, signal, shard }) =>
+      await (await import("./lib/query/query_run.ts")).queryRunCommand(args, io, {
+        signal,
+        shard,
+      }),
+  }],
 };
 
-const CHECKOUT_GROUP: CommandGroup = {
+const CHECKOUT_GROUP: RunnableGroup = {
   name: "checkout",
   summary: "Tests of the order/stock/payment checkout services",
-  subcommands: [
-    { name: "consistency", summary: "concurrent checkouts, then the services' state checked" },
-    { name: "load", summary: "virtual users or a fixed arrival rate, with a live page" },
-  ],
+  subcommands: [{
+    name: "consistency",
+    summary: "concurrent checkouts, then the services' state checked",
+    run: async (args, { io, signal }) =>
+      await (await import("./lib/checkout/checkout_consistency.ts"))
+        .checkoutConsistencyCommand(args, io, { signal }),
+  }, {
+    name: "load",
+    summary: "virtual users or a fixed arrival rate, with a live page",
+    run: async (args, { io, signal, shard }) =>
+      await (await import("./lib/checkout/checkout_load.ts")).checkoutLoadCommand(args, io, {
+        signal,
+        shard,
+      }),
+  }],
 };
 
-/** The commands of our own, beside cassandra-stress's: each prints its usage with --help. */
-const OWN_COMMANDS = new Set([
-  "simulate",
-  "analyze",
-  "compare",
-  "merge",
-  "serve",
-  "disk",
-  "query",
-  "checkout",
-]);
+/** Runs a group's subcommand, or prints the group's usage, or refuses a word it lacks. */
+function groupRun(group: RunnableGroup): CommandRun {
+  return (args, context) => {
+    if (asksForHelp(args[0])) return Promise.resolve(printUsage(context.io, group));
+    const sub = group.subcommands.find((candidate) => candidate.name === args[0]);
+    if (sub === undefined) throw unknownSubcommand(group, args[0]);
+    return sub.run(args.slice(1), context);
+  };
+}
+
+/**
+ * The commands of our own, beside cassandra-stress's, by name: each prints its usage with
+ * --help. Each command's module is loaded when it runs, so that a run loads only its own wing
+ * (a `write` neither the disk, query nor checkout wings).
+ */
+const OWN_COMMANDS: Readonly<Record<string, CommandRun>> = {
+  simulate: async (args, { io, signal }) =>
+    await (await import("./lib/tools/simulate.ts")).simulateCommand(args, io, { signal }),
+  analyze: async (args, { io, signal }) =>
+    await (await import("./lib/tools/analyze.ts")).analyzeCommand(args, io, { signal }),
+  compare: async (args, { io }) =>
+    await (await import("./lib/tools/compare.ts")).compareCommand(args, io),
+  merge: async (args, { io }) =>
+    await (await import("./lib/tools/merge.ts")).mergeCommand(args, io),
+  serve: async (args, { io, signal }) =>
+    await (await import("./lib/cql_node/serve.ts")).serveCommand(args, io, { signal }),
+  disk: groupRun(DISK_GROUP),
+  query: groupRun(QUERY_GROUP),
+  checkout: groupRun(CHECKOUT_GROUP),
+};
+
+/** The command of our own of that name, if there is one. */
+function ownCommand(name: string | undefined): CommandRun | undefined {
+  return name !== undefined && Object.hasOwn(OWN_COMMANDS, name) ? OWN_COMMANDS[name] : undefined;
+}
 
 /** Prints a command group's usage; exit code 0. */
 function printUsage(io: CommandIo, group: CommandGroup): number {
@@ -189,7 +261,12 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         JOB_COMPLETION_INDEX: readEnv("JOB_COMPLETION_INDEX"),
       },
     );
-    const code = await dispatch(sharding.args, sharding.shard, io, signal, options.sleep);
+    const code = await dispatch(sharding.args, {
+      io,
+      signal,
+      shard: sharding.shard,
+      sleep: options.sleep,
+    });
     if (stdoutClosed) return EXIT_CODES.stdoutClosed;
     return terminated && code === EXIT_CODES.interrupted ? EXIT_CODES.terminated : code;
   } catch (error) {
@@ -220,86 +297,21 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
 const startEmbedded: typeof startEmbeddedNode = async (...args) =>
   (await import("./lib/cql_node/embedded_node.ts")).startEmbeddedNode(...args);
 
-/**
- * Hands the arguments to their command. Each command's module is loaded when it runs, so that a
- * run loads only its own wing (a `write` neither the disk, query nor checkout wings).
- */
-async function dispatch(
-  command: readonly string[],
-  shard: Shard | null,
-  io: CommandIo,
-  signal: AbortSignal,
-  sleep: MainOptions["sleep"],
-): Promise<number> {
-  refuseUnsplit(command, shard);
+/** Hands the arguments to their command: one of our own, else a cassandra-stress command. */
+async function dispatch(command: readonly string[], context: CommandContext): Promise<number> {
+  refuseUnsplit(command, context.shard);
   // `help disk`, `help merge`: cassandra-stress's help knows only its own commands.
-  if ((command[0] === "help" || command[0] === "-?") && OWN_COMMANDS.has(command[1])) {
-    return await dispatch([command[1], "--help"], shard, io, signal, sleep);
+  if ((command[0] === "help" || command[0] === "-?") && ownCommand(command[1]) !== undefined) {
+    return await dispatch([command[1], "--help"], context);
   }
-  switch (command[0]) {
-    case "simulate":
-      return await (await import("./lib/tools/simulate.ts")).simulateCommand(command.slice(1), io, {
-        signal,
-      });
-    case "analyze":
-      return await (await import("./lib/tools/analyze.ts")).analyzeCommand(command.slice(1), io, {
-        signal,
-      });
-    case "compare":
-      return await (await import("./lib/tools/compare.ts")).compareCommand(command.slice(1), io);
-    case "merge":
-      return await (await import("./lib/tools/merge.ts")).mergeCommand(command.slice(1), io);
-    case "serve":
-      return await (await import("./lib/cql_node/serve.ts")).serveCommand(command.slice(1), io, {
-        signal,
-      });
-    case "disk":
-      if (asksForHelp(command[1])) return printUsage(io, DISK_GROUP);
-      if (command[1] === "server") {
-        const { diskServerCommand } = await import("./lib/disk/disk_server.ts");
-        return await diskServerCommand(command.slice(2), io, { signal });
-      }
-      if (command[1] === "client") {
-        const { diskClientCommand } = await import("./lib/disk/disk_client.ts");
-        return await diskClientCommand(command.slice(2), io, { signal });
-      }
-      if (command[1] === "report") {
-        const { diskReportCommand } = await import("./lib/disk/disk_report.ts");
-        return await diskReportCommand(command.slice(2), io);
-      }
-      throw unknownSubcommand(DISK_GROUP, command[1]);
-    case "checkout":
-      if (asksForHelp(command[1])) return printUsage(io, CHECKOUT_GROUP);
-      if (command[1] === "consistency") {
-        const { checkoutConsistencyCommand } = await import(
-          "./lib/checkout/checkout_consistency.ts"
-        );
-        return await checkoutConsistencyCommand(command.slice(2), io, { signal });
-      }
-      if (command[1] === "load") {
-        const { checkoutLoadCommand } = await import("./lib/checkout/checkout_load.ts");
-        return await checkoutLoadCommand(command.slice(2), io, { signal, shard });
-      }
-      throw unknownSubcommand(CHECKOUT_GROUP, command[1]);
-    case "query":
-      if (asksForHelp(command[1])) return printUsage(io, QUERY_GROUP);
-      if (command[1] === "setup") {
-        const { querySetupCommand } = await import("./lib/query/query_setup.ts");
-        return await querySetupCommand(command.slice(2), io, { signal });
-      }
-      if (command[1] === "run") {
-        const { queryRunCommand } = await import("./lib/query/query_run.ts");
-        return await queryRunCommand(command.slice(2), io, { signal, shard });
-      }
-      throw unknownSubcommand(QUERY_GROUP, command[1]);
-    default:
-      return await (await import("./lib/cql/stress.ts")).stressCommand(command, io, {
-        signal,
-        sleep,
-        shard,
-        startEmbeddedNode: startEmbedded,
-      });
-  }
+  const own = ownCommand(command[0]);
+  if (own !== undefined) return await own(command.slice(1), context);
+  return await (await import("./lib/cql/stress.ts")).stressCommand(command, context.io, {
+    signal: context.signal,
+    sleep: context.sleep,
+    shard: context.shard,
+    startEmbeddedNode: startEmbedded,
+  });
 }
 
 if (import.meta.main) {

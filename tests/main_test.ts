@@ -85,6 +85,12 @@ Deno.test("main() prints one error line and exits 2 on a bad command line", asyn
     [["simulate"], /SECONDS/],
     [["simulate", "3", "4"], /"4" is extra/],
     [["analyze", "zero"], /"zero"/],
+    // Names every object inherits are no command and no help topic.
+    [["constructor"], /"constructor" is not a known command/],
+    [["help", "constructor"], /"constructor" is not a known command or option/],
+    [["help", "toString"], /"toString" is not a known command or option/],
+    [["__proto__", "n=1"], /"__proto__" is not a known command/],
+    [["disk", "constructor"], /"disk constructor": it is not a disk command/],
   ];
   for (const [args, pattern] of cases) {
     await t.step(args.join(" "), async () => {

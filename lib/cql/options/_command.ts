@@ -19,7 +19,7 @@ import {
 } from "./_suboptions.ts";
 
 /** Every command word (lower case) and its canonical command. */
-export const COMMAND_ALIASES: Readonly<Record<string, CommandType>> = {
+const COMMAND_ALIASES: Readonly<Record<string, CommandType>> = {
   read: "read",
   write: "write",
   insert: "write",
@@ -38,6 +38,14 @@ export const COMMAND_ALIASES: Readonly<Record<string, CommandType>> = {
   print: "print",
   version: "version",
 };
+
+/**
+ * The command a word names (lower case, aliases accepted), or undefined: only the words of
+ * the table count, not the names every object inherits (`constructor`, `toString`).
+ */
+export function commandOf(word: string): CommandType | undefined {
+  return Object.hasOwn(COMMAND_ALIASES, word) ? COMMAND_ALIASES[word] : undefined;
+}
 
 /** The op names `ratio(...)` accepts, with their aliases. */
 const RATIO_KEYS: Readonly<Record<string, string>> = {

@@ -411,6 +411,11 @@ function renderPage(page: Page): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The page of a topic's canonical name; an inherited name (`constructor`) has none. */
+function pageOf(key: string): Page | undefined {
+  return Object.hasOwn(PAGES, key) ? PAGES[key] : undefined;
+}
+
 const TOPIC_ALIASES: Readonly<Record<string, string>> = {
   insert: "write",
   counterwrite: "counter_write",
@@ -444,8 +449,8 @@ const TOPIC_ALIASES: Readonly<Record<string, string>> = {
 export function formatHelp(topic?: string): string {
   if (topic === undefined || topic === "") return `${GENERAL.join("\n")}\n`;
   const lower = topic.toLowerCase();
-  const key = TOPIC_ALIASES[lower] ?? lower;
-  const page = PAGES[key] ?? (key.startsWith("-") ? undefined : PAGES[`-${key}`]);
+  const key = Object.hasOwn(TOPIC_ALIASES, lower) ? TOPIC_ALIASES[lower] : lower;
+  const page = pageOf(key) ?? (key.startsWith("-") ? undefined : pageOf(`-${key}`));
   if (page === undefined) {
     throw new OptionError({
       option: "help",

@@ -7,7 +7,7 @@
 
 import { parseNodeTarget } from "./node_target.ts";
 import { OptionError, UsageError } from "../../errors.ts";
-import { COMMAND_ALIASES, parseRunCommand, specialCommand } from "./_command.ts";
+import { commandOf, parseRunCommand, specialCommand } from "./_command.ts";
 import {
   parseColumnGroup,
   parseInsertGroup,
@@ -65,7 +65,7 @@ function resolveCommand(word: string): CommandType {
       'Cannot run command "legacy": the pre-2.1 syntax is not supported, expected the 2.1+ grammar',
     );
   }
-  const type = COMMAND_ALIASES[word];
+  const type = commandOf(word);
   if (type === undefined) {
     throw new OptionError({
       option: "command",
@@ -84,7 +84,7 @@ function resolveTopic(topic: string): string {
   if (lower === "-send-to") return "-sendto";
   if (OPTION_GROUPS.includes(lower)) return lower;
   if (OPTION_GROUPS.includes(`-${lower}`)) return `-${lower}`;
-  const command = COMMAND_ALIASES[lower];
+  const command = commandOf(lower);
   if (command !== undefined) return command;
   throw new OptionError({
     option: "help",
@@ -194,7 +194,7 @@ export function parseStressArgs(argv: readonly string[]): StressSettings {
   }
   if (helpFlag) {
     const first = words[0]?.toLowerCase();
-    const command = first === undefined ? undefined : COMMAND_ALIASES[first];
+    const command = first === undefined ? undefined : commandOf(first);
     const topic = command === undefined || command === "help" ? null : command;
     return defaultsFor(specialCommand("help", "help", { helpTopic: topic }), dryRun);
   }
