@@ -50,9 +50,13 @@ export interface MergeInputLog {
 export interface MergedInterval {
   /** The bucket number k (0 at the merged BaseTime). */
   readonly index: number;
-  /** Start, seconds since the merged BaseTime (k times the interval length). */
+  /** Start, seconds since the merged BaseTime: the earliest start of the intervals it holds. */
   readonly startSec: number;
-  /** The interval length, shorter for a last bucket that its inputs do not fill. */
+  /**
+   * The time its inputs cover: each loader's span in the bucket (from its first interval's
+   * start to its last one's end), averaged over the loaders. One log merged alone keeps its
+   * intervals' starts and lengths, so its rates are the ones its loader printed.
+   */
   readonly lengthSec: number;
   /** The merged histogram of each tag that has values in this bucket, by tag. */
   readonly histograms: ReadonlyMap<string, LatencyHistogram>;
@@ -226,24 +230,46 @@ interface BucketMerge {
   readonly pool: Map<string, LatencyHistogram>;
   /** Whether the histograms are reused (`onInterval` given). */
   readonly streaming: boolean;
+  /** Each loader's earliest start and latest end (ms) in the bucket being merged. */
+  readonly spans: { readonly startMs: Float64Array; readonly endMs: Float64Array };
+  /** The latest end (ms, absolute) of any interval merged so far. */
+  lastEndMs: number;
+}
+
+/** The earliest start and the mean of the loaders' spans of the bucket just merged. */
+function bucketSpan(merge: BucketMerge, loaders: readonly number[]): [number, number] {
+  const { startMs, endMs } = merge.spans;
+  let firstMs = Infinity;
+  let spanMs = 0;
+  for (const loader of loaders) {
+    firstMs = Math.min(firstMs, startMs[loader]);
+    spanMs += endMs[loader] - startMs[loader];
+    merge.lastEndMs = Math.max(merge.lastEndMs, endMs[loader]);
+  }
+  return [firstMs, spanMs / loaders.length];
 }
 
 /** Adds the input intervals of one non-empty bucket into a histogram per tag. */
 function mergeBucket(bucket: number, merge: BucketMerge): MergedInterval {
   const { logs, counts, pool } = merge;
-  const { t0, lengthMs } = merge.grid;
   const { flat, loaderOf, starts, order } = merge.sorted;
-  const bucketStartMs = t0 + bucket * lengthMs;
-  let endMs = bucketStartMs;
+  const { startMs, endMs } = merge.spans;
+  const loaders: number[] = [];
   const current = new Map<string, LatencyHistogram>();
   for (let k = starts[bucket]; k < starts[bucket + 1]; k++) {
     const j = order[k];
     const interval = flat[j];
-    const log = logs[loaderOf[j]];
-    endMs = Math.max(
-      endMs,
-      log.baseTimeMs + Math.round((interval.startSec + interval.lengthSec) * 1000),
-    );
+    const loader = loaderOf[j];
+    const log = logs[loader];
+    const fromMs = log.baseTimeMs + Math.round(interval.startSec * 1000);
+    const toMs = log.baseTimeMs + Math.round((interval.startSec + interval.lengthSec) * 1000);
+    if (!loaders.includes(loader)) {
+      loaders.push(loader);
+      startMs[loader] = fromMs;
+      endMs[loader] = toMs;
+    }
+    startMs[loader] = Math.min(startMs[loader], fromMs);
+    endMs[loader] = Math.max(endMs[loader], toMs);
     let target = current.get(interval.tag);
     if (target === undefined) {
       target = !merge.streaming
@@ -253,12 +279,13 @@ function mergeBucket(bucket: number, merge: BucketMerge): MergedInterval {
       current.set(interval.tag, target);
     }
     addTo(target, interval.histogram);
-    counts[loaderOf[j]][interval.tag] += interval.histogram.totalCount;
+    counts[loader][interval.tag] += interval.histogram.totalCount;
   }
+  const [firstMs, spanMs] = bucketSpan(merge, loaders);
   return {
     index: bucket,
-    startSec: (bucket * lengthMs) / 1000,
-    lengthSec: Math.min(lengthMs, endMs - bucketStartMs) / 1000,
+    startSec: (firstMs - merge.grid.t0) / 1000,
+    lengthSec: spanMs / 1000,
     histograms: current,
   };
 }
@@ -316,15 +343,15 @@ export function mergeHdrLogs(
     counts,
     pool: new Map(),
     streaming: options.onInterval !== undefined,
+    spans: { startMs: new Float64Array(logs.length), endMs: new Float64Array(logs.length) },
+    lastEndMs: -Infinity,
   };
-  let firstStartSec = -1;
-  let endSec = 0;
+  let firstStartSec = Infinity;
   for (let bucket = 0; bucket <= lastBucket; bucket++) {
     if (starts[bucket] === starts[bucket + 1]) continue;
     const merged = mergeBucket(bucket, merge);
     for (const [tag, histogram] of merged.histograms) totals.get(tag)!.add(histogram);
-    if (firstStartSec < 0) firstStartSec = merged.startSec;
-    endSec = merged.startSec + merged.lengthSec;
+    firstStartSec = Math.min(firstStartSec, merged.startSec);
     if (options.onInterval === undefined) {
       kept.push(merged);
     } else {
@@ -338,7 +365,7 @@ export function mergeHdrLogs(
     tags,
     intervals: kept,
     firstStartSec,
-    endSec,
+    endSec: (merge.lastEndMs - t0) / 1000,
     totals,
     loaders: logs.map((log, loader) => ({
       name: log.name,

@@ -17,12 +17,14 @@ import { parseFlags } from "../cli/parse_flags.ts";
 /** The help text of `stress merge`. */
 export const MERGE_HELP: string =
   `Usage: stress merge LOG... [--output FILE] [--json FILE] [--interval DURATION]
+                          [--allow-missing-tags]
 
 Merges the HDR interval logs (-log hdrfile=) that many loaders wrote into one run: every
 interval is placed by its absolute time (the log's BaseTime plus its start), per tag, into
 output intervals of the common length; histograms are added, so every percentile is that
 of all the loaders' values together. Prints the interval rows and the Results: block as one
-loader would have. Logs whose tags or units differ are refused.
+loader would have. Logs whose tags or units differ are refused, and so is a log given twice;
+a log with no intervals (a loader that stopped before its first) is left out with a warning.
 
 Options:
   --output FILE        write the merged HDR log (same format and tags)
@@ -30,7 +32,8 @@ Options:
   --interval DURATION  output interval length, e.g. 1s, 500ms, 10s (default: the median
                        interval length of the logs)
   --allow-missing-tags merge logs whose tags differ (a loader of a mixed run that never ran
-                       one op type has no tag for it); a missing tag adds nothing
+                       one op type has no tag for it); a missing tag adds nothing, but
+                       an unscheduled log's service times count as its response times
   -h, --help           this help
 
 Example:
@@ -45,6 +48,84 @@ async function readLog(path: string): Promise<MergeInputLog> {
     throw new UsageError(`Cannot read HDR log "${path}": ${reason}`, { cause: error });
   }
   return parseHdrLogMergeInput(text, path);
+}
+
+/** The real path of a file, or undefined when it does not exist (yet). */
+async function realPathOf(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses a log given twice (it would be counted twice) and an output file that is one of the
+ * logs (the merge would replace a loader's log).
+ */
+async function checkPaths(
+  logPaths: readonly string[],
+  outputs: readonly [option: string, path: unknown][],
+): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const path of logPaths) {
+    const real = await realPathOf(path);
+    if (real === undefined) continue; // readLog says why
+    const earlier = seen.get(real);
+    if (earlier !== undefined) {
+      throw new UsageError(
+        `Cannot merge HDR log "${path}": it is "${earlier}" again, expected each loader's log once`,
+      );
+    }
+    seen.set(real, path);
+  }
+  const [first, second] = outputs;
+  if (typeof first[1] === "string" && first[1] === second[1]) {
+    throw new UsageError(
+      `Cannot write the files of ${first[0]} and ${second[0]}: both are "${
+        first[1]
+      }", expected two files`,
+    );
+  }
+  for (const [option, path] of outputs) {
+    if (typeof path !== "string") continue;
+    const real = await realPathOf(path);
+    if (real !== undefined && seen.has(real)) {
+      throw new UsageError(
+        `Cannot write the file of ${option} "${path}": it is one of the logs being merged, ` +
+          "expected another file",
+      );
+    }
+  }
+}
+
+/** The logs that have intervals; a warning for each one that has none (a loader that ended early). */
+function logsWithIntervals(logs: readonly MergeInputLog[], io: CommandIo): MergeInputLog[] {
+  const kept = logs.filter((log) => log.intervals.length > 0);
+  if (kept.length === 0) return [...logs]; // the merge says why it cannot
+  for (const log of logs) {
+    if (log.intervals.length === 0) {
+      io.err(`warning: HDR log "${log.name}" has no intervals; merged without it`);
+    }
+  }
+  return kept;
+}
+
+/**
+ * With `--allow-missing-tags`: a log of an unscheduled run (service times only, `OP-st`)
+ * merged with scheduled ones (`OP-rt` too) counts its service times as its response times,
+ * which they are when nothing is scheduled, so that the merged response time holds every op.
+ */
+function withResponseTimes(logs: readonly MergeInputLog[]): MergeInputLog[] {
+  const scheduled = logs.some((log) => log.intervals.some((i) => i.tag.endsWith("-rt")));
+  if (!scheduled) return [...logs];
+  return logs.map((log) => {
+    const tags = new Set(log.intervals.map((i) => i.tag));
+    const copies = log.intervals
+      .filter((i) => i.tag.endsWith("-st") && !tags.has(`${i.tag.slice(0, -3)}-rt`))
+      .map((i) => ({ ...i, tag: `${i.tag.slice(0, -3)}-rt` }));
+    return copies.length === 0 ? log : { ...log, intervals: [...log.intervals, ...copies] };
+  });
 }
 
 /**
@@ -105,11 +186,15 @@ export async function mergeCommand(args: readonly string[], io: CommandIo): Prom
   const intervalSec = typeof values.interval === "string"
     ? parseDuration(values.interval, "--interval", { bareUnit: "s" }) / 1000
     : undefined;
-  const logs: MergeInputLog[] = [];
-  for (const path of positionals) logs.push(await readLog(path));
+  await checkPaths(positionals, [["--output", values.output], ["--json", values.json]]);
+  const read: MergeInputLog[] = [];
+  for (const path of positionals) read.push(await readLog(path));
+  const allowMissingTags = values["allow-missing-tags"] === true;
+  const present = logsWithIntervals(read, io);
+  const logs = allowMissingTags ? withResponseTimes(present) : present;
   const report = new MergedLogReport(tagsOfLogs(logs));
   const merged = mergeHdrLogs(logs, {
-    sameTags: values["allow-missing-tags"] !== true,
+    sameTags: !allowMissingTags,
     intervalSec,
     onInterval: (interval) => report.addInterval(interval),
   });

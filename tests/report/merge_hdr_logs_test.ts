@@ -105,7 +105,29 @@ Deno.test("mergeHdrLogs() of 3 shards with offset BaseTimes equals one histogram
     shards.map((s) => [s.log.name, s.log.intervals.length, s.values.length / 2]),
   );
   assert.equal(merged.firstStartSec, 0);
-  assert.equal(merged.endSec, 12);
+  // The latest end of any loader's interval: b's twelfth second ends at 12.333 s.
+  assert.equal(merged.endSec, 12.333);
+});
+
+Deno.test("mergeHdrLogs() of one log whose intervals start off the second keeps their starts and lengths", () => {
+  // As a run's log is: seconds a few milliseconds apart, started 0.789 s after BaseTime
+  // (which then merged into one-second buckets whose first 0.789 s were empty, and
+  // overstated every rate by a quarter), then a short last one.
+  const spans = [[0.789, 1.0], [1.789, 1.002], [2.791, 0.999], [3.79, 1.0], [4.79, 0.35]];
+  const intervals = spans.map(([startSec, lengthSec], i) => ({
+    tag: "WRITE-st",
+    startSec,
+    lengthSec,
+    histogram: histogramOf(Array.from({ length: 100 * (i + 1) }, () => 1000)),
+  }));
+  const merged = mergeHdrLogs([{ name: "one", baseTimeMs: BASE_MS + 120, intervals }]);
+  const shifted = (sec: number) => Math.round((sec + 0.12) * 1000) / 1000;
+  assert.deepEqual(
+    merged.intervals.map((i) => [i.startSec, i.lengthSec]),
+    spans.map(([startSec, lengthSec]) => [shifted(startSec), lengthSec]),
+  );
+  assert.equal(merged.firstStartSec, shifted(0.789));
+  assert.equal(merged.endSec, shifted(5.14));
 });
 
 Deno.test("mergeHdrLogs() gives the same result from readHdrLog and parseHdrLogMergeInput logs", () => {

@@ -134,9 +134,11 @@ Deno.test("mergeCommand() --interval 2s merges pairs of seconds", async () => {
     await mergeCommand([...paths, "--interval", "2s", "--json", `${dir}/m.json`], io);
     const summary = JSON.parse(await Deno.readTextFile(`${dir}/m.json`));
     assert.equal(summary.merge.intervalSec, 2);
+    // Each starts where the earliest interval it holds starts: the last holds only the
+    // third loader's (1.25 s late) last second.
     assert.deepEqual(
       summary.merge.intervals.map((i: { startSec: number }) => i.startSec),
-      [0, 2, 4, 6, 8],
+      [0, 2, 4, 6, 8.25],
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -211,6 +213,89 @@ Deno.test("mergeCommand() --allow-missing-tags merges a loader that never ran on
     assert.equal(await mergeCommand([...paths, "--allow-missing-tags"], io), 0);
     const total = io.stdout.find((l) => l.startsWith("Total partitions"));
     assert.match(total ?? "", /:\s+69 \[READ: 21, WRITE: 48\]$/, io.stdout.join("\n"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mergeCommand() --allow-missing-tags counts an unscheduled log's service times as response times", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-tags-" });
+  try {
+    const logOf = (scheduled: boolean, valueNs: number) => {
+      let text = formatHdrLogHeader({ startTimeMs: BASE_MS });
+      for (let s = 0; s < 3; s++) {
+        const service = new LatencyHistogram();
+        const response = new LatencyHistogram();
+        for (let k = 0; k < 100; k++) service.recordValue(valueNs);
+        for (let k = 0; k < 100; k++) response.recordValue(valueNs * 2);
+        const windows = [{
+          name: "WRITE",
+          service,
+          response: scheduled ? response : null,
+          wait: scheduled ? service : null,
+        }];
+        text += formatHdrLogInterval({ windows, startSec: s, lengthSec: 1 });
+      }
+      return text;
+    };
+    // 300 unscheduled ops at 1 ms, 300 scheduled ones at 50 ms service and 100 ms response.
+    await Deno.writeTextFile(`${dir}/closed.hdr`, logOf(false, 1_000_000));
+    await Deno.writeTextFile(`${dir}/fixed.hdr`, logOf(true, 50_000_000));
+    const io = new BufferedIo();
+    const args = [`${dir}/closed.hdr`, `${dir}/fixed.hdr`, "--allow-missing-tags"];
+    assert.equal(await mergeCommand([...args, "--json", `${dir}/m.json`], io), 0);
+    const tags = JSON.parse(await Deno.readTextFile(`${dir}/m.json`)).merge.tags;
+    assert.equal(tags["WRITE-rt"].count, 600);
+    assert.equal(tags["WRITE-st"].count, 600);
+    // The median response time is between the two: half the ops took 1 ms, half 100 ms.
+    const median = io.stdout.find((l) => l.startsWith("Latency median"));
+    assert.match(median ?? "", /:\s+(1\.0|100\.\d) ms/, io.stdout.join("\n"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mergeCommand() refuses a log given twice and an output file that is one of the logs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-test-" });
+  try {
+    const { paths } = await writeShards(dir);
+    const before = await Deno.readTextFile(paths[0]);
+    const again = paths[0].replace(`${dir}/`, `${dir}/./`);
+    await assertUsageError(
+      [paths[0], paths[1], again],
+      /"[^"]*loader-0\.hdr" again, expected each/,
+    );
+    await assertUsageError(
+      [...paths, "--output", paths[1]],
+      /--output ".*": it is one of the logs/,
+    );
+    await assertUsageError([...paths, "--json", paths[2]], /--json ".*": it is one of the logs/);
+    const out = `${dir}/same`;
+    await assertUsageError([...paths, "--output", out, "--json", out], /both are ".*same"/);
+    assert.equal(await Deno.readTextFile(paths[0]), before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mergeCommand() leaves out a log with no intervals, with a warning", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-test-" });
+  try {
+    const { paths, values } = await writeShards(dir);
+    const empty = `${dir}/empty.hdr`;
+    const header = (await Deno.readTextFile(paths[0])).split("\n").filter((l) =>
+      !l.startsWith("Tag=")
+    );
+    await Deno.writeTextFile(empty, header.join("\n"));
+    const io = new BufferedIo();
+    assert.equal(await mergeCommand([...paths, empty, "--json", `${dir}/m.json`], io), 0);
+    assert.deepEqual(io.stderr, [
+      `warning: HDR log "${empty}" has no intervals; merged without it`,
+    ]);
+    const summary = JSON.parse(await Deno.readTextFile(`${dir}/m.json`));
+    assert.equal(summary.merge.loaders.length, 3);
+    assert.equal(summary.total.ops, values.length);
+    await assertUsageError([empty], /it has no intervals/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
