@@ -36,7 +36,7 @@ import { checkReplaceable } from "../cli/replace_file.ts";
 export const ANALYZE_HELP: string =
   `Usage: stress analyze N [--keep DIR] [--json FILE] [-- STRESS-ARGS...]
 
-Starts N stress processes side by side, as N loaders on one host, and prints one summary
+Starts N (at most 64) stress processes side by side, as N loaders on one host, and prints one summary
 of them all: average, max, min and 95th percentile of throughput (per interval of every
 process) and of latency (from the processes' merged HDR histograms), the process count,
 and each process's pid with its start, finish and duration. Then the merged run: the
@@ -58,7 +58,7 @@ printed; the merge still uses the logs that exist) or the logs cannot be merged.
 Options:
   --keep DIR   keep the processes' HDR logs (process-1.hdr ... process-N.hdr) and the
                merged log (merged.hdr) in DIR (default: a temporary directory, removed
-               afterwards)
+               afterwards); a DIR that holds an earlier analyze's logs is refused
   --json FILE  write the merged run's JSON summary (as stress merge --json)
   -h, --help   this help
 
@@ -75,6 +75,31 @@ interface AnalyzeOptions {
   keep: string | null;
   json: string | null;
   childArgs: string[];
+}
+
+/** The most processes `analyze` starts: a typo (`analyze 1000000`) must not exhaust the host. */
+const MAX_PROCESSES = 64;
+
+/**
+ * Makes the `--keep` directory, or refuses one that holds an earlier analyze's logs (they
+ * would be mixed with this run's) or a path that is not a directory.
+ */
+async function prepareKeepDir(keep: string): Promise<void> {
+  try {
+    await Deno.mkdir(keep, { recursive: true });
+    for await (const entry of Deno.readDir(keep)) {
+      if (entry.name === MERGED_LOG || /^process-\d+\.hdr$/.test(entry.name)) {
+        throw new UsageError(
+          `Cannot keep the logs in "${keep}": it holds "${entry.name}" of an earlier analyze, ` +
+            "expected a directory without them (another --keep DIR, or remove them)",
+        );
+      }
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Cannot keep the logs in "${keep}": ${reason}`, { cause: error });
+  }
 }
 
 function parseAnalyzeArgs(args: readonly string[]): AnalyzeOptions | null {
@@ -103,6 +128,12 @@ function parseAnalyzeArgs(args: readonly string[]): AnalyzeOptions | null {
     );
   }
   const count = parsePositive("N", own[0], { integer: true });
+  if (count > MAX_PROCESSES) {
+    throw new UsageError(
+      `Cannot parse "N": ${count} processes are too many for one host (each is a Deno ` +
+        `process of about 100 MB), expected 1 to ${MAX_PROCESSES}`,
+    );
+  }
   if (
     command.length > 0 && ["analyze", "merge", "compare", "help", "version"].includes(command[0])
   ) {
@@ -147,7 +178,7 @@ export async function analyzeCommand(
   // The merged summary is written at the end: a folder that is not there fails now.
   if (parsed.json !== null) checkReplaceable(parsed.json, "--json");
   const dir = keep ?? await Deno.makeTempDir({ prefix: "stress-analyze-" });
-  if (keep !== null) await Deno.mkdir(keep, { recursive: true });
+  if (keep !== null) await prepareKeepDir(keep);
   const sharded = splitsWork(parsed.childArgs);
   try {
     const runs = await runChildren(

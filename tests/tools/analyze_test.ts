@@ -133,3 +133,28 @@ Deno.test("stress simulate --fail-if-limited exits 4 when the loader was the lim
   assert.equal(plain.code, 0, plain.err.join("\n"));
   assert.match(plain.err.find((l) => l.startsWith("Loader: "))!, /^Loader: limited: /);
 });
+
+Deno.test("stress analyze refuses too many processes, and a --keep path that is a file or holds earlier logs", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const many = await stress(["analyze", "1000000"]);
+    assert.equal(many.code, 2, many.err.join("\n"));
+    assert.match(many.err.join("\n"), /^error: Cannot parse "N": 1000000 processes are too many/);
+    await Deno.writeTextFile(`${dir}/file`, "kept");
+    const file = await stress(["analyze", "1", "--keep", `${dir}/file`]);
+    assert.equal(file.code, 2, file.err.join("\n"));
+    assert.match(file.err.join("\n"), /^error: Cannot keep the logs in ".*file": /);
+    await Deno.mkdir(`${dir}/old`);
+    await Deno.writeTextFile(`${dir}/old/process-2.hdr`, "an earlier run's log");
+    const old = await stress(["analyze", "1", "--keep", `${dir}/old`, "--", "simulate", "1"]);
+    assert.equal(old.code, 2, old.err.join("\n"));
+    assert.match(old.err.join("\n"), /holds "process-2\.hdr" of an earlier analyze/);
+    assert.equal(old.out.length, 0, old.out.join("\n"));
+    assert.equal(await Deno.readTextFile(`${dir}/file`), "kept");
+    assert.deepEqual((await Array.fromAsync(Deno.readDir(`${dir}/old`))).map((e) => e.name), [
+      "process-2.hdr",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
