@@ -85,6 +85,37 @@ Deno.test("main() prints one error line and exits 2 on a bad command line", asyn
     [["simulate"], /SECONDS/],
     [["simulate", "3", "4"], /"4" is extra/],
     [["analyze", "zero"], /"zero"/],
+    // Distributions a Worker could not build fail before the settings dump and the connect
+    // (port 1 would be exit 3).
+    [
+      ["write", "n=10", "-col", "size=FIXED(-1)", "-node", "127.0.0.1", "-port", "native=1"],
+      /"FIXED\(-1\)" has size "-1"/,
+    ],
+    [
+      [
+        "write",
+        "n=10",
+        "-pop",
+        "dist=extreme(1..100,0)",
+        "-node",
+        "127.0.0.1",
+        "-port",
+        "native=1",
+      ],
+      /has shape "0"/,
+    ],
+    [
+      [
+        "mixed",
+        "n=10",
+        "clustering=gaussian(1..10,5,0)",
+        "-node",
+        "127.0.0.1",
+        "-port",
+        "native=1",
+      ],
+      /stdev "0"/,
+    ],
     // Names every object inherits are no command and no help topic.
     [["constructor"], /"constructor" is not a known command/],
     [["help", "constructor"], /"constructor" is not a known command or option/],

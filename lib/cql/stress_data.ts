@@ -108,14 +108,23 @@ export class StressData {
   #dataSeedLow = 0;
 
   /**
-   * Prepares the generators (hashes every column name once).
+   * Checks the options as the constructor does, without preparing anything: the main thread
+   * calls it before it connects, so that a bad `-col` or `-pop keysize` fails at once.
    *
    * @param options The key size, column names, cell size and column count.
-   * @throws {OptionError} If the key size is not a positive integer, there are no columns, the
-   * size distribution cannot be reproduced (`qextreme`, `~` inverted, negative sizes) or the
-   * column count's maximum differs from the number of names.
+   * @returns The cell size sampler the options describe.
+   * @throws {OptionError} As the constructor.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { StressData } from "./stress_data.ts";
+   * const size = { kind: "fixed", value: -1, inverted: false, source: "FIXED(-1)" } as const;
+   * const options = { keySizeBytes: 10, columnNames: ["C0"], columnSize: size, columnCount: null };
+   * assert.throws(() => StressData.check(options), /"FIXED\(-1\)" has size "-1"/);
+   * ```
    */
-  constructor(options: StressDataOptions) {
+  static check(options: StressDataOptions): SizeSampler {
     const { keySizeBytes, columnNames, columnSize, columnCount } = options;
     if (!Number.isSafeInteger(keySizeBytes) || keySizeBytes < 1) {
       throw new OptionError({
@@ -138,6 +147,20 @@ export class StressData {
         });
       }
     }
+    return new SizeSampler(columnSize);
+  }
+
+  /**
+   * Prepares the generators (hashes every column name once).
+   *
+   * @param options The key size, column names, cell size and column count.
+   * @throws {OptionError} If the key size is not a positive integer, there are no columns, the
+   * size distribution cannot be reproduced (`qextreme`, `~` inverted, negative sizes) or the
+   * column count's maximum differs from the number of names.
+   */
+  constructor(options: StressDataOptions) {
+    const { keySizeBytes, columnNames } = options;
+    this.#size = StressData.check(options);
     this.#keySizeBytes = keySizeBytes;
     [this.#keySaltHigh, this.#keySaltLow] = saltOf("randomstrkey");
     const n = columnNames.length;
@@ -148,7 +171,6 @@ export class StressData {
     }
     this.#kernel = new StressDataKernel(keySizeBytes, saltHigh, saltLow);
     this.#columns = Object.freeze(Array.from({ length: n }, (_, i) => i));
-    this.#size = new SizeSampler(columnSize);
     this.#identities = new Float64Array(n);
     this.#sizes = new Int32Array(n);
     this.#scratchKey = new Uint8Array(keySizeBytes);

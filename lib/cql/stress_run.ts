@@ -17,6 +17,7 @@ import { formatResults, formatRunEnd } from "../report/results_block.ts";
 import { formatSettingsDump, type SettingsDumpOptions } from "./report/settings_dump.ts";
 import { type RunPlan, runWorkload } from "../engine/run_workload.ts";
 import { STRESS_WORKER_URL } from "./stress_worker_url.ts";
+import { checkTargetSpec } from "./check_target_spec.ts";
 import {
   runMeasuredStep,
   runThreadSearch,
@@ -201,12 +202,14 @@ function interruptedError(state: RunState): InterruptedError {
 /** The settings dump, prepare, `N=0`, pause, warm-up, truncate, measured run and report. */
 async function runPhases(state: RunState, target: StressTargetSpec): Promise<number> {
   const { settings, io, options, progress } = state;
+  await checkTargetSpec(settings, target);
   if (!settings.log.noSettings) printText(io, formatSettingsDump(settings, options.settingsDump));
   // A graph file that is not ours, or a folder that is not there, fails now: before the
   // connection, not after the run.
   const graphHtml = settings.graph.file === null ? null : readGraphFile(settings.graph.file);
   progress.phase = "the connection and schema creation";
   const ready = (await options.prepare?.(io)) ?? target;
+  if (ready !== target) await checkTargetSpec(settings, ready);
   // Ctrl-C while connecting or creating the schema ends the run in that phase.
   if (state.pageStop.signal.aborted) throw interruptedError(state);
   const stop = settings.command.stop;

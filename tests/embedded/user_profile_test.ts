@@ -220,3 +220,46 @@ Deno.test("user: bad profiles and ops give one error line and exit 2 before anyt
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("user: profile values a Worker could not build from are refused after the schema, before the warm-up", async () => {
+  const node = await startNode();
+  const dir = await Deno.makeTempDir({ prefix: "stress_user_" });
+  try {
+    const yaml = (columnspec: string, query: string) =>
+      [
+        "keyspace: late_ks",
+        "keyspace_definition: |",
+        "  CREATE KEYSPACE late_ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1};",
+        "table: t",
+        "table_definition: |",
+        "  CREATE TABLE t (k int, c int, v text, PRIMARY KEY (k, c))",
+        "columnspec:",
+        columnspec,
+        "queries:",
+        `  q: {cql: "${query}"}`,
+      ].join("\n");
+    const cases: [string, string, RegExp][] = [
+      ["  - name: c\n    cluster: fixed(0)", "SELECT * FROM t WHERE k = ?", /draw fewer than 1/],
+      [
+        "  - name: v\n    size: qextreme(2..10,1.2,4)",
+        "SELECT * FROM t WHERE k = ?",
+        /reproducible/,
+      ],
+      ["  - name: c\n    cluster: fixed(2)", "SELECT * FROM t WHERE nosuch = ?", /"nosuch"/],
+    ];
+    for (const [columnspec, query, message] of cases) {
+      await Deno.writeTextFile(`${dir}/p.yaml`, yaml(columnspec, query));
+      const args = ["user", `profile=${dir}/p.yaml`, "ops(insert=1,q=1)", "n=20"];
+      const { code, out, err } = await runAgainst(node, args);
+      assert.equal(code, 2, `${columnspec}: ${[...out, ...err].join("\n")}`);
+      assert.equal(err.length, 1, err.join("\n"));
+      assert.match(err[0], /^error: /);
+      assert.match(err[0], message);
+      assert.ok(!out.some((l) => l.startsWith("Warming up")), out.join("\n"));
+      assert.ok(!out.includes("Results:"), out.join("\n"));
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await node.close();
+  }
+});

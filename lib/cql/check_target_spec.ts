@@ -1,0 +1,68 @@
+/**
+ * What the main thread checks before a cassandra-stress run connects (and, for `user`, once
+ * the profiles' tables are read back): everything a Worker would refuse when it builds its
+ * generators, so that a bad distribution or profile value is one `error:` line with exit 2,
+ * not a failure in every Worker after the schema was created.
+ *
+ * @module
+ */
+
+import { createDistribution } from "../core/distribution.ts";
+import { Prng } from "../core/prng.ts";
+import type { StressTargetSpec } from "./cql_target_spec.ts";
+import type { StressSettings } from "./options/stress_settings.ts";
+import { StressData } from "./stress_data.ts";
+import { firstLineOf, UsageError, UserError } from "../errors.ts";
+
+/**
+ * Builds, once and for nothing, the generators a Worker builds from the settings and target.
+ *
+ * @param settings The parsed settings (population and clustering distributions).
+ * @param target The target spec; a `user` target without tables yet (before the profiles'
+ * tables are read back) is checked for its distributions only.
+ * @throws {UserError} What a Worker would throw: an impossible distribution (`extreme` with
+ * shape 0, `gaussian` with stdev 0, negative sizes), a profile column spec that cannot draw a
+ * value, a query marker that binds no generated column.
+ *
+ * @example Usage
+ * ```ts ignore
+ * await checkTargetSpec(settings, target);
+ * ```
+ */
+export async function checkTargetSpec(
+  settings: StressSettings,
+  target: StressTargetSpec,
+): Promise<void> {
+  const prng = new Prng(1);
+  if (settings.population.kind === "dist") {
+    createDistribution(settings.population.distribution, prng);
+  }
+  createDistribution(settings.command.clustering, prng);
+  switch (target.kind) {
+    case "cql":
+      StressData.check({
+        keySizeBytes: target.keyBytes,
+        columnNames: target.columnNames,
+        columnSize: target.columnSize,
+        columnCount: target.columnCount,
+      });
+      createDistribution(target.counterAdd, prng);
+      return;
+    case "cql-user": {
+      if (target.tables.length === 0) return;
+      // Loaded only by `user` runs: the profile generators.
+      const { checkUserSpec, userTableStates } = await import("./driver/_user_op_values.ts");
+      try {
+        checkUserSpec(target);
+        userTableStates(target, prng);
+      } catch (error) {
+        // The generators' own refusals are plain errors in places: each is about the profile.
+        if (error instanceof UserError) throw error;
+        throw new UsageError(firstLineOf(error), { cause: error });
+      }
+      return;
+    }
+    case "synthetic":
+      if (target.latencyUs !== null) createDistribution(target.latencyUs, prng);
+  }
+}
