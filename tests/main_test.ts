@@ -281,3 +281,24 @@ Deno.test("main() rejects an unwritable -log json= path before running anything"
     /^error: Cannot create the file of -log json "\/nonexistent-dir\/run\.json"/,
   );
 });
+
+Deno.test("main() -pop seq=LO..HI no-wrap ends the run once every seed was visited", async () => {
+  for (const stop of ["n=1000", "duration=60s"]) {
+    const { code, out, err } = await run([
+      "write",
+      stop,
+      "no-warmup",
+      "-pop",
+      "seq=1..300",
+      "no-wrap",
+      "-rate",
+      "threads=4",
+      "-node",
+      "synthetic:fixed(100)",
+    ]);
+    assert.equal(code, 0, err.join("\n"));
+    assert.ok(out.includes("Total partitions          :        300 [WRITE: 300]"), out.join("\n"));
+    // A duration run ends with the seeds, not after 60 s.
+    assert.match(out.find((l) => l.startsWith("Total operation time")) ?? "", /00:00:0\d$/);
+  }
+});

@@ -104,6 +104,19 @@ function populationOf(settings: StressSettings): PopulationPlan {
     : { kind: "dist", distribution: pop.distribution };
 }
 
+/**
+ * The ops of the run: n, or none for a duration; `-pop seq=LO..HI no-wrap` ends the run once
+ * every seed of the range was visited, whatever comes first.
+ */
+function totalOpsOf(settings: StressSettings): number {
+  const stop = settings.command.stop;
+  const n = stop.kind === "count" ? stop.n : -1;
+  const pop = settings.population;
+  if (pop.kind !== "seq" || pop.wrap) return n;
+  const seeds = pop.max - pop.min + 1;
+  return n < 0 ? seeds : Math.min(n, seeds);
+}
+
 /** The target of one op's warm-up: a CQL target maps op indexes to statements (index 0). */
 function warmupTarget(target: StressTargetSpec, index: number): StressTargetSpec {
   switch (target.kind) {
@@ -148,7 +161,7 @@ export function measuredPlan(
     opNames: names,
     threads,
     workers: Math.max(1, Math.min(options.workers, threads)),
-    totalOps: stop.kind === "count" ? stop.n : -1,
+    totalOps: totalOpsOf(settings),
     durationMs: stop.kind === "duration" ? stop.durationMs : -1,
     uncertainty: stop.kind === "uncertainty"
       ? {
@@ -196,10 +209,10 @@ export function warmupPlans(
   plan: RunPlan<StressTargetSpec>,
   settings: StressSettings,
 ): RunPlan<StressTargetSpec>[] {
-  if (settings.command.noWarmup || plan.totalOps === 0) return [];
-  const perNode = plan.totalOps > 0
-    ? Math.min(Math.floor(plan.totalOps / 4), MAX_WARMUP_OPS)
-    : MAX_WARMUP_OPS;
+  const stop = settings.command.stop;
+  const n = stop.kind === "count" ? stop.n : -1;
+  if (settings.command.noWarmup || n === 0) return [];
+  const perNode = n > 0 ? Math.min(Math.floor(n / 4), MAX_WARMUP_OPS) : MAX_WARMUP_OPS;
   const totalOps = perNode * Math.max(1, settings.node.hosts.length);
   if (totalOps === 0) return [];
   const threads = Math.min(100, plan.threads);
