@@ -302,3 +302,29 @@ Deno.test("main() -pop seq=LO..HI no-wrap ends the run once every seed was visit
     assert.match(out.find((l) => l.startsWith("Total operation time")) ?? "", /00:00:0\d$/);
   }
 });
+
+Deno.test("main() prints at most 100 failed operations a Worker, then says the rest are not printed", async () => {
+  const { code, out, err } = await run([
+    "write",
+    "n=2000",
+    "no-warmup",
+    "-rate",
+    "threads=4",
+    "-node",
+    "synthetic:fixed(50):errors(0.5)",
+    "-errors",
+    "ignore",
+    "retries=0",
+  ]);
+  assert.equal(code, 0, err.join("\n"));
+  const errors = out.find((l) => l.startsWith("Total errors"))!;
+  const count = Number(/: +([0-9,]+) \[/.exec(errors)![1].replaceAll(",", ""));
+  const printed = err.filter((l) => l.startsWith("Operation x1 on key(s) ["));
+  const notices = err.filter((l) =>
+    /^Worker \d: further failed operations are not printed/.test(l)
+  );
+  // At most 4 Workers share 2,000 ops, half of them failing: every Worker passes 100.
+  assert.ok(notices.length >= 1, err.join("\n"));
+  assert.equal(printed.length, 100 * notices.length);
+  assert.ok(count > printed.length, `${count} errors, ${printed.length} printed`);
+});

@@ -446,9 +446,13 @@ export class WorkerRunner {
   }
 
   #reportError(seed: number, tries: number, error: unknown): void {
-    if (this.#errorLines >= MAX_ERROR_LINES) return;
+    if (this.#errorLines > MAX_ERROR_LINES) return;
     this.#errorLines++;
-    this.#post({ type: "log", line: this.#errorLine(seed, tries, error) }, []);
+    const line = this.#errorLines <= MAX_ERROR_LINES
+      ? this.#errorLine(seed, tries, error)
+      : `Worker ${this.#init.workerIndex}: further failed operations are not printed ` +
+        `(at most ${MAX_ERROR_LINES} lines a Worker; Total errors counts them all)`;
+    this.#post({ type: "log", line }, []);
   }
 
   #maybeSample(): void {
