@@ -182,7 +182,11 @@ function columnLines(settings: StressSettings): string[] {
 
 function modeLines(settings: StressSettings, options: SettingsDumpOptions): string[] {
   const { mode } = settings;
-  const protocolVersion = options.protocolVersion ?? mode.protocolVersion ?? DEFAULT_PROTOCOL;
+  // The version asked for, as cassandra-stress prints it; on cassandra-driver, the one it
+  // can speak (5 falls back to 4, with a warning).
+  const protocolVersion = mode.client === "native" && mode.protocolVersion !== null
+    ? mode.protocolVersion
+    : options.protocolVersion ?? mode.protocolVersion ?? DEFAULT_PROTOCOL;
   const connectionsPerHost = mode.connectionsPerHost ?? options.connectionsPerHost ??
     DEFAULT_CONNECTIONS_PER_HOST;
   const lines = [
@@ -199,7 +203,7 @@ function modeLines(settings: StressSettings, options: SettingsDumpOptions): stri
   if (mode.requestTimeoutMs !== null) lines.push(`  Request Timeout: ${mode.requestTimeoutMs} ms`);
   lines.push(`  Compression: ${mode.compression.toUpperCase()}`);
   // Ours: which client sends the ops, and on which protocol (cassandra-stress has no such
-  // line; `Protocol Version:` above is the control connection's, on cassandra-driver).
+  // line; without protocolVersion= the control connection's v4 is printed above).
   const offered = mode.protocolVersion === null
     ? "v5 where the node offers it, else v4"
     : `v${mode.protocolVersion}`;

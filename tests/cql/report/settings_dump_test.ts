@@ -142,6 +142,14 @@ Deno.test("formatSettingsDump() prints the connections, protocol version and hos
   const ours = formatSettingsDump(settings, { connectionsPerHost: 2, protocolVersion: 3 });
   assert.ok(ours.includes("  Connections Per Host: 2\n"));
   assert.ok(ours.includes("  Protocol Version: V3\n"));
+  // protocolVersion=5 is what the native path speaks; cassandra-driver falls back to 4.
+  const v5 = (client: string) =>
+    formatSettingsDump(
+      parseStressArgs(["write", "-mode", "native", "cql3", "protocolVersion=5", client]),
+      { protocolVersion: 4 },
+    );
+  assert.ok(v5("client=native").includes("  Protocol Version: V5\n"));
+  assert.ok(v5("client=driver").includes("  Protocol Version: V4\n"));
   assert.ok(
     formatSettingsDump(settings, { nodes: ["node1.example", "node2.example"] })
       .includes("  Nodes: [node1.example, node2.example]\n"),
