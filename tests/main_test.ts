@@ -116,6 +116,15 @@ Deno.test("main() prints one error line and exits 2 on a bad command line", asyn
       ],
       /stdev "0"/,
     ],
+    // Two outputs in one file would overwrite or mix into each other.
+    [
+      ["write", "n=10", "-log", "file=o.txt", "hdrfile=o.txt"],
+      /"o\.txt" is also the file of -log file/,
+    ],
+    [
+      ["write", "n=10", "-log", "json=r.html", "-graph", "file=./r.html"],
+      /is also the file of -log json/,
+    ],
     // Names every object inherits are no command and no help topic.
     [["constructor"], /"constructor" is not a known command/],
     [["help", "constructor"], /"constructor" is not a known command or option/],

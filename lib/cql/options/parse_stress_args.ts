@@ -250,5 +250,39 @@ export function parseStressArgs(argv: readonly string[]): StressSettings {
     const [key, parse] = GROUP_PARSERS[group.name];
     parsed[key] = parse(group.params, command);
   }
-  return defaultsFor(command, dryRun, parsed);
+  const settings = defaultsFor(command, dryRun, parsed);
+  refuseSharedFiles(settings);
+  return settings;
+}
+
+/** The same path (but for `./` and doubled slashes), to compare file options. */
+function samePathKey(path: string): string {
+  return path.replace(/\/\/+/g, "/").replace(/(^|\/)(\.\/)+/g, "$1");
+}
+
+/**
+ * Refuses two file options that name one file (`-log file=x hdrfile=x`, `-log json=r.html
+ * -graph file=r.html`): one would overwrite or mix into the other.
+ */
+function refuseSharedFiles(settings: StressSettings): void {
+  const files: [string, string | null][] = [
+    ["-log file", settings.log.file],
+    ["-log hdrfile", settings.log.hdrFile],
+    ["-log json", settings.log.jsonFile],
+    ["-graph file", settings.graph.file],
+  ];
+  const seen = new Map<string, string>();
+  for (const [option, path] of files) {
+    if (path === null) continue;
+    const earlier = seen.get(samePathKey(path));
+    if (earlier !== undefined) {
+      throw new OptionError({
+        option,
+        value: path,
+        problem: `is also the file of ${earlier}`,
+        expected: "a file of its own for each output",
+      });
+    }
+    seen.set(samePathKey(path), option);
+  }
 }
