@@ -300,9 +300,9 @@ const startEmbedded: typeof startEmbeddedNode = async (...args) =>
 /** Hands the arguments to their command: one of our own, else a cassandra-stress command. */
 async function dispatch(command: readonly string[], context: CommandContext): Promise<number> {
   refuseUnsplit(command, context.shard);
-  // `help disk`, `help merge`: cassandra-stress's help knows only its own commands.
+  // `help disk`, `help checkout load`: cassandra-stress's help knows only its own commands.
   if ((command[0] === "help" || command[0] === "-?") && ownCommand(command[1]) !== undefined) {
-    return await dispatch([command[1], "--help"], context);
+    return await dispatch([...command.slice(1), "--help"], context);
   }
   const own = ownCommand(command[0]);
   if (own !== undefined) return await own(command.slice(1), context);

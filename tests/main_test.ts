@@ -204,10 +204,12 @@ Deno.test("main() disk, query and checkout list their commands on --help, -h and
 });
 
 Deno.test("main() help COMMAND prints the usage of our own commands too", async () => {
-  for (const command of ["simulate", "analyze", "compare", "merge", "serve"]) {
-    const help = await run(["help", command]);
+  const commands = ["simulate", "analyze", "compare", "merge", "serve", "disk", "checkout load"];
+  for (const command of commands) {
+    const words = command.split(" ");
+    const help = await run(["help", ...words]);
     assert.equal(help.code, 0, help.err.join("\n"));
-    assert.deepEqual(help.out, (await run([command, "--help"])).out, command);
+    assert.deepEqual(help.out, (await run([...words, "--help"])).out, command);
     assert.match(help.out[0], new RegExp(`^Usage: stress ${command}\\b`));
   }
 });

@@ -72,7 +72,8 @@ function resolveCommand(word: string): CommandType {
       value: word,
       problem: "is not a known command",
       expected:
-        "one of write, read, mixed, counter_write, counter_read, user, help, print, version",
+        "one of write, read, mixed, counter_write, counter_read, user, help, print, version " +
+        "(or stress's own simulate, analyze, compare, merge, serve, disk, query, checkout)",
     });
   }
   return type;
