@@ -84,6 +84,9 @@ Deno.test("main() prints one error line and exits 2 on a bad command line", asyn
     [["wrte", "n=10"], /"wrte"/],
     [["simulate"], /SECONDS/],
     [["simulate", "3", "4"], /"4" is extra/],
+    // Longer than a timer can wait: it would have fired at once.
+    [["simulate", "99999999999999999999"], /is too long/],
+    [["write", "duration=720h"], /"720h" is too long, expected at most 596h/],
     [["analyze", "zero"], /"zero"/],
     // Distributions a Worker could not build fail before the settings dump and the connect
     // (port 1 would be exit 3).

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { MAX_DURATION_MS } from "../units/parse_duration.ts";
 import { UsageError } from "../errors.ts";
 import { type ListenAddress, parseListenAddress } from "../units/listen_address.ts";
 import type { DistributionSpec } from "../units/distribution_spec.ts";
@@ -73,6 +74,12 @@ export function parseSimulateSettings(args: readonly string[]): SimulateSettings
     );
   }
   const seconds = parsePositive("SECONDS", positionals[0]);
+  if (seconds * 1000 > MAX_DURATION_MS) {
+    throw new UsageError(
+      `Cannot parse "SECONDS": ${positionals[0]} is too long, expected at most ` +
+        `${Math.floor(MAX_DURATION_MS / 1000)} (596 h, what a timer can wait)`,
+    );
+  }
   const threads = parsePositive("--threads", values.threads as string, { integer: true });
   const workers = values.workers === undefined
     ? Math.min(navigator.hardwareConcurrency, threads)

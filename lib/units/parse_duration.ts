@@ -12,6 +12,12 @@ export type DurationUnit = "ms" | "s" | "m" | "h";
 const UNIT_MS: Readonly<Record<DurationUnit, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PATTERN = /^(\d+)(ms|s|m|h)?$/i;
 
+/**
+ * The longest duration: what a timer can wait (2^31 - 1 ms, 596 h 31 min); a longer one would
+ * fire at once.
+ */
+export const MAX_DURATION_MS = 2_147_483_647;
+
 /** Options for {@linkcode parseDuration}. */
 export interface ParseDurationOptions {
   /**
@@ -75,8 +81,13 @@ export function parseDuration(
     });
   }
   const valueMs = Number(match[1]) * UNIT_MS[unit];
-  if (!Number.isSafeInteger(valueMs)) {
-    throw new OptionError({ option, value: text, problem: "is too large", expected });
+  if (!Number.isSafeInteger(valueMs) || valueMs > MAX_DURATION_MS) {
+    throw new OptionError({
+      option,
+      value: text,
+      problem: "is too long",
+      expected: `at most 596h (${MAX_DURATION_MS} ms, what a timer can wait)`,
+    });
   }
   if (valueMs === 0 && !options.allowZero) {
     throw new OptionError({ option, value: text, problem: "is zero", expected });
