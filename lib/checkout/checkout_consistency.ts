@@ -14,8 +14,11 @@ import { readBack } from "./checkout_consistency_read_back.ts";
 import { parseDuration } from "../units/parse_duration.ts";
 import { CheckoutServices } from "./driver/checkout_services.ts";
 import type { CommandIo } from "../cli/command_io.ts";
-import { parseCommandFlags, parseInteger, parsePositive } from "../cli/parse_flags.ts";
+import { parseInteger, parsePositive } from "../cli/parse_flags.ts";
+import { parseCheckoutFlags } from "./_checkout_flags.ts";
 import { InterruptedError, UsageError } from "../errors.ts";
+import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
+import { redactUrls } from "./checkout_urls.ts";
 
 const HELP = `Usage: stress checkout consistency (--urls urls.json | --gateway URL) [options]
 
@@ -44,7 +47,8 @@ Options:
                        whose connection failed before anything was sent is sent again, with
                        back-off and a progress line, up to 8 times
   --seed N             the seed of the random users and items of the orders (default: random)
-  --json FILE          write the figures, tallies and violations as JSON
+  --json FILE          write the figures, tallies and violations as JSON (its folder is checked
+                       before the test starts; the file is written at the end)
   -h, --help           this help
 
 Exit: 0 consistent, 1 a violation was found, 2 bad options, 3 the services cannot be set up
@@ -75,8 +79,16 @@ async function settingsOf(
     seed: values.seed === undefined
       ? Math.floor(Math.random() * 2 ** 31)
       : parseInteger("--seed", values.seed as string, { min: 0 }),
-    jsonPath: (values.json as string | undefined) ?? null,
+    jsonPath: jsonPathOf(values),
   };
+}
+
+/** `--json FILE`, whose folder is checked now: the test must not run to fail on it at its end. */
+function jsonPathOf(values: Record<string, string | boolean | undefined>): string | null {
+  const path = values.json as string | undefined;
+  if (path === undefined) return null;
+  checkReplaceable(path, "--json");
+  return path;
 }
 
 function formatVerdict(verdict: ConsistencyVerdict): string[] {
@@ -137,21 +149,26 @@ export async function checkoutConsistencyCommand(
   io: CommandIo,
   options: { signal?: AbortSignal } = {},
 ): Promise<number> {
-  const values = parseCommandFlags("checkout consistency", args, {
-    urls: { type: "string" },
-    gateway: { type: "string" },
-    items: { type: "string", default: "1" },
-    stock: { type: "string", default: "100" },
-    price: { type: "string", default: "1" },
-    users: { type: "string", default: "1000" },
-    credit: { type: "string", default: "1" },
-    checkouts: { type: "string", default: "1000" },
-    concurrency: { type: "string", default: "100" },
-    timeout: { type: "string", default: "10s" },
-    "connect-timeout": { type: "string", default: "10s" },
-    seed: { type: "string" },
-    json: { type: "string" },
-  }, { io, help: HELP });
+  const values = parseCheckoutFlags(args, {
+    command: "checkout consistency",
+    spec: {
+      urls: { type: "string" },
+      gateway: { type: "string" },
+      items: { type: "string", default: "1" },
+      stock: { type: "string", default: "100" },
+      price: { type: "string", default: "1" },
+      users: { type: "string", default: "1000" },
+      credit: { type: "string", default: "1" },
+      checkouts: { type: "string", default: "1000" },
+      concurrency: { type: "string", default: "100" },
+      timeout: { type: "string", default: "10s" },
+      "connect-timeout": { type: "string", default: "10s" },
+      seed: { type: "string" },
+      json: { type: "string" },
+    },
+    io,
+    help: HELP,
+  });
   if (values === null) return 0;
   const settings = await settingsOf(values);
   const services = new CheckoutServices(settings.urls, {
@@ -235,11 +252,12 @@ async function runTest(
   });
   for (const line of formatVerdict(verdict)) io.out(line);
   if (settings.jsonPath !== null) {
-    const { jsonPath, urls: _, ...rest } = settings;
-    await Deno.writeTextFile(
+    const { jsonPath, urls, ...rest } = settings;
+    replaceFile(
       jsonPath,
+      "--json",
       JSON.stringify(
-        { settings: { ...rest, urls: settings.urls }, checkoutMs, latencyMs, ...verdict },
+        { settings: { ...rest, urls: redactUrls(urls) }, checkoutMs, latencyMs, ...verdict },
         null,
         2,
       ) + "\n",

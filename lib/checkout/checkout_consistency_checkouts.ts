@@ -11,7 +11,7 @@ import type { PlannedOrder } from "./checkout_consistency_orders.ts";
 import type { ConsistencyRun } from "./checkout_consistency_settings.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
 import { CheckoutServices } from "./driver/checkout_services.ts";
-import { formatSeconds } from "./format_seconds.ts";
+import { formatElapsed } from "./format_elapsed.ts";
 
 /** The checkouts and how long they took. */
 export interface CheckoutPhase {
@@ -19,7 +19,7 @@ export interface CheckoutPhase {
   readonly checkouts: CheckoutRecord[];
   /** The time from the first checkout sent to the last answer, in ms. */
   readonly checkoutMs: number;
-  /** The checkouts' latency: p50 and p99 (rounded to 0.1 ms) and max, in ms. */
+  /** The checkouts' latency: p50 and p99 (rounded to 0.01 ms) and max, in ms. */
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
@@ -45,14 +45,20 @@ export async function checkOutAll(
   const latency = new LatencyHistogram();
   // A checkout whose connection failed before anything was sent did not reach the service: it
   // is sent again (with back-off, counted on the phase's last line), not left unknown. Its
-  // latency runs from its first send.
+  // latency runs from when it is written to its connection, not from when it was queued for one
+  // (every checkout is queued at once), to its answer; one never sent has none.
   let resent = "";
   const checkouts: CheckoutRecord[] = await inSetupPhase("checkout", io, async (setup) => {
     const records = await all(orders.length, async (i): Promise<CheckoutRecord> => {
-      const sentMs = performance.now();
+      let sentMs = -1;
+      const onSend = () => {
+        sentMs = performance.now();
+      };
       const path = `/orders/checkout/${orders[i].orderId}`;
-      const result = await setup.request(services.order, "POST", path);
-      latency.recordValue(Math.max(1, Math.round((performance.now() - sentMs) * 1e6)));
+      const result = await setup.request(services.order, "POST", path, { onSend });
+      if (sentMs >= 0) {
+        latency.recordValue(Math.max(1, Math.round((performance.now() - sentMs) * 1e6)));
+      }
       const status = result.ok ? result.status : 0;
       const outcome = status >= 200 && status < 300
         ? "acknowledged"
@@ -73,11 +79,11 @@ export async function checkOutAll(
     return records;
   });
   const checkoutMs = performance.now() - startMs;
-  const ms = (percentile: number) => (latency.valueAtPercentile(percentile) / 1e6).toFixed(1);
+  const ms = (percentile: number) => (latency.valueAtPercentile(percentile) / 1e6).toFixed(2);
   io.out(
-    `checkout: ${checkouts.length} in ${formatSeconds(checkoutMs)}; latency p50 ${ms(50)} ms, p99 ${
+    `checkout: ${checkouts.length} in ${formatElapsed(checkoutMs)}; latency p50 ${ms(50)} ms, p99 ${
       ms(99)
-    } ms, max ${(latency.maxNs / 1e6).toFixed(1)} ms${resent}`,
+    } ms, max ${(latency.maxNs / 1e6).toFixed(2)} ms${resent}`,
   );
   return {
     checkouts,

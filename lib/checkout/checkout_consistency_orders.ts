@@ -9,7 +9,7 @@ import { Prng } from "../core/prng.ts";
 import { all, create, inSetupPhase, must } from "./checkout_consistency_requests.ts";
 import type { Population } from "./checkout_consistency_populate.ts";
 import type { ConsistencyRun } from "./checkout_consistency_settings.ts";
-import { formatSeconds } from "./format_seconds.ts";
+import { formatElapsed } from "./format_elapsed.ts";
 import type { SetupRequests } from "./driver/setup_requests.ts";
 
 /** An order created for the test. */
@@ -70,7 +70,7 @@ async function createOrdersWith(
   });
   io.out(
     `orders: ${orders.length} created in ${
-      formatSeconds(performance.now() - startMs)
+      formatElapsed(performance.now() - startMs)
     }${setup.summary()}`,
   );
   return orders;

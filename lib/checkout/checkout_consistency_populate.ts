@@ -7,7 +7,7 @@
 
 import { all, create, inSetupPhase, must } from "./checkout_consistency_requests.ts";
 import type { ConsistencyRun } from "./checkout_consistency_settings.ts";
-import { formatSeconds } from "./format_seconds.ts";
+import { formatElapsed } from "./format_elapsed.ts";
 import type { SetupRequests } from "./driver/setup_requests.ts";
 
 /** The ids of the items and users created. */
@@ -67,7 +67,7 @@ async function populateWith(run: ConsistencyRun, setup: SetupRequests): Promise<
     `populate: ${itemIds.length} item${
       itemIds.length === 1 ? "" : "s"
     } and ${userIds.length} users in ${
-      formatSeconds(performance.now() - startMs)
+      formatElapsed(performance.now() - startMs)
     }${setup.summary()}`,
   );
   return { itemIds, userIds };

@@ -9,7 +9,7 @@ import type { ConsistencyInput, OrderState } from "./consistency_verdict.ts";
 import { all, inSetupPhase, jsonOf } from "./checkout_consistency_requests.ts";
 import type { SetupRequests } from "./driver/setup_requests.ts";
 import type { ConsistencyRun } from "./checkout_consistency_settings.ts";
-import { formatSeconds } from "./format_seconds.ts";
+import { formatElapsed } from "./format_elapsed.ts";
 
 /** The ids to read back. */
 export interface CreatedIds {
@@ -75,7 +75,7 @@ async function readBackWith(
     }),
   ]);
   io.out(
-    `verify: state read back in ${formatSeconds(performance.now() - startMs)}${setup.summary()}`,
+    `verify: state read back in ${formatElapsed(performance.now() - startMs)}${setup.summary()}`,
   );
   return { finalStock, finalCredit, finalOrders };
 }

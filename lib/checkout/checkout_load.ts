@@ -16,7 +16,7 @@ import { initialiseLoad } from "./checkout_load_init.ts";
 import { executeLoadRun } from "./checkout_load_execute.ts";
 import { runLoadWithWeb } from "./checkout_load_web.ts";
 import type { CommandIo } from "../cli/command_io.ts";
-import { parseCommandFlags } from "../cli/parse_flags.ts";
+import { parseCheckoutFlags } from "./_checkout_flags.ts";
 
 const HELP = `Usage: stress checkout load (--urls urls.json | --gateway URL) [options]
 
@@ -29,8 +29,9 @@ timeouts and connection errors are failures (the official test counts them as su
 Load:
   --users N              virtual users (default 1000)
   --spawn-rate N         users started per second (default 100)
-  --duration DURATION    how long to run: 30s, 5m, 1h (default 5m)
-  --rate N/s             open model: scenario iterations started per second
+  --duration DURATION    how long to run: 30s, 5m, 1h (default 5m); the open model runs it out
+                         even when its last arrival is due well before the end
+  --rate N/s             open model: scenario iterations started per second (at least 1/s)
   --max-in-flight N      open model: most iterations in flight; later arrivals wait, and their
                          latency shows it (default 1000)
   --scenario NAME|FILE   checkout-only (default: the current locustfile, one checkout of a random
@@ -60,7 +61,8 @@ Data (--init runs the official init_orders.py step first: three batch_init calls
 Output:
   --interval DURATION    interval rows, HDR log intervals and live page points (default 1s)
   --json FILE            write the summary, failures and interval points as JSON
-  --hdr-log FILE         write an HDR histogram interval log, one tag per endpoint
+  --hdr-log FILE         write an HDR histogram interval log, one tag per endpoint (not the
+                         --json file)
   --web [HOST:]PORT      serve the live page (charts, start and stop) on HOST:PORT, e.g.
                          127.0.0.1:8089 (a bare port binds 127.0.0.1); the run waits for Start
                          on the page unless --autostart
@@ -69,7 +71,7 @@ Output:
   --autostart            with --web: start the run at once
   --autoquit DURATION    with --web --autostart: quit this long after the run ends (default:
                          serve until Ctrl-C)
-  --exit-code-on-error N exit code when any request failed (default 1)
+  --exit-code-on-error N exit code when any request failed, 1 to 255 (default 1)
   --fail-if-limited      exit 4 when the load generator itself was a limit of the run (the
                          'Loader:' line after the summary: more than 1% of the arrivals started
                          over 1 ms after their slot, 90% of a core used, or its event loop 10 ms
@@ -157,38 +159,43 @@ export async function checkoutLoadCommand(
   io: CommandIo,
   options: { signal?: AbortSignal; shard?: Shard | null } = {},
 ): Promise<number> {
-  const values = parseCommandFlags("checkout load", args, {
-    urls: { type: "string" },
-    gateway: { type: "string" },
-    users: { type: "string", default: "1000" },
-    "spawn-rate": { type: "string", default: "100" },
-    duration: { type: "string", default: "5m" },
-    rate: { type: "string" },
-    "max-in-flight": { type: "string", default: "1000" },
-    scenario: { type: "string", default: "checkout-only" },
-    "wait-time": { type: "string" },
-    connections: { type: "string", default: "100" },
-    timeout: { type: "string", default: "10s" },
-    "connect-timeout": { type: "string", default: "10s" },
-    seed: { type: "string" },
-    init: { type: "boolean" },
-    "init-only": { type: "boolean" },
-    "init-items": { type: "string", default: "100000" },
-    "init-users": { type: "string", default: "100000" },
-    "init-orders": { type: "string", default: "100000" },
-    "init-stock": { type: "string", default: "1000000" },
-    "init-credit": { type: "string", default: "1000000" },
-    "init-price": { type: "string", default: "1" },
-    interval: { type: "string", default: "1s" },
-    json: { type: "string" },
-    "hdr-log": { type: "string" },
-    web: { type: "string" },
-    prometheus: { type: "string" },
-    autostart: { type: "boolean" },
-    autoquit: { type: "string" },
-    "exit-code-on-error": { type: "string", default: "1" },
-    "fail-if-limited": { type: "boolean" },
-  }, { io, help: HELP });
+  const values = parseCheckoutFlags(args, {
+    command: "checkout load",
+    spec: {
+      urls: { type: "string" },
+      gateway: { type: "string" },
+      users: { type: "string", default: "1000" },
+      "spawn-rate": { type: "string", default: "100" },
+      duration: { type: "string", default: "5m" },
+      rate: { type: "string" },
+      "max-in-flight": { type: "string", default: "1000" },
+      scenario: { type: "string", default: "checkout-only" },
+      "wait-time": { type: "string" },
+      connections: { type: "string", default: "100" },
+      timeout: { type: "string", default: "10s" },
+      "connect-timeout": { type: "string", default: "10s" },
+      seed: { type: "string" },
+      init: { type: "boolean" },
+      "init-only": { type: "boolean" },
+      "init-items": { type: "string", default: "100000" },
+      "init-users": { type: "string", default: "100000" },
+      "init-orders": { type: "string", default: "100000" },
+      "init-stock": { type: "string", default: "1000000" },
+      "init-credit": { type: "string", default: "1000000" },
+      "init-price": { type: "string", default: "1" },
+      interval: { type: "string", default: "1s" },
+      json: { type: "string" },
+      "hdr-log": { type: "string" },
+      web: { type: "string" },
+      prometheus: { type: "string" },
+      autostart: { type: "boolean" },
+      autoquit: { type: "string" },
+      "exit-code-on-error": { type: "string", default: "1" },
+      "fail-if-limited": { type: "boolean" },
+    },
+    io,
+    help: HELP,
+  });
   if (values === null) return 0;
   const shard = options.shard ?? null;
   const settings = shardSettings(await loadSettingsOf(values), shard, io);

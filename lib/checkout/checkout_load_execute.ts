@@ -8,6 +8,7 @@ import { loaderExitCode } from "../stats/loader_verdict.ts";
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
 import type { LiveSeries } from "../live/live_series.ts";
 import { formatWaitTime } from "./wait_time.ts";
+import { redactUrls } from "./checkout_urls.ts";
 import { LoadReporter } from "./checkout_load_reporter.ts";
 import type { LoadRun, LoadRunParams } from "./checkout_load_run.ts";
 import type { LoadSettings } from "./checkout_load_settings.ts";
@@ -47,6 +48,8 @@ export interface ExecuteOptions {
  * @param options The settings and where the run reports.
  * @returns The exit code: `--exit-code-on-error` when a request failed, else 4 when the loader
  * was a limit and `--fail-if-limited` was given, else 0.
+ * @throws {Error} The unexpected error that stopped the run (a bug), after the summary and the
+ * files.
  *
  * @example Usage
  * ```ts ignore
@@ -66,7 +69,7 @@ export async function executeLoadRun(run: LoadRun, options: ExecuteOptions): Pro
     intervalMs: settings.intervalMs,
     settings: {
       scenario: settings.set.name,
-      urls: settings.services.urls,
+      urls: redactUrls(settings.services.urls),
       ...run.params,
       connections: settings.connections,
       timeoutMs: settings.timeoutMs,
@@ -81,6 +84,8 @@ export async function executeLoadRun(run: LoadRun, options: ExecuteOptions): Pro
     clearInterval(timer);
   }
   const failures = reporter.finish();
+  // A bug that stopped the run surfaces once what was measured is printed and written.
+  if (run.failure !== null) throw run.failure.error;
   if (failures > 0) return settings.exitCodeOnError;
   return loaderExitCode(reporter.verdict, settings.failIfLimited);
 }

@@ -18,6 +18,7 @@ import { LoaderProbe } from "../engine/loader_probe.ts";
 import { type LoaderFigures, mergeLoaderSamples } from "../stats/loader_verdict.ts";
 import type { HttpPool } from "./driver/http_pool.ts";
 import type { HttpResult } from "./driver/http_result.ts";
+import { firstLineOf } from "../errors.ts";
 
 /** What to run. */
 export interface LoadRunParams {
@@ -106,6 +107,7 @@ export class LoadRun {
   #arrivalsStarted = 0;
   #startMs = 0;
   #endMs = 0;
+  #failure: { readonly error: unknown } | null = null;
 
   /**
    * Prepares a run.
@@ -162,6 +164,14 @@ export class LoadRun {
   }
 
   /**
+   * The first unexpected error of the run (a bug: a virtual user threw), which stopped it, or
+   * null. {@linkcode LoadRun.run} does not throw it, so that what was measured can be reported.
+   */
+  get failure(): { readonly error: unknown } | null {
+    return this.#failure;
+  }
+
+  /**
    * Ends the run early: no new request is sent; those in flight finish (or time out).
    *
    * @param reason Why, for the summary (default `interrupted`).
@@ -169,6 +179,12 @@ export class LoadRun {
   stop(reason: string = "interrupted"): void {
     this.#end();
     this.#stopReason ??= reason;
+  }
+
+  /** Stops the run on an unexpected error, keeping the first one for the caller. */
+  #fail(error: unknown): void {
+    this.#failure ??= { error };
+    this.stop(`stopped by an internal error (${firstLineOf(error)})`);
   }
 
   /** Ends the run (early or at its deadline). */
@@ -183,7 +199,8 @@ export class LoadRun {
 
   /**
    * Runs until the duration has passed or {@linkcode LoadRun.stop} is called, then waits for the
-   * requests in flight.
+   * requests in flight. An unexpected error stops the run and is kept in
+   * {@linkcode LoadRun.failure}, not thrown.
    *
    * @returns When every request has ended.
    */
@@ -209,6 +226,8 @@ export class LoadRun {
     try {
       if (this.params.rate === null) await this.#closed();
       else await this.#open(this.params.rate);
+    } catch (error) {
+      this.#fail(error);
     } finally {
       clearTimeout(deadline);
       this.#endMs = performance.now();
@@ -260,6 +279,8 @@ export class LoadRun {
         const waitMs = runner.waitMs;
         if (waitMs > 0 && !this.#stopped) await this.#sleeper.sleep(waitMs);
       }
+    } catch (error) {
+      this.#fail(error);
     } finally {
       this.#active--;
       this.#probe?.alive(nowNs() - startNs);
@@ -346,6 +367,10 @@ export class LoadRun {
       this.#arrivalsStarted,
       Math.ceil((limitNs - schedule.startNs) / schedule.periodNs),
     );
+    // The run lasts its duration even when the last arrival is due well before its end (a low
+    // rate): its elapsed time and rates are over the duration.
+    const restMs = (endNs - nowNs()) / 1e6;
+    if (restMs > 0 && !this.#stopped) await this.#sleeper.sleep(restMs);
     await Promise.all(running);
   }
 
@@ -361,6 +386,8 @@ export class LoadRun {
       // The first request is measured from its intended start; the others follow it at once.
       await this.#step(runner, dueNs);
       while (runner.inIteration && !this.#stopped) await this.#step(runner, -1);
+    } catch (error) {
+      this.#fail(error);
     } finally {
       this.#active--;
     }

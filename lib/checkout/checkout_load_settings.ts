@@ -11,13 +11,16 @@ import { findScenarioProblem } from "./find_scenario_problem.ts";
 import type { ScenarioSet } from "./load_scenario.ts";
 import { parseScenarioFile } from "./parse_scenario_file.ts";
 import { parseWaitTime } from "./wait_time.ts";
-import { UsageError } from "../errors.ts";
+import { OptionError, UsageError } from "../errors.ts";
 import { parseDuration } from "../units/parse_duration.ts";
 import { parseRate } from "../units/parse_rate.ts";
 import type { Shard } from "../units/shard.ts";
 import { CheckoutServices } from "./driver/checkout_services.ts";
 import type { LoadRunParams } from "./checkout_load_run.ts";
 import { parseInteger, parsePositive } from "../cli/parse_flags.ts";
+import { parseWholeNumber } from "../units/parse_whole_number.ts";
+import { resolve } from "node:path";
+import { checkReplaceable } from "../cli/replace_file.ts";
 
 /** The settings of a load test, read from the flags of `stress checkout load`. */
 export interface LoadSettings {
@@ -96,6 +99,115 @@ async function scenarioSetOf(text: string, orders: number): Promise<ScenarioSet>
   return parseScenarioFile(fileText, text);
 }
 
+/** The flag values, read as strings (every flag of `checkout load` but the booleans). */
+type FlagValues = Record<string, string | boolean | undefined>;
+
+async function checkedScenarioSet(values: FlagValues, orders: number): Promise<ScenarioSet> {
+  let set = await scenarioSetOf(values.scenario as string, orders);
+  if (values["wait-time"] !== undefined) {
+    set = { ...set, waitTime: parseWaitTime(values["wait-time"] as string, "--wait-time") };
+  }
+  const problem = findScenarioProblem(set);
+  if (problem !== undefined) {
+    throw new UsageError(
+      `Cannot use scenario "${set.name}": ${problem.path} ${problem.problem}, expected ${problem.expected}`,
+    );
+  }
+  return set;
+}
+
+function initSizesOf(values: FlagValues): InitSizes {
+  const int = (name: string, min: number) =>
+    parseInteger(`--${name}`, values[name] as string, { min });
+  return {
+    items: int("init-items", 1),
+    users: int("init-users", 1),
+    orders: int("init-orders", 1),
+    stock: int("init-stock", 0),
+    credit: int("init-credit", 0),
+    price: int("init-price", 0),
+  };
+}
+
+/** A duration flag that must be more than 0, in ms. */
+function positiveDuration(values: FlagValues, name: string): number {
+  const text = values[name] as string;
+  const ms = parseDuration(text, `--${name}`);
+  if (ms <= 0) {
+    throw new UsageError(`Cannot parse --${name}: "${text}" is 0, expected more than 0`);
+  }
+  return ms;
+}
+
+/** `--rate N/s`: iterations a second, at least 1 (`parseRate` reads `0/s` as no limit). */
+function rateOf(values: FlagValues): number | null {
+  const text = values.rate as string | undefined;
+  if (text === undefined) return null;
+  const rate = parseRate(text, "--rate");
+  if (rate === 0) {
+    throw new OptionError({
+      option: "--rate",
+      value: text,
+      problem: "is 0",
+      expected: "a rate of at least 1/s, such as 1000/s",
+    });
+  }
+  return rate;
+}
+
+/** `--exit-code-on-error N`: an exit code a shell keeps (1..255) that is not 0 (success). */
+function exitCodeOf(values: FlagValues): number {
+  const text = values["exit-code-on-error"] as string;
+  const read = parseWholeNumber(text.trim(), { min: 1, max: 255 });
+  if (!read.ok) {
+    throw new UsageError(
+      `Cannot parse --exit-code-on-error: "${text}" is invalid, expected an integer from 1 to 255`,
+    );
+  }
+  return read.value;
+}
+
+/**
+ * `--json` and `--hdr-log`, which must not name the same file (one would overwrite the other),
+ * their folders checked now: before `--init` and the run, not after them.
+ */
+function outputPathsOf(values: FlagValues): { json: string | null; hdr: string | null } {
+  const json = (values.json as string | undefined) ?? null;
+  const hdr = (values["hdr-log"] as string | undefined) ?? null;
+  if (json !== null && hdr !== null && resolve(json) === resolve(hdr)) {
+    throw new UsageError(
+      `Cannot write --json and --hdr-log to the same file "${json}": one would overwrite the other, expected two different files`,
+    );
+  }
+  if (json !== null) checkReplaceable(json, "--json");
+  if (hdr !== null) checkReplaceable(hdr, "--hdr-log");
+  return { json, hdr };
+}
+
+function paramsOf(values: FlagValues, durationMs: number): LoadRunParams {
+  return {
+    users: parseInteger("--users", values.users as string, { min: 1 }),
+    spawnRate: parsePositive("--spawn-rate", values["spawn-rate"] as string),
+    rate: rateOf(values),
+    maxInFlight: parseInteger("--max-in-flight", values["max-in-flight"] as string, { min: 1 }),
+    durationMs,
+    seed: values.seed === undefined
+      ? Math.floor(Math.random() * 2 ** 31)
+      : parseInteger("--seed", values.seed as string, { min: 0 }),
+  };
+}
+
+function webOf(values: FlagValues): ListenAddress | null {
+  const web = values.web === undefined ? null : parseListenAddress("--web", values.web as string);
+  if (values.autostart === true && web === null) {
+    throw new UsageError("Cannot use --autostart without --web, expected --web HOST:PORT too");
+  }
+  if (values.autoquit !== undefined && values.autostart !== true) {
+    throw new UsageError("Cannot use --autoquit without --autostart, expected --autostart too");
+  }
+  return web;
+}
+
 /**
  * Reads the settings of a load test from the parsed flags of `stress checkout load`, and reads
  * the `--scenario` file when it is not a built-in set.
@@ -109,88 +221,44 @@ async function scenarioSetOf(text: string, orders: number): Promise<ScenarioSet>
  * const settings = await loadSettingsOf(values);
  * ```
  */
-export async function loadSettingsOf(
-  values: Record<string, string | boolean | undefined>,
-): Promise<LoadSettings> {
+export async function loadSettingsOf(values: FlagValues): Promise<LoadSettings> {
   const urls = await CheckoutServices.urlsFromFlags(values, "run the load test");
   const str = (name: string) => values[name] as string;
-  const initSizes: InitSizes = {
-    items: parseInteger("--init-items", str("init-items"), { min: 1 }),
-    users: parseInteger("--init-users", str("init-users"), { min: 1 }),
-    orders: parseInteger("--init-orders", str("init-orders"), { min: 1 }),
-    stock: parseInteger("--init-stock", str("init-stock"), { min: 0 }),
-    credit: parseInteger("--init-credit", str("init-credit"), { min: 0 }),
-    price: parseInteger("--init-price", str("init-price"), { min: 0 }),
-  };
-  let set = await scenarioSetOf(str("scenario"), initSizes.orders);
-  if (values["wait-time"] !== undefined) {
-    set = { ...set, waitTime: parseWaitTime(str("wait-time"), "--wait-time") };
-  }
-  const problem = findScenarioProblem(set);
-  if (problem !== undefined) {
-    throw new UsageError(
-      `Cannot use scenario "${set.name}": ${problem.path} ${problem.problem}, expected ${problem.expected}`,
-    );
-  }
-  const web = values.web === undefined ? null : parseListenAddress("--web", str("web"));
-  if (values.autostart === true && web === null) {
-    throw new UsageError("Cannot use --autostart without --web, expected --web HOST:PORT too");
-  }
-  if (values.autoquit !== undefined && values.autostart !== true) {
-    throw new UsageError("Cannot use --autoquit without --autostart, expected --autostart too");
-  }
+  const initSizes = initSizesOf(values);
+  const set = await checkedScenarioSet(values, initSizes.orders);
+  const web = webOf(values);
   const connections = parseInteger("--connections", str("connections"), { min: 1 });
-  const timeoutMs = parseDuration(str("timeout"), "--timeout");
-  if (timeoutMs <= 0) {
-    throw new UsageError(`Cannot parse --timeout: "${str("timeout")}" is 0, expected more than 0`);
-  }
-  const connectTimeoutMs = parseDuration(str("connect-timeout"), "--connect-timeout");
-  if (connectTimeoutMs <= 0) {
-    throw new UsageError(
-      `Cannot parse --connect-timeout: "${str("connect-timeout")}" is 0, expected more than 0`,
-    );
-  }
+  const timeoutMs = positiveDuration(values, "timeout");
+  const connectTimeoutMs = positiveDuration(values, "connect-timeout");
   const intervalMs = parseDuration(str("interval"), "--interval");
   if (intervalMs < 100) {
     throw new UsageError(
       `Cannot parse --interval: "${str("interval")}" is too short, expected at least 100ms`,
     );
   }
-  const durationMs = parseDuration(str("duration"), "--duration");
-  if (durationMs <= 0) {
-    throw new UsageError(
-      `Cannot parse --duration: "${str("duration")}" is 0, expected more than 0`,
-    );
-  }
+  const params = paramsOf(values, positiveDuration(values, "duration"));
+  const paths = outputPathsOf(values);
   return {
-    services: new CheckoutServices(urls, { connections, timeoutMs, connectTimeoutMs }),
     set,
-    params: {
-      users: parseInteger("--users", str("users"), { min: 1 }),
-      spawnRate: parsePositive("--spawn-rate", str("spawn-rate")),
-      rate: values.rate === undefined ? null : parseRate(str("rate"), "--rate"),
-      maxInFlight: parseInteger("--max-in-flight", str("max-in-flight"), { min: 1 }),
-      durationMs,
-      seed: values.seed === undefined
-        ? Math.floor(Math.random() * 2 ** 31)
-        : parseInteger("--seed", str("seed"), { min: 0 }),
-    },
+    params,
     init: values["init-only"] === true ? "only" : values.init === true ? "then-run" : "no",
     initSizes,
     connections,
     timeoutMs,
     connectTimeoutMs,
     intervalMs,
-    jsonPath: (values.json as string | undefined) ?? null,
-    hdrPath: (values["hdr-log"] as string | undefined) ?? null,
+    jsonPath: paths.json,
+    hdrPath: paths.hdr,
     web,
     prometheus: values.prometheus === undefined
       ? null
       : parseListenAddress("--prometheus", str("prometheus")),
     autostart: values.autostart === true,
     autoquitMs: values.autoquit === undefined ? null : parseDuration(str("autoquit"), "--autoquit"),
-    exitCodeOnError: parseInteger("--exit-code-on-error", str("exit-code-on-error"), { min: 0 }),
+    exitCodeOnError: exitCodeOf(values),
     failIfLimited: values["fail-if-limited"] === true,
     shard: null,
+    // Last: nothing above may throw once the pools exist.
+    services: new CheckoutServices(urls, { connections, timeoutMs, connectTimeoutMs }),
   };
 }

@@ -22,6 +22,20 @@ function aborted(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/**
+ * The page's rate held to what `--rate N/s` takes: a whole number of iterations a second, at
+ * least 1 (the live server takes any number above 0).
+ */
+function pageRateOf(rate: number | undefined): number | null {
+  if (rate === undefined) return null;
+  if (!Number.isSafeInteger(rate) || rate < 1) {
+    throw new UsageError(
+      `"rate" is "${rate}", expected a whole number of iterations a second of at least 1, as --rate N/s takes`,
+    );
+  }
+  return rate;
+}
+
 /** Where the web-driven load test serves and reports. */
 export interface LoadWebOptions {
   /** The address of the live page. */
@@ -92,7 +106,7 @@ export async function runLoadWithWeb(
         ...settings.params,
         users: page.users,
         spawnRate: page.spawnRate,
-        rate: page.rate ?? null,
+        rate: pageRateOf(page.rate),
       });
     },
     async onStop() {

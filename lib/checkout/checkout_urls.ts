@@ -6,6 +6,7 @@
  */
 
 import { UsageError } from "../errors.ts";
+import { redactCommandLine } from "../cli/redact_command_line.ts";
 
 /** Where the order, payment and stock services answer (each path keeps its `/orders`, ... prefix). */
 export interface CheckoutUrls {
@@ -24,12 +25,16 @@ function baseUrl(text: unknown, what: string): string {
     url = new URL(text);
   } catch {
     throw new UsageError(
-      `Cannot use ${what}: "${String(text)}" is invalid, expected an http:// or https:// URL`,
+      `Cannot use ${what}: "${
+        redactCommandLine([String(text)])[0]
+      }" is invalid, expected an http:// or https:// URL`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new UsageError(
-      `Cannot use ${what}: "${text}" is invalid, expected an http:// or https:// URL`,
+      `Cannot use ${what}: "${
+        redactCommandLine([String(text)])[0]
+      }" is invalid, expected an http:// or https:// URL`,
     );
   }
   return url.href.replace(/\/+$/, "");
@@ -94,4 +99,24 @@ export function parseUrlsJson(text: string, source: string): CheckoutUrls {
 export function gatewayUrls(gateway: string): CheckoutUrls {
   const url = baseUrl(gateway, "--gateway");
   return { order: url, payment: url, stock: url };
+}
+
+/**
+ * The URLs as files and reports show them: the password of a `http://user:password@host` URL
+ * becomes `***` (passwords are never printed).
+ *
+ * @param urls The services' base URLs.
+ * @returns A copy without passwords.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gatewayUrls, redactUrls } from "./checkout_urls.ts";
+ * const urls = redactUrls(gatewayUrls("http://u:secret@127.0.0.1:8000"));
+ * assert.equal(urls.order, "http://u:***@127.0.0.1:8000");
+ * ```
+ */
+export function redactUrls(urls: CheckoutUrls): CheckoutUrls {
+  const [order, payment, stock] = redactCommandLine([urls.order, urls.payment, urls.stock]);
+  return { order, payment, stock };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { IDENTIFIER, parseTemplate } from "./_scenario_template.ts";
+import { IDENTIFIER, parseTemplate, unsendableProblem } from "./_scenario_template.ts";
 import { quote } from "./_quote.ts";
 import type { ScenarioSet, Step } from "./load_scenario.ts";
 import { formatWaitTime, type WaitTime } from "./wait_time.ts";
@@ -43,7 +43,8 @@ function waitTimeProblem(wait: WaitTime): ScenarioProblem | undefined {
 
 /**
  * Checks the meaning of a scenario set: names, weights, methods, services, expectations, path
- * templates, and that every `{variable}` is captured by an earlier step of its scenario.
+ * templates (which a request line can carry: no spaces or control characters), and that every
+ * `{variable}` is captured by an earlier step of its scenario.
  *
  * @param set The scenario set (typed, e.g. from code or from {@link ./parse_scenario_file.ts}).
  * @returns The first problem found, or `undefined` when the set can run.
@@ -145,47 +146,70 @@ function stepProblem(
       expected: `one of ${EXPECTS.join(", ")}`,
     };
   }
-  if (typeof step.path !== "string" || !step.path.startsWith("/")) {
-    return { path: `${at}.path`, problem: `is ${quote(step.path)}`, expected: TEMPLATE_EXPECTED };
+  return pathProblem(step.path, `${at}.path`, captured) ?? captureProblem(step, at, captured);
+}
+
+/** What is wrong with a step's path template, given the variables captured before it. */
+function pathProblem(
+  path: string,
+  at: string,
+  captured: ReadonlySet<string>,
+): ScenarioProblem | undefined {
+  if (typeof path !== "string" || !path.startsWith("/")) {
+    return { path: at, problem: `is ${quote(path)}`, expected: TEMPLATE_EXPECTED };
   }
-  const parts = parseTemplate(step.path);
-  if (typeof parts === "string") {
-    return { path: `${at}.path`, problem: parts, expected: TEMPLATE_EXPECTED };
+  const parts = parseTemplate(path);
+  if (typeof parts === "string") return { path: at, problem: parts, expected: TEMPLATE_EXPECTED };
+  const unsendable = unsendableProblem(path);
+  if (unsendable !== undefined) {
+    return {
+      path: at,
+      problem: unsendable,
+      expected: "a path without spaces or control characters (a space is written %20)",
+    };
   }
   for (const part of parts) {
     if (part.kind === "var" && !captured.has(part.name)) {
       return {
-        path: `${at}.path`,
+        path: at,
         problem: `uses "{${part.name}}" before a step captures it`,
         expected: "a variable captured by an earlier step of the scenario, or {randint:MIN:MAX}",
       };
     }
   }
-  if (step.capture !== undefined) {
-    if (step.expect !== "ok") {
+  return undefined;
+}
+
+/** What is wrong with a step's captures; adds the variables it captures to `captured`. */
+function captureProblem(
+  step: Step,
+  at: string,
+  captured: Set<string>,
+): ScenarioProblem | undefined {
+  if (step.capture === undefined) return undefined;
+  if (step.expect !== "ok") {
+    return {
+      path: `${at}.capture`,
+      problem: `is set on a step that expects "${step.expect}"`,
+      expected: 'captures only on steps that expect "ok"',
+    };
+  }
+  for (const [name, field] of Object.entries(step.capture)) {
+    if (!IDENTIFIER.test(name)) {
       return {
         path: `${at}.capture`,
-        problem: `is set on a step that expects "${step.expect}"`,
-        expected: 'captures only on steps that expect "ok"',
+        problem: `names the variable ${quote(name)}`,
+        expected: "variable names of letters, digits and _ (not starting with a digit)",
       };
     }
-    for (const [name, field] of Object.entries(step.capture)) {
-      if (!IDENTIFIER.test(name)) {
-        return {
-          path: `${at}.capture`,
-          problem: `names the variable ${quote(name)}`,
-          expected: "variable names of letters, digits and _ (not starting with a digit)",
-        };
-      }
-      if (typeof field !== "string" || field === "") {
-        return {
-          path: `${at}.capture.${name}`,
-          problem: `is ${quote(field)}`,
-          expected: "the name of a top-level field of the JSON answer",
-        };
-      }
-      captured.add(name);
+    if (typeof field !== "string" || field === "") {
+      return {
+        path: `${at}.capture.${name}`,
+        problem: `is ${quote(field)}`,
+        expected: "the name of a top-level field of the JSON answer",
+      };
     }
+    captured.add(name);
   }
   return undefined;
 }

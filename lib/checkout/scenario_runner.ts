@@ -26,7 +26,7 @@
 
 import { UsageError } from "../errors.ts";
 import { quote } from "./_quote.ts";
-import { parseTemplate, type Part } from "./_scenario_template.ts";
+import { parseTemplate, type Part, pathSafe } from "./_scenario_template.ts";
 import { findScenarioProblem } from "./find_scenario_problem.ts";
 import type {
   Endpoint,
@@ -210,7 +210,9 @@ export class ScenarioRunner {
   }
 
   /**
-   * Says which request to send next, starting a new iteration when needed.
+   * Says which request to send next, starting a new iteration when needed. A captured value goes
+   * into the path as it is, but for its spaces and control characters, which are percent-encoded
+   * (`"a b"` as `a%20b`): a request line cannot carry them.
    *
    * @returns The request (a new object each call).
    * @throws {Error} When the previous request was not completed (a bug in the caller).
@@ -237,7 +239,7 @@ export class ScenarioRunner {
     let path = "";
     for (const part of compiled.parts) {
       if (part.kind === "text") path += part.text;
-      else if (part.kind === "var") path += this.#values[part.slot];
+      else if (part.kind === "var") path += pathSafe(this.#values[part.slot]!);
       else path += part.min + Math.floor(this.#random() * part.span);
     }
     this.#pending = true;

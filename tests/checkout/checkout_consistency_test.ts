@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { captureIo } from "./_capture_io.ts";
+import { main } from "../../main.ts";
 import { checkoutConsistencyCommand } from "../../lib/checkout/checkout_consistency.ts";
 import { TargetError, UsageError } from "../../lib/errors.ts";
 import { type CheckoutMode, startCheckoutService } from "./_checkout_service.ts";
@@ -164,4 +165,79 @@ Deno.test("checkout consistency reads urls.json and rejects bad options with one
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("checkout consistency checks the --json folder before the test starts", async () => {
+  await withService("correct", async (service) => {
+    const io = captureIo();
+    const code = await main(
+      ["checkout", "consistency", "--gateway", service.url, "--json", "/nonexistent-dir/x.json"],
+      { io, signal: new AbortController().signal },
+    );
+    assert.equal(code, 2, io.lines.join("\n"));
+    assert.equal(io.lines.length, 1, io.lines.join("\n"));
+    assert.match(
+      io.lines[0],
+      /^error: Cannot write the file of --json "\/nonexistent-dir\/x\.json": /,
+    );
+    assert.equal(service.stats().requests, 0, "nothing was sent");
+  });
+});
+
+Deno.test("checkout consistency times a checkout from its send, not from its wait for a connection", async () => {
+  await withService("correct", async (service) => {
+    const dir = await Deno.makeTempDir({ prefix: "stress_consistency_latency_" });
+    try {
+      const io = captureIo();
+      const checkouts = 400;
+      const code = await checkoutConsistencyCommand([
+        "--gateway",
+        service.url,
+        "--users=10",
+        `--checkouts=${checkouts}`,
+        "--concurrency=1",
+        "--seed=2",
+        "--json",
+        `${dir}/verdict.json`,
+      ], io);
+      assert.equal(code, 0, io.lines.join("\n"));
+      const json = JSON.parse(await Deno.readTextFile(`${dir}/verdict.json`));
+      // One at a time, half of the checkouts took at least p50 (printed to 0.01 ms): together no
+      // longer than the phase.
+      const p50Ms = json.latencyMs.p50 - 0.005;
+      assert.ok(
+        p50Ms * checkouts / 2 <= json.checkoutMs,
+        `p50 ${json.latencyMs.p50} ms for ${checkouts} checkouts in ${json.checkoutMs} ms`,
+      );
+      const line = io.lines.find((l) => l.startsWith("checkout: "))!;
+      assert.match(line, /^checkout: 400 in \d+\.\d\d (ms|s); latency p50 \d+\.\d\d ms, /);
+      assert.ok(!/ 0\.00 s/.test(io.lines.join("\n")), io.lines.join("\n"));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("checkout consistency writes the password of a gateway URL as *** in --json", async () => {
+  await withService("correct", async (service) => {
+    const dir = await Deno.makeTempDir({ prefix: "stress_consistency_redact_" });
+    try {
+      const io = captureIo();
+      const gateway = service.url.replace("http://", "http://u:secretpw@");
+      await checkoutConsistencyCommand(
+        ["--gateway", gateway, "--users=10", "--checkouts=10", "--json", `${dir}/verdict.json`],
+        io,
+      );
+      const text = await Deno.readTextFile(`${dir}/verdict.json`);
+      assert.ok(!text.includes("secretpw"), text);
+      const shown = service.url.replace("http://", "http://u:***@");
+      assert.deepEqual(JSON.parse(text).settings.urls, {
+        order: shown,
+        payment: shown,
+        stock: shown,
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
 });

@@ -174,3 +174,33 @@ Deno.test("checkout load --prometheus: per-endpoint counters scraped during a ru
     await service.close();
   }
 });
+
+Deno.test("checkout load --web: Start refuses a fractional rate, as --rate does", async () => {
+  const service = await startCheckoutService({ mode: "correct", seed: 6 });
+  const controller = new AbortController();
+  const io = captureIo();
+  const exit = main(
+    ["checkout", "load", "--gateway", service.url, "--duration=1s", "--web=127.0.0.1:0"],
+    { io, signal: controller.signal },
+  );
+  try {
+    const url = await pageUrl(io);
+    const start = (body: unknown) =>
+      fetch(new URL("/api/start", url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const refused = await start({ users: 1, spawnRate: 1, rate: 0.5 });
+    assert.notEqual(refused.status, 200);
+    const { error } = await refused.json();
+    assert.match(error, /"rate" is "0\.5", expected a whole number .* as --rate N\/s takes/);
+    const stats = await (await fetch(new URL("/api/stats", url))).json();
+    assert.equal(stats.state, "idle");
+    assert.equal(service.stats().requests, 0, "nothing ran");
+  } finally {
+    controller.abort();
+    assert.equal(await exit, 0, io.lines.join("\n"));
+    await service.close();
+  }
+});

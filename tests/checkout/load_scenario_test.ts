@@ -305,6 +305,18 @@ Deno.test("findScenarioProblem() names the JSON path of each problem", async (t)
       'has "{randint:5:1}" with MIN > MAX or out of range',
     ],
     [
+      "a space in the path",
+      only([step("/x/a b?x=#")]),
+      "$.scenarios[0].steps[0].path",
+      "has a space (U+0020) at index 4",
+    ],
+    [
+      "a control character in the path",
+      only([step("/x/\u0001")]),
+      "$.scenarios[0].steps[0].path",
+      "has a control character (U+0001) at index 3",
+    ],
+    [
       "a variable used before capture",
       only([step("/x/{id}"), step("/y", { capture: { id: "id" } })]),
       "$.scenarios[0].steps[0].path",
@@ -339,4 +351,24 @@ Deno.test("ScenarioRunner() reports a problem as one usage error line", () => {
     name: "UsageError",
     message: 'Cannot use scenario set "test": $.scenarios is empty, expected at least one scenario',
   });
+});
+
+Deno.test("ScenarioRunner percent-encodes the spaces and control characters of a captured value", () => {
+  const set: ScenarioSet = {
+    name: "spaces",
+    waitTime: { kind: "none" },
+    scenarios: [{
+      name: "s",
+      weight: 1,
+      steps: [
+        step("/orders/create/u", { name: "create", capture: { id: "order_id" } }),
+        step("/orders/find/{id}", { name: "find" }),
+      ],
+    }],
+  };
+  const runner = new ScenarioRunner(set, seeded(3));
+  runner.next();
+  runner.complete({ status: 200, json: { order_id: "a b\tc/d%20\u00a0" } });
+  // What a request line cannot carry is encoded; the rest (a slash, a %) goes as it is.
+  assert.equal(runner.next().path, "/orders/find/a%20b%09c/d%20%C2%A0");
 });

@@ -172,6 +172,11 @@ Deno.test("parseScenarioFile() names the JSON path of the first problem", async 
       '$.scenarios[0].steps[0].capture.id is "1", expected a non-empty string',
     ],
     [
+      "a space in a path",
+      withStep({ method: "GET", service: "stock", path: "/stock/find/a b?x=#" }),
+      "$.scenarios[0].steps[0].path has a space (U+0020) at index 13, expected a path without spaces or control characters (a space is written %20)",
+    ],
+    [
       "an unknown variable",
       withStep({ path: "/orders/checkout/{order_id}" }),
       '$.scenarios[0].steps[0].path uses "{order_id}" before a step captures it, expected a variable captured by an earlier step of the scenario, or {randint:MIN:MAX}',

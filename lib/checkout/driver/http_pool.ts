@@ -90,6 +90,14 @@ export interface HttpRequestOptions {
    * @default {undefined}
    */
   headers?: Record<string, string>;
+  /**
+   * Called when the request is about to be written to its connection, after its wait for a free
+   * connection and any handshake: where the time of its answer starts. Not called for a request
+   * that never got a connection.
+   *
+   * @default {undefined}
+   */
+  onSend?: () => void;
 }
 
 interface Job {
@@ -326,7 +334,7 @@ export class HttpPool {
       }
       if (bytes !== null) {
         try {
-          job.resolve(await this.#exchange(slot, job.method, bytes));
+          job.resolve(await this.#exchange(slot, job, bytes));
         } catch (error) {
           // A bug here: hand it to the caller rather than lose the slot.
           slot.drop();
@@ -343,7 +351,7 @@ export class HttpPool {
   }
 
   /** Sends `bytes` on the slot's connection (opened if needed) and reads one response. */
-  async #exchange(slot: HttpSlot, method: string, bytes: Uint8Array): Promise<HttpResult> {
+  async #exchange(slot: HttpSlot, job: Job, bytes: Uint8Array): Promise<HttpResult> {
     slot.timedOut = false;
     if (slot.conn === null) {
       const opened = await this.#connector.open();
@@ -355,9 +363,10 @@ export class HttpPool {
       slot.conn = opened;
     }
     slot.deadlineMs = performance.now() + this.#timeoutMs;
+    job.options?.onSend?.();
     const conn = slot.conn;
     const parser = slot.parser;
-    parser.begin(method === "HEAD");
+    parser.begin(job.method === "HEAD");
     try {
       let written = 0;
       while (written < bytes.length) {

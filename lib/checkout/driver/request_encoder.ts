@@ -13,6 +13,9 @@ const CRLF = [13, 10];
 const HTTP11_CRLF = encoder.encode(" HTTP/1.1\r\n");
 const CONTENT_LENGTH = encoder.encode("Content-Length: ");
 const INITIAL_BYTES = 4096;
+/** A space (any Unicode space) or a control character, which a request line cannot carry. */
+// deno-lint-ignore no-control-regex -- control characters are what it looks for
+const UNSENDABLE = /[\s\x00-\x1f\x7f]/;
 
 /** Options of {@linkcode RequestEncoder}. */
 export interface RequestEncoderOptions {
@@ -108,7 +111,7 @@ export class RequestEncoder {
       methodBytes = encoder.encode(method + " ");
       if (this.#methods.size < 32) this.#methods.set(method, methodBytes);
     }
-    if (path.length === 0 || /[\s\0]/.test(path)) {
+    if (path.length === 0 || UNSENDABLE.test(path)) {
       throw new TypeError(`Cannot encode path "${path}": expected no spaces or control characters`);
     }
     let extra = "";

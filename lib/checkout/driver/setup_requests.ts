@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { HttpPool } from "./http_pool.ts";
+import type { HttpPool, HttpRequestOptions } from "./http_pool.ts";
 import type { HttpFailure, HttpResult } from "./http_result.ts";
 
 /** Options of {@linkcode SetupRequests}. */
@@ -103,12 +103,18 @@ export class SetupRequests {
    * @param pool The service's pool.
    * @param method The method.
    * @param path The path.
+   * @param options A body, headers, and `onSend` (called at each attempt that is sent).
    * @returns The answer, or the last failure (its message says how many times it was tried).
    */
-  async request(pool: HttpPool, method: string, path: string): Promise<HttpResult> {
+  async request(
+    pool: HttpPool,
+    method: string,
+    path: string,
+    options?: HttpRequestOptions,
+  ): Promise<HttpResult> {
     let backoffMs = this.#firstBackoffMs;
     for (let attempt = 1;; attempt++) {
-      const result = await pool.request(method, path);
+      const result = await pool.request(method, path, options);
       if (result.ok || !this.#retryable(result, pool)) return result;
       if (attempt >= this.#attempts || this.#stopping.signal.aborted) {
         return attempt === 1

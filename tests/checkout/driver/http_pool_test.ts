@@ -615,3 +615,40 @@ Deno.test("HttpPool works again on a new connection after a timeout", async () =
     await server.close();
   }
 });
+
+Deno.test("HttpPool calls onSend when a request is sent, after its wait for a free connection", async () => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async () => {
+    await delay(100);
+    return new Response("ok");
+  });
+  const pool = new HttpPool({ url: `http://127.0.0.1:${server.addr.port}`, connections: 1 });
+  try {
+    const queuedMs = performance.now();
+    const sentMs: number[] = [];
+    const onSend = () => sentMs.push(performance.now());
+    const answeredMs: number[] = [];
+    await within(Promise.all([0, 1].map(async () => {
+      const result = await pool.request("GET", "/", { onSend });
+      assert.ok(result.ok);
+      answeredMs.push(performance.now());
+    })));
+    assert.equal(sentMs.length, 2);
+    // The second waited about 100 ms for the one connection: it was sent after the first answer.
+    assert.ok(sentMs[1] - queuedMs >= 90, `sent ${sentMs[1] - queuedMs} ms after it was queued`);
+    assert.ok(sentMs[1] >= answeredMs[0] - 1);
+    assert.ok(
+      answeredMs[1] - sentMs[1] < 190,
+      `answered ${answeredMs[1] - sentMs[1]} ms after send`,
+    );
+    // A request that never gets a connection is never sent.
+    const closed = new HttpPool({ url: `http://127.0.0.1:${freePort()}`, connections: 1 });
+    let called = false;
+    const refused = await within(closed.request("GET", "/", { onSend: () => called = true }));
+    assert.equal(refused.ok, false);
+    assert.equal(called, false);
+    await closed.close();
+  } finally {
+    await pool.close();
+    await server.shutdown();
+  }
+});

@@ -43,6 +43,8 @@ Deno.test("RequestEncoder rejects request splitting in methods, paths and header
   assert.throws(() => encoder.encode("get", "/"), TypeError);
   assert.throws(() => encoder.encode("GET", "/a b"), TypeError);
   assert.throws(() => encoder.encode("GET", "/\r\nX: 1"), TypeError);
+  assert.throws(() => encoder.encode("GET", "/a\u0001b"), TypeError);
+  assert.throws(() => encoder.encode("GET", "/a\u007fb"), TypeError);
   assert.throws(() => encoder.encode("GET", "/", { "X": "1\r\nY: 2" }), TypeError);
   assert.throws(() => encoder.encode("GET", "/", { "X Y": "1" }), TypeError);
   assert.throws(() => new RequestEncoder("h", { headers: { "A:": "1" } }), TypeError);

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { captureIo } from "./_capture_io.ts";
+import { main } from "../../main.ts";
+import { startCheckoutService } from "./_checkout_service.ts";
+
+/** Runs `stress ARGS`, expects exit 2 with one `error:` line, and returns that line. */
+async function usageError(args: string[]): Promise<string> {
+  const io = captureIo();
+  const code = await main(args, { io, signal: new AbortController().signal });
+  assert.equal(code, 2, `${args.join(" ")}: ${io.lines.join("\n")}`);
+  assert.equal(io.lines.length, 1, io.lines.join("\n"));
+  assert.match(io.lines[0], /^error: /);
+  return io.lines[0];
+}
+
+const LOAD = ["checkout", "load", "--gateway", "http://127.0.0.1:1"];
+const CONSISTENCY = ["checkout", "consistency", "--gateway", "http://127.0.0.1:1"];
+
+Deno.test("loadSettingsOf() refuses --rate 0/s with the parse error of --rate", async () => {
+  assert.equal(
+    await usageError([...LOAD, "--rate", "0/s"]),
+    'error: Cannot parse option "--rate": "0/s" is 0, expected a rate of at least 1/s, such as 1000/s',
+  );
+});
+
+Deno.test("checkout load and consistency read a negative number after a flag as its value", async (t) => {
+  const cases: [readonly string[], string, string][] = [
+    [LOAD, "--interval", "-1s"],
+    [LOAD, "--users", "-1"],
+    [LOAD, "--seed", "-1"],
+    [LOAD, "--spawn-rate", "-0.5"],
+    [LOAD, "--rate", "-5/s"],
+    [CONSISTENCY, "--users", "-1"],
+    [CONSISTENCY, "--stock", "-1"],
+    [CONSISTENCY, "--seed", "-1"],
+  ];
+  for (const [command, flag, value] of cases) {
+    await t.step(`${command[1]} ${flag} ${value}`, async () => {
+      const separate = await usageError([...command, flag, value]);
+      assert.match(separate, /^error: Cannot parse /);
+      assert.match(separate, new RegExp(`"${value.replace("/", "\\/")}"`));
+      assert.equal(separate, await usageError([...command, `${flag}=${value}`]));
+    });
+  }
+});
+
+Deno.test("loadSettingsOf() refuses --json and --hdr-log naming the same file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "checkout_paths_" });
+  try {
+    for (const hdr of [`${dir}/run`, `${dir}/./run`, `${dir}/../${dir.split("/").at(-1)}/run`]) {
+      assert.equal(
+        await usageError([...LOAD, "--json", `${dir}/run`, "--hdr-log", hdr]),
+        `error: Cannot write --json and --hdr-log to the same file "${dir}/run": one would overwrite the other, expected two different files`,
+      );
+    }
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), [], "no file was created");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadSettingsOf() refuses --exit-code-on-error outside 1..255", async () => {
+  for (const value of ["300", "256", "0", "-1"]) {
+    assert.equal(
+      await usageError([...LOAD, "--exit-code-on-error", value]),
+      `error: Cannot parse --exit-code-on-error: "${value}" is invalid, expected an integer from 1 to 255`,
+    );
+  }
+  // 255 is taken, and is the exit code when a request failed.
+  const service = await startCheckoutService({ faults: { errorRate: 1 } });
+  try {
+    const io = captureIo();
+    const code = await main([
+      "checkout",
+      "load",
+      "--gateway",
+      service.url,
+      "--users=1",
+      "--duration=300ms",
+      "--wait-time=constant(0.1)",
+      "--exit-code-on-error=255",
+    ], { io, signal: new AbortController().signal });
+    assert.equal(code, 255, io.lines.join("\n"));
+  } finally {
+    await service.close();
+  }
+});
+
+Deno.test("loadSettingsOf() checks the folders of --json and --hdr-log before --init", async () => {
+  const service = await startCheckoutService({ seed: 3 });
+  try {
+    for (const flag of ["--json", "--hdr-log"]) {
+      const line = await usageError([
+        "checkout",
+        "load",
+        "--gateway",
+        service.url,
+        "--init",
+        flag,
+        "/nonexistent-dir/x",
+      ]);
+      assert.match(
+        line,
+        new RegExp(`^error: Cannot write the file of ${flag} "/nonexistent-dir/x": `),
+      );
+    }
+    assert.equal(service.stats().requests, 0, "--init did not run");
+  } finally {
+    await service.close();
+  }
+});
