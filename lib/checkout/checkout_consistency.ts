@@ -14,8 +14,7 @@ import { readBack } from "./checkout_consistency_read_back.ts";
 import { parseDuration } from "../units/parse_duration.ts";
 import { CheckoutServices } from "./driver/checkout_services.ts";
 import type { CommandIo } from "../cli/command_io.ts";
-import { parseInteger, parsePositive } from "../cli/parse_flags.ts";
-import { parseCheckoutFlags } from "./_checkout_flags.ts";
+import { parseCommandFlags, parseInteger, parsePositive } from "../cli/parse_flags.ts";
 import { InterruptedError, UsageError } from "../errors.ts";
 import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
 import { redactUrls } from "./checkout_urls.ts";
@@ -149,26 +148,21 @@ export async function checkoutConsistencyCommand(
   io: CommandIo,
   options: { signal?: AbortSignal } = {},
 ): Promise<number> {
-  const values = parseCheckoutFlags(args, {
-    command: "checkout consistency",
-    spec: {
-      urls: { type: "string" },
-      gateway: { type: "string" },
-      items: { type: "string", default: "1" },
-      stock: { type: "string", default: "100" },
-      price: { type: "string", default: "1" },
-      users: { type: "string", default: "1000" },
-      credit: { type: "string", default: "1" },
-      checkouts: { type: "string", default: "1000" },
-      concurrency: { type: "string", default: "100" },
-      timeout: { type: "string", default: "10s" },
-      "connect-timeout": { type: "string", default: "10s" },
-      seed: { type: "string" },
-      json: { type: "string" },
-    },
-    io,
-    help: HELP,
-  });
+  const values = parseCommandFlags("checkout consistency", args, {
+    urls: { type: "string" },
+    gateway: { type: "string" },
+    items: { type: "string", default: "1" },
+    stock: { type: "string", default: "100" },
+    price: { type: "string", default: "1" },
+    users: { type: "string", default: "1000" },
+    credit: { type: "string", default: "1" },
+    checkouts: { type: "string", default: "1000" },
+    concurrency: { type: "string", default: "100" },
+    timeout: { type: "string", default: "10s" },
+    "connect-timeout": { type: "string", default: "10s" },
+    seed: { type: "string" },
+    json: { type: "string" },
+  }, { io, help: HELP });
   if (values === null) return 0;
   const settings = await settingsOf(values);
   const services = new CheckoutServices(settings.urls, {

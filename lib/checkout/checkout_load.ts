@@ -7,6 +7,7 @@
  * @module
  */
 
+import { parseCommandFlags } from "../cli/parse_flags.ts";
 import { LiveEndpoints } from "../live/live_endpoints.ts";
 import { InterruptedError, UsageError } from "../errors.ts";
 import { type Shard, shardSlice } from "../units/shard.ts";
@@ -16,7 +17,6 @@ import { initialiseLoad } from "./checkout_load_init.ts";
 import { executeLoadRun } from "./checkout_load_execute.ts";
 import { runLoadWithWeb } from "./checkout_load_web.ts";
 import type { CommandIo } from "../cli/command_io.ts";
-import { parseCheckoutFlags } from "./_checkout_flags.ts";
 
 const HELP = `Usage: stress checkout load (--urls urls.json | --gateway URL) [options]
 
@@ -159,43 +159,38 @@ export async function checkoutLoadCommand(
   io: CommandIo,
   options: { signal?: AbortSignal; shard?: Shard | null } = {},
 ): Promise<number> {
-  const values = parseCheckoutFlags(args, {
-    command: "checkout load",
-    spec: {
-      urls: { type: "string" },
-      gateway: { type: "string" },
-      users: { type: "string", default: "1000" },
-      "spawn-rate": { type: "string", default: "100" },
-      duration: { type: "string", default: "5m" },
-      rate: { type: "string" },
-      "max-in-flight": { type: "string", default: "1000" },
-      scenario: { type: "string", default: "checkout-only" },
-      "wait-time": { type: "string" },
-      connections: { type: "string", default: "100" },
-      timeout: { type: "string", default: "10s" },
-      "connect-timeout": { type: "string", default: "10s" },
-      seed: { type: "string" },
-      init: { type: "boolean" },
-      "init-only": { type: "boolean" },
-      "init-items": { type: "string", default: "100000" },
-      "init-users": { type: "string", default: "100000" },
-      "init-orders": { type: "string", default: "100000" },
-      "init-stock": { type: "string", default: "1000000" },
-      "init-credit": { type: "string", default: "1000000" },
-      "init-price": { type: "string", default: "1" },
-      interval: { type: "string", default: "1s" },
-      json: { type: "string" },
-      "hdr-log": { type: "string" },
-      web: { type: "string" },
-      prometheus: { type: "string" },
-      autostart: { type: "boolean" },
-      autoquit: { type: "string" },
-      "exit-code-on-error": { type: "string", default: "1" },
-      "fail-if-limited": { type: "boolean" },
-    },
-    io,
-    help: HELP,
-  });
+  const values = parseCommandFlags("checkout load", args, {
+    urls: { type: "string" },
+    gateway: { type: "string" },
+    users: { type: "string", default: "1000" },
+    "spawn-rate": { type: "string", default: "100" },
+    duration: { type: "string", default: "5m" },
+    rate: { type: "string" },
+    "max-in-flight": { type: "string", default: "1000" },
+    scenario: { type: "string", default: "checkout-only" },
+    "wait-time": { type: "string" },
+    connections: { type: "string", default: "100" },
+    timeout: { type: "string", default: "10s" },
+    "connect-timeout": { type: "string", default: "10s" },
+    seed: { type: "string" },
+    init: { type: "boolean" },
+    "init-only": { type: "boolean" },
+    "init-items": { type: "string", default: "100000" },
+    "init-users": { type: "string", default: "100000" },
+    "init-orders": { type: "string", default: "100000" },
+    "init-stock": { type: "string", default: "1000000" },
+    "init-credit": { type: "string", default: "1000000" },
+    "init-price": { type: "string", default: "1" },
+    interval: { type: "string", default: "1s" },
+    json: { type: "string" },
+    "hdr-log": { type: "string" },
+    web: { type: "string" },
+    prometheus: { type: "string" },
+    autostart: { type: "boolean" },
+    autoquit: { type: "string" },
+    "exit-code-on-error": { type: "string", default: "1" },
+    "fail-if-limited": { type: "boolean" },
+  }, { io, help: HELP });
   if (values === null) return 0;
   const shard = options.shard ?? null;
   const settings = shardSettings(await loadSettingsOf(values), shard, io);

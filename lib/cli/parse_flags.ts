@@ -22,6 +22,44 @@ export interface ParsedFlags {
   readonly positionals: string[];
 }
 
+/** An argument that is a negative number (`-1`, `-1s`, `-0.5`, `-5%`), not a flag. */
+const NEGATIVE_NUMBER = /^-\.?\d/;
+
+/**
+ * The arguments with each string flag given as `--flag -N` written `--flag=-N`, so that the
+ * value reaches the flag's own check (and its `Cannot parse ...` line), as `--flag=-N` does.
+ *
+ * @param args The arguments after the command name.
+ * @param spec The flag definitions.
+ * @returns A copy with those pairs joined (nothing after `--` is touched).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { joinNegativeValues } from "./parse_flags.ts";
+ * const spec = { users: { type: "string" as const }, init: { type: "boolean" as const } };
+ * assert.deepEqual(joinNegativeValues(["--users", "-1", "--init"], spec), ["--users=-1", "--init"]);
+ * ```
+ */
+export function joinNegativeValues(args: readonly string[], spec: FlagSpec): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") return [...joined, ...args.slice(i)];
+    const next = args[i + 1];
+    const name = arg.slice(2);
+    const isStringFlag = arg.startsWith("--") && Object.hasOwn(spec, name) &&
+      spec[name].type === "string";
+    if (isStringFlag && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
 /**
  * Parses `args` against `spec`; unknown flags and missing values are usage errors.
  *
@@ -42,7 +80,7 @@ export interface ParsedFlags {
 export function parseFlags(command: string, args: readonly string[], spec: FlagSpec): ParsedFlags {
   try {
     const { values, positionals } = parseArgs({
-      args: [...args],
+      args: joinNegativeValues(args, spec),
       options: spec,
       allowPositionals: true,
       strict: true,
