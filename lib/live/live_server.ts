@@ -7,7 +7,7 @@
 
 import { livePageHtml } from "./live_page.ts";
 import type { LiveRunParams, LiveSeries, LiveState } from "./live_series.ts";
-import { messageOf } from "../errors.ts";
+import { messageOf, UserError } from "../errors.ts";
 import { listen } from "./_listen.ts";
 
 /** Options of {@linkcode startLiveServer}. */
@@ -211,7 +211,8 @@ class RunControl {
       const message = `Cannot start run: ${messageOf(error)}`;
       series.setState(previous);
       series.setMessage(message);
-      return errorResponse(500, message);
+      // Parameters the run refuses (a user error) are the request's fault, not the server's.
+      return errorResponse(error instanceof UserError ? 400 : 500, message);
     } finally {
       this.#busy = false;
     }
