@@ -92,6 +92,28 @@ export function opCountOf(result: unknown): OpCount {
 }
 
 /**
+ * What a failed op counts: the `opCount` its error carries (a `user` query that failed counts
+ * nothing, a failed insert the partitions and rows it tried to write, as cassandra-stress
+ * counts them), else one partition and one row.
+ *
+ * @param error What the op failed with.
+ * @returns The count.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { failedOpCountOf } from "./target.ts";
+ *
+ * const error = Object.assign(new Error("no table"), { opCount: { partitions: 0, rows: 0 } });
+ * assert.deepEqual(failedOpCountOf(error), { partitions: 0, rows: 0 });
+ * assert.deepEqual(failedOpCountOf(new Error("timeout")), { partitions: 1, rows: 1 });
+ * ```
+ */
+export function failedOpCountOf(error: unknown): OpCount {
+  return opCountOf((error as { opCount?: unknown } | null)?.opCount);
+}
+
+/**
  * A description of a target that can be sent to a Worker (structured-cloneable). Each wing
  * extends it with its own fields; `kind` tells the Worker entry which adapter to build.
  */

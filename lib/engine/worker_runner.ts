@@ -11,7 +11,13 @@ import { OpMix } from "../core/op_mix.ts";
 import { Prng } from "../core/prng.ts";
 import { RateSchedule } from "../core/rate_schedule.ts";
 import { RetryBackoff } from "../core/retry_backoff.ts";
-import { opCountOf, type SeedSource, type Target, type TargetSpec } from "./target.ts";
+import {
+  failedOpCountOf,
+  opCountOf,
+  type SeedSource,
+  type Target,
+  type TargetSpec,
+} from "./target.ts";
 import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
 import { SlotDispatcher, type SlotWaiter, TimerSlots } from "./slot_dispatcher.ts";
 import { LoaderProbe } from "./loader_probe.ts";
@@ -357,9 +363,9 @@ export class WorkerRunner {
       this.#inFlight--;
       this.#probe.busy(endNs - startNs);
       // As cassandra-stress's timer does, a failed op is timed (all its tries and waits) and
-      // counted like any other op; it also counts as an error.
-      // A failed op counts one partition and one row, as anything but an OpCount does.
-      const counted = opCountOf(error === undefined ? count : undefined);
+      // counted like any other op; it also counts as an error. It counts what its error says
+      // (a failed `user` query nothing), else one partition and one row.
+      const counted = error === undefined ? opCountOf(count) : failedOpCountOf(error);
       this.#recorders[kind].recordOp(intendedNs, startNs, endNs, counted.partitions, counted.rows);
       let nextStartNs = endNs;
       if (error !== undefined) {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { CqlEngine, type ExecResult } from "../../lib/cql_node/engine/cql_engine.ts";
 import { CqlError } from "../../lib/cql_node/protocol/cql_error.ts";
 
-function engine(): { run: (cql: string) => ExecResult } {
+function engine(): { run: (cql: string) => ExecResult; node: CqlEngine; session: object } {
   const node = new CqlEngine({
     node: {
       address: "127.0.0.1",
@@ -19,7 +19,7 @@ function engine(): { run: (cql: string) => ExecResult } {
   });
   const session = {};
   const none = { values: [], pageSize: 0, pagingState: null };
-  return { run: (cql) => node.query(cql, none, session) };
+  return { run: (cql) => node.query(cql, none, session), node, session };
 }
 
 function ints(result: ExecResult): number[] {
@@ -126,4 +126,55 @@ Deno.test("CqlEngine rejects the compaction and compression options Cassandra re
     chunk_length_in_kb: "64",
     class: "org.apache.cassandra.io.compress.ZstdCompressor",
   });
+});
+
+Deno.test("CqlEngine prepares IN lists and tuple slices with each marker named for its column", () => {
+  const { run, node, session } = engine();
+  run("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  run("USE ks");
+  run("CREATE TABLE s (k int, a int, b int, v int, PRIMARY KEY (k, a, b))");
+  for (const k of [1, 2, 3]) {
+    for (const a of [1, 2]) {
+      for (const b of [1, 2, 3]) run(`INSERT INTO s (k, a, b, v) VALUES (${k}, ${a}, ${b}, ${k})`);
+    }
+  }
+  const int = (n: number) => {
+    const bytes = new Uint8Array(4);
+    new DataView(bytes.buffer).setInt32(0, n);
+    return bytes;
+  };
+  const execute = (cql: string, values: number[]) => {
+    const prepared = node.prepare(cql, session);
+    const result = prepared.run(
+      { values: values.map(int), pageSize: 0, pagingState: null },
+      session,
+    );
+    return {
+      names: prepared.binds.map((bind) => bind.name),
+      rows: result.kind === "rows" ? result.rows : [],
+    };
+  };
+  // As Cassandra names them (cassandra-stress binds a profile query's markers by these names).
+  const byKeys = execute("SELECT v FROM s WHERE k IN (?, ?)", [3, 1]);
+  assert.deepEqual(byKeys.names, ["k", "k"]);
+  assert.equal(byKeys.rows.length, 12);
+  const slice = execute("SELECT a, b FROM s WHERE k = ? AND (a, b) > (?, ?)", [2, 1, 2]);
+  assert.deepEqual(slice.names, ["k", "a", "b"]);
+  assert.deepEqual(
+    slice.rows.map((row) =>
+      row.map((cell) => new DataView(cell!.buffer, cell!.byteOffset).getInt32(0))
+    ),
+    [[1, 3], [2, 1], [2, 2], [2, 3]],
+  );
+  const between = execute("SELECT a FROM s WHERE k = ? AND (a, b) >= (?, ?) AND (a, b) < (?, ?)", [
+    2,
+    1,
+    3,
+    2,
+    2,
+  ]);
+  assert.deepEqual(between.names, ["k", "a", "b", "a", "b"]);
+  assert.equal(between.rows.length, 2);
+  const list = node.prepare("SELECT v FROM s WHERE k IN ?", session);
+  assert.deepEqual(list.binds.map((bind) => bind.name), ["in(k)"]);
 });

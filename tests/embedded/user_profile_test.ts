@@ -263,3 +263,173 @@ Deno.test("user: profile values a Worker could not build from are refused after 
     await node.close();
   }
 });
+
+/** A profile whose queries bind IN lists and tuple slices, and an LWT. */
+const IN_AND_SLICES = [
+  "keyspace: inks",
+  "keyspace_definition: |",
+  "  CREATE KEYSPACE inks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1};",
+  "table: t",
+  "table_definition: |",
+  "  CREATE TABLE t (k int, c1 int, c2 int, v text, PRIMARY KEY (k, c1, c2))",
+  "columnspec:",
+  "  - name: k",
+  "    population: uniform(1..5)", // five partitions: the reads find what inserts wrote
+  "  - name: c1",
+  "    cluster: fixed(3)",
+  "  - name: c2",
+  "    cluster: fixed(2)",
+  "insert:",
+  "  batchtype: UNLOGGED",
+  "queries:",
+  "  byin:",
+  "    cql: SELECT * FROM t WHERE k IN (?, ?)",
+  "    fields: samerow",
+  "  slice:",
+  "    cql: SELECT * FROM t WHERE k = ? AND (c1, c2) >= (?, ?)",
+  "    fields: samerow",
+  "  cas:",
+  "    cql: UPDATE t SET v = ? WHERE k = ? AND c1 = ? AND c2 = ? IF v = ?",
+  "    fields: samerow",
+].join("\n");
+
+for (
+  const [path, mode] of [["native", []], ["driver", ["-mode", "native", "cql3", "client=driver"]]]
+) {
+  Deno.test(`user (${path} path): IN lists and tuple slices read the rows, an LWT counts its [applied] row`, async () => {
+    const node = await startNode();
+    const dir = await Deno.makeTempDir({ prefix: "stress_user_" });
+    try {
+      await Deno.writeTextFile(`${dir}/in.yaml`, IN_AND_SLICES);
+      const { code, out, err } = await runAgainst(node, [
+        "user",
+        `profile=${dir}/in.yaml`,
+        "ops(insert=1,byin=1,slice=1,cas=1)",
+        "n=200",
+        "-rate",
+        "threads=2",
+        ...FAST,
+        ...mode,
+      ]);
+      assert.equal(code, 0, [...out, ...err].join("\n"));
+      assert.match(out.find((l) => l.startsWith("Total errors")) ?? "", /:\s+0 \[/);
+      const counted = (label: string, op: string) =>
+        Number(
+          new RegExp(`${op}: ([\\d,]+)`).exec(out.find((l) => l.startsWith(label)) ?? "")
+            ?.[1].replaceAll(",", "") ?? -1,
+        );
+      // Every read finds its partition; the slice from a stored row reads that row at least; the
+      // LWT reads one [applied] row, applied or not.
+      for (const op of ["byin", "slice", "cas"]) {
+        assert.ok(counted("Total partitions", op) > 0, `${op}: ${out.join("\n")}`);
+      }
+      assert.match(out.find((l) => l.startsWith("Row rate")) ?? "", /cas: [1-9][\d,]* row\/s/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+      await node.close();
+    }
+  });
+}
+
+Deno.test("user: an insert of fewer than 1 partition is refused with one error line naming the key", async () => {
+  const node = await startNode();
+  const dir = await Deno.makeTempDir({ prefix: "stress_user_" });
+  try {
+    const yaml = [
+      "keyspace: zeroks",
+      "keyspace_definition: |",
+      "  CREATE KEYSPACE zeroks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1};",
+      "table: t",
+      "table_definition: |",
+      "  CREATE TABLE t (k int PRIMARY KEY, v text)",
+      "insert:",
+      "  partitions: fixed(0)",
+      "queries:",
+      "  q: {cql: SELECT * FROM t WHERE k = ?}",
+    ].join("\n");
+    await Deno.writeTextFile(`${dir}/zero.yaml`, yaml);
+    const cases: [string[], RegExp][] = [
+      [
+        [`profile=${dir}/zero.yaml`, "ops(insert=1,q=1)"],
+        /insert\.partitions "fixed\(0\)" can draw 0/,
+      ],
+      [
+        [
+          `profile=${profile("keyvalue.yaml")}`,
+          "ops(insert=1)",
+          "-insert",
+          "partitions=uniform(0..3)",
+        ],
+        /-insert partitions= "uniform\(0\.\.3\)" can draw 0/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const { code, out, err } = await runAgainst(node, [
+        "user",
+        ...args.slice(0, 2),
+        "n=20",
+        ...args.slice(2),
+      ]);
+      assert.equal(code, 2, `${args.join(" ")}: ${[...out, ...err].join("\n")}`);
+      assert.equal(err.length, 1, err.join("\n"));
+      assert.match(err[0], /^error: /);
+      assert.match(err[0], message);
+      assert.ok(!out.some((l) => l.startsWith("Warming up")), out.join("\n"));
+    }
+    // A profile that never inserts is not refused for it.
+    const { code, out, err } = await runAgainst(node, [
+      "user",
+      `profile=${dir}/zero.yaml`,
+      "ops(q=1)",
+      "n=20",
+      "-rate",
+      "threads=1",
+    ]);
+    assert.equal(code, 0, [...out, ...err].join("\n"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await node.close();
+  }
+});
+
+Deno.test("user: a query that fails counts no partition and no row, as in cassandra-stress", async () => {
+  const node = await startNode();
+  const dir = await Deno.makeTempDir({ prefix: "stress_user_" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/p.yaml`,
+      [
+        "keyspace: failing_ks",
+        "keyspace_definition: |",
+        "  CREATE KEYSPACE failing_ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1};",
+        "table: t",
+        "table_definition: |",
+        "  CREATE TABLE t (k int PRIMARY KEY, v text)",
+        "queries:",
+        "  q:",
+        "    cql: SELECT * FROM t WHERE k = ? AND v = ?",
+      ].join("\n"),
+    );
+    // The node refuses the query (v is no key column and there is no ALLOW FILTERING).
+    const { code, out, err } = await runAgainst(node, [
+      "user",
+      `profile=${dir}/p.yaml`,
+      "ops(insert=1,q=1)",
+      "n=200",
+      "no-warmup",
+      "-errors",
+      "ignore",
+      "-rate",
+      "threads=2",
+    ]);
+    assert.equal(code, 0, [...out, ...err].join("\n"));
+    const line = (prefix: string) => out.find((l) => l.startsWith(prefix)) ?? "";
+    const errors = Number(/\[insert: 0, q: ([\d,]+)\]/.exec(line("Total errors"))?.[1]);
+    assert.ok(errors > 0, line("Total errors"));
+    assert.match(line("Total partitions"), /\[insert: [\d,]+, q: 0\]$/);
+    assert.match(line("Row rate"), /\[insert: [\d,]+ row\/s, q: 0 row\/s\]$/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await node.close();
+  }
+});

@@ -395,7 +395,7 @@ Deno.test("WorkerRunner.run() counts failed ops and goes on with errors.ignore",
   );
 });
 
-Deno.test("WorkerRunner.run() posts at most 100 error lines", async () => {
+Deno.test("WorkerRunner.run() posts at most 100 error lines, then one that says so", async () => {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const spec = { kind: "synthetic", latencyUs: null, errorRate: 1 } as const;
   const target = new SyntheticTarget(spec, 3);
@@ -407,7 +407,11 @@ Deno.test("WorkerRunner.run() posts at most 100 error lines", async () => {
   ).run();
   await target.close();
   assert.equal(inbox.done.samples[0].errors, 500);
-  assert.equal(inbox.logs.length, 100);
+  assert.equal(inbox.logs.length, 101);
+  assert.match(
+    inbox.logs[100],
+    /^Worker 0: further failed operations are not printed \(at most 100/,
+  );
   assert.match(inbox.logs[0], /^Operation x1 on key\(s\) \[\d+\]: Error executing: /);
   assert.match(inbox.logs[0], /\(SyntheticOpError\): Synthetic operation failed/);
 });

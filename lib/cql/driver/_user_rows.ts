@@ -8,6 +8,7 @@
 
 import { Buffer } from "node:buffer";
 import type { Prng } from "../../core/prng.ts";
+import { UsageError } from "../../errors.ts";
 import type {
   ProfilePartition,
   ProfileRow,
@@ -24,12 +25,13 @@ export interface MarkerSource {
 }
 
 /**
- * The source of every marker of a statement, by the column before it.
+ * The source of every marker of a statement, by the column it stands for (`markerColumns`).
  *
  * @param cql The statement.
  * @param data The table's generated columns.
  * @returns One source per marker.
- * @throws {Error} When a marker stands for no column, or for one the profile does not generate.
+ * @throws {UsageError} When a marker stands for no column, or for one the profile does not
+ * generate.
  *
  * @example Usage
  * ```ts
@@ -63,14 +65,14 @@ export function markerSources(cql: string, data: ProfileTableLayout): MarkerSour
   };
   return markerColumns(cql).map((name, i) => {
     if (name === null) {
-      throw new Error(
+      throw new UsageError(
         `Cannot bind marker ${i + 1} of "${cql}": it follows no column (the values of a ` +
           "profile query come from the columns its markers compare or assign)",
       );
     }
     const source = find(name);
     if (source === null) {
-      throw new Error(
+      throw new UsageError(
         `Cannot bind marker ${i + 1} of "${cql}": column "${name}" is not a generated ` +
           "column of the profile's table",
       );

@@ -17,7 +17,7 @@ import type { WorkerShare } from "../../engine/serve_target_worker.ts";
 import { ProfilePartitionGenerator } from "../profile_data/profile_partition_generator.ts";
 import { BATCH_TYPE, type BatchType } from "../../protocol/protocol_codes.ts";
 import type { UserTargetSpec } from "../user/user_target_spec.ts";
-import { isSelect } from "./_cql_markers.ts";
+import { countedFailure, NOTHING } from "./_counted_failure.ts";
 import { type MarkerSource, markerSources } from "./_user_rows.ts";
 import {
   checkUserSpec,
@@ -62,7 +62,6 @@ type OpState =
     readonly statement: number;
     readonly sources: readonly MarkerSource[];
     readonly multirow: boolean;
-    readonly select: boolean;
     /** The request options: the run's, with the query's own consistency levels. */
     readonly options: RequestOptions;
   }
@@ -178,7 +177,6 @@ export class NativeUserTarget implements Target {
             statement: indexes.get(op.cql)!,
             sources: markerSources(op.cql, table.data.spec.data),
             multirow: op.fields === "multirow",
-            select: isSelect(op.cql),
             options: {
               ...this.#options,
               consistency: consistencyCodeOf(op.consistency ?? spec.consistency),
@@ -252,6 +250,8 @@ export class NativeUserTarget implements Target {
    * @returns The partitions and rows it wrote or read (an `OpCount`), or, for the insert of a
    * single-row partition sent already encoded, the request's result, which the engine counts
    * as one partition and one row.
+   * @throws {CountedFailure} When a query or an insert fails: the error, with what the failed
+   * op counts (a query nothing, an insert what it tried to write, as cassandra-stress counts).
    */
   op(kind: number, seed: number, more?: SeedSource): Promise<unknown> {
     const op = this.#ops[kind];
@@ -274,21 +274,35 @@ export class NativeUserTarget implements Target {
   async #insert(table: TableState, seed: number, more?: SeedSource): Promise<OpCount> {
     const { pool } = table;
     const { partitions, key, params } = insertValues(table.data, seed, more, this.#prng);
-    if (params.length === 1) {
-      await pool.execute(table.insert, key, params[0], this.#options);
-      return { partitions: 1, rows: 1 };
+    // Counted before it is sent, as cassandra-stress counts an insert, failed or not.
+    const count: OpCount = params.length === 1
+      ? { partitions: 1, rows: 1 }
+      : { partitions, rows: params.length };
+    try {
+      if (params.length === 1) {
+        await pool.execute(table.insert, key, params[0], this.#options);
+        return count;
+      }
+      for (let at = 0; at < params.length; at += MAX_BATCH) {
+        const chunk = params.slice(at, at + MAX_BATCH);
+        await pool.batch(table.batchType, table.insert, key, chunk, this.#options);
+      }
+    } catch (error) {
+      throw countedFailure(error, count);
     }
-    for (let at = 0; at < params.length; at += MAX_BATCH) {
-      const chunk = params.slice(at, at + MAX_BATCH);
-      await pool.batch(table.batchType, table.insert, key, chunk, this.#options);
-    }
-    return { partitions, rows: params.length };
+    return count;
   }
 
   async #query(op: OpState & { kind: "query" }, seed: number): Promise<OpCount> {
     const { key, params } = queryValues(op.table.data, op, seed, this.#prng);
-    const result = await op.table.pool.execute(op.statement, key, params[0], op.options);
-    if (!op.select) return { partitions: 0, rows: 0 };
+    let result;
+    try {
+      result = await op.table.pool.execute(op.statement, key, params[0], op.options);
+    } catch (error) {
+      throw countedFailure(error, NOTHING);
+    }
+    // The rows of its result, whatever the statement, as cassandra-stress counts a query: a
+    // SELECT's rows, an LWT's one `[applied]` row, none for a plain write.
     const rows = result.kind === "rows" ? result.rowCount : 0;
     return { partitions: Math.min(1, rows), rows };
   }

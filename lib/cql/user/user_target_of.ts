@@ -9,7 +9,7 @@
 import { UsageError } from "../../errors.ts";
 import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 import type { InsertSettings } from "../options/stress_settings.ts";
-import { batchShapeOf } from "../profile/batch_shape.ts";
+import { type BatchShape, batchShapeOf } from "../profile/batch_shape.ts";
 import type { ResolvedOp } from "../profile/resolve_ops.ts";
 import type { StressProfile } from "../profile/stress_profile.ts";
 import type { ProfileColumnSpec } from "../profile_data/profile_partition_generator.ts";
@@ -49,8 +49,36 @@ function columnSpecOf(profile: StressProfile, name: string, type: string): Profi
   };
 }
 
+/**
+ * Refuses an insert that can draw fewer than 1 partition (`insert.partitions`, or
+ * `-insert partitions=`), when the run inserts into the profile's table: cassandra-stress stops
+ * a thread that draws 0 (our inserts would write 1 instead), so such a profile measures nothing
+ * it says.
+ */
+function checkInsertPartitions(
+  profile: StressProfile,
+  shape: BatchShape,
+  input: UserRunInput,
+  index: number,
+): void {
+  const [fewest] = shape.partitionsRange;
+  if (fewest >= 1) return;
+  if (!input.ops.some((op) => op.kind === "insert" && op.profileIndex === index)) return;
+  const key = input.insert.partitions !== null ? "-insert partitions=" : "insert.partitions";
+  throw new UsageError(
+    `Cannot run profile "${profile.fileName}": ${key} "${shape.partitions.source}" can draw ` +
+      `${fewest} partitions per insert, expected a distribution of at least 1 (cassandra-stress ` +
+      "stops a thread that draws fewer)",
+  );
+}
+
 /** One profile's table: checks that every column can be generated, then its data and insert. */
-function tableOf(profile: StressProfile, layout: TableLayout, input: UserRunInput): UserTableSpec {
+function tableOf(
+  profile: StressProfile,
+  layout: TableLayout,
+  input: UserRunInput,
+  index: number,
+): UserTableSpec {
   const ungenerated = layout.columns.find((column) => !isGeneratedType(column.type));
   if (ungenerated !== undefined) {
     throw new UsageError(
@@ -63,6 +91,7 @@ function tableOf(profile: StressProfile, layout: TableLayout, input: UserRunInpu
     layout.columns.filter((c) => c.kind === kind).map((c) => columnSpecOf(profile, c.name, c.type));
   const clustering = layout.columns.filter((c) => c.kind === "clustering").map((c) => c.name);
   const shape = batchShapeOf(profile, clustering, input.insert);
+  checkInsertPartitions(profile, shape, input, index);
   return {
     keyspace: profile.keyspace,
     layout,
@@ -127,7 +156,8 @@ function opOf(
  * @param connection How the Workers connect, by which client, and the ring they route by.
  * @param input The profiles, the tables, the ops and the settings that shape the data.
  * @returns The target spec.
- * @throws {UsageError} For a column type without a generator.
+ * @throws {UsageError} For a column type without a generator, or an insert that can draw fewer
+ * than 1 partition.
  *
  * @example Usage
  * ```ts ignore
@@ -141,7 +171,7 @@ export function userTargetOf(
   return {
     ...connection,
     kind: "cql-user",
-    tables: input.profiles.map((profile, i) => tableOf(profile, input.layouts[i], input)),
+    tables: input.profiles.map((profile, i) => tableOf(profile, input.layouts[i], input, i)),
     ops: input.ops.map((op) => opOf(op, input.layouts, input.tokenRange)),
   };
 }

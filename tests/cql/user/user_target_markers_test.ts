@@ -1,11 +1,12 @@
 // The private pieces of UserTarget: which column each marker of a profile statement stands for,
 // the row at an index, and the rows an insert keeps for a select ratio.
 import assert from "node:assert/strict";
-import { isSelect, markerColumns } from "../../../lib/cql/driver/_cql_markers.ts";
+import { markerColumns } from "../../../lib/cql/driver/_cql_markers.ts";
 import { markerSources, rowAt, selectRows } from "../../../lib/cql/driver/_user_rows.ts";
 import { Prng } from "../../../lib/core/prng.ts";
 import { ProfilePartitionGenerator } from "../../../lib/cql/profile_data/profile_partition_generator.ts";
 import { fixed, uniform } from "./_user_target_fixture.ts";
+import { UsageError } from "../../../lib/errors.ts";
 
 Deno.test("markerColumns(): comparisons, assignments, appends, quoted and named markers", () => {
   assert.deepEqual(
@@ -35,17 +36,50 @@ Deno.test("markerColumns(): INSERT maps VALUES to the column list; other markers
   ]);
   assert.deepEqual(markerColumns("INSERT INTO t (k, v) VALUES (?, [?])"), ["k", null]);
   assert.deepEqual(markerColumns("SELECT * FROM t WHERE token(k) > ? LIMIT ?"), [null, null]);
-  assert.deepEqual(markerColumns("SELECT * FROM t WHERE k IN (?, ?)"), [null, null]);
   assert.deepEqual(markerColumns("UPDATE t SET a = b + ? WHERE k = ?"), [null, "k"]);
-  assert.deepEqual(markerColumns("SELECT * FROM t WHERE (a, b) >= (?, ?)"), [null, null]);
 });
 
-Deno.test("isSelect(): only a SELECT reads", () => {
-  assert.equal(isSelect("SELECT * FROM t"), true);
-  assert.equal(isSelect("/* x */ Select k FROM t"), true);
-  for (const cql of ["UPDATE t SET v = ?", "INSERT INTO t (k) VALUES (?)", "DELETE FROM t"]) {
-    assert.equal(isSelect(cql), false, cql);
-  }
+Deno.test("markerColumns(): each marker of an IN list is its column, as the server names it", () => {
+  assert.deepEqual(markerColumns("SELECT * FROM t WHERE k IN (?, ?)"), ["k", "k"]);
+  assert.deepEqual(markerColumns('SELECT * FROM t WHERE "K" in (?,?,?) AND c IN (?)'), [
+    "K",
+    "K",
+    "K",
+    "c",
+  ]);
+  assert.deepEqual(markerColumns("UPDATE t SET v = ? WHERE k IN (?, 3, ?) IF w IN (?, ?)"), [
+    "v",
+    "k",
+    "k",
+    "w",
+    "w",
+  ]);
+  // `IN ?` binds a list (the variable `in(k)`), an element in a call or collection no column.
+  assert.deepEqual(markerColumns("SELECT * FROM t WHERE k IN ?"), [null]);
+  assert.deepEqual(markerColumns("SELECT * FROM t WHERE k IN (?, f(?), [?])"), ["k", null, null]);
+  assert.deepEqual(markerColumns("SELECT * FROM t WHERE k IN (:a, :b)"), ["a", "b"]);
+});
+
+Deno.test("markerColumns(): each element of a tuple relation is the column it compares", () => {
+  assert.deepEqual(markerColumns("SELECT * FROM t WHERE k = ? AND (a, b) >= (?, ?)"), [
+    "k",
+    "a",
+    "b",
+  ]);
+  assert.deepEqual(
+    markerColumns('SELECT * FROM t WHERE k = ? AND (a, "B") > (?, ?) AND (a, "B") <= (?, 4)'),
+    ["k", "a", "B", "a"],
+  );
+  assert.deepEqual(markerColumns("SELECT * FROM t WHERE (a, b, c) = (?, ?, ?)"), ["a", "b", "c"]);
+  // No column: a function's argument, a list IN of tuples, a whole tuple bound at once.
+  assert.deepEqual(markerColumns("SELECT * FROM t WHERE token(k) > (?)"), [null]);
+  assert.deepEqual(markerColumns("SELECT * FROM t WHERE (a, b) IN ((?, ?), (?, ?))"), [
+    null,
+    null,
+    null,
+    null,
+  ]);
+  assert.deepEqual(markerColumns("SELECT * FROM t WHERE (a, b) > ?"), [null]);
 });
 
 Deno.test("markerSources(): names are matched as stored; a missing one is refused", () => {
@@ -59,7 +93,24 @@ Deno.test("markerSources(): names are matched as stored; a missing one is refuse
     { role: "key", index: 0 },
     { role: "clustering", index: 0 },
   ]);
-  assert.throws(() => markerSources("SELECT * FROM t WHERE k = ? AND Day = ?", data), /"day"/);
+  assert.throws(
+    () => markerSources("SELECT * FROM t WHERE k = ? AND Day = ?", data),
+    (error: unknown) => error instanceof UsageError && /marker 2 .*"day"/.test(error.message),
+  );
+  assert.throws(
+    () => markerSources("SELECT * FROM t WHERE k = ? LIMIT ?", data),
+    (error: unknown) =>
+      error instanceof UsageError && /marker 2 .*follows no column/.test(error.message),
+  );
+  assert.deepEqual(
+    markerSources('SELECT * FROM t WHERE k IN (?, ?) AND ("Day") > (?) AND v IN (?)', data),
+    [
+      { role: "key", index: 0 },
+      { role: "key", index: 0 },
+      { role: "clustering", index: 0 },
+      { role: "value", index: 0 },
+    ],
+  );
 });
 
 Deno.test("rowAt() gives the rows in the generator's order", () => {

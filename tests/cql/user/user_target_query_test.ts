@@ -1,8 +1,10 @@
-// The user targets' queries (cassandra-driver's and the native one) against the embedded node: samerow and multirow queries find the rows the
-// inserts wrote and count them as cassandra-stress does (partitions min(1, rows), rows of the
-// first page), write queries count 0/0, token range queries page over the ring, and connect()
-// refuses what the target does not run.
+// The user targets' queries (cassandra-driver's and the native one) against the embedded node:
+// samerow and multirow queries (IN lists and tuple slices too) find the rows the inserts wrote
+// and count them as cassandra-stress does (partitions min(1, rows), rows of the first page: a
+// plain write 0/0, an LWT its [applied] row), a failed op carries what it counts, token range
+// queries page over the ring, and connect() refuses what the target does not run.
 import { opCountOf } from "../../../lib/engine/target.ts";
+import { UsageError } from "../../../lib/errors.ts";
 import assert from "node:assert/strict";
 import { ProfilePartitionGenerator } from "../../../lib/cql/profile_data/profile_partition_generator.ts";
 import type { UserOpSpec } from "../../../lib/cql/user/user_target_spec.ts";
@@ -135,19 +137,114 @@ userTargetTest(
   },
 );
 
-userTargetTest("query: UPDATE ... IF runs as a plain query and counts 0/0", async (Target) => {
-  const { node, admin } = await startNodeWith([KV_CQL]);
-  const target = await Target.connect(
-    targetSpec(node, [KV], [query("UPDATE kv SET v = ? WHERE k = ? IF v = ?")]),
-  );
-  try {
-    assert.deepEqual(opCountOf(await target.op(0, 1)), { partitions: 0, rows: 0 });
-  } finally {
-    await target.close();
-    await admin.shutdown();
-    await node.close();
-  }
-});
+userTargetTest(
+  "query: IN lists bind each marker from its column, tuple slices each element from its own",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([TS_CQL]);
+    const ops: UserOpSpec[] = [
+      { kind: "insert", table: 0 },
+      query("SELECT * FROM ts WHERE id = ?"),
+      query("SELECT * FROM ts WHERE id IN (?, ?)"),
+      query("SELECT * FROM ts WHERE id = ? AND day IN (?, ?) AND at IN (?)", "multirow"),
+      query("SELECT * FROM ts WHERE id = ? AND (day, at) = (?, ?)"),
+      query("SELECT * FROM ts WHERE id = ? AND (day, at) >= (?, ?)"),
+      query("SELECT * FROM ts WHERE id = ? AND (day, at) > (?, ?) AND (day) <= (?)"),
+    ];
+    const target = await Target.connect(targetSpec(node, [TS], ops));
+    const generator = new ProfilePartitionGenerator(TS.data);
+    try {
+      for (const seed of SEEDS) await target.op(0, seed);
+      let sliced = 0;
+      for (const seed of SEEDS) {
+        const { rowCount } = generator.partition(seed);
+        assert.deepEqual(opCountOf(await target.op(1, seed)), { partitions: 1, rows: rowCount });
+        // Both markers are the partition's key: the partition once.
+        assert.deepEqual(opCountOf(await target.op(2, seed)), { partitions: 1, rows: rowCount });
+        // The first rows' days and one of their times: stored rows.
+        const some = opCountOf(await target.op(3, seed));
+        assert.ok(some.rows >= 1 && some.rows <= 2, `seed ${seed}: ${JSON.stringify(some)}`);
+        assert.deepEqual(opCountOf(await target.op(4, seed)), { partitions: 1, rows: 1 });
+        // From one stored row on, in the tuple's order: that row at least.
+        const from = opCountOf(await target.op(5, seed));
+        assert.ok(from.rows >= 1 && from.rows <= rowCount, `seed ${seed}: ${JSON.stringify(from)}`);
+        const after = opCountOf(await target.op(6, seed));
+        assert.ok(after.rows < from.rows, `seed ${seed}: ${after.rows} after, ${from.rows} from`);
+        sliced += from.rows;
+      }
+      // Some slices start past a partition's first row.
+      const total = SEEDS.reduce((sum, seed) => sum + generator.partition(seed).rowCount, 0);
+      assert.ok(sliced < total, `${sliced} of ${total}`);
+    } finally {
+      await target.close();
+      await admin.shutdown();
+      await node.close();
+    }
+  },
+);
+
+userTargetTest(
+  "query: an LWT counts its [applied] row, as cassandra-stress counts the rows of any result",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([KV_CQL]);
+    const ops = [
+      query("UPDATE kv SET v = ? WHERE k = ? IF v = ?"),
+      query("INSERT INTO kv (k, v) VALUES (?, ?) IF NOT EXISTS"),
+      query("UPDATE kv SET v = ? WHERE k = ? IF EXISTS"),
+      query("DELETE FROM kv WHERE k = ? IF EXISTS"),
+      query("UPDATE kv SET v = ? WHERE k = ?"),
+    ];
+    const target = await Target.connect(targetSpec(node, [KV], ops));
+    try {
+      for (const kind of [0, 1, 1, 2, 0, 3, 3]) {
+        // Applied or not, the answer is one row.
+        assert.deepEqual(
+          opCountOf(await target.op(kind, 1)),
+          { partitions: 1, rows: 1 },
+          `${kind}`,
+        );
+      }
+      assert.deepEqual(opCountOf(await target.op(4, 1)), { partitions: 0, rows: 0 });
+    } finally {
+      await target.close();
+      await admin.shutdown();
+      await node.close();
+    }
+  },
+);
+
+userTargetTest(
+  "a failed op carries its count: a query nothing, an insert the partitions and rows it sent",
+  async (Target) => {
+    const { node, admin } = await startNodeWith([TS_CQL]);
+    const table = { ...TS, insert: { ...TS.insert, partitions: fixed(3) } };
+    const ops = [{ kind: "insert", table: 0 } as const, query("SELECT * FROM ts WHERE id = ?")];
+    const target = await Target.connect(targetSpec(node, [table], ops));
+    const generator = new ProfilePartitionGenerator(TS.data);
+    // The insert's further partitions, as the engine hands them out.
+    const more = { seed: (i: number) => 100 + i };
+    const failed = async (op: Promise<unknown>) => {
+      const error = await op.then(() => null, (e: unknown) => e);
+      assert.ok(error instanceof Error, `no failure: ${error}`);
+      const cause = error.cause as Error;
+      assert.equal(error.name, cause.name);
+      assert.equal(error.message, cause.message);
+      return (error as Error & { opCount: unknown }).opCount;
+    };
+    try {
+      const rows = [1, 100, 101].reduce((sum, s) => sum + generator.partition(s).rowCount, 0);
+      assert.deepEqual(opCountOf(await target.op(0, 1, more)), { partitions: 3, rows });
+      node.setFaults({ errorRate: 1, errorKinds: ["server_error"] });
+      assert.deepEqual(await failed(target.op(1, 1)), { partitions: 0, rows: 0 });
+      // cassandra-stress counts an insert before it sends it, failed or not.
+      assert.deepEqual(await failed(target.op(0, 1, more)), { partitions: 3, rows });
+    } finally {
+      node.setFaults({ errorRate: 0 });
+      await target.close();
+      await admin.shutdown();
+      await node.close();
+    }
+  },
+);
 
 userTargetTest(
   "token_range: pages over the ring, counts new tokens and rows, wraps around",
@@ -250,11 +347,12 @@ userTargetTest("connect() refuses markers it cannot bind and protocols below 3",
         ],
         ["SELECT * FROM kv WHERE token(k) > ?", /marker 1 of .*token\(k\) > \?.*follows no column/],
         ["SELECT * FROM kv WHERE k = ? AND w = ?", /column "w" is not a generated column/],
+        ["SELECT * FROM kv WHERE k IN ?", /marker 1 of .*IN \?.*follows no column/],
       ] as const
     ) {
       await assert.rejects(
         () => Target.connect(targetSpec(node, [KV], [query(cql)])),
-        pattern,
+        (error: unknown) => error instanceof UsageError && pattern.test(error.message),
         cql,
       );
     }
