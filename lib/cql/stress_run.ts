@@ -190,13 +190,29 @@ interface RunState {
   readonly pageStop: PageStop;
 }
 
-/** The error an interrupted run ends with, saying whether the live page stopped it. */
+/**
+ * The error an interrupted run ends with, saying whether the live page stopped it, and, before
+ * the warm-up, that nothing was measured.
+ */
 function interruptedError(state: RunState): InterruptedError {
+  const by = state.pageStop.fromPage
+    ? "Run stopped from the live page"
+    : "Run interrupted by SIGINT";
+  const { phase } = state.progress;
+  const measuring = phase === "the warm-up" || phase === "the thread search" ||
+    phase === "the measured run";
   return new InterruptedError(
-    state.pageStop.fromPage
-      ? "Run stopped from the live page: printed what was measured"
-      : undefined,
+    measuring ? `${by}: printed what was measured` : `${by} during ${phase}: nothing was measured`,
   );
+}
+
+/** Resolves when the promise does or the run is stopped, whichever comes first. */
+function untilStopped(work: Promise<unknown> | undefined, signal: AbortSignal): Promise<unknown> {
+  if (work === undefined || signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    signal.addEventListener("abort", resolve, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", resolve));
+  });
 }
 
 /** The settings dump, prepare, `N=0`, pause, warm-up, truncate, measured run and report. */
@@ -219,7 +235,9 @@ async function runPhases(state: RunState, target: StressTargetSpec): Promise<num
     return 0;
   }
   progress.phase = "the pause before the warm-up";
-  await options.pause?.(io);
+  // Ctrl-C in the pause ends the run at once, in that phase.
+  await untilStopped(options.pause?.(io), state.pageStop.signal);
+  if (state.pageStop.signal.aborted) throw interruptedError(state);
   const rate = settings.rate;
   const workers = navigator.hardwareConcurrency;
   // Auto mode warms up on min(100, threads<=) threads, as cassandra-stress does.

@@ -17,7 +17,7 @@ interface Ended {
 
 async function runWithFiles(
   args: string[],
-  options: { abortOn?: RegExp } = {},
+  options: { abortOn?: RegExp; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<Ended> {
   const dir = await Deno.makeTempDir();
   try {
@@ -37,7 +37,7 @@ async function runWithFiles(
       `hdrfile=${dir}/run.hdr`,
       `json=${dir}/run.json`,
       "no-settings",
-    ], { io, signal: controller.signal, sleep: () => Promise.resolve() });
+    ], { io, signal: controller.signal, sleep: options.sleep ?? (() => Promise.resolve()) });
     const hdr = readHdrLog(await Deno.readTextFile(`${dir}/run.hdr`), "run.hdr");
     const summary = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
     return { code, out, err, hdr, summary };
@@ -59,6 +59,25 @@ Deno.test("Ctrl-C in the warm-up leaves a valid HDR log and a summary that says 
   assert.ok(run.hdr.baseTimeMs > 0);
   assert.deepEqual(run.hdr.intervals, []);
   assert.equal(run.summary.aborted, "interrupted during the warm-up");
+});
+
+Deno.test("Ctrl-C in the pause before the warm-up ends the run there, and says nothing was measured", async () => {
+  // A pause of 3 s (the test ends it when the run is over): the interruption must not wait
+  // for it, and the run must not go on to the warm-up.
+  let pauses = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const pause = new Promise<void>((resolve) => timer = setTimeout(resolve, 3000));
+  const run = await runWithFiles(["write", "duration=30s", "-node", "embedded"], {
+    abortOn: /^Sleeping 2s\.\.\.$/,
+    sleep: (ms) => ms === 2000 && ++pauses === 1 ? pause : Promise.resolve(),
+  }).finally(() => clearTimeout(timer));
+  assert.equal(run.code, 130, run.err.join("\n"));
+  assert.deepEqual(run.err, [
+    "error: Run interrupted by SIGINT during the pause before the warm-up: nothing was measured",
+  ]);
+  assert.ok(!run.out.some((line) => line.startsWith("Warming up")), run.out.join("\n"));
+  assert.deepEqual(run.hdr.intervals, []);
+  assert.equal(run.summary.aborted, "interrupted during the pause before the warm-up");
 });
 
 Deno.test("a node that cannot be reached leaves valid files that say why, exit 3", async () => {
