@@ -31,7 +31,7 @@ export interface QueryRunDispatchOptions {
   /** This loader's shard, or null. */
   readonly shard: Shard | null;
   /** Where answers go (`--results`), or null. */
-  readonly resultsFile: TextFile | null;
+  readonly resultsFile: Pick<TextFile, "writeLine"> | null;
   /** Where skipped rows are printed. */
   readonly io: CommandIo;
 }
@@ -44,12 +44,13 @@ export class QueryRunDispatch {
   readonly pool: QueryPool;
   /** Failed queries by kind. */
   readonly failures: QueryFailureCounts = new QueryFailureCounts();
-  /** One line per Worker that could not connect. */
+  /** One line per Worker that could not connect or lost its connection. */
   readonly fatal: string[] = [];
   readonly #settings: QueryRunSettings;
   readonly #options: QueryRunDispatchOptions;
   readonly #shardRouting: RendezvousDispatcher | null;
   #failFastStop = false;
+  #lost = false;
   #otherShardRows = 0;
   #shownSkipped = 0;
 
@@ -80,15 +81,45 @@ export class QueryRunDispatch {
       },
       onFailure: (failure) => {
         this.failures.add(failure);
-        if (settings.failFast) this.#failFastStop = true;
+        if (!settings.failFast) return;
+        this.#failFastStop = true;
+        this.stopAll();
       },
       onAnswers: (answers) => {
         for (const answer of answers) resultsFile!.writeLine(formatQueryAnswer(answer));
       },
       onFatal: (workerIndex, message) => {
         this.fatal.push(`worker ${workerIndex} cannot connect: ${message}`);
+        this.stopAll();
+      },
+      onLost: (failure) => {
+        this.#lost = true;
+        this.fatal.push(
+          `worker ${failure.workerIndex} lost its connection at line ${failure.line} (host ` +
+            `"${failure.host}"): ${failure.kind}: ${failure.message}`,
+        );
+        this.stopAll();
       },
     });
+  }
+
+  /**
+   * Stops the run (Ctrl-C, the page's Stop, a failed query under `--fail-fast`, a Worker that
+   * cannot connect or lost its connection, a file that cannot be written): reading ends, and
+   * every Worker ends after the query it is running, whatever its queue holds.
+   */
+  stopAll(): void {
+    this.pool.stopAll();
+  }
+
+  /** Whether the run was stopped before its input was run. */
+  get stopped(): boolean {
+    return this.pool.stopped;
+  }
+
+  /** Whether a Worker lost its connection. */
+  get lost(): boolean {
+    return this.#lost;
   }
 
   /** Whether `--fail-fast` met a failed query. */
@@ -113,7 +144,7 @@ export class QueryRunDispatch {
     const shard = this.#options.shard;
     return readQueryItems(input, {
       signal: pageStop.signal,
-      stop: () => this.#failFastStop || this.fatal.length > 0 || pageStop.signal.aborted,
+      stop: () => this.pool.stopped || pageStop.signal.aborted,
       onRows: async (rows) => {
         const byWorker = new Map<number, QueryWorkerRow[]>();
         for (const row of rows) {

@@ -10,23 +10,52 @@ import type { PageStop } from "../live/live_endpoints.ts";
 import type { QueryItemsOutcome } from "./query_input.ts";
 import type { QueryRunDispatch } from "./_query_run_dispatch.ts";
 
+/** How a run ended, as {@linkcode checkQueryRunEnd} and {@linkcode queryRunAborted} read it. */
+export interface QueryRunEnd {
+  /** The command's signal (SIGINT, SIGTERM). */
+  readonly signal: AbortSignal | undefined;
+  /** The page's Stop. */
+  readonly pageStop: PageStop;
+  /** The routing and what the Workers reported. */
+  readonly dispatch: QueryRunDispatch;
+  /** How the reading of the input ended. */
+  readonly outcome: QueryItemsOutcome;
+  /** The first write error of an output file, or null. */
+  readonly writeError: UsageError | null;
+}
+
 /**
- * Throws when the run did not go through its whole input: interrupted, stopped from the
- * page, a Worker that could not connect, `--fail-fast`, a malformed stdin row, or no rows.
+ * Why the run ended before its input did, for the JSON summary; null when it went through.
  *
- * @param run The command's signal, the page's Stop, the dispatch and how reading ended.
+ * @param run How the run ended.
+ * @returns The reason, or null.
+ */
+export function queryRunAborted(run: QueryRunEnd): string | null {
+  if (run.signal?.aborted) return "interrupted during the measured run";
+  if (run.pageStop.fromPage) return "stopped from the live page during the measured run";
+  if (run.writeError !== null) return "an output file could not be written during the measured run";
+  if (run.dispatch.lost) {
+    return "a Worker lost its connection to the database during the measured run";
+  }
+  if (run.dispatch.stopped) return "a failed query or Worker ended the measured run";
+  return null;
+}
+
+/**
+ * Throws when the run did not go through its whole input: a file it could not write,
+ * interrupted, stopped from the page, a Worker that could not connect or lost its connection,
+ * `--fail-fast`, a malformed stdin row, or no rows.
+ *
+ * @param run How the run ended.
+ * @throws {UsageError} When an output file could not be written.
  * @throws {InterruptedError} On SIGINT or the page's Stop.
- * @throws {TargetError} When a Worker could not connect.
+ * @throws {TargetError} When a Worker could not connect or lost its connection.
  * @throws {CheckFailedError} When `--fail-fast` stopped the run at a failed query.
  * @throws {UsageError} When a malformed stdin row stopped the run, or there were no rows.
  */
-export function checkQueryRunEnd(run: {
-  readonly signal: AbortSignal | undefined;
-  readonly pageStop: PageStop;
-  readonly dispatch: QueryRunDispatch;
-  readonly outcome: QueryItemsOutcome;
-}): void {
+export function checkQueryRunEnd(run: QueryRunEnd): void {
   const { dispatch, outcome } = run;
+  if (run.writeError !== null) throw run.writeError;
   if (run.signal?.aborted) {
     throw new InterruptedError("Run interrupted by SIGINT: the results above are partial");
   }

@@ -18,7 +18,7 @@ export interface QueryRunIntervalsOptions {
   /** Where the progress lines go. */
   readonly io: CommandIo;
   /** The `--hdr-log` writer, or null. */
-  readonly hdr: HdrLogWriter | null;
+  readonly hdr: Pick<HdrLogWriter, "writeInterval"> | null;
   /** The live endpoints, or null. */
   readonly live: LiveEndpoints | null;
   /** The number of Workers, shown as users on the live page. */

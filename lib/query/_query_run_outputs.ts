@@ -9,6 +9,7 @@ import { LiveEndpoints, PageStop } from "../live/live_endpoints.ts";
 import type { CommandIo } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import { TextFile } from "../cli/text_file.ts";
+import { QueryRunWriteGuard } from "./_query_run_files.ts";
 import { openQueryInput } from "./_query_run_open_input.ts";
 import type { QueryRunSettings } from "./_query_run_settings.ts";
 
@@ -20,23 +21,42 @@ export class QueryRunOutputs {
   readonly live: LiveEndpoints | null;
   /** The query parameters. */
   readonly input: ReadableStream<Uint8Array>;
-  /** The `--hdr-log` writer, or null. */
-  readonly hdr: HdrLogWriter | null;
-  /** The `--results` file, or null. */
-  readonly resultsFile: TextFile | null;
+  /** The first write error of the files; its signal stops the run. */
+  readonly writeGuard: QueryRunWriteGuard;
+  /** The `--hdr-log` writer (its write errors go to `writeGuard`), or null. */
+  readonly hdr: Pick<HdrLogWriter, "writeInterval"> | null;
+  /** The `--results` file (its write errors go to `writeGuard`), or null. */
+  readonly resultsFile: Pick<TextFile, "writeLine"> | null;
+  readonly #hdr: HdrLogWriter | null;
+  readonly #resultsFile: TextFile | null;
+  readonly #settings: QueryRunSettings;
 
   private constructor(parts: {
+    settings: QueryRunSettings;
     pageStop: PageStop;
     live: LiveEndpoints | null;
     input: ReadableStream<Uint8Array>;
     hdr: HdrLogWriter | null;
     resultsFile: TextFile | null;
   }) {
+    this.#settings = parts.settings;
     this.pageStop = parts.pageStop;
     this.live = parts.live;
     this.input = parts.input;
-    this.hdr = parts.hdr;
-    this.resultsFile = parts.resultsFile;
+    this.writeGuard = new QueryRunWriteGuard();
+    this.#hdr = parts.hdr;
+    this.#resultsFile = parts.resultsFile;
+    const guard = this.writeGuard;
+    const { hdrPath, resultsPath } = parts.settings;
+    const hdr = parts.hdr;
+    const results = parts.resultsFile;
+    this.hdr = hdr === null ? null : {
+      writeInterval: (report) =>
+        guard.write("--hdr-log", hdrPath!, () => hdr.writeInterval(report)),
+    };
+    this.resultsFile = results === null ? null : {
+      writeLine: (line) => guard.write("--results", resultsPath!, () => results.writeLine(line)),
+    };
   }
 
   /**
@@ -67,7 +87,7 @@ export class QueryRunOutputs {
     }, io);
     let hdr: HdrLogWriter | null = null;
     let resultsFile: TextFile | null = null;
-    let input: ReadableStream<Uint8Array>;
+    let input: ReadableStream<Uint8Array> | null = null;
     try {
       input = await openQueryInput(settings, options.stdin);
       if (settings.hdrPath !== null) {
@@ -81,16 +101,16 @@ export class QueryRunOutputs {
       }
     } catch (error) {
       hdr?.close();
+      if (settings.file !== null) await input?.cancel().catch(() => {});
       await live?.close();
       throw error;
     }
-    return new QueryRunOutputs({ pageStop, live, input, hdr, resultsFile });
+    return new QueryRunOutputs({ settings, pageStop, live, input, hdr, resultsFile });
   }
 
   /** Closes the files and the endpoints after the run failed. */
   async closeAfterError(): Promise<void> {
-    this.hdr?.close();
-    this.resultsFile?.close();
+    this.#closeFiles();
     await this.live?.close();
   }
 
@@ -98,7 +118,15 @@ export class QueryRunOutputs {
   async closeAtEnd(): Promise<void> {
     this.live?.runEnded(this.pageStop.fromPage ? "stopped from the live page" : null);
     await this.live?.close();
-    this.hdr?.close();
-    this.resultsFile?.close();
+    this.#closeFiles();
+  }
+
+  /** Closes the files (an HDR log with no interval gets its header); errors go to the guard. */
+  #closeFiles(): void {
+    const { hdrPath, resultsPath } = this.#settings;
+    const hdr = this.#hdr;
+    const results = this.#resultsFile;
+    if (hdr !== null) this.writeGuard.close("--hdr-log", hdrPath!, () => hdr.close());
+    if (results !== null) this.writeGuard.close("--results", resultsPath!, () => results.close());
   }
 }

@@ -6,7 +6,6 @@
  */
 
 import type { CommandIo } from "../cli/command_io.ts";
-import { TextFile } from "../cli/text_file.ts";
 import { formatLoaderVerdict, type LoaderVerdict } from "../stats/loader_verdict.ts";
 import { type Shard, shardJson } from "../units/shard.ts";
 import { mergeQueryExact } from "./merge_query_exact.ts";
@@ -14,6 +13,7 @@ import type { QueryItemsOutcome } from "./query_input.ts";
 import { createQueryJson, formatQueryReport, type QueryReportInput } from "./query_report.ts";
 import { redactPgUrl } from "./redact_pg_url.ts";
 import type { QueryRunDispatch } from "./_query_run_dispatch.ts";
+import { writeQueryJson } from "./_query_run_files.ts";
 import type { QueryRunIntervals } from "./_query_run_intervals.ts";
 import type { ServerProbe } from "./_query_run_probe.ts";
 import type { QueryRunSettings } from "./_query_run_settings.ts";
@@ -45,7 +45,7 @@ export interface QueryRunResult {
  *
  * @param run The finished run.
  * @param io Where the results are printed.
- * @throws {UsageError} When the `--json` file cannot be created.
+ * @throws {UsageError} When the `--json` file cannot be written.
  */
 export function reportQueryRun(run: QueryRunResult, io: CommandIo): void {
   const { settings, shard, dispatch } = run;
@@ -73,29 +73,19 @@ export function reportQueryRun(run: QueryRunResult, io: CommandIo): void {
   for (const line of formatQueryReport(report)) io.out(line);
   if (run.loader !== null) io.out(formatLoaderVerdict(run.loader));
   if (settings.jsonPath === null) return;
-  const file = TextFile.create(settings.jsonPath, "--json");
-  try {
-    file.write(
-      JSON.stringify(
-        {
-          command: "query run",
-          shard: shardJson(shard),
-          url: redactPgUrl(settings.url),
-          query: run.probe.description,
-          table: settings.table,
-          workerCount: settings.workers,
-          input: settings.file === null ? "stdin" : settings.file,
-          startTime: new Date(run.intervals.runStartEpochMs).toISOString(),
-          ...createQueryJson(report),
-          intervals: run.intervals.points,
-          aborted: run.aborted,
-          ...(run.loader === null ? {} : { loader: run.loader }),
-        },
-        null,
-        2,
-      ) + "\n",
-    );
-  } finally {
-    file.close();
-  }
+  const summary = {
+    command: "query run",
+    shard: shardJson(shard),
+    url: redactPgUrl(settings.url),
+    query: run.probe.description,
+    table: settings.table,
+    workerCount: settings.workers,
+    input: settings.file === null ? "stdin" : settings.file,
+    startTime: new Date(run.intervals.runStartEpochMs).toISOString(),
+    ...createQueryJson(report),
+    intervals: run.intervals.points,
+    aborted: run.aborted,
+    ...(run.loader === null ? {} : { loader: run.loader }),
+  };
+  writeQueryJson(settings.jsonPath, JSON.stringify(summary, null, 2) + "\n");
 }

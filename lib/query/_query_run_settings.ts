@@ -7,11 +7,13 @@
 import { UsageError } from "../errors.ts";
 import { type ListenAddress, parseListenAddress } from "../units/listen_address.ts";
 import { parseDuration } from "../units/parse_duration.ts";
-import { parsePositive } from "../cli/parse_flags.ts";
+import { parseInteger, parsePositive } from "../cli/parse_flags.ts";
 import { requirePgUrl } from "./require_pg_url.ts";
 
 /** How many skipped or bad rows are printed one by one before the rest are only counted. */
 export const MAX_SHOWN_BAD_ROWS = 20;
+/** The most Workers a run starts: each is a thread with its own connection. */
+export const MAX_WORKERS = 1024;
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
@@ -56,7 +58,7 @@ export function settingsOf(
   const optionalPath = (name: string) => (values[name] as string | undefined) ?? null;
   return {
     url,
-    workers: parsePositive("--workers", values.workers as string, { integer: true }),
+    workers: workersOf(values.workers as string),
     file: optionalPath("file") === "-" ? null : optionalPath("file"),
     skipBadRows: values["skip-bad-rows"] === true,
     failFast: values["fail-fast"] === true,
@@ -71,11 +73,23 @@ export function settingsOf(
     intervalMs: parseDuration(values.interval as string, "--interval", {
       units: ["ms", "s", "m"],
     }),
-    seed: parsePositive("--seed", String(Number(values.seed) + 1), { integer: true }) - 1,
+    seed: parseInteger("--seed", values.seed as string, { min: 0 }),
     table,
     prometheus: values.prometheus === undefined
       ? null
       : parseListenAddress("--prometheus", values.prometheus as string),
     web: values.web === undefined ? null : parseListenAddress("--web", values.web as string),
   };
+}
+
+/** `--workers`: a positive integer, at most {@linkcode MAX_WORKERS}. */
+function workersOf(text: string): number {
+  const workers = parsePositive("--workers", text, { integer: true });
+  if (workers > MAX_WORKERS) {
+    throw new UsageError(
+      `Cannot parse --workers: "${text}" is too many, expected a positive integer of at most ` +
+        `${MAX_WORKERS} (each Worker is a thread with its own connection to the database)`,
+    );
+  }
+  return workers;
 }

@@ -7,7 +7,8 @@
  * connection. `sample` asks for the histogram of the queries finished since the last one;
  * `end` means no more rows will come (finish the queue), `stop` means drop the queue (fail-fast
  * or SIGINT). The Worker answers `sample`, reports each failed query with `error`, its
- * progress with `progress`, optional `results`, and finally `done`.
+ * progress with `progress`, optional `results`, a lost connection with `lost` (it then drops
+ * its queue, as pgbench aborts a client whose connection is lost), and finally `done`.
  *
  * @module
  */
@@ -118,4 +119,15 @@ export type QueryWorkerMessage =
     /** What the Worker measured of itself, for the run's loader verdict. */
     readonly loader: WorkerLoaderSample;
   }
-  | { readonly type: "fatal"; readonly workerIndex: number; readonly message: string };
+  | { readonly type: "fatal"; readonly workerIndex: number; readonly message: string }
+  | {
+    /** The connection was lost at a query (reported with `error` first): the Worker ends. */
+    readonly type: "lost";
+    readonly workerIndex: number;
+    readonly line: number;
+    readonly host: string;
+    /** The kind of the failed query's error, such as `connection 57P01 admin_shutdown`. */
+    readonly kind: string;
+    /** The server's or the driver's message (one line). */
+    readonly message: string;
+  };

@@ -13,14 +13,15 @@ import type { Shard } from "../units/shard.ts";
 import type { CommandIo } from "../cli/command_io.ts";
 import { parseCommandFlags } from "../cli/parse_flags.ts";
 import { minuteQuerySql } from "./minute_query.ts";
-import type { QueryItemsOutcome } from "./query_input.ts";
 import { printQueryRunBanner } from "./_query_run_banner.ts";
 import { checkQueryFile } from "./_query_run_check_file.ts";
 import { QueryRunDispatch } from "./_query_run_dispatch.ts";
-import { checkQueryRunEnd } from "./_query_run_end.ts";
+import { checkQueryRunEnd, queryRunAborted } from "./_query_run_end.ts";
+import { checkQueryRunFiles } from "./_query_run_files.ts";
 import { QueryRunIntervals } from "./_query_run_intervals.ts";
 import { QueryRunOutputs } from "./_query_run_outputs.ts";
 import { probeServer } from "./_query_run_probe.ts";
+import { runQueries } from "./_query_run_queries.ts";
 import { reportQueryRun } from "./_query_run_report.ts";
 import { MAX_SHOWN_BAD_ROWS, settingsOf } from "./_query_run_settings.ts";
 
@@ -39,7 +40,7 @@ timed around its round trip on its Worker.
 
 Options:
   --url URL            postgres://user:password@host:port/database (required)
-  --workers N          Workers, each with one connection (default 1)
+  --workers N          Workers, each with one connection (default 1, at most 1024)
   --file FILE          the query parameters; "-" or no --file reads stdin (not a terminal)
   --skip-bad-rows      count and skip malformed rows; without it, a malformed row in a --file
                        stops the run before any query runs (on stdin: where it is met)
@@ -66,8 +67,8 @@ are exact; median and percentiles come from the HDR histogram (3 significant dig
 queries are counted by kind and not in the query times.
 
 Exit: 0 done (failed queries are reported), 1 --fail-fast stopped the run, 2 bad command line or
-input, 3 database unreachable or not set up, 4 the loader was a limit (--fail-if-limited),
-130 interrupted.
+input, or an output file that cannot be written, 3 database unreachable, not set up, or lost
+during the run, 4 the loader was a limit (--fail-if-limited), 130 interrupted (143 SIGTERM).
 
 Example:
   stress query run --url postgres://postgres@127.0.0.1:5432/homework --workers 4 \\
@@ -143,6 +144,8 @@ export async function queryRunCommand(
   }, { io, help: QUERY_RUN_HELP });
   if (values === null) return 0;
   const settings = settingsOf(values);
+  // Before anything is opened: no output may be the input or another output.
+  checkQueryRunFiles(settings);
   if (
     settings.file === null && values.file === undefined &&
     (options.stdinIsTerminal ?? Deno.stdin.isTerminal())
@@ -169,40 +172,34 @@ export async function queryRunCommand(
     live: outputs.live,
     users: settings.workers,
   });
-  intervals.start(() => dispatch.pool.takeInterval(), settings.intervalMs);
-  let outcome: QueryItemsOutcome;
-  try {
-    outcome = await dispatch.read(outputs.input, outputs.pageStop);
-  } catch (error) {
-    intervals.cancel();
-    dispatch.pool.terminate();
-    await outputs.closeAfterError();
-    throw error;
-  }
-  // Rows routed before a bad stdin row still run; fail-fast and SIGINT drop queued rows.
-  const stopEarly = dispatch.failFastStop || dispatch.fatal.length > 0 ||
-    outputs.pageStop.signal.aborted || options.signal?.aborted === true;
-  await intervals.stop();
-  intervals.report(await dispatch.pool.finish({ stop: stopEarly }), true);
+  const outcome = await runQueries({
+    dispatch,
+    intervals,
+    outputs,
+    intervalMs: settings.intervalMs,
+  });
   const wallSec = intervals.elapsedSec();
   await outputs.closeAtEnd();
   if (outcome.bad > MAX_SHOWN_BAD_ROWS && settings.skipBadRows) {
     io.err(`skipped bad row: ... and ${outcome.bad - MAX_SHOWN_BAD_ROWS} more`);
   }
-  const aborted = options.signal?.aborted
-    ? "interrupted during the measured run"
-    : outputs.pageStop.fromPage
-    ? "stopped from the live page during the measured run"
-    : stopEarly
-    ? "a failed query or Worker ended the measured run"
-    : null;
+  const end = {
+    signal: options.signal,
+    pageStop: outputs.pageStop,
+    dispatch,
+    outcome,
+    writeError: outputs.writeGuard.error,
+  };
   const samples = dispatch.pool.loaderSamples();
   const loader = samples.length === 0
     ? null
     : judgeLoader(mergeLoaderSamples(samples, false, "workers"));
   if (loader !== null) outputs.live?.loaderVerdict(loader);
-  const run = { settings, probe, shard, dispatch, intervals, outcome, wallSec, aborted, loader };
-  reportQueryRun(run, io);
-  checkQueryRunEnd({ signal: options.signal, pageStop: outputs.pageStop, dispatch, outcome });
+  const aborted = queryRunAborted(end);
+  reportQueryRun(
+    { settings, probe, shard, dispatch, intervals, outcome, wallSec, aborted, loader },
+    io,
+  );
+  checkQueryRunEnd(end);
   return loaderExitCode(loader, settings.failIfLimited);
 }

@@ -47,6 +47,11 @@ export interface QueryPoolOptions {
   readonly onAnswers: (answers: readonly QueryAnswer[]) => void;
   /** Called when a Worker cannot connect; it then finishes without running its rows. */
   readonly onFatal: (workerIndex: number, message: string) => void;
+  /**
+   * Called when a Worker lost its connection at a query (after `onFailure` for that query);
+   * it then finishes without running the rows it still had.
+   */
+  readonly onLost: (failure: QueryFailure) => void;
 }
 
 interface Slot {
@@ -76,13 +81,18 @@ const WORKER_URL = workerEntryUrl("./query_worker.ts", import.meta.url);
  * ```ts ignore
  * const pool = new QueryPool({ workerCount: 4, init, maxQueuedRows: 4096, ...callbacks });
  * await pool.dispatch(routing.route(row.host), [row]);
+ * pool.stopAll(); // Ctrl-C: every Worker ends after the query it is running
  * await pool.finish({ stop: false });
+ * const last = await pool.takeInterval();
  * ```
  */
 export class QueryPool {
   readonly #options: QueryPoolOptions;
   readonly #slots: (Slot | undefined)[];
   #epoch = 0;
+  #stopped = false;
+  /** Rows handed to `dispatch` after `stopAll`, never sent to a Worker. */
+  #droppedUnsent = 0;
   /** Wakes whoever waits for progress, a sample or a `done`. */
   #wake: (() => void) | null = null;
 
@@ -131,7 +141,12 @@ export class QueryPool {
 
   /** Rows dropped by a stop, over all Workers. */
   get dropped(): number {
-    return this.#slots.reduce((sum, slot) => sum + (slot?.dropped ?? 0), 0);
+    return this.#slots.reduce((sum, slot) => sum + (slot?.dropped ?? 0), this.#droppedUnsent);
+  }
+
+  /** Whether {@linkcode QueryPool.stopAll} was called. */
+  get stopped(): boolean {
+    return this.#stopped;
   }
 
   /**
@@ -143,11 +158,21 @@ export class QueryPool {
    */
   async dispatch(workerIndex: number, rows: readonly QueryWorkerRow[]): Promise<void> {
     if (rows.length === 0) return;
+    if (this.#stopped) {
+      this.#droppedUnsent += rows.length;
+      return;
+    }
     const slot = this.#slots[workerIndex] ?? this.#start(workerIndex);
-    while (!slot.done && slot.sent - slot.finished >= this.#options.maxQueuedRows) {
+    while (
+      !slot.done && !this.#stopped && slot.sent - slot.finished >= this.#options.maxQueuedRows
+    ) {
       await this.#nextEvent();
     }
-    if (slot.done) return; // the Worker could not connect
+    if (slot.done || this.#stopped) {
+      // The Worker could not connect, lost its connection, or was stopped.
+      this.#droppedUnsent += rows.length;
+      return;
+    }
     slot.sent += rows.length;
     this.#post(slot, { type: "rows", rows });
   }
@@ -169,20 +194,32 @@ export class QueryPool {
   }
 
   /**
-   * Ends the input: every Worker finishes its queue (or, with `stop`, only the query it is
-   * running) and exits. Resolves when all have.
+   * Stops the run: every Worker drops the rows it has not started, finishes the query it is
+   * running and exits; rows dispatched from now on are dropped. Safe to call more than once,
+   * and while {@linkcode QueryPool.finish} waits.
+   */
+  stopAll(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const slot of this.#slots) {
+      if (slot !== undefined && !slot.done) this.#post(slot, { type: "stop" });
+    }
+    this.#notify(); // a dispatch waiting for room drops its rows
+  }
+
+  /**
+   * Ends the input: every Worker finishes its queue (or, with `stop` or after
+   * {@linkcode QueryPool.stopAll}, only the query it is running) and exits. Resolves when all
+   * have; their last queries are then in {@linkcode QueryPool.takeInterval}.
    *
    * @param options `stop` drops queued rows.
-   * @returns The queries finished since the last interval.
    */
-  async finish(options: { stop: boolean }): Promise<OpWindow> {
+  async finish(options: { stop: boolean }): Promise<void> {
+    if (options.stop) this.stopAll();
     for (const slot of this.#slots) {
-      if (slot !== undefined && !slot.done) {
-        this.#post(slot, { type: options.stop ? "stop" : "end" });
-      }
+      if (slot !== undefined && !slot.done) this.#post(slot, { type: "end" });
     }
     while (this.#slots.some((s) => s !== undefined && !s.done)) await this.#nextEvent();
-    return this.#drainIntervals();
   }
 
   /** Stops every Worker at once (after an unexpected error); nothing more is reported. */
@@ -277,6 +314,9 @@ export class QueryPool {
         return;
       case "fatal":
         this.#options.onFatal(message.workerIndex, message.message);
+        return;
+      case "lost":
+        this.#options.onLost(message);
         return;
       case "done":
         this.#addSample(slot, message.sample);

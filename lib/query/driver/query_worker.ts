@@ -60,6 +60,8 @@ let dropped = 0;
 let reported = 0;
 let answers: QueryAnswer[] = [];
 let finishing = false;
+/** Set by `stop`, `--fail-fast` or a lost connection: rows that arrive later are dropped. */
+let stopped = false;
 const exact: QueryExactTimes = { count: 0, sumNs: 0, minNs: 0, maxNs: 0 };
 
 function post(message: QueryWorkerMessage, transfer: Transferable[] = []): void {
@@ -129,26 +131,34 @@ async function runOne(row: QueryWorkerRow, text: string): Promise<void> {
       });
     }
   } catch (error) {
-    recorder.recordError();
-    const { kind, message } = queryErrorKind(error);
-    post({
-      type: "error",
-      workerIndex: init!.workerIndex,
-      line: row.line,
-      host: row.host,
-      kind,
-      message,
-    });
-    if (init!.failFast) dropQueue();
+    failed(row, error);
   }
 }
 
-/** Drops the rows not yet started; the Worker finishes after the current query. */
+/**
+ * Reports a failed query. A lost connection ends the Worker, as pgbench aborts a client whose
+ * connection is lost: its rows would only fail one by one, or wait for a server that is gone.
+ */
+function failed(row: QueryWorkerRow, error: unknown): void {
+  recorder.recordError();
+  const { kind, message } = queryErrorKind(error);
+  const failure = { workerIndex: init!.workerIndex, line: row.line, host: row.host, kind, message };
+  post({ type: "error", ...failure });
+  const lost = wire?.closed === true || kind.startsWith("connection ");
+  if (lost) post({ type: "lost", ...failure });
+  if (lost || init!.failFast) dropQueue();
+}
+
+/**
+ * Drops the rows not yet started, and those that arrive later; the Worker finishes after the
+ * current query.
+ */
 function dropQueue(): void {
   dropped += queue.length - head;
   queue.length = 0;
   head = 0;
   ended = true;
+  stopped = true;
 }
 
 async function finish(): Promise<void> {
@@ -257,6 +267,10 @@ scope.onmessage = (event: MessageEvent<QueryMainMessage>) => {
       });
       return;
     case "rows":
+      if (stopped) {
+        dropped += message.rows.length;
+        return;
+      }
       for (const row of message.rows) queue.push(row);
       void drain();
       return;
