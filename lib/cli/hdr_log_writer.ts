@@ -69,15 +69,19 @@ export class HdrLogWriter {
    * a failed connect) still leaves a valid log: the header, dated now, and no interval.
    */
   close(): void {
-    if (this.#baseEpochMs < 0) {
-      const nowMs = Date.now();
-      this.#baseEpochMs = Math.floor(nowMs / 1000) * 1000;
-      this.#file.write(formatHdrLogHeader({
-        startTimeMs: nowMs,
-        comment: this.#comment,
-        utcOffsetMinutes: -new Date(nowMs).getTimezoneOffset(),
-      }));
+    try {
+      if (this.#baseEpochMs < 0) {
+        const nowMs = Date.now();
+        this.#baseEpochMs = Math.floor(nowMs / 1000) * 1000;
+        this.#file.write(formatHdrLogHeader({
+          startTimeMs: nowMs,
+          comment: this.#comment,
+          utcOffsetMinutes: -new Date(nowMs).getTimezoneOffset(),
+        }));
+      }
+    } finally {
+      // A header that cannot be written (a full disk) still closes the file.
+      this.#file.close();
     }
-    this.#file.close();
   }
 }
