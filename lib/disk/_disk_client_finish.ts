@@ -5,7 +5,7 @@
  * @module
  */
 
-import { InterruptedError } from "../errors.ts";
+import { firstLineOf, InterruptedError } from "../errors.ts";
 import {
   formatLoaderVerdict,
   loaderExitCode,
@@ -94,6 +94,41 @@ export async function finishClientRun(parts: ClientRunParts, end: WriterEnd): Pr
   }
   if (stop.reason === "error") return 1;
   return loaderExitCode(end.loader, settings.failIfLimited);
+}
+
+/** The parts of a client run that {@linkcode abandonClientRun} reports through and closes. */
+export interface JoinedParts {
+  /** Writes one log line. */
+  readonly log: (text: string) => void;
+  /** The server. */
+  readonly link: ServerLink;
+  /** The heartbeat, stopped after the bye. */
+  readonly heartbeat: ClientHeartbeat;
+}
+
+/**
+ * Ends a run refused after the client joined (before its writer started): sends the reason as an
+ * error event, a stop event with reason `error` and nothing written, and the bye, so the server
+ * marks the client finished at once; then closes the connection and the heartbeat.
+ *
+ * @param parts The log, the server and the heartbeat.
+ * @param error Why the run was refused (its first line is sent).
+ * @returns When the server acknowledged the bye, or was lost, or after 10 s.
+ */
+export async function abandonClientRun(parts: JoinedParts, error: unknown): Promise<void> {
+  const { link, heartbeat } = parts;
+  const { messenger } = link;
+  heartbeat.state = "stopping";
+  messenger.record({ type: "event", kind: "error", detail: { message: firstLineOf(error) } });
+  messenger.record({
+    type: "event",
+    kind: "stop",
+    detail: { reason: "error", bytesWritten: 0, chunks: 0, rollovers: 0 },
+  });
+  link.sayingBye();
+  await Promise.race([messenger.record({ type: "bye" }), messenger.drain(ACK_WAIT_MS)]);
+  heartbeat.stop();
+  await messenger.close();
 }
 
 /** Logs and sends the writer's failure, if it failed (not when stopped by a signal). */

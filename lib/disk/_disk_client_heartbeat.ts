@@ -9,14 +9,18 @@ import type { HeartbeatMessage } from "./protocol/disk_message.ts";
 import { HeartbeatSender } from "./driver/heartbeat_socket.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
 
-/** The client's heartbeat: the first one at once, then one every interval until stopped. */
+/**
+ * The client's heartbeat: the first one at once, then one every interval until stopped. It
+ * starts once the server welcomed the client, before the speed probe, so that the server does
+ * not take a client still measuring its disk for gone.
+ */
 export class ClientHeartbeat {
   readonly #sender: HeartbeatSender;
   readonly #client: string;
   readonly #timer: ReturnType<typeof setInterval>;
   #seq = 0;
-  /** What the writer is doing, as the next heartbeats say. */
-  state: "writing" | "stopping" = "writing";
+  /** What the client is doing, as the next heartbeats say: measuring the disk at first. */
+  state: "measuring" | "writing" | "stopping" = "measuring";
 
   private constructor(settings: ClientSettings) {
     this.#client = settings.id;

@@ -4,31 +4,98 @@
  * @module
  */
 
+import { firstLineOf, UsageError } from "../errors.ts";
 import { DiskWriter } from "./driver/disk_writer.ts";
+import type { DataFile } from "./driver/disk_writer_types.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
 
 /** The speed probe writes for 5% of the run time, within these bounds (ms). */
 const PROBE_MS = 1000;
 const PROBE_MIN_MS = 250;
 
+/** The probe's data files: `stress-disk-probe-00000.dat`, ... in `--path`. */
+const PROBE_PREFIX = "stress-disk-probe";
+const PROBE_FILE = /^stress-disk-probe-\d+\.dat$/;
+
+/** What the probe measured. */
+export interface ProbeResult {
+  /** The write speed in bytes per second, or null when no chunk was written. */
+  readonly speed: number | null;
+  /** Bytes the probe wrote (its files are removed). */
+  readonly bytesWritten: number;
+  /** True when it stopped at `--min-free` or on a full file system. */
+  readonly diskFull: boolean;
+}
+
+/** Options of {@linkcode measureSpeed}. */
+export interface ProbeOptions {
+  /**
+   * Opens a data file; tests pass one that fails.
+   *
+   * @default {Deno.openSync}
+   */
+  readonly openFile?: (path: string) => DataFile;
+}
+
 /**
- * Measures the write speed with the run's chunk size and fsync policy. Its files are removed
- * only after the run: deleting them (and the discards that may follow) would slow the run.
+ * Measures the write speed with the run's chunk size, fsync policy and `--min-free` floor, then
+ * removes its files (and any a killed earlier probe left) before it returns or throws, so the
+ * run starts with the space the probe took. A full file system ends the probe as `diskFull`.
  *
- * @param settings The run's directory, chunk and file sizes, fsync policy and run time.
- * @returns The speed in bytes per second and the files the probe wrote.
+ * @param settings The run's directory, chunk and file sizes, fsync policy, floor and run time.
+ * @param options The file opener (for tests).
+ * @returns The speed, the bytes written and whether the disk was full.
+ * @throws {UsageError} When the directory cannot be written or the chunk not allocated.
  */
 export async function measureSpeed(
   settings: ClientSettings,
-): Promise<{ speed: number; files: readonly string[] }> {
-  const outcome = await new DiskWriter({
-    dir: settings.path,
-    chunkBytes: settings.chunkBytes,
-    fileBytes: settings.fileBytes,
-    fsync: settings.fsync,
-    runTimeMs: Math.min(PROBE_MS, Math.max(PROBE_MIN_MS, settings.runTimeMs / 20)),
-    prefix: "stress-disk-probe",
-  }).run();
-  const seconds = Math.max(outcome.writingMs, 0.001) / 1000;
-  return { speed: outcome.bytesWritten / seconds, files: outcome.files };
+  options: ProbeOptions = {},
+): Promise<ProbeResult> {
+  try {
+    const outcome = await new DiskWriter({
+      dir: settings.path,
+      chunkBytes: settings.chunkBytes,
+      fileBytes: settings.fileBytes,
+      fsync: settings.fsync,
+      runTimeMs: Math.min(PROBE_MS, Math.max(PROBE_MIN_MS, settings.runTimeMs / 20)),
+      minFree: settings.minFree,
+      prefix: PROBE_PREFIX,
+      openFile: options.openFile,
+    }).run();
+    const seconds = Math.max(outcome.writingMs, 0.001) / 1000;
+    return {
+      speed: outcome.chunks > 0 ? outcome.bytesWritten / seconds : null,
+      bytesWritten: outcome.bytesWritten,
+      diskFull: outcome.reason === "disk_full",
+    };
+  } catch (error) {
+    // Only what the file system said is the user's to fix; anything else is a bug.
+    if (!isSystemError(error)) throw error;
+    throw new UsageError(
+      `Cannot write in the directory of --path "${settings.path}": ${firstLineOf(error)}`,
+      { cause: error },
+    );
+  } finally {
+    await removeProbeFiles(settings.path);
+  }
+}
+
+/** Whether an error comes from the file system: one of `Deno.errors`, or one with an OS code. */
+function isSystemError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (Object.values(Deno.errors).some((kind) => error instanceof kind)) return true;
+  return typeof (error as { code?: unknown }).code === "string";
+}
+
+/** Removes the probe's files from the directory. */
+async function removeProbeFiles(path: string): Promise<void> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(path)) {
+      if (PROBE_FILE.test(entry.name)) names.push(entry.name);
+    }
+  } catch {
+    // The directory went away: nothing left to remove.
+  }
+  for (const name of names) await Deno.remove(`${path}/${name}`).catch(() => {});
 }

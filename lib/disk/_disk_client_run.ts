@@ -1,7 +1,7 @@
 /**
- * Private helper of `disk_client.ts`: one run of the client, step by step: measure the disk,
- * plan, join the server, start the heartbeat, the writer and the monitor, follow the writer to
- * its end, and report the end.
+ * Private helper of `disk_client.ts`: one run of the client, step by step: check the data
+ * directory, join the server, start the heartbeat, measure the disk, plan, start the writer and
+ * the monitor, follow the writer to its end, and report the end.
  *
  * @module
  */
@@ -11,13 +11,14 @@ import { formatSize } from "../units/parse_size.ts";
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
 import { measureSpeed } from "./_disk_client_probe.ts";
-import { planRun } from "./_disk_client_plan.ts";
-import { joinServer } from "./_disk_client_join.ts";
+import { planRun, type RunPlan } from "./_disk_client_plan.ts";
+import { joinServer, type ServerLink } from "./_disk_client_join.ts";
+import { preparePath } from "./_disk_client_path.ts";
 import { ClientHeartbeat } from "./_disk_client_heartbeat.ts";
 import { WriterProcess } from "./_disk_client_writer.ts";
 import { WriterMonitor } from "./_disk_client_monitor.ts";
 import { followWriter } from "./_disk_client_follow.ts";
-import { finishClientRun } from "./_disk_client_finish.ts";
+import { abandonClientRun, finishClientRun } from "./_disk_client_finish.ts";
 import { judgeLoader } from "../stats/loader_verdict.ts";
 
 /** What a client run reports to, and what stops it. */
@@ -31,13 +32,15 @@ export interface ClientRunOptions {
 }
 
 /**
- * Runs the client: measures the disk, then runs and reports the measured run. The probe's files
- * are removed at the end.
+ * Runs the client: checks `--path`, joins the server, starts the heartbeat, measures the disk
+ * (the probe's files are removed before the run), then runs and reports the measured run. A
+ * run refused after joining is reported to the server as an error and a stop before the bye.
  *
  * @param settings The client's settings.
  * @param options The log, the abort signal and the live endpoints.
  * @returns 0 when the run completed and every record was acknowledged, else 1.
- * @throws {UsageError} When the run is infeasible at the measured speed.
+ * @throws {UsageError} When `--path` cannot be written or the run is infeasible at the measured
+ * speed.
  * @throws {TargetError} When the server cannot be reached or refuses the client.
  * @throws {InterruptedError} When interrupted (after a clean stop).
  */
@@ -45,42 +48,47 @@ export async function runClient(
   settings: ClientSettings,
   options: ClientRunOptions,
 ): Promise<number> {
-  await Deno.mkdir(settings.path, { recursive: true });
-  const probe = await measureSpeed(settings);
+  preparePath(settings.path);
+  const link = await joinServer(settings, options.log);
+  const heartbeat = ClientHeartbeat.start(settings);
+  let plan: RunPlan;
   try {
-    return await runMeasured(settings, { ...options, speed: probe.speed });
-  } finally {
-    for (const file of probe.files) await Deno.remove(file).catch(() => {});
+    const probe = await measureSpeed(settings);
+    plan = planRun(settings, { probe, log: options.log });
+  } catch (error) {
+    await abandonClientRun({ link, heartbeat, log: options.log }, error);
+    throw error;
   }
+  return await runMeasured(settings, { ...options, link, heartbeat, plan });
 }
 
 async function runMeasured(
   settings: ClientSettings,
-  options: ClientRunOptions & { speed: number },
+  options: ClientRunOptions & { link: ServerLink; heartbeat: ClientHeartbeat; plan: RunPlan },
 ): Promise<number> {
-  const { log, signal, live, speed } = options;
-  const plan = planRun(settings, { speed, log });
+  const { log, signal, live, link, heartbeat, plan } = options;
   const stop: { reason: StopReason } = { reason: "done" };
-  const link = await joinServer(settings, log);
   const record = link.messenger.record.bind(link.messenger);
-  const heartbeat = ClientHeartbeat.start(settings);
   const writer = WriterProcess.spawn(settings);
+  heartbeat.state = "writing";
   const onAbort = () => {
     stop.reason = "signal";
     writer.stop();
   };
   signal?.addEventListener("abort", onAbort, { once: true });
-  // Ctrl-C while the disk was measured or the client joined stops the writer at once.
+  // Ctrl-C while the client joined or the disk was measured stops the writer at once.
   if (signal?.aborted) onAbort();
   await record({
     type: "event",
     kind: "start",
-    detail: { speedBytesPerSec: speed, expectedRollovers: plan.expectedRollovers },
+    detail: { speedBytesPerSec: plan.speed, expectedRollovers: plan.expectedRollovers },
   });
+  // A file holds whole chunks, at most --file-size.
+  const chunksPerFile = Math.floor(settings.fileBytes / settings.chunkBytes);
   log(
     `start: ${formatSize(settings.chunkBytes, { system: "decimal" })} chunks, ${
-      formatSize(settings.fileBytes, { system: "decimal" })
-    } files, fsync ${settings.fsync}, ${
+      formatSize(chunksPerFile * settings.chunkBytes, { system: "decimal" })
+    } files (${chunksPerFile} chunks), fsync ${settings.fsync}, ${
       settings.runTimeMs / 1000
     } s, in ${settings.path} (writer pid ${writer.pid})`,
   );

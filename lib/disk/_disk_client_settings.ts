@@ -4,7 +4,7 @@
  * @module
  */
 
-import { UsageError } from "../errors.ts";
+import { OptionError, UsageError } from "../errors.ts";
 import type { FsyncPolicy } from "./protocol/disk_message.ts";
 import { isMulticastV4 } from "./driver/heartbeat_socket.ts";
 import { type ListenAddress, parseListenAddress } from "../units/listen_address.ts";
@@ -35,6 +35,37 @@ export interface ClientSettings {
   readonly failIfLimited: boolean;
   readonly prometheus: ListenAddress | null;
   readonly web: ListenAddress | null;
+}
+
+/** The largest `--chunk`: the writer holds one chunk in memory. */
+export const MAX_CHUNK_BYTES = 2 ** 30;
+
+/**
+ * Reads `--chunk` and `--file-size`: a chunk of at most {@linkcode MAX_CHUNK_BYTES}, no larger
+ * than the file (a file holds whole chunks, and never grows past `--file-size`).
+ */
+function sizesOf(
+  values: Record<string, string | boolean | undefined>,
+): { chunkBytes: number; fileBytes: number } {
+  const chunk = values.chunk as string;
+  const fileSize = values["file-size"] as string;
+  const chunkBytes = parseSize(chunk, "--chunk");
+  if (chunkBytes > MAX_CHUNK_BYTES) {
+    throw new OptionError({
+      option: "--chunk",
+      value: chunk,
+      problem: "is too large",
+      expected: "at most 1GiB (the writer holds one chunk in memory)",
+    });
+  }
+  const fileBytes = parseSize(fileSize, "--file-size");
+  if (chunkBytes > fileBytes) {
+    throw new UsageError(
+      `Cannot use --chunk "${chunk}" with --file-size "${fileSize}": a chunk is larger than a ` +
+        `file, expected --chunk at most --file-size (a file holds whole chunks)`,
+    );
+  }
+  return { chunkBytes, fileBytes };
 }
 
 function required(values: Record<string, unknown>, name: string): string {
@@ -87,8 +118,7 @@ export function settingsOf(
     hbPort: parsePort("--hb-port", required(values, "hb-port")),
     interfaceAddress: values.interface as string,
     id,
-    chunkBytes: parseSize(values.chunk as string, "--chunk"),
-    fileBytes: parseSize(values["file-size"] as string, "--file-size"),
+    ...sizesOf(values),
     runTimeMs: duration("run-time"),
     path: (values.path as string | undefined) ?? `./stress-disk-${id.replaceAll(":", "_")}`,
     heartbeatMs: duration("heartbeat"),

@@ -8,7 +8,7 @@
 import type { HelloMessage, ProtocolErrorCode } from "./protocol/disk_message.ts";
 import { encodeMessage } from "./protocol/encode_message.ts";
 import { LineSplitter } from "./protocol/line_splitter.ts";
-import { parseClientMessage } from "./protocol/parse_client_message.ts";
+import { parseClientMessage, parseHelloMessage } from "./protocol/parse_client_message.ts";
 import { isProtocolProblem } from "./protocol/protocol_problem.ts";
 import { lingeringClose } from "./driver/lingering_close.ts";
 import type { ClientEntry, ServerContext } from "./_disk_server_context.ts";
@@ -84,20 +84,22 @@ export class ServerConnection {
 
   /** Handles one line; true when the connection is done. */
   async #handle(line: string): Promise<boolean> {
+    const client = this.#client;
+    if (client === null) {
+      // The first line must be a hello: any other type is not_hello, whatever its fields.
+      const hello = parseHelloMessage(line);
+      if (isProtocolProblem(hello)) {
+        await this.#reject(hello.code, hello.message, null);
+        return true;
+      }
+      this.#client = await this.#admit(hello);
+      return this.#client === null;
+    }
     const { tracker, log } = this.#context;
     const message = parseClientMessage(line);
     if (isProtocolProblem(message)) {
-      await this.#reject(message.code, message.message, this.#client?.id ?? null);
+      await this.#reject(message.code, message.message, client.id);
       return true;
-    }
-    const client = this.#client;
-    if (client === null) {
-      if (message.type !== "hello") {
-        await this.#reject("not_hello", "the first message must be a hello", null);
-        return true;
-      }
-      this.#client = await this.#admit(message);
-      return this.#client === null;
     }
     if (message.type === "hello") {
       await this.#reject("bad_message", "a second hello", client.id);
@@ -132,12 +134,21 @@ export class ServerConnection {
     }).catch(() => {});
   }
 
-  async #reject(code: ProtocolErrorCode, message: string, clientId: string | null): Promise<void> {
+  /**
+   * Answers an error, closes the connection, logs it and stores a `rejected` event: under the
+   * admitted client of this connection, else under no client (a refused hello names only the id
+   * it claims, in the detail and the log, never in that client's record).
+   */
+  async #reject(
+    code: ProtocolErrorCode,
+    message: string,
+    clientId: string | null,
+    claimed?: string,
+  ): Promise<void> {
     const { store, runId, log } = this.#context;
     const from = this.#from;
-    log(
-      `connection ${from}${clientId === null ? "" : ` (${clientId})`} closed: ${code}: ${message}`,
-    );
+    const who = clientId !== null ? ` (${clientId})` : claimed ? ` (says it is ${claimed})` : "";
+    log(`connection ${from}${who} closed: ${code}: ${message}`);
     await this.#conn.write(
       this.#encoder.encode(encodeMessage({ v: 1, type: "error", code, message })),
     )
@@ -150,14 +161,14 @@ export class ServerConnection {
       atMs: nowMs,
       receivedAtMs: nowMs,
       kind: "rejected",
-      detail: { from, code, message },
+      detail: { from, code, message, ...(claimed ? { claimedClient: claimed } : {}) },
     }).catch((error) => log(`cannot store the rejection: ${String(error)}`));
   }
 
   async #admit(hello: HelloMessage): Promise<ClientEntry | null> {
     const { settings, store, runId, log, tracker, clients } = this.#context;
     if (settings.token !== undefined && hello.token !== settings.token) {
-      await this.#reject("bad_token", "the token does not match", hello.client);
+      await this.#reject("bad_token", "the token does not match", null, hello.client);
       return null;
     }
     const nowMs = Date.now();
@@ -169,7 +180,12 @@ export class ServerConnection {
       connectedAtMs: nowMs,
     });
     if (!added) {
-      await this.#reject("bad_message", `client id "${hello.client}" is already in this run`, null);
+      await this.#reject(
+        "bad_message",
+        `client id "${hello.client}" is already in this run`,
+        null,
+        hello.client,
+      );
       return null;
     }
     const entry: ClientEntry = { id: hello.client, done: false };

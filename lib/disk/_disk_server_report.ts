@@ -10,7 +10,7 @@ import { createDiskReport } from "./report/disk_report.ts";
 import { formatDiskReport } from "./report/format_disk_report.ts";
 import type { RunStatus, RunStore } from "./driver/run_store_types.ts";
 import type { CommandIo } from "../cli/command_io.ts";
-import { TextFile } from "../cli/text_file.ts";
+import { writeReportFile } from "./_disk_server_files.ts";
 import type { ServerSettings } from "./_disk_server_settings.ts";
 
 /** What {@linkcode reportServerRun} needs besides the store. */
@@ -33,6 +33,7 @@ export interface ServerRunEnd {
  * @param end The run, how it ended, the settings and the output.
  * @returns 0 when the report was written.
  * @throws {CheckFailedError} When no client came within `--idle-timeout`.
+ * @throws {UsageError} When `--report` cannot be written (after the report was printed).
  * @throws {InterruptedError} When the run was interrupted (after the report of what was stored).
  */
 export async function reportServerRun(store: RunStore, end: ServerRunEnd): Promise<number> {
@@ -54,11 +55,8 @@ export async function reportServerRun(store: RunStore, end: ServerRunEnd): Promi
   if (report !== null) {
     io.out("");
     for (const line of formatDiskReport(report)) io.out(line);
-    if (settings.reportPath !== null) {
-      const file = TextFile.create(settings.reportPath, "--report");
-      file.write(reportJson + "\n");
-      file.close();
-    }
+    // After the report is stored and printed: a write error is one line after it.
+    if (settings.reportPath !== null) writeReportFile(settings.reportPath, reportJson + "\n");
   }
   if (status === "interrupted") {
     throw new InterruptedError("Server interrupted: the report above covers what was stored");

@@ -1,6 +1,6 @@
 /**
- * `stress disk client`: measures the write speed of a local disk, refuses a run that cannot
- * roll its file over twice, then runs three parts at once: the writer (its own process), the
+ * `stress disk client`: joins the server, measures the write speed of a local disk, refuses a
+ * run that cannot roll its file over twice, then runs three parts at once: the writer (its own process), the
  * monitor (the writer's CPU and memory, about every `--stats-every`) and the heartbeat (UDP
  * multicast, every `--heartbeat`), and reports start, rollovers, samples and stop to the
  * server over TCP (protocol v1, see `lib/disk/disk_protocol.ts`).
@@ -15,17 +15,21 @@ import { TextFile } from "../cli/text_file.ts";
 import { LiveEndpoints, PageStop } from "../live/live_endpoints.ts";
 import { settingsOf } from "./_disk_client_settings.ts";
 import { runClient } from "./_disk_client_run.ts";
+import { LogSink } from "./_disk_log_sink.ts";
 
 /** The help text of `stress disk client`. */
 export const DISK_CLIENT_HELP: string =
   `Usage: stress disk client --server HOST:PORT --hb-address GROUP --hb-port PORT [options]
 
 Measures the write performance of a local disk and reports it to a stress disk server. First it
-writes for 5% of the run time (0.25 s to 1 s) to measure the disk, with the same chunk size and
-fsync policy, and refuses to run (exit 2) when the run time cannot roll the data file over at least twice. Then the
-writer (its own process) writes chunks of random bytes and rolls the file over at --file-size;
-the monitor samples the writer's CPU and memory every --stats-every; the heartbeat goes to the
-multicast group every --heartbeat. Start, rollovers, samples and stop are logged and sent.
+joins the server, then writes for 5% of the run time (0.25 s to 1 s) to measure the disk, with
+the same chunk size, fsync policy and --min-free, removes those files, and refuses to run (exit
+2) when the run time cannot roll the data file over at least twice. Then the writer (its own
+process) writes chunks of random bytes; a file holds whole chunks and is rolled over before the
+next chunk would take it past --file-size. The monitor samples the writer's CPU and memory every
+--stats-every; the heartbeat goes to the multicast group every --heartbeat. Start, rollovers,
+samples and stop are logged and sent. A full disk (--min-free, or the file system says so) ends
+the run as disk_full, reported as any other end.
 
 Options:
   --server HOST:PORT   the server's TCP address (required)
@@ -33,8 +37,9 @@ Options:
   --hb-port PORT       the heartbeat UDP port (required)
   --interface ADDR     the interface address heartbeats are sent from (default 0.0.0.0)
   --id ID              this client's id (default HOST-PID)
-  --chunk SIZE         bytes per write (default 10M); K/M/G = 1000^n, KiB/MiB/GiB = 1024^n
-  --file-size SIZE     roll the data file over at this size (default 20M)
+  --chunk SIZE         bytes per write (default 10M, at most 1GiB and --file-size);
+                       K/M/G = 1000^n, KiB/MiB/GiB = 1024^n
+  --file-size SIZE     the largest data file: whole chunks up to this size (default 20M)
   --run-time DURATION  how long to write (default 10s); units ms, s, m, h
   --path DIR           where the data files go (default ./stress-disk-ID)
   --heartbeat DURATION heartbeat interval (default 5s)
@@ -112,15 +117,12 @@ export async function diskClientCommand(
     names: { prometheus: "--prometheus", web: "--web" },
     onStop: () => pageStop.stop(),
   }, io);
-  let logFile: TextFile | null = null;
+  let sink: LogSink | null = null;
   try {
-    logFile = settings.logPath === null ? null : TextFile.create(settings.logPath, "--log");
-    const file = logFile;
-    const log = (text: string) => {
-      const line = `${new Date().toISOString()} client ${settings.id}: ${text}`;
-      io.out(line);
-      file?.writeLine(line);
-    };
+    const file = settings.logPath === null ? null : TextFile.create(settings.logPath, "--log");
+    const lines = sink = new LogSink(io, file);
+    const log = (text: string) =>
+      lines.line(`${new Date().toISOString()} client ${settings.id}: ${text}`);
     return await runClient(settings, { log, signal: pageStop.signal, live });
   } catch (error) {
     if (error instanceof InterruptedError && pageStop.fromPage) {
@@ -131,7 +133,7 @@ export async function diskClientCommand(
     throw error;
   } finally {
     live?.runEnded(pageStop.fromPage ? "stopped from the live page" : null);
-    logFile?.close();
+    sink?.close();
     await live?.close();
   }
 }

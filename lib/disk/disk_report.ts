@@ -18,6 +18,7 @@ export const DISK_REPORT_HELP: string = `Usage: stress disk report [--db TARGET]
 
 Without --run, lists the runs of the database, newest first. With --run, prints that run's
 report, rebuilt from the stored records (so the run of a server that was killed can be reported).
+It only reads: the database must be one a stress disk server wrote; nothing in it is changed.
 
 Options:
   --db TARGET   runs.sqlite (default), another SQLite file, or postgres://...
@@ -46,7 +47,8 @@ export async function diskReportCommand(args: readonly string[], io: CommandIo):
     json: { type: "boolean" },
   }, { io, help: DISK_REPORT_HELP });
   if (values === null) return 0;
-  const store = await openRunStore(values.db as string, { mustExist: true });
+  // It only reads: a file that is not a runs database is refused, never turned into one.
+  const store = await openRunStore(values.db as string, { mustExist: true, readOnly: true });
   try {
     if (values.run === undefined) {
       const runs = await store.listRuns();

@@ -16,6 +16,9 @@ import { settingsOf } from "./_disk_server_settings.ts";
 import { openServerSockets } from "./_disk_server_listen.ts";
 import { DiskServerRun } from "./_disk_server_run.ts";
 import { reportServerRun } from "./_disk_server_report.ts";
+import { checkServerFiles } from "./_disk_server_files.ts";
+import { LogSink } from "./_disk_log_sink.ts";
+import type { RunStore } from "./driver/run_store_types.ts";
 
 /** The help text of `stress disk server`. */
 export const DISK_SERVER_HELP: string =
@@ -41,11 +44,15 @@ Options:
   --idle-timeout DURATION  exit when no client came within this time (default 30s)
   --hb-misses N        heartbeat intervals without a heartbeat before a client is gone (default 3)
   --token TOKEN        clients must send this token in their hello
-  --report FILE        write the report as JSON to FILE too
+  --report FILE        write the report as JSON to FILE too (its folder is checked at start)
   -h, --help           this help
 
-Exit: 0 report written, 1 no client came within --idle-timeout, 2 bad options, 3 the database or
-a port cannot be opened, 130 interrupted (the report of what was stored is still written).`;
+--db, --log and --report must name three different files (a --log or --report on the database
+would destroy its runs).
+
+Exit: 0 report written, 1 no client came within --idle-timeout, 2 bad options or --report cannot
+be written (after the report is printed and stored), 3 the database or a port cannot be opened,
+130 interrupted (the report of what was stored is still written).`;
 
 /**
  * Runs `stress disk server` until the run is over.
@@ -83,13 +90,18 @@ export async function diskServerCommand(
   }, { io, help: DISK_SERVER_HELP });
   if (values === null) return 0;
   const settings = settingsOf(values);
+  // Before anything is opened: --log or --report on the database would destroy its runs.
+  checkServerFiles(settings);
   const logFile = settings.logPath === null ? null : TextFile.create(settings.logPath, "--log");
-  const log = (text: string) => {
-    const line = `${new Date().toISOString()} server: ${text}`;
-    io.out(line);
-    logFile?.writeLine(line);
-  };
-  const store = await openRunStore(settings.db);
+  const sink = new LogSink(io, logFile);
+  const log = (text: string) => sink.line(`${new Date().toISOString()} server: ${text}`);
+  let store: RunStore;
+  try {
+    store = await openRunStore(settings.db);
+  } catch (error) {
+    sink.close();
+    throw error;
+  }
   try {
     const { listener, heartbeats } = await openServerSockets(settings);
     const tcpPort = (listener.addr as Deno.NetAddr).port;
@@ -108,6 +120,6 @@ export async function diskServerCommand(
     return await reportServerRun(store, { runId, status, settings, io });
   } finally {
     await store.close();
-    logFile?.close();
+    sink.close();
   }
 }

@@ -41,7 +41,7 @@ export interface RolloverPlan {
   readonly minRollovers: number;
   /** Bytes written in the run time at the measured speed. */
   readonly expectedBytes: number;
-  /** The real size of a data file: a whole number of chunks, at least `fileBytes`. */
+  /** The real size of a data file: the most whole chunks that fit in `fileBytes`. */
   readonly actualFileBytes: number;
   /** Rollovers expected in the run time: whole files written. */
   readonly expectedRollovers: number;
@@ -67,14 +67,15 @@ function checkPositive(name: string, value: number): void {
 /**
  * Computes how many rollovers a run will make and what would make it feasible.
  *
- * Chunks are written whole, so a file holds `ceil(fileBytes / chunkBytes)` chunks and its real
- * size is that many chunks (`--chunk 3M --file-size 10M` makes 12 MB files). A rollover
- * happens each time a file reaches that size, so the expected rollovers are the whole files
- * written in the run time.
+ * Chunks are written whole and a file never grows past `fileBytes`, so a file holds
+ * `floor(fileBytes / chunkBytes)` chunks and its real size is that many chunks
+ * (`--chunk 3M --file-size 10M` makes 9 MB files). A rollover happens each time a file reaches
+ * that size, so the expected rollovers are the whole files written in the run time.
  *
  * @param input The measured speed, chunk size, file size, run time, and the requirement.
  * @returns The plan.
- * @throws {RangeError} When a number is not positive and finite.
+ * @throws {RangeError} When a number is not positive and finite, or the chunk is larger than
+ * the file.
  *
  * @example Usage
  * ```ts
@@ -103,7 +104,13 @@ export function rolloverPlan(input: RolloverPlanInput): RolloverPlan {
   checkPositive("minRollovers", minRollovers);
   checkPositive("margin", margin);
   const { speedBytesPerSec, chunkBytes, runTimeMs } = input;
-  const actualFileBytes = Math.ceil(input.fileBytes / chunkBytes) * chunkBytes;
+  if (chunkBytes > input.fileBytes) {
+    throw new RangeError(
+      `Cannot plan rollovers: chunkBytes "${chunkBytes}" is larger than fileBytes ` +
+        `"${input.fileBytes}", expected at most fileBytes`,
+    );
+  }
+  const actualFileBytes = Math.floor(input.fileBytes / chunkBytes) * chunkBytes;
   const expectedBytes = Math.floor(speedBytesPerSec * runTimeMs / 1000);
   const expectedRollovers = Math.floor(expectedBytes / actualFileBytes);
   const minRunTimeMs = Math.ceil(

@@ -195,3 +195,66 @@ export async function runMain(
     stderr: decoder.decode(output.stderr),
   };
 }
+
+/** A hello of protocol v1 for a raw connection (a client with no writer). */
+export function helloLine(client: string, token?: string): string {
+  return JSON.stringify({
+    v: 1,
+    type: "hello",
+    client,
+    ...(token === undefined ? {} : { token }),
+    host: "test",
+    pid: Deno.pid,
+    config: {
+      chunkBytes: 1000,
+      fileBytes: 2000,
+      runTimeMs: 1000,
+      path: "/nowhere",
+      fsync: "never",
+      heartbeatMs: 60_000,
+      statsEveryMs: 1000,
+      minFreeBytes: null,
+      minFreePercent: null,
+    },
+  }) + "\n";
+}
+
+/** A raw TCP connection to a disk server, for protocol-level tests. */
+export interface RawConnection {
+  /** Sends one line (with its newline). */
+  send(line: string): Promise<void>;
+  /** The next message the server sent, parsed; null when the connection ended. */
+  next(): Promise<Record<string, unknown> | null>;
+  /** Closes the connection (again is fine). */
+  close(): void;
+}
+
+/** Connects to a disk server on 127.0.0.1. */
+export async function rawConnect(port: number): Promise<RawConnection> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const queued: string[] = [];
+  let rest = "";
+  const buffer = new Uint8Array(65536);
+  return {
+    async send(line) {
+      await conn.write(new TextEncoder().encode(line));
+    },
+    async next() {
+      while (queued.length === 0) {
+        const read = await conn.read(buffer).catch(() => null);
+        if (read === null) return null;
+        const parts = (rest + decoder.decode(buffer.subarray(0, read))).split("\n");
+        rest = parts.pop()!;
+        queued.push(...parts);
+      }
+      return JSON.parse(queued.shift()!);
+    },
+    close() {
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+    },
+  };
+}

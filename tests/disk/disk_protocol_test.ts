@@ -11,6 +11,7 @@ import {
   MAX_LINE_BYTES,
   parseClientMessage,
   parseHeartbeat,
+  parseHelloMessage,
   parseServerMessage,
   type ProtocolProblem,
   type ServerMessage,
@@ -483,4 +484,23 @@ Deno.test("every valid heartbeat round trips through encodeMessage() and parseHe
     ),
     { numRuns: 300, seed: 25 },
   );
+});
+
+Deno.test("parseHelloMessage() reads a hello and calls any other first message not_hello", () => {
+  assert.deepEqual(parseHelloMessage(JSON.stringify(HELLO)), HELLO);
+  // The type is checked before the fields: a record first is not_hello even when incomplete.
+  for (
+    const line of [
+      '{"v":1,"type":"event"}',
+      '{"v":1,"type":"event","seq":1,"atMs":1,"kind":"log","detail":{"message":"x"}}',
+      '{"v":1,"type":"bye","seq":1,"atMs":1}',
+      JSON.stringify(SAMPLE),
+      '{"v":1,"type":"welcome"}',
+    ]
+  ) {
+    assert.equal(problemOf(parseHelloMessage(line)).code, "not_hello", line);
+  }
+  assert.equal(problemOf(parseHelloMessage("{not json")).code, "bad_message");
+  assert.equal(problemOf(parseHelloMessage('{"v":2,"type":"event"}')).code, "bad_version");
+  assert.equal(problemOf(parseHelloMessage('{"v":1,"type":"hello"}')).code, "bad_message");
 });

@@ -333,3 +333,41 @@ Deno.test("createDiskReport() takes the writer's own run time from the stop even
   const c1 = createDiskReport({ ...INPUT, events }).clients[0];
   assert.equal(c1.throughputBytesPerSec, 100_000_000 / 12.5);
 });
+
+Deno.test("createDiskReport() takes bytes, chunks and time of a killed client from its rollovers when they cover more", () => {
+  // c3 (30 MB chunks, 60 MB files) was killed: its last sample says 90 MB in 3 chunks at +12.3s,
+  // but it rolled over three files, the last at +16.3s.
+  const events = [
+    ...INPUT.events,
+    rollover("c3", 4, 13_300, 2, 60_000_000),
+    rollover("c3", 5, 16_300, 3, 60_000_000),
+  ];
+  const c3 = createDiskReport({ ...INPUT, events }).clients[2];
+  assert.equal(c3.stopReason, null);
+  assert.deepEqual(
+    [c3.bytesWritten, c3.chunks, c3.writingMs],
+    [180_000_000, 6, 16_300 - 2300],
+  );
+  assert.equal(c3.throughputBytesPerSec, 180_000_000 / 14);
+  const lines = formatDiskReport(createDiskReport({ ...INPUT, events }));
+  assert.ok(
+    lines.includes("  wrote 180.00 MB in 6 chunks over 14.0s: 12.9 MB/s"),
+    lines.join("\n"),
+  );
+});
+
+Deno.test("formatDiskReport() prints the time the rate was computed over", () => {
+  // The writer's own run time (12.5 s) is shorter than start to stop (20 s): both say 12.5 s.
+  const events = INPUT.events.map((e) =>
+    e.clientId === "c1" && e.kind === "stop"
+      ? { ...e, detail: { ...(e.detail as object), elapsedMs: 12_500 } }
+      : e
+  );
+  const report = createDiskReport({ ...INPUT, events });
+  assert.equal(report.clients[0].writingMs, 12_500);
+  const lines = formatDiskReport(report);
+  assert.ok(
+    lines.includes("  wrote 100.00 MB in 10 chunks over 12.5s: 8.0 MB/s"),
+    lines.join("\n"),
+  );
+});

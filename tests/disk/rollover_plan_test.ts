@@ -26,17 +26,30 @@ Deno.test("rolloverPlan() counts whole files written in the run time", () => {
   });
 });
 
-Deno.test("rolloverPlan() rounds a file up to whole chunks", () => {
+Deno.test("rolloverPlan() rounds a file down to whole chunks: a file never passes --file-size", () => {
   const plan = rolloverPlan({
     speedBytesPerSec: 30_000_000,
     chunkBytes: 3_000_000,
     fileBytes: 10_000_000,
     runTimeMs: 1000,
   });
-  assert.equal(plan.actualFileBytes, 12_000_000);
-  assert.equal(plan.expectedRollovers, 2);
+  assert.equal(plan.actualFileBytes, 9_000_000);
+  assert.equal(plan.expectedRollovers, 3);
   assert.equal(plan.feasible, true);
   assert.equal(plan.maxFileBytes, 12_000_000);
+});
+
+Deno.test("rolloverPlan() rejects a chunk larger than the file", () => {
+  assert.throws(
+    () =>
+      rolloverPlan({
+        speedBytesPerSec: 1e9,
+        chunkBytes: 2_000_000,
+        fileBytes: 1_000_000,
+        runTimeMs: 1000,
+      }),
+    /chunkBytes "2000000" is larger than fileBytes "1000000"/,
+  );
 });
 
 Deno.test("rolloverPlan() is not feasible below two rollovers, exactly two is enough", () => {

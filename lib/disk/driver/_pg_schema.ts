@@ -70,15 +70,21 @@ INSERT INTO schema_version (version) SELECT ${SCHEMA_VERSION}
 `;
 
 /**
- * Checks an existing schema or creates it, in one transaction.
+ * Checks an existing schema or creates it, in one transaction; read-only, it only checks, and
+ * refuses a database without the tables.
  *
  * @param sql The connection.
  * @param target The database URL without its password, for messages.
+ * @param options Whether the store is open for reading only.
  * @throws {TargetError} When the database holds tables of the same names without a
- * `schema_version`, or another schema version.
+ * `schema_version`, another schema version, or (read-only) no runs tables.
  */
-export async function preparePgSchema(sql: postgres.Sql, target: string): Promise<void> {
-  await sql.begin(async (tx) => {
+export async function preparePgSchema(
+  sql: postgres.Sql,
+  target: string,
+  options: { readOnly: boolean } = { readOnly: false },
+): Promise<void> {
+  const prepare = async (tx: postgres.TransactionSql) => {
     const found = await tx.unsafe(
       `SELECT table_name FROM information_schema.tables
        WHERE table_schema = current_schema() AND table_name IN (${
@@ -87,16 +93,7 @@ export async function preparePgSchema(sql: postgres.Sql, target: string): Promis
     );
     const tables = found.map((row) => String(row.table_name));
     if (tables.includes("schema_version")) {
-      const rows = await tx.unsafe(`SELECT version FROM schema_version`);
-      const version = rows.length === 1 ? Number(rows[0].version) : NaN;
-      if (version !== SCHEMA_VERSION) {
-        throw new TargetError(
-          `Cannot open run database "${target}": its schema version is ${
-            rows.length === 1 ? `"${rows[0].version}"` : "unknown"
-          }, expected ${SCHEMA_VERSION} (it was written by another version of stress; use ` +
-            `another database)`,
-        );
-      }
+      await checkVersion(tx, target);
     } else if (tables.length > 0) {
       throw new TargetError(
         `Cannot open run database "${target}": it holds table "${tables[0]}" but no ` +
@@ -104,6 +101,34 @@ export async function preparePgSchema(sql: postgres.Sql, target: string): Promis
           `"stress disk server"`,
       );
     }
-    await tx.unsafe(SCHEMA_SQL).simple();
-  });
+    if (options.readOnly) checkTables(tables, target);
+    else await tx.unsafe(SCHEMA_SQL).simple();
+  };
+  if (options.readOnly) await sql.begin("read only", prepare);
+  else await sql.begin(prepare);
+}
+
+/** Checks that a database opened read-only holds every table of a run database. */
+function checkTables(tables: readonly string[], target: string): void {
+  const missing = ["schema_version", ...DATA_TABLES].filter((name) => !tables.includes(name));
+  if (missing.length === 0) return;
+  throw new TargetError(
+    `Cannot open run database "${target}": ${
+      tables.length === 0 ? "it holds no runs tables" : `table "${missing[0]}" is missing`
+    }, expected the --db of a stress disk server`,
+  );
+}
+
+/** Checks the stored schema version. */
+async function checkVersion(tx: postgres.TransactionSql, target: string): Promise<void> {
+  const rows = await tx.unsafe(`SELECT version FROM schema_version`);
+  const version = rows.length === 1 ? Number(rows[0].version) : NaN;
+  if (version !== SCHEMA_VERSION) {
+    throw new TargetError(
+      `Cannot open run database "${target}": its schema version is ${
+        rows.length === 1 ? `"${rows[0].version}"` : "unknown"
+      }, expected ${SCHEMA_VERSION} (it was written by another version of stress; use ` +
+        `another database)`,
+    );
+  }
 }

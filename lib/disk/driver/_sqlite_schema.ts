@@ -69,20 +69,11 @@ CREATE TABLE samples (
 INSERT INTO schema_version (version) VALUES (${SCHEMA_VERSION});
 `;
 
-/**
- * Creates the schema in an empty database, or checks that an existing one is ours and of this
- * version. Sets WAL and `synchronous=FULL`.
- *
- * @param db The open database.
- * @param path Its file, for messages.
- * @throws {TargetError} When the file is not a SQLite database, holds tables of something else,
- * or another schema version.
- */
-export function prepareSqliteSchema(db: DatabaseSync, path: string): void {
+/** The names of the tables in the database; throws the one line of a file that is not SQLite. */
+function tablesOf(db: DatabaseSync, path: string): string[] {
   // The first read of the file: "file is not a database" comes from here.
-  let tables: string[];
   try {
-    tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Row[])
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Row[])
       .map((row) => String(row.name));
   } catch (error) {
     const message = firstLineOf(error);
@@ -95,21 +86,56 @@ export function prepareSqliteSchema(db: DatabaseSync, path: string): void {
     }
     throw error;
   }
-  db.exec("PRAGMA busy_timeout = 5000");
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = FULL");
-  db.exec("PRAGMA foreign_keys = ON");
-  if (tables.length === 0) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      db.exec(SCHEMA_SQL);
-      db.exec("COMMIT");
-    } catch (error) {
-      if (db.isTransaction) db.exec("ROLLBACK");
-      throw error;
-    }
-    return;
+}
+
+/** Creates the schema in an empty database, in one transaction. */
+function createSchema(db: DatabaseSync): void {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(SCHEMA_SQL);
+    db.exec("COMMIT");
+  } catch (error) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    throw error;
   }
+}
+
+/**
+ * Creates the schema in an empty database, or checks that an existing one is ours and of this
+ * version. Sets WAL and `synchronous=FULL`. Read-only, it changes nothing and refuses a database
+ * without tables (an empty file is an empty SQLite database).
+ *
+ * @param db The open database.
+ * @param path Its file, for messages.
+ * @param options Whether the database is open for reading only.
+ * @throws {TargetError} When the file is not a SQLite database, holds tables of something else,
+ * another schema version, or (read-only) no tables.
+ */
+export function prepareSqliteSchema(
+  db: DatabaseSync,
+  path: string,
+  options: { readOnly: boolean } = { readOnly: false },
+): void {
+  const tables = tablesOf(db, path);
+  db.exec("PRAGMA busy_timeout = 5000");
+  if (options.readOnly) {
+    if (tables.length === 0) {
+      throw new TargetError(
+        `Cannot open run database "${path}": it holds no tables, expected the --db of a ` +
+          `stress disk server`,
+      );
+    }
+  } else {
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA foreign_keys = ON");
+    if (tables.length === 0) return createSchema(db);
+  }
+  checkSchema(db, path, tables);
+}
+
+/** Checks that the tables are ours, of this version. */
+function checkSchema(db: DatabaseSync, path: string, tables: readonly string[]): void {
   if (!tables.includes("schema_version")) {
     throw new TargetError(
       `Cannot open run database "${path}": it holds other tables (${

@@ -115,10 +115,11 @@ export class PgRunStore implements RunStore {
   }
 
   /**
-   * Connects to the PostgreSQL database at `url`, creating the tables when missing.
+   * Connects to the PostgreSQL database at `url`, creating the tables when missing (unless
+   * `readOnly`: then the session is read-only and the tables must be there).
    *
    * @param url A `postgres://` or `postgresql://` URL.
-   * @param options Heartbeat batching.
+   * @param options Heartbeat batching, read-only.
    * @returns The open store.
    * @throws {TargetError} When the server cannot be reached, or the database holds tables of
    * the same names without a `schema_version`, or another schema version.
@@ -127,7 +128,13 @@ export class PgRunStore implements RunStore {
     const target = redact(url);
     let sql: postgres.Sql;
     try {
-      sql = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => {} });
+      sql = postgres(url, {
+        max: 1,
+        connect_timeout: 10,
+        onnotice: () => {},
+        // A reader's session cannot write, whatever it runs.
+        ...(options.readOnly ? { connection: { default_transaction_read_only: true } } : {}),
+      });
     } catch (error) {
       throw new TargetError(
         `Cannot open run database "${target}": ${withoutPassword(firstLineOf(error))}`,
@@ -137,7 +144,7 @@ export class PgRunStore implements RunStore {
       );
     }
     try {
-      await preparePgSchema(sql, target);
+      await preparePgSchema(sql, target, { readOnly: options.readOnly ?? false });
     } catch (error) {
       await sql.end({ timeout: 1 }).catch(() => {});
       if (error instanceof TargetError) throw error;

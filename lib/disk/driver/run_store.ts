@@ -45,6 +45,34 @@ export function isPostgresTarget(target: string): boolean {
 }
 
 /**
+ * The SQLite file a `--db` value names (`runs.sqlite` inside it when it is a directory), or null
+ * for a PostgreSQL URL.
+ *
+ * @param target The `--db` value.
+ * @returns The file's path, or null.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sqlitePathOf } from "./run_store.ts";
+ * const dir = Deno.makeTempDirSync();
+ * assert.equal(sqlitePathOf(`${dir}/`), `${dir}/runs.sqlite`);
+ * assert.equal(sqlitePathOf(`${dir}/x.db`), `${dir}/x.db`);
+ * assert.equal(sqlitePathOf("postgres://u@db/runs"), null);
+ * Deno.removeSync(dir);
+ * ```
+ */
+export function sqlitePathOf(target: string): string | null {
+  if (isPostgresTarget(target)) return null;
+  try {
+    if (Deno.statSync(target).isDirectory) return `${target.replace(/\/+$/, "")}/${DEFAULT_RUN_DB}`;
+  } catch {
+    // Not there yet (SqliteRunStore.open explains a missing directory).
+  }
+  return target;
+}
+
+/**
  * Opens (creating it when missing) the run database: PostgreSQL for a `postgres://` or
  * `postgresql://` URL, otherwise the SQLite file at the path (`runs.sqlite` inside it when the
  * path is a directory).
@@ -84,14 +112,7 @@ export async function openRunStore(
         `expected a SQLite file path or postgres://user:password@host:port/database`,
     );
   }
-  let path = target;
-  try {
-    if ((await Deno.stat(target)).isDirectory) {
-      path = `${target.replace(/\/+$/, "")}/${DEFAULT_RUN_DB}`;
-    }
-  } catch {
-    // Not there yet (SqliteRunStore.open explains a missing directory).
-  }
+  const path = sqlitePathOf(target) ?? target;
   if (options.mustExist) {
     try {
       await Deno.stat(path);

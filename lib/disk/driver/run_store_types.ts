@@ -213,4 +213,11 @@ export interface RunStoreOptions {
    * @default {1000}
    */
   heartbeatFlushMs?: number;
+  /**
+   * Open for reading only (`stress disk report`): nothing is created or changed, and a database
+   * without the runs tables (an empty file, another program's file) is refused.
+   *
+   * @default {false}
+   */
+  readOnly?: boolean;
 }

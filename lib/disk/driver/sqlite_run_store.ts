@@ -140,10 +140,11 @@ export class SqliteRunStore implements RunStore {
   }
 
   /**
-   * Opens the SQLite run database at `path`, creating the file and its schema when missing.
+   * Opens the SQLite run database at `path`, creating the file and its schema when missing
+   * (unless `readOnly`: then the file must hold the runs tables).
    *
    * @param path The database file; its directory must exist.
-   * @param options Heartbeat batching.
+   * @param options Heartbeat batching, read-only.
    * @returns The open store.
    * @throws {TargetError} When the directory is missing, the file is not a SQLite database, it
    * holds tables of something else, or another schema version.
@@ -168,14 +169,14 @@ export class SqliteRunStore implements RunStore {
     }
     let db: DatabaseSync;
     try {
-      db = new DatabaseSync(path, { timeout: 5000 });
+      db = new DatabaseSync(path, { timeout: 5000, readOnly: options.readOnly ?? false });
     } catch (error) {
       throw new TargetError(`Cannot open run database "${path}": ${firstLineOf(error)}`, {
         cause: error,
       });
     }
     try {
-      prepareSqliteSchema(db, path);
+      prepareSqliteSchema(db, path, { readOnly: options.readOnly ?? false });
       return new SqliteRunStore(path, db, options.heartbeatFlushMs ?? 1000);
     } catch (error) {
       db.close();

@@ -20,6 +20,7 @@ import {
   bad,
   clientId,
   count,
+  Invalid,
   type Json,
   nonEmpty,
   nonNegative,
@@ -166,5 +167,40 @@ export function parseClientMessage(line: string): ClientMessage | ProtocolProble
     if (source.type === "event") return readEvent(source, seq, atMs);
     if (source.type === "sample") return readSample(source, seq, atMs);
     return { v: 1, type: "bye", seq, atMs };
+  });
+}
+
+/**
+ * Parses the first line of a connection, which must be a `hello`: a line that is JSON with
+ * `"v": 1` and a string `type` other than `hello` is `not_hello`, whatever its other fields (the
+ * type is checked before them). Never throws on bad input.
+ *
+ * @param line One line, without or with its newline.
+ * @returns The hello, or a {@linkcode ProtocolProblem} (`bad_message`, `bad_version` or
+ * `not_hello`).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isProtocolProblem } from "./protocol_problem.ts";
+ * import { parseHelloMessage } from "./parse_client_message.ts";
+ * const problem = parseHelloMessage('{"v":1,"type":"event","seq":1}');
+ * assert.ok(isProtocolProblem(problem));
+ * assert.equal(problem.code, "not_hello");
+ * assert.ok(isProtocolProblem(parseHelloMessage("{")));
+ * ```
+ */
+export function parseHelloMessage(line: string): HelloMessage | ProtocolProblem {
+  return guard((): HelloMessage => {
+    const source = envelope(line);
+    if (source.type !== "hello") {
+      throw new Invalid(
+        "not_hello",
+        `Cannot accept message: type "${
+          source.type.slice(0, 32)
+        }" came first, expected a hello as the first message`,
+      );
+    }
+    return readHello(source);
   });
 }

@@ -102,6 +102,60 @@ function rolloverOf(event: DiskEventRecord): DiskRolloverEntry {
   };
 }
 
+/** What a client wrote, all from one source, and the span it wrote it in. */
+interface Written {
+  readonly bytesWritten: number;
+  readonly chunks: number;
+  /** The writing time the bytes were written in, ms, or null when unknown. */
+  readonly writingMs: number | null;
+}
+
+/** What {@linkcode writtenOf} reads. */
+interface WrittenSources {
+  readonly stop: DiskEventRecord | undefined;
+  readonly lastSample: DiskSampleRecord | undefined;
+  readonly rollovers: readonly DiskRolloverEntry[];
+  readonly chunkBytes: number | null;
+  readonly startedAtMs: number;
+}
+
+/**
+ * What a client wrote: its stop event (the writer's own run time, or up to the stop), else the
+ * larger of its last sample (up to that sample) and its rolled-over files (up to the last
+ * rollover; a file holds whole chunks, so its chunks are its bytes over the chunk size). Bytes,
+ * chunks and time always come from the same source.
+ */
+function writtenOf(sources: WrittenSources): Written {
+  const { stop, lastSample, rollovers, chunkBytes, startedAtMs } = sources;
+  const since = (atMs: number) => atMs - startedAtMs;
+  const stopBytes = stop === undefined ? null : numberIn(stop.detail, "bytesWritten");
+  if (stop !== undefined && stopBytes !== null) {
+    return {
+      bytesWritten: stopBytes,
+      chunks: numberIn(stop.detail, "chunks") ?? 0,
+      writingMs: numberIn(stop.detail, "elapsedMs") ?? since(stop.atMs),
+    };
+  }
+  const rolledBytes = rollovers.reduce((sum, rollover) => sum + rollover.bytes, 0);
+  const lastRollover = rollovers.at(-1);
+  if (
+    lastRollover !== undefined && chunkBytes !== null && chunkBytes > 0 &&
+    rolledBytes > (lastSample?.bytesWritten ?? 0)
+  ) {
+    return {
+      bytesWritten: rolledBytes,
+      chunks: rollovers.reduce((sum, rollover) => sum + Math.ceil(rollover.bytes / chunkBytes), 0),
+      writingMs: since(lastRollover.atMs),
+    };
+  }
+  if (lastSample === undefined) return { bytesWritten: 0, chunks: 0, writingMs: null };
+  return {
+    bytesWritten: lastSample.bytesWritten,
+    chunks: lastSample.chunks,
+    writingMs: since(lastSample.atMs),
+  };
+}
+
 /** Options of {@linkcode clientReport}. */
 export interface ClientReportOptions {
   /** The run's events (every client's; the client's own are picked out). */
@@ -163,15 +217,15 @@ export function clientReport(
   const stoppedAtMs = stop?.atMs ??
     (Number.isFinite(lastRecordMs) ? lastRecordMs : client.lastHeartbeatMs ?? null);
   const rollovers = clientEvents.filter((event) => event.kind === "rollover").map(rolloverOf);
-  // Without a stop event, what is known: its last sample, or the files it rolled over if more.
-  const bytesWritten = (stop && numberIn(stop.detail, "bytesWritten")) ??
-    Math.max(lastSample?.bytesWritten ?? 0, rollovers.reduce((sum, r) => sum + r.bytes, 0));
-  const chunks = (stop && numberIn(stop.detail, "chunks")) ?? lastSample?.chunks ?? 0;
-  // The writer's own run time when the stop event has it, else from start to the last record.
-  const writingMs = (stop && numberIn(stop.detail, "elapsedMs")) ??
-    (stoppedAtMs === null ? 0 : stoppedAtMs - startedAtMs);
-
   const config = client.config;
+  const written = writtenOf({
+    stop,
+    lastSample,
+    rollovers,
+    chunkBytes: numberIn(config, "chunkBytes"),
+    startedAtMs,
+  });
+  const { bytesWritten, chunks, writingMs } = written;
   const goneEvent = own.find((event) => event.seq === null && event.kind === "gone");
   return {
     clientId: client.clientId,
@@ -189,7 +243,10 @@ export function clientReport(
     stoppedAtMs,
     bytesWritten,
     chunks,
-    throughputBytesPerSec: writingMs > 0 ? bytesWritten / (writingMs / 1000) : null,
+    writingMs,
+    throughputBytesPerSec: writingMs !== null && writingMs > 0
+      ? bytesWritten / (writingMs / 1000)
+      : null,
     latencyMs: summarizeLatency(histogram),
     badHistograms,
     rollovers: { count: rollovers.length, list: rollovers },

@@ -100,12 +100,15 @@ export interface DiskClientReport {
   readonly stoppedAtMs: number | null;
   /** Bytes written: from its stop event, else its last sample or its rollovers, the larger. */
   readonly bytesWritten: number;
-  /** Chunks written: from its stop event, else its last sample. */
+  /** Chunks written: from the same source as `bytesWritten`. */
   readonly chunks: number;
   /**
-   * Bytes written per second of the writer's run time (`elapsedMs` of its stop event; without
-   * it, from its start event to its last record), or null when unknown.
+   * The time `bytesWritten` was written in, ms, from the same source: the writer's run time
+   * (`elapsedMs` of its stop event), else from its start event to its stop event, its last sample
+   * or its last rollover (whichever gave the bytes); null when unknown.
    */
+  readonly writingMs: number | null;
+  /** `bytesWritten` per second of `writingMs`, or null when unknown. */
   readonly throughputBytesPerSec: number | null;
   /** Chunk-write latency from all its samples' histograms merged, or null without any. */
   readonly latencyMs: LatencySummaryMs | null;

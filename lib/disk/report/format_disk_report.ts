@@ -48,9 +48,8 @@ function formatClient(client: DiskClientReport, runStartMs: number): string[] {
         `${client.expectedRollovers ?? "?"} rollovers`,
     );
   }
-  const over = client.stoppedAtMs === null
-    ? ""
-    : ` over ${seconds(client.stoppedAtMs - client.startedAtMs)}`;
+  // The span the rate is computed over, so that the two agree.
+  const over = client.writingMs === null ? "" : ` over ${seconds(client.writingMs)}`;
   lines.push(
     `  wrote ${decimal(client.bytesWritten)} in ${client.chunks} chunks${over}: ` +
       rate(client.throughputBytesPerSec),

@@ -24,6 +24,8 @@ interface FreshDb {
   setSchemaVersion(version: number): Promise<void>;
   /** Creates a table `name` that is not ours. */
   createForeignTable(name: string): Promise<void>;
+  /** The names of the tables in the database (none before a store opened it). */
+  tables(): Promise<string[]>;
   /** Removes the database. */
   cleanUp(): Promise<void>;
 }
@@ -54,6 +56,13 @@ const sqliteBackend: Backend = {
       setSchemaVersion: (version) =>
         withDb((db) => db.prepare("UPDATE schema_version SET version = ?").run(version)),
       createForeignTable: (name) => withDb((db) => db.exec(`CREATE TABLE ${name} (x INTEGER)`)),
+      tables: () => {
+        let names: string[] = [];
+        return withDb((db) => {
+          names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+            .map((row) => String(row.name));
+        }).then(() => names);
+      },
       cleanUp: () => Deno.remove(dir, { recursive: true }),
     };
   },
@@ -83,6 +92,15 @@ const pgBackend: Backend = {
         withPg(target, (sql) => sql`UPDATE schema_version SET version = ${version}`),
       createForeignTable: (table) =>
         withPg(target, (sql) => sql.unsafe(`CREATE TABLE ${table} (x integer)`)),
+      tables: async () => {
+        let names: string[] = [];
+        await withPg(target, async (sql) => {
+          const rows = await sql`SELECT table_name FROM information_schema.tables
+            WHERE table_schema = current_schema()`;
+          names = rows.map((row) => String(row.table_name));
+        });
+        return names;
+      },
       cleanUp: () => withPg(server.url, (sql) => sql.unsafe(`DROP DATABASE ${name}`)),
     };
   },
@@ -402,8 +420,50 @@ function defineCases(backend: Backend): void {
   });
 }
 
+/** The cases of a store opened for reading only (`stress disk report`). */
+function defineReadOnlyCases(backend: Backend): void {
+  const { name } = backend;
+
+  Deno.test(`${name} open() read-only refuses a database without the runs tables, creating none`, async () => {
+    const db = await backend.fresh();
+    try {
+      // An existing, empty file for SQLite (an empty file is an empty SQLite database).
+      if (backend === sqliteBackend) await Deno.writeFile(db.target, new Uint8Array(0));
+      await rejectsWithTargetError(
+        openRunStore(db.target, { mustExist: true, readOnly: true }),
+        /^Cannot open run database ".+": it holds no (runs )?tables, expected the --db of a stress disk server$/,
+      );
+      assert.deepEqual(await db.tables(), []);
+      if (backend === sqliteBackend) assert.equal((await Deno.stat(db.target)).size, 0);
+    } finally {
+      await db.cleanUp();
+    }
+  });
+
+  Deno.test(`${name} open() read-only reads the runs and refuses to write`, async () => {
+    const db = await backend.fresh();
+    try {
+      const writer = await openRunStore(db.target);
+      await writer.createRun(RUN);
+      await writer.close();
+      const reader = await openRunStore(db.target, { mustExist: true, readOnly: true });
+      try {
+        assert.equal((await reader.listRuns()).length, 1);
+        await assert.rejects(reader.createRun(RUN), TargetError);
+        assert.equal((await reader.listRuns()).length, 1);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await db.cleanUp();
+    }
+  });
+}
+
 defineCases(sqliteBackend);
 defineCases(pgBackend);
+defineReadOnlyCases(sqliteBackend);
+defineReadOnlyCases(pgBackend);
 
 Deno.test("SqliteRunStore open() refuses a file that is not SQLite", async () => {
   const dir = await Deno.makeTempDir({ prefix: "run_store_" });

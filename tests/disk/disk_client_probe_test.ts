@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { UsageError } from "../../lib/errors.ts";
+import { measureSpeed } from "../../lib/disk/_disk_client_probe.ts";
+import type { ClientSettings } from "../../lib/disk/_disk_client_settings.ts";
+import type { DataFile } from "../../lib/disk/driver/disk_writer.ts";
+import { freeSpace } from "../../lib/disk/driver/free_space.ts";
+
+function settingsIn(dir: string, minFree: ClientSettings["minFree"]): ClientSettings {
+  return {
+    serverHost: "127.0.0.1",
+    serverPort: 9,
+    hbAddress: "239.0.0.1",
+    hbPort: 9,
+    interfaceAddress: "127.0.0.1",
+    id: "probe",
+    chunkBytes: 64 * 1024,
+    fileBytes: 256 * 1024,
+    runTimeMs: 5000, // a 250 ms probe
+    path: dir,
+    heartbeatMs: 1000,
+    statsEveryMs: 1000,
+    fsync: "never",
+    minFree,
+    token: undefined,
+    logPath: null,
+    cleanup: false,
+    failIfLimited: false,
+    prometheus: null,
+    web: null,
+  };
+}
+
+async function inTempDir(run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "stress_disk_probe_" });
+  try {
+    await run(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function namesIn(dir: string): Promise<string[]> {
+  return (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name).sort();
+}
+
+Deno.test("measureSpeed() measures, then removes its files before it returns", async () => {
+  await inTempDir(async (dir) => {
+    // A file a probe killed earlier left behind goes too; other files stay.
+    await Deno.writeFile(`${dir}/stress-disk-probe-00042.dat`, new Uint8Array(10));
+    await Deno.writeFile(`${dir}/stress-disk-00000.dat`, new Uint8Array(10));
+    const result = await measureSpeed(settingsIn(dir, { percent: 0 }));
+    assert.equal(result.diskFull, false);
+    assert.ok(result.speed !== null && result.speed > 0);
+    assert.ok(result.bytesWritten >= 64 * 1024);
+    assert.deepEqual(await namesIn(dir), ["stress-disk-00000.dat"]);
+  });
+});
+
+Deno.test("measureSpeed() stops at --min-free: it writes nothing below the floor", async () => {
+  await inTempDir(async (dir) => {
+    // Above the free space, even if other processes free some meanwhile.
+    const floor = freeSpace(dir).bytes + 2 ** 40;
+    const result = await measureSpeed(settingsIn(dir, { bytes: floor }));
+    assert.deepEqual(result, { speed: null, bytesWritten: 0, diskFull: true });
+    assert.deepEqual(await namesIn(dir), []);
+  });
+});
+
+Deno.test("measureSpeed() ends as diskFull when the file system is full (ENOSPC), and removes its files", async () => {
+  await inTempDir(async (dir) => {
+    let writes = 0;
+    const openFile = (path: string): DataFile => {
+      const file = Deno.openSync(path, { write: true, create: true, truncate: true });
+      return {
+        writeSync(data) {
+          if (++writes > 6) {
+            throw Object.assign(new Error("No space left on device (os error 28)"), {
+              code: "ENOSPC",
+            });
+          }
+          return file.writeSync(data);
+        },
+        syncDataSync: () => file.syncDataSync(),
+        truncateSync: (length) => file.truncateSync(length),
+        close: () => file.close(),
+      };
+    };
+    const result = await measureSpeed(settingsIn(dir, { percent: 0 }), { openFile });
+    assert.equal(result.diskFull, true);
+    assert.equal(result.bytesWritten, 6 * 64 * 1024);
+    assert.ok(result.speed !== null && result.speed > 0);
+    assert.deepEqual(await namesIn(dir), []);
+  });
+});
+
+Deno.test("measureSpeed() turns a file system error into one line, and removes its files", async () => {
+  await inTempDir(async (dir) => {
+    let opened = 0;
+    const openFile = (path: string): DataFile => {
+      if (++opened > 1) throw new Deno.errors.PermissionDenied("Permission denied (os error 13)");
+      return Deno.openSync(path, { write: true, create: true, truncate: true });
+    };
+    await assert.rejects(
+      () => measureSpeed(settingsIn(dir, { percent: 0 }), { openFile }),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        error.message === `Cannot write in the directory of --path "${dir}": Permission denied ` +
+            "(os error 13)",
+    );
+    assert.deepEqual(await namesIn(dir), []);
+  });
+});
