@@ -12,7 +12,7 @@ import {
 } from "./_bind.ts";
 import { collectionChange, isEmptyCollection } from "./_collection_change.ts";
 import { columnOf } from "./_column_of.ts";
-import { cellSize } from "./_cell_size.ts";
+import { cellSize, isMultiCell } from "./_cell_size.ts";
 
 /** Changes the cells of one row (in place) for one execution. */
 export type CellChange = (cells: (Uint8Array | null)[], ctx: ExecContext) => void;
@@ -66,11 +66,13 @@ function compileSet(
 ): CompiledAssignment {
   const cell = col.cell;
   const value = compileTerm(col.type, assignment.value, col.name, binds);
+  // An empty non-frozen collection is no value, as in Cassandra.
+  const multiCell = isMultiCell(col.type);
   return {
     col,
     change: (cells, ctx) => {
       const v = value(ctx);
-      if (v !== undefined) cells[cell] = v === null ? null : v;
+      if (v !== undefined) cells[cell] = v !== null && multiCell && isEmptyCollection(v) ? null : v;
     },
     size: (ctx) => {
       const v = value(ctx);
@@ -111,12 +113,13 @@ function compileSetElement(
       }
       if (type.kind === "map") {
         const entry = joinCollection([k, v ?? null], 1);
-        cells[cell] = collectionChange(
+        const next = collectionChange(
           col,
           v === null ? "subtract" : "add",
           v === null ? joinCollection([k]) : entry,
           cells[cell],
         );
+        cells[cell] = isEmptyCollection(next) ? null : next;
         return;
       }
       const items = cells[cell] === null ? [] : splitCollection(cells[cell]!, col.name);
@@ -126,7 +129,7 @@ function compileSetElement(
       }
       if (v === null) items.splice(index, 1);
       else if (v !== undefined) items[index] = v;
-      cells[cell] = joinCollection(items);
+      cells[cell] = items.length === 0 ? null : joinCollection(items);
     },
   };
 }

@@ -101,6 +101,12 @@ function validate(request: ConsistencyRequest): void {
   if (write && !request.conditional && serial) {
     throw CqlError.invalid("You must use conditional updates for serializable writes");
   }
+  const serialLevel = request.serialConsistency;
+  if (write && request.conditional && serialLevel !== CL.serial && serialLevel !== CL.localSerial) {
+    throw CqlError.invalid(
+      "Invalid consistency for conditional update. Must be one of SERIAL or LOCAL_SERIAL",
+    );
+  }
 }
 
 /**

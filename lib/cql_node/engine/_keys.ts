@@ -102,7 +102,20 @@ export function clusteringRanges(
   return ranges.sort((a, b) => a[0] - b[0]);
 }
 
-/** Rows of one partition within the plan's clustering restrictions, in order. */
+/**
+ * Where a read resumes inside a partition: after the row with this clustering key (in the order
+ * read), after the static row of a partition without rows (`STATIC_ROW`), or from the start.
+ */
+export type ResumeAfter = Uint8Array[] | typeof STATIC_ROW | null;
+
+/** The resume point of a page that ended on the static row of a partition without rows. */
+export const STATIC_ROW: unique symbol = Symbol("static row");
+
+/**
+ * Rows of one partition within the plan's clustering restrictions, in order (reversed for an
+ * ORDER BY against the clustering order), strictly after `after` when resuming a page: a binary
+ * search per clustering range, so a page costs what it returns.
+ */
 export function* partitionRows(
   table: TableSchema,
   partitionKey: Uint8Array[],
@@ -110,26 +123,34 @@ export function* partitionRows(
   plan: KeyPlan,
   ctx: ExecContext,
   reversed: boolean,
+  after: ResumeAfter = null,
 ): Generator<RowRef> {
   const store = table.store;
   if (typeof found === "number") {
-    yield { partitionKey, clustering: [], row: store.readHandle(found) };
+    // The partition's one row was sent when a page resumes in it.
+    if (after === null) yield { partitionKey, clustering: [], row: store.readHandle(found) };
     return;
   }
   const staticRow = found.staticHandle >= 0 ? store.readHandle(found.staticHandle) : null;
   if (found.rows.length === 0) {
-    if (staticRow && plan.clusteringEq.length === 0 && !plan.lower && !plan.upper) {
+    const whole = plan.clusteringEq.length === 0 && !plan.lower && !plan.upper;
+    if (staticRow && whole && after === null) {
       yield { partitionKey, clustering: table.clustering.map(() => null as never), row: staticRow };
     }
     return;
   }
   const ranges = clusteringRanges(store, found, plan, ctx);
   if (reversed) ranges.reverse();
-  for (const [from, to] of ranges) {
+  // Rows after the resume point: those sorting after it, or before it when reading backwards.
+  const edge = after === null || after === STATIC_ROW ? -1 : store.bound(found, after, !reversed);
+  for (const [start, end] of ranges) {
     if (!reversed) {
-      for (let i = from; i < to; i++) yield rowAt(table, found, i, partitionKey, staticRow);
+      for (let i = Math.max(start, edge); i < end; i++) {
+        yield rowAt(table, found, i, partitionKey, staticRow);
+      }
     } else {
-      for (let i = to - 1; i >= from; i--) yield rowAt(table, found, i, partitionKey, staticRow);
+      const top = edge < 0 ? end : Math.min(end, edge);
+      for (let i = top - 1; i >= start; i--) yield rowAt(table, found, i, partitionKey, staticRow);
     }
   }
 }

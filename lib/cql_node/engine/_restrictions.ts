@@ -12,6 +12,7 @@ import {
   splitCollection,
   type TermFn,
 } from "./_bind.ts";
+import { checkRestrictionMerge } from "./_restriction_merge.ts";
 
 /** Values for one key column: one for `=`, several for `IN`. */
 export type ValuesFn = (ctx: ExecContext) => Uint8Array[];
@@ -131,6 +132,7 @@ export function compileWhere(
   where: Relation[],
   binds: BindCollector,
 ): KeyPlan {
+  checkRestrictionMerge(table, where);
   const pk: (ValuesFn | undefined)[] = table.partitionKey.map(() => undefined);
   const ckEq: (ValuesFn | undefined)[] = table.clustering.map(() => undefined);
   const plan: KeyPlan = {
@@ -157,12 +159,8 @@ export function compileWhere(
     } else if (col.kind === "clustering" && isKeyOp) {
       ckEq[col.position] = compileValues(col, relation, binds);
     } else if (col.kind === "clustering" && ["<", "<=", ">", ">="].includes(relation.op)) {
-      slices.push({
-        col,
-        op: relation.op,
-        values: [compileTerm(col.type, relation.value, col.name, binds)],
-        width: 1,
-      });
+      const value = compileTerm(col.type, relation.value, col.name, binds);
+      slices.push({ col, op: relation.op, values: [boundValue(value, col)], width: 1 });
     } else plan.filters.push(compileFilter(col, relation, binds));
   }
   placePartitionKey(table, pk, plan);
@@ -234,7 +232,11 @@ function compileMultiColumn(
     throw CqlError.invalid("Multi-column relations need a tuple of values");
   }
   const fns = relation.value.items.map((item, i) =>
-    compileTerm(cols[i]?.type ?? cols[0].type, item, cols[i]?.name ?? cols[0].name, binds)
+    boundValue(
+      compileTerm(cols[i]?.type ?? cols[0].type, item, cols[i]?.name ?? cols[0].name, binds),
+      cols[i] ?? cols[0],
+      relation.op === "=" ? "Invalid null value for column" : undefined,
+    )
   );
   if (relation.op === "=") {
     cols.forEach((col, i) => {
@@ -251,6 +253,23 @@ function compileMultiColumn(
     plan.clusteringTests.push(tupleTest(cols, relation.op, fns));
   }
   slices.push(slice);
+}
+
+/**
+ * A clustering bound's value for one execution, refused when null or unset as Cassandra refuses
+ * it (a slice bound, or an element of `(c1, c2) = (?, ?)`).
+ */
+function boundValue(
+  fn: TermFn,
+  col: ColumnSchema,
+  nullMessage = "Invalid null value in condition for column",
+): TermFn {
+  return (ctx) => {
+    const value = fn(ctx);
+    if (value === null) throw CqlError.invalid(`${nullMessage} ${col.name}`);
+    if (value === undefined) throw CqlError.invalid(`Invalid unset value for column ${col.name}`);
+    return value;
+  };
 }
 
 /** `(c1) > (?)`: one column, a one-element tuple, and the column is no tuple itself. */

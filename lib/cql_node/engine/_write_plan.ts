@@ -4,10 +4,8 @@ import type {
   InsertStatement,
   Relation,
   UpdateStatement,
-  UsingClause,
 } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
-import type { CqlType } from "../values/cql_type.ts";
 import type { RowCells } from "./row_slab.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
 import { isSystemKeyspace } from "./system_tables.ts";
@@ -15,9 +13,11 @@ import { type BindCollector, compileTerm, type ExecContext, type TermFn } from "
 import { cartesian, clusteringRanges, encodePartitionKey } from "./_keys.ts";
 import { compileWhere, type KeyPlan } from "./_restrictions.ts";
 import { compileAssignment, type CompiledAssignment } from "./_assignment.ts";
-import { cellSize } from "./_cell_size.ts";
+import { cellSize, isMultiCell } from "./_cell_size.ts";
+import { isEmptyCollection } from "./_collection_change.ts";
 import { columnOf } from "./_column_of.ts";
 import { compileConditions, shownValues, type WriteCondition } from "./_write_conditions.ts";
+import { compileUsing, withUsing } from "./_using.ts";
 
 /** What a write returns: nothing, or the `[applied]` answer of a conditional write. */
 export type WriteOutcome = null | {
@@ -80,14 +80,6 @@ function conditionalApply(
   };
 }
 
-const INT: CqlType = { kind: "native", name: "int" };
-const BIGINT: CqlType = { kind: "native", name: "bigint" };
-
-function compileUsing(using: UsingClause, binds: BindCollector): void {
-  if (using.ttl) compileTerm(INT, using.ttl, "[ttl]", binds);
-  if (using.timestamp) compileTerm(BIGINT, using.timestamp, "[timestamp]", binds);
-}
-
 function checkWritable(table: TableSchema): void {
   if (isSystemKeyspace(table.keyspace)) {
     throw new CqlError(0x2100, `${table.keyspace} keyspace is not user-modifiable.`);
@@ -132,7 +124,7 @@ export function compileInsert(
   if (statement.columns.length !== statement.values.length) {
     throw CqlError.invalid("Unmatched column names/values");
   }
-  compileUsing(statement.using, binds);
+  const using = compileUsing(statement.using, binds);
   const pk: (TermFn | undefined)[] = new Array(table.partitionKey.length);
   const ck: (TermFn | undefined)[] = new Array(table.clustering.length);
   const sets: [number, TermFn][] = [];
@@ -175,7 +167,7 @@ export function compileInsert(
     pk: encodePartitionKey(pk.map((fn, i) => keyValue(fn!, ctx, table.partitionKey[i].name))),
     ck: staticRow ? null : ck.map((fn, i) => keyValue(fn!, ctx, table.clustering[i].name)),
   }];
-  const write = insertWrite(table, sets, staticRow, targets);
+  const write = withUsing(using, insertWrite(table, sets, staticRow, targets));
   const condition = compileConditions(
     table,
     statement.ifNotExists ? "notExists" : null,
@@ -211,13 +203,17 @@ function insertWrite(
   const cellCount = table.cells.length;
   const rowSets = staticRow ? sets : sets.filter(([cell]) => table.cells[cell].kind !== "static");
   const staticSets = staticRow ? [] : sets.filter(([cell]) => table.cells[cell].kind === "static");
+  // An empty non-frozen collection is no value, as in Cassandra.
+  const multiCell = table.cells.map((col) => isMultiCell(col.type));
   const setCells = (list: [number, TermFn][], old: RowCells | null, ctx: ExecContext) => {
     const cells = old === null
       ? new Array<Uint8Array | null>(cellCount).fill(null)
       : old.cells.slice();
     for (const [cell, fn] of list) {
       const v = fn(ctx);
-      if (v !== undefined) cells[cell] = v;
+      if (v !== undefined) {
+        cells[cell] = v !== null && multiCell[cell] && isEmptyCollection(v) ? null : v;
+      }
     }
     return cells;
   };
@@ -244,7 +240,7 @@ export function compileUpdate(
   binds: BindCollector,
 ): WritePlan {
   checkWritable(table);
-  compileUsing(statement.using, binds);
+  const using = compileUsing(statement.using, binds);
   const changes = statement.assignments.map((a) => compileAssignment(table, a, binds));
   const keys = compileWhere(table, statement.where, binds);
   const condition = compileConditions(
@@ -284,7 +280,7 @@ export function compileUpdate(
   const change = changeOf(rowChanges);
   const staticChange = changeOf(staticChanges);
   // The hot path of cassandra-stress's writes: no target objects, one closure per execution.
-  const write = (ctx: ExecContext): void => {
+  const write = withUsing(using, (ctx: ExecContext): void => {
     const { pks, cks } = keysOf(keys, ctx);
     const update = (old: RowCells | null) => change(old, ctx);
     for (const pk of pks) {
@@ -292,7 +288,7 @@ export function compileUpdate(
       else for (const ck of cks) table.store.update(pk, ck, update);
       if (staticChanges.length > 0) table.store.update(pk, null, (old) => staticChange(old, ctx));
     }
-  };
+  });
   return {
     table,
     conditional: condition !== null,
@@ -353,7 +349,7 @@ export function compileDelete(
   binds: BindCollector,
 ): WritePlan {
   checkWritable(table);
-  compileUsing(statement.using, binds);
+  const using = compileUsing(statement.using, binds);
   const cols = statement.columns.map((name) => columnOf(table, name));
   for (const col of cols) {
     if (col.cell < 0) {
@@ -392,7 +388,7 @@ export function compileDelete(
   const targets = (ctx: ExecContext) => targetsOf(keys, ctx, onlyStatic);
   const rowCols = cols.filter((col) => col.kind !== "static");
   const staticCols = cols.filter((col) => col.kind === "static");
-  const write = (ctx: ExecContext): void => {
+  const write = withUsing(using, (ctx: ExecContext): void => {
     if (!fullRow) {
       for (const { pk } of targetsOf(keys, ctx, true)) deleteRange(table, pk, keys, ctx);
       return;
@@ -408,7 +404,7 @@ export function compileDelete(
       table.store.update(pk, ck, clear(ck === null ? cols : rowCols));
       if (ck !== null && staticCols.length > 0) table.store.update(pk, null, clear(staticCols));
     }
-  };
+  });
   return {
     table,
     conditional: condition !== null,

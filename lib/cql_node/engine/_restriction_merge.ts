@@ -1,0 +1,96 @@
+// Cassandra 5.0's refusal of several restrictions on one primary key column: a column restricted
+// by `=` or IN takes no other restriction, and a slice takes at most one start bound and one end
+// bound (`c > 1 AND c < 5` is one slice). Cassandra merges each restriction into the one already
+// on its columns, so the message depends on which came first.
+import type { Relation } from "../parse/cql_ast.ts";
+import { CqlError } from "../protocol/cql_error.ts";
+import type { ColumnSchema, TableSchema } from "./schema.ts";
+
+/** The restriction on some columns, merged so far. */
+interface Restriction {
+  kind: "eq" | "in" | "slice";
+  columns: ColumnSchema[];
+  start: boolean;
+  end: boolean;
+}
+
+function restrictionOf(relation: Relation, columns: ColumnSchema[]): Restriction | null {
+  const op = relation.op;
+  if (op === "=") return { kind: "eq", columns, start: false, end: false };
+  if (op === "IN") return { kind: "in", columns, start: false, end: false };
+  if (op === "<" || op === "<=" || op === ">" || op === ">=") {
+    return { kind: "slice", columns, start: op[0] === ">", end: op[0] === "<" };
+  }
+  return null;
+}
+
+/** The columns two restrictions share, named as Cassandra names them in its messages. */
+function shared(a: Restriction, b: Restriction): string {
+  return a.columns.filter((col) => b.columns.includes(col)).map((col) => col.name).join(" ,");
+}
+
+/** Merges `next` into `existing` (on some of the same columns), or throws Cassandra's error. */
+function merge(existing: Restriction, next: Restriction): Restriction {
+  const names = shared(existing, next);
+  if (existing.kind === "eq") {
+    throw CqlError.invalid(
+      `${names} cannot be restricted by more than one relation if it includes an Equal`,
+    );
+  }
+  if (existing.kind === "in") {
+    throw CqlError.invalid(
+      `${names} cannot be restricted by more than one relation if it includes a IN`,
+    );
+  }
+  if (next.kind !== "slice") {
+    throw CqlError.invalid(
+      `Column "${names}" cannot be restricted by both an equality and an inequality relation`,
+    );
+  }
+  if (existing.columns[0] !== next.columns[0]) {
+    const later = existing.columns[0].position > next.columns[0].position
+      ? existing.columns[0]
+      : next.columns[0];
+    throw CqlError.invalid(
+      `Column "${later.name}" cannot be restricted by two inequalities not starting with the same column`,
+    );
+  }
+  if (existing.start && next.start) {
+    throw CqlError.invalid(`More than one restriction was found for the start bound on ${names}`);
+  }
+  if (existing.end && next.end) {
+    throw CqlError.invalid(`More than one restriction was found for the end bound on ${names}`);
+  }
+  return {
+    kind: "slice",
+    columns: existing.columns.length >= next.columns.length ? existing.columns : next.columns,
+    start: existing.start || next.start,
+    end: existing.end || next.end,
+  };
+}
+
+/**
+ * Throws what Cassandra answers a WHERE clause that restricts a partition key or clustering
+ * column more than it can merge: `p = 1 AND p = 2`, `c IN (1, 2) AND c = 3`, `c > 1 AND c = 2`,
+ * `c > 1 AND c >= 2`. Restrictions on other columns, `!=`, CONTAINS and `token(...)` are left to
+ * the compilation of each relation.
+ *
+ * @param table The table.
+ * @param where The relations, in statement order.
+ * @throws {CqlError} Invalid for restrictions that do not merge.
+ */
+export function checkRestrictionMerge(table: TableSchema, where: Relation[]): void {
+  const byColumn = new Map<ColumnSchema, Restriction>();
+  for (const relation of where) {
+    if (relation.token) continue;
+    const columns = relation.columns.map((name) => table.byName.get(name));
+    if (columns.some((col) => col === undefined)) continue;
+    const cols = columns as ColumnSchema[];
+    if (cols[0].kind !== "partition_key" && cols[0].kind !== "clustering") continue;
+    let restriction = restrictionOf(relation, cols);
+    if (restriction === null) continue;
+    const existing = cols.map((col) => byColumn.get(col)).find((r) => r !== undefined);
+    if (existing !== undefined) restriction = merge(existing, restriction);
+    for (const col of [...(existing?.columns ?? []), ...cols]) byColumn.set(col, restriction);
+  }
+}

@@ -1,0 +1,157 @@
+// The result columns of a SELECT: the columns and `token(...)` selectors and how each reads a
+// row, or the `count(*)` columns; and Cassandra's checks of what a SELECT DISTINCT may select.
+import type { SelectStatement } from "../parse/cql_ast.ts";
+import { CqlError } from "../protocol/cql_error.ts";
+import { type CqlType, formatCqlType } from "../values/cql_type.ts";
+import type { ColumnSchema, TableSchema } from "./schema.ts";
+import { encodePartitionKey, type RowRef } from "./_keys.ts";
+import type { KeyPlan } from "./_restrictions.ts";
+import { tokenBytes } from "./_token_scan.ts";
+
+/** A result column. */
+export interface ColumnSpec {
+  keyspace: string;
+  table: string;
+  name: string;
+  type: CqlType;
+}
+
+/** One output column of a SELECT and how to read it from a row. */
+export interface Output {
+  spec: ColumnSpec;
+  get: (ref: RowRef) => Uint8Array | null;
+}
+
+/** What a SELECT returns: columns read from rows, or `count(*)` columns (never both). */
+export interface SelectOutputs {
+  outputs: Output[];
+  /** The `count(*)`/`count(1)` columns, each with its name or alias; empty without any. */
+  counts: ColumnSpec[];
+  /** The table columns the selectors name (all of them for `*`), as Cassandra checks DISTINCT. */
+  selected: ColumnSchema[];
+}
+
+const BIGINT: CqlType = { kind: "native", name: "bigint" };
+
+/** Reads one column's value from a row. */
+export function cellOf(col: ColumnSchema): (ref: RowRef) => Uint8Array | null {
+  if (col.kind === "partition_key") return (ref) => ref.partitionKey[col.position] ?? null;
+  if (col.kind === "clustering") return (ref) => ref.clustering[col.position] ?? null;
+  return (ref) => ref.row.cells[col.cell];
+}
+
+/**
+ * The result columns of `statement` on `table`.
+ *
+ * @throws {CqlError} For an unknown column, a selector the node does not answer, or `count(*)`
+ *   mixed with columns.
+ */
+export function selectOutputs(table: TableSchema, statement: SelectStatement): SelectOutputs {
+  const spec = (name: string, type: CqlType): ColumnSpec => ({
+    keyspace: table.keyspace,
+    table: table.name,
+    name,
+    type,
+  });
+  if (statement.selectors === null) {
+    const outputs = table.columns.map((col) => ({
+      spec: spec(col.name, col.type),
+      get: cellOf(col),
+    }));
+    return { outputs, counts: [], selected: table.columns };
+  }
+  const outputs: Output[] = [];
+  const counts: ColumnSpec[] = [];
+  const selected: ColumnSchema[] = [];
+  for (const selector of statement.selectors) {
+    if (selector.kind === "column") {
+      const col = table.byName.get(selector.name);
+      if (!col) throw CqlError.undefinedColumn(selector.name, table);
+      selected.push(col);
+      outputs.push({ spec: spec(selector.alias ?? col.name, col.type), get: cellOf(col) });
+    } else if (selector.kind === "token") {
+      outputs.push(tokenOutput(table, selector.columns, selector.alias, spec));
+      for (const name of selector.columns) selected.push(table.byName.get(name)!);
+    } else if (selector.kind === "count") {
+      counts.push(spec(selector.alias ?? "count", BIGINT));
+    } else {
+      throw CqlError.invalid(
+        `Selector ${
+          selector.kind === "function" ? selector.name : selector.kind
+        }() is not supported by the embedded node`,
+      );
+    }
+  }
+  if (counts.length > 0 && outputs.length > 0) {
+    throw CqlError.invalid("count(*) cannot be mixed with columns in the embedded node");
+  }
+  return { outputs, counts, selected };
+}
+
+/** The `token(k1, k2)` selector: the Murmur3 token of the partition key the columns give. */
+function tokenOutput(
+  table: TableSchema,
+  names: string[],
+  alias: string | undefined,
+  spec: (name: string, type: CqlType) => ColumnSpec,
+): Output {
+  const pk = table.partitionKey;
+  if (names.length !== pk.length) {
+    throw CqlError.invalid(
+      `Invalid number of arguments in call to function system.token: ${pk.length} required but ${names.length} provided`,
+    );
+  }
+  const cols = names.map((name, i) => {
+    const col = table.byName.get(name);
+    if (!col) throw CqlError.undefinedColumn(name, table);
+    if (formatCqlType(col.type) !== formatCqlType(pk[i].type)) {
+      throw CqlError.invalid(
+        `Type error: ${name} cannot be passed as argument ${i} of function system.token of type ${
+          formatCqlType(pk[i].type)
+        }`,
+      );
+    }
+    return cellOf(col);
+  });
+  const isKey = cols.length === pk.length && names.every((name, i) => name === pk[i].name);
+  const get = isKey
+    ? (ref: RowRef) => tokenBytes(encodePartitionKey(ref.partitionKey))
+    : (ref: RowRef) => {
+      const parts = cols.map((get) => get(ref));
+      return parts.some((p) => p === null)
+        ? null
+        : tokenBytes(encodePartitionKey(parts as Uint8Array[]));
+    };
+  return { spec: spec(alias ?? `system.token(${names.join(", ")})`, BIGINT), get };
+}
+
+/**
+ * Cassandra's checks of what a SELECT DISTINCT selects: partition key and static columns only,
+ * and every partition key column when the partitions are not named by `=`/IN.
+ *
+ * @param table The table.
+ * @param keys The compiled WHERE clause.
+ * @param selected The table columns the SELECT names (all of them for `*`).
+ * @throws {CqlError} Invalid when it selects otherwise.
+ */
+export function checkDistinctSelection(
+  table: TableSchema,
+  keys: KeyPlan,
+  selected: ColumnSchema[],
+): void {
+  for (const col of selected) {
+    if (col.kind !== "partition_key" && col.kind !== "static") {
+      throw CqlError.invalid(
+        `SELECT DISTINCT queries must only request partition key columns and/or static columns (not ${col.name})`,
+      );
+    }
+  }
+  if (keys.partition !== null) return;
+  for (const col of table.partitionKey) {
+    if (!selected.includes(col)) {
+      throw CqlError.invalid(
+        `SELECT DISTINCT queries must request all the partition key columns (missing ${col.name})`,
+      );
+    }
+  }
+}
