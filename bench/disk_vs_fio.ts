@@ -11,7 +11,7 @@
 // fio: one job, `--rw=write --bs=C --ioengine=psync` (buffered pwrite(2) of one buffer, as our
 // writer does buffered write(2) of one random chunk), `--nrfiles=N --filesize=F'
 // --size=N*F' --file_service_type=sequential` (files written one after another; F' is F rounded
-// up to whole chunks, since our writer rolls a file over once it holds >= F bytes),
+// down to whole chunks, since our writer rolls a file over when the next chunk would not fit),
 // `--time_based --runtime=T`, `--create_on_open=1 --fallocate=none` (each file is created when
 // its turn comes and grows by plain writes, like our open(O_CREAT|O_TRUNC); without these fio
 // lays out and fallocates every file before the clock starts), `--invalidate=0` (no
@@ -235,7 +235,7 @@ async function runOurs(job: Job): Promise<Result> {
       bytesPerSec: me.throughputBytesPerSec,
       bytes: me.bytesWritten,
       files: Math.ceil(
-        me.bytesWritten / (Math.ceil(job.fileBytes / job.chunkBytes) * job.chunkBytes),
+        me.bytesWritten / (Math.floor(job.fileBytes / job.chunkBytes) * job.chunkBytes),
       ),
     };
   } finally {
@@ -248,7 +248,7 @@ async function runOurs(job: Job): Promise<Result> {
 }
 
 function fioArgs(job: Job, dir: string, nrFiles: number): string[] {
-  const chunksPerFile = Math.ceil(job.fileBytes / job.chunkBytes);
+  const chunksPerFile = Math.floor(job.fileBytes / job.chunkBytes);
   const fileBytes = chunksPerFile * job.chunkBytes;
   const args = [
     "--name=disk_vs_fio",
@@ -283,7 +283,7 @@ async function runFio(job: Job, dir: string, args: string[], nrFiles: number): P
     }
     const json = JSON.parse(text.slice(text.indexOf("{")));
     const write = json.jobs[0].write;
-    const fileBytes = Math.ceil(job.fileBytes / job.chunkBytes) * job.chunkBytes;
+    const fileBytes = Math.floor(job.fileBytes / job.chunkBytes) * job.chunkBytes;
     if (write.io_bytes > fileBytes * nrFiles) {
       console.log(`warning: fio wrote past its ${nrFiles} files and overwrote the first ones`);
     }
