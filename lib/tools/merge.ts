@@ -13,6 +13,7 @@ import { mergeHdrLogs, type MergeInputLog, tagsOfLogs } from "../report/merge_hd
 import { MergedLogReport } from "../report/merged_log_report.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
 import { parseFlags } from "../cli/parse_flags.ts";
+import { refuseSharedFiles } from "../cli/distinct_files.ts";
 
 /** The help text of `stress merge`. */
 export const MERGE_HELP: string =
@@ -60,8 +61,8 @@ async function realPathOf(path: string): Promise<string | undefined> {
 }
 
 /**
- * Refuses a log given twice (it would be counted twice) and an output file that is one of the
- * logs (the merge would replace a loader's log).
+ * Refuses a log given twice (it would be counted twice), an output file that is one of the
+ * logs (the merge would replace a loader's log) and two outputs in one file.
  */
 async function checkPaths(
   logPaths: readonly string[],
@@ -79,24 +80,10 @@ async function checkPaths(
     }
     seen.set(real, path);
   }
-  const [first, second] = outputs;
-  if (typeof first[1] === "string" && first[1] === second[1]) {
-    throw new UsageError(
-      `Cannot write the files of ${first[0]} and ${second[0]}: both are "${
-        first[1]
-      }", expected two files`,
-    );
-  }
-  for (const [option, path] of outputs) {
-    if (typeof path !== "string") continue;
-    const real = await realPathOf(path);
-    if (real !== undefined && seen.has(real)) {
-      throw new UsageError(
-        `Cannot write the file of ${option} "${path}": it is one of the logs being merged, ` +
-          "expected another file",
-      );
-    }
-  }
+  refuseSharedFiles([
+    ...logPaths.map((path) => ({ option: "the logs", path, input: true })),
+    ...outputs.map(([option, path]) => ({ option, path: typeof path === "string" ? path : null })),
+  ]);
 }
 
 /** The logs that have intervals; a warning for each one that has none (a loader that ended early). */

@@ -267,11 +267,17 @@ Deno.test("mergeCommand() refuses a log given twice and an output file that is o
     );
     await assertUsageError(
       [...paths, "--output", paths[1]],
-      /--output ".*": it is one of the logs/,
+      /--output ".*": it is the file of the logs, which this command reads/,
     );
-    await assertUsageError([...paths, "--json", paths[2]], /--json ".*": it is one of the logs/);
+    await assertUsageError(
+      [...paths, "--json", paths[2]],
+      /--json ".*": it is the file of the logs/,
+    );
     const out = `${dir}/same`;
-    await assertUsageError([...paths, "--output", out, "--json", out], /both are ".*same"/);
+    await assertUsageError(
+      [...paths, "--output", out, "--json", out],
+      /--json ".*same": it is the file of --output,/,
+    );
     assert.equal(await Deno.readTextFile(paths[0]), before);
   } finally {
     await Deno.remove(dir, { recursive: true });
