@@ -17,7 +17,8 @@ import type { StressSettings } from "./options/stress_settings.ts";
  * `duration=` and the thread count (threads are per loader).
  *
  * With `n=` equal to the population's size (as write's default `seq=1..n`), the N shards write
- * every key exactly once between them.
+ * every key exactly once between them; with `n=` below it, they split the first n seeds, which
+ * are the ones the whole run visits.
  *
  * @param settings The command line's settings.
  * @param shard The shard.
@@ -35,6 +36,9 @@ import type { StressSettings } from "./options/stress_settings.ts";
  * assert.equal(last.population.kind === "seq" && last.population.min, 7);
  * assert.equal(last.population.kind === "seq" && last.population.max, 10);
  * assert.equal(last.rate.kind === "threads" && last.rate.fixedOpsPerSec, 100);
+ * const read = parseStressArgs(["read", "n=300", "-pop", "seq=1..900"]);
+ * const second = shardStressSettings(read, { index: 1, count: 3 });
+ * assert.equal(second.population.kind === "seq" && second.population.min, 101);
  * ```
  */
 export function shardStressSettings(settings: StressSettings, shard: Shard): StressSettings {
@@ -51,7 +55,10 @@ export function shardStressSettings(settings: StressSettings, shard: Shard): Str
     };
   }
   if (population.kind === "seq") {
-    const size = population.max - population.min + 1;
+    // The seeds the whole run visits: with n= below the range's size, only its first n.
+    const stop = settings.command.stop;
+    const range = population.max - population.min + 1;
+    const size = stop.kind === "count" && stop.n > 0 && stop.n < range ? stop.n : range;
     if (size < shard.count) {
       throw new OptionError({
         option: "-pop seq",

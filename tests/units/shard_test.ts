@@ -58,6 +58,24 @@ Deno.test("shardStressSettings() splits seeds, n and rates so the shards add up 
   assert.ok(Math.abs(rate - 999) < 1e-9);
 });
 
+Deno.test("shardStressSettings() with n below the seq range splits the n seeds the whole run visits", () => {
+  // read n=300 -pop seq=1..900 visits seeds 1..300: so do its three shards between them.
+  const all = parseStressArgs(["read", "n=300", "-pop", "seq=1..900"]);
+  const parts = [0, 1, 2].map((index) => shardStressSettings(all, { index, count: 3 }));
+  assert.deepEqual(
+    parts.map((p) => [
+      p.population.kind === "seq" ? [p.population.min, p.population.max] : null,
+      p.command.stop.kind === "count" ? p.command.stop.n : null,
+    ]),
+    [[[1, 100], 100], [[101, 200], 100], [[201, 300], 100]],
+  );
+  // A count above the range wraps it: each shard cycles through its third of the seeds.
+  const wrapping = parseStressArgs(["read", "n=1800", "-pop", "seq=1..900"]);
+  const last = shardStressSettings(wrapping, { index: 2, count: 3 });
+  assert.ok(last.population.kind === "seq");
+  assert.deepEqual([last.population.min, last.population.max], [601, 900]);
+});
+
 Deno.test("shardStressSettings() leaves a dist population and a duration whole", () => {
   const all = parseStressArgs(["read", "duration=10s", "-pop", "dist=gaussian(1..100)"]);
   const part = shardStressSettings(all, { index: 1, count: 4 });
