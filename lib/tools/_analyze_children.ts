@@ -133,8 +133,8 @@ export function childArgs(
 }
 
 /**
- * The command that starts this tool again: `deno run` of main.ts or of the bundle's `stress.js`,
- * or the compiled binary.
+ * The command that starts this tool again: `deno run` of main.ts (a local file, whatever its path
+ * holds, or a remote module) or of the bundle's `stress.js`, or the compiled binary.
  *
  * @returns The executable and its first arguments.
  *
@@ -155,9 +155,11 @@ export function selfCommand(): string[] {
   const main = new URL("../../main.ts", import.meta.url);
   if (main.protocol === "file:") {
     const config = new URL("../../deno.json", import.meta.url);
-    return [Deno.execPath(), "run", "-A", "--config", config.pathname, main.pathname];
+    const path = (url: URL) => decodeURIComponent(url.pathname);
+    return [Deno.execPath(), "run", "-A", "--config", path(config), path(main)];
   }
-  return [Deno.execPath()];
+  // Run from a remote module (`deno run -A jsr:@team/stress`): the children run it again.
+  return [Deno.execPath(), "run", "-A", main.href];
 }
 
 /** Calls `onLine` with every line of a byte stream. */
@@ -186,6 +188,8 @@ async function runChild(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    // Deno's own errors (a config it cannot read) without colour codes in our error line.
+    env: { NO_COLOR: "1" },
   }).spawn();
   const startMs = Date.now();
   const interrupt = () => {

@@ -179,6 +179,7 @@ export async function analyzeCommand(
   if (parsed.json !== null) checkReplaceable(parsed.json, "--json");
   const dir = keep ?? await Deno.makeTempDir({ prefix: "stress-analyze-" });
   if (keep !== null) await prepareKeepDir(keep);
+  await checkChildLine(parsed.childArgs);
   const sharded = splitsWork(parsed.childArgs);
   try {
     const runs = await runChildren(
@@ -218,6 +219,32 @@ export async function analyzeCommand(
   } finally {
     if (keep === null) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** The load commands of our own that analyze runs as they are (they have no `--dry-run`). */
+const OWN_LOAD_COMMANDS = new Set(["simulate", "serve", "disk", "query", "checkout"]);
+
+/**
+ * Parses the processes' cassandra-stress command line once (`--dry-run`, which touches no
+ * target) before N processes start, so that a bad line is one error line, not N.
+ */
+async function checkChildLine(childArgs: readonly string[]): Promise<void> {
+  if (childArgs.length === 0 || OWN_LOAD_COMMANDS.has(childArgs[0])) return;
+  const [command, ...first] = selfCommand();
+  const output = await new Deno.Command(command, {
+    args: [...first, ...childArgs, "--dry-run"],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  if (output.code === 0) return;
+  const line = new TextDecoder().decode(output.stderr).split("\n").find((l) => l.trim() !== "");
+  throw new UsageError(
+    `Cannot analyze "${childArgs.join(" ")}": ${
+      line?.replace(/^error: /, "") ?? `exit ${output.code}`
+    }`,
+  );
 }
 
 /** Prints one line per failed process; returns how many failed. */

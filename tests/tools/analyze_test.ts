@@ -158,3 +158,16 @@ Deno.test("stress analyze refuses too many processes, and a --keep path that is 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("stress analyze refuses a bad cassandra-stress line once, before any process runs", async () => {
+  for (const line of [["write", "n=oops", "-node", "synthetic"], ["bogus"]]) {
+    const { code, out, err } = await stress(["analyze", "2", "--", ...line]);
+    assert.equal(code, 2, err.join("\n"));
+    assert.deepEqual(err.length, 1, err.join("\n"));
+    assert.match(
+      err[0],
+      new RegExp(`^error: Cannot analyze "${line.join(" ")}": Cannot parse option`),
+    );
+    assert.deepEqual(out, []);
+  }
+});
