@@ -127,6 +127,14 @@ export function takeShardFlags(
         expected: match[1] === "shard" ? EXPECTED : "a shard count N >= 1",
       });
     }
+    if ((match[1] === "shard" ? shardText : shardsText) !== undefined) {
+      throw new OptionError({
+        option: `--${match[1]}`,
+        value,
+        problem: "is given twice",
+        expected: `one --${match[1]} a loader`,
+      });
+    }
     if (match[1] === "shard") shardText = value;
     else shardsText = value;
   }

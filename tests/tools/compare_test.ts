@@ -231,7 +231,7 @@ Deno.test("compareCommand() rejects bad input with one usage error", async (t) =
       [
         "one file",
         [`${dir}/a.json`],
-        'Cannot parse the arguments of "compare": 1 files given, expected two, A.json B.json',
+        'Cannot parse the arguments of "compare": 1 file given, expected two, A.json B.json',
       ],
       [
         "an unwritable --json",

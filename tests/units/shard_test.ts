@@ -214,3 +214,11 @@ Deno.test("-log json= of a shard records it; the settings are the shard's part",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("takeShardFlags() refuses --shard or --shards given twice", () => {
+  assert.throws(
+    () => takeShardFlags(["write", "--shard", "1/3", "--shard=2/3"], {}),
+    /"--shard": "2\/3" is given twice/,
+  );
+  assert.throws(() => takeShardFlags(["--shards", "3", "--shards", "4"], {}), /given twice/);
+});
