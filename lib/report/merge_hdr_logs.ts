@@ -164,6 +164,15 @@ function mergeGrid(logs: readonly MergeInputLog[], intervalSec: number | undefin
       }" s is invalid, expected at least 0.001 s`,
     );
   }
+  const inputMs = medianLengthMs(logs, count);
+  if (lengthMs < 0.9 * inputMs) {
+    // An input interval cannot be split: shorter rows would each hold some loaders' only (a
+    // tenth is left for the milliseconds a run's intervals differ by).
+    throw new UsageError(
+      `Cannot merge HDR logs: interval "${lengthMs / 1000}" s is shorter than the logs' ` +
+        `intervals (${inputMs / 1000} s), expected at least ${inputMs / 1000} s`,
+    );
+  }
   const t0 = Math.floor(earliestMs / 1000) * 1000;
   return { count, t0, lengthMs };
 }
@@ -303,7 +312,8 @@ function mergeBucket(bucket: number, merge: BucketMerge): MergedInterval {
  * @returns The merged BaseTime, intervals, per-tag totals and per-loader counts.
  * @throws {UsageError} When no log is given, a log has no intervals, the tag sets differ,
  * a log's values are not nanoseconds (see `_merge_checks.ts` for the rule), some logs have no
- * BaseTime, `intervalSec` is not positive, or the logs span more than 10^7 intervals.
+ * BaseTime, `intervalSec` is not positive or shorter than the logs' median interval, or the logs
+ * span more than 10^7 intervals.
  *
  * @example Usage
  * ```ts

@@ -30,8 +30,8 @@ a log with no intervals (a loader that stopped before its first) is left out wit
 Options:
   --output FILE        write the merged HDR log (same format and tags)
   --json FILE          write a JSON summary (per tag, per interval, per loader)
-  --interval DURATION  output interval length, e.g. 1s, 500ms, 10s (default: the median
-                       interval length of the logs)
+  --interval DURATION  output interval length, e.g. 1s, 10s (default, and at least: the
+                       median interval length of the logs)
   --allow-missing-tags merge logs whose tags differ (a loader of a mixed run that never ran
                        one op type has no tag for it); a missing tag adds nothing, but
                        an unscheduled log's service times count as its response times

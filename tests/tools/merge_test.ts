@@ -306,3 +306,17 @@ Deno.test("mergeCommand() leaves out a log with no intervals, with a warning", a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("mergeCommand() refuses an --interval shorter than the logs' intervals", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-test-" });
+  try {
+    const { paths } = await writeShards(dir);
+    await assertUsageError(
+      [...paths, "--interval", "300ms"],
+      /"0\.3" s is shorter than the logs' intervals \(1 s\)/,
+    );
+    assert.equal(await mergeCommand([...paths, "--interval", "950ms"], new BufferedIo()), 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
