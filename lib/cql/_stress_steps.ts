@@ -22,6 +22,7 @@ import { STRESS_WORKER_URL } from "./stress_worker_url.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
 import type { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
+import { judgeLoader } from "../stats/loader_verdict.ts";
 import { measuredPlan } from "./stress_plan.ts";
 
 const UNIT_NAMES = { s: "seconds", m: "minutes", h: "hours" } as const;
@@ -165,6 +166,9 @@ export async function runMeasuredStep(
         users: plan.threads,
         useResponseTime,
       });
+      // The verdict so far, on the page and on /metrics while the run goes on.
+      const loader = context.live === null ? null : report.loader();
+      if (loader !== null) context.live?.loaderVerdict(judgeLoader(loader));
       const offsetSec = jsonZeroEpochMs < 0 ? 0 : (report.runStartEpochMs - jsonZeroEpochMs) / 1000;
       context.graph?.add(report.windows, {
         timeSec: offsetSec + report.elapsedSec,

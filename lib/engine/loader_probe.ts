@@ -124,6 +124,16 @@ export class LoaderProbe {
   finish(): WorkerLoaderSample {
     clearInterval(this.#watch);
     this.#watch = undefined;
+    return this.snapshot();
+  }
+
+  /**
+   * The figures so far, the run going on (sent with each interval's sample, for the live
+   * verdict).
+   *
+   * @returns The Worker's figures from the start of the run to now.
+   */
+  snapshot(): WorkerLoaderSample {
     return {
       dispatch: this.#dispatch.exportCounts(),
       dispatchLate: this.#late,

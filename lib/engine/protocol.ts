@@ -143,6 +143,8 @@ export interface WorkerSample {
   readonly epoch: number;
   /** The samples, one per op type. */
   readonly samples: OpSample[];
+  /** The Worker's loader figures so far (for the live verdict). */
+  readonly loader?: WorkerLoaderSample;
 }
 
 /** The Worker's last message: its final samples and how it ended. */

@@ -72,6 +72,12 @@ export interface IntervalReport {
   readonly final: boolean;
   /** Epoch ms when the run started (time 0 of `startSec`). */
   readonly runStartEpochMs: number;
+  /**
+   * The loader's figures from the start of the run to this interval, merged over the Workers
+   * (for a live verdict), or null until every Worker sent its own. Merged when called, so a
+   * run without a live page pays nothing for it.
+   */
+  readonly loader: () => LoaderFigures | null;
 }
 
 /** The outcome of a run. */

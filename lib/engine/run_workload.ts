@@ -66,6 +66,8 @@ class WorkloadRun<Spec extends TargetSpec> {
   readonly #workers: LoadWorker[] = [];
   readonly #tickers: SlotTicker[] = [];
   readonly #loaderSamples: WorkerLoaderSample[] = [];
+  /** Each Worker's loader figures so far, from its latest sample (the live verdict). */
+  readonly #liveLoader = new Map<number, WorkerLoaderSample>();
   readonly #totals: OpWindow[];
   #current: OpWindow[];
   readonly #uncertainty = new Uncertainty();
@@ -171,6 +173,7 @@ class WorkloadRun<Spec extends TargetSpec> {
         break;
       case "sample":
         message.samples.forEach((s, i) => this.#current[i].addSample(s));
+        if (message.loader !== undefined) this.#liveLoader.set(message.workerIndex, message.loader);
         this.#answered.add(message.workerIndex);
         this.#maybeCloseInterval();
         break;
@@ -262,6 +265,10 @@ class WorkloadRun<Spec extends TargetSpec> {
         stderr: this.#stderr,
         final,
         runStartEpochMs: this.#startEpochMs,
+        loader: () =>
+          this.#liveLoader.size < this.#workerCount
+            ? null
+            : mergeLoaderSamples([...this.#liveLoader.values()], this.#plan.schedule !== null),
       });
     }
     this.#lastBoundarySec = endSec;

@@ -466,8 +466,9 @@ export class WorkerRunner {
     if (epoch === this.#epoch) return;
     this.#epoch = epoch;
     const samples = this.#takeSamples();
+    const loader = this.#probe.snapshot();
     this.#post(
-      { type: "sample", workerIndex: this.#init.workerIndex, epoch, samples },
+      { type: "sample", workerIndex: this.#init.workerIndex, epoch, samples, loader },
       transferablesOf(samples),
     );
   }

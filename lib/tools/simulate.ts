@@ -117,6 +117,9 @@ export async function simulateCommand(
           users: threads,
           useResponseTime: false,
         });
+        // The verdict so far, on the page and on /metrics while the run goes on.
+        const loader = live === null ? null : report.loader();
+        if (loader !== null) live?.loaderVerdict(judgeLoader(loader));
       },
     });
     // The verdict goes to stderr: stdout stays the seed's CSV.

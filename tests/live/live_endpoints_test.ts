@@ -92,6 +92,8 @@ Deno.test("-log prometheus= scraped during a run agrees with the interval rows",
     const elapsedSec = valueOf(families, "stress_elapsed_seconds");
     if (elapsedSec === 0) continue; // warm-up, before the first interval
     assert.equal(valueOf(families, "stress_info", { command: "mixed" }), 1);
+    // The loader's verdict so far comes with every interval, not only after END.
+    assert.ok(families.has("stress_loader_limited"), `the verdict at ${elapsedSec} s`);
     const timeSec = Number((elapsedSec + clockOffsetSec).toFixed(1));
     for (const op of ["READ", "WRITE"]) {
       const row = rows.find((r) => r.type === op && r.timeSec === timeSec);
