@@ -222,7 +222,9 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
   }
   if (positionals.length !== 2) {
     throw new UsageError(
-      `Cannot parse the arguments of "compare": ${positionals.length} ${positionals.length === 1 ? "file" : "files"} given, expected two, A.json B.json`,
+      `Cannot parse the arguments of "compare": ${positionals.length} ${
+        positionals.length === 1 ? "file" : "files"
+      } given, expected two, A.json B.json`,
     );
   }
   const metricName = parseMetric(values.metric as string);
