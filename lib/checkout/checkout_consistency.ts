@@ -86,6 +86,19 @@ async function settingsOf(
 function jsonPathOf(values: Record<string, string | boolean | undefined>): string | null {
   const path = values.json as string | undefined;
   if (path === undefined) return null;
+  let info: Deno.FileInfo | null = null;
+  try {
+    info = Deno.statSync(path);
+  } catch {
+    // Not there yet (or not readable): checkReplaceable says whether it can be created.
+  }
+  if (info !== null && !info.isFile) {
+    throw new UsageError(
+      `Cannot write the file of --json "${path}": it is ${
+        info.isDirectory ? "a directory" : "not a regular file"
+      }, expected a file`,
+    );
+  }
   checkReplaceable(path, "--json");
   return path;
 }
@@ -121,7 +134,12 @@ function formatVerdict(verdict: ConsistencyVerdict): string[] {
         "their acknowledged orders, every acknowledged order is paid and no refused one is",
     );
   } else {
-    lines.push("", `Verdict: INCONSISTENT: ${verdict.violations.length} violations`);
+    lines.push(
+      "",
+      `Verdict: INCONSISTENT: ${verdict.violations.length} ${
+        verdict.violations.length === 1 ? "violation" : "violations"
+      }`,
+    );
     for (const violation of verdict.violations) {
       lines.push(`  - ${violation.kind}: ${violation.message}`);
     }

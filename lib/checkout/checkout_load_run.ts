@@ -16,7 +16,7 @@ import { RateSchedule } from "../core/rate_schedule.ts";
 import { SlotDispatcher, SlotTicker } from "../engine/slot_dispatcher.ts";
 import { LoaderProbe } from "../engine/loader_probe.ts";
 import { type LoaderFigures, mergeLoaderSamples } from "../stats/loader_verdict.ts";
-import type { HttpPool } from "./driver/http_pool.ts";
+import type { HttpPool, HttpRequestOptions } from "./driver/http_pool.ts";
 import type { HttpResult } from "./driver/http_result.ts";
 import { firstLineOf } from "../errors.ts";
 
@@ -46,6 +46,19 @@ const PROBE_MS = 20;
 
 function nowNs(): number {
   return Math.round(performance.now() * 1e6);
+}
+
+/**
+ * When a user's request was written to its connection, set by the pool's `onSend`: one object a
+ * user (or iteration), not one a request, as it is on the hot path.
+ */
+class SendClock {
+  sentNs = 0;
+  readonly options: HttpRequestOptions = {
+    onSend: (sentMs: number) => {
+      this.sentNs = Math.round(sentMs * 1e6);
+    },
+  };
 }
 
 /** Timers that {@linkcode Sleeper.wakeAll} ends early. */
@@ -243,15 +256,20 @@ export class LoadRun {
   }
 
   /** Sends the runner's next request and records it; returns its wait before the next one. */
-  async #step(runner: ScenarioRunner, intendedNs: number): Promise<void> {
+  async #step(runner: ScenarioRunner, clock: SendClock, intendedNs: number): Promise<void> {
     const request = runner.next();
-    const sentNs = nowNs();
+    const queuedNs = nowNs();
+    // Service time starts when the request is written to its connection, not while it waits
+    // for a free one (users outnumbering --connections); never sent, it is the whole time.
+    clock.sentNs = queuedNs;
     const result: HttpResult = await this.#pools[request.service].request(
       request.method,
       request.path,
+      clock.options,
     );
+    const sentNs = clock.sentNs;
     const doneNs = nowNs();
-    this.#probe?.busy(doneNs - sentNs);
+    this.#probe?.busy(doneNs - queuedNs);
     const status = result.ok ? result.status : 0;
     let json: unknown;
     if (request.needsJson && status >= 200 && status < 300 && result.ok) {
@@ -263,7 +281,7 @@ export class LoadRun {
     }
     const outcome = runner.complete({ status, json });
     this.tally.record(request.endpoint, {
-      intendedNs: intendedNs < 0 ? sentNs : intendedNs,
+      intendedNs: intendedNs < 0 ? queuedNs : intendedNs,
       sentNs,
       doneNs,
       failure: failureKind(outcome, status, result.ok ? undefined : result.error),
@@ -273,9 +291,10 @@ export class LoadRun {
   async #user(runner: ScenarioRunner): Promise<void> {
     this.#active++;
     const startNs = nowNs();
+    const clock = new SendClock();
     try {
       while (!this.#stopped) {
-        await this.#step(runner, -1);
+        await this.#step(runner, clock, -1);
         const waitMs = runner.waitMs;
         if (waitMs > 0 && !this.#stopped) await this.#sleeper.sleep(waitMs);
       }
@@ -384,8 +403,9 @@ export class LoadRun {
     this.#active++;
     try {
       // The first request is measured from its intended start; the others follow it at once.
-      await this.#step(runner, dueNs);
-      while (runner.inIteration && !this.#stopped) await this.#step(runner, -1);
+      const clock = new SendClock();
+      await this.#step(runner, clock, dueNs);
+      while (runner.inIteration && !this.#stopped) await this.#step(runner, clock, -1);
     } catch (error) {
       this.#fail(error);
     } finally {

@@ -197,8 +197,12 @@ function officialFigures(input: ConsistencyInput): OfficialFigures {
   const finalStockSum = [...input.items.keys()]
     .reduce((sum, id) => sum + (input.finalStock.get(id) ?? 0), 0);
   const credit = creditSums(input);
-  const price = input.items.size === 1 ? [...input.items.values()][0].price : 1;
-  const expectedUserState = credit.initial - price * initialStock;
+  // verify.py: NUMBER_OF_USERS * USER_STARTING_CREDIT - NUMBER_0F_ITEMS * ITEM_STARTING_STOCK *
+  // ITEM_PRICE, with the one configured price of every item.
+  const price = input.items.size === 0 ? 1 : [...input.items.values()][0].price;
+  const initialValue = [...input.items.values()]
+    .reduce((sum, item) => sum + item.stock * item.price, 0);
+  const expectedUserState = credit.initial - initialValue;
   return {
     successLines,
     stockLogs: successLines - initialStock,
@@ -206,6 +210,11 @@ function officialFigures(input: ConsistencyInput): OfficialFigures {
     paymentLogs: Math.abs(expectedUserState - (credit.initial - price * successLines)),
     paymentDatabase: Math.abs(expectedUserState - credit.final),
   };
+}
+
+/** `n` and the noun (and verb) in the singular for 1, else in the plural. */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** What could not be read cannot be checked. */
@@ -220,7 +229,9 @@ function unreadableViolations(input: ConsistencyInput): Violation[] {
   if (missing.length === 0) return [];
   return [{
     kind: "unreadable_state",
-    message: `${missing.length} records could not be read back: ${examples(missing)}`,
+    message: `${count(missing.length, "record", "records")} could not be read back: ${
+      examples(missing)
+    }`,
   }];
 }
 
@@ -320,14 +331,19 @@ function userViolations(input: ConsistencyInput, acked: readonly CheckoutRecord[
   if (wrongUsers.length > 0) {
     violations.push({
       kind: "user_charge_mismatch",
-      message: `${wrongUsers.length} users were charged other than their acknowledged ` +
+      message:
+        `${
+          count(wrongUsers.length, "user was", "users were")
+        } charged other than their acknowledged ` +
         `checkouts cost: ${examples(wrongUsers)}`,
     });
   }
   if (negativeUsers.length > 0) {
     violations.push({
       kind: "negative_balance",
-      message: `${negativeUsers.length} users have negative credit: ${examples(negativeUsers)}`,
+      message: `${count(negativeUsers.length, "user has", "users have")} negative credit: ${
+        examples(negativeUsers)
+      }`,
     });
   }
   return violations;
@@ -347,17 +363,17 @@ function orderViolations(input: ConsistencyInput): Violation[] {
   if (ackedButUnpaid.length > 0) {
     violations.push({
       kind: "order_state_mismatch",
-      message: `${ackedButUnpaid.length} orders were acknowledged but are not paid: ${
-        examples(ackedButUnpaid)
-      }`,
+      message: `${count(ackedButUnpaid.length, "order was", "orders were")} acknowledged but ${
+        ackedButUnpaid.length === 1 ? "is" : "are"
+      } not paid: ${examples(ackedButUnpaid)}`,
     });
   }
   if (paidButRefused.length > 0) {
     violations.push({
       kind: "order_state_mismatch",
-      message: `${paidButRefused.length} orders were refused but are paid: ${
-        examples(paidButRefused)
-      }`,
+      message: `${count(paidButRefused.length, "order was", "orders were")} refused but ${
+        paidButRefused.length === 1 ? "is" : "are"
+      } paid: ${examples(paidButRefused)}`,
     });
   }
   return violations;
@@ -369,9 +385,9 @@ function unknownViolations(unknown: readonly CheckoutRecord[]): Violation[] {
   const first = unknown[0];
   return [{
     kind: "unknown_outcome",
-    message: `${unknown.length} checkouts got a 5xx answer or a transport error, so their ` +
-      `outcome is unknown: ${examples(unknown.map((c) => c.orderId))} (first: ${
-        first.detail ?? `status ${first.status}`
-      })`,
+    message: `${count(unknown.length, "checkout", "checkouts")} got a 5xx answer or a ` +
+      `transport error, so ${unknown.length === 1 ? "its" : "their"} outcome is unknown: ${
+        examples(unknown.map((c) => c.orderId))
+      } (first: ${first.detail ?? `status ${first.status}`})`,
   }];
 }

@@ -73,7 +73,7 @@ Deno.test("checkout consistency finds the racy service's overselling, which the 
     assert.ok(io.lines.some((l) => l.startsWith("  - stock_not_conserved:")));
     assert.match(
       io.lines.find((l) => l.startsWith("Verdict:"))!,
-      /^Verdict: INCONSISTENT: \d+ violations/,
+      /^Verdict: INCONSISTENT: \d+ violations?$/,
     );
   });
 });
@@ -94,7 +94,7 @@ Deno.test("checkout consistency lists 5xx and transport errors during checkout a
     assert.ok(unknown !== undefined, io.lines.join("\n"));
     const faults = service.stats().faults.errors;
     assert.ok(faults > 0);
-    assert.match(unknown, new RegExp(`^  - unknown_outcome: ${faults} checkouts got a 5xx`));
+    assert.match(unknown, new RegExp(`^  - unknown_outcome: ${faults} checkouts? got a 5xx`));
     assert.match(unknown, /status 500/);
     // The official logs figure counts those 500s as successful checkouts.
     assert.equal(figure(io.lines, "Stock service inconsistencies in the logs"), faults);
@@ -181,6 +181,25 @@ Deno.test("checkout consistency checks the --json folder before the test starts"
       /^error: Cannot write the file of --json "\/nonexistent-dir\/x\.json": /,
     );
     assert.equal(service.stats().requests, 0, "nothing was sent");
+  });
+});
+
+Deno.test("checkout consistency refuses a --json directory before the test starts", async () => {
+  await withService("correct", async (service) => {
+    const dir = await Deno.makeTempDir({ prefix: "stress_consistency_json_dir_" });
+    try {
+      const io = captureIo();
+      const code = await main(
+        ["checkout", "consistency", "--gateway", service.url, "--json", dir],
+        { io, signal: new AbortController().signal },
+      );
+      assert.equal(code, 2, io.lines.join("\n"));
+      assert.equal(io.lines.length, 1, io.lines.join("\n"));
+      assert.match(io.lines[0], /^error: Cannot write the file of --json ".*": it is a directory/);
+      assert.equal(service.stats().requests, 0, "nothing was sent");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
 });
 

@@ -601,3 +601,134 @@ Deno.test("checkout load: the loader judges itself, in the output and the JSON",
     );
   });
 });
+
+/**
+ * A loopback service that answers every request 200 `{}` and closes every connection idle for
+ * `idleMs` (as uvicorn, gunicorn and Python's `http.server` with a timeout do); `requests` counts
+ * the requests it received.
+ */
+function idleClosingService(idleMs: number): {
+  url: string;
+  requests: number;
+  close(): Promise<void>;
+} {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Deno.Conn>();
+  const tasks = new Set<Promise<void>>();
+  const reply = new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+  const service = {
+    url: `http://127.0.0.1:${listener.addr.port}`,
+    requests: 0,
+    async close() {
+      listener.close();
+      await accepting;
+      for (const conn of conns) closeQuietly(conn);
+      await Promise.all(tasks);
+    },
+  };
+  const serve = async (conn: Deno.Conn) => {
+    const buffer = new Uint8Array(64 * 1024);
+    let end = 0;
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const idle = new Promise<"idle">((resolve) =>
+        timer = setTimeout(() => resolve("idle"), idleMs)
+      );
+      const read = conn.read(buffer.subarray(end)).catch(() => null);
+      const n = await Promise.race([read, idle]);
+      clearTimeout(timer);
+      if (n === "idle" || n === null) return;
+      end += n;
+      for (;;) {
+        const text = new TextDecoder().decode(buffer.subarray(0, end));
+        const headEnd = text.indexOf("\r\n\r\n");
+        if (headEnd < 0) break;
+        const length = /content-length: *(\d+)/i.exec(text.slice(0, headEnd));
+        const size = headEnd + 4 + (length ? Number(length[1]) : 0);
+        if (end < size) break;
+        buffer.copyWithin(0, size, end);
+        end -= size;
+        service.requests++;
+        let written = 0;
+        while (written < reply.length) written += await conn.write(reply.subarray(written));
+      }
+    }
+  };
+  const accepting = (async () => {
+    try {
+      for await (const conn of listener) {
+        conns.add(conn);
+        const task: Promise<void> = serve(conn).catch(() => {}).finally(() => {
+          closeQuietly(conn);
+          conns.delete(conn);
+          tasks.delete(task);
+        });
+        tasks.add(task);
+      }
+    } catch {
+      // The listener was closed.
+    }
+  })();
+  return service;
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // Already closed.
+  }
+}
+
+Deno.test("checkout load: a service that closes idle keep-alive connections gives no false failures", async () => {
+  const service = idleClosingService(200);
+  try {
+    const { code, lines, json } = await load([
+      "--gateway",
+      service.url,
+      "--users=10",
+      "--spawn-rate=1000",
+      "--duration=2s",
+      "--wait-time=constant(0.4)",
+    ]);
+    assert.equal(json.total.failures, 0, lines.join("\n"));
+    assert.equal(code, 0);
+    assert.ok(json.total.requests >= 30, `${json.total.requests} requests`);
+    assert.equal(service.requests, json.total.requests);
+  } finally {
+    await service.close();
+  }
+});
+
+Deno.test("checkout load: service time leaves out the wait for a free connection, in both models", async () => {
+  // 3 requests at a time on 1 connection to a 100 ms service: each waits about 200 ms for the
+  // connection, which is not service time.
+  await withService({ latencyMs: 100 }, async (service) => {
+    const closed = await load([
+      "--gateway",
+      service.url,
+      "--init-orders=10",
+      "--users=3",
+      "--spawn-rate=1000",
+      "--connections=1",
+      "--wait-time=none",
+      "--duration=1500ms",
+    ]);
+    const closedP50 = closed.json.total.latencyMs.p50;
+    assert.ok(closedP50 >= 99 && closedP50 < 180, `closed model service time p50 ${closedP50}`);
+    const open = await load([
+      "--gateway",
+      service.url,
+      "--init-orders=10",
+      "--rate=20/s",
+      "--connections=1",
+      "--duration=1500ms",
+    ]);
+    const serviceP50 = open.json.total.serviceLatencyMs!.p50;
+    assert.ok(serviceP50 >= 99 && serviceP50 < 180, `open model service time p50 ${serviceP50}`);
+    assert.ok(
+      open.json.total.latencyMs.p50 > serviceP50 + 100,
+      `response time p50 ${open.json.total.latencyMs.p50}, service time p50 ${serviceP50}`,
+    );
+  });
+});

@@ -86,8 +86,8 @@ Deno.test("consistencyVerdict() finds lost charges and orders whose paid flag di
   ]);
   assert.match(verdict.violations[0].message, /1000 credit .* 905 left and 100 charged.*\+5/);
   assert.match(verdict.violations[1].message, /^5 users .*"u95", "u96", "u97" and 2 more/);
-  assert.match(verdict.violations[2].message, /1 orders were acknowledged but are not paid: "o7"/);
-  assert.match(verdict.violations[3].message, /1 orders were refused but are paid: "o500"/);
+  assert.match(verdict.violations[2].message, /^1 order was acknowledged but is not paid: "o7"/);
+  assert.match(verdict.violations[3].message, /^1 order was refused but is paid: "o500"/);
 });
 
 Deno.test("consistencyVerdict() lists 5xx and transport errors the official test counts as success", () => {
@@ -118,6 +118,44 @@ Deno.test("consistencyVerdict() reports state it could not read and negative bal
   const verdict = consistencyVerdict({ ...input, finalOrders });
   const kinds = verdict.violations.map((v) => v.kind);
   assert.ok(kinds.includes("unreadable_state"));
-  assert.match(verdict.violations[0].message, /1 records could not be read back: "order o999"/);
+  assert.match(verdict.violations[0].message, /^1 record could not be read back: "order o999"/);
   assert.equal(kinds.filter((k) => k === "negative_balance").length, 2);
+});
+
+Deno.test("consistencyVerdict() uses the configured price of every item in the official payment figures", () => {
+  // --items 5 --stock 30 --price 3 --credit 5 --users 300: a correct service sells out.
+  const items = new Map<string, { stock: number; price: number }>();
+  for (let i = 0; i < 5; i++) items.set(`i${i}`, { stock: 30, price: 3 });
+  const users = new Map<string, number>();
+  for (let u = 0; u < 300; u++) users.set(`u${u}`, 5);
+  const checkouts: CheckoutRecord[] = [];
+  const finalCredit = new Map(users);
+  for (let k = 0; k < 150; k++) {
+    const userId = `u${k % 300}`;
+    checkouts.push({
+      orderId: `o${k}`,
+      userId,
+      items: [[`i${k % 5}`, 1]],
+      totalCost: 3,
+      outcome: "acknowledged",
+      status: 200,
+    });
+    finalCredit.set(userId, finalCredit.get(userId)! - 3);
+  }
+  const verdict = consistencyVerdict({
+    items,
+    users,
+    checkouts,
+    finalStock: new Map([...items.keys()].map((id) => [id, 0])),
+    finalCredit,
+    finalOrders: new Map(checkouts.map((c) => [c.orderId, { paid: true, totalCost: 3 }])),
+  });
+  assert.deepEqual(verdict.violations, []);
+  assert.deepEqual(verdict.official, {
+    successLines: 150,
+    stockLogs: 0,
+    stockDatabase: 0,
+    paymentLogs: 0,
+    paymentDatabase: 0,
+  });
 });

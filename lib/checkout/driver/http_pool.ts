@@ -8,9 +8,14 @@
  * handshakes against a small listen backlog leaves requests sent into connections the server's
  * kernel has dropped, which hang for minutes).
  *
- * No retries of requests: a request whose connection is closed or reset (even a reused idle one
- * the server has just closed) resolves `reset`, so a load test counts every failure. No
- * pipelining, no redirects, no cookies, no decompression, no proxy.
+ * A read is kept pending on every connection idle for more than one tick of the deadline timer
+ * (at most 100 ms), so a connection the server closed while idle is dropped, not reused. The one
+ * retry: a request on a reused connection that was found closed before any byte of its answer
+ * (the write failed, or the connection came from the idle list and the server closed or reset it
+ * first: its idle close raced our write, so it never saw the request) is sent once more on a new
+ * connection and counted in {@linkcode HttpPool.resent}. Any other closed or
+ * reset connection resolves `reset`, so a load test counts every failure. No pipelining, no
+ * redirects, no cookies, no decompression, no proxy.
  *
  * @module
  */
@@ -92,12 +97,13 @@ export interface HttpRequestOptions {
   headers?: Record<string, string>;
   /**
    * Called when the request is about to be written to its connection, after its wait for a free
-   * connection and any handshake: where the time of its answer starts. Not called for a request
-   * that never got a connection.
+   * connection and any handshake: where the time of its answer starts, given as `sentMs`
+   * (`performance.now()`). Not called for a request that never got a connection; called again
+   * when it is sent again (see {@linkcode HttpPool.resent}).
    *
    * @default {undefined}
    */
-  onSend?: () => void;
+  onSend?: (sentMs: number) => void;
 }
 
 interface Job {
@@ -161,6 +167,7 @@ export class HttpPool {
   #queue = new JobQueue<Job>();
   #sweeper: ReturnType<typeof setInterval> | undefined = undefined;
   #closed = false;
+  #resent = 0;
 
   /**
    * Creates a pool; no connection is opened until the first request.
@@ -256,6 +263,14 @@ export class HttpPool {
   }
 
   /**
+   * The number of requests sent again on a new connection because the reused one was found
+   * closed before any byte of the answer (a server's idle close racing the write).
+   */
+  get resent(): number {
+    return this.#resent;
+  }
+
+  /**
    * Sends one request and resolves with its response or failure; it never rejects for network
    * or protocol problems.
    *
@@ -302,6 +317,7 @@ export class HttpPool {
     this.#connector.close();
     for (const slot of this.#slots) slot.drop();
     if (this.#running > 0) await new Promise<void>((resolve) => this.#drained = resolve);
+    await Promise.all(this.#slots.map((slot) => slot.lastIdleRead));
   }
 
   /**
@@ -346,14 +362,47 @@ export class HttpPool {
       job = this.#queue.shift();
       bytes = null;
     }
-    if (!this.#closed) this.#idle.push(slot);
+    if (!this.#closed) {
+      slot.idle = true;
+      this.#idle.push(slot);
+    }
     if (--this.#running === 0 && this.#drained !== undefined) this.#drained();
   }
 
-  /** Sends `bytes` on the slot's connection (opened if needed) and reads one response. */
+  /**
+   * Sends `bytes` on the slot's connection (opened if needed) and reads one response; sends it
+   * once more on a new connection when a reused one was found closed before any byte of the
+   * answer (see {@linkcode HttpPool.resent}).
+   */
   async #exchange(slot: HttpSlot, job: Job, bytes: Uint8Array): Promise<HttpResult> {
+    const result = await this.#attempt(slot, job, bytes, true);
+    if (result !== undefined) return result;
+    this.#resent++;
+    return (await this.#attempt(slot, job, bytes, false))!;
+  }
+
+  /**
+   * One try of {@linkcode HttpPool.#exchange}.
+   *
+   * @returns The result, or undefined (only when `mayResend`) when the request should be sent
+   * again: the connection was reused and the write failed, or it had been idle and the server
+   * closed or reset it before any byte of the answer (its idle close raced our write).
+   */
+  async #attempt(
+    slot: HttpSlot,
+    job: Job,
+    bytes: Uint8Array,
+    mayResend: boolean,
+  ): Promise<HttpResult | undefined> {
     slot.timedOut = false;
+    let idleRead = slot.takeIdleRead();
+    const reused = slot.conn !== null;
+    // Taken from the idle list (not straight after an answer, from the queue): a close of the
+    // server found now may be its idle close racing our write.
+    const wasIdle = reused && slot.idle;
+    slot.idle = false;
     if (slot.conn === null) {
+      idleRead = null;
       const opened = await this.#connector.open();
       if ("ok" in opened) return this.#closed ? POOL_CLOSED : opened;
       if (this.#closed) {
@@ -362,15 +411,25 @@ export class HttpPool {
       }
       slot.conn = opened;
     }
-    slot.deadlineMs = performance.now() + this.#timeoutMs;
-    job.options?.onSend?.();
+    const sentMs = performance.now();
+    slot.deadlineMs = sentMs + this.#timeoutMs;
+    job.options?.onSend?.(sentMs);
     const conn = slot.conn;
     const parser = slot.parser;
     parser.begin(job.method === "HEAD");
+    let received = false;
     try {
       let written = 0;
-      while (written < bytes.length) {
-        written += await conn.write(written === 0 ? bytes : bytes.subarray(written));
+      try {
+        while (written < bytes.length) {
+          written += await conn.write(written === 0 ? bytes : bytes.subarray(written));
+        }
+      } catch (error) {
+        slot.drop();
+        if (this.#closed) return POOL_CLOSED;
+        if (slot.timedOut) return this.#timeoutFailure();
+        if (reused && mayResend) return undefined;
+        return failure("reset", `the connection failed: ${errorText(error)}`);
       }
       for (;;) {
         const space = parser.space();
@@ -378,7 +437,17 @@ export class HttpPool {
           slot.drop();
           return failure("bad_response", "the response is too large");
         }
-        const n = await conn.read(space);
+        let n: number | null;
+        if (idleRead !== null) {
+          // The read kept pending while the connection was idle gets the start of the answer.
+          const got = await idleRead;
+          idleRead = null;
+          if (got instanceof Error) throw got;
+          n = got;
+          if (n !== null) space.set(slot.idleBuffer.subarray(0, n));
+        } else {
+          n = await conn.read(space);
+        }
         if (n === null) {
           const state = parser.finish();
           if (state === "done") {
@@ -388,8 +457,10 @@ export class HttpPool {
           slot.drop();
           if (this.#closed) return POOL_CLOSED;
           if (slot.timedOut) return this.#timeoutFailure();
+          if (!received && wasIdle && mayResend) return undefined;
           return failure("reset", `the server ${parser.error}`);
         }
+        received = true;
         parser.commit(n);
         const state = parser.parse();
         if (state === "done") break;
@@ -405,6 +476,7 @@ export class HttpPool {
       slot.drop();
       if (this.#closed) return POOL_CLOSED;
       if (slot.timedOut) return this.#timeoutFailure();
+      if (!received && wasIdle && mayResend) return undefined;
       return failure("reset", `the connection failed: ${errorText(error)}`);
     }
     if (!parser.keepAlive || parser.extraBytes || slot.timedOut || this.#closed) slot.drop();
@@ -431,6 +503,10 @@ export class HttpPool {
         if (slot.deadlineMs !== 0 && slot.deadlineMs <= now && !slot.timedOut) {
           slot.timedOut = true;
           slot.drop();
+        } else if (slot.idle && slot.conn !== null && slot.idleRead === null) {
+          // Idle since the last tick at least: watch for the server closing it. Not at once,
+          // as a closed loop takes its slot back within microseconds and would pay for it.
+          slot.watchIdle();
         }
       }
     }, periodMs);
