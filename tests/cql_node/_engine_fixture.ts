@@ -32,19 +32,22 @@ export function bytesOf(value: Value): Uint8Array | null | undefined {
   return bytes;
 }
 
+/** The node the engines of these tests answer as: one token, Cassandra 5.0.6. */
+export const TEST_NODE = {
+  address: "127.0.0.1",
+  port: 9042,
+  clusterName: "Test",
+  datacenter: "datacenter1",
+  rack: "rack1",
+  releaseVersion: "5.0.6",
+  hostId: "8d3ec2b4-0f2c-4a43-9d35-4c5e3b9f1a22",
+  tokens: ["0"],
+};
+
 /** A new engine with keyspace `ks` (replication factor 1) in use. */
 export function engineFixture(): EngineFixture {
   const engine = new CqlEngine({
-    node: {
-      address: "127.0.0.1",
-      port: 9042,
-      clusterName: "Test",
-      datacenter: "datacenter1",
-      rack: "rack1",
-      releaseVersion: "5.0.6",
-      hostId: "8d3ec2b4-0f2c-4a43-9d35-4c5e3b9f1a22",
-      tokens: ["0"],
-    },
+    node: TEST_NODE,
     clockMs: () => 0,
     randomBytes: (n) => new Uint8Array(n),
   });

@@ -8,20 +8,14 @@ import { murmur3Token } from "../../lib/cql_node/values/murmur3_token.ts";
 import { encodePartitionKey } from "../../lib/cql_node/engine/_keys.ts";
 import { ringTokens } from "../../lib/cql_node/server/ring_tokens.ts";
 import { CqlError } from "../../lib/cql_node/protocol/cql_error.ts";
+import { TEST_NODE } from "./_engine_fixture.ts";
 
 const NONE = { values: [], pageSize: 0, pagingState: null };
 
 function engine(options: { tally?: RequestTally; onDdl?: (q: string, k?: string) => void } = {}) {
   return new CqlEngine({
     node: {
-      address: "127.0.0.1",
-      port: 9042,
-      clusterName: "Test",
-      datacenter: "datacenter1",
-      rack: "rack1",
-      releaseVersion: "5.0.6",
-      hostId: "8d3ec2b4-0f2c-4a43-9d35-4c5e3b9f1a22",
-      tokens: ["0"],
+      ...TEST_NODE,
       peers: [{
         address: "127.0.0.2",
         port: 9042,
