@@ -87,3 +87,44 @@ Deno.test("SlotDispatcher: a slot already past resolves at once", async () => {
     assert.ok(clock() - before < 1e9);
   });
 });
+
+Deno.test("SlotDispatcher: a slot this thread sleeps to itself moves the ticker on to the next one", async () => {
+  const ticker = SlotTicker.start();
+  let busy = true;
+  const slots = new SlotDispatcher(ticker.link, { clock, stopped: () => false, busy: () => busy });
+  const tickerDue = new BigInt64Array(ticker.link.shared, 8, 1);
+  try {
+    // Each attempt needs the second wait to begin before the first slot (a loaded machine may
+    // pause this thread longer than that); it retries until one did.
+    for (let attempt = 0;; attempt++) {
+      busy = true;
+      // An op in flight: the first slot goes to the ticker.
+      const first = clock() + 1.5e6;
+      const released = slots.until(first);
+      const armed = Number(tickerDue[0]);
+      // Nothing in flight: the next wait sleeps this thread to the first slot and releases it,
+      // so the ticker must not fire for it (its message would wake this thread for nothing).
+      busy = false;
+      const second = clock() + 40e6;
+      const inTime = clock() < first - 0.1e6;
+      const later = slots.until(second);
+      await released;
+      assert.ok(clock() >= first);
+      const due = Number(tickerDue[0]);
+      await later;
+      assert.ok(clock() >= second);
+      if (!inTime && attempt < 5) continue;
+      assert.ok(inTime, "this thread was paused past the first slot in every attempt");
+      assert.ok(Math.abs(armed - first) < 1e3, `the ticker was armed ${armed - first} ns off`);
+      const past = (due - first) / 1e6;
+      assert.ok(
+        Math.abs(due - second) < 1e3,
+        `the ticker's due time is ${past} ms past the first slot`,
+      );
+      break;
+    }
+  } finally {
+    slots.close();
+    ticker.close();
+  }
+});
