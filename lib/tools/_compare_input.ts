@@ -20,7 +20,12 @@ export interface LoadedRun {
   command: string;
   /** The command that wrote it. */
   kind: SummaryKind;
+  /** Why its run stopped early (the summary's `aborted`), or null when it completed. */
+  aborted: string | null;
 }
+
+/** The start of an HDR interval log: its comment and header lines, or a first interval line. */
+const HDR_LOG = /^(#|"StartTimestamp"|Tag=)/;
 
 const EXPECTED = "expected the file of -log json=, query run --json or checkout load --json";
 
@@ -140,6 +145,7 @@ export function toLoadedRun(path: string, json: unknown): LoadedRun {
   return {
     kind,
     command: typeof json.command === "string" ? json.command : "",
+    aborted: typeof json.aborted === "string" ? json.aborted : null,
     run: {
       total: {
         opsPerSec: numberAt(path, totals, fields.throughput, at),
@@ -185,9 +191,10 @@ export async function readRun(path: string): Promise<LoadedRun> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`Cannot read "${path}": it is not valid JSON, ${EXPECTED}`, {
-      cause: error,
-    });
+    const problem = HDR_LOG.test(text)
+      ? `it is an HDR log, not a JSON summary, ${EXPECTED} (stress merge "${path}" --json FILE makes one from the log)`
+      : `it is not valid JSON, ${EXPECTED}`;
+    throw new UsageError(`Cannot read "${path}": ${problem}`, { cause: error });
   }
   return toLoadedRun(path, json);
 }

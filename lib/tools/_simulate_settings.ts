@@ -85,6 +85,12 @@ export function parseSimulateSettings(args: readonly string[]): SimulateSettings
     ? Math.min(navigator.hardwareConcurrency, threads)
     : parsePositive("--workers", values.workers as string, { integer: true });
   const intervalMs = parsePositive("--interval", values.interval as string, { integer: true });
+  if (intervalMs > MAX_DURATION_MS) {
+    throw new UsageError(
+      `Cannot parse --interval: "${values.interval}" is too long, expected at most ` +
+        `${MAX_DURATION_MS} (596 h, what a timer can wait)`,
+    );
+  }
   const latency = parseDistribution(values.latency as string, "--latency");
   const prometheus = values.prometheus === undefined
     ? null

@@ -19,17 +19,18 @@ import { type CommandIo, printText } from "../cli/command_io.ts";
 
 export type { CommandIo } from "../cli/command_io.ts";
 import { parseFlags } from "../cli/parse_flags.ts";
+import { refuseSharedFiles } from "../cli/distinct_files.ts";
 
 /** The help text of `stress compare`. */
 export const COMPARE_HELP: string =
   `Usage: stress compare A.json B.json [--metric throughput|p50|p99|mean] [--threshold 5%]
                       [--alpha 0.05] [--json FILE]
 
-Compares run B with run A from their JSON summaries (-log json=FILE, query run --json or
-checkout load --json; both of the same kind): throughput and p50, p99 and mean latency as
-means of the per-interval series, each with Welch's t-test whose standard errors are inflated
-for the autocorrelation between neighbouring intervals (as latte does), and the whole-run p50,
-p95, p99 and p99.9 side by side. A significant change is "worse" when
+Compares run B with run A from their JSON summaries (-log json=FILE, merge --json, query run
+--json or checkout load --json; both of the same kind): throughput and p50, p99 and mean
+latency as means of the per-interval series, each with Welch's t-test whose standard errors
+are inflated for the autocorrelation between neighbouring intervals (as latte does), and the
+whole-run p50, p95, p99 and p99.9 side by side. A significant change is "worse" when
 throughput went down or latency up, "better" the other way, else "same".
 
 Exits 1 when the chosen metric got worse by more than the threshold and the change is
@@ -104,6 +105,22 @@ function formatPValue(pValue: number): string {
   return pValue < 0.0001 ? "<0.0001" : pValue.toFixed(4);
 }
 
+/**
+ * The p-value of the `Result:` line, with the digits that keep it on its side of alpha: never
+ * `p < 0.0001 < alpha 0.00001` nor `p = 0.0500 < alpha 0.05`.
+ */
+function formatPClause(pValue: number, alpha: number): string {
+  const text = formatPValue(pValue);
+  const below = pValue < alpha;
+  if (text.startsWith("<") && alpha > 0.0001) return `p < ${text.slice(1)}`;
+  if (!text.startsWith("<") && (Number(text) < alpha) === below) return `p = ${text}`;
+  for (let digits = 2; digits < 17; digits++) {
+    const precise = pValue.toPrecision(digits);
+    if ((Number(precise) < alpha) === below) return `p = ${precise}`;
+  }
+  return `p = ${pValue}`;
+}
+
 /** The side-by-side table, one line per metric, then a note per untested metric. */
 function formatTable(comparison: RunComparison): string[] {
   const header = ["metric", "A", "B", "change", "p-value", "verdict"];
@@ -141,8 +158,7 @@ function decide(metric: MetricComparison, thresholdRatio: number, alpha: number)
     : metric.higherIsBetter
     ? -change
     : change;
-  const p = metric.pValue === null ? "" : formatPValue(metric.pValue);
-  const pText = p.startsWith("<") ? `p < ${p.slice(1)}` : `p = ${p}`;
+  const pText = metric.pValue === null ? "p = -" : formatPClause(metric.pValue, alpha);
   const by = Number.isFinite(regression) ? ` by ${formatPercent(Math.abs(regression))}` : "";
   const threshold = formatPercent(thresholdRatio);
   if (metric.verdict === "worse" && regression > thresholdRatio) {
@@ -185,7 +201,8 @@ async function writeJson(path: string, value: unknown): Promise<void> {
 function describe(label: string, path: string, loaded: LoadedRun): string {
   const count = loaded.run.intervals.length;
   const command = loaded.command === "" ? "" : `: ${loaded.command}`;
-  return `${label}: ${path} (${count} interval${count === 1 ? "" : "s"})${command}`;
+  const stopped = loaded.aborted === null ? "" : `, stopped early: ${loaded.aborted}`;
+  return `${label}: ${path} (${count} interval${count === 1 ? "" : "s"}${stopped})${command}`;
 }
 
 /**
@@ -196,7 +213,7 @@ function describe(label: string, path: string, loaded: LoadedRun): string {
  * @param io Where output goes.
  * @returns 1 when the chosen metric got significantly worse by more than the threshold, else 0.
  * @throws {UsageError} On bad options, a missing or malformed summary, fewer than 3 intervals
- * for the chosen metric, or a `--json` file that cannot be written.
+ * for the chosen metric, or a `--json` file that is A or B or cannot be written.
  *
  * @example Usage
  * ```ts
@@ -231,6 +248,13 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
   const thresholdRatio = parseThreshold(values.threshold as string);
   const alpha = parseAlpha(values.alpha as string);
   const [pathA, pathB] = positionals;
+  const jsonPath = typeof values.json === "string" ? values.json : null;
+  // --json naming A or B would replace a run's only summary with the comparison.
+  refuseSharedFiles([
+    { option: "run A", path: pathA, input: true },
+    { option: "run B", path: pathB, input: true },
+    { option: "--json", path: jsonPath },
+  ]);
   const loadedA = await readRun(pathA);
   const loadedB = await readRun(pathB);
   if (loadedA.kind !== loadedB.kind) {
@@ -246,9 +270,10 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
   const chosen = comparison.metrics.find((m) => m.name === metricName);
   if (chosen === undefined) throw new Error(`compareRuns() has no row "${metricName}"`);
   if (chosen.untested !== null) {
-    throw new UsageError(
-      `Cannot compare "${metricName}": ${chosen.untested}`,
-    );
+    const stopped = [[pathA, loadedA], [pathB, loadedB]] as const;
+    const notes = stopped.filter(([, loaded]) => loaded.aborted !== null)
+      .map(([path, loaded]) => `; "${path}" stopped early: ${loaded.aborted}`);
+    throw new UsageError(`Cannot compare "${metricName}": ${chosen.untested}${notes.join("")}`);
   }
   const decision = decide(chosen, thresholdRatio, alpha);
   io.out(describe("A", pathA, loadedA));
@@ -257,8 +282,8 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
   for (const line of formatTable(comparison)) io.out(line);
   io.out("");
   io.out(decision.line);
-  if (typeof values.json === "string") {
-    await writeJson(values.json, {
+  if (jsonPath !== null) {
+    await writeJson(jsonPath, {
       a: pathA,
       b: pathB,
       metric: metricName,

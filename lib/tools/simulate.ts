@@ -133,7 +133,12 @@ export async function simulateCommand(
       throw new InterruptedError("Run stopped from the live page: printed what was measured");
     }
     if (result.aborted === "interrupted") return 130;
-    if (result.failure !== null || result.aborted !== null) return 1;
+    // Why the run failed, as the cassandra-stress commands say it: never a silent exit 1.
+    const why = result.aborted ?? result.failure;
+    if (why !== null) {
+      io.err(`error: ${why}`);
+      return 1;
+    }
     return loaderExitCode(loader, settings.failIfLimited);
   } finally {
     hdr?.close();

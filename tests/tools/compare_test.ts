@@ -180,6 +180,7 @@ Deno.test("compareCommand() rejects bad input with one usage error", async (t) =
     "text.json": "not json {",
     "other.json": { total: { opsPerSec: 1, latencyMs: { mean: 1 } }, intervals: [] },
     "list.json": [1, 2],
+    "run.hdr": "#[Histogram log format version 1.3]\n#[BaseTime: 0.000 (seconds since epoch)]\n",
   };
   await withFiles(files, async (dir) => {
     const cases: [string, string[], string][] = [
@@ -192,6 +193,11 @@ Deno.test("compareCommand() rejects bad input with one usage error", async (t) =
         "a file that is not JSON",
         [`${dir}/text.json`, `${dir}/a.json`],
         `Cannot read "${dir}/text.json": it is not valid JSON, expected the file of -log json=, query run --json or checkout load --json`,
+      ],
+      [
+        "an HDR log",
+        [`${dir}/run.hdr`, `${dir}/a.json`],
+        `Cannot read "${dir}/run.hdr": it is an HDR log, not a JSON summary, expected the file of -log json=, query run --json or checkout load --json (stress merge "${dir}/run.hdr" --json FILE makes one from the log)`,
       ],
       [
         "JSON that is not a summary",
@@ -252,6 +258,68 @@ Deno.test("compareCommand() rejects bad input with one usage error", async (t) =
         if (!name.includes("--json")) assert.deepEqual(io.stdout, [], "nothing printed");
       });
     }
+  });
+});
+
+/** The message of the UsageError that `compare ARGS` throws, and what it printed first. */
+async function usageError(args: string[]): Promise<{ message: string; out: string[] }> {
+  const io = new BufferedIo();
+  const error = await compareCommand(args, io).then(() => assert.fail("no error"), (e) => e);
+  assert.ok(error instanceof UsageError, String(error));
+  return { message: error.message, out: io.stdout };
+}
+
+Deno.test("compareCommand() refuses a --json that names A or B, which stays whole", async () => {
+  await withFiles({ "a.json": summary("a", BASE), "b.json": summary("b", SLOWER) }, async (dir) => {
+    const before = await Deno.readTextFile(`${dir}/a.json`);
+    for (const [path, run] of [[`${dir}/./a.json`, "A"], [`${dir}/b.json`, "B"]]) {
+      const { message, out } = await usageError([
+        `${dir}/a.json`,
+        `${dir}/b.json`,
+        "--json",
+        path,
+      ]);
+      assert.equal(
+        message,
+        `Cannot write the file of --json "${path}": it is the file of run ${run}, which this command reads, expected a file of its own`,
+      );
+      assert.deepEqual(out, [], "nothing printed");
+    }
+    assert.equal(await Deno.readTextFile(`${dir}/a.json`), before);
+  });
+});
+
+Deno.test("compareCommand() says which run stopped early", async () => {
+  const stopped = { ...summary("b", SLOWER), aborted: "interrupted during the measured run" };
+  const short = { ...summary("c", { opsPerSec: [900, 950] }), aborted: "Cannot connect" };
+  await withFiles(
+    { "a.json": summary("a", BASE), "b.json": stopped, "c.json": short },
+    async (dir) => {
+      const { out } = await compare([`${dir}/a.json`, `${dir}/b.json`]);
+      assert.equal(out[0], `A: ${dir}/a.json (8 intervals): a`);
+      assert.equal(
+        out[1],
+        `B: ${dir}/b.json (8 intervals, stopped early: interrupted during the measured run): b`,
+      );
+      const { message } = await usageError([`${dir}/a.json`, `${dir}/c.json`]);
+      assert.equal(
+        message,
+        `Cannot compare "throughput": "${dir}/c.json" has 2 usable intervals, expected at least 3 (run longer or set a shorter -log interval=); "${dir}/c.json" stopped early: Cannot connect`,
+      );
+    },
+  );
+});
+
+Deno.test("compareCommand() never prints a p-value on the wrong side of alpha", async () => {
+  await withFiles({ "a.json": summary("a", BASE), "b.json": summary("b", SLOWER) }, async (dir) => {
+    const files = [`${dir}/a.json`, `${dir}/b.json`, "--metric", "p99"];
+    const tiny = await compare([...files, "--alpha", "0.00001"]);
+    assert.match(
+      tiny.out.at(-1)!,
+      /^Result: p99 regressed by 40\.0% \(p = \d\.\de-\d+ < alpha 0\.00001\)/,
+    );
+    const usual = await compare([...files, "--alpha", "0.01"]);
+    assert.match(usual.out.at(-1)!, /\(p < 0\.0001 < alpha 0\.01\)/);
   });
 });
 
