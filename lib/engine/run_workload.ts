@@ -9,6 +9,7 @@ import { mergeLoaderSamples, type WorkerLoaderSample } from "../stats/loader_ver
 import { type LoadWorker, startLoadWorker } from "./load_worker.ts";
 import { SlotTicker } from "./slot_dispatcher.ts";
 import { lowerBackgroundThreads } from "./thread_scheduling.ts";
+import { MAX_DURATION_MS } from "../units/parse_duration.ts";
 import { Uncertainty } from "../core/uncertainty.ts";
 import { OpWindow } from "../stats/op_window.ts";
 import {
@@ -213,7 +214,8 @@ class WorkloadRun<Spec extends TargetSpec> {
     const start: MainMessage = { type: "start", baseEpochMs };
     for (const worker of this.#workers) worker.postMessage(start);
     if (this.#plan.durationMs >= 0) {
-      this.#timers.deadline = setTimeout(() => this.#stop(null), this.#plan.durationMs + 50);
+      const deadlineMs = Math.min(this.#plan.durationMs + 50, MAX_DURATION_MS);
+      this.#timers.deadline = setTimeout(() => this.#stop(null), deadlineMs);
     }
     this.#schedule();
   }
@@ -222,10 +224,10 @@ class WorkloadRun<Spec extends TargetSpec> {
   #schedule(): void {
     const intervalMs = this.#plan.intervalMs;
     const waitMs = intervalMs - (Date.now() % intervalMs);
-    this.#timers.interval = setTimeout(
-      () => this.#tick(),
-      waitMs < intervalMs / 4 ? waitMs + intervalMs : waitMs,
-    );
+    // A first boundary less than a quarter interval away is skipped (at most 1.25 intervals,
+    // kept within what a timer can wait: a longer wait would fire at once).
+    const delayMs = waitMs < intervalMs / 4 ? waitMs + intervalMs : waitMs;
+    this.#timers.interval = setTimeout(() => this.#tick(), Math.min(delayMs, MAX_DURATION_MS));
   }
 
   /** An interval boundary: asks every Worker for its sample. */

@@ -18,3 +18,30 @@ Deno.test("simulateCommand() says why a run failed", async () => {
   assert.deepEqual(io.stdout, ["Throughput (ops/s),Latency (ms)"]);
   assert.equal(io.stderr.at(-1), "error: Workers did not stop within 5000 ms");
 });
+
+Deno.test("simulateCommand(): the longest --interval reports once, whatever the wall-clock time", async () => {
+  // The first boundary is skipped when it is less than a quarter interval away: at 2^31 - 1 ms
+  // that made 1.25 intervals, beyond what a timer can wait, and a timer that cannot wait fires
+  // at once (a row every millisecond). Put the wall clock where that happens.
+  const intervalMs = 2_147_483_647;
+  const realNow = Date.now;
+  const shiftMs = intervalMs - (realNow() % intervalMs) - intervalMs / 10;
+  Date.now = () => realNow() + shiftMs;
+  const io = new BufferedIo();
+  try {
+    const code = await simulateCommand([
+      "0.3",
+      "--threads",
+      "2",
+      "--workers",
+      "1",
+      "--interval",
+      String(intervalMs),
+    ], io);
+    assert.equal(code, 0);
+  } finally {
+    Date.now = realNow;
+  }
+  // The header and the run's one (last) interval.
+  assert.ok(io.stdout.length <= 2, `${io.stdout.length - 1} rows in 0.3 s`);
+});
