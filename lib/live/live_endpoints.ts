@@ -67,6 +67,25 @@ async function bound<T>(server: Promise<T>, option: string, where: ListenAddress
   }
 }
 
+/** Any address of the host: a server there takes the port on every address. */
+const WILDCARD = new Set(["0.0.0.0", "::", "[::]"]);
+
+/**
+ * Refuses the metrics and the page on one port before either binds: the second bind failed
+ * only after the first had printed its address (give each a port of its own; 0 picks one).
+ */
+function refuseSharedPort(options: LiveEndpointsOptions): void {
+  const { prometheus, web } = options;
+  if (prometheus === null || web === null || prometheus.port === 0) return;
+  if (prometheus.port !== web.port) return;
+  const hosts = [prometheus.hostname, web.hostname];
+  if (hosts[0] !== hosts[1] && !hosts.some((host) => WILDCARD.has(host))) return;
+  throw new UsageError(
+    `Cannot serve ${options.names.web} and ${options.names.prometheus} on the same port ` +
+      `${web.port}: give each a port of its own`,
+  );
+}
+
 /**
  * The live page's Stop button joined with the command's own signal (Ctrl-C): {@linkcode
  * PageStop.signal} aborts on either, {@linkcode PageStop.fromPage} says whether the page did it.
@@ -154,6 +173,7 @@ export class LiveEndpoints {
    */
   static async start(options: LiveEndpointsOptions, io: CommandIo): Promise<LiveEndpoints | null> {
     if (options.prometheus === null && options.web === null) return null;
+    refuseSharedPort(options);
     const live = new LiveEndpoints(options.command);
     try {
       if (options.prometheus !== null) {

@@ -153,6 +153,33 @@ Deno.test("-log prometheus= and web= refuse a taken port with one error line", a
   }
 });
 
+Deno.test("-log prometheus= and web= on one port: one error line before either binds", async () => {
+  // A free port: the first server would bind it and print its address, the second fail.
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  for (const [prometheus, web] of [[`${port}`, `${port}`], [`${port}`, `0.0.0.0:${port}`]]) {
+    const io = new BufferedIo();
+    const code = await main(
+      [
+        "write",
+        "n=10",
+        ...SYNTHETIC,
+        "-log",
+        `prometheus=${prometheus}`,
+        `web=${web}`,
+        "no-settings",
+      ],
+      { io, signal: new AbortController().signal },
+    );
+    assert.equal(code, 2, io.stderr.join("\n"));
+    assert.deepEqual(io.stdout, []);
+    assert.deepEqual(io.stderr, [
+      `error: Cannot serve -log web and -log prometheus on the same port ${port}: give each a port of its own`,
+    ]);
+  }
+});
+
 Deno.test({
   name: "-log web= in Chromium: the live page of a run, per op type, and Stop ends the run",
   ignore: !hasChromium,
