@@ -172,6 +172,10 @@ Deno.test("main() help, version and print exit 0", async () => {
   assert.ok(general.out.some((l) => l.includes("simulate")));
   const version = await run(["version"]);
   assert.deepEqual(version.out, [`stress ${VERSION} (cassandra-stress compatible command line)`]);
+  // What most tools answer to, too.
+  const dashed = await run(["--version"]);
+  assert.equal(dashed.code, 0);
+  assert.deepEqual(dashed.out, version.out);
   const print = await run(["print", "dist=gaussian(1..100)"]);
   assert.equal(print.code, 0);
   assert.equal(print.out[0], "% of samples    Range       % of total");

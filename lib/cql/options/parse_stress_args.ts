@@ -190,6 +190,7 @@ export function parseStressArgs(argv: readonly string[]): StressSettings {
   const words: string[] = [];
   for (const word of argv.join(" ").split(/\s+/)) {
     if (word === "--dry-run") dryRun = true;
+    else if (word === "--version" && words.length === 0) words.push("version"); // as most tools
     else if (HELP_FLAGS.has(word) && (words.length > 0 || word !== "-?")) helpFlag = true;
     else if (word.length > 0) words.push(word);
   }
