@@ -1,7 +1,10 @@
 /**
  * A file a run writes only at its end, such as the `-graph` report: checked before the run (a
- * run must not measure for an hour and then fail on a missing folder), then written to a
- * sibling (`PATH.tmp-PID`) and renamed over the file, so what it held survives a crash.
+ * run must not measure for an hour and then fail on a missing folder or a read-only file), then
+ * written to a sibling (`PATH.tmp-PID`) and renamed over the file, so what it held survives a
+ * crash. Through a link, the file it points to is replaced (the link stays); the replaced file
+ * keeps its permissions; a device or a pipe (`/dev/null`, `/dev/stdout`) is written in place,
+ * never replaced.
  *
  * @module
  */
@@ -21,13 +24,46 @@ function cannotWrite(path: string, option: string, error: unknown): UsageError {
   });
 }
 
+/** What `path` names now, through links; null when nothing is there (or it cannot be seen). */
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Where `path` points: itself when it is new, else the file at the end of its links. */
+function targetOf(path: string, info: Deno.FileInfo | null): string {
+  if (info === null) return path;
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** A device or a pipe: written in place, never replaced by a regular file. */
+function isSpecial(info: Deno.FileInfo | null): boolean {
+  return info !== null && !info.isFile && !info.isDirectory;
+}
+
+/** The error of a path that is a folder. */
+function directoryError(path: string, option: string): UsageError {
+  return new UsageError(
+    `Cannot write the file of ${option} "${path}": it is a directory, expected a file`,
+  );
+}
+
 /**
  * Creates and removes the sibling {@linkcode replaceFile} writes through, so the folder is known
- * to exist and take new files; `path` itself is left as it is.
+ * to exist and take new files, and opens an existing file for writing, so a read-only one is
+ * refused now; `path` itself is left as it is. A device or a pipe is not checked.
  *
  * @param path The file the run will write.
  * @param option The option that names it, for the error message.
- * @throws {UsageError} When the folder does not exist or does not take a new file.
+ * @throws {UsageError} When `path` is a directory or a file the run may not write, or its
+ * folder does not exist or does not take a new file.
  *
  * @example Usage
  * ```ts
@@ -40,10 +76,16 @@ function cannotWrite(path: string, option: string, error: unknown): UsageError {
  * ```
  */
 export function checkReplaceable(path: string, option: string): void {
-  const probe = siblingOf(path);
+  const info = statOrNull(path);
+  if (info?.isDirectory) throw directoryError(path, option);
+  if (isSpecial(info)) return;
+  const target = targetOf(path, info);
+  const probe = siblingOf(target);
   try {
     Deno.writeTextFileSync(probe, "");
     Deno.removeSync(probe);
+    // Neither truncated nor created: only whether this user may write it.
+    if (info !== null) Deno.openSync(target, { write: true }).close();
   } catch (error) {
     throw cannotWrite(path, option, error);
   }
@@ -51,12 +93,14 @@ export function checkReplaceable(path: string, option: string): void {
 
 /**
  * Writes `text` to the sibling of `path` and renames it over `path`: a crash leaves the old
- * file whole, never half of the new one.
+ * file whole, never half of the new one. Through a link the file it points to is replaced, with
+ * the permissions it had; a device or a pipe is written in place.
  *
  * @param path The file.
  * @param option The option that names it, for the error message.
  * @param text The new content.
- * @throws {UsageError} When the sibling cannot be written or renamed (the sibling is removed).
+ * @throws {UsageError} When `path` is a directory, or the sibling cannot be written or renamed
+ * (the sibling is removed).
  *
  * @example Usage
  * ```ts
@@ -69,10 +113,24 @@ export function checkReplaceable(path: string, option: string): void {
  * ```
  */
 export function replaceFile(path: string, option: string, text: string): void {
-  const temporary = siblingOf(path);
+  const info = statOrNull(path);
+  if (info?.isDirectory) throw directoryError(path, option);
+  if (isSpecial(info)) {
+    try {
+      Deno.writeTextFileSync(path, text);
+    } catch (error) {
+      throw cannotWrite(path, option, error);
+    }
+    return;
+  }
+  const target = targetOf(path, info);
+  const temporary = siblingOf(target);
+  // Created with no more access than the file it replaces has, then given exactly that.
+  const mode = typeof info?.mode === "number" ? info.mode & 0o7777 : undefined;
   try {
-    Deno.writeTextFileSync(temporary, text);
-    Deno.renameSync(temporary, path);
+    Deno.writeTextFileSync(temporary, text, mode === undefined ? {} : { mode });
+    if (mode !== undefined) Deno.chmodSync(temporary, mode);
+    Deno.renameSync(temporary, target);
   } catch (error) {
     try {
       Deno.removeSync(temporary);

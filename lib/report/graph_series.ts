@@ -18,6 +18,17 @@ export interface GraphIntervalOptions {
   useResponseTime: boolean;
 }
 
+/** The series of all op types together. */
+const TOTAL = "total";
+
+/**
+ * The series name of an op type: its own name, but for an op named `total` (a profile's query
+ * may be), which would mix its points into the series of all op types.
+ */
+function seriesNameOf(op: string): string {
+  return op === TOTAL ? `${TOTAL} (op)` : op;
+}
+
 function msOf(ns: number): number {
   return Math.round(ns) / 1e6;
 }
@@ -41,7 +52,8 @@ function pointOf(window: OpWindow, options: GraphIntervalOptions): GraphPoint {
 }
 
 /**
- * The series of one `-graph` revision, filled interval by interval.
+ * The series of one `-graph` revision, filled interval by interval: one per op type and
+ * `total`, the op types together (an op type named `total` is `total (op)`).
  *
  * @example Usage
  * ```ts
@@ -61,7 +73,14 @@ function pointOf(window: OpWindow, options: GraphIntervalOptions): GraphPoint {
  * ```
  */
 export class GraphSeries {
-  readonly #series: Record<string, GraphPoint[]> = {};
+  // A Map, not an object: an op type may be named "constructor" or "toString".
+  readonly #series = new Map<string, GraphPoint[]>();
+
+  #push(name: string, point: GraphPoint): void {
+    const points = this.#series.get(name);
+    if (points === undefined) this.#series.set(name, [point]);
+    else points.push(point);
+  }
 
   /**
    * Adds one interval's windows (and their total).
@@ -70,17 +89,17 @@ export class GraphSeries {
    * @param options Its place on the time line and which latency to report.
    */
   add(windows: readonly OpWindow[], options: GraphIntervalOptions): void {
-    const total = new OpWindow("total", { scheduled: windows.some((w) => w.response !== null) });
+    const total = new OpWindow(TOTAL, { scheduled: windows.some((w) => w.response !== null) });
     for (const window of windows) {
       total.add(window);
-      (this.#series[window.name] ??= []).push(pointOf(window, options));
+      this.#push(seriesNameOf(window.name), pointOf(window, options));
     }
-    (this.#series["total"] ??= []).push(pointOf(total, options));
+    this.#push(TOTAL, pointOf(total, options));
   }
 
   /** The points so far, by op type name and `total`. */
   get series(): Record<string, GraphPoint[]> {
-    return this.#series;
+    return Object.fromEntries(this.#series);
   }
 }
 
