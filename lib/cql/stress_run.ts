@@ -349,7 +349,7 @@ function report(
     files.jsonWritten = true;
   }
   if (context.graph !== null && run.graphHtml !== null) {
-    writeGraphFile(settings, run.graphHtml.text, {
+    writeGraphFile(settings, {
       series: context.graph.series,
       startEpochMs: steps[0].result.startEpochMs,
       commandLine: options.commandLine ?? [],

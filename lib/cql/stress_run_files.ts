@@ -12,6 +12,7 @@ import { type CommandIo, teeIo } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import { TextFile } from "../cli/text_file.ts";
 import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
+import { type FileOption, refuseSharedFiles } from "../cli/distinct_files.ts";
 import { redactCommandLine } from "../cli/redact_command_line.ts";
 import { LiveEndpoints } from "../live/live_endpoints.ts";
 import {
@@ -59,6 +60,7 @@ export async function openRunFiles(
 ): Promise<CommandIo> {
   const log = settings.log;
   const command = settings.command.type;
+  refuseSharedFiles(fileOptionsOf(settings));
   files.live = await LiveEndpoints.start({
     command,
     title: `stress ${command}`,
@@ -74,6 +76,40 @@ export async function openRunFiles(
     : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
   files.json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
   return tee === null ? baseIo : teeIo(baseIo, (line) => tee.writeLine(line));
+}
+
+/** The file a `profile=` names: a path, or a `file://` URI's path; null for other URIs. */
+function localPathOf(profile: string): string | null {
+  if (/^file:/i.test(profile)) {
+    try {
+      return decodeURIComponent(new URL(profile).pathname);
+    } catch {
+      return null;
+    }
+  }
+  return /^[a-z][a-z0-9+.-]+:/i.test(profile) ? null : profile;
+}
+
+/**
+ * The run's outputs and the local files it reads, compared as files (the parser compares the
+ * strings): `-graph file=g.html -log hdrfile=../d/g.html` or `-log hdrfile=` on the profile
+ * would overwrite one with the other.
+ */
+function fileOptionsOf(settings: StressSettings): FileOption[] {
+  const { log, transport } = settings;
+  const inputs = [
+    ...settings.command.profiles.map((path) => ({ option: "profile=", path: localPathOf(path) })),
+    { option: "-node file", path: settings.node.file },
+    { option: "-transport truststore", path: transport.truststore },
+    { option: "-transport keystore", path: transport.keystore },
+  ];
+  return [
+    ...inputs.map((input) => ({ ...input, input: true })),
+    { option: "-log file", path: log.file },
+    { option: "-log hdrfile", path: log.hdrFile },
+    { option: "-log json", path: log.jsonFile },
+    { option: "-graph file", path: settings.graph.file },
+  ];
 }
 
 /** Ends the live endpoints and closes every file that is open. */
@@ -169,10 +205,12 @@ export function readGraphFile(file: string): { text: string } {
   return { text };
 }
 
-/** Appends this run as a revision of the `-graph` file (cassandra-stress's graph.html). */
+/**
+ * Appends this run as a revision of the `-graph` file (cassandra-stress's graph.html), read
+ * again now: another run that appended its revision while this one ran keeps it.
+ */
 export function writeGraphFile(
   settings: StressSettings,
-  existing: string,
   run: {
     series: GraphRevision["series"];
     startEpochMs: number;
@@ -182,6 +220,7 @@ export function writeGraphFile(
 ): void {
   const graph = settings.graph;
   const file = graph.file!;
+  const existing = readGraphFile(file).text;
   const html = appendGraphRevision(existing === "" ? null : existing, {
     revision: graph.revision,
     title: graph.title,

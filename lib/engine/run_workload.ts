@@ -21,7 +21,7 @@ import {
   type WorkerInit,
   type WorkerMessage,
 } from "./protocol.ts";
-import type { RunOptions, RunPlan, RunResult } from "./run_plan.ts";
+import type { IntervalReport, RunOptions, RunPlan, RunResult } from "./run_plan.ts";
 import type { TargetSpec } from "./target.ts";
 import { workerEntryUrl } from "./worker_entry_url.ts";
 
@@ -51,16 +51,26 @@ export function runWorkload<Spec extends TargetSpec>(
   plan: RunPlan<Spec>,
   options: RunOptions = {},
 ): Promise<RunResult> {
-  return new Promise<RunResult>((resolve) => new WorkloadRun(plan, options, resolve).launch());
+  return new Promise<RunResult>((resolve, reject) =>
+    new WorkloadRun(plan, options, { resolve, reject }).launch()
+  );
 }
 
 type Timer = ReturnType<typeof setTimeout> | undefined;
+
+/** How a run's promise ends. */
+interface Settle {
+  resolve(result: RunResult): void;
+  reject(error: unknown): void;
+}
 
 /** One phase in flight: the Workers, the interval clock, the stop rules and the tallies. */
 class WorkloadRun<Spec extends TargetSpec> {
   readonly #plan: RunPlan<Spec>;
   readonly #options: RunOptions;
-  readonly #resolve: (result: RunResult) => void;
+  readonly #settle: Settle;
+  /** What the `onInterval` callback threw (the run stops, and rejects with it), if it did. */
+  #reportError: { error: unknown } | null = null;
   readonly #control = new SharedArrayBuffer(CONTROL_BYTES);
   readonly #flags = new Int32Array(this.#control, 0, CONTROL_INT32_SLOTS);
   readonly #workerCount: number;
@@ -96,10 +106,10 @@ class WorkloadRun<Spec extends TargetSpec> {
   };
   readonly #onAbort = () => this.#stop("interrupted");
 
-  constructor(plan: RunPlan<Spec>, options: RunOptions, resolve: (result: RunResult) => void) {
+  constructor(plan: RunPlan<Spec>, options: RunOptions, settle: Settle) {
     this.#plan = plan;
     this.#options = options;
-    this.#resolve = resolve;
+    this.#settle = settle;
     this.#workerCount = Math.max(1, Math.min(plan.workers, plan.threads));
     this.#totals = this.#makeWindows();
     this.#current = this.#makeWindows();
@@ -258,7 +268,7 @@ class WorkloadRun<Spec extends TargetSpec> {
     }
     for (let i = 0; i < this.#totals.length; i++) this.#totals[i].add(current[i]);
     if (!final || any) {
-      this.#options.onInterval?.({
+      this.#report({
         windows: current,
         totals: this.#totals,
         elapsedSec: endSec,
@@ -281,6 +291,19 @@ class WorkloadRun<Spec extends TargetSpec> {
     for (const window of this.#current) window.reset();
     const rule = this.#plan.uncertainty;
     if (!final && rule !== null && this.#uncertainty.shouldStop(rule)) this.#stop(null);
+  }
+
+  /**
+   * Hands an interval to `onInterval`. A callback that throws (a bug) stops the run, which
+   * then rejects with its error: thrown from a message handler, it was an uncaught error.
+   */
+  #report(report: IntervalReport): void {
+    try {
+      this.#options.onInterval?.(report);
+    } catch (error) {
+      this.#reportError ??= { error };
+      this.#stop(null);
+    }
   }
 
   /** Sets the stop flag and gives in-flight ops `stopGraceMs` to finish. */
@@ -309,7 +332,11 @@ class WorkloadRun<Spec extends TargetSpec> {
     for (const worker of this.#workers) worker.terminate();
     for (const ticker of this.#tickers) ticker.close();
     this.#emit(this.#elapsedSec(), true);
-    this.#resolve({
+    if (this.#reportError !== null) {
+      this.#settle.reject(this.#reportError.error);
+      return;
+    }
+    this.#settle.resolve({
       totals: this.#totals,
       startEpochMs: this.#startEpochMs,
       endEpochMs: Date.now(),

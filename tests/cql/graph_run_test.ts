@@ -111,3 +111,71 @@ Deno.test("-graph in a folder that is not there fails before the run, in one err
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("-graph keeps the revision another run appended while this one ran", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/graph.html`;
+    const common = ["no-warmup", "-rate", "threads=2", "-node", "synthetic:fixed(300)"];
+    // The long run reads the file, then measures until it is stopped.
+    const io = new BufferedIo();
+    const stop = new AbortController();
+    const graph = (revision: string) => ["-graph", `file=${file}`, `revision=${revision}`];
+    const long = main(["write", "duration=60s", ...common, ...graph("long")], {
+      io,
+      signal: stop.signal,
+    });
+    while (!io.stdout.some((line) => line.startsWith("Running WRITE"))) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const short = await run(["write", "n=200", ...common, ...graph("short")]);
+    assert.equal(short.code, 0, short.err.join("\n"));
+    assert.deepEqual(readGraphRevisions(await Deno.readTextFile(file)).map((r) => r.revision), [
+      "short",
+    ]);
+    stop.abort();
+    assert.equal(await long, 130, io.stderr.join("\n"));
+    const revisions = readGraphRevisions(await Deno.readTextFile(file));
+    assert.deepEqual(revisions.map((r) => r.revision), ["short", "long"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("outputs and the files a run reads are compared as files, not as strings", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/sub`);
+    await Deno.writeTextFile(`${dir}/hosts`, "127.0.0.1\n");
+    const cases = [
+      {
+        args: ["-graph", `file=${dir}/g.html`, "-log", `hdrfile=${dir}/sub/../g.html`],
+        message: `-graph file "${dir}/g.html": it is the file of -log hdrfile`,
+      },
+      {
+        args: [
+          "-log",
+          `json=${dir}/sub/../hosts`,
+          "-node",
+          `file=${dir}/hosts`,
+          "-port",
+          "native=1",
+        ],
+        message:
+          `-log json "${dir}/sub/../hosts": it is the file of -node file, which this command reads`,
+      },
+    ];
+    for (const { args, message } of cases) {
+      const target = args.includes("-node") ? [] : ["-node", "synthetic:fixed(300)"];
+      const result = await run(["write", "n=100", "-rate", "threads=2", ...args, ...target]);
+      assert.equal(result.code, 2, result.err.join("\n"));
+      assert.deepEqual(result.out, []);
+      assert.equal(result.err.length, 1, result.err.join("\n"));
+      assert.ok(result.err[0].includes(message), result.err[0]);
+    }
+    assert.equal(await Deno.readTextFile(`${dir}/hosts`), "127.0.0.1\n");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["hosts", "sub"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -564,3 +564,27 @@ Deno.test("runWorkload() runs its Workers as web Workers when their entry is not
     URL.revokeObjectURL(workerUrl);
   }
 });
+
+Deno.test("runWorkload() rejects with what onInterval threw, after stopping the run", async () => {
+  const started = performance.now();
+  const failing = new Error("the report could not be written");
+  await assert.rejects(
+    run(
+      plan({
+        threads: 2,
+        workers: 1,
+        durationMs: 60_000,
+        intervalMs: 100,
+        target: synthetic("fixed(1000)"),
+      }),
+      {
+        onInterval() {
+          throw failing;
+        },
+      },
+    ),
+    (error) => error === failing,
+  );
+  // Stopped at the first interval, not at the end of its minute.
+  assert.ok(performance.now() - started < 30_000);
+});
