@@ -199,8 +199,8 @@ function interruptedError(state: RunState): InterruptedError {
     ? "Run stopped from the live page"
     : "Run interrupted by SIGINT";
   const { phase } = state.progress;
-  const measuring = phase === "the warm-up" || phase === "the thread search" ||
-    phase === "the measured run";
+  // The warm-up prints nothing: Ctrl-C there has measured nothing yet.
+  const measuring = phase === "the thread search" || phase === "the measured run";
   return new InterruptedError(
     measuring ? `${by}: printed what was measured` : `${by} during ${phase}: nothing was measured`,
   );

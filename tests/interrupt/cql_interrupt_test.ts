@@ -75,6 +75,11 @@ async function runCase(
     "title=this-run",
   ], { abortOn });
   assertEnded(run, expected.code);
+  if (expected.code === 130) {
+    // The error line says whether anything was printed.
+    const said = expected.measured ? /: printed what was measured$/ : /: nothing was measured$/;
+    assert.match(run.err.at(-1) ?? "", said);
+  }
   const intervals = checkHdrLog(`${base}.hdr`);
   if (!expected.measured) assert.equal(intervals, 0, "intervals logged before the measured run");
   checkJson(`${base}.json`, expected.aborted);
