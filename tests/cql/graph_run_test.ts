@@ -174,7 +174,8 @@ Deno.test("outputs and the files a run reads are compared as files, not as strin
       assert.ok(result.err[0].includes(message), result.err[0]);
     }
     assert.equal(await Deno.readTextFile(`${dir}/hosts`), "127.0.0.1\n");
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["hosts", "sub"]);
+    const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
+    assert.deepEqual(names, ["hosts", "sub"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
