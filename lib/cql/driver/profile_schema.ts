@@ -10,7 +10,8 @@ import cassandra from "cassandra-driver";
 import { firstLineOf, TargetError, UsageError } from "../../errors.ts";
 import type { CommandIo } from "../../cli/command_io.ts";
 import type { StressProfile } from "../profile/stress_profile.ts";
-import type { ColumnKind, TableColumn, TableLayout } from "../user/user_statements.ts";
+import type { ColumnKind, TableLayout } from "../user/user_statements.ts";
+import { tableLayoutOf } from "../user/table_layout_of.ts";
 import { quoteIdentifier } from "../user/user_statements.ts";
 import type { CqlCluster } from "./cql_cluster.ts";
 import { consistencyOf } from "./_request_queue.ts";
@@ -98,14 +99,29 @@ export async function createProfileSchema(
   }
 }
 
-/** Partition key first, clustering next, then the others (by name). */
-function kindOrder(kind: ColumnKind): number {
-  return kind === "partition_key" ? 0 : kind === "clustering" ? 1 : 2;
+/** The table's `flags` (`compound`, `dense`, `super`), or null when the node keeps none. */
+async function tableFlagsOf(
+  cluster: CqlCluster,
+  keyspace: string,
+  table: string,
+): Promise<Set<string> | null> {
+  let result;
+  try {
+    result = await cluster.client.execute(
+      "SELECT flags FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
+      [keyspace, table],
+    );
+  } catch {
+    return null; // a node whose schema tables have no flags: every column is shown
+  }
+  const flags = result.rows[0]?.get("flags") as Iterable<string> | null | undefined;
+  return flags === null || flags === undefined ? null : new Set(flags);
 }
 
 /**
  * Reads a table's columns from `system_schema.columns`, in the driver's metadata order: the
- * partition key and clustering columns by position, then the others by name.
+ * partition key and clustering columns by position, then the others by name; a COMPACT STORAGE
+ * table without its surrogate columns, as a driver shows it.
  *
  * @param cluster The control session.
  * @param keyspace The keyspace, as stored.
@@ -126,21 +142,13 @@ export async function readTableLayout(
   if (result.rows.length === 0) {
     throw new UsageError(`Unable to find table ${keyspace}.${table}`);
   }
-  const columns = result.rows.map((row) => ({
-    column: {
-      name: String(row.get("column_name")),
-      type: String(row.get("type")),
-      kind: String(row.get("kind")) as ColumnKind,
-    } satisfies TableColumn,
+  const rows = result.rows.map((row) => ({
+    name: String(row.get("column_name")),
+    kind: String(row.get("kind")) as ColumnKind,
     position: Number(row.get("position")),
+    type: String(row.get("type")),
   }));
-  columns.sort((a, b) => {
-    const byKind = kindOrder(a.column.kind) - kindOrder(b.column.kind);
-    if (byKind !== 0) return byKind;
-    if (kindOrder(a.column.kind) < 2) return a.position - b.position;
-    return a.column.name < b.column.name ? -1 : a.column.name > b.column.name ? 1 : 0;
-  });
-  return { name: table, columns: columns.map((c) => c.column) };
+  return tableLayoutOf(table, rows, await tableFlagsOf(cluster, keyspace, table));
 }
 
 /**
