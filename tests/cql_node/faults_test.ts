@@ -191,6 +191,31 @@ Deno.test("CqlServer injects write_timeout, unavailable and server_error with pa
   });
 });
 
+Deno.test("CqlServer spares the system keyspace reads of drivers from injected errors", async () => {
+  // The Python driver reads system_virtual_schema while it connects and after every schema
+  // change; only the node's own Invalid answer lets it go on.
+  const reads: [string, number][] = [
+    ["SELECT * FROM system.local WHERE key='local'", OP.result],
+    ["SELECT * FROM system.peers_v2", OP.result],
+    ["SELECT * FROM system_schema.keyspaces", OP.result],
+    ["SELECT * from system_virtual_schema.keyspaces", OP.error],
+    ["SELECT * from system_virtual_schema.tables", OP.error],
+  ];
+  await withServer({ faults: { errorRate: 1, errorKinds: ["overloaded"] } }, async (server) => {
+    await withClient(server, async (client) => {
+      for (const [query, opcode] of reads) {
+        const frame = await client.query(query);
+        assert.equal(frame.opcode, opcode, `${query}: ${describe(frame)}`);
+        if (opcode === OP.error) {
+          assert.equal(parseError(frame.body).code, ERR.invalid, `${query}: ${describe(frame)}`);
+        }
+      }
+      const frame = await client.query(SELECT);
+      assert.equal(parseError(frame.body).code, ERR.overloaded, describe(frame));
+    });
+  });
+});
+
 Deno.test("CqlServer with dropRate 1 closes connections without answering", async () => {
   await withServer({}, async (server) => {
     const established = await RawCqlClient.connect(server.port);

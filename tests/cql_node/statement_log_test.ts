@@ -171,6 +171,36 @@ Deno.test("CqlServer.statements shows what a driver sent: prepared writes, batch
   });
 });
 
+Deno.test("CqlServer keeps the statements a BATCH sends by text out of the prepared cache", async () => {
+  // The Python driver binds a BatchStatement's simple statements on the client: every batch
+  // sends new texts, which must neither fill the prepared cache nor count as PREPARE.
+  await withNode({}, async ({ server, client }) => {
+    await client.execute(KS);
+    await client.execute(TABLE);
+    const preparedBefore = server.engine.preparedCount;
+    server.resetStatementLog();
+    for (let i = 0; i < 20; i++) {
+      await client.batch([
+        `INSERT INTO ks.t (k, v) VALUES (${2 * i}, ${i})`,
+        `INSERT INTO ks.t (k, v) VALUES (${2 * i + 1}, ${i})`,
+      ], { prepare: false });
+    }
+    const count = await client.execute("SELECT count(*) FROM ks.t");
+    assert.equal(Number(count.rows[0]["count"]), 40);
+    assert.equal(server.engine.preparedCount, preparedBefore);
+    assert.deepEqual(server.statements.get("INSERT INTO ks.t (k, v) VALUES (6, 3)"), {
+      prepared: 0,
+      executed: 0,
+      queried: 0,
+      batched: 1,
+    });
+    assert.deepEqual(
+      server.statementLog().filter((e) => e.kind === "prepare"),
+      [],
+    );
+  });
+});
+
 Deno.test("CqlServer keeps -schema compression and compaction, normalised in system_schema.tables", async () => {
   await withNode({}, async ({ server, client }) => {
     await client.execute(CREATE_KEYSPACE1);

@@ -201,19 +201,38 @@ export class CqlEngine {
    * @throws {CqlError} For syntax and semantic errors.
    */
   unprepared(query: string, session: Session): PreparedStatement {
+    return this.#recent(query, session, true);
+  }
+
+  /**
+   * Compiles a statement a BATCH sends by its text, through the cache of recent unprepared
+   * texts: never the prepared cache, which only PREPARE fills (drivers that bind values on the
+   * client send a new text in every batch). {@linkcode CqlEngine.batch} counts it.
+   *
+   * @param query The CQL text.
+   * @param session The connection state.
+   * @returns The compiled statement.
+   * @throws {CqlError} For syntax and semantic errors.
+   */
+  inline(query: string, session: Session): PreparedStatement {
+    return this.#recent(query, session, false);
+  }
+
+  #recent(query: string, session: Session, queried: boolean): PreparedStatement {
     const key = `${session.keyspace ?? ""}\u0000${query}`;
     let statement = this.#unprepared.get(key);
-    if (statement) statement.counts.queried++;
-    else {
-      const counts = this.statementLog.counter(query);
-      counts.queried++;
-      statement = this.#compile(query, new Uint8Array(0), session, counts);
-      if (statement.write !== null || statement.resultColumns !== null) {
-        if (this.#unprepared.size >= UNPREPARED_CACHE_LIMIT) {
-          this.#unprepared.delete(this.#unprepared.keys().next().value!);
-        }
-        this.#unprepared.set(key, statement);
+    if (statement) {
+      if (queried) statement.counts.queried++;
+      return statement;
+    }
+    const counts = this.statementLog.counter(query);
+    if (queried) counts.queried++;
+    statement = this.#compile(query, new Uint8Array(0), session, counts);
+    if (statement.write !== null || statement.resultColumns !== null) {
+      if (this.#unprepared.size >= UNPREPARED_CACHE_LIMIT) {
+        this.#unprepared.delete(this.#unprepared.keys().next().value!);
       }
+      this.#unprepared.set(key, statement);
     }
     return statement;
   }

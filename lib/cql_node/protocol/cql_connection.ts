@@ -56,10 +56,12 @@ const CQL_VERSION = "3.4.7";
 type State = "new" | "authenticating" | "ready";
 
 /**
- * What drivers send while they connect (`USE`, reads of the system keyspaces): injected
- * errors spare these, so faults hit the workload, not the handshake.
+ * What drivers send while they connect (`USE`, reads of the system keyspaces, including those
+ * this node does not have, such as `system_virtual_schema`, which the Python driver reads and
+ * expects an Invalid error from): injected errors spare these, so faults hit the workload, not
+ * the handshake.
  */
-const DRIVER_SETUP_QUERY = /^\s*(?:USE\s|SELECT\s[\s\S]*?\sFROM\s+"?system(?:_schema)?"?\.)/i;
+const DRIVER_SETUP_QUERY = /^\s*(?:USE\s|SELECT\s[\s\S]*?\sFROM\s+"?system(?:_\w+)?"?\.)/i;
 
 /**
  * The protocol state machine of one connection.
@@ -379,7 +381,7 @@ export class CqlConnection {
     for (let i = 0; i < n; i++) {
       const kind = reader.readByte();
       let statement: PreparedStatement | undefined;
-      if (kind === 0) statement = this.#engine.prepare(reader.readLongString(), this.#session);
+      if (kind === 0) statement = this.#engine.inline(reader.readLongString(), this.#session);
       else if (kind === 1) {
         const id = reader.readShortBytes();
         statement = this.#engine.preparedById(id);
