@@ -87,6 +87,11 @@ interface LoopWords {
 
 const SERVER_LOOP = { target: "server", loop: "event loop", loopJudged: true } as const;
 
+/** `all 8 threads`, or `the one thread`. */
+function everyOne(count: number, loops: LoaderLoops): string {
+  return count === 1 ? `the one ${loops.slice(0, -1)}` : `all ${count} ${loops}`;
+}
+
 const WORDS: Readonly<Record<LoaderLoops, LoopWords>> = {
   threads: { inFlight: "an op", cpu: "Worker", ...SERVER_LOOP },
   users: { inFlight: "a request", cpu: "Worker", ...SERVER_LOOP },
@@ -241,8 +246,8 @@ export function judgeLoader(figures: LoaderFigures): LoaderVerdict {
   const { inFlight: what, target } = WORDS[loops];
   if (figures.threadsBusy !== null && figures.threadsBusy >= BUSY_NOTE) {
     notes.push(
-      `all ${figures.threads} ${loops} had ${what} in flight ${percent(figures.threadsBusy)} of ` +
-        `the time: the rate was set by the number of ${loops} and the ${target}'s latency`,
+      `${everyOne(figures.threads, loops)} had ${what} in flight ${percent(figures.threadsBusy)} ` +
+        `of the time: the rate was set by the number of ${loops} and the ${target}'s latency`,
     );
   }
   return { verdict: reasons.length === 0 ? "ok" : "limited", reasons, notes, figures };

@@ -60,6 +60,10 @@ Deno.test("judgeLoader(): a closed loop whose threads were always busy gets a no
     "threads and the server's latency",
   ]);
   assert.deepEqual(judgeLoader({ ...closed, threadsBusy: 0.98 }).notes, []);
+  assert.deepEqual(judgeLoader({ ...closed, threads: 1, loops: "users" }).notes, [
+    "the one user had a request in flight 100% of the time: the rate was set by the number of " +
+    "users and the server's latency",
+  ]);
   assert.match(
     formatLoaderVerdict(verdict),
     /^Loader: ok \(Worker CPU 12%, 11%; .*\); note: all 32/,
