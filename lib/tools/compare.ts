@@ -20,6 +20,7 @@ import { type CommandIo, printText } from "../cli/command_io.ts";
 export type { CommandIo } from "../cli/command_io.ts";
 import { parseFlags } from "../cli/parse_flags.ts";
 import { refuseSharedFiles } from "../cli/distinct_files.ts";
+import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
 
 /** The help text of `stress compare`. */
 export const COMPARE_HELP: string =
@@ -187,15 +188,9 @@ function decide(metric: MetricComparison, thresholdRatio: number, alpha: number)
   };
 }
 
-async function writeJson(path: string, value: unknown): Promise<void> {
-  try {
-    await Deno.writeTextFile(path, JSON.stringify(value, null, 2) + "\n");
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`Cannot write the file of --json "${path}": ${reason}`, {
-      cause: error,
-    });
-  }
+/** Writes the `--json` file (checked before the runs were read) through a sibling renamed over it. */
+function writeJson(path: string, value: unknown): void {
+  replaceFile(path, "--json", JSON.stringify(value, null, 2) + "\n");
 }
 
 function describe(label: string, path: string, loaded: LoadedRun): string {
@@ -255,6 +250,8 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
     { option: "run B", path: pathB, input: true },
     { option: "--json", path: jsonPath },
   ]);
+  // A folder that is not there fails now, before anything is printed.
+  if (jsonPath !== null) checkReplaceable(jsonPath, "--json");
   const loadedA = await readRun(pathA);
   const loadedB = await readRun(pathB);
   if (loadedA.kind !== loadedB.kind) {
@@ -283,7 +280,7 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
   io.out("");
   io.out(decision.line);
   if (jsonPath !== null) {
-    await writeJson(jsonPath, {
+    writeJson(jsonPath, {
       a: pathA,
       b: pathB,
       metric: metricName,

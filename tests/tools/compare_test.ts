@@ -255,7 +255,7 @@ Deno.test("compareCommand() rejects bad input with one usage error", async (t) =
         assert.ok(error instanceof UsageError, String(error));
         assert.equal(error.exitCode, 2);
         assert.ok(error.message.startsWith(message), error.message);
-        if (!name.includes("--json")) assert.deepEqual(io.stdout, [], "nothing printed");
+        assert.deepEqual(io.stdout, [], "nothing printed");
       });
     }
   });
