@@ -1,6 +1,7 @@
 /**
  * Private helper of `query_run.ts`: a given `--file` is read whole before any query runs,
- * so that a malformed row stops the run before it starts.
+ * so that a malformed row stops the run before it starts. A pipe or a device (`--file
+ * <(zcat q.csv.gz)`, `/dev/stdin`) cannot be read twice: it is streamed, as stdin is.
  *
  * @module
  */
@@ -11,9 +12,19 @@ import { readQueryItems } from "./query_input.ts";
 import { openQueryInput } from "./_query_run_open_input.ts";
 import { MAX_SHOWN_BAD_ROWS, type QueryRunSettings } from "./_query_run_settings.ts";
 
+/** Whether `path` is something other than a file or a folder: a pipe, a device. */
+async function isStream(path: string): Promise<boolean> {
+  try {
+    const info = await Deno.stat(path);
+    return !info.isFile && !info.isDirectory;
+  } catch {
+    return false; // reading it says why
+  }
+}
+
 /**
- * Reads the whole `--file` (unless the input is stdin or `--skip-bad-rows` was given) and
- * prints its malformed rows.
+ * Reads the whole `--file` (unless the input is stdin, a pipe or a device, or
+ * `--skip-bad-rows` was given) and prints its malformed rows.
  *
  * @param settings The run's settings.
  * @param io Where the malformed rows are printed.
@@ -26,7 +37,7 @@ export async function checkQueryFile(
   io: CommandIo,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  if (settings.file === null || settings.skipBadRows) return;
+  if (settings.file === null || settings.skipBadRows || await isStream(settings.file)) return;
   let rows = 0;
   const bad: string[] = [];
   await readQueryItems(await openQueryInput(settings, undefined), {

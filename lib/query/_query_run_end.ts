@@ -22,6 +22,8 @@ export interface QueryRunEnd {
   readonly outcome: QueryItemsOutcome;
   /** The first write error of an output file, or null. */
   readonly writeError: UsageError | null;
+  /** The `--file`, or null for stdin. */
+  readonly file: string | null;
 }
 
 /**
@@ -38,6 +40,7 @@ export function queryRunAborted(run: QueryRunEnd): string | null {
     return "a Worker lost its connection to the database during the measured run";
   }
   if (run.dispatch.stopped) return "a failed query or Worker ended the measured run";
+  if (run.outcome.stoppedAt !== null) return "a malformed input row stopped the measured run";
   return null;
 }
 
@@ -51,7 +54,8 @@ export function queryRunAborted(run: QueryRunEnd): string | null {
  * @throws {InterruptedError} On SIGINT or the page's Stop.
  * @throws {TargetError} When a Worker could not connect or lost its connection.
  * @throws {CheckFailedError} When `--fail-fast` stopped the run at a failed query.
- * @throws {UsageError} When a malformed stdin row stopped the run, or there were no rows.
+ * @throws {UsageError} When a malformed row of stdin or a pipe stopped the run, or there were no
+ * rows.
  */
 export function checkQueryRunEnd(run: QueryRunEnd): void {
   const { dispatch, outcome } = run;
@@ -73,7 +77,9 @@ export function checkQueryRunEnd(run: QueryRunEnd): void {
   }
   if (outcome.stoppedAt !== null) {
     throw new UsageError(
-      `Cannot go on reading stdin: ${outcome.stoppedAt.problem}; the run stopped there (give --skip-bad-rows to skip malformed rows)`,
+      `Cannot go on reading ${
+        run.file === null ? "stdin" : `--file "${run.file}"`
+      }: ${outcome.stoppedAt.problem}; the run stopped there (give --skip-bad-rows to skip malformed rows)`,
     );
   }
   if (outcome.rows === 0) {

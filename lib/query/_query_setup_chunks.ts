@@ -32,7 +32,10 @@ export async function* generatedChunks(
   onRows(rows);
 }
 
-/** Reads the file as text chunks, checking every data line; a bad line is a usage error. */
+/**
+ * Reads the file as text chunks, checking every data line; a bad line, or no data line at all
+ * (which would replace a table with nothing), is a usage error.
+ */
 export async function* fileChunks(
   source: { path: string; header: boolean },
   onBytes: (bytes: number) => void,
@@ -78,4 +81,12 @@ export async function* fileChunks(
     check(rest);
     yield rest + "\n";
   }
+  if (lineNumber - (source.header ? 1 : 0) < 1) throw noRows(source.path);
+}
+
+/** The error of a `--data` file that holds no data line. */
+export function noRows(path: string): UsageError {
+  return new UsageError(
+    `Cannot load --data "${path}": it has no rows, expected a CSV file with the columns ts,host,usage`,
+  );
 }

@@ -7,6 +7,7 @@
 import { firstLineOf, OptionError, UsageError } from "../errors.ts";
 import { parsePositive } from "../cli/parse_flags.ts";
 import { cpuUsageRowCount } from "./cpu_usage.ts";
+import { noRows } from "./_query_setup_chunks.ts";
 
 /** What to load. */
 export type SetupSource =
@@ -92,6 +93,7 @@ async function inspectFile(path: string): Promise<SetupSource> {
     }
     const buffer = new Uint8Array(4096);
     const read = (await file.read(buffer)) ?? 0;
+    if (read === 0) throw noRows(path);
     const first = new TextDecoder().decode(buffer.subarray(0, read)).split(/\r?\n/)[0];
     if (first.split(",").length !== 3) {
       throw new UsageError(

@@ -14,7 +14,8 @@ const PG_SCHEME = /^postgres(ql)?:$/;
  *
  * @param text The URL.
  * @returns The parsed URL.
- * @throws {OptionError} When it is not a URL, or not a PostgreSQL one.
+ * @throws {OptionError} When it is not a URL, not a PostgreSQL one, or has a `%` that is not
+ * an escape (`%25` is one).
  *
  * @example Usage
  * ```ts
@@ -34,14 +35,32 @@ export function parsePgUrl(text: string): URL {
     throw invalidPgUrl(text, error);
   }
   if (!PG_SCHEME.test(url.protocol)) throw invalidPgUrl(text);
+  // Both clients percent-decode these parts: a bare % (a password such as 50%off) would fail
+  // there, deep in a connection, instead of here.
+  for (const part of [url.username, url.password, url.hostname, url.pathname]) {
+    try {
+      decodeURIComponent(part);
+    } catch (error) {
+      throw invalidPgUrl(text, error, {
+        problem: "has a % that is not followed by two hex digits",
+        expected: "a URL whose user, password, host and database write % as %25",
+      });
+    }
+  }
   return url;
 }
 
-function invalidPgUrl(text: string, cause?: unknown): OptionError {
+function invalidPgUrl(
+  text: string,
+  cause?: unknown,
+  why: { problem?: string; expected: string } = {
+    expected: "a URL such as postgres://user@host:5432/database",
+  },
+): OptionError {
   return new OptionError({
     option: "--url",
     // Never the password, even of a URL that does not parse.
     value: text.replace(/(\/\/[^:/@\s]*):[^/\s]*@/g, "$1:***@"),
-    expected: "a URL such as postgres://user@host:5432/database",
+    ...why,
   }, { cause });
 }

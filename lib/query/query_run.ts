@@ -43,7 +43,7 @@ Options:
   --workers N          Workers, each with one connection (default 1, at most 1024)
   --file FILE          the query parameters; "-" or no --file reads stdin (not a terminal)
   --skip-bad-rows      count and skip malformed rows; without it, a malformed row in a --file
-                       stops the run before any query runs (on stdin: where it is met)
+                       stops the run before any query runs (on stdin or a pipe: where it is met)
   --fail-fast          stop at the first failed query (exit 1); by default failed queries are
                        counted by kind and the run goes on
   --fail-if-limited    exit 4 when the load generator itself was a limit of the run (the
@@ -189,6 +189,7 @@ export async function queryRunCommand(
     dispatch,
     outcome,
     writeError: outputs.writeGuard.error,
+    file: settings.file,
   };
   const samples = dispatch.pool.loaderSamples();
   const loader = samples.length === 0

@@ -119,6 +119,30 @@ Deno.test("query run gives one line for a --file that is a directory", async () 
   );
 });
 
+Deno.test("query run reads a --file that is a pipe once, as it reads stdin", async () => {
+  // bash's <(...) hands the command /dev/fd/N: a pipe, which a second open finds at its end.
+  const mainTs = new URL("../../main.ts", import.meta.url).pathname;
+  const output = await new Deno.Command("bash", {
+    args: [
+      "-c",
+      'exec "$0" run -A "$1" query run --url "$2" --file <(printf %s "$3")',
+      Deno.execPath(),
+      mainTs,
+      url,
+      CSV_TEXT,
+    ],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, stdout + stderr);
+  assert.match(stdout, new RegExp(`^Number of queries +: ${ROWS}$`, "m"));
+  assert.equal(stderr, "");
+});
+
 Deno.test("query run refuses more than 1024 Workers, saying why", async () => {
   for (const workers of ["1025", "1000000000"]) {
     assertRefusedBeforeRun(

@@ -307,13 +307,18 @@ Deno.test("query run on stdin stops at a bad row after running the rows before i
   const io = new BufferedIo();
   const text = "host_000001,2017-01-01 00:00:00,2017-01-01 00:02:00\nnot a row\n" +
     "host_000002,2017-01-01 00:00:00,2017-01-01 00:02:00\n";
-  const error = await queryRunCommand(["--url", url], io, {
+  const json = `${dir}/stopped_at_bad_row.json`;
+  const error = await queryRunCommand(["--url", url, "--json", json], io, {
     stdin: ReadableStream.from([new TextEncoder().encode(text)]),
     stdinIsTerminal: false,
   }).then(() => null, (e) => e);
   assert.ok(error instanceof UsageError, String(error));
   assert.match(error.message, /line 2: "not a row" has 1 column/);
   assert.equal(figure(io, "Number of queries"), "1");
+  // The summary says the run did not go through its input.
+  const summary = JSON.parse(await Deno.readTextFile(json));
+  assert.equal(summary.queries, 1);
+  assert.equal(summary.aborted, "a malformed input row stopped the measured run");
 });
 
 Deno.test("query run interrupted while stdin is quiet prints what it measured, then exit 130", async () => {

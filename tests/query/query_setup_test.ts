@@ -223,6 +223,31 @@ Deno.test("querySetupCommand() rejects a malformed --data file and keeps nothing
   }
 });
 
+Deno.test("querySetupCommand() refuses a --data file with no rows and keeps the table it would replace", async () => {
+  const url = await freshDatabase("norows");
+  const dir = await Deno.makeTempDir();
+  try {
+    assert.equal((await setup(["--url", url, "--generate", "1,0.01"])).code, 0);
+    const count = () =>
+      query(url, async (sql) => (await sql`SELECT count(*)::int AS n FROM cpu_usage`)[0].n);
+    const rows = await count();
+    assert.ok(rows > 0);
+    for (const [name, text] of [["header.csv", "ts,host,usage\n"], ["empty.csv", ""]]) {
+      const path = `${dir}/${name}`;
+      await Deno.writeTextFile(path, text);
+      const error = await setupError(["--url", url, "--data", path, "--replace"]);
+      assert.ok(error instanceof UsageError);
+      assert.equal(
+        error.message,
+        `Cannot load --data "${path}": it has no rows, expected a CSV file with the columns ts,host,usage`,
+      );
+      assert.equal(await count(), rows, `${name}: the table was replaced by nothing`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("querySetupCommand() reports a missing --data file as a usage error", async () => {
   const error = await setupError(["--url", server.url, "--data", "/nonexistent/cpu_usage.csv"]);
   assert.ok(error instanceof UsageError);

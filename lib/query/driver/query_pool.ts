@@ -321,7 +321,9 @@ export class QueryPool {
       case "done":
         this.#addSample(slot, message.sample);
         slot.finished = message.finished;
-        slot.dropped = message.dropped;
+        // Every row sent and not run: also those that reached the Worker once it was finishing
+        // (after it failed to connect), which it could no longer count.
+        slot.dropped = slot.sent - message.finished;
         slot.exact = message.exact;
         slot.loader = message.loader;
         slot.done = true;

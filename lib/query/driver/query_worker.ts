@@ -208,7 +208,7 @@ async function fatal(message: QueryWorkerInit, error: unknown): Promise<false> {
     workerIndex: message.workerIndex,
     message: queryErrorKind(error).message,
   });
-  dropped = queue.length - head;
+  dropped += queue.length - head; // a stop may have dropped the queue already
   await finish();
   return false;
 }
