@@ -142,17 +142,19 @@ export function formatQueryReport(input: QueryReportInput): string[] {
   const at = (percentile: number) => percentileNs({ exact, window: input.total }, percentile);
   const failed = input.errors.reduce((sum, e) => sum + e.count, 0);
   const row = (label: string, value: string) => `${label.padEnd(26)}: ${value}`;
+  // With no query done there is no query time: "-", not a minimum of 0.000 ms.
+  const time = (ns: () => number) => exact.count === 0 ? "-" : `${ms(ns())} ms`;
   const lines = [
     "Results:",
     row("Number of queries", String(exact.count)),
     row("Total processing time", `${ms(exact.sumNs)} ms`),
-    row("Minimum query time", `${ms(exact.minNs)} ms`),
-    row("Median query time", `${ms(at(50))} ms`),
-    row("Average query time", `${ms(exact.count > 0 ? exact.sumNs / exact.count : 0)} ms`),
-    row("Maximum query time", `${ms(exact.maxNs)} ms`),
-    row("95th percentile", `${ms(at(95))} ms`),
-    row("99th percentile", `${ms(at(99))} ms`),
-    row("99.9th percentile", `${ms(at(99.9))} ms`),
+    row("Minimum query time", time(() => exact.minNs)),
+    row("Median query time", time(() => at(50))),
+    row("Average query time", time(() => exact.sumNs / exact.count)),
+    row("Maximum query time", time(() => exact.maxNs)),
+    row("95th percentile", time(() => at(95))),
+    row("99th percentile", time(() => at(99))),
+    row("99.9th percentile", time(() => at(99.9))),
     row("Wall time", `${input.wallSec.toFixed(3)} s`),
     row("Queries/s", (input.wallSec > 0 ? exact.count / input.wallSec : 0).toFixed(1)),
     row("Failed queries", String(failed)),

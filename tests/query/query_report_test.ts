@@ -68,7 +68,7 @@ Deno.test("createQueryJson() agrees with the text and counts errors", () => {
   assert.deepEqual(json.workers.map((w) => [w.queries, w.errors, w.hosts]), [[3, 0, 2], [1, 2, 3]]);
 });
 
-Deno.test("formatQueryReport() of a run without queries prints zeros, not NaN", () => {
+Deno.test("formatQueryReport() of a run without queries prints no query time, not NaN", () => {
   const empty = new OpWindow("QUERY", { scheduled: false });
   const lines = formatQueryReport({
     total: empty,
@@ -81,4 +81,8 @@ Deno.test("formatQueryReport() of a run without queries prints zeros, not NaN", 
   });
   assert.ok(lines.every((line) => !line.includes("NaN")), lines.join("\n"));
   assert.ok(lines.includes("Rows not run              : 3"));
+  // No query ran: no minimum of 0.000 ms.
+  assert.ok(lines.includes("Minimum query time        : -"), lines.join("\n"));
+  assert.ok(lines.includes("Median query time         : -"), lines.join("\n"));
+  assert.ok(lines.includes("Total processing time     : 0.000 ms"), lines.join("\n"));
 });
