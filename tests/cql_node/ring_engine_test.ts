@@ -155,3 +155,23 @@ Deno.test("ringTokens() spaces the tokens evenly and deals them to the nodes in 
   assert.throws(() => ringTokens(0, 1), RangeError);
   assert.throws(() => ringTokens(3, 1.5), RangeError);
 });
+
+Deno.test("CqlEngine on a ring warns of a replication factor above the ring's nodes, not above one", () => {
+  const node = engine();
+  const warningsOf = (query: string): string[] => {
+    const result = node.query(query, NONE, {});
+    return result.kind === "schemaChange" ? result.warnings ?? [] : [];
+  };
+  const simple = (ks: string, rf: number) =>
+    `CREATE KEYSPACE ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${rf}}`;
+  // Two nodes: this one and its peer.
+  assert.deepEqual(warningsOf(simple("two", 2)), []);
+  assert.deepEqual(warningsOf(simple("three", 3)), [
+    "Your replication factor 3 for keyspace three is higher than the number of nodes 2",
+  ]);
+  const nts =
+    "CREATE KEYSPACE nts WITH replication = {'class': 'NetworkTopologyStrategy', 'datacenter1': 3}";
+  assert.deepEqual(warningsOf(nts), [
+    "Your replication factor 3 for keyspace nts is higher than the number of nodes 2 for datacenter datacenter1",
+  ]);
+});

@@ -12,7 +12,8 @@ import { compareValues } from "../values/cql_value.ts";
 import { ERROR_CODE } from "../../protocol/protocol_codes.ts";
 import type { ColumnSchema, KeyspaceSchema, Schema, TableSchema } from "./schema.ts";
 import { TableStore } from "./table_store.ts";
-import { replicationOf, replicationWarnings } from "./_replication.ts";
+import { type ReplicationContext, replicationOf, replicationWarnings } from "./_replication.ts";
+import type { NodeInfo } from "./system_tables.ts";
 
 /** A column as a table definition gives it. */
 export interface ColumnInput {
@@ -349,6 +350,17 @@ const LOCAL_SYSTEM_KEYSPACES = ["system", "system_schema", "system_views", "syst
 /** Cassandra's replicated system keyspaces: a real node has them, so CREATE finds them existing. */
 const DISTRIBUTED_SYSTEM_KEYSPACES = ["system_auth", "system_distributed", "system_traces"];
 
+/** A keyspace's replication context on this node: its data center and its ring's nodes. */
+function replicationContextOf(keyspace: string, node: NodeInfo): ReplicationContext {
+  const peers = node.peers ?? [];
+  return {
+    keyspace,
+    datacenter: node.datacenter,
+    nodesIn: (datacenter) =>
+      [node, ...peers].filter((n) => datacenter === "" || n.datacenter === datacenter).length,
+  };
+}
+
 /**
  * Applies CREATE KEYSPACE.
  *
@@ -357,7 +369,7 @@ const DISTRIBUTED_SYSTEM_KEYSPACES = ["system_auth", "system_distributed", "syst
 export function createKeyspace(
   schema: Schema,
   statement: CreateKeyspaceStatement,
-  datacenter: string,
+  node: NodeInfo,
 ): string[] | null {
   const name = statement.keyspace;
   if (LOCAL_SYSTEM_KEYSPACES.includes(name)) {
@@ -371,7 +383,7 @@ export function createKeyspace(
       { keyspace: name, table: "" },
     );
   }
-  const context = { keyspace: name, datacenter };
+  const context = replicationContextOf(name, node);
   const keyspace: KeyspaceSchema = {
     name,
     replication: replicationOf(statement.options, context),
@@ -392,7 +404,7 @@ export function createKeyspace(
 export function alterKeyspace(
   schema: Schema,
   statement: AlterKeyspaceStatement,
-  datacenter: string,
+  node: NodeInfo,
 ): string[] {
   const keyspace = schema.keyspaces.get(statement.keyspace);
   if (!keyspace) throw CqlError.invalid(`Keyspace '${statement.keyspace}' doesn't exist`);
@@ -404,7 +416,7 @@ export function alterKeyspace(
   }
   let warnings: string[] = [];
   if (statement.options["replication"] !== undefined) {
-    const context = { keyspace: keyspace.name, datacenter };
+    const context = replicationContextOf(keyspace.name, node);
     const before = keyspace.replication;
     keyspace.replication = replicationOf(statement.options, context);
     warnings = replicationWarnings(keyspace.replication, context, before);

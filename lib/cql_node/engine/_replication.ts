@@ -23,6 +23,11 @@ export interface ReplicationContext {
   keyspace: string;
   /** The node's data center. */
   datacenter: string;
+  /**
+   * How many nodes the ring has in a data center ("": all of them), for the warnings.
+   * Default: one.
+   */
+  nodesIn?: (datacenter: string) => number;
 }
 
 function configError(message: string): CqlError {
@@ -130,8 +135,8 @@ function total(replication: Record<string, string>): number {
 }
 
 /**
- * The warnings a real one-node cluster sends with CREATE or ALTER KEYSPACE: a factor above the
- * one node, and after ALTER a factor raised (a repair is needed).
+ * The warnings a real cluster sends with CREATE or ALTER KEYSPACE: a factor above its number of
+ * nodes (in the data center), and after ALTER a factor raised (a repair is needed).
  *
  * @param replication The new normalised replication map.
  * @param context The keyspace and the node's data center.
@@ -155,10 +160,11 @@ export function replicationWarnings(
 ): string[] {
   const warnings: string[] = [];
   for (const [datacenter, rf] of factors(replication, context.datacenter)) {
-    if (rf <= 1) continue;
+    const nodes = context.nodesIn?.(datacenter) ?? 1;
+    if (rf <= nodes) continue;
     const where = datacenter === "" ? "" : ` for datacenter ${datacenter}`;
     warnings.push(
-      `Your replication factor ${rf} for keyspace ${context.keyspace} is higher than the number of nodes 1${where}`,
+      `Your replication factor ${rf} for keyspace ${context.keyspace} is higher than the number of nodes ${nodes}${where}`,
     );
   }
   if (before !== undefined && total(replication) > total(before)) {

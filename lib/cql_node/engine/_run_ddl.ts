@@ -31,7 +31,7 @@ export function runDdl(statement: Statement, session: Session, host: DdlHost): E
       return { kind: "setKeyspace", keyspace: statement.keyspace };
     }
     case "createKeyspace": {
-      const warnings = createKeyspace(schema, statement, host.node.datacenter);
+      const warnings = createKeyspace(schema, statement, host.node);
       if (warnings === null) return { kind: "void" };
       return host.changed({
         kind: "schemaChange",
@@ -42,7 +42,7 @@ export function runDdl(statement: Statement, session: Session, host: DdlHost): E
       });
     }
     case "alterKeyspace": {
-      const warnings = alterKeyspace(schema, statement, host.node.datacenter);
+      const warnings = alterKeyspace(schema, statement, host.node);
       return host.changed({
         kind: "schemaChange",
         change: "UPDATED",
