@@ -12,8 +12,7 @@ import { compareValues } from "../values/cql_value.ts";
 import { ERROR_CODE } from "../../protocol/protocol_codes.ts";
 import type { ColumnSchema, KeyspaceSchema, Schema, TableSchema } from "./schema.ts";
 import { TableStore } from "./table_store.ts";
-import { type ReplicationContext, replicationOf, replicationWarnings } from "./_replication.ts";
-import type { NodeInfo } from "./system_tables.ts";
+import { type NodePlace, replicationOf, replicationWarnings } from "./_replication.ts";
 
 /** A column as a table definition gives it. */
 export interface ColumnInput {
@@ -350,17 +349,6 @@ const LOCAL_SYSTEM_KEYSPACES = ["system", "system_schema", "system_views", "syst
 /** Cassandra's replicated system keyspaces: a real node has them, so CREATE finds them existing. */
 const DISTRIBUTED_SYSTEM_KEYSPACES = ["system_auth", "system_distributed", "system_traces"];
 
-/** A keyspace's replication context on this node: its data center and its ring's nodes. */
-function replicationContextOf(keyspace: string, node: NodeInfo): ReplicationContext {
-  const peers = node.peers ?? [];
-  return {
-    keyspace,
-    datacenter: node.datacenter,
-    nodesIn: (datacenter) =>
-      [node, ...peers].filter((n) => datacenter === "" || n.datacenter === datacenter).length,
-  };
-}
-
 /**
  * Applies CREATE KEYSPACE.
  *
@@ -369,7 +357,7 @@ function replicationContextOf(keyspace: string, node: NodeInfo): ReplicationCont
 export function createKeyspace(
   schema: Schema,
   statement: CreateKeyspaceStatement,
-  node: NodeInfo,
+  place: NodePlace,
 ): string[] | null {
   const name = statement.keyspace;
   if (LOCAL_SYSTEM_KEYSPACES.includes(name)) {
@@ -383,7 +371,7 @@ export function createKeyspace(
       { keyspace: name, table: "" },
     );
   }
-  const context = replicationContextOf(name, node);
+  const context = { keyspace: name, ...place };
   const keyspace: KeyspaceSchema = {
     name,
     replication: replicationOf(statement.options, context),
@@ -404,7 +392,7 @@ export function createKeyspace(
 export function alterKeyspace(
   schema: Schema,
   statement: AlterKeyspaceStatement,
-  node: NodeInfo,
+  place: NodePlace,
 ): string[] {
   const keyspace = schema.keyspaces.get(statement.keyspace);
   if (!keyspace) throw CqlError.invalid(`Keyspace '${statement.keyspace}' doesn't exist`);
@@ -416,7 +404,7 @@ export function alterKeyspace(
   }
   let warnings: string[] = [];
   if (statement.options["replication"] !== undefined) {
-    const context = replicationContextOf(keyspace.name, node);
+    const context = { keyspace: keyspace.name, ...place };
     const before = keyspace.replication;
     keyspace.replication = replicationOf(statement.options, context);
     warnings = replicationWarnings(keyspace.replication, context, before);

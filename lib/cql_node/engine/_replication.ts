@@ -18,9 +18,13 @@ const NETWORK = STRATEGY_PREFIX + "NetworkTopologyStrategy";
 const FACTOR = "replication_factor";
 
 /** The data center and the keyspace a replication map is for. */
-export interface ReplicationContext {
+export interface ReplicationContext extends NodePlace {
   /** The keyspace name, for messages. */
   keyspace: string;
+}
+
+/** Where the node stands: its data center and its ring. */
+export interface NodePlace {
   /** The node's data center. */
   datacenter: string;
   /**
