@@ -154,6 +154,19 @@ Deno.test("main() exits 3 with one line for a CQL node this build cannot reach",
   assert.match(err[0], /^error: Cannot connect to CQL node\(s\) "127\.0\.0\.1"/);
 });
 
+Deno.test("main() names the port of a -node host:port it cannot reach, not -port's", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  const { code, err } = await run(["write", "n=10", "-node", `127.0.0.1:${port}`]);
+  assert.equal(code, 3);
+  assert.equal(err.length, 1, err.join("\n"));
+  assert.match(
+    err[0],
+    new RegExp(`^error: Cannot connect to CQL node\\(s\\) "127\\.0\\.0\\.1:${port}": `),
+  );
+});
+
 Deno.test("main() --dry-run prints the settings dump and touches no target", async () => {
   const { code, out } = await run(["--dry-run", "read", "n=1m", "-node", "127.9.9.9"]);
   assert.equal(code, 0);

@@ -8,10 +8,12 @@
  */
 
 import { createDistribution } from "../core/distribution.ts";
+import { OpMix } from "../core/op_mix.ts";
 import { Prng } from "../core/prng.ts";
 import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
 import { StressData } from "./stress_data.ts";
+import { opsOf } from "./stress_plan.ts";
 import { firstLineOf, UsageError, UserError } from "../errors.ts";
 
 /**
@@ -21,8 +23,9 @@ import { firstLineOf, UsageError, UserError } from "../errors.ts";
  * @param target The target spec; a `user` target without tables yet (before the profiles'
  * tables are read back) is checked for its distributions only.
  * @throws {UserError} What a Worker would throw: an impossible distribution (`extreme` with
- * shape 0, `gaussian` with stdev 0, negative sizes), a profile column spec that cannot draw a
- * value, a query marker that binds no generated column.
+ * shape 0, `gaussian` with stdev 0, negative sizes, a `clustering=` of a mix that never
+ * reaches 1), a profile column spec that cannot draw a value, a query marker that binds no
+ * generated column.
  *
  * @example Usage
  * ```ts ignore
@@ -37,7 +40,12 @@ export async function checkTargetSpec(
   if (settings.population.kind === "dist") {
     createDistribution(settings.population.distribution, prng);
   }
-  createDistribution(settings.command.clustering, prng);
+  const clustering = createDistribution(settings.command.clustering, prng);
+  const { names, weights } = opsOf(settings);
+  if (weights !== null && weights.length > 1) {
+    // A Worker's op picker: a clustering= that never gives a run of 1 or more is refused.
+    new OpMix(Object.fromEntries(names.map((name, i) => [name, weights[i]])), clustering, prng);
+  }
   switch (target.kind) {
     case "cql":
       StressData.check({

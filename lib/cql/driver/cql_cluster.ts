@@ -33,6 +33,12 @@ class DiscoveringDcPolicy extends lb.DCAwareRoundRobinPolicy {
   }
 }
 
+/** ` on port N`, unless every contact point names its own port (`-node host:port`). */
+function portPhraseOf(spec: CqlConnectionSpec): string {
+  const ownPorts = spec.contactPoints.every((point) => /^(\[[^\]]*\]|[^:]*):\d+$/.test(point));
+  return ownPorts ? "" : ` on port ${spec.port}`;
+}
+
 /** How long and how to sleep after a schema change. */
 export interface SleepOptions {
   /**
@@ -94,7 +100,7 @@ export async function connectCluster(
   } catch (error) {
     await client.shutdown().catch(() => {});
     throw new TargetError(
-      `Cannot connect to CQL node(s) "${spec.contactPoints.join(",")}" on port ${spec.port}: ${
+      `Cannot connect to CQL node(s) "${spec.contactPoints.join(",")}"${portPhraseOf(spec)}: ${
         firstLineOf(error)
       }`,
       { cause: error },

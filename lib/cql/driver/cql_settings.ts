@@ -15,6 +15,7 @@ import {
 import type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
 import { TargetError, UsageError } from "../../errors.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
+import { checkNodeHost } from "../options/check_node_host.ts";
 import { opsOf } from "../stress_plan.ts";
 
 /** The connect timeout: an unreachable node fails the run within it. */
@@ -55,7 +56,9 @@ export function nodeHostsOf(settings: StressSettings): string[] {
   }
   for (const line of text.split(/\r?\n/)) {
     const host = line.replace(/#.*$/, "").trim();
-    if (host !== "") hosts.push(host);
+    if (host === "") continue;
+    checkNodeHost(host, "-node file");
+    hosts.push(host);
   }
   if (hosts.length === 0) {
     throw new UsageError(

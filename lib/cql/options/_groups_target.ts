@@ -5,6 +5,7 @@ import { OptionError, UsageError } from "../../errors.ts";
 import { parseCount } from "../../units/parse_count.ts";
 import { parseDuration } from "../../units/parse_duration.ts";
 import { splitHostList } from "./split_host_list.ts";
+import { checkNodeHost } from "./check_node_host.ts";
 import type {
   CommandSettings,
   ErrorSettings,
@@ -266,6 +267,9 @@ export function parseNodeGroup(params: readonly string[] | undefined): NodeSetti
   let hosts: string[] = file === null ? ["localhost"] : [];
   if (list !== undefined) {
     hosts = splitHostList(list.value, "-node");
+    for (const host of hosts) {
+      if (!host.toLowerCase().startsWith("synthetic")) checkNodeHost(host, "-node");
+    }
   }
   return {
     hosts,
