@@ -8,7 +8,7 @@
  */
 
 import { formatLoaderVerdict, judgeLoader, loaderExitCode } from "../stats/loader_verdict.ts";
-import { firstLineOf, InterruptedError } from "../errors.ts";
+import { CheckFailedError, firstLineOf, InterruptedError } from "../errors.ts";
 import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
 import type { Shard } from "../units/shard.ts";
@@ -257,7 +257,11 @@ async function runPhases(state: RunState, target: StressTargetSpec): Promise<num
   return report(state, context, { steps, completed, graphHtml });
 }
 
-/** Runs the warm-up of every op type; a failed warm-up does not end the run. */
+/**
+ * Runs the warm-up of every op type; failed ops do not end the run, a Worker that failed (it
+ * could not start: a keyspace that is not there, a statement the node refuses) does: the
+ * measured run would only fail the same way, after a Results block of nothing.
+ */
 async function warmUp(state: RunState, plan: RunPlan<StressTargetSpec>): Promise<void> {
   const { settings, io, options } = state;
   const signal = state.pageStop.signal;
@@ -267,7 +271,14 @@ async function warmUp(state: RunState, plan: RunPlan<StressTargetSpec>): Promise
     options.announce?.(io);
     // cassandra-stress gives up at a failed warm-up; a mixed run on a fresh embedded node
     // reads before its WRITE warm-up has stored anything.
-    await runWorkload(warm, { workerUrl: STRESS_WORKER_URL, signal, onLog: onLogOf(state) });
+    const result = await runWorkload(warm, {
+      workerUrl: STRESS_WORKER_URL,
+      signal,
+      onLog: onLogOf(state),
+    });
+    if (result.aborted !== null && result.aborted !== "interrupted") {
+      throw new CheckFailedError(result.aborted);
+    }
   }
   if (signal.aborted) throw interruptedError(state);
 }

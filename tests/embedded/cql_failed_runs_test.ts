@@ -123,3 +123,18 @@ Deno.test("a run like the real tool's run 08 (every op fails, -errors ignore) co
     await node.close();
   }
 });
+
+Deno.test("a Worker that cannot start in the warm-up ends the run there: one error, no Results of nothing", async () => {
+  const node = await startNode();
+  try {
+    const run = await runAgainst(node, ["read", "n=100", "-schema", "keyspace=nosuch"]);
+    assert.equal(run.code, 1, context(run));
+    // The measured run would only have failed the same way, after a Results block of NaN.
+    assert.ok(!run.out.includes("Results:"), context(run));
+    assert.ok(!run.out.some((line) => line.startsWith("Running READ")), context(run));
+    assert.equal(run.err.at(-1), "error: Worker 0 failed: Keyspace 'nosuch' does not exist");
+    assert.equal(run.err.filter((line) => line.includes("'nosuch'")).length, 2, context(run));
+  } finally {
+    await node.close();
+  }
+});
