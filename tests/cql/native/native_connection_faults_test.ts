@@ -244,3 +244,24 @@ Deno.test("EVENT frames (stream -1) are ignored; ERROR answers are ResponseError
     },
   );
 });
+
+Deno.test("a short timeout is checked as often as it needs: requests time out near it, not at a 20 ms tick", async () => {
+  await withFake(
+    queryScript(() => {}), // silence
+    async (c) => {
+      const late: number[] = [];
+      for (let i = 0; i < 21; i++) {
+        const started = performance.now();
+        await rejectsWith(
+          c.query("x", [], { ...ONE, timeoutMs: 2 }),
+          "OperationTimedOutError",
+          /timeout 2 ms/,
+        );
+        late.push(performance.now() - started);
+      }
+      late.sort((a, b) => a - b);
+      // Checked every 20 ms, they ended up to 20 ms after they were sent (a median near 10).
+      assert.ok(late[10] < 6, `median ${late[10].toFixed(1)} ms to time out after 2 ms`);
+    },
+  );
+});
