@@ -29,6 +29,7 @@ import { Repreparer } from "./_native_reprepare.ts";
 import { encodeRequest, REQUEST_KIND, unpreparedOf } from "./_native_requests.ts";
 import { openSocket } from "./_native_transport.ts";
 import { FrameWriter } from "./_native_writer.ts";
+import { TimeoutTicker } from "./_timeout_ticker.ts";
 
 import type {
   BatchEntry,
@@ -46,8 +47,6 @@ export type { BoundValue, BoundValues } from "../native/frame_buffer.ts";
 export type { PreparedStatement } from "../native/prepared_statement.ts";
 
 const READ_BYTES = 65536;
-/** How often timeouts are checked, at most (a timeout's deadline is as coarse). */
-const TICK_MS = 20;
 const ONE: RequestOptions = { consistency: CONSISTENCY.ONE };
 
 /**
@@ -79,10 +78,7 @@ export class NativeConnection {
   readonly #repreparer = new Repreparer((cql) => this.prepare(cql));
   readonly #writer: FrameWriter;
   #error: Error | null = null;
-  #nowMs = performance.now();
-  #ticker: ReturnType<typeof setInterval> | undefined;
-  /** The ticker's period: a quarter of the shortest timeout seen, from 1 to TICK_MS ms. */
-  #tickMs = TICK_MS;
+  readonly #ticker = new TimeoutTicker(() => this.#tick());
   #reading: Promise<void>;
   #markClosed!: () => void;
 
@@ -251,8 +247,8 @@ export class NativeConnection {
     }
     return new Promise((resolve, reject) => {
       const timeoutMs = (options as RequestOptions).timeoutMs ?? this.#requestTimeoutMs;
-      if (timeoutMs > 0) this.#tickFor(timeoutMs);
-      const deadlineMs = timeoutMs > 0 ? this.#nowMs + timeoutMs : Infinity;
+      if (timeoutMs > 0) this.#ticker.want(timeoutMs);
+      const deadlineMs = timeoutMs > 0 ? this.#ticker.nowMs + timeoutMs : Infinity;
       const t = this.#table;
       const stream = t.take();
       if (stream < 0) {
@@ -457,33 +453,14 @@ export class NativeConnection {
     );
   }
 
-  /**
-   * Keeps the ticker running, often enough for `timeoutMs`: every 20 ms for the usual timeouts
-   * of seconds, every quarter of a shorter one (`requestTimeout=1` timed out 18 of 300 writes
-   * that took longer, on a 20 ms tick).
-   */
-  #tickFor(timeoutMs: number): void {
-    const periodMs = Math.min(TICK_MS, Math.max(1, Math.floor(timeoutMs / 4)));
-    if (this.#ticker !== undefined && periodMs >= this.#tickMs) return;
-    clearInterval(this.#ticker);
-    this.#tickMs = periodMs;
-    this.#nowMs = performance.now();
-    this.#ticker = setInterval(this.#tick, periodMs);
-    Deno.unrefTimer(this.#ticker);
-  }
-
-  #tick = (): void => {
-    this.#nowMs = performance.now();
+  #tick(): void {
     const t = this.#table;
-    t.expire(this.#nowMs, this.#onTimeout, (request) => {
+    t.expire(this.#ticker.nowMs, this.#onTimeout, (request) => {
       settleValues(request.values);
       request.reject(new NativeTimeoutError(this.host, request.timeoutMs));
     });
-    if (t.inFlight === 0 && t.queue.length === 0) {
-      clearInterval(this.#ticker);
-      this.#ticker = undefined;
-    }
-  };
+    if (t.inFlight === 0 && t.queue.length === 0) this.#ticker.stop();
+  }
 
   #onTimeout = (stream: number): void => {
     const t = this.#table;
@@ -497,8 +474,7 @@ export class NativeConnection {
     if (this.#error !== null) return;
     this.#error = error;
     this.#writer.stop();
-    if (this.#ticker !== undefined) clearInterval(this.#ticker);
-    this.#ticker = undefined;
+    this.#ticker.stop();
     try {
       this.#conn.close();
     } catch {
