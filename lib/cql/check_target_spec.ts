@@ -17,6 +17,39 @@ import { opsOf } from "./stress_plan.ts";
 import { firstLineOf, UsageError, UserError } from "../errors.ts";
 
 /**
+ * Checks the distributions of the command line alone (no target, no file read): `-pop dist=`,
+ * `clustering=` with the op mix, and `-col` sizes and counts. `--dry-run` checks these too.
+ *
+ * @param settings The parsed command line.
+ * @param prng The generator the distributions draw from (any: they are only built).
+ * @throws {UserError} For a distribution no Worker could build.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkRunDistributions } from "./check_target_spec.ts";
+ * import { Prng } from "../core/prng.ts";
+ * import { parseStressArgs } from "./options/parse_stress_args.ts";
+ * const settings = parseStressArgs(["write", "-pop", "dist=extreme(1..10,0)"]);
+ * assert.throws(() => checkRunDistributions(settings, new Prng(1)));
+ * ```
+ */
+export function checkRunDistributions(settings: StressSettings, prng: Prng): void {
+  if (settings.population.kind === "dist") {
+    createDistribution(settings.population.distribution, prng);
+  }
+  const clustering = createDistribution(settings.command.clustering, prng);
+  const { names, weights } = opsOf(settings);
+  if (weights !== null && weights.length > 1) {
+    // A Worker's op picker: a clustering= that never gives a run of 1 or more is refused.
+    new OpMix(Object.fromEntries(names.map((name, i) => [name, weights[i]])), clustering, prng);
+  }
+  const columns = settings.columns;
+  createDistribution(columns.sizeDistribution, prng);
+  if (columns.countDistribution !== null) createDistribution(columns.countDistribution, prng);
+}
+
+/**
  * Builds, once and for nothing, the generators a Worker builds from the settings and target.
  *
  * @param settings The parsed settings (population and clustering distributions).
@@ -37,15 +70,7 @@ export async function checkTargetSpec(
   target: StressTargetSpec,
 ): Promise<void> {
   const prng = new Prng(1);
-  if (settings.population.kind === "dist") {
-    createDistribution(settings.population.distribution, prng);
-  }
-  const clustering = createDistribution(settings.command.clustering, prng);
-  const { names, weights } = opsOf(settings);
-  if (weights !== null && weights.length > 1) {
-    // A Worker's op picker: a clustering= that never gives a run of 1 or more is refused.
-    new OpMix(Object.fromEntries(names.map((name, i) => [name, weights[i]])), clustering, prng);
-  }
+  checkRunDistributions(settings, prng);
   switch (target.kind) {
     case "cql":
       StressData.check({

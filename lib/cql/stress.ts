@@ -8,6 +8,7 @@
 
 import { createDistribution } from "../core/distribution.ts";
 import { Prng } from "../core/prng.ts";
+import { checkRunDistributions } from "./check_target_spec.ts";
 import { formatHelp } from "./options/help_text.ts";
 import { parseStressArgs } from "./options/parse_stress_args.ts";
 import type { Shard } from "../units/shard.ts";
@@ -82,6 +83,8 @@ export async function stressCommand(
   }
   if (shard !== null) io.out(describeShard(settings, shard));
   if (settings.dryRun) {
+    // What every run checks before it connects, a dry run checks too (nothing is read or built).
+    checkRunDistributions(settings, new Prng(1));
     const synthetic = isSyntheticTarget(settings);
     printText(io, formatSettingsDump(settings, synthetic ? {} : cqlDumpOptions(settings)));
     return 0;
