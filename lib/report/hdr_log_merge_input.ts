@@ -82,6 +82,7 @@ export function declaredUnitOf(line: string): HdrValueUnit | undefined {
  */
 export function parseHdrLogMergeInput(text: string, name: string): MergeInputLog {
   let baseTimeMs = 0;
+  let startTimeMs = 0;
   let unit: HdrValueUnit | undefined;
   const intervals: MergeInputInterval[] = [];
   const lines = text.split("\n");
@@ -91,6 +92,8 @@ export function parseHdrLogMergeInput(text: string, name: string): MergeInputLog
     if (line.startsWith("#") || line.startsWith('"')) {
       const base = /^#\[BaseTime: ([0-9.]+)/.exec(line);
       if (base !== null) baseTimeMs = Math.round(Number(base[1]) * 1000);
+      const start = /^#\[StartTime: ([0-9.]+)/.exec(line);
+      if (start !== null) startTimeMs = Math.round(Number(start[1]) * 1000);
       unit ??= declaredUnitOf(line);
       continue;
     }
@@ -126,5 +129,20 @@ export function parseHdrLogMergeInput(text: string, name: string): MergeInputLog
     }
     intervals.push({ tag, startSec, lengthSec, maxMs, histogram });
   }
+  baseTimeMs ||= impliedBaseMs(startTimeMs, intervals);
   return { name, baseTimeMs, intervals, unit: unit ?? "ns" };
+}
+
+/** A year, in ms. */
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+/**
+ * The base of a log with no BaseTime line, as HdrHistogram's own reader deduces it: StartTime
+ * when the first interval's timestamp lies more than a year before it (the timestamps are
+ * relative), else 0 (they are absolute).
+ */
+function impliedBaseMs(startTimeMs: number, intervals: readonly MergeInputInterval[]): number {
+  const first = intervals[0];
+  if (startTimeMs === 0 || first === undefined) return 0;
+  return first.startSec * 1000 < startTimeMs - YEAR_MS ? startTimeMs : 0;
 }

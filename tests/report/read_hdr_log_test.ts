@@ -36,3 +36,21 @@ Deno.test("readHdrLog() rejects a line that is not an interval line", () => {
     (e) => e instanceof UserError && /line 1 has an undecodable histogram/.test(e.message),
   );
 });
+
+Deno.test("readHdrLog() of a log with no BaseTime: StartTime when its timestamps are relative", () => {
+  const window = new OpWindow("WRITE", { scheduled: false });
+  window.service.recordValue(1000);
+  window.ops = 1;
+  const withBase = formatHdrLogHeader({ startTimeMs: 1_700_000_000_000 }) +
+    formatHdrLogInterval({ windows: [window], startSec: 2, lengthSec: 1 });
+  const withoutBase = withBase.split("\n").filter((line) => !line.startsWith("#[BaseTime")).join(
+    "\n",
+  );
+  assert.ok(withoutBase.includes("#[StartTime: 1700000000"), withoutBase);
+  // Relative timestamps (2 s): on StartTime, as HdrHistogram's reader takes them.
+  assert.equal(readHdrLog(withoutBase, "old.hdr").baseTimeMs, 1_700_000_000_000);
+  // Absolute timestamps (seconds since the epoch): a base of 0.
+  const absolute = withoutBase.replace(/^Tag=WRITE-st,2\.000,/m, "Tag=WRITE-st,1700000002.000,");
+  assert.notEqual(absolute, withoutBase);
+  assert.equal(readHdrLog(absolute, "abs.hdr").baseTimeMs, 0);
+});
