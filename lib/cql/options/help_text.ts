@@ -243,6 +243,10 @@ const PAGES: Readonly<Record<string, Page>> = {
         "synthetic[:DIST][:errors(P)]",
         "The built-in synthetic target (no server): each op completes after a latency drawn from DIST in microseconds (synthetic alone: zero latency) and fails with probability P (default 0)",
       ],
+      [
+        "embedded",
+        "Start the embedded in-memory CQL node inside the command, on a free loopback port, and run against it (see stress serve -h)",
+      ],
       ["file=PATH", "Read hosts from a file, one per line"],
       ["whitelist", "Only talk to the listed hosts"],
       ["datacenter=DC", "Local datacenter for the load balancing policy (default none)"],

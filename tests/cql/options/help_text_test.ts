@@ -55,3 +55,10 @@ Deno.test("formatHelp() rejects an unknown topic", () => {
   assert.throws(() => formatHelp("-bogus"), OptionError);
   assert.throws(() => formatHelp("nope"), OptionError);
 });
+
+Deno.test("formatHelp('-node') lists every kind of node: hosts, synthetic and embedded", () => {
+  const text = formatHelp("-node");
+  for (const word of ["h1,h2,...", "synthetic[:DIST]", "embedded", "file=PATH"]) {
+    assert.ok(text.includes(word), `help -node does not mention ${word}`);
+  }
+});
