@@ -178,3 +178,24 @@ Deno.test("CqlEngine prepares IN lists and tuple slices with each marker named f
   const list = node.prepare("SELECT v FROM s WHERE k IN ?", session);
   assert.deepEqual(list.binds.map((bind) => bind.name), ["in(k)"]);
 });
+
+Deno.test("CqlEngine.prepare() types a marker inside a function call by the function's argument", () => {
+  const { run, node, session } = engine();
+  run("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  run("USE ks");
+  run("CREATE TABLE b (k blob, c timeuuid, v int, PRIMARY KEY (k, c))");
+  const specs = (cql: string) =>
+    node.prepare(cql, session).binds.map((bind) => [
+      bind.name,
+      bind.type.kind === "native" ? bind.type.name : bind.type.kind,
+    ]);
+  assert.deepEqual(specs("SELECT v FROM b WHERE k = intAsBlob(?) AND c > minTimeuuid(?)"), [
+    ["arg0(system.intasblob)", "int"],
+    ["arg0(system.mintimeuuid)", "timestamp"],
+  ]);
+  assert.deepEqual(specs("INSERT INTO b (k, c, v) VALUES (?, maxTimeuuid(:t), blobAsInt(?))"), [
+    ["k", "blob"],
+    ["t", "timestamp"],
+    ["arg0(system.blobasint)", "blob"],
+  ]);
+});

@@ -258,7 +258,7 @@ Deno.test("CqlServer rejects a frame with the response bit set and closes", asyn
   });
 });
 
-Deno.test("CqlServer answers protocol versions 1, 2, 5 and 6 with an unsupported-version error", async () => {
+Deno.test("CqlServer answers protocol versions 1, 2, 5 and 6 with an unsupported-version error on stream 0", async () => {
   await withNode({}, async (server) => {
     for (const version of [1, 2, 5, 6]) {
       const client = await RawCqlClient.connect(server.port);
@@ -275,7 +275,9 @@ Deno.test("CqlServer answers protocol versions 1, 2, 5 and 6 with an unsupported
           await client.send(OP.startup, body, { version, stream: 17 });
         }
         const frame = await client.nextFrame();
-        assertProtocolError(frame, 17, /Invalid or unsupported protocol version/);
+        // On stream 0, whatever the request's, as Cassandra (it fails before reading the stream
+        // id); gocql v2 steps down a version only on such an answer.
+        assertProtocolError(frame, 0, /Invalid or unsupported protocol version/);
         assert.match(parseError(frame.body).message, new RegExp(`\\(${version}\\)`));
         // The answer uses a header the client can read: its own for v1/v2, v4 otherwise.
         assert.equal(frame.versionByte, 0x80 | (version <= 2 ? version : 4));

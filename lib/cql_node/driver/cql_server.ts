@@ -22,6 +22,7 @@ import { type NodeInfo, type PeerInfo, refreshSystemTables } from "../engine/sys
 import { RequestTally, type TableRequests } from "../engine/request_tally.ts";
 import type { CqlServerOptions, FaultOptions } from "../server/cql_server_options.ts";
 import { injectedError, mergeFaults, NO_FAULTS } from "../server/_faults.ts";
+import { hostIdOf } from "../server/_host_id.ts";
 import { ClientConnection } from "./_client_connection.ts";
 
 export type {
@@ -97,7 +98,7 @@ export class CqlServer {
       datacenter: options.datacenter ?? "datacenter1",
       rack: options.rack ?? "rack1",
       releaseVersion: RELEASE_VERSION,
-      hostId: options.hostId ?? crypto.randomUUID(),
+      hostId: options.hostId ?? hostIdOf(this.hostname, this.port, options.seed ?? 1),
       tokens: options.tokens ? [...options.tokens] : randomTokens(),
       gossipGeneration: Math.floor(Date.now() / 1000),
     };

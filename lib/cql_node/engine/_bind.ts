@@ -2,7 +2,13 @@
 import type { Term } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import type { CqlType } from "../values/cql_type.ts";
-import { decodeValue, encodeValue, resolveTerm, validateValue } from "../values/cql_value.ts";
+import {
+  argumentTypeOf,
+  decodeValue,
+  encodeValue,
+  resolveTerm,
+  validateValue,
+} from "../values/cql_value.ts";
 import { CqlValueError } from "../values/cql_value_error.ts";
 
 /** What one execution sees: bound values, the clock, randomness. */
@@ -43,7 +49,11 @@ export class BindCollector {
         type,
       };
     } else if (term.kind === "cast") this.note(term.term, type, name);
-    else if ((term.kind === "list" || term.kind === "set") && "element" in type) {
+    else if (term.kind === "function" && term.args.length === 1) {
+      const argType = argumentTypeOf(term.name);
+      const fn = term.name.toLowerCase().replace(/^system\./, "");
+      if (argType) this.note(term.args[0], argType, `arg0(system.${fn})`);
+    } else if ((term.kind === "list" || term.kind === "set") && "element" in type) {
       for (const item of term.items) this.note(item, type.element, name);
     } else if (term.kind === "tuple" && type.kind === "tuple") {
       term.items.forEach((item, i) => type.elements[i] && this.note(item, type.elements[i], name));

@@ -161,7 +161,10 @@ export class CqlConnection {
           ? "Invalid frame: a response frame was sent to the server"
           : `Invalid or unsupported protocol version (${next.version}); supported versions are (${SUPPORTED_VERSIONS})`;
         const version = next.version >= 1 && next.version <= 2 ? next.version : 4;
-        frames.push(this.#error(version, next.stream, CqlError.protocol(message)));
+        // Cassandra fails on the version before it reads the stream id, so it answers on stream
+        // 0; gocql (apache/cassandra-gocql-driver v2) steps down a version only on that answer.
+        const stream = next.isResponse ? next.stream : 0;
+        frames.push(this.#error(version, stream, CqlError.protocol(message)));
       }
       this.#closed = true;
       break;

@@ -76,7 +76,10 @@ export interface CqlServerOptions {
   statementLogTexts?: number;
   /** The node's tokens (system.local); 16 random ones by default. @default undefined */
   tokens?: readonly string[];
-  /** host_id in system.local; a random UUID by default. @default undefined */
+  /**
+   * host_id in system.local; by default one derived from the bound address, port and seed, so a
+   * node restarted there keeps it, as Cassandra does. @default undefined
+   */
   hostId?: string;
   /** rack in system.local. @default "rack1" */
   rack?: string;

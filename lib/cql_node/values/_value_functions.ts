@@ -216,6 +216,37 @@ export function callFunction(
   throw new CqlValueError(`Unknown function ${call.name}`);
 }
 
+/**
+ * The type of the argument of function `name` when it has one signature, as a bind marker in
+ * that argument is typed in PREPARED metadata (`minTimeuuid(?)`: timestamp); `undefined` for a
+ * function without arguments, an overloaded one (`toTimestamp(?)` is ambiguous) or an unknown one.
+ */
+export function argumentTypeOf(name: string): CqlType | undefined {
+  const lower = name.toLowerCase().replace(/^system\./, "");
+  switch (lower) {
+    case "mintimeuuid":
+    case "maxtimeuuid":
+      return native("timestamp");
+    case "dateof":
+    case "unixtimestampof":
+      return native("timeuuid");
+  }
+  const typeName = lower.startsWith("blobas")
+    ? lower.slice(6)
+    : lower.endsWith("asblob")
+    ? lower.slice(0, -6)
+    : undefined;
+  if (typeName === undefined) return undefined;
+  let type: CqlType;
+  try {
+    type = parseCqlType(typeName);
+  } catch {
+    return undefined;
+  }
+  if (type.kind !== "native") return undefined;
+  return lower.startsWith("blobas") ? native("blob") : type;
+}
+
 /** Parses the type of a cast, reporting a bad type as a value error. */
 export function castType(text: string): CqlType {
   try {

@@ -24,6 +24,7 @@ import { validateRange } from "./_value_validate.ts";
 export { CqlValueError } from "./cql_value_error.ts";
 export type { ResolveTermOptions, TermContext } from "./_term_context.ts";
 export type { DurationValue } from "./_value_time.ts";
+export { argumentTypeOf } from "./_value_functions.ts";
 
 /**
  * Encodes a plain JS value as a serialized value of `type`, for system table rows and tests.
