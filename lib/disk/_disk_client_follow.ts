@@ -64,6 +64,7 @@ export async function followWriter(
         monitor.addStats(message.histogram as string, {
           bytes: message.bytes as number,
           chunks: message.chunks as number,
+          atMs: message.atMs as number,
         });
       } else if (message.type === "rollover") {
         rolloverAcks.push(sendRollover(message, { record, log }));

@@ -26,6 +26,7 @@ function helloOf(settings: ClientSettings): HelloMessage {
     ...(settings.token === undefined ? {} : { token: settings.token }),
     host: Deno.hostname(),
     pid: Deno.pid,
+    hbKey: settings.hbKey,
     config: {
       chunkBytes: settings.chunkBytes,
       fileBytes: settings.fileBytes,
@@ -45,18 +46,21 @@ function helloOf(settings: ClientSettings): HelloMessage {
  * once, unless the client is saying bye.
  *
  * @param settings The server's address and this client's hello.
- * @param log Writes one log line.
+ * @param options Writes one log line; the abort signal (Ctrl-C).
  * @returns The link to the server.
  * @throws {TargetError} When the server cannot be reached or refuses the client.
+ * @throws {InterruptedError} When the signal aborts the join.
  */
 export async function joinServer(
   settings: ClientSettings,
-  log: (text: string) => void,
+  options: { readonly log: (text: string) => void; readonly signal: AbortSignal | undefined },
 ): Promise<ServerLink> {
+  const { log, signal } = options;
   let saidBye = false;
-  const { messenger, run } = await Messenger.open(settings, helloOf(settings), (why) => {
+  const onLost = (why: string) => {
     if (!saidBye) log(`server connection lost: ${why}; writing goes on locally`);
-  });
+  };
+  const { messenger, run } = await Messenger.open(settings, helloOf(settings), { onLost, signal });
   log(`joined run ${run} at ${settings.serverHost}:${settings.serverPort}`);
   return {
     messenger,

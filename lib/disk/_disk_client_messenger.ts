@@ -6,7 +6,7 @@
  * @module
  */
 
-import { TargetError } from "../errors.ts";
+import { InterruptedError, TargetError } from "../errors.ts";
 import type {
   ByeMessage,
   ClientMessage,
@@ -22,6 +22,45 @@ type WithoutEnvelope<T> = T extends unknown ? Omit<T, "v" | "seq" | "atMs"> : ne
 
 /** A record to send, without `v`, `seq` and `atMs` (the messenger adds them). */
 export type RecordBody = WithoutEnvelope<EventMessage | SampleMessage | ByeMessage>;
+
+/** How long the client waits for the server's welcome, in ms. */
+const WELCOME_WAIT_MS = 10_000;
+
+/**
+ * Reads the server's answer to the hello.
+ *
+ * @returns The run number of the welcome.
+ * @throws {TargetError} When the server closes the connection, refuses the client or answers
+ * something else.
+ */
+async function readWelcome(conn: Deno.Conn, where: string): Promise<number> {
+  const splitter = new LineSplitter();
+  const buffer = new Uint8Array(4096);
+  while (true) {
+    const read = await conn.read(buffer).catch(() => null);
+    if (read === null) {
+      throw new TargetError(`Cannot join the server "${where}": it closed the connection`);
+    }
+    const { lines, problem } = splitter.push(buffer.subarray(0, read));
+    if (problem !== null) {
+      throw new TargetError(`Cannot join the server "${where}": ${problem.message}`);
+    }
+    if (lines.length === 0) continue;
+    const answer = parseServerMessage(lines[0]);
+    if (isProtocolProblem(answer)) {
+      throw new TargetError(`Cannot join the server "${where}": ${answer.message}`);
+    }
+    if (answer.type === "error") {
+      throw new TargetError(
+        `Cannot join the server "${where}": it refused the client (${answer.code}: ${answer.message})`,
+      );
+    }
+    if (answer.type !== "welcome") {
+      throw new TargetError(`Cannot join the server "${where}": expected a welcome`);
+    }
+    return answer.run;
+  }
+}
 
 /** The TCP side: sends records, keeps them until acknowledged, notices a lost server. */
 export class Messenger {
@@ -46,14 +85,16 @@ export class Messenger {
    *
    * @param settings The server's address.
    * @param hello The first message.
-   * @param onLost Called once when the server is lost.
+   * @param options Called once when the server is lost; the abort signal (Ctrl-C).
    * @returns The messenger and the run number the server gave.
-   * @throws {TargetError} When the server cannot be reached or refuses the client.
+   * @throws {TargetError} When the server cannot be reached, refuses the client, or sends no
+   * welcome within 10 s.
+   * @throws {InterruptedError} When the signal aborts the wait for the welcome.
    */
   static async open(
     settings: { readonly serverHost: string; readonly serverPort: number },
     hello: ClientMessage,
-    onLost: (why: string) => void,
+    options: { readonly onLost: (why: string) => void; readonly signal?: AbortSignal },
   ): Promise<{ messenger: Messenger; run: number }> {
     const where = `${settings.serverHost}:${settings.serverPort}`;
     let conn: Deno.Conn;
@@ -65,44 +106,43 @@ export class Messenger {
         { cause: error },
       );
     }
-    await conn.write(new TextEncoder().encode(encodeMessage(hello)));
-    const splitter = new LineSplitter();
-    const buffer = new Uint8Array(4096);
-    const deadline = setTimeout(() => conn.close(), 10_000);
+    // What ended the wait early, when the connection was closed for it.
+    let cutShort: "timeout" | "signal" | null = null;
+    const cut = (why: "timeout" | "signal") => {
+      if (cutShort !== null) return;
+      cutShort = why;
+      conn.close();
+    };
+    const deadline = setTimeout(() => cut("timeout"), WELCOME_WAIT_MS);
+    const onAbort = () => cut("signal");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      while (true) {
-        const read = await conn.read(buffer).catch(() => null);
-        if (read === null) {
-          throw new TargetError(`Cannot join the server "${where}": it closed the connection`);
-        }
-        const { lines, problem } = splitter.push(buffer.subarray(0, read));
-        if (problem !== null) {
-          throw new TargetError(`Cannot join the server "${where}": ${problem.message}`);
-        }
-        if (lines.length === 0) continue;
-        const answer = parseServerMessage(lines[0]);
-        if (isProtocolProblem(answer)) {
-          throw new TargetError(`Cannot join the server "${where}": ${answer.message}`);
-        }
-        if (answer.type === "error") {
-          throw new TargetError(
-            `Cannot join the server "${where}": it refused the client (${answer.code}: ${answer.message})`,
-          );
-        }
-        if (answer.type !== "welcome") {
-          throw new TargetError(`Cannot join the server "${where}": expected a welcome`);
-        }
-        return { messenger: new Messenger(conn, onLost), run: answer.run };
-      }
+      if (options.signal?.aborted) cut("signal");
+      await conn.write(new TextEncoder().encode(encodeMessage(hello)));
+      const run = await readWelcome(conn, where);
+      return { messenger: new Messenger(conn, options.onLost), run };
     } catch (error) {
       try {
         conn.close();
       } catch {
-        // Closed by the deadline.
+        // Closed by the deadline or the signal.
+      }
+      if (cutShort === "signal") {
+        throw new InterruptedError(
+          "Client interrupted while it joined the server: nothing was written",
+        );
+      }
+      if (cutShort === "timeout") {
+        throw new TargetError(
+          `Cannot join the server "${where}": it sent no welcome within ${
+            WELCOME_WAIT_MS / 1000
+          } s`,
+        );
       }
       throw error;
     } finally {
       clearTimeout(deadline);
+      options.signal?.removeEventListener("abort", onAbort);
     }
   }
 

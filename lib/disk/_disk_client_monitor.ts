@@ -49,6 +49,10 @@ export class WriterMonitor {
   #lastUserMs = 0;
   #lastSysMs = 0;
   #lastSampleMs: number;
+  // The writer's time (epoch ms) its stats lines cover: the rate of a sample is over that span,
+  // not the sample's interval (a stats line comes every 200 ms, so the two ends differ).
+  #statsFromMs = Date.now();
+  #statsToMs = this.#statsFromMs;
   #sampling: Promise<void> = Promise.resolve();
   // The writer's last reading before it exits: the final sample falls back on it.
   #finalUsage: ProcessUsage | null = null;
@@ -78,9 +82,10 @@ export class WriterMonitor {
    * Counts chunk writes the writer reported.
    *
    * @param histogram Their latencies (ns), HDR compressed base64.
-   * @param counts Their bytes and number.
+   * @param counts Their bytes and number, and when the writer counted them (epoch ms).
    */
-  addStats(histogram: string, counts: { bytes: number; chunks: number }): void {
+  addStats(histogram: string, counts: { bytes: number; chunks: number; atMs: number }): void {
+    this.#statsToMs = Math.max(this.#statsToMs, counts.atMs);
     const writes = decodeCompressedBase64(histogram);
     this.#busyNs += writes.meanNs * writes.totalCount;
     this.#pending.add(writes);
@@ -146,13 +151,16 @@ export class WriterMonitor {
     this.#showLive(intervalMs, nowMs);
     const bytes = this.#pendingBytes;
     const chunks = this.#pendingChunks;
+    const spanMs = this.#statsToMs - this.#statsFromMs;
+    const rateMs = chunks > 0 && spanMs > 0 ? spanMs : intervalMs;
+    this.#statsFromMs = this.#statsToMs;
     pending.reset();
     this.#pendingBytes = 0;
     this.#pendingChunks = 0;
     if (usage !== null) {
       this.#outputs.log(
         `sample: ${
-          formatSize((bytes * 1000) / Math.max(1, intervalMs), { system: "decimal" })
+          formatSize((bytes * 1000) / Math.max(1, rateMs), { system: "decimal" })
         }/s, ${chunks} chunks (p50 ${p50.toFixed(2)} ms), writer cpu ${
           cpuPercent.toFixed(1)
         }%, rss ${formatSize(usage.rssBytes)}`,

@@ -32,15 +32,16 @@ export interface ClientRunOptions {
 }
 
 /**
- * Runs the client: checks `--path`, joins the server, starts the heartbeat, measures the disk
- * (the probe's files are removed before the run), then runs and reports the measured run. A
- * run refused after joining is reported to the server as an error and a stop before the bye.
+ * Runs the client: checks `--path` and `--interface`, joins the server, starts the heartbeat,
+ * measures the disk (the probe's files are removed before the run), then runs and reports the
+ * measured run. A run refused after joining is reported to the server as an error and a stop
+ * before the bye.
  *
  * @param settings The client's settings.
  * @param options The log, the abort signal and the live endpoints.
  * @returns 0 when the run completed and every record was acknowledged, else 1.
- * @throws {UsageError} When `--path` cannot be written or the run is infeasible at the measured
- * speed.
+ * @throws {UsageError} When `--path` cannot be written, `--interface` is not an address of this
+ * machine, or the run is infeasible at the measured speed.
  * @throws {TargetError} When the server cannot be reached or refuses the client.
  * @throws {InterruptedError} When interrupted (after a clean stop).
  */
@@ -49,8 +50,15 @@ export async function runClient(
   options: ClientRunOptions,
 ): Promise<number> {
   preparePath(settings.path);
-  const link = await joinServer(settings, options.log);
-  const heartbeat = ClientHeartbeat.start(settings);
+  const heartbeat = ClientHeartbeat.open(settings);
+  let link: ServerLink;
+  try {
+    link = await joinServer(settings, options);
+  } catch (error) {
+    heartbeat.stop();
+    throw error;
+  }
+  heartbeat.start();
   let plan: RunPlan;
   try {
     const probe = await measureSpeed(settings);

@@ -20,6 +20,8 @@ export interface ClientSettings {
   readonly hbPort: number;
   readonly interfaceAddress: string;
   readonly id: string;
+  /** The key of this client's heartbeats (random): another run's client with its id has another. */
+  readonly hbKey: string;
   readonly chunkBytes: number;
   readonly fileBytes: number;
   readonly runTimeMs: number;
@@ -36,6 +38,13 @@ export interface ClientSettings {
   readonly prometheus: ListenAddress | null;
   readonly web: ListenAddress | null;
 }
+
+/**
+ * The shortest `--heartbeat` and `--stats-every`, in ms: the server marks a client gone after
+ * `--hb-misses` intervals without a heartbeat, and a client measuring its disk sends one only
+ * between its writes; shorter ones make a live client gone at once, and the whole run with it.
+ */
+export const MIN_INTERVAL_MS = 100;
 
 /** The largest `--chunk`: the writer holds one chunk in memory. */
 export const MAX_CHUNK_BYTES = 2 ** 30;
@@ -66,6 +75,21 @@ function sizesOf(
     );
   }
   return { chunkBytes, fileBytes };
+}
+
+/** Reads `--heartbeat` or `--stats-every`: at least {@linkcode MIN_INTERVAL_MS}. */
+function intervalOf(values: Record<string, string | boolean | undefined>, name: string): number {
+  const text = values[name] as string;
+  const ms = parseDuration(text, `--${name}`, { units: ["ms", "s", "m", "h"] });
+  if (ms < MIN_INTERVAL_MS) {
+    throw new OptionError({
+      option: `--${name}`,
+      value: text,
+      problem: "is too short",
+      expected: `at least ${MIN_INTERVAL_MS}ms`,
+    });
+  }
+  return ms;
 }
 
 function required(values: Record<string, unknown>, name: string): string {
@@ -109,8 +133,15 @@ export function settingsOf(
       `Cannot parse --id: "${id}" is invalid, expected 1 to 128 of A-Z a-z 0-9 . _ : -`,
     );
   }
-  const duration = (name: string) =>
-    parseDuration(values[name] as string, `--${name}`, { units: ["ms", "s", "m", "h"] });
+  for (const name of ["path", "log"]) {
+    if (values[name] === "") {
+      throw new UsageError(
+        `Cannot parse --${name}: "" is empty, expected a ${
+          name === "path" ? "directory" : "file name"
+        }`,
+      );
+    }
+  }
   return {
     serverHost: match[1].replace(/^\[(.*)\]$/, "$1"),
     serverPort: parsePort("--server", match[2]),
@@ -118,11 +149,14 @@ export function settingsOf(
     hbPort: parsePort("--hb-port", required(values, "hb-port")),
     interfaceAddress: values.interface as string,
     id,
+    hbKey: crypto.randomUUID(),
     ...sizesOf(values),
-    runTimeMs: duration("run-time"),
+    runTimeMs: parseDuration(values["run-time"] as string, "--run-time", {
+      units: ["ms", "s", "m", "h"],
+    }),
     path: (values.path as string | undefined) ?? `./stress-disk-${id.replaceAll(":", "_")}`,
-    heartbeatMs: duration("heartbeat"),
-    statsEveryMs: duration("stats-every"),
+    heartbeatMs: intervalOf(values, "heartbeat"),
+    statsEveryMs: intervalOf(values, "stats-every"),
     fsync,
     minFree: parseSizeOrPercent(values["min-free"] as string, "--min-free"),
     token: values.token as string | undefined,

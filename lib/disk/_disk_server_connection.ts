@@ -188,7 +188,7 @@ export class ServerConnection {
       );
       return null;
     }
-    const entry: ClientEntry = { id: hello.client, done: false };
+    const entry: ClientEntry = { id: hello.client, hbKey: hello.hbKey, done: false };
     clients.set(hello.client, entry);
     tracker.register(hello.client, hello.config.heartbeatMs, nowMs);
     log(

@@ -12,6 +12,8 @@ import type { ServerSettings } from "./_disk_server_settings.ts";
 export interface ClientEntry {
   /** The client id. */
   readonly id: string;
+  /** The key of its heartbeats, from its hello, if any. */
+  readonly hbKey?: string;
   /** Whether it said bye or was marked gone. */
   done: boolean;
 }

@@ -89,11 +89,17 @@ export class DiskServerRun {
   }
 
   async #listen(heartbeats: HeartbeatListener): Promise<void> {
-    const { tracker, store, runId, log } = this.#context;
+    const { tracker, store, runId, log, clients } = this.#context;
     for await (const datagram of heartbeats) {
       const beat = parseHeartbeat(datagram.text);
       if (isProtocolProblem(beat)) {
         log(`heartbeat from ${datagram.from} rejected: ${beat.message}`);
+        continue;
+      }
+      // A client of another run on this group may have the same id: its key differs.
+      const hbKey = clients.get(beat.client)?.hbKey;
+      if (hbKey !== undefined && beat.key !== hbKey) {
+        log(`heartbeat ${beat.client} seq ${beat.seq} ${beat.state} (another client's key)`);
         continue;
       }
       const known = tracker.beat(beat.client, Date.now());

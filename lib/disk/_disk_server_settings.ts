@@ -25,6 +25,21 @@ export interface ServerSettings {
 }
 
 /**
+ * A file option's value, or null when it is not given; an empty one is refused (an empty `--db`
+ * would be a temporary SQLite database, its runs lost at exit).
+ */
+function fileOption(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+): string | null {
+  const value = values[name] as string | undefined;
+  if (value === "") {
+    throw new UsageError(`Cannot parse --${name}: "" is empty, expected a file name`);
+  }
+  return value ?? null;
+}
+
+/**
  * Reads `disk server`'s flags into settings.
  *
  * @param values The parsed flags.
@@ -52,13 +67,13 @@ export function settingsOf(values: Record<string, string | boolean | undefined>)
     tcpPort: parsePort("--tcp-port", values["tcp-port"], { allowZero: true }),
     host: values.host as string,
     interfaceAddress: values.interface as string,
-    db: values.db as string,
-    logPath: (values.log as string | undefined) ?? null,
+    db: fileOption(values, "db") as string,
+    logPath: fileOption(values, "log"),
     idleTimeoutMs: parseDuration(values["idle-timeout"] as string, "--idle-timeout", {
       units: ["ms", "s", "m", "h"],
     }),
     misses,
     token: values.token as string | undefined,
-    reportPath: (values.report as string | undefined) ?? null,
+    reportPath: fileOption(values, "report"),
   };
 }

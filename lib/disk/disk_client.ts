@@ -42,8 +42,8 @@ Options:
   --file-size SIZE     the largest data file: whole chunks up to this size (default 20M)
   --run-time DURATION  how long to write (default 10s); units ms, s, m, h
   --path DIR           where the data files go (default ./stress-disk-ID)
-  --heartbeat DURATION heartbeat interval (default 5s)
-  --stats-every DURATION  CPU/memory sample interval (default 10s)
+  --heartbeat DURATION heartbeat interval (default 5s, at least 100ms)
+  --stats-every DURATION  CPU/memory sample interval (default 10s, at least 100ms)
   --fsync POLICY       chunk (fdatasync after every chunk), file (before each rollover, default)
                        or never
   --min-free SIZE|N%   stop before the file system has less free space than this (default 5%)

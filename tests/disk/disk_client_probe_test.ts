@@ -13,6 +13,7 @@ function settingsIn(dir: string, minFree: ClientSettings["minFree"]): ClientSett
     hbPort: 9,
     interfaceAddress: "127.0.0.1",
     id: "probe",
+    hbKey: "probe-key",
     chunkBytes: 64 * 1024,
     fileBytes: 256 * 1024,
     runTimeMs: 5000, // a 250 ms probe

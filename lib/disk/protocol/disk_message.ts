@@ -62,6 +62,11 @@ export interface HelloMessage {
   readonly host: string;
   /** The client's process id. */
   readonly pid: number;
+  /**
+   * The key its heartbeats carry (1 to 128 characters of `A-Z a-z 0-9 . _ : -`), when it has
+   * one: the server then counts only the heartbeats with this key for this client.
+   */
+  readonly hbKey?: string;
   /** The client's configuration. */
   readonly config: DiskClientConfig;
 }
@@ -213,6 +218,8 @@ export interface HeartbeatMessage {
   readonly atMs: number;
   /** What the writer is doing. */
   readonly state: HeartbeatState;
+  /** The `hbKey` of the client's hello, when it sent one. */
+  readonly key?: string;
 }
 
 /** Any message of the protocol. */

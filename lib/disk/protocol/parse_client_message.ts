@@ -62,10 +62,11 @@ function readHello(source: Json): HelloMessage {
   const token = source.token === undefined ? undefined : str(source, "token", "", 1024);
   const host = nonEmpty(source, "host", "", 255);
   const pid = count(source, "pid");
+  const hbKey = source.hbKey === undefined ? {} : { hbKey: clientId(source, "hbKey") };
   const config = readConfig(source);
   return token === undefined
-    ? { v: 1, type: "hello", client, host, pid, config }
-    : { v: 1, type: "hello", client, token, host, pid, config };
+    ? { v: 1, type: "hello", client, host, pid, ...hbKey, config }
+    : { v: 1, type: "hello", client, token, host, pid, ...hbKey, config };
 }
 
 function readEvent(source: Json, seq: number, atMs: number): EventMessage {

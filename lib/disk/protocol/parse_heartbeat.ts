@@ -66,6 +66,7 @@ export function parseHeartbeat(data: string | Uint8Array): HeartbeatMessage | Pr
       seq: positiveInteger(source, "seq"),
       atMs: nonNegative(source, "atMs"),
       state: oneOf(source, "state", HB_STATES),
+      ...(source.key === undefined ? {} : { key: clientId(source, "key") }),
     };
   });
 }

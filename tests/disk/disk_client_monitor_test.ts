@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { WriterMonitor } from "../../lib/disk/_disk_client_monitor.ts";
+import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
+import { encodeCompressedBase64 } from "../../lib/stats/hdr_codec.ts";
+
+Deno.test("disk client sample: the rate is over the writer's time its stats cover, not the sample's interval", async () => {
+  const lines: string[] = [];
+  const startMs = Date.now();
+  const monitor = new WriterMonitor(Deno.pid, {
+    live: null,
+    log: (text) => lines.push(text),
+    record: () => Promise.resolve(),
+  });
+  const writes = new LatencyHistogram();
+  writes.recordValue(1_000_000);
+  // The writer counted 10 MB over its first second; the stats line comes just before the sample
+  // (a final sample, a few ms after the one before it).
+  monitor.addStats(encodeCompressedBase64(writes), {
+    bytes: 10_000_000,
+    chunks: 10,
+    atMs: startMs + 1000,
+  });
+  monitor.stop();
+  await monitor.finish();
+  const sample = lines.find((line) => line.startsWith("sample:"));
+  assert.match(sample ?? "", /^sample: (9\.9\d|10\.0\d) MB\/s, 10 chunks/, lines.join("\n"));
+});

@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { freeUdpPort, runMain } from "./_disk_procs.ts";
+
+/** Asserts one `error:` line matching `pattern` and exit 2. */
+function assertRefused(result: { code: number; stderr: string }, pattern: RegExp): void {
+  assert.equal(result.code, 2, result.stderr);
+  const lines = result.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, result.stderr);
+  assert.match(lines[0], pattern);
+}
+
+Deno.test("disk server refuses an empty --db, --log or --report (an empty --db is a database lost at exit)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress_disk_empty_" });
+  try {
+    const server = (extra: string[]) =>
+      runMain([
+        "disk",
+        "server",
+        "--hb-address",
+        "239.0.0.1",
+        "--hb-port",
+        String(freeUdpPort()),
+        "--tcp-port",
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--interface",
+        "127.0.0.1",
+        "--idle-timeout",
+        "1s",
+        ...extra,
+      ]);
+    assertRefused(await server(["--db", ""]), /^error: Cannot parse --db: "" is empty/);
+    const db = `${dir}/runs.sqlite`;
+    assertRefused(
+      await server(["--db", db, "--log", ""]),
+      /^error: Cannot parse --log: "" is empty/,
+    );
+    assertRefused(
+      await server(["--db", db, "--report", ""]),
+      /^error: Cannot parse --report: "" is empty/,
+    );
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), [], "nothing is created");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("disk client refuses an empty --path or --log before it connects", async () => {
+  const client = (extra: string[]) =>
+    runMain([
+      "disk",
+      "client",
+      "--server",
+      "127.0.0.1:9",
+      "--hb-address",
+      "239.0.0.1",
+      "--hb-port",
+      String(freeUdpPort()),
+      "--interface",
+      "127.0.0.1",
+      ...extra,
+    ]);
+  assertRefused(await client(["--path", ""]), /^error: Cannot parse --path: "" is empty/);
+  const dir = await Deno.makeTempDir({ prefix: "stress_disk_empty_" });
+  try {
+    assertRefused(
+      await client(["--path", dir, "--log", ""]),
+      /^error: Cannot parse --log: "" is empty/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("disk client refuses a --heartbeat or --stats-every under 100ms (the server would take it for gone)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress_disk_interval_" });
+  const client = (extra: string[]) =>
+    runMain([
+      "disk",
+      "client",
+      "--server",
+      "127.0.0.1:9",
+      "--hb-address",
+      "239.0.0.1",
+      "--hb-port",
+      String(freeUdpPort()),
+      "--interface",
+      "127.0.0.1",
+      "--path",
+      `${dir}/data`,
+      ...extra,
+    ]);
+  try {
+    assertRefused(
+      await client(["--heartbeat", "1ms"]),
+      /^error: Cannot parse option "--heartbeat": "1ms" is too short, expected at least 100ms/,
+    );
+    assertRefused(
+      await client(["--stats-every", "99ms"]),
+      /^error: Cannot parse option "--stats-every": "99ms" is too short, expected at least 100ms/,
+    );
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), [], "nothing is created");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
