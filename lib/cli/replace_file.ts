@@ -48,6 +48,21 @@ function isSpecial(info: Deno.FileInfo | null): boolean {
   return info !== null && !info.isFile && !info.isDirectory;
 }
 
+/**
+ * Writes `text` to a device or pipe as it is, neither created nor truncated (its errors carry
+ * the system's words alone, such as "No space left on device (os error 28)").
+ */
+function writeInPlace(path: string, text: string): void {
+  const file = Deno.openSync(path, { write: true });
+  try {
+    const bytes = new TextEncoder().encode(text);
+    let offset = 0;
+    while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
+  } finally {
+    file.close();
+  }
+}
+
 /** The error of a path that is a folder. */
 function directoryError(path: string, option: string): UsageError {
   return new UsageError(
@@ -117,7 +132,7 @@ export function replaceFile(path: string, option: string, text: string): void {
   if (info?.isDirectory) throw directoryError(path, option);
   if (isSpecial(info)) {
     try {
-      Deno.writeTextFileSync(path, text);
+      writeInPlace(path, text);
     } catch (error) {
       throw cannotWrite(path, option, error);
     }

@@ -5,31 +5,12 @@
  * @module
  */
 
-import { firstLineOf, UsageError } from "../errors.ts";
 import { refuseSharedFiles } from "../cli/distinct_files.ts";
 import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
 import { sqlitePathOf } from "./driver/run_store.ts";
 import type { ServerSettings } from "./_disk_server_settings.ts";
 
 const REPORT = "--report";
-
-function statOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.statSync(path);
-  } catch {
-    return null;
-  }
-}
-
-/** The file a regular `--report` names: through a link, the file it points to. */
-function regularTarget(path: string, info: Deno.FileInfo | null): string {
-  return info === null ? path : Deno.realPathSync(path);
-}
-
-/** A device or a pipe (`/dev/stdout`): written in place, never replaced. */
-function isSpecial(info: Deno.FileInfo | null): boolean {
-  return info !== null && !info.isFile && !info.isDirectory;
-}
 
 /**
  * Checks the server's files before anything is opened: `--log` and `--report` may not name the
@@ -45,15 +26,8 @@ export function checkServerFiles(settings: ServerSettings): void {
     { option: "--log", path: settings.logPath },
     { option: REPORT, path: settings.reportPath },
   ]);
-  const path = settings.reportPath;
-  if (path === null) return;
-  const info = statOrNull(path);
-  if (info?.isDirectory) {
-    throw new UsageError(
-      `Cannot write the file of ${REPORT} "${path}": it is a directory, expected a file`,
-    );
-  }
-  if (!isSpecial(info)) checkReplaceable(regularTarget(path, info), REPORT);
+  // A folder, a read-only file or a missing folder fails now; a device or pipe is not checked.
+  if (settings.reportPath !== null) checkReplaceable(settings.reportPath, REPORT);
 }
 
 /**
@@ -65,24 +39,5 @@ export function checkServerFiles(settings: ServerSettings): void {
  * @throws {UsageError} One line when it cannot be written.
  */
 export function writeReportFile(path: string, text: string): void {
-  const info = statOrNull(path);
-  if (!isSpecial(info)) {
-    // Through a link, the file it points to is replaced, not the link.
-    replaceFile(regularTarget(path, info), REPORT, text);
-    return;
-  }
-  try {
-    const file = Deno.openSync(path, { write: true });
-    try {
-      const bytes = new TextEncoder().encode(text);
-      let offset = 0;
-      while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
-    } finally {
-      file.close();
-    }
-  } catch (error) {
-    throw new UsageError(`Cannot write the file of ${REPORT} "${path}": ${firstLineOf(error)}`, {
-      cause: error,
-    });
-  }
+  replaceFile(path, REPORT, text);
 }
