@@ -206,9 +206,7 @@ export class SlotDispatcher implements SlotWaiter {
     const earliest = Math.min(dueNs, this.#waiters.peek()?.dueNs ?? dueNs);
     if (earliest - now <= BLOCK_MAX_NS && !this.#busy()) {
       // Nothing in flight: no answer can arrive, so this thread may sleep to the earliest slot.
-      this.#skipTickerTo(earliest, dueNs);
-      this.#sleeper.sleepUntil(earliest, this.#clock);
-      this.#releaseDue(false);
+      this.#sleepTo(earliest, dueNs);
       if (dueNs <= this.#clock()) return Promise.resolve();
     }
     return new Promise((release) => {
@@ -260,9 +258,7 @@ export class SlotDispatcher implements SlotWaiter {
       this.#planPreWake(); // an early timer: wait again
       return;
     }
-    this.#skipTickerTo(next.dueNs, Infinity);
-    this.#sleeper.sleepUntil(next.dueNs, this.#clock);
-    this.#releaseDue(false);
+    this.#sleepTo(next.dueNs, Infinity);
     this.#planPreWake();
   }
 
@@ -289,6 +285,16 @@ export class SlotDispatcher implements SlotWaiter {
     Atomics.store(this.#due, 0, this.#tickerDue(this.#armedNs));
     Atomics.add(this.#control, 0, 1);
     Atomics.notify(this.#control, 0);
+  }
+
+  /**
+   * Sleeps this thread to the slot `earliest` (the ticker moved on past it) and releases what is
+   * due then; `dueNs` is the caller's own slot, if it waits too (Infinity: none).
+   */
+  #sleepTo(earliest: number, dueNs: number): void {
+    this.#skipTickerTo(earliest, dueNs);
+    this.#sleeper.sleepUntil(earliest, this.#clock);
+    this.#releaseDue(false);
   }
 
   /**
