@@ -24,6 +24,8 @@ export interface QueryRunEnd {
   readonly writeError: UsageError | null;
   /** The `--file`, or null for stdin. */
   readonly file: string | null;
+  /** The queries that answered. */
+  readonly succeeded: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export function queryRunAborted(run: QueryRunEnd): string | null {
 /**
  * Throws when the run did not go through its whole input: a file it could not write,
  * interrupted, stopped from the page, a Worker that could not connect or lost its connection,
- * `--fail-fast`, a malformed stdin row, or no rows.
+ * `--fail-fast`, a malformed stdin row, no rows, or no query that answered (every one failed).
  *
  * @param run How the run ended.
  * @throws {UsageError} When an output file could not be written.
@@ -56,6 +58,7 @@ export function queryRunAborted(run: QueryRunEnd): string | null {
  * @throws {CheckFailedError} When `--fail-fast` stopped the run at a failed query.
  * @throws {UsageError} When a malformed row of stdin or a pipe stopped the run, or there were no
  * rows.
+ * @throws {CheckFailedError} When queries ran and every one of them failed.
  */
 export function checkQueryRunEnd(run: QueryRunEnd): void {
   const { dispatch, outcome } = run;
@@ -87,4 +90,15 @@ export function checkQueryRunEnd(run: QueryRunEnd): void {
       `Cannot run "query run": the input has no rows, expected hostname,start_time,end_time lines`,
     );
   }
+  checkSomeAnswered(run);
+}
+
+/** Throws when queries ran and none answered: nothing was measured (pgbench exits 2 then). */
+function checkSomeAnswered(run: QueryRunEnd): void {
+  const first = run.dispatch.failures.first;
+  if (run.succeeded > 0 || first === null) return;
+  const failed = run.dispatch.failures.list().reduce((sum, entry) => sum + entry.count, 0);
+  throw new CheckFailedError(
+    `Every query failed (${failed} of ${failed}), nothing was measured; the first at line ${first.line} (host "${first.host}"): ${first.kind}: ${first.message}`,
+  );
 }

@@ -5,7 +5,7 @@
  */
 
 import { firstLineOf, OptionError, UsageError } from "../errors.ts";
-import { parsePositive } from "../cli/parse_flags.ts";
+import { parseInteger, parsePositive } from "../cli/parse_flags.ts";
 import { cpuUsageRowCount } from "./cpu_usage.ts";
 import { noRows } from "./_query_setup_chunks.ts";
 
@@ -24,7 +24,8 @@ const DATA_EXPECTED = "a CSV file with the columns ts,host,usage";
  * @param values The parsed flags.
  * @returns What to load.
  * @throws {UsageError} When both are given, or the file is missing or malformed.
- * @throws {OptionError} On a malformed `--generate` or `--seed`.
+ * @throws {OptionError} On a malformed `--generate`.
+ * @throws {UsageError} On a malformed `--seed`.
  */
 export async function setupSourceOf(
   values: Record<string, string | boolean | undefined>,
@@ -32,7 +33,7 @@ export async function setupSourceOf(
   if (values.data !== undefined && values.generate !== undefined) {
     throw new UsageError('Cannot run "query setup": give either --data or --generate, not both');
   }
-  const seed = parsePositive("--seed", values.seed as string, { integer: true });
+  const seed = parseInteger("--seed", values.seed as string, { min: 0 });
   let source: SetupSource = { kind: "none" };
   if (typeof values.generate === "string") {
     source = { kind: "generate", ...parseGenerate(values.generate), seed };

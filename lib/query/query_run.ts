@@ -66,9 +66,9 @@ Figures: number of queries, total processing time (sum of query times), min, ave
 are exact; median and percentiles come from the HDR histogram (3 significant digits). Failed
 queries are counted by kind and not in the query times.
 
-Exit: 0 done (failed queries are reported), 1 --fail-fast stopped the run, 2 bad command line or
-input, or an output file that cannot be written, 3 database unreachable, not set up, or lost
-during the run, 4 the loader was a limit (--fail-if-limited), 130 interrupted (143 SIGTERM).
+Exit: 0 done (failed queries are reported), 1 --fail-fast stopped the run or every query failed,
+2 bad command line or input, or an output file that cannot be written, 3 database unreachable,
+not set up, or lost during the run, 4 the loader was a limit (--fail-if-limited), 130 interrupted (143 SIGTERM).
 
 Example:
   stress query run --url postgres://postgres@127.0.0.1:5432/homework --workers 4 \\
@@ -190,6 +190,7 @@ export async function queryRunCommand(
     outcome,
     writeError: outputs.writeGuard.error,
     file: settings.file,
+    succeeded: intervals.total.ops,
   };
   const samples = dispatch.pool.loaderSamples();
   const loader = samples.length === 0

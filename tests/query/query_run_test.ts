@@ -451,6 +451,28 @@ Deno.test("query run counts failed queries by kind, and --fail-fast stops at the
   assert.equal(figure(io2, "Failed queries"), "1");
 });
 
+Deno.test("query run in which every query failed prints its report, then exit 1", async () => {
+  const denied = await database("qdenied");
+  await withSql(denied, async (sql) => {
+    await sql.unsafe("DROP ROLE IF EXISTS stress_no_select");
+    await sql.unsafe("CREATE ROLE stress_no_select LOGIN");
+  });
+  const csv = `${dir}/denied.csv`;
+  const rows = ["host_000001", "host_000002"].map(
+    (host) => `${host},2017-01-01 00:00:00,2017-01-01 00:01:00`,
+  );
+  await Deno.writeTextFile(csv, rows.join("\n") + "\n");
+  const asReader = denied.replace("postgres@", "stress_no_select@");
+  const { code, io } = await run(["--url", asReader, "--workers", "2", "--file", csv]);
+  assert.equal(code, new CheckFailedError("x").exitCode, io.stderr.join("\n"));
+  assert.equal(figure(io, "Number of queries"), "0");
+  assert.equal(figure(io, "Failed queries"), "2");
+  assert.match(
+    io.stderr.at(-1)!,
+    /^error: Every query failed \(2 of 2\), nothing was measured; the first at line [12] \(host "host_00000[12]"\): 42501 insufficient_privilege: permission denied for table cpu_usage$/,
+  );
+});
+
 Deno.test("query run writes an HDR log whose histograms hold every query", async () => {
   const csv = `${dir}/hdr.csv`;
   await Deno.writeTextFile(csv, paramsCsv(40, 9));

@@ -133,10 +133,11 @@ Deno.test("querySetupCommand() without data creates the table, and later loads i
     "storage: plain table (timescaledb not available), indexes (ts DESC)",
     "rows loaded: 0",
   ]);
-  const second = await setup(["--url", url, "--generate", "1,0.01"]);
+  // Seed 0 is a seed like any other, as it is for query run's --seed.
+  const second = await setup(["--url", url, "--generate", "1,0.01", "--seed", "0"]);
   assert.deepEqual(second.io.stdout.slice(0, 3).filter((_, i) => i !== 1), [
     "table: cpu_usage exists and was empty",
-    "rows loaded: 86 generated (1 hosts, 0.01 days, every 10 s, seed 20170101)",
+    "rows loaded: 86 generated (1 hosts, 0.01 days, every 10 s, seed 0)",
   ]);
 });
 
