@@ -272,9 +272,13 @@ function boundValue(
   };
 }
 
-/** `(c1) > (?)`: one column, a one-element tuple, and the column is no tuple itself. */
+/**
+ * `(c1) > (?)`: one column, a one-element tuple, and the column is no tuple itself. A tuple
+ * after CONTAINS is a literal element (`l CONTAINS (1, 'a')` on a list of tuples).
+ */
 function isSingleColumnTuple(table: TableSchema, relation: Relation): boolean {
   if (relation.value.kind !== "tuple" || relation.op === "IN") return false;
+  if (relation.op === "CONTAINS" || relation.op === "CONTAINS KEY") return false;
   return table.byName.get(relation.columns[0])?.type.kind !== "tuple";
 }
 
