@@ -258,7 +258,14 @@ export async function loadSettingsOf(values: FlagValues): Promise<LoadSettings> 
     exitCodeOnError: exitCodeOf(values),
     failIfLimited: values["fail-if-limited"] === true,
     shard: null,
-    // Last: nothing above may throw once the pools exist.
-    services: new CheckoutServices(urls, { connections, timeoutMs, connectTimeoutMs }),
+    // Last: nothing above may throw once the pools exist. A user (or iteration) has one request
+    // at a time, so the users bound the queue: a bound of its own failed those past 65,536 users
+    // as "queue full", the loader's limit counted as the service's failures.
+    services: new CheckoutServices(urls, {
+      connections,
+      timeoutMs,
+      connectTimeoutMs,
+      maxQueue: Number.MAX_SAFE_INTEGER,
+    }),
   };
 }

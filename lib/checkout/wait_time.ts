@@ -20,6 +20,8 @@ export type WaitTime =
 
 const EXPECTED = "none, constant(SECONDS) or between(MIN, MAX) with 0 <= MIN <= MAX seconds";
 const CALL = /^\s*(constant|between)\s*\(([^()]*)\)\s*$/;
+/** The longest wait a timer can sleep: 2^31 - 1 ms (a longer one fired at once: no wait). */
+const MAX_WAIT_SECONDS = 2_147_483.647;
 const NUMBER = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function parseSeconds(text: string): number | undefined {
@@ -63,6 +65,15 @@ export function parseWaitTime(text: string, option: string = "wait-time"): WaitT
     throw new OptionError({ option, value: text, expected: EXPECTED });
   }
   const seconds = args as number[];
+  if (seconds.some((s) => s > MAX_WAIT_SECONDS)) {
+    throw new OptionError({
+      option,
+      value: text,
+      problem: "is too long",
+      expected:
+        `waits of at most ${MAX_WAIT_SECONDS} seconds (2147483647 ms, what a timer can wait)`,
+    });
+  }
   if (match[1] === "constant") {
     if (seconds.length !== 1) {
       throw new OptionError({

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { captureIo } from "./_capture_io.ts";
 import { main } from "../../main.ts";
 import { checkoutConsistencyCommand } from "../../lib/checkout/checkout_consistency.ts";
+import { all } from "../../lib/checkout/checkout_consistency_requests.ts";
 import { TargetError, UsageError } from "../../lib/errors.ts";
 import { type CheckoutMode, startCheckoutService } from "./_checkout_service.ts";
 
@@ -259,4 +260,35 @@ Deno.test("checkout consistency writes the password of a gateway URL as *** in -
       await Deno.remove(dir, { recursive: true });
     }
   });
+});
+
+Deno.test("checkout consistency's jobs stay below a pool's queue limit when three phases share it", async () => {
+  // The verify phase reads items, users and orders at once on one pool (--gateway), which
+  // answers queue_full past 65,536 requests waiting: all at once, 35,000 users and orders were
+  // read back as unreadable from a correct service.
+  let waiting = 0;
+  let most = 0;
+  const job = async (i: number) => {
+    most = Math.max(most, ++waiting);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    waiting--;
+    return i;
+  };
+  const [items, users] = await Promise.all([all(30_000, job), all(30_000, job), all(30_000, job)]);
+  assert.ok(most <= 65_536, `${most} jobs started at once`);
+  assert.equal(items.length, 30_000);
+  assert.ok(users.every((value, i) => value === i));
+});
+
+Deno.test("checkout consistency's jobs: after one throws, no other starts", async () => {
+  let started = 0;
+  const job = async (i: number) => {
+    started++;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (i === 0) throw new Error("refused");
+    return i;
+  };
+  await assert.rejects(() => all(100_000, job), { message: "refused" });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(started < 100_000, `${started} jobs started`);
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { captureIo } from "./_capture_io.ts";
 import { main } from "../../main.ts";
 import { startCheckoutService } from "./_checkout_service.ts";
+import { loadSettingsOf } from "../../lib/checkout/checkout_load_settings.ts";
 
 /** Runs `stress ARGS`, expects exit 2 with one `error:` line, and returns that line. */
 async function usageError(args: string[]): Promise<string> {
@@ -108,4 +109,41 @@ Deno.test("loadSettingsOf() checks the folders of --json and --hdr-log before --
   } finally {
     await service.close();
   }
+});
+
+Deno.test("checkout load queues every user's request: past 65,536 users waiting, none fails as queue full", async () => {
+  // One connection held by a listener that never answers: every later request waits for it.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) accepted.push(conn);
+  })();
+  const settings = await loadSettingsOf({
+    gateway: `http://127.0.0.1:${listener.addr.port}`,
+    users: "70000",
+    "spawn-rate": "100",
+    duration: "1s",
+    "max-in-flight": "1000",
+    scenario: "checkout-only",
+    connections: "1",
+    timeout: "10s",
+    "connect-timeout": "10s",
+    "init-items": "1",
+    "init-users": "1",
+    "init-orders": "1",
+    "init-stock": "1",
+    "init-credit": "1",
+    "init-price": "1",
+    interval: "1s",
+    "exit-code-on-error": "1",
+  });
+  const pool = settings.services.order;
+  const answers = Array.from({ length: 70_000 }, () => pool.request("GET", "/orders/find/0"));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await settings.services.close();
+  const refused = (await Promise.all(answers)).filter((a) => !a.ok && a.error === "queue_full");
+  assert.equal(refused.length, 0);
+  listener.close();
+  await accepting.catch(() => {});
+  for (const conn of accepted) conn.close();
 });

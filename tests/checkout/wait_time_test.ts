@@ -62,6 +62,19 @@ Deno.test("parseWaitTime() names the option and the problem in its message", () 
   );
 });
 
+Deno.test("parseWaitTime() refuses a wait longer than a timer can sleep (it would not wait at all)", () => {
+  assert.deepEqual(parseWaitTime("constant(2147483.647)"), {
+    kind: "constant",
+    seconds: 2147483.647,
+  });
+  for (const text of ["constant(3000000)", "between(1, 2147484)", "between(2147484, 2147485)"]) {
+    assert.throws(() => parseWaitTime(text, "--wait-time"), {
+      message: `Cannot parse option "--wait-time": "${text}" is too long, expected waits of at ` +
+        "most 2147483.647 seconds (2147483647 ms, what a timer can wait)",
+    });
+  }
+});
+
 const seconds = fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true })
   .map((x) => Math.abs(x) + 0);
 const waitTimes: fc.Arbitrary<WaitTime> = fc.oneof(

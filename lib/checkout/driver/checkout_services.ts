@@ -24,6 +24,12 @@ export interface CheckoutServicesOptions {
    * @default {10000}
    */
   connectTimeoutMs?: number;
+  /**
+   * The most requests of each pool waiting for a connection; more are refused (`queue_full`).
+   *
+   * @default {65536}
+   */
+  maxQueue?: number;
 }
 
 /**
@@ -70,6 +76,7 @@ export class CheckoutServices {
           connections: options.connections,
           timeoutMs: options.timeoutMs,
           connectTimeoutMs: options.connectTimeoutMs,
+          maxQueue: options.maxQueue,
         });
         pools.set(url, found);
       }
