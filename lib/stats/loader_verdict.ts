@@ -6,7 +6,8 @@
  *
  * - `limited` when more than 1% of the ops that waited for their slot started over 1 ms after
  *   it (the loader was late, not the server: an op that starts late because every thread was
- *   still waiting for the server is queueing, and shows in the response time), when a Worker's
+ *   still waiting for the server is queueing, and shows in the response time) and at least 100
+ *   did (fewer cannot tell 1% apart: one late op of four is 25%; they get a note), when a Worker's
  *   thread used 90% of a core or more, or when the probe timer's p99 lateness is 10 ms or more.
  * - A closed-model run whose threads had an op in flight 99% of the time or more gets a note:
  *   its rate was set by the number of threads (the loader's concurrency) and the server's
@@ -120,6 +121,8 @@ export interface LoaderVerdict {
 /** An op that started this much after its slot is late. */
 export const LATE_NS = 1e6;
 const LATE_SHARE_LIMIT = 0.01;
+/** The fewest ops that waited for their slot whose late share is judged. */
+const MIN_JUDGED_OPS = 100;
 const CPU_LIMIT = 0.9;
 const LOOP_DELAY_LIMIT_MS = 10;
 const BUSY_NOTE = 0.99;
@@ -199,6 +202,27 @@ export function mergeLoaderSamples(
   };
 }
 
+/** A reason when over 1% of the ops that waited for their slot were late, a note when too few waited. */
+function judgeLateness(
+  dispatch: NonNullable<LoaderFigures["dispatch"]>,
+  reasons: string[],
+  notes: string[],
+): void {
+  if (dispatch.lateShare <= LATE_SHARE_LIMIT) return;
+  if (dispatch.ops < MIN_JUDGED_OPS) {
+    const late = Math.round(dispatch.lateShare * dispatch.ops);
+    notes.push(
+      `${late} of the ${dispatch.ops} ops that waited for their slot started more than 1 ms ` +
+        `after it, too few to judge`,
+    );
+    return;
+  }
+  reasons.push(
+    `${percent(dispatch.lateShare)} of the ops started more than 1 ms after their slot ` +
+      `(p99 ${dispatch.p99Ms.toFixed(2)} ms late)`,
+  );
+}
+
 /**
  * Judges a run's figures.
  *
@@ -226,12 +250,7 @@ export function judgeLoader(figures: LoaderFigures): LoaderVerdict {
   const reasons: string[] = [];
   const notes: string[] = [];
   const { dispatch, eventLoopDelayMs: loop } = figures;
-  if (dispatch !== null && dispatch.lateShare > LATE_SHARE_LIMIT) {
-    reasons.push(
-      `${percent(dispatch.lateShare)} of the ops started more than 1 ms after their slot ` +
-        `(p99 ${dispatch.p99Ms.toFixed(2)} ms late)`,
-    );
-  }
+  if (dispatch !== null) judgeLateness(dispatch, reasons, notes);
   figures.workerCpu.forEach((share, i) => {
     if (share !== null && share >= CPU_LIMIT) {
       reasons.push(

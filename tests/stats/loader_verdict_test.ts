@@ -51,6 +51,23 @@ Deno.test("judgeLoader(): each limit names its reason", () => {
   assert.equal(under.verdict, "ok");
 });
 
+Deno.test("judgeLoader(): the late share of fewer than 100 slot waits is a note, not limited", () => {
+  // One late op of four is 25%: too few ops to tell 1% apart.
+  const few = judgeLoader({
+    ...healthy,
+    dispatch: { ops: 4, p50Ms: 0.1, p99Ms: 1.5, lateShare: 0.25 },
+  });
+  assert.equal(few.verdict, "ok");
+  assert.deepEqual(few.notes, [
+    "1 of the 4 ops that waited for their slot started more than 1 ms after it, too few to judge",
+  ]);
+  const enough = judgeLoader({
+    ...healthy,
+    dispatch: { ops: 100, p50Ms: 0.1, p99Ms: 1.5, lateShare: 0.02 },
+  });
+  assert.equal(enough.verdict, "limited");
+});
+
 Deno.test("judgeLoader(): a closed loop whose threads were always busy gets a note, not limited", () => {
   const closed = { ...healthy, scheduled: false, dispatch: null, threadsBusy: 0.997 };
   const verdict = judgeLoader(closed);
