@@ -60,7 +60,9 @@ export function declaredUnitOf(line: string): HdrValueUnit | undefined {
  *
  * @param text The file's text.
  * @param name The file name, for messages and the loader list.
- * @returns BaseTime (0 when missing), the intervals with exports and max column, the unit.
+ * @returns BaseTime (the first one; 0 when missing), the intervals with exports and max column
+ * (starts after a later BaseTime line, in logs concatenated into one file, moved to be relative
+ * to the first), the unit.
  * @throws {UsageError} When a line is not an HDR log line or its histogram cannot be decoded.
  *
  * @example Usage
@@ -82,6 +84,9 @@ export function declaredUnitOf(line: string): HdrValueUnit | undefined {
  */
 export function parseHdrLogMergeInput(text: string, name: string): MergeInputLog {
   let baseTimeMs = 0;
+  // A later BaseTime (logs concatenated into one file) moves the intervals after it, as
+  // HdrHistogram's reader does: their starts are kept relative to the first one.
+  let shiftSec = 0;
   let startTimeMs = 0;
   let unit: HdrValueUnit | undefined;
   const intervals: MergeInputInterval[] = [];
@@ -91,7 +96,9 @@ export function parseHdrLogMergeInput(text: string, name: string): MergeInputLog
     if (line === "") continue;
     if (line.startsWith("#") || line.startsWith('"')) {
       const base = /^#\[BaseTime: ([0-9.]+)/.exec(line);
-      if (base !== null) baseTimeMs = Math.round(Number(base[1]) * 1000);
+      const baseMs = base === null ? 0 : Math.round(Number(base[1]) * 1000);
+      if (baseTimeMs === 0) baseTimeMs = baseMs;
+      else if (baseMs !== 0) shiftSec = (baseMs - baseTimeMs) / 1000;
       const start = /^#\[StartTime: ([0-9.]+)/.exec(line);
       if (start !== null) startTimeMs = Math.round(Number(start[1]) * 1000);
       unit ??= declaredUnitOf(line);
@@ -127,7 +134,7 @@ export function parseHdrLogMergeInput(text: string, name: string): MergeInputLog
         { cause: error },
       );
     }
-    intervals.push({ tag, startSec, lengthSec, maxMs, histogram });
+    intervals.push({ tag, startSec: startSec + shiftSec, lengthSec, maxMs, histogram });
   }
   baseTimeMs ||= impliedBaseMs(startTimeMs, intervals);
   return { name, baseTimeMs, intervals, unit: unit ?? "ns" };

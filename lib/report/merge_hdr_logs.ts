@@ -104,7 +104,7 @@ export interface MergeHdrLogsOptions {
   /**
    * The output interval length, seconds.
    *
-   * @default {the median input interval length}
+   * @default {the logs' interval length: the longest of each log's median (its first and last left out)}
    */
   intervalSec?: number;
   /**
@@ -119,14 +119,38 @@ export interface MergeHdrLogsOptions {
 /** At most this many output intervals between the first and the last. */
 const MAX_BUCKETS = 10_000_000;
 
-function medianLengthMs(logs: readonly MergeInputLog[], count: number): number {
-  const lengths = new Float64Array(count);
-  let i = 0;
+/** The median of the lengths (ms) of the intervals that pass `keep`, or NaN when none does. */
+function medianLengthMs(
+  intervals: readonly MergeInputInterval[],
+  keep: (interval: MergeInputInterval) => boolean,
+): number {
+  const lengths = Float64Array.from(
+    intervals.filter(keep),
+    (interval) => Math.round(interval.lengthSec * 1000),
+  );
+  return lengths.sort()[(lengths.length - 1) >> 1] ?? NaN;
+}
+
+/**
+ * The logs' interval length, ms: the longest of each log's own, which is the median length of
+ * its intervals after its first and before its last (those are cut short by the run's start
+ * and end), or of all of them when it has no others. A shorter output interval would split a
+ * log's intervals: rows would take turns holding one of its intervals and none.
+ */
+function inputLengthMs(logs: readonly MergeInputLog[]): number {
+  let longest = 0;
   for (const log of logs) {
-    for (const interval of log.intervals) lengths[i++] = Math.round(interval.lengthSec * 1000);
+    let first = Infinity;
+    let last = -Infinity;
+    for (const interval of log.intervals) {
+      first = Math.min(first, interval.startSec);
+      last = Math.max(last, interval.startSec);
+    }
+    const inner = medianLengthMs(log.intervals, (i) => i.startSec > first && i.startSec < last);
+    const own = Number.isNaN(inner) ? medianLengthMs(log.intervals, () => true) : inner;
+    longest = Math.max(longest, own);
   }
-  lengths.sort();
-  return lengths[(count - 1) >> 1];
+  return longest;
 }
 
 function addTo(target: LatencyHistogram, histogram: LatencyHistogram | HistogramExport): void {
@@ -154,9 +178,8 @@ function mergeGrid(logs: readonly MergeInputLog[], intervalSec: number | undefin
       earliestMs = Math.min(earliestMs, log.baseTimeMs + Math.round(interval.startSec * 1000));
     }
   }
-  const lengthMs = intervalSec === undefined
-    ? medianLengthMs(logs, count)
-    : Math.round(intervalSec * 1000);
+  const inputMs = inputLengthMs(logs);
+  const lengthMs = intervalSec === undefined ? inputMs : Math.round(intervalSec * 1000);
   if (!(lengthMs > 0)) {
     throw new UsageError(
       `Cannot merge HDR logs: interval "${
@@ -164,7 +187,6 @@ function mergeGrid(logs: readonly MergeInputLog[], intervalSec: number | undefin
       }" s is invalid, expected at least 0.001 s`,
     );
   }
-  const inputMs = medianLengthMs(logs, count);
   if (lengthMs < 0.9 * inputMs) {
     // An input interval cannot be split: shorter rows would each hold some loaders' only (a
     // tenth is left for the milliseconds a run's intervals differ by).
@@ -303,16 +325,17 @@ function mergeBucket(bucket: number, merge: BucketMerge): MergedInterval {
  * Merges loaders' HDR interval logs. Each input interval goes, per tag, to the output
  * interval that holds its midpoint in absolute time (`baseTimeMs + startSec * 1000`); output
  * interval k covers `[t0 + k L, t0 + (k + 1) L)`, where t0 is the earliest absolute start
- * rounded down to the second and L the median input length (or `intervalSec`). The merged
- * histograms are sums of the inputs' counts, so every percentile is exact to the histogram's
- * precision.
+ * rounded down to the second and L the logs' interval length (the longest of each log's median
+ * length, its first and last interval left out: they are cut by the run's start and end), or
+ * `intervalSec`. The merged histograms are sums of the inputs' counts, so every percentile is
+ * exact to the histogram's precision.
  *
  * @param logs The loaders' logs (what `readHdrLog` returns, with a name).
  * @param options The interval length and a streaming callback.
  * @returns The merged BaseTime, intervals, per-tag totals and per-loader counts.
  * @throws {UsageError} When no log is given, a log has no intervals, the tag sets differ,
  * a log's values are not nanoseconds (see `_merge_checks.ts` for the rule), some logs have no
- * BaseTime, `intervalSec` is not positive or shorter than the logs' median interval, or the logs
+ * BaseTime, `intervalSec` is not positive or shorter than the logs' interval length, or the logs
  * span more than 10^7 intervals.
  *
  * @example Usage

@@ -35,7 +35,9 @@ function ownPart(args: readonly string[]): readonly string[] {
 
 /**
  * Refuses, in one line each, the flags `analyze` sets itself in every child: `--shard` and
- * `--shards`, and an HDR log of the command's own (all the children would share it).
+ * `--shards`, and an HDR log of the command's own (all the children would share it); and any
+ * other file the command writes for itself (`-log json=`, `-log file=`, `-graph file=`,
+ * `--json`, `--results`), which every child would write at once.
  *
  * @param args The command line after `analyze N --`.
  * @throws {UsageError} When the command line has one of them.
@@ -47,6 +49,7 @@ function ownPart(args: readonly string[]): readonly string[] {
  * refuseOwnFlags(["write", "n=10"]);
  * assert.throws(() => refuseOwnFlags(["write", "--shard", "0/2"]), /Cannot use "--shard"/);
  * assert.throws(() => refuseOwnFlags(["write", "-log", "prometheus=9464"]), /every process/);
+ * assert.throws(() => refuseOwnFlags(["write", "-log", "json=run.json"]), /"-log json="/);
  * refuseOwnFlags(["write", "-log", "prometheus=127.0.0.1:0"]);
  * ```
  */
@@ -68,6 +71,14 @@ export function refuseOwnFlags(args: readonly string[]): void {
       }" in the command of "analyze": it gives each process its own HDR log, expected --keep DIR to keep them`,
     );
   }
+  const output = sharedOutput(own);
+  if (output !== undefined) {
+    throw new UsageError(
+      `Cannot use "${output}" in the command of "analyze": every process would write that one ` +
+        "file, expected a command without it (--keep DIR keeps each process's HDR log, --json " +
+        "FILE writes the merged run's summary)",
+    );
+  }
   // A live endpoint on a fixed port: the second process could not bind it.
   for (let i = 0; i < own.length; i++) {
     const inline = /^(?:--)?(prometheus|web)=(.*)$/i.exec(own[i]);
@@ -81,6 +92,24 @@ export function refuseOwnFlags(args: readonly string[]): void {
       } would be served on one port by every process, expected port 0 (each process picks a free one)`,
     );
   }
+}
+
+/**
+ * The first option that names a file the command writes for itself (`-log json=`, `-log file=`,
+ * `-graph file=`, `--json`, `--results`): every process would write that one file.
+ */
+function sharedOutput(own: readonly string[]): string | undefined {
+  let group = "";
+  for (const arg of own) {
+    const flag = /^--(json|results)(?==|$)/.exec(arg);
+    if (flag !== null) return flag[0];
+    if (/^-[a-z]/i.test(arg)) group = arg.toLowerCase();
+    const key = /^(file|json)=/i.exec(arg)?.[1].toLowerCase();
+    if ((group === "-log" && key !== undefined) || (group === "-graph" && key === "file")) {
+      return `${group} ${key}=`;
+    }
+  }
+  return undefined;
 }
 
 /** Inserts `extra` before the command line's own `--`, or appends it. */

@@ -10,7 +10,6 @@
  */
 
 import type { JsonOpStats } from "../report/json_summary.ts";
-import { writeOutputFile } from "./merge.ts";
 import { UsageError } from "../errors.ts";
 import { formatAnalyzeSummary } from "./analyze_summary.ts";
 import { parseHdrLogMergeInput } from "../report/hdr_log_merge_input.ts";
@@ -30,7 +29,8 @@ import { type CommandIo, printText } from "../cli/command_io.ts";
 export type { CommandIo } from "../cli/command_io.ts";
 import { parsePositive } from "../cli/parse_flags.ts";
 import { redactCommandLine } from "../cli/redact_command_line.ts";
-import { checkReplaceable } from "../cli/replace_file.ts";
+import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
+import { refuseSharedFiles } from "../cli/distinct_files.ts";
 
 /** The help text of `stress analyze`. */
 export const ANALYZE_HELP: string =
@@ -50,7 +50,8 @@ run and checkout load). A command whose work splits between loaders (write, read
 counter_write, counter_read, user, query run, checkout load) also gets "--shard I/N" in
 process I+1 (I from 0): the processes share its population, count and rate, so together
 they run exactly the one workload it describes, and each one's "Shard I/N: ..." line is
-printed. STRESS-ARGS must not have --shard, --shards or an HDR log of their own.
+printed. STRESS-ARGS must not have --shard, --shards, an HDR log of their own, nor another
+file every process would write (-log json= or file=, -graph file=, --json, --results).
 
 The exit code is 1 when a process failed (its exit code and first error line are
 printed; the merge still uses the logs that exist) or the logs cannot be merged.
@@ -102,24 +103,47 @@ async function prepareKeepDir(keep: string): Promise<void> {
   }
 }
 
+/**
+ * Takes `--keep DIR` or `--keep=DIR` (likewise `--json`) out of `own`: its value, or null when
+ * the flag is absent. A flag as the value (`--keep --json f`) is refused, not taken for a name.
+ */
+function takePathFlag(own: string[], flag: "--keep" | "--json"): string | null {
+  const at = own.findIndex((arg) => arg === flag || arg.startsWith(`${flag}=`));
+  if (at < 0) return null;
+  const inline = own[at] !== flag;
+  const value = inline ? own[at].slice(flag.length + 1) : own[at + 1];
+  if (value === undefined || value === "" || (!inline && value.startsWith("-"))) {
+    const got = value === undefined ? "" : `, got "${value}"`;
+    throw new UsageError(
+      `Cannot parse "${flag}": it needs a ${flag === "--keep" ? "directory" : "file"}${got}`,
+    );
+  }
+  own.splice(at, inline ? 1 : 2);
+  return value;
+}
+
+/**
+ * Checks the `--json` file before any process starts (it is written at the end): its folder
+ * must take it, and it must not be a log the `--keep` directory will hold, which it would replace.
+ */
+function checkJsonPath(json: string, keep: string | null, count: number): void {
+  const kept = keep === null
+    ? []
+    : [MERGED_LOG, ...Array.from({ length: count }, (_, i) => `process-${i + 1}.hdr`)];
+  refuseSharedFiles([
+    ...kept.map((name) => ({ option: "--keep", path: `${keep}/${name}` })),
+    { option: "--json", path: json },
+  ]);
+  checkReplaceable(json, "--json");
+}
+
 function parseAnalyzeArgs(args: readonly string[]): AnalyzeOptions | null {
   const dash = args.indexOf("--");
   const own = dash < 0 ? [...args] : args.slice(0, dash);
   const command = dash < 0 ? [] : args.slice(dash + 1);
   if (own.includes("-h") || own.includes("--help")) return null;
-  const paths: Record<string, string | null> = { "--keep": null, "--json": null };
-  for (const flag of Object.keys(paths)) {
-    const at = own.indexOf(flag);
-    if (at < 0) continue;
-    const value = own[at + 1];
-    if (value === undefined) {
-      throw new UsageError(
-        `Cannot parse "${flag}": it needs a ${flag === "--keep" ? "directory" : "file"}`,
-      );
-    }
-    paths[flag] = value;
-    own.splice(at, 2);
-  }
+  const keep = takePathFlag(own, "--keep");
+  const json = takePathFlag(own, "--json");
   if (own.length !== 1) {
     throw new UsageError(
       `Cannot parse the arguments of "analyze": "${
@@ -140,7 +164,7 @@ function parseAnalyzeArgs(args: readonly string[]): AnalyzeOptions | null {
     throw new UsageError(`Cannot analyze "${command[0]}": it is not a load command`);
   }
   refuseOwnFlags(command);
-  return { count, keep: paths["--keep"], json: paths["--json"], childArgs: command };
+  return { count, keep, json, childArgs: command };
 }
 
 /**
@@ -175,10 +199,9 @@ export async function analyzeCommand(
     return 0;
   }
   const { count, keep } = parsed;
-  // The merged summary is written at the end: a folder that is not there fails now.
-  if (parsed.json !== null) checkReplaceable(parsed.json, "--json");
-  const dir = keep ?? await Deno.makeTempDir({ prefix: "stress-analyze-" });
   if (keep !== null) await prepareKeepDir(keep);
+  if (parsed.json !== null) checkJsonPath(parsed.json, keep, count);
+  const dir = keep ?? await Deno.makeTempDir({ prefix: "stress-analyze-" });
   await checkChildLine(parsed.childArgs);
   const sharded = splitsWork(parsed.childArgs);
   try {
@@ -209,9 +232,9 @@ export async function analyzeCommand(
       for (const line of merged.lines) io.out(line);
       const scheduled = merged.json.total.scheduled;
       if (scheduled !== undefined) io.out(scheduledLine(scheduled));
-      if (keep !== null) await writeOutputFile(`${keep}/${MERGED_LOG}`, "--keep", merged.hdrLog);
+      if (keep !== null) replaceFile(`${keep}/${MERGED_LOG}`, "--keep", merged.hdrLog);
       if (parsed.json !== null) {
-        await writeOutputFile(parsed.json, "--json", JSON.stringify(merged.json, null, 2) + "\n");
+        replaceFile(parsed.json, "--json", JSON.stringify(merged.json, null, 2) + "\n");
       }
     }
     if (options.signal?.aborted) return 130;

@@ -14,6 +14,7 @@ import { MergedLogReport } from "../report/merged_log_report.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
 import { parseFlags } from "../cli/parse_flags.ts";
 import { refuseSharedFiles } from "../cli/distinct_files.ts";
+import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
 
 /** The help text of `stress merge`. */
 export const MERGE_HELP: string =
@@ -31,7 +32,7 @@ Options:
   --output FILE        write the merged HDR log (same format and tags)
   --json FILE          write a JSON summary (per tag, per interval, per loader)
   --interval DURATION  output interval length, e.g. 1s, 10s (default, and at least: the
-                       median interval length of the logs)
+                       logs' interval length, the longest of each log's median one)
   --allow-missing-tags merge logs whose tags differ (a loader of a mixed run that never ran
                        one op type has no tag for it); a missing tag adds nothing, but
                        an unscheduled log's service times count as its response times
@@ -116,32 +117,14 @@ function withResponseTimes(logs: readonly MergeInputLog[]): MergeInputLog[] {
 }
 
 /**
- * Writes one output file of a merge (`--output`, `--json`, `analyze --keep`), replacing it.
- *
- * @param path The file.
- * @param option The option that named it, for the error message.
- * @param text The content.
- * @throws {UsageError} When the file cannot be written.
- */
-export async function writeOutputFile(path: string, option: string, text: string): Promise<void> {
-  try {
-    await Deno.writeTextFile(path, text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`Cannot write the file of ${option} "${path}": ${reason}`, {
-      cause: error,
-    });
-  }
-}
-
-/**
  * Runs `stress merge`.
  *
  * @param args The arguments after `merge`.
  * @param io Where output goes.
  * @returns The exit code, 0.
  * @throws {UsageError} On bad arguments, an unreadable log, logs that cannot be merged or an
- * output file that cannot be written.
+ * output file that cannot be written (checked before the logs are read; each output is written
+ * to a sibling renamed over it, so a failure never leaves one half written).
  *
  * @example Usage
  * ```ts
@@ -173,7 +156,15 @@ export async function mergeCommand(args: readonly string[], io: CommandIo): Prom
   const intervalSec = typeof values.interval === "string"
     ? parseDuration(values.interval, "--interval", { bareUnit: "s" }) / 1000
     : undefined;
-  await checkPaths(positionals, [["--output", values.output], ["--json", values.json]]);
+  const outputs: [option: string, path: unknown][] = [
+    ["--output", values.output],
+    ["--json", values.json],
+  ];
+  await checkPaths(positionals, outputs);
+  // Written only after the merge: a folder that is not there fails now, before any is replaced.
+  for (const [option, path] of outputs) {
+    if (typeof path === "string") checkReplaceable(path, option);
+  }
   const read: MergeInputLog[] = [];
   for (const path of positionals) read.push(await readLog(path));
   const allowMissingTags = values["allow-missing-tags"] === true;
@@ -189,11 +180,9 @@ export async function mergeCommand(args: readonly string[], io: CommandIo): Prom
     command: ["merge", ...args].join(" "),
     utcOffsetMinutes: -new Date(merged.baseTimeMs).getTimezoneOffset(),
   });
-  if (typeof values.output === "string") {
-    await writeOutputFile(values.output, "--output", output.hdrLog);
-  }
+  if (typeof values.output === "string") replaceFile(values.output, "--output", output.hdrLog);
   if (typeof values.json === "string") {
-    await writeOutputFile(values.json, "--json", JSON.stringify(output.json, null, 2) + "\n");
+    replaceFile(values.json, "--json", JSON.stringify(output.json, null, 2) + "\n");
   }
   for (const line of output.lines) io.out(line);
   return 0;

@@ -192,6 +192,46 @@ Deno.test("mergeHdrLogs() detects the median interval length and honours interva
   );
 });
 
+Deno.test("mergeHdrLogs() takes the longest log's interval length, not partial intervals' nor a shorter log's", () => {
+  const h = histogramOf([1000]);
+  const at = (startSec: number, lengthSec: number) => ({
+    tag: "A-st",
+    startSec,
+    lengthSec,
+    histogram: h,
+  });
+  // Short runs: their first and last intervals, cut by the start and the end, outnumber the rest.
+  const short = (name: string, startSec: number) => ({
+    name,
+    baseTimeMs: BASE_MS,
+    intervals: [at(startSec, 1 - startSec), at(1, 1), at(2, 0.2)],
+  });
+  const shorts = mergeHdrLogs([short("a", 0.5), short("b", 0.7)]);
+  assert.equal(shorts.intervalSec, 1);
+  assert.deepEqual(shorts.intervals.map((i) => i.histograms.get("A-st")!.totalCount), [2, 2, 2]);
+  // A log of 0.5 s intervals with one of 1 s intervals: every second holds two of the one's and
+  // one of the other's, not one of the first's alone every other row.
+  const halves = {
+    name: "halves",
+    baseTimeMs: BASE_MS,
+    intervals: [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5].map((startSec) => at(startSec, 0.5)),
+  };
+  const seconds = {
+    name: "seconds",
+    baseTimeMs: BASE_MS,
+    intervals: [0, 1, 2, 3].map((startSec) => at(startSec, 1)),
+  };
+  const mixed = mergeHdrLogs([halves, seconds]);
+  assert.equal(mixed.intervalSec, 1);
+  assert.deepEqual(
+    mixed.intervals.map((i) => [i.startSec, i.lengthSec, i.histograms.get("A-st")!.totalCount]),
+    [[0, 1, 3], [1, 1, 3], [2, 1, 3], [3, 1, 3]],
+  );
+  assertRefused([halves, seconds], /"0\.5" s is shorter than the logs' intervals \(1 s\)/, {
+    intervalSec: 0.5,
+  });
+});
+
 function assertRefused(logs: MergeInputLog[], pattern: RegExp, options = {}): void {
   assert.throws(
     () => mergeHdrLogs(logs, options),

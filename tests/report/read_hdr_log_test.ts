@@ -54,3 +54,16 @@ Deno.test("readHdrLog() of a log with no BaseTime: StartTime when its timestamps
   assert.notEqual(absolute, withoutBase);
   assert.equal(readHdrLog(absolute, "abs.hdr").baseTimeMs, 0);
 });
+
+Deno.test("readHdrLog() of logs concatenated into one file: each BaseTime moves the intervals after it", () => {
+  const window = new OpWindow("WRITE", { scheduled: false });
+  window.service.recordValue(1000);
+  window.ops = 1;
+  const run = (startTimeMs: number) =>
+    formatHdrLogHeader({ startTimeMs }) +
+    formatHdrLogInterval({ windows: [window], startSec: 0.25, lengthSec: 1 });
+  // `cat first.hdr second.hdr`: the second run started 14 s after the first.
+  const log = readHdrLog(run(1_700_000_000_000) + run(1_700_000_014_000), "cat.hdr");
+  assert.equal(log.baseTimeMs, 1_700_000_000_000);
+  assert.deepEqual(log.intervals.map((i) => i.startSec), [0.25, 14.25]);
+});

@@ -131,7 +131,7 @@ Deno.test("analyze 2 -- write against the synthetic target merges both shards' l
   }
 });
 
-Deno.test("analyze refuses a --shard, --shards or HDR log of the command's own in one line", async () => {
+Deno.test("analyze refuses a --shard, --shards, HDR log or other output file of the command's own in one line", async () => {
   const cases: [string[], RegExp][] = [
     [
       ["write", "n=10", "--shard", "0/2"],
@@ -147,6 +147,25 @@ Deno.test("analyze refuses a --shard, --shards or HDR log of the command's own i
     [
       ["query", "run", "--web", "127.0.0.1:8089"],
       /^error: Cannot use "web=127\.0\.0\.1:8089" in the command of "analyze": its live page/,
+    ],
+    // Files the command writes itself: every process would write (and garble) the one file (in
+    // a folder that is not there, so that nothing is written if one is not refused).
+    [
+      ["write", "n=10", "-log", "interval=1s", "JSON=missing/x.json"],
+      /^error: Cannot use "-log json=" in the command of "analyze": every process would write/,
+    ],
+    [
+      ["write", "n=10", "-log", "file=missing/x.log"],
+      /^error: Cannot use "-log file=" in the command/,
+    ],
+    [
+      ["write", "n=10", "-graph", "file=missing/x.html"],
+      /^error: Cannot use "-graph file=" in the/,
+    ],
+    [["checkout", "load", "--json=missing/x.json"], /^error: Cannot use "--json" in the command/],
+    [
+      ["query", "run", "--results", "missing/x.jsonl"],
+      /^error: Cannot use "--results" in the command/,
     ],
   ];
   for (const [command, pattern] of cases) {

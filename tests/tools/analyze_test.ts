@@ -171,3 +171,65 @@ Deno.test("stress analyze refuses a bad cassandra-stress line once, before any p
     assert.deepEqual(out, []);
   }
 });
+
+Deno.test("stress analyze takes no flag for the name of --keep or --json, and takes --keep=DIR", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const flag = await stress(["analyze", "2", "--keep", "--json", `${dir}/m.json`]);
+    assert.equal(flag.code, 2, flag.err.join("\n"));
+    assert.deepEqual(flag.err, [
+      'error: Cannot parse "--keep": it needs a directory, got "--json"',
+    ]);
+    assert.deepEqual(flag.out, []);
+    const missing = await stress(["analyze", "2", "--json", "--keep", dir]);
+    assert.deepEqual(missing.err, ['error: Cannot parse "--json": it needs a file']);
+    const inline = await stress(["analyze", "1", `--keep=${dir}/logs`, "--", "simulate", "1"]);
+    assert.equal(inline.code, 0, inline.err.join("\n"));
+    const kept = (await Array.fromAsync(Deno.readDir(`${dir}/logs`))).map((e) => e.name).sort();
+    assert.deepEqual(kept, ["merged.hdr", "process-1.hdr"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("stress analyze refuses a --json that is a log --keep holds, and takes one in a new --keep DIR", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const name of ["merged.hdr", "process-2.hdr"]) {
+      const keep = `${dir}/${name}-logs`;
+      const { code, out, err } = await stress([
+        "analyze",
+        "2",
+        "--keep",
+        keep,
+        "--json",
+        `${keep}/${name}`,
+      ]);
+      assert.equal(code, 2, err.join("\n"));
+      assert.deepEqual(out, []);
+      assert.equal(err.length, 1, err.join("\n"));
+      assert.match(
+        err[0],
+        /^error: Cannot write the file of --json ".*": it is the file of --keep,/,
+      );
+    }
+    // --keep makes its directory before --json is checked there.
+    const keep = `${dir}/new`;
+    const run = await stress([
+      "analyze",
+      "1",
+      "--keep",
+      keep,
+      "--json",
+      `${keep}/m.json`,
+      "--",
+      "simulate",
+      "1",
+    ]);
+    assert.equal(run.code, 0, run.err.join("\n"));
+    assert.equal(JSON.parse(await Deno.readTextFile(`${keep}/m.json`)).merge.loaders.length, 1);
+    assert.match(await Deno.readTextFile(`${keep}/merged.hdr`), /^#Logging op latencies/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

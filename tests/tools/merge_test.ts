@@ -320,3 +320,26 @@ Deno.test("mergeCommand() refuses an --interval shorter than the logs' intervals
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("mergeCommand() checks --output and --json before writing either: a failure leaves both as they were", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-test-" });
+  try {
+    const { paths } = await writeShards(dir);
+    const out = `${dir}/merged.hdr`;
+    await Deno.writeTextFile(out, "an earlier merge");
+    const io = new BufferedIo();
+    await assert.rejects(
+      () => mergeCommand([...paths, "--output", out, "--json", `${dir}/missing/m.json`], io),
+      (e) =>
+        e instanceof UserError && e.exitCode === 2 &&
+        /^Cannot write the file of --json ".*missing\/m\.json": /.test(e.message),
+    );
+    assert.deepEqual(io.stdout, []);
+    assert.equal(await Deno.readTextFile(out), "an earlier merge");
+    await assertUsageError([...paths, "--json", dir], /--json ".*": it is a directory/);
+    const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
+    assert.deepEqual(names, ["loader-0.hdr", "loader-1.hdr", "loader-2.hdr", "merged.hdr"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
