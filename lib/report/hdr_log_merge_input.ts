@@ -62,8 +62,9 @@ export function declaredUnitOf(line: string): HdrValueUnit | undefined {
  * @param name The file name, for messages and the loader list.
  * @returns BaseTime (the first one; 0 when missing), the intervals with exports and max column
  * (starts after a later BaseTime line, in logs concatenated into one file, moved to be relative
- * to the first), the unit.
- * @throws {UsageError} When a line is not an HDR log line or its histogram cannot be decoded.
+ * to the first), the unit, and `cutLine` when the last line, with no line break after it, is no
+ * HDR log line (the loader stopped while writing it): that line is left out.
+ * @throws {UsageError} When another line is not an HDR log line or its histogram cannot be decoded.
  *
  * @example Usage
  * ```ts
@@ -89,6 +90,7 @@ export function parseHdrLogMergeInput(text: string, name: string): MergeInputLog
   let shiftSec = 0;
   let startTimeMs = 0;
   let unit: HdrValueUnit | undefined;
+  let cutLine: number | undefined;
   const intervals: MergeInputInterval[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -104,40 +106,48 @@ export function parseHdrLogMergeInput(text: string, name: string): MergeInputLog
       unit ??= declaredUnitOf(line);
       continue;
     }
-    let rest = line;
-    let tag = "";
-    if (rest.startsWith("Tag=")) {
-      const comma = rest.indexOf(",");
-      tag = rest.slice(4, comma);
-      rest = rest.slice(comma + 1);
-    }
-    const fields = rest.split(",");
-    const startSec = Number(fields[0]);
-    const lengthSec = Number(fields[1]);
-    const maxMs = Number(fields[2]);
-    if (
-      fields.length !== 4 || !Number.isFinite(startSec) || !Number.isFinite(lengthSec) ||
-      !Number.isFinite(maxMs) || fields[2].trim() === ""
-    ) {
-      throw new UsageError(
-        `Cannot read HDR log "${name}": line ${
-          i + 1
-        } is invalid, expected Tag=T,start,length,max,histogram`,
-      );
-    }
-    let histogram: HistogramExport;
+    let interval: MergeInputInterval;
     try {
-      histogram = decodeHistogramExport(fields[3]);
+      interval = parseIntervalLine(line, `Cannot read HDR log "${name}": line ${i + 1}`);
     } catch (error) {
-      throw new UsageError(
-        `Cannot read HDR log "${name}": line ${i + 1} has an undecodable histogram`,
-        { cause: error },
-      );
+      // The last line, with no line break after it: the loader stopped while writing it.
+      if (i !== lines.length - 1) throw error;
+      cutLine = i + 1;
+      break;
     }
-    intervals.push({ tag, startSec: startSec + shiftSec, lengthSec, maxMs, histogram });
+    intervals.push({ ...interval, startSec: interval.startSec + shiftSec });
   }
   baseTimeMs ||= impliedBaseMs(startTimeMs, intervals);
-  return { name, baseTimeMs, intervals, unit: unit ?? "ns" };
+  const log = { name, baseTimeMs, intervals, unit: unit ?? "ns" };
+  return cutLine === undefined ? log : { ...log, cutLine };
+}
+
+/** One interval line, `[Tag=T,]start,length,max,histogram`; `where` starts its error message. */
+function parseIntervalLine(line: string, where: string): MergeInputInterval {
+  let rest = line;
+  let tag = "";
+  if (rest.startsWith("Tag=")) {
+    const comma = rest.indexOf(",");
+    tag = rest.slice(4, comma);
+    rest = rest.slice(comma + 1);
+  }
+  const fields = rest.split(",");
+  const startSec = Number(fields[0]);
+  const lengthSec = Number(fields[1]);
+  const maxMs = Number(fields[2]);
+  if (
+    fields.length !== 4 || !Number.isFinite(startSec) || !Number.isFinite(lengthSec) ||
+    !Number.isFinite(maxMs) || fields[2].trim() === ""
+  ) {
+    throw new UsageError(`${where} is invalid, expected Tag=T,start,length,max,histogram`);
+  }
+  let histogram: HistogramExport;
+  try {
+    histogram = decodeHistogramExport(fields[3]);
+  } catch (error) {
+    throw new UsageError(`${where} has an undecodable histogram`, { cause: error });
+  }
+  return { tag, startSec, lengthSec, maxMs, histogram };
 }
 
 /** A year, in ms. */

@@ -44,6 +44,11 @@ export interface MergeInputLog {
    * @default {"ns"}
    */
   readonly unit?: HdrValueUnit;
+  /**
+   * The number of the log's last line when it was cut short (no line break after it, and not
+   * an HDR log line: the loader stopped while writing it) and left out; absent otherwise.
+   */
+  readonly cutLine?: number;
 }
 
 /** One output interval: bucket `index` covers `[startSec, startSec + intervalSec)`. */

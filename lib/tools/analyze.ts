@@ -13,6 +13,7 @@ import type { JsonOpStats } from "../report/json_summary.ts";
 import { UsageError } from "../errors.ts";
 import { formatAnalyzeSummary } from "./analyze_summary.ts";
 import { parseHdrLogMergeInput } from "../report/hdr_log_merge_input.ts";
+import { cutLineWarning } from "./merge.ts";
 import { mergeHdrLogs, type MergeInputLog, tagsOfLogs } from "../report/merge_hdr_logs.ts";
 import { type MergedLogOutput, MergedLogReport } from "../report/merged_log_report.ts";
 import { LatencyHistogram } from "../stats/latency_histogram.ts";
@@ -297,6 +298,7 @@ async function readLogs(runs: readonly ChildRun[], io: CommandIo): Promise<Merge
     }
     try {
       const log = parseHdrLogMergeInput(text, run.hdrPath.split("/").pop()!);
+      if (log.cutLine !== undefined) io.err(cutLineWarning(log.name, log.cutLine));
       if (log.intervals.length > 0) logs.push(log);
       else io.err(`warning: process ${run.index + 1} (pid ${run.pid}) logged no interval`);
     } catch (error) {

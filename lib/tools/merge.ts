@@ -87,11 +87,23 @@ async function checkPaths(
   ]);
 }
 
+/**
+ * The warning for a log whose last line was cut short and left out.
+ *
+ * @param name The log, as the user knows it.
+ * @param line The line's number.
+ * @returns The line to print on stderr.
+ */
+export function cutLineWarning(name: string, line: number): string {
+  return `warning: HDR log "${name}": its last line (line ${line}) is cut short (its loader stopped while writing it); merged without that line`;
+}
+
 /** The logs that have intervals; a warning for each one that has none (a loader that ended early). */
 function logsWithIntervals(logs: readonly MergeInputLog[], io: CommandIo): MergeInputLog[] {
   const kept = logs.filter((log) => log.intervals.length > 0);
   if (kept.length === 0) return [...logs]; // the merge says why it cannot
   for (const log of logs) {
+    if (log.cutLine !== undefined) io.err(cutLineWarning(log.name, log.cutLine));
     if (log.intervals.length === 0) {
       io.err(`warning: HDR log "${log.name}" has no intervals; merged without it`);
     }

@@ -307,6 +307,40 @@ Deno.test("mergeCommand() leaves out a log with no intervals, with a warning", a
   }
 });
 
+Deno.test("mergeCommand() leaves out a last line cut short (a loader killed while writing), with a warning", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-test-" });
+  try {
+    const { paths, values } = await writeShards(dir);
+    const text = await Deno.readTextFile(paths[2]);
+    // The last service-time line, and what follows it, is where the loader was killed.
+    const lines = text.trimEnd().split("\n");
+    lines.length = lines.findLastIndex((line) => line.startsWith("Tag=WRITE-st,")) + 1;
+    const last = lines.pop()!;
+    const kept = readHdrLog(lines.join("\n") + "\n", "kept").intervals;
+    // Killed mid-line: half the last interval's line, no line break after it.
+    await Deno.writeTextFile(paths[2], [...lines, last.slice(0, last.length >> 1)].join("\n"));
+    const io = new BufferedIo();
+    assert.equal(await mergeCommand([...paths, "--json", `${dir}/m.json`], io), 0);
+    assert.deepEqual(io.stderr, [
+      `warning: HDR log "${paths[2]}": its last line (line ${
+        lines.length + 1
+      }) is cut short (its loader stopped while writing it); merged without that line`,
+    ]);
+    const whole = (path: string) => Deno.readTextFile(path).then((t) => readHdrLog(t, path));
+    const expected = (await whole(paths[0])).intervals.concat((await whole(paths[1])).intervals)
+      .concat(kept).filter((interval) => interval.tag === "WRITE-st")
+      .reduce((sum, interval) => sum + interval.histogram.totalCount, 0);
+    const summary = JSON.parse(await Deno.readTextFile(`${dir}/m.json`));
+    assert.equal(summary.total.ops, expected);
+    assert.ok(expected < values.length);
+    // Anywhere else, or followed by a line break, a bad line is refused.
+    await Deno.writeTextFile(paths[2], [...lines, last.slice(0, last.length >> 1), ""].join("\n"));
+    await assertUsageError([paths[2]], /line \d+ (is invalid|has an undecodable histogram)/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("mergeCommand() refuses an --interval shorter than the logs' intervals", async () => {
   const dir = await Deno.makeTempDir({ prefix: "stress-merge-test-" });
   try {
