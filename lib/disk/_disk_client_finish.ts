@@ -18,9 +18,10 @@ import type { ServerLink } from "./_disk_client_join.ts";
 import type { ClientHeartbeat } from "./_disk_client_heartbeat.ts";
 import type { WriterProcess } from "./_disk_client_writer.ts";
 import type { WriterReport } from "./_disk_client_follow.ts";
+import { dataPrefixOf, removeFilesOf } from "./_disk_client_files.ts";
 
 /** How long to wait for the server's acknowledgements at the end. */
-const ACK_WAIT_MS = 10_000;
+export const ACK_WAIT_MS = 10_000;
 
 /** The parts of a client run that its end reports through and closes. */
 export interface ClientRunParts {
@@ -84,7 +85,7 @@ export async function finishClientRun(parts: ClientRunParts, end: WriterEnd): Pr
   const lost = messenger.lost;
   const unacknowledged = messenger.unacknowledged + messenger.unsent;
   await messenger.close();
-  if (settings.cleanup) await removeDataFiles(settings.path);
+  if (settings.cleanup) await removeFilesOf(settings.path, dataPrefixOf(settings.id));
   if (stop.reason === "signal") {
     throw new InterruptedError("Client interrupted: the run was stopped and reported");
   }
@@ -107,23 +108,27 @@ export interface JoinedParts {
 }
 
 /**
- * Ends a run refused after the client joined (before its writer started): sends the reason as an
- * error event, a stop event with reason `error` and nothing written, and the bye, so the server
- * marks the client finished at once; then closes the connection and the heartbeat.
+ * Ends a run refused or interrupted after the client joined (before its writer started): sends
+ * the reason as an error event and a stop event with reason `error` (an interruption: only a
+ * stop with reason `signal`), nothing written, and the bye, so the server marks the client
+ * finished at once; then closes the connection and the heartbeat.
  *
  * @param parts The log, the server and the heartbeat.
- * @param error Why the run was refused (its first line is sent).
+ * @param error Why the run was refused (its first line is sent), or an `InterruptedError`.
  * @returns When the server acknowledged the bye, or was lost, or after 10 s.
  */
 export async function abandonClientRun(parts: JoinedParts, error: unknown): Promise<void> {
   const { link, heartbeat } = parts;
   const { messenger } = link;
+  const interrupted = error instanceof InterruptedError;
   heartbeat.state = "stopping";
-  messenger.record({ type: "event", kind: "error", detail: { message: firstLineOf(error) } });
+  if (!interrupted) {
+    messenger.record({ type: "event", kind: "error", detail: { message: firstLineOf(error) } });
+  }
   messenger.record({
     type: "event",
     kind: "stop",
-    detail: { reason: "error", bytesWritten: 0, chunks: 0, rollovers: 0 },
+    detail: { reason: interrupted ? "signal" : "error", bytesWritten: 0, chunks: 0, rollovers: 0 },
   });
   link.sayingBye();
   await Promise.race([messenger.record({ type: "bye" }), messenger.drain(ACK_WAIT_MS)]);
@@ -147,13 +152,4 @@ async function reportWriterFailure(parts: ClientRunParts, end: WriterEnd): Promi
     kind: "error",
     detail: { message: `writer: ${why}` },
   });
-}
-
-/** Removes the run's data files (`stress-disk-N.dat`) from its directory. */
-async function removeDataFiles(path: string): Promise<void> {
-  for await (const entry of Deno.readDir(path)) {
-    if (/^stress-disk-\d+\.dat$/.test(entry.name)) {
-      await Deno.remove(`${path}/${entry.name}`).catch(() => {});
-    }
-  }
 }

@@ -74,6 +74,9 @@ export class Messenger {
   unsent = 0;
   #writing: Promise<void> = Promise.resolve();
   readonly #reading: Promise<void>;
+  // When the server last acknowledged a record (or the watch began), and the watch's timer.
+  #heardMs = 0;
+  #silenceTimer: ReturnType<typeof setInterval> | undefined;
 
   private constructor(conn: Deno.Conn, onLost: (why: string) => void) {
     this.#conn = conn;
@@ -188,8 +191,33 @@ export class Messenger {
     }
   }
 
+  /**
+   * From now on, gives the server up when records wait for their acknowledgement and none came
+   * for `silentMs` (a server that hangs, not one that closed): the connection is closed, and
+   * the records in flight count as unacknowledged. Called when the writer ends, so that no wait
+   * for an acknowledgement holds the client's end.
+   *
+   * @param silentMs How long the server may acknowledge nothing, ms.
+   */
+  giveUpWhenSilent(silentMs: number): void {
+    this.#heardMs = performance.now();
+    clearInterval(this.#silenceTimer);
+    this.#silenceTimer = setInterval(() => {
+      if (this.#pending.size === 0) this.#heardMs = performance.now();
+      if (performance.now() - this.#heardMs < silentMs) return;
+      clearInterval(this.#silenceTimer);
+      this.lost ??= `the server acknowledged nothing for ${silentMs / 1000} s`;
+      try {
+        this.#conn.close();
+      } catch {
+        // Already closed.
+      }
+    }, Math.min(250, silentMs));
+  }
+
   /** Closes the connection and waits for the reader to end. */
   async close(): Promise<void> {
+    clearInterval(this.#silenceTimer);
     try {
       this.#conn.close();
     } catch {
@@ -208,6 +236,7 @@ export class Messenger {
       for (const line of lines) {
         const message = parseServerMessage(line);
         if (!isProtocolProblem(message) && message.type === "ack") {
+          this.#heardMs = performance.now();
           this.#pending.get(message.seq)?.();
           this.#pending.delete(message.seq);
         } else if (!isProtocolProblem(message) && message.type === "error") {
@@ -220,6 +249,7 @@ export class Messenger {
       }
     }
     this.lost ??= "the server closed the connection";
+    clearInterval(this.#silenceTimer);
     // Records in flight will never be acknowledged now: count them and let their senders go on.
     this.unsent += this.#pending.size;
     for (const resolve of this.#pending.values()) resolve();

@@ -132,7 +132,10 @@ export class WriterMonitor {
     return mergeLoaderSamples([sample], false, "writers");
   }
 
-  /** Waits for the sample under way, then takes the final one. */
+  /**
+   * Waits for the sample under way, then takes the final one (none when the writer was never
+   * read and wrote nothing since the last).
+   */
   async finish(): Promise<void> {
     await this.#sampling;
     await this.#sample();
@@ -166,6 +169,9 @@ export class WriterMonitor {
         }%, rss ${formatSize(usage.rssBytes)}`,
       );
     }
+    // No reading of the writer (it was gone before its first) and no writes: nothing measured,
+    // and a sample of zeros would show as one in the report.
+    if (usage === null && chunks === 0) return;
     this.#sampledBytes += bytes;
     this.#sampledChunks += chunks;
     await this.#outputs.record({

@@ -8,14 +8,11 @@ import { firstLineOf, UsageError } from "../errors.ts";
 import { DiskWriter } from "./driver/disk_writer.ts";
 import type { DataFile } from "./driver/disk_writer_types.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
+import { probePrefixOf, removeFilesOf } from "./_disk_client_files.ts";
 
 /** The speed probe writes for 5% of the run time, within these bounds (ms). */
 const PROBE_MS = 1000;
 const PROBE_MIN_MS = 250;
-
-/** The probe's data files: `stress-disk-probe-00000.dat`, ... in `--path`. */
-const PROBE_PREFIX = "stress-disk-probe";
-const PROBE_FILE = /^stress-disk-probe-\d+\.dat$/;
 
 /** What the probe measured. */
 export interface ProbeResult {
@@ -35,15 +32,19 @@ export interface ProbeOptions {
    * @default {Deno.openSync}
    */
   readonly openFile?: (path: string) => DataFile;
+  /** Stops the probe between chunks (Ctrl-C): it returns what it measured so far. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Measures the write speed with the run's chunk size, fsync policy and `--min-free` floor, then
- * removes its files (and any a killed earlier probe left) before it returns or throws, so the
- * run starts with the space the probe took. A full file system ends the probe as `diskFull`.
+ * removes its files (`stress-probe-ID-N.dat`, and any a killed earlier probe of this client
+ * left) before it returns or throws, so the run starts with the space the probe took. A full
+ * file system ends the probe as `diskFull`; the signal ends it early.
  *
- * @param settings The run's directory, chunk and file sizes, fsync policy, floor and run time.
- * @param options The file opener (for tests).
+ * @param settings The run's directory, client id, chunk and file sizes, fsync policy, floor and
+ * run time.
+ * @param options The file opener (for tests), and the signal that stops the probe.
  * @returns The speed, the bytes written and whether the disk was full.
  * @throws {UsageError} When the directory cannot be written or the chunk not allocated.
  */
@@ -51,6 +52,7 @@ export async function measureSpeed(
   settings: ClientSettings,
   options: ProbeOptions = {},
 ): Promise<ProbeResult> {
+  const prefix = probePrefixOf(settings.id);
   try {
     const outcome = await new DiskWriter({
       dir: settings.path,
@@ -59,9 +61,9 @@ export async function measureSpeed(
       fsync: settings.fsync,
       runTimeMs: Math.min(PROBE_MS, Math.max(PROBE_MIN_MS, settings.runTimeMs / 20)),
       minFree: settings.minFree,
-      prefix: PROBE_PREFIX,
+      prefix,
       openFile: options.openFile,
-    }).run();
+    }).run({ shouldStop: () => options.signal?.aborted ?? false });
     const seconds = Math.max(outcome.writingMs, 0.001) / 1000;
     return {
       speed: outcome.chunks > 0 ? outcome.bytesWritten / seconds : null,
@@ -76,7 +78,7 @@ export async function measureSpeed(
       { cause: error },
     );
   } finally {
-    await removeProbeFiles(settings.path);
+    await removeFilesOf(settings.path, prefix);
   }
 }
 
@@ -85,17 +87,4 @@ function isSystemError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (Object.values(Deno.errors).some((kind) => error instanceof kind)) return true;
   return typeof (error as { code?: unknown }).code === "string";
-}
-
-/** Removes the probe's files from the directory. */
-async function removeProbeFiles(path: string): Promise<void> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(path)) {
-      if (PROBE_FILE.test(entry.name)) names.push(entry.name);
-    }
-  } catch {
-    // The directory went away: nothing left to remove.
-  }
-  for (const name of names) await Deno.remove(`${path}/${name}`).catch(() => {});
 }

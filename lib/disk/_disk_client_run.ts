@@ -6,11 +6,12 @@
  * @module
  */
 
+import { InterruptedError } from "../errors.ts";
 import type { StopReason } from "./protocol/disk_message.ts";
 import { formatSize } from "../units/parse_size.ts";
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
-import { measureSpeed } from "./_disk_client_probe.ts";
+import { measureSpeed, type ProbeResult } from "./_disk_client_probe.ts";
 import { planRun, type RunPlan } from "./_disk_client_plan.ts";
 import { joinServer, type ServerLink } from "./_disk_client_join.ts";
 import { preparePath } from "./_disk_client_path.ts";
@@ -18,7 +19,7 @@ import { ClientHeartbeat } from "./_disk_client_heartbeat.ts";
 import { WriterProcess } from "./_disk_client_writer.ts";
 import { WriterMonitor } from "./_disk_client_monitor.ts";
 import { followWriter } from "./_disk_client_follow.ts";
-import { abandonClientRun, finishClientRun } from "./_disk_client_finish.ts";
+import { abandonClientRun, ACK_WAIT_MS, finishClientRun } from "./_disk_client_finish.ts";
 import { judgeLoader } from "../stats/loader_verdict.ts";
 
 /** What a client run reports to, and what stops it. */
@@ -35,7 +36,7 @@ export interface ClientRunOptions {
  * Runs the client: checks `--path` and `--interface`, joins the server, starts the heartbeat,
  * measures the disk (the probe's files are removed before the run), then runs and reports the
  * measured run. A run refused after joining is reported to the server as an error and a stop
- * before the bye.
+ * before the bye; one interrupted before it started, as a stop.
  *
  * @param settings The client's settings.
  * @param options The log, the abort signal and the live endpoints.
@@ -43,7 +44,8 @@ export interface ClientRunOptions {
  * @throws {UsageError} When `--path` cannot be written, `--interface` is not an address of this
  * machine, or the run is infeasible at the measured speed.
  * @throws {TargetError} When the server cannot be reached or refuses the client.
- * @throws {InterruptedError} When interrupted (after a clean stop).
+ * @throws {InterruptedError} When interrupted (after a clean stop; during the speed probe, the
+ * run does not start and the server gets a stop with reason `signal` and nothing written).
  */
 export async function runClient(
   settings: ClientSettings,
@@ -61,13 +63,28 @@ export async function runClient(
   heartbeat.start();
   let plan: RunPlan;
   try {
-    const probe = await measureSpeed(settings);
+    const probe = await measureSpeed(settings, { signal: options.signal });
+    if (options.signal?.aborted) throw interruptedProbe(probe, options.log);
     plan = planRun(settings, { probe, log: options.log });
   } catch (error) {
     await abandonClientRun({ link, heartbeat, log: options.log }, error);
     throw error;
   }
   return await runMeasured(settings, { ...options, link, heartbeat, plan });
+}
+
+/**
+ * Logs what a probe stopped by Ctrl-C measured (it is no measurement of the run: nothing is
+ * sent but the stop), and returns the error the client ends with.
+ */
+function interruptedProbe(probe: ProbeResult, log: (text: string) => void): InterruptedError {
+  const speed = probe.speed === null
+    ? "nothing"
+    : `${formatSize(probe.speed, { system: "decimal" })}/s`;
+  log(
+    `stop: signal during the speed probe (it measured ${speed}); the run did not start, nothing was written`,
+  );
+  return new InterruptedError("Client interrupted during the speed probe: the server was told");
 }
 
 async function runMeasured(
@@ -86,7 +103,8 @@ async function runMeasured(
   signal?.addEventListener("abort", onAbort, { once: true });
   // Ctrl-C while the client joined or the disk was measured stops the writer at once.
   if (signal?.aborted) onAbort();
-  await record({
+  // Sent, not waited for: a server that hangs never holds the run (records keep their order).
+  void record({
     type: "event",
     kind: "start",
     detail: { speedBytesPerSec: plan.speed, expectedRollovers: plan.expectedRollovers },
@@ -103,6 +121,8 @@ async function runMeasured(
   const monitor = new WriterMonitor(writer.pid, { live, log, record });
   monitor.start(settings.statsEveryMs);
   const report = await followWriter(writer, { monitor, record, log, stop });
+  // A server that hangs from here on holds the end for at most ACK_WAIT_MS.
+  link.messenger.giveUpWhenSilent(ACK_WAIT_MS);
   writer.release();
   const status = await writer.status;
   heartbeat.state = "stopping";

@@ -7,6 +7,7 @@
 
 import { workerEntryUrl } from "../engine/worker_entry_url.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
+import { dataPrefixOf } from "./_disk_client_files.ts";
 
 /** The writer process: its report lines on stdout, its stdin held open while the client lives. */
 export class WriterProcess {
@@ -21,8 +22,8 @@ export class WriterProcess {
   /**
    * Starts the writer with the run's settings.
    *
-   * @param settings The directory, sizes, fsync policy, run time, free-space floor and sample
-   * interval.
+   * @param settings The directory, client id (in the file names), sizes, fsync policy, run
+   * time, free-space floor and sample interval.
    * @returns The running writer.
    */
   static spawn(settings: ClientSettings): WriterProcess {
@@ -36,6 +37,7 @@ export class WriterProcess {
         writerUrl.href,
         JSON.stringify({
           dir: settings.path,
+          prefix: dataPrefixOf(settings.id),
           chunkBytes: settings.chunkBytes,
           fileBytes: settings.fileBytes,
           fsync: settings.fsync,

@@ -12,17 +12,27 @@ import type { ServerSettings } from "./_disk_server_settings.ts";
 
 const REPORT = "--report";
 
+/** The files SQLite keeps next to a database: its write-ahead log, shared memory and journal. */
+const SQLITE_SIDE_FILES = ["-wal", "-shm", "-journal"];
+
 /**
  * Checks the server's files before anything is opened: `--log` and `--report` may not name the
- * `--db` file (a SQLite path; a postgres:// URL has none) or each other, and `--report` must be
- * a file the run can write at its end.
+ * `--db` file (a SQLite path; a postgres:// URL has none), its `-wal`, `-shm` or `-journal`
+ * file, or each other, and `--report` must be a file the run can write at its end.
  *
  * @param settings The server's settings.
  * @throws {UsageError} One line naming the option and the file.
  */
 export function checkServerFiles(settings: ServerSettings): void {
+  const db = sqlitePathOf(settings.db);
   refuseSharedFiles([
-    { option: "--db", path: sqlitePathOf(settings.db), input: true },
+    { option: "--db", path: db, input: true },
+    // SQLite's own files next to the database hold committed runs too (WAL mode).
+    ...SQLITE_SIDE_FILES.map((suffix) => ({
+      option: `--db (its ${suffix} file)`,
+      path: db === null ? null : `${db}${suffix}`,
+      input: true,
+    })),
     { option: "--log", path: settings.logPath },
     { option: REPORT, path: settings.reportPath },
   ]);

@@ -197,8 +197,8 @@ Deno.test({
         // Writing the second file of the probe, and of the run, finds the disk full: that file
         // is a link to /dev/full, where every write fails with ENOSPC.
         await Deno.mkdir(`${dir}/f`);
-        await Deno.symlink("/dev/full", `${dir}/f/stress-disk-probe-00001.dat`);
-        await Deno.symlink("/dev/full", `${dir}/f/stress-disk-00001.dat`);
+        await Deno.symlink("/dev/full", `${dir}/f/stress-probe-f-00001.dat`);
+        await Deno.symlink("/dev/full", `${dir}/f/stress-disk-f-00001.dat`);
         const { server, tcpPort } = await startServer({ hbPort, db: `${dir}/runs.sqlite`, dir });
         procs.push(server);
         const client = startClient({

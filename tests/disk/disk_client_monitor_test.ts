@@ -25,3 +25,19 @@ Deno.test("disk client sample: the rate is over the writer's time its stats cove
   const sample = lines.find((line) => line.startsWith("sample:"));
   assert.match(sample ?? "", /^sample: (9\.9\d|10\.0\d) MB\/s, 10 chunks/, lines.join("\n"));
 });
+
+Deno.test("disk client sample: a writer gone before its first reading, with no writes, sends no sample of zeros", async () => {
+  const records: string[] = [];
+  // A process id that is not alive: its /proc entry cannot be read.
+  const monitor = new WriterMonitor(2 ** 22 + 1, {
+    live: null,
+    log: () => {},
+    record: (fields) => {
+      records.push(fields.type);
+      return Promise.resolve();
+    },
+  });
+  monitor.stop();
+  await monitor.finish();
+  assert.deepEqual(records, []);
+});

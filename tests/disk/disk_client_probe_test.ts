@@ -46,14 +46,33 @@ async function namesIn(dir: string): Promise<string[]> {
 
 Deno.test("measureSpeed() measures, then removes its files before it returns", async () => {
   await inTempDir(async (dir) => {
-    // A file a probe killed earlier left behind goes too; other files stay.
-    await Deno.writeFile(`${dir}/stress-disk-probe-00042.dat`, new Uint8Array(10));
-    await Deno.writeFile(`${dir}/stress-disk-00000.dat`, new Uint8Array(10));
+    // A file a probe of this client killed earlier left behind goes too; other files stay,
+    // another client's probe files in the same --path too (client "probe-x", client "x").
+    await Deno.writeFile(`${dir}/stress-probe-probe-00042.dat`, new Uint8Array(10));
+    const others = [
+      "stress-disk-probe-00000.dat",
+      "stress-probe-probe-x-00000.dat",
+      "stress-probe-x-00000.dat",
+    ];
+    for (const name of others) await Deno.writeFile(`${dir}/${name}`, new Uint8Array(10));
     const result = await measureSpeed(settingsIn(dir, { percent: 0 }));
     assert.equal(result.diskFull, false);
     assert.ok(result.speed !== null && result.speed > 0);
     assert.ok(result.bytesWritten >= 64 * 1024);
-    assert.deepEqual(await namesIn(dir), ["stress-disk-00000.dat"]);
+    assert.deepEqual(await namesIn(dir), others);
+  });
+});
+
+Deno.test("measureSpeed() stops at once when its signal is aborted (Ctrl-C), and removes its files", async () => {
+  await inTempDir(async (dir) => {
+    const controller = new AbortController();
+    const settings = { ...settingsIn(dir, { percent: 0 }), runTimeMs: 3_600_000 }; // a 1 s probe
+    const started = performance.now();
+    const probe = measureSpeed(settings, { signal: controller.signal });
+    controller.abort();
+    await probe;
+    assert.ok(performance.now() - started < 900, "the probe ran on after the signal");
+    assert.deepEqual(await namesIn(dir), []);
   });
 });
 

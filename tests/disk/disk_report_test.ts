@@ -371,3 +371,34 @@ Deno.test("formatDiskReport() prints the time the rate was computed over", () =>
     lines.join("\n"),
   );
 });
+
+Deno.test("createDiskReport() shows no speed of 0 from a probe that wrote nothing (a full disk)", () => {
+  const events = INPUT.events.map((e) =>
+    e.clientId === "c1" && e.kind === "start"
+      ? { ...e, detail: { speedBytesPerSec: 0, expectedRollovers: 0 } }
+      : e
+  );
+  const report = createDiskReport({ ...INPUT, events });
+  assert.equal(report.clients[0].measuredBytesPerSec, null);
+  const lines = formatDiskReport(report);
+  assert.ok(!lines.some((line) => /measured 0 B\/s/.test(line)), lines.join("\n"));
+  assert.ok(
+    lines.includes("  measured nothing before writing: the disk was full (or at --min-free)"),
+  );
+});
+
+Deno.test("createDiskReport() gives no rate to a client stopped before it started writing", () => {
+  const stop = { reason: "signal", bytesWritten: 0, chunks: 0, rollovers: 0 };
+  const report = createDiskReport({
+    ...INPUT,
+    clients: [INPUT.clients[0]],
+    events: [event(INPUT.clients[0].clientId, 1, 500, "stop", stop)],
+    samples: [],
+  });
+  const client = report.clients[0];
+  assert.deepEqual([client.writingMs, client.throughputBytesPerSec], [null, null]);
+  assert.equal(report.totals.throughputBytesPerSec, null);
+  assert.ok(
+    formatDiskReport(report).includes("  wrote nothing: it stopped before it started writing"),
+  );
+});

@@ -92,6 +92,32 @@ Deno.test("disk server refuses --log or --report on the --db file, with one line
   });
 });
 
+Deno.test("disk server refuses --log or --report on the -wal, -shm or -journal file of --db", async () => {
+  await inTempDir(async (dir) => {
+    const db = `${dir}/runs.sqlite`;
+    await databaseWithARun(db);
+    for (const suffix of ["-wal", "-shm", "-journal"]) {
+      for (const option of ["--log", "--report"]) {
+        const args = ["--db", db, option, `${db}${suffix}`];
+        const { code, stdout, stderr } = await runMain(serverArgs(args));
+        assert.equal(code, 2, `${args}: ${stderr}`);
+        assert.equal(stdout, "", args.join(" "));
+        assert.equal(
+          stderr.trim(),
+          `error: Cannot write the file of ${option} "${db}${suffix}": it is the file of --db ` +
+            `(its ${suffix} file), which this command reads, expected a file of its own`,
+        );
+      }
+    }
+    const store = await openRunStore(db, { mustExist: true, readOnly: true });
+    try {
+      assert.equal((await store.listRuns()).length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 Deno.test("disk server checks --report before the run: a missing folder or a directory is one line", async () => {
   await inTempDir(async (dir) => {
     for (const [report, why] of [[`${dir}/nodir/r.json`, /No such file/], [dir, /a directory/]]) {

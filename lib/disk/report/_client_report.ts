@@ -117,23 +117,26 @@ interface WrittenSources {
   readonly rollovers: readonly DiskRolloverEntry[];
   readonly chunkBytes: number | null;
   readonly startedAtMs: number;
+  /** Whether the client sent a start event (a run refused or interrupted before it has none). */
+  readonly started: boolean;
 }
 
 /**
  * What a client wrote: its stop event (the writer's own run time, or up to the stop), else the
  * larger of its last sample (up to that sample) and its rolled-over files (up to the last
  * rollover; a file holds whole chunks, so its chunks are its bytes over the chunk size). Bytes,
- * chunks and time always come from the same source.
+ * chunks and time always come from the same source. A client that stopped before its start
+ * event had no writing time (its rate is unknown, not 0).
  */
 function writtenOf(sources: WrittenSources): Written {
-  const { stop, lastSample, rollovers, chunkBytes, startedAtMs } = sources;
+  const { stop, lastSample, rollovers, chunkBytes, startedAtMs, started } = sources;
   const since = (atMs: number) => atMs - startedAtMs;
   const stopBytes = stop === undefined ? null : numberIn(stop.detail, "bytesWritten");
   if (stop !== undefined && stopBytes !== null) {
     return {
       bytesWritten: stopBytes,
       chunks: numberIn(stop.detail, "chunks") ?? 0,
-      writingMs: numberIn(stop.detail, "elapsedMs") ?? since(stop.atMs),
+      writingMs: numberIn(stop.detail, "elapsedMs") ?? (started ? since(stop.atMs) : null),
     };
   }
   const rolledBytes = rollovers.reduce((sum, rollover) => sum + rollover.bytes, 0);
@@ -224,6 +227,7 @@ export function clientReport(
     rollovers,
     chunkBytes: numberIn(config, "chunkBytes"),
     startedAtMs,
+    started: start !== undefined,
   });
   const { bytesWritten, chunks, writingMs } = written;
   const goneEvent = own.find((event) => event.seq === null && event.kind === "gone");
@@ -237,7 +241,8 @@ export function clientReport(
     path: textIn(config, "path"),
     runTimeMs: numberIn(config, "runTimeMs"),
     state: client.state,
-    measuredBytesPerSec: start ? numberIn(start.detail, "speedBytesPerSec") : null,
+    // A probe that wrote nothing (a full disk) sends 0: no speed was measured.
+    measuredBytesPerSec: start ? numberIn(start.detail, "speedBytesPerSec") || null : null,
     expectedRollovers: start ? numberIn(start.detail, "expectedRollovers") : null,
     startedAtMs,
     stoppedAtMs,

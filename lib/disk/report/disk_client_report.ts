@@ -90,7 +90,10 @@ export interface DiskClientReport {
   readonly runTimeMs: number | null;
   /** `running`, `finished` or `gone`. */
   readonly state: string;
-  /** Write speed measured before the run (bytes/s), from its start event, or null. */
+  /**
+   * Write speed measured before the run (bytes/s), from its start event, or null (no start, or
+   * a probe that wrote nothing: the disk was full).
+   */
   readonly measuredBytesPerSec: number | null;
   /** Rollovers it expected, from its start event, or null. */
   readonly expectedRollovers: number | null;

@@ -99,7 +99,10 @@ export function createDiskReport(input: DiskReportInput): DiskReport {
     );
   const sum = (pick: (client: DiskClientReport) => number) =>
     clients.reduce((total, client) => total + pick(client), 0);
-  const writers = clients.filter((client) => client.stoppedAtMs !== null);
+  // A client that never wrote (refused, interrupted before its start) widens no span.
+  const writers = clients.filter((client) =>
+    client.stoppedAtMs !== null && client.writingMs !== null
+  );
   const firstStartMs = Math.min(...writers.map((client) => client.startedAtMs));
   const lastStopMs = Math.max(...writers.map((client) => client.stoppedAtMs ?? 0));
   const bytesWritten = sum((client) => client.bytesWritten);

@@ -32,6 +32,11 @@ function latencyLine(latency: LatencySummaryMs | null): string {
     `p99.9 ${ms(latency.p999)}, max ${ms(latency.max)} (${latency.count} chunks)`;
 }
 
+/** Whether a client stopped (refused, or interrupted) before its writer started. */
+function neverWrote(client: DiskClientReport): boolean {
+  return client.stopReason !== null && client.writingMs === null && client.chunks === 0;
+}
+
 function formatClient(client: DiskClientReport, runStartMs: number): string[] {
   const at = (ms: number) => `+${seconds(ms - runStartMs)}`;
   const lines = [
@@ -47,12 +52,16 @@ function formatClient(client: DiskClientReport, runStartMs: number): string[] {
       `  measured ${rate(client.measuredBytesPerSec)} before writing, expected ` +
         `${client.expectedRollovers ?? "?"} rollovers`,
     );
+  } else if (client.expectedRollovers !== null) {
+    lines.push("  measured nothing before writing: the disk was full (or at --min-free)");
   }
   // The span the rate is computed over, so that the two agree.
   const over = client.writingMs === null ? "" : ` over ${seconds(client.writingMs)}`;
   lines.push(
-    `  wrote ${decimal(client.bytesWritten)} in ${client.chunks} chunks${over}: ` +
-      rate(client.throughputBytesPerSec),
+    neverWrote(client)
+      ? "  wrote nothing: it stopped before it started writing"
+      : `  wrote ${decimal(client.bytesWritten)} in ${client.chunks} chunks${over}: ` +
+        rate(client.throughputBytesPerSec),
     `  chunk write latency (ms): ${latencyLine(client.latencyMs)}`,
   );
   if (client.badHistograms > 0) {
