@@ -70,7 +70,10 @@ export class ServerConnection {
         }
       }
     } catch (error) {
-      this.#context.log(`connection ${from} failed: ${String(error).split("\n")[0]}`);
+      // BadResource: the server closed the connection itself (it is stopping), not a failure.
+      if (!(error instanceof Deno.errors.BadResource)) {
+        this.#context.log(`connection ${from} failed: ${String(error).split("\n")[0]}`);
+      }
     } finally {
       clearTimeout(helloTimer);
       try {

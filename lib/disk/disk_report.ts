@@ -56,6 +56,10 @@ export async function diskReportCommand(args: readonly string[], io: CommandIo):
         io.out(JSON.stringify(runs.map(({ reportJson: _, ...run }) => run), null, 2));
         return 0;
       }
+      if (runs.length === 0) {
+        io.out(`no runs in "${store.target}" yet (stress disk server --db stores them)`);
+        return 0;
+      }
       io.out("run  started                   ended                     status       clients");
       for (const run of runs) {
         io.out(

@@ -206,7 +206,7 @@ Deno.test("disk server and three clients: runs stored, a killed client gone, gar
   }
 });
 
-Deno.test("disk report refuses a database that does not exist, and a run it does not hold", async () => {
+Deno.test("disk report refuses a database that does not exist, and a run it does not hold; an empty one has no runs", async () => {
   const dir = await Deno.makeTempDir({ prefix: "stress_disk_report_" });
   try {
     const missing = await runMain(["disk", "report", "--db", `${dir}/nothing.sqlite`]);
@@ -218,6 +218,13 @@ Deno.test("disk report refuses a database that does not exist, and a run it does
     assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), [], "nothing is created");
     const store = await openRunStore(`${dir}/runs.sqlite`);
     await store.close();
+    // A database with no run yet says so, rather than printing a header over nothing.
+    const none = await runMain(["disk", "report", "--db", `${dir}/runs.sqlite`]);
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(
+      none.stdout,
+      /^no runs in ".*runs\.sqlite" yet \(stress disk server --db stores them\)\n$/,
+    );
     const unknown = await runMain(["disk", "report", "--db", `${dir}/runs.sqlite`, "--run", "4"]);
     assert.equal(unknown.code, 2);
     assert.equal(unknown.stderr.trim().split("\n").length, 1);

@@ -1,0 +1,70 @@
+// One client connection of the disk server (lib/disk/_disk_server_connection.ts), on a fake
+// connection: what it logs when the connection fails under it.
+import assert from "node:assert/strict";
+import { ServerConnection } from "../../lib/disk/_disk_server_connection.ts";
+import type { ServerContext } from "../../lib/disk/_disk_server_context.ts";
+
+const HELLO = JSON.stringify({
+  v: 1,
+  type: "hello",
+  client: "a",
+  host: "test",
+  pid: 1,
+  config: {
+    chunkBytes: 1000,
+    fileBytes: 2000,
+    runTimeMs: 1000,
+    path: "/nowhere",
+    fsync: "never",
+    heartbeatMs: 60_000,
+    statsEveryMs: 1000,
+    minFreeBytes: null,
+    minFreePercent: null,
+  },
+}) + "\n";
+
+/** A connection that delivers a hello, then whose writes throw `error`. */
+function failingConn(error: Error): Deno.Conn {
+  let delivered = false;
+  return {
+    remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 40000 },
+    read(buffer: Uint8Array): Promise<number | null> {
+      if (delivered) return Promise.resolve(null);
+      delivered = true;
+      return Promise.resolve(new TextEncoder().encodeInto(HELLO, buffer).written);
+    },
+    write(): Promise<number> {
+      return Promise.reject(error);
+    },
+    close(): void {},
+  } as unknown as Deno.Conn;
+}
+
+/** Serves the connection with a context that only logs; returns the log. */
+async function serve(conn: Deno.Conn): Promise<string[]> {
+  const lines: string[] = [];
+  const context = {
+    settings: {},
+    store: {
+      addClient: () => Promise.resolve(true),
+      addEvent: () => Promise.resolve(),
+    },
+    runId: 1,
+    log: (text: string) => lines.push(text),
+    tracker: { register() {}, beat() {}, finish() {} },
+    clients: new Map(),
+  } as unknown as ServerContext;
+  await new ServerConnection(conn, context).serve();
+  return lines;
+}
+
+Deno.test("disk server connection: closed by the server itself (it is stopping) is no failure", async () => {
+  const lines = await serve(failingConn(new Deno.errors.BadResource("Bad resource ID")));
+  assert.ok(!lines.some((line) => /failed/.test(line)), lines.join("\n"));
+  // Any other error is one.
+  const other = await serve(failingConn(new Error("broken pipe")));
+  assert.ok(
+    other.some((line) => /^connection 127\.0\.0\.1:40000 failed: Error: broken pipe$/.test(line)),
+    other.join("\n"),
+  );
+});
