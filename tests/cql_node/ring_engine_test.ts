@@ -175,3 +175,37 @@ Deno.test("CqlEngine on a ring warns of a replication factor above the ring's no
     "Your replication factor 3 for keyspace nts is higher than the number of nodes 2 for datacenter datacenter1",
   ]);
 });
+
+Deno.test("CqlEngine on a ring counts its nodes as live replicas: QUORUM at replication factor 2 or 3", () => {
+  const QUORUM = 0x0004;
+  const ALL = 0x0005;
+  const LOCAL_QUORUM = 0x0006;
+  const write = (node: CqlEngine, ks: string, consistency: number) =>
+    node.query(`INSERT INTO ${ks}.t (k, v) VALUES (1, 1)`, { ...NONE, consistency }, {});
+  const unavailable = (run: () => unknown, required: number, alive: number) =>
+    assert.throws(run, (error: unknown) =>
+      error instanceof CqlError &&
+      error.message.startsWith("Cannot achieve consistency level") &&
+      error.details.required === required && error.details.received === alive);
+  const setUp = (node: CqlEngine, ks: string, replication: string) => {
+    node.query(`CREATE KEYSPACE ${ks} WITH replication = ${replication}`, NONE, {});
+    node.query(`CREATE TABLE ${ks}.t (k int PRIMARY KEY, v int)`, NONE, {});
+  };
+  // Two nodes: this one and its peer, both up.
+  const ring = engine();
+  setUp(ring, "rf2", "{'class': 'SimpleStrategy', 'replication_factor': 2}");
+  write(ring, "rf2", QUORUM);
+  write(ring, "rf2", ALL);
+  setUp(ring, "rf3", "{'class': 'NetworkTopologyStrategy', 'datacenter1': 3}");
+  write(ring, "rf3", QUORUM);
+  write(ring, "rf3", LOCAL_QUORUM);
+  unavailable(() => write(ring, "rf3", ALL), 3, 2);
+  // One node alone, as Cassandra answers with one node up.
+  const alone = new CqlEngine({
+    node: TEST_NODE,
+    clockMs: () => 0,
+    randomBytes: (n) => new Uint8Array(n),
+  });
+  setUp(alone, "rf2", "{'class': 'SimpleStrategy', 'replication_factor': 2}");
+  unavailable(() => write(alone, "rf2", QUORUM), 2, 1);
+});

@@ -1,14 +1,16 @@
 /**
- * Whether a consistency level can be met on this one-node cluster, answered as Cassandra 5.0
- * answers it: Unavailable when a level needs more replicas than the one node (`cl=ALL` with
- * replication factor 2), Invalid for levels a statement may not use (ANY for reads, SERIAL for
- * plain writes, ANY for counters). Private to lib/cql_node.
+ * Whether a consistency level can be met by the node's ring (one node, or the nodes of
+ * `stress serve --nodes N`, all of them up), answered as Cassandra 5.0 answers it: Unavailable
+ * when a level needs more replicas than the ring has in the keyspace's data centers (`cl=ALL`
+ * with replication factor 2 on one node), Invalid for levels a statement may not use (ANY for
+ * reads, SERIAL for plain writes, ANY for counters). Private to lib/cql_node.
  *
  * @module
  */
 
 import { CqlError } from "../protocol/cql_error.ts";
 import type { KeyspaceSchema } from "./schema.ts";
+import type { NodePlace } from "./_replication.ts";
 
 /** Consistency level protocol codes. */
 export const CL = {
@@ -41,28 +43,41 @@ export interface ConsistencyRequest {
   table: string;
 }
 
-/** Replication factors: the sum over data centers, and the node's own data center's. */
+/**
+ * Replication factors (the sum over data centers, and the node's own data center's) and the
+ * live replicas of each: a data center's nodes, at most its factor.
+ */
 interface Factors {
   total: number;
   local: number;
+  aliveTotal: number;
+  aliveLocal: number;
 }
 
-function factorsOf(keyspace: KeyspaceSchema, datacenter: string): Factors {
+function factorsOf(keyspace: KeyspaceSchema, place: NodePlace): Factors {
   const replication = keyspace.replication;
   const strategy = replication["class"] ?? "";
+  const nodesIn = place.nodesIn ?? ((datacenter) => datacenter === place.datacenter ? 1 : 0);
   if (strategy.endsWith(".SimpleStrategy")) {
     const rf = Number(replication["replication_factor"] ?? 1);
-    return { total: rf, local: rf };
+    const alive = Math.min(rf, Math.max(1, nodesIn("")));
+    return { total: rf, local: rf, aliveTotal: alive, aliveLocal: alive };
   }
   if (strategy.endsWith(".NetworkTopologyStrategy")) {
     let total = 0;
+    let aliveTotal = 0;
     for (const [name, value] of Object.entries(replication)) {
-      if (name !== "class") total += Number(value);
+      if (name === "class") continue;
+      total += Number(value);
+      // The key replication_factor alone stands for the node's own data center.
+      const datacenter = name === "replication_factor" ? place.datacenter : name;
+      aliveTotal += Math.min(Number(value), nodesIn(datacenter));
     }
-    const local = Number(replication[datacenter] ?? replication["replication_factor"] ?? 0);
-    return { total, local };
+    const local = Number(replication[place.datacenter] ?? replication["replication_factor"] ?? 0);
+    const aliveLocal = Math.min(local, nodesIn(place.datacenter));
+    return { total, local, aliveTotal, aliveLocal };
   }
-  return { total: 1, local: 1 };
+  return { total: 1, local: 1, aliveTotal: 1, aliveLocal: 1 };
 }
 
 function quorum(rf: number): number {
@@ -124,24 +139,25 @@ function effectiveLevel(request: ConsistencyRequest): number | null {
 }
 
 /**
- * Checks a request against the keyspace's replication on this one-node cluster.
+ * Checks a request against the keyspace's replication and the nodes of the ring.
  *
  * @param keyspace The keyspace of the statement's table.
- * @param datacenter The node's data center.
+ * @param place The node's data center and its ring's nodes in each.
  * @param request The consistency levels and the kind of statement.
  * @throws {CqlError} Invalid for a level the statement may not use; Unavailable (with the
- *   level, the replicas it needs and the one alive) when one node is not enough.
+ *   level, the replicas it needs and those alive) when the ring's nodes are not enough.
  */
 export function checkConsistency(
   keyspace: KeyspaceSchema,
-  datacenter: string,
+  place: NodePlace,
   request: ConsistencyRequest,
 ): void {
   validate(request);
   const level = effectiveLevel(request);
   if (level === null) return;
-  const factors = factorsOf(keyspace, datacenter);
+  const factors = factorsOf(keyspace, place);
   const required = blockFor(level, factors);
-  const alive = factors.local > 0 ? 1 : 0;
+  const local = level === CL.localQuorum || level === CL.localOne;
+  const alive = local ? factors.aliveLocal : factors.aliveTotal;
   if (alive < required) throw CqlError.unavailable(level, required, alive);
 }

@@ -6,7 +6,7 @@ import type { ExecResult, SchemaChange, Session } from "./prepared_statement.ts"
 import type { Schema } from "./schema.ts";
 import { isSystemKeyspace, type NodeInfo } from "./system_tables.ts";
 import { alterKeyspace, createKeyspace, createTable } from "./_ddl.ts";
-import type { NodePlace } from "./_replication.ts";
+import { nodePlaceOf } from "./_node_place.ts";
 import { keyspaceOf, tableOf } from "./_table_lookup.ts";
 import { runIndexDdl } from "./_index_ddl.ts";
 
@@ -18,16 +18,6 @@ export interface DdlHost {
   readonly node: NodeInfo;
   /** Records a schema change (version, system tables, caches, events) and returns it. */
   changed(change: SchemaChange): SchemaChange;
-}
-
-/** The node's data center and how many nodes its ring has in each (for replication warnings). */
-function placeOf(node: NodeInfo): NodePlace {
-  const ring = [node, ...(node.peers ?? [])];
-  return {
-    datacenter: node.datacenter,
-    nodesIn: (datacenter) =>
-      ring.filter((n) => datacenter === "" || n.datacenter === datacenter).length,
-  };
 }
 
 /** Runs USE, CREATE/ALTER/DROP KEYSPACE, CREATE/DROP TABLE, CREATE/DROP INDEX or TRUNCATE. */
@@ -42,7 +32,7 @@ export function runDdl(statement: Statement, session: Session, host: DdlHost): E
       return { kind: "setKeyspace", keyspace: statement.keyspace };
     }
     case "createKeyspace": {
-      const warnings = createKeyspace(schema, statement, placeOf(host.node));
+      const warnings = createKeyspace(schema, statement, nodePlaceOf(host.node));
       if (warnings === null) return { kind: "void" };
       return host.changed({
         kind: "schemaChange",
@@ -53,7 +43,7 @@ export function runDdl(statement: Statement, session: Session, host: DdlHost): E
       });
     }
     case "alterKeyspace": {
-      const warnings = alterKeyspace(schema, statement, placeOf(host.node));
+      const warnings = alterKeyspace(schema, statement, nodePlaceOf(host.node));
       return host.changed({
         kind: "schemaChange",
         change: "UPDATED",

@@ -13,6 +13,8 @@ import { parseCql } from "../parse/parse_cql.ts";
 import { Schema, type TableSchema } from "./schema.ts";
 import { addSystemKeyspaces, type NodeInfo, refreshSystemTables } from "./system_tables.ts";
 import { checkConsistency, CL } from "./_consistency.ts";
+import { nodePlaceOf } from "./_node_place.ts";
+import type { NodePlace } from "./_replication.ts";
 import { BindCollector, type ExecContext } from "./_bind.ts";
 import { type StatementCounts, StatementLog } from "./statement_log.ts";
 import { compileSelect } from "./_select_plan.ts";
@@ -121,6 +123,7 @@ export class CqlEngine {
   readonly #prepared = new Map<string, PreparedStatement>();
   readonly #unprepared = new Map<string, PreparedStatement>();
   readonly #ddlHost: DdlHost;
+  readonly #place: NodePlace;
 
   /**
    * Creates an engine with the system keyspaces and no user keyspaces.
@@ -133,6 +136,7 @@ export class CqlEngine {
     this.statementLog = new StatementLog({ maxTexts: options.statementLogTexts ?? 1000 });
     addSystemKeyspaces(this.schema);
     refreshSystemTables(this.schema, options.node);
+    this.#place = nodePlaceOf(options.node);
     this.#ddlHost = {
       schema: this.schema,
       node: options.node,
@@ -315,7 +319,7 @@ export class CqlEngine {
   #checkLevels(table: TableSchema, levels: ConsistencyLevels, write: WritePlan | null): void {
     const keyspace = this.schema.keyspaces.get(table.keyspace);
     if (keyspace === undefined) return;
-    checkConsistency(keyspace, this.#options.node.datacenter, {
+    checkConsistency(keyspace, this.#place, {
       consistency: levels.consistency ?? CL.one,
       serialConsistency: levels.serialConsistency ?? CL.serial,
       write: write !== null,
