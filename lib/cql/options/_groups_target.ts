@@ -50,6 +50,7 @@ export function parseErrorsGroup(params: readonly string[] | undefined): ErrorSe
     "ignore",
     "fail-fast",
     "skip-read-validation",
+    "skip-unsupported-columns",
     "delay-policy=",
     "min-delay-ms=",
     "max-delay-ms=",
@@ -100,6 +101,7 @@ export function parseErrorsGroup(params: readonly string[] | undefined): ErrorSe
     retries,
     tries: Math.max(1, retries + 1),
     skipReadValidation: found.has("skip-read-validation"),
+    skipUnsupportedColumns: found.has("skip-unsupported-columns"),
     failFast: found.has("fail-fast"),
     backoff: { policy, minDelayMs, maxDelayMs },
   };
@@ -259,7 +261,7 @@ export function parseNodeGroup(params: readonly string[] | undefined): NodeSetti
   const found = matchSubOptions(
     "-node",
     params ?? [],
-    ["datacenter=", "whitelist", "file="],
+    ["datacenter=", "rack=", "whitelist", "file="],
     "",
   );
   const list = found.get("");
@@ -276,6 +278,7 @@ export function parseNodeGroup(params: readonly string[] | undefined): NodeSetti
     file,
     whitelist: found.has("whitelist"),
     datacenter: found.get("datacenter=")?.value ?? null,
+    rack: found.get("rack=")?.value ?? null,
   };
 }
 

@@ -195,13 +195,17 @@ const PAGES: Readonly<Record<string, Page>> = {
     title: "-errors: how to handle errors",
     usage: [
       "-errors [retries=9] [ignore] [fail-fast] [skip-read-validation] " +
-      "[delay-policy=constant] [min-delay-ms=0] [max-delay-ms=20000]",
+      "[skip-unsupported-columns] [delay-policy=constant] [min-delay-ms=0] [max-delay-ms=20000]",
     ],
     rows: [
       ["retries=9", "Retries per operation before it fails (tries = retries + 1)"],
       ["ignore", "Count failed operations in the errors column and go on"],
       ["fail-fast", "Stop the run at the first failure not ignored (always so here)"],
       ["skip-read-validation", "Do not check the values reads return"],
+      [
+        "skip-unsupported-columns",
+        "Accepted (Scylla fork); a profile with a map column is still refused",
+      ],
       ["delay-policy=constant", "Wait before retry k = 0, 1, ...: constant min,"],
       ["", "  linear min + (max - min) * k / tries, or exponential min * 2^k"],
       ["min-delay-ms=0", "Shortest wait in ms (at least 1 with delay-policy=exponential)"],
@@ -236,7 +240,7 @@ const PAGES: Readonly<Record<string, Page>> = {
   },
   "-node": {
     title: "-node: the nodes to connect to",
-    usage: ["-node [datacenter=DC] [whitelist] [file=PATH] [h1,h2,...]"],
+    usage: ["-node [datacenter=DC] [rack=RACK] [whitelist] [file=PATH] [h1,h2,...]"],
     rows: [
       ["h1,h2,...", "Hosts (default localhost); commas inside parentheses do not split"],
       [
@@ -250,6 +254,7 @@ const PAGES: Readonly<Record<string, Page>> = {
       ["file=PATH", "Read hosts from a file, one per line"],
       ["whitelist", "Only talk to the listed hosts"],
       ["datacenter=DC", "Local datacenter for the load balancing policy (default none)"],
+      ["rack=RACK", "Printed (Scylla fork); ops go to a local-datacenter replica of any rack"],
     ],
   },
   "-log": {

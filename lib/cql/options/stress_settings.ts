@@ -248,6 +248,12 @@ export interface ErrorSettings {
   /** `skip-read-validation`. */
   readonly skipReadValidation: boolean;
   /**
+   * `skip-unsupported-columns` (Scylla fork): skip a `user` table's map and nested-collection
+   * columns instead of failing. Accepted so the fork's command lines run; no column is skipped
+   * here: a profile with such a column is refused before the run, with or without it.
+   */
+  readonly skipUnsupportedColumns: boolean;
+  /**
    * `fail-fast` (Scylla fork): stop the whole run at the first failure that is not ignored.
    * Printed in the settings dump; the run already stops that way without it (see the help).
    */
@@ -338,6 +344,11 @@ export interface NodeSettings {
   readonly whitelist: boolean;
   /** `datacenter=`, or null. */
   readonly datacenter: string | null;
+  /**
+   * `rack=` (Scylla fork), or null: printed in the settings dump; ops still go to a replica in
+   * the local data center, of any rack (the fork prefers the replica in this rack).
+   */
+  readonly rack: string | null;
 }
 
 /** The `-schema` group. */

@@ -309,8 +309,8 @@ export function formatSettingsDump(
     `  Nodes: [${(options.nodes ?? node.hosts).join(", ")}]`,
     `  Is White List: ${node.whitelist}`,
     `  Datacenter: ${node.datacenter}`,
-    // The fork's rack= and loadbalance= are not options of ours: no rack, the default policy.
-    "  Rack: null",
+    // The fork's loadbalance= is not an option of ours: the default policy.
+    `  Rack: ${node.rack}`,
     "  Load Balance: auto",
   );
   lines.push(

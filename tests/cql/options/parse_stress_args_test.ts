@@ -92,6 +92,7 @@ Deno.test("parseStressArgs() resolves every default of a bare write", () => {
     retries: 9,
     tries: 10,
     skipReadValidation: false,
+    skipUnsupportedColumns: false,
     failFast: false,
     backoff: { policy: "constant", minDelayMs: 0, maxDelayMs: 20_000 },
   });
@@ -205,6 +206,7 @@ Deno.test("parseStressArgs() reads the Scylla fork's -errors options", () => {
       retries: 3,
       tries: 4,
       skipReadValidation: false,
+      skipUnsupportedColumns: false,
       failFast: true,
       backoff: { policy: "linear", minDelayMs: 5, maxDelayMs: 500 },
     },
@@ -290,7 +292,7 @@ Deno.test("parseStressArgs() rejects bad -errors back-off options with their mes
     ],
     [
       "fail-fast=true",
-      'Cannot parse option "-errors": "fail-fast=true" is not a valid parameter, expected one of retries=..., ignore, fail-fast, skip-read-validation, delay-policy=..., min-delay-ms=..., max-delay-ms=...',
+      'Cannot parse option "-errors": "fail-fast=true" is not a valid parameter, expected one of retries=..., ignore, fail-fast, skip-read-validation, skip-unsupported-columns, delay-policy=..., min-delay-ms=..., max-delay-ms=...',
     ],
   ];
   for (const [params, message] of cases) {
