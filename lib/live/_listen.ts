@@ -23,8 +23,26 @@ export interface Listener {
   url: string;
   /** The port bound. */
   port: number;
-  /** Stops accepting requests and waits until the server has finished; safe to call twice. */
+  /**
+   * Stops the server: lets the requests in progress finish for up to a second, then drops every
+   * connection (a client that never reads its answer or never sends its body cannot hold the
+   * run), and waits until the server has finished; safe to call twice.
+   */
   close(): Promise<void>;
+}
+
+/** How long `close()` lets the requests in progress finish before it drops their connections. */
+const GRACE_MS = 1000;
+
+/** Resolves when every request in `inFlight` has been answered, or after `GRACE_MS`. */
+async function answered(inFlight: ReadonlySet<Promise<void>>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, GRACE_MS));
+  try {
+    await Promise.race([Promise.all(inFlight), grace]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -61,12 +79,21 @@ export function listen(
   handler: (request: Request) => Response | Promise<Response>,
 ): Promise<Listener> {
   function bind(): Listener {
+    // Aborting drops every connection at once: a graceful shutdown waits for clients that stall.
+    const drop = new AbortController();
+    const inFlight = new Set<Promise<void>>();
     const server = Deno.serve({
       hostname: options.hostname,
       port: options.port,
+      signal: drop.signal,
       onListen() {},
       onError: options.onError,
-    }, handler);
+    }, (request, info) => {
+      const sent = info.completed.catch(() => {});
+      inFlight.add(sent);
+      sent.then(() => inFlight.delete(sent));
+      return handler(request);
+    });
     const port = server.addr.port;
     const host = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
     let closed: Promise<void> | null = null;
@@ -74,7 +101,10 @@ export function listen(
       url: `http://${host}:${port}${options.path}`,
       port,
       close(): Promise<void> {
-        closed ??= server.shutdown().then(() => server.finished);
+        closed ??= answered(inFlight).then(() => {
+          drop.abort();
+          return server.finished;
+        });
         return closed;
       },
     };

@@ -76,6 +76,9 @@ var state = "idle";
 var pollTimer = 0;
 var selectedOp = "";
 var knownOps = {};
+// This page's id in its polls: the server waits for each open page to fetch the end state.
+var PAGE_ID = Math.random().toString(36).slice(2);
+var RUN_MODE = document.body.getAttribute("data-mode") === "run";
 var $ = function (id) { return document.getElementById(id); };
 
 // A point's value of key: the total's, or the selected op type's (users are always the total).
@@ -282,7 +285,7 @@ function poll() {
   if (busy) { again = true; return Promise.resolve(); }
   busy = true;
   clearTimeout(pollTimer);
-  return fetch("/api/stats?since=" + since, { cache: "no-store" })
+  return fetch("/api/stats?since=" + since + "&page=" + PAGE_ID, { cache: "no-store" })
     .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
     .then(function (snap) {
       if (snap.epoch !== epoch) {
@@ -302,6 +305,8 @@ function poll() {
     .then(function () {
       busy = false;
       if (again) { again = false; return poll(); }
+      // A run the command line started has ended for good: its server is closing.
+      if (RUN_MODE && state === "stopped") return;
       pollTimer = setTimeout(poll, POLL_MS);
     });
 }

@@ -149,7 +149,10 @@ export class LiveEndpoints {
   #metrics: MetricsServer | null = null;
   #page: LiveServer | null = null;
   #series: LiveSeries | null = null;
+  /** The latest interval's families. */
   #text: string;
+  /** The latest loader verdict's families, served after `#text` (each once). */
+  #verdictText = "";
 
   private constructor(command: string) {
     this.#command = command;
@@ -179,7 +182,7 @@ export class LiveEndpoints {
       if (options.prometheus !== null) {
         const where = options.prometheus;
         live.#metrics = await bound(
-          startMetricsServer({ ...where, snapshot: () => live.#text }),
+          startMetricsServer({ ...where, snapshot: () => live.#text + live.#verdictText }),
           options.names.prometheus,
           where,
         );
@@ -258,7 +261,7 @@ export class LiveEndpoints {
    * Publishes whether the loader itself was a limit: the verdict line on the page, and on
    * `/metrics` the gauge `stress_loader_limited` (1 or 0) with each Worker's CPU share
    * (`stress_loader_worker_cpu_ratio{worker}`) and the slot lateness of a scheduled run
-   * (`stress_loader_slot_lateness_seconds{quantile}`).
+   * (`stress_loader_slot_lateness_seconds{quantile}`). A later verdict replaces this one.
    *
    * @param verdict The run's verdict.
    */
@@ -284,7 +287,7 @@ export class LiveEndpoints {
         `stress_loader_slot_lateness_seconds{quantile="0.99"} ${figures.dispatch.p99Ms / 1e3}`,
       );
     }
-    this.#text = this.#text + lines.join("\n") + "\n";
+    this.#verdictText = lines.join("\n") + "\n";
   }
 
   /**
@@ -297,8 +300,13 @@ export class LiveEndpoints {
     if (message !== null) this.#series?.setMessage(message);
   }
 
-  /** Stops both servers; safe to call twice. */
+  /**
+   * Shows the run as ended on the page, waits until each open page has fetched that end state
+   * (at most two and a half seconds), and stops both servers; safe to call twice.
+   */
   async close(): Promise<void> {
-    await Promise.all([this.#metrics?.close(), this.#page?.close()]);
+    this.#series?.setState("stopped");
+    const page = this.#page;
+    await Promise.all([this.#metrics?.close(), page?.shown().then(() => page.close())]);
   }
 }

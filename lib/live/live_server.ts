@@ -9,6 +9,7 @@ import { livePageHtml } from "./live_page.ts";
 import type { LiveRunParams, LiveSeries, LiveState } from "./live_series.ts";
 import { messageOf, UserError } from "../errors.ts";
 import { listen } from "./_listen.ts";
+import { PageWatch } from "./_page_watch.ts";
 
 /** Options of {@linkcode startLiveServer}. */
 export interface LiveServerOptions {
@@ -26,7 +27,8 @@ export interface LiveServerOptions {
   onStart(params: LiveRunParams): void | Promise<void>;
   /**
    * Stops the run; called by `POST /api/stop` while the state is `stopping`. The state becomes
-   * `stopped` when it returns (unless it changed the state itself).
+   * `stopped` when it returns (unless it changed the state itself); in `run` mode it stays
+   * `stopping` until the run, once ended, sets `stopped`.
    */
   onStop(): void | Promise<void>;
   /**
@@ -62,6 +64,11 @@ export interface LiveServer {
   url: string;
   /** The port bound. */
   port: number;
+  /**
+   * Waits until each open page has fetched the series as it is now (say, the run's end state):
+   * at once when no page polls, at most two and a half poll intervals.
+   */
+  shown(): Promise<void>;
   /** Stops accepting requests and waits until the server has finished. */
   close(): Promise<void>;
 }
@@ -234,31 +241,43 @@ class RunControl {
       series.setMessage(message);
       return errorResponse(500, message);
     } finally {
-      if ((series.state as LiveState) === "stopping") series.setState("stopped");
+      // A run the command line started ends after this: it sets `stopped` then.
+      const ending = this.#options.mode === "run";
+      if ((series.state as LiveState) === "stopping" && !ending) series.setState("stopped");
       this.#busy = false;
     }
     return json(200, { state: series.state });
   }
 }
 
-/** The 404 of an unknown path or the 405 of a wrong method, or null when a route takes it. */
+/**
+ * The 404 of an unknown path or the 405 of a wrong method, or null when a route takes it (a
+ * `HEAD` of a `GET` route too: it is answered as the `GET`, without the body).
+ */
 function routeError(request: Request, url: URL): Response | null {
   const route = ROUTES.get(url.pathname);
   if (route === undefined) {
     return errorResponse(404, `Cannot find "${url.pathname}": no such page`);
   }
-  if (request.method !== route) {
-    return errorResponse(
-      405,
-      `Cannot ${request.method} "${url.pathname}": method not allowed, expected ${route}`,
-      { allow: route },
-    );
-  }
-  return null;
+  if (request.method === route || (request.method === "HEAD" && route === "GET")) return null;
+  const allow = route === "GET" ? "GET, HEAD" : route;
+  return errorResponse(
+    405,
+    `Cannot ${request.method} "${url.pathname}": method not allowed, expected ${allow}`,
+    { allow },
+  );
 }
 
-/** `GET /api/stats?since=N`: the series' snapshot after point N. */
-function statsResponse(series: LiveSeries, url: URL): Response {
+/**
+ * `GET /api/stats?since=N&page=ID`: the series' snapshot after point N. Page ID polled; in `run`
+ * mode, a `stopped` snapshot is its last poll.
+ */
+function statsResponse(
+  series: LiveSeries,
+  url: URL,
+  watch: PageWatch,
+  mode: "load" | "run",
+): Response {
   const sinceText = url.searchParams.get("since") ?? "0";
   const since = Number(sinceText);
   if (!/^\d+$/.test(sinceText) || !Number.isSafeInteger(since)) {
@@ -267,16 +286,21 @@ function statsResponse(series: LiveSeries, url: URL): Response {
       `Cannot read stats: "since" is "${sinceText}", expected an integer >= 0`,
     );
   }
-  return json(200, series.snapshot(since));
+  const snapshot = series.snapshot(since);
+  const page = url.searchParams.get("page");
+  if (page !== null && page !== "") {
+    watch.polled(page, mode === "run" && snapshot.state === "stopped");
+  }
+  return json(200, snapshot);
 }
 
 /**
  * Starts the live web server: `GET /` serves the page, `GET /api/stats?since=N` the
  * {@linkcode LiveSeries.snapshot}, `POST /api/start` (JSON `{users, spawnRate, rate?}`) resets
  * the series, sets it `running` and calls `onStart`, `POST /api/stop` sets it `stopping`, calls
- * `onStop`, then `stopped`. Bad input gets 400 with a JSON `{error}` (415 for a body that is not
- * JSON, 409 for a start while running or a stop while not running), a wrong method 405, an
- * unknown path 404. POST bodies must be `application/json`, so a cross-site form cannot post.
+ * `onStop`, then `stopped`. `HEAD` works as `GET` does. Bad input gets 400 with a JSON `{error}`
+ * (415 for a body that is not JSON, 409 for a start while running or a stop while not running),
+ * a wrong method 405 (with `Allow`), an unknown path 404. POST bodies must be `application/json`, so a cross-site form cannot post.
  *
  * @param options Where to bind, the series, the callbacks and the title.
  * @returns The server's url and port, and `close()`.
@@ -314,6 +338,7 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
     mode: options.mode,
   });
   const control = new RunControl(options);
+  const watch = new PageWatch(options.pollIntervalMs ?? 1000);
 
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -327,7 +352,7 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
         case "/favicon.ico":
           return new Response(null, { status: 204, headers: { "cache-control": "max-age=86400" } });
         case "/api/stats":
-          return statsResponse(options.series, url);
+          return statsResponse(options.series, url, watch, options.mode ?? "load");
         case "/api/start":
           return await control.start(request);
         default:
@@ -339,7 +364,7 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
     }
   }
 
-  return listen({
+  const listening = listen({
     hostname: options.hostname,
     port: options.port,
     path: "/",
@@ -347,4 +372,5 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
       return errorResponse(500, `Cannot answer request: ${messageOf(error)}`);
     },
   }, handle);
+  return listening.then((listener) => ({ ...listener, shown: () => watch.shown() }));
 }

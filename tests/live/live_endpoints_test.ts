@@ -259,9 +259,53 @@ Deno.test({
         io.stderr.join("\n"),
       );
       assert.ok(io.stdout.some((l) => l === "Results:"), "the Results block is printed");
+      // The page shows the end of the run it stopped, and a second Stop has nothing to stop.
+      await waitUntil(async () => (await page.textContent("#state")) === "stopped", "stopped");
+      assert.equal(await page.isDisabled("#stop"), true);
       assert.deepEqual(pageErrors, []);
     } finally {
       controller.abort();
+      await exit.catch(() => {});
+      await browser.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "-log web= in Chromium: a page open when the run ends shows its end and its counts",
+  ignore: !hasChromium,
+  async fn() {
+    const io = new BufferedIo();
+    const exit = main([
+      "write",
+      "duration=2s",
+      "no-warmup",
+      ...SYNTHETIC,
+      "-log",
+      "interval=250ms",
+      "web=0",
+      "no-settings",
+    ], { io, signal: new AbortController().signal });
+    const browser = await launchChromium();
+    try {
+      const url = await printedUrl(io.stderr, "web: the live page is at ");
+      const page = await browser.newPage();
+      const pageErrors: string[] = [];
+      page.on("pageerror", (error) => pageErrors.push(error.message));
+      await page.goto(url);
+      await waitUntil(async () => (await page.textContent("#state")) === "running", "running");
+      assert.equal(await exit, 0, io.stderr.join("\n"));
+      // The server closed with the run, after the page had fetched the end.
+      await waitUntil(async () => (await page.textContent("#state")) === "stopped", "stopped");
+      const rows = rowsOf(io.stdout).filter((row) => row.type === "total");
+      const shown = Number((await page.textContent("#requests"))?.replace(/,/g, ""));
+      assert.equal(shown, rows[rows.length - 1].totalOps, "the page's ops are the last row's");
+      const points = await page.$eval("#chart-rps", (canvas) => canvas.getAttribute("data-points"));
+      assert.equal(Number(points), rows.length, "a point per interval row");
+      assert.equal(await page.isDisabled("#stop"), true);
+      assert.equal(await page.textContent("#connection"), "", "no connection error");
+      assert.deepEqual(pageErrors, []);
+    } finally {
       await exit.catch(() => {});
       await browser.close();
     }

@@ -196,8 +196,51 @@ Deno.test("startLiveServer() answers 404 for unknown paths and 405 for wrong met
     assert.equal(wrong.headers.get("allow"), "POST");
     const put = await call(server, "/api/stats", { method: "PUT", body: "{}" });
     assert.equal(put.status, 405);
-    assert.equal(put.headers.get("allow"), "GET");
+    assert.equal(put.headers.get("allow"), "GET, HEAD");
   });
+});
+
+Deno.test("startLiveServer() answers HEAD of the page and the stats like GET, without a body", async () => {
+  await withServer(async ({ server }) => {
+    for (const path of ["/", "/index.html", "/api/stats", "/favicon.ico"]) {
+      const get = await call(server, path);
+      const head = await call(server, path, { method: "HEAD" });
+      assert.equal(head.status, get.status, path);
+      assert.equal(head.headers.get("content-type"), get.headers.get("content-type"), path);
+      assert.equal(head.text, "", path);
+    }
+    const stop = await call(server, "/api/stop", { method: "HEAD" });
+    assert.equal(stop.status, 405);
+    assert.equal(stop.headers.get("allow"), "POST");
+  });
+});
+
+Deno.test("startLiveServer() in run mode: Stop leaves the state stopping until the run ends", async () => {
+  const series = new LiveSeries();
+  series.setState("running");
+  let stops = 0;
+  const server = await startLiveServer({
+    hostname: "127.0.0.1",
+    port: 0,
+    series,
+    mode: "run",
+    onStart() {},
+    onStop() {
+      stops++;
+    },
+  });
+  try {
+    const stopped = await post(server, "/api/stop", {});
+    assert.equal(stopped.status, 200);
+    // The run ends after this and says so: the page keeps polling until it shows that end.
+    assert.deepEqual(stopped.json(), { state: "stopping" });
+    assert.equal(series.state, "stopping");
+    const again = await post(server, "/api/stop", {});
+    assert.equal(again.status, 409);
+    assert.equal(stops, 1);
+  } finally {
+    await server.close();
+  }
 });
 
 Deno.test("startLiveServer() reports a failing onStart and restores the state", async () => {
