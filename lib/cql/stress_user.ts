@@ -35,6 +35,7 @@ import {
   type StressCommandOptions,
 } from "./stress_session.ts";
 import { userTargetOf } from "./user/user_target_of.ts";
+import { skipUnsupportedColumns } from "./user/skip_unsupported_columns.ts";
 import type { UserTargetSpec } from "./user/user_target_spec.ts";
 import type { TableLayout } from "./user/user_statements.ts";
 
@@ -47,7 +48,9 @@ interface UserPlan {
 
 /** Loads the profiles and resolves the ops. */
 async function planOf(settings: StressSettings): Promise<UserPlan> {
-  const profiles = await loadProfiles(settings.command.profiles);
+  const profiles = await loadProfiles(settings.command.profiles, {
+    skipUnsupportedColumns: settings.errors.skipUnsupportedColumns,
+  });
   const resolved = resolveOps(settings.command.ops, profiles);
   const ops = opsOf(settings).names.map((name) => resolved.find((op) => op.name === name)!);
   return { profiles, ops };
@@ -123,7 +126,12 @@ async function prepareUser(
   const layouts: TableLayout[] = [];
   for (const profile of plan.profiles) {
     await createProfileSchema(session.cluster, profile, io, { sleep, consistency });
-    const layout = await readTableLayout(session.cluster, profile.keyspace, profile.table);
+    let layout = await readTableLayout(session.cluster, profile.keyspace, profile.table);
+    if (settings.errors.skipUnsupportedColumns) {
+      const skipped = skipUnsupportedColumns(layout);
+      for (const warning of skipped.warnings) io.err(warning);
+      layout = skipped.layout;
+    }
     layouts.push(layout);
     const clustering = layout.columns.filter((c) => c.kind === "clustering").map((c) => c.name);
     const shape = batchShapeOf(profile, clustering, settings.insert);

@@ -204,7 +204,7 @@ const PAGES: Readonly<Record<string, Page>> = {
       ["skip-read-validation", "Do not check the values reads return"],
       [
         "skip-unsupported-columns",
-        "Accepted (Scylla fork); a profile with a map column is still refused",
+        "user: leave map and nested-collection columns out (Scylla fork)",
       ],
       ["delay-policy=constant", "Wait before retry k = 0, 1, ...: constant min,"],
       ["", "  linear min + (max - min) * k / tries, or exponential min * 2^k"],

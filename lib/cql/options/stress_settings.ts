@@ -248,9 +248,10 @@ export interface ErrorSettings {
   /** `skip-read-validation`. */
   readonly skipReadValidation: boolean;
   /**
-   * `skip-unsupported-columns` (Scylla fork): skip a `user` table's map and nested-collection
-   * columns instead of failing. Accepted so the fork's command lines run; no column is skipped
-   * here: a profile with such a column is refused before the run, with or without it.
+   * `skip-unsupported-columns` (Scylla fork): a `user` table's regular and static columns of
+   * types that cannot be generated (maps, collections of collections) are left out of the
+   * inserts and the validating reads, with a warning each (a key column of such a type is
+   * still refused).
    */
   readonly skipUnsupportedColumns: boolean;
   /**

@@ -42,7 +42,14 @@ export function isGeneratedType(type: CqlColumnType): boolean {
   return false;
 }
 
-/** The first column whose type cannot be generated, or null. */
-export function ungeneratedColumn(table: TableColumns): TableColumn | null {
-  return table.columns.find((column) => !isGeneratedType(column.type)) ?? null;
+/** The first column whose type cannot be generated (with `keysOnly`, key column), or null. */
+export function ungeneratedColumn(
+  table: TableColumns,
+  options: { keysOnly?: boolean } = {},
+): TableColumn | null {
+  const isKey = (name: string) =>
+    table.partitionKey.includes(name) || table.clustering.some((c) => c.name === name);
+  return table.columns.find((column) =>
+    !isGeneratedType(column.type) && (!options.keysOnly || isKey(column.name))
+  ) ?? null;
 }

@@ -84,6 +84,7 @@ function readTable(
   entry: YamlEntry | undefined,
   definition: string | null,
   table: string,
+  options: ParseProfileOptions,
 ): TableColumns | null {
   if (entry === undefined || definition === null) return null;
   let columns: TableColumns | null = null;
@@ -91,7 +92,7 @@ function readTable(
     columns = readCreateTable(definition);
     return columns.table;
   });
-  const ungenerated = ungeneratedColumn(columns!);
+  const ungenerated = ungeneratedColumn(columns!, { keysOnly: options.skipUnsupportedColumns });
   if (ungenerated !== null) {
     yaml.fail(
       entry.key,
@@ -110,6 +111,12 @@ function readExtraDefinitions(yaml: ProfileYaml, entry: YamlEntry | undefined): 
   );
 }
 
+/** Options of {@linkcode parseProfile}. */
+export interface ParseProfileOptions {
+  /** `-errors skip-unsupported-columns`: refuse only key columns that cannot be generated. */
+  readonly skipUnsupportedColumns?: boolean;
+}
+
 /**
  * Parses the text of a cassandra-stress YAML profile and checks it as cassandra-stress does
  * (with `java -ea`): `keyspace`, `table` and `queries` are required, the names in
@@ -120,6 +127,8 @@ function readExtraDefinitions(yaml: ProfileYaml, entry: YamlEntry | undefined): 
  *
  * @param text The YAML text.
  * @param fileName The file name, for messages and the settings dump.
+ * @param options `skipUnsupportedColumns` (`-errors skip-unsupported-columns`): only a key column
+ *   whose values cannot be generated is refused; the run leaves the others out.
  * @returns The profile.
  * @throws {UsageError} One per file, naming the file and the key (and the line):
  *   `Cannot load profile "app.yaml": key "keyspace": keyspace name is required in yaml file`.
@@ -150,7 +159,11 @@ function readExtraDefinitions(yaml: ProfileYaml, entry: YamlEntry | undefined): 
  * );
  * ```
  */
-export function parseProfile(text: string, fileName: string): StressProfile {
+export function parseProfile(
+  text: string,
+  fileName: string,
+  options: ParseProfileOptions = {},
+): StressProfile {
   const yaml: ProfileYaml = new ProfileYaml(text, fileName);
   const top = topEntries(yaml);
   const keyspace = textOf(yaml, top.get("keyspace"));
@@ -179,7 +192,13 @@ export function parseProfile(text: string, fileName: string): StressProfile {
     );
   }
   const tableDefinition = textOf(yaml, top.get("table_definition"));
-  const tableColumns = readTable(yaml, top.get("table_definition"), tableDefinition, table);
+  const tableColumns = readTable(
+    yaml,
+    top.get("table_definition"),
+    tableDefinition,
+    table,
+    options,
+  );
   const extraDefinitions = readExtraDefinitions(yaml, top.get("extra_definitions"));
   const columnSpecs = readColumnSpecs(yaml, top.get("columnspec"), tableColumns);
   const insert = readInsert(yaml, top.get("insert"));

@@ -30,6 +30,11 @@ export interface TableLayout {
   readonly name: string;
   /** The columns, in metadata order. */
   readonly columns: readonly TableColumn[];
+  /**
+   * The table's columns left out (`-errors skip-unsupported-columns`): the validating reads
+   * then name the columns they compare instead of `SELECT *`.
+   */
+  readonly skipped?: readonly string[];
 }
 
 /**
@@ -155,7 +160,10 @@ export function insertStatement(table: TableLayout, condition: string | null): s
 export function validateStatements(table: TableLayout): string[][] {
   const partition = table.columns.filter((c) => c.kind === "partition_key");
   const clustering = table.columns.filter((c) => c.kind === "clustering");
-  const base = `SELECT * FROM ${table.name} WHERE ${
+  const selected = table.skipped?.length
+    ? table.columns.map((c) => quoteIdentifier(c.name)).join(", ")
+    : "*";
+  const base = `SELECT ${selected} FROM ${table.name} WHERE ${
     partition.map((c) => `${c.name} = ?`).join(" AND ")
   }`;
   const groups: string[][] = [[base]];

@@ -5,7 +5,7 @@
  */
 
 import { messageOf, UsageError } from "../../../errors.ts";
-import { parseProfile } from "../parse_profile.ts";
+import { parseProfile, type ParseProfileOptions } from "../parse_profile.ts";
 import { specNameIndex } from "../_spec_names.ts";
 import type { StressProfile } from "../stress_profile.ts";
 
@@ -35,6 +35,7 @@ async function readProfileText(path: string, file: string | URL = path): Promise
  * that is not a file may be a `file://` URI, as cassandra-stress allows.
  *
  * @param paths The `profile=` paths.
+ * @param options `skipUnsupportedColumns`: see `parseProfile`.
  * @returns The profiles, in the order given.
  * @throws {UsageError} For a missing or unreadable file, a bad profile (see `parseProfile`),
  *   or two profiles with the same specname.
@@ -51,10 +52,13 @@ async function readProfileText(path: string, file: string | URL = path): Promise
  * await Deno.remove(path);
  * ```
  */
-export async function loadProfiles(paths: readonly string[]): Promise<StressProfile[]> {
+export async function loadProfiles(
+  paths: readonly string[],
+  options: ParseProfileOptions = {},
+): Promise<StressProfile[]> {
   const profiles: StressProfile[] = [];
   for (const path of paths) {
-    profiles.push(parseProfile(await readProfileText(path), path));
+    profiles.push(parseProfile(await readProfileText(path), path, options));
   }
   specNameIndex(profiles);
   return profiles;
