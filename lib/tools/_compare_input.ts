@@ -89,6 +89,21 @@ const FIELDS: Record<SummaryKind, Fields> = {
 };
 
 /**
+ * The kind of command a summary in the cassandra-stress layout measured: a `merge` or
+ * `analyze` summary (it has a `merge` record) of `query run` or `checkout load` runs is one of
+ * theirs (its command names it after `--`, or its only op is `QUERY`), so that it compares
+ * with a single run's own summary; any other is `stress`.
+ */
+function mergedKindOf(json: Record<string, unknown>): SummaryKind {
+  if (!isRecord(json.merge)) return "stress";
+  const command = typeof json.command === "string" ? json.command : "";
+  const analyzed = /\s--\s+(query run|checkout load)(?:\s|$)/.exec(command)?.[1];
+  if (analyzed === "query run" || analyzed === "checkout load") return analyzed;
+  const ops = isRecord(json.ops) ? Object.keys(json.ops) : [];
+  return ops.length === 1 && ops[0] === "QUERY" ? "query run" : "stress";
+}
+
+/**
  * Checks the parsed JSON of `path` field by field and keeps what the comparison reads.
  *
  * @param path The file's path, for messages.
@@ -111,10 +126,11 @@ const FIELDS: Record<SummaryKind, Fields> = {
  */
 export function toLoadedRun(path: string, json: unknown): LoadedRun {
   if (!isRecord(json)) throw notSummary(path, "it is not an object");
-  const kind: SummaryKind = json.command === "query run" || json.command === "checkout load"
+  const layout: SummaryKind = json.command === "query run" || json.command === "checkout load"
     ? json.command
     : "stress";
-  const fields = FIELDS[kind];
+  const fields = FIELDS[layout];
+  const kind = layout === "stress" ? mergedKindOf(json) : layout;
   const totals = fields.totals === null ? json : recordAt(path, json, fields.totals, "");
   const at = fields.totals === null ? "" : `${fields.totals}.`;
   const latency = recordAt(path, totals, "latencyMs", at);
@@ -127,7 +143,7 @@ export function toLoadedRun(path: string, json: unknown): LoadedRun {
     const timeSec = numberAt(path, point, fields.time, pointAt);
     const opsPerSec = numberAt(path, point, fields.rate, pointAt);
     // Checkout summaries from before `requests` was written: the rate times the length.
-    const ops = point[fields.count] === undefined && kind === "checkout load"
+    const ops = point[fields.count] === undefined && layout === "checkout load"
       ? Math.round(opsPerSec * (timeSec - previousSec))
       : numberAt(path, point, fields.count, pointAt);
     previousSec = timeSec;

@@ -323,6 +323,44 @@ Deno.test("compareCommand() never prints a p-value on the wrong side of alpha", 
   });
 });
 
+Deno.test("compareCommand() compares a merged query run (merge, analyze) with a single one", async () => {
+  const single = {
+    command: "query run",
+    queriesPerSec: 1000,
+    latencyMs: { mean: 1.4, p50: 1, p95: 3, p99: 5, p999: 9 },
+    intervals: BASE.opsPerSec.map((opsPerSec, i) => ({
+      timeSec: i + 1,
+      ops: opsPerSec,
+      opsPerSec,
+      p50Ms: 1,
+      p99Ms: 5,
+    })),
+  };
+  const merged = (command: string, op: string) => {
+    const base = summary(command, SLOWER);
+    return { ...base, ops: { [op]: base.total }, merge: { loaders: [] } };
+  };
+  await withFiles({
+    "single.json": single,
+    "analyzed.json": merged(
+      "analyze 2 -- query run --url postgres://127.0.0.1/h --file q.csv",
+      "X",
+    ),
+    "merged.json": merged("merge a.hdr b.hdr", "QUERY"),
+    "write.json": merged("merge a.hdr b.hdr", "WRITE"),
+  }, async (dir) => {
+    for (const other of ["analyzed.json", "merged.json"]) {
+      const { code, out } = await compare([`${dir}/single.json`, `${dir}/${other}`]);
+      assert.equal(code, 0, out.join("\n"));
+      assert.match(out.at(-1)!, /^Result: throughput is worse by 3\.0%/);
+    }
+    await assert.rejects(
+      () => compareCommand([`${dir}/single.json`, `${dir}/write.json`], new BufferedIo()),
+      /one is a query run summary, the other a stress summary/,
+    );
+  });
+});
+
 Deno.test("compareCommand() prints its help", async () => {
   const { code, out } = await compare(["--help"]);
   assert.equal(code, 0);
