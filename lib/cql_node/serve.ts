@@ -24,9 +24,11 @@ export const SERVE_HELP: string = `Usage: stress serve [options]
 Runs an embedded CQL node: an in-memory server that speaks the CQL native protocol
 (v4, and v3) over TCP, so cassandra-stress commands, drivers and cqlsh-style tools can run
 without a cluster. It is NOT a storage engine: rows live in memory only and are lost
-when it stops; there is no disk, no replication, no commit log, and every consistency
-level is answered by the one node that receives the request. TTLs and write timestamps
-are accepted and ignored. Use it for demos, tests, and to measure a client's own overhead.
+when it stops; there is no disk, no replication and no commit log. It answers as a
+one-node Cassandra does: a consistency level that needs more replicas than there are
+nodes (cl=ALL at replication factor 2) is Unavailable; the node that receives a request
+answers it alone. TTLs and write timestamps are accepted and ignored. Use it for demos,
+tests, and to measure a client's own overhead.
 
 With --nodes N it runs a ring of N such nodes in one process, on N consecutive addresses
 from --host (127.0.0.1, 127.0.0.2, 127.0.0.3, ...: all loopback on Linux) and the same
@@ -35,7 +37,9 @@ others in system.peers and system.peers_v2, so a driver connecting to any of the
 all of them and routes by token. Each node keeps its own rows: nothing is copied between
 nodes, a node that is not a key's replica stores what it is sent, and a read finds only
 the rows written to the node it is sent to; use keyspaces with replication factor 1 and a
-token-aware client to know where a row lives. Schema changes and TRUNCATE sent to one node are run by every node.
+token-aware client to know where a row lives. Consistency levels count every node of the
+ring as a live replica (cl=QUORUM at replication factor 3 on 3 nodes is answered).
+Schema changes and TRUNCATE sent to one node are run by every node.
 
 Options:
   --host ADDR        address to listen on (default 127.0.0.1); with --nodes, the first
