@@ -1,5 +1,5 @@
-// The documents cannot drift from the tool: every command line of README.md and docs/*.md that
-// runs `stress` parses, every `deno task` they name exists, every script they run exists, and
+// The documents cannot drift from the tool: every command line of README.md, ARCHITECTURE.md and
+// docs/*.md that runs `stress` parses, every `deno task` they name exists, every script they run exists, and
 // every relative link (and its #anchor) points at something that is there.
 //
 // Which lines are command lines:
@@ -35,13 +35,13 @@ import { BufferedIo } from "../lib/cli/command_io.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
-/** The documents checked: README.md and every page under docs/. */
+/** The documents checked: README.md, ARCHITECTURE.md and every page under docs/. */
 function documents(): string[] {
   const docs = [...Deno.readDirSync(new URL("docs/", ROOT))]
     .filter((e) => e.isFile && e.name.endsWith(".md"))
     .map((e) => `docs/${e.name}`)
     .sort();
-  return ["README.md", ...docs];
+  return ["README.md", "ARCHITECTURE.md", ...docs];
 }
 
 /** One line of a fenced block, continuation lines joined. */
@@ -509,6 +509,25 @@ Deno.test("invocationOf() knows every way the documents run the tool", () => {
   assert.deepEqual(tool("npx -y deno@2 task demo"), [{ kind: "task", name: "demo" }]);
   assert.deepEqual(tool("deno run -A bench/x.ts 1 2"), [{ kind: "script", path: "bench/x.ts" }]);
   assert.deepEqual(tool("kubectl apply -f job.yaml"), [{ kind: "other" }]);
+});
+
+Deno.test("slugOf() gives the anchors GitHub gives", () => {
+  for (
+    const [heading, anchor] of [
+      ["Merging the loaders' HDR logs", "merging-the-loaders-hdr-logs"],
+      ["`stress disk` protocol, version 1", "stress-disk-protocol-version-1"],
+      ["Checkout services: the load test", "checkout-services-the-load-test"],
+      [
+        "The CQL peers side by side (issues 17 and 24)",
+        "the-cql-peers-side-by-side-issues-17-and-24",
+      ],
+      ["Set-up: two commands", "set-up-two-commands"],
+      ["A & B", "a--b"],
+      ["snake_case stays", "snake_case-stays"],
+    ]
+  ) {
+    assert.equal(slugOf(heading), anchor, heading);
+  }
 });
 
 Deno.test("the check fails on a documented line that does not parse, and on a broken link", async () => {
