@@ -33,7 +33,7 @@ export interface MainOptions {
   io?: CommandIo;
   /** Aborting it interrupts a run as SIGINT does (default: SIGINT is wired up). */
   signal?: AbortSignal;
-  /** Print the stack of a user error too (default: false; `--verbose` or STRESS_VERBOSE=1). */
+  /** Print the stack of a user error too (default: false; `--verbose` on the command line). */
   verbose?: boolean;
   /**
    * How cassandra-stress commands sleep (`Sleeping 2s...`, schema propagation); tests pass

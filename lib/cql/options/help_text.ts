@@ -396,6 +396,7 @@ const GENERAL = [
   "                                   of n, 1/N of the rate (--shards N takes I from",
   "                                   JOB_COMPLETION_INDEX)",
   "--help, -h                       : Help for the command on the line",
+  "--verbose                        : With an error line, print where in stress it arose too",
   "",
   "---Examples---",
   "stress write n=1000000 -rate threads=50",
