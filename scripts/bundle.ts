@@ -30,14 +30,16 @@ export const BUNDLE_ENTRIES: readonly { source: string; output: string }[] = [
 /**
  * Bundles every entry into `outDir`.
  *
- * @param outDir The output directory (created when missing).
+ * @param outDir The output directory (created when missing; relative to the current directory).
  * @returns The written files with their sizes in bytes.
  */
 export async function bundle(outDir: string): Promise<{ path: string; sizeBytes: number }[]> {
-  await Deno.mkdir(outDir, { recursive: true });
+  // `deno bundle` runs in the repository root: a relative `outDir` is the caller's, so absolute.
+  const dir = outDir.startsWith("/") ? outDir : `${Deno.cwd()}/${outDir}`;
+  await Deno.mkdir(dir, { recursive: true });
   const written: { path: string; sizeBytes: number }[] = [];
   for (const entry of BUNDLE_ENTRIES) {
-    const path = `${outDir}/${entry.output}`;
+    const path = `${dir}/${entry.output}`;
     const output = await new Deno.Command(Deno.execPath(), {
       args: [
         "bundle",
@@ -66,22 +68,36 @@ export async function bundle(outDir: string): Promise<{ path: string; sizeBytes:
 }
 
 function outDirOf(args: readonly string[]): string {
-  const at = args.indexOf("--outdir");
-  if (at >= 0 && args[at + 1] !== undefined) return args[at + 1].replace(/\/+$/, "");
-  if (args.length > 0) {
-    throw new Error(
-      `Cannot bundle: unknown arguments "${args.join(" ")}", expected [--outdir DIR]`,
-    );
+  if (args.length === 0) return new URL("dist", ROOT).pathname;
+  if (args.length === 2 && args[0] === "--outdir" && args[1] !== "") {
+    return args[1].replace(/(.)\/+$/, "$1");
   }
-  return new URL("dist", ROOT).pathname;
+  throw new Error(`Cannot bundle: unknown arguments "${args.join(" ")}", expected [--outdir DIR]`);
 }
 
-if (import.meta.main) {
-  const written = await bundle(outDirOf(Deno.args));
+/** Runs the command; resolves with the exit code. */
+export async function bundleMain(args: string[]): Promise<number> {
+  let outDir;
+  try {
+    outDir = outDirOf(args);
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    return 2;
+  }
+  let written;
+  try {
+    written = await bundle(outDir);
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    return 1;
+  }
   let total = 0;
   for (const file of written) {
     total += file.sizeBytes;
     console.log(`${file.path}  ${(file.sizeBytes / 1e6).toFixed(2)} MB`);
   }
   console.log(`${written.length} files, ${(total / 1e6).toFixed(2)} MB`);
+  return 0;
 }
+
+if (import.meta.main) Deno.exit(await bundleMain(Deno.args));

@@ -3,8 +3,11 @@
 // DENO_DIR, `--cached-only`, no config and an unreachable npm registry, so that any module it
 // tried to fetch would fail the run. Each command must do real work: `write` against the embedded
 // node (the stress Worker), `query run` against a throwaway PostgreSQL (the query Worker) and
-// `checkout load` against the test checkout service. Then `deno compile` of the bundle, skipped
-// (with the reason printed and an ignored step) where its runtime download is not reachable.
+// `checkout load` against the test checkout service. The processes the bundle starts itself
+// (`analyze`'s children, `disk client`'s writer) must run with no config, even below a foreign
+// deno.json. `scripts/bundle.ts --outdir` takes a relative folder from its caller's folder. Then
+// `deno compile` of the bundle, skipped (with the reason printed and an ignored step) where its
+// runtime download is not reachable.
 import assert from "node:assert/strict";
 import { bundle } from "../scripts/bundle.ts";
 import { cpuUsageHost } from "../lib/query/cpu_usage.ts";
@@ -52,15 +55,13 @@ function hostEnv(artifact: Artifact): Record<string, string> {
   };
 }
 
-/** Runs `deno run -A dist/stress.js ...args` from the artifact's folder. */
-async function runBundle(
-  artifact: Artifact,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
+/** `deno run -A [denoFlags] dist/stress.js ...args` from the artifact's folder. */
+function bundleCommand(artifact: Artifact, args: string[], denoFlags: string[] = []): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
+      ...denoFlags,
       "--no-config",
       "--no-lock",
       "--cached-only",
@@ -75,7 +76,16 @@ async function runBundle(
     stdout: "piped",
     stderr: "piped",
     signal: AbortSignal.timeout(RUN_TIMEOUT_MS),
-  }).output();
+  });
+}
+
+/** Runs `deno run -A [denoFlags] dist/stress.js ...args` from the artifact's folder. */
+async function runBundle(
+  artifact: Artifact,
+  args: string[],
+  denoFlags: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await bundleCommand(artifact, args, denoFlags).output();
   const decoder = new TextDecoder();
   return {
     code: output.code,
@@ -267,4 +277,180 @@ Deno.test("bundle: deno compile of dist/ runs write, or says why it was skipped"
       assert.match(figure(stdout, "Total partitions"), /^1,000 \[WRITE: 1,000\]$/);
     });
   });
+});
+
+/**
+ * The deno.json of another project in the folder above `dist/` (on a bench host, `/opt/` of an
+ * ops repository, say). `--no-config` keeps it from the run; a child process started without
+ * that flag would read it, and its npm import (with `nodeModulesDir: auto`) makes deno fetch the
+ * package, which fails here (no registry).
+ */
+const FOREIGN_CONFIG = {
+  imports: { "left-pad": "npm:left-pad@1.3.0" },
+  nodeModulesDir: "auto",
+};
+
+/** Starts `disk server` from the artifact; resolves once it listens, with its TCP port. */
+async function startDiskServer(artifact: Artifact, hbPort: number): Promise<{
+  port: number;
+  child: Deno.ChildProcess;
+  done: Promise<{ code: number; stdout: string; stderr: string }>;
+}> {
+  const child = bundleCommand(artifact, [
+    "disk",
+    "server",
+    "--hb-address",
+    "239.0.0.1",
+    "--hb-port",
+    String(hbPort),
+    "--interface",
+    "127.0.0.1",
+    "--host",
+    "127.0.0.1",
+    "--tcp-port",
+    "0",
+    "--db",
+    `${artifact.home}/runs.sqlite`,
+    "--idle-timeout",
+    "20s",
+  ], ["--unstable-net"]).spawn();
+  let stdout = "";
+  const listening = Promise.withResolvers<number>();
+  const read = (async () => {
+    for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
+      stdout += text;
+      const match = /listening on 127\.0\.0\.1:(\d+)/.exec(stdout);
+      if (match !== null) listening.resolve(Number(match[1]));
+    }
+  })();
+  const stderr = new Response(child.stderr).text();
+  const done = (async () => {
+    const status = await child.status;
+    await read;
+    return { code: status.code, stdout, stderr: await stderr };
+  })();
+  const port = await Promise.race([listening.promise, done.then(() => null)]);
+  if (port === null) {
+    const ended = await done;
+    throw new Error(`disk server ended (exit ${ended.code}):\n${ended.stdout}\n${ended.stderr}`);
+  }
+  return { port, child, done };
+}
+
+Deno.test("bundle: analyze and disk client start their children with no config", async (t) => {
+  await withArtifact(async (artifact) => {
+    await Deno.writeTextFile(`${artifact.home}/deno.json`, JSON.stringify(FOREIGN_CONFIG));
+
+    await t.step("analyze 2 -- write n=1000 -node embedded (2 stress.js children)", async () => {
+      const run = await runBundle(artifact, [
+        "analyze",
+        "2",
+        "--",
+        "write",
+        "n=1000",
+        "-rate",
+        "threads=4",
+        "-node",
+        "embedded",
+      ]);
+      const all = `${run.stdout}\n${run.stderr}`;
+      assert.equal(run.code, 0, all);
+      assert.match(figure(run.stdout, "Total partitions"), /^1,000 \[WRITE: 1,000\]$/, all);
+    });
+
+    await t.step("disk server and disk client (the disk_writer_main.js child)", async () => {
+      const socket = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+      const hbPort = (socket.addr as Deno.NetAddr).port;
+      socket.close();
+      const server = await startDiskServer(artifact, hbPort);
+      try {
+        const client = await runBundle(artifact, [
+          "disk",
+          "client",
+          "--server",
+          `127.0.0.1:${server.port}`,
+          "--hb-address",
+          "239.0.0.1",
+          "--hb-port",
+          String(hbPort),
+          "--interface",
+          "127.0.0.1",
+          "--id",
+          "a",
+          "--chunk",
+          "256K",
+          "--file-size",
+          "2M",
+          "--run-time",
+          "1s",
+          "--heartbeat",
+          "300ms",
+          "--path",
+          `${artifact.home}/disk`,
+          "--cleanup",
+        ], ["--unstable-net"]);
+        const all = `${client.stdout}\n${client.stderr}`;
+        assert.equal(client.code, 0, all);
+        assert.match(client.stdout, /client a: stop: done, /, all);
+        const ended = await server.done;
+        assert.equal(ended.code, 0, `${ended.stdout}\n${ended.stderr}`);
+      } finally {
+        try {
+          server.child.kill();
+        } catch {
+          // Already ended.
+        }
+        await server.done;
+      }
+    });
+
+    // Nothing was fetched or installed for the foreign deno.json.
+    assert.deepEqual(await namesIn(`${artifact.denoDir}/npm`).catch(() => []), []);
+    assert.deepEqual(
+      (await namesIn(artifact.home)).filter((name) => /node_modules|deno\.lock/.test(name)),
+      [],
+    );
+  });
+});
+
+Deno.test("bundle: scripts/bundle.ts takes --outdir relative to its caller's folder", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "stress_bundle_cwd_" });
+  const name = `stress_bundle_out_${crypto.randomUUID().slice(0, 8)}`;
+  const inRepo = new URL(`../${name}`, import.meta.url);
+  try {
+    const script = new URL("../scripts/bundle.ts", import.meta.url).pathname;
+    const run = (args: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", script, ...args],
+        cwd,
+        env: { NO_COLOR: "1" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(RUN_TIMEOUT_MS),
+      }).output();
+    const built = await run(["--outdir", name]);
+    const text = new TextDecoder().decode(built.stderr) + new TextDecoder().decode(built.stdout);
+    assert.equal(built.code, 0, text);
+    assert.deepEqual((await namesIn(`${cwd}/${name}`)).sort(), [
+      "disk_writer_main.js",
+      "query_worker.js",
+      "stress.js",
+      "stress_worker.js",
+      "synthetic_worker.js",
+    ]);
+    assert.equal(await Deno.stat(inRepo).then(() => true, () => false), false, "wrote in the repo");
+
+    // A bad command line is one error line and exit 2, not a stack trace.
+    const bad = await run(["--outdir"]);
+    const stderr = new TextDecoder().decode(bad.stderr);
+    assert.equal(bad.code, 2, stderr);
+    assert.match(
+      stderr,
+      /^error: Cannot bundle: unknown arguments "--outdir", expected \[--outdir DIR\]\n$/,
+    );
+  } finally {
+    await Deno.remove(cwd, { recursive: true }).catch(() => {});
+    await Deno.remove(inRepo, { recursive: true }).catch(() => {});
+  }
 });

@@ -28,12 +28,15 @@ export class WriterProcess {
    */
   static spawn(settings: ClientSettings): WriterProcess {
     // From the bundle (`deno task bundle`), `dist/disk_writer_main.js` next to `dist/stress.js`.
+    // It needs no config there (a foreign deno.json above it could make deno fetch its imports).
     const writerUrl = new URL(workerEntryUrl("./driver/disk_writer_main.ts", import.meta.url));
+    const bundled = writerUrl.pathname.endsWith(".js");
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
         "-A",
         "--quiet",
+        ...(bundled ? ["--no-config"] : []),
         writerUrl.href,
         JSON.stringify({
           dir: settings.path,

@@ -178,8 +178,10 @@ export function selfCommand(): string[] {
   if (Deno.build.standalone) return [Deno.execPath()];
   const here = new URL(import.meta.url);
   if (here.protocol === "file:" && !here.pathname.endsWith(".ts")) {
-    // From the bundle (`deno task bundle`): this code is inlined in `dist/stress.js` itself.
-    return [Deno.execPath(), "run", "-A", "--unstable-net", decodeURIComponent(here.pathname)];
+    // From the bundle (`deno task bundle`): this code is inlined in `dist/stress.js` itself,
+    // which needs no config (a foreign deno.json above it could make deno fetch its imports).
+    const path = decodeURIComponent(here.pathname);
+    return [Deno.execPath(), "run", "-A", "--unstable-net", "--no-config", path];
   }
   const main = new URL("../../main.ts", import.meta.url);
   if (main.protocol === "file:") {
