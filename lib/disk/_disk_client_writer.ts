@@ -87,18 +87,43 @@ export class WriterProcess {
   }
 
   /**
-   * Why the writer failed: the last line of its stderr, else its exit code.
+   * Why the writer failed, from its stderr (see {@linkcode writerFailureOf}).
    *
    * @param status How it exited.
    * @returns One line.
    */
   async failure(status: Deno.CommandStatus): Promise<string> {
     const stderr = new TextDecoder().decode(await new Response(this.#child.stderr).arrayBuffer());
-    return stderr.trim().split("\n").at(-1) || `exit ${status.code}`;
+    return writerFailureOf(stderr, status.code);
   }
 
   /** Discards the writer's stderr. */
   async discardStderr(): Promise<void> {
     await this.#child.stderr.cancel();
   }
+}
+
+/**
+ * Why a writer process failed: the message of Deno's `error: ...` line in its stderr (without
+ * colours), not the stack backtrace after it; else the last line; else the exit code.
+ *
+ * @param stderr What the writer wrote on stderr.
+ * @param code Its exit code.
+ * @returns One line.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writerFailureOf } from "./_disk_client_writer.ts";
+ * const stderr = "error: Import 'x' failed\n\nStack backtrace:\n   0: <unknown>\n";
+ * assert.equal(writerFailureOf(stderr, 1), "Import 'x' failed");
+ * assert.equal(writerFailureOf("", 3), "exit 3");
+ * ```
+ */
+export function writerFailureOf(stderr: string, code: number): string {
+  // deno-lint-ignore no-control-regex
+  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((line) => line.trim())
+    .filter((line) => line !== "");
+  const error = lines.find((line) => line.startsWith("error:"));
+  return error?.replace(/^error:\s*/, "") ?? lines.at(-1) ?? `exit ${code}`;
 }
