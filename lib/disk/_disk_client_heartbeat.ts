@@ -7,7 +7,7 @@
 
 import { firstLineOf, UsageError } from "../errors.ts";
 import type { HeartbeatMessage } from "./protocol/disk_message.ts";
-import { HeartbeatSender } from "./driver/heartbeat_socket.ts";
+import { HeartbeatSender, requireDatagrams } from "./driver/heartbeat_socket.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
 
 /**
@@ -38,9 +38,11 @@ export class ClientHeartbeat {
    *
    * @param settings The group, port, interface, client id and interval.
    * @returns The heartbeat, not started.
-   * @throws {UsageError} When no socket can be bound to the interface address.
+   * @throws {UsageError} When no socket can be bound to the interface address, or Deno runs
+   *   without `--unstable-net`.
    */
   static open(settings: ClientSettings): ClientHeartbeat {
+    requireDatagrams("disk client");
     let sender: HeartbeatSender;
     try {
       sender = HeartbeatSender.open({

@@ -5,7 +5,7 @@
  */
 
 import { TargetError } from "../errors.ts";
-import { HeartbeatListener } from "./driver/heartbeat_socket.ts";
+import { HeartbeatListener, requireDatagrams } from "./driver/heartbeat_socket.ts";
 import type { ServerSettings } from "./_disk_server_settings.ts";
 
 /**
@@ -19,6 +19,7 @@ import type { ServerSettings } from "./_disk_server_settings.ts";
 export async function openServerSockets(
   settings: ServerSettings,
 ): Promise<{ listener: Deno.Listener; heartbeats: HeartbeatListener }> {
+  requireDatagrams("disk server");
   let listener: Deno.Listener;
   try {
     listener = Deno.listen({ hostname: settings.host, port: settings.tcpPort });

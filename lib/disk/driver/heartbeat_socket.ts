@@ -6,6 +6,8 @@
  * @module
  */
 
+import { UsageError } from "../../errors.ts";
+
 /** Where heartbeats go: the multicast group, its port and the interface address. */
 export interface HeartbeatChannel {
   /** The IPv4 multicast group, e.g. `239.0.0.1`. */
@@ -179,4 +181,25 @@ export class HeartbeatSender {
       // Already closed.
     }
   }
+}
+
+/**
+ * Checks that Deno's UDP sockets are there: they need `--unstable-net` (`"unstable": ["net"]`
+ * in deno.json; from the bundle, `deno run -A --unstable-net dist/stress.js`).
+ *
+ * @param command The command, for the message (`disk client`, `disk server`).
+ * @throws {UsageError} When they are not.
+ *
+ * @example Usage
+ * ```ts
+ * import { requireDatagrams } from "./heartbeat_socket.ts";
+ * requireDatagrams("disk client"); // run with --unstable-net: nothing to say
+ * ```
+ */
+export function requireDatagrams(command: string): void {
+  if (typeof Deno.listenDatagram === "function") return;
+  throw new UsageError(
+    `Cannot run "${command}": its UDP heartbeats need Deno's --unstable-net flag, expected ` +
+      `deno run -A --unstable-net ... (from the bundle: deno run -A --unstable-net dist/stress.js)`,
+  );
 }
