@@ -32,6 +32,14 @@ export interface ClientOptionsOverrides {
 const DRIVER_READ_TIMEOUT_MS = 12_000;
 
 /**
+ * The driver's idle heartbeat, off. A connection the node closes while its STARTUP is being
+ * written keeps a heartbeat timer that re-arms itself for ever, even after `shutdown()`, so a
+ * run whose connect failed never exits. Every client here is either busy with ops or (the
+ * control connection) done after the run's start, so the heartbeat adds nothing.
+ */
+export const HEARTBEAT_OFF = { heartBeatInterval: 0 } as const;
+
+/**
  * The driver options of a CQL target.
  *
  * @param spec The target.
@@ -87,6 +95,7 @@ export function clientOptionsOf(
       readTimeout: Math.max(spec.requestTimeoutMs, DRIVER_READ_TIMEOUT_MS),
     },
     pooling: {
+      ...HEARTBEAT_OFF,
       coreConnectionsPerHost: {
         [distance.local]: spec.connectionsPerHost,
         [distance.remote]: 1,

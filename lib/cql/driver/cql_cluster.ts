@@ -7,7 +7,7 @@
  */
 
 import cassandra from "cassandra-driver";
-import { clientOptionsOf } from "./client_options.ts";
+import { clientOptionsOf, HEARTBEAT_OFF } from "./client_options.ts";
 import { quoteIdentifier } from "./cql_target.ts";
 import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 import { firstLineOf, TargetError } from "../../errors.ts";
@@ -93,7 +93,7 @@ export async function connectCluster(
   const client = new cassandra.Client({
     ...clientOptionsOf(spec, { useKeyspace: false, loadBalancing: policy }),
     localDataCenter: undefined,
-    pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 1 } },
+    pooling: { ...HEARTBEAT_OFF, coreConnectionsPerHost: { [cassandra.types.distance.local]: 1 } },
   });
   try {
     await client.connect();
