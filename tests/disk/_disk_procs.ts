@@ -258,3 +258,13 @@ export async function rawConnect(port: number): Promise<RawConnection> {
     },
   };
 }
+
+/** Runs `run` in a fresh temporary directory (named `stress_disk_<name>_...`), removed after. */
+export async function inTempDir(name: string, run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: `stress_disk_${name}_` });
+  try {
+    await run(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { DiskReport } from "../../lib/disk/report/disk_report.ts";
 import {
   freeUdpPort,
+  inTempDir,
   kill,
   type Proc,
   runMain,
@@ -36,15 +37,6 @@ function clientArgs(
   ];
 }
 
-async function inTempDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "stress_disk_checks_" });
-  try {
-    await run(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 /** Asserts one `error:` line matching `pattern`, the exit code, and nothing on stdout. */
 function assertOneLine(
   result: { code: number; stdout: string; stderr: string },
@@ -58,7 +50,7 @@ function assertOneLine(
 }
 
 Deno.test("disk client refuses a chunk over 1GiB or over --file-size, with one line, before connecting", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("checks", async (dir) => {
     const huge = await runMain(clientArgs(`${dir}/a`, ["--chunk", "100G"]));
     assertOneLine(
       huge,
@@ -76,7 +68,7 @@ Deno.test("disk client refuses a chunk over 1GiB or over --file-size, with one l
 });
 
 Deno.test("disk client refuses a --path it cannot write in, with one line, before connecting", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("checks", async (dir) => {
     await Deno.writeTextFile(`${dir}/afile`, "keep");
     const file = await runMain(clientArgs(`${dir}/afile`, []));
     assertOneLine(file, 2, /^error: Cannot use --path ".*afile": it is not a directory/);
@@ -99,7 +91,7 @@ Deno.test({
   name: "disk client refuses a --path on a read-only file system, with one line",
   ignore: !userNamespaces,
   fn: async () => {
-    await inTempDir(async (dir) => {
+    await inTempDir("checks", async (dir) => {
       await Deno.mkdir(`${dir}/ro`);
       // A read-only tmpfs in a mount namespace of our own: nothing outside sees it.
       const args = clientArgs(`${dir}/ro/data`, []);
@@ -135,7 +127,7 @@ Deno.test({
 });
 
 Deno.test("disk client connects before it measures: no server, one line, nothing written", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("checks", async (dir) => {
     const result = await runMain(clientArgs(`${dir}/c`, ["--chunk", "1M", "--file-size", "4M"]));
     assertOneLine(result, 3, /^error: Cannot connect to the server "127\.0\.0\.1:9": /);
     assert.ok(!/measured/.test(result.stdout), `the disk was measured first:\n${result.stdout}`);
@@ -144,7 +136,7 @@ Deno.test("disk client connects before it measures: no server, one line, nothing
 });
 
 Deno.test("disk client refuses a run that cannot roll over twice, after joining: the server is told", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("checks", async (dir) => {
     const hbPort = freeUdpPort();
     const procs: Proc[] = [];
     try {
@@ -190,7 +182,7 @@ Deno.test({
     }
   })(),
   fn: async () => {
-    await inTempDir(async (dir) => {
+    await inTempDir("checks", async (dir) => {
       const hbPort = freeUdpPort();
       const procs: Proc[] = [];
       try {
@@ -248,7 +240,7 @@ Deno.test({
   name: "disk client on a 30 MB tmpfs: the probe keeps --min-free, the run ends as disk_full",
   ignore: !userNamespaces,
   fn: async () => {
-    await inTempDir(async (dir) => {
+    await inTempDir("checks", async (dir) => {
       const hbPort = freeUdpPort();
       const { server, tcpPort } = await startServer({ hbPort, db: `${dir}/runs.sqlite`, dir });
       try {

@@ -1,18 +1,17 @@
 import assert from "node:assert/strict";
 import type { DiskReport } from "../../lib/disk/report/disk_report.ts";
-import { freeUdpPort, kill, type Proc, startClient, startServer, waitFor } from "./_disk_procs.ts";
-
-async function inTempDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "stress_disk_interrupt_" });
-  try {
-    await run(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import {
+  freeUdpPort,
+  inTempDir,
+  kill,
+  type Proc,
+  startClient,
+  startServer,
+  waitFor,
+} from "./_disk_procs.ts";
 
 Deno.test("disk client: Ctrl-C during the speed probe stores no start and no sample, only the stop", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("interrupt", async (dir) => {
     const hbPort = freeUdpPort();
     const procs: Proc[] = [];
     try {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { freeUdpPort, kill, runMain, start } from "./_disk_procs.ts";
+import { freeUdpPort, inTempDir, kill, runMain, start } from "./_disk_procs.ts";
 
 /** `disk client` options against a server at `tcpPort`, heartbeats from `iface`. */
 function clientArgs(dir: string, tcpPort: number, iface = "127.0.0.1"): string[] {
@@ -42,17 +42,8 @@ function silentServer(): { port: number; accepted: () => number; close: () => vo
   };
 }
 
-async function inTempDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "stress_disk_join_" });
-  try {
-    await run(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 Deno.test("disk client checks --interface before it connects: one error line, exit 2", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("join", async (dir) => {
     const server = silentServer();
     try {
       // 192.0.2.1 (TEST-NET-1) is no address of this machine: no heartbeat can be sent from it.
@@ -69,7 +60,7 @@ Deno.test("disk client checks --interface before it connects: one error line, ex
 });
 
 Deno.test("disk client: Ctrl-C while the server has not welcomed it ends it at once, exit 130", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("join", async (dir) => {
     const server = silentServer();
     try {
       const client = start(clientArgs(dir, server.port));

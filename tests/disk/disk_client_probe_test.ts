@@ -4,6 +4,7 @@ import { measureSpeed } from "../../lib/disk/_disk_client_probe.ts";
 import type { ClientSettings } from "../../lib/disk/_disk_client_settings.ts";
 import type { DataFile } from "../../lib/disk/driver/disk_writer.ts";
 import { freeSpace } from "../../lib/disk/driver/free_space.ts";
+import { inTempDir } from "./_disk_procs.ts";
 
 function settingsIn(dir: string, minFree: ClientSettings["minFree"]): ClientSettings {
   return {
@@ -31,21 +32,12 @@ function settingsIn(dir: string, minFree: ClientSettings["minFree"]): ClientSett
   };
 }
 
-async function inTempDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "stress_disk_probe_" });
-  try {
-    await run(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 async function namesIn(dir: string): Promise<string[]> {
   return (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name).sort();
 }
 
 Deno.test("measureSpeed() measures, then removes its files before it returns", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("probe", async (dir) => {
     // A file a probe of this client killed earlier left behind goes too; other files stay,
     // another client's probe files in the same --path too (client "probe-x", client "x").
     await Deno.writeFile(`${dir}/stress-probe-probe-00042.dat`, new Uint8Array(10));
@@ -64,7 +56,7 @@ Deno.test("measureSpeed() measures, then removes its files before it returns", a
 });
 
 Deno.test("measureSpeed() stops at once when its signal is aborted (Ctrl-C), and removes its files", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("probe", async (dir) => {
     const controller = new AbortController();
     const settings = { ...settingsIn(dir, { percent: 0 }), runTimeMs: 3_600_000 }; // a 1 s probe
     const started = performance.now();
@@ -77,7 +69,7 @@ Deno.test("measureSpeed() stops at once when its signal is aborted (Ctrl-C), and
 });
 
 Deno.test("measureSpeed() stops at --min-free: it writes nothing below the floor", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("probe", async (dir) => {
     // Above the free space, even if other processes free some meanwhile.
     const floor = freeSpace(dir).bytes + 2 ** 40;
     const result = await measureSpeed(settingsIn(dir, { bytes: floor }));
@@ -87,7 +79,7 @@ Deno.test("measureSpeed() stops at --min-free: it writes nothing below the floor
 });
 
 Deno.test("measureSpeed() ends as diskFull when the file system is full (ENOSPC), and removes its files", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("probe", async (dir) => {
     let writes = 0;
     const openFile = (path: string): DataFile => {
       const file = Deno.openSync(path, { write: true, create: true, truncate: true });
@@ -114,7 +106,7 @@ Deno.test("measureSpeed() ends as diskFull when the file system is full (ENOSPC)
 });
 
 Deno.test("measureSpeed() turns a file system error into one line, and removes its files", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("probe", async (dir) => {
     let opened = 0;
     const openFile = (path: string): DataFile => {
       if (++opened > 1) throw new Deno.errors.PermissionDenied("Permission denied (os error 13)");

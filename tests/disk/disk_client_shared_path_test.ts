@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
 import type { DiskReport } from "../../lib/disk/report/disk_report.ts";
-import { freeUdpPort, kill, type Proc, start, startServer } from "./_disk_procs.ts";
-
-async function inTempDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "stress_disk_shared_" });
-  try {
-    await run(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { freeUdpPort, inTempDir, kill, type Proc, start, startServer } from "./_disk_procs.ts";
 
 /** A client writing into `path`, shared with another. */
 function sharedClient(
@@ -28,7 +19,7 @@ function sharedClient(
 }
 
 Deno.test("disk clients given the same --path write, probe and clean up their own files only", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("shared", async (dir) => {
     const hbPort = freeUdpPort();
     const procs: Proc[] = [];
     try {

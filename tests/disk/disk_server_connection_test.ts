@@ -3,25 +3,9 @@
 import assert from "node:assert/strict";
 import { ServerConnection } from "../../lib/disk/_disk_server_connection.ts";
 import type { ServerContext } from "../../lib/disk/_disk_server_context.ts";
+import { helloLine } from "./_disk_procs.ts";
 
-const HELLO = JSON.stringify({
-  v: 1,
-  type: "hello",
-  client: "a",
-  host: "test",
-  pid: 1,
-  config: {
-    chunkBytes: 1000,
-    fileBytes: 2000,
-    runTimeMs: 1000,
-    path: "/nowhere",
-    fsync: "never",
-    heartbeatMs: 60_000,
-    statsEveryMs: 1000,
-    minFreeBytes: null,
-    minFreePercent: null,
-  },
-}) + "\n";
+const HELLO = helloLine("a");
 
 /** A connection that delivers a hello, then whose writes throw `error`. */
 function failingConn(error: Error): Deno.Conn {

@@ -3,6 +3,7 @@ import { openRunStore } from "../../lib/disk/driver/run_store.ts";
 import {
   freeUdpPort,
   helloLine,
+  inTempDir,
   kill,
   rawConnect,
   runMain,
@@ -41,17 +42,8 @@ async function databaseWithARun(path: string): Promise<void> {
   }
 }
 
-async function inTempDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "stress_disk_files_" });
-  try {
-    await run(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 Deno.test("disk server refuses --log or --report on the --db file, with one line, and keeps its runs", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("files", async (dir) => {
     const db = `${dir}/runs.sqlite`;
     await databaseWithARun(db);
     const before = await Deno.readFile(db);
@@ -93,7 +85,7 @@ Deno.test("disk server refuses --log or --report on the --db file, with one line
 });
 
 Deno.test("disk server refuses --log or --report on the -wal, -shm or -journal file of --db", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("files", async (dir) => {
     const db = `${dir}/runs.sqlite`;
     await databaseWithARun(db);
     for (const suffix of ["-wal", "-shm", "-journal"]) {
@@ -119,7 +111,7 @@ Deno.test("disk server refuses --log or --report on the -wal, -shm or -journal f
 });
 
 Deno.test("disk server checks --report before the run: a missing folder or a directory is one line", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("files", async (dir) => {
     for (const [report, why] of [[`${dir}/nodir/r.json`, /No such file/], [dir, /a directory/]]) {
       const { code, stdout, stderr } = await runMain(
         serverArgs(["--db", `${dir}/runs.sqlite`, "--report", report as string]),
@@ -149,7 +141,7 @@ Deno.test({
   name: "disk server with --report on a full device prints the report, then one error line",
   ignore: !devFull,
   fn: async () => {
-    await inTempDir(async (dir) => {
+    await inTempDir("files", async (dir) => {
       const server = start(serverArgs([
         "--db",
         `${dir}/runs.sqlite`,
@@ -195,7 +187,7 @@ Deno.test({
 });
 
 Deno.test("disk report only reads: a file that is not a runs database is refused and left as it was", async () => {
-  await inTempDir(async (dir) => {
+  await inTempDir("files", async (dir) => {
     await Deno.writeFile(`${dir}/empty.csv`, new Uint8Array(0));
     await Deno.writeTextFile(`${dir}/notes.csv`, "a,b\n1,2\n");
     for (
