@@ -344,10 +344,12 @@ function report(
   if (loader !== null) files.live?.loaderVerdict(loader);
   files.live?.runEnded(aborted);
   if (files.json !== null) {
-    // The summary says why and in which phase: an abort after the last step had ended came
-    // in the summary.
+    // The summary says why and in which phase: an abort after the last step of a completed
+    // run came in the summary (one between the steps of a search came during the search).
     const why = aborted ?? (last.failure === null ? null : `FAILURE: ${last.failure}`);
-    const phase = last.aborted === null && aborted !== null ? "the summary" : progress.phase;
+    const phase = run.completed && last.aborted === null && aborted !== null
+      ? "the summary"
+      : progress.phase;
     writeRunSummary(files.json, settings, {
       steps,
       commandLine: options.commandLine ?? [],

@@ -294,3 +294,53 @@ Deno.test("runStress() ends a search interrupted during a pause with FAILURE and
   assert.deepEqual(io.stdout.slice(-2), ["Sleeping for 15s", "FAILURE"]);
   assert.ok(!io.stdout.some((line) => /^ *id, type /.test(line)));
 });
+
+Deno.test("runStress() names the thread search in the JSON summary of a search interrupted during a pause", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const controller = new AbortController();
+    await assert.rejects(
+      runWithHooks(
+        [
+          "write",
+          ...QUICK,
+          "-rate",
+          "threads>=4",
+          "threads<=204",
+          "-node",
+          "synthetic",
+          "-log",
+          "interval=100ms",
+          "no-settings",
+          "no-summary",
+          `json=${dir}/run.json`,
+        ],
+        { signal: controller.signal, onSleep: () => controller.abort() },
+      ),
+      InterruptedError,
+    );
+    const summary = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
+    assert.equal(summary.aborted, "interrupted during the thread search");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("main() refuses search and uncertainty bounds that contradict each other (docs/cassandra-stress.md)", async () => {
+  for (
+    const [args, named] of [
+      [
+        ["read", "n=100", "-rate", "threads<=2"],
+        /"-rate threads<": "threads<=2" is below threads>=4/,
+      ],
+      [["read", "n=100", "-rate", "threads>=2000"], /"threads<=1000" is below threads>=2000/],
+      [["write", "err<0.05", "n<5"], /"write n<": "5" is below n>30/],
+      [["write", "n>0"], /"write n>": "0" is out of range/],
+    ] as const
+  ) {
+    const { code, out, err } = await run([...args, "-node", "synthetic", "--dry-run"]);
+    assert.equal(code, 2, args.join(" "));
+    assert.deepEqual(out, []);
+    assert.match(err.join("\n"), named);
+  }
+});
