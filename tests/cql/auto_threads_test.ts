@@ -271,34 +271,11 @@ Deno.test("runStress() truncates as truncate=once|always asks", async (t) => {
   });
 });
 
-Deno.test("runStress() ends a search interrupted during a pause with FAILURE and no table", async () => {
-  const controller = new AbortController();
-  const io = new BufferedIo();
-  await assert.rejects(
-    runWithHooks(
-      [
-        "write",
-        ...QUICK,
-        "-rate",
-        "threads>=4",
-        "threads<=204",
-        "-node",
-        "synthetic",
-        ...QUICK_LOG,
-      ],
-      { io, signal: controller.signal, onSleep: () => controller.abort() },
-    ),
-    InterruptedError,
-  );
-  assert.deepEqual(stepThreads(io.stdout), [4]);
-  assert.deepEqual(io.stdout.slice(-2), ["Sleeping for 15s", "FAILURE"]);
-  assert.ok(!io.stdout.some((line) => /^ *id, type /.test(line)));
-});
-
-Deno.test("runStress() names the thread search in the JSON summary of a search interrupted during a pause", async () => {
+Deno.test("runStress() ends a search interrupted during a pause with FAILURE and no table, the JSON naming the search", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const controller = new AbortController();
+    const io = new BufferedIo();
     await assert.rejects(
       runWithHooks(
         [
@@ -309,16 +286,17 @@ Deno.test("runStress() names the thread search in the JSON summary of a search i
           "threads<=204",
           "-node",
           "synthetic",
-          "-log",
-          "interval=100ms",
-          "no-settings",
-          "no-summary",
+          ...QUICK_LOG,
           `json=${dir}/run.json`,
         ],
-        { signal: controller.signal, onSleep: () => controller.abort() },
+        { io, signal: controller.signal, onSleep: () => controller.abort() },
       ),
       InterruptedError,
     );
+    assert.deepEqual(stepThreads(io.stdout), [4]);
+    assert.deepEqual(io.stdout.slice(-2), ["Sleeping for 15s", "FAILURE"]);
+    assert.ok(!io.stdout.some((line) => /^ *id, type /.test(line)));
+    // Between the steps of a search, not in the summary after a completed run.
     const summary = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
     assert.equal(summary.aborted, "interrupted during the thread search");
   } finally {
