@@ -7,29 +7,8 @@ import assert from "node:assert/strict";
 import type cassandra from "cassandra-driver";
 import { clientOptionsOf } from "../../lib/cql/driver/client_options.ts";
 import { connectCluster } from "../../lib/cql/driver/cql_cluster.ts";
-import type { CqlConnectionSpec } from "../../lib/cql/cql_connection_spec.ts";
+import { connectionSpec as specOf } from "../cql/user/_user_target_fixture.ts";
 import { startNode } from "./_cql_run.ts";
-
-function specOf(port: number): CqlConnectionSpec {
-  return {
-    contactPoints: ["127.0.0.1"],
-    port,
-    localDataCenter: "",
-    allowList: null,
-    keyspace: "keyspace1",
-    prepared: true,
-    consistency: "LOCAL_ONE",
-    serialConsistency: "SERIAL",
-    connectionsPerHost: 1,
-    maxPending: null,
-    protocolVersion: null,
-    credentials: null,
-    requestTimeoutMs: 12000,
-    connectTimeoutMs: 5000,
-    tls: null,
-    compression: "none",
-  };
-}
 
 function heartbeatOf(client: cassandra.Client): number | undefined {
   const options = (client as unknown as { options: cassandra.ClientOptions }).options;

@@ -3,6 +3,7 @@
 // test registered once per user target (cassandra-driver's and the native one).
 import { Buffer } from "node:buffer";
 import cassandra from "cassandra-driver";
+import type { CqlConnectionSpec } from "../../../lib/cql/cql_connection_spec.ts";
 import { CqlServer } from "../../../lib/cql_node/driver/cql_server.ts";
 import { NativeUserTarget } from "../../../lib/cql/driver/native_user_target.ts";
 import { UserTarget } from "../../../lib/cql/driver/user_target.ts";
@@ -88,21 +89,21 @@ export function tableSpec(
   };
 }
 
-/** The target spec of one or more tables and their ops, against `node`. */
-export function targetSpec(
-  node: CqlServer,
-  tables: readonly UserTableSpec[],
-  ops: readonly UserOpSpec[],
-  prepared = true,
-): UserTargetSpec {
+/**
+ * A connection to a node on 127.0.0.1 at `port` with the defaults of a cassandra-stress line
+ * (LOCAL_ONE, one connection, 12 s requests, no TLS, no compression).
+ */
+export function connectionSpec(
+  port: number,
+  options: { keyspace?: string; prepared?: boolean } = {},
+): CqlConnectionSpec {
   return {
-    kind: "cql-user",
-    contactPoints: [`127.0.0.1:${node.port}`],
-    port: node.port,
-    localDataCenter: "datacenter1",
+    contactPoints: ["127.0.0.1"],
+    port,
+    localDataCenter: "",
     allowList: null,
-    keyspace: KEYSPACE,
-    prepared,
+    keyspace: options.keyspace ?? "keyspace1",
+    prepared: options.prepared ?? true,
     consistency: "LOCAL_ONE",
     serialConsistency: "SERIAL",
     connectionsPerHost: 1,
@@ -113,6 +114,21 @@ export function targetSpec(
     connectTimeoutMs: 5000,
     tls: null,
     compression: "none",
+  };
+}
+
+/** The target spec of one or more tables and their ops, against `node`. */
+export function targetSpec(
+  node: CqlServer,
+  tables: readonly UserTableSpec[],
+  ops: readonly UserOpSpec[],
+  prepared = true,
+): UserTargetSpec {
+  return {
+    ...connectionSpec(node.port, { keyspace: KEYSPACE, prepared }),
+    kind: "cql-user",
+    contactPoints: [`127.0.0.1:${node.port}`],
+    localDataCenter: "datacenter1",
     tables,
     ops,
     client: "native",
