@@ -43,41 +43,58 @@ export interface ConsistencyRequest {
   table: string;
 }
 
-/**
- * Replication factors (the sum over data centers, and the node's own data center's) and the
- * live replicas of each: a data center's nodes, at most its factor.
- */
+/** Replication factors: the sum over data centers, and the node's own data center's. */
 interface Factors {
   total: number;
   local: number;
-  aliveTotal: number;
-  aliveLocal: number;
 }
 
-function factorsOf(keyspace: KeyspaceSchema, place: NodePlace): Factors {
+/** The keys of a NetworkTopologyStrategy map that name a data center, with their factors. */
+function dataCenterFactors(replication: Record<string, string>, own: string): [string, number][] {
+  // The key replication_factor alone stands for the node's own data center.
+  return Object.entries(replication).filter(([name]) => name !== "class")
+    .map(([name, value]) => [name === "replication_factor" ? own : name, Number(value)]);
+}
+
+function factorsOf(keyspace: KeyspaceSchema, datacenter: string): Factors {
+  const replication = keyspace.replication;
+  const strategy = replication["class"] ?? "";
+  if (strategy.endsWith(".SimpleStrategy")) {
+    const rf = Number(replication["replication_factor"] ?? 1);
+    return { total: rf, local: rf };
+  }
+  if (strategy.endsWith(".NetworkTopologyStrategy")) {
+    let total = 0;
+    for (const [, rf] of dataCenterFactors(replication, datacenter)) total += rf;
+    const local = Number(replication[datacenter] ?? replication["replication_factor"] ?? 0);
+    return { total, local };
+  }
+  return { total: 1, local: 1 };
+}
+
+/**
+ * The live replicas of a keyspace, all nodes of the ring being up: in each data center its
+ * nodes, at most its factor, summed over them; for a local level, those of the node's own data
+ * center (`localFactor`, its factor), else null.
+ */
+function aliveReplicas(
+  keyspace: KeyspaceSchema,
+  place: NodePlace,
+  localFactor: number | null,
+): number {
   const replication = keyspace.replication;
   const strategy = replication["class"] ?? "";
   const nodesIn = place.nodesIn ?? ((datacenter) => datacenter === place.datacenter ? 1 : 0);
   if (strategy.endsWith(".SimpleStrategy")) {
-    const rf = Number(replication["replication_factor"] ?? 1);
-    const alive = Math.min(rf, Math.max(1, nodesIn("")));
-    return { total: rf, local: rf, aliveTotal: alive, aliveLocal: alive };
+    return Math.min(Number(replication["replication_factor"] ?? 1), nodesIn(""));
   }
-  if (strategy.endsWith(".NetworkTopologyStrategy")) {
-    let total = 0;
-    let aliveTotal = 0;
-    for (const [name, value] of Object.entries(replication)) {
-      if (name === "class") continue;
-      total += Number(value);
-      // The key replication_factor alone stands for the node's own data center.
-      const datacenter = name === "replication_factor" ? place.datacenter : name;
-      aliveTotal += Math.min(Number(value), nodesIn(datacenter));
-    }
-    const local = Number(replication[place.datacenter] ?? replication["replication_factor"] ?? 0);
-    const aliveLocal = Math.min(local, nodesIn(place.datacenter));
-    return { total, local, aliveTotal, aliveLocal };
+  if (!strategy.endsWith(".NetworkTopologyStrategy")) return 1;
+  if (localFactor !== null) return Math.min(localFactor, nodesIn(place.datacenter));
+  let alive = 0;
+  for (const [datacenter, rf] of dataCenterFactors(replication, place.datacenter)) {
+    alive += Math.min(rf, nodesIn(datacenter));
   }
-  return { total: 1, local: 1, aliveTotal: 1, aliveLocal: 1 };
+  return alive;
 }
 
 function quorum(rf: number): number {
@@ -155,9 +172,11 @@ export function checkConsistency(
   validate(request);
   const level = effectiveLevel(request);
   if (level === null) return;
-  const factors = factorsOf(keyspace, place);
+  const factors = factorsOf(keyspace, place.datacenter);
   const required = blockFor(level, factors);
+  // The node is a live replica of its own data center: one is there whenever its factor is.
+  if (required <= 1 && factors.local > 0) return;
   const local = level === CL.localQuorum || level === CL.localOne;
-  const alive = local ? factors.aliveLocal : factors.aliveTotal;
+  const alive = aliveReplicas(keyspace, place, local ? factors.local : null);
   if (alive < required) throw CqlError.unavailable(level, required, alive);
 }
