@@ -5,7 +5,7 @@
  * @module
  */
 
-import { workerEntryUrl } from "../engine/worker_entry_url.ts";
+import { isBundled, workerEntryUrl } from "../engine/worker_entry_url.ts";
 import type { ClientSettings } from "./_disk_client_settings.ts";
 import { dataPrefixOf } from "./_disk_client_files.ts";
 
@@ -28,9 +28,8 @@ export class WriterProcess {
    */
   static spawn(settings: ClientSettings): WriterProcess {
     // From the bundle (`deno task bundle`), `dist/disk_writer_main.js` next to `dist/stress.js`.
-    // It needs no config there (a foreign deno.json above it could make deno fetch its imports).
     const writerUrl = new URL(workerEntryUrl("./driver/disk_writer_main.ts", import.meta.url));
-    const bundled = writerUrl.pathname.endsWith(".js");
+    const bundled = isBundled(import.meta.url);
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",

@@ -34,7 +34,27 @@
  * ```
  */
 export function workerEntryUrl(source: string, base: string): string {
-  if (new URL(base).pathname.endsWith(".ts")) return new URL(source, base).href;
+  if (!isBundled(base)) return new URL(source, base).href;
   const name = source.slice(source.lastIndexOf("/") + 1).replace(/\.ts$/, ".js");
   return new URL(`./${name}`, base).href;
+}
+
+/**
+ * Whether a module runs from the bundle: its `import.meta.url` is not a TypeScript source file
+ * (it was inlined into `dist/stress.js`). Child processes of the bundle run with `--no-config`:
+ * a deno.json found above `dist/` could make them fetch its imports.
+ *
+ * @param base The module's `import.meta.url`.
+ * @returns True from the bundle.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isBundled } from "./worker_entry_url.ts";
+ * assert.equal(isBundled("file:///repo/lib/tools/analyze.ts"), false);
+ * assert.equal(isBundled("file:///opt/stress/stress.js"), true);
+ * ```
+ */
+export function isBundled(base: string): boolean {
+  return !new URL(base).pathname.endsWith(".ts");
 }

@@ -6,6 +6,7 @@
  */
 
 import { UsageError } from "../errors.ts";
+import { isBundled } from "../engine/worker_entry_url.ts";
 
 /** What one child process did. */
 export interface ChildRun {
@@ -177,9 +178,8 @@ export function childArgs(
 export function selfCommand(): string[] {
   if (Deno.build.standalone) return [Deno.execPath()];
   const here = new URL(import.meta.url);
-  if (here.protocol === "file:" && !here.pathname.endsWith(".ts")) {
-    // From the bundle (`deno task bundle`): this code is inlined in `dist/stress.js` itself,
-    // which needs no config (a foreign deno.json above it could make deno fetch its imports).
+  if (here.protocol === "file:" && isBundled(here.href)) {
+    // From the bundle (`deno task bundle`): this code is inlined in `dist/stress.js` itself.
     const path = decodeURIComponent(here.pathname);
     return [Deno.execPath(), "run", "-A", "--unstable-net", "--no-config", path];
   }
