@@ -268,3 +268,24 @@ export async function inTempDir(name: string, run: (dir: string) => Promise<void
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/** `disk server` options that end it after 1 s without a client. */
+export function idleServerArgs(extra: string[]): string[] {
+  return [
+    "disk",
+    "server",
+    "--hb-address",
+    "239.0.0.1",
+    "--hb-port",
+    String(freeUdpPort()),
+    "--tcp-port",
+    "0",
+    "--host",
+    "127.0.0.1",
+    "--interface",
+    "127.0.0.1",
+    "--idle-timeout",
+    "1s",
+    ...extra,
+  ];
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { freeUdpPort, runMain } from "./_disk_procs.ts";
+import { freeUdpPort, idleServerArgs, runMain } from "./_disk_procs.ts";
 
 /** Asserts one `error:` line matching `pattern` and exit 2. */
 function assertRefused(result: { code: number; stderr: string }, pattern: RegExp): void {
@@ -12,24 +12,7 @@ function assertRefused(result: { code: number; stderr: string }, pattern: RegExp
 Deno.test("disk server refuses an empty --db, --log or --report (an empty --db is a database lost at exit)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "stress_disk_empty_" });
   try {
-    const server = (extra: string[]) =>
-      runMain([
-        "disk",
-        "server",
-        "--hb-address",
-        "239.0.0.1",
-        "--hb-port",
-        String(freeUdpPort()),
-        "--tcp-port",
-        "0",
-        "--host",
-        "127.0.0.1",
-        "--interface",
-        "127.0.0.1",
-        "--idle-timeout",
-        "1s",
-        ...extra,
-      ]);
+    const server = (extra: string[]) => runMain(idleServerArgs(extra));
     assertRefused(await server(["--db", ""]), /^error: Cannot parse --db: "" is empty/);
     const db = `${dir}/runs.sqlite`;
     assertRefused(

@@ -3,6 +3,7 @@ import { openRunStore } from "../../lib/disk/driver/run_store.ts";
 import {
   freeUdpPort,
   helloLine,
+  idleServerArgs,
   inTempDir,
   kill,
   rawConnect,
@@ -10,27 +11,6 @@ import {
   start,
   waitFor,
 } from "./_disk_procs.ts";
-
-/** `disk server` options that end it after 1 s without a client. */
-function serverArgs(extra: string[]): string[] {
-  return [
-    "disk",
-    "server",
-    "--hb-address",
-    "239.0.0.1",
-    "--hb-port",
-    String(freeUdpPort()),
-    "--tcp-port",
-    "0",
-    "--host",
-    "127.0.0.1",
-    "--interface",
-    "127.0.0.1",
-    "--idle-timeout",
-    "1s",
-    ...extra,
-  ];
-}
 
 /** A runs database with one stored run. */
 async function databaseWithARun(path: string): Promise<void> {
@@ -54,7 +34,7 @@ Deno.test("disk server refuses --log or --report on the --db file, with one line
       ["--log", ["--db", dir, "--log", db]], // a directory: its runs.sqlite
     ];
     for (const [option, args] of cases) {
-      const { code, stdout, stderr } = await runMain(serverArgs(args));
+      const { code, stdout, stderr } = await runMain(idleServerArgs(args));
       assert.equal(code, 2, `${args}: ${stderr}`);
       assert.equal(stdout, "", args.join(" "));
       const lines = stderr.trim().split("\n");
@@ -68,7 +48,7 @@ Deno.test("disk server refuses --log or --report on the --db file, with one line
       assert.deepEqual(await Deno.readFile(db), before, `${args}: the database changed`);
     }
     const both = await runMain(
-      serverArgs(["--db", db, "--log", `${dir}/x`, "--report", `${dir}/x`]),
+      idleServerArgs(["--db", db, "--log", `${dir}/x`, "--report", `${dir}/x`]),
     );
     assert.equal(both.code, 2, both.stderr);
     assert.match(
@@ -91,7 +71,7 @@ Deno.test("disk server refuses --log or --report on the -wal, -shm or -journal f
     for (const suffix of ["-wal", "-shm", "-journal"]) {
       for (const option of ["--log", "--report"]) {
         const args = ["--db", db, option, `${db}${suffix}`];
-        const { code, stdout, stderr } = await runMain(serverArgs(args));
+        const { code, stdout, stderr } = await runMain(idleServerArgs(args));
         assert.equal(code, 2, `${args}: ${stderr}`);
         assert.equal(stdout, "", args.join(" "));
         assert.equal(
@@ -114,7 +94,7 @@ Deno.test("disk server checks --report before the run: a missing folder or a dir
   await inTempDir("files", async (dir) => {
     for (const [report, why] of [[`${dir}/nodir/r.json`, /No such file/], [dir, /a directory/]]) {
       const { code, stdout, stderr } = await runMain(
-        serverArgs(["--db", `${dir}/runs.sqlite`, "--report", report as string]),
+        idleServerArgs(["--db", `${dir}/runs.sqlite`, "--report", report as string]),
       );
       assert.equal(code, 2, stderr);
       assert.equal(stdout, "", "the server started");
@@ -142,7 +122,7 @@ Deno.test({
   ignore: !devFull,
   fn: async () => {
     await inTempDir("files", async (dir) => {
-      const server = start(serverArgs([
+      const server = start(idleServerArgs([
         "--db",
         `${dir}/runs.sqlite`,
         "--report",
