@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { openRunStore } from "../../lib/disk/driver/run_store.ts";
 import {
-  freeUdpPort,
   helloLine,
   idleServerArgs,
   inTempDir,
