@@ -507,49 +507,43 @@ Deno.test("resolveTerm() rejects literals of the wrong kind or out of range", ()
   const ctx = context();
   const cases: [string, Term, string][] = [
     ["int", lit("string", "foo"), 'Invalid STRING constant (foo) for "k" of type int'],
-    [
-      "int",
-      lit("integer", "2147483648"),
-      'Invalid INTEGER constant (2147483648) for "k" of type int',
-    ],
-    [
-      "smallint",
-      lit("integer", "-32769"),
-      'Invalid INTEGER constant (-32769) for "k" of type smallint',
-    ],
-    ["tinyint", lit("integer", "128"), 'Invalid INTEGER constant (128) for "k" of type tinyint'],
+    // A literal of the type's own kind that is out of range: Cassandra 5.0.6's parser messages.
+    ["int", lit("integer", "2147483648"), "Unable to make int from '2147483648'"],
+    ["smallint", lit("integer", "-32769"), "Unable to make short from '-32769'"],
+    ["tinyint", lit("integer", "128"), "Unable to make byte from '128'"],
     [
       "bigint",
       lit("integer", "9223372036854775808"),
-      'Invalid INTEGER constant (9223372036854775808) for "k" of type bigint',
+      "Unable to make long from '9223372036854775808'",
     ],
     ["int", lit("float", "1.5"), 'Invalid FLOAT constant (1.5) for "k" of type int'],
-    ["decimal", lit("float", "NaN"), 'Invalid FLOAT constant (NaN) for "k" of type decimal'],
+    ["decimal", lit("float", "NaN"), "unable to make BigDecimal from 'NaN'"],
     ["text", lit("integer", "1"), 'Invalid INTEGER constant (1) for "k" of type text'],
     ["blob", lit("string", "cafe"), 'Invalid STRING constant (cafe) for "k" of type blob'],
     ["text", lit("hex", "cafe"), 'Invalid HEX constant (cafe) for "k" of type text'],
     ["boolean", lit("string", "true"), 'Invalid STRING constant (true) for "k" of type boolean'],
-    ["ascii", lit("string", "é"), 'Invalid STRING constant (é) for "k" of type ascii'],
     [
-      "timestamp",
-      lit("string", "2024-13-01"),
-      'Invalid STRING constant (2024-13-01) for "k" of type timestamp',
+      "ascii",
+      lit("string", "é"),
+      "Invalid ASCII character in string literal: " +
+      "java.nio.charset.UnmappableCharacterException: Input length = 1",
     ],
+    ["timestamp", lit("string", "2024-13-01"), "Unable to parse a date/time from '2024-13-01'"],
     [
       "date",
       lit("string", "2023-02-29"),
-      'Invalid STRING constant (2023-02-29) for "k" of type date',
+      "Unable to coerce '2023-02-29' to a formatted date (long)",
     ],
-    ["time", lit("string", "24:00:00"), 'Invalid STRING constant (24:00:00) for "k" of type time'],
     [
-      "inet",
-      lit("string", "1.2.3.256"),
-      'Invalid STRING constant (1.2.3.256) for "k" of type inet',
+      "time",
+      lit("string", "24:00:00"),
+      "(TimeType) Unable to coerce '24:00:00' to a formatted time (long)",
     ],
+    ["inet", lit("string", "1.2.3.256"), "Unable to make inet address from '1.2.3.256'"],
     [
       "timeuuid",
       lit("uuid", "550e8400-e29b-41d4-a716-446655440000"),
-      'Invalid UUID constant (550e8400-e29b-41d4-a716-446655440000) for "k" of type timeuuid',
+      "TimeUUID supports only version 1 UUIDs",
     ],
     ["list<int>", lit("string", "x"), 'Invalid STRING constant (x) for "k" of type list<int>'],
   ];

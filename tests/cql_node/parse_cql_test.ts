@@ -332,11 +332,15 @@ Deno.test("parseCql() reads UPDATE and DELETE conditions", () => {
 Deno.test("parseCql() rejects an UPDATE that adds to another column", () => {
   assertSyntaxError(
     "UPDATE t SET a = b + 1 WHERE k = 0",
-    "line 1:17 only expressions of the form X = X + <value> are supported",
+    "line 1:17 Only expressions of the form X = X +<value> are supported.",
+  );
+  assertSyntaxError(
+    "UPDATE t SET a = b - 1 WHERE k = 0",
+    "line 1:17 Only expressions of the form X = X -<value> are supported.",
   );
   assertSyntaxError(
     "UPDATE t SET a = [1] + b WHERE k = 0",
-    "line 1:23 only expressions of the form X = <value> + X are supported",
+    "line 1:23 Only expressions of the form X = <value> + X are supported.",
   );
 });
 

@@ -129,3 +129,45 @@ Deno.test("compileWhere() refuses a null or unset clustering bound", () => {
   // Nothing was deleted.
   assert.equal(intRows(f.run("SELECT c FROM t WHERE p = 1")).length, 9);
 });
+
+Deno.test("checkRestrictionMerge() refuses clustering restrictions out of order, as Cassandra 5.0.6 words it", () => {
+  const f = fixture();
+  // Worded as Cassandra 5.0.6 answered these shapes (testdata/cassandra_5_data_answers.json).
+  const cases: [string, string][] = [
+    [
+      "SELECT c FROM t WHERE p = 1 AND c > 1 AND d = 0",
+      'Clustering column "d" cannot be restricted (preceding column "c" is restricted by a non-EQ relation)',
+    ],
+    [
+      "SELECT c FROM t WHERE p = 1 AND d = 0 AND c > 1",
+      'PRIMARY KEY column "d" cannot be restricted (preceding column "c" is restricted by a non-EQ relation)',
+    ],
+    [
+      "SELECT c FROM t WHERE p = 1 AND d > 0",
+      'PRIMARY KEY column "d" cannot be restricted as preceding column "c" is not restricted',
+    ],
+    [
+      "DELETE FROM t WHERE p = 1 AND d = 0",
+      'PRIMARY KEY column "d" cannot be restricted as preceding column "c" is not restricted',
+    ],
+    [
+      "SELECT c FROM t WHERE p = 1 AND (d, c) > (0, 1)",
+      "Clustering columns must appear in the PRIMARY KEY order in multi-column relations: " +
+      "(d, c) > (0, 1)",
+    ],
+    [
+      "SELECT c FROM t WHERE p = 1 AND (d) > (0) ALLOW FILTERING",
+      "Multi-column slice restrictions cannot be used for filtering.",
+    ],
+  ];
+  for (const [cql, message] of cases) assertCqlError(() => f.run(cql), INVALID, message);
+});
+
+Deno.test("compileWhere() filters rows by a slice after an unrestricted column with ALLOW FILTERING", () => {
+  const f = fixture();
+  f.run("INSERT INTO t (p, c, d, v) VALUES (1, 2, 5, 0)");
+  const rows = (where: string) => intRows(f.run(`SELECT c, d FROM t WHERE ${where}`));
+  assert.deepEqual(rows("p = 1 AND d > 0 ALLOW FILTERING"), [[2, 5]]);
+  assert.deepEqual(rows("p = 1 AND c > 1 AND d > 0 ALLOW FILTERING"), [[2, 5]]);
+  assert.deepEqual(rows("p = 1 AND c < 3 AND d = 0 ALLOW FILTERING"), [[1, 0], [2, 0]]);
+});

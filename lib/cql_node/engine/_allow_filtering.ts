@@ -5,6 +5,7 @@ import { CqlError } from "../protocol/cql_error.ts";
 import type { TableSchema } from "./schema.ts";
 import type { KeyPlan } from "./_restrictions.ts";
 import { type IndexUse, indexUse } from "./_index_use.ts";
+import { checkClusteringGap } from "./_restriction_merge.ts";
 
 const REQUIRES_ALLOW_FILTERING = "Cannot execute this query as it might involve data filtering " +
   "and thus may have unpredictable performance. If you want to execute this query despite the " +
@@ -72,28 +73,12 @@ function checkDistinct(table: TableSchema, statement: SelectStatement): void {
 /** The checks of a SELECT that reads no index. */
 function checkFiltering(table: TableSchema, statement: SelectStatement, keys: KeyPlan): void {
   if (statement.allowFiltering) return;
-  const restricted = new Set<number>();
-  for (const relation of statement.where) {
-    if (relation.token) continue;
-    for (const name of relation.columns) {
-      const col = table.byName.get(name);
-      if (col?.kind === "clustering") restricted.add(col.position);
-    }
-  }
-  const positions = [...restricted].sort((a, b) => a - b);
-  positions.forEach((position, i) => {
-    if (position !== i) {
-      throw CqlError.invalid(
-        `PRIMARY KEY column "${
-          table.clustering[position].name
-        }" cannot be restricted as preceding column "${
-          table.clustering[i].name
-        }" is not restricted`,
-      );
-    }
-  });
+  checkClusteringGap(table, statement.where);
+  const clusteringRestricted = statement.where.some((relation) =>
+    !relation.token && table.byName.get(relation.columns[0])?.kind === "clustering"
+  );
   const filtersRows = keys.filters.some((f) => f.column.kind !== "clustering");
-  if (filtersRows || (keys.partition === null && positions.length > 0)) {
+  if (filtersRows || (keys.partition === null && clusteringRestricted)) {
     throw CqlError.invalid(REQUIRES_ALLOW_FILTERING);
   }
 }

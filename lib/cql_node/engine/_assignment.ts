@@ -1,5 +1,5 @@
 // Compiles one `SET` assignment of an UPDATE into a function that changes a row's cells.
-import type { Assignment, Term } from "../parse/cql_ast.ts";
+import type { Assignment } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import type { CqlType } from "../values/cql_type.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
@@ -12,6 +12,7 @@ import {
 } from "./_bind.ts";
 import { collectionChange, isEmptyCollection } from "./_collection_change.ts";
 import { columnOf } from "./_column_of.ts";
+import { termText } from "./_term_text.ts";
 import { cellSize, isMultiCell } from "./_cell_size.ts";
 
 /** Changes the cells of one row (in place) for one execution. */
@@ -87,9 +88,13 @@ function compileSetElement(
   assignment: Assignment,
   binds: BindCollector,
 ): CompiledAssignment {
-  if (col.type.kind !== "list" && col.type.kind !== "map") {
+  const kind = col.type.kind;
+  const collection = kind === "list" || kind === "set" || kind === "map";
+  const frozen = "frozen" in col.type && col.type.frozen;
+  if ((kind !== "list" && kind !== "map") || frozen) {
+    const what = !collection ? "non collection" : frozen ? "frozen collection" : "set";
     throw CqlError.invalid(
-      `Invalid operation (${col.name}[?] = ?) for non-list/map column ${col.name}`,
+      `Invalid operation (${setElementText(col, assignment)}) for ${what} column ${col.name}`,
     );
   }
   const cell = col.cell;
@@ -122,7 +127,10 @@ function compileSetElement(
         cells[cell] = isEmptyCollection(next) ? null : next;
         return;
       }
-      const items = cells[cell] === null ? [] : splitCollection(cells[cell]!, col.name);
+      if (cells[cell] === null) {
+        throw CqlError.invalid("Attempted to set an element on a list which is null");
+      }
+      const items = splitCollection(cells[cell]!, col.name);
       const index = new DataView(k.buffer, k.byteOffset, 4).getInt32(0);
       if (index < 0 || index >= items.length) {
         throw CqlError.invalid(`List index ${index} out of bound, list has size ${items.length}`);
@@ -200,27 +208,9 @@ function compileCollectionChange(
 }
 
 /** A term as Cassandra prints it in error messages: `?`, `'x'`, `[1, 2]`, `{'a': 1}`. */
-function termText(term: Term): string {
-  switch (term.kind) {
-    case "bind":
-      return term.name === undefined ? "?" : `:${term.name}`;
-    case "string":
-      return `'${term.text}'`;
-    case "list":
-      return `[${term.items.map(termText).join(", ")}]`;
-    case "set":
-      return `{${term.items.map(termText).join(", ")}}`;
-    case "tuple":
-      return `(${term.items.map(termText).join(", ")})`;
-    case "map":
-      return `{${term.entries.map(([k, v]) => `${termText(k)}: ${termText(v)}`).join(", ")}}`;
-    case "function":
-      return `${term.name}(${term.args.map(termText).join(", ")})`;
-    case "cast":
-      return `(${term.type})${termText(term.term)}`;
-    default:
-      return term.text;
-  }
+/** `col[key] = value` as Cassandra shows it in its messages. */
+function setElementText(col: ColumnSchema, assignment: Assignment): string {
+  return `${col.name}[${termText(assignment.key!)}] = ${termText(assignment.value)}`;
 }
 
 function addCounter(old: Uint8Array | null, delta: Uint8Array, negate: boolean): Uint8Array {

@@ -69,17 +69,66 @@ function merge(existing: Restriction, next: Restriction): Restriction {
   };
 }
 
+/** The restriction of `byColumn` on the clustering column with the highest position. */
+function lastClustering(byColumn: Map<ColumnSchema, Restriction>): Restriction | undefined {
+  let last: ColumnSchema | undefined;
+  for (const col of byColumn.keys()) {
+    if (col.kind === "clustering" && (last === undefined || col.position > last.position)) {
+      last = col;
+    }
+  }
+  return last === undefined ? undefined : byColumn.get(last);
+}
+
+/**
+ * Cassandra's checks of the order of clustering restrictions as each is added (without ALLOW
+ * FILTERING): nothing may follow a slice, and a slice may not come before a restricted column.
+ */
+function checkClusteringOrder(
+  byColumn: Map<ColumnSchema, Restriction>,
+  next: Restriction,
+): void {
+  const last = lastClustering(byColumn);
+  if (last === undefined) return;
+  const start = next.columns[0];
+  const lastStart = last.columns[0];
+  if (last.kind === "slice" && start.position > lastStart.position) {
+    throw CqlError.invalid(
+      `Clustering column "${start.name}" cannot be restricted (preceding column "${lastStart.name}" is restricted by a non-EQ relation)`,
+    );
+  }
+  if (start.position < lastStart.position && next.kind === "slice") {
+    const following = [...byColumn.keys()]
+      .filter((col) => col.kind === "clustering" && col.position > start.position)
+      .sort((a, b) => a.position - b.position)[0];
+    throw CqlError.invalid(
+      `PRIMARY KEY column "${following.name}" cannot be restricted (preceding column "${start.name}" is restricted by a non-EQ relation)`,
+    );
+  }
+}
+
+/** Whether an index of `table` finds the rows `relation` selects (`=` on an indexed column). */
+function isIndexed(table: TableSchema, relation: Relation, col: ColumnSchema): boolean {
+  return relation.op === "=" && table.indexes.some((index) => index.column === col);
+}
+
 /**
  * Throws what Cassandra answers a WHERE clause that restricts a partition key or clustering
  * column more than it can merge: `p = 1 AND p = 2`, `c IN (1, 2) AND c = 3`, `c > 1 AND c = 2`,
- * `c > 1 AND c >= 2`. Restrictions on other columns, `!=`, CONTAINS and `token(...)` are left to
- * the compilation of each relation.
+ * `c > 1 AND c >= 2`; and, without ALLOW FILTERING, clustering restrictions after a slice
+ * (`c1 > 1 AND c2 = 2`) or a slice before a restricted column. Restrictions on other columns,
+ * `!=`, CONTAINS and `token(...)` are left to the compilation of each relation.
  *
  * @param table The table.
  * @param where The relations, in statement order.
+ * @param allowFiltering Whether the statement says ALLOW FILTERING (only a SELECT can).
  * @throws {CqlError} Invalid for restrictions that do not merge.
  */
-export function checkRestrictionMerge(table: TableSchema, where: Relation[]): void {
+export function checkRestrictionMerge(
+  table: TableSchema,
+  where: Relation[],
+  allowFiltering = false,
+): void {
   const byColumn = new Map<ColumnSchema, Restriction>();
   for (const relation of where) {
     if (relation.token) continue;
@@ -91,6 +140,38 @@ export function checkRestrictionMerge(table: TableSchema, where: Relation[]): vo
     if (restriction === null) continue;
     const existing = cols.map((col) => byColumn.get(col)).find((r) => r !== undefined);
     if (existing !== undefined) restriction = merge(existing, restriction);
+    if (cols[0].kind === "clustering" && !allowFiltering && !isIndexed(table, relation, cols[0])) {
+      checkClusteringOrder(byColumn, restriction);
+    }
     for (const col of [...(existing?.columns ?? []), ...cols]) byColumn.set(col, restriction);
   }
+}
+
+/**
+ * Throws what Cassandra answers clustering restrictions that skip a column without ALLOW
+ * FILTERING: `PRIMARY KEY column "c2" cannot be restricted as preceding column "c1" is not
+ * restricted`.
+ *
+ * @param table The table.
+ * @param where The relations.
+ * @throws {CqlError} Invalid when a restricted clustering column follows an unrestricted one.
+ */
+export function checkClusteringGap(table: TableSchema, where: Relation[]): void {
+  const restricted = new Set<number>();
+  for (const relation of where) {
+    if (relation.token) continue;
+    for (const name of relation.columns) {
+      const col = table.byName.get(name);
+      if (col?.kind === "clustering") restricted.add(col.position);
+    }
+  }
+  const positions = [...restricted].sort((a, b) => a - b);
+  positions.forEach((position, i) => {
+    if (position !== i) {
+      throw CqlError.invalid(
+        `PRIMARY KEY column "${table.clustering[position].name}" cannot be restricted as ` +
+          `preceding column "${table.clustering[i].name}" is not restricted`,
+      );
+    }
+  });
 }

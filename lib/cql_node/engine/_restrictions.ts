@@ -13,6 +13,7 @@ import {
   type TermFn,
 } from "./_bind.ts";
 import { checkRestrictionMerge } from "./_restriction_merge.ts";
+import { termText } from "./_term_text.ts";
 
 /** Values for one key column: one for `=`, several for `IN`. */
 export type ValuesFn = (ctx: ExecContext) => Uint8Array[];
@@ -124,6 +125,8 @@ interface Slice {
   width: number;
   /** Checked by a clustering test rather than placed as a bound. */
   filterOnly?: boolean;
+  /** A slice in tuple notation's test of a row's clustering (tuples in natural order). */
+  test?: (clustering: Uint8Array[], ctx: ExecContext) => boolean;
 }
 
 /** Compiles `where` for `table`. */
@@ -131,8 +134,9 @@ export function compileWhere(
   table: TableSchema,
   where: Relation[],
   binds: BindCollector,
+  allowFiltering = false,
 ): KeyPlan {
-  checkRestrictionMerge(table, where);
+  checkRestrictionMerge(table, where, allowFiltering);
   const pk: (ValuesFn | undefined)[] = table.partitionKey.map(() => undefined);
   const ckEq: (ValuesFn | undefined)[] = table.clustering.map(() => undefined);
   const plan: KeyPlan = {
@@ -165,7 +169,7 @@ export function compileWhere(
   }
   placePartitionKey(table, pk, plan);
   const prefix = placeClusteringEq(table, ckEq, plan);
-  placeSlices(slices, prefix, plan);
+  placeSlices(slices, prefix, plan, allowFiltering);
   return plan;
 }
 
@@ -221,13 +225,18 @@ function compileMultiColumn(
   plan: KeyPlan,
 ): void {
   const cols = relation.columns.map((name) => column(table, name));
-  cols.forEach((col, i) => {
-    if (col.kind !== "clustering" || col.position !== cols[0].position + i) {
-      throw CqlError.invalid(
-        "Multi-column relations can only be applied to clustering columns in order",
-      );
-    }
-  });
+  const other = cols.find((col) => col.kind !== "clustering");
+  if (other !== undefined) {
+    throw CqlError.invalid(
+      `Multi-column relations can only be applied to clustering columns but was applied to: ${other.name}`,
+    );
+  }
+  if (cols.some((col, i) => col.position !== cols[0].position + i)) {
+    throw CqlError.invalid(
+      "Clustering columns must appear in the PRIMARY KEY order in multi-column relations: " +
+        `(${relation.columns.join(", ")}) ${relation.op} ${termText(relation.value)}`,
+    );
+  }
   if (relation.value.kind !== "tuple") {
     throw CqlError.invalid("Multi-column relations need a tuple of values");
   }
@@ -245,12 +254,13 @@ function compileMultiColumn(
     });
     return;
   }
-  const slice: Slice = { col: cols[0], op: relation.op, values: fns, width: cols.length };
+  const test = tupleTest(cols, relation.op, fns);
+  const slice: Slice = { col: cols[0], op: relation.op, values: fns, width: cols.length, test };
   const mixed = cols.some((col) => col.order === "desc") &&
     cols.some((col) => col.order !== "desc");
   if (mixed) {
     slice.filterOnly = true;
-    plan.clusteringTests.push(tupleTest(cols, relation.op, fns));
+    plan.clusteringTests.push(test);
   }
   slices.push(slice);
 }
@@ -381,13 +391,26 @@ function placeClusteringEq(
   return prefix;
 }
 
-/** Places each slice as the lower or upper bound; it must follow the equal prefix. */
-function placeSlices(slices: Slice[], prefix: number, plan: KeyPlan): void {
+/**
+ * Places each slice as the lower or upper bound when it follows the equal prefix. A slice
+ * elsewhere, which Cassandra answers only with ALLOW FILTERING (and never in tuple notation),
+ * tests each row.
+ */
+function placeSlices(
+  slices: Slice[],
+  prefix: number,
+  plan: KeyPlan,
+  allowFiltering: boolean,
+): void {
   for (const slice of slices) {
     if (slice.col.position !== prefix) {
-      throw CqlError.invalid(
-        `Clustering column "${slice.col.name}" cannot be restricted (preceding column is not restricted by an equality)`,
-      );
+      if (slice.test === undefined) {
+        const value = slice.values[0];
+        plan.filters.push({ column: slice.col, op: slice.op as Relation["op"], value });
+      } else if (allowFiltering) {
+        throw CqlError.invalid("Multi-column slice restrictions cannot be used for filtering.");
+      } else if (!slice.filterOnly) plan.clusteringTests.push(slice.test);
+      continue;
     }
     if (slice.filterOnly) continue;
     const bound = { values: slice.values, inclusive: slice.op.endsWith("=") };

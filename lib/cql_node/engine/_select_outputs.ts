@@ -1,6 +1,7 @@
 // The result columns of a SELECT: the columns and `token(...)` selectors and how each reads a
-// row, or the `count(*)` columns; and Cassandra's checks of what a SELECT DISTINCT may select.
-import type { SelectStatement } from "../parse/cql_ast.ts";
+// row, or the `count(*)` columns; and Cassandra's checks of what a SELECT DISTINCT, or a SELECT of
+// static columns only, may select.
+import type { Relation, SelectStatement } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import { type CqlType, formatCqlType } from "../values/cql_type.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
@@ -153,5 +154,30 @@ export function checkDistinctSelection(
         `SELECT DISTINCT queries must request all the partition key columns (missing ${col.name})`,
       );
     }
+  }
+}
+
+/**
+ * Cassandra's refusal of a SELECT of static columns only (with partition key columns or not)
+ * that restricts clustering columns.
+ *
+ * @param table The table.
+ * @param where The SELECT's relations.
+ * @param selected The table columns the SELECT names (all of them for `*`).
+ * @throws {CqlError} Invalid for such a SELECT.
+ */
+export function checkStaticSelection(
+  table: TableSchema,
+  where: Relation[],
+  selected: ColumnSchema[],
+): void {
+  const onlyStatic = selected.some((col) => col.kind === "static") &&
+    selected.every((col) => col.kind === "static" || col.kind === "partition_key");
+  if (!onlyStatic) return;
+  const clustering = where.some((relation) =>
+    !relation.token && table.byName.get(relation.columns[0])?.kind === "clustering"
+  );
+  if (clustering) {
+    throw CqlError.invalid("Cannot restrict clustering columns when selecting only static columns");
   }
 }

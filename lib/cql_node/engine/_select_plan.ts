@@ -26,6 +26,7 @@ import { type PagePosition, readPagingState, writePagingState } from "./_paging_
 import {
   cellOf,
   checkDistinctSelection,
+  checkStaticSelection,
   type ColumnSpec,
   type Output,
   selectOutputs,
@@ -102,7 +103,8 @@ export function compileSelect(
   if (statement.json) throw CqlError.invalid("SELECT JSON is not supported by the embedded node");
   const { outputs, counts, selected } = selectOutputs(table, statement);
   const ordering = orderingColumns(table, statement);
-  const keys = compileWhere(table, statement.where, binds);
+  const keys = compileWhere(table, statement.where, binds, statement.allowFiltering);
+  checkStaticSelection(table, statement.where, selected);
   checkAllowFiltering(table, statement, keys);
   const limit = statement.limit ? compileTerm(INT, statement.limit, "[limit]", binds) : null;
   if (statement.distinct) {

@@ -27,14 +27,42 @@ export interface TestedRow {
   staticRow: RowCells | null;
 }
 
+/**
+ * What a conditional write read, as a write not applied shows it: Cassandra reads the row the
+ * write names (when it has conditions on the row: `IF EXISTS` of a row, a regular column's
+ * condition), else the partition's first row; the static row only when static columns are in a
+ * condition (or, for `IF [NOT] EXISTS`, set by the write), and the row's regular columns only when
+ * they are (or the write sets a row).
+ */
+export interface ReadRow {
+  /** The serialized partition key. */
+  pk: Uint8Array;
+  /** The clustering key of `row`. */
+  ck: Uint8Array[] | null;
+  /** The row read, `null` when there is none. */
+  row: RowCells | null;
+  /** The static row, `null` when there is none or it was not read. */
+  staticRow: RowCells | null;
+  /** Whether the row's regular columns were read. */
+  regulars: boolean;
+}
+
+/** Which rows a write with conditions sets: its partition's static row, its regular rows. */
+export interface WriteUpdates {
+  /** The write sets or deletes a static column. */
+  staticRow: boolean;
+  /** The write names a row (all its clustering columns, or the table has none). */
+  regularRows: boolean;
+}
+
 /** A compiled condition. */
 export interface WriteCondition {
   /** `IF EXISTS` / `IF NOT EXISTS`: a write not applied shows every column. */
   wildcard: boolean;
   /** The columns a write not applied shows: `SELECT *`'s, or the conditions' (regular first). */
   columns: ColumnSchema[];
-  /** Reads the current row of (`pk`, `ck`) and tests the condition on it. */
-  test(pk: Uint8Array, ck: Uint8Array[] | null, ctx: ExecContext): TestedRow & { applied: boolean };
+  /** Reads the current row of (`pk`, `ck`), tests the condition on it, and says what it read. */
+  test(pk: Uint8Array, ck: Uint8Array[] | null, ctx: ExecContext): ReadRow & { applied: boolean };
 }
 
 /** The current row and static row of (`pk`, `ck`). */
@@ -49,26 +77,51 @@ export function readRow(table: TableSchema, pk: Uint8Array, ck: Uint8Array[] | n
 }
 
 /**
- * The values of `columns` in a tested row, or `null` when there is nothing to show (neither the
- * row nor, when a static column is shown, the static row exists).
+ * What a condition read of (`pk`, `ck`): the named row or the partition's first row, the static
+ * row when read.
+ */
+function readFor(
+  table: TableSchema,
+  tested: TestedRow,
+  read: { namedRow: boolean; statics: boolean; regulars: boolean },
+): ReadRow {
+  const staticRow = read.statics ? tested.staticRow : null;
+  if (read.namedRow) return { ...tested, staticRow, regulars: read.regulars };
+  const found = table.store.getPartition(tested.pk);
+  const first = found !== undefined && typeof found !== "number" ? found.rows[0] : undefined;
+  return {
+    pk: tested.pk,
+    ck: first?.clustering ?? null,
+    row: first === undefined ? null : table.store.readHandle(first.handle),
+    staticRow,
+    regulars: read.regulars,
+  };
+}
+
+/**
+ * The values of `columns` in what a condition read, or `null` when there is nothing to show
+ * (neither the row nor, when a static column is shown, the static row was read).
  */
 export function shownValues(
   table: TableSchema,
   columns: ColumnSchema[],
-  tested: TestedRow,
+  read: ReadRow,
 ): (Uint8Array | null)[] | null {
-  const { row, staticRow, ck } = tested;
+  const { row, staticRow } = read;
   const staticShown = staticRow !== null && columns.some((c) => c.kind === "static");
   if (row === null && !staticShown) return null;
-  const parts = decodePartitionKey(tested.pk, table.partitionKey.length);
+  const ck = row === null ? null : read.ck;
+  const parts = decodePartitionKey(read.pk, table.partitionKey.length);
   return columns.map((col) =>
     col.kind === "partition_key"
       ? parts[col.position].slice()
       : col.kind === "clustering"
-      ? (row === null ? null : (ck?.[col.position]?.slice() ?? null))
+      ? (ck?.[col.position]?.slice() ?? null)
       : col.kind === "static"
       ? (staticRow?.cells[col.cell]?.slice() ?? null)
-      : (row?.cells[col.cell]?.slice() ?? null)
+      : read.regulars
+      ? (row?.cells[col.cell]?.slice() ?? null)
+      : null
   );
 }
 
@@ -170,12 +223,14 @@ function compileCheck(table: TableSchema, c: Condition, binds: BindCollector): C
  * Compiles a write's conditions, or returns `null` when it has none.
  *
  * @param exists `"exists"` for `IF EXISTS`, `"notExists"` for `IF NOT EXISTS`, else `null`.
+ * @param updates Which rows the write sets (what `IF [NOT] EXISTS` reads when not applied).
  */
 export function compileConditions(
   table: TableSchema,
   exists: "exists" | "notExists" | null,
   conditions: Condition[],
   binds: BindCollector,
+  updates: WriteUpdates,
 ): WriteCondition | null {
   if (exists === null && conditions.length === 0) return null;
   if (table.isCounter) throw CqlError.invalid("Conditions on counters are not supported");
@@ -187,7 +242,9 @@ export function compileConditions(
       test: (pk, ck, _ctx) => {
         const tested = readRow(table, pk, ck);
         const present = (ck === null ? tested.staticRow : tested.row) !== null;
-        return { ...tested, applied: present === wanted };
+        const statics = updates.staticRow;
+        const read = { namedRow: ck !== null, statics, regulars: updates.regularRows };
+        return { ...readFor(table, tested, read), applied: present === wanted };
       },
     };
   }
@@ -199,12 +256,16 @@ export function compileConditions(
       ...named.filter((c) => c.kind === "static"),
     ]),
   ];
+  // Conditions on static columns only read the partition's first row.
+  const regulars = named.some((c) => c.kind !== "static");
+  const read = { namedRow: regulars, statics: named.some((c) => c.kind === "static"), regulars };
   return {
     wildcard: false,
     columns,
     test: (pk, ck, ctx) => {
       const tested = readRow(table, pk, ck);
-      return { ...tested, applied: checks.every((check) => check(tested, ctx)) };
+      const applied = checks.every((check) => check(tested, ctx));
+      return { ...readFor(table, tested, read), applied };
     },
   };
 }

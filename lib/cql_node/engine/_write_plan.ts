@@ -12,6 +12,7 @@ import { isSystemKeyspace } from "./system_tables.ts";
 import { type BindCollector, compileTerm, type ExecContext, type TermFn } from "./_bind.ts";
 import { cartesian, clusteringRanges, encodePartitionKey } from "./_keys.ts";
 import { compileWhere, type KeyPlan } from "./_restrictions.ts";
+import { checkClusteringGap } from "./_restriction_merge.ts";
 import { compileAssignment, type CompiledAssignment } from "./_assignment.ts";
 import { cellSize, isMultiCell } from "./_cell_size.ts";
 import { isEmptyCollection } from "./_collection_change.ts";
@@ -173,6 +174,10 @@ export function compileInsert(
     statement.ifNotExists ? "notExists" : null,
     [],
     binds,
+    {
+      staticRow: sets.some(([cell]) => table.cells[cell].kind === "static"),
+      regularRows: !staticRow,
+    },
   );
   const cellSizes = (ctx: ExecContext): [number, number][] => {
     const sizes: [number, number][] = [];
@@ -243,14 +248,15 @@ export function compileUpdate(
   const using = compileUsing(statement.using, binds);
   const changes = statement.assignments.map((a) => compileAssignment(table, a, binds));
   const keys = compileWhere(table, statement.where, binds);
+  const onlyStatic = changes.length > 0 && changes.every((c) => c.col.kind === "static");
   const condition = compileConditions(
     table,
     statement.ifExists ? "exists" : null,
     statement.conditions,
     binds,
+    { staticRow: changes.some((c) => c.col.kind === "static"), regularRows: !onlyStatic },
   );
   requirePartitionKey(table, keys);
-  const onlyStatic = changes.length > 0 && changes.every((c) => c.col.kind === "static");
   checkStaticOnly(table, keys, onlyStatic, "UPDATE");
   checkConditional(table, statement.where, condition, onlyStatic, "updates");
   if (!onlyStatic && keys.clusteringEq.length !== table.clustering.length) {
@@ -342,6 +348,9 @@ function checkStaticOnly(
   }
 }
 
+const DELETE_NEEDS_KEY =
+  "DELETE statements must restrict all PRIMARY KEY columns with equality relations";
+
 /** Compiles a DELETE. */
 export function compileDelete(
   table: TableSchema,
@@ -359,13 +368,16 @@ export function compileDelete(
     }
   }
   const keys = compileWhere(table, statement.where, binds);
+  const onlyStatic = cols.length > 0 && cols.every((c) => c.kind === "static");
   const condition = compileConditions(
     table,
     statement.ifExists ? "exists" : null,
     statement.conditions,
     binds,
+    { staticRow: cols.some((c) => c.kind === "static"), regularRows: !onlyStatic },
   );
   requirePartitionKey(table, keys);
+  checkClusteringGap(table, statement.where);
   if (keys.filters.length > 0) {
     throw CqlError.invalid("Non PRIMARY KEY columns found in where clause");
   }
@@ -374,16 +386,21 @@ export function compileDelete(
       "Multi-column slices over clustering columns of mixed order are not supported by the embedded node in DELETE",
     );
   }
-  const onlyStatic = cols.length > 0 && cols.every((c) => c.kind === "static");
   checkStaticOnly(table, keys, onlyStatic, "DELETE");
+  if (onlyStatic && condition?.columns.some((c) => c.kind === "regular") && !condition.wildcard) {
+    throw CqlError.invalid(
+      `${DELETE_NEEDS_KEY} in order to use IF condition on non static columns`,
+    );
+  }
   checkConditional(table, statement.where, condition, onlyStatic, "deletions");
   const fullRow = onlyStatic ||
     (keys.clusteringEq.length === table.clustering.length && !keys.lower && !keys.upper);
   // Only whole rows can be deleted by range; cells and conditions need the full primary key.
-  if (!fullRow && (cols.length > 0 || table.clustering.length === 0 || condition !== null)) {
-    throw CqlError.invalid(
-      `Some clustering keys are missing: ${table.clustering.map((c) => c.name).join(", ")}`,
-    );
+  if (!fullRow && condition !== null) {
+    throw CqlError.invalid(`${DELETE_NEEDS_KEY} in order to delete non static columns`);
+  }
+  if (!fullRow && cols.length > 0) {
+    throw CqlError.invalid("Range deletions are not supported for specific columns");
   }
   const targets = (ctx: ExecContext) => targetsOf(keys, ctx, onlyStatic);
   const rowCols = cols.filter((col) => col.kind !== "static");

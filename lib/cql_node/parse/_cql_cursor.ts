@@ -331,6 +331,19 @@ export class CqlCursor {
     return new CqlSyntaxError(detail, positionOf(this.text, offset));
   }
 
+  /**
+   * Builds the error of a check in Cassandra's grammar (its `addRecognitionError`), whose wire
+   * message is the detail alone.
+   *
+   * @param index The token index.
+   * @param detail The message.
+   * @returns The error, to throw.
+   */
+  grammarErrorAt(index: number, detail: string): CqlSyntaxError {
+    const error = this.errorAt(index, detail);
+    return new CqlSyntaxError(detail, error, { bare: true });
+  }
+
   /** The current token's text as written (at most 60 chars), quoted, or `'<EOF>'`. */
   #quoted(): string {
     if (this.kind() === TOKEN_EOF) return "'<EOF>'";

@@ -59,10 +59,11 @@ function isColumnReference(c: CqlCursor): boolean {
     !(c.kind() === TOKEN_IDENT && LITERAL_WORDS.has(c.value()));
 }
 
+/** Cassandra's grammar check that `X = X + v` and `X = v + X` name one column. */
 function expectSameColumn(c: CqlCursor, column: string, form: string): void {
   const at = c.pos;
   if (c.identifier() !== column) {
-    throw c.errorAt(at, `only expressions of the form ${form} are supported`);
+    throw c.grammarErrorAt(at, `Only expressions of the form ${form} are supported.`);
   }
 }
 
@@ -79,7 +80,7 @@ function parseAssignment(c: CqlCursor): Assignment {
   c.expectPunct("=");
   if (isColumnReference(c) && (c.isPunct("+", 1) || c.isPunct("-", 1))) {
     const op = c.isPunct("+", 1) ? "add" : "subtract";
-    expectSameColumn(c, column, "X = X + <value>");
+    expectSameColumn(c, column, `X = X ${op === "add" ? "+" : "-"}<value>`);
     c.pos++;
     return { column, op, value: parseTerm(c) };
   }

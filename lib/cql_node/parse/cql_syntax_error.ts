@@ -10,6 +10,11 @@ export interface SyntaxErrorContext {
   atEnd?: boolean;
   /** The query snippet Cassandra appends, e.g. ` (SELECT * [FORM]...)`. */
   snippet?: string;
+  /**
+   * A check of Cassandra's grammar rather than a mismatched token (its `addRecognitionError`):
+   * the wire message is the detail alone, without the position.
+   */
+  bare?: boolean;
 }
 
 /**
@@ -61,6 +66,7 @@ export class CqlSyntaxError extends Error {
 
   /** The message as Cassandra 5.0 words it in a SYNTAX_ERROR frame. */
   get wireMessage(): string {
+    if (this.context.bare) return this.detail;
     if (this.context.atEnd) return `line 0:-1 ${this.detail}`;
     return this.message + (this.context.snippet ?? "");
   }

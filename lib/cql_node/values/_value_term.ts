@@ -86,11 +86,42 @@ function literalBytes(name: NativeTypeName, literal: Literal): Uint8Array | unde
   }
 }
 
+/** What Cassandra's parsers of the types say of a literal of the type's kind they cannot read. */
+type Unreadable = (text: string, kind: Literal["kind"]) => string | undefined;
+
+const UNREADABLE: Partial<Record<NativeTypeName, Unreadable>> = {
+  int: (text) => `Unable to make int from '${text}'`,
+  bigint: (text) => `Unable to make long from '${text}'`,
+  counter: (text) => `Unable to make long from '${text}'`,
+  smallint: (text) => `Unable to make short from '${text}'`,
+  tinyint: (text) => `Unable to make byte from '${text}'`,
+  timestamp: (text) => `Unable to parse a date/time from '${text}'`,
+  date: (text, kind) =>
+    kind === "integer"
+      ? `Unable to make unsigned int (for date) from: '${text}'`
+      : `Unable to coerce '${text}' to a formatted date (long)`,
+  time: (text, kind) =>
+    kind === "integer"
+      ? `Unable to make long (for time) from: '${text}'`
+      : `(TimeType) Unable to coerce '${text}' to a formatted time (long)`,
+  inet: (text) => `Unable to make inet address from '${text}'`,
+  decimal: (text) => `unable to make BigDecimal from '${text}'`,
+  ascii: (text) =>
+    "Invalid ASCII character in string literal: java.nio.charset.UnmappableCharacterException: " +
+    `Input length = ${[...text].find((char) => char.charCodeAt(0) > 0x7f)?.length ?? 1}`,
+  // A string is no timeuuid literal on Cassandra (this node reads one): the message below.
+  timeuuid: (_text, kind) => kind === "uuid" ? "TimeUUID supports only version 1 UUIDs" : undefined,
+};
+
 function resolveLiteral(type: CqlType, literal: Literal, options: ResolveTermOptions): Resolved {
   if (literal.kind === "null") return null;
   let bytes: Uint8Array | undefined;
   if (type.kind === "native" && LITERAL_TYPES[literal.kind].includes(type.name)) {
     bytes = literalBytes(type.name, literal);
+    const unreadable = bytes === undefined
+      ? UNREADABLE[type.name]?.(literal.text, literal.kind)
+      : undefined;
+    if (unreadable !== undefined) throw new CqlValueError(unreadable);
   } else if (type.kind === "custom" && literal.kind === "hex") {
     bytes = fromHex(literal.text);
   }

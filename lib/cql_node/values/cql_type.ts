@@ -329,10 +329,17 @@ export function formatCqlType(type: CqlType): string {
   return formatInner(type, true);
 }
 
+/**
+ * The class a duration goes by in result metadata: its id (0x0015) is protocol v5's, so
+ * Cassandra sends it to v3 and v4 clients, the versions this node speaks, as a custom type.
+ */
+const DURATION_CLASS = "org.apache.cassandra.db.marshal.DurationType";
+const DURATION_CUSTOM: CqlType = { kind: "custom", className: DURATION_CLASS };
+
 function optionLength(type: CqlType): number {
   switch (type.kind) {
     case "native":
-      return 2;
+      return type.name === "duration" ? optionLength(DURATION_CUSTOM) : 2;
     case "custom":
       return 4 + new TextEncoder().encode(type.className).length;
     case "list":
@@ -348,6 +355,7 @@ function optionLength(type: CqlType): number {
 function writeOption(type: CqlType, out: Uint8Array, view: DataView, offset: number): number {
   switch (type.kind) {
     case "native":
+      if (type.name === "duration") return writeOption(DURATION_CUSTOM, out, view, offset);
       view.setUint16(offset, OPTION_IDS[type.name]);
       return offset + 2;
     case "custom": {
@@ -377,7 +385,9 @@ function writeOption(type: CqlType, out: Uint8Array, view: DataView, offset: num
 /**
  * Encodes a type as the native protocol `[option]` of result metadata: a `[short]` id, then
  * the element option for list/set, key and value options for map, `[short] n` and n options
- * for tuple, and the class name `[string]` for custom. `text` uses the varchar id 0x000D.
+ * for tuple, and the class name `[string]` for custom. `text` uses the varchar id 0x000D;
+ * `duration` is the custom `org.apache.cassandra.db.marshal.DurationType`, as Cassandra writes it
+ * for protocol v3 and v4.
  *
  * @param type The type.
  * @returns The encoded option.
