@@ -14,7 +14,7 @@
  * @module
  */
 
-import { EXIT_CODES, InterruptedError, UserError } from "./lib/errors.ts";
+import { EXIT_CODES, InterruptedError, messageOf, UserError } from "./lib/errors.ts";
 import type { CommandIo } from "./lib/cli/command_io.ts";
 import type { startEmbeddedNode } from "./lib/cql_node/embedded_node.ts";
 import { refuseUnsplit, type Shard, takeShardFlags } from "./lib/units/shard.ts";
@@ -195,8 +195,11 @@ function terminalIo(onClosed: () => void): CommandIo {
       try {
         writeAll(Deno.stdout, line + "\n");
       } catch (error) {
-        if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
         closed = true;
+        if (!(error instanceof Deno.errors.BrokenPipe)) {
+          // A full disk under `stress ... > out.txt`: one error line, not a stack trace.
+          throw new UserError(`Cannot write to stdout: ${messageOf(error)}`, { cause: error });
+        }
         onClosed();
       }
     },

@@ -12,6 +12,7 @@ import { formatIntervalHeader, formatIntervalRows } from "../report/interval_row
 import { createJsonIntervalPoint, type JsonIntervalPoint } from "../report/json_summary.ts";
 import type { GraphSeries } from "../report/graph_series.ts";
 import { formatResults } from "../report/results_block.ts";
+import { ranOpWindows } from "./report/ran_op_windows.ts";
 import {
   formatThreadImprovement,
   formatThreadSearchTable,
@@ -45,7 +46,7 @@ export interface StepContext {
   /** Receives Worker log lines, or undefined with `-log level=minimal`. */
   readonly onLog: ((line: string) => void) | undefined;
   /** The `-log hdrfile=` writer, or null. */
-  readonly hdr: HdrLogWriter | null;
+  readonly hdr: Pick<HdrLogWriter, "writeInterval"> | null;
   /** Collects the `-log json=` interval points, or null. */
   readonly jsonIntervals: JsonIntervalPoint[] | null;
   /** The `-graph` revision's series, or null. */
@@ -148,7 +149,8 @@ export async function runMeasuredStep(
     onInterval(report) {
       stderr = report.stderr;
       const rows = formatIntervalRows({
-        windows: report.windows,
+        // As cassandra-stress, an op type of the mix has rows only once it ran.
+        windows: ranOpWindows(report.windows, report.totals),
         totalOpsByName: Object.fromEntries(report.totals.map((w) => [w.name, w.ops])),
         elapsedSec: clockTimeSec(report),
         intervalSec: report.lengthSec,
@@ -185,7 +187,11 @@ export async function runMeasuredStep(
   if (!context.settings.log.noSummary) {
     printText(
       io,
-      formatResults({ windows: result.totals, elapsedSec: result.elapsedSec, useResponseTime }),
+      formatResults({
+        windows: ranOpWindows(result.totals),
+        elapsedSec: result.elapsedSec,
+        useResponseTime,
+      }),
     );
   }
   return { threads: plan.threads, result, stderr };

@@ -15,6 +15,7 @@ import type { Shard } from "../units/shard.ts";
 import { GraphSeries, summaryOf } from "../report/graph_series.ts";
 import { formatResults, formatRunEnd } from "../report/results_block.ts";
 import { formatSettingsDump, type SettingsDumpOptions } from "./report/settings_dump.ts";
+import { ranOpWindows } from "./report/ran_op_windows.ts";
 import { type RunPlan, runWorkload } from "../engine/run_workload.ts";
 import { STRESS_WORKER_URL } from "./stress_worker_url.ts";
 import { checkTargetSpec } from "./check_target_spec.ts";
@@ -37,6 +38,7 @@ import {
   type RunFiles,
   totalSeconds,
   writeGraphFile,
+  writeRunFile,
   writeRunSummary,
   writeUnmeasuredSummary,
 } from "./stress_run_files.ts";
@@ -155,23 +157,54 @@ export async function runStress(
   const files = noRunFiles();
   // What the run was doing, and why it ended before its measured run, for the summary.
   const progress: Progress = { phase: "the start", unmeasured: null };
+  let outcome: { code: number } | { error: unknown };
   try {
     const io = await openRunFiles(files, settings, baseIo, () => pageStop.stop());
-    return await runPhases({ settings, io, options, files, progress, pageStop }, target);
+    outcome = {
+      code: await runPhases({ settings, io, options, files, progress, pageStop }, target),
+    };
   } catch (error) {
     const why = error instanceof InterruptedError ? "interrupted" : firstLineOf(error);
     progress.unmeasured = `${why} during ${progress.phase}`;
-    throw error;
-  } finally {
-    if (files.json !== null && !files.jsonWritten) {
-      writeUnmeasuredSummary(files.json, settings, {
-        command: options.commandLine,
-        shard: options.shard ?? null,
-        aborted: progress.unmeasured ?? `ended during ${progress.phase}`,
-      });
-    }
-    await closeRunFiles(files);
+    outcome = { error };
   }
+  const late = await finishRunFiles(files, settings, { options, progress });
+  if ("error" in outcome) throw outcome.error;
+  // A file that cannot be written is reported, unless the run already ends with an error.
+  if (late !== null) throw late;
+  return outcome.code;
+}
+
+/**
+ * Writes the summary of a run that ended before it summarized what it measured, and closes
+ * every file, even when one cannot be written.
+ *
+ * @returns The first write error met (one error line), or null.
+ */
+async function finishRunFiles(
+  files: RunFiles,
+  settings: StressSettings,
+  run: { options: RunStressOptions; progress: Progress },
+): Promise<unknown> {
+  let late: unknown = null;
+  const json = files.json;
+  if (json !== null && !files.jsonWritten) {
+    const { options, progress } = run;
+    try {
+      writeRunFile(files, "-log json", () =>
+        writeUnmeasuredSummary(json, settings, {
+          command: options.commandLine,
+          shard: options.shard ?? null,
+          aborted: progress.unmeasured ?? `ended during ${progress.phase}`,
+        }));
+    } catch (error) {
+      late = error;
+    }
+  }
+  await closeRunFiles(files).catch((error) => {
+    late ??= error;
+  });
+  return late;
 }
 
 /** Where a run is, for the summary of a run that ends before it measured anything. */
@@ -288,6 +321,15 @@ function onLogOf(state: RunState): ((line: string) => void) | undefined {
   return state.settings.log.level === "minimal" ? undefined : (line) => state.io.err(line);
 }
 
+/** The `-log hdrfile=` writer, its failed write one error line (see `writeRunFile`). */
+function hdrOf(files: RunFiles): StepContext["hdr"] {
+  const hdr = files.hdr;
+  if (hdr === null) return null;
+  return {
+    writeInterval: (report) => writeRunFile(files, "-log hdrfile", () => hdr.writeInterval(report)),
+  };
+}
+
 /** The context of the measured steps: output, files, live page and the op log. */
 function stepContext(state: RunState, graph: boolean, useResponseTime: boolean): StepContext {
   return {
@@ -295,7 +337,7 @@ function stepContext(state: RunState, graph: boolean, useResponseTime: boolean):
     io: state.io,
     signal: state.pageStop.signal,
     onLog: onLogOf(state),
-    hdr: state.files.hdr,
+    hdr: hdrOf(state.files),
     jsonIntervals: state.files.json === null ? null : [],
     graph: graph ? new GraphSeries() : null,
     live: state.files.live,
@@ -350,15 +392,17 @@ function report(
     const phase = run.completed && last.aborted === null && aborted !== null
       ? "the summary"
       : progress.phase;
-    writeRunSummary(files.json, settings, {
-      steps,
-      commandLine: options.commandLine ?? [],
-      shard: options.shard ?? null,
-      useResponseTime: context.useResponseTime,
-      intervals: context.jsonIntervals ?? [],
-      aborted: why === null ? null : `${why} during ${phase}`,
-      loader,
-    });
+    const json = files.json;
+    writeRunFile(files, "-log json", () =>
+      writeRunSummary(json, settings, {
+        steps,
+        commandLine: options.commandLine ?? [],
+        shard: options.shard ?? null,
+        useResponseTime: context.useResponseTime,
+        intervals: context.jsonIntervals ?? [],
+        aborted: why === null ? null : `${why} during ${phase}`,
+        loader,
+      }));
     files.jsonWritten = true;
   }
   if (context.graph !== null && run.graphHtml !== null) {
@@ -368,7 +412,7 @@ function report(
       commandLine: options.commandLine ?? [],
       summary: summaryOf(
         formatResults({
-          windows: steps.length === 1 ? last.totals : mergedTotals(steps),
+          windows: ranOpWindows(steps.length === 1 ? last.totals : mergedTotals(steps)),
           elapsedSec: totalSeconds(steps),
           useResponseTime: context.useResponseTime,
         }),

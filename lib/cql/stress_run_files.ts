@@ -22,6 +22,7 @@ import {
 } from "../report/graph_html.ts";
 import { createJsonSummary, type JsonIntervalPoint } from "../report/json_summary.ts";
 import { OpWindow } from "../stats/op_window.ts";
+import { RunFileGuard } from "./_run_file_guard.ts";
 import type { Shard } from "../units/shard.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
 import type { StepOutcome } from "./_stress_steps.ts";
@@ -38,11 +39,28 @@ export interface RunFiles {
   json: TextFile | null;
   /** Whether the JSON summary of the measured run was written. */
   jsonWritten: boolean;
+  /** The writes to each open file, by option (`-log file`, `-log hdrfile`, `-log json`). */
+  guards: Map<string, RunFileGuard>;
 }
 
 /** Nothing open yet. */
 export function noRunFiles(): RunFiles {
-  return { live: null, tee: null, hdr: null, json: null, jsonWritten: false };
+  return { live: null, tee: null, hdr: null, json: null, jsonWritten: false, guards: new Map() };
+}
+
+/**
+ * Runs a write to a run's output file: its failure (a full disk) is one error line naming the
+ * option and the file, and later writes to that file are skipped.
+ *
+ * @param files The run's files.
+ * @param option The option of the file (`-log file`, `-log hdrfile`, `-log json`).
+ * @param write The write.
+ * @throws {UsageError} When the write fails.
+ */
+export function writeRunFile(files: RunFiles, option: string, write: () => void): void {
+  const guard = files.guards.get(option);
+  if (guard === undefined) write();
+  else guard.write(write);
 }
 
 /**
@@ -69,13 +87,21 @@ export async function openRunFiles(
     names: { prometheus: "-log prometheus", web: "-log web" },
     onStop,
   }, baseIo);
+  for (const [option, path] of [["-log file", log.file], ["-log hdrfile", log.hdrFile]] as const) {
+    if (path !== null) files.guards.set(option, new RunFileGuard(option, path));
+  }
+  if (log.jsonFile !== null) {
+    files.guards.set("-log json", new RunFileGuard("-log json", log.jsonFile));
+  }
   files.tee = log.file === null ? null : TextFile.create(log.file, "-log file");
   const tee = files.tee;
   files.hdr = log.hdrFile === null
     ? null
     : new HdrLogWriter(log.hdrFile, { purpose: "-log hdrfile" });
   files.json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
-  return tee === null ? baseIo : teeIo(baseIo, (line) => tee.writeLine(line));
+  return tee === null
+    ? baseIo
+    : teeIo(baseIo, (line) => writeRunFile(files, "-log file", () => tee.writeLine(line)));
 }
 
 /** The file a `profile=` names: a path, or a `file://` URI's path; null for other URIs. */
@@ -116,9 +142,22 @@ function fileOptionsOf(settings: StressSettings): FileOption[] {
 export async function closeRunFiles(files: RunFiles): Promise<void> {
   files.live?.runEnded();
   await files.live?.close();
-  files.json?.close();
-  files.hdr?.close();
-  files.tee?.close();
+  // Every file is closed; the first that fails to (an HDR header on a full disk) is reported.
+  let failure: unknown = null;
+  const close = (option: string, file: { close(): void } | null): void => {
+    if (file === null) return;
+    const guard = files.guards.get(option);
+    try {
+      if (guard === undefined) file.close();
+      else guard.close(() => file.close());
+    } catch (error) {
+      failure ??= error;
+    }
+  };
+  close("-log json", files.json);
+  close("-log hdrfile", files.hdr);
+  close("-log file", files.tee);
+  if (failure !== null) throw failure;
 }
 
 /** What the end of a measured run writes to its JSON summary and graph. */

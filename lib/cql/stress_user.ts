@@ -117,7 +117,11 @@ async function prepareUser(
   session.cluster = await connectCluster(connection, {
     connectionsPerHost: connection.connectionsPerHost * run.workers,
   });
-  printText(io, formatProfileBlock(plan.profiles).replace(/\n$/, ""));
+  // The fork prints the profiles as the end of its settings dump (none with `no-settings`): after
+  // the TokenRange lines and a blank line (the dump's last line here), and each profile's
+  // `Generating batches` line, then the dump's closing blank line.
+  const dump = !settings.log.noSettings;
+  if (dump) printText(io, formatProfileBlock(plan.profiles).replace(/^\n/, "").replace(/\n$/, ""));
   announce(session, io);
   const consistency = ddlConsistencyOf(
     settings.command.consistencyLevel,
@@ -137,8 +141,9 @@ async function prepareUser(
     const shape = batchShapeOf(profile, clustering, settings.insert);
     for (const warning of shape.warnings) io.err(warning);
     if (shape.error !== null) throw new UsageError(shape.error.replace(/^ERROR: /, ""));
-    io.out(formatBatchShapeLine(shape));
+    if (dump) io.out(formatBatchShapeLine(shape));
   }
+  if (dump) io.out("");
   const order = settings.population.order === "SORTED" ? "sorted" : "arbitrary";
   // One session for every profile: the statements are not keyspace-qualified, and the last
   // `USE` wins (cassandra-stress's behaviour).

@@ -12,6 +12,7 @@ import { quoteIdentifier } from "./cql_target.ts";
 import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 import { firstLineOf, TargetError } from "../../errors.ts";
 import type { StressSettings } from "../options/stress_settings.ts";
+import { stressSchemaStatements } from "../stress_schema_statements.ts";
 import type { CommandIo } from "../../cli/command_io.ts";
 
 const lb = cassandra.policies.loadBalancing;
@@ -150,31 +151,7 @@ export async function createStressSchema(
   io: CommandIo,
   options: SleepOptions = {},
 ): Promise<void> {
-  const schema = settings.schema;
-  const keyspace = quoteIdentifier(schema.keyspace);
-  const replication = [
-    `'class': '${schema.replicationStrategy}'`,
-    ...Object.entries(schema.replicationOptions).map(([k, v]) => `'${k}' : '${v}'`),
-  ].join(", ");
-  let tableOptions = `compression = ${
-    schema.compression === null ? "{}" : `{'class' : '${schema.compression}'}`
-  }`;
-  if (schema.compactionStrategy !== null) {
-    const extra = Object.entries(schema.compactionOptions).map(([k, v]) => `, '${k}' : '${v}'`);
-    tableOptions += ` AND compaction = { 'class' : '${schema.compactionStrategy}'${
-      extra.join("")
-    }}`;
-  }
-  const cols = settings.columns.columnNames.map(quoteIdentifier);
-  const statements = [
-    `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {${replication}} AND durable_writes = true;`,
-    `CREATE TABLE IF NOT EXISTS ${keyspace}.standard1 (key blob PRIMARY KEY \n${
-      cols.map((c) => `, ${c} blob`).join("\n")
-    }) WITH ${tableOptions};`,
-    `CREATE TABLE IF NOT EXISTS ${keyspace}.counter1 (key blob PRIMARY KEY,\n${
-      cols.map((c) => `, ${c} counter`).join("\n")
-    }) WITH ${tableOptions};`,
-  ];
+  const statements = stressSchemaStatements(settings.schema, settings.columns.columnNames);
   const consistency = cassandra.types.consistencies.localOne;
   for (const statement of statements) {
     try {

@@ -66,6 +66,12 @@ const STOP_KEYS = ["n=", "duration=", "err<", "n>", "n<"];
 const COMMON_KEYS = ["no-warmup", "no_warmup", "truncate=", "cl=", "serial-cl="];
 const PREDEFINED_KEYS = ["keysize=", "add="];
 
+/**
+ * The longest partition key Cassandra (and ScyllaDB) stores, 64 KiB - 1: a longer `keysize=`
+ * would fail every op on the node, and a far longer one could not even be generated here.
+ */
+const MAX_KEY_BYTES = 65_535;
+
 function keysFor(type: CommandType): string[] {
   switch (type) {
     case "mixed":
@@ -265,7 +271,7 @@ export function parseRunCommand(
       : parseChoice(`${given} serial-cl`, serialCl.value, ["SERIAL", "LOCAL_SERIAL"]),
     keySizeBytes: keysize === undefined
       ? 10
-      : parseOptionInteger(`${given} keysize`, keysize.value, { min: 1 }),
+      : parseOptionInteger(`${given} keysize`, keysize.value, { min: 1, max: MAX_KEY_BYTES }),
     add: distributionOr(`${given} add`, found.get("add="), "fixed(1)"),
     ratio,
     clustering: distributionOr(

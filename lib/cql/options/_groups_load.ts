@@ -153,27 +153,41 @@ export function parsePopulationGroup(
     return { kind: "dist", distribution: parseDistribution(dist.value, "-pop dist"), order };
   }
   const seq = found.get("seq=");
-  let min = 1;
-  let max = limit;
-  if (seq !== undefined) {
-    const match = /^(\d+[kmb]?)\.\.+(\d+[kmb]?)$/i.exec(seq.value);
-    if (match === null) {
+  if (seq === undefined) {
+    // As cassandra-stress's groupings: seq= is required by the one that takes no-wrap and
+    // read-lookback=; without seq= a -pop group is the dist= grouping, whose default holds
+    // for every command (`-pop contents=sorted` draws from gaussian(1..N), even for write).
+    if (seqOnly.length > 0) {
       throw new OptionError({
-        option: "-pop seq",
-        value: seq.value,
-        expected: "LO..HI such as 1..1M",
+        option: "-pop",
+        value: seqOnly[0].token,
+        problem: "needs seq=LO..HI",
+        expected: "seq=LO..HI [no-wrap] [read-lookback=DIST] or dist=DIST",
       });
     }
-    min = parseCount(match[1], "-pop seq");
-    max = parseCount(match[2], "-pop seq");
-    if (min > max) {
-      throw new OptionError({
-        option: "-pop seq",
-        value: seq.value,
-        problem: "has LO > HI",
-        expected: "LO..HI with LO <= HI",
-      });
-    }
+    return {
+      kind: "dist",
+      distribution: parseDistribution(`gaussian(1..${limit})`, "-pop dist"),
+      order,
+    };
+  }
+  const match = /^(\d+[kmb]?)\.\.+(\d+[kmb]?)$/i.exec(seq.value);
+  if (match === null) {
+    throw new OptionError({
+      option: "-pop seq",
+      value: seq.value,
+      expected: "LO..HI such as 1..1M",
+    });
+  }
+  const min = parseCount(match[1], "-pop seq");
+  const max = parseCount(match[2], "-pop seq");
+  if (min > max) {
+    throw new OptionError({
+      option: "-pop seq",
+      value: seq.value,
+      problem: "has LO > HI",
+      expected: "LO..HI with LO <= HI",
+    });
   }
   const lookback = found.get("read-lookback=");
   return {

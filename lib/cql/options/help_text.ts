@@ -32,7 +32,7 @@ const STOP_ROWS: readonly Row[] = [
 ];
 
 const PREDEFINED_ROWS: readonly Row[] = [
-  ["keysize=10", "Key size in bytes"],
+  ["keysize=10", "Key size in bytes (1..65535, the longest partition key a node stores)"],
   ["add=fixed(1)", "Distribution of counter increments"],
 ];
 
@@ -111,7 +111,11 @@ const PAGES: Readonly<Record<string, Page>> = {
       ["dist=gaussian(1..N)", "Draw seeds from DIST; default for read, mixed, counter_read, user"],
       ["contents=sorted|shuffled", "Row order inside a partition (default arbitrary)"],
     ],
-    notes: ["N is n= when a count was given, otherwise 1000000.", ...DIST_NOTES],
+    notes: [
+      "N is n= when a count was given, otherwise 1000000. A -pop without seq= (only",
+      "contents=, or nothing) draws from dist=gaussian(1..N) whatever the command.",
+      ...DIST_NOTES,
+    ],
   },
   "-insert": {
     title: "-insert: batching and splitting of partition updates",

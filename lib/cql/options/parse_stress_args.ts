@@ -84,9 +84,11 @@ function resolveTopic(topic: string): string {
   const lower = topic.toLowerCase();
   if (lower === "-send-to") return "-sendto";
   if (OPTION_GROUPS.includes(lower)) return lower;
-  if (OPTION_GROUPS.includes(`-${lower}`)) return `-${lower}`;
+  // A command first, as cassandra-stress looks topics up: `help insert` is write's help (insert
+  // is its alias); `-insert` needs its dash.
   const command = commandOf(lower);
   if (command !== undefined) return command;
+  if (OPTION_GROUPS.includes(`-${lower}`)) return `-${lower}`;
   throw new OptionError({
     option: "help",
     value: topic,
@@ -227,8 +229,14 @@ export function parseStressArgs(argv: readonly string[]): StressSettings {
       });
     }
     if (type === "version") {
-      const found = matchSubOptions("version", args.command.params, []);
-      void found;
+      if (args.command.params.length > 0) {
+        throw new OptionError({
+          option: given,
+          value: args.command.params[0],
+          problem: "is not a parameter of version",
+          expected: "version with no parameters",
+        });
+      }
       return defaultsFor(specialCommand("version", given), dryRun);
     }
     const found = matchSubOptions("print", args.command.params, ["dist="]);

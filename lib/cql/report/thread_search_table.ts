@@ -8,6 +8,7 @@
 import type { OpWindow } from "../../stats/op_window.ts";
 import { formatFixed } from "../../report/_java_format.ts";
 import { formatIntervalHeader, formatIntervalRows } from "../../report/interval_rows.ts";
+import { ranOpWindows } from "./ran_op_windows.ts";
 
 /** One finished step of the search, as {@linkcode formatThreadSearchTable} reads it. */
 export interface ThreadSearchTableStep {
@@ -74,7 +75,7 @@ export function formatThreadImprovement(previousThreads: number, improvement: nu
 
 /** A step's rows: one per op type that ran (sorted by name), then `total`. */
 function stepRows(step: ThreadSearchTableStep, useResponseTime: boolean): string[] {
-  const windows = step.windows.filter((window) => window.ops > 0 || window.errors > 0);
+  const windows = ranOpWindows(step.windows);
   const rowsOf = (list: readonly OpWindow[]): string[] =>
     formatIntervalRows({
       windows: list,
