@@ -78,9 +78,10 @@ Output:
                          late at p99)
   -h, --help             this help
 
-Exit: 0 no request failed, 1 (or --exit-code-on-error) some failed, 2 bad options, 3 --init was
-refused or the services are unreachable for it, 4 the loader was a limit (--fail-if-limited),
-130 interrupted (after the summary).
+Exit: 0 no request failed, 1 (or --exit-code-on-error) some failed, 2 bad options or a --json
+or --hdr-log that cannot be written (after the summary), 3 --init was refused or the services
+are unreachable for it, 4 the loader was a limit (--fail-if-limited), 130 interrupted (after
+the summary).
 `;
 
 /**

@@ -50,6 +50,8 @@ export interface ExecuteOptions {
  * was a limit and `--fail-if-limited` was given, else 0.
  * @throws {Error} The unexpected error that stopped the run (a bug), after the summary and the
  * files.
+ * @throws {UsageError} When the HDR log or the JSON file could not be written (the write error
+ * stopped the run), after the summary and the other file.
  *
  * @example Usage
  * ```ts ignore
@@ -86,6 +88,7 @@ export async function executeLoadRun(run: LoadRun, options: ExecuteOptions): Pro
   const failures = reporter.finish();
   // A bug that stopped the run surfaces once what was measured is printed and written.
   if (run.failure !== null) throw run.failure.error;
+  if (reporter.writeError !== null) throw reporter.writeError;
   if (failures > 0) return settings.exitCodeOnError;
   return loaderExitCode(reporter.verdict, settings.failIfLimited);
 }

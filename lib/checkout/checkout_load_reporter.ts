@@ -22,6 +22,7 @@ import type { LoadRun } from "./checkout_load_run.ts";
 import type { CommandIo } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import { TextFile } from "../cli/text_file.ts";
+import { firstLineOf, UsageError } from "../errors.ts";
 
 /** Options of {@linkcode LoadReporter}. */
 export interface LoadReporterOptions {
@@ -92,6 +93,18 @@ export class LoadReporter {
   #responseTime: boolean;
   /** Whether the loader itself was a limit, once {@linkcode LoadReporter.finish} ran. */
   verdict: LoaderVerdict | null = null;
+  /** The options whose file could not be written: their later writes are skipped. */
+  #failed = new Set<string>();
+  #writeError: UsageError | null = null;
+
+  /**
+   * The first write error of the HDR log or the JSON file, as one error line, or null. A write
+   * that fails (a full disk) stops the run as Ctrl-C does; the caller reports it once the
+   * summary and the other file are written.
+   */
+  get writeError(): UsageError | null {
+    return this.#writeError;
+  }
 
   /**
    * Starts reporting a run (creates the HDR log and JSON files now, so a bad path fails before
@@ -111,6 +124,21 @@ export class LoadReporter {
     });
     this.#json = options.jsonPath === null ? null : TextFile.create(options.jsonPath, "--json");
     options.io.out(LOAD_INTERVAL_HEADER);
+  }
+
+  /** Runs a write to the file of `option`, keeping its first error instead of throwing it. */
+  #write(option: string, path: string | null, write: () => void): void {
+    if (this.#failed.has(option)) return;
+    try {
+      write();
+    } catch (error) {
+      this.#failed.add(option);
+      this.#writeError ??= new UsageError(
+        `Cannot write the file of ${option} "${path}": ${firstLineOf(error)}`,
+        { cause: error },
+      );
+      this.#run.stop("an output file could not be written");
+    }
   }
 
   /** Reports the interval that ends now. */
@@ -154,17 +182,21 @@ export class LoadReporter {
     ) {
       this.#options.io.out(line);
     }
-    this.#hdr?.writeInterval({
-      windows: interval.windows.filter((w) => w.ops > 0).map((w) => ({
-        name: hdrTagOf(w.name),
-        service: w.service,
-        response: w.response,
-        wait: w.wait,
-      })),
-      runStartEpochMs: this.#runStartEpochMs,
-      startSec: this.#lastSec,
-      lengthSec,
-    });
+    const hdr = this.#hdr;
+    if (hdr !== null) {
+      this.#write("--hdr-log", this.#options.hdrPath, () =>
+        hdr.writeInterval({
+          windows: interval.windows.filter((w) => w.ops > 0).map((w) => ({
+            name: hdrTagOf(w.name),
+            service: w.service,
+            response: w.response,
+            wait: w.wait,
+          })),
+          runStartEpochMs: this.#runStartEpochMs,
+          startSec: this.#lastSec,
+          lengthSec,
+        }));
+    }
     this.#options.live?.interval({
       windows: interval.windows,
       totals: this.#run.tally.totals,
@@ -223,7 +255,8 @@ export class LoadReporter {
       const show = (endSec - this.#lastSec) * 1000 >= this.#options.intervalMs / 2;
       this.#report(last, endSec, show);
     }
-    this.#hdr?.close();
+    const hdr = this.#hdr;
+    if (hdr !== null) this.#write("--hdr-log", this.#options.hdrPath, () => hdr.close());
     this.#liveTotals();
     const total = new OpWindow("total", { scheduled: this.#responseTime });
     for (const window of run.tally.totals) total.add(window);
@@ -255,7 +288,8 @@ export class LoadReporter {
       this.#options.live?.loaderVerdict(loader);
     }
     this.verdict = loader;
-    if (this.#json !== null) {
+    const file = this.#json;
+    if (file !== null) {
       const json = {
         command: "checkout load",
         shard: shardJson(this.#options.shard ?? null),
@@ -267,8 +301,13 @@ export class LoadReporter {
         aborted: run.stoppedEarly === null ? null : `${run.stoppedEarly} during the measured run`,
         ...(loader === null ? {} : { loader }),
       };
-      this.#json.write(JSON.stringify(json, null, 2) + "\n");
-      this.#json.close();
+      this.#write("--json", this.#options.jsonPath, () => {
+        try {
+          file.write(JSON.stringify(json, null, 2) + "\n");
+        } finally {
+          file.close();
+        }
+      });
     }
     return total.errors;
   }

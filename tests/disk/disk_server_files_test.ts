@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { openRunStore } from "../../lib/disk/driver/run_store.ts";
 import {
   helloLine,
@@ -169,8 +170,19 @@ Deno.test("disk report only reads: a file that is not a runs database is refused
   await inTempDir("files", async (dir) => {
     await Deno.writeFile(`${dir}/empty.csv`, new Uint8Array(0));
     await Deno.writeTextFile(`${dir}/notes.csv`, "a,b\n1,2\n");
+    const other = new DatabaseSync(`${dir}/other.db`);
+    other.exec("CREATE TABLE notes (x TEXT)");
+    other.close();
+    // A report only reads: it never suggests a new file, which it would refuse as missing.
+    const server = / expected the --db of a stress disk server$/;
     for (
-      const [name, why] of [["empty.csv", /it holds no tables/], ["notes.csv", /not a SQLite/]]
+      const [name, why] of [
+        ["empty.csv", /it holds no tables/],
+        ["notes.csv", /not a SQLite/],
+        ["notes.csv", server],
+        ["other.db", /holds other tables \("notes"\) and no schema_version/],
+        ["other.db", server],
+      ] as const
     ) {
       const path = `${dir}/${name}`;
       const before = await Deno.readFile(path);
@@ -179,12 +191,12 @@ Deno.test("disk report only reads: a file that is not a runs database is refused
       assert.equal(stdout, "");
       assert.equal(stderr.trim().split("\n").length, 1, stderr);
       assert.match(stderr, /^error: Cannot open run database ".*": /);
-      assert.match(stderr, why as RegExp);
+      assert.match(stderr.trim(), why);
       assert.deepEqual(await Deno.readFile(path), before, `${name} changed`);
     }
     assert.deepEqual(
       (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort(),
-      ["empty.csv", "notes.csv"],
+      ["empty.csv", "notes.csv", "other.db"],
     );
     // A runs database is read as before.
     await databaseWithARun(`${dir}/runs.sqlite`);

@@ -69,8 +69,11 @@ CREATE TABLE samples (
 INSERT INTO schema_version (version) VALUES (${SCHEMA_VERSION});
 `;
 
+/** What a report (which only reads) expects of a database that is not a server's. */
+const EXPECTED_READ_ONLY = "expected the --db of a stress disk server";
+
 /** The names of the tables in the database; throws the one line of a file that is not SQLite. */
-function tablesOf(db: DatabaseSync, path: string): string[] {
+function tablesOf(db: DatabaseSync, path: string, readOnly: boolean): string[] {
   // The first read of the file: "file is not a database" comes from here.
   try {
     return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Row[])
@@ -79,8 +82,9 @@ function tablesOf(db: DatabaseSync, path: string): string[] {
     const message = firstLineOf(error);
     if (/not a database|malformed/i.test(message)) {
       throw new TargetError(
-        `Cannot open run database "${path}": it is not a SQLite database, expected a SQLite file ` +
-          `or a new path`,
+        `Cannot open run database "${path}": it is not a SQLite database, ${
+          readOnly ? EXPECTED_READ_ONLY : "expected a SQLite file or a new path"
+        }`,
         { cause: error },
       );
     }
@@ -116,7 +120,7 @@ export function prepareSqliteSchema(
   path: string,
   options: { readOnly: boolean } = { readOnly: false },
 ): void {
-  const tables = tablesOf(db, path);
+  const tables = tablesOf(db, path, options.readOnly);
   db.exec("PRAGMA busy_timeout = 5000");
   if (options.readOnly) {
     if (tables.length === 0) {
@@ -131,16 +135,23 @@ export function prepareSqliteSchema(
     db.exec("PRAGMA foreign_keys = ON");
     if (tables.length === 0) return createSchema(db);
   }
-  checkSchema(db, path, tables);
+  checkSchema(db, path, tables, options.readOnly);
 }
 
 /** Checks that the tables are ours, of this version. */
-function checkSchema(db: DatabaseSync, path: string, tables: readonly string[]): void {
+function checkSchema(
+  db: DatabaseSync,
+  path: string,
+  tables: readonly string[],
+  readOnly: boolean,
+): void {
   if (!tables.includes("schema_version")) {
     throw new TargetError(
       `Cannot open run database "${path}": it holds other tables (${
         tables.slice(0, 5).map((t) => `"${t}"`).join(", ")
-      }) and no schema_version, expected a new file or one written by "stress disk server"`,
+      }) and no schema_version, ${
+        readOnly ? EXPECTED_READ_ONLY : `expected a new file or one written by "stress disk server"`
+      }`,
     );
   }
   const rows = db.prepare("SELECT version FROM schema_version").all() as Row[];

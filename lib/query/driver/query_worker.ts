@@ -213,14 +213,20 @@ async function fatal(message: QueryWorkerInit, error: unknown): Promise<false> {
   return false;
 }
 
-/** Connects with the wire client and prepares the statement (named or unnamed). */
+/**
+ * Connects with the wire client and prepares the statement (named or unnamed). `--timeout`
+ * bounds the queries, not the set-up: `statement_timeout` is set once the statement is prepared,
+ * so a timeout below the first Parse of a session (its catalog lookups take a few ms) fails
+ * queries, counted as 57014, instead of the Worker's connection.
+ */
 async function connectWire(message: QueryWorkerInit): Promise<boolean> {
   try {
     wire = await PgWireClient.connect(message.url, {
       applicationName: `stress query run worker ${message.workerIndex}`,
-      statementTimeoutMs: message.statementTimeoutMs,
     });
     await wire.prepare(message.prepare ? STATEMENT : "", message.sql);
+    const timeoutMs = Math.round(message.statementTimeoutMs);
+    if (timeoutMs > 0) await wire.simpleQuery(`SET statement_timeout = ${timeoutMs}`);
     return true;
   } catch (error) {
     return fatal(message, error);
