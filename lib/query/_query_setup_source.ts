@@ -96,11 +96,12 @@ async function inspectFile(path: string): Promise<SetupSource> {
     const read = (await file.read(buffer)) ?? 0;
     if (read === 0) throw noRows(path);
     const first = new TextDecoder().decode(buffer.subarray(0, read)).split(/\r?\n/)[0];
-    if (first.split(",").length !== 3) {
+    const fields = first.split(",").length;
+    if (fields !== 3) {
       throw new UsageError(
-        `Cannot load --data "${path}": line 1 "${first.slice(0, 80)}" has ${
-          first.split(",").length
-        } fields, expected ${DATA_EXPECTED}`,
+        `Cannot load --data "${path}": line 1 "${first.slice(0, 80)}" has ${fields} field${
+          fields === 1 ? "" : "s"
+        }, expected ${DATA_EXPECTED}`,
       );
     }
     // A first line that starts with a date is data, not a header.

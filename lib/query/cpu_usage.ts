@@ -125,11 +125,14 @@ function isCalendarDate(date: string, time: string): boolean {
  * import { checkCpuUsageLine } from "./cpu_usage.ts";
  * assert.equal(checkCpuUsageLine("2017-01-01 00:00:00,host_000000,92.77"), null);
  * assert.equal(checkCpuUsageLine("2017-01-01,host_000000"), "it has 2 fields, expected 3");
+ * assert.equal(checkCpuUsageLine("2017-01-01"), "it has 1 field, expected 3");
  * ```
  */
 export function checkCpuUsageLine(line: string): string | null {
   const fields = line.split(",");
-  if (fields.length !== 3) return `it has ${fields.length} fields, expected 3`;
+  if (fields.length !== 3) {
+    return `it has ${fields.length} field${fields.length === 1 ? "" : "s"}, expected 3`;
+  }
   const [ts, host, usage] = fields;
   const match = TS_PATTERN.exec(ts);
   if (match === null || !isCalendarDate(match[1], match[2])) {

@@ -109,7 +109,7 @@ Deno.test("checkCpuUsageLine() accepts good lines and names what is wrong with b
     ["2017-01-01 00:00:00.5+00,host_000000,1e2", null],
     ["2017-01-01 00:00:00-05:30,h,-1", null],
     ["2017-01-01 00:00:00,host_000000", "it has 2 fields, expected 3"],
-    ["", "it has 1 fields, expected 3"],
+    ["", "it has 1 field, expected 3"],
     ["2017-01-01 00:00:00,host_000000,1,2", "it has 4 fields, expected 3"],
     [
       "2017-02-30 00:00:00,host_000000,1",

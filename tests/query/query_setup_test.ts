@@ -217,7 +217,7 @@ Deno.test("querySetupCommand() rejects a malformed --data file and keeps nothing
     const header = await setupError(["--url", url, "--data", path]);
     assert.equal(
       header.message,
-      `Cannot load --data "${path}": line 1 "just one column" has 1 fields, expected a CSV file with the columns ts,host,usage`,
+      `Cannot load --data "${path}": line 1 "just one column" has 1 field, expected a CSV file with the columns ts,host,usage`,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
