@@ -466,6 +466,16 @@ export class HealthyLoop {
   maxLatencyMs = 0;
   /** Bumped by resetLatency: a query sent before it does not count toward maxLatencyMs. */
   #latencyEpoch = 0;
+  /**
+   * A count of the other clients' work that the node did (say, another client's queries it
+   * received), read before each query is sent and once it is answered; null: none.
+   */
+  meter: (() => number) | null = null;
+  /**
+   * The most the meter moved while one query waited for its answer (since the last
+   * {@linkcode HealthyLoop.resetLatency}): what the node did for others before answering it.
+   */
+  maxInterleaved = 0;
 
   private constructor(client: RawCqlClient, pauseMs: number) {
     this.#client = client;
@@ -488,10 +498,15 @@ export class HealthyLoop {
     while (!this.#stop) {
       const t0 = performance.now();
       const epoch = this.#latencyEpoch;
+      const before = this.meter?.() ?? 0;
       try {
         const frame = await this.#client.query("SELECT key FROM system.local", 5000);
         const ms = performance.now() - t0;
-        if (epoch === this.#latencyEpoch && ms > this.maxLatencyMs) this.maxLatencyMs = ms;
+        const interleaved = (this.meter?.() ?? 0) - before;
+        if (epoch === this.#latencyEpoch) {
+          this.maxLatencyMs = Math.max(this.maxLatencyMs, ms);
+          this.maxInterleaved = Math.max(this.maxInterleaved, interleaved);
+        }
         if (frame.opcode === OP.result) this.ok++;
         else this.failures.push(describe(frame));
       } catch (error) {
@@ -509,6 +524,7 @@ export class HealthyLoop {
   resetLatency(): void {
     this.#latencyEpoch++;
     this.maxLatencyMs = 0;
+    this.maxInterleaved = 0;
   }
 
   /**

@@ -400,6 +400,15 @@ export class CqlServer {
         return;
       }
       await client.waitDrained(maxQueued);
+      // A full read means more is waiting, and the next read then ends at once, without a turn
+      // of the event loop: a client that floods would have this loop to itself while its
+      // socket holds data (megabytes), and the other clients' answers would wait for it.
+      if (n === buffer.length) await yieldTurn();
     }
   }
+}
+
+/** Lets timers and the other connections' I/O run: a macrotask turn of the event loop. */
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
