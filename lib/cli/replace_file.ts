@@ -16,9 +16,19 @@ function siblingOf(path: string): string {
   return `${path}.tmp-${Deno.pid}`;
 }
 
+/**
+ * The system's words of an error, without what Deno adds after them: the call and the file it
+ * was on (`: writefile 'x.json.tmp-30034'`, `: rename 'A' -> 'B'`). That file is often the
+ * sibling, an internal name; the message names the user's file and option already.
+ */
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/(\(os error \d+\)): .*$/s, "$1");
+}
+
 /** The one error line of a file that cannot be written. */
 function cannotWrite(path: string, option: string, error: unknown): UsageError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = reasonOf(error);
   return new UsageError(`Cannot write the file of ${option} "${path}": ${reason}`, {
     cause: error,
   });

@@ -12,6 +12,8 @@ import type { CqlOpKind } from "./cql_target_spec.ts";
 export class ReadValidationError extends Error {
   /** Validation failures are not retried (as in cassandra-stress). */
   readonly retryable = false;
+  /** The op ran but its answer was wrong: its line is the message alone, as cassandra-stress's. */
+  readonly validated = false;
   /** Creates the error. */
   constructor() {
     super("Data returned was not validated");

@@ -21,6 +21,7 @@ import {
 import { OpRecorder, type OpSample } from "../stats/op_recorder.ts";
 import { SlotDispatcher, type SlotWaiter, TimerSlots } from "./slot_dispatcher.ts";
 import { LoaderProbe } from "./loader_probe.ts";
+import { formatOpErrorLine, isRetryable } from "./_op_error.ts";
 import {
   CONTROL_CYCLE_OFFSET,
   CONTROL_EPOCH,
@@ -75,17 +76,6 @@ function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** An error a target marks `retryable: false` (a failed read validation) is not retried. */
-function isRetryable(error: unknown): boolean {
-  return !(typeof error === "object" && error !== null &&
-    (error as { retryable?: unknown }).retryable === false);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `(${error.name}): ${error.message}`;
-  return `(Error): ${String(error)}`;
-}
-
 /**
  * Runs one Worker's share of a run: `init.threads` concurrent op loops against `target`.
  *
@@ -98,8 +88,9 @@ function describe(error: unknown): string {
  * tries it made, never as a success). Without `ignore`, the first such op becomes the
  * Worker's `failure` and sets the shared stop flag to `STOP_FAILURE`, so every loop of
  * every Worker stops (cassandra-stress's FAILURE); ops cut short by that stop count as
- * errors but are not failures of their own. An error with `retryable: false` (a failed read
- * validation, which cassandra-stress does not retry either) fails the op at once.
+ * errors but are not failures of their own. An error with `retryable: false` fails the op at
+ * once; so does one with `validated: false` (a read whose answer is wrong, which cassandra-stress
+ * does not retry either), whose line is `Operation x<tries before it> on key(s) [<seed>]: <msg>`.
  *
  * @example Usage
  * ```ts
@@ -419,7 +410,7 @@ export class WorkerRunner {
     // cassandra-stress: the failing thread stops the work of every thread, and the run ends
     // with FAILURE (the Scylla fork's fail-fast adds nothing to this).
     if (Atomics.load(this.#flags, CONTROL_STOP) !== STOP_FAILURE) {
-      this.#failure ??= this.#errorLine(seed, attempt, error);
+      this.#failure ??= formatOpErrorLine(seed, attempt, error);
       Atomics.store(this.#flags, CONTROL_STOP, STOP_FAILURE);
     }
     return true;
@@ -446,16 +437,11 @@ export class WorkerRunner {
     }
   }
 
-  #errorLine(seed: number, tries: number, error: unknown): string {
-    // cassandra-stress's wording: "Operation x<tries> on key(s) <key>: Error executing: (<class>): <msg>".
-    return `Operation x${tries} on key(s) [${seed}]: Error executing: ${describe(error)}`;
-  }
-
   #reportError(seed: number, tries: number, error: unknown): void {
     if (this.#errorLines > MAX_ERROR_LINES) return;
     this.#errorLines++;
     const line = this.#errorLines <= MAX_ERROR_LINES
-      ? this.#errorLine(seed, tries, error)
+      ? formatOpErrorLine(seed, tries, error)
       : `Worker ${this.#init.workerIndex}: further failed operations are not printed ` +
         `(at most ${MAX_ERROR_LINES} lines a Worker; Total errors counts them all)`;
     this.#post({ type: "log", line }, []);

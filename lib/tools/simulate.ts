@@ -1,24 +1,24 @@
 /**
  * `stress simulate SECONDS`: a real load run against the synthetic target for SECONDS,
- * printing the seed tool's per-second CSV (`Throughput (ops/s),Latency (ms)`).
+ * printing the seed tool's CSV (`Throughput (ops/s),Latency (ms)`), a row per `--interval`.
  *
  * @module
  */
 
 import { InterruptedError } from "../errors.ts";
 import { formatLoaderVerdict, judgeLoader, loaderExitCode } from "../stats/loader_verdict.ts";
-import { runWorkload } from "../engine/run_workload.ts";
+import { type RunPlan, runWorkload } from "../engine/run_workload.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
-import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import { LiveEndpoints, PageStop } from "../live/live_endpoints.ts";
-import { parseSimulateSettings } from "./_simulate_settings.ts";
+import { parseSimulateSettings, type SimulateSettings } from "./_simulate_settings.ts";
+import { SimulateHdrFile } from "./_simulate_hdr_file.ts";
 
 /** The help text of `stress simulate`. */
 export const SIMULATE_HELP: string = `Usage: stress simulate SECONDS [options]
 
 Runs a real load test for SECONDS against the built-in synthetic target (no server:
 each op completes after a latency drawn from a distribution) and prints one CSV row
-per second:
+per --interval (1 s), then a last, shorter row for the ops still in flight at the end:
 
   Throughput (ops/s),Latency (ms)
 
@@ -38,6 +38,27 @@ Options:
 
 Example:
   stress simulate 3 --latency "exp(100..20000)"`;
+
+/** The engine's plan of a simulate run. */
+function simulatePlan(settings: SimulateSettings): RunPlan {
+  return {
+    opNames: ["SIMULATE"],
+    threads: settings.threads,
+    workers: settings.workers,
+    totalOps: -1,
+    durationMs: settings.seconds * 1000,
+    uncertainty: null,
+    schedule: null,
+    mix: null,
+    population: { kind: "seq", lo: 1, hi: 1_000_000 },
+    target: { kind: "synthetic", latencyUs: settings.latency, errorRate: 0 },
+    errors: { tries: 1, ignore: false },
+    seed: 1,
+    intervalMs: settings.intervalMs,
+    stopGraceMs: 5000,
+    startTimeoutMs: 30_000,
+  };
+}
 
 /**
  * Runs `stress simulate`.
@@ -63,10 +84,12 @@ export async function simulateCommand(
     printText(io, SIMULATE_HELP);
     return 0;
   }
-  const { seconds, threads, workers, intervalMs, latency, prometheus, web } = settings;
+  const { threads, prometheus, web } = settings;
 
   // The live page's Stop ends the run as Ctrl-C does.
   const pageStop = new PageStop(options.signal);
+  // A --hdrfile that cannot be written (a full disk) stops the run too.
+  const fileStop = new AbortController();
   // The endpoints bind first: a taken port fails before the HDR log is created.
   const live = await LiveEndpoints.start({
     command: "simulate",
@@ -76,32 +99,15 @@ export async function simulateCommand(
     names: { prometheus: "--prometheus", web: "--web" },
     onStop: () => pageStop.stop(),
   }, io);
-  let hdr: HdrLogWriter | null = null;
+  let hdr: SimulateHdrFile | null = null;
   try {
-    hdr = settings.hdrfile === null ? null : new HdrLogWriter(settings.hdrfile, {
-      purpose: "--hdrfile",
-      comment: "Logging op latencies for stress simulate",
-    });
+    hdr = settings.hdrfile === null
+      ? null
+      : new SimulateHdrFile(settings.hdrfile, () => fileStop.abort());
     live?.runStarted(threads);
     io.out("Throughput (ops/s),Latency (ms)");
-    const result = await runWorkload({
-      opNames: ["SIMULATE"],
-      threads,
-      workers,
-      totalOps: -1,
-      durationMs: seconds * 1000,
-      uncertainty: null,
-      schedule: null,
-      mix: null,
-      population: { kind: "seq", lo: 1, hi: 1_000_000 },
-      target: { kind: "synthetic", latencyUs: latency, errorRate: 0 },
-      errors: { tries: 1, ignore: false },
-      seed: 1,
-      intervalMs,
-      stopGraceMs: 5000,
-      startTimeoutMs: 30_000,
-    }, {
-      signal: pageStop.signal,
+    const result = await runWorkload(simulatePlan(settings), {
+      signal: AbortSignal.any([pageStop.signal, fileStop.signal]),
       onInterval(report) {
         const window = report.windows[0];
         const opsPerSec = window.ops / report.lengthSec;
@@ -122,13 +128,23 @@ export async function simulateCommand(
         if (loader !== null) live?.loaderVerdict(judgeLoader(loader));
       },
     });
+    hdr?.close();
     // The verdict goes to stderr: stdout stays the seed's CSV.
     const loader = result.loader === null ? null : judgeLoader(result.loader);
     if (loader !== null) {
       io.err(formatLoaderVerdict(loader));
       live?.loaderVerdict(loader);
     }
-    live?.runEnded(pageStop.fromPage ? "stopped from the live page" : result.aborted);
+    const fileError = hdr?.error ?? null;
+    live?.runEnded(
+      pageStop.fromPage
+        ? "stopped from the live page"
+        : fileError !== null
+        ? "an output file could not be written"
+        : result.aborted,
+    );
+    // What was measured is printed: now the file that could not be written, as one error line.
+    if (fileError !== null) throw fileError;
     if (pageStop.fromPage) {
       throw new InterruptedError("Run stopped from the live page: printed what was measured");
     }

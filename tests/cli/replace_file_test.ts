@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { checkReplaceable, replaceFile } from "../../lib/cli/replace_file.ts";
 import { UsageError } from "../../lib/errors.ts";
+import { main } from "../../main.ts";
+import { BufferedIo } from "../../lib/cli/command_io.ts";
 
 /** Whether this process may write a file with no write permission (root with its capabilities). */
 function writesReadOnlyFiles(): boolean {
@@ -144,5 +146,43 @@ Deno.test("checkReplaceable() refuses a missing folder and leaves nothing behind
     assert.deepEqual([...Deno.readDirSync(dir)], []);
   } finally {
     Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("replaceFile() and checkReplaceable() name the user's file, never the sibling", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const path = `${dir}/missing/x.json`;
+    const expected = {
+      name: "UsageError",
+      message: `Cannot write the file of --json "${path}": No such file or directory (os error 2)`,
+    };
+    assert.throws(() => checkReplaceable(path, "--json"), expected);
+    assert.throws(() => replaceFile(path, "--json", "{}"), expected);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("query run and checkout load: a --json in a missing folder is one line naming it", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/nodir/x.json`;
+  const cases = {
+    "query run": ["query", "run", "--url", "postgres://127.0.0.1:1/x", "--json", path],
+    "checkout load": ["checkout", "load", "--gateway", "http://127.0.0.1:1", "--json", path],
+  };
+  try {
+    for (const [name, args] of Object.entries(cases)) {
+      await t.step(name, async () => {
+        const io = new BufferedIo();
+        const code = await main(args, { io, signal: new AbortController().signal, env: {} });
+        assert.equal(code, 2);
+        assert.deepEqual(io.stderr, [
+          `error: Cannot write the file of --json "${path}": No such file or directory (os error 2)`,
+        ]);
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -16,6 +16,7 @@ import {
   type WorkerSample,
 } from "../../lib/engine/protocol.ts";
 import { WorkerRunner } from "../../lib/engine/worker_runner.ts";
+import { ReadValidationError } from "../../lib/cql/stress_statements.ts";
 
 const FIXED_1: DistributionSpec = { kind: "fixed", value: 1, inverted: false, source: "fixed(1)" };
 
@@ -1052,14 +1053,14 @@ Deno.test("WorkerRunner.run() retries at once when the back-off never waits", as
 
 Deno.test("WorkerRunner.run() does not retry an error marked retryable: false", async () => {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
-  class NotValidatedError extends Error {
+  class FinalError extends Error {
     readonly retryable = false;
     constructor() {
-      super("Data returned was not validated");
-      this.name = "ReadValidationError";
+      super("no such table");
+      this.name = "FinalError";
     }
   }
-  const target = new FlakyTarget(99, () => new NotValidatedError());
+  const target = new FlakyTarget(99, () => new FinalError());
   const inbox = new Inbox();
   await new WorkerRunner(
     makeInit(control, {
@@ -1075,10 +1076,36 @@ Deno.test("WorkerRunner.run() does not retry an error marked retryable: false", 
   ).run();
   assert.equal(target.calls, 3, "one try per op, no wait");
   assert.equal(inbox.done.samples[0].errors, 3);
+  // Only a wrong answer (validated: false) has the short line: this one keeps its class.
   assert.equal(
     inbox.logs[0],
-    "Operation x1 on key(s) [1]: Error executing: (ReadValidationError): Data returned was not validated",
+    "Operation x1 on key(s) [1]: Error executing: (FinalError): no such table",
   );
+});
+
+Deno.test("WorkerRunner.run() prints a read that does not validate as cassandra-stress does", async () => {
+  // The real line (tests/testdata/cassandra-stress-real/09-read-missing-keys.txt):
+  // "Operation x0 on key(s) [3830504d33334f373431]: Data returned was not validated": the op's
+  // run returned false, nothing was thrown, so no "Error executing: (Class)" and no try counted.
+  for (const ignore of [true, false]) {
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const target = new FlakyTarget(99, () => new ReadValidationError());
+    const inbox = new Inbox();
+    await new WorkerRunner(
+      makeInit(control, { totalOps: 3, errors: { tries: 10, ignore } }),
+      target,
+      inbox.post,
+    ).run();
+    const line = "Operation x0 on key(s) [1]: Data returned was not validated";
+    assert.equal(inbox.logs[0], line);
+    if (ignore) {
+      assert.equal(target.calls, 3, "one try per op");
+      assert.equal(inbox.done.failure, null);
+    } else {
+      assert.equal(target.calls, 1, "the first failure stops the run");
+      assert.equal(inbox.done.failure, line);
+    }
+  }
 });
 
 /** A target whose op kind 1 is ready `budget` times, then never: kind 0 always is. */
