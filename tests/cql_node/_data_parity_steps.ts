@@ -8,7 +8,7 @@
  * tests/cassandra/data_parity_test.ts runs them against a real node and the embedded node and
  * compares; tests/cql_node/data_parity_answers_test.ts checks the embedded node against the
  * answers recorded from a real node (tests/testdata/cassandra_5_data_answers.json, made with
- * `deno run -A tests/cql_node/_record_data_answers.ts PORT`).
+ * `deno run -A tests/cql_node/_record_answers.ts data PORT`).
  *
  * @module
  */

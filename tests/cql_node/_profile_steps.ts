@@ -5,7 +5,7 @@
  * COUNTER batches, conditional writes (`IF`), slices with LIMIT, PER PARTITION LIMIT, and token
  * range queries with paging. Run in order on one connection, in a fresh keyspace.
  * tests/testdata/cassandra_5_profile_answers.json holds what Apache Cassandra 5.0.6 answered
- * (recorded with `deno run -A tests/cql_node/_record_profile_answers.ts PORT`);
+ * (recorded with `deno run -A tests/cql_node/_record_answers.ts profile PORT`);
  * tests/cql_node/profile_features_test.ts checks the embedded node gives the same answers.
  *
  * @module

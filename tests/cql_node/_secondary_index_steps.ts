@@ -7,7 +7,7 @@
  * DROP INDEX, and DROP TABLE / DROP KEYSPACE taking their indexes along. Run in order on one
  * connection, in a fresh keyspace. tests/testdata/cassandra_5_secondary_index_answers.json holds
  * what Apache Cassandra 5.0.6 answered (recorded with
- * `deno run -A tests/cql_node/_record_secondary_index_answers.ts PORT`);
+ * `deno run -A tests/cql_node/_record_answers.ts secondary-index PORT`);
  * tests/cql_node/secondary_index_test.ts checks the embedded node gives the same answers.
  *
  * @module

@@ -4,7 +4,7 @@
 // writes and what they show when not applied, batches, deletes, count(*), DISTINCT, paging, and
 // values of every common type. Every expected answer was recorded from a real node by sending it
 // the same requests through cassandra-driver (tests/testdata/cassandra_5_data_answers.json, made by
-// _record_data_answers.ts); tests/cassandra/data_parity_test.ts compares with a live node.
+// _record_answers.ts data); tests/cassandra/data_parity_test.ts compares with a live node.
 import assert from "node:assert/strict";
 import { DATA_KEYSPACE, dataStepGroups } from "./_data_parity_steps.ts";
 import { withNode } from "./_driver_fixture.ts";

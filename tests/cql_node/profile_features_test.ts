@@ -2,7 +2,7 @@
 // partition keys, DESC clustering, static columns, collections, counters in batches, IF
 // conditions, token() range queries with paging and PER PARTITION LIMIT. Every expected answer was
 // recorded from Apache Cassandra 5.0.6 by sending it the same requests through cassandra-driver
-// (tests/testdata/cassandra_5_profile_answers.json, made by _record_profile_answers.ts).
+// (tests/testdata/cassandra_5_profile_answers.json, made by _record_answers.ts profile).
 import assert from "node:assert/strict";
 import { profileStepGroups } from "./_profile_steps.ts";
 import { withNode } from "./_driver_fixture.ts";

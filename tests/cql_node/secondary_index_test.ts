@@ -1,7 +1,7 @@
 // Secondary indexes on the embedded node (issue 19 item 5): CREATE INDEX and DROP INDEX parsed,
 // then through cassandra-driver every step of _secondary_index_steps.ts answered as Apache
 // Cassandra 5.0.6 answered it (tests/testdata/cassandra_5_secondary_index_answers.json, made by
-// _record_secondary_index_answers.ts): the indexes in system_schema.indexes and the driver's
+// _record_answers.ts secondary-index): the indexes in system_schema.indexes and the driver's
 // metadata, SELECTs by indexed columns, the refusals and their messages, DROP INDEX / TABLE /
 // KEYSPACE. Last, what the embedded node refuses that Cassandra has: entries() indexes, custom
 // and storage-attached indexes.
