@@ -10,7 +10,7 @@ import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { AutoRate, StressSettings } from "./options/stress_settings.ts";
 import { formatIntervalHeader, formatIntervalRows } from "../report/interval_rows.ts";
 import { createJsonIntervalPoint, type JsonIntervalPoint } from "../report/json_summary.ts";
-import type { GraphSeries } from "../report/graph_series.ts";
+import { GraphSeries } from "../report/graph_series.ts";
 import { formatResults } from "../report/results_block.ts";
 import { ranOpWindows } from "./report/ran_op_windows.ts";
 import {
@@ -49,8 +49,8 @@ export interface StepContext {
   readonly hdr: Pick<HdrLogWriter, "writeInterval"> | null;
   /** Collects the `-log json=` interval points, or null. */
   readonly jsonIntervals: JsonIntervalPoint[] | null;
-  /** The `-graph` revision's series, or null. */
-  readonly graph: GraphSeries | null;
+  /** Whether each measured run collects its `-graph` series (see {@linkcode StepOutcome}). */
+  readonly graph: boolean;
   /** The `-log prometheus=` and `web=` endpoints, or null. */
   readonly live: LiveEndpoints | null;
   /** Report response time (`fixed=`) instead of service time. */
@@ -67,6 +67,12 @@ export interface StepOutcome {
   readonly result: RunResult;
   /** The uncertainty of the mean row rate after the last interval. */
   readonly stderr: number;
+  /**
+   * The run's `-graph` series, its points timed from the run's own start (each step of a
+   * thread-count search is a revision of its own, as cassandra-stress graphs it), or null
+   * without `-graph`.
+   */
+  readonly graph: GraphSeries | null;
 }
 
 /** Java's `Double.toString`, for `err<` values printed back (`0.05`, `1.0`, `1.0E-4`). */
@@ -142,6 +148,7 @@ export async function runMeasuredStep(
   context.announce?.(io);
   context.live?.runStarted(plan.threads);
   let stderr = 0;
+  const graph = context.graph ? new GraphSeries() : null;
   const result = await runWorkload(plan, {
     workerUrl: STRESS_WORKER_URL,
     signal: context.signal,
@@ -172,8 +179,8 @@ export async function runMeasuredStep(
       const loader = context.live === null ? null : report.loader();
       if (loader !== null) context.live?.loaderVerdict(judgeLoader(loader));
       const offsetSec = jsonZeroEpochMs < 0 ? 0 : (report.runStartEpochMs - jsonZeroEpochMs) / 1000;
-      context.graph?.add(report.windows, {
-        timeSec: offsetSec + report.elapsedSec,
+      graph?.add(report.windows, {
+        timeSec: report.elapsedSec,
         lengthSec: report.lengthSec,
         useResponseTime,
       });
@@ -194,7 +201,7 @@ export async function runMeasuredStep(
       }),
     );
   }
-  return { threads: plan.threads, result, stderr };
+  return { threads: plan.threads, result, stderr, graph };
 }
 
 /** The op rate cassandra-stress compares between steps: all ops over the run time. */

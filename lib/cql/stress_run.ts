@@ -12,10 +12,8 @@ import { CheckFailedError, firstLineOf, InterruptedError } from "../errors.ts";
 import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
 import type { Shard } from "../units/shard.ts";
-import { GraphSeries, summaryOf } from "../report/graph_series.ts";
-import { formatResults, formatRunEnd } from "../report/results_block.ts";
+import { formatRunEnd } from "../report/results_block.ts";
 import { formatSettingsDump, type SettingsDumpOptions } from "./report/settings_dump.ts";
-import { ranOpWindows } from "./report/ran_op_windows.ts";
 import { type RunPlan, runWorkload } from "../engine/run_workload.ts";
 import { STRESS_WORKER_URL } from "./stress_worker_url.ts";
 import { checkTargetSpec } from "./check_target_spec.ts";
@@ -31,12 +29,10 @@ import { PageStop } from "../live/live_endpoints.ts";
 import { measuredPlan, warmupPlans } from "./stress_plan.ts";
 import {
   closeRunFiles,
-  mergedTotals,
   noRunFiles,
   openRunFiles,
   readGraphFile,
   type RunFiles,
-  totalSeconds,
   writeGraphFile,
   writeRunFile,
   writeRunSummary,
@@ -316,9 +312,22 @@ async function warmUp(state: RunState, plan: RunPlan<StressTargetSpec>): Promise
   if (signal.aborted) throw interruptedError(state);
 }
 
-/** Where Worker log lines go: stderr, unless `-log level=minimal`. */
+/**
+ * The log line of a Worker that failed (it could not start: a keyspace that is not there). The
+ * engine also ends the run with that line as its reason, which the run prints as its one
+ * `error:` line (after FAILURE, or in place of the warm-up), so the log line is not printed.
+ */
+const WORKER_FAILED = /^Worker \d+ failed: /;
+
+/**
+ * Where Worker log lines go: stderr, unless `-log level=minimal`; a Worker's failure is left
+ * to the run's `error:` line (see `WORKER_FAILED`).
+ */
 function onLogOf(state: RunState): ((line: string) => void) | undefined {
-  return state.settings.log.level === "minimal" ? undefined : (line) => state.io.err(line);
+  if (state.settings.log.level === "minimal") return undefined;
+  return (line) => {
+    if (!WORKER_FAILED.test(line)) state.io.err(line);
+  };
 }
 
 /** The `-log hdrfile=` writer, its failed write one error line (see `writeRunFile`). */
@@ -339,7 +348,7 @@ function stepContext(state: RunState, graph: boolean, useResponseTime: boolean):
     onLog: onLogOf(state),
     hdr: hdrOf(state.files),
     jsonIntervals: state.files.json === null ? null : [],
-    graph: graph ? new GraphSeries() : null,
+    graph,
     live: state.files.live,
     useResponseTime,
     announce: state.options.announce ?? null,
@@ -405,18 +414,11 @@ function report(
       }));
     files.jsonWritten = true;
   }
-  if (context.graph !== null && run.graphHtml !== null) {
+  if (run.graphHtml !== null) {
     writeGraphFile(settings, {
-      series: context.graph.series,
-      startEpochMs: steps[0].result.startEpochMs,
+      steps,
       commandLine: options.commandLine ?? [],
-      summary: summaryOf(
-        formatResults({
-          windows: ranOpWindows(steps.length === 1 ? last.totals : mergedTotals(steps)),
-          elapsedSec: totalSeconds(steps),
-          useResponseTime: context.useResponseTime,
-        }),
-      ),
+      useResponseTime: context.useResponseTime,
     });
   }
   if (aborted === "interrupted") throw interruptedError(state);

@@ -15,11 +15,10 @@ import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
 import { type FileOption, refuseSharedFiles } from "../cli/distinct_files.ts";
 import { redactCommandLine } from "../cli/redact_command_line.ts";
 import { LiveEndpoints } from "../live/live_endpoints.ts";
-import {
-  appendGraphRevision,
-  type GraphRevision,
-  readGraphRevisions,
-} from "../report/graph_html.ts";
+import { appendGraphRevision, readGraphRevisions } from "../report/graph_html.ts";
+import { summaryOf } from "../report/graph_series.ts";
+import { formatResults } from "../report/results_block.ts";
+import { ranOpWindows } from "./report/ran_op_windows.ts";
 import { createJsonSummary, type JsonIntervalPoint } from "../report/json_summary.ts";
 import { OpWindow } from "../stats/op_window.ts";
 import { RunFileGuard } from "./_run_file_guard.ts";
@@ -245,32 +244,42 @@ export function readGraphFile(file: string): { text: string } {
 }
 
 /**
- * Appends this run as a revision of the `-graph` file (cassandra-stress's graph.html), read
- * again now: another run that appended its revision while this one ran keeps it.
+ * Appends this run to the `-graph` file (cassandra-stress's graph.html), read again now: another
+ * run that appended its revision while this one ran keeps it. A run is one revision; each step
+ * of a thread-count search is one, `<revision> - N threads` with that step's intervals timed
+ * from its own start and its own Results, as cassandra-stress's graph has them.
  */
 export function writeGraphFile(
   settings: StressSettings,
   run: {
-    series: GraphRevision["series"];
-    startEpochMs: number;
+    steps: readonly StepOutcome[];
     commandLine: readonly string[];
-    summary: Record<string, string>;
+    useResponseTime: boolean;
   },
 ): void {
   const graph = settings.graph;
   const file = graph.file!;
   const existing = readGraphFile(file).text;
-  const html = appendGraphRevision(existing === "" ? null : existing, {
-    revision: graph.revision,
-    title: graph.title,
-    operation: graph.operation,
-    commandLine: redactCommandLine(run.commandLine).join(" "),
-    startTime: new Date(run.startEpochMs).toISOString(),
-    series: run.series,
-    summary: run.summary,
-  }, { fileName: file });
+  const search = settings.rate.kind === "auto";
+  let html = existing === "" ? null : existing;
+  for (const step of run.steps) {
+    const results = formatResults({
+      windows: ranOpWindows(step.result.totals),
+      elapsedSec: step.result.elapsedSec,
+      useResponseTime: run.useResponseTime,
+    });
+    html = appendGraphRevision(html, {
+      revision: search ? `${graph.revision} - ${step.threads} threads` : graph.revision,
+      title: graph.title,
+      operation: graph.operation,
+      commandLine: redactCommandLine(run.commandLine).join(" "),
+      startTime: new Date(step.result.startEpochMs).toISOString(),
+      series: step.graph?.series ?? {},
+      summary: summaryOf(results),
+    }, { fileName: file });
+  }
   // Through a sibling renamed over it, so the revisions already stored survive a crash.
-  replaceFile(file, "-graph", html);
+  if (html !== null) replaceFile(file, "-graph", html);
 }
 
 /** Every step's cumulative windows merged by op name. */

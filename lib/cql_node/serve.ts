@@ -54,10 +54,15 @@ Options:
                      "exp(100..20000)")
   --stall EVERY/FOR  stall every response for FOR once every EVERY (e.g. 10s/1s)
   --errors RATE[:KINDS]
-                     answer a fraction RATE (0..1) of queries with an error instead;
-                     KINDS is a comma list of overloaded, read_timeout, write_timeout,
-                     unavailable, server_error (default overloaded)
-  --drop RATE        drop the connection, unanswered, on a fraction RATE of reads
+                     answer a fraction RATE (0..1) of the workload's requests (reads and
+                     writes of user tables, batches) with an error instead; KINDS is a
+                     comma list of overloaded, read_timeout, write_timeout, unavailable,
+                     server_error (default overloaded). A client's set-up is never
+                     picked: USE, schema changes (CREATE, ALTER, DROP), TRUNCATE, PREPARE
+                     and reads of the system tables, so a cassandra-stress run creates
+                     its schema even at RATE 1 and the errors fall on its ops only
+  --drop RATE        drop the connection, unanswered, on a fraction RATE of the reads of
+                     a connection's socket, set-up included: a connect can fail too
   --max-frame-size BYTES
                      largest request frame accepted (default 268435456, the protocol's)
   --seed N           seed of the injected faults (default 1)

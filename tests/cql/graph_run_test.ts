@@ -64,6 +64,63 @@ Deno.test("-graph appends one revision per run, with per-op series and the Resul
   }
 });
 
+Deno.test("-graph of a thread search: each step a revision, timed from the step's own start", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/graph.html`;
+    const n = 3000;
+    const { code, out, err } = await run([
+      "read",
+      `n=${n}`,
+      "no-warmup",
+      "-rate",
+      "threads>=4",
+      "threads<=204",
+      "-log",
+      "interval=100ms",
+      "-node",
+      "synthetic:fixed(300)",
+      "-graph",
+      `file=${file}`,
+      "revision=search",
+    ]);
+    assert.equal(code, 0, err.join("\n"));
+    const revisions = readGraphRevisions(await Deno.readTextFile(file));
+    // As cassandra-stress's graph names the steps of its search: "<revision> - N threads".
+    assert.deepEqual(revisions.map((r) => r.revision), [
+      "search - 4 threads",
+      "search - 104 threads",
+      "search - 204 threads",
+    ]);
+    const starts = revisions.map((r) => Date.parse(r.startTime));
+    assert.ok(
+      starts[0] < starts[1] && starts[1] < starts[2],
+      revisions.map((r) => r.startTime).join(),
+    );
+    for (const revision of revisions) {
+      const threads = /(\d+) threads$/.exec(revision.revision)![1];
+      const from = out.indexOf(`Running with ${threads} threadCount`);
+      const rows = out.slice(from, out.indexOf("Results:", from)).filter((l) =>
+        l.startsWith("total,")
+      );
+      const points = revision.series.total;
+      assert.equal(points.length, rows.length, revision.revision);
+      // The points cover the step from its start: the ops they add up to are the step's n.
+      let atSec = 0;
+      let ops = 0;
+      for (const point of points) {
+        assert.ok(point.timeSec > atSec, `${revision.revision}: ${points.map((p) => p.timeSec)}`);
+        ops += point.opsPerSec * (point.timeSec - atSec);
+        atSec = point.timeSec;
+      }
+      assert.ok(Math.abs(ops - n) < n / 100, `${revision.revision}: ${ops} ops in the graph`);
+      assert.equal(revision.summary["Total partitions"], "3,000 [READ: 3,000]");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("-graph refuses a file it did not write, before the run, and leaves it alone", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -101,7 +101,28 @@ Deno.test("b05 -rate threads=0: the fork takes it (Thread Count: 0) and goes on;
   assert.equal(recording.exitStatus, 1, "it failed later, connecting");
   const ours = await run(recording.args);
   assertOneErrorLine("b05", ours, ["-rate threads", "0"]);
-  assert.match(ours.err[0], /expected a whole number >= 1/);
+  assert.match(ours.err[0], /expected a whole number from 1 to 100000/);
+});
+
+Deno.test("-rate threads=10000000 (b05's other end): refused in one line at once, not run for minutes", async () => {
+  const started = performance.now();
+  const ours = await run(["write", "n=10", "-rate", "threads=10000000", "-node", "synthetic"]);
+  assertOneErrorLine("threads=10000000", ours, ["-rate threads", "10000000"]);
+  assert.match(ours.err[0], /is out of range, expected a whole number from 1 to 100000$/);
+  // It used to start ten million op loops: minutes and about 4 GB before the first op.
+  assert.ok(performance.now() - started < 5000, `${performance.now() - started} ms`);
+  // The largest count accepted still runs.
+  const largest = await run([
+    "write",
+    "n=10",
+    "no-warmup",
+    "-rate",
+    "threads=100000",
+    "-node",
+    "synthetic",
+  ]);
+  assert.equal(largest.code, 0, largest.err.join("\n"));
+  assert.equal(largest.out.at(-1), "END");
 });
 
 Deno.test("b06 -node with no value: the fork falls back to localhost; ours refuses it", async () => {

@@ -1,9 +1,10 @@
 // Test fixture: run cassandra-stress command lines against an embedded node that injects faults
 // (error responses, dropped connections, stalls), and read numbers back from the output.
 //
-// The node injects its faults into every QUERY, including the driver's connect-time queries on
-// system tables, so faults are armed only once every Worker has connected and prepared its
-// statement (see /work/corpus_bugs.md, "faults from the start make every connect fail").
+// Injected errors spare a client's set-up (USE, schema changes, TRUNCATE, PREPARE, system reads),
+// but dropped connections and stalls do not, and a run's warm-up is part of its workload: faults
+// are armed only once every Worker has connected and prepared its statement, so that what a test
+// counts (executed statements at arming, at the first reconnect) is the measured run's.
 import assert from "node:assert/strict";
 import type { CqlServer, FaultOptions } from "../../lib/cql_node/driver/cql_server.ts";
 import { runAgainst, type RunOutput } from "./_cql_run.ts";

@@ -132,8 +132,35 @@ Deno.test("a Worker that cannot start in the warm-up ends the run there: one err
     // The measured run would only have failed the same way, after a Results block of NaN.
     assert.ok(!run.out.includes("Results:"), context(run));
     assert.ok(!run.out.some((line) => line.startsWith("Running READ")), context(run));
-    assert.equal(run.err.at(-1), "error: Worker 0 failed: Keyspace 'nosuch' does not exist");
-    assert.equal(run.err.filter((line) => line.includes("'nosuch'")).length, 2, context(run));
+    // Once, as the run's error line (the Worker's own log line is not printed as well).
+    assert.deepEqual(run.err, ["error: Worker 0 failed: Keyspace 'nosuch' does not exist"]);
+  } finally {
+    await node.close();
+  }
+});
+
+Deno.test("a read or counter_read of a keyspace that is not there prints its failure once, keeping exit 1", async (t) => {
+  const node = await startNode();
+  try {
+    const missing = "error: Worker 0 failed: Keyspace 'keyspace1' does not exist";
+    for (const command of ["read", "counter_read"]) {
+      await t.step(`${command}: in the warm-up, nothing after it`, async () => {
+        const run = await runAgainst(node, [command, "n=100", "-rate", "threads=2"]);
+        assert.equal(run.code, 1, context(run));
+        assert.deepEqual(run.err, [missing], context(run));
+      });
+      await t.step(`${command} no-warmup: FAILURE, then the error line`, async () => {
+        const run = await runAgainst(node, [command, "n=100", "no-warmup", "-rate", "threads=2"]);
+        assert.equal(run.code, 1, context(run));
+        assert.equal(run.out.at(-1), "FAILURE", context(run));
+        assert.deepEqual(run.err, [missing], context(run));
+      });
+    }
+    await t.step("-log level=minimal: the same one line", async () => {
+      const run = await runAgainst(node, ["read", "n=100", "-log", "level=minimal"]);
+      assert.equal(run.code, 1, context(run));
+      assert.deepEqual(run.err, [missing], context(run));
+    });
   } finally {
     await node.close();
   }

@@ -2,12 +2,13 @@
 // connections and stalls. What must hold: the run ends as cassandra-stress's would (END, or
 // FAILURE with exit 1), errors are counted, retries hide transient errors, the driver reconnects,
 // and response times (fixed=) show a stall that service times do not. Faults are armed once
-// every Worker has prepared its statement (see _cql_faults.ts).
+// every Worker has prepared its statement (see _cql_faults.ts), except in the last test: injected
+// errors spare a run's set-up (its schema, truncate=), so faults from the start cannot fail it.
 import assert from "node:assert/strict";
 import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
 import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
 import { executed, result, runWithFaults } from "./_cql_faults.ts";
-import { intervalRows, type RunOutput, startNode } from "./_cql_run.ts";
+import { intervalRows, runAgainst, type RunOutput, startNode } from "./_cql_run.ts";
 
 /** The `total,` interval rows split into their columns. */
 function totalRows(out: readonly string[]): string[][] {
@@ -278,5 +279,47 @@ Deno.test("a stall with fixed=: response times show it, service times (the HDR l
   } finally {
     await node.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a node that answers every workload request with an error still lets each run set itself up", async (t) => {
+  // Faults from the start: the schema, a profile's tables and truncate= are the tool's set-up,
+  // which injected errors spare, so none of these runs can fail before it starts.
+  const node = await startNode({ faults: { errorRate: 1, errorKinds: ["overloaded"] } });
+  const keyvalue = new URL("../testdata/profiles/keyvalue.yaml", import.meta.url).pathname;
+  try {
+    const setUps: string[][] = [
+      ["write", "n=0"],
+      ["counter_write", "n=0"],
+      ["user", `profile=${keyvalue}`, "ops(insert=1)", "n=0"],
+    ];
+    for (const args of setUps) {
+      await t.step(args.join(" "), async () => {
+        const run = await runAgainst(node, args);
+        assert.equal(run.code, 0, context(run));
+        assert.equal(run.out.at(-1), "N=0: SCHEMA CREATED, NOTHING ELSE DONE.", context(run));
+        assert.deepEqual(run.err, []);
+      });
+    }
+    await t.step("write truncate=once: every op fails, the run itself does not", async () => {
+      const n = 40;
+      const run = await runAgainst(node, [
+        "write",
+        `n=${n}`,
+        "no-warmup",
+        "truncate=once",
+        "-errors",
+        "ignore",
+        "retries=0",
+        "-rate",
+        "threads=2",
+      ]);
+      assert.equal(run.code, 0, context(run));
+      assert.equal(run.out.at(-1), "END", context(run));
+      assert.equal(result(run.out, "Total errors"), n);
+      assert.ok(!run.err.some((line) => line.startsWith("error:")), context(run));
+    });
+  } finally {
+    await node.close();
   }
 });

@@ -15,6 +15,16 @@ import type {
 import { matchSubOptions, nonEmpty, parseChoice, parseOptionInteger } from "./_suboptions.ts";
 
 const THREAD_KEYS = ["threads=", "throttle=", "fixed=", "limit="];
+
+/**
+ * The most threads `-rate` accepts (`threads=`, `threads>=`, `threads<=`). Each thread is an op
+ * loop with its request in flight: 100,000 already hold 200 to 600 MB (`write n=10` on the
+ * synthetic target, `n=200000` on the embedded node), and are 100 times the auto search's
+ * default top (1000) and more OS threads than the JVM's cassandra-stress starts in practice. Far
+ * above it a run only exhausts the memory (`threads=10000000`: minutes and gigabytes before
+ * the first op).
+ */
+const MAX_THREADS = 100_000;
 const AUTO_KEYS = ["threads>=", "threads<=", "auto"];
 
 /** Parses `-rate`, or resolves its command-dependent default. */
@@ -73,7 +83,7 @@ export function parseRateGroup(
     }
     return {
       kind: "threads",
-      threads: parseOptionInteger("-rate threads", threads.value, { min: 1 }),
+      threads: parseOptionInteger("-rate threads", threads.value, { min: 1, max: MAX_THREADS }),
       throttleOpsPerSec,
       fixedOpsPerSec,
     };
@@ -82,10 +92,10 @@ export function parseRateGroup(
   const max = found.get("threads<=");
   const minThreads = min === undefined
     ? 4
-    : parseOptionInteger("-rate threads>", min.value, { min: 1 });
+    : parseOptionInteger("-rate threads>", min.value, { min: 1, max: MAX_THREADS });
   const maxThreads = max === undefined
     ? 1000
-    : parseOptionInteger("-rate threads<", max.value, { min: 1 });
+    : parseOptionInteger("-rate threads<", max.value, { min: 1, max: MAX_THREADS });
   if (minThreads > maxThreads) {
     throw new OptionError({
       option: "-rate threads<",

@@ -161,6 +161,8 @@ const PAGES: Readonly<Record<string, Page>> = {
     ],
     notes: [
       "Default: threads=200 for write and counter_write with n>0, otherwise threads>=4 threads<=1000 auto.",
+      "Threads go up to 100000: each is an op loop with its request in flight, and 100000 already",
+      "hold hundreds of MB; for more concurrency, run several loaders (--shards N).",
     ],
   },
   "-mode": {

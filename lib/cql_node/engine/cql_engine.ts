@@ -11,7 +11,12 @@ import { CqlSyntaxError } from "../parse/cql_syntax_error.ts";
 import { ERROR_CODE } from "../../protocol/protocol_codes.ts";
 import { parseCql } from "../parse/parse_cql.ts";
 import { Schema, type TableSchema } from "./schema.ts";
-import { addSystemKeyspaces, type NodeInfo, refreshSystemTables } from "./system_tables.ts";
+import {
+  addSystemKeyspaces,
+  isSystemKeyspace,
+  type NodeInfo,
+  refreshSystemTables,
+} from "./system_tables.ts";
 import { checkConsistency, CL } from "./_consistency.ts";
 import { nodePlaceOf } from "./_node_place.ts";
 import type { NodePlace } from "./_replication.ts";
@@ -383,6 +388,7 @@ export class CqlEngine {
           pkIndexes: pkIndexes(table, statement),
           resultColumns: plan.columns,
           write: null,
+          workload: !isSystemKeyspace(table.keyspace),
           run: (options) => {
             this.#checkLevels(table, options, null);
             const page = plan.run(this.#context(options.values), options);
@@ -408,6 +414,7 @@ export class CqlEngine {
           // Conditional results carry their own metadata (the existing row when not applied).
           resultColumns: null,
           write: plan,
+          workload: !isSystemKeyspace(table.keyspace),
           run: (options) => {
             this.#checkLevels(table, options, plan);
             const ctx = this.#context(options.values);
@@ -436,6 +443,7 @@ export class CqlEngine {
           binds,
           resultColumns: null,
           write: null,
+          workload: true,
           run: (options) => {
             const parts = children.map(({ plan }) => ({
               statement: { write: plan },
@@ -451,6 +459,7 @@ export class CqlEngine {
           binds: [],
           resultColumns: null,
           write: null,
+          workload: false,
           run: (_options, s) => this.#runDdl(statement, query, s),
         };
     }

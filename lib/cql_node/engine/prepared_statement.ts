@@ -86,6 +86,12 @@ export interface PreparedStatement {
   run(options: ExecOptions, session: Session): ExecResult;
   /** The write plan, for statements that can go in a BATCH. */
   write: WritePlan | null;
+  /**
+   * Whether it is a workload's request, which injected errors may answer (`stress serve
+   * --errors`): a read or write of a user table. USE, schema changes, TRUNCATE and reads of the
+   * system keyspaces are a client's set-up, which they spare.
+   */
+  readonly workload: boolean;
   /** The statement log's counter of its text (shared by every statement with that text). */
   readonly counts: StatementCounts;
 }

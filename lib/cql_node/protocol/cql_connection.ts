@@ -41,8 +41,9 @@ export interface ConnectionOptions {
   /** The largest frame body accepted. */
   maxBodyBytes: number;
   /**
-   * Called before each QUERY, EXECUTE or BATCH; returning an error answers with it instead of
-   * running the request (fault injection).
+   * Called before each BATCH, and each QUERY or EXECUTE of a workload's statement (not a
+   * client's set-up: USE, schema changes, TRUNCATE, reads of the system keyspaces); returning an
+   * error answers with it instead of running the request (fault injection).
    */
   injectError?: (opcode: number) => CqlError | null;
   /** Called with any unexpected exception (a bug), answered as a server error. */
@@ -54,14 +55,6 @@ const SUPPORTED_VERSIONS = "3/v3, 4/v4";
 /** The CQL version of Cassandra 5.0, as SUPPORTED and system.local give it. */
 const CQL_VERSION = "3.4.7";
 type State = "new" | "authenticating" | "ready";
-
-/**
- * What drivers send while they connect (`USE`, reads of the system keyspaces, including those
- * this node does not have, such as `system_virtual_schema`, which the Python driver reads and
- * expects an Invalid error from): injected errors spare these, so faults hit the workload, not
- * the handshake.
- */
-const DRIVER_SETUP_QUERY = /^\s*(?:USE\s|SELECT\s[\s\S]*?\sFROM\s+"?system(?:_\w+)?"?\.)/i;
 
 /**
  * The protocol state machine of one connection.
@@ -211,8 +204,8 @@ export class CqlConnection {
       }
       if (opcode === OPCODE.register) return this.#register(version, stream, reader);
       if (!isQuery) throw CqlError.protocol(`Unknown or unexpected opcode ${opcode}`);
-      // QUERY decides after reading its text: drivers' own set-up queries are spared.
-      if (opcode === OPCODE.execute || opcode === OPCODE.batch) {
+      // QUERY and EXECUTE decide on their statement: a client's set-up is spared (see #inject).
+      if (opcode === OPCODE.batch) {
         const injected = this.#options.injectError?.(opcode);
         if (injected) return { ...this.#error(version, stream, injected), isQuery: true };
       }
@@ -332,15 +325,26 @@ export class CqlConnection {
 
   #query(version: number, stream: number, reader: FrameReader): Uint8Array {
     const query = reader.readLongString();
-    if (!DRIVER_SETUP_QUERY.test(query)) {
-      const injected = this.#options.injectError?.(OPCODE.query);
-      if (injected) throw injected;
-    }
     const statement = this.#engine.unprepared(query, this.#session);
+    this.#inject(statement, OPCODE.query);
     const params = readParams(reader, version, statement);
     if (!params.named) checkCount(statement, params.values.length, OPCODE.query);
     const result = statement.run(params, this.#session);
     return encodeResult(this.#writer, version, stream, result, false);
+  }
+
+  /**
+   * Throws the injected error of a workload's request, if fault injection picks it. What a
+   * client sends to set itself up is never picked, and draws nothing from the faults' random
+   * sequence: USE, schema changes and TRUNCATE (cassandra-stress's schema, a profile's tables,
+   * `truncate=`), and the reads of the system keyspaces drivers make while they connect (those
+   * of keyspaces this node does not have, such as `system_virtual_schema`, which the Python
+   * driver expects an Invalid error from, fail before this).
+   */
+  #inject(statement: PreparedStatement, opcode: number): void {
+    if (!statement.workload) return;
+    const injected = this.#options.injectError?.(opcode);
+    if (injected) throw injected;
   }
 
   #prepare(version: number, stream: number, reader: FrameReader): Uint8Array {
@@ -361,6 +365,7 @@ export class CqlConnection {
         { statementId: id.slice() },
       );
     }
+    this.#inject(statement, OPCODE.execute);
     const params = readParams(reader, version, statement);
     if (!params.named) checkCount(statement, params.values.length, OPCODE.execute);
     const result = statement.run(params, this.#session);

@@ -129,6 +129,36 @@ Deno.test("parseStressArgs() uses auto mode for write n=0", () => {
   assert.equal(parseStressArgs(["write", "n=0"]).population.kind, "seq");
 });
 
+Deno.test("parseStressArgs() takes up to 100000 threads and refuses more, for every -rate thread count", async (t) => {
+  const cases: [string, string, string][] = [
+    ["threads=", "-rate threads", "write n=10 -rate threads=N"],
+    ["threads>=", "-rate threads>", "read n=10 -rate threads>=N threads<=100000"],
+    ["threads<=", "-rate threads<", "read n=10 -rate threads<=N"],
+  ];
+  for (const [key, option, line] of cases) {
+    await t.step(key, () => {
+      const rate = parseStressArgs(line.replace("N", "100000").split(" ")).rate;
+      assert.ok(
+        rate.kind === "threads" ? rate.threads === 100_000 : rate.maxThreads === 100_000,
+        JSON.stringify(rate),
+      );
+      for (const n of ["100001", "10000000"]) {
+        assert.throws(
+          () => parseStressArgs(line.replace("N", n).split(" ")),
+          (error: unknown) => {
+            assert.ok(error instanceof OptionError, String(error));
+            assert.equal(
+              error.message,
+              `Cannot parse option "${option}": "${n}" is out of range, expected a whole number from 1 to 100000`,
+            );
+            return true;
+          },
+        );
+      }
+    });
+  }
+});
+
 Deno.test("parseStressArgs() turns --help and -h anywhere into help for the command", () => {
   assert.equal(parseStressArgs(["insert", "n=1", "--help"]).command.helpTopic, "write");
   assert.equal(parseStressArgs(["-h"]).command.helpTopic, null);
