@@ -9,7 +9,8 @@
  */
 
 import type cassandra from "cassandra-driver";
-import { plainValue } from "./_plain_rows.ts";
+import { answer as answerWith, errorOf, plainValue } from "./_plain_rows.ts";
+import { NATIVE_TYPES } from "./_raw_answers.ts";
 
 type Client = cassandra.Client;
 
@@ -43,29 +44,6 @@ function valueOf(value: unknown): unknown {
   return plainValue(value);
 }
 
-const TYPE_NAMES: Record<number, string> = {
-  0x01: "ascii",
-  0x02: "bigint",
-  0x03: "blob",
-  0x04: "boolean",
-  0x05: "counter",
-  0x06: "decimal",
-  0x07: "double",
-  0x08: "float",
-  0x09: "int",
-  0x0b: "timestamp",
-  0x0c: "uuid",
-  0x0d: "text",
-  0x0e: "varint",
-  0x0f: "timeuuid",
-  0x10: "inet",
-  0x11: "date",
-  0x12: "time",
-  0x13: "smallint",
-  0x14: "tinyint",
-  0x15: "duration",
-};
-
 /** A column type of the driver's result metadata as CQL writes it (`map<text, int>`). */
 function typeName(type: { code: number; info?: unknown }): string {
   const info = type.info as { code: number; info?: unknown } | { code: number }[] | string;
@@ -82,7 +60,7 @@ function typeName(type: { code: number; info?: unknown }): string {
       return `${type.code === 0x21 ? "map" : "tuple"}<${parts}>`;
     }
     default:
-      return TYPE_NAMES[type.code] ?? `0x${type.code.toString(16)}`;
+      return NATIVE_TYPES[type.code] ?? `0x${type.code.toString(16)}`;
   }
 }
 
@@ -98,20 +76,6 @@ export function answerOf(result: cassandra.types.ResultSet): unknown {
   };
 }
 
-/** An error as plain data: its class, code and message. */
-export function errorOf(error: unknown): unknown {
-  const e = error as { name?: string; code?: number; message?: string };
-  return { error: e.name, code: e.code, message: e.message };
-}
-
-async function answer(fn: () => Promise<cassandra.types.ResultSet>): Promise<unknown> {
-  try {
-    return answerOf(await fn());
-  } catch (error) {
-    return errorOf(error);
-  }
-}
-
 /**
  * A statement, prepared when it has values (as cassandra-stress prepares its statements).
  *
@@ -123,7 +87,8 @@ async function answer(fn: () => Promise<cassandra.types.ResultSet>): Promise<unk
 export function q(label: string, cql: string, params: unknown[] = []): DataStep {
   return {
     label,
-    run: (client) => answer(() => client.execute(cql, params, { prepare: params.length > 0 })),
+    run: (client) =>
+      answerWith(() => client.execute(cql, params, { prepare: params.length > 0 }), answerOf),
   };
 }
 
@@ -166,7 +131,7 @@ export function batch(
   const prepare = queries.some((query) => query.params.length > 0);
   return {
     label,
-    run: (client) => answer(() => client.batch(queries, { prepare, ...options })),
+    run: (client) => answerWith(() => client.batch(queries, { prepare, ...options }), answerOf),
   };
 }
 

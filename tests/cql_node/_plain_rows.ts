@@ -24,3 +24,35 @@ export function plainValue(value: unknown): unknown {
 export function columnsOf(result: cassandra.types.ResultSet): string[] {
   return result.columns.map((c) => `${c.name} ${JSON.stringify(c.type)}`);
 }
+
+/** A result as plain data: column names, rows, whether more pages follow, warnings. */
+export function plainAnswer(result: cassandra.types.ResultSet): unknown {
+  const warnings = (result.info as unknown as { warnings?: string[] }).warnings;
+  return {
+    ...(warnings && warnings.length > 0 ? { warnings } : {}),
+    columns: result.columns?.map((c) => c.name) ?? [],
+    rows: (result.rows ?? []).map((row) => result.columns.map((c) => plainValue(row.get(c.name)))),
+    more: result.pageState !== null && result.pageState !== undefined,
+  };
+}
+
+/** An error as plain data: its class, code and message. */
+export function errorOf(error: unknown): unknown {
+  const e = error as { name?: string; code?: number; message?: string };
+  return { error: e.name, code: e.code, message: e.message };
+}
+
+/**
+ * Sends a request and gives its answer as plain data: the result as `format` writes it, or the
+ * error's class, code and message.
+ */
+export async function answer(
+  fn: () => Promise<cassandra.types.ResultSet>,
+  format: (result: cassandra.types.ResultSet) => unknown = plainAnswer,
+): Promise<unknown> {
+  try {
+    return format(await fn());
+  } catch (error) {
+    return errorOf(error);
+  }
+}

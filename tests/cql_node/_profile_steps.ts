@@ -12,7 +12,7 @@
  */
 
 import type cassandra from "cassandra-driver";
-import { plainValue } from "./_plain_rows.ts";
+import { answer, errorOf, plainAnswer } from "./_plain_rows.ts";
 
 type Client = cassandra.Client;
 
@@ -22,30 +22,6 @@ export interface ProfileStep {
   label: string;
   /** Sends the request; resolves with the answer (rows, or the error's code and message). */
   run(client: Client): Promise<unknown>;
-}
-
-/** A result as plain data: column names, rows, whether more pages follow. */
-function answerOf(result: cassandra.types.ResultSet): unknown {
-  const warnings = (result.info as unknown as { warnings?: string[] }).warnings;
-  return {
-    ...(warnings && warnings.length > 0 ? { warnings } : {}),
-    columns: result.columns?.map((c) => c.name) ?? [],
-    rows: (result.rows ?? []).map((row) => result.columns.map((c) => plainValue(row.get(c.name)))),
-    more: result.pageState !== null && result.pageState !== undefined,
-  };
-}
-
-function errorOf(error: unknown): unknown {
-  const e = error as { name?: string; code?: number; message?: string };
-  return { error: e.name, code: e.code, message: e.message };
-}
-
-async function answer(fn: () => Promise<cassandra.types.ResultSet>): Promise<unknown> {
-  try {
-    return answerOf(await fn());
-  } catch (error) {
-    return errorOf(error);
-  }
 }
 
 /** A statement, prepared when it has values (as cassandra-stress prepares its statements). */
@@ -78,7 +54,7 @@ function pages(label: string, cql: string, fetchSize: number): ProfileStep {
       try {
         do {
           const result = await client.execute(cql, [], { fetchSize, pageState, prepare: false });
-          out.push(answerOf(result));
+          out.push(plainAnswer(result));
           pageState = result.pageState ?? undefined;
         } while (pageState !== undefined && out.length < 50);
       } catch (error) {

@@ -122,7 +122,8 @@ function readType(r: BodyReader): string {
   }
 }
 
-const NATIVE_TYPES: Record<number, string> = {
+/** CQL's native type names by their protocol type id. */
+export const NATIVE_TYPES: Record<number, string> = {
   0x01: "ascii",
   0x02: "bigint",
   0x03: "blob",

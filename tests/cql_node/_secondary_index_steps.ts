@@ -14,7 +14,7 @@
  */
 
 import cassandra from "cassandra-driver";
-import { plainValue } from "./_plain_rows.ts";
+import { answer, errorOf, plainAnswer } from "./_plain_rows.ts";
 
 type Client = cassandra.Client;
 
@@ -29,30 +29,6 @@ export interface IndexStep {
   label: string;
   /** Sends the request; resolves with the answer (rows, or the error's code and message). */
   run(client: Client): Promise<unknown>;
-}
-
-/** A result as plain data: column names, rows, whether more pages follow, warnings. */
-function answerOf(result: cassandra.types.ResultSet): unknown {
-  const warnings = (result.info as unknown as { warnings?: string[] }).warnings;
-  return {
-    ...(warnings && warnings.length > 0 ? { warnings } : {}),
-    columns: result.columns?.map((c) => c.name) ?? [],
-    rows: (result.rows ?? []).map((row) => result.columns.map((c) => plainValue(row.get(c.name)))),
-    more: result.pageState !== null && result.pageState !== undefined,
-  };
-}
-
-function errorOf(error: unknown): unknown {
-  const e = error as { name?: string; code?: number; message?: string };
-  return { error: e.name, code: e.code, message: e.message };
-}
-
-async function answer(fn: () => Promise<cassandra.types.ResultSet>): Promise<unknown> {
-  try {
-    return answerOf(await fn());
-  } catch (error) {
-    return errorOf(error);
-  }
 }
 
 /** A statement, prepared when it has values. */
@@ -73,7 +49,7 @@ function pages(label: string, cql: string, fetchSize: number): IndexStep {
       try {
         do {
           const result = await client.execute(cql, [], { fetchSize, pageState, prepare: false });
-          out.push(answerOf(result));
+          out.push(plainAnswer(result));
           pageState = result.pageState ?? undefined;
         } while (pageState !== undefined && out.length < 20);
       } catch (error) {
