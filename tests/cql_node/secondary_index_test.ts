@@ -10,12 +10,7 @@ import { parseCql } from "../../lib/cql_node/parse/parse_cql.ts";
 import { CqlSyntaxError } from "../../lib/cql_node/parse/cql_syntax_error.ts";
 import { INDEX_KEYSPACE, indexStepGroups } from "./_secondary_index_steps.ts";
 import { withNode } from "./_driver_fixture.ts";
-
-const RECORDED = JSON.parse(
-  Deno.readTextFileSync(
-    new URL("../testdata/cassandra_5_secondary_index_answers.json", import.meta.url),
-  ),
-) as { steps: Record<string, unknown> };
+import { replayAnswers } from "./_replay_answers.ts";
 
 Deno.test("parseCql() reads CREATE INDEX and DROP INDEX", () => {
   assert.deepEqual(
@@ -95,34 +90,11 @@ Deno.test("parseCql() refuses the index kinds the embedded node does not have", 
 });
 
 Deno.test("the embedded node answers secondary index requests as Cassandra 5.0.6 did", async (t) => {
-  const groups = indexStepGroups();
-  assert.deepEqual(
-    groups.flatMap((g) => g.steps.map((s) => s.label)),
-    Object.keys(RECORDED.steps),
-  );
-  await withNode({ limitMs: 60000 }, async ({ client }) => {
-    await client.execute(
-      `CREATE KEYSPACE ${INDEX_KEYSPACE} WITH replication = ` +
-        "{'class': 'SimpleStrategy', 'replication_factor': 1}",
-    );
-    await client.execute(`USE ${INDEX_KEYSPACE}`);
-    for (const { group, steps } of groups) {
-      await t.step(group, async () => {
-        const failures: string[] = [];
-        for (const step of steps) {
-          const answer = await step.run(client);
-          try {
-            assert.deepEqual(answer, RECORDED.steps[step.label]);
-          } catch {
-            failures.push(
-              `${step.label}:\n  recorded ${JSON.stringify(RECORDED.steps[step.label])}\n` +
-                `  embedded ${JSON.stringify(answer)}`,
-            );
-          }
-        }
-        assert.deepEqual(failures, []);
-      });
-    }
+  await replayAnswers(t, {
+    file: "cassandra_5_secondary_index_answers.json",
+    groups: indexStepGroups(),
+    keyspace: INDEX_KEYSPACE,
+    limitMs: 60000,
   });
 });
 
