@@ -2,8 +2,7 @@
 // ends the run with one `error:` line naming the option and the file, exit 2 (as `query run`
 // reports its own files): not an internal error with a stack trace. The other files stay valid.
 import assert from "node:assert/strict";
-import { main } from "../../main.ts";
-import { BufferedIo } from "../../lib/cli/command_io.ts";
+import { runAgainst } from "../embedded/_cql_run.ts";
 import { EXIT_CODES } from "../../lib/errors.ts";
 import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
 
@@ -15,16 +14,8 @@ const FULL = (() => {
   }
 })();
 
-async function run(args: readonly string[]) {
-  const io = new BufferedIo();
-  const code = await main([...args], {
-    io,
-    signal: new AbortController().signal,
-    sleep: () => Promise.resolve(),
-    env: {},
-  });
-  return { code, out: io.stdout, err: io.stderr };
-}
+/** Runs a command line through main(), no sleeps. */
+const run = (args: readonly string[]) => runAgainst(null, args);
 
 const WRITE = ["write", "n=10", "-rate", "threads=1", "-node", "synthetic"];
 

@@ -7,8 +7,7 @@
 // Help, print and version: compared on content (the commands, options, defaults, numbers), not
 // bytes; all exit 0 as the fork does.
 import assert from "node:assert/strict";
-import { main } from "../../main.ts";
-import { BufferedIo } from "../../lib/cli/command_io.ts";
+import { runAgainst } from "../embedded/_cql_run.ts";
 import { EXIT_CODES } from "../../lib/errors.ts";
 import { VERSION } from "../../lib/version.ts";
 import { type SettingsSection, splitOutput } from "../cassandra/_compare_output.ts";
@@ -30,16 +29,8 @@ function readRecording(name: string): Recording {
   return { args: commandMatch[1].split(" "), exitStatus: Number(exitMatch[1]), lines };
 }
 
-async function run(args: readonly string[]) {
-  const io = new BufferedIo();
-  const code = await main([...args], {
-    io,
-    signal: new AbortController().signal,
-    sleep: () => Promise.resolve(),
-    env: {},
-  });
-  return { code, out: io.stdout, err: io.stderr };
-}
+/** Runs a command line through main(), no sleeps. */
+const run = (args: readonly string[]) => runAgainst(null, args);
 
 /** The lines of the fork's output that are not its usage dump. */
 function withoutUsage(lines: readonly string[]): string[] {

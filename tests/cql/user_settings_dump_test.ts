@@ -4,28 +4,14 @@
 // With `-log no-settings` it prints none of that: the schema is created later, without the
 // batch line.
 import assert from "node:assert/strict";
-import { main } from "../../main.ts";
-import { BufferedIo } from "../../lib/cli/command_io.ts";
+import { runAgainst } from "../embedded/_cql_run.ts";
 
 const PROFILE = new URL("../testdata/profiles/keyvalue.yaml", import.meta.url).pathname;
 
-async function run(extra: readonly string[]) {
-  const io = new BufferedIo();
-  const code = await main(
-    [
-      "user",
-      `profile=${PROFILE}`,
-      "ops(insert=1)",
-      "n=20",
-      "-rate",
-      "threads=1",
-      "-node",
-      "embedded",
-      ...extra,
-    ],
-    { io, signal: new AbortController().signal, sleep: () => Promise.resolve(), env: {} },
-  );
-  return { code, out: io.stdout, err: io.stderr };
+/** A key-value profile's `user` run against the embedded node, with `extra` appended. */
+function run(extra: readonly string[]) {
+  const args = ["user", `profile=${PROFILE}`, "ops(insert=1)", "n=20", "-rate", "threads=1"];
+  return runAgainst(null, [...args, "-node", "embedded", ...extra]);
 }
 
 Deno.test("user: the profile block ends the settings dump, with one blank line before and after", async () => {

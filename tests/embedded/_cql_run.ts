@@ -19,7 +19,10 @@ export function startNode(
   return CqlServer.start({ hostname: "127.0.0.1", port: 0, ...options });
 }
 
-/** Runs `args` through main() with `-node 127.0.0.1 -port native=PORT` appended, no sleeps. */
+/**
+ * Runs `args` through main() with `-node 127.0.0.1 -port native=PORT` appended (nothing with a null
+ * node), no sleeps, and no shard from the environment.
+ */
 export async function runAgainst(
   node: CqlServer | null,
   args: readonly string[],
@@ -32,6 +35,7 @@ export async function runAgainst(
     io,
     signal: options.signal ?? new AbortController().signal,
     sleep: () => Promise.resolve(),
+    env: {},
   });
   return { code, out: io.stdout, err: io.stderr };
 }
