@@ -22,7 +22,8 @@ import type { LoadRun } from "./checkout_load_run.ts";
 import type { CommandIo } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import { TextFile } from "../cli/text_file.ts";
-import { firstLineOf, UsageError } from "../errors.ts";
+import type { UsageError } from "../errors.ts";
+import { FileWriteGuard } from "../cli/file_write_guard.ts";
 
 /** Options of {@linkcode LoadReporter}. */
 export interface LoadReporterOptions {
@@ -93,8 +94,9 @@ export class LoadReporter {
   #responseTime: boolean;
   /** Whether the loader itself was a limit, once {@linkcode LoadReporter.finish} ran. */
   verdict: LoaderVerdict | null = null;
-  /** The options whose file could not be written: their later writes are skipped. */
-  #failed = new Set<string>();
+  /** The writes to `--hdr-log` and `--json`: after a failed one, later ones are skipped. */
+  readonly #hdrGuard: FileWriteGuard;
+  readonly #jsonGuard: FileWriteGuard;
   #writeError: UsageError | null = null;
 
   /**
@@ -123,22 +125,16 @@ export class LoadReporter {
       comment: "stress checkout load",
     });
     this.#json = options.jsonPath === null ? null : TextFile.create(options.jsonPath, "--json");
+    this.#hdrGuard = new FileWriteGuard("--hdr-log", options.hdrPath ?? "");
+    this.#jsonGuard = new FileWriteGuard("--json", options.jsonPath ?? "");
     options.io.out(LOAD_INTERVAL_HEADER);
   }
 
-  /** Runs a write to the file of `option`, keeping its first error instead of throwing it. */
-  #write(option: string, path: string | null, write: () => void): void {
-    if (this.#failed.has(option)) return;
-    try {
-      write();
-    } catch (error) {
-      this.#failed.add(option);
-      this.#writeError ??= new UsageError(
-        `Cannot write the file of ${option} "${path}": ${firstLineOf(error)}`,
-        { cause: error },
-      );
-      this.#run.stop("an output file could not be written");
-    }
+  /** A write that failed (its error, else null) stops the run; the first is kept for the end. */
+  #guarded(error: UsageError | null): void {
+    if (error === null) return;
+    this.#writeError ??= error;
+    this.#run.stop("an output file could not be written");
   }
 
   /** Reports the interval that ends now. */
@@ -184,7 +180,7 @@ export class LoadReporter {
     }
     const hdr = this.#hdr;
     if (hdr !== null) {
-      this.#write("--hdr-log", this.#options.hdrPath, () =>
+      this.#guarded(this.#hdrGuard.write(() =>
         hdr.writeInterval({
           windows: interval.windows.filter((w) => w.ops > 0).map((w) => ({
             name: hdrTagOf(w.name),
@@ -195,7 +191,8 @@ export class LoadReporter {
           runStartEpochMs: this.#runStartEpochMs,
           startSec: this.#lastSec,
           lengthSec,
-        }));
+        })
+      ));
     }
     this.#options.live?.interval({
       windows: interval.windows,
@@ -256,7 +253,7 @@ export class LoadReporter {
       this.#report(last, endSec, show);
     }
     const hdr = this.#hdr;
-    if (hdr !== null) this.#write("--hdr-log", this.#options.hdrPath, () => hdr.close());
+    if (hdr !== null) this.#guarded(this.#hdrGuard.close(() => hdr.close()));
     this.#liveTotals();
     const total = new OpWindow("total", { scheduled: this.#responseTime });
     for (const window of run.tally.totals) total.add(window);
@@ -301,13 +298,13 @@ export class LoadReporter {
         aborted: run.stoppedEarly === null ? null : `${run.stoppedEarly} during the measured run`,
         ...(loader === null ? {} : { loader }),
       };
-      this.#write("--json", this.#options.jsonPath, () => {
+      this.#guarded(this.#jsonGuard.write(() => {
         try {
           file.write(JSON.stringify(json, null, 2) + "\n");
         } finally {
           file.close();
         }
-      });
+      }));
     }
     return total.errors;
   }

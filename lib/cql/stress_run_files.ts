@@ -21,7 +21,7 @@ import { formatResults } from "../report/results_block.ts";
 import { ranOpWindows } from "./report/ran_op_windows.ts";
 import { createJsonSummary, type JsonIntervalPoint } from "../report/json_summary.ts";
 import { OpWindow } from "../stats/op_window.ts";
-import { RunFileGuard } from "./_run_file_guard.ts";
+import { FileWriteGuard } from "../cli/file_write_guard.ts";
 import type { Shard } from "../units/shard.ts";
 import type { StressSettings } from "./options/stress_settings.ts";
 import type { StepOutcome } from "./_stress_steps.ts";
@@ -39,7 +39,7 @@ export interface RunFiles {
   /** Whether the JSON summary of the measured run was written. */
   jsonWritten: boolean;
   /** The writes to each open file, by option (`-log file`, `-log hdrfile`, `-log json`). */
-  guards: Map<string, RunFileGuard>;
+  guards: Map<string, FileWriteGuard>;
 }
 
 /** Nothing open yet. */
@@ -58,8 +58,9 @@ export function noRunFiles(): RunFiles {
  */
 export function writeRunFile(files: RunFiles, option: string, write: () => void): void {
   const guard = files.guards.get(option);
-  if (guard === undefined) write();
-  else guard.write(write);
+  if (guard === undefined) return write();
+  const error = guard.write(write);
+  if (error !== null) throw error;
 }
 
 /**
@@ -87,10 +88,10 @@ export async function openRunFiles(
     onStop,
   }, baseIo);
   for (const [option, path] of [["-log file", log.file], ["-log hdrfile", log.hdrFile]] as const) {
-    if (path !== null) files.guards.set(option, new RunFileGuard(option, path));
+    if (path !== null) files.guards.set(option, new FileWriteGuard(option, path));
   }
   if (log.jsonFile !== null) {
-    files.guards.set("-log json", new RunFileGuard("-log json", log.jsonFile));
+    files.guards.set("-log json", new FileWriteGuard("-log json", log.jsonFile));
   }
   files.tee = log.file === null ? null : TextFile.create(log.file, "-log file");
   const tee = files.tee;
@@ -148,7 +149,7 @@ export async function closeRunFiles(files: RunFiles): Promise<void> {
     const guard = files.guards.get(option);
     try {
       if (guard === undefined) file.close();
-      else guard.close(() => file.close());
+      else failure ??= guard.close(() => file.close());
     } catch (error) {
       failure ??= error;
     }

@@ -2,8 +2,9 @@
 // is kept as one error line naming the option and the file, and stops the run as Ctrl-C does
 // (as `checkout load` treats its files); later writes are skipped, so the run still prints what
 // it measured, and the command reports the error after that.
-import { firstLineOf, UsageError } from "../errors.ts";
+import type { UsageError } from "../errors.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
+import { FileWriteGuard } from "../cli/file_write_guard.ts";
 
 /** What {@linkcode HdrLogWriter.writeInterval} takes. */
 type IntervalOfLog = Parameters<HdrLogWriter["writeInterval"]>[0];
@@ -11,9 +12,8 @@ type IntervalOfLog = Parameters<HdrLogWriter["writeInterval"]>[0];
 /** The HDR interval log of a simulate run, whose write errors stop the run instead of throwing. */
 export class SimulateHdrFile {
   readonly #log: HdrLogWriter;
-  readonly #path: string;
+  readonly #guard: FileWriteGuard;
   readonly #onError: () => void;
-  #error: UsageError | null = null;
   #closed = false;
 
   /**
@@ -28,13 +28,13 @@ export class SimulateHdrFile {
       purpose: "--hdrfile",
       comment: "Logging op latencies for stress simulate",
     });
-    this.#path = path;
+    this.#guard = new FileWriteGuard("--hdrfile", path);
     this.#onError = onError;
   }
 
   /** The first write that failed, as one error line, or null. */
   get error(): UsageError | null {
-    return this.#error;
+    return this.#guard.error;
   }
 
   /**
@@ -43,34 +43,13 @@ export class SimulateHdrFile {
    * @param report The merged interval.
    */
   writeInterval(report: IntervalOfLog): void {
-    this.#run(() => this.#log.writeInterval(report));
+    if (this.#guard.write(() => this.#log.writeInterval(report)) !== null) this.#onError();
   }
 
   /** Closes the file once (it may still write the header); never throws, see `error`. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#error === null) {
-      this.#run(() => this.#log.close());
-      return;
-    }
-    try {
-      this.#log.close();
-    } catch {
-      // Already reported at the write that failed.
-    }
-  }
-
-  #run(write: () => void): void {
-    if (this.#error !== null) return;
-    try {
-      write();
-    } catch (error) {
-      this.#error = new UsageError(
-        `Cannot write the file of --hdrfile "${this.#path}": ${firstLineOf(error)}`,
-        { cause: error },
-      );
-      this.#onError();
-    }
+    if (this.#guard.close(() => this.#log.close()) !== null) this.#onError();
   }
 }
