@@ -605,6 +605,8 @@ Deno.test("disk server, client and report never print --token or the password of
         "1M",
         "--run-time",
         "3s",
+        "--fsync",
+        "never",
         "--heartbeat",
         "300ms",
         "--stats-every",

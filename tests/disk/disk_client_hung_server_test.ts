@@ -37,6 +37,7 @@ Deno.test("disk client whose server hangs ends 10 s after its run, exit 1, sayin
     ...["--hb-address", "239.0.0.1", "--hb-port", String(freeUdpPort())],
     ...["--interface", "127.0.0.1", "--heartbeat", "300ms", "--stats-every", "1s"],
     ...["--chunk", "64K", "--file-size", "256K", "--run-time", "1s", "--min-free", "1%"],
+    ...["--fsync", "never"],
     ...["--path", `${dir}/h`, "--cleanup"],
   ]);
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -14,6 +14,7 @@ function sharedClient(
     ...["--hb-address", "239.0.0.1", "--hb-port", String(server.hbPort)],
     ...["--interface", "127.0.0.1", "--heartbeat", "300ms", "--stats-every", "1s"],
     ...["--chunk", "64K", "--file-size", "256K", "--run-time", "1s", "--min-free", "1%"],
+    ...["--fsync", "never"],
     ...["--path", path, ...extra],
   ]);
 }
