@@ -8,6 +8,7 @@
 import postgres from "postgres";
 import { firstLineOf, TargetError } from "../errors.ts";
 import type { MinuteQueryFlavor } from "./minute_query.ts";
+import { postgresJsTarget } from "./driver/postgres_js_target.ts";
 import { redactPgUrl } from "./redact_pg_url.ts";
 import type { QueryRunSettings } from "./_query_run_settings.ts";
 
@@ -26,7 +27,9 @@ export interface ServerProbe {
  */
 export async function probeServer(settings: QueryRunSettings): Promise<ServerProbe> {
   const shown = redactPgUrl(settings.url);
-  const sql = postgres(settings.url.href, {
+  const target = postgresJsTarget(settings.url.href);
+  const sql = postgres(target.url, {
+    ...target.options,
     max: 1,
     connect_timeout: 10,
     onnotice: () => {},

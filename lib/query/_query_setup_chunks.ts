@@ -33,8 +33,20 @@ export async function* generatedChunks(
 }
 
 /**
+ * The longest `--data` line read, in characters: a longer one (a binary file) is refused rather
+ * than grown until the runtime gives up.
+ */
+const MAX_LINE_CHARS = 65_536;
+
+/** Whether a line holds nothing but spaces and tabs (and the CR of a CRLF). */
+function isBlank(line: string): boolean {
+  return /^[ \t\r]*$/.test(line);
+}
+
+/**
  * Reads the file as text chunks, checking every data line; a bad line, or no data line at all
- * (which would replace a table with nothing), is a usage error.
+ * (which would replace a table with nothing), is a usage error. Blank lines (a file that ends
+ * with an empty line, say) are skipped: COPY would read them as rows of one empty field.
  */
 export async function* fileChunks(
   source: { path: string; header: boolean },
@@ -45,10 +57,14 @@ export async function* fileChunks(
   const decoder = new TextDecoder();
   let bytes = 0;
   let lineNumber = 0;
+  let dataLines = 0;
   let rest = "";
-  const check = (line: string) => {
+  /** Checks a line; false for the header and blank lines, which COPY must not get. */
+  const check = (line: string): boolean => {
     lineNumber++;
-    if (lineNumber === 1 && source.header) return;
+    if (lineNumber === 1 && source.header) return true;
+    if (isBlank(line)) return false;
+    dataLines++;
     const text = line.endsWith("\r") ? line.slice(0, -1) : line;
     const problem = checkCpuUsageLine(text);
     if (problem !== null) {
@@ -58,30 +74,43 @@ export async function* fileChunks(
         }" is malformed, ${problem}`,
       );
     }
+    return true;
   };
   for await (const bytesChunk of file.readable) {
     if (signal?.aborted) throw new InterruptedError("Setup interrupted by SIGINT: nothing loaded");
     bytes += bytesChunk.length;
     const text = rest + decoder.decode(bytesChunk, { stream: true });
     const lastBreak = text.lastIndexOf("\n");
-    if (lastBreak < 0) {
-      rest = text;
-      continue;
-    }
     rest = text.slice(lastBreak + 1);
+    if (rest.length > MAX_LINE_CHARS) {
+      throw overLong(source.path, lineNumber + 1 + lineBreaks(text));
+    }
+    if (lastBreak < 0) continue;
     const complete = text.slice(0, lastBreak + 1);
     const lines = complete.split("\n");
     lines.pop();
-    for (const line of lines) check(line);
-    yield complete;
+    const kept = lines.filter(check);
+    yield kept.length === lines.length ? complete : kept.map((line) => `${line}\n`).join("");
     onBytes(bytes);
   }
   rest += decoder.decode();
-  if (rest !== "" && rest !== "\r") {
-    check(rest);
-    yield rest + "\n";
-  }
-  if (lineNumber - (source.header ? 1 : 0) < 1) throw noRows(source.path);
+  if (check(rest)) yield rest + "\n";
+  if (dataLines < 1) throw noRows(source.path);
+}
+
+/** How many LFs `text` holds. */
+function lineBreaks(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) count++;
+  return count;
+}
+
+/** The error of a `--data` line longer than {@linkcode MAX_LINE_CHARS}. */
+function overLong(path: string, line: number): UsageError {
+  return new UsageError(
+    `Cannot load --data "${path}": line ${line} is longer than ${MAX_LINE_CHARS} characters, ` +
+      "expected a CSV file with the columns ts,host,usage",
+  );
 }
 
 /** The error of a `--data` file that holds no data line. */

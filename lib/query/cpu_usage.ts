@@ -111,10 +111,18 @@ function isCalendarDate(date: string, time: string): boolean {
   return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === date;
 }
 
+/** A field as COPY's CSV reads it: a field in double quotes without them (`""` is one `"`). */
+function unquoted(field: string): string {
+  return field.length >= 2 && field.startsWith('"') && field.endsWith('"')
+    ? field.slice(1, -1).replaceAll('""', '"')
+    : field;
+}
+
 /**
- * Checks one data line of a `cpu_usage` CSV file (`ts,host,usage`, no quoting), as
- * `COPY ... (FORMAT csv)` will read it: a timestamp `YYYY-MM-DD HH:MM:SS` (optional fraction
- * and zone; none means UTC), a non-empty host and a finite number.
+ * Checks one data line of a `cpu_usage` CSV file (`ts,host,usage`; a field may be in double
+ * quotes, but not hold a comma), as `COPY ... (FORMAT csv)` will read it: a timestamp
+ * `YYYY-MM-DD HH:MM:SS` (optional fraction and zone; none means UTC), a non-empty host and a
+ * finite number.
  *
  * @param line The line, without its line break.
  * @returns `null` when the line is good, else what is wrong with it.
@@ -126,6 +134,7 @@ function isCalendarDate(date: string, time: string): boolean {
  * assert.equal(checkCpuUsageLine("2017-01-01 00:00:00,host_000000,92.77"), null);
  * assert.equal(checkCpuUsageLine("2017-01-01,host_000000"), "it has 2 fields, expected 3");
  * assert.equal(checkCpuUsageLine("2017-01-01"), "it has 1 field, expected 3");
+ * assert.equal(checkCpuUsageLine('"2017-01-01 00:00:00","host_000000","92.77"'), null);
  * ```
  */
 export function checkCpuUsageLine(line: string): string | null {
@@ -133,7 +142,7 @@ export function checkCpuUsageLine(line: string): string | null {
   if (fields.length !== 3) {
     return `it has ${fields.length} field${fields.length === 1 ? "" : "s"}, expected 3`;
   }
-  const [ts, host, usage] = fields;
+  const [ts, host, usage] = fields.map(unquoted);
   const match = TS_PATTERN.exec(ts);
   if (match === null || !isCalendarDate(match[1], match[2])) {
     return `its timestamp "${ts}" is invalid, expected YYYY-MM-DD HH:MM:SS`;

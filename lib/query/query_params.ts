@@ -49,6 +49,12 @@ const TIMESTAMP =
 const MS_PER_MINUTE = 60_000;
 /** How much of a bad row a problem quotes (a never-closed quote can swallow the whole file). */
 const MAX_SHOWN_CHARS = 200;
+/**
+ * The longest record kept, in characters: a longer one (a binary file, a quote never closed in a
+ * big file) is a bad row, and only this much of it is kept, instead of growing a string until
+ * the runtime gives up.
+ */
+const MAX_RECORD_CHARS = 65_536;
 
 const QUOTE = 34; // "
 const COMMA = 44; // ,
@@ -128,6 +134,8 @@ function columns(count: number): string {
  * - The window is half-open: `[startMs, endMs)`, which is what the per-minute query uses.
  * - Each record yields at most one problem: the first of column count, empty host,
  *   start_time, end_time, order, and malformed quoting.
+ * - A record longer than 65,536 characters (a binary file, a quote never closed) is a bad
+ *   row that ends with its line; only its first 65,536 characters are kept.
  *
  * @example Usage
  * ```ts
@@ -275,7 +283,18 @@ export class QueryParamsReader {
       this.#field += chunk.slice(runStart);
     }
     this.#raw += chunk.slice(rawStart);
+    if (this.#raw.length > MAX_RECORD_CHARS) this.#overLong();
     return items;
+  }
+
+  /** Makes a record longer than {@linkcode MAX_RECORD_CHARS} a bad row, skipped to its line's end. */
+  #overLong(): void {
+    if (this.#scan !== BROKEN) {
+      this.#break(`is longer than ${MAX_RECORD_CHARS} characters, expected ${EXPECTED_COLUMNS}`);
+    }
+    this.#raw = this.#raw.slice(0, MAX_RECORD_CHARS);
+    this.#fields = [];
+    this.#field = "";
   }
 
   /**

@@ -9,6 +9,7 @@ import postgres from "postgres";
 import { cpuUsageSchema } from "./cpu_usage.ts";
 import type { CommandIo } from "../cli/command_io.ts";
 import { parseCommandFlags } from "../cli/parse_flags.ts";
+import { postgresJsTarget } from "./driver/postgres_js_target.ts";
 import { redactPgUrl } from "./redact_pg_url.ts";
 import { requirePgUrl } from "./require_pg_url.ts";
 import { keepExistingTable } from "./_query_setup_existing.ts";
@@ -84,7 +85,9 @@ export async function querySetupCommand(
   const source = await setupSourceOf(values);
   const progress = progressLine(options.progress ?? Deno.stdout.isTerminal());
   const startMs = performance.now();
-  const sql = postgres(url.href, {
+  const target = postgresJsTarget(url.href);
+  const sql = postgres(target.url, {
+    ...target.options,
     max: 1,
     connect_timeout: 10,
     onnotice: () => {},

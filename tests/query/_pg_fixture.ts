@@ -20,6 +20,8 @@ export interface PgServer {
   readonly url: string;
   /** The TCP port on 127.0.0.1. */
   readonly port: number;
+  /** The folder of the server's Unix socket (`.s.PGSQL.<port>`). */
+  readonly socketDir: string;
   /** Stops the server (fast shutdown), waits for it and removes its directory. */
   stop(): Promise<void>;
 }
@@ -297,6 +299,7 @@ export async function startPostgres(options: { binDir?: string } = {}): Promise<
         return {
           url,
           port,
+          socketDir: dir,
           async stop(): Promise<void> {
             try {
               server.kill("SIGINT"); // postgres: fast shutdown

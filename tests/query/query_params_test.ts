@@ -453,3 +453,24 @@ Deno.test("QueryParamsReader quotes at most 200 characters of a bad row", () => 
     `line 1: "\\"${"h".repeat(199)}..." has a quoted field that is never closed`,
   );
 });
+
+Deno.test("QueryParamsReader makes an over-long record one bad row and keeps only its start", () => {
+  // A binary file, or a quote never closed in a big file: the record must not grow without end.
+  const good = "host_1,2017-01-01 00:00:00,2017-01-01 01:00:00";
+  for (const start of ["", 'h,"2017-01-01 00:00:00,']) {
+    const reader = new QueryParamsReader();
+    const items = [...reader.push(`${good}\n${start}`)];
+    for (let i = 0; i < 8; i++) items.push(...reader.push("x".repeat(65_536)));
+    items.push(...reader.push(`\n${good}\n`), ...reader.end());
+    assert.deepEqual(items.map((item) => [item.kind, item.line]), [
+      ["row", 1],
+      ["bad", 2],
+      ["row", 3],
+    ]);
+    const bad = items[1];
+    assert.ok(bad.kind === "bad");
+    assert.ok(bad.text.length <= 65_536, `${bad.text.length} characters kept`);
+    assert.match(bad.problem, /^line 2: ".+\.\.\." is longer than 65536 characters, expected/);
+    assert.ok(bad.problem.length < 400, bad.problem);
+  }
+});

@@ -15,7 +15,7 @@ const QUERY_MS = 20;
 const dir = await Deno.makeTempDir({ prefix: "stress_query_stop_" });
 
 /** A fresh database with generated data and `slow_cpu`, a view whose every query is slow. */
-async function slowDatabase(server: PgServer, name: string): Promise<string> {
+async function slowDatabase(server: PgServer, name: string, queryMs = QUERY_MS): Promise<string> {
   const url = await freshDatabase(server, name);
   const io = new BufferedIo();
   const code = await main(["query", "setup", "--url", url, "--generate", `${HOSTS},0.05`], { io });
@@ -24,7 +24,7 @@ async function slowDatabase(server: PgServer, name: string): Promise<string> {
   try {
     // An uncorrelated subquery (an InitPlan): one sleep per query, not per row.
     await sql.unsafe(`CREATE VIEW slow_cpu AS SELECT ts, host, usage FROM cpu_usage
-      WHERE (SELECT true FROM pg_sleep(${QUERY_MS / 1000}))`);
+      WHERE (SELECT true FROM pg_sleep(${queryMs / 1000}))`);
   } finally {
     await sql.end();
   }
@@ -96,6 +96,43 @@ Deno.test("query run stops its Workers at Ctrl-C although every row fits in thei
     const queries = figure(io, "Number of queries");
     assert.ok(queries > 0 && queries < 250, `${queries} queries`);
     assert.equal(figure(io, "Rows not run"), 400 - queries);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("query run stops at Ctrl-C within a second or so although its queries never end", async () => {
+  const server = await startPostgres();
+  try {
+    // Every query sleeps 30 s on the server: a lock held by a migration, a stalled server.
+    const url = await slowDatabase(server, "qstuck", 30_000);
+    const csv = await paramsFile("stuck.csv", 8);
+    const controller = new AbortController();
+    const io = new BufferedIo();
+    const running = queryRunCommand(
+      ["--url", url, "--file", csv, "--workers", "2", "--table", "slow_cpu"],
+      io,
+      { signal: controller.signal },
+    ).then((code) => code, (error) => error);
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    const inFlight = async () =>
+      (await sql`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE application_name LIKE 'stress query run worker%' AND state = 'active'`)[0].n === 2;
+    try {
+      assert.ok(await waitFor(running, inFlight), "the two Workers never ran their first query");
+    } finally {
+      await sql.end();
+    }
+    controller.abort();
+    const abortedAt = performance.now();
+    const error = await running;
+    const stopMs = performance.now() - abortedAt;
+    assert.ok(error instanceof InterruptedError, String(error));
+    assert.ok(stopMs < 5000, `the run took ${stopMs.toFixed(0)} ms to stop`);
+    // The queries given up on were not measured: rows not run, not failed queries.
+    assert.equal(figure(io, "Number of queries"), 0);
+    assert.equal(figure(io, "Failed queries"), 0);
+    assert.equal(figure(io, "Rows not run"), 8);
   } finally {
     await server.stop();
   }

@@ -184,6 +184,31 @@ Deno.test("querySetupCommand() --data loads a CSV file with a header, times as U
   }
 });
 
+Deno.test("querySetupCommand() --data skips blank lines (CRLF, a trailing one) and reads quoted fields", async () => {
+  const url = await freshDatabase("blank");
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/cpu_usage.csv`;
+    await Deno.writeTextFile(
+      path,
+      '"ts","host","usage"\r\n' +
+        '"2017-01-01 00:00:00","host_000000","92.77"\r\n' +
+        "\r\n \t\r\n" +
+        "2017-01-01 00:00:10,host_000000,0.5\r\n\r\n",
+    );
+    const { code, io } = await setup(["--url", url, "--data", path]);
+    assert.equal(code, 0, io.stderr.join("\n"));
+    assert.equal(io.stdout[2], `rows loaded: 2 from "${path}"`);
+    const rows = await query(url, (sql) => sql`SELECT ts, host, usage FROM cpu_usage ORDER BY ts`);
+    assert.deepEqual(rows.map((r) => [r.ts.toISOString(), r.host, r.usage]), [
+      ["2017-01-01T00:00:00.000Z", "host_000000", 92.77],
+      ["2017-01-01T00:00:10.000Z", "host_000000", 0.5],
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("querySetupCommand() rejects a malformed --data file and keeps nothing", async () => {
   const url = await freshDatabase("bad");
   const dir = await Deno.makeTempDir();
@@ -219,6 +244,14 @@ Deno.test("querySetupCommand() rejects a malformed --data file and keeps nothing
       header.message,
       `Cannot load --data "${path}": line 1 "just one column" has 1 field, expected a CSV file with the columns ts,host,usage`,
     );
+    // A line with no end (a binary file) is refused once it is too long, not read to its end.
+    await Deno.writeTextFile(path, `ts,host,usage\n2017-01-01 00:00:00,h,1\n${"x".repeat(70_000)}`);
+    const long = await setupError(["--url", url, "--data", path]);
+    assert.equal(
+      long.message,
+      `Cannot load --data "${path}": line 3 is longer than 65536 characters, expected a CSV file with the columns ts,host,usage`,
+    );
+    assert.equal(await tableExists(url), false);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -14,6 +14,7 @@
 
 import postgres from "postgres";
 import { PgWireClient } from "./pg_wire_client.ts";
+import { postgresJsTarget } from "./postgres_js_target.ts";
 import { queryErrorKind } from "../query_error_kind.ts";
 import { OpRecorder } from "../../stats/op_recorder.ts";
 import { LoaderProbe } from "../../engine/loader_probe.ts";
@@ -36,6 +37,11 @@ interface WorkerScope {
 const PROGRESS_EVERY = 32;
 /** How often the loader's probe timer fires, in ms. */
 const PROBE_MS = 20;
+/**
+ * How long a stop waits for the query in flight before it abandons it (closes the connection):
+ * a query blocked on a lock, or a server that no longer answers, would hold Ctrl-C forever.
+ */
+const STOP_GRACE_MS = 1000;
 
 const scope = self as unknown as WorkerScope;
 const recorder = new OpRecorder({ scheduled: false });
@@ -62,6 +68,8 @@ let answers: QueryAnswer[] = [];
 let finishing = false;
 /** Set by `stop`, `--fail-fast` or a lost connection: rows that arrive later are dropped. */
 let stopped = false;
+/** Set when a stop gave up on the query in flight: it is counted as not run, not as failed. */
+let abandoned = false;
 const exact: QueryExactTimes = { count: 0, sumNs: 0, minNs: 0, maxNs: 0 };
 
 function post(message: QueryWorkerMessage, transfer: Transferable[] = []): void {
@@ -131,8 +139,22 @@ async function runOne(row: QueryWorkerRow, text: string): Promise<void> {
       });
     }
   } catch (error) {
-    failed(row, error);
+    if (!abandoned) failed(row, error);
   }
+}
+
+/**
+ * After a stop, gives the query in flight {@linkcode STOP_GRACE_MS} to end, then closes the
+ * connection under it, as pgbench's Ctrl-C does: the query is not counted (it is a row not run),
+ * and the Worker finishes with what it measured.
+ */
+function abandonAfterGrace(): void {
+  setTimeout(() => {
+    if (!running || finishing) return;
+    abandoned = true;
+    void wire?.close();
+    void sql?.end({ timeout: 0 }).catch(() => {});
+  }, STOP_GRACE_MS);
 }
 
 /**
@@ -191,6 +213,7 @@ async function drain(): Promise<void> {
     const row = queue[head];
     queue[head++] = undefined as unknown as QueryWorkerRow;
     await runOne(row, init!.sql);
+    if (abandoned) break;
     finished++;
     if (finished - reported >= PROGRESS_EVERY) flushProgress();
   }
@@ -203,11 +226,14 @@ async function drain(): Promise<void> {
 }
 
 async function fatal(message: QueryWorkerInit, error: unknown): Promise<false> {
-  post({
-    type: "fatal",
-    workerIndex: message.workerIndex,
-    message: queryErrorKind(error).message,
-  });
+  // A connect that a stop gave up on is not a failure of the server.
+  if (!abandoned) {
+    post({
+      type: "fatal",
+      workerIndex: message.workerIndex,
+      message: queryErrorKind(error).message,
+    });
+  }
   dropped += queue.length - head; // a stop may have dropped the queue already
   await finish();
   return false;
@@ -241,7 +267,9 @@ function connect(message: QueryWorkerInit): Promise<boolean> {
     // postgres.js reports the bad URL.
   }
   if (native) return connectWire(message);
-  sql = postgres(message.url, {
+  const target = postgresJsTarget(message.url);
+  sql = postgres(target.url, {
+    ...target.options,
     max: 1,
     prepare: message.prepare,
     connect_timeout: 10,
@@ -293,6 +321,7 @@ scope.onmessage = (event: MessageEvent<QueryMainMessage>) => {
     case "stop":
       dropQueue();
       if (!running) void finish();
+      else abandonAfterGrace();
       return;
     case "end":
       ended = true;

@@ -1,7 +1,9 @@
 /**
  * Splits a `postgres://` connection URL into what {@linkcode PgWireClient} needs: host, port,
  * user, password and database (percent-decoded), and whether the URL asks for something that
- * client does not do (TLS, a Unix socket or several hosts).
+ * client does not do (TLS, a Unix socket or several hosts). The host and the port may also be
+ * given as libpq's `host=` and `port=` parameters, and a host that is a folder
+ * (`postgres://u@%2Fvar%2Frun%2Fpostgresql/db`, `?host=/var/run/postgresql`) is a Unix socket.
  *
  * @module
  */
@@ -10,10 +12,12 @@ import { parsePgUrl } from "../parse_pg_url.ts";
 
 /** The parts of a `postgres://` URL. */
 export interface PgUrlParts {
-  /** The host name or address (IPv6 without brackets). */
+  /** The host name or address (IPv6 without brackets), or the socket's folder. */
   readonly hostname: string;
-  /** The TCP port (5432 when absent). */
+  /** The TCP port, or the socket's number (5432 when absent). */
   readonly port: number;
+  /** The Unix socket's path (`<folder>/.s.PGSQL.<port>`) when the host is a folder, or null. */
+  readonly socket: string | null;
   /** The user name (`postgres` when absent). */
   readonly user: string;
   /** The password, or `""` when absent. */
@@ -22,7 +26,7 @@ export interface PgUrlParts {
   readonly database: string;
   /** The URL asks for TLS: `sslmode=require|verify-ca|verify-full` or `ssl` other than false. */
   readonly tls: boolean;
-  /** The URL needs more than plain TCP to one host: TLS, a `host=` parameter, several hosts. */
+  /** The URL needs more than plain TCP to one host: TLS, a Unix socket, several hosts. */
   readonly needsFullDriver: boolean;
 }
 
@@ -48,6 +52,7 @@ const TLS_MODES = new Set(["require", "verify-ca", "verify-full"]);
  * assert.equal(url.port, 6543);
  * assert.equal(url.tls, false);
  * assert.equal(splitPgUrl("postgres://h/db?sslmode=require").needsFullDriver, true);
+ * assert.equal(splitPgUrl("postgres:///db?host=/tmp&port=5433").socket, "/tmp/.s.PGSQL.5433");
  * ```
  */
 export function splitPgUrl(url: string): PgUrlParts {
@@ -58,13 +63,20 @@ export function splitPgUrl(url: string): PgUrlParts {
   const ssl = parsed.searchParams.get("ssl");
   const tls = TLS_MODES.has(sslmode) ||
     (ssl !== null && ssl !== "false" && ssl !== "disable" && ssl !== "0");
-  const hostname = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  // libpq's host= and port= win over the authority; a percent-encoded folder is a socket.
+  const hostname = parsed.searchParams.get("host") ??
+    decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, "$1");
+  const portText = parsed.searchParams.get("port") ?? parsed.port;
+  const port = portText === "" ? 5432 : Number(portText);
+  const socket = hostname.startsWith("/")
+    ? `${hostname.replace(/\/$/, "")}/.s.PGSQL.${port}`
+    : null;
   // A comma in the authority (several hosts) makes the URL parser fail or keep it in the host.
-  const needsFullDriver = tls || hostname === "" || hostname.includes(",") ||
-    parsed.searchParams.has("host");
+  const needsFullDriver = tls || socket !== null || hostname === "" || hostname.includes(",");
   return {
     hostname,
-    port: parsed.port === "" ? 5432 : Number(parsed.port),
+    port,
+    socket,
     user,
     password: decodeURIComponent(parsed.password),
     database: path === "" ? user : path,

@@ -6,6 +6,7 @@ Deno.test("splitPgUrl() fills in the port, user and database defaults", () => {
   assert.deepEqual(splitPgUrl("postgres://127.0.0.1"), {
     hostname: "127.0.0.1",
     port: 5432,
+    socket: null,
     user: "postgres",
     password: "",
     database: "postgres",
@@ -35,6 +36,23 @@ Deno.test("splitPgUrl() flags TLS, sockets and several hosts for the full driver
     assert.equal(splitPgUrl(`postgres://u@h/db?${query}`).needsFullDriver, false, query);
   }
   assert.equal(splitPgUrl("postgres://u@h/db?host=/run/postgresql").needsFullDriver, true);
+});
+
+Deno.test("splitPgUrl() reads a Unix socket folder and libpq's host= and port=", () => {
+  const encoded = splitPgUrl("postgres://u@%2Frun%2Fpostgresql:6000/db");
+  assert.equal(encoded.hostname, "/run/postgresql");
+  assert.equal(encoded.socket, "/run/postgresql/.s.PGSQL.6000");
+  assert.equal(encoded.needsFullDriver, true);
+  const param = splitPgUrl("postgres:///db?host=/tmp/&port=5433");
+  assert.equal(param.socket, "/tmp/.s.PGSQL.5433");
+  // host= and port= win over the authority; a TCP host stays on the wire client.
+  const tcp = splitPgUrl("postgres://u@localhost:1/db?host=127.0.0.1&port=5433");
+  assert.deepEqual([tcp.hostname, tcp.port, tcp.socket, tcp.needsFullDriver], [
+    "127.0.0.1",
+    5433,
+    null,
+    false,
+  ]);
 });
 
 Deno.test("splitPgUrl() rejects another scheme and a non-URL", () => {
