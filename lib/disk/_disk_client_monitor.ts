@@ -46,6 +46,8 @@ export class WriterMonitor {
   // Samples carry the totals since the start (protocol v1), so a lost sample loses no bytes.
   #sampledBytes = 0;
   #sampledChunks = 0;
+  // Samples sent so far.
+  #sent = 0;
   #lastUserMs = 0;
   #lastSysMs = 0;
   #lastSampleMs: number;
@@ -134,19 +136,24 @@ export class WriterMonitor {
 
   /**
    * Waits for the sample under way, then takes the final one (none when the writer was never
-   * read and wrote nothing since the last).
+   * read and wrote nothing since the last, nor when the last sample left it nothing to count:
+   * no chunk, no CPU time).
    */
   async finish(): Promise<void> {
     await this.#sampling;
-    await this.#sample();
+    await this.#sample({ final: true });
   }
 
-  async #sample(): Promise<void> {
+  async #sample(options: { final?: boolean } = {}): Promise<void> {
     const usage = (await processUsage(this.#pid)) ?? this.#finalUsage;
+    const cpuTimes = this.#cpuTimes(usage);
+    // The interval's sample may have taken the writer's last chunks just before the end: a final
+    // sample of nothing (no chunk, no CPU) would show the run ending at 0 B/s and 0% CPU.
+    const idle = this.#pendingChunks === 0 && cpuTimes.userMs + cpuTimes.sysMs === 0;
+    if (options.final && this.#sent > 0 && idle) return;
     const nowMs = performance.now();
     const intervalMs = nowMs - this.#lastSampleMs;
     this.#lastSampleMs = nowMs;
-    const cpuTimes = this.#cpuTimes(usage);
     const cpuPercent = intervalMs > 0 ? (100 * (cpuTimes.userMs + cpuTimes.sysMs)) / intervalMs : 0;
     const pending = this.#pending;
     const histogram = encodeCompressedBase64(pending);
@@ -174,6 +181,7 @@ export class WriterMonitor {
     if (usage === null && chunks === 0) return;
     this.#sampledBytes += bytes;
     this.#sampledChunks += chunks;
+    this.#sent++;
     await this.#outputs.record({
       type: "sample",
       cpuPercent,

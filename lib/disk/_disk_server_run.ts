@@ -5,6 +5,7 @@
  * @module
  */
 
+import { firstLineOf } from "../errors.ts";
 import { parseHeartbeat } from "./protocol/parse_heartbeat.ts";
 import { isProtocolProblem } from "./protocol/protocol_problem.ts";
 import { HeartbeatTracker } from "./heartbeat_tracker.ts";
@@ -16,11 +17,17 @@ import { ServerConnection } from "./_disk_server_connection.ts";
 
 const TICK_MS = 100;
 
+/** A tick this much later than due means the server itself was held (no heartbeat was read). */
+const STALL_MS = TICK_MS;
+
 /** The running server: connections, heartbeats and the end of the run. */
 export class DiskServerRun {
   readonly #context: ServerContext;
   readonly #connections = new Set<Deno.Conn>();
   readonly #startMs = Date.now();
+  #lastTickMs = performance.now();
+  // The heartbeats being stored, one after the other.
+  #noting: Promise<void> = Promise.resolve();
   #ended: ((status: RunStatus) => void) | null = null;
 
   /**
@@ -48,7 +55,7 @@ export class DiskServerRun {
    *
    * @param listener The TCP listener of the clients.
    * @param options The heartbeat listener and the abort signal (SIGINT).
-   * @returns The run's status when it is over.
+   * @returns The run's status when it is over (and the heartbeats received are stored).
    */
   run(
     listener: Deno.Listener,
@@ -65,7 +72,7 @@ export class DiskServerRun {
     const onAbort = () => this.#end("interrupted");
     signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setInterval(() => void this.#tick(), TICK_MS);
-    return ended.finally(() => {
+    return ended.finally(async () => {
       clearInterval(timer);
       signal?.removeEventListener("abort", onAbort);
       listener.close();
@@ -77,6 +84,8 @@ export class DiskServerRun {
           // Already closed.
         }
       }
+      // The heartbeats noted so far are stored before the report is made.
+      await this.#noting;
     });
   }
 
@@ -89,7 +98,7 @@ export class DiskServerRun {
   }
 
   async #listen(heartbeats: HeartbeatListener): Promise<void> {
-    const { tracker, store, runId, log, clients } = this.#context;
+    const { tracker, log, clients } = this.#context;
     for await (const datagram of heartbeats) {
       const beat = parseHeartbeat(datagram.text);
       if (isProtocolProblem(beat)) {
@@ -102,12 +111,24 @@ export class DiskServerRun {
         log(`heartbeat ${beat.client} seq ${beat.seq} ${beat.state} (another client's key)`);
         continue;
       }
-      const known = tracker.beat(beat.client, Date.now());
+      // The server's clock, as the gone check and the report's times: a client's may be off.
+      const receivedMs = Date.now();
+      const known = tracker.beat(beat.client, receivedMs);
       log(
         `heartbeat ${beat.client} seq ${beat.seq} ${beat.state}${known ? "" : " (unknown client)"}`,
       );
-      if (known) await store.noteHeartbeat(runId, beat.client, beat.atMs);
+      // Not waited for: a slow database (a PostgreSQL commit) must not leave the next
+      // heartbeats unread, and the client gone for them.
+      if (known) this.#noteHeartbeat(beat.client, receivedMs);
     }
+  }
+
+  /** Stores a heartbeat after the ones before it; a failure is logged, the listening goes on. */
+  #noteHeartbeat(clientId: string, receivedMs: number): void {
+    const { store, runId, log } = this.#context;
+    this.#noting = this.#noting
+      .then(() => store.noteHeartbeat(runId, clientId, receivedMs))
+      .catch((error) => log(`cannot store a heartbeat of ${clientId}: ${firstLineOf(error)}`));
   }
 
   #end(status: RunStatus): void {
@@ -116,9 +137,21 @@ export class DiskServerRun {
     end?.(status);
   }
 
+  /**
+   * A late tick means the event loop was held (a slow synchronous commit of the database, say):
+   * heartbeats that came meanwhile still wait unread, so that time is missed by no client.
+   */
+  #excuseStall(tracker: HeartbeatTracker): void {
+    const tickMs = performance.now();
+    const lateMs = tickMs - this.#lastTickMs - TICK_MS;
+    this.#lastTickMs = tickMs;
+    if (lateMs > STALL_MS) tracker.excuse(lateMs);
+  }
+
   async #tick(): Promise<void> {
     const { settings, store, runId, log, tracker, clients } = this.#context;
     const nowMs = Date.now();
+    this.#excuseStall(tracker);
     for (const id of tracker.expired(nowMs)) {
       const client = clients.get(id);
       if (client === undefined || client.done) continue;

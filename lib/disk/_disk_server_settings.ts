@@ -55,8 +55,10 @@ export function settingsOf(values: Record<string, string | boolean | undefined>)
       }" is invalid, expected an IPv4 multicast group 224.0.0.0..239.255.255.255`,
     );
   }
-  const misses = Number(values["hb-misses"]);
-  if (!Number.isInteger(misses) || misses < 1 || misses > 1000) {
+  // Plain digits: Number() would also take " 3", "0x3" and "1e2".
+  const missesText = String(values["hb-misses"]);
+  const misses = /^\d{1,4}$/.test(missesText) ? Number(missesText) : NaN;
+  if (!(misses >= 1 && misses <= 1000)) {
     throw new UsageError(
       `Cannot parse --hb-misses: "${values["hb-misses"]}" is invalid, expected an integer 1..1000`,
     );

@@ -11,7 +11,7 @@ import { createDiskReport } from "./report/disk_report.ts";
 import { formatDiskReport } from "./report/format_disk_report.ts";
 import { openRunStore } from "./driver/run_store.ts";
 import type { CommandIo } from "../cli/command_io.ts";
-import { parseCommandFlags, parsePositive } from "../cli/parse_flags.ts";
+import { parseCommandFlags } from "../cli/parse_flags.ts";
 
 /** The help text of `stress disk report`. */
 export const DISK_REPORT_HELP: string = `Usage: stress disk report [--db TARGET] [--run ID] [--json]
@@ -47,10 +47,12 @@ export async function diskReportCommand(args: readonly string[], io: CommandIo):
     json: { type: "boolean" },
   }, { io, help: DISK_REPORT_HELP });
   if (values === null) return 0;
+  // Checked before the database is opened: a bad --run is the user's to fix first.
+  const runId = values.run === undefined ? null : parseRunId(values.run as string);
   // It only reads: a file that is not a runs database is refused, never turned into one.
   const store = await openRunStore(values.db as string, { mustExist: true, readOnly: true });
   try {
-    if (values.run === undefined) {
+    if (runId === null) {
       const runs = await store.listRuns();
       if (values.json) {
         io.out(JSON.stringify(runs.map(({ reportJson: _, ...run }) => run), null, 2));
@@ -70,7 +72,6 @@ export async function diskReportCommand(args: readonly string[], io: CommandIo):
       }
       return 0;
     }
-    const runId = parsePositive("--run", values.run as string, { integer: true });
     const loaded = await store.loadRun(runId);
     if (loaded === null) {
       throw new UsageError(
@@ -84,4 +85,13 @@ export async function diskReportCommand(args: readonly string[], io: CommandIo):
   } finally {
     await store.close();
   }
+}
+
+/** Reads `--run`: a run id in plain digits (`Number()` would also take " 2", "1e0" and "0x1"). */
+function parseRunId(text: string): number {
+  const id = /^\d{1,15}$/.test(text) ? Number(text) : 0;
+  if (id < 1) {
+    throw new UsageError(`Cannot parse --run: "${text}" is invalid, expected a positive integer`);
+  }
+  return id;
 }

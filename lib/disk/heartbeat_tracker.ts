@@ -159,6 +159,32 @@ export class HeartbeatTracker {
   }
 
   /**
+   * Moves the deadline of every watched client on by `stalledMs`: time in which the owner could
+   * not listen (its event loop was held, e.g. by a slow synchronous database commit) is no
+   * heartbeat missed. The heartbeats sent meanwhile wait unread in the socket; without this, the
+   * first check after the stall would find every client silent and call it gone.
+   *
+   * @param stalledMs How long the owner could not listen, in milliseconds (nothing when <= 0).
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { HeartbeatTracker } from "./heartbeat_tracker.ts";
+   * const tracker = new HeartbeatTracker({ misses: 3 });
+   * tracker.register("c1", 1000, 0);
+   * tracker.excuse(2000); // the server was held for 2 s
+   * assert.deepEqual(tracker.expired(3001), []);
+   * assert.deepEqual(tracker.expired(5001), ["c1"]);
+   * ```
+   */
+  excuse(stalledMs: number): void {
+    if (!Number.isFinite(stalledMs) || stalledMs <= 0) return;
+    for (const entry of this.#clients.values()) {
+      if (entry.status === "alive") entry.lastSeenMs += stalledMs;
+    }
+  }
+
+  /**
    * Returns the clients that became gone by `nowMs`: watched clients whose last heartbeat (or
    * registration) is more than `misses` × `heartbeatMs` old. Each is reported once.
    *

@@ -41,3 +41,32 @@ Deno.test("disk client sample: a writer gone before its first reading, with no w
   await monitor.finish();
   assert.deepEqual(records, []);
 });
+
+Deno.test("disk client sample: no final sample of nothing after the interval's sample took the last chunks", async () => {
+  const chunks: number[] = [];
+  // A writer that uses no CPU and exits after its last reading.
+  const writer = new Deno.Command("sleep", { args: ["30"] }).spawn();
+  const monitor = new WriterMonitor(writer.pid, {
+    live: null,
+    log: () => {},
+    record: (fields) => {
+      if (fields.type === "sample") chunks.push(fields.chunks);
+      return Promise.resolve();
+    },
+  });
+  try {
+    const writes = new LatencyHistogram();
+    writes.recordValue(1_000_000);
+    monitor.addStats(encodeCompressedBase64(writes), { bytes: 1000, chunks: 1, atMs: Date.now() });
+    monitor.start(100);
+    await new Promise((resolve) => setTimeout(resolve, 160));
+    await monitor.keepFinalUsage();
+  } finally {
+    writer.kill("SIGKILL");
+    await writer.status;
+  }
+  monitor.stop();
+  await monitor.finish();
+  // The interval's sample counted the one chunk; the end had nothing more to count.
+  assert.deepEqual(chunks, [1]);
+});

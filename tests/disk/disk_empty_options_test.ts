@@ -88,3 +88,23 @@ Deno.test("disk client refuses a --heartbeat or --stats-every under 100ms (the s
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("disk server --hb-misses and disk report --run take plain digits only (not ' 3', 0x3, 1e0)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress_disk_digits_" });
+  try {
+    for (const misses of [" 3", "0x3", "1e2", "3.0"]) {
+      const result = await runMain(
+        idleServerArgs(["--db", `${dir}/runs.sqlite`, "--hb-misses", misses]),
+      );
+      assertRefused(result, /^error: Cannot parse --hb-misses: .* expected an integer 1\.\.1000$/);
+    }
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), [], "nothing is created");
+    for (const run of [" 1", "1e0", "0x1", "1.0"]) {
+      // Refused before the database is opened: this one is not there.
+      const result = await runMain(["disk", "report", "--db", `${dir}/none.sqlite`, "--run", run]);
+      assertRefused(result, /^error: Cannot parse --run: .* expected a positive integer$/);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

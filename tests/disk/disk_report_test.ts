@@ -334,6 +334,19 @@ Deno.test("createDiskReport() takes the writer's own run time from the stop even
   assert.equal(c1.throughputBytesPerSec, 100_000_000 / 12.5);
 });
 
+Deno.test("createDiskReport() times the total rate over the writing, not from the start events", () => {
+  // c1 alone; its writer wrote for 12.5 s of the 20 s from its start event to its stop (the
+  // writer process starts after the start event, and the stop comes after it exits).
+  const events = INPUT.events.filter((e) => e.clientId === "c1").map((e) =>
+    e.kind === "stop" ? { ...e, detail: { ...(e.detail as object), elapsedMs: 12_500 } } : e
+  );
+  const clients = INPUT.clients.filter((c) => c.clientId === "c1");
+  const samples = INPUT.samples.filter((s) => s.clientId === "c1");
+  const report = createDiskReport({ ...INPUT, clients, events, samples });
+  assert.equal(report.totals.throughputBytesPerSec, report.clients[0].throughputBytesPerSec);
+  assert.equal(report.totals.throughputBytesPerSec, 100_000_000 / 12.5);
+});
+
 Deno.test("createDiskReport() takes bytes, chunks and time of a killed client from its rollovers when they cover more", () => {
   // c3 (30 MB chunks, 60 MB files) was killed: its last sample says 90 MB in 3 chunks at +12.3s,
   // but it rolled over three files, the last at +16.3s.

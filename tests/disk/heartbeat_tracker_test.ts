@@ -137,3 +137,16 @@ Deno.test("HeartbeatTracker.expired() matches a direct model on random beat sche
     { numRuns: 300, seed: 31 },
   );
 });
+
+Deno.test("HeartbeatTracker.excuse() moves the watched clients' deadlines on, not a done one's", () => {
+  const tracker = new HeartbeatTracker({ misses: 3 });
+  tracker.register("c1", 1000, 0);
+  tracker.register("c2", 1000, 0);
+  tracker.finish("c2");
+  tracker.excuse(2000);
+  tracker.excuse(-5);
+  tracker.excuse(NaN);
+  assert.equal(tracker.state("c2")?.lastSeenMs, 0);
+  assert.deepEqual(tracker.expired(5000), []);
+  assert.deepEqual(tracker.expired(5001), ["c1"]);
+});

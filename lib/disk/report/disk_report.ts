@@ -33,7 +33,10 @@ export interface DiskReport {
     readonly rollovers: number;
     /** Error events of all clients. */
     readonly errors: number;
-    /** All bytes over the span from the first start to the last stop (bytes/s), or null. */
+    /**
+     * All bytes over the span the clients wrote in (bytes/s), or null: from the first write
+     * (a client's stop less its writing time) to the last stop.
+     */
     readonly throughputBytesPerSec: number | null;
     /** Chunk-write latency of all clients merged, or null. */
     readonly latencyMs: LatencySummaryMs | null;
@@ -99,11 +102,15 @@ export function createDiskReport(input: DiskReportInput): DiskReport {
     );
   const sum = (pick: (client: DiskClientReport) => number) =>
     clients.reduce((total, client) => total + pick(client), 0);
-  // A client that never wrote (refused, interrupted before its start) widens no span.
+  // A client that never wrote (refused, interrupted before its start) widens no span. One that
+  // did wrote for its writingMs up to its stop: not from its start event, which comes before its
+  // writer process is up (a lone client's total rate is its own rate).
   const writers = clients.filter((client) =>
     client.stoppedAtMs !== null && client.writingMs !== null
   );
-  const firstStartMs = Math.min(...writers.map((client) => client.startedAtMs));
+  const firstStartMs = Math.min(
+    ...writers.map((client) => (client.stoppedAtMs ?? 0) - (client.writingMs ?? 0)),
+  );
   const lastStopMs = Math.max(...writers.map((client) => client.stoppedAtMs ?? 0));
   const bytesWritten = sum((client) => client.bytesWritten);
   const spanMs = writers.length === 0 ? 0 : lastStopMs - firstStartMs;
