@@ -23,6 +23,9 @@ import { dataPrefixOf, removeFilesOf } from "./_disk_client_files.ts";
 /** How long to wait for the server's acknowledgements at the end. */
 export const ACK_WAIT_MS = 10_000;
 
+/** Why the server was given up when Ctrl-C ended the wait for its acknowledgements. */
+export const INTERRUPTED_WAIT = "Ctrl-C ended the wait for them";
+
 /** The parts of a client run that its end reports through and closes. */
 export interface ClientRunParts {
   /** The run's settings (`--path`, `--cleanup`). */
@@ -62,22 +65,16 @@ export async function finishClientRun(parts: ClientRunParts, end: WriterEnd): Pr
   const { settings, log, link, heartbeat, stop } = parts;
   const { messenger } = link;
   await reportWriterFailure(parts, end);
-  await Promise.all(end.rolloverAcks);
   const totals = end.totals;
+  // Said before the wait for the server's acknowledgements, which a hung server makes long.
+  log(stopLine(stop.reason, totals));
+  log(formatLoaderVerdict(end.loader));
+  await Promise.all(end.rolloverAcks);
   await messenger.record({
     type: "event",
     kind: "stop",
     detail: { reason: stop.reason, ...totals },
   });
-  const rate = totals.elapsedMs === undefined || totals.elapsedMs <= 0
-    ? ""
-    : ` (${formatSize(totals.bytesWritten / (totals.elapsedMs / 1000), { system: "decimal" })}/s)`;
-  log(
-    `stop: ${stop.reason}, ${
-      formatSize(totals.bytesWritten, { system: "decimal" })
-    } in ${totals.chunks} chunks${rate}, ${totals.rollovers} rollovers`,
-  );
-  log(formatLoaderVerdict(end.loader));
   link.sayingBye();
   const bye = messenger.record({ type: "bye" });
   await Promise.race([bye, messenger.drain(ACK_WAIT_MS)]);
@@ -87,6 +84,13 @@ export async function finishClientRun(parts: ClientRunParts, end: WriterEnd): Pr
   await messenger.close();
   if (settings.cleanup) await removeFilesOf(settings.path, dataPrefixOf(settings.id));
   if (stop.reason === "signal") {
+    if (unacknowledged > 0) {
+      log(
+        `warning: ${unacknowledged} records were not acknowledged by the server (${
+          lost ?? "the wait for them ended"
+        })`,
+      );
+    }
     throw new InterruptedError("Client interrupted: the run was stopped and reported");
   }
   if (unacknowledged > 0 && lost !== null) {
@@ -95,6 +99,16 @@ export async function finishClientRun(parts: ClientRunParts, end: WriterEnd): Pr
   }
   if (stop.reason === "error") return 1;
   return loaderExitCode(end.loader, settings.failIfLimited);
+}
+
+/** The `stop:` line: why, and what the writer wrote. */
+function stopLine(reason: StopReason, totals: WriterReport["totals"]): string {
+  const rate = totals.elapsedMs === undefined || totals.elapsedMs <= 0
+    ? ""
+    : ` (${formatSize(totals.bytesWritten / (totals.elapsedMs / 1000), { system: "decimal" })}/s)`;
+  return `stop: ${reason}, ${
+    formatSize(totals.bytesWritten, { system: "decimal" })
+  } in ${totals.chunks} chunks${rate}, ${totals.rollovers} rollovers`;
 }
 
 /** The parts of a client run that {@linkcode abandonClientRun} reports through and closes. */

@@ -205,14 +205,24 @@ export class Messenger {
     this.#silenceTimer = setInterval(() => {
       if (this.#pending.size === 0) this.#heardMs = performance.now();
       if (performance.now() - this.#heardMs < silentMs) return;
-      clearInterval(this.#silenceTimer);
-      this.lost ??= `the server acknowledged nothing for ${silentMs / 1000} s`;
-      try {
-        this.#conn.close();
-      } catch {
-        // Already closed.
-      }
+      this.giveUp(`the server acknowledged nothing for ${silentMs / 1000} s`);
     }, Math.min(250, silentMs));
+  }
+
+  /**
+   * Gives the server up now (a wait that Ctrl-C ended): the connection is closed, and the
+   * records in flight count as unacknowledged.
+   *
+   * @param why Why, as {@linkcode lost} says it.
+   */
+  giveUp(why: string): void {
+    clearInterval(this.#silenceTimer);
+    this.lost ??= why;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed.
+    }
   }
 
   /** Closes the connection and waits for the reader to end. */

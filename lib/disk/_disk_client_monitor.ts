@@ -182,7 +182,9 @@ export class WriterMonitor {
     this.#sampledBytes += bytes;
     this.#sampledChunks += chunks;
     this.#sent++;
-    await this.#outputs.record({
+    // Sent, not waited for (records keep their order): a server that hangs must not stop the
+    // samples, nor hold the end of the run until it is given up.
+    void this.#outputs.record({
       type: "sample",
       cpuPercent,
       ...cpuTimes,

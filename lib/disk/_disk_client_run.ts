@@ -19,7 +19,12 @@ import { ClientHeartbeat } from "./_disk_client_heartbeat.ts";
 import { WriterProcess } from "./_disk_client_writer.ts";
 import { WriterMonitor } from "./_disk_client_monitor.ts";
 import { followWriter } from "./_disk_client_follow.ts";
-import { abandonClientRun, ACK_WAIT_MS, finishClientRun } from "./_disk_client_finish.ts";
+import {
+  abandonClientRun,
+  ACK_WAIT_MS,
+  finishClientRun,
+  INTERRUPTED_WAIT,
+} from "./_disk_client_finish.ts";
 import { judgeLoader } from "../stats/loader_verdict.ts";
 
 /** What a client run reports to, and what stops it. */
@@ -121,18 +126,27 @@ async function runMeasured(
   const monitor = new WriterMonitor(writer.pid, { live, log, record });
   monitor.start(settings.statsEveryMs);
   const report = await followWriter(writer, { monitor, record, log, stop });
-  // A server that hangs from here on holds the end for at most ACK_WAIT_MS.
+  // A server that hangs from here on holds the end for at most ACK_WAIT_MS, and Ctrl-C less.
   link.messenger.giveUpWhenSilent(ACK_WAIT_MS);
-  writer.release();
-  const status = await writer.status;
-  heartbeat.state = "stopping";
-  monitor.stop();
   signal?.removeEventListener("abort", onAbort);
-  await monitor.finish();
-  const loader = judgeLoader(monitor.loaderFigures());
-  live?.loaderVerdict(loader);
-  return await finishClientRun(
-    { settings, log, link, heartbeat, writer, stop },
-    { ...report, status, loader },
-  );
+  const onLateAbort = () => {
+    stop.reason = "signal";
+    link.messenger.giveUp(INTERRUPTED_WAIT);
+  };
+  signal?.addEventListener("abort", onLateAbort, { once: true });
+  try {
+    writer.release();
+    const status = await writer.status;
+    heartbeat.state = "stopping";
+    monitor.stop();
+    await monitor.finish();
+    const loader = judgeLoader(monitor.loaderFigures());
+    live?.loaderVerdict(loader);
+    return await finishClientRun(
+      { settings, log, link, heartbeat, writer, stop },
+      { ...report, status, loader },
+    );
+  } finally {
+    signal?.removeEventListener("abort", onLateAbort);
+  }
 }
