@@ -37,7 +37,7 @@ import {
 import { userTargetOf } from "./user/user_target_of.ts";
 import { skipUnsupportedColumns } from "./user/skip_unsupported_columns.ts";
 import type { UserTargetSpec } from "./user/user_target_spec.ts";
-import type { TableLayout } from "./user/user_statements.ts";
+import { storedKeyspaceName, type TableLayout } from "./user/user_statements.ts";
 
 /** The profiles and the ops of a `user` line, checked before anything is sent. */
 interface UserPlan {
@@ -147,9 +147,10 @@ async function prepareUser(
   const order = settings.population.order === "SORTED" ? "sorted" : "arbitrary";
   // One session for every profile: the statements are not keyspace-qualified, and the last
   // `USE` wins (cassandra-stress's behaviour).
-  const keyspace = plan.profiles[plan.profiles.length - 1].keyspace;
+  const stored = plan.profiles.map((p) => storedKeyspaceName(p.keyspace));
+  const keyspace = stored[stored.length - 1];
   // The last keyspace last: the ring keeps its replication.
-  const keyspaces = [...new Set(plan.profiles.map((p) => p.keyspace).reverse())].reverse();
+  const keyspaces = [...new Set([...stored].reverse())].reverse();
   const routing = await routingOf(session.cluster, keyspaces, connection);
   return userTargetOf(
     { ...connection, ...routing, keyspace, localDataCenter: session.cluster.localDataCenter },

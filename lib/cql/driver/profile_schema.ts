@@ -12,7 +12,7 @@ import type { CommandIo } from "../../cli/command_io.ts";
 import type { StressProfile } from "../profile/stress_profile.ts";
 import type { ColumnKind, TableLayout } from "../user/user_statements.ts";
 import { tableLayoutOf } from "../user/table_layout_of.ts";
-import { quoteIdentifier } from "../user/user_statements.ts";
+import { quoteIdentifier, storedKeyspaceName } from "../user/user_statements.ts";
 import type { CqlCluster } from "./cql_cluster.ts";
 import { consistencyOf } from "./_request_queue.ts";
 
@@ -84,7 +84,7 @@ export async function createProfileSchema(
   const use = profile.keyspaceDefinition === null
     ? `use keyspace ${profile.keyspace} (profile "${profile.fileName}" has no keyspace_definition)`
     : `use keyspace ${profile.keyspace}`;
-  await runDdl(cluster, `USE ${quoteIdentifier(profile.keyspace)}`, use, cl);
+  await runDdl(cluster, `USE ${quoteIdentifier(storedKeyspaceName(profile.keyspace))}`, use, cl);
   if (profile.tableDefinition !== null) {
     await runDdl(cluster, profile.tableDefinition, `create table ${profile.table}`, cl);
     io.out(`Created schema. Sleeping ${cluster.hostCount}s for propagation.`);
@@ -124,7 +124,7 @@ async function tableFlagsOf(
  * table without its surrogate columns, as a driver shows it.
  *
  * @param cluster The control session.
- * @param keyspace The keyspace, as stored.
+ * @param keyspace The keyspace, as the profile writes it (`MyKs` is the keyspace `myks`).
  * @param table The table, as stored.
  * @returns The layout.
  * @throws {UsageError} When the table does not exist (`Unable to find table ks.tbl`).
@@ -137,7 +137,7 @@ export async function readTableLayout(
   const result = await cluster.client.execute(
     "SELECT column_name, kind, position, type FROM system_schema.columns " +
       "WHERE keyspace_name = ? AND table_name = ?",
-    [keyspace, table],
+    [storedKeyspaceName(keyspace), table],
   );
   if (result.rows.length === 0) {
     throw new UsageError(`Unable to find table ${keyspace}.${table}`);
@@ -148,7 +148,11 @@ export async function readTableLayout(
     position: Number(row.get("position")),
     type: String(row.get("type")),
   }));
-  return tableLayoutOf(table, rows, await tableFlagsOf(cluster, keyspace, table));
+  return tableLayoutOf(
+    table,
+    rows,
+    await tableFlagsOf(cluster, storedKeyspaceName(keyspace), table),
+  );
 }
 
 /**
@@ -156,7 +160,7 @@ export async function readTableLayout(
  * `Truncated ks.tbl. Sleeping Ns for propagation.` after each.
  *
  * @param cluster The control session.
- * @param tables The keyspace and table of each profile.
+ * @param tables The keyspace (as the profile writes it) and table of each profile.
  * @param io Where the lines go.
  * @param sleep The sleep.
  * @throws {TargetError} When a truncate fails.
@@ -168,7 +172,7 @@ export async function truncateProfileTables(
   sleep: (ms: number) => Promise<void>,
 ): Promise<void> {
   for (const { keyspace, table } of tables) {
-    const name = `${quoteIdentifier(keyspace)}.${quoteIdentifier(table)}`;
+    const name = `${quoteIdentifier(storedKeyspaceName(keyspace))}.${quoteIdentifier(table)}`;
     try {
       await cluster.client.execute(`TRUNCATE ${name}`, [], {
         consistency: cassandra.types.consistencies.one,

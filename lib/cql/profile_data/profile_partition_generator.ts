@@ -214,11 +214,11 @@ export class ProfilePartitionGenerator {
     );
     let min = 1;
     let max = 1;
-    for (const generator of this.#clustering) {
+    for (const [i, generator] of this.#clustering.entries()) {
       if (generator.cluster.minValue < 1) {
         throw new OptionError({
           option: `columnspec ${generator.name} cluster`,
-          value: String(generator.cluster.minValue),
+          value: layout.clustering[i].cluster?.source ?? "",
           problem: "can draw fewer than 1 value",
           expected: "a distribution of at least 1",
         });

@@ -53,6 +53,33 @@ export function quoteIdentifier(name: string): string {
   return /^[a-z0-9_]+$/.test(name) ? name : `"${name}"`;
 }
 
+/**
+ * The keyspace a profile's `keyspace:` names, as stored in the schema. cassandra-stress sends
+ * `use <keyspace>` as written and finds the keyspace's metadata through the Java driver, which
+ * lower-cases a name of letters, digits and underscores (`MyKs` is the keyspace `myks`, as an
+ * unquoted `CREATE KEYSPACE MyKs` stores it), takes a double-quoted name as written without its
+ * quotes (`"MyKs"`), and any other name as it is.
+ *
+ * @param name The `keyspace:` value, as written.
+ * @returns The name as stored.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { storedKeyspaceName } from "./user_statements.ts";
+ * assert.equal(storedKeyspaceName("MyKs"), "myks");
+ * assert.equal(storedKeyspaceName('"MyKs"'), "MyKs");
+ * assert.equal(storedKeyspaceName("ks_1"), "ks_1");
+ * ```
+ */
+export function storedKeyspaceName(name: string): string {
+  if (/^[A-Za-z0-9_]+$/.test(name)) return name.toLowerCase();
+  if (name.length >= 2 && name.startsWith('"') && name.endsWith('"')) {
+    return name.slice(1, -1).replaceAll('""', '"');
+  }
+  return name;
+}
+
 const COLLECTIONS = new Set(["set", "list", "map"]);
 
 /**

@@ -16,6 +16,7 @@ import type { ProfileColumnSpec } from "../profile_data/profile_partition_genera
 import {
   insertStatement,
   isGeneratedType,
+  storedKeyspaceName,
   type TableLayout,
   validateStatements,
 } from "./user_statements.ts";
@@ -61,7 +62,8 @@ function checkInsertPartitions(
   input: UserRunInput,
   index: number,
 ): void {
-  const [fewest] = shape.partitionsRange;
+  // Java's bounds of an inverted distribution are swapped (`~uniform(0..3)` is [3..0]).
+  const fewest = Math.min(...shape.partitionsRange);
   if (fewest >= 1) return;
   if (!input.ops.some((op) => op.kind === "insert" && op.profileIndex === index)) return;
   const key = input.insert.partitions !== null ? "-insert partitions=" : "insert.partitions";
@@ -93,7 +95,7 @@ function tableOf(
   const shape = batchShapeOf(profile, clustering, input.insert);
   checkInsertPartitions(profile, shape, input, index);
   return {
-    keyspace: profile.keyspace,
+    keyspace: storedKeyspaceName(profile.keyspace),
     layout,
     data: {
       partitionKey: named("partition_key"),

@@ -112,6 +112,16 @@ Deno.test("ProfilePartitionGenerator refuses what c-s cannot reproduce or genera
     make({ clustering: [{ name: "c", type: "int", cluster: parseDistribution("uniform(0..3)") }] }),
     OptionError,
   );
+  // The message names the distribution as written (an inverted one draws its minimum too).
+  assert.throws(
+    make({
+      clustering: [{ name: "c", type: "int", cluster: parseDistribution("~uniform(0..3)") }],
+    }),
+    {
+      message: 'Cannot parse option "columnspec c cluster": "~uniform(0..3)" can draw fewer ' +
+        "than 1 value, expected a distribution of at least 1",
+    },
+  );
   assert.throws(
     () => create({ partitionKey: key, clustering: [], values: [] }).partition(0.5),
     RangeError,
