@@ -30,6 +30,7 @@ import {
   lwtSteps,
 } from "./_data_write_steps.ts";
 import { keyValueSteps, literalSteps, orderSteps } from "./_data_type_steps.ts";
+import { batchTieSteps } from "./_data_batch_steps.ts";
 
 /** The keyspace the answers were recorded in (some messages name it). */
 export const DATA_KEYSPACE = "data_ks";
@@ -50,6 +51,7 @@ export function dataStepGroups(): DataStepGroup[] {
     { group: "counters", steps: counterSteps() },
     { group: "conditional writes", steps: lwtSteps() },
     { group: "batches", steps: batchSteps() },
+    { group: "batches at one timestamp", steps: batchTieSteps() },
     { group: "deletes", steps: deleteSteps() },
     { group: "clustering order of types", steps: orderSteps() },
     { group: "literals", steps: literalSteps() },

@@ -44,6 +44,8 @@ export interface WritePlan {
   condition: WriteCondition | null;
   /** The rows the write addresses for one execution. */
   targets(ctx: ExecContext): WriteTarget[];
+  /** Whether it is a DELETE (in a batch, deletions shadow the batch's own writes). */
+  deletes: boolean;
   /** Writes, ignoring the condition. */
   write(ctx: ExecContext): void;
   /** The data size of each cell written to each target row (cell index, bytes), as a batch's
@@ -191,6 +193,7 @@ export function compileInsert(
     table,
     conditional: condition !== null,
     condition,
+    deletes: false,
     targets,
     write,
     cellSizes,
@@ -299,6 +302,7 @@ export function compileUpdate(
     table,
     conditional: condition !== null,
     condition,
+    deletes: false,
     targets,
     write,
     cellSizes: (ctx) => changes.map((c) => [c.col.cell, c.size(ctx)]),
@@ -426,6 +430,7 @@ export function compileDelete(
     table,
     conditional: condition !== null,
     condition,
+    deletes: true,
     targets,
     write,
     cellSizes: () => cols.map((col) => [col.cell, 20]),

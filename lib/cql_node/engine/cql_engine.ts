@@ -36,6 +36,7 @@ import { statementId, statementKey } from "./_statement_id.ts";
 import { appliedResult } from "./_applied_result.ts";
 import { applyConditionalBatch, batchResult } from "./_conditional_batch.ts";
 import { batchSizeWarnings } from "./_batch_size.ts";
+import { writeAtOneTimestamp } from "./_batch_ties.ts";
 import { tableOf } from "./_table_lookup.ts";
 import { pkIndexes } from "./_pk_indexes.ts";
 import { batchBindSpecs, bindSpecs } from "./_bind_specs.ts";
@@ -316,7 +317,11 @@ export class CqlEngine {
       return appliedResult(outcome.applied, runs[0].plan.table, outcome.columns, outcome.rows);
     }
     const sizeWarnings = batchSizeWarnings(runs);
-    for (const { plan, ctx } of runs) plan.write(ctx);
+    if (type === "counter" || runs.length < 2) {
+      for (const { plan, ctx } of runs) {
+        plan.write(ctx);
+      }
+    } else writeAtOneTimestamp(runs);
     for (const { plan, ctx } of runs) this.#options.tally?.write(plan, ctx);
     return batchResult(type, runs, sizeWarnings);
   }

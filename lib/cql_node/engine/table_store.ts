@@ -94,6 +94,13 @@ export class TableStore {
   #rowCount = 0;
   /** The keys in token order, once a scan asked for it. */
   #tokens: TokenIndex | null = null;
+  /**
+   * While set (during a batch), every change {@linkcode TableStore.update} makes goes through it
+   * with the row's key: the batch's rule between two of its writes to one cell.
+   */
+  settle:
+    | ((rowKey: string, old: RowCells | null, next: RowCells | null) => RowCells | null)
+    | null = null;
 
   /** @param layout The table's layout. */
   constructor(layout: TableLayout) {
@@ -207,6 +214,14 @@ export class TableStore {
     change: (row: RowCells | null) => RowCells | null,
   ): void {
     const key = keyOf(partitionKey);
+    const settle = this.settle;
+    if (settle !== null) {
+      const own = change;
+      const rowKey = clustering === null
+        ? `${key}\u0000static`
+        : `${key}\u0000${clustering.map((value) => `${value.length}:${keyOf(value)}`).join("")}`;
+      change = (row) => settle(rowKey, row, own(row));
+    }
     const cellCount = this.#layout.cellCount;
     const existing = this.#find(key);
     if (this.#layout.clusteringCompare.length === 0 && clustering !== null) {
