@@ -34,6 +34,14 @@ export interface CqlConnectionSpec {
   readonly port: number;
   /** The local data center (`-node datacenter=`, else the first contact point's). */
   readonly localDataCenter: string;
+  /**
+   * The fork's `-node loadbalance=` as it applies (`auto` resolved): every data center's hosts
+   * (`ROUND_ROBIN`), the local data center's (`DC_AWARE`, the default), or those with the local
+   * rack's replicas first (`RACK_AWARE`). Always token-aware.
+   */
+  readonly loadBalance?: "ROUND_ROBIN" | "DC_AWARE" | "RACK_AWARE";
+  /** The local rack (`-node rack=`, else the first contact point's) for `RACK_AWARE`, or null. */
+  readonly localRack?: string | null;
   /** `ip:port` of the only hosts to use (`-node whitelist`), or null. */
   readonly allowList: readonly string[] | null;
   /** The keyspace of the stress tables. */

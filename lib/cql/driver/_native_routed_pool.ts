@@ -79,8 +79,15 @@ export class RoutedPool {
    */
   static async start(options: RoutedPoolOptions): Promise<RoutedPool> {
     const { spec, ring } = options;
-    const localDc = spec.localDataCenter || ring.hosts[0].datacenter;
-    const router = new TokenRouter(new TokenMap(ring.hosts, options.replication), { localDc });
+    const policy = spec.loadBalance ?? "DC_AWARE";
+    const localDc = policy === "ROUND_ROBIN"
+      ? null
+      : spec.localDataCenter || ring.hosts[0].datacenter;
+    const localRack = policy === "RACK_AWARE" ? spec.localRack ?? ring.hosts[0].rack : null;
+    const router = new TokenRouter(new TokenMap(ring.hosts, options.replication), {
+      localDc,
+      localRack,
+    });
     const pool = await HostPool.start({
       hosts: localHostsOf(ring, localDc, spec.allowList),
       connectionsPerHost: spec.connectionsPerHost,

@@ -45,10 +45,11 @@ export function routingRingOf(spec: CqlConnectionSpec, ring: CqlRingSpec | null)
 }
 
 /**
- * The ring indexes of the hosts a Worker connects to: the local data center's, allow-listed.
+ * The ring indexes of the hosts a Worker connects to: the local data center's (every host's when
+ * it is null), allow-listed.
  *
  * @param ring The ring.
- * @param localDc The local data center.
+ * @param localDc The local data center, or null for every one.
  * @param allowList `ip:port` of the only hosts to use, or null.
  * @returns The indexes.
  *
@@ -65,12 +66,12 @@ export function routingRingOf(spec: CqlConnectionSpec, ring: CqlRingSpec | null)
  */
 export function localHostsOf(
   ring: CqlRingSpec,
-  localDc: string,
+  localDc: string | null,
   allowList: readonly string[] | null,
 ): number[] {
   const out: number[] = [];
   ring.hosts.forEach((host, index) => {
-    if (host.datacenter !== localDc) return;
+    if (localDc !== null && host.datacenter !== localDc) return;
     if (allowList !== null && !allowList.includes(`${host.address}:${host.port}`)) return;
     out.push(index);
   });

@@ -71,7 +71,11 @@ export function clientOptionsOf(
   const lb = cassandra.policies.loadBalancing;
   let loadBalancing = overrides.loadBalancing;
   if (loadBalancing === undefined) {
-    const local = new lb.TokenAwarePolicy(new lb.DCAwareRoundRobinPolicy(spec.localDataCenter));
+    // The driver has no rack-aware policy: rack-aware is dc-aware on this path.
+    const child = spec.loadBalance === "ROUND_ROBIN"
+      ? new lb.RoundRobinPolicy()
+      : new lb.DCAwareRoundRobinPolicy(spec.localDataCenter);
+    const local = new lb.TokenAwarePolicy(child);
     loadBalancing = spec.allowList === null
       ? local
       : new lb.AllowListPolicy(local, [...spec.allowList]);

@@ -338,6 +338,10 @@ export async function cqlConnectionOf(
     contactPoints: [...contactPoints],
     port,
     localDataCenter: settings.node.datacenter ?? "",
+    // The fork's auto policy: rack-aware when a rack is given, else dc-aware.
+    loadBalance: settings.node.loadBalance ??
+      (settings.node.rack === null ? "DC_AWARE" : "RACK_AWARE"),
+    localRack: settings.node.rack,
     allowList: settings.node.whitelist ? await allowListOf(contactPoints, port) : null,
     keyspace: settings.schema.keyspace,
     prepared: mode.prepared,

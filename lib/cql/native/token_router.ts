@@ -1,8 +1,10 @@
 /**
  * Token-aware, data-center-aware query plans over a {@linkcode TokenMap}: for a token's range,
- * the local data center's replicas first, then the other hosts of the local data center, each
- * group rotated by one place per plan so that load spreads over them. Hosts of other data
- * centers are never planned (cassandra-driver 4's default policy does not use them either).
+ * the local data center's replicas first (those of the local rack, when one is given, before
+ * the others), then the other hosts of the local data center, each group rotated by one place
+ * per plan so that load spreads over them. Hosts of other data centers are never planned
+ * (cassandra-driver 4's default policy does not use them either), unless no data center is local:
+ * then every host is.
  *
  * @module
  */
@@ -12,8 +14,16 @@ import type { RingHost, TokenMap } from "./token_map.ts";
 
 /** Options of {@linkcode TokenRouter}. */
 export interface TokenRouterOptions {
-  /** The local data center: the only one whose hosts are planned. */
-  localDc: string;
+  /**
+   * The local data center: the only one whose hosts are planned; `null` plans every host of
+   * every data center (the fork's `-node loadbalance=round-robin`).
+   */
+  localDc: string | null;
+  /**
+   * The local rack, whose replicas come before the range's other replicas (the fork's
+   * `loadbalance=rack-aware`), or null (the default): no rack is preferred.
+   */
+  localRack?: string | null;
 }
 
 /**
@@ -43,10 +53,12 @@ export interface TokenRouterOptions {
 export class TokenRouter {
   /** The token map planned over. */
   readonly map: TokenMap;
-  /** The local data center. */
-  readonly localDc: string;
+  /** The local data center, or null for every one. */
+  readonly localDc: string | null;
   readonly #local: Int32Array;
   readonly #offsets: Int32Array;
+  /** Per range, how many of its planned replicas (the first ones) are in the local rack. */
+  readonly #inRack: Int32Array;
   readonly #replicas: Int32Array;
   #turn = 0;
 
@@ -59,26 +71,32 @@ export class TokenRouter {
    */
   constructor(map: TokenMap, options: TokenRouterOptions) {
     this.map = map;
-    this.localDc = options.localDc;
-    const local: number[] = [];
-    map.hosts.forEach((host, index) => {
-      if (host.datacenter === options.localDc) local.push(index);
-    });
+    const localDc = options.localDc;
+    this.localDc = localDc;
+    const isLocal = (host: number) => localDc === null || map.hosts[host].datacenter === localDc;
+    const local = map.hosts.map((_, index) => index).filter(isLocal);
     if (local.length === 0) {
       const found = [...new Set(map.hosts.map((host) => host.datacenter))].join(", ");
       throw new TargetError(
-        `Cannot route to data center "${options.localDc}": no host is in it, expected one of the data centers found (${found})`,
+        `Cannot route to data center "${localDc}": no host is in it, expected one of the data centers found (${found})`,
       );
     }
     this.#local = Int32Array.from(local);
+    const rack = options.localRack ?? null;
+    const inRack = (host: number) => rack !== null && map.hosts[host].rack === rack;
     const ranges = map.rangeCount;
     this.#offsets = new Int32Array(ranges + 1);
+    this.#inRack = new Int32Array(ranges);
     const replicas: number[] = [];
     for (let range = 0; range < ranges; range++) {
+      const own: number[] = [];
       for (let k = 0; k < map.replicaCount(range); k++) {
         const host = map.replicaAt(range, k);
-        if (map.hosts[host].datacenter === options.localDc) replicas.push(host);
+        if (isLocal(host)) own.push(host);
       }
+      const first = own.filter(inRack);
+      this.#inRack[range] = first.length;
+      replicas.push(...first, ...own.filter((host) => !inRack(host)));
       this.#offsets[range + 1] = replicas.length;
     }
     this.#replicas = Int32Array.from(replicas);
@@ -107,8 +125,14 @@ export class TokenRouter {
     if (range >= 0) {
       const from = this.#offsets[range];
       replicaCount = this.#offsets[range + 1] - from;
-      for (let k = 0; k < replicaCount && n < limit; k++) {
-        out[n++] = this.#replicas[from + (turn + k) % replicaCount];
+      // The local rack's replicas first (none without a local rack), then the others.
+      const first = this.#inRack[range];
+      const rest = replicaCount - first;
+      for (let k = 0; k < first && n < limit; k++) {
+        out[n++] = this.#replicas[from + (turn + k) % first];
+      }
+      for (let k = 0; k < rest && n < limit; k++) {
+        out[n++] = this.#replicas[from + first + (turn + k) % rest];
       }
     }
     const local = this.#local;

@@ -10,6 +10,7 @@ import type {
   CommandSettings,
   ErrorSettings,
   GraphSettings,
+  LoadBalance,
   LoaderSettings,
   LogSettings,
   ModeSettings,
@@ -261,7 +262,7 @@ export function parseNodeGroup(params: readonly string[] | undefined): NodeSetti
   const found = matchSubOptions(
     "-node",
     params ?? [],
-    ["datacenter=", "rack=", "whitelist", "file="],
+    ["datacenter=", "rack=", "whitelist", "file=", "loadbalance="],
     "",
   );
   const list = found.get("");
@@ -279,7 +280,32 @@ export function parseNodeGroup(params: readonly string[] | undefined): NodeSetti
     whitelist: found.has("whitelist"),
     datacenter: found.get("datacenter=")?.value ?? null,
     rack: found.get("rack=")?.value ?? null,
+    loadBalance: loadBalanceOf(found.get("loadbalance=")?.value),
   };
+}
+
+/** The fork's names of each `loadbalance=` policy (any case). */
+const LOAD_BALANCE_NAMES: Readonly<Record<string, LoadBalance>> = {
+  "rr": "ROUND_ROBIN",
+  "roundrobin": "ROUND_ROBIN",
+  "round-robin": "ROUND_ROBIN",
+  "dc": "DC_AWARE",
+  "dc-aware": "DC_AWARE",
+  "rack": "RACK_AWARE",
+  "rack-aware": "RACK_AWARE",
+};
+
+/** Parses `-node loadbalance=`, as the fork names its policies. */
+function loadBalanceOf(value: string | undefined): LoadBalance | null {
+  if (value === undefined) return null;
+  const policy = LOAD_BALANCE_NAMES[value.toLowerCase()];
+  if (policy !== undefined) return policy;
+  throw new OptionError({
+    option: "-node loadbalance",
+    value,
+    problem: "is not a load balancing policy",
+    expected: "round-robin (rr), dc-aware (dc) or rack-aware (rack)",
+  });
 }
 
 /** The ScyllaDB fork's default (Apache cassandra-stress 5.0 still defaults to SimpleStrategy). */

@@ -246,7 +246,9 @@ const PAGES: Readonly<Record<string, Page>> = {
   },
   "-node": {
     title: "-node: the nodes to connect to",
-    usage: ["-node [datacenter=DC] [rack=RACK] [whitelist] [file=PATH] [h1,h2,...]"],
+    usage: [
+      "-node [datacenter=DC] [rack=RACK] [loadbalance=POLICY] [whitelist] [file=PATH] [h1,h2,...]",
+    ],
     rows: [
       ["h1,h2,...", "Hosts (default localhost); commas inside parentheses do not split"],
       [
@@ -260,7 +262,14 @@ const PAGES: Readonly<Record<string, Page>> = {
       ["file=PATH", "Read hosts from a file, one per line"],
       ["whitelist", "Only talk to the listed hosts"],
       ["datacenter=DC", "Local datacenter for the load balancing policy (default none)"],
-      ["rack=RACK", "Printed (Scylla fork); ops go to a local-datacenter replica of any rack"],
+      [
+        "rack=RACK",
+        "Local rack (Scylla fork): its replicas first (with loadbalance=rack-aware, the default when rack= is given)",
+      ],
+      [
+        "loadbalance=POLICY",
+        "Scylla fork: round-robin (rr: every datacenter's hosts), dc-aware (dc: the local datacenter's; the default without rack=) or rack-aware (rack: the local rack's replicas first); always token-aware",
+      ],
     ],
   },
   "-log": {

@@ -346,11 +346,20 @@ export interface NodeSettings {
   /** `datacenter=`, or null. */
   readonly datacenter: string | null;
   /**
-   * `rack=` (Scylla fork), or null: printed in the settings dump; ops still go to a replica in
-   * the local data center, of any rack (the fork prefers the replica in this rack).
+   * `rack=` (Scylla fork), or null: with `loadbalance=rack-aware` (the default when it is given)
+   * the replicas of this rack come first.
    */
   readonly rack: string | null;
+  /**
+   * `loadbalance=` (Scylla fork): `ROUND_ROBIN` (every data center's hosts), `DC_AWARE` (the
+   * local data center's) or `RACK_AWARE` (its local rack's replicas first); null when not given
+   * (`auto`: rack-aware with `rack=`, else dc-aware).
+   */
+  readonly loadBalance: LoadBalance | null;
 }
+
+/** A policy of the fork's `-node loadbalance=`, as its settings dump names it. */
+export type LoadBalance = "ROUND_ROBIN" | "DC_AWARE" | "RACK_AWARE";
 
 /** The `-schema` group. */
 export interface SchemaSettings {

@@ -309,9 +309,8 @@ export function formatSettingsDump(
     `  Nodes: [${(options.nodes ?? node.hosts).join(", ")}]`,
     `  Is White List: ${node.whitelist}`,
     `  Datacenter: ${node.datacenter}`,
-    // The fork's loadbalance= is not an option of ours: the default policy.
     `  Rack: ${node.rack}`,
-    "  Load Balance: auto",
+    `  Load Balance: ${node.loadBalance ?? "auto"}`,
   );
   lines.push(
     "Schema:",

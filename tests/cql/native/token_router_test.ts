@@ -65,6 +65,37 @@ Deno.test("TokenRouter.planOf() gives every local host, the token's local replic
   assert.deepEqual(remote.planOf(1n).map((h) => h.address), ["x"]);
 });
 
+Deno.test("TokenRouter without a local data center (loadbalance=round-robin) plans every data center's hosts", () => {
+  const map = new TokenMap(HOSTS, { class: "NetworkTopologyStrategy", dc1: "2", dc2: "1" });
+  const router = new TokenRouter(map, { localDc: null });
+  assert.equal(router.localHostCount, 6);
+  // Replicas of 1: b, c in dc1 and x in dc2, all of them first.
+  const plan = router.planOf(1n).map((h) => h.address);
+  assert.deepEqual(plan.slice(0, 3).sort(), ["b", "c", "x"]);
+  assert.deepEqual(plan.slice(3).sort(), ["a", "d", "idle"]);
+});
+
+Deno.test("TokenRouter with a local rack (loadbalance=rack-aware) plans that rack's replicas first", () => {
+  const racked = (address: string, tokens: number[], rack: string): RingHost => ({
+    ...host(address, tokens),
+    rack,
+  });
+  const map = new TokenMap(
+    [racked("a", [0], "r1"), racked("b", [10], "r2"), racked("c", [20], "r1")],
+    { class: "SimpleStrategy", replication_factor: "2" },
+  );
+  const out = new Int32Array(3);
+  const range = map.rangeOfToken(5n); // replicas b (r2), c (r1)
+  const rackAware = new TokenRouter(map, { localDc: "dc1", localRack: "r1" });
+  const dcAware = new TokenRouter(map, { localDc: "dc1" });
+  for (let turn = 0; turn < 4; turn++) {
+    // The rack's replica leads every plan; the other replica follows, then the other host.
+    assert.deepEqual(addresses(map, out, rackAware.plan(range, out)), ["c", "b", "a"]);
+  }
+  const leads = [0, 1, 2, 3].map(() => addresses(map, out, dcAware.plan(range, out))[0]);
+  assert.deepEqual(leads, ["b", "c", "b", "c"]);
+});
+
 Deno.test("TokenRouter refuses a local data center without hosts", () => {
   const map = new TokenMap(HOSTS, { class: "SimpleStrategy", replication_factor: "1" });
   assert.throws(

@@ -6,6 +6,7 @@ import { parseStressArgs } from "../../../lib/cql/options/parse_stress_args.ts";
 import { formatHelp } from "../../../lib/cql/options/help_text.ts";
 import { formatSettingsDump } from "../../../lib/cql/report/settings_dump.ts";
 import { splitCommandLine } from "./_shell_words.ts";
+import { OptionError } from "../../../lib/errors.ts";
 
 /** A write as a cluster test runs it: no-warmup, keyspace, hdrfile and the appended options. */
 const WRITE = "cassandra-stress write no-warmup cl=QUORUM n=20971520 -schema keyspace=keyspace1 " +
@@ -41,11 +42,35 @@ Deno.test("parseStressArgs() accepts the fork's -node rack= and prints it in the
     whitelist: false,
     datacenter: "us-east",
     rack: "us-east-1a",
+    loadBalance: null,
   });
   const dump = formatSettingsDump(settings);
   assert.ok(dump.includes("  Datacenter: us-east\n  Rack: us-east-1a\n  Load Balance: auto\n"));
   const plain = formatSettingsDump(parseStressArgs(splitCommandLine(`${WRITE} -node 127.0.0.1`)));
   assert.ok(plain.includes("  Datacenter: null\n  Rack: null\n"));
+});
+
+Deno.test("parseStressArgs() takes the fork's -node loadbalance= by each of its names, and the dump says which", () => {
+  const policyOf = (value: string) =>
+    parseStressArgs(splitCommandLine(`${WRITE} -node loadbalance=${value} 127.0.0.1`)).node
+      .loadBalance;
+  for (const name of ["rr", "roundrobin", "round-robin", "Round-Robin"]) {
+    assert.equal(policyOf(name), "ROUND_ROBIN");
+  }
+  for (const name of ["dc", "dc-aware"]) assert.equal(policyOf(name), "DC_AWARE");
+  for (const name of ["rack", "RACK-AWARE"]) assert.equal(policyOf(name), "RACK_AWARE");
+  const dump = formatSettingsDump(
+    parseStressArgs(splitCommandLine(`${WRITE} -node loadbalance=rr 127.0.0.1`)),
+  );
+  assert.ok(dump.includes("  Rack: null\n  Load Balance: ROUND_ROBIN\n"), dump);
+  assert.throws(
+    () => policyOf("random"),
+    (error) =>
+      error instanceof OptionError &&
+      error.message ===
+        'Cannot parse option "-node loadbalance": "random" is not a load balancing policy, ' +
+          "expected round-robin (rr), dc-aware (dc) or rack-aware (rack)",
+  );
 });
 
 Deno.test("formatHelp() Usage lines list skip-unsupported-columns and rack=", () => {
@@ -55,4 +80,5 @@ Deno.test("formatHelp() Usage lines list skip-unsupported-columns and rack=", ()
   const flags = [...usage("-errors").matchAll(/ *\[([\w-]+?)[=?]*\] */g)].map((m) => m[1]);
   assert.ok(flags.includes("skip-unsupported-columns"), usage("-errors"));
   assert.ok(usage("-node").includes("[rack=RACK]"), usage("-node"));
+  assert.ok(usage("-node").includes("[loadbalance=POLICY]"), usage("-node"));
 });
