@@ -14,10 +14,11 @@ import { readBack } from "./checkout_consistency_read_back.ts";
 import { parseDuration } from "../units/parse_duration.ts";
 import { CheckoutServices } from "./driver/checkout_services.ts";
 import type { CommandIo } from "../cli/command_io.ts";
-import { parseCommandFlags, parseInteger, parsePositive } from "../cli/parse_flags.ts";
+import { parseCommandFlags, parseInteger } from "../cli/parse_flags.ts";
 import { InterruptedError, UsageError } from "../errors.ts";
 import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
 import { redactUrls } from "./checkout_urls.ts";
+import { MAX_CONNECTIONS, MAX_COUNT, parseCount } from "./_count_flag.ts";
 
 const HELP = `Usage: stress checkout consistency (--urls urls.json | --gateway URL) [options]
 
@@ -66,13 +67,16 @@ async function settingsOf(
   const urls = await CheckoutServices.urlsFromFlags(values, "run the consistency test");
   return {
     urls,
-    items: parseInteger("--items", values.items as string, { min: 1 }),
+    items: parseCount("--items", values.items as string, { min: 1, max: MAX_COUNT }),
     stock: parseInteger("--stock", values.stock as string, { min: 0 }),
     price: parseInteger("--price", values.price as string, { min: 0 }),
-    users: parseInteger("--users", values.users as string, { min: 1 }),
+    users: parseCount("--users", values.users as string, { min: 1, max: MAX_COUNT }),
     credit: parseInteger("--credit", values.credit as string, { min: 0 }),
-    checkouts: parseInteger("--checkouts", values.checkouts as string, { min: 1 }),
-    concurrency: parsePositive("--concurrency", values.concurrency as string, { integer: true }),
+    checkouts: parseCount("--checkouts", values.checkouts as string, { min: 1, max: MAX_COUNT }),
+    concurrency: parseCount("--concurrency", values.concurrency as string, {
+      min: 1,
+      max: MAX_CONNECTIONS,
+    }),
     timeoutMs: positiveDuration(values.timeout as string, "--timeout"),
     connectTimeoutMs: positiveDuration(values["connect-timeout"] as string, "--connect-timeout"),
     seed: values.seed === undefined

@@ -44,6 +44,12 @@ const decoder = new TextDecoder();
 /** How often the loader's probe timer fires, in ms. */
 const PROBE_MS = 20;
 
+/**
+ * The longest a timer can wait, in ms: a longer `setTimeout` fires at once (with a warning on
+ * stderr), so a user due in 4 months (`--spawn-rate 1e-7`) started at once.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function nowNs(): number {
   return Math.round(performance.now() * 1e6);
 }
@@ -61,7 +67,7 @@ class SendClock {
   };
 }
 
-/** Timers that {@linkcode Sleeper.wakeAll} ends early. */
+/** Timers (each at most `MAX_TIMER_MS`) that {@linkcode Sleeper.wakeAll} ends early. */
 class Sleeper {
   #pending = new Map<ReturnType<typeof setTimeout>, () => void>();
 
@@ -70,7 +76,7 @@ class Sleeper {
       const id = setTimeout(() => {
         this.#pending.delete(id);
         resolve();
-      }, ms);
+      }, Math.min(ms, MAX_TIMER_MS));
       this.#pending.set(id, resolve);
     });
   }
@@ -311,8 +317,11 @@ export class LoadRun {
     const running: Promise<void>[] = [];
     for (let i = 0; i < users && !this.#stopped; i++) {
       const dueMs = this.#startMs + (i * 1000) / spawnRate;
-      const aheadMs = dueMs - performance.now();
-      if (aheadMs >= 1) await this.#sleeper.sleep(aheadMs);
+      // A sleep is at most what a timer can wait: sleep again until the user is due.
+      for (let aheadMs = dueMs - performance.now(); aheadMs >= 1 && !this.#stopped;) {
+        await this.#sleeper.sleep(aheadMs);
+        aheadMs = dueMs - performance.now();
+      }
       if (this.#stopped) break;
       running.push(this.#user(this.#newRunner(i)));
     }

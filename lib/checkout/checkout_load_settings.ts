@@ -21,6 +21,7 @@ import { parseInteger, parsePositive } from "../cli/parse_flags.ts";
 import { parseWholeNumber } from "../units/parse_whole_number.ts";
 import { resolve } from "node:path";
 import { checkReplaceable } from "../cli/replace_file.ts";
+import { MAX_CONNECTIONS, MAX_COUNT, parseCount } from "./_count_flag.ts";
 
 /** The settings of a load test, read from the flags of `stress checkout load`. */
 export interface LoadSettings {
@@ -186,10 +187,13 @@ function outputPathsOf(values: FlagValues): { json: string | null; hdr: string |
 
 function paramsOf(values: FlagValues, durationMs: number): LoadRunParams {
   return {
-    users: parseInteger("--users", values.users as string, { min: 1 }),
+    users: parseCount("--users", values.users as string, { min: 1, max: MAX_COUNT }),
     spawnRate: parsePositive("--spawn-rate", values["spawn-rate"] as string),
     rate: rateOf(values),
-    maxInFlight: parseInteger("--max-in-flight", values["max-in-flight"] as string, { min: 1 }),
+    maxInFlight: parseCount("--max-in-flight", values["max-in-flight"] as string, {
+      min: 1,
+      max: MAX_COUNT,
+    }),
     durationMs,
     seed: values.seed === undefined
       ? Math.floor(Math.random() * 2 ** 31)
@@ -227,7 +231,10 @@ export async function loadSettingsOf(values: FlagValues): Promise<LoadSettings> 
   const initSizes = initSizesOf(values);
   const set = await checkedScenarioSet(values, initSizes.orders);
   const web = webOf(values);
-  const connections = parseInteger("--connections", str("connections"), { min: 1 });
+  const connections = parseCount("--connections", str("connections"), {
+    min: 1,
+    max: MAX_CONNECTIONS,
+  });
   const timeoutMs = positiveDuration(values, "timeout");
   const connectTimeoutMs = positiveDuration(values, "connect-timeout");
   const intervalMs = parseDuration(str("interval"), "--interval");

@@ -5,7 +5,7 @@
  */
 
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
-import { UsageError } from "../errors.ts";
+import { EXIT_CODES, messageOf, UsageError, UserError } from "../errors.ts";
 import { LiveSeries } from "../live/live_series.ts";
 import { startLiveServer } from "../live/live_server.ts";
 import { LoadRun, type LoadRunParams } from "./checkout_load_run.ts";
@@ -36,6 +36,19 @@ function pageRateOf(rate: number | undefined): number | null {
   return rate;
 }
 
+/**
+ * Prints the error that ended a run (after its summary) and returns its exit code, as `main`
+ * would have: a file that cannot be written is 2, a bug 70 (it was 1 for both).
+ */
+function exitCodeOfFailure(error: unknown, io: CommandIo): number {
+  if (error instanceof UserError) {
+    io.err(`error: ${error.message}`);
+    return error.exitCode;
+  }
+  io.err(`error: internal error (a bug in stress): ${messageOf(error)}`);
+  return EXIT_CODES.internal;
+}
+
 /** Where the web-driven load test serves and reports. */
 export interface LoadWebOptions {
   /** The address of the live page. */
@@ -54,7 +67,8 @@ export interface LoadWebOptions {
  *
  * @param settings The settings of the load test.
  * @param options The page's address, the output, the signal and `/metrics`.
- * @returns The exit code of the last run: 0, `--exit-code-on-error` or 1 when it failed.
+ * @returns The exit code of the last run: 0, `--exit-code-on-error`, 4 (`--fail-if-limited`), or
+ * what its error says: 2 for a file that cannot be written, 70 for a bug.
  * @throws {UsageError} When the page cannot be served on the address.
  *
  * @example Usage
@@ -80,10 +94,9 @@ export async function runLoadWithWeb(
         return code;
       },
       (error) => {
-        series.setMessage(`the run failed: ${error instanceof Error ? error.message : error}`);
-        io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
-        exitCode = 1;
-        return 0;
+        series.setMessage(`the run failed: ${messageOf(error)}`);
+        exitCode = exitCodeOfFailure(error, io);
+        return exitCode;
       },
     ).finally(() => {
       series.setState("stopped");

@@ -23,6 +23,8 @@ export interface ScenarioProblem {
 const METHODS: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 const SERVICES: readonly string[] = ["order", "payment", "stock"];
 const EXPECTS: readonly string[] = ["ok", "client_error"];
+// deno-lint-ignore no-control-regex -- control characters are what it looks for
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 
 const TEMPLATE_EXPECTED = 'a path starting with "/" whose placeholders are {variable} or ' +
   "{randint:MIN:MAX}";
@@ -146,7 +148,23 @@ function stepProblem(
       expected: `one of ${EXPECTS.join(", ")}`,
     };
   }
-  return pathProblem(step.path, `${at}.path`, captured) ?? captureProblem(step, at, captured);
+  return pathProblem(step.path, `${at}.path`, captured) ?? captureProblem(step, at, captured) ??
+    nameProblem(step.name, `${at}.name`);
+}
+
+/**
+ * A control character in a step's name: the name is a row of the tables, an HDR log tag and a
+ * label, and a line break cut its row in two.
+ */
+function nameProblem(name: string, at: string): ScenarioProblem | undefined {
+  const control = CONTROL.exec(name);
+  if (control === null) return undefined;
+  const hex = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+  return {
+    path: at,
+    problem: `has a control character (U+${hex}) at index ${control.index}`,
+    expected: "a name without control characters",
+  };
 }
 
 /** What is wrong with a step's path template, given the variables captured before it. */

@@ -139,3 +139,29 @@ Deno.test("LoadRun.run() sends a captured value with a space percent-encoded", a
     await server.shutdown();
   }
 });
+
+Deno.test("LoadRun.run() does not start a user due after the run's end (a spawn rate far below 1/s)", async () => {
+  // The second user is due in 10^7 s, past what a timer can wait: it must not start at once.
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const pool = {
+    request: async () => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight--;
+      return { ok: true, status: 200, body: new Uint8Array(0) };
+    },
+  } as unknown as HttpPool;
+  const run = new LoadRun(ONE_STEP, { order: pool, payment: pool, stock: pool }, {
+    users: 2,
+    spawnRate: 1e-7,
+    rate: null,
+    maxInFlight: 10,
+    durationMs: 300,
+    seed: 1,
+  });
+  await run.run();
+  assert.equal(run.failure, null);
+  assert.equal(mostInFlight, 1, "only the first user ran");
+  assert.ok(run.completedIterations > 0);
+});

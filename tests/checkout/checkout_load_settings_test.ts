@@ -147,3 +147,25 @@ Deno.test("checkout load queues every user's request: past 65,536 users waiting,
   await accepting.catch(() => {});
   for (const conn of accepted) conn.close();
 });
+
+Deno.test("checkout load and consistency refuse counts past what they can hold, with one line", async (t) => {
+  // Each failed late: an array too long (a stack trace, exit 70), or a pool of 10^11
+  // connections built at once (all memory, deaf to Ctrl-C).
+  const cases: [readonly string[], string, string, string][] = [
+    [LOAD, "--users", "10000001", "from 1 to 10000000"],
+    [LOAD, "--max-in-flight", "99999999999", "from 1 to 10000000"],
+    [LOAD, "--connections", "99999999999", "from 1 to 65535"],
+    [CONSISTENCY, "--checkouts", "99999999999", "from 1 to 10000000"],
+    [CONSISTENCY, "--users", "99999999999", "from 1 to 10000000"],
+    [CONSISTENCY, "--items", "99999999999", "from 1 to 10000000"],
+    [CONSISTENCY, "--concurrency", "65536", "from 1 to 65535"],
+  ];
+  for (const [command, flag, value, range] of cases) {
+    await t.step(`${command[1]} ${flag} ${value}`, async () => {
+      assert.equal(
+        await usageError([...command, flag, value]),
+        `error: Cannot parse ${flag}: "${value}" is invalid, expected an integer ${range}`,
+      );
+    });
+  }
+});

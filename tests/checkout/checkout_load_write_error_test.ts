@@ -69,3 +69,28 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "checkout load --web: a --json on a full disk is one error line, exit 2 (not 1)",
+  ignore: !FULL,
+  async fn() {
+    const service = await startCheckoutService({ seed: 3 });
+    try {
+      const run = await load(service.url, [
+        "--duration=400ms",
+        "--json",
+        "/dev/full",
+        "--web=127.0.0.1:0",
+        "--autostart",
+        "--autoquit=50ms",
+      ]);
+      assert.equal(run.code, 2, run.err.join("\n"));
+      assert.deepEqual(run.err, [
+        `error: Cannot write the file of --json "/dev/full": ${NO_SPACE}`,
+      ]);
+      assert.ok(run.out.some((line) => line.startsWith("Results (")), run.out.join("\n"));
+    } finally {
+      await service.close();
+    }
+  },
+});

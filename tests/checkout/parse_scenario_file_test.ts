@@ -177,6 +177,11 @@ Deno.test("parseScenarioFile() names the JSON path of the first problem", async 
       "$.scenarios[0].steps[0].path has a space (U+0020) at index 13, expected a path without spaces or control characters (a space is written %20)",
     ],
     [
+      "a line break in a step name (it cut the interval rows)",
+      withStep({ name: "x\ny" }),
+      "$.scenarios[0].steps[0].name has a control character (U+000A) at index 1, expected a name without control characters",
+    ],
+    [
       "an unknown variable",
       withStep({ path: "/orders/checkout/{order_id}" }),
       '$.scenarios[0].steps[0].path uses "{order_id}" before a step captures it, expected a variable captured by an earlier step of the scenario, or {randint:MIN:MAX}',

@@ -285,3 +285,30 @@ Deno.test("startLiveServer() rejects when the port is taken", async () => {
     );
   });
 });
+
+Deno.test("startLiveServer() refuses a huge POST body without reading all of it", async () => {
+  // The whole body was read into memory before its size was checked: 1.5 GB posted to
+  // /api/start took the loader to 1.6 GB. Now it stops at the first bytes past the limit.
+  await withServer(async ({ server, starts }) => {
+    const chunk = new Uint8Array(1024 * 1024).fill(32);
+    const chunks = 256;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled++ < chunks) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await fetch(new URL("/api/start", server.url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    assert.equal(response.status, 413);
+    assert.deepEqual(await response.json(), {
+      error: "Cannot read request: body has more than 65536 bytes, expected at most 65536",
+    });
+    assert.ok(pulled < chunks / 2, `${pulled} of ${chunks} MiB sent before the answer`);
+    assert.deepEqual(starts, []);
+  });
+});

@@ -24,8 +24,14 @@ export class HttpSlot {
   idleRead: Promise<number | null | Error> | null = null;
   /** The last idle read started, which close() waits for (it never rejects). */
   lastIdleRead: Promise<unknown> = Promise.resolve();
-  /** Where the idle read puts what it receives (the start of the next response). */
-  readonly idleBuffer: Uint8Array = new Uint8Array(16 * 1024);
+  #idleBuffer: Uint8Array | null = null;
+  /**
+   * Where the idle read puts what it receives (the start of the next response): made on first
+   * use, so a pool's connections that are never opened cost nothing.
+   */
+  get idleBuffer(): Uint8Array {
+    return this.#idleBuffer ??= new Uint8Array(16 * 1024);
+  }
   /** Bumped when the idle read is taken or the connection dropped: an older read is stale. */
   #generation = 0;
   readonly encoder: RequestEncoder;

@@ -62,7 +62,8 @@ function checkHeader(name: string, value: string): void {
  * ```
  */
 export class RequestEncoder {
-  #buffer: Uint8Array = new Uint8Array(INITIAL_BYTES);
+  /** Empty until the first request: a pool's connections never used cost nothing. */
+  #buffer: Uint8Array = new Uint8Array(0);
   #fixed: Uint8Array;
   #basePath: Uint8Array;
   #methods: Map<string, Uint8Array> = new Map();
@@ -126,7 +127,7 @@ export class RequestEncoder {
       HTTP11_CRLF.length + this.#fixed.length + extra.length * 3 + CONTENT_LENGTH.length + 24 +
       bodyChars;
     if (need > this.#buffer.length) {
-      this.#buffer = new Uint8Array(Math.max(need, this.#buffer.length * 2));
+      this.#buffer = new Uint8Array(Math.max(need, INITIAL_BYTES, this.#buffer.length * 2));
     }
     const buffer = this.#buffer;
     buffer.set(methodBytes, 0);

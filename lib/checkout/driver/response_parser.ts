@@ -110,7 +110,8 @@ export class ResponseParser {
   /** Whether the error was a size limit ("too large"). */
   tooLarge = false;
 
-  #buffer: Uint8Array = new Uint8Array(INITIAL_BYTES);
+  /** Empty until the first read: a pool's connections that are never opened cost nothing. */
+  #buffer: Uint8Array = EMPTY;
   #maxBodyBytes: number;
   #collectHeaders: boolean;
   #headers: Record<string, string> | undefined = undefined;
@@ -170,6 +171,7 @@ export class ResponseParser {
    * @returns A view to read into, or an empty view when the response is over the limits.
    */
   space(): Uint8Array {
+    if (this.#buffer.length === 0) this.#buffer = new Uint8Array(INITIAL_BYTES);
     const buffer = this.#buffer;
     if (this.#end === 0) return buffer;
     if (this.#end < buffer.length) return buffer.subarray(this.#end);
