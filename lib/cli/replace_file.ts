@@ -3,13 +3,14 @@
  * run must not measure for an hour and then fail on a missing folder or a read-only file), then
  * written to a sibling (`PATH.tmp-PID`) and renamed over the file, so what it held survives a
  * crash. Through a link, the file it points to is replaced (the link stays); the replaced file
- * keeps its permissions; a device or a pipe (`/dev/null`, `/dev/stdout`) is written in place,
- * never replaced.
+ * keeps its permissions; a device, a pipe or a descriptor's path (`/dev/null`, `/dev/stdout`) is
+ * written in place, after what it holds, never replaced.
  *
  * @module
  */
 
 import { UsageError } from "../errors.ts";
+import { isDescriptorPath, openOutput } from "./descriptor_path.ts";
 
 /** The sibling a file is written to before it replaces the file. */
 function siblingOf(path: string): string {
@@ -53,17 +54,21 @@ function targetOf(path: string, info: Deno.FileInfo | null): string {
   }
 }
 
-/** A device or a pipe: written in place, never replaced by a regular file. */
-function isSpecial(info: Deno.FileInfo | null): boolean {
-  return info !== null && !info.isFile && !info.isDirectory;
+/**
+ * A device or a pipe, or a descriptor's path (`/dev/stdout`, which behind `> out.txt` is that
+ * file): written in place, never replaced by a regular file.
+ */
+function isSpecial(path: string, info: Deno.FileInfo | null): boolean {
+  return isDescriptorPath(path) || (info !== null && !info.isFile && !info.isDirectory);
 }
 
 /**
- * Writes `text` to a device or pipe as it is, neither created nor truncated (its errors carry
- * the system's words alone, such as "No space left on device (os error 28)").
+ * Writes `text` to a device, pipe or descriptor after what it holds, neither created nor
+ * truncated (its errors carry the system's words alone, such as "No space left on device (os
+ * error 28)").
  */
 function writeInPlace(path: string, text: string): void {
-  const file = Deno.openSync(path, { write: true });
+  const file = isDescriptorPath(path) ? openOutput(path) : Deno.openSync(path, { write: true });
   try {
     const bytes = new TextEncoder().encode(text);
     let offset = 0;
@@ -103,7 +108,7 @@ function directoryError(path: string, option: string): UsageError {
 export function checkReplaceable(path: string, option: string): void {
   const info = statOrNull(path);
   if (info?.isDirectory) throw directoryError(path, option);
-  if (isSpecial(info)) return;
+  if (isSpecial(path, info)) return;
   const target = targetOf(path, info);
   const probe = siblingOf(target);
   try {
@@ -140,7 +145,7 @@ export function checkReplaceable(path: string, option: string): void {
 export function replaceFile(path: string, option: string, text: string): void {
   const info = statOrNull(path);
   if (info?.isDirectory) throw directoryError(path, option);
-  if (isSpecial(info)) {
+  if (isSpecial(path, info)) {
     try {
       writeInPlace(path, text);
     } catch (error) {

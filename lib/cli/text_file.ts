@@ -6,6 +6,7 @@
  */
 
 import { UserError } from "../errors.ts";
+import { openOutput, type OutputFile } from "./descriptor_path.ts";
 
 /**
  * An append-only text file, created (or truncated) when opened.
@@ -23,15 +24,16 @@ import { UserError } from "../errors.ts";
  * ```
  */
 export class TextFile {
-  #file: Deno.FsFile | null;
+  #file: OutputFile | null;
   #encoder = new TextEncoder();
 
-  private constructor(file: Deno.FsFile) {
+  private constructor(file: OutputFile) {
     this.#file = file;
   }
 
   /**
-   * Creates or truncates the file.
+   * Creates or truncates the file; a descriptor's path (`/dev/stdout`) is written after what it
+   * holds, stdout's and stderr's through the streams themselves.
    *
    * @param path Where.
    * @param purpose The option it is for, for the error message.
@@ -41,7 +43,7 @@ export class TextFile {
   static create(path: string, purpose: string): TextFile {
     try {
       return new TextFile(
-        Deno.openSync(path, { write: true, create: true, truncate: true }),
+        openOutput(path),
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
