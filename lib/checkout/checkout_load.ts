@@ -17,6 +17,7 @@ import { initialiseLoad } from "./checkout_load_init.ts";
 import { executeLoadRun } from "./checkout_load_execute.ts";
 import { runLoadWithWeb } from "./checkout_load_web.ts";
 import type { CommandIo } from "../cli/command_io.ts";
+import { formatPerSecond } from "./format_per_second.ts";
 
 const HELP = `Usage: stress checkout load (--urls urls.json | --gateway URL) [options]
 
@@ -108,8 +109,8 @@ function shardSettings(settings: LoadSettings, shard: Shard | null, io: CommandI
   io.out(
     `shard ${shard.index}/${shard.count}: ${
       sharded.rate === null
-        ? `${sharded.users} of ${params.users} users at ${sharded.spawnRate}/s`
-        : `${sharded.rate}/s of ${params.rate}/s arrivals`
+        ? `${sharded.users} of ${params.users} users at ${formatPerSecond(sharded.spawnRate)}`
+        : `${formatPerSecond(sharded.rate)} of ${formatPerSecond(params.rate!)} arrivals`
     }, seed ${sharded.seed}`,
   );
   return { ...settings, params: sharded, shard };

@@ -8,6 +8,7 @@ import { loaderExitCode } from "../stats/loader_verdict.ts";
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
 import type { LiveSeries } from "../live/live_series.ts";
 import { formatWaitTime } from "./wait_time.ts";
+import { formatPerSecond } from "./format_per_second.ts";
 import { redactUrls } from "./checkout_urls.ts";
 import { LoadReporter } from "./checkout_load_reporter.ts";
 import type { LoadRun, LoadRunParams } from "./checkout_load_run.ts";
@@ -17,8 +18,8 @@ import type { CommandIo } from "../cli/command_io.ts";
 function describeRun(settings: LoadSettings, params: LoadRunParams): string {
   const set = settings.set;
   const load = params.rate === null
-    ? `${params.users} users at ${params.spawnRate}/s`
-    : `${params.rate}/s arrivals (at most ${params.maxInFlight} in flight)`;
+    ? `${params.users} users at ${formatPerSecond(params.spawnRate)}`
+    : `${formatPerSecond(params.rate)} arrivals (at most ${params.maxInFlight} in flight)`;
   return `checkout load: scenario ${set.name} (${set.scenarios.length} scenario${
     set.scenarios.length === 1 ? "" : "s"
   }, wait ${formatWaitTime(set.waitTime)}), ${load} for ${

@@ -175,32 +175,36 @@ Deno.test("checkout load --prometheus: per-endpoint counters scraped during a ru
   }
 });
 
-Deno.test("checkout load --web: Start refuses a fractional rate, as --rate does", async () => {
+Deno.test("checkout load --web of a shard: Start takes the fractional rate its page offers", async () => {
   const service = await startCheckoutService({ mode: "correct", seed: 6 });
   const controller = new AbortController();
   const io = captureIo();
   const exit = main(
-    ["checkout", "load", "--gateway", service.url, "--duration=1s", "--web=127.0.0.1:0"],
+    [
+      ...["checkout", "load", "--gateway", service.url, "--duration=1s", "--web=127.0.0.1:0"],
+      ...["--shard", "1/3", "--rate", "10/s", "--users", "3"],
+    ],
     { io, signal: controller.signal },
   );
   try {
     const url = await pageUrl(io);
-    const start = (body: unknown) =>
-      fetch(new URL("/api/start", url), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-    const refused = await start({ users: 1, spawnRate: 1, rate: 0.5 });
-    assert.equal(refused.status, 400);
-    const { error } = await refused.json();
-    assert.match(error, /"rate" is "0\.5", expected a whole number .* as --rate N\/s takes/);
-    const stats = await (await fetch(new URL("/api/stats", url))).json();
-    assert.equal(stats.state, "idle");
-    assert.equal(service.stats().requests, 0, "nothing ran");
+    // The page offers this shard's share of --rate: 10/s over 3 shards.
+    const page = await (await fetch(url)).text();
+    const offered = Number(/id="rate-input"[^>]*value="([\d.]+)"/.exec(page)?.[1]);
+    assert.ok(Math.abs(offered - 10 / 3) < 0.01, `offered ${offered}`);
+    const started = await fetch(new URL("/api/start", url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ users: 1, spawnRate: 1, rate: offered }),
+    });
+    // Before, a rate that is not a whole number was refused (400).
+    assert.equal(started.status, 200, await started.text());
+    await waitUntil(() => service.stats().requests > 0, "a request of the run");
   } finally {
     controller.abort();
-    assert.equal(await exit, 0, io.lines.join("\n"));
+    await exit;
     await service.close();
   }
+  assert.match(io.lines.join("\n"), /^shard 1\/3: 3\.333\/s of 10\/s arrivals, /m);
+  assert.match(io.lines.join("\n"), /, 3\.333\/s arrivals \(at most /);
 });
