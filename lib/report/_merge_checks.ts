@@ -9,13 +9,18 @@
  * - on every line that carries the column, `|maxMs * 1e6 - histogram max| <= 500 ns +
  *   histogram max / 1000`: the rounding of `%.3f` plus the histogram's precision (3
  *   significant digits; one bucket is at most 1/1024 of its value wide). A log of
- *   microseconds is off by a factor of 1000, far outside this.
+ *   microseconds is off by a factor of 1000, far outside this. A max above one hour is
+ *   accepted when the histogram clamped values to one hour (it holds no more).
+ *
+ * A writer that divides the max by 1e6 whatever its values' unit (HdrHistogram's default
+ * ratio) writes a log of microseconds that passes: nothing in such a log tells its unit.
  *
  * @module
  */
 
 import { UsageError } from "../errors.ts";
 import type { HistogramExport, LatencyHistogram } from "../stats/latency_histogram.ts";
+import { HIGHEST_NS } from "../stats/_histogram_layout.ts";
 
 /** A time unit a log can declare for its values. */
 export type HdrValueUnit = "ns" | "us" | "ms" | "s";
@@ -26,6 +31,12 @@ export interface CheckedInterval {
   readonly tag: string;
   /** Start, seconds since BaseTime. */
   readonly startSec: number;
+  /**
+   * Length, seconds.
+   *
+   * @default {0}
+   */
+  readonly lengthSec?: number;
   /** The histogram (ns) or its export. */
   readonly histogram: LatencyHistogram | HistogramExport;
   /** The `Interval_Max` column in ms, when known. */
@@ -84,8 +95,10 @@ function tagsOf(log: CheckedLog): string {
  *
  * @param logs The logs to merge.
  * @param options `sameTags: false` accepts logs whose tag sets differ.
- * @throws {UsageError} When there is no log, a log has no intervals, BaseTimes are missing in
- * some logs only, tag sets differ (unless allowed), or a log's values are not nanoseconds.
+ * @throws {UsageError} When there is no log, a log has no intervals, some logs' starts are
+ * relative to no BaseTime while others' times are known (a BaseTime, or starts since the
+ * epoch), tag sets differ (unless allowed), a log's values are not nanoseconds, or an interval
+ * lies at no date (its BaseTime plus its start past what a `Date` holds).
  */
 export function checkMergeInput(
   logs: readonly CheckedLog[],
@@ -102,8 +115,8 @@ export function checkMergeInput(
     if (log.intervals.length === 0) {
       throw new UsageError(`${where}: it has no intervals, expected at least one Tag=... line`);
     }
-    if ((log.baseTimeMs === 0) !== (first.baseTimeMs === 0)) {
-      const [without, other] = log.baseTimeMs === 0 ? [log, first] : [first, log];
+    if (isAnchored(log) !== isAnchored(first)) {
+      const [without, other] = isAnchored(log) ? [first, log] : [log, first];
       throw new UsageError(
         `Cannot merge HDR log "${without.name}": it has no BaseTime, expected a ` +
           `"#[BaseTime: ...]" line as in "${other.name}"`,
@@ -121,15 +134,56 @@ export function checkMergeInput(
       throw new UsageError(`${where}: its values are in "${unit}", expected "ns" (nanoseconds)`);
     }
     for (const interval of log.intervals) {
-      if (interval.maxMs === undefined) continue;
-      const maxNs = maxNsOf(interval.histogram);
-      if (Math.abs(interval.maxMs * 1e6 - maxNs) > 500 + maxNs / 1000) {
-        throw new UsageError(
-          `${where}: interval "${interval.tag}" at ${interval.startSec} s has max ` +
-            `${interval.maxMs} ms but its histogram's max is ${maxNs} ns, expected the same ` +
-            "within 0.1% (histogram values in nanoseconds)",
-        );
-      }
+      checkDate(log, interval);
+      checkMaxColumn(where, interval);
     }
   }
+}
+
+/**
+ * Refuses an interval whose `Interval_Max` column (ms) is not its histogram's max (ns): values
+ * that are not nanoseconds. A max above one hour, which the histogram holds as one hour (its
+ * values above are clamped and counted), is that max.
+ */
+function checkMaxColumn(where: string, interval: CheckedInterval): void {
+  if (interval.maxMs === undefined) return;
+  const maxNs = maxNsOf(interval.histogram);
+  const clamped = interval.histogram.clampedCount > 0 && interval.maxMs * 1e6 > HIGHEST_NS;
+  if (clamped || Math.abs(interval.maxMs * 1e6 - maxNs) <= 500 + maxNs / 1000) return;
+  throw new UsageError(
+    `${where}: interval "${interval.tag}" at ${interval.startSec} s has max ` +
+      `${interval.maxMs} ms but its histogram's max is ${maxNs} ns, expected the same ` +
+      "within 0.1% (histogram values in nanoseconds)",
+  );
+}
+
+/** A year, in seconds. */
+const YEAR_SEC = 365 * 24 * 3600;
+
+/**
+ * Whether a log's intervals lie at known times: it has a BaseTime, or its starts are seconds
+ * since the epoch (as HdrHistogram's writer logs without one, and its reader takes a log
+ * without one), not seconds since an unknown start.
+ */
+function isAnchored(log: CheckedLog): boolean {
+  return log.baseTimeMs !== 0 || log.intervals.every((i) => i.startSec >= YEAR_SEC);
+}
+
+/** The farthest epoch ms from 1970 a `Date` holds (year 275760). */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Refuses an interval whose absolute start or end (its log's BaseTime plus its start, or its
+ * start alone in a log of absolute timestamps) is no date: the merge's times and dates would be
+ * invalid.
+ */
+function checkDate(log: CheckedLog, interval: CheckedInterval): void {
+  const startMs = log.baseTimeMs + interval.startSec * 1000;
+  const endMs = startMs + (interval.lengthSec ?? 0) * 1000;
+  if (Math.abs(startMs) <= MAX_DATE_MS && Math.abs(endMs) <= MAX_DATE_MS) return;
+  throw new UsageError(
+    `Cannot merge HDR log "${log.name}": interval "${interval.tag}" at ${interval.startSec} s ` +
+      "lies past the year 275760 once its BaseTime is added, expected a BaseTime and starts " +
+      "in seconds since the epoch",
+  );
 }

@@ -141,6 +141,11 @@ function parseIntervalLine(line: string, where: string): MergeInputInterval {
   ) {
     throw new UsageError(`${where} is invalid, expected Tag=T,start,length,max,histogram`);
   }
+  if (lengthSec < 0) {
+    throw new UsageError(
+      `${where} has length "${fields[1].trim()}" s, expected 0 or more (an interval's seconds)`,
+    );
+  }
   let histogram: HistogramExport;
   try {
     histogram = decodeHistogramExport(fields[3]);

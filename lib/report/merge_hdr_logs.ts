@@ -340,8 +340,8 @@ function mergeBucket(bucket: number, merge: BucketMerge): MergedInterval {
  * @returns The merged BaseTime, intervals, per-tag totals and per-loader counts.
  * @throws {UsageError} When no log is given, a log has no intervals, the tag sets differ,
  * a log's values are not nanoseconds (see `_merge_checks.ts` for the rule), some logs have no
- * BaseTime, `intervalSec` is not positive or shorter than the logs' interval length, or the logs
- * span more than 10^7 intervals.
+ * BaseTime nor starts since the epoch, an interval lies past any date, `intervalSec` is not
+ * positive or shorter than the logs' interval length, or the logs span more than 10^7 intervals.
  *
  * @example Usage
  * ```ts

@@ -98,6 +98,12 @@ export function cutLineWarning(name: string, line: number): string {
   return `warning: HDR log "${name}": its last line (line ${line}) is cut short (its loader stopped while writing it); merged without that line`;
 }
 
+/** The warning for values above one hour, which the merged histograms hold as one hour. */
+function clampedWarning(tag: string, count: number): string {
+  return `warning: ${count} value${count === 1 ? "" : "s"} of "${tag}" above one hour ` +
+    "counted as one hour (the histograms' highest value; clampedLatencies in --json)";
+}
+
 /** The logs that have intervals; a warning for each one that has none (a loader that ended early). */
 function logsWithIntervals(logs: readonly MergeInputLog[], io: CommandIo): MergeInputLog[] {
   const kept = logs.filter((log) => log.intervals.length > 0);
@@ -188,6 +194,9 @@ export async function mergeCommand(args: readonly string[], io: CommandIo): Prom
     intervalSec,
     onInterval: (interval) => report.addInterval(interval),
   });
+  for (const [tag, total] of merged.totals) {
+    if (total.clampedCount > 0) io.err(clampedWarning(tag, total.clampedCount));
+  }
   const output = report.finish(merged, {
     command: ["merge", ...args].join(" "),
     utcOffsetMinutes: -new Date(merged.baseTimeMs).getTimezoneOffset(),

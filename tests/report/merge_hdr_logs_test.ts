@@ -300,6 +300,44 @@ Deno.test("mergeHdrLogs() refuses no logs, empty logs, missing BaseTimes and bad
   assertRefused([a], /interval "0" s is invalid/, { intervalSec: 0 });
 });
 
+Deno.test("mergeHdrLogs() places a log of absolute starts and no BaseTime (HdrHistogram's default)", () => {
+  const a = makeShard("a.hdr", 13, 0, 3).log;
+  // The same intervals with starts in seconds since the epoch and no BaseTime line.
+  const absolute = {
+    ...a,
+    name: "java.hdr",
+    baseTimeMs: 0,
+    intervals: a.intervals.map((i) => ({ ...i, startSec: BASE_MS / 1000 + i.startSec })),
+  };
+  const merged = mergeHdrLogs([a, absolute]);
+  assert.equal(merged.baseTimeMs, BASE_MS);
+  assert.deepEqual(merged.intervals.map((i) => i.index), [0, 1, 2]);
+  const single = mergeHdrLogs([a]);
+  for (const tag of merged.tags) {
+    assert.equal(merged.totals.get(tag)!.totalCount, 2 * single.totals.get(tag)!.totalCount);
+  }
+  // Starts since an unknown start (no BaseTime, relative) are still refused next to either.
+  const relative = { ...a, name: "rel.hdr", baseTimeMs: 0 };
+  assertRefused([absolute, relative], /"rel\.hdr": it has no BaseTime/);
+});
+
+Deno.test("mergeHdrLogs() refuses an interval that lies past any date, naming the log", () => {
+  const a = makeShard("a.hdr", 12, 0, 2).log;
+  // A BaseTime of 10^14 s (a typo, or ms taken for s) or a start there: no Date holds it.
+  assertRefused(
+    [{ ...a, name: "far.hdr", baseTimeMs: 1e17 }],
+    /^Cannot merge HDR log "far\.hdr": interval "WRITE-(st|rt)" at 0 s lies past the year 275760/,
+  );
+  const late = { ...a.intervals[0], startSec: 1e14 };
+  assertRefused(
+    [{ ...a, name: "late.hdr", intervals: [...a.intervals, late] }],
+    /"late\.hdr": interval "WRITE-(st|rt)" at 100000000000000 s lies past the year 275760/,
+  );
+  // The last date there is still merged.
+  const edge = { ...a, baseTimeMs: 8.64e15 - 10_000 };
+  assert.equal(mergeHdrLogs([edge]).baseTimeMs, 8.64e15 - 10_000);
+});
+
 Deno.test("maxNsOfExport() equals LatencyHistogram.maxNs", () => {
   const prng = new Prng(11);
   for (let i = 0; i < 500; i++) {

@@ -35,6 +35,22 @@ Deno.test("readHdrLog() rejects a line that is not an interval line", () => {
     () => readHdrLog("Tag=X,1,2,3,notbase64\n", "bad.hdr"),
     (e) => e instanceof UserError && /line 1 has an undecodable histogram/.test(e.message),
   );
+  // A negative length: no interval (it made the merge's interval length 0 s, "invalid").
+  const window = new OpWindow("WRITE", { scheduled: false });
+  window.service.recordValue(1000);
+  const text = formatHdrLogHeader({ startTimeMs: 1_700_000_000_000 }) +
+    formatHdrLogInterval({ windows: [window], startSec: 0, lengthSec: 1 }).replace(
+      ",0.000,1.000,",
+      ",0.000,-1.000,",
+    );
+  assert.throws(
+    () => readHdrLog(text, "neg.hdr"),
+    (e) =>
+      e instanceof UserError &&
+      /^Cannot read HDR log "neg\.hdr": line 6 has length "-1\.000" s, expected 0 or more/.test(
+        e.message,
+      ),
+  );
 });
 
 Deno.test("readHdrLog() of a log with no BaseTime: StartTime when its timestamps are relative", () => {

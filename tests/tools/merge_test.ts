@@ -185,6 +185,10 @@ Deno.test("mergeCommand() refuses missing files, tag and unit mismatches in one 
     const empty = `${dir}/empty.hdr`;
     await Deno.writeTextFile(empty, formatHdrLogHeader({ startTimeMs: BASE_MS }));
     await assertUsageError([empty], /"[^"]*empty\.hdr": it has no intervals/);
+    // A BaseTime no date holds: one line, not a RangeError from the JSON summary's dates.
+    const far = `${dir}/far.hdr`;
+    await Deno.writeTextFile(far, text.replace(/BaseTime: \d+/, "BaseTime: 99999999999999"));
+    await assertUsageError([far], /"[^"]*far\.hdr": interval "WRITE-(st|rt)" at .* past the year/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -302,6 +306,33 @@ Deno.test("mergeCommand() leaves out a log with no intervals, with a warning", a
     assert.equal(summary.merge.loaders.length, 3);
     assert.equal(summary.total.ops, values.length);
     await assertUsageError([empty], /it has no intervals/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mergeCommand() merges a value above one hour as one hour, with a warning", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress-merge-test-" });
+  try {
+    // HdrHistogram (Java) 2.1.12, new Histogram(3) holding 2 h and 1 ms: its max column is
+    // 2 h, the histograms here end at one hour.
+    const line = "0.000,1.000,7202660.155," +
+      "HISTFAAAACh42pNpmSzMwMDAwQABzFCakYGB/T8I2H+ACBxcx8h0+TUTEwC/WQq4";
+    const log = `${dir}/java.hdr`;
+    await Deno.writeTextFile(
+      log,
+      formatHdrLogHeader({ startTimeMs: BASE_MS }) + `Tag=WRITE-st,${line}\n`,
+    );
+    const io = new BufferedIo();
+    assert.equal(await mergeCommand([log, "--json", `${dir}/m.json`], io), 0);
+    assert.deepEqual(io.stderr, [
+      'warning: 1 value of "WRITE-st" above one hour counted as one hour ' +
+      "(the histograms' highest value; clampedLatencies in --json)",
+    ]);
+    const summary = JSON.parse(await Deno.readTextFile(`${dir}/m.json`));
+    assert.equal(summary.total.ops, 2);
+    assert.equal(summary.total.clampedLatencies, 1);
+    assert.ok(summary.total.latencyMs.max >= 3_600_000, String(summary.total.latencyMs.max));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
