@@ -8,7 +8,9 @@
  *   it (the loader was late, not the server: an op that starts late because every thread was
  *   still waiting for the server is queueing, and shows in the response time) and at least 100
  *   did (fewer cannot tell 1% apart: one late op of four is 25%; they get a note), when a Worker's
- *   thread used 90% of a core or more, or when the probe timer's p99 lateness is 10 ms or more.
+ *   thread used 90% of a core or more, or when the probe timer's p99 lateness is 10 ms or more
+ *   (over fewer than 100 firings, a short run whose p99 is its worst pause, only when the
+ *   firings were late by 10% of the run or more, summed; else a note).
  * - A closed-model run whose threads had an op in flight 99% of the time or more gets a note:
  *   its rate was set by the number of threads (the loader's concurrency) and the server's
  *   latency together. That alone is not `limited`: a closed loop is always busy.
@@ -55,8 +57,16 @@ export interface LoaderFigures {
   } | null;
   /** Each Worker thread's CPU, as a share of one core (null: unknown). */
   readonly workerCpu: readonly (number | null)[];
-  /** The probe timer's lateness, ms. */
-  readonly eventLoopDelayMs: { readonly p99: number; readonly max: number };
+  /**
+   * The probe timer's lateness, ms: its p99 and max; how often it fired, and the share of the
+   * Workers' wall time its firings were late by, summed (when known).
+   */
+  readonly eventLoopDelayMs: {
+    readonly p99: number;
+    readonly max: number;
+    readonly firings?: number;
+    readonly lateShare?: number;
+  };
   /** The share of thread time with an op in flight (closed model), or null when scheduled. */
   readonly threadsBusy: number | null;
   /** The threads of every Worker (the users of a load test). */
@@ -125,6 +135,10 @@ const LATE_SHARE_LIMIT = 0.01;
 const MIN_JUDGED_OPS = 100;
 const CPU_LIMIT = 0.9;
 const LOOP_DELAY_LIMIT_MS = 10;
+/** The fewest probe firings whose p99 is judged as such (fewer: by their late share). */
+const MIN_JUDGED_FIRINGS = 100;
+/** The share of the run the probe's firings may be late by, summed, when they are too few. */
+const LOOP_LATE_SHARE_LIMIT = 0.1;
 const BUSY_NOTE = 0.99;
 /**
  * A thread's CPU comes in clock ticks of 10 ms: over a shorter run than this its share is not
@@ -170,7 +184,9 @@ export function mergeLoaderSamples(
   let busyNs = 0;
   let threadNs = 0;
   let threads = 0;
+  let wallSec = 0;
   for (const sample of samples) {
+    wallSec += sample.wallSec;
     dispatch.addExport(sample.dispatch);
     loop.addExport(sample.loopDelay);
     late += sample.dispatchLate;
@@ -195,6 +211,8 @@ export function mergeLoaderSamples(
     eventLoopDelayMs: {
       p99: loop.totalCount === 0 ? 0 : ms(loop.valueAtPercentile(99)),
       max: loop.totalCount === 0 ? 0 : ms(loop.maxNs),
+      firings: loop.totalCount,
+      lateShare: wallSec <= 0 ? 0 : (loop.meanNs * loop.totalCount) / 1e9 / wallSec,
     },
     threadsBusy: scheduled || threadNs === 0 ? null : Math.min(1, busyNs / threadNs),
     threads,
@@ -221,6 +239,30 @@ function judgeLateness(
     `${percent(dispatch.lateShare)} of the ops started more than 1 ms after their slot ` +
       `(p99 ${dispatch.p99Ms.toFixed(2)} ms late)`,
   );
+}
+
+/**
+ * A reason when the probe timer's p99 lateness is over the limit; a note instead when it fired
+ * too few times for a p99 (a short run: its p99 is its worst firing, a start-up pause) and its
+ * lateness was a small share of the run (a loop that never yields is judged at one firing).
+ */
+function judgeLoopDelay(
+  loop: LoaderFigures["eventLoopDelayMs"],
+  reasons: string[],
+  notes: string[],
+): void {
+  const { firings, lateShare } = loop;
+  if (
+    firings !== undefined && firings < MIN_JUDGED_FIRINGS && lateShare !== undefined &&
+    lateShare < LOOP_LATE_SHARE_LIMIT
+  ) {
+    notes.push(
+      `its event loop was late by ${loop.p99.toFixed(1)} ms at p99 over only ${firings} ` +
+        `probe firings (${percent(lateShare)} of the run), too few to judge`,
+    );
+    return;
+  }
+  reasons.push(`its event loop was late by ${loop.p99.toFixed(1)} ms at p99`);
 }
 
 /**
@@ -259,7 +301,7 @@ export function judgeLoader(figures: LoaderFigures): LoaderVerdict {
     }
   });
   if (loop.p99 >= LOOP_DELAY_LIMIT_MS && WORDS[figures.loops ?? "threads"].loopJudged) {
-    reasons.push(`its event loop was late by ${loop.p99.toFixed(1)} ms at p99`);
+    judgeLoopDelay(loop, reasons, notes);
   }
   const loops = figures.loops ?? "threads";
   const { inFlight: what, target } = WORDS[loops];

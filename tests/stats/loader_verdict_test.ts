@@ -183,3 +183,41 @@ Deno.test("judgeLoader(): a disk client's own event loop is shown, not judged: i
   // The same lateness in a query run's Worker is a limit.
   assert.equal(judgeLoader({ ...writer, loops: "workers" }).verdict, "limited");
 });
+
+Deno.test("judgeLoader(): a p99 over fewer than 100 probe firings is judged by their late share", () => {
+  // A 1 s run: 50 firings, one start-up pause of 15 ms, 1.5% of the run.
+  const pause = { p99: 15, max: 15, firings: 50, lateShare: 0.015 };
+  const short = judgeLoader({ ...healthy, eventLoopDelayMs: pause });
+  assert.equal(short.verdict, "ok");
+  assert.deepEqual(short.notes, [
+    "its event loop was late by 15.0 ms at p99 over only 50 probe firings (1.5% of the run), " +
+    "too few to judge",
+  ]);
+  // A loop that never yields: one firing, late by the whole run.
+  const stuck = { p99: 2000, max: 2000, firings: 1, lateShare: 0.98 };
+  assert.equal(judgeLoader({ ...healthy, eventLoopDelayMs: stuck }).verdict, "limited");
+  // Enough firings: the p99 alone.
+  const long = { p99: 15, max: 15, firings: 500, lateShare: 0.015 };
+  assert.equal(judgeLoader({ ...healthy, eventLoopDelayMs: long }).verdict, "limited");
+});
+
+Deno.test("mergeLoaderSamples() counts the probe's firings and their late share of the wall time", () => {
+  const loopDelay = new LatencyHistogram();
+  for (let i = 0; i < 4; i++) loopDelay.recordValue(5e6); // four firings 5 ms late
+  const sample: WorkerLoaderSample = {
+    dispatch: new LatencyHistogram().exportCounts(),
+    dispatchLate: 0,
+    cpuSec: 0.1,
+    wallSec: 1,
+    loopDelay: loopDelay.exportCounts(),
+    busyNs: 0,
+    threads: 1,
+  };
+  const { eventLoopDelayMs } = mergeLoaderSamples([sample, sample], true);
+  assert.equal(eventLoopDelayMs.firings, 8);
+  // 8 × 5 ms over 2 s of Worker wall time.
+  assert.ok(
+    Math.abs(eventLoopDelayMs.lateShare! - 0.02) < 0.0005,
+    String(eventLoopDelayMs.lateShare),
+  );
+});
