@@ -11,6 +11,7 @@ import type { StressSettings } from "./options/stress_settings.ts";
 import type { RunPlan } from "../engine/run_workload.ts";
 import type { StressTargetSpec } from "./cql_target_spec.ts";
 import type { PopulationPlan } from "../engine/protocol.ts";
+import { distributionMax } from "../units/distribution_spec.ts";
 
 /** The most warm-up iterations, as in cassandra-stress. */
 const MAX_WARMUP_OPS = 50_000;
@@ -186,9 +187,18 @@ export function measuredPlan(
     },
     seed: 0x5eed,
     intervalMs: settings.log.intervalMs,
-    stopGraceMs: 10_000,
+    stopGraceMs: stopGraceMsOf(settings, options.target),
     startTimeoutMs: 30_000,
   };
+}
+
+/** How long the ops in flight at the end get: 10 s, or the longest one op can take and 2 s. */
+function stopGraceMsOf(settings: StressSettings, target: StressTargetSpec): number {
+  const longestMs = target.kind === "synthetic"
+    ? (target.latencyUs === null ? 0 : distributionMax(target.latencyUs) / 1000)
+    // A request past its timeout fails: the op ends (the driver's default timeout is 12 s).
+    : settings.mode.requestTimeoutMs ?? 12_000;
+  return Math.max(10_000, Math.ceil(longestMs) + 2_000);
 }
 
 /**

@@ -12,6 +12,7 @@ import { type CommandIo, printText } from "../cli/command_io.ts";
 import { LiveEndpoints, PageStop } from "../live/live_endpoints.ts";
 import { parseSimulateSettings, type SimulateSettings } from "./_simulate_settings.ts";
 import { SimulateHdrFile } from "./_simulate_hdr_file.ts";
+import { distributionMax } from "../units/distribution_spec.ts";
 
 /** The help text of `stress simulate`. */
 export const SIMULATE_HELP: string = `Usage: stress simulate SECONDS [options]
@@ -55,7 +56,8 @@ function simulatePlan(settings: SimulateSettings): RunPlan {
     errors: { tries: 1, ignore: false },
     seed: 1,
     intervalMs: settings.intervalMs,
-    stopGraceMs: 5000,
+    // The ops in flight at the end get 5 s more than the longest latency one can draw.
+    stopGraceMs: 5000 + Math.ceil(distributionMax(settings.latency) / 1000),
     startTimeoutMs: 30_000,
   };
 }

@@ -117,3 +117,21 @@ export interface RatioDistributionSpec {
   /** The text as given. */
   readonly source: string;
 }
+
+/**
+ * The largest value a distribution can draw (inverted or not, every kind stays within its
+ * bounds).
+ *
+ * @param spec The distribution.
+ * @returns Its `max`, or a fixed distribution's value.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { distributionMax } from "./distribution_spec.ts";
+ * assert.equal(distributionMax({ kind: "fixed", value: 7, inverted: false, source: "fixed(7)" }), 7);
+ * ```
+ */
+export function distributionMax(spec: DistributionSpec): number {
+  return spec.kind === "fixed" ? spec.value : spec.max;
+}

@@ -71,3 +71,20 @@ Deno.test("warmupPlans() uses 25% of n capped at 50,000 per node, per op type", 
   const none = parseStressArgs(["write", "n=10m", "no-warmup"]);
   assert.deepEqual(warmupPlans(measuredPlan(none, 4, { target, workers: 2 }), none), []);
 });
+
+Deno.test("measuredPlan() gives the ops in flight at the end the longest one can take and 2 s", () => {
+  const graceOf = (args: string[]) => {
+    const settings = parseStressArgs(args);
+    return measuredPlan(settings, 1, { target: targetOf(settings), workers: 1 }).stopGraceMs;
+  };
+  assert.equal(graceOf(["write", "-node", "synthetic"]), 10_000);
+  // A synthetic latency of up to 11 s (µs): 13 s.
+  assert.equal(graceOf(["write", "-node", "synthetic:uniform(1..11000000)"]), 13_000);
+  // A node: its request timeout (the driver's 12 s by default) and 2 s.
+  const cqlGraceOf = (args: string[]) =>
+    measuredPlan(parseStressArgs(args), 1, { target: { kind: "cql" } as never, workers: 1 })
+      .stopGraceMs;
+  assert.equal(cqlGraceOf(["write", "-node", "127.0.0.1"]), 14_000);
+  const mode = ["-mode", "native", "cql3", "requestTimeout=30000"];
+  assert.equal(cqlGraceOf(["write", "-node", "127.0.0.1", ...mode]), 32_000);
+});
