@@ -32,7 +32,7 @@ function decimal(bytes: number): string {
  * @param settings The run's sizes, run time, fsync policy and directory.
  * @param measured What the probe measured, and the log.
  * @returns The speed and the expected rollovers.
- * @throws {UsageError} When the run cannot roll the data file over at least twice.
+ * @throws {UsageError} When the run cannot roll the data file over `--min-rollovers` times.
  */
 export function planRun(
   settings: ClientSettings,
@@ -53,8 +53,10 @@ export function planRun(
     chunkBytes: settings.chunkBytes,
     fileBytes: settings.fileBytes,
     runTimeMs: settings.runTimeMs,
+    // --min-rollovers 0 refuses no run (a plan needs at least one).
+    minRollovers: Math.max(1, settings.minRollovers),
   });
-  if (!plan.feasible) {
+  if (!plan.feasible && settings.minRollovers > 0) {
     throw new UsageError(feasibilityMessage(plan, settings));
   }
   log(

@@ -10,7 +10,7 @@ import { isMulticastV4 } from "./driver/heartbeat_socket.ts";
 import { type ListenAddress, parseListenAddress } from "../units/listen_address.ts";
 import { parseDuration } from "../units/parse_duration.ts";
 import { parseSize, parseSizeOrPercent } from "../units/parse_size.ts";
-import { parsePort } from "../cli/parse_flags.ts";
+import { parseInteger, parsePort } from "../cli/parse_flags.ts";
 
 /** The settings of `disk client`, from its flags. */
 export interface ClientSettings {
@@ -25,6 +25,8 @@ export interface ClientSettings {
   readonly chunkBytes: number;
   readonly fileBytes: number;
   readonly runTimeMs: number;
+  /** `--min-rollovers`: the rollovers the measured speed must promise, else refused (0: never). */
+  readonly minRollovers: number;
   readonly path: string;
   readonly heartbeatMs: number;
   readonly statsEveryMs: number;
@@ -154,6 +156,7 @@ export function settingsOf(
     runTimeMs: parseDuration(values["run-time"] as string, "--run-time", {
       units: ["ms", "s", "m", "h"],
     }),
+    minRollovers: parseInteger("--min-rollovers", values["min-rollovers"] as string, { min: 0 }),
     path: (values.path as string | undefined) ?? `./stress-disk-${id.replaceAll(":", "_")}`,
     heartbeatMs: intervalOf(values, "heartbeat"),
     statsEveryMs: intervalOf(values, "stats-every"),

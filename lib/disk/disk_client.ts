@@ -24,7 +24,7 @@ export const DISK_CLIENT_HELP: string =
 Measures the write performance of a local disk and reports it to a stress disk server. First it
 joins the server, then writes for 5% of the run time (0.25 s to 1 s) to measure the disk, with
 the same chunk size, fsync policy and --min-free, removes those files, and refuses to run (exit
-2) when the run time cannot roll the data file over at least twice. Then the writer (its own
+2) when the run time cannot roll the data file over at least twice (--min-rollovers). Then the writer (its own
 process) writes chunks of random bytes; a file holds whole chunks and is rolled over before the
 next chunk would take it past --file-size. The monitor samples the writer's CPU and memory every
 --stats-every; the heartbeat goes to the multicast group every --heartbeat. Start, rollovers,
@@ -41,6 +41,8 @@ Options:
                        K/M/G = 1000^n, KiB/MiB/GiB = 1024^n
   --file-size SIZE     the largest data file: whole chunks up to this size (default 20M)
   --run-time DURATION  how long to write (default 10s); units ms, s, m, h
+  --min-rollovers N    the rollovers the measured speed must promise in the run time, else the
+                       run is refused (default 2; 0: never refused)
   --path DIR           where the data files go (default ./stress-disk-ID)
   --heartbeat DURATION heartbeat interval (default 5s, at least 100ms)
   --stats-every DURATION  CPU/memory sample interval (default 10s, at least 100ms)
@@ -92,6 +94,7 @@ export async function diskClientCommand(
     chunk: { type: "string", default: "10M" },
     "file-size": { type: "string", default: "20M" },
     "run-time": { type: "string", default: "10s" },
+    "min-rollovers": { type: "string", default: "2" },
     path: { type: "string" },
     heartbeat: { type: "string", default: "5s" },
     "stats-every": { type: "string", default: "10s" },

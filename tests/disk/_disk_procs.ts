@@ -170,10 +170,12 @@ export function startClient(options: ClientOptions): Proc {
     "300ms",
     "--stats-every",
     "1s",
-    // The tests are about the protocol, files and reports, not the disk: without fsync a disk
-    // busy with other tests cannot make the speed probe refuse the run.
     "--fsync",
-    "never",
+    "file",
+    // The tests are about the protocol, files and reports, not the disk's speed: a disk busy with
+    // the other tests must not make the speed probe refuse the run.
+    "--min-rollovers",
+    "0",
     "--min-free",
     "1%",
     "--path",

@@ -150,6 +150,7 @@ Deno.test("disk client refuses a run that cannot roll over twice, after joining:
         fileSize: "1T",
         runTime: "1s",
         dir,
+        extra: ["--min-rollovers", "2"],
       });
       procs.push(client);
       const { code, stderr } = await client.done;
@@ -285,4 +286,28 @@ Deno.test({
       }
     });
   },
+});
+
+Deno.test("disk client --min-rollovers 0 runs what the probe says cannot roll over", async () => {
+  await inTempDir("checks", async (dir) => {
+    const hbPort = freeUdpPort();
+    const procs: Proc[] = [];
+    try {
+      const { server, tcpPort } = await startServer({ hbPort, db: `${dir}/runs.sqlite`, dir });
+      procs.push(server);
+      const client = startClient({
+        ...{ tcpPort, hbPort, id: "big", chunk: "1M", fileSize: "1T", runTime: "1s", dir },
+        extra: ["--min-rollovers", "0"],
+      });
+      procs.push(client);
+      const { code, stderr } = await client.done;
+      assert.equal(code, 0, stderr);
+      const text = client.lines.join("\n");
+      assert.match(text, /should give about 0 rollovers of 1\.00 TB files/);
+      assert.match(text, /stop: done, .* 0 rollovers/);
+    } finally {
+      for (const proc of procs) kill(proc);
+      await Promise.all(procs.map((p) => p.done));
+    }
+  });
 });

@@ -36,7 +36,7 @@ function hungClient(server: { port: number }, dir: string, runTime: string): Pro
     ...["--hb-address", "239.0.0.1", "--hb-port", String(freeUdpPort())],
     ...["--interface", "127.0.0.1", "--heartbeat", "300ms", "--stats-every", "1s"],
     ...["--chunk", "64K", "--file-size", "256K", "--run-time", runTime, "--min-free", "1%"],
-    ...["--fsync", "never"],
+    ...["--min-rollovers", "0"],
     ...["--path", `${dir}/h`, "--cleanup"],
   ]);
 }

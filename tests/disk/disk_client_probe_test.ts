@@ -18,6 +18,7 @@ function settingsIn(dir: string, minFree: ClientSettings["minFree"]): ClientSett
     chunkBytes: 64 * 1024,
     fileBytes: 256 * 1024,
     runTimeMs: 5000, // a 250 ms probe
+    minRollovers: 2,
     path: dir,
     heartbeatMs: 1000,
     statsEveryMs: 1000,
