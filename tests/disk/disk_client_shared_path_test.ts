@@ -15,7 +15,7 @@ function sharedClient(
     ...["--interface", "127.0.0.1", "--heartbeat", "300ms", "--stats-every", "1s"],
     // One chunk a file: the run makes files enough whatever the disk's speed, and the probe of
     // a disk busy with other tests refuses nothing.
-    ...["--chunk", "64K", "--file-size", "64K", "--run-time", "1s", "--min-free", "1%"],
+    ...["--chunk", "256K", "--file-size", "256K", "--run-time", "1s", "--min-free", "1%"],
     ...["--min-rollovers", "0"],
     ...["--path", path, ...extra],
   ]);
