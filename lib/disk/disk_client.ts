@@ -24,12 +24,12 @@ export const DISK_CLIENT_HELP: string =
 Measures the write performance of a local disk and reports it to a stress disk server. First it
 joins the server, then writes for 5% of the run time (0.25 s to 1 s) to measure the disk, with
 the same chunk size, fsync policy and --min-free, removes those files, and refuses to run (exit
-2) when the run time cannot roll the data file over at least twice (--min-rollovers). Then the writer (its own
-process) writes chunks of random bytes; a file holds whole chunks and is rolled over before the
-next chunk would take it past --file-size. The monitor samples the writer's CPU and memory every
---stats-every; the heartbeat goes to the multicast group every --heartbeat. Start, rollovers,
-samples and stop are logged and sent. A full disk (--min-free, or the file system says so) ends
-the run as disk_full, reported as any other end.
+2) when the run time cannot roll the data file over at least twice (--min-rollovers). Then the
+writer (its own process) writes chunks of random bytes; a file holds whole chunks and is rolled
+over before the next chunk would take it past --file-size. The monitor samples the writer's CPU
+and memory every --stats-every; the heartbeat goes to the multicast group every --heartbeat.
+Start, rollovers, samples and stop are logged and sent. A full disk (--min-free, or the file
+system says so) ends the run as disk_full, reported as any other end.
 
 Options:
   --server HOST:PORT   the server's TCP address (required)
