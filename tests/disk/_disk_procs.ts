@@ -273,6 +273,43 @@ export async function inTempDir(name: string, run: (dir: string) => Promise<void
   }
 }
 
+/** A disk server in a temporary folder of its own, for {@linkcode withServedRun}'s test. */
+export interface ServedRun {
+  readonly dir: string;
+  readonly hbPort: number;
+  readonly tcpPort: number;
+  readonly server: Proc;
+  /** Starts a client of this server writing into `<dir>/<id>`; it is stopped at the end. */
+  client(options: Omit<ClientOptions, "tcpPort" | "hbPort" | "dir">): Proc;
+}
+
+/**
+ * Runs `body` with a disk server (SQLite db, `report.json`) in a temporary folder; the server
+ * and every client started through it are killed and waited for at the end, and the folder goes.
+ */
+export async function withServedRun(
+  name: string,
+  body: (run: ServedRun) => Promise<void>,
+): Promise<void> {
+  await inTempDir(name, async (dir) => {
+    const hbPort = freeUdpPort();
+    const procs: Proc[] = [];
+    try {
+      const { server, tcpPort } = await startServer({ hbPort, db: `${dir}/runs.sqlite`, dir });
+      procs.push(server);
+      const client = (options: Omit<ClientOptions, "tcpPort" | "hbPort" | "dir">) => {
+        const proc = startClient({ ...options, tcpPort, hbPort, dir });
+        procs.push(proc);
+        return proc;
+      };
+      await body({ dir, hbPort, tcpPort, server, client });
+    } finally {
+      for (const proc of procs) kill(proc);
+      await Promise.all(procs.map((p) => p.done));
+    }
+  });
+}
+
 /** `disk server` options that end it after 1 s without a client. */
 export function idleServerArgs(extra: string[]): string[] {
   return [

@@ -9,6 +9,7 @@ import {
   startClient,
   startServer,
   waitFor,
+  withServedRun,
 } from "./_disk_procs.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -136,40 +137,27 @@ Deno.test("disk client connects before it measures: no server, one line, nothing
 });
 
 Deno.test("disk client refuses a run that cannot roll over twice, after joining: the server is told", async () => {
-  await inTempDir("checks", async (dir) => {
-    const hbPort = freeUdpPort();
-    const procs: Proc[] = [];
-    try {
-      const { server, tcpPort } = await startServer({ hbPort, db: `${dir}/runs.sqlite`, dir });
-      procs.push(server);
-      const client = startClient({
-        tcpPort,
-        hbPort,
-        id: "big",
-        chunk: "1M",
-        fileSize: "1T",
-        runTime: "1s",
-        dir,
-        extra: ["--min-rollovers", "2"],
-      });
-      procs.push(client);
-      const { code, stderr } = await client.done;
-      assert.equal(code, 2, stderr);
-      const lines = stderr.trim().split("\n");
-      assert.equal(lines.length, 1, stderr);
-      assert.match(lines[0], /^error: Cannot run: at .* measured, .*expected at least 2/);
-      assert.deepEqual(await Array.fromAsync(Deno.readDir(`${dir}/big`)), [], "probe files");
-      // The server ends the run at once: the client said why, stopped and said bye.
-      const end = await server.done;
-      assert.equal(end.code, 0, end.stderr);
-      const report = JSON.parse(await Deno.readTextFile(`${dir}/report.json`)) as DiskReport;
-      const [big] = report.clients;
-      assert.deepEqual([big.state, big.stopReason, big.bytesWritten], ["finished", "error", 0]);
-      assert.match(big.errors[0].message, /^Cannot run: at /);
-    } finally {
-      for (const proc of procs) kill(proc);
-      await Promise.all(procs.map((p) => p.done));
-    }
+  await withServedRun("checks", async ({ dir, server, client: start }) => {
+    const client = start({
+      id: "big",
+      chunk: "1M",
+      fileSize: "1T",
+      runTime: "1s",
+      extra: ["--min-rollovers", "2"],
+    });
+    const { code, stderr } = await client.done;
+    assert.equal(code, 2, stderr);
+    const lines = stderr.trim().split("\n");
+    assert.equal(lines.length, 1, stderr);
+    assert.match(lines[0], /^error: Cannot run: at .* measured, .*expected at least 2/);
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(`${dir}/big`)), [], "probe files");
+    // The server ends the run at once: the client said why, stopped and said bye.
+    const end = await server.done;
+    assert.equal(end.code, 0, end.stderr);
+    const report = JSON.parse(await Deno.readTextFile(`${dir}/report.json`)) as DiskReport;
+    const [big] = report.clients;
+    assert.deepEqual([big.state, big.stopReason, big.bytesWritten], ["finished", "error", 0]);
+    assert.match(big.errors[0].message, /^Cannot run: at /);
   });
 });
 
@@ -289,25 +277,15 @@ Deno.test({
 });
 
 Deno.test("disk client --min-rollovers 0 runs what the probe says cannot roll over", async () => {
-  await inTempDir("checks", async (dir) => {
-    const hbPort = freeUdpPort();
-    const procs: Proc[] = [];
-    try {
-      const { server, tcpPort } = await startServer({ hbPort, db: `${dir}/runs.sqlite`, dir });
-      procs.push(server);
-      const client = startClient({
-        ...{ tcpPort, hbPort, id: "big", chunk: "1M", fileSize: "1T", runTime: "1s", dir },
-        extra: ["--min-rollovers", "0"],
-      });
-      procs.push(client);
-      const { code, stderr } = await client.done;
-      assert.equal(code, 0, stderr);
-      const text = client.lines.join("\n");
-      assert.match(text, /should give about 0 rollovers of 1\.00 TB files/);
-      assert.match(text, /stop: done, .* 0 rollovers/);
-    } finally {
-      for (const proc of procs) kill(proc);
-      await Promise.all(procs.map((p) => p.done));
-    }
+  await withServedRun("checks", async ({ client: start }) => {
+    const client = start({
+      ...{ id: "big", chunk: "1M", fileSize: "1T", runTime: "1s" },
+      extra: ["--min-rollovers", "0"],
+    });
+    const { code, stderr } = await client.done;
+    assert.equal(code, 0, stderr);
+    const text = client.lines.join("\n");
+    assert.match(text, /should give about 0 rollovers of 1\.00 TB files/);
+    assert.match(text, /stop: done, .* 0 rollovers/);
   });
 });
