@@ -9,6 +9,14 @@ import { COMPLEX_BYTES, isMultiCell } from "./_cell_size.ts";
 import type { WritePlan } from "./_write_plan.ts";
 import { keyOf } from "./table_store.ts";
 
+/** One write of a batch, its bound values, and the cells it writes with their sizes. */
+export interface SizedWrite {
+  readonly plan: WritePlan;
+  readonly ctx: ExecContext;
+  /** `plan.cellSizes(ctx)`, once for the batch's size and its one-timestamp rule. */
+  readonly sizes: [number, number][];
+}
+
 const PARTITION_BYTES = 29;
 const ROW_BYTES = 21;
 const WARN_BYTES = 5 * 1024;
@@ -20,7 +28,7 @@ const FAIL_BYTES = 50 * 1024;
  * @param runs The statements with their execution contexts.
  * @returns The warning to send, if any.
  */
-export function batchSizeWarnings(runs: { plan: WritePlan; ctx: ExecContext }[]): string[] {
+export function batchSizeWarnings(runs: readonly SizedWrite[]): string[] {
   if (runs.length < 2) return [];
   const partitions = new Set<string>();
   // Per row, each cell's size: a cell written twice counts once (the writes merge), the elements
@@ -28,9 +36,8 @@ export function batchSizeWarnings(runs: { plan: WritePlan; ctx: ExecContext }[])
   const rows = new Map<string, Map<number, number>>();
   const tables = new Set<string>();
   let size = 0;
-  for (const { plan, ctx } of runs) {
+  for (const { plan, ctx, sizes } of runs) {
     const table = plan.table;
-    const sizes = plan.cellSizes(ctx);
     for (const { pk, ck } of plan.targets(ctx)) {
       const partition = `${table.keyspace}\u0000${keyOf(pk)}`;
       if (!partitions.has(partition)) {

@@ -5,8 +5,8 @@
 // shadow the batch's own writes too).
 import type { RowCells } from "./row_slab.ts";
 import type { TableSchema } from "./schema.ts";
-import { compareBytes, type ExecContext } from "./_bind.ts";
-import type { WritePlan } from "./_write_plan.ts";
+import { compareBytes } from "./_bind.ts";
+import type { SizedWrite } from "./_batch_size.ts";
 import { isMultiCell } from "./_cell_size.ts";
 
 const VALUE = 1;
@@ -78,11 +78,9 @@ export class BatchTies {
  * writes (a tombstone shadows what the batch wrote at its timestamp), and between two values the
  * batch wrote to one cell, the greater.
  *
- * @param runs The batch's writes and their bound values, in the batch's order.
+ * @param runs The batch's writes, their bound values and the cells they write, in order.
  */
-export function writeAtOneTimestamp(
-  runs: readonly { plan: WritePlan; ctx: ExecContext }[],
-): void {
+export function writeAtOneTimestamp(runs: readonly SizedWrite[]): void {
   const ties = new Map<TableSchema, BatchTies>();
   for (const { plan: { table } } of runs) {
     if (ties.has(table)) continue;
@@ -90,8 +88,8 @@ export function writeAtOneTimestamp(
     ties.set(table, tie);
     table.store.settle = (rowKey, old, next) => tie.settle(rowKey, old, next);
   }
-  const apply = ({ plan, ctx }: { plan: WritePlan; ctx: ExecContext }) => {
-    const written = plan.cellSizes(ctx).filter(([, bytes]) => bytes > 0).map(([cell]) => cell);
+  const apply = ({ plan, ctx, sizes }: SizedWrite) => {
+    const written = sizes.filter(([, bytes]) => bytes > 0).map(([cell]) => cell);
     ties.get(plan.table)!.written = new Set(written);
     plan.write(ctx);
   };

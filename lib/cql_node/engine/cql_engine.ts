@@ -316,12 +316,13 @@ export class CqlEngine {
       const outcome = applyConditionalBatch(runs)!;
       return appliedResult(outcome.applied, runs[0].plan.table, outcome.columns, outcome.rows);
     }
-    const sizeWarnings = batchSizeWarnings(runs);
-    if (type === "counter" || runs.length < 2) {
-      for (const { plan, ctx } of runs) {
-        plan.write(ctx);
-      }
-    } else writeAtOneTimestamp(runs);
+    // A batch of one statement has no size to check and no writes to settle.
+    const sized = runs.length < 2
+      ? null
+      : runs.map((run) => ({ ...run, sizes: run.plan.cellSizes(run.ctx) }));
+    const sizeWarnings = sized === null ? [] : batchSizeWarnings(sized);
+    if (sized === null || type === "counter") { for (const { plan, ctx } of runs) plan.write(ctx); }
+    else writeAtOneTimestamp(sized);
     for (const { plan, ctx } of runs) this.#options.tally?.write(plan, ctx);
     return batchResult(type, runs, sizeWarnings);
   }
