@@ -136,6 +136,9 @@ export function parseCommandFlags(
   return values;
 }
 
+/** A number in decimal notation: `2`, `2.5`, `.5`, `1e6`. */
+const DECIMAL = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /**
  * Parses a positive number given to a flag or positional.
  *
@@ -158,9 +161,10 @@ export function parsePositive(
   text: string | undefined,
   options: { integer?: boolean } = {},
 ): number {
-  const value = Number(text);
-  const ok = text !== undefined && text.trim() !== "" && Number.isFinite(value) && value > 0 &&
-    (!options.integer || Number.isInteger(value));
+  // Decimal notation only: Number() would also take " 5", "0x10" and "0b1".
+  const value = text !== undefined && DECIMAL.test(text) ? Number(text) : NaN;
+  const ok = Number.isFinite(value) && value > 0 &&
+    (!options.integer || Number.isSafeInteger(value));
   if (!ok) {
     throw new UsageError(
       `Cannot parse ${name}: "${text ?? ""}" is invalid, expected a positive ${
@@ -249,11 +253,13 @@ export function parsePort(
   options: { allowZero?: boolean } = {},
 ): number {
   const lowest = options.allowZero ? 0 : 1;
-  const value = Number(text);
-  if (typeof text !== "string" || !Number.isInteger(value) || value < lowest || value > 65535) {
+  const read = typeof text === "string"
+    ? parseWholeNumber(text, { min: lowest, max: 65535 })
+    : null;
+  if (read === null || !read.ok) {
     throw new UsageError(
       `Cannot parse ${option}: "${text ?? ""}" is invalid, expected a port ${lowest}..65535`,
     );
   }
-  return value;
+  return read.value;
 }

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { joinNegativeValues, parseFlags } from "../../lib/cli/parse_flags.ts";
+import {
+  joinNegativeValues,
+  parseFlags,
+  parsePort,
+  parsePositive,
+} from "../../lib/cli/parse_flags.ts";
 import { UsageError } from "../../lib/errors.ts";
 
 const spec = {
@@ -24,4 +29,26 @@ Deno.test("parseFlags() still refuses a flag after a string flag, and leaves boo
   assert.deepEqual(joinNegativeValues(["--", "--threads", "-3"], spec), ["--", "--threads", "-3"]);
   // A flag named as an inherited property is no string flag.
   assert.deepEqual(joinNegativeValues(["--constructor", "-3"], spec), ["--constructor", "-3"]);
+});
+
+Deno.test("parsePositive() takes decimal notation only: no blanks, hex, binary or unsafe integers", () => {
+  assert.equal(parsePositive("SECONDS", "2.5"), 2.5);
+  assert.equal(parsePositive("SECONDS", ".5"), 0.5);
+  assert.equal(parsePositive("--workers", "1e3", { integer: true }), 1000);
+  for (const text of [" 5", "5 ", "0x10", "0b1", "0o7", "+5", "Infinity", "1e400", "", "1.5.2"]) {
+    assert.throws(() => parsePositive("SECONDS", text), UsageError, JSON.stringify(text));
+  }
+  assert.throws(() => parsePositive("--seed", "1e20", { integer: true }), UsageError);
+});
+
+Deno.test("parsePort() takes digits only: an empty value is no port 0, and 0x50 no port 80", () => {
+  assert.equal(parsePort("--tcp-port", "0", { allowZero: true }), 0);
+  assert.equal(parsePort("--tcp-port", "65535"), 65535);
+  for (const text of ["", " 80", "80 ", "0x50", "8e1", "80.0", "65536", "-1", undefined]) {
+    assert.throws(
+      () => parsePort("--tcp-port", text, { allowZero: true }),
+      /expected a port 0\.\.65535/,
+      String(text),
+    );
+  }
 });
