@@ -397,7 +397,12 @@ const pg = await startPostgres();
 const PG_URL = await passwordRole(pg.url, pg.port);
 const WRONG_URL = PG_URL.replace(encodeURIComponent(SECRET), encodeURIComponent(WRONG));
 const CLOSED_URL = `postgres://${USER}:${encodeURIComponent(SECRET)}@127.0.0.1:${closedPort()}/x`;
+/** The same role and database as libpq's user=, password= and dbname= parameters. */
+const PARAM_URL = `postgres://127.0.0.1:${pg.port}/?user=${USER}&password=${
+  encodeURIComponent(SECRET)
+}&dbname=planted_db`;
 const MALFORMED_URLS = [
+  `postgres://127.0.0.1:${pg.port}/%zz?user=${USER}&password=${encodeURIComponent(SECRET)}`,
   `postgres://${USER}:${encodeURIComponent(SECRET)}@127.0.0.1:99999/planted_db`,
   `postgres://${USER}:${SECRET}@127.0.0.1:${pg.port}/planted_db`,
   `http://${USER}:${encodeURIComponent(SECRET)}@127.0.0.1:${pg.port}/planted_db`,
@@ -471,6 +476,24 @@ Deno.test("query setup and query run never print the password of --url", async (
         label: "query run",
         args: ["query", "run", "--url", PG_URL, "--file", params, ...files],
         code: 0,
+      },
+      {
+        label: "query run, libpq's password=",
+        args: ["query", "run", "--url", PARAM_URL, "--file", params, ...files],
+        code: 0,
+      },
+      {
+        label: "query run, libpq's password=, wrong",
+        args: [
+          "query",
+          "run",
+          "--url",
+          PARAM_URL.replace(encodeURIComponent(SECRET), encodeURIComponent(WRONG)),
+          "--file",
+          params,
+          ...files,
+        ],
+        code: 3,
       },
       {
         label: "query setup again",

@@ -6,6 +6,8 @@
 
 /** `password=`, `truststore-password=`, `keystore-password=` (cassandra-stress options). */
 const PASSWORD_OPTION = /(^|[\s,(])((?:truststore-|keystore-)?password=)\S*/gi;
+/** libpq's `password=` parameter of a URL (`postgres://u@h/db?password=P`). */
+const URL_PASSWORD_PARAM = /([?&]password=)[^&#\s]*/gi;
 /** The password of a `scheme://user:password@host` URL (up to its last `@`: it may hold one). */
 const URL_PASSWORD = /(\/\/[^:/@\s]*):[^/\s]*@/g;
 /** Flags whose next argument is a secret (`--token T`, `--password P`). */
@@ -39,6 +41,7 @@ export function redactCommandLine(args: readonly string[]): string[] {
     if (i > 0 && SECRET_FLAGS.has(args[i - 1])) return "*suppressed*";
     const eq = arg.indexOf("=");
     if (eq > 0 && SECRET_FLAGS.has(arg.slice(0, eq))) return `${arg.slice(0, eq)}=*suppressed*`;
-    return arg.replace(PASSWORD_OPTION, "$1$2*suppressed*").replace(URL_PASSWORD, "$1:***@");
+    return arg.replace(PASSWORD_OPTION, "$1$2*suppressed*").replace(URL_PASSWORD, "$1:***@")
+      .replace(URL_PASSWORD_PARAM, "$1***");
   });
 }

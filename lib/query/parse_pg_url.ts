@@ -60,7 +60,8 @@ function invalidPgUrl(
   return new OptionError({
     option: "--url",
     // Never the password, even of a URL that does not parse.
-    value: text.replace(/(\/\/[^:/@\s]*):[^/\s]*@/g, "$1:***@"),
+    value: text.replace(/(\/\/[^:/@\s]*):[^/\s]*@/g, "$1:***@")
+      .replace(/([?&]password=)[^&#\s]*/gi, "$1***"),
     ...why,
   }, { cause });
 }

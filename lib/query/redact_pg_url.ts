@@ -5,7 +5,8 @@
  */
 
 /**
- * The URL with its password replaced by `***`, for messages.
+ * The URL with its password (in the authority or as libpq's `password=`) replaced by `***`,
+ * for messages.
  *
  * @param url A parsed URL.
  * @returns Its text, without the password.
@@ -23,5 +24,7 @@
 export function redactPgUrl(url: URL): string {
   const copy = new URL(url.href);
   if (copy.password !== "") copy.password = "***";
+  // libpq's password= parameter.
+  if (copy.searchParams.has("password")) copy.searchParams.set("password", "***");
   return copy.href;
 }

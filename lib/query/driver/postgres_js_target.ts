@@ -4,8 +4,8 @@
  * (an IPv6 address such as `[::1]` becomes `[`), never percent-decodes it (a socket folder
  * `%2Ftmp` is looked up as a host name), sends a `host=` or `port=` parameter to the server as a
  * setting (which the server refuses), and does not percent-decode the database. So the host,
- * port, socket, user, password and database are given as options, and `host=` and `port=` are
- * taken out of the URL.
+ * port, socket, user, password and database are given as options, and libpq's `host=`, `port=`,
+ * `user=`, `password=` and `dbname=` are taken out of the URL.
  *
  * @module
  */
@@ -14,7 +14,8 @@ import { splitPgUrl } from "./split_pg_url.ts";
 
 /** The connection options postgres.js takes over its URL's. */
 export interface PostgresJsTarget {
-  /** The URL without `host=` and `port=` (its other parameters, `sslmode=` say, still apply). */
+  /** The URL without libpq's `host=`, `port=`, `user=`, `password=`, `dbname=` (its other
+   * parameters, `sslmode=` say, still apply). */
   readonly url: string;
   /**
    * The options that override the URL's host, port, socket, user, password and database. The
@@ -30,6 +31,9 @@ export interface PostgresJsTarget {
     readonly database: string;
   };
 }
+
+/** The URL parameters libpq reads as the connection's, not as server settings. */
+const LIBPQ_PARAMS = ["host", "port", "user", "password", "dbname"];
 
 /** A one-entry array typed as its entry, for postgres.js's `host` and `port`. */
 function oneHost<T>(value: T): T {
@@ -65,8 +69,8 @@ function oneHost<T>(value: T): T {
 export function postgresJsTarget(url: string): PostgresJsTarget {
   const parts = splitPgUrl(url);
   const stripped = new URL(url);
-  stripped.searchParams.delete("host");
-  stripped.searchParams.delete("port");
+  // libpq's parameters, which postgres.js would send to the server as settings.
+  for (const name of LIBPQ_PARAMS) stripped.searchParams.delete(name);
   const who = { user: parts.user, pass: parts.password, database: parts.database };
   // No host (postgres.js's localhost) or several (postgres.js splits them): its own reading.
   if (parts.hostname === "" || parts.hostname.includes(",")) {

@@ -2,7 +2,8 @@
  * Splits a `postgres://` connection URL into what {@linkcode PgWireClient} needs: host, port,
  * user, password and database (percent-decoded), and whether the URL asks for something that
  * client does not do (TLS, a Unix socket or several hosts). The host and the port may also be
- * given as libpq's `host=` and `port=` parameters, and a host that is a folder
+ * given as libpq's `host=` and `port=` parameters (and the user, password and database as its
+ * `user=`, `password=` and `dbname=`), and a host that is a folder
  * (`postgres://u@%2Fvar%2Frun%2Fpostgresql/db`, `?host=/var/run/postgresql`) is a Unix socket.
  *
  * @module
@@ -53,12 +54,15 @@ const TLS_MODES = new Set(["require", "verify-ca", "verify-full"]);
  * assert.equal(url.tls, false);
  * assert.equal(splitPgUrl("postgres://h/db?sslmode=require").needsFullDriver, true);
  * assert.equal(splitPgUrl("postgres:///db?host=/tmp&port=5433").socket, "/tmp/.s.PGSQL.5433");
+ * assert.equal(splitPgUrl("postgres://h?user=amy&dbname=sales").database, "sales");
  * ```
  */
 export function splitPgUrl(url: string): PgUrlParts {
   const parsed = parsePgUrl(url);
-  const user = decodeURIComponent(parsed.username) || "postgres";
-  const path = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  const query = parsed.searchParams;
+  // libpq's user=, password= and dbname= win over the authority and the path, as host= does.
+  const user = query.get("user") || decodeURIComponent(parsed.username) || "postgres";
+  const path = query.get("dbname") ?? decodeURIComponent(parsed.pathname.replace(/^\//, ""));
   const sslmode = parsed.searchParams.get("sslmode") ?? "";
   const ssl = parsed.searchParams.get("ssl");
   const tls = TLS_MODES.has(sslmode) ||
@@ -78,7 +82,7 @@ export function splitPgUrl(url: string): PgUrlParts {
     port,
     socket,
     user,
-    password: decodeURIComponent(parsed.password),
+    password: query.get("password") ?? decodeURIComponent(parsed.password),
     database: path === "" ? user : path,
     tls,
     needsFullDriver,
