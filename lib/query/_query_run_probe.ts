@@ -8,8 +8,8 @@
 import postgres from "postgres";
 import { firstLineOf, TargetError } from "../errors.ts";
 import type { MinuteQueryFlavor } from "./minute_query.ts";
-import { postgresJsTarget } from "./driver/postgres_js_target.ts";
-import { redactPgUrl } from "./redact_pg_url.ts";
+import { postgresJsTarget } from "../units/postgres_js_target.ts";
+import { redactPgUrl } from "../units/redact_pg_url.ts";
 import type { QueryRunSettings } from "./_query_run_settings.ts";
 
 /** What the server offers: the bucket function and a description. */

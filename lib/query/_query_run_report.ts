@@ -11,7 +11,7 @@ import { type Shard, shardJson } from "../units/shard.ts";
 import { mergeQueryExact } from "./merge_query_exact.ts";
 import type { QueryItemsOutcome } from "./query_input.ts";
 import { createQueryJson, formatQueryReport, type QueryReportInput } from "./query_report.ts";
-import { redactPgUrl } from "./redact_pg_url.ts";
+import { redactPgUrl } from "../units/redact_pg_url.ts";
 import type { QueryRunDispatch } from "./_query_run_dispatch.ts";
 import { writeQueryJson } from "./_query_run_files.ts";
 import type { QueryRunIntervals } from "./_query_run_intervals.ts";

@@ -6,7 +6,7 @@
  */
 
 import { UsageError } from "../errors.ts";
-import { parsePgUrl } from "./parse_pg_url.ts";
+import { parsePgUrl } from "../units/parse_pg_url.ts";
 
 /**
  * Checks that `--url` was given and parses it with {@linkcode parsePgUrl}.

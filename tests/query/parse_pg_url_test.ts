@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { OptionError } from "../../lib/errors.ts";
-import { parsePgUrl } from "../../lib/query/parse_pg_url.ts";
+import { parsePgUrl } from "../../lib/units/parse_pg_url.ts";
 import { BufferedIo } from "../../lib/cli/command_io.ts";
 import { main } from "../../main.ts";
 

@@ -7,6 +7,9 @@
 
 import postgres from "postgres";
 import { firstLineOf, TargetError } from "../../errors.ts";
+import { parsePgUrl } from "../../units/parse_pg_url.ts";
+import { postgresJsTarget } from "../../units/postgres_js_target.ts";
+import { redactPgUrl } from "../../units/redact_pg_url.ts";
 import type {
   ClientState,
   EventRecord,
@@ -65,21 +68,12 @@ export type PgRunStoreOptions = RunStoreOptions;
 /** The password of a URL (up to the last `@` of its authority: the password may hold one). */
 const URL_PASSWORD = /\/\/([^:/@\s]*):[^/\s]*@/g;
 
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password === "") return url;
-    parsed.password = "***";
-    return parsed.href;
-  } catch {
-    return withoutPassword(url);
-  }
-}
+/** libpq's `password=` parameter of a URL. */
+const URL_PASSWORD_PARAM = /([?&]password=)[^&#\s]*/gi;
 
 /** The text with the password of every URL in it masked (the driver's messages may quote it). */
 function withoutPassword(text: string): string {
-  return text.replace(URL_PASSWORD, "//$1:***@");
+  return text.replace(URL_PASSWORD, "//$1:***@").replace(URL_PASSWORD_PARAM, "$1***");
 }
 
 /**
@@ -123,12 +117,16 @@ export class PgRunStore implements RunStore {
    * @returns The open store.
    * @throws {TargetError} When the server cannot be reached, or the database holds tables of
    * the same names without a `schema_version`, or another schema version.
+   * @throws {OptionError} When `url` is not a PostgreSQL URL.
    */
   static async open(url: string, options: PgRunStoreOptions = {}): Promise<PgRunStore> {
-    const target = redact(url);
+    const target = redactPgUrl(parsePgUrl(url, "--db"));
+    // Read as the query wing reads its --url: IPv6, sockets, libpq's host=, user=, dbname=.
+    const where = postgresJsTarget(url);
     let sql: postgres.Sql;
     try {
-      sql = postgres(url, {
+      sql = postgres(where.url, {
+        ...where.options,
         max: 1,
         connect_timeout: 10,
         onnotice: () => {},

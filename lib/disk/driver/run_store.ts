@@ -82,6 +82,7 @@ export function sqlitePathOf(target: string): string | null {
  * @returns The open store.
  * @throws {TargetError} When the database cannot be opened or reached, is not a SQLite file, or
  * holds another schema version, or the target is a URL of another scheme.
+ * @throws {OptionError} When it is a `postgres://` URL that does not parse.
  *
  * @example Usage
  * ```ts

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { TargetError } from "../../errors.ts";
 import type { PgBackendReader } from "./_pg_backend_reader.ts";
 import { concat, frontendMessage, int32, PROTOCOL_3_0 } from "./_pg_frontend.ts";
-import type { PgUrlParts } from "./split_pg_url.ts";
+import type { PgUrlParts } from "../../units/split_pg_url.ts";
 import { ScramSha256 } from "./scram_sha_256.ts";
 
 const encoder = new TextEncoder();

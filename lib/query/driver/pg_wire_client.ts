@@ -26,7 +26,7 @@ import { PgBindEncoder } from "./_pg_bind_encoder.ts";
 import { closedError, codedError } from "./_pg_coded_error.ts";
 import { concat, frontendMessage, TERMINATE } from "./_pg_frontend.ts";
 import { pgStartup } from "./_pg_startup.ts";
-import { splitPgUrl } from "./split_pg_url.ts";
+import { splitPgUrl } from "../../units/split_pg_url.ts";
 
 /** One result row: each column's text value, or `null` for SQL NULL. */
 export type PgRow = (string | null)[];

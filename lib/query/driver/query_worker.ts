@@ -14,7 +14,7 @@
 
 import postgres from "postgres";
 import { PgWireClient } from "./pg_wire_client.ts";
-import { postgresJsTarget } from "./postgres_js_target.ts";
+import { postgresJsTarget } from "../../units/postgres_js_target.ts";
 import { queryErrorKind } from "../query_error_kind.ts";
 import { OpRecorder } from "../../stats/op_recorder.ts";
 import { LoaderProbe } from "../../engine/loader_probe.ts";

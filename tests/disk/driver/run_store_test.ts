@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import postgres from "postgres";
-import { TargetError } from "../../../lib/errors.ts";
+import { OptionError, TargetError } from "../../../lib/errors.ts";
 import { openRunStore } from "../../../lib/disk/driver/run_store.ts";
 import type {
   EventRecord,
@@ -587,6 +587,47 @@ Deno.test("PgRunStore open() reports an unreachable server without its password"
     new RegExp(
       `^Cannot open run database "postgres://stress:\\*\\*\\*@127\\.0\\.0\\.1:${port}/runs": `,
     ),
+  );
+});
+
+Deno.test("PgRunStore open() reads --db as libpq does: a socket folder, host=, port=, user=, dbname=", async () => {
+  const db = await pgBackend.fresh();
+  const name = db.target.slice(db.target.lastIndexOf("/") + 1);
+  try {
+    const urls = [
+      `postgres://postgres@${encodeURIComponent(server.socketDir)}:${server.port}/${name}`,
+      `postgres:///${name}?host=127.0.0.1&port=${server.port}&user=postgres`,
+      `postgres://127.0.0.1:${server.port}/?user=postgres&dbname=${name}&application_name=x`,
+    ];
+    const ids: number[] = [];
+    for (const url of urls) {
+      const store = await openRunStore(url);
+      try {
+        ids.push(await store.createRun(RUN));
+      } finally {
+        await store.close();
+      }
+    }
+    // Each one stored in the same database.
+    const reader = await openRunStore(db.target, { readOnly: true });
+    try {
+      assert.deepEqual((await reader.listRuns()).map((run) => run.id).sort(), ids.sort());
+    } finally {
+      await reader.close();
+    }
+  } finally {
+    await db.cleanUp();
+  }
+});
+
+Deno.test("openRunStore() refuses a postgres:// --db that does not parse, without its password", async () => {
+  await assert.rejects(
+    () => openRunStore("postgres://u@127.0.0.1:99999/runs?password=hush"),
+    (error: unknown) => {
+      assert.ok(error instanceof OptionError);
+      assert.match(error.message, /^Cannot parse option "--db": ".*password=\*\*\*"/);
+      return true;
+    },
   );
 });
 

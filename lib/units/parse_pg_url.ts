@@ -10,9 +10,10 @@ import { OptionError } from "../errors.ts";
 const PG_SCHEME = /^postgres(ql)?:$/;
 
 /**
- * Parses a `postgres://` or `postgresql://` URL (the value of `--url`).
+ * Parses a `postgres://` or `postgresql://` URL (the value of `--url`, or of `disk --db`).
  *
  * @param text The URL.
+ * @param option The flag it was given to, for messages.
  * @returns The parsed URL.
  * @throws {OptionError} When it is not a URL, not a PostgreSQL one, or has a `%` that is not
  * an escape (`%25` is one).
@@ -27,21 +28,21 @@ const PG_SCHEME = /^postgres(ql)?:$/;
  * assert.throws(() => parsePgUrl("http://u:pw@127.0.0.1"), /"http:\/\/u:\*\*\*@127\.0\.0\.1"/);
  * ```
  */
-export function parsePgUrl(text: string): URL {
+export function parsePgUrl(text: string, option = "--url"): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch (error) {
-    throw invalidPgUrl(text, error);
+    throw invalidPgUrl(option, text, error);
   }
-  if (!PG_SCHEME.test(url.protocol)) throw invalidPgUrl(text);
+  if (!PG_SCHEME.test(url.protocol)) throw invalidPgUrl(option, text);
   // Both clients percent-decode these parts: a bare % (a password such as 50%off) would fail
   // there, deep in a connection, instead of here.
   for (const part of [url.username, url.password, url.hostname, url.pathname]) {
     try {
       decodeURIComponent(part);
     } catch (error) {
-      throw invalidPgUrl(text, error, {
+      throw invalidPgUrl(option, text, error, {
         problem: "has a % that is not followed by two hex digits",
         expected: "a URL whose user, password, host and database write % as %25",
       });
@@ -51,6 +52,7 @@ export function parsePgUrl(text: string): URL {
 }
 
 function invalidPgUrl(
+  option: string,
   text: string,
   cause?: unknown,
   why: { problem?: string; expected: string } = {
@@ -58,7 +60,7 @@ function invalidPgUrl(
   },
 ): OptionError {
   return new OptionError({
-    option: "--url",
+    option,
     // Never the password, even of a URL that does not parse.
     value: text.replace(/(\/\/[^:/@\s]*):[^/\s]*@/g, "$1:***@")
       .replace(/([?&]password=)[^&#\s]*/gi, "$1***"),

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { parsePgUrl } from "../parse_pg_url.ts";
+import { parsePgUrl } from "./parse_pg_url.ts";
 
 /** The parts of a `postgres://` URL. */
 export interface PgUrlParts {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { OptionError } from "../../../lib/errors.ts";
-import { splitPgUrl } from "../../../lib/query/driver/split_pg_url.ts";
+import { OptionError } from "../../lib/errors.ts";
+import { splitPgUrl } from "../../lib/units/split_pg_url.ts";
 
 Deno.test("splitPgUrl() fills in the port, user and database defaults", () => {
   assert.deepEqual(splitPgUrl("postgres://127.0.0.1"), {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { OptionError } from "../../../lib/errors.ts";
-import { postgresJsTarget } from "../../../lib/query/driver/postgres_js_target.ts";
+import { OptionError } from "../../lib/errors.ts";
+import { postgresJsTarget } from "../../lib/units/postgres_js_target.ts";
 
 Deno.test("postgresJsTarget() gives an IPv6 host as it is, and the decoded user, password and database", () => {
   const target = postgresJsTarget(
