@@ -163,6 +163,19 @@ export class PgBackendReader {
   }
 
   /**
+   * BackendKeyData: the session's process id and its cancel key (4 bytes in protocol 3.0,
+   * longer in 3.2), for a CancelRequest.
+   *
+   * @returns `{ processId, secretKey }` (the key a copy).
+   */
+  backendKey(): { processId: number; secretKey: Uint8Array } {
+    return {
+      processId: this.#recvView.getInt32(this.#body),
+      secretKey: this.#recv.slice(this.#body + 4, this.#bodyEnd),
+    };
+  }
+
+  /**
    * Decodes UTF-8 bytes with this reader's decoder.
    *
    * @param bytes The bytes.

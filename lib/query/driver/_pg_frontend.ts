@@ -7,6 +7,8 @@
 
 /** The protocol version of the StartupMessage: 3.0. */
 export const PROTOCOL_3_0 = 196_608;
+/** The request code of a CancelRequest (1234 << 16 | 5678). */
+export const CANCEL_REQUEST_CODE = 80_877_102;
 /** Execute (unnamed portal, no row limit) followed by Sync. */
 export const EXECUTE_SYNC: Uint8Array = new Uint8Array(
   [0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4],

@@ -43,6 +43,8 @@ export interface PgStartupOptions {
   readonly write: (bytes: Uint8Array) => Promise<void>;
   /** Receives each ParameterStatus. */
   readonly onParameter: (name: string, value: string) => void;
+  /** Receives the BackendKeyData: what a CancelRequest for this session sends. */
+  readonly onBackendKey: (key: { processId: number; secretKey: Uint8Array }) => void;
 }
 
 function md5Hex(...parts: (string | Uint8Array)[]): string {
@@ -127,9 +129,12 @@ export async function pgStartup(
       case 0x53:
         options.onParameter(...reader.parameterStatus());
         break;
+      case 0x4b: // BackendKeyData
+        options.onBackendKey(reader.backendKey());
+        break;
       case 0x5a: // ReadyForQuery
         return;
-      default: // BackendKeyData, NoticeResponse, NegotiateProtocolVersion
+      default: // NoticeResponse, NegotiateProtocolVersion
         break;
     }
   }

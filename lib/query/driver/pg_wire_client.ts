@@ -24,7 +24,7 @@ import { TargetError } from "../../errors.ts";
 import { PgBackendReader } from "./_pg_backend_reader.ts";
 import { PgBindEncoder } from "./_pg_bind_encoder.ts";
 import { closedError, codedError } from "./_pg_coded_error.ts";
-import { concat, frontendMessage, TERMINATE } from "./_pg_frontend.ts";
+import { CANCEL_REQUEST_CODE, concat, frontendMessage, int32, TERMINATE } from "./_pg_frontend.ts";
 import { pgStartup } from "./_pg_startup.ts";
 import { splitPgUrl } from "../../units/split_pg_url.ts";
 
@@ -83,6 +83,9 @@ export class PgWireClient {
   #statementName: Uint8Array = new Uint8Array(1);
   #parse: Uint8Array | null = null;
   #columns: string[] = [];
+  /** Where a CancelRequest goes: the server's address, and the session's BackendKeyData. */
+  #cancelTarget: { hostname: string; port: number } | null = null;
+  #backendKey: { processId: number; secretKey: Uint8Array } | null = null;
 
   /**
    * Wraps a fresh TCP connection; use {@linkcode PgWireClient.connect}, which also runs the
@@ -173,7 +176,9 @@ export class PgWireClient {
         statementTimeoutMs: options.statementTimeoutMs,
         write: (bytes) => client.#writeAll(bytes),
         onParameter: (name, value) => client.#parameters.set(name, value),
+        onBackendKey: (key) => client.#backendKey = key,
       });
+      client.#cancelTarget = { hostname: target.hostname, port: target.port };
     } catch (error) {
       client.#shut();
       if (signal.aborted) {
@@ -269,6 +274,39 @@ export class PgWireClient {
     const rows: PgRow[] = [];
     await this.#exchange(frontendMessage("Q", concat(sql)), rows);
     return rows;
+  }
+
+  /**
+   * Asks the server to cancel this session's running query, as psql's Ctrl-C does: a
+   * CancelRequest on a new connection. Closing the connection alone leaves the query running
+   * on the server (holding its locks) until it next writes to the socket. Best effort: the
+   * server may not answer, and a query that already ended is not affected. It may be sent
+   * after {@linkcode PgWireClient.close}: the session ends once its query does.
+   *
+   * @param timeoutMs How long connecting and sending may take.
+   * @returns Whether the request was sent.
+   */
+  async cancel(timeoutMs = 1000): Promise<boolean> {
+    const key = this.#backendKey;
+    const target = this.#cancelTarget;
+    if (key === null || target === null) return false;
+    const message = concat(
+      int32(12 + key.secretKey.length),
+      int32(CANCEL_REQUEST_CODE),
+      int32(key.processId),
+      key.secretKey,
+    );
+    let conn: Deno.TcpConn | null = null;
+    try {
+      conn = await Deno.connect({ ...target, signal: AbortSignal.timeout(timeoutMs) });
+      let offset = 0;
+      while (offset < message.length) offset += await conn.write(message.subarray(offset));
+      return true;
+    } catch {
+      return false;
+    } finally {
+      conn?.close();
+    }
   }
 
   /** Sends Terminate and closes the socket; does nothing when already closed. */

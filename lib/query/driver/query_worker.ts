@@ -70,6 +70,8 @@ let finishing = false;
 let stopped = false;
 /** Set when a stop gave up on the query in flight: it is counted as not run, not as failed. */
 let abandoned = false;
+/** The CancelRequest of the abandoned query, sent before the Worker ends. */
+let cancelling: Promise<boolean> = Promise.resolve(false);
 const exact: QueryExactTimes = { count: 0, sumNs: 0, minNs: 0, maxNs: 0 };
 
 function post(message: QueryWorkerMessage, transfer: Transferable[] = []): void {
@@ -144,14 +146,16 @@ async function runOne(row: QueryWorkerRow, text: string): Promise<void> {
 }
 
 /**
- * After a stop, gives the query in flight {@linkcode STOP_GRACE_MS} to end, then closes the
- * connection under it, as pgbench's Ctrl-C does: the query is not counted (it is a row not run),
- * and the Worker finishes with what it measured.
+ * After a stop, gives the query in flight {@linkcode STOP_GRACE_MS} to end, then asks the
+ * server to cancel it (as psql's Ctrl-C does) and closes the connection under it: the query is
+ * not counted (it is a row not run), and the Worker finishes with what it measured.
  */
 function abandonAfterGrace(): void {
   setTimeout(() => {
     if (!running || finishing) return;
     abandoned = true;
+    // Closing the socket alone leaves the query running on the server, holding its locks.
+    cancelling = wire?.cancel() ?? Promise.resolve(false);
     void wire?.close();
     void sql?.end({ timeout: 0 }).catch(() => {});
   }, STOP_GRACE_MS);
@@ -199,6 +203,7 @@ async function finish(): Promise<void> {
   }, OpRecorder.transferables(sample));
   await wire?.close();
   await sql?.end({ timeout: 1 }).catch(() => {});
+  await cancelling;
   scope.close();
 }
 
