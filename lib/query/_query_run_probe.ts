@@ -6,7 +6,7 @@
  */
 
 import postgres from "postgres";
-import { firstLineOf, TargetError } from "../errors.ts";
+import { firstLineOf, InterruptedError, TargetError } from "../errors.ts";
 import type { MinuteQueryFlavor } from "./minute_query.ts";
 import { postgresJsTarget } from "../units/postgres_js_target.ts";
 import { redactPgUrl } from "../units/redact_pg_url.ts";
@@ -22,10 +22,16 @@ export interface ServerProbe {
  * Connects once, checks the table and picks time_bucket or date_bin.
  *
  * @param settings Where to connect and the table.
+ * @param signal Ctrl-C: gives up the probe at once (a server that does not answer would hold it
+ * for the 10 s connect timeout).
  * @returns The query flavour and a description of the server.
  * @throws {TargetError} When the server cannot be reached, lacks the table or both functions.
+ * @throws {InterruptedError} When the signal aborted the probe.
  */
-export async function probeServer(settings: QueryRunSettings): Promise<ServerProbe> {
+export async function probeServer(
+  settings: QueryRunSettings,
+  signal?: AbortSignal,
+): Promise<ServerProbe> {
   const shown = redactPgUrl(settings.url);
   const target = postgresJsTarget(settings.url.href);
   const sql = postgres(target.url, {
@@ -35,7 +41,10 @@ export async function probeServer(settings: QueryRunSettings): Promise<ServerPro
     onnotice: () => {},
     connection: { application_name: "stress query run" },
   });
+  const giveUp = () => void sql.end({ timeout: 0 }).catch(() => {});
+  signal?.addEventListener("abort", giveUp, { once: true });
   try {
+    if (signal?.aborted) giveUp();
     const [row] = await sql`SELECT
       current_setting('server_version') AS version,
       current_setting('server_version_num')::int AS version_num,
@@ -62,9 +71,11 @@ export async function probeServer(settings: QueryRunSettings): Promise<ServerPro
         description: `time_bucket on PostgreSQL ${row.version} with timescaledb ${timescale}`,
       };
   } catch (error) {
+    if (signal?.aborted) throw new InterruptedError("Run interrupted: no query was run");
     if (error instanceof TargetError) throw error;
     throw new TargetError(`Cannot connect to "${shown}": ${firstLineOf(error)}`, { cause: error });
   } finally {
+    signal?.removeEventListener("abort", giveUp);
     await sql.end({ timeout: 1 }).catch(() => {});
   }
 }

@@ -156,7 +156,7 @@ export async function queryRunCommand(
   }
   // A given file is checked whole before any query runs.
   await checkQueryFile(settings, io, options.signal);
-  const probe = await probeServer(settings);
+  const probe = await probeServer(settings, options.signal);
   const outputs = await QueryRunOutputs.open(settings, io, options);
   const shard = options.shard ?? null;
   printQueryRunBanner(settings, { probe, shard }, io);

@@ -145,6 +145,79 @@ Deno.test("query run stops at Ctrl-C within a second or so although its queries 
   }
 });
 
+/**
+ * A proxy to `port` for its first connection (the run's probe) that takes every later one (the
+ * Workers') and never answers it: a server that stalls under load. Resolves `workerCame` at the
+ * first held connection.
+ */
+function stallAfterFirst(port: number) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const open: Deno.Conn[] = [];
+  let cameResolve = () => {};
+  const workerCame = new Promise<void>((resolve) => cameResolve = resolve);
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      open.push(conn);
+      if (open.length > 1) {
+        cameResolve();
+        continue;
+      }
+      const upstream = await Deno.connect({ hostname: "127.0.0.1", port });
+      open.push(upstream);
+      conn.readable.pipeTo(upstream.writable).catch(() => {});
+      upstream.readable.pipeTo(conn.writable).catch(() => {});
+    }
+  })();
+  return {
+    port: listener.addr.port,
+    workerCame,
+    async close() {
+      listener.close();
+      for (const conn of open) {
+        try {
+          conn.close();
+        } catch {
+          // Closed by its pipe.
+        }
+      }
+      await accepting.catch(() => {});
+    },
+  };
+}
+
+Deno.test("query run stops at Ctrl-C within a second or so while its Workers wait to connect", async () => {
+  const server = await startPostgres();
+  const proxy = stallAfterFirst(server.port);
+  try {
+    const url = await freshDatabase(server, "qconnect");
+    const setupIo = new BufferedIo();
+    const setup = await main(["query", "setup", "--url", url, "--generate", "2,0.01"], {
+      io: setupIo,
+    });
+    assert.equal(setup, 0, setupIo.stderr.join("\n"));
+    const csv = await paramsFile("connect.csv", 4);
+    const controller = new AbortController();
+    const io = new BufferedIo();
+    const proxied = url.replace(`:${server.port}/`, `:${proxy.port}/`);
+    const running = queryRunCommand(["--url", proxied, "--file", csv], io, {
+      signal: controller.signal,
+    }).then((code) => code, (error) => error);
+    await proxy.workerCame;
+    controller.abort();
+    const abortedAt = performance.now();
+    const error = await running;
+    const stopMs = performance.now() - abortedAt;
+    assert.ok(error instanceof InterruptedError, String(error));
+    // The connect timeout is 10 s: the stop gives the connect the 1 s a query gets.
+    assert.ok(stopMs < 5000, `the run took ${stopMs.toFixed(0)} ms to stop`);
+    assert.equal(figure(io, "Number of queries"), 0);
+    assert.equal(figure(io, "Rows not run"), 4);
+  } finally {
+    await proxy.close();
+    await server.stop();
+  }
+});
+
 Deno.test("query run stops with exit 3 when the database goes away, after printing what it measured", async () => {
   const server = await startPostgres();
   let stopped = false;

@@ -51,9 +51,26 @@ export interface PgWireClientOptions {
    * @default {10000}
    */
   connectTimeoutMs?: number;
+  /** Gives up connecting when aborted (a stop): the connect rejects, as a timeout does. */
+  signal?: AbortSignal;
 }
 
 const encoder = new TextEncoder();
+
+/** The error of a connect that timed out (`CONNECT_TIMEOUT`) or was stopped (`CONNECT_ABORTED`). */
+function connectGivenUp(
+  target: { hostname: string; port: number },
+  timedOut: string,
+  options: PgWireClientOptions,
+  cause: unknown,
+): Error {
+  const stopped = options.signal?.aborted === true;
+  return codedError(
+    `Cannot connect to "${target.hostname}:${target.port}": ${stopped ? "stopped" : timedOut}`,
+    stopped ? "CONNECT_ABORTED" : "CONNECT_TIMEOUT",
+    { cause },
+  );
+}
 
 /**
  * One connection to PostgreSQL, running one query at a time.
@@ -126,8 +143,8 @@ export class PgWireClient {
    * @returns The ready client.
    * @throws {TargetError} When the URL needs TLS (or more) or the server asks for an
    * authentication method this client does not have.
-   * @throws {Error} With `code`: the socket's (`ECONNREFUSED`), `CONNECT_TIMEOUT`, or the
-   * server's SQLSTATE (`28P01` for a wrong password).
+   * @throws {Error} With `code`: the socket's (`ECONNREFUSED`), `CONNECT_TIMEOUT`,
+   * `CONNECT_ABORTED` (`options.signal`), or the server's SQLSTATE (`28P01` for a wrong password).
    *
    * @example Usage
    * ```ts
@@ -152,23 +169,23 @@ export class PgWireClient {
       );
     }
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal === undefined
+      ? timeout
+      : AbortSignal.any([timeout, options.signal]);
     let conn: Deno.TcpConn;
     try {
       conn = await Deno.connect({ hostname: target.hostname, port: target.port, signal });
     } catch (error) {
       if (signal.aborted) {
-        throw codedError(
-          `Cannot connect to "${target.hostname}:${target.port}": no answer in ${timeoutMs} ms`,
-          "CONNECT_TIMEOUT",
-          { cause: error },
-        );
+        throw connectGivenUp(target, `no answer in ${timeoutMs} ms`, options, error);
       }
       throw error;
     }
     conn.setNoDelay(true);
     const client = new PgWireClient(conn);
-    const timer = setTimeout(() => client.#shut(), timeoutMs);
+    const shut = () => client.#shut();
+    signal.addEventListener("abort", shut, { once: true });
     try {
       await pgStartup(client.#reader, {
         target,
@@ -182,15 +199,11 @@ export class PgWireClient {
     } catch (error) {
       client.#shut();
       if (signal.aborted) {
-        throw codedError(
-          `Cannot connect to "${target.hostname}:${target.port}": no startup in ${timeoutMs} ms`,
-          "CONNECT_TIMEOUT",
-          { cause: error },
-        );
+        throw connectGivenUp(target, `no startup in ${timeoutMs} ms`, options, error);
       }
       throw error;
     } finally {
-      clearTimeout(timer);
+      signal.removeEventListener("abort", shut);
     }
     return client;
   }

@@ -70,6 +70,8 @@ let finishing = false;
 let stopped = false;
 /** Set when a stop gave up on the query in flight: it is counted as not run, not as failed. */
 let abandoned = false;
+/** Aborted when a stop gives up on the Worker's connect or query. */
+const giveUp = new AbortController();
 /** The CancelRequest of the abandoned query, sent before the Worker ends. */
 let cancelling: Promise<boolean> = Promise.resolve(false);
 const exact: QueryExactTimes = { count: 0, sumNs: 0, minNs: 0, maxNs: 0 };
@@ -154,6 +156,7 @@ function abandonAfterGrace(): void {
   setTimeout(() => {
     if (!running || finishing) return;
     abandoned = true;
+    giveUp.abort(); // a connect still under way
     // Closing the socket alone leaves the query running on the server, holding its locks.
     cancelling = wire?.cancel() ?? Promise.resolve(false);
     void wire?.close();
@@ -254,6 +257,7 @@ async function connectWire(message: QueryWorkerInit): Promise<boolean> {
   try {
     wire = await PgWireClient.connect(message.url, {
       applicationName: `stress query run worker ${message.workerIndex}`,
+      signal: giveUp.signal,
     });
     await wire.prepare(message.prepare ? STATEMENT : "", message.sql);
     const timeoutMs = Math.round(message.statementTimeoutMs);
