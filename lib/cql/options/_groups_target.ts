@@ -6,6 +6,7 @@ import { parseCount } from "../../units/parse_count.ts";
 import { parseDuration } from "../../units/parse_duration.ts";
 import { splitHostList } from "./split_host_list.ts";
 import { checkNodeHost } from "./check_node_host.ts";
+import { isSyntheticHost } from "./node_target.ts";
 import type {
   CommandSettings,
   ErrorSettings,
@@ -21,6 +22,7 @@ import type {
   TransportSettings,
 } from "./stress_settings.ts";
 import {
+  type MatchedMap,
   matchSubOptions,
   nonEmpty,
   parseChoice,
@@ -148,6 +150,40 @@ export function parseLogGroup(params: readonly string[] | undefined): LogSetting
   };
 }
 
+/**
+ * The longest wait a timer takes, 2^31 - 1 ms, so the most `-mode requestTimeout=` can be (the
+ * fork's int stops there too): above it the driver's timer fired at once and every request
+ * timed out.
+ */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Refuses the `-mode` keys of the Java driver next to `simplenative`. */
+function refuseDriverOnly(found: MatchedMap): void {
+  const driverOnly = [
+    "compression=",
+    "user=",
+    "password=",
+    "auth-provider=",
+    "maxPending=",
+    "connectionsPerHost=",
+    "protocolVersion=",
+    "requestTimeout=",
+    "client=",
+    "unprepared",
+    "4x",
+    "native",
+  ]
+    .map((key) => found.get(key)).find((m) => m !== undefined);
+  if (driverOnly !== undefined) {
+    throw new OptionError({
+      option: "-mode",
+      value: driverOnly.token,
+      problem: 'cannot be combined with "simplenative"',
+      expected: "simplenative [prepared] [cql3] [port=N]",
+    });
+  }
+}
+
 /** Parses `-mode`. */
 export function parseModeGroup(params: readonly string[] | undefined): ModeSettings {
   const found = matchSubOptions("-mode", params ?? [], [
@@ -187,35 +223,11 @@ export function parseModeGroup(params: readonly string[] | undefined): ModeSetti
       expected: "one of prepared or unprepared",
     });
   }
-  if (simple) {
-    const driverOnly = [
-      "compression=",
-      "user=",
-      "password=",
-      "auth-provider=",
-      "maxPending=",
-      "connectionsPerHost=",
-      "protocolVersion=",
-      "requestTimeout=",
-      "client=",
-      "unprepared",
-      "4x",
-      "native",
-    ]
-      .map((key) => found.get(key)).find((m) => m !== undefined);
-    if (driverOnly !== undefined) {
-      throw new OptionError({
-        option: "-mode",
-        value: driverOnly.token,
-        problem: 'cannot be combined with "simplenative"',
-        expected: "simplenative [prepared] [cql3] [port=N]",
-      });
-    }
-  }
+  if (simple) refuseDriverOnly(found);
   const value = (key: string): string | undefined => found.get(key)?.value;
-  const optionalInt = (key: string, option: string, min: number): number | null => {
+  const optionalInt = (key: string, option: string, min: number, max?: number): number | null => {
     const text = value(key);
-    return text === undefined ? null : parseOptionInteger(option, text, { min });
+    return text === undefined ? null : parseOptionInteger(option, text, { min, max });
   };
   const protocolText = value("protocolVersion=");
   let protocolVersion: number | null = null;
@@ -237,9 +249,10 @@ export function parseModeGroup(params: readonly string[] | undefined): ModeSetti
       ? null
       : nonEmpty("-mode password", value("password=")!, "a password"),
     authProvider: value("auth-provider=") ?? null,
-    maxPending: optionalInt("maxPending=", "-mode maxPending", 1),
+    // The stream ids of a connection (the Java driver's range too).
+    maxPending: optionalInt("maxPending=", "-mode maxPending", 1, 32_768),
     connectionsPerHost: optionalInt("connectionsPerHost=", "-mode connectionsPerHost", 1),
-    requestTimeoutMs: optionalInt("requestTimeout=", "-mode requestTimeout", 1),
+    requestTimeoutMs: optionalInt("requestTimeout=", "-mode requestTimeout", 1, MAX_TIMER_MS),
     client: value("client=") === undefined
       ? "native"
       : parseChoice("-mode client", value("client=")!, ["native", "driver"]),
@@ -271,7 +284,7 @@ export function parseNodeGroup(params: readonly string[] | undefined): NodeSetti
   if (list !== undefined) {
     hosts = splitHostList(list.value, "-node");
     for (const host of hosts) {
-      if (!host.toLowerCase().startsWith("synthetic")) checkNodeHost(host, "-node");
+      if (!isSyntheticHost(host)) checkNodeHost(host, "-node");
     }
   }
   return {

@@ -15,6 +15,31 @@ export const EMBEDDED_HOST = "embedded";
 /** The `-node` host that selects the synthetic target: `synthetic` or `synthetic:DIST`. */
 export const SYNTHETIC_HOST = "synthetic";
 
+/**
+ * `synthetic` alone or followed by a character no host name has (`:`, `(`), in any case: a real
+ * host whose name only starts with the word (`synthetic-1.example.com`) stays a host.
+ */
+const SYNTHETIC_PATTERN = /^synthetic(?:$|[^a-z0-9.-])/i;
+
+/**
+ * Whether a `-node` host selects the synthetic target rather than naming a node.
+ *
+ * @param host One host as given.
+ * @returns True for `synthetic`, `synthetic:DIST` (any case) and other spellings the synthetic
+ * parser checks; false for a host name that only starts with `synthetic`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isSyntheticHost } from "./node_target.ts";
+ * assert.equal(isSyntheticHost("Synthetic:uniform(1..5)"), true);
+ * assert.equal(isSyntheticHost("synthetic-1.example.com"), false);
+ * ```
+ */
+export function isSyntheticHost(host: string): boolean {
+  return SYNTHETIC_PATTERN.test(host);
+}
+
 /** What `-node` targets. */
 export type NodeTarget =
   | {
@@ -58,7 +83,7 @@ export type NodeTarget =
  * ```
  */
 export function parseNodeTarget(hosts: readonly string[], file: string | null): NodeTarget {
-  const synthetic = hosts.findIndex((h) => h.toLowerCase().startsWith(SYNTHETIC_HOST));
+  const synthetic = hosts.findIndex(isSyntheticHost);
   if (synthetic >= 0) {
     return {
       ...parseSynthetic(hosts[synthetic]),

@@ -206,6 +206,30 @@ Deno.test("parseStressArgs() accepts the mode keywords of 1.6", () => {
   assert.equal(simple.prepared, false);
 });
 
+Deno.test("parseStressArgs() takes -mode requestTimeout= up to what a timer can wait", () => {
+  const mode = (timeout: string) =>
+    parseStressArgs(["write", "n=1", "-mode", "native", "cql3", `requestTimeout=${timeout}`]).mode;
+  assert.equal(mode("2147483647").requestTimeoutMs, 2_147_483_647);
+  // Before, 2147483648 was taken, the driver's timer fired at once and the connect failed with
+  // "did not reply before timeout 2147483648 ms".
+  assert.throws(() => mode("2147483648"), (error: unknown) => {
+    assert.ok(error instanceof OptionError);
+    assert.equal(
+      error.message,
+      'Cannot parse option "-mode requestTimeout": "2147483648" is out of range, expected a whole number from 1 to 2147483647',
+    );
+    return true;
+  });
+});
+
+Deno.test("parseStressArgs() takes -mode maxPending= up to the 32768 stream ids of a connection", () => {
+  const mode = (max: string) =>
+    parseStressArgs(["write", "n=1", "-mode", "native", "cql3", `maxPending=${max}`]).mode;
+  assert.equal(mode("32768").maxPending, 32_768);
+  // Before, 40000 was taken and every Worker failed at start with "maxInFlight 40000".
+  assert.throws(() => mode("40000"), /"-mode maxPending": "40000" is out of range/);
+});
+
 Deno.test("parseStressArgs() keeps unknown replication keys and compaction options in order", () => {
   const schema = parseStressArgs([
     "write",
