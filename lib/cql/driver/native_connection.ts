@@ -21,7 +21,7 @@ import {
 } from "../native/native_errors.ts";
 import type { PreparedStatement } from "../native/prepared_statement.ts";
 import { type BatchType, CONSISTENCY, ERROR_CODE, OPCODE } from "../../protocol/protocol_codes.ts";
-import { RequestTable, SLOT } from "../native/request_table.ts";
+import { type QueuedRequest, RequestTable, SLOT } from "../native/request_table.ts";
 import { ResponseSplitter } from "../native/response_splitter.ts";
 import { decodeAnswer, startupAnswerOf } from "./_native_answers.ts";
 import { negotiate, openOptionsError, runHandshake } from "./_native_handshake.ts";
@@ -257,7 +257,6 @@ export class NativeConnection {
       }
       t.state[stream] = SLOT.waiting;
       t.kind[stream] = kind;
-      t.generation[stream]++;
       t.retried[stream] = 0;
       t.deadlineMs[stream] = deadlineMs;
       t.timeoutMs[stream] = timeoutMs;
@@ -425,42 +424,50 @@ export class NativeConnection {
     return answer;
   }
 
-  /** Prepares the statement(s) the node forgot, then sends the request again on its stream. */
+  /**
+   * Prepares the statement(s) the node forgot, then sends the request again. Its stream id goes
+   * back at once, since the PREPARE may need it (every id may be held by such a request).
+   */
   #reprepareAndRetry(stream: number, error: NativeResponseError): void {
     const t = this.#table;
-    t.retried[stream] = 1;
-    t.state[stream] = SLOT.repreparing;
-    const generation = t.generation[stream];
     const targets = t.kind[stream] === REQUEST_KIND.execute
       ? [t.subject[stream] as PreparedStatement]
       : unpreparedOf(t.values[stream] as readonly BatchEntry[], error.queryId);
-    const settled = (failure: Error | null) => {
-      if (t.generation[stream] !== generation) return;
-      if (t.state[stream] === SLOT.repreparingTimedOut) {
-        t.release(stream);
-        this.#startQueued();
-      } else if (t.state[stream] === SLOT.repreparing) {
-        if (failure !== null) this.#settle(stream, failure, null);
-        else {
-          t.state[stream] = SLOT.waiting;
-          this.#send(stream);
-        }
-      }
-    };
-    this.#repreparer.run(targets).then(
-      () => settled(null),
-      (failure) => settled(failure as Error),
-    );
+    this.#repreparer.hold(t.detach(stream), targets, this.#resume);
+    this.#startQueued();
   }
+
+  /** Sends a re-prepared request again, first of the queue when no stream id is free. */
+  #resume = (request: QueuedRequest, failure: Error | null): void => {
+    const error = this.#error ?? failure;
+    if (error !== null) {
+      settleValues(request.values);
+      request.reject(error);
+      return;
+    }
+    const t = this.#table;
+    const stream = t.take();
+    if (stream < 0) {
+      t.queue.unshift(request);
+      return;
+    }
+    t.begin(stream, request);
+    this.#send(stream);
+  };
 
   #tick(): void {
     const t = this.#table;
-    t.expire(this.#ticker.nowMs, this.#onTimeout, (request) => {
-      settleValues(request.values);
-      request.reject(new NativeTimeoutError(this.host, request.timeoutMs));
-    });
-    if (t.inFlight === 0 && t.queue.length === 0) this.#ticker.stop();
+    t.expire(this.#ticker.nowMs, this.#onTimeout, this.#onQueuedTimeout);
+    this.#repreparer.expire(this.#ticker.nowMs, this.#onQueuedTimeout);
+    if (t.inFlight === 0 && t.queue.length === 0 && this.#repreparer.held === 0) {
+      this.#ticker.stop();
+    }
   }
+
+  #onQueuedTimeout = (request: QueuedRequest): void => {
+    settleValues(request.values);
+    request.reject(new NativeTimeoutError(this.host, request.timeoutMs));
+  };
 
   #onTimeout = (stream: number): void => {
     const t = this.#table;

@@ -2,7 +2,8 @@
  * The requests a connection has in flight, one slot per stream id in parallel arrays (no object
  * per request): what was sent (to send it again after a re-prepare), how to settle its promise,
  * its deadline, and its state. A request that timed out keeps its stream id until its late
- * answer arrives. Requests that find no free stream id wait in a queue, in order.
+ * answer arrives. Requests that find no free stream id wait in a queue, in order; a request
+ * detached from its id (answered Unprepared) waits elsewhere and comes back through the queue.
  *
  * @module
  */
@@ -27,10 +28,6 @@ export const SLOT = {
   waiting: 1,
   /** Sent, timed out (its caller was told); the late answer frees the id. */
   timedOut: 2,
-  /** Held while its statement is prepared again; not on the wire. */
-  repreparing: 3,
-  /** Timed out while its statement was prepared again; freed when that ends. */
-  repreparingTimedOut: 4,
 } as const;
 
 /** Settles a request. */
@@ -54,6 +51,12 @@ export interface QueuedRequest {
   readonly deadlineMs: number;
   /** Its timeout, for the error message. */
   readonly timeoutMs: number;
+  /**
+   * Whether it was already sent again after a re-prepare (a second Unprepared fails it).
+   *
+   * @default {false}
+   */
+  readonly retried?: boolean;
 }
 
 /**
@@ -85,8 +88,6 @@ export class RequestTable {
   readonly state: Uint8Array;
   /** Per stream: the request kind. */
   readonly kind: Uint8Array;
-  /** Per stream: bumped by each request, so late callbacks can tell theirs is gone. */
-  readonly generation: Uint32Array;
   /** Per stream: whether it was already sent again after a re-prepare. */
   readonly retried: Uint8Array;
   /** Per stream: its deadline (ms on the connection's clock). */
@@ -105,7 +106,7 @@ export class RequestTable {
   readonly reject: (Settle | null)[];
   /** Requests waiting for a stream id. */
   readonly queue: QueuedRequest[] = [];
-  /** Stream ids taken (waiting, timed out or re-preparing). */
+  /** Stream ids taken (waiting or timed out). */
   inFlight = 0;
   /** The highest stream id ever taken (scans stop there). */
   highestId: number = -1;
@@ -120,7 +121,6 @@ export class RequestTable {
     this.#pool = new StreamIdPool(size);
     this.state = new Uint8Array(size);
     this.kind = new Uint8Array(size);
-    this.generation = new Uint32Array(size);
     this.retried = new Uint8Array(size);
     this.deadlineMs = new Float64Array(size);
     this.timeoutMs = new Float64Array(size);
@@ -159,8 +159,7 @@ export class RequestTable {
   begin(stream: number, request: QueuedRequest): void {
     this.state[stream] = SLOT.waiting;
     this.kind[stream] = request.kind;
-    this.generation[stream]++;
-    this.retried[stream] = 0;
+    this.retried[stream] = request.retried === true ? 1 : 0;
     this.deadlineMs[stream] = request.deadlineMs;
     this.timeoutMs[stream] = request.timeoutMs;
     this.subject[stream] = request.subject;
@@ -184,6 +183,29 @@ export class RequestTable {
     this.reject[stream] = null;
     this.inFlight--;
     this.#pool.give(stream);
+  }
+
+  /**
+   * Frees a stream id and hands back its request, marked as sent again, to begin later on any
+   * id: its promise and values go with it (nothing is settled).
+   *
+   * @param stream The id.
+   * @returns The request.
+   */
+  detach(stream: number): QueuedRequest {
+    const request = {
+      kind: this.kind[stream],
+      subject: this.subject[stream],
+      values: this.values[stream],
+      options: this.options[stream],
+      resolve: this.resolve[stream]!,
+      reject: this.reject[stream]!,
+      deadlineMs: this.deadlineMs[stream],
+      timeoutMs: this.timeoutMs[stream],
+      retried: true,
+    };
+    this.release(stream);
+    return request;
   }
 
   /**
@@ -222,11 +244,9 @@ export class RequestTable {
     onQueuedTimeout?: (request: QueuedRequest) => void,
   ): void {
     for (let id = 0; id <= this.highestId; id++) {
-      const state = this.state[id];
-      if (state !== SLOT.waiting && state !== SLOT.repreparing) continue;
-      if (this.deadlineMs[id] > nowMs) continue;
+      if (this.state[id] !== SLOT.waiting || this.deadlineMs[id] > nowMs) continue;
       onTimeout(id);
-      this.state[id] = state === SLOT.waiting ? SLOT.timedOut : SLOT.repreparingTimedOut;
+      this.state[id] = SLOT.timedOut;
       this.values[id] = null;
       this.resolve[id] = null;
       this.reject[id] = null;
