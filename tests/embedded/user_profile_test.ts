@@ -331,6 +331,58 @@ for (
   });
 }
 
+/** One partition of 6,000 rows: more than the 5,000 of a query's first page. */
+const BIG_PARTITION = [
+  "keyspace: bigks",
+  "keyspace_definition: |",
+  "  CREATE KEYSPACE bigks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1};",
+  "table: t",
+  "table_definition: CREATE TABLE t (k int, c int, v int, PRIMARY KEY (k, c))",
+  "columnspec:",
+  "  - name: k",
+  "    population: fixed(7)",
+  "  - name: c",
+  "    cluster: fixed(6000)",
+  "insert:",
+  "  partitions: fixed(1)",
+  "  select: fixed(1)/1",
+  "  batchtype: UNLOGGED",
+  "queries:",
+  "  read:",
+  "    cql: SELECT * FROM t WHERE k = ?",
+  "    fields: samerow",
+].join("\n");
+
+Deno.test("user: a query reads and counts every page of its result, as cassandra-stress's rs.all() does", async () => {
+  const node = await startNode();
+  const dir = await Deno.makeTempDir({ prefix: "stress_user_pages_" });
+  try {
+    await Deno.writeTextFile(`${dir}/big.yaml`, BIG_PARTITION);
+    const user = (ops: string) => ["user", `profile=${dir}/big.yaml`, ops, "no-warmup"];
+    const insert = await runAgainst(node, [...user("ops(insert=1)"), "n=1"]);
+    assert.equal(insert.code, 0, [...insert.out, ...insert.err].join("\n"));
+    for (const mode of [[], ["-mode", "native", "cql3", "client=driver"]]) {
+      const json = `${dir}/read.json`;
+      const read = await runAgainst(node, [
+        ...user("ops(read=1)"),
+        "n=2",
+        "-rate",
+        "threads=1",
+        "-log",
+        `json=${json}`,
+        ...mode,
+      ]);
+      assert.equal(read.code, 0, [...read.out, ...read.err].join("\n"));
+      // Before, each read counted its first page only: 2 × 5,000.
+      const ops = JSON.parse(await Deno.readTextFile(json)).ops;
+      assert.equal(ops.read.rows, 2 * 6000, `${mode.join(" ") || "native"}: ${ops.read.rows}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await node.close();
+  }
+});
+
 Deno.test("user: an insert of fewer than 1 partition is refused with one error line naming the key", async () => {
   const node = await startNode();
   const dir = await Deno.makeTempDir({ prefix: "stress_user_" });

@@ -39,7 +39,7 @@ import { type SendInsert, SingleRowInserts } from "./_single_row_inserts.ts";
 import { ValidatingQuery } from "./_validating_query.ts";
 import type { RequestOptions } from "./native_connection.ts";
 
-/** The rows of a query's first page, as cassandra-driver's default fetch size reads them. */
+/** Rows per page, cassandra-driver's default fetch size; a query reads every page. */
 const PAGE_SIZE = 5000;
 
 /** A table's state, its keyspace's pool and the index of its insert statement there. */
@@ -131,7 +131,7 @@ const BATCH_TYPES = {
 /**
  * Runs the ops of a `user` profile over our native protocol client: `insert` writes a
  * partition's selected rows (one statement, or batches), a query binds its markers from
- * generated rows and counts what it read, a token range query reads one page, `validate`
+ * generated rows and counts what it read (every page), a token range query reads one page, `validate`
  * compares a slice of a partition with the generated rows.
  *
  * @example Usage
@@ -295,15 +295,21 @@ export class NativeUserTarget implements Target {
 
   async #query(op: OpState & { kind: "query" }, seed: number): Promise<OpCount> {
     const { key, params } = queryValues(op.table.data, op, seed, this.#prng);
-    let result;
+    // The rows of its result, every page (cassandra-stress reads them all), whatever the
+    // statement: a SELECT's rows, an LWT's one `[applied]` row, none for a plain write.
+    let rows = 0;
+    let options = op.options;
     try {
-      result = await op.table.pool.execute(op.statement, key, params[0], op.options);
+      for (;;) {
+        const result = await op.table.pool.execute(op.statement, key, params[0], options);
+        if (result.kind !== "rows") break;
+        rows += result.rowCount;
+        if (result.pagingState == null) break;
+        options = { ...op.options, pagingState: result.pagingState };
+      }
     } catch (error) {
       throw countedFailure(error, NOTHING);
     }
-    // The rows of its result, whatever the statement, as cassandra-stress counts a query: a
-    // SELECT's rows, an LWT's one `[applied]` row, none for a plain write.
-    const rows = result.kind === "rows" ? result.rowCount : 0;
     return { partitions: Math.min(1, rows), rows };
   }
 

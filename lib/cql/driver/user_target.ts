@@ -74,7 +74,7 @@ async function connectClients(spec: UserTargetSpec): Promise<Map<string, cassand
 /**
  * Runs the ops of a `user` profile through `cassandra-driver`: `insert` writes a partition's
  * selected rows (one statement, or batches), a query binds its markers from generated rows and
- * counts what it read, a token range query reads one page.
+ * counts what it read (every page), a token range query reads one page.
  *
  * @example Usage
  * ```ts ignore
@@ -241,15 +241,23 @@ export class UserTarget implements Target {
   async #query(op: OpState & { kind: "query" }, seed: number): Promise<OpCount> {
     const { params } = queryValues(op.table.data, op, seed, this.#prng);
     const values = params[0].map(bufferOf);
-    let result;
+    // The rows of its result, every page (cassandra-stress reads them all), whatever the
+    // statement: a SELECT's rows, an LWT's one `[applied]` row, none for a plain write.
+    let rows = 0;
+    let options = op.options;
     try {
-      result = await this.#requests.send(() => op.table.client.execute(op.cql, values, op.options));
+      for (;;) {
+        const asked = options;
+        const result = await this.#requests.send(() =>
+          op.table.client.execute(op.cql, values, asked)
+        );
+        rows += result.rows?.length ?? 0;
+        if (result.pageState == null) break;
+        options = { ...op.options, pageState: result.pageState };
+      }
     } catch (error) {
       throw countedFailure(error, NOTHING);
     }
-    // The rows of its result, whatever the statement, as cassandra-stress counts a query: a
-    // SELECT's rows, an LWT's one `[applied]` row, none for a plain write.
-    const rows = result.rows?.length ?? 0;
     return { partitions: Math.min(1, rows), rows };
   }
 
