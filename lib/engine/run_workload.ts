@@ -151,7 +151,7 @@ class WorkloadRun<Spec extends TargetSpec> {
     return {
       type: "init",
       workerIndex,
-      workers: this.#plan.workers,
+      workers: this.#workerCount,
       threads,
       control: this.#control,
       baseEpochMs: -1,
@@ -194,8 +194,11 @@ class WorkloadRun<Spec extends TargetSpec> {
         this.#failure ??= message.failure;
         this.#done.add(message.workerIndex);
         if (this.#done.size === this.#workerCount) this.#finish();
-        else if (this.#epoch > 0 && !this.#answered.has(message.workerIndex)) {
-          this.#maybeCloseInterval();
+        else {
+          if (this.#epoch > 0 && !this.#answered.has(message.workerIndex)) {
+            this.#maybeCloseInterval();
+          }
+          this.#stopIfFlagged();
         }
         break;
       case "log":
@@ -255,6 +258,16 @@ class WorkloadRun<Spec extends TargetSpec> {
     this.#answered = new Set();
     this.#emit(this.#pendingBoundarySec, false);
     if (Atomics.load(this.#flags, CONTROL_STOP) === 0) this.#schedule();
+    else this.#stopIfFlagged();
+  }
+
+  /**
+   * Stops the run (arming the grace period) when a Worker set the stop flag itself: at an op
+   * failure not ignored, or at its deadline. Else the ops still in flight elsewhere could hold
+   * the run for as long as they take.
+   */
+  #stopIfFlagged(): void {
+    if (Atomics.load(this.#flags, CONTROL_STOP) !== 0) this.#stop(null);
   }
 
   /** Reports the interval that ends at `endSec` and applies the uncertainty stop rule. */
@@ -331,7 +344,12 @@ class WorkloadRun<Spec extends TargetSpec> {
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
     for (const worker of this.#workers) worker.terminate();
     for (const ticker of this.#tickers) ticker.close();
-    this.#emit(this.#elapsedSec(), true);
+    // The run ends here, before the last interval is reported: the time its onInterval takes
+    // (formatting, log files) is not run time, and the rates of the result and of the last
+    // interval divide by the same end.
+    const endSec = this.#elapsedSec();
+    const endEpochMs = Date.now();
+    this.#emit(endSec, true);
     if (this.#reportError !== null) {
       this.#settle.reject(this.#reportError.error);
       return;
@@ -339,8 +357,8 @@ class WorkloadRun<Spec extends TargetSpec> {
     this.#settle.resolve({
       totals: this.#totals,
       startEpochMs: this.#startEpochMs,
-      endEpochMs: Date.now(),
-      elapsedSec: this.#elapsedSec(),
+      endEpochMs,
+      elapsedSec: endSec,
       failure: this.#failure,
       aborted: this.#aborted,
       loader: this.#loaderSamples.length === 0

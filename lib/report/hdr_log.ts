@@ -91,8 +91,9 @@ export function formatHdrLogHeader(options: HdrLogHeaderOptions): string {
 /**
  * Formats one interval of an HDR log: `Tag=<OP>-st|rt|wt,<start>,<length>,<max ms>,<payload>`
  * for each op type sorted by name, `st` then `rt` then `wt`, only for histograms with a count
- * above 0, and no total. The max is the histogram's max in ms (`%.3f`), the payload the V2
- * compressed base64 histogram in ns.
+ * above 0, and no total. The start and the end are rounded to whole milliseconds (the length is
+ * their difference, so that consecutive intervals meet), the max is the histogram's max in ms
+ * (`%.3f`), the payload the V2 compressed base64 histogram in ns.
  *
  * @param input The interval's windows, start and length.
  * @returns The lines, every one ending in `\n` (empty when nothing was recorded).
@@ -113,8 +114,12 @@ export function formatHdrLogInterval(input: HdrLogIntervalInput): string {
     a,
     b,
   ) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const start = formatFixed(input.startSec, 3);
-  const length = formatFixed(input.lengthSec, 3);
+  // Both ends on whole milliseconds, as HdrHistogram's writer has them: the length is the
+  // rounded end minus the rounded start, so each interval ends where the next one starts.
+  const startMs = Math.round(input.startSec * 1000);
+  const endMs = Math.round((input.startSec + input.lengthSec) * 1000);
+  const start = formatFixed(startMs / 1000, 3);
+  const length = formatFixed((endMs - startMs) / 1000, 3);
   let text = "";
   const line = (tag: string, histogram: LatencyHistogram | null): void => {
     if (histogram === null || histogram.totalCount === 0) return;

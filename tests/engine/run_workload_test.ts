@@ -588,3 +588,69 @@ Deno.test("runWorkload() rejects with what onInterval threw, after stopping the 
   // Stopped at the first interval, not at the end of its minute.
   assert.ok(performance.now() - started < 30_000);
 });
+
+// Regression: the result's elapsedSec (and endEpochMs) were read after the last interval was
+// reported, so they counted the time its onInterval took (printing, log files): on a short run
+// the Results block's op rate came out well below the rate of the run's one interval.
+Deno.test("runWorkload() ends the run before reporting its last interval", async () => {
+  let finalSeen = false;
+  const { result, intervals } = await run(plan({ threads: 2, workers: 1, totalOps: 500 }), {
+    alignStart: true,
+    onInterval(seen) {
+      if (!seen.final) return;
+      finalSeen = true;
+      const until = performance.now() + 300;
+      while (performance.now() < until) {
+        // a slow report of the last interval
+      }
+    },
+  });
+  assert.ok(finalSeen, "the run ended with a final interval");
+  assert.equal(result.elapsedSec, intervals.at(-1)!.elapsedSec);
+  // Date.now() and performance.now() may part by a few ms; the report took 300 ms.
+  assert.ok(result.endEpochMs - result.startEpochMs < intervals.at(-1)!.elapsedSec * 1000 + 150);
+  checkIntervals(result, intervals);
+});
+
+// Regression: a stop flag that a Worker set itself (an op failure not ignored) never armed the
+// grace timer: an n= run whose other Worker had an op that never settled waited forever.
+Deno.test("runWorkload() applies stopGraceMs after a Worker stopped the run at a failure", async () => {
+  // Worker 0 fails at once and stops the run; Worker 1's op never settles.
+  const source = `let init = null;
+  self.onmessage = (event) => {
+    if (event.data.type === "init") {
+      init = event.data;
+      self.postMessage({ type: "ready", workerIndex: init.workerIndex });
+      return;
+    }
+    if (init.workerIndex !== 0) return;
+    Atomics.store(new Int32Array(init.control, 0, 4), 0, 2);
+    self.postMessage({ type: "done", workerIndex: 0, samples: [], failure: "boom" });
+  };`;
+  const { result } = await run(
+    plan({ threads: 2, workers: 2, totalOps: 100, stopGraceMs: 200 }),
+    { workerUrl: workerModule(source), guardMs: 10_000 },
+  );
+  assert.equal(result.failure, "boom");
+  assert.equal(result.aborted, "Workers did not stop within 200 ms");
+});
+
+// Regression: each Worker was told plan.workers, not the number of Workers started (at most
+// plan.threads), so a target taking its share of a shared job (a token range query's ranges,
+// split by Worker) left the shares of the Workers that never started unread.
+Deno.test("runWorkload() tells each Worker the number of Workers it started", async () => {
+  const source = `let init = null;
+  self.onmessage = (event) => {
+    if (event.data.type === "init") {
+      init = event.data;
+      self.postMessage({ type: "log", line: \`\${init.workerIndex}/\${init.workers}\` });
+      self.postMessage({ type: "ready", workerIndex: init.workerIndex });
+      return;
+    }
+    self.postMessage({ type: "done", workerIndex: init.workerIndex, samples: [], failure: null });
+  };`;
+  const { logs } = await run(plan({ threads: 2, workers: 4, totalOps: 100 }), {
+    workerUrl: workerModule(source),
+  });
+  assert.deepEqual(logs.filter((line) => line.includes("/")).sort(), ["0/2", "1/2"]);
+});

@@ -117,3 +117,32 @@ Deno.test("formatHdrLogInterval() writes nothing for empty windows", () => {
     "",
   );
 });
+
+// Regression: start and length were each rounded to 3 decimals, so an interval's end (start +
+// length, as HistogramLogReader computes it) missed the next interval's start by a millisecond
+// whenever the run's boundaries fell between two (a live run's always do).
+Deno.test("formatHdrLogInterval() ends each interval where the next one starts", () => {
+  const boundariesSec = [0.2954, 1.0035, 2.0026, 2.9994, 4.0005, 4.3216];
+  const window = new OpWindow("WRITE", { scheduled: false });
+  window.service.recordValue(1_000_000);
+  const lines: string[] = [];
+  for (let i = 0; i + 1 < boundariesSec.length; i++) {
+    lines.push(formatHdrLogInterval({
+      windows: [window],
+      startSec: boundariesSec[i],
+      lengthSec: boundariesSec[i + 1] - boundariesSec[i],
+    }));
+  }
+  const spansMs = lines.map((line) => {
+    const [, start, length] = line.split(",");
+    return {
+      startMs: Math.round(Number(start) * 1000),
+      lengthMs: Math.round(Number(length) * 1000),
+    };
+  });
+  for (let i = 0; i + 1 < spansMs.length; i++) {
+    assert.equal(spansMs[i].startMs + spansMs[i].lengthMs, spansMs[i + 1].startMs, `interval ${i}`);
+  }
+  assert.equal(spansMs[0].startMs, 295);
+  assert.equal(spansMs.at(-1)!.startMs + spansMs.at(-1)!.lengthMs, 4322);
+});
