@@ -333,7 +333,7 @@ class WorkloadRun<Spec extends TargetSpec> {
     this.#timers.grace = setTimeout(() => {
       this.#aborted ??= `Workers did not stop within ${this.#plan.stopGraceMs} ms`;
       this.#finish();
-    }, this.#plan.stopGraceMs);
+    }, Math.min(this.#plan.stopGraceMs, MAX_DURATION_MS)); // a longer wait fires at once
   }
 
   /** Ends the run once: stops timers and Workers, reports the last interval, resolves. */

@@ -435,6 +435,23 @@ Deno.test("runWorkload() gives up on Workers that ignore the stop after stopGrac
   assert.ok(wallSec >= 0.3 && wallSec < 0.3 + 1.5, `took ${wallSec} s`);
 });
 
+Deno.test("runWorkload() waits for the ops in flight however long stopGraceMs is", async () => {
+  // A grace past what a timer can wait (2^31 - 1 ms: a latency distribution with a huge max)
+  // fired at once, and the run ended "Workers did not stop" while its 500 ms ops were in flight.
+  const { result } = await run(
+    plan({
+      threads: 2,
+      workers: 1,
+      durationMs: 100,
+      stopGraceMs: 3_000_000_000,
+      target: synthetic("fixed(500000)"),
+    }),
+    { guardMs: 10_000 },
+  );
+  assert.equal(result.aborted, null);
+  assert.ok(result.totals[0].ops > 0);
+});
+
 // Regression (fixed in 6143c7d, lib/engine/run_workload.ts stop()): when a Worker had already set
 // CONTROL_STOP itself (its deadline passed), stop() returned before arming the grace timer, so a
 // Worker that then hung held the run for as long as it liked.
