@@ -87,6 +87,12 @@ function parseReal(text: string, option: string, spec: string, kind: Kind): numb
   return value;
 }
 
+/**
+ * The most ranges a `qextreme` may split into (one bound each is computed up front): a billion
+ * took minutes here, and runs cassandra-stress out of memory.
+ */
+const MAX_QUANTAS = 1_000_000;
+
 function parseBase(kind: Kind, args: string[], option: string, spec: string): BaseDistributionSpec {
   const arity = (ok: boolean): void => {
     if (!ok) {
@@ -118,6 +124,16 @@ function parseBase(kind: Kind, args: string[], option: string, spec: string): Ba
     arity(args.length === 1);
   }
   const { min, max } = parseBounds(args[0], option, spec, kind);
+  // A stdev, shape or quantas no value can be drawn with; min == max is fixed(min) whatever
+  // they are (the default gaussian(1..n) of n=1 has a stdev of 0).
+  const check = (ok: boolean, problem: string, expected: string): void => {
+    if (!ok && min !== max) throw new OptionError({ option, value: spec, problem, expected });
+  };
+  const positiveShape = (text: string): number => {
+    const shape = parseReal(text, option, spec, kind);
+    check(shape > 0 && Number.isFinite(shape), `has shape "${shape}"`, "a positive shape");
+    return shape;
+  };
   if (kind === "seq") {
     if (min === max) {
       throw new OptionError({
@@ -146,20 +162,27 @@ function parseBase(kind: Kind, args: string[], option: string, spec: string): Ba
         mean = (min + max) / 2;
         stdev = (max - min) / 2 / stdvrng;
       }
+      check(Number.isFinite(mean), `has mean "${mean}"`, "a finite mean");
+      check(stdev > 0 && Number.isFinite(stdev), `has stdev "${stdev}"`, "a positive stdev");
       result = { kind, min, max, mean, stdev };
       break;
     }
     case "extreme":
-      result = { kind, min, max, shape: parseReal(args[1], option, spec, kind) };
+      result = { kind, min, max, shape: positiveShape(args[1]) };
       break;
     default: {
-      const shape = parseReal(args[1], option, spec, kind);
+      const shape = positiveShape(args[1]);
       let quantas: number;
       try {
         quantas = parseCount(args[2], option);
       } catch (cause) {
         throw new OptionError({ option, value: spec, expected: ARITY[kind] }, { cause });
       }
+      check(
+        quantas >= 1 && quantas <= MAX_QUANTAS,
+        `has quantas "${quantas}"`,
+        `quantas from 1 to ${MAX_QUANTAS}`,
+      );
       result = { kind: "qextreme", min, max, shape, quantas };
     }
   }

@@ -89,6 +89,29 @@ Deno.test("parseDistribution() rejects malformed specs", () => {
   }
 });
 
+Deno.test("parseDistribution() refuses a stdev, shape or quantas no run can draw from, naming the option", () => {
+  // These passed the grammar and failed later as option "distribution"; a qextreme of a
+  // billion ranges ran for minutes before its first op.
+  const cases: [string, string][] = [
+    ["gaussian(1..100,0)", 'has stdev "Infinity", expected a positive stdev'],
+    ["gaussian(1..100,5,0)", 'has stdev "0", expected a positive stdev'],
+    ["normal(1..100,5,-1)", 'has stdev "-1", expected a positive stdev'],
+    ["extreme(1..10,0)", 'has shape "0", expected a positive shape'],
+    ["qextreme(1..10,-2,4)", 'has shape "-2", expected a positive shape'],
+    ["qextreme(1..10,1,0)", 'has quantas "0", expected quantas from 1 to 1000000'],
+    ["qextreme(1..10,1,1b)", 'has quantas "1000000000", expected quantas from 1 to 1000000'],
+  ];
+  for (const [text, message] of cases) {
+    assert.throws(() => parseDistribution(text, "-pop dist"), {
+      message: `Cannot parse option "-pop dist": "${text}" ${message}`,
+    });
+  }
+  assert.equal(parseDistribution("qextreme(1..10,1,1000000)").kind, "qextreme");
+  // min == max is fixed(min), whatever the rest: the default gaussian(1..n) of n=1.
+  assert.equal(parseDistribution("gaussian(1..1)").kind, "fixed");
+  assert.equal(parseDistribution("extreme(3..3,0)").kind, "fixed");
+});
+
 Deno.test("parseRatioDistribution() reads DIST/divisor", () => {
   assert.deepEqual(parseRatioDistribution("fixed(1)/1"), {
     distribution: { kind: "fixed", value: 1, inverted: false, source: "fixed(1)" },
@@ -102,25 +125,27 @@ Deno.test("parseRatioDistribution() reads DIST/divisor", () => {
 
 const bound = fc.integer({ min: -1_000_000_000, max: 1_000_000_000 });
 const real = fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true });
+/** A stdev or a shape: positive. */
+const positive = fc.double({ min: 1e-9, max: 1e9, noNaN: true, noDefaultInfinity: true });
 
 const specArb: fc.Arbitrary<DistributionSpec> = fc.tuple(
   fc.constantFrom("fixed", "uniform", "gaussian", "exp", "extreme", "qextreme", "seq"),
   bound,
   fc.integer({ min: 1, max: 1_000_000 }),
   real,
-  real,
-  fc.integer({ min: 0, max: 1000 }),
+  positive,
+  fc.integer({ min: 1, max: 1000 }),
   fc.boolean(),
-).map(([kind, min, width, a, b, quantas, inverted]) => {
+).map(([kind, min, width, mean, b, quantas, inverted]) => {
   const max = min + width;
   const base = kind === "fixed"
     ? { kind, value: min }
     : kind === "gaussian"
-    ? { kind, min, max, mean: a, stdev: b }
+    ? { kind, min, max, mean, stdev: b }
     : kind === "extreme"
-    ? { kind, min, max, shape: a }
+    ? { kind, min, max, shape: b }
     : kind === "qextreme"
-    ? { kind, min, max, shape: a, quantas }
+    ? { kind, min, max, shape: b, quantas }
     : { kind, min, max };
   const spec = { ...base, inverted, source: "" } as DistributionSpec;
   return { ...spec, source: formatDistribution(spec) } as DistributionSpec;
