@@ -50,12 +50,15 @@ export function compileAssignment(
     return compileSet(col, assignment, binds);
   }
   if (op === "setElement") return compileSetElement(col, assignment, binds);
-  if (isCounter) {
-    if (op !== "add" && op !== "subtract") {
-      throw CqlError.invalid(`Invalid operation for counter column ${col.name}`);
-    }
-    return compileCounterChange(col, assignment, binds);
+  if (op === "prepend" && col.type.kind !== "list") {
+    // Cassandra 5.0.6 writes a prepend with '-'.
+    throw CqlError.invalid(
+      `Invalid operation (${col.name} = ${
+        termText(assignment.value)
+      } - ${col.name}) for non list column ${col.name}`,
+    );
   }
+  if (isCounter) return compileCounterChange(col, assignment, binds);
   return compileCollectionChange(col, assignment, binds);
 }
 
@@ -171,8 +174,12 @@ function compileCollectionChange(
   binds: BindCollector,
 ): CompiledAssignment {
   if (col.type.kind === "native" || col.type.kind === "tuple" || col.type.kind === "custom") {
+    const sign = assignment.op === "subtract" ? "-" : "+";
+    const what = col.type.kind === "tuple" ? "tuple" : "non counter";
     throw CqlError.invalid(
-      `Invalid operation (${col.name} = ${col.name} + ?) for non counter column ${col.name}`,
+      `Invalid operation (${col.name} = ${col.name} ${sign} ${
+        termText(assignment.value)
+      }) for ${what} column ${col.name}`,
     );
   }
   if ("frozen" in col.type && col.type.frozen) {

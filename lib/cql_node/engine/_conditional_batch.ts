@@ -49,7 +49,7 @@ function unloggedWarnings(runs: { plan: WritePlan; ctx: ExecContext }[]): string
     "You should use a logged batch for atomicity, or asynchronous writes for performance.",
   ];
 }
-import { shownValues } from "./_write_conditions.ts";
+import { shownValues, type WriteCondition } from "./_write_conditions.ts";
 
 function samePk(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -66,6 +66,41 @@ function shownColumns(plans: WritePlan[]): ColumnSchema[] {
   return [...columns];
 }
 
+/** A clustering key as a map key; the static row is `"static"`. */
+function rowKeyOf(ck: Uint8Array[] | null): string {
+  return ck === null ? "static" : ck.map((v) => [...v].join(",")).join("|") + "|";
+}
+
+/**
+ * Adds a statement's condition to the kinds of condition on each row of the batch, refusing a
+ * mix on one row with Cassandra 5.0.6's messages (its wording for IF EXISTS after column
+ * conditions included).
+ */
+function addConditionKinds(
+  kinds: Map<string, WriteCondition["kind"]>,
+  condition: WriteCondition,
+  ck: Uint8Array[] | null,
+): void {
+  const add = (key: string, kind: WriteCondition["kind"]) => {
+    const previous = kinds.get(key);
+    if (previous === undefined) kinds.set(key, kind);
+    else if (previous !== kind) {
+      throw CqlError.invalid(
+        kind === "columns"
+          ? "Cannot mix IF conditions and IF NOT EXISTS for the same row"
+          : previous === "columns"
+          ? `Cannot mix IF conditions and IF ${
+            kind === "notExists" ? "NOT " : ""
+          }EXISTS for the same row`
+          : "Cannot mix IF EXISTS and IF NOT EXISTS conditions for the same row",
+      );
+    }
+  };
+  if (condition.kind !== "columns") return add(rowKeyOf(ck), condition.kind);
+  if (condition.onRow) add(rowKeyOf(ck), "columns");
+  if (condition.onStatic) add(rowKeyOf(null), "columns");
+}
+
 /**
  * Runs a batch of which at least one statement has a condition.
  *
@@ -78,6 +113,7 @@ export function applyConditionalBatch(
 ): WriteOutcome {
   const table = items[0].plan.table;
   let pk: Uint8Array | null = null;
+  const kinds = new Map<string, WriteCondition["kind"]>();
   for (const { plan, ctx } of items) {
     if (plan.table !== table) {
       throw CqlError.invalid("Batch with conditions cannot span multiple tables");
@@ -87,6 +123,7 @@ export function applyConditionalBatch(
       else if (!samePk(pk, target.pk)) {
         throw CqlError.invalid("Batch with conditions cannot span multiple partitions");
       }
+      if (plan.condition !== null) addConditionKinds(kinds, plan.condition, target.ck);
     }
   }
   const columns = shownColumns(items.map((i) => i.plan));

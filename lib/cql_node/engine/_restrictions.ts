@@ -13,6 +13,7 @@ import {
   type TermFn,
 } from "./_bind.ts";
 import { checkRestrictionMerge } from "./_restriction_merge.ts";
+import { refuseNotEqual } from "./_refuse_not_equal.ts";
 import { termText } from "./_term_text.ts";
 
 /** Values for one key column: one for `=`, several for `IN`. */
@@ -136,6 +137,7 @@ export function compileWhere(
   binds: BindCollector,
   allowFiltering = false,
 ): KeyPlan {
+  refuseNotEqual(where);
   checkRestrictionMerge(table, where, allowFiltering);
   const pk: (ValuesFn | undefined)[] = table.partitionKey.map(() => undefined);
   const ckEq: (ValuesFn | undefined)[] = table.clustering.map(() => undefined);
@@ -240,6 +242,14 @@ function compileMultiColumn(
   if (relation.value.kind !== "tuple") {
     throw CqlError.invalid("Multi-column relations need a tuple of values");
   }
+  const count = relation.value.items.length;
+  if (relation.op !== "IN" && count !== cols.length) {
+    throw CqlError.invalid(
+      `Expected ${cols.length} elements in value tuple, but got ${count}: ${
+        termText(relation.value)
+      }`,
+    );
+  }
   const fns = relation.value.items.map((item, i) =>
     boundValue(
       compileTerm(cols[i]?.type ?? cols[0].type, item, cols[i]?.name ?? cols[0].name, binds),
@@ -333,7 +343,7 @@ function compileFilter(col: ColumnSchema, relation: Relation, binds: BindCollect
     ? compileInTuple(col, relation, binds)
     : compileTerm(type, relation.value, col.name, binds);
   const keyColumn = col.kind === "partition_key" || col.kind === "clustering";
-  if (keyColumn || relation.op === "IN" || relation.op === "!=") {
+  if (keyColumn || relation.op === "IN") {
     return { column: col, op: relation.op, value };
   }
   return {
@@ -469,13 +479,11 @@ export function passes(filter: RowFilter, cell: Uint8Array | null, ctx: ExecCont
     }
     return false;
   }
-  if (value === null || cell === null) return filter.op === "!=" ? value !== cell : false;
+  if (value === null || cell === null) return false;
   const c = compareValues(type, cell, value);
   switch (filter.op) {
     case "=":
       return c === 0;
-    case "!=":
-      return c !== 0;
     case "<":
       return c < 0;
     case "<=":

@@ -1,6 +1,6 @@
 // The `USING TTL ... AND TIMESTAMP ...` of a write, checked as Cassandra 5.0 checks it when the
 // write runs. The node keeps no TTLs or timestamps; a value Cassandra refuses is refused.
-import type { UsingClause } from "../parse/cql_ast.ts";
+import type { BatchStatement, UsingClause } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import type { CqlType } from "../values/cql_type.ts";
 import { type BindCollector, compileTerm, type ExecContext } from "./_bind.ts";
@@ -61,4 +61,36 @@ export function withUsing(
     check(ctx);
     write(ctx);
   };
+}
+
+/**
+ * Cassandra's checks of a BATCH's own USING clause, once its statements are compiled: no TTL,
+ * and a timestamp neither on a conditional or counter batch nor with a statement's own.
+ *
+ * @param batch The batch.
+ * @param plans Its statements' plans, in order: whether each has conditions, and its table.
+ * @throws {CqlError} When Cassandra refuses the clause.
+ */
+export function checkBatchUsing(
+  batch: BatchStatement,
+  plans: { conditional: boolean; table: { isCounter: boolean } }[],
+): void {
+  if (batch.using.ttl) {
+    throw CqlError.invalid("Global TTL on the BATCH statement is not supported.");
+  }
+  if (!batch.using.timestamp) return;
+  if (plans.some((plan) => plan.conditional)) {
+    throw CqlError.invalid("Cannot provide custom timestamp for conditional BATCH");
+  }
+  if (batch.type === "counter") {
+    throw CqlError.invalid("Cannot provide custom timestamp for counter BATCH");
+  }
+  batch.statements.forEach((statement, i) => {
+    if (plans[i].table.isCounter) {
+      throw CqlError.invalid("Cannot provide custom timestamp for a BATCH containing counters");
+    }
+    if (statement.using.timestamp) {
+      throw CqlError.invalid("Timestamp must be set either on BATCH or individual statements");
+    }
+  });
 }

@@ -59,6 +59,15 @@ export interface WriteUpdates {
 export interface WriteCondition {
   /** `IF EXISTS` / `IF NOT EXISTS`: a write not applied shows every column. */
   wildcard: boolean;
+  /**
+   * What a batch keys by row (a batch may not mix them on one row): `IF EXISTS`, `IF NOT
+   * EXISTS`, or column conditions, on the row's regular columns, on its static ones or both.
+   */
+  kind: "exists" | "notExists" | "columns";
+  /** Column conditions on regular columns (tested on the row the write names). */
+  onRow: boolean;
+  /** Column conditions on static columns (tested on the partition's static row). */
+  onStatic: boolean;
   /** The columns a write not applied shows: `SELECT *`'s, or the conditions' (regular first). */
   columns: ColumnSchema[];
   /** Reads the current row of (`pk`, `ck`), tests the condition on it, and says what it read. */
@@ -238,6 +247,9 @@ export function compileConditions(
     const wanted = exists === "exists";
     return {
       wildcard: true,
+      kind: exists,
+      onRow: false,
+      onStatic: false,
       columns: table.columns,
       test: (pk, ck, _ctx) => {
         const tested = readRow(table, pk, ck);
@@ -261,6 +273,9 @@ export function compileConditions(
   const read = { namedRow: regulars, statics: named.some((c) => c.kind === "static"), regulars };
   return {
     wildcard: false,
+    kind: "columns",
+    onRow: regulars,
+    onStatic: read.statics,
     columns,
     test: (pk, ck, ctx) => {
       const tested = readRow(table, pk, ck);

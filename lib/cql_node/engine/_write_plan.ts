@@ -127,16 +127,16 @@ export function compileInsert(
   if (statement.columns.length !== statement.values.length) {
     throw CqlError.invalid("Unmatched column names/values");
   }
+  if (new Set(statement.columns).size !== statement.columns.length) {
+    throw CqlError.invalid("The column names contains duplicates");
+  }
   const using = compileUsing(statement.using, binds);
   const pk: (TermFn | undefined)[] = new Array(table.partitionKey.length);
   const ck: (TermFn | undefined)[] = new Array(table.clustering.length);
   const sets: [number, TermFn][] = [];
-  const seen = new Set<string>();
   let onlyStatic = true;
   statement.columns.forEach((name, i) => {
     const col = columnOf(table, name);
-    if (seen.has(name)) throw CqlError.invalid(`Multiple definitions found for column ${name}`);
-    seen.add(name);
     const fn = compileTerm(col.type, statement.values[i], col.name, binds);
     if (col.kind === "partition_key") pk[col.position] = fn;
     else if (col.kind === "clustering") ck[col.position] = fn;

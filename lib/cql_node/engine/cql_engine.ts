@@ -38,6 +38,7 @@ import { applyConditionalBatch, batchResult } from "./_conditional_batch.ts";
 import { batchSizeWarnings } from "./_batch_size.ts";
 import { writeAtOneTimestamp } from "./_batch_ties.ts";
 import { tableOf } from "./_table_lookup.ts";
+import { checkBatchUsing } from "./_using.ts";
 import { pkIndexes } from "./_pk_indexes.ts";
 import { batchBindSpecs, bindSpecs } from "./_bind_specs.ts";
 import { type DdlHost, runDdl } from "./_run_ddl.ts";
@@ -443,6 +444,7 @@ export class CqlEngine {
             : compileDelete(table, child, binds);
           return { plan, binds };
         });
+        checkBatchUsing(statement, children.map(({ plan }) => plan));
         const binds = batchBindSpecs(children, markerNames);
         return {
           ...base,

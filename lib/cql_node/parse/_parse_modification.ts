@@ -20,7 +20,8 @@ import { parseIfClause, parseRelations, parseUsing } from "./_parse_where.ts";
 const LITERAL_WORDS: ReadonlySet<string> = new Set(["true", "false", "null"]);
 
 /**
- * Parses `INSERT INTO t (cols) VALUES (terms) [IF NOT EXISTS] [USING ...]`.
+ * Parses `INSERT INTO t (cols) VALUES (terms) [IF NOT EXISTS] [USING ...]`; as Cassandra's, the
+ * grammar takes any number of values, which the statement then checks against the columns.
  *
  * @param c The cursor at `INSERT`.
  * @returns The statement.
@@ -37,14 +38,12 @@ export function parseInsert(c: CqlCursor): InsertStatement {
   do columns.push(c.identifier()); while (c.acceptPunct(","));
   c.expectPunct(")");
   c.expectKeyword("values");
-  const valuesAt = c.pos;
   c.expectPunct("(");
   c.enter();
   const values: Term[] = [];
   do values.push(parseTerm(c)); while (c.acceptPunct(","));
   c.expectPunct(")");
   c.leave();
-  if (values.length !== columns.length) throw c.errorAt(valuesAt, "unmatched column names/values");
   let ifNotExists = false;
   if (c.acceptKeyword("if")) {
     c.expectKeyword("not");
@@ -133,7 +132,7 @@ export function parseDelete(c: CqlCursor): DeleteStatement {
 }
 
 /**
- * Parses `BEGIN [UNLOGGED | COUNTER] BATCH [USING TIMESTAMP x] stmt [;] ... APPLY BATCH`.
+ * Parses `BEGIN [UNLOGGED | COUNTER] BATCH [USING ...] stmt [;] ... APPLY BATCH`.
  *
  * @param c The cursor at `BEGIN`.
  * @returns The statement.
@@ -144,7 +143,8 @@ export function parseBatch(c: CqlCursor): BatchStatement {
   if (c.acceptKeyword("unlogged")) type = "unlogged";
   else if (c.acceptKeyword("counter")) type = "counter";
   c.expectKeyword("batch");
-  const using = parseUsing(c, false);
+  // Cassandra's grammar takes a TTL here; the statement then refuses it.
+  const using = parseUsing(c, true);
   const statements: BatchStatement["statements"] = [];
   while (!c.acceptKeyword("apply")) {
     if (c.isKeyword("insert")) statements.push(parseInsert(c));

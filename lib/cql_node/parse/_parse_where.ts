@@ -45,7 +45,7 @@ function parseRelation(c: CqlCursor): Relation {
     c.pos++;
     const columns = parseColumnList(c);
     const op = acceptComparison(c);
-    if (op === undefined || op === "!=") throw c.noViable();
+    if (op === undefined) throw c.noViable();
     return { columns, token: true, op, value: parseTerm(c) };
   }
   if (c.isPunct("(")) {
