@@ -9,8 +9,12 @@
 
 // deno-lint-ignore-file no-console
 
-/** The suites: a name and the arguments of `deno test`. */
-const SUITES: readonly { name: string; args: string[] }[] = [
+/**
+ * The suites: a name and the arguments of `deno test`. The first runs the JSDoc examples
+ * (`--doc`) of `lib/` and of the package's entry files, so that every example of an export in
+ * deno.json runs.
+ */
+export const SUITES: readonly { name: string; args: string[] }[] = [
   {
     name: "core and wings",
     args: [
@@ -20,6 +24,7 @@ const SUITES: readonly { name: string; args: string[] }[] = [
       "tests/",
       "lib/",
       "mod.ts",
+      "main.ts",
     ],
   },
   { name: "embedded node", args: ["--v8-flags=--expose-gc", "--parallel", "tests/cql_node/"] },

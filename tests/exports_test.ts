@@ -29,3 +29,13 @@ for (const [subpath, file] of Object.entries(exportsMap)) {
     assert.equal(typeof module[EXPECTED[subpath]], "function");
   });
 }
+
+Deno.test("deno task test runs the JSDoc examples of every module deno.json exports", async () => {
+  const { SUITES } = await import("../scripts/run_suites.ts");
+  const docPaths = SUITES.filter((suite) => suite.args.includes("--doc"))
+    .flatMap((suite) => suite.args.filter((arg) => !arg.startsWith("-")));
+  const covered = (file: string) =>
+    docPaths.some((path) => path.endsWith("/") ? file.startsWith(path) : file === path);
+  const files = Object.values(exportsMap).map((file) => file.replace(/^\.\//, ""));
+  assert.deepEqual(files.filter((file) => !covered(file)), []);
+});
