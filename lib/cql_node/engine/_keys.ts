@@ -4,22 +4,9 @@ import type { TableSchema } from "./schema.ts";
 import type { Partition, TableStore } from "./table_store.ts";
 import type { ExecContext } from "./_bind.ts";
 import type { KeyPlan } from "./_restrictions.ts";
+import { encodePartitionKey } from "./_partition_key.ts";
 
-/** Serializes partition key components. */
-export function encodePartitionKey(components: Uint8Array[]): Uint8Array {
-  if (components.length === 1) return components[0];
-  let size = 0;
-  for (const c of components) size += 3 + c.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of components) {
-    out[at] = c.length >> 8;
-    out[at + 1] = c.length & 0xff;
-    out.set(c, at + 2);
-    at += 3 + c.length;
-  }
-  return out;
-}
+export { encodePartitionKey };
 
 /** The inverse of {@linkcode encodePartitionKey}. */
 export function decodePartitionKey(bytes: Uint8Array, count: number): Uint8Array[] {

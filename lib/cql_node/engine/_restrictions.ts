@@ -15,6 +15,7 @@ import {
 import { checkRestrictionMerge } from "./_restriction_merge.ts";
 import { refuseNotEqual } from "./_refuse_not_equal.ts";
 import { termText } from "./_term_text.ts";
+import { compileTokenValue } from "./_token_value.ts";
 
 /** Values for one key column: one for `=`, several for `IN`. */
 export type ValuesFn = (ctx: ExecContext) => Uint8Array[];
@@ -175,8 +176,6 @@ export function compileWhere(
   return plan;
 }
 
-const BIGINT: CqlType = { kind: "native", name: "bigint" };
-
 /** `token(k1, k2) op value`: checks the columns as Cassandra does and sets a token bound. */
 function compileTokenRelation(
   table: TableSchema,
@@ -199,7 +198,7 @@ function compileTokenRelation(
       `The token function arguments must be in the partition key order: ${names}`,
     );
   }
-  const value = compileTerm(BIGINT, relation.value, "partition key token", binds);
+  const value = compileTokenValue(table, relation.value, binds);
   const token = plan.token ??= {};
   const op = relation.op;
   const bound = { value, inclusive: op === "=" || op.endsWith("=") };

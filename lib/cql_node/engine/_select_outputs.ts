@@ -1,13 +1,20 @@
 // The result columns of a SELECT: the columns and `token(...)` selectors and how each reads a
-// row, or the `count(*)` columns; and Cassandra's checks of what a SELECT DISTINCT, or a SELECT of
-// static columns only, may select.
-import type { Relation, SelectStatement } from "../parse/cql_ast.ts";
+// row, or the columns of an aggregate SELECT; and Cassandra's checks of what a SELECT DISTINCT,
+// or a SELECT of static columns only, may select.
+import type { Relation, Selector, SelectStatement } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import { type CqlType, formatCqlType } from "../values/cql_type.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
 import { encodePartitionKey, type RowRef } from "./_keys.ts";
 import type { KeyPlan } from "./_restrictions.ts";
 import { tokenBytes } from "./_token_scan.ts";
+import {
+  type AggregateColumn,
+  aggregateColumn,
+  cellOf,
+  firstRowColumn,
+  rowCountColumn,
+} from "./_aggregates.ts";
 
 /** A result column. */
 export interface ColumnSpec {
@@ -23,29 +30,30 @@ export interface Output {
   get: (ref: RowRef) => Uint8Array | null;
 }
 
-/** What a SELECT returns: columns read from rows, or `count(*)` columns (never both). */
+/** A result column of an aggregate SELECT. */
+export type AggregateOutput = AggregateColumn<ColumnSpec>;
+
+/** What a SELECT returns: columns read from each row, or one row of aggregates. */
 export interface SelectOutputs {
   outputs: Output[];
-  /** The `count(*)`/`count(1)` columns, each with its name or alias; empty without any. */
-  counts: ColumnSpec[];
+  /**
+   * The columns of an aggregate SELECT (one with an aggregate among its selectors), the plain
+   * ones among them reading the first row; `null` for other SELECTs.
+   */
+  aggregates: AggregateOutput[] | null;
   /** The table columns the selectors name (all of them for `*`), as Cassandra checks DISTINCT. */
   selected: ColumnSchema[];
 }
 
 const BIGINT: CqlType = { kind: "native", name: "bigint" };
 
-/** Reads one column's value from a row. */
-export function cellOf(col: ColumnSchema): (ref: RowRef) => Uint8Array | null {
-  if (col.kind === "partition_key") return (ref) => ref.partitionKey[col.position] ?? null;
-  if (col.kind === "clustering") return (ref) => ref.clustering[col.position] ?? null;
-  return (ref) => ref.row.cells[col.cell];
-}
+export { cellOf };
 
 /**
  * The result columns of `statement` on `table`.
  *
- * @throws {CqlError} For an unknown column, a selector the node does not answer, or `count(*)`
- *   mixed with columns.
+ * @throws {CqlError} For an unknown column, or a selector the node does not answer or Cassandra
+ *   refuses.
  */
 export function selectOutputs(table: TableSchema, statement: SelectStatement): SelectOutputs {
   const spec = (name: string, type: CqlType): ColumnSpec => ({
@@ -59,34 +67,53 @@ export function selectOutputs(table: TableSchema, statement: SelectStatement): S
       spec: spec(col.name, col.type),
       get: cellOf(col),
     }));
-    return { outputs, counts: [], selected: table.columns };
+    return { outputs, aggregates: null, selected: table.columns };
   }
-  const outputs: Output[] = [];
-  const counts: ColumnSpec[] = [];
+  const columns: (Output | AggregateOutput)[] = [];
   const selected: ColumnSchema[] = [];
   for (const selector of statement.selectors) {
-    if (selector.kind === "column") {
+    columns.push(selectorOutput(table, selector, spec, selected));
+  }
+  const outputs = columns.filter((column): column is Output => "get" in column);
+  if (outputs.length === columns.length) return { outputs, aggregates: null, selected };
+  const aggregates = columns.map((column) =>
+    "get" in column ? firstRowColumn(column.spec, column.get) : column
+  );
+  return { outputs, aggregates, selected };
+}
+
+/** The output of one selector; the table columns it names go to `selected`. */
+function selectorOutput(
+  table: TableSchema,
+  selector: Selector,
+  spec: (name: string, type: CqlType) => ColumnSpec,
+  selected: ColumnSchema[],
+): Output | AggregateOutput {
+  switch (selector.kind) {
+    case "column": {
       const col = table.byName.get(selector.name);
       if (!col) throw CqlError.undefinedColumn(selector.name, table);
       selected.push(col);
-      outputs.push({ spec: spec(selector.alias ?? col.name, col.type), get: cellOf(col) });
-    } else if (selector.kind === "token") {
-      outputs.push(tokenOutput(table, selector.columns, selector.alias, spec));
+      return { spec: spec(selector.alias ?? col.name, col.type), get: cellOf(col) };
+    }
+    case "token": {
+      const output = tokenOutput(table, selector.columns, selector.alias, spec);
       for (const name of selector.columns) selected.push(table.byName.get(name)!);
-    } else if (selector.kind === "count") {
-      counts.push(spec(selector.alias ?? "count", BIGINT));
-    } else {
-      throw CqlError.invalid(
-        `Selector ${
-          selector.kind === "function" ? selector.name : selector.kind
-        }() is not supported by the embedded node`,
-      );
+      return output;
+    }
+    case "count":
+      return rowCountColumn(spec(selector.alias ?? "count", BIGINT));
+    case "aggregate": {
+      const { column, selected: col } = aggregateColumn(table, selector, spec);
+      selected.push(col);
+      return column;
     }
   }
-  if (counts.length > 0 && outputs.length > 0) {
-    throw CqlError.invalid("count(*) cannot be mixed with columns in the embedded node");
-  }
-  return { outputs, counts, selected };
+  throw CqlError.invalid(
+    `Selector ${
+      selector.kind === "function" ? selector.name : selector.kind
+    }() is not supported by the embedded node`,
+  );
 }
 
 /** The `token(k1, k2)` selector: the Murmur3 token of the partition key the columns give. */

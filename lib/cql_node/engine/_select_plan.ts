@@ -24,6 +24,7 @@ import { checkAllowFiltering } from "./_allow_filtering.ts";
 import { inTokenRange, tokenHalves, tokenRangeOf } from "./_token_scan.ts";
 import { type PagePosition, readPagingState, writePagingState } from "./_paging_state.ts";
 import {
+  type AggregateOutput,
   cellOf,
   checkDistinctSelection,
   checkStaticSelection,
@@ -101,7 +102,7 @@ export function compileSelect(
   binds: BindCollector,
 ): SelectPlan {
   if (statement.json) throw CqlError.invalid("SELECT JSON is not supported by the embedded node");
-  const { outputs, counts, selected } = selectOutputs(table, statement);
+  const { outputs, aggregates, selected } = selectOutputs(table, statement);
   const ordering = orderingColumns(table, statement);
   const keys = compileWhere(table, statement.where, binds, statement.allowFiltering);
   checkStaticSelection(table, statement.where, selected);
@@ -113,7 +114,7 @@ export function compileSelect(
     }
     checkDistinctSelection(table, keys, selected);
   }
-  if (statement.perPartitionLimit && counts.length > 0) {
+  if (statement.perPartitionLimit && aggregates !== null) {
     throw CqlError.invalid("PER PARTITION LIMIT is not allowed with aggregate queries.");
   }
   const perPartition = statement.perPartitionLimit
@@ -124,11 +125,11 @@ export function compileSelect(
   const partitionIn = order.compare === null && isPartitionIn(table, statement);
   return {
     table,
-    columns: counts.length > 0 ? counts : outputs.map((o) => o.spec),
+    columns: (aggregates ?? outputs).map((o) => o.spec),
     run(ctx, page) {
       const max = readLimit(limit, ctx);
       checkOrderPaging(order, page.pageSize);
-      if (counts.length > 0) return countPage(rows, ctx, counts.length, keys, partitionIn);
+      if (aggregates !== null) return aggregatePage(rows, ctx, aggregates, keys, partitionIn);
       if (order.compare !== null) return sortedPage(rows, ctx, outputs, order, max);
       return nextPage(rows, ctx, outputs, page, max);
     },
@@ -197,24 +198,26 @@ function sortedPage(
 }
 
 /**
- * The one-row page of `count(*)` columns: every row read, counted whatever the LIMIT (Cassandra
- * applies LIMIT to the one result row).
+ * The one-row page of an aggregate SELECT: every row read, aggregated whatever the LIMIT
+ * (Cassandra applies LIMIT to the one result row), never paged.
  */
-function countPage(
+function aggregatePage(
   rows: Scan,
   ctx: ExecContext,
-  columns: number,
+  columns: AggregateOutput[],
   keys: KeyPlan,
   partitionIn: boolean,
 ): RowsPage {
-  let n = 0;
-  for (const _ of rows(ctx, null, { inPartition: 0 })) n++;
-  const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setBigInt64(0, BigInt(n));
-  const page: RowsPage = { rows: [new Array(columns).fill(bytes)], pagingState: null };
-  // Cassandra warns of an aggregate that reads every partition, or several.
-  if (keys.partition === null) page.warnings = ["Aggregation query used without partition key"];
-  else if (partitionIn) {
+  const aggregators = columns.map((column) => column.start());
+  for (const ref of rows(ctx, null, { inPartition: 0 })) {
+    for (const aggregator of aggregators) aggregator.add(ref);
+  }
+  const row = aggregators.map((aggregator) => aggregator.result());
+  const page: RowsPage = { rows: [row], pagingState: null };
+  // Cassandra warns of an aggregate that reads every partition (not a token range), or several.
+  if (keys.partition === null && keys.token === null) {
+    page.warnings = ["Aggregation query used without partition key"];
+  } else if (partitionIn) {
     page.warnings = ["Aggregation query used on multiple partition keys (IN restriction)"];
   }
   return page;

@@ -17,6 +17,7 @@ import { compileAssignment, type CompiledAssignment } from "./_assignment.ts";
 import { cellSize, isMultiCell } from "./_cell_size.ts";
 import { isEmptyCollection } from "./_collection_change.ts";
 import { columnOf } from "./_column_of.ts";
+import { compileElementDeletions } from "./_element_deletion.ts";
 import { compileConditions, shownValues, type WriteCondition } from "./_write_conditions.ts";
 import { compileUsing, withUsing } from "./_using.ts";
 
@@ -105,7 +106,12 @@ function targetsOf(plan: KeyPlan, ctx: ExecContext, staticOnly: boolean): WriteT
   return out;
 }
 
-function requirePartitionKey(table: TableSchema, keys: KeyPlan): void {
+function requirePartitionKey(table: TableSchema, keys: KeyPlan, kind: "UPDATE" | "DELETE"): void {
+  if (keys.token !== null) {
+    throw CqlError.invalid(
+      `The token function cannot be used in WHERE clauses for ${kind} statements`,
+    );
+  }
   if (keys.partition === null) {
     const missing = table.partitionKey.map((c) => c.name).join(", ");
     throw CqlError.invalid(`Some partition key parts are missing: ${missing}`);
@@ -259,7 +265,7 @@ export function compileUpdate(
     binds,
     { staticRow: changes.some((c) => c.col.kind === "static"), regularRows: !onlyStatic },
   );
-  requirePartitionKey(table, keys);
+  requirePartitionKey(table, keys, "UPDATE");
   checkStaticOnly(table, keys, onlyStatic, "UPDATE");
   checkConditional(table, statement.where, condition, onlyStatic, "updates");
   if (!onlyStatic && keys.clusteringEq.length !== table.clustering.length) {
@@ -363,14 +369,16 @@ export function compileDelete(
 ): WritePlan {
   checkWritable(table);
   const using = compileUsing(statement.using, binds);
-  const cols = statement.columns.map((name) => columnOf(table, name));
-  for (const col of cols) {
+  const deleted = statement.columns.map((name) => columnOf(table, name));
+  for (const col of deleted) {
     if (col.cell < 0) {
       throw CqlError.invalid(
         `Invalid identifier ${col.name} for deletion (should not be a PRIMARY KEY part)`,
       );
     }
   }
+  const elements = compileElementDeletions(table, statement.elements ?? [], binds);
+  const cols = [...deleted, ...elements.columns.filter((col) => !deleted.includes(col))];
   const keys = compileWhere(table, statement.where, binds);
   const onlyStatic = cols.length > 0 && cols.every((c) => c.kind === "static");
   const condition = compileConditions(
@@ -380,10 +388,11 @@ export function compileDelete(
     binds,
     { staticRow: cols.some((c) => c.kind === "static"), regularRows: !onlyStatic },
   );
-  requirePartitionKey(table, keys);
+  requirePartitionKey(table, keys, "DELETE");
   checkClusteringGap(table, statement.where);
   if (keys.filters.length > 0) {
-    throw CqlError.invalid("Non PRIMARY KEY columns found in where clause");
+    const names = [...new Set(keys.filters.map((filter) => filter.column.name))].sort();
+    throw CqlError.invalid(`Non PRIMARY KEY columns found in where clause: ${names.join(", ")} `);
   }
   if (keys.clusteringTests.length > 0) {
     throw CqlError.invalid(
@@ -415,11 +424,12 @@ export function compileDelete(
       return;
     }
     const clear = (list: ColumnSchema[]) => (old: RowCells | null): RowCells | null => {
-      if (old === null || cols.length === 0) return null;
-      const cells = old.cells.slice();
-      for (const col of list) cells[col.cell] = null;
-      if (!old.marker && cells.every((c) => c === null)) return null;
-      return { marker: old.marker, cells };
+      if (cols.length === 0 || (old === null && elements.columns.length === 0)) return null;
+      const cells = old === null ? new Array(table.cells.length).fill(null) : old.cells.slice();
+      for (const col of list) if (deleted.includes(col)) cells[col.cell] = null;
+      elements.apply(cells, ctx, list);
+      if (!old?.marker && cells.every((c) => c === null)) return null;
+      return { marker: old?.marker ?? false, cells };
     };
     for (const { pk, ck } of targets(ctx)) {
       table.store.update(pk, ck, clear(ck === null ? cols : rowCols));

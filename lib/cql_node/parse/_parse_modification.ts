@@ -119,8 +119,15 @@ export function parseUpdate(c: CqlCursor): UpdateStatement {
 export function parseDelete(c: CqlCursor): DeleteStatement {
   c.expectKeyword("delete");
   const columns: string[] = [];
+  const elements: { column: string; key: Term }[] = [];
   if (!c.isKeyword("from")) {
-    do columns.push(c.identifier()); while (c.acceptPunct(","));
+    do {
+      const column = c.identifier();
+      if (c.acceptPunct("[")) {
+        elements.push({ column, key: parseTerm(c) });
+        c.expectPunct("]");
+      } else columns.push(column);
+    } while (c.acceptPunct(","));
   }
   c.expectKeyword("from");
   const table = c.qualifiedName();
@@ -128,7 +135,17 @@ export function parseDelete(c: CqlCursor): DeleteStatement {
   c.expectKeyword("where");
   const where = parseRelations(c);
   const { ifExists, conditions } = parseIfClause(c);
-  return { kind: "delete", table, columns, using, where, ifExists, conditions };
+  const statement: DeleteStatement = {
+    kind: "delete",
+    table,
+    columns,
+    using,
+    where,
+    ifExists,
+    conditions,
+  };
+  if (elements.length > 0) statement.elements = elements;
+  return statement;
 }
 
 /**

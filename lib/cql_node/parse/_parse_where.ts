@@ -46,6 +46,9 @@ function parseRelation(c: CqlCursor): Relation {
     const columns = parseColumnList(c);
     const op = acceptComparison(c);
     if (op === undefined) throw c.noViable();
+    // `system.token(...)` names the token function by its keyspace.
+    const qualified = c.value() === "system" && c.isPunct(".", 1) && c.value(2) === "token";
+    if (qualified && c.isPunct("(", 3)) c.pos += 2;
     return { columns, token: true, op, value: parseTerm(c) };
   }
   if (c.isPunct("(")) {

@@ -115,6 +115,8 @@ export interface Condition {
 export type Selector =
   | { kind: "column"; name: string; alias?: string }
   | { kind: "count"; alias?: string }
+  /** `min(col)`, `system.max(col)`, ...: an aggregate over columns (its arity checked later). */
+  | { kind: "aggregate"; name: string; qualified: boolean; args: string[]; alias?: string }
   | { kind: "writetime" | "ttl"; name: string; alias?: string }
   | { kind: "token"; columns: string[]; alias?: string }
   | { kind: "function"; name: string; args: Term[]; alias?: string };
@@ -163,8 +165,10 @@ export interface UpdateStatement {
 export interface DeleteStatement {
   kind: "delete";
   table: QualifiedName;
-  /** Columns to delete; empty deletes whole rows. */
+  /** Columns to delete; empty (and no `elements`) deletes whole rows. */
   columns: string[];
+  /** `m[key]`, `l[index]`, `s[element]`: elements of collections to delete; absent without. */
+  elements?: { column: string; key: Term }[];
   using: UsingClause;
   where: Relation[];
   ifExists: boolean;
