@@ -30,8 +30,9 @@ import { firstLineOf, UsageError, UserError } from "../errors.ts";
  * import { checkRunDistributions } from "./check_target_spec.ts";
  * import { Prng } from "../core/prng.ts";
  * import { parseStressArgs } from "./options/parse_stress_args.ts";
- * const settings = parseStressArgs(["write", "-pop", "dist=extreme(1..10,0)"]);
- * assert.throws(() => checkRunDistributions(settings, new Prng(1)));
+ * // A mix whose run lengths are all 0: no Worker could pick an op.
+ * const settings = parseStressArgs(["mixed", "ratio(write=1,read=3)", "clustering=fixed(0)"]);
+ * assert.throws(() => checkRunDistributions(settings, new Prng(1)), /never gives a run/);
  * ```
  */
 export function checkRunDistributions(settings: StressSettings, prng: Prng): void {
