@@ -42,3 +42,30 @@ Deno.test("user: without consistencyLevel the query runs at cl= (LOCAL_ONE) and 
   assert.equal(code, 0, [...out, ...err].join("\n"));
   assert.ok(out.some((l) => l.startsWith("read,")), out.join("\n"));
 });
+
+async function runInsert(insertLines: string) {
+  const node = await startNode();
+  const path = await Deno.makeTempFile({ suffix: ".yaml" });
+  await Deno.writeTextFile(path, KEYVALUE.replace("  batchtype: UNLOGGED\n", insertLines));
+  try {
+    const args = ["user", `profile=${path}`, "ops(insert=1,read=1)", "n=200", "no-warmup"];
+    return await runAgainst(node, [...args, "-rate", "threads=2", "-log", "interval=200ms"]);
+  } finally {
+    await node.close();
+    await Deno.remove(path);
+  }
+}
+
+Deno.test("user: insert's consistencyLevel: two (the fork 3.19 reads it) is the inserts' level, not cl=", async () => {
+  const { code, out, err } = await runInsert("  batchtype: UNLOGGED\n  consistencyLevel: two\n");
+  const text = [...out, ...err].join("\n");
+  assert.notEqual(code, 0, text);
+  assert.match(text, /at consistency TWO \(2 required but only 1 alive\)/);
+  assert.match(text, /Total errors +: +\d+ \[insert: [1-9]\d*, read: 0\]/);
+});
+
+Deno.test("user: a blank insert consistencyLevel: runs the inserts at cl=", async () => {
+  const { code, out, err } = await runInsert("  batchtype: UNLOGGED\n  consistencyLevel: ''\n");
+  assert.equal(code, 0, [...out, ...err].join("\n"));
+  assert.ok(out.some((l) => l.startsWith("insert,")), out.join("\n"));
+});

@@ -67,3 +67,19 @@ function intervalTotal(out: readonly string[]): number {
   const last = out.filter((l) => l.startsWith("total,")).at(-1) ?? "";
   return Number(last.split(",")[1]);
 }
+
+Deno.test("user: two token range queries of a profile share its ranges, so they read the table once between them", async () => {
+  const { node, rows } = await filledNode();
+  try {
+    const { code, out, err } = await runAgainst(node, [
+      ...["user", `profile=${PROFILE}`, "ops(NamesOnly=1,all_columns=1)", "n=100000"],
+      ...["no-warmup", "-tokenrange", "split-factor=8", ...COMMON],
+    ]);
+    assert.equal(code, 0, [...out, ...err].join("\n"));
+    assert.equal(total(out, "Total errors"), 0);
+    // cassandra-stress keeps one queue of ranges per profile: each range is read by one query.
+    assert.equal(total(out, "Total partitions"), rows, out.join("\n"));
+  } finally {
+    await node.close();
+  }
+});

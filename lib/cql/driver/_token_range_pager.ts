@@ -1,7 +1,9 @@
 /**
  * A `token_range_queries` entry as cassandra-stress runs it: the ring's token ranges (unwrapped
  * and sorted, as the target's {@linkcode TokenPageSource} reads them) are a queue shared by the
- * ops; an op takes a range (or goes on with the one its cursor holds), reads one page of it, and
+ * ops of every token range query of the profile (cassandra-stress keeps one
+ * `TokenRangeIterator` per profile, so two such queries read each range once between them); an
+ * op takes a range (or goes on with the one its cursor holds), reads one page of it, and
  * keeps the paging state for the next op. With `-tokenrange wrap` the queue starts over once every range was read;
  * without it the pager has no work left then, and the op loops that draw it stop. Each Worker
  * of a run reads its own share of the ranges (every `workers`-th one), so the Workers together
@@ -91,6 +93,119 @@ export interface TokenPageSource {
   ): Promise<TokenPage>;
 }
 
+/** The split factor, `wrap`, and this Worker's share of the ranges. */
+export interface TokenRangeQueueOptions {
+  /** Each of the ring's ranges is read as this many even parts (`-tokenrange split-factor=`). */
+  readonly splitFactor: number;
+  /** `-tokenrange wrap`: once every range was taken, start over. */
+  readonly wrap: boolean;
+  /** This Worker's index and the run's number of Workers. */
+  readonly share: { readonly workerIndex: number; readonly workers: number };
+}
+
+/**
+ * The token ranges of one profile's table not yet taken, shared by the pagers of all its token
+ * range queries (cassandra-stress's `TokenRangeIterator`, one per profile).
+ *
+ * @example Usage
+ * ```ts ignore
+ * const queue = new TokenRangeQueue(source, { splitFactor: 1, wrap: false, share });
+ * const range = queue.take();
+ * ```
+ */
+export class TokenRangeQueue {
+  readonly #source: Pick<TokenPageSource, "ranges">;
+  readonly #options: TokenRangeQueueOptions;
+  #ranges: TokenBounds[] | null = null;
+  /** The ranges not yet taken, next last. */
+  #queue: TokenBounds[] = [];
+
+  /**
+   * Prepares the queue; the ranges are read from the source when first asked for.
+   *
+   * @param source The target client's ranges.
+   * @param options The split factor, `wrap` and this Worker's share.
+   */
+  constructor(source: Pick<TokenPageSource, "ranges">, options: TokenRangeQueueOptions) {
+    this.#source = source;
+    this.#options = options;
+  }
+
+  /** Whether it starts over once every range was taken (`-tokenrange wrap`). */
+  get wrap(): boolean {
+    return this.#options.wrap;
+  }
+
+  /** Whether a range is left to take (always with `wrap`). */
+  hasRange(): boolean {
+    return this.#pending().length > 0;
+  }
+
+  /** Takes the next range, or undefined when none is left. */
+  take(): TokenBounds | undefined {
+    return this.#pending().pop();
+  }
+
+  /** This Worker's ranges (read at first use): every `workers`-th range of the split ring. */
+  #myRanges(): TokenBounds[] {
+    if (this.#ranges !== null) return this.#ranges;
+    const all = splitRanges(this.#source.ranges(), this.#options.splitFactor);
+    const { workerIndex, workers } = this.#options.share;
+    const mine = all.filter((_, i) => i % workers === workerIndex);
+    // A Worker without a range of its own (more Workers than ranges) reads them all with wrap.
+    this.#ranges = mine.length === 0 && this.wrap ? all : mine;
+    this.#queue = [...this.#ranges].reverse();
+    return this.#ranges;
+  }
+
+  /** The queue of ranges not yet taken, refilled with `wrap` once empty. */
+  #pending(): TokenBounds[] {
+    const ranges = this.#myRanges();
+    if (this.#queue.length === 0 && this.wrap) this.#queue = [...ranges].reverse();
+    return this.#queue;
+  }
+}
+
+/**
+ * One {@linkcode TokenRangeQueue} per profile table of a target, made for the first of its
+ * token range queries.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const queues = new TokenRangeQueues(share);
+ * const queue = queues.of({ table: 0, splitFactor: 1, wrap: false }, source);
+ * ```
+ */
+export class TokenRangeQueues {
+  readonly #share: TokenRangeQueueOptions["share"];
+  readonly #byTable = new Map<number, TokenRangeQueue>();
+
+  /** @param share This Worker's index and the run's number of Workers. */
+  constructor(share: TokenRangeQueueOptions["share"]) {
+    this.#share = share;
+  }
+
+  /**
+   * The queue of a query's table.
+   *
+   * @param query The table's index, the split factor and `wrap` (the run's, the same for all).
+   * @param source The target client's ranges.
+   * @returns The table's queue.
+   */
+  of(
+    query: { readonly table: number; readonly splitFactor: number; readonly wrap: boolean },
+    source: Pick<TokenPageSource, "ranges">,
+  ): TokenRangeQueue {
+    let queue = this.#byTable.get(query.table);
+    if (queue === undefined) {
+      const { splitFactor, wrap } = query;
+      queue = new TokenRangeQueue(source, { splitFactor, wrap, share: this.#share });
+      this.#byTable.set(query.table, queue);
+    }
+    return queue;
+  }
+}
+
 /** Where one reader is: its range and statement, the client's paging state, the last token. */
 interface Cursor {
   cql: string;
@@ -106,8 +221,8 @@ interface Cursor {
  *
  * @example Usage
  * ```ts ignore
- * const query = { columns: "*", pageSize: 5000, splitFactor: 1, wrap: false };
- * const pager = new TokenRangePager(source, table, query);
+ * const queue = new TokenRangeQueue(source, { splitFactor: 1, wrap: false, share });
+ * const pager = new TokenRangePager(source, table, { columns: "*", pageSize: 5000 }, queue);
  * const { partitions, rows } = await pager.next();
  * ```
  */
@@ -116,44 +231,29 @@ export class TokenRangePager {
   readonly #table: UserTableSpec;
   readonly #columns: string;
   readonly #pageSize: number;
-  readonly #splitFactor: number;
-  readonly #wrap: boolean;
-  readonly #share: { readonly workerIndex: number; readonly workers: number };
-  #ranges: TokenBounds[] | null = null;
-  /** The ranges not yet taken by a cursor, next first. */
-  #queue: TokenBounds[] = [];
+  readonly #queue: TokenRangeQueue;
   /** Cursors not in use by an op. */
   readonly #idle: Cursor[] = [];
 
   /**
-   * Prepares the pager; the ranges are read from the source at the first page.
+   * Prepares the pager.
    *
-   * @param source The target client's ranges and pages.
+   * @param source The target client's pages.
    * @param table The profile's table.
-   * @param query The entry's columns, page size, split factor and wrap.
-   * @param share This Worker's index and the run's number of Workers.
+   * @param query The entry's columns and page size.
+   * @param queue The ranges, shared with the profile's other token range queries.
    */
   constructor(
     source: TokenPageSource,
     table: UserTableSpec,
-    query: {
-      readonly columns: string;
-      readonly pageSize: number;
-      readonly splitFactor: number;
-      readonly wrap: boolean;
-    },
-    share: { readonly workerIndex: number; readonly workers: number } = {
-      workerIndex: 0,
-      workers: 1,
-    },
+    query: { readonly columns: string; readonly pageSize: number },
+    queue: TokenRangeQueue,
   ) {
     this.#source = source;
     this.#table = table;
     this.#columns = query.columns;
     this.#pageSize = query.pageSize;
-    this.#splitFactor = query.splitFactor;
-    this.#wrap = query.wrap;
-    this.#share = share;
+    this.#queue = queue;
   }
 
   /**
@@ -161,8 +261,8 @@ export class TokenRangePager {
    * an idle cursor is inside one.
    */
   hasWork(): boolean {
-    if (this.#wrap) return true;
-    return this.#pending().length > 0 || this.#idle.some((cursor) => cursor.active);
+    if (this.#queue.wrap) return true;
+    return this.#queue.hasRange() || this.#idle.some((cursor) => cursor.active);
   }
 
   /**
@@ -206,28 +306,9 @@ export class TokenRangePager {
     return { cql: "", range, active: false, pagingState: null, lastToken: null };
   }
 
-  /** This Worker's ranges (read at first use): every `workers`-th range of the split ring. */
-  #myRanges(): TokenBounds[] {
-    if (this.#ranges !== null) return this.#ranges;
-    const all = splitRanges(this.#source.ranges(), this.#splitFactor);
-    const { workerIndex, workers } = this.#share;
-    const mine = all.filter((_, i) => i % workers === workerIndex);
-    // A Worker without a range of its own (more Workers than ranges) reads them all with wrap.
-    this.#ranges = mine.length === 0 && this.#wrap ? all : mine;
-    this.#queue = [...this.#ranges].reverse();
-    return this.#ranges;
-  }
-
-  /** The queue of ranges not yet taken, refilled with `wrap` once empty. */
-  #pending(): TokenBounds[] {
-    const ranges = this.#myRanges();
-    if (this.#queue.length === 0 && this.#wrap) this.#queue = [...ranges].reverse();
-    return this.#queue;
-  }
-
   /** Points a cursor at the next range of the queue; false when none is left. */
   #take(cursor: Cursor): boolean {
-    const range = this.#pending().pop();
+    const range = this.#queue.take();
     if (range === undefined) return false;
     cursor.cql = tokenRangeStatement(this.#table.layout, this.#columns, range);
     cursor.range = range;

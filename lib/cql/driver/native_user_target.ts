@@ -34,7 +34,7 @@ import {
   nativeTokenPages,
   nativeValidateReader,
 } from "./_native_user_reads.ts";
-import { TokenRangePager } from "./_token_range_pager.ts";
+import { TokenRangePager, TokenRangeQueues } from "./_token_range_pager.ts";
 import { type SendInsert, SingleRowInserts } from "./_single_row_inserts.ts";
 import { ValidatingQuery } from "./_validating_query.ts";
 import type { RequestOptions } from "./native_connection.ts";
@@ -47,6 +47,8 @@ interface TableState {
   readonly data: UserTableState;
   readonly pool: NativeKeyspacePool;
   readonly insert: number;
+  /** The insert's request options: the run's, with the profile's own insert levels. */
+  readonly insertOptions: RequestOptions;
   readonly batchType: BatchType;
   /** The packed inserts of a single-row table, with what sends them; null otherwise. */
   readonly packed: { readonly inserts: SingleRowInserts; readonly send: SendInsert } | null;
@@ -159,11 +161,19 @@ export class NativeUserTarget implements Target {
     const tables = userTableStates(spec, this.#prng).map((data): TableState => {
       const pool = pools.get(data.spec.keyspace)!;
       const insert = statements.get(data.spec.keyspace)!.get(data.spec.insert.statement) ?? -1;
+      const { consistency, serialConsistency, batchType } = data.spec.insert;
+      const insertOptions: RequestOptions = {
+        ...this.#options,
+        consistency: consistencyCodeOf(consistency ?? spec.consistency),
+        serialConsistency: consistencyCodeOf(serialConsistency ?? spec.serialConsistency),
+      };
       const inserts = SingleRowInserts.of(data);
-      const send: SendInsert = (key, values) => pool.execute(insert, key, values, this.#options);
+      const send: SendInsert = (key, values) => pool.execute(insert, key, values, insertOptions);
       const packed = inserts === null ? null : { inserts, send };
-      return { data, pool, insert, batchType: BATCH_TYPES[data.spec.insert.batchType], packed };
+      return { data, pool, insert, insertOptions, batchType: BATCH_TYPES[batchType], packed };
     });
+    // The token range queries of a profile share its ranges, as cassandra-stress shares them.
+    const queues = new TokenRangeQueues(share);
     this.#ops = spec.ops.map((op): OpState => {
       const table = tables[op.table];
       const indexes = statements.get(table.data.spec.keyspace)!;
@@ -193,7 +203,7 @@ export class NativeUserTarget implements Target {
           const pages = nativeTokenPages(table.pool, this.#options);
           return {
             kind: "token_range",
-            pager: new TokenRangePager(pages, table.data.spec, op, share),
+            pager: new TokenRangePager(pages, table.data.spec, op, queues.of(op, pages)),
           };
         }
       }
@@ -280,12 +290,12 @@ export class NativeUserTarget implements Target {
       : { partitions, rows: params.length };
     try {
       if (params.length === 1) {
-        await pool.execute(table.insert, key, params[0], this.#options);
+        await pool.execute(table.insert, key, params[0], table.insertOptions);
         return count;
       }
       for (let at = 0; at < params.length; at += MAX_BATCH) {
         const chunk = params.slice(at, at + MAX_BATCH);
-        await pool.batch(table.batchType, table.insert, key, chunk, this.#options);
+        await pool.batch(table.batchType, table.insert, key, chunk, table.insertOptions);
       }
     } catch (error) {
       throw countedFailure(error, count);

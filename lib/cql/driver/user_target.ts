@@ -27,7 +27,7 @@ import {
 } from "./_user_op_values.ts";
 import { driverTokenPages, driverValidateReader } from "./_driver_user_reads.ts";
 import { clientOptionsOf } from "./client_options.ts";
-import { TokenRangePager } from "./_token_range_pager.ts";
+import { TokenRangePager, TokenRangeQueues } from "./_token_range_pager.ts";
 import { ValidatingQuery } from "./_validating_query.ts";
 import { consistencyOf, RequestQueue } from "./_request_queue.ts";
 
@@ -37,6 +37,8 @@ export type { UserTargetSpec } from "../user/user_target_spec.ts";
 interface TableState {
   readonly data: UserTableState;
   readonly client: cassandra.Client;
+  /** The insert's request options: the run's, with the profile's own insert levels. */
+  readonly insertOptions: cassandra.QueryOptions;
 }
 
 /** One op of the run, ready to send. */
@@ -105,7 +107,16 @@ export class UserTarget implements Target {
     const tables = userTableStates(spec, this.#prng).map((data): TableState => ({
       data,
       client: clients.get(data.spec.keyspace)!,
+      insertOptions: {
+        ...this.#options,
+        consistency: consistencyOf(data.spec.insert.consistency ?? spec.consistency),
+        serialConsistency: consistencyOf(
+          data.spec.insert.serialConsistency ?? spec.serialConsistency,
+        ),
+      },
     }));
+    // The token range queries of a profile share its ranges, as cassandra-stress shares them.
+    const queues = new TokenRangeQueues(share);
     this.#ops = spec.ops.map((op): OpState => {
       const table = tables[op.table];
       const { client } = table;
@@ -139,7 +150,7 @@ export class UserTarget implements Target {
           const pages = driverTokenPages(client, this.#options);
           return {
             kind: "token_range",
-            pager: new TokenRangePager(pages, table.data.spec, op, share),
+            pager: new TokenRangePager(pages, table.data.spec, op, queues.of(op, pages)),
           };
         }
       }
@@ -218,12 +229,12 @@ export class UserTarget implements Target {
       : { partitions, rows: params.length };
     try {
       if (params.length === 1) {
-        await this.#requests.send(() => client.execute(statement, params[0], this.#options));
+        await this.#requests.send(() => client.execute(statement, params[0], table.insertOptions));
         return count;
       }
       const batchType = table.data.spec.insert.batchType;
       const options: cassandra.QueryOptions = {
-        ...this.#options,
+        ...table.insertOptions,
         logged: batchType === "LOGGED",
         counter: batchType === "COUNTER",
       };

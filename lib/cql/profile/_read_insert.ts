@@ -2,8 +2,17 @@
 import { parseDistribution, parseRatioDistribution } from "../../units/parse_distribution.ts";
 import type { ProfileYaml, YamlEntry } from "./_profile_yaml.ts";
 import type { ProfileInsert } from "./stress_profile.ts";
+import { CONSISTENCY_LEVELS } from "../options/stress_settings.ts";
 
-const KNOWN = ["partitions", "select", "row-population", "batchtype", "condition"];
+const KNOWN = [
+  "partitions",
+  "select",
+  "row-population",
+  "batchtype",
+  "condition",
+  "consistencyLevel",
+  "serialConsistencyLevel",
+];
 const BATCH_TYPES = ["LOGGED", "UNLOGGED", "COUNTER"] as const;
 
 const ABSENT: ProfileInsert = {
@@ -12,6 +21,8 @@ const ABSENT: ProfileInsert = {
   batchType: null,
   rowPopulation: null,
   condition: null,
+  consistencyLevel: null,
+  serialConsistencyLevel: null,
   given: null,
 };
 
@@ -30,6 +41,18 @@ export function readInsert(yaml: ProfileYaml, section: YamlEntry | undefined): P
     const value = textOf(key);
     if (value === null || value.text.trim().length === 0) return null;
     return yaml.parse(`insert.${key}`, value.line, (option) => parse(value.text, option));
+  };
+  // The fork (3.19) reads these keys exact-case and upper-cases the value; blank is the default.
+  const level = (key: string, allowed: readonly string[]): string | null => {
+    const value = textOf(key);
+    if (value === null || value.text.trim().length === 0) return null;
+    const upper = value.text.toUpperCase();
+    if (allowed.includes(upper)) return upper;
+    return yaml.fail(
+      `insert.${key}`,
+      value.line,
+      `"${value.text}" is not a consistency level, expected one of ${allowed.join(", ")}`,
+    );
   };
   const partitions = distribution("partitions", parseDistribution);
   const select = distribution("select", parseRatioDistribution);
@@ -58,6 +81,8 @@ export function readInsert(yaml: ProfileYaml, section: YamlEntry | undefined): P
     batchType,
     rowPopulation,
     condition: textOf("condition")?.text ?? null,
+    consistencyLevel: level("consistencyLevel", CONSISTENCY_LEVELS),
+    serialConsistencyLevel: level("serialConsistencyLevel", ["SERIAL", "LOCAL_SERIAL"]),
     given: entries.map((entry) => [entry.key, yaml.javaText(entry.value)] as const),
   };
 }

@@ -35,6 +35,13 @@ export interface ProfileInsert {
   readonly rowPopulation: RatioDistributionSpec | null;
   /** `condition:` appended verbatim after the insert's WHERE, e.g. `IF body = NULL`. */
   readonly condition: string | null;
+  /**
+   * `consistencyLevel:` (ScyllaDB's fork 3.19), upper-case, or null: the insert's level in place
+   * of `cl=`.
+   */
+  readonly consistencyLevel: string | null;
+  /** `serialConsistencyLevel:` (ScyllaDB's fork 3.19), upper-case, or null for `serial-cl=`. */
+  readonly serialConsistencyLevel: string | null;
   /** The section as written, key and value text in order (for the settings dump); null when absent. */
   readonly given: readonly (readonly [string, string])[] | null;
 }

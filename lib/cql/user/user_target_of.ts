@@ -112,6 +112,8 @@ function tableOf(
       batchType: shape.batchType,
       visits: input.insert.visits,
       revisit: input.insert.revisit,
+      consistency: profile.insert.consistencyLevel,
+      serialConsistency: profile.insert.serialConsistencyLevel,
     },
   };
 }

@@ -26,6 +26,10 @@ export interface UserInsertSpec {
   readonly visits: DistributionSpec;
   /** `-insert revisit=`: which partition in progress an insert continues. */
   readonly revisit: DistributionSpec;
+  /** The profile's `insert: consistencyLevel:` (ScyllaDB's fork), upper-case, or null for `cl=`. */
+  readonly consistency: string | null;
+  /** Its `serialConsistencyLevel:`, upper-case, or null for `serial-cl=`. */
+  readonly serialConsistency: string | null;
 }
 
 /** One profile's table: where it is, its columns, and its data. */

@@ -182,6 +182,17 @@ Deno.test("parseProfile() checks the insert section", () => {
     `${P}key "insert" (line 10): Unrecognised insert option(s): {visits=fixed(2), pervisit=1}`,
   );
   assert.equal(
+    errorOf(insert("  consistencyLevel: most")),
+    `${P}key "insert.consistencyLevel" (line 9): "most" is not a consistency level, expected ` +
+      "one of ONE, TWO, THREE, QUORUM, LOCAL_QUORUM, EACH_QUORUM, ALL, ANY, LOCAL_ONE, SERIAL, " +
+      "LOCAL_SERIAL",
+  );
+  assert.equal(
+    errorOf(insert("  serialConsistencyLevel: quorum")),
+    `${P}key "insert.serialConsistencyLevel" (line 9): "quorum" is not a consistency level, ` +
+      "expected one of SERIAL, LOCAL_SERIAL",
+  );
+  assert.equal(
     errorOf(insert("  batchtype: unlogged")),
     `${P}key "insert.batchtype" (line 9): "unlogged" is not a batch type, expected LOGGED, ` +
       "UNLOGGED or COUNTER (upper case, as cassandra-stress reads it)",

@@ -4,6 +4,7 @@ import {
   parseRatioDistribution,
 } from "../../../lib/units/parse_distribution.ts";
 import { readProfile } from "./_profiles.ts";
+import { parseProfile } from "../../../lib/cql/profile/parse_profile.ts";
 
 const dist = parseDistribution;
 
@@ -32,6 +33,8 @@ Deno.test("parseProfile() reads a key-value profile", async () => {
     batchType: "UNLOGGED",
     rowPopulation: null,
     condition: null,
+    consistencyLevel: null,
+    serialConsistencyLevel: null,
     given: [["partitions", "fixed(1)"], ["batchtype", "UNLOGGED"]],
   });
   assert.deepEqual(p.queries, [{
@@ -203,4 +206,12 @@ Deno.test("parseProfile() follows YAML aliases and merge keys", async () => {
     ["other", "SELECT * FROM t WHERE k = ?", "multirow"],
     ["again", "SELECT * FROM t WHERE k = ?", "samerow"],
   ]);
+});
+
+Deno.test("parseProfile() reads the insert's consistencyLevel and serialConsistencyLevel (the fork 3.19)", () => {
+  const text = "keyspace: ks\ntable: t\nqueries: {}\n" +
+    "insert: {consistencyLevel: quorum, serialConsistencyLevel: local_serial}";
+  const insert = parseProfile(text, "t.yaml").insert;
+  assert.equal(insert.consistencyLevel, "QUORUM");
+  assert.equal(insert.serialConsistencyLevel, "LOCAL_SERIAL");
 });

@@ -84,6 +84,8 @@ export function tableSpec(
       batchType: "UNLOGGED",
       visits: fixed(1),
       revisit: uniform(1, 1_000_000),
+      consistency: null,
+      serialConsistency: null,
       ...insert,
     },
   };

@@ -254,7 +254,10 @@ userTargetTest(
       { kind: "insert", table: 0 },
       { kind: "token_range", table: 0, columns: "*", pageSize: 7, splitFactor: 1, wrap: true },
       { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 1, wrap: true },
-      // split-factor=5: five times the ranges, each page within one of them, same rows in all.
+    ];
+    // split-factor=5 (a run's setting, so another target): five times the ranges, each page
+    // within one of them, same rows in all.
+    const splitOps: UserOpSpec[] = [
       { kind: "token_range", table: 0, columns: "v", pageSize: 1000, splitFactor: 5, wrap: true },
     ];
     const target = await Target.connect(targetSpec(node, [KV], ops));
@@ -272,17 +275,18 @@ userTargetTest(
       // The first pass reads every row once, then the ranges start over.
       assert.ok(totals.includes(SEEDS.length), `totals ${totals.slice(0, 20)}`);
       assert.ok(totals.includes(2 * SEEDS.length));
-      const pass = async (kind: number) => {
+      const pass = async (on: typeof target, kind: number) => {
         let read = 0;
         let pages = 0;
         for (; pages < 5000 && read < SEEDS.length; pages++) {
-          read += (opCountOf(await target.op(kind, 0))).rows;
+          read += (opCountOf(await on.op(kind, 0))).rows;
         }
         return { read, pages };
       };
-      const whole = await pass(2);
+      const whole = await pass(target, 2);
       assert.equal(whole.read, SEEDS.length);
-      const split = await pass(3);
+      const splitTarget = await Target.connect(targetSpec(node, [KV], splitOps));
+      const split = await pass(splitTarget, 0).finally(() => splitTarget.close());
       assert.equal(split.read, SEEDS.length);
       assert.ok(split.pages > whole.pages, `${split.pages} pages split, ${whole.pages} whole`);
     } finally {
