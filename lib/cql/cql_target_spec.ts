@@ -37,7 +37,10 @@ export interface CqlTargetSpec extends CqlConnectionSpec {
   readonly timestamp: string | null;
   /** `-col slice`: reads select `*`. */
   readonly slice: boolean;
-  /** Validate read results. */
+  /**
+   * Compare a read's row with the row written (false with `-errors skip-read-validation`); a
+   * counter read checks that its row exists either way.
+   */
   readonly validateReads: boolean;
   /**
    * The data path: `native`, our own protocol client with token-aware routing (the default), or

@@ -202,6 +202,15 @@ function stopGraceMsOf(settings: StressSettings, target: StressTargetSpec): numb
 }
 
 /**
+ * The nodes cassandra-stress warms up, one share each: the hosts of `-node`, those of
+ * `-node file=` included (the target's contact points), at least one.
+ */
+function nodeCountOf(target: StressTargetSpec, settings: StressSettings): number {
+  const hosts = "contactPoints" in target ? target.contactPoints : settings.node.hosts;
+  return Math.max(1, hosts.length);
+}
+
+/**
  * The warm-up plans: one per op type (cassandra-stress warms each type of `mixed`
  * separately), each with 25% of n capped at 50,000 ops (50,000 for runs without n),
  * times the number of nodes, on min(100, threads) threads, unthrottled.
@@ -223,7 +232,7 @@ export function warmupPlans(
   const n = stop.kind === "count" ? stop.n : -1;
   if (settings.command.noWarmup || n === 0) return [];
   const perNode = n > 0 ? Math.min(Math.floor(n / 4), MAX_WARMUP_OPS) : MAX_WARMUP_OPS;
-  const totalOps = perNode * Math.max(1, settings.node.hosts.length);
+  const totalOps = perNode * nodeCountOf(plan.target, settings);
   if (totalOps === 0) return [];
   const threads = Math.min(100, plan.threads);
   return plan.opNames.map((name, index) => ({

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { OpCount } from "../engine/target.ts";
 import type { CqlOpKind } from "./cql_target_spec.ts";
 
 /** A read that found no row or different data. */
@@ -14,11 +15,42 @@ export class ReadValidationError extends Error {
   readonly retryable = false;
   /** The op ran but its answer was wrong: its line is the message alone, as cassandra-stress's. */
   readonly validated = false;
-  /** Creates the error. */
-  constructor() {
+  /** What the failed read counts: the rows it got back, as cassandra-stress counts them. */
+  readonly opCount: OpCount;
+  /**
+   * Creates the error.
+   *
+   * @param rows The rows the read got back (0 for a key never written).
+   */
+  constructor(rows = 0) {
     super("Data returned was not validated");
     this.name = "ReadValidationError";
+    this.opCount = readCountOf(rows);
   }
+}
+
+const READ_NOTHING: OpCount = { partitions: 0, rows: 0 };
+const READ_ONE: OpCount = { partitions: 1, rows: 1 };
+
+/**
+ * What a predefined read counts, as cassandra-stress's `read` and `counter_read` count it: a
+ * partition and a row for each row the node returned, so a key never written counts none,
+ * whether the read then fails validation or validation is skipped.
+ *
+ * @param rows The rows the read got back.
+ * @returns The partitions and rows the read counts.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readCountOf } from "./stress_statements.ts";
+ * assert.deepEqual(readCountOf(0), { partitions: 0, rows: 0 });
+ * assert.deepEqual(readCountOf(1), { partitions: 1, rows: 1 });
+ * ```
+ */
+export function readCountOf(rows: number): OpCount {
+  if (rows === 0) return READ_NOTHING;
+  return rows === 1 ? READ_ONE : { partitions: rows, rows };
 }
 
 /**

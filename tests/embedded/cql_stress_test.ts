@@ -3,9 +3,12 @@
 import assert from "node:assert/strict";
 import cassandra from "cassandra-driver";
 import { makeTestCertificates } from "../cql_node/_tls_fixture.ts";
+import { result } from "./_cql_faults.ts";
 import { intervalRows, queryNode, runAgainst, startNode } from "./_cql_run.ts";
 
 const FAST = ["-log", "interval=200ms"];
+/** The `errors` column of an interval row split on its commas. */
+const ERRORS_COLUMN = 13;
 
 Deno.test("write prints cassandra-stress's lines in order and stores every key of the population", async () => {
   const node = await startNode();
@@ -100,6 +103,77 @@ Deno.test("read validates what write stored; a read of keys never written fails 
       "skip-read-validation",
     ]);
     assert.equal(skipped.code, 0, skipped.err.join("\n"));
+  } finally {
+    await node.close();
+  }
+});
+
+Deno.test("reads count the rows they got back: keys never written add no partitions, with or without validation", async () => {
+  const node = await startNode();
+  try {
+    const setup = ["n=100", "no-warmup", "-rate", "threads=2"];
+    assert.equal((await runAgainst(node, ["write", ...setup])).code, 0);
+    assert.equal((await runAgainst(node, ["counter_write", ...setup])).code, 0);
+    // Keys 1..100 were written, 101..200 never: as cassandra-stress's, a read counts the rows
+    // the node returned, so a failed read of a missing key counts an error and no partition.
+    const half = ["n=200", "no-warmup", "-pop", "seq=1..200", "-rate", "threads=2", ...FAST];
+    for (
+      const args of [
+        ["read", ...half, "-errors", "ignore"],
+        ["read", ...half, "-errors", "ignore", "-mode", "client=driver"],
+        ["counter_read", ...half, "-errors", "ignore"],
+        ["read", ...half, "-errors", "skip-read-validation"],
+      ]
+    ) {
+      const run = await runAgainst(node, args);
+      const text = `${args.join(" ")}\n${run.out.join("\n")}`;
+      assert.equal(run.code, 0, text);
+      const op = args[0].toUpperCase();
+      const errors = args.includes("ignore") ? 100 : 0;
+      assert.ok(run.out.includes(`Total partitions          :        100 [${op}: 100]`), text);
+      assert.ok(
+        run.out.includes(
+          `Total errors              :${String(errors).padStart(11)} [${op}: ${errors}]`,
+        ),
+        text,
+      );
+      const rows = intervalRows(run.out).map((line) => line.split(/,\s*/));
+      assert.equal(rows.reduce((sum, row) => sum + Number(row[ERRORS_COLUMN]), 0), errors, text);
+      const opRate = result(run.out, "Op rate");
+      const pkRate = result(run.out, "Partition rate");
+      assert.ok(Math.abs(pkRate * 2 - opRate) <= 2, text);
+      assert.equal(result(run.out, "Row rate"), pkRate, text);
+    }
+  } finally {
+    await node.close();
+  }
+});
+
+Deno.test("counter_read checks that its row exists even with -errors skip-read-validation", async () => {
+  const node = await startNode();
+  try {
+    const write = ["counter_write", "n=20", "no-warmup", "-rate", "threads=2"];
+    assert.equal((await runAgainst(node, write)).code, 0);
+    for (const client of ["native", "driver"]) {
+      const run = await runAgainst(node, [
+        "counter_read",
+        "n=40",
+        "no-warmup",
+        "-pop",
+        "seq=1..40",
+        "-errors",
+        "ignore",
+        "skip-read-validation",
+        "-rate",
+        "threads=2",
+        "-mode",
+        `client=${client}`,
+      ]);
+      const text = `${client}\n${run.out.join("\n")}`;
+      assert.equal(run.code, 0, text);
+      assert.equal(result(run.out, "Total errors"), 20, text);
+      assert.ok(run.err.some((l) => l.endsWith(": Data returned was not validated")), text);
+    }
   } finally {
     await node.close();
   }
@@ -370,6 +444,26 @@ Deno.test("-node file=, whitelist, datacenter= and protocolVersion= connect as a
     });
     assert.equal(noFile.code, 2);
     assert.match(noFile.err[0], /^error: Cannot read -node file/);
+  } finally {
+    await node.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the warm-up takes its share for each host of -node file=, as for a -node list", async () => {
+  const node = await startNode();
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/nodes.txt`;
+    await Deno.writeTextFile(file, "127.0.0.1\nlocalhost\n");
+    const port = `native=${node.port}`;
+    const write = ["write", "n=400", "-rate", "threads=2"];
+    for (const nodeArgs of [["-node", "127.0.0.1,localhost"], ["-node", `file=${file}`]]) {
+      const run = await runAgainst(node, write, { nodeArgs: [...nodeArgs, "-port", port] });
+      assert.equal(run.code, 0, run.err.join("\n"));
+      // cassandra-stress: min(50,000, n / 4) iterations for each of the two hosts listed.
+      assert.ok(run.out.includes("Warming up WRITE with 200 iterations..."), nodeArgs.join(" "));
+    }
   } finally {
     await node.close();
     await Deno.remove(dir, { recursive: true });

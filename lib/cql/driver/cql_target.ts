@@ -10,12 +10,13 @@ import { Buffer } from "node:buffer";
 import cassandra from "cassandra-driver";
 import { createDistribution, type Distribution } from "../../core/distribution.ts";
 import { Prng } from "../../core/prng.ts";
-import type { Target } from "../../engine/target.ts";
+import type { OpCount, Target } from "../../engine/target.ts";
 import { clientOptionsOf } from "./client_options.ts";
 import type { CqlTargetSpec } from "../cql_target_spec.ts";
 import { StressData } from "../stress_data.ts";
 import { consistencyOf, RequestQueue } from "./_request_queue.ts";
-import { ReadValidationError, statementOf } from "../stress_statements.ts";
+import { readCountOf, ReadValidationError, statementOf } from "../stress_statements.ts";
+import { countedFailure, NOTHING } from "./_counted_failure.ts";
 
 export type { CqlOpKind, CqlTargetSpec } from "../cql_target_spec.ts";
 export {
@@ -95,9 +96,10 @@ export class CqlTarget implements Target {
    *
    * @param kind The op index.
    * @param seed The population seed.
-   * @returns When the op completed.
+   * @returns When the op completed; for a read, the rows it got back.
+   * @throws {CountedFailure} When a read fails: the error, with what the read counts.
    */
-  async op(kind: number, seed: number): Promise<void> {
+  async op(kind: number, seed: number): Promise<OpCount | undefined> {
     const spec = this.#spec;
     const data = this.#data;
     const keyBytes = spec.keyBytes;
@@ -130,16 +132,37 @@ export class CqlTarget implements Target {
       await this.#execute(query, values);
       return;
     }
-    const result = await this.#execute(query, [key]);
-    if (!spec.validateReads) return;
+    return await this.#read(kind, seed, key);
+  }
+
+  /**
+   * A read: it counts the rows it got back, as cassandra-stress counts a read, so a failed
+   * request counts nothing.
+   */
+  async #read(kind: number, seed: number, key: Buffer): Promise<OpCount> {
+    const spec = this.#spec;
+    let result: cassandra.types.ResultSet;
+    try {
+      result = await this.#execute(this.#queries[kind], [key]);
+    } catch (error) {
+      throw countedFailure(error, NOTHING);
+    }
+    const rows = result.rowLength ?? 0;
+    // `skip-read-validation` skips comparing a read's row; a counter read compares nothing, and
+    // checks that its row exists all the same, as cassandra-stress's does.
+    const counter = spec.opKinds[kind] === "counter_read";
+    if (!spec.validateReads && !counter) return readCountOf(rows);
     const got = result.first();
     if (got === null) throw new ReadValidationError();
-    if (opKind === "counter_read") return;
-    const expected = data.row(seed);
+    if (counter) return readCountOf(rows);
+    const expected = this.#data.row(seed);
     for (let i = 0; i < expected.columns.length; i++) {
       const cell = got.get(spec.columnNames[expected.columns[i]]) as Uint8Array | null;
-      if (cell === null || !sameBytes(cell, expected.values[i])) throw new ReadValidationError();
+      if (cell === null || !sameBytes(cell, expected.values[i])) {
+        throw new ReadValidationError(rows);
+      }
     }
+    return readCountOf(rows);
   }
 
   /** Executes one statement, queued while every connection is busy (`-mode maxPending=`). */

@@ -10,14 +10,15 @@
 
 import { createDistribution, type Distribution } from "../../core/distribution.ts";
 import { Prng } from "../../core/prng.ts";
-import type { Target } from "../../engine/target.ts";
+import type { OpCount, Target } from "../../engine/target.ts";
 import type { CqlTargetSpec } from "../cql_target_spec.ts";
 import { type BoundValues, EncodedValues } from "../native/frame_buffer.ts";
 import { StressData } from "../stress_data.ts";
 import type { PooledConnection } from "./_native_host_pool.ts";
 import { RoutedPool } from "./_native_routed_pool.ts";
 import { consistencyCodeOf, routingRingOf } from "./_native_routing.ts";
-import { ReadValidationError, statementOf } from "../stress_statements.ts";
+import { readCountOf, ReadValidationError, statementOf } from "../stress_statements.ts";
+import { countedFailure, NOTHING } from "./_counted_failure.ts";
 import type { NativeResult, RequestOptions } from "./native_connection.ts";
 
 /**
@@ -93,7 +94,8 @@ export class NativeCqlTarget implements Target {
    * @param kind The op index.
    * @param seed The population seed.
    * @returns When the op completed: for a write, the connection's own promise (its result is
-   * no op count, so the op counts one partition and one row).
+   * no op count, so the op counts one partition and one row); for a read, the rows it got back.
+   * @throws {CountedFailure} When a read fails: the error, with what the read counts.
    */
   op(kind: number, seed: number): Promise<unknown> {
     if (this.#spec.opKinds[kind] === "write") return this.#write(kind, seed);
@@ -130,25 +132,41 @@ export class NativeCqlTarget implements Target {
     this.#encodedPool.push(encoded);
   };
 
-  /** Any op but a write, on a lane of its own until it settles. */
-  async #laneOp(kind: number, seed: number): Promise<void> {
-    const spec = this.#spec;
-    const opKind = spec.opKinds[kind];
+  /**
+   * Any op but a write, on a lane of its own until it settles: a read resolves with what it
+   * counts (the rows it got back, as cassandra-stress counts a read), a counter write with
+   * nothing (one partition and one row).
+   */
+  async #laneOp(kind: number, seed: number): Promise<OpCount | undefined> {
     // A lane's buffers stay untouched until the request settles (the connection copies the
     // values when it writes the frame, which may be later), then serve the next op.
     const lane = this.#lanes.pop() ?? this.#newLane();
     try {
       const key = lane.key;
       this.#data.keyInto(seed, key, 0);
-      if (opKind === "counter_write") {
-        await this.#send(kind, key, this.#counterValues(lane, seed));
-      } else {
-        const result = await this.#send(kind, key, lane.keyOnly);
-        if (spec.validateReads) this.#validate(kind, seed, result, lane);
-      }
+      if (this.#spec.opKinds[kind] !== "counter_write") return await this.#read(kind, seed, lane);
+      await this.#send(kind, key, this.#counterValues(lane, seed));
+      return undefined;
     } finally {
       this.#lanes.push(lane);
     }
+  }
+
+  /** A read of the lane's key: a failed request counts nothing, as no row came back. */
+  async #read(kind: number, seed: number, lane: Lane): Promise<OpCount> {
+    let result: NativeResult;
+    try {
+      result = await this.#send(kind, lane.key, lane.keyOnly);
+    } catch (error) {
+      throw countedFailure(error, NOTHING);
+    }
+    // `skip-read-validation` skips comparing a read's row; a counter read compares nothing, and
+    // checks that its row exists all the same, as cassandra-stress's does.
+    const spec = this.#spec;
+    if (spec.validateReads || spec.opKinds[kind] === "counter_read") {
+      this.#validate(kind, seed, result, lane);
+    }
+    return readCountOf(rowsOf(result));
   }
 
   /** A lane: the key, a row's values after it (views kept when their sizes never change). */
@@ -247,7 +265,7 @@ export class NativeCqlTarget implements Target {
     for (let c = 0; c < names.length; c++) {
       const column = indexes[c];
       if (column < 0 || !result.cellEquals(0, column, expected[c])) {
-        throw new ReadValidationError();
+        throw new ReadValidationError(result.rowCount);
       }
     }
   }
@@ -266,6 +284,11 @@ interface Lane {
   readonly values: Uint8Array[];
   /** The value sizes the `values` views were cut for, or null when they must be cut again. */
   sizes: Int32Array | null;
+}
+
+/** The rows a result holds (none for a result that is not rows). */
+function rowsOf(result: NativeResult): number {
+  return result.kind === "rows" ? result.rowCount : 0;
 }
 
 function sameSizes(a: Int32Array, b: ArrayLike<number>, n: number): boolean {
