@@ -15,6 +15,31 @@ export interface UncertaintyStopOptions {
 }
 
 /**
+ * The row rate cassandra-stress's uncertainty rule is fed for an interval: its rows over its
+ * length less its longest latency (`TimingInterval.adjustedRowRate`), so an interval whose
+ * slowest op held a thread counts as shorter. When that latency is the whole interval or more
+ * (where cassandra-stress divides by zero or a negative time), the plain row rate.
+ *
+ * @param rows The interval's rows.
+ * @param lengthSec Its length in seconds.
+ * @param maxLatencySec Its longest latency in seconds (response time with `fixed=`, else
+ * service time), 0 without ops.
+ * @returns Rows per second.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { adjustedRowRate } from "./uncertainty.ts";
+ * assert.equal(adjustedRowRate(900, 1, 0.1), 1000);
+ * assert.equal(adjustedRowRate(900, 1, 2), 900);
+ * ```
+ */
+export function adjustedRowRate(rows: number, lengthSec: number, maxLatencySec: number): number {
+  const adjusted = lengthSec - maxLatencySec;
+  return rows / (adjusted > 0 ? adjusted : lengthSec);
+}
+
+/**
  * Tracks the per-interval row rates of a run and the relative standard error of their mean,
  * exactly as cassandra-stress's `Uncertainty` does: with the population standard deviation
  * `stdev = sqrt(sumSquares / n - mean^2)`, `stderr = (stdev / sqrt(n)) / mean`.
@@ -43,7 +68,8 @@ export class Uncertainty {
   /**
    * Adds one interval's measurement.
    *
-   * @param rowsPerSec The interval's row rate (cassandra-stress feeds the row rate).
+   * @param rowsPerSec The interval's row rate (cassandra-stress feeds the row rate over the
+   * interval less its longest latency: {@linkcode adjustedRowRate}).
    *
    * @example Usage
    * ```ts

@@ -10,7 +10,7 @@ import { type LoadWorker, startLoadWorker } from "./load_worker.ts";
 import { SlotTicker } from "./slot_dispatcher.ts";
 import { lowerBackgroundThreads } from "./thread_scheduling.ts";
 import { MAX_DURATION_MS } from "../units/parse_duration.ts";
-import { Uncertainty } from "../core/uncertainty.ts";
+import { adjustedRowRate, Uncertainty } from "../core/uncertainty.ts";
 import { OpWindow } from "../stats/op_window.ts";
 import {
   CONTROL_BYTES,
@@ -270,13 +270,25 @@ class WorkloadRun<Spec extends TargetSpec> {
     if (Atomics.load(this.#flags, CONTROL_STOP) !== 0) this.#stop(null);
   }
 
+  /** The interval's rows over its length less its longest latency, as cassandra-stress's rule. */
+  #adjustedRowRate(windows: readonly OpWindow[], lengthSec: number): number {
+    const fixed = this.#plan.schedule?.fixed === true;
+    let rows = 0;
+    let maxNs = 0;
+    for (const window of windows) {
+      rows += window.rows;
+      if (window.ops > 0) maxNs = Math.max(maxNs, window.reported(fixed).maxNs);
+    }
+    return adjustedRowRate(rows, lengthSec, maxNs / 1e9);
+  }
+
   /** Reports the interval that ends at `endSec` and applies the uncertainty stop rule. */
   #emit(endSec: number, final: boolean): void {
     const current = this.#current;
     const lengthSec = Math.max(endSec - this.#lastBoundarySec, 1e-9);
     const any = current.some((w) => w.ops > 0 || w.errors > 0);
     if (!final || any) {
-      this.#uncertainty.add(current.reduce((sum, w) => sum + w.rows, 0) / lengthSec);
+      this.#uncertainty.add(this.#adjustedRowRate(current, lengthSec));
       this.#stderr = this.#uncertainty.stderr;
     }
     for (let i = 0; i < this.#totals.length; i++) this.#totals[i].add(current[i]);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { DistributionSpec } from "../../lib/units/distribution_spec.ts";
 import { parseDistribution } from "../../lib/units/parse_distribution.ts";
+import { adjustedRowRate, Uncertainty } from "../../lib/core/uncertainty.ts";
 import {
   type IntervalReport,
   type RunPlan,
@@ -273,6 +274,31 @@ Deno.test("runWorkload() stops on the uncertainty rule after minIntervals", asyn
   assert.ok(Number.isFinite(intervals[1].stderr) && intervals[1].stderr < 1e9);
   assert.ok(wallSec < 1.5, `took ${wallSec} s`);
   checkIntervals(result, intervals);
+});
+
+Deno.test("runWorkload() feeds the uncertainty rule each interval's rows over its length less its longest latency", async () => {
+  // cassandra-stress's adjustedRowRate; the plain row rate gave another stderr column.
+  const expected = new Uncertainty();
+  const checked: [number, number][] = [];
+  await runWorkload(
+    plan({
+      threads: 4,
+      workers: 1,
+      durationMs: 1500,
+      intervalMs: 250,
+      target: synthetic("uniform(1000..60000)"),
+    }),
+    {
+      onInterval(report: IntervalReport) {
+        if (report.final) return;
+        const window = report.windows[0];
+        expected.add(adjustedRowRate(window.rows, report.lengthSec, window.service.maxNs / 1e9));
+        checked.push([report.stderr, expected.stderr]);
+      },
+    },
+  );
+  assert.ok(checked.length >= 3, `${checked.length} intervals`);
+  for (const [got, want] of checked) assert.ok(Math.abs(got - want) < 1e-12, `${got} != ${want}`);
 });
 
 Deno.test("runWorkload() stops on the uncertainty rule at maxIntervals", async () => {
