@@ -37,6 +37,12 @@ Deno.test("native path: on a 3-node ring every write lands on the owner of its t
     ], { nodeArgs: args });
     assert.equal(write.code, 0, [...write.out, ...write.err].join("\n"));
     assert.ok(write.out.some((l) => l.startsWith("  Data Path: native")), write.out.join("\n"));
+    // A second per -node entry, as cassandra-stress sleeps (settings.node.nodes), not per host
+    // the driver found: one here, on a ring of three.
+    assert.ok(
+      write.out.includes("Created keyspaces. Sleeping 1s for propagation."),
+      write.out.join("\n"),
+    );
     let written = 0;
     ring.nodes.forEach((node, index) => {
       const table = node.requestCounts().find((t) => t.table === "standard1");

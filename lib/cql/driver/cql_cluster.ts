@@ -62,7 +62,10 @@ export interface CqlCluster {
   readonly client: cassandra.Client;
   /** The local data center the Workers use. */
   readonly localDataCenter: string;
-  /** The hosts the driver knows. */
+  /**
+   * The `-node` entries (the contact points, those of `-node file=` included): cassandra-stress
+   * sleeps a second for each after a schema change or a truncation, whatever hosts it finds.
+   */
   readonly hostCount: number;
   /**
    * cassandra-stress's connect banner: `Connected to cluster: …` and one `Datatacenter:` line
@@ -127,7 +130,7 @@ export async function connectCluster(
     const address = host.address.slice(0, host.address.lastIndexOf(":"));
     banner.push(`Datatacenter: ${host.datacenter}; Host: /${address}; Rack: ${host.rack}`);
   }
-  return { client, localDataCenter, hostCount: hosts.length, banner };
+  return { client, localDataCenter, hostCount: Math.max(1, spec.contactPoints.length), banner };
 }
 
 /**
