@@ -128,7 +128,8 @@ export class WorkerRunner {
   #cycles: BigInt64Array;
   #recorders: OpRecorder[];
   #schedule: RateSchedule | null;
-  #mix: OpMix | null;
+  /** This Worker's seed, from which each thread's op mix draws its own. */
+  #seed: number;
   #popPrng: Prng;
   #popDist: Distribution | null;
   #batch: number;
@@ -165,11 +166,7 @@ export class WorkerRunner {
     this.#recorders = init.opNames.map(() => new OpRecorder({ scheduled }));
     this.#schedule = init.schedule === null ? null : new RateSchedule(init.schedule);
     const seed = (init.seed ^ Math.imul(init.workerIndex + 1, 0x9e3779b1)) >>> 0;
-    this.#mix = init.mix === null ? null : new OpMix(
-      Object.fromEntries(init.opNames.map((name, i) => [name, init.mix!.weights[i]])),
-      createDistribution(init.mix.clustering, new Prng(seed ^ 0x5bd1e995)),
-      new Prng(seed),
-    );
+    this.#seed = seed;
     this.#popPrng = new Prng(init.seed);
     this.#popDist = init.population.kind === "dist"
       ? createDistribution(init.population.distribution, this.#popPrng)
@@ -211,7 +208,7 @@ export class WorkerRunner {
     this.#slots = this.#schedule === null ? null : this.#slotWaiter();
     try {
       const loops: Promise<void>[] = [];
-      for (let i = 0; i < this.#init.threads; i++) loops.push(this.#timedLoop());
+      for (let i = 0; i < this.#init.threads; i++) loops.push(this.#timedLoop(this.#mixOf(i)));
       await Promise.all(loops);
     } finally {
       clearInterval(poll);
@@ -285,16 +282,32 @@ export class WorkerRunner {
    * One thread's loop, its time alive counted for the loader verdict: from its start to its own
    * end, not to the end of the Worker's last thread.
    */
-  async #timedLoop(): Promise<void> {
+  async #timedLoop(mix: OpMix | null): Promise<void> {
     const startNs = this.#clock();
     try {
-      await this.#loop();
+      await this.#loop(mix);
     } finally {
       this.#probe.alive(this.#clock() - startNs);
     }
   }
 
-  async #loop(): Promise<void> {
+  /**
+   * Thread `thread`'s op picker, or null for one op type: each thread draws its own runs of
+   * `clustering=` (cassandra-stress gives each thread its own op distribution), so the threads
+   * of a Worker do not all run the same op type at once.
+   */
+  #mixOf(thread: number): OpMix | null {
+    const { mix, opNames } = this.#init;
+    if (mix === null) return null;
+    const seed = (this.#seed ^ Math.imul(thread + 1, 0x85ebca6b)) >>> 0;
+    return new OpMix(
+      Object.fromEntries(opNames.map((name, i) => [name, mix.weights[i]])),
+      createDistribution(mix.clustering, new Prng(seed ^ 0x5bd1e995)),
+      new Prng(seed),
+    );
+  }
+
+  async #loop(mix: OpMix | null): Promise<void> {
     const flags = this.#flags;
     const clock = this.#clock;
     const schedule = this.#schedule;
@@ -326,7 +339,7 @@ export class WorkerRunner {
         Atomics.store(flags, CONTROL_STOP, 1);
         return;
       }
-      const kind = this.#mix === null ? 0 : this.#mix.next();
+      const kind = mix === null ? 0 : mix.next();
       if (target.ready !== undefined && !target.ready(kind)) return;
       const seed = this.#seedOf(cycle);
       more.seeds.length = 0;

@@ -525,6 +525,32 @@ Deno.test("WorkerRunner.run() mixes op kinds by weight and records each under it
   assert.equal(write.ops, writes);
 });
 
+Deno.test("WorkerRunner.run() gives each thread its own runs of clustering=, as cassandra-stress does", async () => {
+  // Runs of 1000 ops: with one picker for the Worker, all 8 threads ran the same op type for
+  // the whole run; each thread draws its own runs, so both types run side by side.
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const target = new RecordingTarget(1);
+  const inbox = new Inbox();
+  const runs: DistributionSpec = {
+    kind: "fixed",
+    value: 1000,
+    inverted: false,
+    source: "fixed(1000)",
+  };
+  await new WorkerRunner(
+    makeInit(control, {
+      threads: 8,
+      totalOps: 160,
+      opNames: ["READ", "WRITE"],
+      mix: { weights: [1, 1], clustering: runs },
+    }),
+    target,
+    inbox.post,
+  ).run();
+  const reads = target.kinds.filter((kind) => kind === 0).length;
+  assert.ok(reads > 0 && reads < 160, `${reads} reads of 160 ops`);
+});
+
 Deno.test("WorkerRunner.run() follows the schedule and records response and wait time", async () => {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const target = new RecordingTarget();
