@@ -39,6 +39,8 @@ import {
   selectOrder,
 } from "./_select_order.ts";
 import type { Partition } from "./table_store.ts";
+import { firstRowColumn } from "./_aggregates.ts";
+import { aggregationWarnings, groupByPrefix, groupedPage, type GroupedRead } from "./_group_by.ts";
 
 export type { ColumnSpec } from "./_select_outputs.ts";
 
@@ -114,26 +116,58 @@ export function compileSelect(
     }
     checkDistinctSelection(table, keys, selected);
   }
-  if (statement.perPartitionLimit && aggregates !== null) {
+  const prefix = groupByPrefix(table, statement);
+  if (statement.perPartitionLimit && aggregates !== null && prefix === null) {
     throw CqlError.invalid("PER PARTITION LIMIT is not allowed with aggregate queries.");
   }
   const perPartition = statement.perPartitionLimit
     ? compileTerm(INT, statement.perPartitionLimit, "[per_partition_limit]", binds)
     : null;
   const order = selectOrder(table, statement, keys, ordering);
-  const rows = compileScan(table, keys, statement.distinct, perPartition, order.reversed);
+  // GROUP BY counts groups of a partition, not rows.
+  const scanLimit = prefix === null ? perPartition : null;
+  const rows = compileScan(table, keys, statement.distinct, scanLimit, order.reversed);
   const partitionIn = order.compare === null && isPartitionIn(table, statement);
+  const grouped = prefix === null
+    ? null
+    : aggregates ?? outputs.map((output) => firstRowColumn(output.spec, output.get));
+  const groupWarnings = aggregationWarnings(keys, isPartitionIn(table, statement));
   return {
     table,
-    columns: (aggregates ?? outputs).map((o) => o.spec),
+    columns: (grouped ?? aggregates ?? outputs).map((o) => o.spec),
     run(ctx, page) {
       const max = readLimit(limit, ctx);
       checkOrderPaging(order, page.pageSize);
+      if (grouped !== null) {
+        const read: GroupedRead = {
+          prefix: prefix!,
+          columns: grouped,
+          // Cassandra answers a SELECT DISTINCT in one page.
+          pageSize: statement.distinct ? 0 : page.pageSize,
+          pagingState: page.pagingState,
+          limit: max,
+          perPartition: readLimit(perPartition, ctx),
+          compare: order.compare,
+          lastPartition: keys.partition === null ? null : lastNamedKey(keys, ctx),
+        };
+        const answer: RowsPage = groupedPage(
+          (resume) => rows(ctx, resume, { inPartition: 0 }),
+          read,
+        );
+        if (groupWarnings) answer.warnings = groupWarnings;
+        return answer;
+      }
       if (aggregates !== null) return aggregatePage(rows, ctx, aggregates, keys, partitionIn);
       if (order.compare !== null) return sortedPage(rows, ctx, outputs, order, max);
       return nextPage(rows, ctx, outputs, page, max);
     },
   };
+}
+
+/** The serialized key of the last partition a SELECT names by `=`/IN, `null` for none. */
+function lastNamedKey(keys: KeyPlan, ctx: ExecContext): Uint8Array | null {
+  const combos = cartesian(keys.partition!.map((fn) => fn(ctx)));
+  return combos.length === 0 ? null : encodePartitionKey(combos[combos.length - 1]);
 }
 
 /** Whether the partition key is restricted by IN (for the aggregate's warning). */
@@ -214,12 +248,8 @@ function aggregatePage(
   }
   const row = aggregators.map((aggregator) => aggregator.result());
   const page: RowsPage = { rows: [row], pagingState: null };
-  // Cassandra warns of an aggregate that reads every partition (not a token range), or several.
-  if (keys.partition === null && keys.token === null) {
-    page.warnings = ["Aggregation query used without partition key"];
-  } else if (partitionIn) {
-    page.warnings = ["Aggregation query used on multiple partition keys (IN restriction)"];
-  }
+  const warnings = aggregationWarnings(keys, partitionIn);
+  if (warnings) page.warnings = warnings;
   return page;
 }
 

@@ -147,6 +147,20 @@ function parseOtherSelector(c: CqlCursor): Selector {
   return { kind: "column", name: c.identifier() };
 }
 
+/** The columns of `GROUP BY c, ...` (the cursor after `GROUP`). */
+function parseGroupBy(c: CqlCursor): string[] {
+  c.expectKeyword("by");
+  const columns: string[] = [];
+  do {
+    if (isName(c, 0) && c.isPunct("(", 1)) {
+      throw c.errorAt(c.pos, "GROUP BY functions are not supported by the embedded node");
+    }
+    if (!c.isIdentifier()) throw c.noViable();
+    columns.push(c.identifier());
+  } while (c.acceptPunct(","));
+  return columns;
+}
+
 /**
  * Parses `SELECT ...` (the cursor at `SELECT`).
  *
@@ -183,6 +197,7 @@ export function parseSelect(c: CqlCursor): SelectStatement {
     allowFiltering: false,
   };
   if (c.acceptKeyword("where")) statement.where = parseRelations(c);
+  if (c.acceptKeyword("group")) statement.groupBy = parseGroupBy(c);
   if (c.acceptKeyword("order")) {
     c.expectKeyword("by");
     do {

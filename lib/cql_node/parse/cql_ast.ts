@@ -131,6 +131,8 @@ export interface SelectStatement {
   /** `SELECT JSON`. */
   json: boolean;
   where: Relation[];
+  /** `GROUP BY c, ...`: the columns named; absent without GROUP BY. */
+  groupBy?: string[];
   /** `ORDER BY c [ASC|DESC], ...`. */
   orderBy: { column: string; descending: boolean }[];
   limit?: Term;
