@@ -8,6 +8,8 @@ const KEYVALUE = await Deno.readTextFile(
   new URL("../testdata/profiles/keyvalue.yaml", import.meta.url),
 );
 
+const IGNORE_ERRORS = ["-errors", "ignore", "retries=0", "-log", "interval=200ms"];
+
 async function profileWith(queryLines: string): Promise<string> {
   const path = await Deno.makeTempFile({ suffix: ".yaml" });
   await Deno.writeTextFile(path, KEYVALUE.replace("    fields: samerow\n", queryLines));
@@ -19,7 +21,8 @@ async function runRead(queryLines: string) {
   const path = await profileWith(queryLines);
   try {
     const args = ["user", `profile=${path}`, "ops(insert=1,read=1)", "n=200", "no-warmup"];
-    return await runAgainst(node, [...args, "-rate", "threads=2", "-log", "interval=200ms"]);
+    // Errors ignored, so that both op types run whichever the threads draw first.
+    return await runAgainst(node, [...args, "-rate", "threads=2", ...IGNORE_ERRORS]);
   } finally {
     await node.close();
     await Deno.remove(path);
@@ -31,7 +34,7 @@ Deno.test("user: a query's consistencyLevel: TWO is sent at TWO, which one node 
     "    fields: samerow\n    consistencyLevel: two\n",
   );
   const text = [...out, ...err].join("\n");
-  assert.notEqual(code, 0, text);
+  assert.equal(code, 0, text);
   // The node's Unavailable error, as cassandra-driver words it; the inserts at LOCAL_ONE pass.
   assert.match(text, /at consistency TWO \(2 required but only 1 alive\)/);
   assert.match(text, /Total errors +: +\d+ \[insert: 0, read: [1-9]/);
@@ -49,7 +52,8 @@ async function runInsert(insertLines: string) {
   await Deno.writeTextFile(path, KEYVALUE.replace("  batchtype: UNLOGGED\n", insertLines));
   try {
     const args = ["user", `profile=${path}`, "ops(insert=1,read=1)", "n=200", "no-warmup"];
-    return await runAgainst(node, [...args, "-rate", "threads=2", "-log", "interval=200ms"]);
+    // Errors ignored, so that both op types run whichever the threads draw first.
+    return await runAgainst(node, [...args, "-rate", "threads=2", ...IGNORE_ERRORS]);
   } finally {
     await node.close();
     await Deno.remove(path);
@@ -59,7 +63,7 @@ async function runInsert(insertLines: string) {
 Deno.test("user: insert's consistencyLevel: two (the fork 3.19 reads it) is the inserts' level, not cl=", async () => {
   const { code, out, err } = await runInsert("  batchtype: UNLOGGED\n  consistencyLevel: two\n");
   const text = [...out, ...err].join("\n");
-  assert.notEqual(code, 0, text);
+  assert.equal(code, 0, text);
   assert.match(text, /at consistency TWO \(2 required but only 1 alive\)/);
   assert.match(text, /Total errors +: +\d+ \[insert: [1-9]\d*, read: 0\]/);
 });
