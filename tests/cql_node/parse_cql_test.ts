@@ -268,6 +268,7 @@ Deno.test("parseCql() reads a tuple IN relation and function call arguments", ()
         { kind: "tuple", items: [INT("3"), BIND(0)] },
       ],
     },
+    multiColumnIn: true,
   }]);
 });
 

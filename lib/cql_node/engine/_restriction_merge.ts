@@ -17,7 +17,9 @@ interface Restriction {
 function restrictionOf(relation: Relation, columns: ColumnSchema[]): Restriction | null {
   const op = relation.op;
   if (op === "=") return { kind: "eq", columns, start: false, end: false };
-  if (op === "IN") return { kind: "in", columns, start: false, end: false };
+  // Cassandra merges a multi-column IN as an equality.
+  const inKind = relation.multiColumnIn ? "eq" : "in";
+  if (op === "IN") return { kind: inKind, columns, start: false, end: false };
   if (op === "<" || op === "<=" || op === ">" || op === ">=") {
     return { kind: "slice", columns, start: op[0] === ">", end: op[0] === "<" };
   }

@@ -15,7 +15,11 @@ import {
 import { checkRestrictionMerge } from "./_restriction_merge.ts";
 import { refuseNotEqual } from "./_refuse_not_equal.ts";
 import { termText } from "./_term_text.ts";
-import { compileTokenValue } from "./_token_value.ts";
+import { compileTokenRelation, type TokenBound } from "./_token_relation.ts";
+import { compileMapEntryFilter } from "./_map_entry_filter.ts";
+import { compileMultiColumnIn, multiColumnInColumns } from "./_multi_column_in.ts";
+
+export type { TokenBound };
 
 /** Values for one key column: one for `=`, several for `IN`. */
 export type ValuesFn = (ctx: ExecContext) => Uint8Array[];
@@ -31,12 +35,10 @@ export interface RowFilter {
   column: ColumnSchema;
   op: Relation["op"];
   value: TermFn;
-}
-
-/** One bound of a `token(pk) > ?` restriction. */
-export interface TokenBound {
-  value: TermFn;
-  inclusive: boolean;
+  /** Tests the cell in place of `op` and `value` (a map entry's `m['k'] = v`). */
+  test?: (cell: Uint8Array | null, ctx: ExecContext) => boolean;
+  /** Checks the values bound before any row is read. */
+  check?: (ctx: ExecContext) => void;
 }
 
 /** A compiled WHERE clause. */
@@ -51,6 +53,8 @@ export interface KeyPlan {
   lower?: SliceBound;
   upper?: SliceBound;
   filters: RowFilter[];
+  /** Checks of the values bound, made before any row is read (a multi-column IN's). */
+  checks: ((ctx: ExecContext) => void)[];
   /**
    * Tests on a row's clustering key: multi-column slices over clustering columns of mixed
    * order, which compare tuples in the columns' natural order rather than the table's.
@@ -139,6 +143,7 @@ export function compileWhere(
   allowFiltering = false,
 ): KeyPlan {
   refuseNotEqual(where);
+  for (const relation of where) if (relation.multiColumnIn) multiColumnInColumns(table, relation);
   checkRestrictionMerge(table, where, allowFiltering);
   const pk: (ValuesFn | undefined)[] = table.partitionKey.map(() => undefined);
   const ckEq: (ValuesFn | undefined)[] = table.clustering.map(() => undefined);
@@ -148,11 +153,22 @@ export function compileWhere(
     clusteringEq: [],
     filters: [],
     clusteringTests: [],
+    checks: [],
   };
   const slices: Slice[] = [];
   for (const relation of where) {
     if (relation.token) {
       compileTokenRelation(table, relation, binds, plan);
+      continue;
+    }
+    if (relation.element !== undefined) {
+      const filter = compileMapEntryFilter(table, relation, binds);
+      plan.filters.push(filter);
+      plan.checks.push(filter.check);
+      continue;
+    }
+    if (relation.multiColumnIn) {
+      compileMultiColumnIn(table, relation, binds, { eq: ckEq, plan });
       continue;
     }
     if (relation.columns.length > 1 || isSingleColumnTuple(table, relation)) {
@@ -174,46 +190,6 @@ export function compileWhere(
   const prefix = placeClusteringEq(table, ckEq, plan);
   placeSlices(slices, prefix, plan, allowFiltering);
   return plan;
-}
-
-/** `token(k1, k2) op value`: checks the columns as Cassandra does and sets a token bound. */
-function compileTokenRelation(
-  table: TableSchema,
-  relation: Relation,
-  binds: BindCollector,
-  plan: KeyPlan,
-): void {
-  const cols = relation.columns.map((name) => column(table, name));
-  const names = table.partitionKey.map((c) => c.name).join(", ");
-  if (cols.some((col) => col.kind !== "partition_key")) {
-    throw CqlError.invalid("The token() function must contains only partition key components");
-  }
-  if (cols.length !== table.partitionKey.length) {
-    throw CqlError.invalid(
-      "The token() function must be applied to all partition key components or none of them",
-    );
-  }
-  if (cols.some((col, i) => col.position !== i)) {
-    throw CqlError.invalid(
-      `The token function arguments must be in the partition key order: ${names}`,
-    );
-  }
-  const value = compileTokenValue(table, relation.value, binds);
-  const token = plan.token ??= {};
-  const op = relation.op;
-  const bound = { value, inclusive: op === "=" || op.endsWith("=") };
-  if (op === "=" || op[0] === ">") {
-    if (token.lower) {
-      throw CqlError.invalid(`More than one restriction was found for the start bound on ${names}`);
-    }
-    token.lower = bound;
-  }
-  if (op === "=" || op[0] === "<") {
-    if (token.upper) {
-      throw CqlError.invalid(`More than one restriction was found for the end bound on ${names}`);
-    }
-    token.upper = bound;
-  }
 }
 
 /** A relation on several clustering columns: `(c1, c2) = (?, ?)` or a slice `(c1, c2) > (...)`. */
@@ -363,19 +339,16 @@ function compileFilter(col: ColumnSchema, relation: Relation, binds: BindCollect
 /** Sets the partition key of `plan` when fully restricted; a partial one can only filter. */
 function placePartitionKey(table: TableSchema, pk: (ValuesFn | undefined)[], plan: KeyPlan): void {
   if (pk.every((fn) => fn !== undefined)) plan.partition = pk as ValuesFn[];
-  else if (pk.some((fn) => fn !== undefined)) {
-    const missing = table.partitionKey.filter((_, i) => pk[i] === undefined).map((c) => c.name);
-    // Partial partition keys can only be filtered.
+  else {
     pk.forEach((fn, i) => {
-      if (!fn) return;
-      const col = table.partitionKey[i];
-      plan.filters.push({
-        column: col,
-        op: "IN",
-        value: (ctx) => joinValues(fn(ctx)),
-      });
+      if (fn) {
+        plan.filters.push({
+          column: table.partitionKey[i],
+          op: "IN",
+          value: (ctx) => joinValues(fn(ctx)),
+        });
+      }
     });
-    void missing;
   }
 }
 
@@ -453,6 +426,7 @@ function joinValues(values: Uint8Array[]): Uint8Array {
 
 /** Whether a cell value passes a filter. */
 export function passes(filter: RowFilter, cell: Uint8Array | null, ctx: ExecContext): boolean {
+  if (filter.test !== undefined) return filter.test(cell, ctx);
   const value = filter.value(ctx);
   const type = filter.column.type;
   if (value === undefined) return true;

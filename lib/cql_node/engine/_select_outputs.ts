@@ -8,6 +8,8 @@ import type { ColumnSchema, TableSchema } from "./schema.ts";
 import { encodePartitionKey, type RowRef } from "./_keys.ts";
 import type { KeyPlan } from "./_restrictions.ts";
 import { tokenBytes } from "./_token_scan.ts";
+import type { BindCollector, ExecContext } from "./_bind.ts";
+import { compileElementSelector } from "./_element_selection.ts";
 import {
   type AggregateColumn,
   aggregateColumn,
@@ -28,6 +30,8 @@ export interface ColumnSpec {
 export interface Output {
   spec: ColumnSpec;
   get: (ref: RowRef) => Uint8Array | null;
+  /** Takes the values bound for one execution (an element selector's key), before any row. */
+  bind?: (ctx: ExecContext) => void;
 }
 
 /** A result column of an aggregate SELECT. */
@@ -55,7 +59,11 @@ export { cellOf };
  * @throws {CqlError} For an unknown column, or a selector the node does not answer or Cassandra
  *   refuses.
  */
-export function selectOutputs(table: TableSchema, statement: SelectStatement): SelectOutputs {
+export function selectOutputs(
+  table: TableSchema,
+  statement: SelectStatement,
+  binds?: BindCollector,
+): SelectOutputs {
   const spec = (name: string, type: CqlType): ColumnSpec => ({
     keyspace: table.keyspace,
     table: table.name,
@@ -72,6 +80,16 @@ export function selectOutputs(table: TableSchema, statement: SelectStatement): S
   const columns: (Output | AggregateOutput)[] = [];
   const selected: ColumnSchema[] = [];
   for (const selector of statement.selectors) {
+    if (selector.kind === "element" && binds !== undefined) {
+      const element = compileElementSelector(table, selector, binds);
+      selected.push(table.byName.get(selector.name)!);
+      columns.push({
+        spec: spec(element.name, element.type),
+        get: element.get,
+        bind: element.bind,
+      });
+      continue;
+    }
     columns.push(selectorOutput(table, selector, spec, selected));
   }
   const outputs = columns.filter((column): column is Output => "get" in column);

@@ -104,7 +104,8 @@ export function compileSelect(
   binds: BindCollector,
 ): SelectPlan {
   if (statement.json) throw CqlError.invalid("SELECT JSON is not supported by the embedded node");
-  const { outputs, aggregates, selected } = selectOutputs(table, statement);
+  const { outputs, aggregates, selected } = selectOutputs(table, statement, binds);
+  const bindOutputs = outputs.flatMap((output) => output.bind ?? []);
   const ordering = orderingColumns(table, statement);
   const keys = compileWhere(table, statement.where, binds, statement.allowFiltering);
   checkStaticSelection(table, statement.where, selected);
@@ -136,6 +137,7 @@ export function compileSelect(
     table,
     columns: (grouped ?? aggregates ?? outputs).map((o) => o.spec),
     run(ctx, page) {
+      for (const bind of bindOutputs) bind(ctx);
       const max = readLimit(limit, ctx);
       checkOrderPaging(order, page.pageSize);
       if (grouped !== null) {
@@ -159,7 +161,12 @@ export function compileSelect(
       }
       if (aggregates !== null) return aggregatePage(rows, ctx, aggregates, keys, partitionIn);
       if (order.compare !== null) return sortedPage(rows, ctx, outputs, order, max);
-      return nextPage(rows, ctx, outputs, page, max);
+      const inPartition = statement.distinct ? 1 : readLimit(perPartition, ctx);
+      const lastKey = keys.partition === null || inPartition === Infinity
+        ? null
+        : lastNamedKey(keys, ctx);
+      const ends = lastKey === null ? null : { key: lastKey, perPartition: inPartition };
+      return nextPage(rows, ctx, outputs, page, { max, ends });
     },
   };
 }
@@ -178,17 +185,29 @@ function isPartitionIn(table: TableSchema, statement: SelectStatement): boolean 
   );
 }
 
+/** The limits of a plain page. */
+interface PageLimits {
+  /** The LIMIT. */
+  max: number;
+  /**
+   * The last partition named by `=`/IN and its PER PARTITION LIMIT (1 for DISTINCT), `null` for a
+   * scan: a page that ends with it at that limit is the last, as Cassandra's pager knows.
+   */
+  ends: { key: Uint8Array; perPartition: number } | null;
+}
+
 /**
  * The page of rows after the paging state. As Cassandra pages: a full page says more may follow
- * (unless LIMIT is reached), without looking ahead, so the next page may be empty; the next page
- * resumes strictly after the last row of this one.
+ * (unless LIMIT is reached, or the last named partition its PER PARTITION LIMIT), without looking
+ * ahead, so the next page may be empty; the next page resumes strictly after the last row of this
+ * one.
  */
 function nextPage(
   rows: Scan,
   ctx: ExecContext,
   outputs: Output[],
   page: PageRequest,
-  max: number,
+  { max, ends }: PageLimits,
 ): RowsPage {
   const state = readPagingState(page.pagingState);
   const take = Math.min(page.pageSize > 0 ? page.pageSize : Infinity, max - state.sent);
@@ -210,6 +229,9 @@ function nextPage(
     clustering,
     inPartition: cursor.inPartition,
   };
+  if (
+    ends !== null && position.inPartition >= ends.perPartition && sameBytes(position.key, ends.key)
+  ) return { rows: out, pagingState: null };
   return { rows: out, pagingState: writePagingState(sent, position) };
 }
 
@@ -311,6 +333,7 @@ function compileScan(
   return function* rows(ctx, resume, cursor): Generator<RowRef> {
     // DISTINCT reads one row of each partition.
     const partitionLimit = distinct ? 1 : readLimit(perPartition, ctx);
+    for (const check of keys.checks) check(ctx);
     const partitions: Iterable<PartitionEntry> = keys.partition !== null
       ? namedPartitions(table, keys, ctx, resume)
       : tokenPartitions(table, keys, ctx, resume);

@@ -92,8 +92,16 @@ function checkWritable(table: TableSchema): void {
 
 function keysOf(plan: KeyPlan, ctx: ExecContext) {
   const pks = cartesian(plan.partition!.map((fn) => fn(ctx))).map(encodePartitionKey);
-  const cks = cartesian(plan.clusteringEq.map((fn) => fn(ctx)));
+  const tests = plan.clusteringTests;
+  // A multi-column IN names tuples, not the product of its columns' values.
+  const cks = cartesian(plan.clusteringEq.map((fn) => fn(ctx)))
+    .filter((ck) => tests.every((test) => test(ck, ctx)));
   return { pks, cks };
+}
+
+/** The multi-column INs of a WHERE clause, each a test of the clustering keys written. */
+function multiColumnIns(where: Relation[]): number {
+  return where.filter((relation) => relation.multiColumnIn).length;
 }
 
 function targetsOf(plan: KeyPlan, ctx: ExecContext, staticOnly: boolean): WriteTarget[] {
@@ -272,7 +280,8 @@ export function compileUpdate(
     const missing = table.clustering.slice(keys.clusteringEq.length).map((c) => c.name);
     throw CqlError.invalid(`Some clustering keys are missing: ${missing.join(", ")}`);
   }
-  if (keys.filters.length > 0 || keys.lower || keys.upper || keys.clusteringTests.length > 0) {
+  const slices = keys.clusteringTests.length > multiColumnIns(statement.where);
+  if (keys.filters.length > 0 || keys.lower || keys.upper || slices) {
     throw CqlError.invalid(
       "Non PRIMARY KEY columns found in where clause or slice restriction in UPDATE",
     );
@@ -394,7 +403,7 @@ export function compileDelete(
     const names = [...new Set(keys.filters.map((filter) => filter.column.name))].sort();
     throw CqlError.invalid(`Non PRIMARY KEY columns found in where clause: ${names.join(", ")} `);
   }
-  if (keys.clusteringTests.length > 0) {
+  if (keys.clusteringTests.length > multiColumnIns(statement.where)) {
     throw CqlError.invalid(
       "Multi-column slices over clustering columns of mixed order are not supported by the embedded node in DELETE",
     );
@@ -411,6 +420,11 @@ export function compileDelete(
   // Only whole rows can be deleted by range; cells and conditions need the full primary key.
   if (!fullRow && condition !== null) {
     throw CqlError.invalid(`${DELETE_NEEDS_KEY} in order to delete non static columns`);
+  }
+  if (!fullRow && statement.where.some((r) => r.multiColumnIn && r.columns.length > 1)) {
+    throw CqlError.invalid(
+      "Range deletions by a multi-column IN are not supported by the embedded node",
+    );
   }
   if (!fullRow && cols.length > 0) {
     throw CqlError.invalid("Range deletions are not supported for specific columns");

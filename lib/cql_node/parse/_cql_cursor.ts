@@ -309,6 +309,25 @@ export class CqlCursor {
     return this.#recognitionError(`no viable alternative at input ${this.#quoted()}`);
   }
 
+  /**
+   * Builds `no viable alternative at input 'x'` at the current token, the token before it (where
+   * ANTLR's decision began) highlighted in the snippet and the current one after it, as Cassandra
+   * answers `(c1, c2) IN (1, 2)`.
+   *
+   * @returns The error, to throw.
+   */
+  noViableAfterDecision(): CqlSyntaxError {
+    const error = this.noViable();
+    if (this.pos === 0 || this.kind() === TOKEN_EOF) return error;
+    const before = querySnippet(this.text, this.tokens, this.pos - 1);
+    const current = this.text.slice(this.tokens.starts[this.pos], this.tokens.ends[this.pos]);
+    const snippet = before.endsWith("...)")
+      ? `${before.slice(0, -4)}${current}...)`
+      : `${before.slice(0, -1)}${current})`;
+    const offset = this.tokens.starts[this.pos];
+    return new CqlSyntaxError(error.detail, positionOf(this.text, offset), { snippet });
+  }
+
   /** An error of the parser proper at the current token, with Cassandra's snippet. */
   #recognitionError(detail: string): CqlSyntaxError {
     const atEnd = this.kind() === TOKEN_EOF;

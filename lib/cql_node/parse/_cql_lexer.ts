@@ -169,7 +169,8 @@ export function lexCql(text: string): CqlTokens {
       push(TOKEN_STRING, i, close + 2, text.slice(i + 2, close));
       i = close + 2;
     } else if (
-      next === 61 && (c === 60 || c === 62 || c === 33 || c === 43 || c === 45)
+      (next === 61 && (c === 60 || c === 62 || c === 33 || c === 43 || c === 45)) ||
+      (c === 46 && next === 46)
     ) {
       push(TOKEN_PUNCT, i, i + 2, text.slice(i, i + 2));
       i += 2;
@@ -201,7 +202,8 @@ function lexNumber(text: string, start: number, push: Push): number {
   }
   while (i < n && isDigit(text.charCodeAt(i))) i++;
   let kind = TOKEN_INTEGER;
-  if (i < n && text.charCodeAt(i) === 46) {
+  // `1..3` is a range (an element slice), not a float.
+  if (i < n && text.charCodeAt(i) === 46 && text.charCodeAt(i + 1) !== 46) {
     kind = TOKEN_FLOAT;
     i++;
     while (i < n && isDigit(text.charCodeAt(i))) i++;

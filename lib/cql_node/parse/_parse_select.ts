@@ -144,7 +144,24 @@ function parseOtherSelector(c: CqlCursor): Selector {
     c.pos++;
     return { kind: "function", name: callee, args: parseSelectorArgs(c) };
   }
-  return { kind: "column", name: c.identifier() };
+  const name = c.identifier();
+  if (c.isPunct("[")) return parseElementSelector(c, name);
+  return { kind: "column", name };
+}
+
+/** `[key]`, `[from..to]`, `[from..]` or `[..to]` after a column name. */
+function parseElementSelector(c: CqlCursor, name: string): Selector {
+  c.expectPunct("[");
+  c.enter();
+  const selector: Selector = { kind: "element", name, slice: false };
+  if (!c.isPunct("..")) selector.from = parseTerm(c);
+  if (c.acceptPunct("..")) {
+    selector.slice = true;
+    if (!c.isPunct("]")) selector.to = parseTerm(c);
+  }
+  c.expectPunct("]");
+  c.leave();
+  return selector;
 }
 
 /** The columns of `GROUP BY c, ...` (the cursor after `GROUP`). */

@@ -32,6 +32,32 @@ function parseInValue(c: CqlCursor): Term {
   throw c.mismatched("'('");
 }
 
+const isMarker = (c: CqlCursor) => c.isPunct("?") || c.isPunct(":");
+
+/**
+ * After `(c1, c2) IN`: `?`, `()`, a tuple of tuple literals `((1, 2), (3, 4))` or a tuple of
+ * markers `(?, ?)`, each marker a whole tuple (Cassandra's grammar mixes neither).
+ */
+function parseTupleInValue(c: CqlCursor): Term {
+  if (isMarker(c)) return parseTerm(c);
+  c.expectPunct("(");
+  const items: Term[] = [];
+  if (c.acceptPunct(")")) return { kind: "tuple", items };
+  const markers = isMarker(c);
+  if (!markers && !c.isPunct("(")) throw c.noViableAfterDecision();
+  do {
+    if (markers) {
+      if (!isMarker(c)) throw c.noViable();
+      items.push(parseTerm(c));
+    } else {
+      if (!c.isPunct("(")) throw c.mismatched("'('");
+      items.push(parseTuple(c));
+    }
+  } while (c.acceptPunct(","));
+  c.expectPunct(")");
+  return { kind: "tuple", items };
+}
+
 function parseColumnList(c: CqlCursor): string[] {
   c.expectPunct("(");
   const columns: string[] = [];
@@ -53,12 +79,21 @@ function parseRelation(c: CqlCursor): Relation {
   }
   if (c.isPunct("(")) {
     const columns = parseColumnList(c);
-    if (c.acceptKeyword("in")) return { columns, op: "IN", value: parseInValue(c) };
+    if (c.acceptKeyword("in")) {
+      return { columns, op: "IN", value: parseTupleInValue(c), multiColumnIn: true };
+    }
     const op = acceptComparison(c);
     if (op === undefined) throw c.noViable();
     return { columns, op, value: parseTerm(c) };
   }
   const column = c.identifier();
+  if (c.acceptPunct("[")) {
+    const element = parseTerm(c);
+    c.expectPunct("]");
+    const op = acceptComparison(c);
+    if (op === undefined) throw c.noViable();
+    return { columns: [column], op, value: parseTerm(c), element };
+  }
   if (c.acceptKeyword("in")) return { columns: [column], op: "IN", value: parseInValue(c) };
   if (c.acceptKeyword("contains")) {
     const op = c.acceptKeyword("key") ? "CONTAINS KEY" : "CONTAINS";

@@ -79,6 +79,13 @@ export interface Relation {
   op: "=" | "<" | "<=" | ">" | ">=" | "IN" | "!=" | "CONTAINS" | "CONTAINS KEY";
   /** The right-hand side; for `IN (...)` a `tuple` CollectionTerm, for `IN ?` a bind marker. */
   value: Term;
+  /**
+   * `(c1, c2) IN ((1, 2), ...)` or `(c1) IN ((1))`: the columns in parentheses, the values a tuple
+   * of tuple literals or of markers (each a whole tuple), or one marker for them all.
+   */
+  multiColumnIn?: boolean;
+  /** `m['k'] = v`: the map key of an entry relation. */
+  element?: Term;
 }
 
 /** One `SET` clause of an UPDATE. */
@@ -119,7 +126,24 @@ export type Selector =
   | { kind: "aggregate"; name: string; qualified: boolean; args: string[]; alias?: string }
   | { kind: "writetime" | "ttl"; name: string; alias?: string }
   | { kind: "token"; columns: string[]; alias?: string }
-  | { kind: "function"; name: string; args: Term[]; alias?: string };
+  | { kind: "function"; name: string; args: Term[]; alias?: string }
+  /**
+   * `m['k']`, `s[3]`: an element of a map or set; `m['a'..'c']`, `m['b'..]`, `m[..'c']`: a slice
+   * (`slice` set, a missing bound absent).
+   */
+  | ElementSelector;
+
+/** `col[key]` or `col[from..to]` in a selection. */
+export interface ElementSelector {
+  kind: "element";
+  name: string;
+  /** The key, or the slice's first bound. */
+  from?: Term;
+  /** The slice's last bound. */
+  to?: Term;
+  slice: boolean;
+  alias?: string;
+}
 
 /** `SELECT ...`. */
 export interface SelectStatement {
