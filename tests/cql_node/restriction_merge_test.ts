@@ -120,6 +120,9 @@ Deno.test("compileWhere() refuses a null or unset clustering bound", () => {
       "Invalid null value in condition for column c",
     ],
     ["DELETE FROM t WHERE p = ? AND c >= ?", [1, undefined], "Invalid unset value for column c"],
+    // A whole IN list: unset names the column, null the IN (Cassandra 5.0.6's two messages).
+    ["SELECT c FROM t WHERE p IN ?", [undefined], "Invalid unset value for column p"],
+    ["SELECT c FROM t WHERE p IN ?", [null], "Invalid null value for IN restriction on p"],
   ];
   for (const [cql, values, message] of cases) {
     for (const prepare of [false, true]) {

@@ -103,7 +103,9 @@ function compileValues(
   const listFn = compileTerm(listOf(col.type), relation.value, `in(${col.name})`, binds);
   return (ctx) => {
     const list = listFn(ctx);
-    if (list === null || list === undefined) {
+    // Cassandra 5.0.6's two messages: an unset list names the column, a null one the IN.
+    if (list === undefined) throw CqlError.invalid(`Invalid unset value for column ${col.name}`);
+    if (list === null) {
       throw CqlError.invalid(`Invalid null value for IN restriction on ${col.name}`);
     }
     return distinct(
