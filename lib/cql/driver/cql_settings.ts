@@ -41,9 +41,10 @@ export const CONNECT_TIMEOUT_MS = 5000;
  * ```
  */
 export function nodeHostsOf(settings: StressSettings): string[] {
-  const hosts = [...settings.node.hosts];
   const file = settings.node.file;
-  if (file === null) return hosts;
+  if (file === null) return [...settings.node.hosts];
+  // As cassandra-stress: the file's hosts, and those of the list beside it ignored.
+  const hosts: string[] = [];
   let text: string;
   try {
     text = Deno.readTextFileSync(file);

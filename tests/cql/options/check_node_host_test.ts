@@ -50,6 +50,9 @@ Deno.test("nodeHostsOf() refuses a -node file= line with a bad port", async () =
     );
     await Deno.writeTextFile(file, "127.0.0.1:9042\n[::1]:9043 # v6\n");
     assert.deepEqual(nodeHostsOf(settings), ["127.0.0.1:9042", "[::1]:9043"]);
+    // A host list beside file= is ignored, as cassandra-stress's SettingsNode ignores it.
+    const both = parseStressArgs(["write", "n=10", "-node", `file=${file}`, "127.0.0.9"]);
+    assert.deepEqual(nodeHostsOf(both), ["127.0.0.1:9042", "[::1]:9043"]);
   } finally {
     await Deno.remove(file);
   }
