@@ -375,6 +375,15 @@ async function measure(
   });
 }
 
+/**
+ * The failed op that ended the run, on stderr, when `-log level=minimal` kept the Workers' lines
+ * back (at normal and verbose it was printed as it failed): cassandra-stress prints the exception
+ * that ends a run at every level, and without it a FAILURE would come with no reason.
+ */
+function printHeldBackFailure(state: RunState, failure: string | null): void {
+  if (failure !== null && state.settings.log.level === "minimal") state.io.err(failure);
+}
+
 /** END or FAILURE, the JSON summary, the graph revision; throws when interrupted. */
 function report(
   state: RunState,
@@ -391,6 +400,7 @@ function report(
   const loader = last.loader === null ? null : judgeLoader(last.loader);
   const aborted = last.aborted ?? (state.pageStop.signal.aborted ? "interrupted" : null);
   if (loader !== null && !failed && aborted === null) io.err(formatLoaderVerdict(loader));
+  if (aborted === null) printHeldBackFailure(state, last.failure);
   io.out(formatRunEnd(failed));
   if (loader !== null) files.live?.loaderVerdict(loader);
   files.live?.runEnded(aborted);

@@ -12,6 +12,7 @@ import { type CommandIo, teeIo } from "../cli/command_io.ts";
 import { HdrLogWriter } from "../cli/hdr_log_writer.ts";
 import { TextFile } from "../cli/text_file.ts";
 import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
+import { isDescriptorPath } from "../cli/descriptor_path.ts";
 import { type FileOption, refuseSharedFiles } from "../cli/distinct_files.ts";
 import { redactCommandLine } from "../cli/redact_command_line.ts";
 import { LiveEndpoints } from "../live/live_endpoints.ts";
@@ -65,8 +66,9 @@ export function writeRunFile(files: RunFiles, option: string, write: () => void)
 
 /**
  * Opens the endpoints and files of a run, filling `files` as it goes (so a failure half-way
- * leaves what was opened for {@linkcode closeRunFiles}). The endpoints bind first: a taken port
- * fails before any file is created or truncated.
+ * leaves what was opened for {@linkcode closeRunFiles}). The `-graph` file is checked and the
+ * endpoints bind first: a graph file that is not ours or a taken port fails before any file is
+ * created or truncated.
  *
  * @returns Where the run prints: `baseIo`, teed to `-log file=`.
  */
@@ -79,6 +81,8 @@ export async function openRunFiles(
   const log = settings.log;
   const command = settings.command.type;
   refuseSharedFiles(fileOptionsOf(settings));
+  // A graph file that is not ours is refused before any file is truncated or created.
+  if (settings.graph.file !== null) readGraphFile(settings.graph.file);
   files.live = await LiveEndpoints.start({
     command,
     title: `stress ${command}`,
@@ -224,20 +228,28 @@ function withoutSecrets(settings: StressSettings): StressSettings {
 }
 
 /**
+ * What a `-graph` file holds: empty when it does not exist yet, or is not a regular file (a
+ * device, a pipe, `/dev/stdout`: the revision is written after what it holds, so it is never
+ * read, which would wait on a pipe forever or read `/dev/zero` until memory runs out).
+ */
+function storedGraphText(file: string): string {
+  try {
+    if (isDescriptorPath(file) || !Deno.statSync(file).isFile) return "";
+    return Deno.readTextFileSync(file);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "";
+    throw new UsageError(
+      `Cannot read -graph file "${file}": ${error instanceof Error ? error.message : error}`,
+    );
+  }
+}
+
+/**
  * The current text of the `-graph` file (empty when it does not exist yet); checked now, with
  * its folder (a run must not end on a graph it cannot write).
  */
 export function readGraphFile(file: string): { text: string } {
-  let text = "";
-  try {
-    text = Deno.readTextFileSync(file);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) {
-      throw new UsageError(
-        `Cannot read -graph file "${file}": ${error instanceof Error ? error.message : error}`,
-      );
-    }
-  }
+  const text = storedGraphText(file);
   if (text.trim() !== "") readGraphRevisions(text, { fileName: file });
   // The folder must take the sibling the revision is written to at the end.
   checkReplaceable(file, "-graph");

@@ -147,6 +147,75 @@ Deno.test("-graph refuses a file it did not write, before the run, and leaves it
   }
 });
 
+Deno.test("-graph refusing a file leaves the -log file= and hdrfile= of the last run as they were", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/notes.html`, "my notes");
+    await Deno.writeTextFile(`${dir}/run.log`, "the last run's log\n");
+    await Deno.writeTextFile(`${dir}/run.hdr`, "the last run's HDR log\n");
+    const { code, err } = await run([
+      "write",
+      "n=100",
+      "-node",
+      "synthetic",
+      "-log",
+      `file=${dir}/run.log`,
+      `hdrfile=${dir}/run.hdr`,
+      `json=${dir}/run.json`,
+      "-graph",
+      `file=${dir}/notes.html`,
+    ]);
+    assert.equal(code, 2);
+    assert.match(err.join("\n"), /^error: Cannot read ".*notes\.html": /);
+    assert.equal(await Deno.readTextFile(`${dir}/run.log`), "the last run's log\n");
+    assert.equal(await Deno.readTextFile(`${dir}/run.hdr`), "the last run's HDR log\n");
+    await assert.rejects(Deno.stat(`${dir}/run.json`), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** The `/proc/self/fd/N` path of a file this process has open. */
+function descriptorPathOf(file: string): string {
+  const target = Deno.realPathSync(file);
+  for (const entry of Deno.readDirSync("/proc/self/fd")) {
+    const path = `/proc/self/fd/${entry.name}`;
+    try {
+      if (Deno.readLinkSync(path) === target) return path;
+    } catch {
+      // closed since the listing
+    }
+  }
+  throw new Error(`no descriptor of ${file}`);
+}
+
+Deno.test("-graph to a descriptor path writes after what the stream holds, never reading it", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/stream.txt`;
+  await Deno.writeTextFile(file, "lines already in the stream\n");
+  // As `-graph file=/dev/stdout > out.txt` is: reading it would find other text (or, behind a
+  // pipe, wait for ever), so the revision is appended without reading.
+  const open = await Deno.open(file, { append: true });
+  try {
+    const { code, err } = await run([
+      "write",
+      "n=100",
+      "-node",
+      "synthetic",
+      "-graph",
+      `file=${descriptorPathOf(file)}`,
+    ]);
+    assert.equal(code, 0, err.join("\n"));
+    const text = await Deno.readTextFile(file);
+    assert.ok(text.startsWith("lines already in the stream\n"), text.slice(0, 80));
+    const html = text.slice(text.indexOf("<!DOCTYPE"));
+    assert.deepEqual(readGraphRevisions(html).map((r) => r.revision), ["unknown"]);
+  } finally {
+    open.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("-graph in a folder that is not there fails before the run, in one error line", async () => {
   const dir = await Deno.makeTempDir();
   try {
