@@ -3,6 +3,7 @@
 // and the warnings.
 import assert from "node:assert/strict";
 import type { ExecResult } from "../../lib/cql_node/engine/cql_engine.ts";
+import type { EngineFixture } from "./_engine_fixture.ts";
 import { formatCqlType } from "../../lib/cql_node/values/cql_type.ts";
 import { formatValueForCql } from "../../lib/cql_node/values/cql_value.ts";
 
@@ -28,4 +29,17 @@ export function answerText(result: ExecResult): AnswerText {
     ).join(" / "),
     warnings: result.warnings ?? [],
   };
+}
+
+/** The pages of a paged SELECT, each ending in ` [more]` when it had a paging state. */
+export function pages(f: EngineFixture, cql: string, pageSize: number, prepare = false): string[] {
+  const out: string[] = [];
+  let pagingState: Uint8Array | null = null;
+  for (let i = 0; i < 20; i++) {
+    const result = f.run(cql, { pageSize, pagingState, prepare });
+    pagingState = result.kind === "rows" ? result.pagingState : null;
+    out.push(answerText(result).rows + (pagingState === null ? "" : " [more]"));
+    if (pagingState === null) return out;
+  }
+  throw new Error(`more than 20 pages: ${cql}`);
 }

@@ -5,7 +5,7 @@
 // (`deno task cassandra`) given the same statements through the Python driver (paged ones with
 // that fetch size); the old embedded node refused GROUP BY as a syntax error.
 import assert from "node:assert/strict";
-import { answerText } from "./_answer_text.ts";
+import { answerText, pages } from "./_answer_text.ts";
 import { assertCqlError, type EngineFixture, engineFixture, INVALID } from "./_engine_fixture.ts";
 
 /** The SyntaxException error code. */
@@ -57,19 +57,6 @@ function assertAnswers(f: EngineFixture, cases: Case[]): void {
   for (const [cql, columns, rows, warnings = []] of cases) {
     assert.deepEqual(answerText(f.run(cql)), { columns, rows, warnings }, cql);
   }
-}
-
-/** The pages of a paged SELECT, each ending in ` [more]` when it had a paging state. */
-function pages(f: EngineFixture, cql: string, pageSize: number, prepare = false): string[] {
-  const out: string[] = [];
-  let pagingState: Uint8Array | null = null;
-  for (let i = 0; i < 20; i++) {
-    const result = f.run(cql, { pageSize, pagingState, prepare });
-    pagingState = result.kind === "rows" ? result.pagingState : null;
-    out.push(answerText(result).rows + (pagingState === null ? "" : " [more]"));
-    if (pagingState === null) return out;
-  }
-  throw new Error(`more than 20 pages: ${cql}`);
 }
 
 Deno.test("groupedPage() answers a group's aggregates and its first row's columns", () => {

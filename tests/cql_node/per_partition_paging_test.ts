@@ -4,7 +4,7 @@
 // Cassandra 5.0.6 (`deno task cassandra`) given the same statements through the Python driver with
 // that fetch size; the old embedded node said more may follow and answered one more, empty, page.
 import assert from "node:assert/strict";
-import { answerText } from "./_answer_text.ts";
+import { answerText, pages } from "./_answer_text.ts";
 import { type EngineFixture, engineFixture } from "./_engine_fixture.ts";
 
 function table(): EngineFixture {
@@ -16,19 +16,6 @@ function table(): EngineFixture {
     f.run(`INSERT INTO t (k, c, d, v) VALUES (${k}, ${c}, ${d}, ${10 * c + d})`);
   }
   return f;
-}
-
-/** The pages of a paged SELECT, each ending in ` [more]` when it had a paging state. */
-function pages(f: EngineFixture, cql: string, pageSize: number, prepare = false): string[] {
-  const out: string[] = [];
-  let pagingState: Uint8Array | null = null;
-  for (let i = 0; i < 20; i++) {
-    const result = f.run(cql, { pageSize, pagingState, prepare });
-    pagingState = result.kind === "rows" ? result.pagingState : null;
-    out.push(answerText(result).rows + (pagingState === null ? "" : " [more]"));
-    if (pagingState === null) return out;
-  }
-  throw new Error(`more than 20 pages: ${cql}`);
 }
 
 /** [statement, fetch size, pages]. */
