@@ -10,15 +10,11 @@ const KEYVALUE = await Deno.readTextFile(
 
 const IGNORE_ERRORS = ["-errors", "ignore", "retries=0", "-log", "interval=200ms"];
 
-async function profileWith(queryLines: string): Promise<string> {
-  const path = await Deno.makeTempFile({ suffix: ".yaml" });
-  await Deno.writeTextFile(path, KEYVALUE.replace("    fields: samerow\n", queryLines));
-  return path;
-}
-
-async function runRead(queryLines: string) {
+/** Runs inserts and reads of the key-value profile, its line `replaced` replaced by `lines`. */
+async function runProfile(replaced: string, lines: string) {
   const node = await startNode();
-  const path = await profileWith(queryLines);
+  const path = await Deno.makeTempFile({ suffix: ".yaml" });
+  await Deno.writeTextFile(path, KEYVALUE.replace(replaced, lines));
   try {
     const args = ["user", `profile=${path}`, "ops(insert=1,read=1)", "n=200", "no-warmup"];
     // Errors ignored, so that both op types run whichever the threads draw first.
@@ -28,6 +24,11 @@ async function runRead(queryLines: string) {
     await Deno.remove(path);
   }
 }
+
+/** The query's lines replaced by `queryLines`. */
+const runRead = (queryLines: string) => runProfile("    fields: samerow\n", queryLines);
+/** The insert's lines replaced by `insertLines`. */
+const runInsert = (insertLines: string) => runProfile("  batchtype: UNLOGGED\n", insertLines);
 
 Deno.test("user: a query's consistencyLevel: TWO is sent at TWO, which one node cannot achieve", async () => {
   const { code, out, err } = await runRead(
@@ -45,20 +46,6 @@ Deno.test("user: without consistencyLevel the query runs at cl= (LOCAL_ONE) and 
   assert.equal(code, 0, [...out, ...err].join("\n"));
   assert.ok(out.some((l) => l.startsWith("read,")), out.join("\n"));
 });
-
-async function runInsert(insertLines: string) {
-  const node = await startNode();
-  const path = await Deno.makeTempFile({ suffix: ".yaml" });
-  await Deno.writeTextFile(path, KEYVALUE.replace("  batchtype: UNLOGGED\n", insertLines));
-  try {
-    const args = ["user", `profile=${path}`, "ops(insert=1,read=1)", "n=200", "no-warmup"];
-    // Errors ignored, so that both op types run whichever the threads draw first.
-    return await runAgainst(node, [...args, "-rate", "threads=2", ...IGNORE_ERRORS]);
-  } finally {
-    await node.close();
-    await Deno.remove(path);
-  }
-}
 
 Deno.test("user: insert's consistencyLevel: two (the fork 3.19 reads it) is the inserts' level, not cl=", async () => {
   const { code, out, err } = await runInsert("  batchtype: UNLOGGED\n  consistencyLevel: two\n");
