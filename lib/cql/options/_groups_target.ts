@@ -3,7 +3,7 @@
 import { parseListenAddress } from "../../units/listen_address.ts";
 import { OptionError, UsageError } from "../../errors.ts";
 import { parseCount } from "../../units/parse_count.ts";
-import { parseDuration } from "../../units/parse_duration.ts";
+import { MAX_DURATION_MS, parseDuration } from "../../units/parse_duration.ts";
 import { splitHostList } from "./split_host_list.ts";
 import { checkNodeHost } from "./check_node_host.ts";
 import { isSyntheticHost } from "./node_target.ts";
@@ -150,13 +150,6 @@ export function parseLogGroup(params: readonly string[] | undefined): LogSetting
   };
 }
 
-/**
- * The longest wait a timer takes, 2^31 - 1 ms, so the most `-mode requestTimeout=` can be (the
- * fork's int stops there too): above it the driver's timer fired at once and every request
- * timed out.
- */
-const MAX_TIMER_MS = 2_147_483_647;
-
 /** Refuses the `-mode` keys of the Java driver next to `simplenative`. */
 function refuseDriverOnly(found: MatchedMap): void {
   const driverOnly = [
@@ -252,7 +245,9 @@ export function parseModeGroup(params: readonly string[] | undefined): ModeSetti
     // The stream ids of a connection (the Java driver's range too).
     maxPending: optionalInt("maxPending=", "-mode maxPending", 1, 32_768),
     connectionsPerHost: optionalInt("connectionsPerHost=", "-mode connectionsPerHost", 1),
-    requestTimeoutMs: optionalInt("requestTimeout=", "-mode requestTimeout", 1, MAX_TIMER_MS),
+    // At most what a timer can wait (the fork's int stops there too): above it the driver's
+    // timer fired at once and every request timed out.
+    requestTimeoutMs: optionalInt("requestTimeout=", "-mode requestTimeout", 1, MAX_DURATION_MS),
     client: value("client=") === undefined
       ? "native"
       : parseChoice("-mode client", value("client=")!, ["native", "driver"]),
