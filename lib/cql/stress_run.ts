@@ -31,7 +31,6 @@ import {
   closeRunFiles,
   noRunFiles,
   openRunFiles,
-  readGraphFile,
   type RunFiles,
   writeGraphFile,
   writeRunFile,
@@ -249,9 +248,6 @@ async function runPhases(state: RunState, target: StressTargetSpec): Promise<num
   const { settings, io, options, progress } = state;
   await checkTargetSpec(settings, target);
   if (!settings.log.noSettings) printText(io, formatSettingsDump(settings, options.settingsDump));
-  // A graph file that is not ours, or a folder that is not there, fails now: before the
-  // connection, not after the run.
-  const graphHtml = settings.graph.file === null ? null : readGraphFile(settings.graph.file);
   progress.phase = "the connection and schema creation";
   const ready = (await options.prepare?.(io)) ?? target;
   if (ready !== target) await checkTargetSpec(settings, ready);
@@ -281,9 +277,10 @@ async function runPhases(state: RunState, target: StressTargetSpec): Promise<num
     await options.truncate?.(io);
   }
   progress.phase = rate.kind === "auto" ? "the thread search" : "the measured run";
-  const context = stepContext(state, graphHtml !== null, plan.schedule?.fixed ?? false);
+  // The -graph file was checked when the run's files were opened (openRunFiles).
+  const context = stepContext(state, settings.graph.file !== null, plan.schedule?.fixed ?? false);
   const { steps, completed } = await measure(state, context, { plan, target: ready, workers });
-  return report(state, context, { steps, completed, graphHtml });
+  return report(state, context, { steps, completed });
 }
 
 /**
@@ -388,7 +385,7 @@ function printHeldBackFailure(state: RunState, failure: string | null): void {
 function report(
   state: RunState,
   context: StepContext,
-  run: { steps: StepOutcome[]; completed: boolean; graphHtml: { text: string } | null },
+  run: { steps: StepOutcome[]; completed: boolean },
 ): number {
   const { settings, io, options, files, progress } = state;
   const { steps } = run;
@@ -424,7 +421,7 @@ function report(
       }));
     files.jsonWritten = true;
   }
-  if (run.graphHtml !== null) {
+  if (settings.graph.file !== null) {
     writeGraphFile(settings, {
       steps,
       commandLine: options.commandLine ?? [],

@@ -248,7 +248,7 @@ function storedGraphText(file: string): string {
  * The current text of the `-graph` file (empty when it does not exist yet); checked now, with
  * its folder (a run must not end on a graph it cannot write).
  */
-export function readGraphFile(file: string): { text: string } {
+function readGraphFile(file: string): { text: string } {
   const text = storedGraphText(file);
   if (text.trim() !== "") readGraphRevisions(text, { fileName: file });
   // The folder must take the sibling the revision is written to at the end.
