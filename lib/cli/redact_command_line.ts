@@ -4,12 +4,10 @@
  * @module
  */
 
+import { maskUrlPasswords } from "../units/redact_pg_url.ts";
+
 /** `password=`, `truststore-password=`, `keystore-password=` (cassandra-stress options). */
 const PASSWORD_OPTION = /(^|[\s,(])((?:truststore-|keystore-)?password=)\S*/gi;
-/** libpq's `password=` parameter of a URL (`postgres://u@h/db?password=P`). */
-const URL_PASSWORD_PARAM = /([?&]password=)[^&#\s]*/gi;
-/** The password of a `scheme://user:password@host` URL (up to its last `@`: it may hold one). */
-const URL_PASSWORD = /(\/\/[^:/@\s]*):[^/\s]*@/g;
 /** Flags whose next argument is a secret (`--token T`, `--password P`). */
 const SECRET_FLAGS = new Set(["--token", "--password"]);
 
@@ -41,7 +39,6 @@ export function redactCommandLine(args: readonly string[]): string[] {
     if (i > 0 && SECRET_FLAGS.has(args[i - 1])) return "*suppressed*";
     const eq = arg.indexOf("=");
     if (eq > 0 && SECRET_FLAGS.has(arg.slice(0, eq))) return `${arg.slice(0, eq)}=*suppressed*`;
-    return arg.replace(PASSWORD_OPTION, "$1$2*suppressed*").replace(URL_PASSWORD, "$1:***@")
-      .replace(URL_PASSWORD_PARAM, "$1***");
+    return maskUrlPasswords(arg.replace(PASSWORD_OPTION, "$1$2*suppressed*"));
   });
 }

@@ -6,6 +6,7 @@
  */
 
 import { OptionError } from "../errors.ts";
+import { maskUrlPasswords } from "./redact_pg_url.ts";
 
 const PG_SCHEME = /^postgres(ql)?:$/;
 
@@ -62,8 +63,7 @@ function invalidPgUrl(
   return new OptionError({
     option,
     // Never the password, even of a URL that does not parse.
-    value: text.replace(/(\/\/[^:/@\s]*):[^/\s]*@/g, "$1:***@")
-      .replace(/([?&]password=)[^&#\s]*/gi, "$1***"),
+    value: maskUrlPasswords(text),
     ...why,
   }, { cause });
 }

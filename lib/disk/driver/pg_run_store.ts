@@ -9,7 +9,7 @@ import postgres from "postgres";
 import { firstLineOf, TargetError } from "../../errors.ts";
 import { parsePgUrl } from "../../units/parse_pg_url.ts";
 import { postgresJsTarget } from "../../units/postgres_js_target.ts";
-import { redactPgUrl } from "../../units/redact_pg_url.ts";
+import { maskUrlPasswords, redactPgUrl } from "../../units/redact_pg_url.ts";
 import type {
   ClientState,
   EventRecord,
@@ -64,17 +64,6 @@ const SELECT_SAMPLES = `SELECT * FROM samples WHERE run_id = $1 ORDER BY id`;
 
 /** Options of {@linkcode PgRunStore.open}. */
 export type PgRunStoreOptions = RunStoreOptions;
-
-/** The password of a URL (up to the last `@` of its authority: the password may hold one). */
-const URL_PASSWORD = /\/\/([^:/@\s]*):[^/\s]*@/g;
-
-/** libpq's `password=` parameter of a URL. */
-const URL_PASSWORD_PARAM = /([?&]password=)[^&#\s]*/gi;
-
-/** The text with the password of every URL in it masked (the driver's messages may quote it). */
-function withoutPassword(text: string): string {
-  return text.replace(URL_PASSWORD, "//$1:***@").replace(URL_PASSWORD_PARAM, "$1***");
-}
 
 /**
  * The run database in PostgreSQL. Open it with {@linkcode PgRunStore.open}; missing tables are
@@ -135,7 +124,7 @@ export class PgRunStore implements RunStore {
       });
     } catch (error) {
       throw new TargetError(
-        `Cannot open run database "${target}": ${withoutPassword(firstLineOf(error))}`,
+        `Cannot open run database "${target}": ${maskUrlPasswords(firstLineOf(error))}`,
         {
           cause: error,
         },
@@ -147,7 +136,7 @@ export class PgRunStore implements RunStore {
       await sql.end({ timeout: 1 }).catch(() => {});
       if (error instanceof TargetError) throw error;
       throw new TargetError(
-        `Cannot open run database "${target}": ${withoutPassword(firstLineOf(error))}`,
+        `Cannot open run database "${target}": ${maskUrlPasswords(firstLineOf(error))}`,
         {
           cause: error,
         },
