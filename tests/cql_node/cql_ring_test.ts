@@ -6,7 +6,7 @@ import { Buffer } from "node:buffer";
 import cassandra from "cassandra-driver";
 import { CqlRing, type CqlRingOptions } from "../../lib/cql_node/driver/cql_ring.ts";
 import { type RingHost, TokenMap } from "../../lib/cql/native/token_map.ts";
-import { murmur3PartitionToken } from "../../lib/cql/native/murmur3_partition_token.ts";
+import { murmur3PartitionToken } from "../../lib/core/murmur3_token.ts";
 import { type Client, stressKey, waitFor, withTimeout } from "./_driver_fixture.ts";
 
 const KEYSPACE =

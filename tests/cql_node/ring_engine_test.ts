@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { CqlEngine } from "../../lib/cql_node/engine/cql_engine.ts";
 import { RequestTally } from "../../lib/cql_node/engine/request_tally.ts";
-import { murmur3Token } from "../../lib/cql_node/values/murmur3_token.ts";
+import { murmur3PartitionToken } from "../../lib/core/murmur3_token.ts";
 import { encodePartitionKey } from "../../lib/cql_node/engine/_keys.ts";
 import { ringTokens } from "../../lib/cql_node/server/ring_tokens.ts";
 import { CqlError } from "../../lib/cql_node/protocol/cql_error.ts";
@@ -120,7 +120,10 @@ Deno.test("RequestTally counts reads and writes per table, batches statement by 
   ], session);
   const counts = tally.tables().filter((entry) => entry.keyspace === "ks");
   const tokensOf = (...keys: Uint8Array[][]) =>
-    keys.map((parts) => murmur3Token(encodePartitionKey(parts))).sort((a, b) => (a < b ? -1 : 1));
+    keys.map((parts) => murmur3PartitionToken(encodePartitionKey(parts))).sort((
+      a,
+      b,
+    ) => (a < b ? -1 : 1));
   assert.deepEqual(counts, [
     {
       keyspace: "ks",

@@ -3,7 +3,7 @@
 // exists throughout the query comes exactly once, in the query's order.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { murmur3Token } from "../../lib/cql_node/values/murmur3_token.ts";
+import { murmur3PartitionToken } from "../../lib/core/murmur3_token.ts";
 import { bytesOf, type EngineFixture, engineFixture, intRows } from "./_engine_fixture.ts";
 
 /** Pages through `cql`, calling `between` with the last row of each page before the next. */
@@ -123,7 +123,7 @@ type Change =
   | { kind: "deletePartition"; p: number }
   | { kind: "deleteLast" };
 
-const token = (p: number) => murmur3Token(bytesOf(p) as Uint8Array);
+const token = (p: number) => murmur3PartitionToken(bytesOf(p) as Uint8Array);
 
 /** A query of the property: its text, which rows it selects and in what order. */
 interface PagedQuery {

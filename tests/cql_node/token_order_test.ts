@@ -1,30 +1,9 @@
-// Murmur3 tokens, the token order of a table's partitions, and paging through token-ordered
+// The token order of a table's partitions, and paging through token-ordered
 // scans while the table changes.
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
-import tokenizer from "cassandra-driver/lib/tokenizer.js";
-import { murmur3Token } from "../../lib/cql_node/values/murmur3_token.ts";
+import { murmur3PartitionToken } from "../../lib/core/murmur3_token.ts";
 import { keyOf, TableStore } from "../../lib/cql_node/engine/table_store.ts";
-import { Prng } from "../../lib/core/prng.ts";
 import { withNode } from "./_driver_fixture.ts";
-
-Deno.test("murmur3Token() agrees with cassandra-driver's Murmur3Tokenizer on keys of 0 to 80 bytes", () => {
-  const driver = new tokenizer.Murmur3Tokenizer();
-  const prng = new Prng(7);
-  for (let n = 0; n < 2000; n++) {
-    const key = new Uint8Array(n % 81);
-    for (let i = 0; i < key.length; i++) key[i] = prng.nextUint32() & 0xff;
-    const expected = BigInt(driver.hash(Buffer.from(key)).toString());
-    assert.equal(murmur3Token(key), expected, `key ${Buffer.from(key).toString("hex")}`);
-  }
-});
-
-Deno.test("murmur3Token() gives Cassandra 5.0.6's tokens", () => {
-  const text = (s: string) => new TextEncoder().encode(s);
-  // Recorded from Cassandra 5.0.6: SELECT token(k1) FROM ko (k1 text) for 'p' and 'a'.
-  assert.equal(murmur3Token(text("p")), -4369997082720685421n);
-  assert.equal(murmur3Token(text("a")), -8839064797231613815n);
-});
 
 function store(): TableStore {
   return new TableStore({ clusteringCompare: [], clusteringDescending: [], cellCount: 1 });
@@ -39,7 +18,7 @@ function keyBytes(i: number): Uint8Array {
 }
 
 function tokensOf(s: TableStore, ...args: Parameters<TableStore["partitionsByToken"]>): bigint[] {
-  return [...s.partitionsByToken(...args)].map(([key]) => murmur3Token(key));
+  return [...s.partitionsByToken(...args)].map(([key]) => murmur3PartitionToken(key));
 }
 
 function isSorted(tokens: bigint[]): boolean {
@@ -66,14 +45,14 @@ Deno.test("TableStore.partitionsByToken() lists each partition once, in token or
   s.truncate();
   assert.deepEqual(tokensOf(s), []);
   put(s, keyBytes(1));
-  assert.deepEqual(tokensOf(s), [murmur3Token(keyBytes(1))]);
+  assert.deepEqual(tokensOf(s), [murmur3PartitionToken(keyBytes(1))]);
 });
 
 Deno.test("TableStore.partitionsByToken() keeps to its token range and resumes from a partition", () => {
   const s = store();
   for (let i = 0; i < 200; i++) put(s, keyBytes(i));
   const all = [...s.partitionsByToken()];
-  const tokens = all.map(([key]) => murmur3Token(key));
+  const tokens = all.map(([key]) => murmur3PartitionToken(key));
   const halves = (t: bigint) => ({
     hi: Number(BigInt.asIntN(32, t >> 32n)),
     lo: Number(BigInt.asUintN(32, t)),

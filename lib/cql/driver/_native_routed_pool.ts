@@ -11,7 +11,7 @@
 
 import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 import type { CqlRingSpec } from "../cql_ring_spec.ts";
-import { Murmur3PartitionToken } from "../native/murmur3_partition_token.ts";
+import { Murmur3PartitionToken } from "../../core/murmur3_token.ts";
 import { TokenMap } from "../native/token_map.ts";
 import { TokenRouter } from "../native/token_router.ts";
 import { HostPool, type PooledConnection } from "./_native_host_pool.ts";

@@ -3,7 +3,7 @@
 // into a small run at the next scan, and the small run is merged into the large one when it grows
 // past a sixteenth of it, so a scan after a few writes costs little and writes to a table never
 // scanned cost nothing.
-import { computeMurmur3Token, tokenHigh, tokenLow } from "../values/murmur3_token.ts";
+import { Murmur3PartitionToken } from "../../core/murmur3_token.ts";
 
 /** A token as its signed high and unsigned low 32 bits. */
 export interface TokenHalves {
@@ -28,6 +28,9 @@ interface Run {
   hi: number[];
   lo: number[];
 }
+
+/** Hashes a key; its halves are read at once, before the next hash. */
+const TOKEN = new Murmur3PartitionToken();
 
 const emptyRun = (): Run => ({ keys: [], hi: [], lo: [] });
 
@@ -55,9 +58,8 @@ function sortedRun(keys: string[]): Run {
   const hi = new Array<number>(n);
   const lo = new Array<number>(n);
   for (let i = 0; i < n; i++) {
-    computeMurmur3Token(bytesOf(keys[i]));
-    hi[i] = tokenHigh();
-    lo[i] = tokenLow();
+    hi[i] = TOKEN.hash(bytesOf(keys[i])).high;
+    lo[i] = TOKEN.low;
   }
   const order = Array.from({ length: n }, (_, i) => i)
     .sort((a, b) => compare(hi[a], lo[a], keys[a], hi[b], lo[b], keys[b]));

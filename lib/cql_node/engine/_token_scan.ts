@@ -1,10 +1,13 @@
 // The token side of a SELECT: the token range a `token(pk) > ?` restriction asks for, as
 // Cassandra reads the bounds, and the `token(k1, k2)` selector's value.
 import { CqlError } from "../protocol/cql_error.ts";
-import { computeMurmur3Token, tokenHigh, tokenLow } from "../values/murmur3_token.ts";
+import { Murmur3PartitionToken } from "../../core/murmur3_token.ts";
 import type { ExecContext } from "./_bind.ts";
 import type { KeyPlan, TokenBound } from "./_restrictions.ts";
 import type { TokenRange } from "./table_store.ts";
+
+/** Hashes a key; its halves are read at once, before the next hash. */
+const TOKEN = new Murmur3PartitionToken();
 
 const MIN_HI = -0x80000000;
 
@@ -38,9 +41,8 @@ export function tokenRangeOf(plan: KeyPlan, ctx: ExecContext): TokenRange | null
 
 /** Whether the partition with key bytes `key` has its token within `range`. */
 export function inTokenRange(key: Uint8Array, range: TokenRange): boolean {
-  computeMurmur3Token(key);
-  const hi = tokenHigh();
-  const lo = tokenLow();
+  const hi = TOKEN.hash(key).high;
+  const lo = TOKEN.low;
   const { lower, upper } = range;
   if (lower) {
     const c = hi !== lower.hi ? hi - lower.hi : lo - lower.lo;
@@ -55,16 +57,16 @@ export function inTokenRange(key: Uint8Array, range: TokenRange): boolean {
 
 /** The token of serialized partition key bytes as a CQL bigint value. */
 export function tokenBytes(key: Uint8Array): Uint8Array {
-  computeMurmur3Token(key);
+  TOKEN.hash(key);
   const out = new Uint8Array(8);
   const view = new DataView(out.buffer);
-  view.setInt32(0, tokenHigh());
-  view.setUint32(4, tokenLow());
+  view.setInt32(0, TOKEN.high);
+  view.setUint32(4, TOKEN.low);
   return out;
 }
 
 /** The token of serialized partition key bytes as its two halves. */
 export function tokenHalves(key: Uint8Array): { hi: number; lo: number } {
-  computeMurmur3Token(key);
-  return { hi: tokenHigh(), lo: tokenLow() };
+  TOKEN.hash(key);
+  return { hi: TOKEN.high, lo: TOKEN.low };
 }

@@ -5,7 +5,7 @@ import type { FunctionTerm, Term } from "../parse/cql_ast.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import { type CqlType, formatCqlType } from "../values/cql_type.ts";
 import { int64Bytes } from "../values/_value_bytes.ts";
-import { murmur3Token } from "../values/murmur3_token.ts";
+import { murmur3PartitionToken } from "../../core/murmur3_token.ts";
 import type { TableSchema } from "./schema.ts";
 import { type BindCollector, compileTerm, type TermFn } from "./_bind.ts";
 import { encodePartitionKey } from "./_partition_key.ts";
@@ -54,6 +54,6 @@ export function compileTokenValue(
     const values = parts.map((part) => part(ctx));
     // A null or unset component has no token: the bound is refused as a null token.
     if (values.some((value) => value === null || value === undefined)) return null;
-    return int64Bytes(murmur3Token(encodePartitionKey(values as Uint8Array[])));
+    return int64Bytes(murmur3PartitionToken(encodePartitionKey(values as Uint8Array[])));
   };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { murmur3Token } from "../values/murmur3_token.ts";
+import { murmur3PartitionToken } from "../../core/murmur3_token.ts";
 import type { TableSchema } from "./schema.ts";
 import type { ExecContext } from "./_bind.ts";
 import type { WritePlan } from "./_write_plan.ts";
@@ -85,7 +85,7 @@ export class RequestTally {
     const counts = this.#counts(plan.table);
     counts.writes++;
     if (counts.tokens === null) return;
-    for (const target of plan.targets(ctx)) counts.tokens.add(murmur3Token(target.pk));
+    for (const target of plan.targets(ctx)) counts.tokens.add(murmur3PartitionToken(target.pk));
   }
 
   /**

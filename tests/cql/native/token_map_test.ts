@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { type RingHost, TokenMap } from "../../../lib/cql/native/token_map.ts";
-import { murmur3PartitionToken } from "../../../lib/cql/native/murmur3_partition_token.ts";
+import { murmur3PartitionToken } from "../../../lib/core/murmur3_token.ts";
 import { TargetError } from "../../../lib/errors.ts";
 import { driverReplicas } from "./_driver_replicas.ts";
 

@@ -7,6 +7,7 @@
  *
  * 64-bit arithmetic is done on pairs of 32-bit halves in a scratch `Int32Array`, so computing a
  * token allocates nothing; {@linkcode Murmur3PartitionToken} keeps the last token as two numbers.
+ * The client routes each op to its replicas by it; the embedded node orders its partitions by it.
  *
  * @module
  */
@@ -177,7 +178,7 @@ function hashInto(
  * @example Usage
  * ```ts
  * import assert from "node:assert/strict";
- * import { Murmur3PartitionToken } from "./murmur3_partition_token.ts";
+ * import { Murmur3PartitionToken } from "./murmur3_token.ts";
  * const token = new Murmur3PartitionToken();
  * token.hash(new TextEncoder().encode("p"));
  * // Cassandra 5.0 answers token('p') = -4369997082720685421
@@ -261,7 +262,7 @@ export class Murmur3PartitionToken {
  * @example Usage
  * ```ts
  * import assert from "node:assert/strict";
- * import { murmur3PartitionToken } from "./murmur3_partition_token.ts";
+ * import { murmur3PartitionToken } from "./murmur3_token.ts";
  * const text = (s: string) => new TextEncoder().encode(s);
  * assert.equal(murmur3PartitionToken(text("a")), -8839064797231613815n);
  * assert.equal(typeof murmur3PartitionToken([text("a"), text("b")]), "bigint");
