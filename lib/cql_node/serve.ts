@@ -27,7 +27,8 @@ without a cluster. It is NOT a storage engine: rows live in memory only and are 
 when it stops; there is no disk, no replication and no commit log. It answers as a
 one-node Cassandra does: a consistency level that needs more replicas than there are
 nodes (cl=ALL at replication factor 2) is Unavailable; the node that receives a request
-answers it alone. TTLs and write timestamps are accepted and ignored. Use it for demos,
+answers it alone. Write timestamps decide which write of a cell wins and TTLs expire,
+as in Cassandra (see docs/embedded-node.md for the differences). Use it for demos,
 tests, and to measure a client's own overhead.
 
 With --nodes N it runs a ring of N such nodes in one process, on N consecutive addresses

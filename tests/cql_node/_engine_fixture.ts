@@ -44,11 +44,11 @@ export const TEST_NODE = {
   tokens: ["0"],
 };
 
-/** A new engine with keyspace `ks` (replication factor 1) in use. */
-export function engineFixture(): EngineFixture {
+/** A new engine with keyspace `ks` (replication factor 1) in use, on `clockMs` (0 by default). */
+export function engineFixture(clockMs: () => number = () => 0): EngineFixture {
   const engine = new CqlEngine({
     node: TEST_NODE,
-    clockMs: () => 0,
+    clockMs,
     randomBytes: (n) => new Uint8Array(n),
   });
   const session = {};

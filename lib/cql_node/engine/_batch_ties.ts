@@ -7,6 +7,8 @@ import type { RowCells } from "./row_slab.ts";
 import type { TableSchema } from "./schema.ts";
 import { compareBytes } from "./_bind.ts";
 import type { SizedWrite } from "./_batch_size.ts";
+import type { WritePlan } from "./_write_plan.ts";
+import { CqlError } from "../protocol/cql_error.ts";
 import { isMultiCell } from "./_cell_size.ts";
 
 const VALUE = 1;
@@ -98,5 +100,39 @@ export function writeAtOneTimestamp(runs: readonly SizedWrite[]): void {
     for (const run of runs) if (run.plan.deletes) apply(run);
   } finally {
     for (const table of ties.keys()) table.store.settle = null;
+  }
+}
+
+/**
+ * Cassandra's checks of the statements of a batch: writes only, counters only in a counter batch
+ * and never with other writes.
+ *
+ * @param type The batch's type.
+ * @param items Its statements.
+ * @throws {CqlError} Invalid when Cassandra refuses the batch.
+ */
+export function checkBatchKinds(
+  type: "logged" | "unlogged" | "counter",
+  items: readonly { statement: { write: WritePlan | null } }[],
+): void {
+  let counters = false;
+  let others = false;
+  for (const { statement } of items) {
+    if (statement.write === null) {
+      throw CqlError.invalid(
+        "Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.",
+      );
+    }
+    if (statement.write.table.isCounter) counters = true;
+    else others = true;
+  }
+  if (counters && others) {
+    throw CqlError.invalid("Counter and non-counter mutations cannot exist in the same batch");
+  }
+  if (type === "counter" && others) {
+    throw CqlError.invalid("Cannot include non-counter statement in a counter batch");
+  }
+  if (type === "logged" && counters) {
+    throw CqlError.invalid("Cannot include a counter statement in a logged batch");
   }
 }

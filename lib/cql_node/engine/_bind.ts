@@ -15,6 +15,9 @@ import { CqlValueError } from "../values/cql_value_error.ts";
 export interface ExecContext {
   values: (Uint8Array | null | undefined)[];
   nowMs: number;
+  /** The timestamp of a write without USING TIMESTAMP, in microseconds (the request's, else the
+   * node's). @default nowMs * 1000 */
+  timestamp?: number | bigint;
   randomBytes: (length: number) => Uint8Array;
 }
 

@@ -55,7 +55,14 @@ export function withStatic(
   for (const col of table.cells) {
     if (col.kind === "static") cells[col.cell] = staticRow.cells[col.cell];
   }
-  return { marker: row.marker, cells };
+  return {
+    marker: row.marker,
+    cells,
+    hi: row.hi,
+    lo: row.lo,
+    times: row.times,
+    statics: staticRow,
+  };
 }
 
 /**

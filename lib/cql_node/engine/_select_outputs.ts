@@ -10,6 +10,7 @@ import type { KeyPlan } from "./_restrictions.ts";
 import { tokenBytes } from "./_token_scan.ts";
 import type { BindCollector, ExecContext } from "./_bind.ts";
 import { compileElementSelector } from "./_element_selection.ts";
+import { compileWriteTimeSelector } from "./_write_time_selector.ts";
 import {
   type AggregateColumn,
   aggregateColumn,
@@ -121,6 +122,17 @@ function selectorOutput(
     }
     case "count":
       return rowCountColumn(spec(selector.alias ?? "count", BIGINT));
+    case "writetime":
+    case "ttl": {
+      const compiled = compileWriteTimeSelector(
+        table,
+        selector.kind,
+        selector.name,
+        selector.alias,
+      );
+      selected.push(table.byName.get(selector.name)!);
+      return { spec: spec(compiled.name, compiled.type), get: compiled.get, bind: compiled.bind };
+    }
     case "aggregate": {
       const { column, selected: col } = aggregateColumn(table, selector, spec);
       selected.push(col);

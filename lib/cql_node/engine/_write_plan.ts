@@ -19,7 +19,8 @@ import { isEmptyCollection } from "./_collection_change.ts";
 import { columnOf } from "./_column_of.ts";
 import { compileElementDeletions } from "./_element_deletion.ts";
 import { compileConditions, shownValues, type WriteCondition } from "./_write_conditions.ts";
-import { compileUsing, withUsing } from "./_using.ts";
+import { checkCounterUsing, compileUsing, withStamp } from "./_using.ts";
+import { checkConditional, checkStaticOnly } from "./_write_checks.ts";
 
 /** What a write returns: nothing, or the `[applied]` answer of a conditional write. */
 export type WriteOutcome = null | {
@@ -184,7 +185,12 @@ export function compileInsert(
     pk: encodePartitionKey(pk.map((fn, i) => keyValue(fn!, ctx, table.partitionKey[i].name))),
     ck: staticRow ? null : ck.map((fn, i) => keyValue(fn!, ctx, table.clustering[i].name)),
   }];
-  const write = withUsing(using, insertWrite(table, sets, staticRow, targets));
+  const write = withStamp(
+    table,
+    using,
+    { marker: !staticRow, deletesRow: false, deletes: false, cells: sets.map(([cell]) => cell) },
+    insertWrite(table, sets, staticRow, targets),
+  );
   const condition = compileConditions(
     table,
     statement.ifNotExists ? "notExists" : null,
@@ -262,6 +268,7 @@ export function compileUpdate(
   binds: BindCollector,
 ): WritePlan {
   checkWritable(table);
+  checkCounterUsing(table, statement.using);
   const using = compileUsing(statement.using, binds);
   const changes = statement.assignments.map((a) => compileAssignment(table, a, binds));
   const keys = compileWhere(table, statement.where, binds);
@@ -304,7 +311,13 @@ export function compileUpdate(
   const change = changeOf(rowChanges);
   const staticChange = changeOf(staticChanges);
   // The hot path of cassandra-stress's writes: no target objects, one closure per execution.
-  const write = withUsing(using, (ctx: ExecContext): void => {
+  const shape = {
+    marker: false,
+    deletesRow: false,
+    deletes: false,
+    cells: changes.map((c) => c.col.cell),
+  };
+  const write = withStamp(table, using, shape, (ctx: ExecContext): void => {
     const { pks, cks } = keysOf(keys, ctx);
     const update = (old: RowCells | null) => change(old, ctx);
     for (const pk of pks) {
@@ -325,48 +338,6 @@ export function compileUpdate(
   };
 }
 
-/** Cassandra's checks of a conditional UPDATE or DELETE: no IN, the row named for its columns. */
-function checkConditional(
-  table: TableSchema,
-  where: Relation[],
-  condition: WriteCondition | null,
-  onlyStatic: boolean,
-  kind: "updates" | "deletions",
-): void {
-  if (condition === null) return;
-  for (const relation of where) {
-    if (relation.op !== "IN" || relation.token) continue;
-    const col = table.byName.get(relation.columns[0]);
-    if (col?.kind === "partition_key") {
-      throw CqlError.invalid(`IN on the partition key is not supported with conditional ${kind}`);
-    }
-    if (col?.kind === "clustering") {
-      throw CqlError.invalid(
-        `IN on the clustering key columns is not supported with conditional ${kind}`,
-      );
-    }
-  }
-  if (onlyStatic && condition.columns.some((c) => c.kind === "regular") && !condition.wildcard) {
-    throw CqlError.invalid(
-      `Some clustering keys are missing: ${table.clustering.map((c) => c.name).join(", ")}`,
-    );
-  }
-}
-
-/** A write of only static columns may not name clustering columns (Cassandra's check). */
-function checkStaticOnly(
-  table: TableSchema,
-  keys: KeyPlan,
-  onlyStatic: boolean,
-  kind: "UPDATE" | "DELETE",
-): void {
-  if (onlyStatic && table.clustering.length > 0 && keys.clusteringEq.length > 0) {
-    throw CqlError.invalid(
-      `Invalid restrictions on clustering columns since the ${kind} statement modifies only static columns`,
-    );
-  }
-}
-
 const DELETE_NEEDS_KEY =
   "DELETE statements must restrict all PRIMARY KEY columns with equality relations";
 
@@ -377,6 +348,9 @@ export function compileDelete(
   binds: BindCollector,
 ): WritePlan {
   checkWritable(table);
+  if (table.isCounter && statement.using.timestamp) {
+    throw CqlError.invalid("Cannot provide custom timestamp for counter updates");
+  }
   const using = compileUsing(statement.using, binds);
   const deleted = statement.columns.map((name) => columnOf(table, name));
   for (const col of deleted) {
@@ -432,7 +406,13 @@ export function compileDelete(
   const targets = (ctx: ExecContext) => targetsOf(keys, ctx, onlyStatic);
   const rowCols = cols.filter((col) => col.kind !== "static");
   const staticCols = cols.filter((col) => col.kind === "static");
-  const write = withUsing(using, (ctx: ExecContext): void => {
+  const shape = {
+    marker: false,
+    deletesRow: cols.length === 0,
+    deletes: true,
+    cells: cols.map((col) => col.cell),
+  };
+  const write = withStamp(table, using, shape, (ctx: ExecContext): void => {
     if (!fullRow) {
       for (const { pk } of targetsOf(keys, ctx, true)) deleteRange(table, pk, keys, ctx);
       return;

@@ -36,9 +36,9 @@ import { statementId, statementKey } from "./_statement_id.ts";
 import { appliedResult } from "./_applied_result.ts";
 import { applyConditionalBatch, batchResult } from "./_conditional_batch.ts";
 import { batchSizeWarnings } from "./_batch_size.ts";
-import { writeAtOneTimestamp } from "./_batch_ties.ts";
+import { checkBatchKinds, writeAtOneTimestamp } from "./_batch_ties.ts";
 import { tableOf } from "./_table_lookup.ts";
-import { checkBatchUsing } from "./_using.ts";
+import { checkBatchUsing, compileBatchTimestamp } from "./_using.ts";
 import { pkIndexes } from "./_pk_indexes.ts";
 import { batchBindSpecs, bindSpecs } from "./_bind_specs.ts";
 import { type DdlHost, runDdl } from "./_run_ddl.ts";
@@ -131,6 +131,8 @@ export class CqlEngine {
   readonly #unprepared = new Map<string, PreparedStatement>();
   readonly #ddlHost: DdlHost;
   readonly #place: NodePlace;
+  /** The last timestamp the node gave a write, in microseconds: each is greater. */
+  #lastMicros = 0;
 
   /**
    * Creates an engine with the system keyspaces and no user keyspaces.
@@ -286,32 +288,15 @@ export class CqlEngine {
     items: { statement: { write: WritePlan | null }; values: (Uint8Array | null | undefined)[] }[],
     levels: ConsistencyLevels,
   ): ExecResult {
-    let counters = false;
-    let others = false;
-    for (const { statement } of items) {
-      if (statement.write === null) {
-        throw CqlError.invalid(
-          "Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.",
-        );
-      }
-      if (statement.write.table.isCounter) counters = true;
-      else others = true;
-    }
-    if (counters && others) {
-      throw CqlError.invalid("Counter and non-counter mutations cannot exist in the same batch");
-    }
-    if (type === "counter" && others) {
-      throw CqlError.invalid("Cannot include non-counter statement in a counter batch");
-    }
-    if (type === "logged" && counters) {
-      throw CqlError.invalid("Cannot include a counter statement in a logged batch");
-    }
+    checkBatchKinds(type, items);
     for (const { statement } of items) {
       this.#checkLevels(statement.write!.table, levels, statement.write);
     }
+    // The writes of a batch share one timestamp.
+    const timestamp = levels.timestamp ?? this.#nextTimestamp(this.#options.clockMs());
     const runs = items.map(({ statement, values }) => ({
       plan: statement.write!,
-      ctx: this.#context(values),
+      ctx: { ...this.#context(values), timestamp },
     }));
     if (runs.some((run) => run.plan.conditional)) {
       const outcome = applyConditionalBatch(runs)!;
@@ -341,8 +326,24 @@ export class CqlEngine {
     });
   }
 
-  #context(values: (Uint8Array | null | undefined)[]): ExecContext {
-    return { values, nowMs: this.#options.clockMs(), randomBytes: this.#options.randomBytes };
+  #context(values: (Uint8Array | null | undefined)[], timestamp?: bigint): ExecContext {
+    const nowMs = this.#options.clockMs();
+    const { randomBytes } = this.#options;
+    return { values, nowMs, timestamp: timestamp ?? this.#nextTimestamp(nowMs), randomBytes };
+  }
+
+  /** The node's timestamp for a write: its clock in microseconds, above the last one given. */
+  #nextTimestamp(nowMs: number): number {
+    const micros = Math.floor(nowMs) * 1000;
+    this.#lastMicros = micros > this.#lastMicros ? micros : this.#lastMicros + 1;
+    return this.#lastMicros;
+  }
+
+  /** Looks a table up for a statement, and gives its rows the node's clock (for TTLs). */
+  #table(name: Parameters<typeof tableOf>[1], session: Session): TableSchema {
+    const table = tableOf(this.schema, name, session);
+    table.store.clockMs = this.#options.clockMs;
+    return table;
   }
 
   #parse(query: string): ParsedStatement {
@@ -386,7 +387,7 @@ export class CqlEngine {
     const base = { id, query, markerNames, pkIndexes: [] as number[], counts };
     switch (statement.kind) {
       case "select": {
-        const table = tableOf(this.schema, statement.table, session);
+        const table = this.#table(statement.table, session);
         const binds = new BindCollector(markerNames.length, table.keyspace, table.name);
         const plan = compileSelect(table, statement, binds);
         return {
@@ -407,7 +408,7 @@ export class CqlEngine {
       case "insert":
       case "update":
       case "delete": {
-        const table = tableOf(this.schema, statement.table, session);
+        const table = this.#table(statement.table, session);
         const binds = new BindCollector(markerNames.length, table.keyspace, table.name);
         const plan = statement.kind === "insert"
           ? compileInsert(table, statement, binds)
@@ -424,7 +425,7 @@ export class CqlEngine {
           workload: !isSystemKeyspace(table.keyspace),
           run: (options) => {
             this.#checkLevels(table, options, plan);
-            const ctx = this.#context(options.values);
+            const ctx = this.#context(options.values, options.timestamp);
             const outcome = plan.apply(ctx);
             this.#options.tally?.write(plan, ctx);
             return outcome === null
@@ -435,7 +436,7 @@ export class CqlEngine {
       }
       case "batch": {
         const children = statement.statements.map((child) => {
-          const table = tableOf(this.schema, child.table, session);
+          const table = this.#table(child.table, session);
           const binds = new BindCollector(markerNames.length, table.keyspace, table.name);
           const plan = child.kind === "insert"
             ? compileInsert(table, child, binds)
@@ -446,6 +447,7 @@ export class CqlEngine {
         });
         checkBatchUsing(statement, children.map(({ plan }) => plan));
         const binds = batchBindSpecs(children, markerNames);
+        const batchTimestamp = compileBatchTimestamp(statement, markerNames.length);
         return {
           ...base,
           binds,
@@ -457,7 +459,8 @@ export class CqlEngine {
               statement: { write: plan },
               values: options.values,
             }));
-            return this.#applyBatch(statement.type, parts, options);
+            const timestamp = batchTimestamp?.(this.#context(options.values)) ?? options.timestamp;
+            return this.#applyBatch(statement.type, parts, { ...options, timestamp });
           },
         };
       }
@@ -485,9 +488,7 @@ export class CqlEngine {
     refreshSystemTables(this.schema, this.#options.node);
     // Statements compiled against dropped or changed tables must be prepared again.
     for (const cache of [this.#prepared, this.#unprepared]) {
-      for (const [key, statement] of cache) {
-        const table = statement.write?.table ?? null;
-        void table;
+      for (const key of cache.keys()) {
         if (change.change !== "CREATED") cache.delete(key);
       }
     }

@@ -58,6 +58,9 @@ export interface ExecOptions extends PageRequest {
   consistency?: number;
   /** The serial consistency level's protocol code (conditional writes). @default 8 (SERIAL) */
   serialConsistency?: number;
+  /** The request's default timestamp in microseconds (writes without USING TIMESTAMP).
+   * @default the node's clock */
+  timestamp?: bigint;
 }
 
 /** The consistency levels of a request. */
@@ -66,6 +69,8 @@ export interface ConsistencyLevels {
   consistency?: number;
   /** The serial consistency level's protocol code. @default 8 (SERIAL) */
   serialConsistency?: number;
+  /** The request's default timestamp in microseconds. @default the node's clock */
+  timestamp?: bigint;
 }
 
 /** A prepared statement. */

@@ -5,6 +5,11 @@
  */
 
 import { type RowCells, RowSlab } from "./row_slab.ts";
+import { compareTimes, expire, reconcile, type WriteStamp } from "./_cell_times.ts";
+import { bytesOfKey, keyOf } from "./_key_string.ts";
+import { expirePartitionRows, noteExpiry } from "./_row_expiry.ts";
+
+export { bytesOfKey, keyOf };
 import { type TokenHalves, TokenIndex, type TokenRange } from "./_token_index.ts";
 
 export type { TokenHalves, TokenRange } from "./_token_index.ts";
@@ -26,6 +31,8 @@ export interface Partition {
   rows: ClusteredRow[];
   /** Handle of the static row, -1 when there is none. */
   staticHandle: number;
+  /** The first expiry (seconds since the epoch) of its rows' cells, when some have a TTL. */
+  expiresAt?: number;
 }
 
 /** How a table's rows are laid out. */
@@ -36,37 +43,6 @@ export interface TableLayout {
   clusteringDescending: boolean[];
   /** How many regular and static cells a row has. */
   cellCount: number;
-}
-
-/**
- * Turns serialized key bytes into the string used as a Map key (one char per byte).
- *
- * @param bytes The bytes.
- * @returns The key.
- */
-export function keyOf(bytes: Uint8Array): string {
-  if (bytes.length <= 64) {
-    let text = "";
-    for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
-    return text;
-  }
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    text += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return text;
-}
-
-/**
- * The inverse of {@linkcode keyOf}.
- *
- * @param key The key.
- * @returns The bytes.
- */
-export function bytesOfKey(key: string): Uint8Array {
-  const bytes = new Uint8Array(key.length);
-  for (let i = 0; i < key.length; i++) bytes[i] = key.charCodeAt(i);
-  return bytes;
 }
 
 const MAP_LIMIT = 1 << 23;
@@ -101,6 +77,16 @@ export class TableStore {
   settle:
     | ((rowKey: string, old: RowCells | null, next: RowCells | null) => RowCells | null)
     | null = null;
+  /**
+   * While set (during a write), the timestamp and TTL of the write: each cell it writes is
+   * settled against the cell's own (the higher timestamp wins), and row deletions are kept to
+   * shadow older writes that come later. Without it, writes land as they come.
+   */
+  stamp: WriteStamp | null = null;
+  /** Milliseconds since the epoch, for TTLs. @default () => 0 */
+  clockMs: () => number = () => 0;
+  /** Deletions of rows (by row key) and partitions (by partition key), by timestamp halves. */
+  #tombstones = new Map<string, [number, number]>();
 
   /** @param layout The table's layout. */
   constructor(layout: TableLayout) {
@@ -128,9 +114,85 @@ export class TableStore {
     const maps = this.#maps;
     for (let i = 0; i < maps.length; i++) {
       const value = maps[i].get(key);
-      if (value !== undefined) return value;
+      if (value === undefined) continue;
+      if (typeof value === "number") {
+        const expiry = this.#slab.firstExpiry(value);
+        return expiry !== 0 && expiry <= this.#nowSec() ? this.#expireRow(key, value) : value;
+      }
+      if (value.expiresAt !== undefined && value.expiresAt <= this.#nowSec()) {
+        return this.#expirePartition(key, value);
+      }
+      return value;
     }
     return undefined;
+  }
+
+  #nowSec(): number {
+    return Math.floor(this.clockMs() / 1000);
+  }
+
+  /** Rewrites a row of a table without clustering columns as it is now; deletes it when dead. */
+  #expireRow(key: string, handle: number): number | undefined {
+    const row = expire(this.#slab.read(handle, this.#layout.cellCount), this.#nowSec());
+    if (row !== null) {
+      const written = this.#slab.write(handle, row);
+      if (written !== handle) this.#set(key, written);
+      return written;
+    }
+    this.#slab.free(handle);
+    this.#delete(key);
+    this.#rowCount--;
+    return undefined;
+  }
+
+  /** Expires the cells of a partition's rows that are due; `undefined` when none is left. */
+  #expirePartition(key: string, partition: Partition): Partition | undefined {
+    const kept = expirePartitionRows(this.#slab, partition, this.#nowSec(), this.#layout.cellCount);
+    this.#rowCount -= kept.removed;
+    if (partition.rows.length === 0 && partition.staticHandle < 0) {
+      this.#delete(key);
+      return undefined;
+    }
+    return partition;
+  }
+
+  #rowKey(key: string, clustering: Uint8Array[] | null): string {
+    return clustering === null
+      ? `${key}\u0000static`
+      : `${key}\u0000${clustering.map((value) => `${value.length}:${keyOf(value)}`).join("")}`;
+  }
+
+  /** The newest deletion of the row or of its partition, `null` for none. */
+  #shadowOf(key: string, clustering: Uint8Array[] | null): [number, number] | null {
+    if (this.#tombstones.size === 0) return null;
+    const partition = this.#tombstones.get(`${key}\u0000P`) ?? null;
+    const row = clustering === null
+      ? null
+      : this.#tombstones.get(this.#rowKey(key, clustering)) ?? null;
+    if (row === null || partition === null) return row ?? partition;
+    return compareTimes(partition[0], partition[1], row[0], row[1]) > 0 ? partition : row;
+  }
+
+  /** Keeps a deletion, the newest of those of one row or partition. */
+  #tombstone(tombKey: string, stamp: WriteStamp): void {
+    const old = this.#tombstones.get(tombKey);
+    if (old && (old[0] > stamp.hi || (old[0] === stamp.hi && old[1] >= stamp.lo))) return;
+    this.#tombstones.set(tombKey, [stamp.hi, stamp.lo]);
+  }
+
+  /** The change `change` makes, settled against the row's times by the current write's stamp. */
+  #stamped(
+    key: string,
+    clustering: Uint8Array[] | null,
+    change: (row: RowCells | null) => RowCells | null,
+  ): (row: RowCells | null) => RowCells | null {
+    const stamp = this.stamp;
+    if (stamp === null) return change;
+    const shadow = stamp.deletesRow ? null : this.#shadowOf(key, clustering);
+    if (stamp.deletesRow && clustering !== null) {
+      this.#tombstone(this.#rowKey(key, clustering), stamp);
+    }
+    return (row) => reconcile(row, change(row), stamp, shadow, clustering === null);
   }
 
   #mapOf(key: string): Map<string, number | Partition> | undefined {
@@ -217,11 +279,10 @@ export class TableStore {
     const settle = this.settle;
     if (settle !== null) {
       const own = change;
-      const rowKey = clustering === null
-        ? `${key}\u0000static`
-        : `${key}\u0000${clustering.map((value) => `${value.length}:${keyOf(value)}`).join("")}`;
+      const rowKey = this.#rowKey(key, clustering);
       change = (row) => settle(rowKey, row, own(row));
     }
+    change = this.#stamped(key, clustering, change);
     const cellCount = this.#layout.cellCount;
     const existing = this.#find(key);
     if (this.#layout.clusteringCompare.length === 0 && clustering !== null) {
@@ -250,7 +311,10 @@ export class TableStore {
       if (next === null) {
         if (handle >= 0) this.#slab.free(handle);
         partition.staticHandle = -1;
-      } else partition.staticHandle = this.#slab.write(handle, next);
+      } else {
+        partition.staticHandle = this.#slab.write(handle, next);
+        noteExpiry(partition, next);
+      }
     } else {
       const at = this.bound(partition, clustering, false);
       const found = at < partition.rows.length &&
@@ -269,6 +333,7 @@ export class TableStore {
         partition.rows.splice(at, 0, { clustering: copy, handle: this.#slab.write(-1, next) });
         this.#rowCount++;
       }
+      if (next !== null) noteExpiry(partition, next);
     }
     if (partition.rows.length === 0 && partition.staticHandle < 0) {
       if (existing !== undefined) this.#delete(key);
@@ -354,8 +419,13 @@ export class TableStore {
    */
   deletePartition(partitionKey: Uint8Array): void {
     const key = keyOf(partitionKey);
+    if (this.stamp !== null) this.#tombstone(`${key}\u0000P`, this.stamp);
     const found = this.#find(key);
     if (found === undefined) return;
+    if (this.stamp !== null) {
+      this.#deleteAt(partitionKey, found);
+      return;
+    }
     if (typeof found === "number") {
       this.#slab.free(found);
       this.#rowCount--;
@@ -375,13 +445,53 @@ export class TableStore {
    * @param to One past the last index.
    */
   deleteRange(partition: Partition, from: number, to: number): void {
+    if (this.stamp !== null) {
+      // Rows, or cells, newer than the deletion stay.
+      const stamp = this.stamp;
+      const cellCount = this.#layout.cellCount;
+      for (let i = to - 1; i >= from; i--) {
+        const entry = partition.rows[i];
+        const row = reconcile(this.#slab.read(entry.handle, cellCount), null, stamp, null, false);
+        if (row !== null) entry.handle = this.#slab.write(entry.handle, row);
+        else {
+          this.#slab.free(entry.handle);
+          partition.rows.splice(i, 1);
+          this.#rowCount--;
+        }
+      }
+      return;
+    }
     for (let i = from; i < to; i++) this.#slab.free(partition.rows[i].handle);
     partition.rows.splice(from, to - from);
     this.#rowCount -= to - from;
   }
 
+  /** A partition deletion at the current stamp: what is newer stays. */
+  #deleteAt(partitionKey: Uint8Array, found: number | Partition): void {
+    const stamp = this.stamp!;
+    const deletion = { ...stamp, deletesRow: true, marker: false };
+    if (typeof found === "number") {
+      this.stamp = deletion;
+      try {
+        this.update(partitionKey, [], () => null);
+      } finally {
+        this.stamp = stamp;
+      }
+      return;
+    }
+    this.stamp = deletion;
+    try {
+      this.deleteRange(found, 0, found.rows.length);
+      if (found.staticHandle >= 0) this.update(partitionKey, null, () => null);
+    } finally {
+      this.stamp = stamp;
+    }
+    if (found.rows.length === 0 && found.staticHandle < 0) this.#delete(keyOf(partitionKey));
+  }
+
   /** Removes every row. */
   truncate(): void {
+    this.#tombstones.clear();
     this.#maps = [new Map()];
     this.#tokens = null;
     this.#slab.clear();

@@ -48,10 +48,11 @@ export function readParams(
   const pageSize = flags & QUERY_FLAG.pageSize ? reader.readInt() : 0;
   const pagingState = flags & QUERY_FLAG.pagingState ? reader.readBytes() : null;
   const serialConsistency = flags & QUERY_FLAG.serialConsistency ? reader.readShort() : SERIAL;
-  if (flags & QUERY_FLAG.defaultTimestamp) reader.readLong();
+  const timestamp = flags & QUERY_FLAG.defaultTimestamp ? reader.readLong() : undefined;
   if (names && statement) values = byName(statement, names, values);
   const skipMetadata = (flags & QUERY_FLAG.skipMetadata) !== 0;
   return {
+    ...(timestamp === undefined ? {} : { timestamp }),
     values,
     pageSize,
     pagingState,
@@ -67,7 +68,9 @@ export function readBatchLevels(reader: FrameReader, version: number): Consisten
   const consistency = reader.readShort();
   const flags = version >= 5 ? reader.readInt() : reader.readByte();
   const serialConsistency = flags & QUERY_FLAG.serialConsistency ? reader.readShort() : SERIAL;
-  if (flags & QUERY_FLAG.defaultTimestamp) reader.readLong();
+  if (flags & QUERY_FLAG.defaultTimestamp) {
+    return { consistency, serialConsistency, timestamp: reader.readLong() };
+  }
   return { consistency, serialConsistency };
 }
 
