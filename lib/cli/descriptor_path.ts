@@ -36,6 +36,12 @@ export interface OutputFile {
   writeSync(bytes: Uint8Array): number;
   /** Closes it (the process's own streams stay open). */
   close(): void;
+  /**
+   * Cuts the file back to its first `length` bytes, the next write going there: present on a
+   * file the run created (a regular file), absent on streams, devices and descriptors' paths,
+   * whose earlier bytes are not ours to cut.
+   */
+  truncateTo?(length: number): void;
 }
 
 /** The stream a descriptor's path names when it is stdout's or stderr's, else null. */
@@ -70,10 +76,15 @@ function ownStream(path: string): typeof Deno.stdout | typeof Deno.stderr | null
 export function openOutput(path: string): OutputFile {
   const stream = ownStream(path);
   if (stream !== null) return { writeSync: (bytes) => stream.writeSync(bytes), close: () => {} };
-  return Deno.openSync(
-    path,
-    isDescriptorPath(path)
-      ? { write: true, append: true }
-      : { write: true, create: true, truncate: true },
-  );
+  if (isDescriptorPath(path)) return Deno.openSync(path, { write: true, append: true });
+  const file = Deno.openSync(path, { write: true, create: true, truncate: true });
+  if (!file.statSync().isFile) return file;
+  return {
+    writeSync: (bytes) => file.writeSync(bytes),
+    close: () => file.close(),
+    truncateTo(length) {
+      file.truncateSync(length);
+      file.seekSync(length, Deno.SeekMode.Start);
+    },
+  };
 }

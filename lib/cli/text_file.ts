@@ -26,6 +26,8 @@ import { openOutput, type OutputFile } from "./descriptor_path.ts";
 export class TextFile {
   #file: OutputFile | null;
   #encoder = new TextEncoder();
+  /** The bytes written so far (whole writes only). */
+  #lengthBytes = 0;
 
   private constructor(file: OutputFile) {
     this.#file = file;
@@ -64,15 +66,34 @@ export class TextFile {
   }
 
   /**
-   * Appends text as is.
+   * Appends text as is. A write that fails half-way (a full disk takes what fits, then refuses the
+   * rest) is taken back from a regular file, which then ends where the write began: a log keeps
+   * whole lines, never the first half of one.
    *
    * @param text The text.
+   * @throws {Error} What the file system said.
    */
   write(text: string): void {
-    if (this.#file === null) return;
+    const file = this.#file;
+    if (file === null) return;
     const bytes = this.#encoder.encode(text);
     let offset = 0;
-    while (offset < bytes.length) offset += this.#file.writeSync(bytes.subarray(offset));
+    try {
+      while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
+    } catch (error) {
+      if (offset > 0) this.#takeBack(file);
+      throw error;
+    }
+    this.#lengthBytes += bytes.length;
+  }
+
+  /** Cuts the file back to what the writes before the one that failed wrote, where it can. */
+  #takeBack(file: OutputFile): void {
+    try {
+      file.truncateTo?.(this.#lengthBytes);
+    } catch {
+      // The half-written text stays; the write's own error is the one reported.
+    }
   }
 
   /** Closes the file; later writes are ignored. */

@@ -32,9 +32,9 @@ import {
   noRunFiles,
   openRunFiles,
   type RunFiles,
-  writeGraphFile,
+  writeDuringRun,
+  writeRunEnd,
   writeRunFile,
-  writeRunSummary,
   writeUnmeasuredSummary,
 } from "./stress_run_files.ts";
 
@@ -134,6 +134,9 @@ function abortableSleep(signal: AbortSignal | undefined): (ms: number) => Promis
  * @param options Abort signal, command line and the prepare, truncate and sleep hooks.
  * @returns 0 on END, 1 on FAILURE.
  * @throws {InterruptedError} After printing what was measured, when interrupted.
+ * @throws {UsageError} When a file of the run cannot be written (a full disk): a write to
+ * `-log file=` or `hdrfile=` that fails stops the run, which prints and stores what it measured
+ * first.
  *
  * @example Usage
  * ```ts ignore
@@ -152,11 +155,13 @@ export async function runStress(
   const files = noRunFiles();
   // What the run was doing, and why it ended before its measured run, for the summary.
   const progress: Progress = { phase: "the start", unmeasured: null };
+  // Ctrl-C, the page's Stop, or a write to -log file= or hdrfile= that failed.
+  const stop = AbortSignal.any([pageStop.signal, files.stop.signal]);
   let outcome: { code: number } | { error: unknown };
   try {
     const io = await openRunFiles(files, settings, baseIo, () => pageStop.stop());
     outcome = {
-      code: await runPhases({ settings, io, options, files, progress, pageStop }, target),
+      code: await runPhases({ settings, io, options, files, progress, pageStop, stop }, target),
     };
   } catch (error) {
     const why = error instanceof InterruptedError ? "interrupted" : firstLineOf(error);
@@ -167,6 +172,8 @@ export async function runStress(
   if ("error" in outcome) throw outcome.error;
   // A file that cannot be written is reported, unless the run already ends with an error.
   if (late !== null) throw late;
+  // A write that failed with no report after it (`n=0`) is the run's error all the same.
+  if (files.failure !== null && outcome.code === 0) throw files.failure;
   return outcome.code;
 }
 
@@ -216,6 +223,8 @@ interface RunState {
   readonly files: RunFiles;
   readonly progress: Progress;
   readonly pageStop: PageStop;
+  /** Aborts on `pageStop` or at a write to `-log file=` or `hdrfile=` that failed. */
+  readonly stop: AbortSignal;
 }
 
 /**
@@ -234,6 +243,15 @@ function interruptedError(state: RunState): InterruptedError {
   );
 }
 
+/**
+ * Throws when the run was stopped before it measured: interrupted, or a file it writes as it goes
+ * could not be written (that write's error line).
+ */
+function throwIfStopped(state: RunState): void {
+  if (state.pageStop.signal.aborted) throw interruptedError(state);
+  if (state.stop.aborted && state.files.failure !== null) throw state.files.failure;
+}
+
 /** Resolves when the promise does or the run is stopped, whichever comes first. */
 function untilStopped(work: Promise<unknown> | undefined, signal: AbortSignal): Promise<unknown> {
   if (work === undefined || signal.aborted) return Promise.resolve();
@@ -248,11 +266,13 @@ async function runPhases(state: RunState, target: StressTargetSpec): Promise<num
   const { settings, io, options, progress } = state;
   await checkTargetSpec(settings, target);
   if (!settings.log.noSettings) printText(io, formatSettingsDump(settings, options.settingsDump));
+  // A -log file= that cannot take the dump ends the run before it connects.
+  if (state.files.failure !== null) throw state.files.failure;
   progress.phase = "the connection and schema creation";
   const ready = (await options.prepare?.(io)) ?? target;
   if (ready !== target) await checkTargetSpec(settings, ready);
   // Ctrl-C while connecting or creating the schema ends the run in that phase.
-  if (state.pageStop.signal.aborted) throw interruptedError(state);
+  throwIfStopped(state);
   const stop = settings.command.stop;
   if (stop.kind === "count" && stop.n === 0) {
     io.out("N=0: SCHEMA CREATED, NOTHING ELSE DONE.");
@@ -261,8 +281,8 @@ async function runPhases(state: RunState, target: StressTargetSpec): Promise<num
   }
   progress.phase = "the pause before the warm-up";
   // Ctrl-C in the pause ends the run at once, in that phase.
-  await untilStopped(options.pause?.(io), state.pageStop.signal);
-  if (state.pageStop.signal.aborted) throw interruptedError(state);
+  await untilStopped(options.pause?.(io), state.stop);
+  throwIfStopped(state);
   const rate = settings.rate;
   const workers = navigator.hardwareConcurrency;
   // Auto mode warms up on min(100, threads<=) threads, as cassandra-stress does.
@@ -290,7 +310,7 @@ async function runPhases(state: RunState, target: StressTargetSpec): Promise<num
  */
 async function warmUp(state: RunState, plan: RunPlan<StressTargetSpec>): Promise<void> {
   const { settings, io, options } = state;
-  const signal = state.pageStop.signal;
+  const signal = state.stop;
   for (const warm of warmupPlans(plan, settings)) {
     if (signal.aborted) break;
     io.out(`Warming up ${warm.opNames[0]} with ${warm.totalOps} iterations...`);
@@ -306,7 +326,7 @@ async function warmUp(state: RunState, plan: RunPlan<StressTargetSpec>): Promise
       throw new CheckFailedError(result.aborted);
     }
   }
-  if (signal.aborted) throw interruptedError(state);
+  throwIfStopped(state);
 }
 
 /**
@@ -327,12 +347,13 @@ function onLogOf(state: RunState): ((line: string) => void) | undefined {
   };
 }
 
-/** The `-log hdrfile=` writer, its failed write one error line (see `writeRunFile`). */
+/** The `-log hdrfile=` writer, whose failed write stops the run (see `writeDuringRun`). */
 function hdrOf(files: RunFiles): StepContext["hdr"] {
   const hdr = files.hdr;
   if (hdr === null) return null;
   return {
-    writeInterval: (report) => writeRunFile(files, "-log hdrfile", () => hdr.writeInterval(report)),
+    writeInterval: (report) =>
+      writeDuringRun(files, "-log hdrfile", () => hdr.writeInterval(report)),
   };
 }
 
@@ -341,7 +362,7 @@ function stepContext(state: RunState, graph: boolean, useResponseTime: boolean):
   return {
     settings: state.settings,
     io: state.io,
-    signal: state.pageStop.signal,
+    signal: state.stop,
     onLog: onLogOf(state),
     hdr: hdrOf(state.files),
     jsonIntervals: state.files.json === null ? null : [],
@@ -368,7 +389,7 @@ async function measure(
     target: run.target,
     workers: run.workers,
     truncate: state.options.truncate,
-    sleep: state.options.sleep ?? abortableSleep(state.pageStop.signal),
+    sleep: state.options.sleep ?? abortableSleep(state.stop),
   });
 }
 
@@ -381,55 +402,68 @@ function printHeldBackFailure(state: RunState, failure: string | null): void {
   if (failure !== null && state.settings.log.level === "minimal") state.io.err(failure);
 }
 
-/** END or FAILURE, the JSON summary, the graph revision; throws when interrupted. */
+/**
+ * Why the run ended early, or null: the engine's reason, where a stop from outside the engine
+ * (its "interrupted") says which: Ctrl-C or the page's Stop, else the write that failed and
+ * stopped it (also one that failed after the run, while it printed its Results).
+ */
+function abortedOf(state: RunState, last: StepOutcome["result"]): string | null {
+  const stoppedBy = state.pageStop.signal.aborted
+    ? "interrupted"
+    : state.stop.aborted
+    ? state.files.failure?.message ?? null
+    : null;
+  return last.aborted === "interrupted" ? stoppedBy ?? "interrupted" : last.aborted ?? stoppedBy;
+}
+
+/**
+ * END or FAILURE, the JSON summary, the graph revision. Throws when a file could not be written
+ * (after writing the others), unless the run ends on an error of its own, and when interrupted.
+ */
 function report(
   state: RunState,
   context: StepContext,
   run: { steps: StepOutcome[]; completed: boolean },
 ): number {
-  const { settings, io, options, files, progress } = state;
-  const { steps } = run;
-  const last = steps[steps.length - 1].result;
-  const failed = !run.completed || steps.some(stepFailed);
+  const { settings, io, files } = state;
+  const last = run.steps[run.steps.length - 1].result;
+  const failed = !run.completed || run.steps.some(stepFailed);
   // Whether the loader itself was a limit: after the Results block of a run that ended by
   // itself, before END, on stderr, so that stdout stays line for line what cassandra-stress
   // prints (a run that failed or was cut short has it in its JSON summary only).
   const loader = last.loader === null ? null : judgeLoader(last.loader);
-  const aborted = last.aborted ?? (state.pageStop.signal.aborted ? "interrupted" : null);
+  const aborted = abortedOf(state, last);
   if (loader !== null && !failed && aborted === null) io.err(formatLoaderVerdict(loader));
   if (aborted === null) printHeldBackFailure(state, last.failure);
   io.out(formatRunEnd(failed));
   if (loader !== null) files.live?.loaderVerdict(loader);
   files.live?.runEnded(aborted);
-  if (files.json !== null) {
-    // The summary says why and in which phase: an abort after the last step of a completed
-    // run came in the summary (one between the steps of a search came during the search).
-    const why = aborted ?? (last.failure === null ? null : `FAILURE: ${last.failure}`);
-    const phase = run.completed && last.aborted === null && aborted !== null
-      ? "the summary"
-      : progress.phase;
-    const json = files.json;
-    writeRunFile(files, "-log json", () =>
-      writeRunSummary(json, settings, {
-        steps,
-        commandLine: options.commandLine ?? [],
-        shard: options.shard ?? null,
-        useResponseTime: context.useResponseTime,
-        intervals: context.jsonIntervals ?? [],
-        aborted: why === null ? null : `${why} during ${phase}`,
-        loader,
-      }));
-    files.jsonWritten = true;
+  // The summary says why and in which phase: Ctrl-C after the last step of a completed run came
+  // in the summary (one between the steps of a search came during the search; a write that
+  // failed, in the phase that wrote it).
+  const why = aborted ?? (last.failure === null ? null : `FAILURE: ${last.failure}`);
+  const phase = run.completed && last.aborted === null && aborted === "interrupted"
+    ? "the summary"
+    : state.progress.phase;
+  const late = writeRunEnd(files, settings, {
+    steps: run.steps,
+    commandLine: state.options.commandLine ?? [],
+    shard: state.options.shard ?? null,
+    useResponseTime: context.useResponseTime,
+    intervals: context.jsonIntervals ?? [],
+    aborted: why === null ? null : `${why} during ${phase}`,
+    loader,
+  });
+  // A run that ends on an error of its own says that; else a write that failed is the one
+  // error line (of a run it stopped, or one interrupted, or one that ended well).
+  const own = aborted !== "interrupted" && aborted !== files.failure?.message;
+  if (aborted !== null && own) {
+    io.err(`error: ${aborted}`);
+    return 1;
   }
-  if (settings.graph.file !== null) {
-    writeGraphFile(settings, {
-      steps,
-      commandLine: options.commandLine ?? [],
-      useResponseTime: context.useResponseTime,
-    });
-  }
+  const failure = files.failure ?? late;
+  if (failure !== null) throw failure;
   if (aborted === "interrupted") throw interruptedError(state);
-  if (aborted !== null) io.err(`error: ${aborted}`);
   if (failed) return 1;
   return loaderExitCode(loader, settings.loader.failIfLimited);
 }

@@ -41,11 +41,28 @@ export interface RunFiles {
   jsonWritten: boolean;
   /** The writes to each open file, by option (`-log file`, `-log hdrfile`, `-log json`). */
   guards: Map<string, FileWriteGuard>;
+  /** The first write to a file that failed, as one error line, or null. */
+  failure: UsageError | null;
+  /**
+   * Aborted at the first write to `-log file=` or `hdrfile=` that fails while the run goes on
+   * (a full disk): the run stops as Ctrl-C stops it, prints what it measured, and ends on the
+   * error line.
+   */
+  readonly stop: AbortController;
 }
 
 /** Nothing open yet. */
 export function noRunFiles(): RunFiles {
-  return { live: null, tee: null, hdr: null, json: null, jsonWritten: false, guards: new Map() };
+  return {
+    live: null,
+    tee: null,
+    hdr: null,
+    json: null,
+    jsonWritten: false,
+    guards: new Map(),
+    failure: null,
+    stop: new AbortController(),
+  };
 }
 
 /**
@@ -58,10 +75,33 @@ export function noRunFiles(): RunFiles {
  * @throws {UsageError} When the write fails.
  */
 export function writeRunFile(files: RunFiles, option: string, write: () => void): void {
-  const guard = files.guards.get(option);
-  if (guard === undefined) return write();
-  const error = guard.write(write);
+  const error = guardedWrite(files, option, write);
   if (error !== null) throw error;
+}
+
+/**
+ * Runs a write to a file the run appends to as it goes (`-log file`, `-log hdrfile`): its failure
+ * (a full disk) stops the run (`files.stop`) instead of throwing, so that the run still prints and
+ * stores what it measured; the error is `files.failure`, reported after that.
+ *
+ * @param files The run's files.
+ * @param option The option of the file.
+ * @param write The write.
+ */
+export function writeDuringRun(files: RunFiles, option: string, write: () => void): void {
+  if (guardedWrite(files, option, write) !== null) files.stop.abort();
+}
+
+/** Runs a write through its file's guard; returns its error line when it failed (the first). */
+function guardedWrite(files: RunFiles, option: string, write: () => void): UsageError | null {
+  const guard = files.guards.get(option);
+  if (guard === undefined) {
+    write();
+    return null;
+  }
+  const error = guard.write(write);
+  files.failure ??= error;
+  return error;
 }
 
 /**
@@ -105,7 +145,7 @@ export async function openRunFiles(
   files.json = log.jsonFile === null ? null : TextFile.create(log.jsonFile, "-log json");
   return tee === null
     ? baseIo
-    : teeIo(baseIo, (line) => writeRunFile(files, "-log file", () => tee.writeLine(line)));
+    : teeIo(baseIo, (line) => writeDuringRun(files, "-log file", () => tee.writeLine(line)));
 }
 
 /** The file a `profile=` names: a path, or a `file://` URI's path; null for other URIs. */
@@ -180,6 +220,31 @@ export interface RunEnd {
   readonly aborted: string | null;
   /** Whether the loader itself was a limit, or null where it was not judged. */
   readonly loader: LoaderVerdict | null;
+}
+
+/**
+ * Writes the JSON summary and the `-graph` revision of a measured run: a file that cannot be
+ * written does not keep the other from being written.
+ *
+ * @returns The graph's write error, or null (the JSON summary's is `files.failure`).
+ */
+export function writeRunEnd(files: RunFiles, settings: StressSettings, end: RunEnd): unknown {
+  const json = files.json;
+  if (json !== null) {
+    try {
+      writeRunFile(files, "-log json", () => writeRunSummary(json, settings, end));
+    } catch {
+      // It is `files.failure`, reported by the caller once the graph is written.
+    }
+    files.jsonWritten = true;
+  }
+  if (settings.graph.file === null) return null;
+  try {
+    writeGraphFile(settings, end);
+    return null;
+  } catch (error) {
+    return error;
+  }
 }
 
 /** Writes the JSON summary of a measured run. */

@@ -27,6 +27,12 @@ import { workerEntryUrl } from "./worker_entry_url.ts";
 
 export type { IntervalReport, RunOptions, RunPlan, RunResult } from "./run_plan.ts";
 
+/**
+ * How long the Workers that did not stop within the grace period get to send what they measured
+ * since their last interval (a Worker whose op never settles still answers), in milliseconds.
+ */
+const LAST_SAMPLE_MS = 250;
+
 /** Splits `total` into `parts` near-equal integer shares. */
 function shares(total: number, parts: number): number[] {
   return Array.from(
@@ -97,6 +103,8 @@ class WorkloadRun<Spec extends TargetSpec> {
   #aborted: string | null = null;
   // A Worker may set the stop flag itself (its deadline); the grace period still applies.
   #stopping = false;
+  /** Whether the grace period is over: the Workers still running are asked for a last sample. */
+  #abandoning = false;
   #finished = false;
   #timers: { interval: Timer; grace: Timer; deadline: Timer; startup: Timer } = {
     interval: undefined,
@@ -185,8 +193,13 @@ class WorkloadRun<Spec extends TargetSpec> {
       case "sample":
         message.samples.forEach((s, i) => this.#current[i].addSample(s));
         if (message.loader !== undefined) this.#liveLoader.set(message.workerIndex, message.loader);
-        this.#answered.add(message.workerIndex);
-        this.#maybeCloseInterval();
+        if (!this.#abandoning) {
+          this.#answered.add(message.workerIndex);
+          this.#maybeCloseInterval();
+        } else if (message.epoch === this.#epoch) {
+          this.#answered.add(message.workerIndex);
+          this.#finishIfAllAnswered();
+        }
         break;
       case "done":
         message.samples.forEach((s, i) => this.#current[i].addSample(s));
@@ -194,6 +207,7 @@ class WorkloadRun<Spec extends TargetSpec> {
         this.#failure ??= message.failure;
         this.#done.add(message.workerIndex);
         if (this.#done.size === this.#workerCount) this.#finish();
+        else if (this.#abandoning) this.#finishIfAllAnswered();
         else {
           if (this.#epoch > 0 && !this.#answered.has(message.workerIndex)) {
             this.#maybeCloseInterval();
@@ -342,10 +356,53 @@ class WorkloadRun<Spec extends TargetSpec> {
     }
     Atomics.store(this.#flags, CONTROL_STOP, 1);
     clearTimeout(this.#timers.interval);
-    this.#timers.grace = setTimeout(() => {
-      this.#aborted ??= `Workers did not stop within ${this.#plan.stopGraceMs} ms`;
-      this.#finish();
-    }, Math.min(this.#plan.stopGraceMs, MAX_DURATION_MS)); // a longer wait fires at once
+    this.#timers.grace = setTimeout(
+      () => this.#abandon(),
+      Math.min(this.#plan.stopGraceMs, MAX_DURATION_MS), // a longer wait fires at once
+    );
+  }
+
+  /**
+   * The grace period is over: asks the Workers still running for what they measured since their
+   * last interval (one whose op never settles still answers), then ends the run without them.
+   * What they sent in earlier intervals is in the totals already.
+   */
+  #abandon(): void {
+    this.#aborted ??= `Workers did not stop within ${this.#plan.stopGraceMs} ms`;
+    this.#abandoning = true;
+    this.#answered = new Set();
+    this.#epoch++;
+    Atomics.store(this.#flags, CONTROL_EPOCH, this.#epoch);
+    this.#timers.grace = setTimeout(() => this.#finishAbandoned(), LAST_SAMPLE_MS);
+  }
+
+  /** Ends an abandoning run once every Worker still running has sent its last sample. */
+  #finishIfAllAnswered(): void {
+    for (let i = 0; i < this.#workerCount; i++) {
+      if (!this.#done.has(i) && !this.#answered.has(i)) return;
+    }
+    this.#finishAbandoned();
+  }
+
+  /** Says which Workers the run gives up on, and what of theirs it does not count; ends it. */
+  #finishAbandoned(): void {
+    if (this.#finished) return;
+    const hung: number[] = [];
+    const silent: number[] = [];
+    for (let i = 0; i < this.#workerCount; i++) {
+      if (this.#done.has(i)) continue;
+      hung.push(i);
+      if (!this.#answered.has(i)) silent.push(i);
+    }
+    const names = (ids: number[]) => `${ids.length === 1 ? "Worker" : "Workers"} ${ids.join(", ")}`;
+    const lost = silent.length === 0
+      ? ""
+      : `, nor what ${names(silent)} measured since the last interval (no answer)`;
+    this.#options.onLog?.(
+      `Warning: abandoned ${names(hung)}, still running ${this.#plan.stopGraceMs} ms after the ` +
+        `stop: the ops still in flight are not counted${lost}`,
+    );
+    this.#finish();
   }
 
   /** Ends the run once: stops timers and Workers, reports the last interval, resolves. */

@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { runAgainst } from "../embedded/_cql_run.ts";
 import { EXIT_CODES } from "../../lib/errors.ts";
 import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
+import { readGraphRevisions } from "../../lib/report/graph_html.ts";
+import { mountSmallDisk, SMALL_DISK } from "../cli/_small_disk.ts";
 
 const FULL = (() => {
   try {
@@ -104,5 +106,162 @@ Deno.test({
     assert.equal(code, EXIT_CODES.target, err.join("\n"));
     assert.equal(err.length, 1, err.join("\n"));
     assert.match(err[0], /^error: Cannot connect /);
+  },
+});
+
+/** A short run with 100 ms intervals, so that its files are written while it runs. */
+const TIMED = [
+  "write",
+  "duration=10s",
+  "no-warmup",
+  "-rate",
+  "threads=1",
+  "-node",
+  "synthetic:fixed(200)",
+];
+
+/** The lines of `out` from `Results:` on. */
+function resultsOf(out: readonly string[]): string[] {
+  return out.slice(out.indexOf("Results:"));
+}
+
+/** Checks a run stopped by a file it could not write: what it measured printed and stored. */
+async function assertStoppedByWrite(
+  output: { code: number; out: string[]; err: string[] },
+  option: string,
+  json: string,
+): Promise<void> {
+  const { code, out, err } = output;
+  assert.equal(code, EXIT_CODES.usage, err.join("\n"));
+  // The Results block of what was measured, FAILURE (cut short), then the one error line.
+  assert.ok(out.includes("Results:"), out.join("\n"));
+  assert.equal(out.at(-1), "FAILURE", out.join("\n"));
+  assert.deepEqual(err.filter((line) => line.startsWith("error: ")).length, 1, err.join("\n"));
+  assert.match(err.at(-1)!, new RegExp(`^error: Cannot write the file of -log ${option} `));
+  const summary = JSON.parse(await Deno.readTextFile(json));
+  assert.match(summary.aborted, /Cannot write the file of .* during the measured run$/);
+  const ops = Number(/Total partitions\s+:\s+([\d,]+)/.exec(resultsOf(out).join("\n"))![1]
+    .replaceAll(",", ""));
+  assert.ok(ops > 0);
+  assert.equal(summary.total.ops, ops, "the JSON summary holds what the Results block shows");
+  assert.ok(summary.intervals.length > 0);
+  // Stopped at the failed write, not at the end of its 10 s.
+  assert.ok(summary.elapsedSec < 8, `${summary.elapsedSec} s`);
+}
+
+// Regression: a write to -log hdrfile= that failed while the run went on (the HDR log is written
+// at each interval) threw out of the run: no Results block, no END or FAILURE, and a JSON
+// summary with nothing in it; now it stops the run as Ctrl-C does.
+Deno.test({
+  name: "a -log hdrfile= that fails during the run prints and stores what was measured",
+  ignore: !FULL,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const json = `${dir}/run.json`;
+      const output = await run([
+        ...TIMED,
+        "-log",
+        "hdrfile=/dev/full",
+        `json=${json}`,
+        "interval=100ms",
+        "no-settings",
+      ]);
+      await assertStoppedByWrite(output, "hdrfile", json);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+// Regression: as above, for -log file= (the console's copy): the run ended with the line it
+// could not write, and the log on the full disk ended half-way through a line.
+Deno.test({
+  name: "a -log file= on a disk that fills during the run keeps whole lines, and the Results",
+  ignore: !SMALL_DISK,
+  async fn() {
+    const disk = await mountSmallDisk(4096);
+    assert.ok(disk !== null);
+    const dir = await Deno.makeTempDir();
+    try {
+      const json = `${dir}/run.json`;
+      const hdr = `${dir}/run.hdr`;
+      const log = `${disk.dir}/run.log`;
+      const output = await run([
+        ...TIMED,
+        "-log",
+        `file=${log}`,
+        `hdrfile=${hdr}`,
+        `json=${json}`,
+        "interval=100ms",
+      ]);
+      await assertStoppedByWrite(output, "file", json);
+      const text = await Deno.readTextFile(log);
+      assert.ok(text.endsWith("\n"), JSON.stringify(text.slice(-80)));
+      const lines = text.slice(0, -1).split("\n");
+      assert.deepEqual(lines, output.out.slice(0, lines.length));
+      assert.ok(readHdrLog(await Deno.readTextFile(hdr), hdr).intervals.length > 0);
+    } finally {
+      await disk.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+// Regression: the HDR log on a disk that filled up ended half-way through an interval's line,
+// which no reader takes.
+Deno.test({
+  name: "a -log hdrfile= on a disk that fills during the run stays a valid HDR log",
+  ignore: !SMALL_DISK,
+  async fn() {
+    const disk = await mountSmallDisk(4096);
+    assert.ok(disk !== null);
+    const dir = await Deno.makeTempDir();
+    try {
+      const json = `${dir}/run.json`;
+      const hdr = `${disk.dir}/run.hdr`;
+      const output = await run([
+        ...TIMED.map((arg) => arg.startsWith("synthetic") ? "synthetic:uniform(100..5000)" : arg),
+        "-log",
+        `hdrfile=${hdr}`,
+        `json=${json}`,
+        "interval=100ms",
+        "no-settings",
+      ]);
+      await assertStoppedByWrite(output, "hdrfile", json);
+      const text = await Deno.readTextFile(hdr);
+      assert.ok(readHdrLog(text, hdr).intervals.length > 0);
+      assert.ok(text.endsWith("\n"));
+    } finally {
+      await disk.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+// Regression: a -log json= that could not be written at the end threw before the -graph file was
+// written: the run's revision was lost with it.
+Deno.test({
+  name: "a -log json= on a full disk still lets the -graph file take the run",
+  ignore: !FULL,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const graph = `${dir}/graph.html`;
+      const { code, out, err } = await run([
+        ...WRITE,
+        "-log",
+        "json=/dev/full",
+        "no-settings",
+        "-graph",
+        `file=${graph}`,
+      ]);
+      assert.equal(code, EXIT_CODES.usage, err.join("\n"));
+      assertOneWriteError(err, "json");
+      assert.equal(out.at(-1), "END");
+      assert.equal(readGraphRevisions(await Deno.readTextFile(graph)).length, 1);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });

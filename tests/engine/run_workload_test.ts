@@ -697,3 +697,57 @@ Deno.test("runWorkload() tells each Worker the number of Workers it started", as
   });
   assert.deepEqual(logs.filter((line) => line.includes("/")).sort(), ["0/2", "1/2"]);
 });
+
+/** The Worker entry whose 51st op never settles (tests/engine/_hanging_worker.ts). */
+const HANGING_WORKER = new URL("./_hanging_worker.ts", import.meta.url).href;
+
+// A Worker whose op never settles: the run gives it stopGraceMs after the stop, then abandons it.
+// What it sent in earlier intervals was already in the totals; this proves it stays there.
+Deno.test("runWorkload() keeps what an abandoned Worker sent in earlier intervals", async () => {
+  const { result, intervals, logs } = await run(
+    plan({ threads: 1, workers: 1, durationMs: 600, intervalMs: 100, stopGraceMs: 200 }),
+    { workerUrl: HANGING_WORKER, guardMs: 10_000 },
+  );
+  assert.equal(result.aborted, "Workers did not stop within 200 ms");
+  assert.ok(intervals.filter((s) => !s.final).length >= 2, JSON.stringify(intervals));
+  assert.equal(result.totals[0].ops, 50);
+  checkIntervals(result, intervals);
+  assert.deepEqual(logs, [
+    "Warning: abandoned Worker 0, still running 200 ms after the stop: the ops still in flight are not counted",
+  ]);
+});
+
+// Regression: the ops an abandoned Worker had completed since its last interval were lost (the
+// run ended without asking it for them), here all of them, since no interval closed in the run.
+Deno.test("runWorkload() counts what an abandoned Worker measured since its last interval", async () => {
+  const { result, intervals, logs } = await run(
+    plan({ threads: 1, workers: 1, durationMs: 300, intervalMs: 3_600_000, stopGraceMs: 200 }),
+    { workerUrl: HANGING_WORKER, guardMs: 10_000 },
+  );
+  assert.equal(result.aborted, "Workers did not stop within 200 ms");
+  assert.equal(result.totals[0].ops, 50);
+  assert.equal(result.totals[0].service.totalCount, 50);
+  checkIntervals(result, intervals);
+  assert.equal(logs.length, 1, logs.join("\n"));
+  assert.match(logs[0], /^Warning: abandoned Worker 0, /);
+});
+
+// A Worker that answers nothing at all (its event loop blocked) loses what it measured since
+// its last interval: the warning says so.
+Deno.test("runWorkload() says what it lost of an abandoned Worker that did not answer", async () => {
+  const { result, logs } = await run(
+    plan({ threads: 1, workers: 1, durationMs: 100, stopGraceMs: 200 }),
+    {
+      workerUrl: workerModule(`self.onmessage = (event) => {
+        if (event.data.type === "init") {
+          self.postMessage({ type: "ready", workerIndex: event.data.workerIndex });
+        }
+      };`),
+    },
+  );
+  assert.equal(result.aborted, "Workers did not stop within 200 ms");
+  assert.deepEqual(logs, [
+    "Warning: abandoned Worker 0, still running 200 ms after the stop: the ops still in flight " +
+    "are not counted, nor what Worker 0 measured since the last interval (no answer)",
+  ]);
+});
