@@ -17,6 +17,7 @@ import type { CommandIo } from "../cli/command_io.ts";
 import { parseCommandFlags, parseInteger } from "../cli/parse_flags.ts";
 import { InterruptedError, UsageError } from "../errors.ts";
 import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
+import { refuseSharedFiles } from "../cli/distinct_files.ts";
 import { redactUrls } from "./checkout_urls.ts";
 import { MAX_CONNECTIONS, MAX_COUNT, parseCount } from "./_count_flag.ts";
 
@@ -86,23 +87,18 @@ async function settingsOf(
   };
 }
 
-/** `--json FILE`, whose folder is checked now: the test must not run to fail on it at its end. */
+/**
+ * `--json FILE`, whose folder is checked now: the test must not run to fail on it at its end (a
+ * directory is refused; a device or a pipe, such as `/dev/stdout`, is written in place).
+ */
 function jsonPathOf(values: Record<string, string | boolean | undefined>): string | null {
   const path = values.json as string | undefined;
   if (path === undefined) return null;
-  let info: Deno.FileInfo | null = null;
-  try {
-    info = Deno.statSync(path);
-  } catch {
-    // Not there yet (or not readable): checkReplaceable says whether it can be created.
-  }
-  if (info !== null && !info.isFile) {
-    throw new UsageError(
-      `Cannot write the file of --json "${path}": it is ${
-        info.isDirectory ? "a directory" : "not a regular file"
-      }, expected a file`,
-    );
-  }
+  // The --urls file is read, not replaced.
+  refuseSharedFiles([
+    { option: "--urls", path: values.urls as string | undefined, input: true },
+    { option: "--json", path },
+  ]);
   checkReplaceable(path, "--json");
   return path;
 }

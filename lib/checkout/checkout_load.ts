@@ -8,8 +8,9 @@
  */
 
 import { parseCommandFlags } from "../cli/parse_flags.ts";
-import { LiveEndpoints } from "../live/live_endpoints.ts";
-import { InterruptedError, UsageError } from "../errors.ts";
+import { LiveEndpoints, refuseSharedPort } from "../live/live_endpoints.ts";
+import type { ListenAddress } from "../units/listen_address.ts";
+import { firstLineOf, InterruptedError, UsageError } from "../errors.ts";
 import { type Shard, shardSlice } from "../units/shard.ts";
 import { LoadRun, type LoadRunParams } from "./checkout_load_run.ts";
 import { type LoadSettings, loadSettingsOf } from "./checkout_load_settings.ts";
@@ -138,6 +139,24 @@ async function headless(
 }
 
 /**
+ * Binds the `--web` address and lets it go again: a port that is taken, or an address not of this
+ * host, fails with one line before `--init` (the page itself binds once the services are set up).
+ */
+function checkWebAddress(web: ListenAddress): void {
+  if (web.port === 0) return;
+  try {
+    Deno.listen({ hostname: web.hostname, port: web.port }).close();
+  } catch (error) {
+    throw new UsageError(
+      `Cannot serve --web on ${web.hostname}:${web.port}: ${firstLineOf(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
  * Runs `stress checkout load`.
  *
  * @param args The arguments after `checkout load`.
@@ -198,6 +217,19 @@ export async function checkoutLoadCommand(
   const settings = shardSettings(await loadSettingsOf(values), shard, io);
   let live: LiveEndpoints | null = null;
   try {
+    // The endpoints' addresses are checked before --init changes the services.
+    if (settings.init !== "only") {
+      const names = { prometheus: "--prometheus", web: "--web" };
+      refuseSharedPort({ prometheus: settings.prometheus, web: settings.web, names });
+      if (settings.web !== null) checkWebAddress(settings.web);
+      live = await LiveEndpoints.start({
+        command: "checkout load",
+        title: "stress checkout load",
+        prometheus: settings.prometheus,
+        web: null,
+        names,
+      }, io);
+    }
     if (settings.init !== "no" && (shard === null || shard.index === 0)) {
       await initialiseLoad(settings, io);
     } else if (settings.init !== "no") {
@@ -207,13 +239,6 @@ export async function checkoutLoadCommand(
       throw new InterruptedError("Run interrupted by SIGINT during --init: nothing was measured");
     }
     if (settings.init === "only") return 0;
-    live = await LiveEndpoints.start({
-      command: "checkout load",
-      title: "stress checkout load",
-      prometheus: settings.prometheus,
-      web: null,
-      names: { prometheus: "--prometheus", web: "--web" },
-    }, io);
     if (settings.web !== null) {
       return await runLoadWithWeb(settings, {
         web: settings.web,

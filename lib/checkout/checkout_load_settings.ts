@@ -11,7 +11,7 @@ import { findScenarioProblem } from "./find_scenario_problem.ts";
 import type { ScenarioSet } from "./load_scenario.ts";
 import { parseScenarioFile } from "./parse_scenario_file.ts";
 import { parseWaitTime } from "./wait_time.ts";
-import { OptionError, UsageError } from "../errors.ts";
+import { firstLineOf, OptionError, UsageError } from "../errors.ts";
 import { parseDuration } from "../units/parse_duration.ts";
 import { parseRate } from "../units/parse_rate.ts";
 import type { Shard } from "../units/shard.ts";
@@ -21,6 +21,7 @@ import { parseInteger, parsePositive } from "../cli/parse_flags.ts";
 import { parseWholeNumber } from "../units/parse_whole_number.ts";
 import { resolve } from "node:path";
 import { checkReplaceable } from "../cli/replace_file.ts";
+import { refuseSharedFiles } from "../cli/distinct_files.ts";
 import { MAX_CONNECTIONS, MAX_COUNT, parseCount } from "./_count_flag.ts";
 
 /** The settings of a load test, read from the flags of `stress checkout load`. */
@@ -93,7 +94,7 @@ async function scenarioSetOf(text: string, orders: number): Promise<ScenarioSet>
     throw new UsageError(
       `Cannot read --scenario "${text}": it is not a built-in scenario (${
         BUILTIN_SCENARIO_NAMES.join(", ")
-      }) and ${String(error).split("\n")[0]}`,
+      }) and ${firstLineOf(error)}`,
       { cause: error },
     );
   }
@@ -169,8 +170,8 @@ function exitCodeOf(values: FlagValues): number {
 }
 
 /**
- * `--json` and `--hdr-log`, which must not name the same file (one would overwrite the other),
- * their folders checked now: before `--init` and the run, not after them.
+ * `--json` and `--hdr-log`, which must not name the same file (one would overwrite the other)
+ * nor the `--urls` or `--scenario` file the run reads, their folders checked now: before `--init` and the run, not after them.
  */
 function outputPathsOf(values: FlagValues): { json: string | null; hdr: string | null } {
   const json = (values.json as string | undefined) ?? null;
@@ -180,6 +181,18 @@ function outputPathsOf(values: FlagValues): { json: string | null; hdr: string |
       `Cannot write --json and --hdr-log to the same file "${json}": one would overwrite the other, expected two different files`,
     );
   }
+  // The files the run reads stay as they are: an output on one of them would replace it.
+  const scenario = values.scenario as string;
+  refuseSharedFiles([
+    { option: "--urls", path: values.urls as string | undefined, input: true },
+    {
+      option: "--scenario",
+      path: (BUILTIN_SCENARIO_NAMES as readonly string[]).includes(scenario) ? null : scenario,
+      input: true,
+    },
+    { option: "--json", path: json },
+    { option: "--hdr-log", path: hdr },
+  ]);
   if (json !== null) checkReplaceable(json, "--json");
   if (hdr !== null) checkReplaceable(hdr, "--hdr-log");
   return { json, hdr };

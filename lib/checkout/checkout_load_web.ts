@@ -5,7 +5,7 @@
  */
 
 import type { LiveEndpoints } from "../live/live_endpoints.ts";
-import { EXIT_CODES, messageOf, UsageError, UserError } from "../errors.ts";
+import { EXIT_CODES, firstLineOf, messageOf, UsageError, UserError } from "../errors.ts";
 import { LiveSeries } from "../live/live_series.ts";
 import { startLiveServer } from "../live/live_server.ts";
 import { LoadRun, type LoadRunParams } from "./checkout_load_run.ts";
@@ -117,7 +117,7 @@ export async function runLoadWithWeb(
     },
   }).catch((error) => {
     throw new UsageError(
-      `Cannot serve --web on ${web.hostname}:${web.port}: ${String(error).split("\n")[0]}`,
+      `Cannot serve --web on ${web.hostname}:${web.port}: ${firstLineOf(error)}`,
       { cause: error },
     );
   });

@@ -26,6 +26,8 @@ export class ServerConnection {
   readonly #from: string;
   readonly #encoder = new TextEncoder();
   #client: ClientEntry | null = null;
+  // The server closed the connection itself: its run is over, the client did not go away.
+  #closedByServer = false;
 
   /**
    * Takes a connection of a run.
@@ -85,6 +87,19 @@ export class ServerConnection {
     }
   }
 
+  /**
+   * Closes the connection at the end of the run (Ctrl-C, or every client finished or gone): its
+   * client is not noted as disconnected, since the run it would wait for is over.
+   */
+  close(): void {
+    this.#closedByServer = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed.
+    }
+  }
+
   /** Handles one line; true when the connection is done. */
   async #handle(line: string): Promise<boolean> {
     const client = this.#client;
@@ -124,7 +139,7 @@ export class ServerConnection {
   /** A client that went away without a bye: the server waits for its heartbeats. */
   async #noteDisconnected(): Promise<void> {
     const client = this.#client;
-    if (client === null || client.done) return;
+    if (client === null || client.done || this.#closedByServer) return;
     const nowMs = Date.now();
     this.#context.log(`client ${client.id} disconnected without a bye; waiting for its heartbeats`);
     await this.#context.store.addEvent(this.#context.runId, {

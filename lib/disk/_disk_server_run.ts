@@ -23,7 +23,7 @@ const STALL_MS = TICK_MS;
 /** The running server: connections, heartbeats and the end of the run. */
 export class DiskServerRun {
   readonly #context: ServerContext;
-  readonly #connections = new Set<Deno.Conn>();
+  readonly #connections = new Set<ServerConnection>();
   readonly #startMs = Date.now();
   #lastTickMs = performance.now();
   // The heartbeats being stored, one after the other.
@@ -77,13 +77,7 @@ export class DiskServerRun {
       signal?.removeEventListener("abort", onAbort);
       listener.close();
       heartbeats.close();
-      for (const conn of this.#connections) {
-        try {
-          conn.close();
-        } catch {
-          // Already closed.
-        }
-      }
+      for (const connection of this.#connections) connection.close();
       // The heartbeats noted so far are stored before the report is made.
       await this.#noting;
     });
@@ -91,9 +85,9 @@ export class DiskServerRun {
 
   async #accept(listener: Deno.Listener): Promise<void> {
     for await (const conn of listener) {
-      this.#connections.add(conn);
-      new ServerConnection(conn, this.#context).serve()
-        .finally(() => this.#connections.delete(conn));
+      const connection = new ServerConnection(conn, this.#context);
+      this.#connections.add(connection);
+      connection.serve().finally(() => this.#connections.delete(connection));
     }
   }
 

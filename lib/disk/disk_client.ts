@@ -14,6 +14,7 @@ import { parseCommandFlags } from "../cli/parse_flags.ts";
 import { TextFile } from "../cli/text_file.ts";
 import { LiveEndpoints, PageStop } from "../live/live_endpoints.ts";
 import { settingsOf } from "./_disk_client_settings.ts";
+import { refuseLogAmongOwnFiles } from "./_disk_client_files.ts";
 import { runClient } from "./_disk_client_run.ts";
 import { LogSink } from "./_disk_log_sink.ts";
 
@@ -109,6 +110,7 @@ export async function diskClientCommand(
   }, { io, help: DISK_CLIENT_HELP });
   if (values === null) return 0;
   const settings = settingsOf(values);
+  refuseLogAmongOwnFiles(settings.logPath, settings);
   // The live page's Stop ends the run as Ctrl-C does.
   const pageStop = new PageStop(options.signal);
   // The endpoints bind first: a taken port fails before the log file is created.

@@ -73,8 +73,23 @@ const WILDCARD = new Set(["0.0.0.0", "::", "[::]"]);
 /**
  * Refuses the metrics and the page on one port before either binds: the second bind failed
  * only after the first had printed its address (give each a port of its own; 0 picks one).
+ *
+ * @param options Where each one listens, and the options as the user wrote them.
+ * @throws {UsageError} When both name one port of one address (a wildcard takes every address).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { refuseSharedPort } from "./live_endpoints.ts";
+ * const names = { prometheus: "--prometheus", web: "--web" };
+ * const at = { hostname: "127.0.0.1", port: 9464 };
+ * assert.throws(() => refuseSharedPort({ prometheus: at, web: at, names }), /same port 9464/);
+ * refuseSharedPort({ prometheus: at, web: { ...at, port: 8089 }, names });
+ * ```
  */
-function refuseSharedPort(options: LiveEndpointsOptions): void {
+export function refuseSharedPort(
+  options: Pick<LiveEndpointsOptions, "prometheus" | "web" | "names">,
+): void {
   const { prometheus, web } = options;
   if (prometheus === null || web === null || prometheus.port === 0) return;
   if (prometheus.port !== web.port) return;

@@ -93,7 +93,16 @@ async function inspectFile(path: string): Promise<SetupSource> {
       );
     }
     const buffer = new Uint8Array(4096);
-    const read = (await file.read(buffer)) ?? 0;
+    let read: number;
+    try {
+      read = (await file.read(buffer)) ?? 0;
+    } catch (error) {
+      // A file that opens but cannot be read (an I/O error, /proc/self/mem): one line, no trace.
+      throw new UsageError(
+        `Cannot read --data "${path}": ${firstLineOf(error)}, expected ${DATA_EXPECTED}`,
+        { cause: error },
+      );
+    }
     if (read === 0) throw noRows(path);
     const first = new TextDecoder().decode(buffer.subarray(0, read)).split(/\r?\n/)[0];
     const fields = first.split(",").length;

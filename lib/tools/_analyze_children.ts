@@ -96,6 +96,41 @@ export function refuseOwnFlags(args: readonly string[]): void {
 }
 
 /**
+ * The existing files the command line names (an argument, the value of a `key=value` or
+ * `--flag=value`, each of a comma list such as `profile=a.yaml,b.yaml`): the files the processes
+ * read, such as `query run --file`, `checkout load --scenario` or a `user` profile.
+ *
+ * @param args The command line after `analyze N --`.
+ * @returns The arguments that name a regular file, once each.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { filesNamedIn } from "./_analyze_children.ts";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/q.csv`, "h,2017-01-01 00:00:00,2017-01-01 00:01:00\n");
+ * const named = filesNamedIn(["query", "run", "--file", `${dir}/q.csv`, "--workers", "2"]);
+ * assert.deepEqual(named, [`${dir}/q.csv`]);
+ * assert.deepEqual(filesNamedIn(["user", `profile=${dir}/q.csv,${dir}/none.yaml`]), [`${dir}/q.csv`]);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function filesNamedIn(args: readonly string[]): string[] {
+  const named = new Set<string>();
+  for (const arg of args) {
+    const value = /^[^=]+=(.+)$/.exec(arg)?.[1];
+    for (const candidate of [arg, ...(value?.split(",") ?? [])]) {
+      try {
+        if (Deno.statSync(candidate).isFile) named.add(candidate);
+      } catch {
+        // Not a file: a count, an address, a flag.
+      }
+    }
+  }
+  return [...named];
+}
+
+/**
  * The first option that names a file the command writes for itself (`-log json=`, `-log file=`,
  * `-graph file=`, `--json`, `--results`): every process would write that one file.
  */

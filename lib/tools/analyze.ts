@@ -20,6 +20,7 @@ import { LatencyHistogram } from "../stats/latency_histogram.ts";
 import {
   childArgs,
   type ChildRun,
+  filesNamedIn,
   refuseOwnFlags,
   runChildren,
   selfCommand,
@@ -125,13 +126,20 @@ function takePathFlag(own: string[], flag: "--keep" | "--json"): string | null {
 
 /**
  * Checks the `--json` file before any process starts (it is written at the end): its folder
- * must take it, and it must not be a log the `--keep` directory will hold, which it would replace.
+ * must take it, and it must not be a log the `--keep` directory will hold, nor a file the
+ * processes' command reads (`query run --file`, a profile), which it would replace.
  */
-function checkJsonPath(json: string, keep: string | null, count: number): void {
+function checkJsonPath(json: string, parsed: AnalyzeOptions): void {
+  const { keep, count } = parsed;
   const kept = keep === null
     ? []
     : [MERGED_LOG, ...Array.from({ length: count }, (_, i) => `process-${i + 1}.hdr`)];
   refuseSharedFiles([
+    ...filesNamedIn(parsed.childArgs).map((path) => ({
+      option: "the processes' command line",
+      path,
+      input: true,
+    })),
     ...kept.map((name) => ({ option: "--keep", path: `${keep}/${name}` })),
     { option: "--json", path: json },
   ]);
@@ -201,7 +209,7 @@ export async function analyzeCommand(
   }
   const { count, keep } = parsed;
   if (keep !== null) await prepareKeepDir(keep);
-  if (parsed.json !== null) checkJsonPath(parsed.json, keep, count);
+  if (parsed.json !== null) checkJsonPath(parsed.json, parsed);
   const dir = keep ?? await Deno.makeTempDir({ prefix: "stress-analyze-" });
   await checkChildLine(parsed.childArgs);
   const sharded = splitsWork(parsed.childArgs);

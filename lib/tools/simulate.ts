@@ -69,7 +69,8 @@ function simulatePlan(settings: SimulateSettings): RunPlan {
  * @param io Where output goes.
  * @param options An abort signal (SIGINT).
  * @returns The exit code.
- * @throws {UsageError} On bad arguments.
+ * @throws {UsageError} On bad arguments; an {@linkcode InterruptedError} when Ctrl-C or SIGTERM
+ * stopped the run (after its rows and verdict are printed).
  *
  * @example Usage
  * ```ts ignore
@@ -150,7 +151,8 @@ export async function simulateCommand(
     if (pageStop.fromPage) {
       throw new InterruptedError("Run stopped from the live page: printed what was measured");
     }
-    if (result.aborted === "interrupted") return 130;
+    // Ctrl-C or SIGTERM: one line on stderr says so, as every other command's does.
+    if (result.aborted === "interrupted") throw new InterruptedError();
     // Why the run failed, as the cassandra-stress commands say it: never a silent exit 1.
     const why = result.aborted ?? result.failure;
     if (why !== null) {

@@ -292,3 +292,24 @@ Deno.test("checkout consistency's jobs: after one throws, no other starts", asyn
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.ok(started < 100_000, `${started} jobs started`);
 });
+
+Deno.test("checkout consistency writes --json into a device in place, as the other commands do", async () => {
+  await withService("correct", async (service) => {
+    const io = captureIo();
+    const code = await main(
+      [
+        "checkout",
+        "consistency",
+        "--gateway",
+        service.url,
+        "--users=5",
+        "--checkouts=5",
+        "--json",
+        "/dev/null",
+      ],
+      { io, signal: new AbortController().signal },
+    );
+    assert.equal(code, 0, io.lines.join("\n"));
+    assert.ok(io.lines.some((line) => line.startsWith("Verdict: CONSISTENT")), io.lines.join("\n"));
+  });
+});

@@ -169,3 +169,93 @@ Deno.test("checkout load and consistency refuse counts past what they can hold, 
     });
   }
 });
+
+Deno.test("checkout load and consistency refuse an output on the --urls or --scenario file they read, which stays as it was", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "checkout_inputs_" });
+  try {
+    const urls = `${dir}/urls.json`;
+    const urlsText = JSON.stringify({
+      ORDER_URL: "http://127.0.0.1:1",
+      PAYMENT_URL: "http://127.0.0.1:1",
+      STOCK_URL: "http://127.0.0.1:1",
+    });
+    await Deno.writeTextFile(urls, urlsText);
+    const scenario = `${dir}/scenario.json`;
+    const scenarioText = JSON.stringify({
+      waitTime: "none",
+      scenarios: [{
+        name: "find",
+        weight: 1,
+        steps: [{ method: "GET", service: "stock", path: "/stock/find/x", expect: "ok" }],
+      }],
+    });
+    await Deno.writeTextFile(scenario, scenarioText);
+    const reads = (option: string, path: string, input: string) =>
+      `error: Cannot write the file of ${option} "${path}": it is the file of ${input}, which this command reads, expected a file of its own`;
+    const load = ["checkout", "load", "--urls", urls, "--scenario", scenario, "--users=1"];
+    load.push("--duration=300ms", "--connect-timeout=200ms");
+    assert.equal(
+      await usageError([...load, "--json", urls]),
+      reads("--json", urls, "--urls"),
+    );
+    assert.equal(
+      await usageError([...load, "--hdr-log", `${dir}/./scenario.json`]),
+      reads("--hdr-log", `${dir}/./scenario.json`, "--scenario"),
+    );
+    assert.equal(
+      await usageError(["checkout", "consistency", "--urls", urls, "--json", urls]),
+      reads("--json", urls, "--urls"),
+    );
+    assert.equal(await Deno.readTextFile(urls), urlsText);
+    assert.equal(await Deno.readTextFile(scenario), scenarioText);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkout load refuses a taken or shared --prometheus or --web port before --init changes the services", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const service = await startCheckoutService();
+  try {
+    const port = (taken.addr as Deno.NetAddr).port;
+    const init = ["--init", "--init-items=1", "--init-users=1", "--init-orders=1"];
+    const load = ["checkout", "load", "--gateway", service.url, ...init, "--duration=300ms"];
+    const cases: [string[], string][] = [
+      [
+        ["--prometheus", String(port)],
+        `error: Cannot serve --prometheus on 127.0.0.1:${port}: Address already in use (os error 98)`,
+      ],
+      [
+        ["--web", String(port)],
+        `error: Cannot serve --web on 127.0.0.1:${port}: Address already in use (os error 98)`,
+      ],
+      [
+        ["--web", "18999", "--prometheus", "0.0.0.0:18999"],
+        "error: Cannot serve --web and --prometheus on the same port 18999: give each a port of its own",
+      ],
+    ];
+    for (const [extra, line] of cases) {
+      // One line, and no "init:" line: the services were not touched.
+      assert.equal(await usageError([...load, ...extra]), line);
+    }
+  } finally {
+    taken.close();
+    await service.close();
+  }
+});
+
+Deno.test("checkout load and consistency name a --scenario or --urls file they cannot read without the error's class name", async () => {
+  const missing = `${await Deno.makeTempDir({ prefix: "checkout_missing_" })}/none.json`;
+  try {
+    assert.equal(
+      await usageError([...LOAD, "--scenario", missing]),
+      `error: Cannot read --scenario "${missing}": it is not a built-in scenario (checkout-only, weighted-2023) and No such file or directory (os error 2): readfile '${missing}'`,
+    );
+    assert.equal(
+      await usageError(["checkout", "consistency", "--urls", missing]),
+      `error: Cannot read --urls "${missing}": No such file or directory (os error 2): readfile '${missing}'`,
+    );
+  } finally {
+    await Deno.remove(missing.slice(0, -"/none.json".length), { recursive: true });
+  }
+});

@@ -108,3 +108,40 @@ Deno.test("disk server --hb-misses and disk report --run take plain digits only 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("disk client refuses a --log that is one of its own data or probe files in --path, before it connects", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stress_disk_log_" });
+  try {
+    const client = (extra: string[]) =>
+      runMain([
+        "disk",
+        "client",
+        "--server",
+        "127.0.0.1:9",
+        "--hb-address",
+        "239.0.0.1",
+        "--hb-port",
+        String(freeUdpPort()),
+        "--interface",
+        "127.0.0.1",
+        "--id",
+        "a",
+        "--path",
+        `${dir}/data dir`,
+        ...extra,
+      ]);
+    for (const log of ["stress-disk-a-00000.dat", "./stress-probe-a-00002.dat"]) {
+      assertRefused(
+        await client(["--log", `${dir}/data dir/${log}`]),
+        /^error: Cannot write the file of --log ".*": it is a file the client writes in --path ".*data dir" \(data files stress-disk-a-N\.dat, probe files stress-probe-a-N\.dat\), expected a file of its own$/,
+      );
+    }
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), [], "nothing is created");
+    // Another client's file name, or the same name in another folder, is a log of its own.
+    await Deno.mkdir(`${dir}/data dir`);
+    const other = await client(["--log", `${dir}/data dir/stress-disk-b-00000.dat`]);
+    assert.equal(other.code, 3, other.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { ServerConnection } from "../../lib/disk/_disk_server_connection.ts";
 import type { ServerContext } from "../../lib/disk/_disk_server_context.ts";
-import { helloLine } from "./_disk_procs.ts";
+import { helloLine, kill, rawConnect, waitFor, withServedRun } from "./_disk_procs.ts";
 
 const HELLO = helloLine("a");
 
@@ -51,4 +51,30 @@ Deno.test("disk server connection: closed by the server itself (it is stopping) 
     other.some((line) => /^connection 127\.0\.0\.1:40000 failed: Error: broken pipe$/.test(line)),
     other.join("\n"),
   );
+});
+
+Deno.test("disk server stopped by Ctrl-C does not note its clients as disconnected after its report", async () => {
+  await withServedRun("interrupt_conn", async ({ server, tcpPort }) => {
+    const raw = await rawConnect(tcpPort);
+    try {
+      await raw.send(HELLO);
+      assert.equal((await raw.next())?.type, "welcome");
+      kill(server, "SIGINT");
+      const { code, stderr } = await server.done;
+      assert.equal(code, 130, stderr);
+      assert.equal(
+        stderr.trim(),
+        "error: Server interrupted: the report above covers what was stored",
+      );
+      await waitFor(
+        "the report",
+        () => server.lines.some((l) => l.startsWith("Run 1")) || undefined,
+      );
+      // The server closed the connection itself: no "waiting for its heartbeats" after the run.
+      const stray = server.lines.filter((line) => line.includes("disconnected without a bye"));
+      assert.deepEqual(stray, [], server.lines.join("\n"));
+    } finally {
+      raw.close();
+    }
+  });
 });

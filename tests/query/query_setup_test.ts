@@ -292,6 +292,21 @@ Deno.test("querySetupCommand() reports a missing --data file as a usage error", 
   );
 });
 
+Deno.test({
+  name: "querySetupCommand() reports a --data file that cannot be read as a usage error, not a bug",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    // /proc/self/mem opens, and its first read fails (EIO): a disk error, as the user meets it.
+    const error = await setupError(["--url", server.url, "--data", "/proc/self/mem"]);
+    assert.ok(error instanceof UsageError, String(error));
+    assert.equal(error.exitCode, 2);
+    assert.match(
+      error.message,
+      /^Cannot read --data "\/proc\/self\/mem": Input\/output error \(os error 5\), expected a CSV file with the columns ts,host,usage$/,
+    );
+  },
+});
+
 Deno.test("querySetupCommand() reports an unreachable database as one target-error line", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const closedPort = (listener.addr as Deno.NetAddr).port;

@@ -233,3 +233,26 @@ Deno.test("stress analyze refuses a --json that is a log --keep holds, and takes
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("stress analyze refuses a --json that is a file the processes' command reads, before any process starts", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const rows = `${dir}/q.csv`;
+    const text = "host_000001,2017-01-01 08:59:22,2017-01-01 09:59:22\n";
+    await Deno.writeTextFile(rows, text);
+    const url = "postgres://postgres@127.0.0.1:1/postgres";
+    for (const [json, file] of [[rows, ["--file", rows]], [`${dir}/./q.csv`, [`--file=${rows}`]]]) {
+      const { code, out, err } = await stress(
+        ["analyze", "1", "--json", json as string, "--", "query", "run", "--url", url, ...file],
+      );
+      assert.equal(code, 2, err.join("\n"));
+      assert.deepEqual(err, [
+        `error: Cannot write the file of --json "${json}": it is the file of the processes' command line, which this command reads, expected a file of its own`,
+      ]);
+      assert.equal(out.length, 0, out.join("\n"));
+    }
+    assert.equal(await Deno.readTextFile(rows), text);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BufferedIo } from "../../lib/cli/command_io.ts";
 import { simulateCommand } from "../../lib/tools/simulate.ts";
 import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
+import { main } from "../../main.ts";
 
 Deno.test("simulateCommand() lets the ops in flight at the end take the latency they drew", async () => {
   // Each op takes 6.5 s, past the 5 s the Workers had to stop in once a 0.1 s run ended: the run
@@ -49,4 +50,25 @@ Deno.test("simulateCommand(): the longest --interval reports once, whatever the 
   }
   // The header and the run's one (last) interval.
   assert.ok(io.stdout.length <= 2, `${io.stdout.length - 1} rows in 0.3 s`);
+});
+
+Deno.test("simulate stopped by Ctrl-C prints its rows, then one error line, exit 130", async () => {
+  const io = new BufferedIo();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 1500);
+  try {
+    const code = await main(["simulate", "5", "--threads", "1", "--workers", "1"], {
+      io,
+      signal: controller.signal,
+    });
+    assert.equal(code, 130, io.stderr.join("\n"));
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.equal(io.stdout[0], "Throughput (ops/s),Latency (ms)");
+  assert.ok(io.stdout.length >= 2, io.stdout.join("\n"));
+  assert.match(io.stderr[0], /^Loader: /);
+  assert.deepEqual(io.stderr.slice(1), [
+    "error: Run interrupted by SIGINT: printed what was measured",
+  ]);
 });

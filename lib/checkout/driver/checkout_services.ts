@@ -8,7 +8,7 @@
 import { type CheckoutUrls, gatewayUrls, parseUrlsJson } from "../checkout_urls.ts";
 import { HttpPool } from "./http_pool.ts";
 import type { HttpResult } from "./http_result.ts";
-import { UsageError } from "../../errors.ts";
+import { firstLineOf, UsageError } from "../../errors.ts";
 
 const decoder = new TextDecoder();
 
@@ -123,7 +123,7 @@ export class CheckoutServices {
       try {
         text = await Deno.readTextFile(path);
       } catch (error) {
-        throw new UsageError(`Cannot read --urls "${path}": ${String(error).split("\n")[0]}`, {
+        throw new UsageError(`Cannot read --urls "${path}": ${firstLineOf(error)}`, {
           cause: error,
         });
       }
