@@ -2,7 +2,7 @@
  * Refuses two options of one command line that name the same file: an output that is also an
  * input (a run would truncate the file it reads, or a store it keeps), or two outputs in one
  * file (one would overwrite the other). Paths are compared as files, not as strings: `./x`,
- * `dir/../x` and a link to `x` are `x`.
+ * `dir/../x`, a symbolic link to `x` and a hard link to it are `x`.
  *
  * @module
  */
@@ -19,8 +19,33 @@ export interface FileOption {
   readonly input?: boolean;
 }
 
-/** The file a path names: its real path when it exists, else the real folder and its name. */
-function fileKeyOf(path: string): string {
+/**
+ * What identifies the file a path names: its device and inode when it exists (so a hard link is
+ * the file it links to), else its real folder and its name.
+ *
+ * @param path The path.
+ * @returns A key equal for two paths of one file.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileKeyOf } from "./distinct_files.ts";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/rows.csv`, "a\n");
+ * Deno.linkSync(`${dir}/rows.csv`, `${dir}/link.csv`);
+ * assert.equal(fileKeyOf(`${dir}/link.csv`), fileKeyOf(`${dir}/rows.csv`));
+ * assert.equal(fileKeyOf(`${dir}/new.json`), fileKeyOf(`${dir}/./new.json`));
+ * assert.notEqual(fileKeyOf(`${dir}/new.json`), fileKeyOf(`${dir}/rows.csv`));
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function fileKeyOf(path: string): string {
+  try {
+    const { dev, ino } = Deno.statSync(path);
+    if (ino !== null) return `${dev}:${ino}`;
+  } catch {
+    // Not there (yet): its folder and name say which file it will be.
+  }
   try {
     return Deno.realPathSync(path);
   } catch {

@@ -13,7 +13,7 @@ import { mergeHdrLogs, type MergeInputLog, tagsOfLogs } from "../report/merge_hd
 import { MergedLogReport } from "../report/merged_log_report.ts";
 import { type CommandIo, printText } from "../cli/command_io.ts";
 import { parseFlags } from "../cli/parse_flags.ts";
-import { refuseSharedFiles } from "../cli/distinct_files.ts";
+import { fileKeyOf, refuseSharedFiles } from "../cli/distinct_files.ts";
 import { checkReplaceable, replaceFile } from "../cli/replace_file.ts";
 
 /** The help text of `stress merge`. */
@@ -52,12 +52,13 @@ async function readLog(path: string): Promise<MergeInputLog> {
   return parseHdrLogMergeInput(text, path);
 }
 
-/** The real path of a file, or undefined when it does not exist (yet). */
-async function realPathOf(path: string): Promise<string | undefined> {
+/** Whether a path names something that is there. */
+function isThere(path: string): boolean {
   try {
-    return await Deno.realPath(path);
+    Deno.statSync(path);
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
@@ -65,14 +66,14 @@ async function realPathOf(path: string): Promise<string | undefined> {
  * Refuses a log given twice (it would be counted twice), an output file that is one of the
  * logs (the merge would replace a loader's log) and two outputs in one file.
  */
-async function checkPaths(
+function checkPaths(
   logPaths: readonly string[],
   outputs: readonly [option: string, path: unknown][],
-): Promise<void> {
+): void {
   const seen = new Map<string, string>();
   for (const path of logPaths) {
-    const real = await realPathOf(path);
-    if (real === undefined) continue; // readLog says why
+    if (!isThere(path)) continue; // readLog says why
+    const real = fileKeyOf(path);
     const earlier = seen.get(real);
     if (earlier !== undefined) {
       throw new UsageError(
@@ -178,7 +179,7 @@ export async function mergeCommand(args: readonly string[], io: CommandIo): Prom
     ["--output", values.output],
     ["--json", values.json],
   ];
-  await checkPaths(positionals, outputs);
+  checkPaths(positionals, outputs);
   // Written only after the merge: a folder that is not there fails now, before any is replaced.
   for (const [option, path] of outputs) {
     if (typeof path === "string") checkReplaceable(path, option);

@@ -60,6 +60,10 @@ function assertMeasuredThenRefused(result: { code: number; io: BufferedIo }, mes
 
 Deno.test("query run refuses an output that is the input or another output, before it writes anything", async (t) => {
   const shared = `${dir}/shared.out`;
+  const hardLink = `${dir}/hard.csv`;
+  await Deno.writeTextFile(csv, CSV_TEXT);
+  await Deno.link(csv, hardLink); // run() rewrites the input in place: the link stays one
+
   const cases: [string, string[], RegExp][] = [
     [
       "--results on the input",
@@ -73,6 +77,11 @@ Deno.test("query run refuses an output that is the input or another output, befo
     ],
     ["--json on the input", ["--json", csv], /--json ".*": it is the file of --file, which/],
     ["--json on dir/./input", ["--json", `${dir}/./params.csv`], /--json ".*": it is the file/],
+    [
+      "--results on a hard link to the input",
+      ["--results", hardLink],
+      /--results ".*hard\.csv": it is the file of --file, which/,
+    ],
     ["--json and --results", ["--json", shared, "--results", shared], /--results .* of --json,/],
     ["--json and --hdr-log", ["--json", shared, "--hdr-log", shared], /--hdr-log .* of --json,/],
   ];

@@ -282,6 +282,14 @@ Deno.test("mergeCommand() refuses a log given twice and an output file that is o
       [...paths, "--output", out, "--json", out],
       /--json ".*same": it is the file of --output,/,
     );
+    // A hard link is the file it links to: as a log it is that log again, as an output the log.
+    const link = `${dir}/link.hdr`;
+    await Deno.link(paths[0], link);
+    await assertUsageError([...paths, link], /"[^"]*link\.hdr": it is "[^"]*loader-0\.hdr" again/);
+    await assertUsageError(
+      [...paths, "--output", link],
+      /--output ".*link\.hdr": it is the file of the logs/,
+    );
     assert.equal(await Deno.readTextFile(paths[0]), before);
   } finally {
     await Deno.remove(dir, { recursive: true });
