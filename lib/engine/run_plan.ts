@@ -48,7 +48,10 @@ export interface RunPlan<Spec extends TargetSpec = SyntheticTargetSpec> {
   readonly seed: number;
   /** The sampling interval in milliseconds. */
   readonly intervalMs: number;
-  /** How long to wait for Workers to finish their in-flight ops after a stop, in ms. */
+  /**
+   * How long to wait for Workers to finish their in-flight ops after a stop, in ms (after an
+   * interruption, 2 s at most).
+   */
   readonly stopGraceMs: number;
   /** How long Workers may take to build their targets and say `ready`, in ms. */
   readonly startTimeoutMs: number;

@@ -33,6 +33,13 @@ export type { IntervalReport, RunOptions, RunPlan, RunResult } from "./run_plan.
  */
 const LAST_SAMPLE_MS = 250;
 
+/**
+ * The longest the ops in flight get after Ctrl-C, SIGTERM or the live page's Stop, in
+ * milliseconds: a person waits for the run to end (and whoever sent SIGTERM may kill the process
+ * soon after), so an op that hangs is given up sooner than at the end of a run.
+ */
+const INTERRUPT_GRACE_MS = 2000;
+
 /** Splits `total` into `parts` near-equal integer shares. */
 function shares(total: number, parts: number): number[] {
   return Array.from(
@@ -103,6 +110,8 @@ class WorkloadRun<Spec extends TargetSpec> {
   #aborted: string | null = null;
   // A Worker may set the stop flag itself (its deadline); the grace period still applies.
   #stopping = false;
+  /** When the run started stopping and when its grace period ends (`performance.now()`; 0: not yet). */
+  #grace = { stoppedAt: 0, endsAt: 0 };
   /** Whether the grace period is over: the Workers still running are asked for a last sample. */
   #abandoning = false;
   #finished = false;
@@ -345,10 +354,17 @@ class WorkloadRun<Spec extends TargetSpec> {
     }
   }
 
-  /** Sets the stop flag and gives in-flight ops `stopGraceMs` to finish. */
+  /**
+   * Sets the stop flag and gives in-flight ops `stopGraceMs` to finish; after an interruption
+   * (also one that comes while the run is stopping), `INTERRUPT_GRACE_MS` at most.
+   */
   #stop(reason: string | null): void {
     if (reason !== null) this.#aborted ??= reason;
-    if (this.#stopping) return;
+    const interrupted = reason === "interrupted";
+    if (this.#stopping) {
+      if (interrupted) this.#armGrace(INTERRUPT_GRACE_MS);
+      return;
+    }
     this.#stopping = true;
     if (!this.#started) {
       this.#finish();
@@ -356,10 +372,24 @@ class WorkloadRun<Spec extends TargetSpec> {
     }
     Atomics.store(this.#flags, CONTROL_STOP, 1);
     clearTimeout(this.#timers.interval);
-    this.#timers.grace = setTimeout(
-      () => this.#abandon(),
-      Math.min(this.#plan.stopGraceMs, MAX_DURATION_MS), // a longer wait fires at once
-    );
+    const graceMs = Math.min(this.#plan.stopGraceMs, MAX_DURATION_MS); // a longer wait fires at once
+    this.#armGrace(interrupted ? Math.min(graceMs, INTERRUPT_GRACE_MS) : graceMs);
+  }
+
+  /** Gives up on the Workers still running `ms` from now, unless that is later than already set. */
+  #armGrace(ms: number): void {
+    const now = performance.now();
+    if (this.#abandoning || this.#finished) return;
+    if (this.#grace.endsAt > 0 && now + ms >= this.#grace.endsAt) return;
+    if (this.#grace.endsAt === 0) this.#grace.stoppedAt = now;
+    this.#grace.endsAt = now + ms;
+    clearTimeout(this.#timers.grace);
+    this.#timers.grace = setTimeout(() => this.#abandon(), ms);
+  }
+
+  /** The grace period the Workers had, in whole ms. */
+  #graceMs(): number {
+    return Math.round(this.#grace.endsAt - this.#grace.stoppedAt);
   }
 
   /**
@@ -368,7 +398,7 @@ class WorkloadRun<Spec extends TargetSpec> {
    * What they sent in earlier intervals is in the totals already.
    */
   #abandon(): void {
-    this.#aborted ??= `Workers did not stop within ${this.#plan.stopGraceMs} ms`;
+    this.#aborted ??= `Workers did not stop within ${this.#graceMs()} ms`;
     this.#abandoning = true;
     this.#answered = new Set();
     this.#epoch++;
@@ -399,7 +429,7 @@ class WorkloadRun<Spec extends TargetSpec> {
       ? ""
       : `, nor what ${names(silent)} measured since the last interval (no answer)`;
     this.#options.onLog?.(
-      `Warning: abandoned ${names(hung)}, still running ${this.#plan.stopGraceMs} ms after the ` +
+      `Warning: abandoned ${names(hung)}, still running ${this.#graceMs()} ms after the ` +
         `stop: the ops still in flight are not counted${lost}`,
     );
     this.#finish();

@@ -751,3 +751,38 @@ Deno.test("runWorkload() says what it lost of an abandoned Worker that did not a
     "are not counted, nor what Worker 0 measured since the last interval (no answer)",
   ]);
 });
+
+// Regression: Ctrl-C waited the whole stopGraceMs (10 s and more for a CQL run) for an op that
+// hangs; an interruption gives the ops in flight 2 s at most, also one that comes while the run
+// is already stopping at its end.
+Deno.test("runWorkload() gives the ops in flight 2 s at most after an interruption", async (t) => {
+  const long = { threads: 1, workers: 1, intervalMs: 100, stopGraceMs: 60_000 };
+  await t.step("interrupted while running", async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300);
+    const { result, logs, wallSec } = await run(plan({ ...long, durationMs: 60_000 }), {
+      workerUrl: HANGING_WORKER,
+      signal: stop.signal,
+    });
+    assert.equal(result.aborted, "interrupted");
+    assert.equal(result.totals[0].ops, 50);
+    assert.ok(wallSec < 30, `ended after ${wallSec} s`);
+    assert.deepEqual(logs, [
+      "Warning: abandoned Worker 0, still running 2000 ms after the stop: the ops still in flight are not counted",
+    ]);
+  });
+  await t.step("interrupted while stopping at the end of its duration", async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 1000);
+    const { result, logs, wallSec } = await run(plan({ ...long, durationMs: 300 }), {
+      workerUrl: HANGING_WORKER,
+      signal: stop.signal,
+    });
+    assert.equal(result.aborted, "interrupted");
+    assert.equal(result.totals[0].ops, 50);
+    assert.ok(wallSec < 30, `ended after ${wallSec} s`);
+    assert.equal(logs.length, 1, logs.join("\n"));
+    const graceMs = Number(/still running (\d+) ms after the stop/.exec(logs[0])?.[1]);
+    assert.ok(graceMs >= 2000 && graceMs < 30_000, logs[0]);
+  });
+});
