@@ -254,7 +254,7 @@ function untestedReason(
       : [nameB, seriesB.length];
     return `"${name}" has ${
       plural(count, "usable interval")
-    }, expected at least ${minIntervals} (run longer or set a shorter -log interval=)`;
+    }, expected at least ${minIntervals} (run longer or set a shorter interval: -log interval=, or --interval)`;
   }
   return null;
 }

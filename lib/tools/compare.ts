@@ -36,7 +36,8 @@ throughput went down or latency up, "better" the other way, else "same".
 
 Exits 1 when the chosen metric got worse by more than the threshold and the change is
 significant (p-value below alpha), 0 otherwise, 2 on bad input. Each run needs at least 3
-intervals for the chosen metric: run longer or set a shorter -log interval=.
+intervals for the chosen metric: run longer or set a shorter interval (-log interval=, or
+--interval for query run and checkout load).
 
 Options:
   --metric NAME       throughput (default), p50, p99 or mean (mean needs intervals with meanMs)

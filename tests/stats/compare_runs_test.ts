@@ -187,7 +187,7 @@ Deno.test("compareRuns() does not test a metric with fewer than 3 intervals", ()
   assert.equal(throughput.verdict, null);
   assert.equal(
     throughput.untested,
-    '"a.json" has 2 usable intervals, expected at least 3 (run longer or set a shorter -log interval=)',
+    '"a.json" has 2 usable intervals, expected at least 3 (run longer or set a shorter interval: -log interval=, or --interval)',
   );
   // The whole-run values stand in.
   assert.deepEqual([throughput.a, throughput.b], [1050, 920]);

@@ -212,7 +212,7 @@ Deno.test("compareCommand() rejects bad input with one usage error", async (t) =
       [
         "fewer than 3 intervals",
         [`${dir}/a.json`, `${dir}/short.json`],
-        `Cannot compare "throughput": "${dir}/short.json" has 2 usable intervals, expected at least 3 (run longer or set a shorter -log interval=)`,
+        `Cannot compare "throughput": "${dir}/short.json" has 2 usable intervals, expected at least 3 (run longer or set a shorter interval: -log interval=, or --interval)`,
       ],
       [
         "mean without a per-interval series",
@@ -304,7 +304,7 @@ Deno.test("compareCommand() says which run stopped early", async () => {
       const { message } = await usageError([`${dir}/a.json`, `${dir}/c.json`]);
       assert.equal(
         message,
-        `Cannot compare "throughput": "${dir}/c.json" has 2 usable intervals, expected at least 3 (run longer or set a shorter -log interval=); "${dir}/c.json" stopped early: Cannot connect`,
+        `Cannot compare "throughput": "${dir}/c.json" has 2 usable intervals, expected at least 3 (run longer or set a shorter interval: -log interval=, or --interval); "${dir}/c.json" stopped early: Cannot connect`,
       );
     },
   );
