@@ -87,11 +87,51 @@ export function parseFlags(command: string, args: readonly string[], spec: FlagS
     });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new UsageError(`Cannot parse the arguments of "${command}": ${message}`, {
-      cause: error,
-    });
+    throw new UsageError(
+      `Cannot parse the arguments of "${command}": ${reasonOf(error, command, spec)}`,
+      {
+        cause: error,
+      },
+    );
   }
+}
+
+/** The number of single-character edits between two strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j] + 1,
+        row[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/**
+ * What `parseArgs` refused; for an unknown flag, the nearest flag there is (one or two typos
+ * away) or where the flags are listed, instead of Node's advice about positionals.
+ */
+function reasonOf(error: unknown, command: string, spec: FlagSpec): string {
+  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  const unknown = /^Unknown option '-*([^']*)'/.exec(message);
+  if ((error as { code?: string }).code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION" || unknown === null) {
+    return message;
+  }
+  const given = unknown[1];
+  const nearest = Object.keys(spec)
+    .map((name) => ({ name, distance: editDistance(given, name) }))
+    .filter(({ distance }) => distance <= (given.length < 5 ? 1 : 2))
+    .sort((a, b) => a.distance - b.distance)[0];
+  const flag = /^Unknown option '([^']*)'/.exec(message)![1];
+  return nearest === undefined
+    ? `unknown option "${flag}", expected an option of "stress ${command} --help"`
+    : `unknown option "${flag}", expected --${nearest.name}`;
 }
 
 /**

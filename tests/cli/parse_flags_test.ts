@@ -52,3 +52,38 @@ Deno.test("parsePort() takes digits only: an empty value is no port 0, and 0x50 
     );
   }
 });
+
+// Regression: an unknown flag got Node's advice ("To specify a positional argument starting with
+// a '-', place it at the end of the command after '--' ...") and no word of the flags there are.
+Deno.test("parseFlags() names the nearest flag to an unknown one, else the command's help", () => {
+  const spec = { output: { type: "string" as const }, json: { type: "string" as const } };
+  const refused = (args: string[]) => {
+    try {
+      parseFlags("merge", args, spec);
+    } catch (error) {
+      assert.ok(error instanceof UsageError);
+      return error.message;
+    }
+    assert.fail(`${args.join(" ")} was taken`);
+  };
+  assert.equal(
+    refused(["--ouput", "x"]),
+    'Cannot parse the arguments of "merge": unknown option "--ouput", expected --output',
+  );
+  assert.equal(
+    refused(["--jsn", "x"]),
+    'Cannot parse the arguments of "merge": unknown option "--jsn", expected --json',
+  );
+  assert.equal(
+    refused(["--bogus"]),
+    'Cannot parse the arguments of "merge": unknown option "--bogus", expected an option of ' +
+      '"stress merge --help"',
+  );
+  assert.equal(
+    refused(["-x"]),
+    'Cannot parse the arguments of "merge": unknown option "-x", expected an option of ' +
+      '"stress merge --help"',
+  );
+  // Other refusals keep parseArgs' own words.
+  assert.match(refused(["--output"]), /Option '--output <value>' argument missing/);
+});
