@@ -167,6 +167,14 @@ async function readJsonBody(request: Request): Promise<unknown> {
   }
 }
 
+/** A field's value in an error line: a number quoted as typed, anything else with its kind. */
+function shownValue(value: unknown): string {
+  if (value === undefined) return "missing";
+  if (typeof value === "number") return `"${value}"`;
+  if (value === null) return "null";
+  return `${JSON.stringify(value)} (${Array.isArray(value) ? "an array" : `a ${typeof value}`})`;
+}
+
 function numberField(
   body: Record<string, unknown>,
   name: string,
@@ -176,9 +184,7 @@ function numberField(
   const value = body[name];
   if (typeof value !== "number" || !check(value)) {
     throw new BadInput(
-      `Cannot start run: "${name}" is "${
-        JSON.stringify(value) ?? "missing"
-      }", expected ${expected}`,
+      `Cannot start run: "${name}" is ${shownValue(value)}, expected ${expected}`,
     );
   }
   return value;

@@ -147,11 +147,11 @@ Deno.test("startLiveServer() rejects bad start parameters with 400 and a JSON er
   await withServer(async ({ server, series, starts }) => {
     const cases: [unknown, string][] = [
       [[], "Cannot start run: body is not an object, expected {users, spawnRate}"],
-      [{ spawnRate: 1 }, 'Cannot start run: "users" is "missing", expected an integer from 1'],
+      [{ spawnRate: 1 }, 'Cannot start run: "users" is missing, expected an integer from 1'],
       [{ users: 0, spawnRate: 1 }, 'Cannot start run: "users" is "0", expected an integer'],
       [{ users: 1.5, spawnRate: 1 }, 'Cannot start run: "users" is "1.5"'],
-      [{ users: "10", spawnRate: 1 }, 'Cannot start run: "users" is ""10""'],
-      [{ users: 1 }, 'Cannot start run: "spawnRate" is "missing", expected a number > 0'],
+      [{ users: "10", spawnRate: 1 }, 'Cannot start run: "users" is "10" (a string), expected'],
+      [{ users: 1 }, 'Cannot start run: "spawnRate" is missing, expected a number > 0'],
       [{ users: 1, spawnRate: -1 }, 'Cannot start run: "spawnRate" is "-1"'],
       [
         { users: 1, spawnRate: 1, rate: 0 },
