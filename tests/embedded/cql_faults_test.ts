@@ -6,6 +6,7 @@
 // errors spare a run's set-up (its schema, truncate=), so faults from the start cannot fail it.
 import assert from "node:assert/strict";
 import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
+import { parseDistribution } from "../../lib/units/parse_distribution.ts";
 import { LatencyHistogram } from "../../lib/stats/latency_histogram.ts";
 import { executed, result, runWithFaults } from "./_cql_faults.ts";
 import { intervalRows, runAgainst, type RunOutput, startNode } from "./_cql_run.ts";
@@ -51,7 +52,9 @@ Deno.test("errorRate 0.2 with -errors ignore: errors are counted per op after it
         "interval=200ms",
         `hdrfile=${hdrFile}`,
       ],
-      { errorRate: 0.2 },
+      // 2 ms a request: the 3000 ops take at least 0.75 s, so over several 200 ms intervals
+      // (without it they could all finish within one, leaving one row to check the sums on).
+      { errorRate: 0.2, latencyUs: parseDistribution("fixed(2000)") },
       { threads: 8 },
     );
     assert.equal(run.code, 0, context(run));
