@@ -142,6 +142,8 @@ export class WorkerRunner {
   #errorLines = 0;
   /** When timers last had a turn (the poll ran or a loop yielded), ns on the run's clock. */
   #lastTurnNs = 0;
+  /** The turn the starving loops wait for together (see giveTurn), or null. */
+  #turn: Promise<void> | null = null;
   #backoff: RetryBackoff | null;
   #jitter: Prng;
 
@@ -385,14 +387,20 @@ export class WorkerRunner {
   }
 
   /**
-   * Lets timers and I/O run (a macrotask turn), for a loop whose failing ops do no I/O.
+   * Lets timers and I/O run (a macrotask turn), for a loop whose failing ops do no I/O. The loops
+   * that starve wait for one turn together: each waiting for a turn of its own let every loop
+   * run its failing ops for STARVED_NS before the next one yielded, so I/O (a reconnect's
+   * handshake) waited that long times the number of loops.
    *
    * @returns The clock after the turn.
    */
   async #giveTurn(): Promise<number> {
-    await sleepMs(0);
-    this.#lastTurnNs = this.#clock();
-    return this.#lastTurnNs;
+    this.#turn ??= sleepMs(0).then(() => {
+      this.#turn = null;
+      this.#lastTurnNs = this.#clock();
+    });
+    await this.#turn;
+    return this.#clock();
   }
 
   /**

@@ -786,3 +786,23 @@ Deno.test("runWorkload() gives the ops in flight 2 s at most after an interrupti
     assert.ok(graceMs >= 2000 && graceMs < 30_000, logs[0]);
   });
 });
+
+// Regression: each op loop whose ops failed without I/O waited for a turn of its own after 40 ms
+// of failing, so with 64 loops timers and I/O (a reconnect's handshake, the Worker's own poll) ran
+// once in 64 x 40 ms: the 20 ms poll fired twice in 1.5 s, 1.4 s late. The loops now wait for one
+// turn together.
+Deno.test("runWorkload() lets timers run while 64 threads fail ops that do no I/O", async () => {
+  const { result } = await run(
+    plan({
+      threads: 64,
+      workers: 1,
+      durationMs: 1500,
+      target: synthetic(null, 1),
+      errors: { tries: 1, ignore: true },
+    }),
+  );
+  assert.equal(result.totals[0].errors, result.totals[0].ops);
+  const delay = result.loader?.eventLoopDelayMs;
+  // A turn every 40 ms or so: the poll fires about 35 times in 1.5 s.
+  assert.ok((delay?.firings ?? 0) >= 10, JSON.stringify(delay));
+});
