@@ -9,7 +9,8 @@
 
 import type { BatchType } from "../../protocol/protocol_codes.ts";
 import type { TokenMap } from "../native/token_map.ts";
-import { RoutedPool, type RoutedPoolOptions } from "./_native_routed_pool.ts";
+import { rejectAfterTurn, RoutedPool, type RoutedPoolOptions } from "./_native_routed_pool.ts";
+import type { PooledConnection } from "./_native_host_pool.ts";
 import type {
   BoundValue,
   BoundValues,
@@ -71,7 +72,12 @@ export class NativeKeyspacePool {
     values: BoundValues,
     options: RequestOptions,
   ): Promise<NativeResult> {
-    const pooled = this.#routed.byKeyColumns(key);
+    let pooled: PooledConnection;
+    try {
+      pooled = this.#routed.byKeyColumns(key);
+    } catch (error) {
+      return rejectAfterTurn(error, values);
+    }
     const statement = pooled.statements[index];
     if (statement !== null) return pooled.connection.execute(statement, values, options);
     if (!this.#prepared) {
@@ -100,7 +106,12 @@ export class NativeKeyspacePool {
     rows: readonly (readonly BoundValue[])[],
     options: RequestOptions,
   ): Promise<NativeResult> {
-    const pooled = this.#routed.byKeyColumns(key);
+    let pooled: PooledConnection;
+    try {
+      pooled = this.#routed.byKeyColumns(key);
+    } catch (error) {
+      return rejectAfterTurn(error, null);
+    }
     let statement: PreparedStatement | string | null = pooled.statements[index];
     if (statement === null) {
       statement = this.#prepared
@@ -121,7 +132,13 @@ export class NativeKeyspacePool {
    */
   query(cql: string, token: bigint | null, options: RequestOptions): Promise<NativeResult> {
     const range = this.map.rangeOfToken(token ?? MAX_TOKEN);
-    return this.#routed.byRange(range).connection.query(cql, [], options);
+    let pooled: PooledConnection;
+    try {
+      pooled = this.#routed.byRange(range);
+    } catch (error) {
+      return rejectAfterTurn(error, null);
+    }
+    return pooled.connection.query(cql, [], options);
   }
 
   /** Closes every connection. */

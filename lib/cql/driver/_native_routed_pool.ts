@@ -4,7 +4,8 @@
  * request goes to the first host of its plan that has an open connection (the partition key's
  * token picks the range, the range's local replicas come first, rotated per request, then the
  * other local hosts). A statement the node refused to prepare is prepared again by the first
- * op that needs it, once for every op waiting on that connection. Private to lib/cql/driver.
+ * op that needs it, once for every op waiting on that connection. An op that finds no host fails
+ * a turn of the event loop later ({@linkcode rejectAfterTurn}). Private to lib/cql/driver.
  *
  * @module
  */
@@ -12,6 +13,7 @@
 import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 import type { CqlRingSpec } from "../cql_ring_spec.ts";
 import { Murmur3PartitionToken } from "../../core/murmur3_token.ts";
+import { type BoundValues, settleValues } from "../native/frame_buffer.ts";
 import { TokenMap } from "../native/token_map.ts";
 import { TokenRouter } from "../native/token_router.ts";
 import { HostPool, type PooledConnection } from "./_native_host_pool.ts";
@@ -25,6 +27,22 @@ export class NoHostAvailableError extends Error {
     super(message);
     this.name = "NoHostAvailableError";
   }
+}
+
+/**
+ * The failure of a request that was not sent (no host had an open connection): its values handed
+ * back at once, its promise rejected after a turn of the event loop. A Worker's op loops, whose
+ * ops then do no I/O, would otherwise fail ops back to back for as long as the hosts are down:
+ * spinning a core, and starving the reconnects of the I/O they wait for (with 64 threads a
+ * restarted node's handshake could not finish in its connect timeout).
+ *
+ * @param error Why it was not sent.
+ * @param values Its bound values, or null.
+ * @returns A promise rejected with `error`.
+ */
+export function rejectAfterTurn(error: unknown, values: BoundValues | null): Promise<never> {
+  settleValues(values);
+  return new Promise((_, reject) => setTimeout(reject, 0, error));
 }
 
 /** What a routed pool is built from. */

@@ -99,6 +99,12 @@ export async function connectCluster(
     localDataCenter: undefined,
     pooling: { ...HEARTBEAT_OFF, coreConnectionsPerHost: { [cassandra.types.distance.local]: 1 } },
   });
+  // When every node was down and one comes back, the driver replaces its host with a new one
+  // but never shuts the old host's pool down: that pool reconnects too, and its connection,
+  // which `shutdown()` does not know, kept the command alive after its run ended.
+  client.on("hostRemove", (host: cassandra.Host) => {
+    (host as unknown as { shutdown(wait: boolean): Promise<void> }).shutdown(false).catch(() => {});
+  });
   try {
     await client.connect();
   } catch (error) {

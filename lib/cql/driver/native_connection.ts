@@ -3,8 +3,9 @@
  * v3 when asked): STARTUP, SASL PLAIN authentication, TLS, `USE`, then pipelined PREPARE,
  * EXECUTE, QUERY and BATCH requests. Requests written in the same turn go out in one write, from
  * buffers allocated once; answers are matched by stream id and decoded only as far as needed (a
- * write's Void result costs one comparison). A request that times out fails alone; a connection
- * that fails fails everything in flight with an error saying so. LZ4 frame compression if asked.
+ * write's Void result costs one comparison). A request that times out fails alone (but over 64
+ * timed out and unanswered close the connection); a connection that fails fails everything in
+ * flight with an error saying so. LZ4 frame compression if asked.
  *
  * @module
  */
@@ -47,6 +48,7 @@ export type { BoundValue, BoundValues } from "../native/frame_buffer.ts";
 export type { PreparedStatement } from "../native/prepared_statement.ts";
 
 const READ_BYTES = 65536;
+const DEFUNCT_TIMEOUTS = 64; // cassandra-driver's defunctReadTimeoutThreshold: a node gone quiet
 const ONE: RequestOptions = { consistency: CONSISTENCY.ONE };
 
 /**
@@ -354,7 +356,7 @@ export class NativeConnection {
       }
       const state = t.state[stream];
       if (state === SLOT.timedOut) {
-        t.release(stream);
+        t.releaseLate(stream);
         this.#startQueued();
         continue;
       }
@@ -458,6 +460,11 @@ export class NativeConnection {
   #tick(): void {
     const t = this.#table;
     t.expire(this.#ticker.nowMs, this.#onTimeout, this.#onQueuedTimeout);
+    if (t.timedOut > DEFUNCT_TIMEOUTS) {
+      const reason = `${t.timedOut} requests timed out and got no answer`;
+      this.#fail(new NativeConnectionError(`Connection to ${this.host} closed: ${reason}`));
+      return;
+    }
     this.#repreparer.expire(this.#ticker.nowMs, this.#onQueuedTimeout);
     if (t.inFlight === 0 && t.queue.length === 0 && this.#repreparer.held === 0) {
       this.#ticker.stop();

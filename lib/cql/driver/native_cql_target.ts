@@ -15,7 +15,7 @@ import type { CqlTargetSpec } from "../cql_target_spec.ts";
 import { type BoundValues, EncodedValues } from "../native/frame_buffer.ts";
 import { StressData } from "../stress_data.ts";
 import type { PooledConnection } from "./_native_host_pool.ts";
-import { RoutedPool } from "./_native_routed_pool.ts";
+import { rejectAfterTurn, RoutedPool } from "./_native_routed_pool.ts";
 import { consistencyCodeOf, routingRingOf } from "./_native_routing.ts";
 import { readCountOf, ReadValidationError, statementOf } from "../stress_statements.ts";
 import { countedFailure, NOTHING } from "./_counted_failure.ts";
@@ -113,7 +113,7 @@ export class NativeCqlTarget implements Target {
     try {
       return this.#send(kind, key, this.#encodedRow(encoded, key, seed));
     } catch (error) {
-      // Not sent (no host to route to): nothing else holds the values.
+      // Not sent (it failed before the connection took it): nothing else holds the values.
       this.#encodedPool.push(encoded);
       throw error;
     }
@@ -232,7 +232,12 @@ export class NativeCqlTarget implements Target {
 
   /** Sends op `kind`'s statement to the first host of the key's plan that has a connection. */
   #send(kind: number, key: Uint8Array, values: BoundValues): Promise<NativeResult> {
-    const pooled = this.#routed.byKey(key);
+    let pooled: PooledConnection;
+    try {
+      pooled = this.#routed.byKey(key);
+    } catch (error) {
+      return rejectAfterTurn(error, values);
+    }
     const statement = pooled.statements[kind];
     if (statement !== null) return pooled.connection.execute(statement, values, this.#options);
     if (!this.#spec.prepared) {

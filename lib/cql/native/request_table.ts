@@ -78,8 +78,10 @@ export interface QueuedRequest {
  * table.expire(150, (s) => expired.push(s));
  * assert.deepEqual(expired, [stream]);
  * assert.equal(table.state[stream], SLOT.timedOut);
- * table.release(stream);
+ * assert.equal(table.timedOut, 1);
+ * table.releaseLate(stream); // its late answer came
  * assert.equal(table.inFlight, 0);
+ * assert.equal(table.timedOut, 0);
  * assert.equal(answer, undefined);
  * ```
  */
@@ -108,6 +110,8 @@ export class RequestTable {
   readonly queue: QueuedRequest[] = [];
   /** Stream ids taken (waiting or timed out). */
   inFlight = 0;
+  /** Stream ids held by requests that timed out, until their late answer frees them. */
+  timedOut = 0;
   /** The highest stream id ever taken (scans stop there). */
   highestId: number = -1;
   readonly #pool: StreamIdPool;
@@ -186,6 +190,16 @@ export class RequestTable {
   }
 
   /**
+   * Frees the stream id of a request that timed out, once its late answer came.
+   *
+   * @param stream The id.
+   */
+  releaseLate(stream: number): void {
+    this.timedOut--;
+    this.release(stream);
+  }
+
+  /**
    * Frees a stream id and hands back its request, marked as sent again, to begin later on any
    * id: its promise and values go with it (nothing is settled).
    *
@@ -223,6 +237,7 @@ export class RequestTable {
       settleValues(values);
       reject?.(error);
     }
+    this.timedOut = 0;
     for (const request of this.queue.splice(0)) {
       settleValues(request.values);
       request.reject(error);
@@ -247,6 +262,7 @@ export class RequestTable {
       if (this.state[id] !== SLOT.waiting || this.deadlineMs[id] > nowMs) continue;
       onTimeout(id);
       this.state[id] = SLOT.timedOut;
+      this.timedOut++;
       this.values[id] = null;
       this.resolve[id] = null;
       this.reject[id] = null;
