@@ -7,6 +7,7 @@
  */
 
 import { parseCqlColumnType } from "../profile/parse_cql_column_type.ts";
+import { isGeneratedType as isGeneratedShape } from "../profile/_generated_types.ts";
 
 /** Where a column sits in the table. */
 export type ColumnKind = "partition_key" | "clustering" | "static" | "regular";
@@ -80,11 +81,10 @@ export function storedKeyspaceName(name: string): string {
   return name;
 }
 
-const COLLECTIONS = new Set(["set", "list", "map"]);
-
 /**
- * Whether cassandra-stress generates data for a column of this type: every type but maps and
- * collections of collections (its generators have no map).
+ * Whether cassandra-stress generates data for a column of this type: the scalar types its
+ * generators cover, and unfrozen or frozen `set<T>`, `list<T>` of them (no map, tuple, UDT,
+ * `duration`, or collection of collections).
  *
  * @example Usage
  * ```ts
@@ -93,13 +93,11 @@ const COLLECTIONS = new Set(["set", "list", "map"]);
  * assert.equal(isGeneratedType("frozen<set<int>>"), true);
  * assert.equal(isGeneratedType("map<text, int>"), false);
  * assert.equal(isGeneratedType("list<frozen<list<int>>>"), false);
+ * assert.equal(isGeneratedType("duration"), false);
  * ```
  */
 export function isGeneratedType(type: string): boolean {
-  const shape = parseCqlColumnType(type);
-  if (!COLLECTIONS.has(shape.name)) return true;
-  if (shape.args.length >= 2) return false;
-  return shape.args.every((arg) => !COLLECTIONS.has(arg.name));
+  return isGeneratedShape(parseCqlColumnType(type));
 }
 
 const isKey = (column: TableColumn) =>
@@ -190,13 +188,15 @@ export function validateStatements(table: TableLayout): string[][] {
   const selected = table.skipped?.length
     ? table.columns.map((c) => quoteIdentifier(c.name)).join(", ")
     : "*";
-  const base = `SELECT ${selected} FROM ${table.name} WHERE ${
-    partition.map((c) => `${c.name} = ?`).join(" AND ")
+  const base = `SELECT ${selected} FROM ${quoteIdentifier(table.name)} WHERE ${
+    partition.map((c) => `${quoteIdentifier(c.name)} = ?`).join(" AND ")
   }`;
   const groups: string[][] = [[base]];
   const deepest = clustering.length - 1;
   for (let depth = 0; depth <= deepest; depth++) {
-    const names = `(${clustering.slice(0, depth + 1).map((c) => c.name).join(",")})`;
+    const names = `(${
+      clustering.slice(0, depth + 1).map((c) => quoteIdentifier(c.name)).join(",")
+    })`;
     const markers = `(${clustering.slice(0, depth + 1).map(() => "?").join(",")})`;
     const lowers = depth < deepest ? [">="] : [">=", ">"];
     const uppers = depth < deepest ? ["<"] : ["<=", "<"];
@@ -244,12 +244,15 @@ export function tokenRangeStatement(
   range: { start: bigint | null; end: bigint | null },
 ): string {
   const token = `token(${
-    table.columns.filter((c) => c.kind === "partition_key").map((c) => c.name).join(", ")
+    table.columns.filter((c) => c.kind === "partition_key").map((c) => quoteIdentifier(c.name))
+      .join(", ")
   })`;
-  const selected = columns === "*" ? table.columns.map((c) => c.name).join(", ") : columns;
+  const selected = columns === "*"
+    ? table.columns.map((c) => quoteIdentifier(c.name)).join(", ")
+    : columns;
   const bounds: string[] = [];
   if (range.start !== null) bounds.push(`${token} > ${range.start}`);
   if (range.end !== null) bounds.push(`${token} <= ${range.end}`);
   const where = bounds.length === 0 ? "" : ` WHERE ${bounds.join(" AND ")}`;
-  return `SELECT ${token}, ${selected} FROM ${table.name}${where}`;
+  return `SELECT ${token}, ${selected} FROM ${quoteIdentifier(table.name)}${where}`;
 }

@@ -6,13 +6,17 @@
  * @module
  */
 
-import { UsageError } from "../../errors.ts";
+import { OptionError, UsageError } from "../../errors.ts";
 import type { CqlConnectionSpec } from "../cql_connection_spec.ts";
 import type { InsertSettings } from "../options/stress_settings.ts";
 import { type BatchShape, batchShapeOf } from "../profile/batch_shape.ts";
 import type { ResolvedOp } from "../profile/resolve_ops.ts";
 import type { StressProfile } from "../profile/stress_profile.ts";
-import type { ProfileColumnSpec } from "../profile_data/profile_partition_generator.ts";
+import {
+  type ProfileColumnSpec,
+  ProfilePartitionGenerator,
+  type ProfileTableLayout,
+} from "../profile_data/profile_partition_generator.ts";
 import {
   insertStatement,
   isGeneratedType,
@@ -74,6 +78,28 @@ function checkInsertPartitions(
   );
 }
 
+/**
+ * Builds the table's generators once, so that a `columnspec` they refuse (a `cluster` that can
+ * draw 0 values, a `qextreme` size, ...) is one error naming the profile.
+ */
+function checkGenerators(
+  profile: StressProfile,
+  data: ProfileTableLayout,
+  order: UserRunInput["order"],
+): void {
+  try {
+    new ProfilePartitionGenerator(data, { order });
+  } catch (error) {
+    if (!(error instanceof OptionError)) throw error;
+    throw new UsageError(
+      `Cannot run profile "${profile.fileName}": ${
+        error.message.replace(/^Cannot parse option /, "")
+      }`,
+      { cause: error },
+    );
+  }
+}
+
 /** One profile's table: checks that every column can be generated, then its data and insert. */
 function tableOf(
   profile: StressProfile,
@@ -86,7 +112,7 @@ function tableOf(
     throw new UsageError(
       `Cannot run profile "${profile.fileName}": table ${profile.keyspace}.${layout.name} has ` +
         `column ${ungenerated.name} of type ${ungenerated.type}, which cassandra-stress cannot ` +
-        "generate values for (maps and collections of collections)",
+        "generate values for (maps, tuples, UDTs, durations and collections of collections)",
     );
   }
   const named = (kind: string) =>
@@ -94,15 +120,17 @@ function tableOf(
   const clustering = layout.columns.filter((c) => c.kind === "clustering").map((c) => c.name);
   const shape = batchShapeOf(profile, clustering, input.insert);
   checkInsertPartitions(profile, shape, input, index);
+  const data: ProfileTableLayout = {
+    partitionKey: named("partition_key"),
+    clustering: named("clustering"),
+    values: layout.columns.filter((c) => c.kind === "static" || c.kind === "regular")
+      .map((c) => columnSpecOf(profile, c.name, c.type)),
+  };
+  checkGenerators(profile, data, input.order);
   return {
     keyspace: storedKeyspaceName(profile.keyspace),
     layout,
-    data: {
-      partitionKey: named("partition_key"),
-      clustering: named("clustering"),
-      values: layout.columns.filter((c) => c.kind === "static" || c.kind === "regular")
-        .map((c) => columnSpecOf(profile, c.name, c.type)),
-    },
+    data,
     order: input.order,
     rowPopulationRatio: input.insert.rowPopulationRatio,
     insert: {
