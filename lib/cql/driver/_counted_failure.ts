@@ -55,3 +55,27 @@ export function countedFailure(error: unknown, count: OpCount): CountedFailure {
     typeof retryable === "boolean" ? { opCount: count, retryable } : { opCount: count },
   );
 }
+
+/**
+ * A query's op as cassandra-stress counts it when it fails: nothing (a token range query, a
+ * `validate`: their counts are set only once they succeeded).
+ *
+ * @param pending The op.
+ * @returns The op, whose failure carries {@linkcode NOTHING}.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { countsNothingIfFailed } from "./_counted_failure.ts";
+ * const failed = countsNothingIfFailed(Promise.reject(new Error("timed out")));
+ * await assert.rejects(failed, (error: Error & { opCount?: unknown }) => {
+ *   assert.deepEqual(error.opCount, { partitions: 0, rows: 0 });
+ *   return error.message === "timed out";
+ * });
+ * ```
+ */
+export function countsNothingIfFailed(pending: Promise<OpCount>): Promise<OpCount> {
+  return pending.catch((error) => {
+    throw countedFailure(error, NOTHING);
+  });
+}

@@ -17,7 +17,7 @@ import type { WorkerShare } from "../../engine/serve_target_worker.ts";
 import { ProfilePartitionGenerator } from "../profile_data/profile_partition_generator.ts";
 import { BATCH_TYPE, type BatchType } from "../../protocol/protocol_codes.ts";
 import type { UserTargetSpec } from "../user/user_target_spec.ts";
-import { countedFailure, NOTHING } from "./_counted_failure.ts";
+import { countedFailure, countsNothingIfFailed, NOTHING } from "./_counted_failure.ts";
 import { type MarkerSource, markerSources } from "./_user_rows.ts";
 import {
   checkUserSpec,
@@ -274,10 +274,10 @@ export class NativeUserTarget implements Target {
       case "query":
         return this.#query(op, seed);
       case "token_range":
-        return op.pager.next();
+        return countsNothingIfFailed(op.pager.next());
       case "validate":
         // The group, statement and bounds are random, as cassandra-stress draws them.
-        return op.validate.run(seed, this.#prng);
+        return countsNothingIfFailed(op.validate.run(seed, this.#prng));
     }
   }
 

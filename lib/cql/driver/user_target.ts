@@ -15,7 +15,7 @@ import type { OpCount, SeedSource, Target } from "../../engine/target.ts";
 import type { WorkerShare } from "../../engine/serve_target_worker.ts";
 import { ProfilePartitionGenerator } from "../profile_data/profile_partition_generator.ts";
 import type { UserTargetSpec } from "../user/user_target_spec.ts";
-import { countedFailure, NOTHING } from "./_counted_failure.ts";
+import { countedFailure, countsNothingIfFailed, NOTHING } from "./_counted_failure.ts";
 import { bufferOf, type MarkerSource, markerSources } from "./_user_rows.ts";
 import {
   checkUserSpec,
@@ -210,10 +210,10 @@ export class UserTarget implements Target {
       case "query":
         return this.#query(op, seed);
       case "token_range":
-        return this.#requests.send(() => op.pager.next());
+        return countsNothingIfFailed(this.#requests.send(() => op.pager.next()));
       case "validate":
         // The group, statement and bounds are random, as cassandra-stress draws them.
-        return this.#requests.send(() => op.validate.run(seed, this.#prng));
+        return countsNothingIfFailed(this.#requests.send(() => op.validate.run(seed, this.#prng)));
     }
   }
 

@@ -213,11 +213,16 @@ userTargetTest(
 );
 
 userTargetTest(
-  "a failed op carries its count: a query nothing, an insert the partitions and rows it sent",
+  "a failed op carries its count: a query, a token range query or a validate nothing, an insert the partitions and rows it sent",
   async (Target) => {
     const { node, admin } = await startNodeWith([TS_CQL]);
     const table = { ...TS, insert: { ...TS.insert, partitions: fixed(3) } };
-    const ops = [{ kind: "insert", table: 0 } as const, query("SELECT * FROM ts WHERE id = ?")];
+    const ops: UserOpSpec[] = [
+      { kind: "insert", table: 0 },
+      query("SELECT * FROM ts WHERE id = ?"),
+      { kind: "token_range", table: 0, columns: "*", pageSize: 7, splitFactor: 1, wrap: true },
+      { kind: "validate", table: 0, statements: [["SELECT * FROM ts WHERE id = ?"]] },
+    ];
     const target = await Target.connect(targetSpec(node, [table], ops));
     const generator = new ProfilePartitionGenerator(TS.data);
     // The insert's further partitions, as the engine hands them out.
@@ -235,6 +240,9 @@ userTargetTest(
       assert.deepEqual(opCountOf(await target.op(0, 1, more)), { partitions: 3, rows });
       node.setFaults({ errorRate: 1, errorKinds: ["server_error"] });
       assert.deepEqual(await failed(target.op(1, 1)), { partitions: 0, rows: 0 });
+      // A token range query and a validate count nothing either (they counted 1 and 1).
+      assert.deepEqual(await failed(target.op(2, 1)), { partitions: 0, rows: 0 });
+      assert.deepEqual(await failed(target.op(3, 1)), { partitions: 0, rows: 0 });
       // cassandra-stress counts an insert before it sends it, failed or not.
       assert.deepEqual(await failed(target.op(0, 1, more)), { partitions: 3, rows });
     } finally {
