@@ -128,7 +128,8 @@ function setTimes(times: RowTimes, slot: number, stamp: WriteStamp | null): void
  * @param shadow The timestamp of a deletion of the row or its partition (writes not newer are
  *   dropped), or `null`.
  * @param staticRow Whether the row is a partition's static row (no marker).
- * @returns The row to store, `null` for none.
+ * @returns The row to store, `null` for none; a row with nothing live but cell tombstones
+ *   ({@linkcode isDead}) is kept apart from the stored rows.
  */
 export function reconcile(
   old: RowCells | null,
@@ -188,8 +189,27 @@ export function reconcile(
       setTimes(times, cellCount, stamp);
     }
   }
-  if (!marker && cells.every((cell) => cell === null)) return null;
-  return { marker, cells, hi: times[cellCount * STRIDE], lo: times[cellCount * STRIDE + 1], times };
+  const hi = times[cellCount * STRIDE];
+  const lo = times[cellCount * STRIDE + 1];
+  if (!marker && cells.every((cell) => cell === null)) {
+    // Nothing live: the row goes, unless cell tombstones are left to hide older writes.
+    let tombstones = false;
+    for (let at = 0; !tombstones && at < cellCount * STRIDE; at += STRIDE) {
+      tombstones = times[at] !== NO_TIME || times[at + 1] !== 0;
+    }
+    return tombstones ? { marker, cells, hi, lo, times } : null;
+  }
+  return { marker, cells, hi, lo, times };
+}
+
+/**
+ * Whether a row {@linkcode reconcile} left has nothing live, only cell tombstones.
+ *
+ * @param row The row.
+ * @returns `true` for such a row, which is not stored but kept for its tombstones.
+ */
+export function isDead(row: RowCells): boolean {
+  return !!row.times && !row.marker && row.cells.every((cell) => cell === null);
 }
 
 /**

@@ -123,13 +123,9 @@ function selectorOutput(
     case "count":
       return rowCountColumn(spec(selector.alias ?? "count", BIGINT));
     case "writetime":
+    case "maxwritetime":
     case "ttl": {
-      const compiled = compileWriteTimeSelector(
-        table,
-        selector.kind,
-        selector.name,
-        selector.alias,
-      );
+      const compiled = compileWriteTimeSelector(table, selector);
       selected.push(table.byName.get(selector.name)!);
       return { spec: spec(compiled.name, compiled.type), get: compiled.get, bind: compiled.bind };
     }

@@ -10,7 +10,7 @@ import type { RowCells } from "./row_slab.ts";
 import type { ColumnSchema, TableSchema } from "./schema.ts";
 import { isSystemKeyspace } from "./system_tables.ts";
 import { type BindCollector, compileTerm, type ExecContext, type TermFn } from "./_bind.ts";
-import { cartesian, clusteringRanges, encodePartitionKey } from "./_keys.ts";
+import { cartesian, encodePartitionKey } from "./_keys.ts";
 import { compileWhere, type KeyPlan } from "./_restrictions.ts";
 import { checkClusteringGap } from "./_restriction_merge.ts";
 import { compileAssignment, type CompiledAssignment } from "./_assignment.ts";
@@ -449,15 +449,15 @@ function deleteRange(
   ctx: ExecContext,
 ): void {
   const store = table.store;
-  const found = store.getPartition(pk);
-  if (found === undefined || typeof found === "number") return;
   if (keys.clusteringEq.length === 0 && !keys.lower && !keys.upper) {
     store.deletePartition(pk);
     return;
   }
-  // Last range first, so deleting one does not shift the indexes of the others.
-  for (const [from, to] of clusteringRanges(store, found, keys, ctx).reverse()) {
-    store.deleteRange(found, from, to);
-  }
-  if (found.rows.length === 0 && found.staticHandle < 0) store.deletePartition(pk);
+  const edge = (bound: NonNullable<KeyPlan["lower"]> | undefined) =>
+    bound &&
+    { values: bound.values.map((fn) => fn(ctx) as Uint8Array), inclusive: bound.inclusive };
+  const lower = edge(keys.lower);
+  const upper = edge(keys.upper);
+  const prefixes = cartesian(keys.clusteringEq.map((fn) => fn(ctx)));
+  store.deleteSlices(pk, prefixes.map((prefix) => ({ prefix, lower, upper })));
 }

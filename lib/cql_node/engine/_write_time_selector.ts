@@ -1,8 +1,11 @@
-// The `writetime(col)` and `ttl(col)` selectors: a cell's write timestamp (bigint, microseconds)
-// and its remaining TTL (int, seconds), null for an absent cell or a cell without TTL.
+// The `writetime(col)`, `maxwritetime(col)` and `ttl(col)` selectors: a cell's write timestamp
+// (bigint, microseconds) and its remaining TTL (int, seconds), null for an absent cell or a cell
+// without TTL. `maxwritetime` is Cassandra 5.0's: per row, as `writetime`, and also answered for
+// non-frozen collections (the node keeps one timestamp per collection: the last write's).
 import { maybeQuote } from "../parse/_cql_cursor.ts";
 import { CqlError } from "../protocol/cql_error.ts";
-import type { CqlType } from "../values/cql_type.ts";
+import type { ElementSelector } from "../parse/cql_ast.ts";
+import { type CqlType, formatCqlType } from "../values/cql_type.ts";
 import type { ExecContext } from "./_bind.ts";
 import { STRIDE, timeBytes } from "./_cell_times.ts";
 import { isMultiCell } from "./_cell_size.ts";
@@ -21,28 +24,54 @@ export interface WriteTimeSelector {
   bind: (ctx: ExecContext) => void;
 }
 
+/** Which selector, and what of the column it reads (`element`: an element or a slice). */
+export interface WriteTimeOf {
+  kind: "writetime" | "ttl" | "maxwritetime";
+  name: string;
+  element?: ElementSelector;
+  alias?: string;
+}
+
 /**
- * Compiles `writetime(column)` or `ttl(column)`.
+ * Compiles `writetime(column)`, `maxwritetime(column)` or `ttl(column)`.
  *
  * @param table The table.
- * @param kind Which selector.
- * @param column The column named.
- * @param alias Its alias, if any.
+ * @param selector The selector.
  * @returns Its result column and how it reads a row.
- * @throws {CqlError} For an unknown or primary key column, or a non-frozen collection.
+ * @throws {CqlError} For an unknown or primary key column, an element of a list, or what the node
+ *   does not answer: an element of a map or set, `writetime()` or `ttl()` of a non-frozen
+ *   collection.
  */
 export function compileWriteTimeSelector(
   table: TableSchema,
-  kind: "writetime" | "ttl",
-  column: string,
-  alias: string | undefined,
+  selector: WriteTimeOf,
 ): WriteTimeSelector {
+  const { kind, name: column, element, alias } = selector;
   const col = table.byName.get(column);
   if (!col) throw CqlError.undefinedColumn(column, table);
+  if (element !== undefined) {
+    const what = element.slice ? "Slice" : "Element";
+    const type = col.type;
+    if (type.kind === "list") {
+      throw CqlError.invalid(
+        `${what} selection is only allowed on sets and maps, but ${col.name} is a list`,
+      );
+    }
+    if (type.kind !== "map" && type.kind !== "set") {
+      throw CqlError.invalid(
+        `Invalid element selection: ${col.name} is of type ${
+          formatCqlType(type)
+        } is not a collection`,
+      );
+    }
+    throw CqlError.invalid(
+      `Selector ${kind}() of an element is not supported by the embedded node`,
+    );
+  }
   if (col.cell < 0) {
     throw CqlError.invalid(`Cannot use selection function ${kind} on PRIMARY KEY part ${col.name}`);
   }
-  if (isMultiCell(col.type)) {
+  if (kind !== "maxwritetime" && isMultiCell(col.type)) {
     throw CqlError.invalid(
       `Selector ${kind}() of a non-frozen collection is not supported by the embedded node`,
     );
@@ -52,7 +81,7 @@ export function compileWriteTimeSelector(
     ? (ref: RowRef): RowCells => ref.row.statics ?? ref.row
     : (ref: RowRef): RowCells => ref.row;
   let nowSec = 0;
-  const get = kind === "writetime"
+  const get = kind !== "ttl"
     ? (ref: RowRef): Uint8Array | null => {
       const row = rowOf(ref);
       if (row.cells[cell] === null) return null;
@@ -71,7 +100,7 @@ export function compileWriteTimeSelector(
     };
   return {
     name: alias ?? `${kind}(${maybeQuote(col.name)})`,
-    type: kind === "writetime" ? BIGINT : INT,
+    type: kind !== "ttl" ? BIGINT : INT,
     get,
     bind: (ctx) => {
       nowSec = Math.floor(ctx.nowMs / 1000);

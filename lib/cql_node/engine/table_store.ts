@@ -5,7 +5,8 @@
  */
 
 import { type RowCells, RowSlab } from "./row_slab.ts";
-import { compareTimes, expire, reconcile, type WriteStamp } from "./_cell_times.ts";
+import { expire, isDead, reconcile, type WriteStamp } from "./_cell_times.ts";
+import { type ClusteringSlice, rowKeyOf, sliceSpan, Tombstones } from "./_tombstones.ts";
 import { bytesOfKey, keyOf } from "./_key_string.ts";
 import { expirePartitionRows, noteExpiry } from "./_row_expiry.ts";
 
@@ -13,6 +14,7 @@ export { bytesOfKey, keyOf };
 import { type TokenHalves, TokenIndex, type TokenRange } from "./_token_index.ts";
 
 export type { TokenHalves, TokenRange } from "./_token_index.ts";
+export type { ClusteringSlice, SliceEdge } from "./_tombstones.ts";
 
 /** Orders two serialized clustering values. */
 export type CompareBytes = (a: Uint8Array, b: Uint8Array) => number;
@@ -85,8 +87,9 @@ export class TableStore {
   stamp: WriteStamp | null = null;
   /** Milliseconds since the epoch, for TTLs. @default () => 0 */
   clockMs: () => number = () => 0;
-  /** Deletions of rows (by row key) and partitions (by partition key), by timestamp halves. */
-  #tombstones = new Map<string, [number, number]>();
+  /** Deletions of rows, ranges and partitions, and the cell deletions of rows gone. */
+  #tombstones = new Tombstones();
+  readonly #order = (a: Uint8Array[], b: Uint8Array[]): number => this.#compare(a, b);
 
   /** @param layout The table's layout. */
   constructor(layout: TableLayout) {
@@ -154,45 +157,6 @@ export class TableStore {
       return undefined;
     }
     return partition;
-  }
-
-  #rowKey(key: string, clustering: Uint8Array[] | null): string {
-    return clustering === null
-      ? `${key}\u0000static`
-      : `${key}\u0000${clustering.map((value) => `${value.length}:${keyOf(value)}`).join("")}`;
-  }
-
-  /** The newest deletion of the row or of its partition, `null` for none. */
-  #shadowOf(key: string, clustering: Uint8Array[] | null): [number, number] | null {
-    if (this.#tombstones.size === 0) return null;
-    const partition = this.#tombstones.get(`${key}\u0000P`) ?? null;
-    const row = clustering === null
-      ? null
-      : this.#tombstones.get(this.#rowKey(key, clustering)) ?? null;
-    if (row === null || partition === null) return row ?? partition;
-    return compareTimes(partition[0], partition[1], row[0], row[1]) > 0 ? partition : row;
-  }
-
-  /** Keeps a deletion, the newest of those of one row or partition. */
-  #tombstone(tombKey: string, stamp: WriteStamp): void {
-    const old = this.#tombstones.get(tombKey);
-    if (old && (old[0] > stamp.hi || (old[0] === stamp.hi && old[1] >= stamp.lo))) return;
-    this.#tombstones.set(tombKey, [stamp.hi, stamp.lo]);
-  }
-
-  /** The change `change` makes, settled against the row's times by the current write's stamp. */
-  #stamped(
-    key: string,
-    clustering: Uint8Array[] | null,
-    change: (row: RowCells | null) => RowCells | null,
-  ): (row: RowCells | null) => RowCells | null {
-    const stamp = this.stamp;
-    if (stamp === null) return change;
-    const shadow = stamp.deletesRow ? null : this.#shadowOf(key, clustering);
-    if (stamp.deletesRow && clustering !== null) {
-      this.#tombstone(this.#rowKey(key, clustering), stamp);
-    }
-    return (row) => reconcile(row, change(row), stamp, shadow, clustering === null);
   }
 
   #mapOf(key: string): Map<string, number | Partition> | undefined {
@@ -279,10 +243,13 @@ export class TableStore {
     const settle = this.settle;
     if (settle !== null) {
       const own = change;
-      const rowKey = this.#rowKey(key, clustering);
+      const rowKey = rowKeyOf(key, clustering);
       change = (row) => settle(rowKey, row, own(row));
     }
-    change = this.#stamped(key, clustering, change);
+    const stamp = this.stamp;
+    if (stamp !== null) {
+      change = this.#tombstones.settle(key, clustering, stamp, change, this.#order);
+    }
     const cellCount = this.#layout.cellCount;
     const existing = this.#find(key);
     if (this.#layout.clusteringCompare.length === 0 && clustering !== null) {
@@ -419,7 +386,7 @@ export class TableStore {
    */
   deletePartition(partitionKey: Uint8Array): void {
     const key = keyOf(partitionKey);
-    if (this.stamp !== null) this.#tombstone(`${key}\u0000P`, this.stamp);
+    if (this.stamp !== null) this.#tombstones.keepPartition(key, this.stamp);
     const found = this.#find(key);
     if (found === undefined) return;
     if (this.stamp !== null) {
@@ -438,32 +405,54 @@ export class TableStore {
   }
 
   /**
-   * Deletes the rows of a partition in `[from, to)` positions.
+   * Deletes the rows of a partition within clustering slices (a range DELETE). Under a write's
+   * stamp the slices are kept, so that older writes into them that come later stay hidden.
    *
-   * @param partition The partition.
-   * @param from First index.
-   * @param to One past the last index.
+   * @param partitionKey The serialized partition key.
+   * @param slices The slices, which do not overlap.
    */
-  deleteRange(partition: Partition, from: number, to: number): void {
-    if (this.stamp !== null) {
-      // Rows, or cells, newer than the deletion stay.
-      const stamp = this.stamp;
-      const cellCount = this.#layout.cellCount;
-      for (let i = to - 1; i >= from; i--) {
-        const entry = partition.rows[i];
-        const row = reconcile(this.#slab.read(entry.handle, cellCount), null, stamp, null, false);
-        if (row !== null) entry.handle = this.#slab.write(entry.handle, row);
-        else {
-          this.#slab.free(entry.handle);
-          partition.rows.splice(i, 1);
-          this.#rowCount--;
-        }
+  deleteSlices(partitionKey: Uint8Array, slices: readonly ClusteringSlice[]): void {
+    const key = keyOf(partitionKey);
+    const stamp = this.stamp;
+    if (stamp !== null) {
+      for (const slice of slices) {
+        this.#tombstones.keepRange(key, slice, stamp);
       }
+    }
+    const found = this.#find(key);
+    if (found === undefined || typeof found === "number") return;
+    const spans = slices.map((slice) =>
+      sliceSpan(slice, (at, after) => this.bound(found, at, after))
+    );
+    // Last span first, so deleting one does not shift the indexes of the others.
+    for (const [from, to] of spans.sort((a, b) => b[0] - a[0])) {
+      if (from < to) this.#deleteRows(key, found, from, to);
+    }
+    if (found.rows.length === 0 && found.staticHandle < 0) this.#delete(key);
+  }
+
+  /** Deletes the rows of a partition in `[from, to)` positions (under a stamp: what is older). */
+  #deleteRows(key: string, partition: Partition, from: number, to: number): void {
+    const stamp = this.stamp;
+    if (stamp === null) {
+      for (let i = from; i < to; i++) this.#slab.free(partition.rows[i].handle);
+      partition.rows.splice(from, to - from);
+      this.#rowCount -= to - from;
       return;
     }
-    for (let i = from; i < to; i++) this.#slab.free(partition.rows[i].handle);
-    partition.rows.splice(from, to - from);
-    this.#rowCount -= to - from;
+    // Rows, or cells, newer than the deletion stay.
+    const cellCount = this.#layout.cellCount;
+    for (let i = to - 1; i >= from; i--) {
+      const entry = partition.rows[i];
+      const row = reconcile(this.#slab.read(entry.handle, cellCount), null, stamp, null, false);
+      if (row !== null && !isDead(row)) entry.handle = this.#slab.write(entry.handle, row);
+      else {
+        if (row !== null) this.#tombstones.setDead(rowKeyOf(key, entry.clustering), row.times!);
+        this.#slab.free(entry.handle);
+        partition.rows.splice(i, 1);
+        this.#rowCount--;
+      }
+    }
   }
 
   /** A partition deletion at the current stamp: what is newer stays. */
@@ -481,7 +470,7 @@ export class TableStore {
     }
     this.stamp = deletion;
     try {
-      this.deleteRange(found, 0, found.rows.length);
+      this.#deleteRows(keyOf(partitionKey), found, 0, found.rows.length);
       if (found.staticHandle >= 0) this.update(partitionKey, null, () => null);
     } finally {
       this.stamp = stamp;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Selector, SelectStatement, Term } from "./cql_ast.ts";
+import type { ElementSelector, Selector, SelectStatement, Term } from "./cql_ast.ts";
 import type { CqlCursor } from "./_cql_cursor.ts";
 import {
   TOKEN_FLOAT,
@@ -123,15 +123,19 @@ function parseSelector(c: CqlCursor): Selector {
   return selector;
 }
 
+const WRITE_TIMES = new Set(["writetime", "ttl", "maxwritetime"]);
+
 function parseOtherSelector(c: CqlCursor): Selector {
   const callee = c.value();
   const isCall = isName(c, 0) && c.isPunct("(", 1);
   if (isCall && c.kind() === TOKEN_IDENT && callee === "count") return parseCountRows(c);
-  if (isCall && c.kind() === TOKEN_IDENT && (callee === "writetime" || callee === "ttl")) {
+  if (isCall && c.kind() === TOKEN_IDENT && WRITE_TIMES.has(callee)) {
     c.pos += 2;
     const name = c.identifier();
+    const element = c.isPunct("[") ? parseElementSelector(c, name) as ElementSelector : undefined;
     c.expectPunct(")");
-    return { kind: callee, name };
+    const kind = callee as "writetime" | "ttl" | "maxwritetime";
+    return element === undefined ? { kind, name } : { kind, name, element };
   }
   if (isCall && c.kind() === TOKEN_IDENT && callee === "token") {
     c.pos += 2;

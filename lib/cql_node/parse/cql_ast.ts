@@ -124,7 +124,13 @@ export type Selector =
   | { kind: "count"; alias?: string }
   /** `min(col)`, `system.max(col)`, ...: an aggregate over columns (its arity checked later). */
   | { kind: "aggregate"; name: string; qualified: boolean; args: string[]; alias?: string }
-  | { kind: "writetime" | "ttl"; name: string; alias?: string }
+  /** `writetime(c)`, `ttl(c)`, `maxwritetime(c)`; `element`: of `c[k]` or `c[a..b]`. */
+  | {
+    kind: "writetime" | "ttl" | "maxwritetime";
+    name: string;
+    element?: ElementSelector;
+    alias?: string;
+  }
   | { kind: "token"; columns: string[]; alias?: string }
   | { kind: "function"; name: string; args: Term[]; alias?: string }
   /**
