@@ -4,9 +4,9 @@
 // variants (`maxwritetime`, element selectors of lists). Every answer (rows, or the error's
 // message) must agree.
 import assert from "node:assert/strict";
-import cassandra from "cassandra-driver";
-import { CqlServer } from "../../lib/cql_node/driver/cql_server.ts";
-import { cassandraNodes, nodeClient, uniqueKeyspace } from "./_cassandra_node.ts";
+import type cassandra from "cassandra-driver";
+import { cassandraNodes, uniqueKeyspace } from "./_cassandra_node.ts";
+import { differencesOf, realAndEmbedded } from "./_side_by_side.ts";
 
 const { plain } = cassandraNodes();
 
@@ -135,24 +135,7 @@ async function answersOf(client: cassandra.Client, ks: string): Promise<unknown[
 
 Deno.test("range and cell deletions are kept as a real node keeps them", async () => {
   const ks = uniqueKeyspace("range_delete");
-  const real = await answersOf(await nodeClient(plain), ks);
-  const node = await CqlServer.start({ hostname: "127.0.0.1", port: 0 });
-  let embedded: unknown[];
-  try {
-    const client = new cassandra.Client({
-      contactPoints: [`127.0.0.1:${node.port}`],
-      localDataCenter: "datacenter1",
-    });
-    await client.connect();
-    embedded = await answersOf(client, ks);
-  } finally {
-    await node.close();
-  }
-  const differences = STATEMENTS
-    .map((statement, i) => [statement, real[i], embedded[i]] as const)
-    .filter(([, a, b]) => JSON.stringify(a) !== JSON.stringify(b))
-    .map(([statement, a, b]) =>
-      `${statement}:\n  real:     ${JSON.stringify(a)}\n  embedded: ${JSON.stringify(b)}`
-    );
+  const { real, embedded } = await realAndEmbedded(plain, ks, answersOf);
+  const differences = differencesOf(STATEMENTS, (i) => real[i], (i) => embedded[i]);
   assert.deepEqual(differences, []);
 });

@@ -1,0 +1,42 @@
+// Test fixture of the suites that compare the embedded node with the real one: the same work,
+// through cassandra-driver, on the real node and on a fresh embedded node, and the answers that
+// differ, each with its label and both answers.
+import cassandra from "cassandra-driver";
+import { CqlServer } from "../../lib/cql_node/driver/cql_server.ts";
+import type { CassandraNodeInfo } from "../../scripts/cassandra/cassandra_node.ts";
+import { nodeClient } from "./_cassandra_node.ts";
+
+/**
+ * Runs `answersOf` with a client of the real node, then with one of a fresh embedded node, in
+ * keyspace `ks` both times; `answersOf` shuts its client down.
+ */
+export async function realAndEmbedded<T>(
+  real: CassandraNodeInfo,
+  ks: string,
+  answersOf: (client: cassandra.Client, ks: string) => Promise<T>,
+): Promise<{ real: T; embedded: T }> {
+  const realAnswers = await answersOf(await nodeClient(real), ks);
+  const node = await CqlServer.start({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const client = new cassandra.Client({
+      contactPoints: [`127.0.0.1:${node.port}`],
+      localDataCenter: "datacenter1",
+    });
+    await client.connect();
+    return { real: realAnswers, embedded: await answersOf(client, ks) };
+  } finally {
+    await node.close();
+  }
+}
+
+/** The answers that differ, one text each: its label, the real node's and the embedded node's. */
+export function differencesOf(
+  labels: readonly string[],
+  real: (i: number) => unknown,
+  embedded: (i: number) => unknown,
+): string[] {
+  return labels
+    .map((label, i) => [label, JSON.stringify(real(i)), JSON.stringify(embedded(i))] as const)
+    .filter(([, a, b]) => a !== b)
+    .map(([label, a, b]) => `${label}:\n  real:     ${a}\n  embedded: ${b}`);
+}
