@@ -47,18 +47,29 @@ function selectorText(selector: ElementSelector): string {
  * @returns The output.
  * @throws {CqlError} For an unknown column, one not a set or map, or a bound of the wrong type.
  */
-export function compileElementSelector(
-  table: TableSchema,
-  selector: ElementSelector,
-  binds: BindCollector,
-): ElementOutput {
-  const col = table.byName.get(selector.name);
-  if (!col) throw CqlError.undefinedColumn(selector.name, table);
+/** A map or a set: a collection whose elements can be selected. */
+type ElementCollection =
+  | Extract<CqlType, { kind: "map" }>
+  | (Extract<CqlType, { kind: "list" | "set" }> & { kind: "set" });
+
+/**
+ * The type of a column an element or slice is selected from, refused with Cassandra's messages
+ * when it is a list or no collection.
+ *
+ * @param col The column.
+ * @param slice Whether a slice is selected (else an element).
+ * @returns Its map or set type.
+ */
+export function collectionTypeOf(
+  col: { readonly name: string; readonly type: CqlType },
+  slice: boolean,
+): ElementCollection {
   const type = col.type;
-  const what = selector.slice ? "Slice" : "Element";
   if (type.kind === "list") {
     throw CqlError.invalid(
-      `${what} selection is only allowed on sets and maps, but ${col.name} is a list`,
+      `${
+        slice ? "Slice" : "Element"
+      } selection is only allowed on sets and maps, but ${col.name} is a list`,
     );
   }
   if (type.kind !== "map" && type.kind !== "set") {
@@ -68,6 +79,17 @@ export function compileElementSelector(
       } is not a collection`,
     );
   }
+  return type as ElementCollection;
+}
+
+export function compileElementSelector(
+  table: TableSchema,
+  selector: ElementSelector,
+  binds: BindCollector,
+): ElementOutput {
+  const col = table.byName.get(selector.name);
+  if (!col) throw CqlError.undefinedColumn(selector.name, table);
+  const type = collectionTypeOf(col, selector.slice);
   const isMap = type.kind === "map";
   const keyType = isMap ? type.key : type.element;
   const keyName = `${isMap ? "key" : "value"}(${col.name})`;

@@ -5,10 +5,11 @@
 import { maybeQuote } from "../parse/_cql_cursor.ts";
 import { CqlError } from "../protocol/cql_error.ts";
 import type { ElementSelector } from "../parse/cql_ast.ts";
-import { type CqlType, formatCqlType } from "../values/cql_type.ts";
+import type { CqlType } from "../values/cql_type.ts";
 import type { ExecContext } from "./_bind.ts";
 import { STRIDE, timeBytes } from "./_cell_times.ts";
 import { isMultiCell } from "./_cell_size.ts";
+import { collectionTypeOf } from "./_element_selection.ts";
 import type { RowRef } from "./_keys.ts";
 import type { RowCells } from "./row_slab.ts";
 import type { TableSchema } from "./schema.ts";
@@ -50,20 +51,7 @@ export function compileWriteTimeSelector(
   const col = table.byName.get(column);
   if (!col) throw CqlError.undefinedColumn(column, table);
   if (element !== undefined) {
-    const what = element.slice ? "Slice" : "Element";
-    const type = col.type;
-    if (type.kind === "list") {
-      throw CqlError.invalid(
-        `${what} selection is only allowed on sets and maps, but ${col.name} is a list`,
-      );
-    }
-    if (type.kind !== "map" && type.kind !== "set") {
-      throw CqlError.invalid(
-        `Invalid element selection: ${col.name} is of type ${
-          formatCqlType(type)
-        } is not a collection`,
-      );
-    }
+    collectionTypeOf(col, element.slice);
     throw CqlError.invalid(
       `Selector ${kind}() of an element is not supported by the embedded node`,
     );
