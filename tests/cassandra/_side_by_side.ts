@@ -40,3 +40,45 @@ export function differencesOf(
     .filter(([, a, b]) => a !== b)
     .map(([label, a, b]) => `${label}:\n  real:     ${a}\n  embedded: ${b}`);
 }
+
+/** A value as text (a list element by element), null for none. */
+export function textOf(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map(textOf);
+  return String(value);
+}
+
+/**
+ * Runs `statements` in a fresh keyspace `ks` (a number is a pause of that many ms, and has no
+ * answer); answers what `answerOf` makes of each result, or `error: MESSAGE`; then drops the
+ * keyspace and shuts the client down.
+ */
+export async function statementAnswers(
+  client: cassandra.Client,
+  ks: string,
+  statements: readonly (string | number)[],
+  answerOf: (result: cassandra.types.ResultSet) => unknown,
+): Promise<unknown[]> {
+  const answers: unknown[] = [];
+  try {
+    await client.execute(
+      `CREATE KEYSPACE ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+    );
+    await client.execute(`USE ${ks}`);
+    for (const statement of statements) {
+      if (typeof statement === "number") {
+        await new Promise((resolve) => setTimeout(resolve, statement));
+        continue;
+      }
+      try {
+        answers.push(answerOf(await client.execute(statement)));
+      } catch (error) {
+        answers.push(`error: ${(error as Error).message}`);
+      }
+    }
+    return answers;
+  } finally {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {});
+    await client.shutdown();
+  }
+}

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type cassandra from "cassandra-driver";
 import { cassandraNodes, uniqueKeyspace } from "./_cassandra_node.ts";
-import { differencesOf, realAndEmbedded } from "./_side_by_side.ts";
+import { differencesOf, realAndEmbedded, statementAnswers, textOf } from "./_side_by_side.ts";
 
 const { plain } = cassandraNodes();
 
@@ -104,34 +104,14 @@ const STATEMENTS: string[] = [
   "SELECT maxwritetime(l[0]) FROM t",
 ];
 
-function textOf(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return value.map(textOf);
-  return String(value);
+/** A result's column names and its rows as text. */
+function namesAndRowsOf(result: cassandra.types.ResultSet): unknown {
+  const names = result.columns?.map((column) => column.name) ?? [];
+  return [names, result.rows.map((row) => names.map((name) => textOf(row[name])))];
 }
 
-async function answersOf(client: cassandra.Client, ks: string): Promise<unknown[]> {
-  const answers: unknown[] = [];
-  try {
-    await client.execute(
-      `CREATE KEYSPACE ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
-    );
-    await client.execute(`USE ${ks}`);
-    for (const statement of STATEMENTS) {
-      try {
-        const result = await client.execute(statement);
-        const names = result.columns?.map((column) => column.name) ?? [];
-        answers.push([names, result.rows.map((row) => names.map((name) => textOf(row[name])))]);
-      } catch (error) {
-        answers.push(`error: ${(error as Error).message}`);
-      }
-    }
-    return answers;
-  } finally {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {});
-    await client.shutdown();
-  }
-}
+const answersOf = (client: cassandra.Client, ks: string) =>
+  statementAnswers(client, ks, STATEMENTS, namesAndRowsOf);
 
 Deno.test("range and cell deletions are kept as a real node keeps them", async () => {
   const ks = uniqueKeyspace("range_delete");

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type cassandra from "cassandra-driver";
 import { cassandraNodes, uniqueKeyspace } from "./_cassandra_node.ts";
-import { differencesOf, realAndEmbedded } from "./_side_by_side.ts";
+import { differencesOf, realAndEmbedded, statementAnswers, textOf } from "./_side_by_side.ts";
 
 const { plain } = cassandraNodes();
 
@@ -68,45 +68,21 @@ const STATEMENTS: (string | number)[] = [
   "SELECT k, c, v, w FROM t WHERE k IN (7, 8)",
 ];
 
-function textOf(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return value.map(textOf);
-  return String(value);
+/** A result's rows as text, a TTL rounded to 10 s (the two nodes answer a few seconds apart). */
+function rowsOf(result: cassandra.types.ResultSet): unknown {
+  const names = result.columns?.map((column) => column.name) ?? [];
+  return result.rows.map((row) =>
+    names.map((name) => {
+      const value = textOf(row[name]);
+      return name.startsWith("ttl(") && value !== null
+        ? Math.round(Number(value) / 10) * 10
+        : value;
+    })
+  );
 }
 
-async function answersOf(client: cassandra.Client, ks: string): Promise<unknown[]> {
-  const answers: unknown[] = [];
-  try {
-    await client.execute(
-      `CREATE KEYSPACE ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
-    );
-    await client.execute(`USE ${ks}`);
-    for (const statement of STATEMENTS) {
-      if (typeof statement === "number") {
-        await new Promise((resolve) => setTimeout(resolve, statement));
-        continue;
-      }
-      try {
-        const result = await client.execute(statement);
-        const names = result.columns?.map((column) => column.name) ?? [];
-        answers.push(result.rows.map((row) =>
-          names.map((name) => {
-            const value = textOf(row[name]);
-            return name.startsWith("ttl(") && value !== null
-              ? Math.round(Number(value) / 10) * 10
-              : value;
-          })
-        ));
-      } catch (error) {
-        answers.push(`error: ${(error as Error).message}`);
-      }
-    }
-    return answers;
-  } finally {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {});
-    await client.shutdown();
-  }
-}
+const answersOf = (client: cassandra.Client, ks: string) =>
+  statementAnswers(client, ks, STATEMENTS, rowsOf);
 
 Deno.test("write timestamps and TTLs are kept as a real node keeps them", async () => {
   const ks = uniqueKeyspace("write_time");
