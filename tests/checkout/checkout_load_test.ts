@@ -598,9 +598,12 @@ Deno.test("checkout load: the loader judges itself, in the output and the JSON",
     assert.equal(closed.code, 0, closed.lines.join("\n"));
     const closedVerdict = (closed.json as unknown as { loader: LoaderVerdict }).loader;
     assert.equal(closedVerdict.figures.dispatch, null);
-    assert.match(
-      closedVerdict.notes[0] ?? "",
-      /^all 4 users had a request in flight (99|100)% of the time: the rate was set by the number of users/,
+    // Among its notes (a short run may also get one on too few event-loop probes, first).
+    const busy =
+      /^all 4 users had a request in flight (99|100)% of the time: the rate was set by the number of users/;
+    assert.ok(
+      closedVerdict.notes.some((note) => busy.test(note)),
+      JSON.stringify(closedVerdict.notes),
     );
   });
 });
