@@ -53,3 +53,21 @@ export const SMALL_DISK: boolean = await (async () => {
   await disk?.close();
   return disk !== null;
 })();
+
+/**
+ * Runs `fn` with a small disk of `freeBytes` free (see {@linkcode mountSmallDisk}), unmounted
+ * after it whatever happens; fails when none can be mounted (tests that call it are ignored
+ * where `SMALL_DISK` is false).
+ */
+export async function withSmallDisk(
+  freeBytes: number,
+  fn: (dir: string) => Promise<void>,
+): Promise<void> {
+  const disk = await mountSmallDisk(freeBytes);
+  if (disk === null) throw new Error("Cannot mount a small disk here (root on Linux only)");
+  try {
+    await fn(disk.dir);
+  } finally {
+    await disk.close();
+  }
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { TextFile } from "../../lib/cli/text_file.ts";
-import { mountSmallDisk, SMALL_DISK } from "./_small_disk.ts";
+import { SMALL_DISK, withSmallDisk } from "./_small_disk.ts";
 
 Deno.test("TextFile.write() appends lines and ignores writes after close()", async () => {
   const path = await Deno.makeTempFile();
@@ -23,10 +23,8 @@ Deno.test({
   name: "TextFile.write() takes back a write that a full disk cut short",
   ignore: !SMALL_DISK,
   async fn() {
-    const disk = await mountSmallDisk(4096);
-    assert.ok(disk !== null);
-    try {
-      const path = `${disk.dir}/run.log`;
+    await withSmallDisk(4096, async (diskDir) => {
+      const path = `${diskDir}/run.log`;
       const file = TextFile.create(path, "-log file");
       const line = "x".repeat(99);
       let lines = 0;
@@ -40,8 +38,6 @@ Deno.test({
       const text = await Deno.readTextFile(path);
       assert.ok(lines > 0);
       assert.equal(text, `${line}\n`.repeat(lines));
-    } finally {
-      await disk.close();
-    }
+    });
   },
 });

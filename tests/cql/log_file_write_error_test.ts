@@ -6,7 +6,7 @@ import { runAgainst } from "../embedded/_cql_run.ts";
 import { EXIT_CODES } from "../../lib/errors.ts";
 import { readHdrLog } from "../../lib/report/read_hdr_log.ts";
 import { readGraphRevisions } from "../../lib/report/graph_html.ts";
-import { mountSmallDisk, SMALL_DISK } from "../cli/_small_disk.ts";
+import { SMALL_DISK, withSmallDisk } from "../cli/_small_disk.ts";
 
 const FULL = (() => {
   try {
@@ -180,31 +180,30 @@ Deno.test({
   name: "a -log file= on a disk that fills during the run keeps whole lines, and the Results",
   ignore: !SMALL_DISK,
   async fn() {
-    const disk = await mountSmallDisk(4096);
-    assert.ok(disk !== null);
-    const dir = await Deno.makeTempDir();
-    try {
-      const json = `${dir}/run.json`;
-      const hdr = `${dir}/run.hdr`;
-      const log = `${disk.dir}/run.log`;
-      const output = await run([
-        ...TIMED,
-        "-log",
-        `file=${log}`,
-        `hdrfile=${hdr}`,
-        `json=${json}`,
-        "interval=100ms",
-      ]);
-      await assertStoppedByWrite(output, "file", json);
-      const text = await Deno.readTextFile(log);
-      assert.ok(text.endsWith("\n"), JSON.stringify(text.slice(-80)));
-      const lines = text.slice(0, -1).split("\n");
-      assert.deepEqual(lines, output.out.slice(0, lines.length));
-      assert.ok(readHdrLog(await Deno.readTextFile(hdr), hdr).intervals.length > 0);
-    } finally {
-      await disk.close();
-      await Deno.remove(dir, { recursive: true });
-    }
+    await withSmallDisk(4096, async (diskDir) => {
+      const dir = await Deno.makeTempDir();
+      try {
+        const json = `${dir}/run.json`;
+        const hdr = `${dir}/run.hdr`;
+        const log = `${diskDir}/run.log`;
+        const output = await run([
+          ...TIMED,
+          "-log",
+          `file=${log}`,
+          `hdrfile=${hdr}`,
+          `json=${json}`,
+          "interval=100ms",
+        ]);
+        await assertStoppedByWrite(output, "file", json);
+        const text = await Deno.readTextFile(log);
+        assert.ok(text.endsWith("\n"), JSON.stringify(text.slice(-80)));
+        const lines = text.slice(0, -1).split("\n");
+        assert.deepEqual(lines, output.out.slice(0, lines.length));
+        assert.ok(readHdrLog(await Deno.readTextFile(hdr), hdr).intervals.length > 0);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
   },
 });
 
@@ -214,28 +213,27 @@ Deno.test({
   name: "a -log hdrfile= on a disk that fills during the run stays a valid HDR log",
   ignore: !SMALL_DISK,
   async fn() {
-    const disk = await mountSmallDisk(4096);
-    assert.ok(disk !== null);
-    const dir = await Deno.makeTempDir();
-    try {
-      const json = `${dir}/run.json`;
-      const hdr = `${disk.dir}/run.hdr`;
-      const output = await run([
-        ...TIMED.map((arg) => arg.startsWith("synthetic") ? "synthetic:uniform(100..5000)" : arg),
-        "-log",
-        `hdrfile=${hdr}`,
-        `json=${json}`,
-        "interval=100ms",
-        "no-settings",
-      ]);
-      await assertStoppedByWrite(output, "hdrfile", json);
-      const text = await Deno.readTextFile(hdr);
-      assert.ok(readHdrLog(text, hdr).intervals.length > 0);
-      assert.ok(text.endsWith("\n"));
-    } finally {
-      await disk.close();
-      await Deno.remove(dir, { recursive: true });
-    }
+    await withSmallDisk(4096, async (diskDir) => {
+      const dir = await Deno.makeTempDir();
+      try {
+        const json = `${dir}/run.json`;
+        const hdr = `${diskDir}/run.hdr`;
+        const output = await run([
+          ...TIMED.map((arg) => arg.startsWith("synthetic") ? "synthetic:uniform(100..5000)" : arg),
+          "-log",
+          `hdrfile=${hdr}`,
+          `json=${json}`,
+          "interval=100ms",
+          "no-settings",
+        ]);
+        await assertStoppedByWrite(output, "hdrfile", json);
+        const text = await Deno.readTextFile(hdr);
+        assert.ok(readHdrLog(text, hdr).intervals.length > 0);
+        assert.ok(text.endsWith("\n"));
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
   },
 });
 
